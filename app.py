@@ -1,0 +1,42 @@
+"""Application factory: configuration, extensions, staff panel, portal and CLI. Nothing else."""
+from __future__ import annotations
+
+from flask import Flask
+
+import config as config_module
+from extensions import babel, csrf, login_manager, migrate, select_locale
+from models import db
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR))
+    app.config.from_object(config_module.Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = config_module.default_database_url()
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config_module._secret_key()
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=str(config_module.BASE_DIR / "migrations"))
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from admin_views import init_admin
+    from health import bp as health_bp
+    from portal import bp as portal_bp
+    from cli import init_cli
+
+    from flask_babel import get_locale
+
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.register_blueprint(health_bp)
+    app.register_blueprint(portal_bp)
+    init_admin(app)
+    init_cli(app)
+    return app
+

@@ -1,0 +1,59 @@
+"""Configuration read from the environment.
+
+With nothing set the app uses a SQLite file under ``instance/``; ``DATABASE_URL`` (for example
+``postgresql+psycopg://postgres@127.0.0.1:5432/journal``) switches it to PostgreSQL.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from sqlalchemy.pool import StaticPool
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def default_database_url() -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'journal.sqlite'}"
+
+
+class Config:
+    SECRET_KEY = None  # filled lazily in create_app so importing config has no side effects
+    SQLALCHEMY_DATABASE_URI = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "ru"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("SCHOOL_TIMEZONE", "Europe/Moscow")
+    LANGUAGES = ("ru", "kk", "en")
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
+    TESTING = False
+
+
+class TestConfig(Config):
+    """Tests run on TEST_DATABASE_URL, or on one SQLite database in memory shared by all connections."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    SQLALCHEMY_ENGINE_OPTIONS = (
+        {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+        if SQLALCHEMY_DATABASE_URI == "sqlite://"
+        else {"pool_pre_ping": True}
+    )
+    WTF_CSRF_ENABLED = False

@@ -1,0 +1,29 @@
+"""Flask extensions, created once and bound to the app in create_app."""
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_babel import Babel
+from flask_login import LoginManager, current_user
+from flask_migrate import Migrate
+from flask_wtf import CSRFProtect
+
+babel = Babel()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+migrate = Migrate()
+
+
+def select_locale() -> str:
+    """The user's chosen language, else the ?lang= or cookie choice, else Russian."""
+    languages = current_app.config["LANGUAGES"]
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    chosen = request.args.get("lang") or request.cookies.get("lang")
+    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from models import User, db
+
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None

@@ -1,0 +1,65 @@
+"""The append-only audit log: who changed what, when, from where, old and new values."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import DDL, DateTime, ForeignKey, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import db, utcnow
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))  # "mark.create", "mark.update", "user.block"…
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    old: Mapped[str | None] = mapped_column(Text)  # JSON
+    new: Mapped[str | None] = mapped_column(Text)  # JSON
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+
+    @classmethod
+    def record(cls, actor_id: int | None, action: str, entity: str, entity_id: int | None,
+               old: dict[str, Any] | None = None, new: dict[str, Any] | None = None,
+               ip_address: str | None = None) -> AuditEvent:
+        event_ = cls(actor_id=actor_id, action=action, entity=entity, entity_id=entity_id,
+                     old=_dump(old), new=_dump(new), ip_address=ip_address)
+        db.session.add(event_)
+        return event_
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.entity}#{self.entity_id}"
+
+
+def _dump(values: dict[str, Any] | None) -> str | None:
+    return None if values is None else json.dumps(values, ensure_ascii=False, default=str, sort_keys=True)
+
+
+# The database itself refuses to change or delete an audit row, whichever door the SQL comes through.
+APPEND_ONLY_SQLITE = [
+    f"CREATE TRIGGER audit_events_no_{op.lower()} BEFORE {op} ON audit_events "
+    f"BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END"
+    for op in ("UPDATE", "DELETE")
+]
+APPEND_ONLY_POSTGRESQL = [
+    "CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger AS $$ "
+    "BEGIN RAISE EXCEPTION 'audit_events is append-only'; END; $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events "
+    "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()",
+]
+DROP_APPEND_ONLY_SQLITE = ["DROP TRIGGER IF EXISTS audit_events_no_update", "DROP TRIGGER IF EXISTS audit_events_no_delete"]
+DROP_APPEND_ONLY_POSTGRESQL = [
+    "DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events",
+    "DROP FUNCTION IF EXISTS audit_events_append_only()",
+]
+
+for _sql in APPEND_ONLY_SQLITE:
+    event.listen(AuditEvent.__table__, "after_create", DDL(_sql).execute_if(dialect="sqlite"))
+for _sql in APPEND_ONLY_POSTGRESQL:
+    event.listen(AuditEvent.__table__, "after_create", DDL(_sql).execute_if(dialect="postgresql"))

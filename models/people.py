@@ -1,0 +1,76 @@
+"""People the school keeps records of: staff, students, guardians and the links between them."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, UniqueConstraint, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import CreatedMixin, PersonNameMixin, db, one_of
+
+MEDICAL_GROUPS = ("main", "preparatory", "special", "exempt")
+SEXES = ("m", "f")
+RELATIONS = ("mother", "father", "guardian", "grandparent", "other")
+
+
+class Staff(PersonNameMixin, CreatedMixin, db.Model):
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    position: Mapped[str] = mapped_column(String(120))  # "учитель математики"
+    email: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    hired_on: Mapped[dt.date | None] = mapped_column(Date)
+    left_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Student(PersonNameMixin, CreatedMixin, db.Model):
+    __tablename__ = "students"
+    __table_args__ = (
+        CheckConstraint(one_of("sex", SEXES), name="sex"),
+        CheckConstraint(one_of("medical_group", MEDICAL_GROUPS), name="medical_group"),
+        UniqueConstraint("school_id", "personal_file_no"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1))
+    personal_file_no: Mapped[str] = mapped_column(String(40))  # номер личного дела
+    medical_group: Mapped[str] = mapped_column(String(12), default="main", server_default="main")
+    address: Mapped[str | None] = mapped_column(String(255))
+
+    guardian_links: Mapped[list[StudentGuardian]] = relationship(back_populates="student")
+
+
+class Guardian(PersonNameMixin, CreatedMixin, db.Model):
+    """A parent or other legal representative."""
+
+    __tablename__ = "guardians"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(255))
+    workplace: Mapped[str | None] = mapped_column(String(255))
+
+    student_links: Mapped[list[StudentGuardian]] = relationship(back_populates="guardian")
+
+
+class StudentGuardian(db.Model):
+    __tablename__ = "student_guardians"
+    __table_args__ = (CheckConstraint(one_of("relation", RELATIONS), name="relation"),)
+
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), primary_key=True)
+    guardian_id: Mapped[int] = mapped_column(
+        ForeignKey("guardians.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    relation: Mapped[str] = mapped_column(String(12))
+    is_legal_representative: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+    student: Mapped[Student] = relationship(back_populates="guardian_links")
+    guardian: Mapped[Guardian] = relationship(back_populates="student_links")
+
+    def __str__(self) -> str:
+        return f"{self.relation}"
