@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""The two set-up commands (standard library only, Python 3.11+):
+
+    python3 dev.py run [--port 5000]   migrate, load the demo school once, serve on 127.0.0.1
+    python3 dev.py test [pytest args]  run the test suite; pytest's exit code is passed on
+
+Both create `.venv` when it is missing and (re)install requirements.txt into it whenever the file has
+changed since the last install. DATABASE_URL / TEST_DATABASE_URL are taken from the environment as is.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+REQUIREMENTS = ROOT / "requirements.txt"
+STAMP = VENV / ".requirements.sha256"
+
+
+def ensure_venv() -> None:
+    if not PYTHON.exists():
+        print("dev.py: creating .venv", flush=True)
+        try:
+            venv.EnvBuilder(with_pip=True).create(VENV)
+        except (subprocess.CalledProcessError, OSError) as exc:
+            sys.exit(f"dev.py: could not create .venv ({exc}).\n"
+                     "On Debian/Ubuntu install the venv module first: apt-get install -y python3-venv")
+    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text().strip() != digest:
+        print("dev.py: installing requirements.txt into .venv", flush=True)
+        pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", str(REQUIREMENTS)]
+        if subprocess.run(pip, cwd=ROOT).returncode != 0:
+            sys.exit("dev.py: pip install failed (see above)")
+        STAMP.write_text(digest + "\n")
+
+
+def venv_run(*args: str) -> int:
+    """Run `.venv/bin/python <args>` in the repository root and return its exit code."""
+    try:
+        return subprocess.run([str(PYTHON), *args], cwd=ROOT).returncode
+    except KeyboardInterrupt:
+        return 130
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="dev.py run", description="Serve the demo school locally.")
+    parser.add_argument("--port", type=int, default=5000)
+    port = parser.parse_args(argv).port
+    for step in (["db", "upgrade"], ["demo"]):
+        print(f"dev.py: flask --app app {' '.join(step)}", flush=True)
+        if code := venv_run("-m", "flask", "--app", "app", *step):
+            return code
+    print(f"dev.py: serving on http://127.0.0.1:{port}  (Ctrl+C stops)", flush=True)
+    return venv_run("-m", "flask", "--app", "app", "run", "--host", "127.0.0.1", "--port", str(port))
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("run", "test"):
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    ensure_venv()
+    if argv[0] == "run":
+        return run(argv[1:])
+    return venv_run("-m", "pytest", *argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
