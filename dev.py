@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -30,6 +31,7 @@ def ensure_venv() -> None:
         try:
             venv.EnvBuilder(with_pip=True).create(VENV)
         except (subprocess.CalledProcessError, OSError) as exc:
+            shutil.rmtree(VENV, ignore_errors=True)  # a half-made .venv would fool the next run
             sys.exit(f"dev.py: could not create .venv ({exc}).\n"
                      "On Debian/Ubuntu install the venv module first: apt-get install -y python3-venv")
     digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
