@@ -27,13 +27,17 @@ def create_app(config: type | dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from admin_views import init_admin
+    from cli import init_cli
     from health import bp as health_bp
     from portal import bp as portal_bp
-    from cli import init_cli
+    from portal.errors import init_error_handlers
+    from security import init_security
 
     from flask_babel import get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale
+    init_security(app)
+    init_error_handlers(app)
     app.register_blueprint(health_bp)
     app.register_blueprint(portal_bp)
     init_admin(app)

@@ -43,6 +43,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
     TESTING = False
+    # Login throttling storage: memory:// for one process; redis://host:6379/0 for several app servers.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    LOGIN_FAILURE_LIMITS = os.environ.get("LOGIN_FAILURE_LIMITS", "10 per 15 minutes;30 per day")
 
 
 class TestConfig(Config):
@@ -56,4 +59,5 @@ class TestConfig(Config):
         if SQLALCHEMY_DATABASE_URI == "sqlite://"
         else {"pool_pre_ping": True}
     )
-    WTF_CSRF_ENABLED = False
+    WTF_CSRF_ENABLED = False  # tests of CSRF itself switch it on
+    RATELIMIT_ENABLED = False  # tests of throttling switch it on

@@ -10,6 +10,9 @@ from flask_wtf import CSRFProtect
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+login_manager.login_view = "portal.login"
+login_manager.login_message = "Войдите, чтобы открыть эту страницу."
+login_manager.login_message_category = "info"
 migrate = Migrate()
 
 
@@ -23,7 +26,15 @@ def select_locale() -> str:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
+def _load_user(session_id: str):
+    """Session ids are "user id:session token"; a rotated token (logout elsewhere, password change,
+    blocking) no longer matches, so every old cookie is refused."""
     from models import User, db
 
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.blocked_at is not None or user.session_token != token:
+        return None
+    return user

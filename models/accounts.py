@@ -28,6 +28,16 @@ ROLES = (
     "student",
 )
 STAFF_ROLES = ROLES[:6]
+ROLE_LABELS = {
+    "operator": "Администратор (оператор)",
+    "director": "Директор",
+    "coordinator": "Заместитель директора (координатор)",
+    "secretary": "Секретарь",
+    "class_teacher": "Классный руководитель",
+    "teacher": "Учитель",
+    "parent": "Родитель",
+    "student": "Обучающийся",
+}
 LOCALES = ("ru", "kk", "en")
 # A login belongs to at most one person record.
 _ONE_PERSON = (
@@ -61,6 +71,18 @@ class User(CreatedMixin, db.Model):
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    # The Flask-Login protocol, written out so that models/ imports nothing from Flask.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.blocked_at is None
+
+    def get_id(self) -> str:
+        """The id travels with the session token: rotating the token ends every session at once."""
+        return f"{self.id}:{self.session_token}"
 
     @property
     def role_names(self) -> set[str]:
@@ -110,6 +132,15 @@ class InviteCode(db.Model):
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    staff: Mapped["Staff | None"] = relationship()  # noqa: F821
+    student: Mapped["Student | None"] = relationship()  # noqa: F821
+    guardian: Mapped["Guardian | None"] = relationship()  # noqa: F821
+    issued_by: Mapped[User] = relationship(foreign_keys=[issued_by_id])
+
+    @property
+    def person(self):
+        return self.staff or self.student or self.guardian
 
     def __str__(self) -> str:
         return f"#{self.id} {self.role}"

@@ -1,8 +1,15 @@
-"""Portal pages."""
+"""Portal pages: the public start page, the family home and the diary."""
 from __future__ import annotations
 
-from flask import render_template
+import datetime as dt
 
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from models.access import Actor
+from models.accounts import STAFF_ROLES
+from models.diary import diary_week, family_overview
+from models.errors import JournalError
 from models.overview import school_overview
 
 from . import bp
@@ -12,3 +19,25 @@ from . import bp
 def index():
     """The public start page: what the diary is and how families get access (R35, S1 1.13)."""
     return render_template("portal/index.html", overview=school_overview())
+
+
+@bp.get("/home")
+@login_required
+def home():
+    if current_user.has_role(*STAFF_ROLES) and not current_user.has_role("parent", "student"):
+        return redirect(url_for("admin.index"))
+    return render_template("portal/home.html", family=family_overview(Actor.of(current_user)))
+
+
+@bp.get("/diary/<int:student_id>")
+@login_required
+def diary(student_id: int):
+    try:
+        day = dt.date.fromisoformat(request.args["week"]) if request.args.get("week") else dt.date.today()
+    except ValueError:
+        abort(400, "Неверная дата.")
+    try:
+        week = diary_week(Actor.of(current_user), student_id, day)
+    except JournalError as exc:
+        abort(exc.status, exc.message)
+    return render_template("portal/diary.html", week=week)

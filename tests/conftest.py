@@ -12,24 +12,39 @@ from models import db
 
 @pytest.fixture(scope="session")
 def app():
+    """The app, with the schema created. No app context stays pushed: each test request gets its own,
+    as in production (a context held open here would share `g`, and the signed-in user, across requests)."""
     app = create_app(TestConfig)
     with app.app_context():
         db.drop_all()
         db.create_all()
-        yield app
+        engine = db.engine
+    app.extensions["test_engine"] = engine
+    yield app
+    with app.app_context():
         db.session.remove()
         db.drop_all()
 
 
 @pytest.fixture()
+def app_ctx(app):
+    """For tests that call code needing current_app outside a request (e.g. rendering)."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture()
 def db_session(app):
-    """Runs the test inside one outer transaction; commits inside become savepoints; all rolled back."""
-    connection = db.engine.connect()
+    """Runs the test inside one outer transaction; commits inside become savepoints; all rolled back.
+    The session needs no app context, so tests may use db.session directly."""
+    connection = app.extensions["test_engine"].connect()
     outer = connection.begin()
     original = db.session
     # A plain Session: Flask-SQLAlchemy's own get_bind would ignore the connection and pick the engine.
+    # Objects stay readable after a request ends its session (expire_on_commit=False).
     db.session = orm.scoped_session(
-        orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=lambda: 0
+        orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False),
+        scopefunc=lambda: 0,
     )
     try:
         yield db.session
@@ -44,3 +59,24 @@ def db_session(app):
 @pytest.fixture()
 def client(app, db_session):
     return app.test_client()
+
+
+@pytest.fixture()
+def world(db_session):
+    from world import build_world
+
+    return build_world(db_session)
+
+
+@pytest.fixture()
+def login_as(client, world):
+    """login_as("teacher") signs the test client in through the real login form."""
+    from world import PASSWORD
+
+    def _login(name: str):
+        client.post("/logout")
+        response = client.post("/login", data={"login": world.users[name].login, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return _login

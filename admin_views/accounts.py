@@ -1,0 +1,167 @@
+"""Accounts in the staff panel: invitation codes and their register, user accounts, login log."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.model.template import EndpointLinkRowAction
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms import Form, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from models import InviteCode, LoginEvent, User, db
+from models.accounts import ROLE_LABELS, STAFF_ROLES
+from models.auth import block_user, unblock_user
+from models.base import utcnow
+from models.errors import JournalError
+from models.invites import invite_candidates, issue_invite, revoke_invite
+from reports.invite_register import invite_register
+from reports.pdf import render_pdf
+
+from .base import ScopedModelView, actor
+
+STAFF_ROLE_CHOICES = [(r, ROLE_LABELS[r]) for r in STAFF_ROLES]
+
+
+class IssueForm(Form):
+    person = SelectField("Кому", validators=[DataRequired("Выберите, кому выдаётся код.")])
+    role = SelectField("Роль сотрудника", choices=STAFF_ROLE_CHOICES, default="teacher")
+
+
+class BlockForm(Form):
+    reason = StringField("Причина", validators=[DataRequired("Укажите причину блокировки."), Length(max=255)])
+
+
+def _fmt_dt(view, context, model, name):
+    value = getattr(model, name)
+    return value.strftime("%d.%m.%Y %H:%M") if value else ""
+
+
+class InviteCodeView(ScopedModelView):
+    roles = frozenset({"operator", "director", "class_teacher"})
+    writer_roles = frozenset({"operator", "class_teacher"})
+    list_template = "admin/invites_list.html"
+    column_list = ("id", "person", "role", "issued_by", "issued_at", "expires_at", "used_at", "revoked_at")
+    column_labels = {"id": "№", "person": "Кому выдан", "role": "Роль", "issued_by": "Кем выдан",
+                     "issued_at": "Выдан", "expires_at": "Действует до", "used_at": "Использован",
+                     "revoked_at": "Отозван"}
+    column_sortable_list = ("id", "role", "issued_at", "expires_at", "used_at", "revoked_at")
+    column_formatters = {
+        "person": lambda v, c, m, n: m.person.full_name if m.person else "",
+        "issued_by": lambda v, c, m, n: m.issued_by.login,
+        "role": lambda v, c, m, n: ROLE_LABELS.get(m.role, m.role),
+        "issued_at": _fmt_dt, "expires_at": _fmt_dt, "used_at": _fmt_dt, "revoked_at": _fmt_dt,
+    }
+    column_default_sort = ("issued_at", True)
+    can_view_details = False
+
+    def get_query(self):
+        return super().get_query().options(joinedload(InviteCode.staff), joinedload(InviteCode.student),
+                                           joinedload(InviteCode.guardian), joinedload(InviteCode.issued_by))
+
+    @expose("/issue/", methods=["GET", "POST"])
+    def issue_view(self):
+        if not self._can_write():
+            return self.inaccessible_callback("issue")
+        form = IssueForm(request.form)
+        form.person.choices = [("", "— выберите —")] + invite_candidates(actor(), today=dt.date.today())
+        if not actor().has("operator"):
+            del form.role
+        issued = None
+        if request.method == "POST" and form.validate():
+            kind, _, raw_id = form.person.data.partition(":")
+            role = form.role.data if kind == "staff" and hasattr(form, "role") else kind
+            try:
+                invite, code = issue_invite(actor(), role, now=utcnow(), **{f"{'guardian' if kind == 'parent' else kind}_id": int(raw_id)})
+            except (JournalError, ValueError) as exc:
+                db.session.rollback()
+                flash(getattr(exc, "message", "Неверный выбор."), "error")
+            else:
+                db.session.commit()
+                label = dict(form.person.choices).get(form.person.data, "")
+                issued = {"code": code, "person": label, "role": ROLE_LABELS.get(role, role),
+                          "expires": invite.expires_at.strftime("%d.%m.%Y"),
+                          "url": url_for("portal.redeem", _external=True)}
+        return self.render("admin/invite_issue.html", form=form, issued=issued)
+
+    @expose("/register.pdf")
+    def register_pdf(self):
+        school_name, rows = invite_register(actor())
+        pdf = render_pdf("reports/invite_register.html", school_name=school_name, rows=rows, orientation="landscape",
+                         generated=dt.datetime.now().strftime("%d.%m.%Y %H:%M"))
+        return Response(pdf, mimetype="application/pdf",
+                        headers={"Content-Disposition": "inline; filename=invite-register.pdf"})
+
+    @action("revoke", "Отозвать", "Отозвать выбранные неиспользованные коды?")
+    def action_revoke(self, ids):
+        if not self._can_write():
+            flash("Недостаточно прав.", "error")
+            return
+        revoked = 0
+        for invite in self.get_query().filter(InviteCode.id.in_([int(i) for i in ids])):
+            if invite.used_at is None and invite.revoked_at is None:
+                revoke_invite(actor(), invite, now=utcnow())
+                revoked += 1
+        db.session.commit()
+        flash(f"Отозвано кодов: {revoked}.", "success")
+
+
+class UserView(ScopedModelView):
+    roles = frozenset({"operator", "director"})
+    writer_roles = frozenset({"operator"})
+    column_extra_row_actions = [EndpointLinkRowAction("fa fa-lock", ".block_view", "Блокировка", id_arg="user_id")]
+    column_list = ("login", "roles", "last_login_at", "blocked_at", "blocked_reason")
+    column_labels = {"login": "Логин", "roles": "Роли", "last_login_at": "Последний вход",
+                     "blocked_at": "Заблокирован", "blocked_reason": "Причина блокировки"}
+    column_searchable_list = ("login",)
+    column_default_sort = "login"
+    column_formatters = {
+        "roles": lambda v, c, m, n: ", ".join(ROLE_LABELS.get(r.role, r.role) for r in m.roles),
+        "last_login_at": _fmt_dt, "blocked_at": _fmt_dt,
+    }
+    can_view_details = False
+
+    @expose("/block/<int:user_id>", methods=["GET", "POST"])
+    def block_view(self, user_id: int):
+        user = self.get_one(user_id)
+        if user is None or not self._can_write():
+            return self.inaccessible_callback("block")
+        form = BlockForm(request.form)
+        if request.method == "POST" and user.blocked_at is None and form.validate():
+            try:
+                block_user(user, reason=form.reason.data, now=utcnow(), actor_id=actor().user_id)
+            except JournalError as exc:
+                db.session.rollback()
+                flash(exc.message, "error")
+            else:
+                db.session.commit()
+                flash(f"Учётная запись {user.login} заблокирована, все её сеансы завершены.", "success")
+                return redirect(url_for(".index_view"))
+        return self.render("admin/user_block.html", form=form, user=user)
+
+    @expose("/unblock/<int:user_id>", methods=["POST"])
+    def unblock_view(self, user_id: int):
+        user = self.get_one(user_id)
+        if user is None or not self._can_write():
+            return self.inaccessible_callback("unblock")
+        unblock_user(user, actor_id=actor().user_id)
+        db.session.commit()
+        flash(f"Учётная запись {user.login} разблокирована.", "success")
+        return redirect(url_for(".index_view"))
+
+    def get_query(self):
+        return super().get_query().options(selectinload(User.roles))
+
+
+class LoginEventView(ScopedModelView):
+    roles = frozenset({"operator", "director"})
+    column_list = ("at", "login", "success", "ip_address", "user_agent")
+    column_labels = {"at": "Время", "login": "Логин", "success": "Успешно", "ip_address": "Адрес",
+                     "user_agent": "Браузер"}
+    column_default_sort = ("at", True)
+    column_formatters = {"at": _fmt_dt}
+    column_searchable_list = ("login",)
+    column_filters = ("success",)
+    can_view_details = False

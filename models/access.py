@@ -1,0 +1,259 @@
+"""Who may see and change what. The one place every door asks: staff panel, portal, exports, CLI.
+
+``can_*`` answer yes/no, ``require_*`` raise AccessDenied, ``*_ids`` and ``scoped`` return selects
+limited to what the actor may see. Everything is also limited to the actor's school.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Select, false, literal, or_, select, union
+
+from .accounts import STAFF_ROLES, InviteCode, LoginEvent, User
+from .base import db
+from .classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
+from .curriculum import TeachingAssignment
+from .errors import AccessDenied
+from .people import Guardian, Staff, Student, StudentGuardian
+from .timetable import Substitution, TimetableEntry
+
+WHOLE_SCHOOL = frozenset({"operator", "director", "coordinator"})
+ROSTER_ROLES = WHOLE_SCHOOL | {"secretary"}
+FAMILY_ROLES = frozenset({"parent", "student"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in person as the rules see them (no Flask, no request)."""
+
+    user_id: int | None
+    school_id: int | None
+    roles: frozenset[str]
+    staff_id: int | None = None
+    guardian_id: int | None = None
+    student_id: int | None = None
+
+    @classmethod
+    def of(cls, user: User | None) -> Actor:
+        if user is None or not getattr(user, "is_authenticated", True) or getattr(user, "id", None) is None:
+            return ANONYMOUS
+        return cls(user.id, user.school_id, frozenset(user.role_names), user.staff_id, user.guardian_id,
+                   user.student_id)
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_staff(self) -> bool:
+        return self.has(*STAFF_ROLES)
+
+    @property
+    def whole_school(self) -> bool:
+        return self.has(*WHOLE_SCHOOL)
+
+
+ANONYMOUS = Actor(None, None, frozenset())
+
+
+# --- classes -------------------------------------------------------------------------------------
+def class_ids(actor: Actor) -> Select:
+    """Classes the actor sees: the whole school for the administration and secretary, else own classes."""
+    q = select(SchoolClass.id).where(SchoolClass.school_id == actor.school_id)
+    if actor.has(*ROSTER_ROLES):
+        return q
+    own = [SchoolClass.class_teacher_id == actor.staff_id] if actor.has("class_teacher") and actor.staff_id else []
+    if actor.has("teacher") and actor.staff_id:
+        own.append(SchoolClass.id.in_(select(TeachingAssignment.class_id).where(
+            TeachingAssignment.id.in_(assignment_ids(actor)))))
+    return q.where(or_(*own)) if own else q.where(false())
+
+
+def taught_class_ids(actor: Actor) -> Select:
+    """Classes where the actor is the class teacher (for family codes, subgroups, attendance reasons)."""
+    if not (actor.has("class_teacher") and actor.staff_id):
+        return select(SchoolClass.id).where(false())
+    return select(SchoolClass.id).where(SchoolClass.class_teacher_id == actor.staff_id,
+                                        SchoolClass.school_id == actor.school_id)
+
+
+# --- teaching assignments (journal pages) ----------------------------------------------------------
+def assignment_ids(actor: Actor, on: dt.date | None = None) -> Select:
+    """Journal pages the actor may open: own load, what they substitute, their class's pages
+    (class teacher, read), or the whole school (administration)."""
+    base = select(TeachingAssignment.id).join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id).where(
+        SchoolClass.school_id == actor.school_id)
+    if actor.whole_school:
+        return base
+    conditions = []
+    if actor.staff_id and actor.has("teacher", "class_teacher"):
+        conditions.append(TeachingAssignment.teacher_id == actor.staff_id)
+        substituted = select(TimetableEntry.assignment_id).join(
+            Substitution, Substitution.entry_id == TimetableEntry.id).where(Substitution.substitute_id == actor.staff_id)
+        if on is not None:
+            substituted = substituted.where(Substitution.date == on)
+        conditions.append(TeachingAssignment.id.in_(substituted))
+    if actor.has("class_teacher") and actor.staff_id:
+        conditions.append(SchoolClass.class_teacher_id == actor.staff_id)
+    return base.where(or_(*conditions)) if conditions else base.where(false())
+
+
+def can_edit_assignment(actor: Actor, assignment: TeachingAssignment, on: dt.date) -> bool:
+    """Only the assignment's own teacher, or the substitute on the day of the substitution, writes
+    in the journal; the administration reads and controls (R19)."""
+    if actor.staff_id is None or not actor.has("teacher", "class_teacher"):
+        return False
+    if assignment.teacher_id == actor.staff_id:
+        return True
+    return db.session.scalar(
+        select(literal(1)).select_from(Substitution).join(TimetableEntry, TimetableEntry.id == Substitution.entry_id)
+        .where(TimetableEntry.assignment_id == assignment.id, Substitution.date == on,
+               Substitution.substitute_id == actor.staff_id).limit(1)
+    ) is not None
+
+
+# --- students ---------------------------------------------------------------------------------------
+def student_ids(actor: Actor) -> Select:
+    """Students the actor may see (R17, R19): a parent their children, a student themself,
+    a teacher the students of their classes and subgroups, a class teacher their class, the
+    administration and secretary the whole school."""
+    if actor.has(*ROSTER_ROLES):
+        return select(Student.id).where(Student.school_id == actor.school_id)
+    parts = []
+    if actor.has("parent") and actor.guardian_id:
+        parts.append(select(StudentGuardian.student_id).where(StudentGuardian.guardian_id == actor.guardian_id))
+    if actor.has("student") and actor.student_id:
+        parts.append(select(literal(actor.student_id)))
+    if actor.is_staff and actor.staff_id:
+        parts.append(select(Enrollment.student_id).where(Enrollment.class_id.in_(class_ids(actor))))
+    if not parts:
+        return select(Student.id).where(false())
+    return select(Student.id).where(Student.school_id == actor.school_id, Student.id.in_(union(*parts)))
+
+
+def can_view_student(actor: Actor, student_id: int) -> bool:
+    return _in(student_id, student_ids(actor))
+
+
+def require_student(actor: Actor, student_id: int) -> None:
+    if not can_view_student(actor, student_id):
+        raise AccessDenied("Нет доступа к данным этого обучающегося.")
+
+
+def children(actor: Actor) -> Select:
+    """The students whose diary the actor reads in the portal: own children, or themself."""
+    return select(Student).where(Student.id.in_(student_ids(actor))).order_by(Student.last_name, Student.first_name) \
+        if actor.has(*FAMILY_ROLES) else select(Student).where(false())
+
+
+# --- people and invitations ---------------------------------------------------------------------
+def guardian_ids(actor: Actor) -> Select:
+    if actor.has(*ROSTER_ROLES):
+        return select(Guardian.id).where(Guardian.school_id == actor.school_id)
+    if actor.has("parent") and actor.guardian_id:
+        return select(literal(actor.guardian_id))
+    return select(StudentGuardian.guardian_id).where(StudentGuardian.student_id.in_(student_ids(actor))) \
+        if actor.is_staff else select(Guardian.id).where(false())
+
+
+def staff_ids(actor: Actor) -> Select:
+    if actor.is_staff:
+        return select(Staff.id).where(Staff.school_id == actor.school_id)
+    return select(Staff.id).where(false())
+
+
+def _family_of_classes(classes: Select, on: dt.date | None):
+    current = Enrollment.class_id.in_(classes)
+    if on is not None:
+        current = current & (Enrollment.starts_on <= on) & ((Enrollment.ends_on.is_(None)) | (Enrollment.ends_on >= on))
+    students = select(Enrollment.student_id).where(current)
+    guardians = select(StudentGuardian.guardian_id).where(StudentGuardian.student_id.in_(students))
+    return students, guardians
+
+
+def can_issue_invite(actor: Actor, role: str, *, staff_id: int | None = None, student_id: int | None = None,
+                     guardian_id: int | None = None, on: dt.date | None = None) -> bool:
+    """Staff codes come from the operator; parents' and students' codes from the class teacher of
+    the child's current class (or the operator) (R15)."""
+    if role in STAFF_ROLES:
+        if not (actor.has("operator") and staff_id):
+            return False
+        return db.session.scalar(select(Staff.school_id).where(Staff.id == staff_id)) == actor.school_id
+    if role == "student" and student_id:
+        scope = student_ids(actor) if actor.has("operator") else _family_of_classes(taught_class_ids(actor), on)[0]
+        return _in(student_id, scope)
+    if role == "parent" and guardian_id:
+        scope = guardian_ids(actor) if actor.has("operator") else _family_of_classes(taught_class_ids(actor), on)[1]
+        return _in(guardian_id, scope)
+    return False
+
+
+def _in(value: int, ids: Select) -> bool:
+    sub = ids.subquery()
+    return db.session.scalar(select(literal(1)).select_from(sub).where(list(sub.c)[0] == value).limit(1)) is not None
+
+
+def invite_ids(actor: Actor) -> Select:
+    """The register of issued codes: the operator sees the school's, a class teacher those of their class's families."""
+    q = select(InviteCode.id).where(InviteCode.school_id == actor.school_id)
+    if actor.has("operator", "director"):
+        return q
+    if actor.has("class_teacher"):
+        students, guardians = _family_of_classes(taught_class_ids(actor), None)
+        return q.where(or_(InviteCode.student_id.in_(students), InviteCode.guardian_id.in_(guardians),
+                           InviteCode.issued_by_id == actor.user_id))
+    return q.where(false())
+
+
+def subgroup_ids(actor: Actor) -> Select:
+    return select(Subgroup.id).where(Subgroup.class_id.in_(class_ids(actor)))
+
+
+def subgroup_member_ids(actor: Actor) -> Select:
+    return select(SubgroupMember.id).where(SubgroupMember.subgroup_id.in_(subgroup_ids(actor)))
+
+
+def require(condition: bool, message: str = "Недостаточно прав для этого действия.") -> None:
+    if not condition:
+        raise AccessDenied(message)
+
+
+
+def user_ids(actor: Actor) -> Select:
+    """Accounts: the operator manages the school's; the director reads them; everyone else only their own."""
+    if actor.has("operator", "director"):
+        return select(User.id).where(User.school_id == actor.school_id)
+    return select(User.id).where(User.id == actor.user_id)
+
+
+def login_event_ids(actor: Actor) -> Select:
+    return select(LoginEvent.id).where(LoginEvent.user_id.in_(user_ids(actor))) if actor.has("operator", "director") \
+        else select(LoginEvent.id).where(false())
+
+
+# The select of visible ids per model: the staff panel, exports and ajax lookups all scope through this.
+SCOPES = {
+    Student: student_ids,
+    Guardian: guardian_ids,
+    Staff: staff_ids,
+    SchoolClass: class_ids,
+    TeachingAssignment: assignment_ids,
+    InviteCode: invite_ids,
+    Subgroup: subgroup_ids,
+    SubgroupMember: subgroup_member_ids,
+    User: user_ids,
+    LoginEvent: login_event_ids,
+}
+
+
+def scoped(actor: Actor, model) -> Select:
+    """select(model) limited to the rows the actor may see; models without a rule: nothing."""
+    rule = SCOPES.get(model)
+    if rule is None:
+        return select(model).where(false())
+    return select(model).where(model.id.in_(rule(actor)))
+
+
+def visible_ids(actor: Actor, model) -> Select:
+    rule = SCOPES.get(model)
+    return rule(actor) if rule else select(model.id).where(false())

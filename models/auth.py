@@ -1,0 +1,103 @@
+"""Passwords, logins and sessions: authenticate, change, block, rotate (R18)."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
+
+from .accounts import LoginEvent, User
+from .audit import AuditEvent
+from .base import db
+from .errors import InvalidInput
+
+PASSWORD_MIN_LENGTH = 8
+BAD_LOGIN = "Неверный логин или пароль."
+# Checked when the login is unknown, so that unknown logins and wrong passwords take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-" + secrets.token_hex(8))
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)  # scrypt, salted
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(32)
+
+
+def password_problem(password: str, *, login: str = "", names: tuple[str, ...] = ()) -> str | None:
+    """Why a password is not acceptable (Russian), or None: length, and no common or guessable passwords."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return f"Пароль должен быть не короче {PASSWORD_MIN_LENGTH} символов."
+    if len(password) > 128:
+        return "Пароль слишком длинный (не более 128 символов)."
+    if login and login.lower() in password.lower():
+        return "Пароль не должен содержать логин."
+    result = zxcvbn(password, user_inputs=[login, *names])
+    if result["score"] < 2:
+        return "Пароль слишком простой или распространённый: добавьте слова, цифры или знаки."
+    return None
+
+
+def check_new_password(password: str, *, login: str = "", names: tuple[str, ...] = ()) -> None:
+    problem = password_problem(password, login=login, names=names)
+    if problem:
+        raise InvalidInput(problem)
+
+
+def normalize_login(login: str) -> str:
+    return (login or "").strip().lower()
+
+
+def authenticate(login: str, password: str, *, ip: str | None, user_agent: str | None, now: dt.datetime) -> User:
+    """The user for this login and password, or InvalidInput with the same message for every failure.
+    Every attempt is recorded (the monthly activity report reads them)."""
+    login = normalize_login(login)
+    user = db.session.scalar(select(User).where(func.lower(User.login) == login)) if login else None
+    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    ok = ok and user is not None and user.blocked_at is None
+    db.session.add(LoginEvent(at=now, user_id=user.id if user else None, login=login[:80], success=ok,
+                              ip_address=ip, user_agent=(user_agent or "")[:255]))
+    if not ok:
+        db.session.flush()
+        raise InvalidInput(BAD_LOGIN)
+    user.last_login_at = now
+    db.session.flush()
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Logout everywhere: every cookie that carries the old token stops working."""
+    user.session_token = new_session_token()
+
+
+def change_password(user: User, old_password: str, new_password: str, *, now: dt.datetime) -> None:
+    if not check_password_hash(user.password_hash, old_password or ""):
+        raise InvalidInput("Текущий пароль указан неверно.")
+    check_new_password(new_password, login=user.login)
+    set_password(user, new_password, now=now, actor_id=user.id)
+
+
+def set_password(user: User, password: str, *, now: dt.datetime, actor_id: int | None) -> None:
+    user.password_hash = hash_password(password)
+    user.password_changed_at = now
+    end_all_sessions(user)
+    AuditEvent.record(actor_id, "user.password", "user", user.id)
+
+
+def block_user(user: User, *, reason: str, now: dt.datetime, actor_id: int | None) -> None:
+    """The operator blocks an account on suspicion (R18): it cannot log in, its sessions end now."""
+    if not (reason or "").strip():
+        raise InvalidInput("Укажите причину блокировки.")
+    user.blocked_at = now
+    user.blocked_reason = reason.strip()[:255]
+    end_all_sessions(user)
+    AuditEvent.record(actor_id, "user.block", "user", user.id, new={"reason": user.blocked_reason})
+
+
+def unblock_user(user: User, *, actor_id: int | None) -> None:
+    user.blocked_at = None
+    user.blocked_reason = None
+    AuditEvent.record(actor_id, "user.unblock", "user", user.id)

@@ -1,0 +1,119 @@
+"""The diary of one student for one week: lessons with topic, homework, marks, absences (R20)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from .access import Actor, require_student
+from .base import db
+from .classes import Enrollment, SchoolClass, SubgroupMember
+from .curriculum import TeachingAssignment
+from .journal import Attendance, Lesson, Mark
+from .people import Student
+from .school import Bell
+
+WEEKDAYS = ("Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье")
+
+
+@dataclass
+class DiaryLesson:
+    bell: str
+    subject: str
+    topic: str
+    homework: str | None
+    marks: list[str]
+    absence: str | None
+    substituted: bool
+
+
+@dataclass
+class DiaryDay:
+    date: dt.date
+    name: str
+    lessons: list[DiaryLesson] = field(default_factory=list)
+
+
+@dataclass
+class DiaryWeek:
+    student: Student
+    class_name: str | None
+    monday: dt.date
+    days: list[DiaryDay]
+
+    @property
+    def previous(self) -> dt.date:
+        return self.monday - dt.timedelta(days=7)
+
+    @property
+    def next(self) -> dt.date:
+        return self.monday + dt.timedelta(days=7)
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
+    """Checks access first: a parent gets their own children only, a student themself (R17)."""
+    require_student(actor, student_id)
+    student = db.session.get(Student, student_id)
+    monday = monday_of(day)
+    sunday = monday + dt.timedelta(days=6)
+    enrollments = db.session.scalars(
+        select(Enrollment).options(joinedload(Enrollment.school_class))
+        .where(Enrollment.student_id == student_id, Enrollment.starts_on <= sunday,
+               or_(Enrollment.ends_on.is_(None), Enrollment.ends_on >= monday))
+        .order_by(Enrollment.starts_on)).all()
+    class_ids = [e.class_id for e in enrollments]
+    subgroups = select(SubgroupMember.subgroup_id).where(
+        SubgroupMember.student_id == student_id, SubgroupMember.starts_on <= sunday,
+        or_(SubgroupMember.ends_on.is_(None), SubgroupMember.ends_on >= monday))
+    lessons = db.session.scalars(
+        select(Lesson)
+        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+        .options(joinedload(Lesson.assignment).joinedload(TeachingAssignment.subject))
+        .where(TeachingAssignment.class_id.in_(class_ids) if class_ids else False,
+               or_(TeachingAssignment.subgroup_id.is_(None), TeachingAssignment.subgroup_id.in_(subgroups)),
+               Lesson.date.between(monday, sunday))
+        .order_by(Lesson.date, Lesson.bell_id)).all()
+    lesson_ids = [lesson.id for lesson in lessons]
+    marks: dict[int, list[str]] = defaultdict(list)
+    absences: dict[int, str] = {}
+    bells: dict[int, str] = {}
+    if lesson_ids:
+        for mark in db.session.scalars(select(Mark).where(Mark.lesson_id.in_(lesson_ids), Mark.student_id == student_id)
+                                       .order_by(Mark.slot)):
+            marks[mark.lesson_id].append(mark.display)
+        for att in db.session.scalars(select(Attendance).where(Attendance.lesson_id.in_(lesson_ids),
+                                                               Attendance.student_id == student_id)):
+            absences[att.lesson_id] = str(att)
+        bell_ids = {lesson.bell_id for lesson in lessons if lesson.bell_id}
+        bells = {b.id: str(b.number) for b in db.session.scalars(select(Bell).where(Bell.id.in_(bell_ids)))}
+    days = [DiaryDay(monday + dt.timedelta(days=i), WEEKDAYS[i]) for i in range(6)]
+    for lesson in lessons:
+        if lesson.date.weekday() < 6:
+            days[lesson.date.weekday()].lessons.append(DiaryLesson(
+                bell=bells.get(lesson.bell_id, ""), subject=lesson.assignment.subject.name, topic=lesson.topic,
+                homework=lesson.homework, marks=marks.get(lesson.id, []), absence=absences.get(lesson.id),
+                substituted=lesson.substitution_id is not None))
+    current = next((e for e in reversed(enrollments)), None)
+    return DiaryWeek(student=student, class_name=current.school_class.name if current else None, monday=monday,
+                     days=days)
+
+
+def family_overview(actor: Actor) -> list[tuple[Student, str | None]]:
+    """The children (or the student themself) with their current class, for the portal home page."""
+    from .access import children
+
+    students = db.session.scalars(children(actor)).all()
+    if not students:
+        return []
+    current = dict(db.session.execute(
+        select(Enrollment.student_id, SchoolClass)
+        .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
+        .where(Enrollment.student_id.in_([s.id for s in students]), Enrollment.ends_on.is_(None))).all())
+    return [(s, current[s.id].name if s.id in current else None) for s in students]

@@ -1,0 +1,90 @@
+"""Web-side security: response headers with a CSP nonce, session lifetime checks, login throttling."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from flask import Flask, g, session
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, logout_user
+from limits import parse
+
+from models.base import utcnow
+from models.errors import TooManyAttempts
+from models.settings import get_setting
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def csp_nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def init_security(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config.setdefault("LOGIN_FAILURE_LIMITS", "10 per 15 minutes")
+    limiter.init_app(app)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+    @app.before_request
+    def _enforce_session_lifetime():
+        if not current_user.is_authenticated:
+            return None
+        now = utcnow().timestamp()
+        idle = get_setting(current_user.school_id, "session_idle_minutes") * 60 if current_user.school_id else 3600
+        absolute = get_setting(current_user.school_id, "session_absolute_hours") * 3600 if current_user.school_id else 43200
+        started, seen = session.get("auth_at", now), session.get("seen_at", now)
+        if now - seen > idle or now - started > absolute:
+            logout_user()
+            session.clear()
+            return None
+        session["seen_at"] = now
+        return None
+
+    @app.after_request
+    def _headers(response):
+        nonce = csp_nonce()
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; "
+            f"script-src 'self' 'nonce-{nonce}'; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _limits(app_config) -> list:
+    return [parse(x) for x in app_config["LOGIN_FAILURE_LIMITS"].split(";") if x.strip()]
+
+
+def check_not_throttled(config, *keys: str) -> None:
+    """Refuses the attempt while the failures for any key (login, address) exceed the limit."""
+    if not config.get("RATELIMIT_ENABLED", True):
+        return
+    for limit in _limits(config):
+        for key in keys:
+            if not limiter.limiter.test(limit, "auth-failure", key):
+                raise TooManyAttempts("Слишком много неудачных попыток. Подождите несколько минут и попробуйте снова.")
+
+
+def record_failure(config, *keys: str) -> None:
+    if not config.get("RATELIMIT_ENABLED", True):
+        return
+    for limit in _limits(config):
+        for key in keys:
+            limiter.limiter.hit(limit, "auth-failure", key)
+
+
+def mark_login(now: dt.datetime | None = None) -> None:
+    stamp = (now or utcnow()).timestamp()
+    session["auth_at"] = stamp
+    session["seen_at"] = stamp
