@@ -1,0 +1,152 @@
+"""The migrations build exactly the schema the models describe, on SQLite and on PostgreSQL, and
+undo it cleanly. Each test builds its own app on a brand-new database (a temp SQLite file, or a
+scratch PostgreSQL database when TEST_DATABASE_URL points at PostgreSQL) and runs the real revisions.
+
+Alembic's autogenerate compares tables, columns, types, nullability, indexes, unique and foreign key
+constraints, but not CHECK constraints; those are compared by name here (they carry the mark range,
+one-value and period rules, so a model change without a migration must not slip through).
+"""
+from __future__ import annotations
+
+import os
+import pprint
+import uuid
+
+import flask_migrate
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import CheckConstraint, Column, Integer, MetaData, create_engine, inspect, make_url, text
+from sqlalchemy.exc import DBAPIError
+
+from app import create_app
+from models import db
+
+TEST_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_POSTGRESQL = TEST_URL.startswith("postgresql")
+
+
+@pytest.fixture()
+def fresh_url(tmp_path):
+    """The URL of an empty database that only this test uses; dropped afterwards."""
+    if not ON_POSTGRESQL:
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+        return
+    url = make_url(TEST_URL)
+    name = f"migr_{uuid.uuid4().hex[:12]}"
+    maintenance = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with maintenance.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with maintenance.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        maintenance.dispose()
+
+
+@pytest.fixture()
+def migrated(fresh_url):
+    """An app of its own on the fresh database, inside its app context, after `flask db upgrade`."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_url, "SQLALCHEMY_ENGINE_OPTIONS": {},
+                      "SECRET_KEY": "migration-tests", "TESTING": True})
+    with app.app_context():
+        flask_migrate.upgrade()
+        try:
+            yield app
+        finally:
+            db.engine.dispose()
+
+
+def schema_diff(metadata: MetaData) -> list:
+    """What autogenerate would write into a new revision, plus CHECK constraints missing on either side."""
+    with db.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
+        diff = list(compare_metadata(ctx, metadata))
+        inspector = inspect(conn)
+        present = set(inspector.get_table_names())
+        for table in metadata.sorted_tables:
+            if table.name not in present:
+                continue  # autogenerate already reports the missing table
+            wanted = {c.name: str(c.sqltext) for c in table.constraints if isinstance(c, CheckConstraint)}
+            found = {c["name"]: c["sqltext"] for c in inspector.get_check_constraints(table.name)}
+            diff += [("add_check", table.name, name) for name in sorted(wanted.keys() - found.keys())]
+            diff += [("remove_check", table.name, name) for name in sorted(found.keys() - wanted.keys())]
+            if conn.dialect.name == "sqlite":  # SQLite keeps the text as written; PostgreSQL rewrites it
+                diff += [("change_check", table.name, name, found[name], sql) for name, sql in sorted(wanted.items())
+                         if name in found and _squash(found[name]) != _squash(sql)]
+    return diff
+
+
+def _squash(sql: str) -> str:
+    return " ".join(sql.split())
+
+
+def audit_row_is_protected() -> None:
+    """Insert an audit row, then try to change and delete it: both refused by the database."""
+    with db.engine.connect() as conn:
+        with conn.begin():
+            conn.execute(text("INSERT INTO audit_events (at, action, entity) VALUES (CURRENT_TIMESTAMP, 'x', 'y')"))
+        for sql in ("UPDATE audit_events SET action = 'changed'", "DELETE FROM audit_events"):
+            with pytest.raises(DBAPIError, match="audit_events is append-only"):
+                with conn.begin():
+                    conn.execute(text(sql))
+        assert conn.execute(text("SELECT action FROM audit_events")).scalars().all() == ["x"]
+
+
+def test_upgrade_builds_exactly_the_models_schema(migrated):
+    diff = schema_diff(db.metadata)
+    assert diff == [], "models and migrations disagree; run `flask db migrate` and review:\n" + pprint.pformat(diff)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+    audit_row_is_protected()
+
+
+def test_downgrade_to_base_removes_everything_and_upgrade_works_again(migrated):
+    flask_migrate.downgrade(revision="base")
+    with db.engine.connect() as conn:
+        assert inspect(conn).get_table_names() == ["alembic_version"]
+        assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 0
+        if ON_POSTGRESQL:
+            leftovers = conn.execute(text(
+                "SELECT proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                " WHERE n.nspname = 'public'")).scalars().all()
+            assert leftovers == [], "downgrade left functions behind"
+        else:
+            assert conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).all() == []
+
+    flask_migrate.upgrade()
+    assert schema_diff(db.metadata) == []
+    audit_row_is_protected()
+
+
+def _copy_of_models_metadata() -> MetaData:
+    md = MetaData(naming_convention=db.metadata.naming_convention)
+    for table in db.metadata.sorted_tables:
+        table.to_metadata(md)
+    return md
+
+
+def test_schema_check_catches_a_model_change_without_a_migration(migrated):
+    md = _copy_of_models_metadata()
+    assert schema_diff(md) == []  # the copy itself is faithful, so what follows is the change alone
+
+    md.tables["marks"].append_column(Column("throwaway", Integer))
+    diff = schema_diff(md)
+    assert [(d[0], d[2], d[3].name) for d in diff] == [("add_column", "marks", "throwaway")], diff
+
+
+def test_schema_check_catches_a_check_constraint_without_a_migration(migrated):
+    md = _copy_of_models_metadata()
+    md.tables["marks"].append_constraint(CheckConstraint("value <> 3", name="no_threes"))
+    period_marks = md.tables["period_marks"]
+    percent = next(c for c in period_marks.constraints if c.name == "ck_period_marks_percent")
+    period_marks.constraints.discard(percent)
+    marks = md.tables["marks"]
+    marks.constraints.discard(next(c for c in marks.constraints if c.name == "ck_marks_slot"))
+    marks.append_constraint(CheckConstraint("slot BETWEEN 1 AND 4", name="slot"))
+
+    expected = {("add_check", "marks", "ck_marks_no_threes"), ("remove_check", "period_marks", "ck_period_marks_percent")}
+    if not ON_POSTGRESQL:  # a changed expression under the same name is visible where the text is kept
+        expected.add(("change_check", "marks", "ck_marks_slot", "slot BETWEEN 1 AND 3", "slot BETWEEN 1 AND 4"))
+    assert set(schema_diff(md)) == expected
