@@ -4,18 +4,15 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from flask import Flask, g, session
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from flask import Flask, current_app, g, session
 from flask_login import current_user, logout_user
 from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 from models.base import utcnow
 from models.errors import TooManyAttempts
 from models.settings import get_setting
-
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
-
 
 def csp_nonce() -> str:
     if "csp_nonce" not in g:
@@ -26,7 +23,9 @@ def csp_nonce() -> str:
 def init_security(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("LOGIN_FAILURE_LIMITS", "10 per 15 minutes")
-    limiter.init_app(app)
+    # Failed logins and code redemptions are counted in `limits` storage: memory for one process,
+    # Redis (RATELIMIT_STORAGE_URI=redis://…) when several app servers share the load.
+    app.extensions["auth_throttle"] = MovingWindowRateLimiter(storage_from_string(app.config["RATELIMIT_STORAGE_URI"]))
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.before_request
@@ -72,7 +71,7 @@ def check_not_throttled(config, *keys: str) -> None:
         return
     for limit in _limits(config):
         for key in keys:
-            if not limiter.limiter.test(limit, "auth-failure", key):
+            if not current_app.extensions["auth_throttle"].test(limit, "auth-failure", key):
                 raise TooManyAttempts("Слишком много неудачных попыток. Подождите несколько минут и попробуйте снова.")
 
 
@@ -81,7 +80,7 @@ def record_failure(config, *keys: str) -> None:
         return
     for limit in _limits(config):
         for key in keys:
-            limiter.limiter.hit(limit, "auth-failure", key)
+            current_app.extensions["auth_throttle"].hit(limit, "auth-failure", key)
 
 
 def mark_login(now: dt.datetime | None = None) -> None:

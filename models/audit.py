@@ -42,6 +42,7 @@ def _dump(values: dict[str, Any] | None) -> str | None:
 
 
 # The database itself refuses to change or delete an audit row, whichever door the SQL comes through.
+# (The initial migration keeps its own frozen copy of these statements.)
 APPEND_ONLY_SQLITE = [
     f"CREATE TRIGGER audit_events_no_{op.lower()} BEFORE {op} ON audit_events "
     f"BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END"
@@ -49,12 +50,16 @@ APPEND_ONLY_SQLITE = [
 ]
 APPEND_ONLY_POSTGRESQL = [
     "CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger AS $$ "
-    "BEGIN RAISE EXCEPTION 'audit_events is append-only'; END; $$ LANGUAGE plpgsql",
+    "BEGIN RAISE EXCEPTION 'audit_events is append-only' USING ERRCODE = 'restrict_violation'; END; "
+    "$$ LANGUAGE plpgsql",
     "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events "
     "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()",
+    "CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()",
 ]
 DROP_APPEND_ONLY_SQLITE = ["DROP TRIGGER IF EXISTS audit_events_no_update", "DROP TRIGGER IF EXISTS audit_events_no_delete"]
 DROP_APPEND_ONLY_POSTGRESQL = [
+    "DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events",
     "DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events",
     "DROP FUNCTION IF EXISTS audit_events_append_only()",
 ]

@@ -8,12 +8,25 @@ Create Date: 2026-11-22 08:17:14.870842
 from alembic import op
 import sqlalchemy as sa
 
-from models.audit import (
-    APPEND_ONLY_POSTGRESQL,
-    APPEND_ONLY_SQLITE,
-    DROP_APPEND_ONLY_POSTGRESQL,
-    DROP_APPEND_ONLY_SQLITE,
-)
+# The audit log's append-only triggers, frozen here as this revision creates them.
+APPEND_ONLY_SQLITE = [
+    "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END",
+    "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END",
+]
+APPEND_ONLY_POSTGRESQL = [
+    "CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'audit_events is append-only' USING ERRCODE = 'restrict_violation'; END; $$ LANGUAGE plpgsql",
+    'CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()',
+    'CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()',
+]
+DROP_APPEND_ONLY_SQLITE = [
+    'DROP TRIGGER IF EXISTS audit_events_no_update',
+    'DROP TRIGGER IF EXISTS audit_events_no_delete',
+]
+DROP_APPEND_ONLY_POSTGRESQL = [
+    'DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events',
+    'DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events',
+    'DROP FUNCTION IF EXISTS audit_events_append_only()',
+]
 
 
 # revision identifiers, used by Alembic.

@@ -317,7 +317,7 @@ def test_audit_triggers_exist(db_session):
     else:
         names = set(db.session.scalars(text(
             "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal")))
-        assert names == {"audit_events_append_only"}
+        assert names == {"audit_events_append_only", "audit_events_no_truncate"}
 
 
 @pytest.fixture()
@@ -349,10 +349,6 @@ def test_audit_rows_cannot_be_changed(audit_row, sql):
 ON_POSTGRESQL = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
 
 
-@pytest.mark.xfail(ON_POSTGRESQL, strict=True, reason=(
-    "DEFECT models/audit.py APPEND_ONLY_POSTGRESQL: RAISE EXCEPTION without ERRCODE is SQLSTATE P0001, "
-    "which SQLAlchemy raises as ProgrammingError, while SQLite's RAISE(ABORT) is an IntegrityError; "
-    "fix: RAISE EXCEPTION '...' USING ERRCODE = 'restrict_violation' (23001)"))
 def test_audit_refusal_is_an_integrity_error_on_every_database(audit_row):
     # Callers turn IntegrityError into a user-facing error; the same refusal must not be a 500 on PostgreSQL.
     with pytest.raises(IntegrityError, match="audit_events is append-only"):
@@ -361,10 +357,6 @@ def test_audit_refusal_is_an_integrity_error_on_every_database(audit_row):
 
 
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="SQLite has no TRUNCATE; its DELETE runs the row triggers")
-@pytest.mark.xfail(strict=True, reason=(
-    "DEFECT models/audit.py APPEND_ONLY_POSTGRESQL: the row-level BEFORE UPDATE OR DELETE trigger does not "
-    "fire on TRUNCATE, so TRUNCATE audit_events empties the log; fix: add a statement-level "
-    "BEFORE TRUNCATE trigger running the same function"))
 def test_audit_log_cannot_be_truncated(audit_row):
     with pytest.raises(DBAPIError, match="audit_events is append-only"):
         with db.session.begin_nested():
