@@ -19,7 +19,7 @@ def init_admin(app: Flask) -> Admin:
     admin = Admin(
         app,
         name="Электронный журнал",
-        theme=Bootstrap4Theme(swatch="default", fluid=True),
+        theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/journal_base.html"),
         index_view=StaffIndexView(name="Главная", url="/admin", template="admin/staff_index.html"),
         csp_nonce_generator=csp_nonce,
     )

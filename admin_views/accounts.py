@@ -9,11 +9,12 @@ from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import Form, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from models import InviteCode, LoginEvent, User, db
 from models.accounts import ROLE_LABELS, STAFF_ROLES
-from models.auth import block_user, unblock_user
+from models.auth import allowed_roles_for, block_user, set_roles, unblock_user
 from models.base import utcnow
 from models.errors import JournalError
 from models.invites import invite_candidates, issue_invite, revoke_invite
@@ -22,7 +23,7 @@ from reports.pdf import render_pdf
 
 from .base import ScopedModelView, actor
 
-STAFF_ROLE_CHOICES = [(r, ROLE_LABELS[r]) for r in STAFF_ROLES]
+STAFF_ROLE_CHOICES = [SelectChoice(r, ROLE_LABELS[r]) for r in STAFF_ROLES]
 
 
 class IssueForm(Form):
@@ -66,7 +67,8 @@ class InviteCodeView(ScopedModelView):
         if not self._can_write():
             return self.inaccessible_callback("issue")
         form = IssueForm(request.form)
-        form.person.choices = [("", "— выберите —")] + invite_candidates(actor(), today=dt.date.today())
+        candidates = invite_candidates(actor(), today=dt.date.today())
+        form.person.choices = [SelectChoice("", "— выберите —")] + [SelectChoice(v, label) for v, label in candidates]
         if not actor().has("operator"):
             del form.role
         issued = None
@@ -80,7 +82,7 @@ class InviteCodeView(ScopedModelView):
                 flash(getattr(exc, "message", "Неверный выбор."), "error")
             else:
                 db.session.commit()
-                label = dict(form.person.choices).get(form.person.data, "")
+                label = dict(candidates).get(form.person.data, "")
                 issued = {"code": code, "person": label, "role": ROLE_LABELS.get(role, role),
                           "expires": invite.expires_at.strftime("%d.%m.%Y"),
                           "url": url_for("portal.redeem", _external=True)}
@@ -111,7 +113,10 @@ class InviteCodeView(ScopedModelView):
 class UserView(ScopedModelView):
     roles = frozenset({"operator", "director"})
     writer_roles = frozenset({"operator"})
-    column_extra_row_actions = [EndpointLinkRowAction("fa fa-lock", ".block_view", "Блокировка", id_arg="user_id")]
+    column_extra_row_actions = [
+        EndpointLinkRowAction("fa fa-id-badge", ".roles_view", "Роли", id_arg="user_id"),
+        EndpointLinkRowAction("fa fa-lock", ".block_view", "Блокировка", id_arg="user_id"),
+    ]
     column_list = ("login", "roles", "last_login_at", "blocked_at", "blocked_reason")
     column_labels = {"login": "Логин", "roles": "Роли", "last_login_at": "Последний вход",
                      "blocked_at": "Заблокирован", "blocked_reason": "Причина блокировки"}
@@ -140,6 +145,24 @@ class UserView(ScopedModelView):
                 flash(f"Учётная запись {user.login} заблокирована, все её сеансы завершены.", "success")
                 return redirect(url_for(".index_view"))
         return self.render("admin/user_block.html", form=form, user=user)
+
+    @expose("/roles/<int:user_id>", methods=["GET", "POST"])
+    def roles_view(self, user_id: int):
+        user = self.get_one(user_id)
+        if user is None or not self._can_write():
+            return self.inaccessible_callback("roles")
+        if request.method == "POST":
+            try:
+                set_roles(actor(), user, set(request.form.getlist("roles")))
+            except JournalError as exc:
+                db.session.rollback()
+                flash(exc.message, "error")
+            else:
+                db.session.commit()
+                flash(f"Роли учётной записи {user.login} сохранены.", "success")
+                return redirect(url_for(".index_view"))
+        choices = [(r, ROLE_LABELS[r]) for r in allowed_roles_for(user)]
+        return self.render("admin/user_roles.html", user=user, choices=choices, current=user.role_names)
 
     @expose("/unblock/<int:user_id>", methods=["POST"])
     def unblock_view(self, user_id: int):

@@ -101,3 +101,36 @@ def unblock_user(user: User, *, actor_id: int | None) -> None:
     user.blocked_at = None
     user.blocked_reason = None
     AuditEvent.record(actor_id, "user.unblock", "user", user.id)
+
+
+def allowed_roles_for(user: User) -> tuple[str, ...]:
+    """Roles that fit the person behind the login: staff roles for staff, parent for a guardian…"""
+    from .accounts import STAFF_ROLES
+
+    if user.staff_id:
+        return STAFF_ROLES
+    if user.guardian_id:
+        return ("parent",)
+    if user.student_id:
+        return ("student",)
+    return ()
+
+
+def set_roles(actor, user: User, roles: set[str]) -> None:
+    """The operator grants and withdraws roles (a teacher who becomes a class teacher, a deputy…)."""
+    from .access import require
+    from .accounts import UserRole
+
+    require(actor.has("operator") and user.school_id == actor.school_id, "Роли назначает оператор школы.")
+    allowed = set(allowed_roles_for(user))
+    if not roles:
+        raise InvalidInput("Выберите хотя бы одну роль.")
+    if not roles <= allowed:
+        raise InvalidInput("Эта роль не подходит учётной записи (роль сотрудника — только сотруднику).")
+    if user.id == actor.user_id and "operator" not in roles:
+        raise InvalidInput("Нельзя снять роль оператора с самого себя.")
+    old = sorted(user.role_names)
+    if set(old) == roles:
+        return
+    user.roles = [r for r in user.roles if r.role in roles] + [UserRole(role=r) for r in sorted(roles - set(old))]
+    AuditEvent.record(actor.user_id, "user.roles", "user", user.id, old={"roles": old}, new={"roles": sorted(roles)})

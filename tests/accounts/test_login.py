@@ -158,3 +158,31 @@ def test_session_cookie_flags(app, world):
 ])
 def test_password_policy(password, ok):
     assert (password_problem(password, login="teacher") is None) is ok
+
+
+def test_operator_grants_class_teacher_role(client, login_as, world):
+    login_as("operator")
+    response = client.post(f"/admin/users/roles/{world.users['teacher'].id}",
+                           data={"roles": ["teacher", "class_teacher"]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(world.users["teacher"]), world.users["teacher"].id).role_names == \
+        {"teacher", "class_teacher"}
+
+
+@pytest.mark.parametrize("target,roles,message", [
+    ("parent", ["teacher"], "не подходит"),
+    ("operator", ["teacher"], "оператора"),
+    ("teacher", [], "хотя бы одну"),
+])
+def test_bad_role_changes_are_refused(client, login_as, world, target, roles, message):
+    login_as("operator")
+    response = client.post(f"/admin/users/roles/{world.users[target].id}", data={"roles": roles})
+    assert response.status_code == 200 and message in response.get_data(as_text=True)
+
+
+def test_operator_of_another_school_cannot_touch_our_accounts(client, login_as, world):
+    login_as("operator")
+    foreign = world.users["foreign_operator"]
+    assert client.get(f"/admin/users/roles/{foreign.id}").status_code == 403
+    assert client.post(f"/admin/users/block/{foreign.id}", data={"reason": "x"}).status_code == 403
