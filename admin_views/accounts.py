@@ -188,3 +188,12 @@ class LoginEventView(ScopedModelView):
     column_searchable_list = ("login",)
     column_filters = ("success",)
     can_view_details = False
+
+
+ACCESS = "Доступ"
+
+
+def register(admin) -> None:
+    admin.add_view(InviteCodeView(InviteCode, name="Коды доступа", category=ACCESS, endpoint="invites"))
+    admin.add_view(UserView(User, name="Учётные записи", category=ACCESS, endpoint="users"))
+    admin.add_view(LoginEventView(LoginEvent, name="Журнал входов", category=ACCESS, endpoint="logins"))

@@ -80,3 +80,30 @@ def login_as(client, world):
         return response
 
     return _login
+
+
+@pytest.fixture()
+def count_queries(app):
+    """with count_queries() as q: ...; q.count is the number of SQL statements run inside (pin N+1s)."""
+    import contextlib
+
+    from sqlalchemy import event
+
+    engine = app.extensions["test_engine"]
+
+    @contextlib.contextmanager
+    def _count():
+        counter = type("Counter", (), {"count": 0, "statements": []})()
+
+        def _on_execute(conn, cursor, statement, parameters, context, executemany):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+                counter.count += 1
+                counter.statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", _on_execute)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", _on_execute)
+
+    return _count

@@ -3,61 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-ROLES = ("anonymous", "student", "parent", "teacher", "classteacher", "secretary", "coordinator", "director",
-         "operator")
-ALL = lambda code: (code,) * len(ROLES)  # noqa: E731
-R = 302  # redirect: to the login page for anonymous, or to the list for a missing id
-F = 403
+from .expected_accounts import ACCOUNTS
+from .roles import ROLES
 
-# Rule → status of a GET for each role, in the order of ROLES.
-EXPECTED: dict[str, tuple[int, ...]] = {
-    "/": ALL(200),
-    "/healthz": ALL(200),
-    "/login": (200, R, R, R, R, R, R, R, R),
-    "/logout": ALL(405),
-    "/invite": ALL(200),
-    "/account/password": (R, 200, 200, 200, 200, 200, 200, 200, 200),
-    "/home": (R, 200, 200, R, R, R, R, R, R),
-    "/diary/<int:student_id>": (R, 200, 200, 200, 200, 200, 200, 200, 200),  # own child / own class
-    "/static/<path:filename>": ALL(200),
-    "/admin/static/<path:filename>": ALL(200),
-    "/admin/": (R, F, F, 200, 200, 200, 200, 200, 200),
-    # invitation codes: operator (staff), class teacher (own class's families), director reads
-    "/admin/invites/": (R, F, F, F, 200, F, F, 200, 200),
-    "/admin/invites/issue/": (R, F, F, F, 200, F, F, F, 200),
-    "/admin/invites/register.pdf": (R, F, F, F, 200, F, F, 200, 200),
-    "/admin/invites/new/": (R, F, F, F, R, F, F, R, R),
-    "/admin/invites/edit/": (R, F, F, F, R, F, F, R, R),
-    "/admin/invites/details/": (R, F, F, F, R, F, F, R, R),
-    "/admin/invites/export/<export_type>/": (R, F, F, F, R, F, F, R, R),
-    "/admin/invites/ajax/lookup/": (R, F, F, F, 404, F, F, 404, 404),
-    "/admin/invites/action/": ALL(405),
-    "/admin/invites/ajax/update/": ALL(405),
-    "/admin/invites/delete/": ALL(405),
-    # accounts: operator manages, director reads
-    "/admin/users/": (R, F, F, F, F, F, F, 200, 200),
-    "/admin/users/block/<int:user_id>": (R, F, F, F, F, F, F, F, 200),
-    "/admin/users/roles/<int:user_id>": (R, F, F, F, F, F, F, F, 200),
-    "/admin/users/unblock/<int:user_id>": ALL(405),
-    "/admin/users/new/": (R, F, F, F, F, F, F, R, R),
-    "/admin/users/edit/": (R, F, F, F, F, F, F, R, R),
-    "/admin/users/details/": (R, F, F, F, F, F, F, R, R),
-    "/admin/users/export/<export_type>/": (R, F, F, F, F, F, F, R, R),
-    "/admin/users/ajax/lookup/": (R, F, F, F, F, F, F, 404, 404),
-    "/admin/users/action/": ALL(405),
-    "/admin/users/ajax/update/": ALL(405),
-    "/admin/users/delete/": ALL(405),
-    # login log: operator and director
-    "/admin/logins/": (R, F, F, F, F, F, F, 200, 200),
-    "/admin/logins/new/": (R, F, F, F, F, F, F, R, R),
-    "/admin/logins/edit/": (R, F, F, F, F, F, F, R, R),
-    "/admin/logins/details/": (R, F, F, F, F, F, F, R, R),
-    "/admin/logins/export/<export_type>/": (R, F, F, F, F, F, F, R, R),
-    "/admin/logins/ajax/lookup/": (R, F, F, F, F, F, F, 404, 404),
-    "/admin/logins/action/": ALL(405),
-    "/admin/logins/ajax/update/": ALL(405),
-    "/admin/logins/delete/": ALL(405),
-}
+# Each area of the app keeps its own table of rule → status per role (in the order of ROLES).
+EXPECTED: dict[str, tuple[int, ...]] = {**ACCOUNTS}
 
 
 def _url(rule: str, world) -> str:
