@@ -92,6 +92,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild tables; with foreign keys on, dropping a referenced table
+            # would cascade. Switch them off (only possible outside a transaction), check after.
+            # (on the raw sqlite3 connection: SQLAlchemy would open a transaction first)
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -100,6 +106,13 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"foreign key violations after migration: {broken[:5]}")
+        if sqlite:
+            # Never hand this connection (foreign keys off) back to the pool.
+            connection.invalidate()
 
 
 if context.is_offline_mode():

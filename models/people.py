@@ -15,9 +15,12 @@ RELATIONS = ("mother", "father", "guardian", "grandparent", "other")
 
 class Staff(PersonNameMixin, CreatedMixin, db.Model):
     __tablename__ = "staff"
+    __table_args__ = (UniqueConstraint("school_id", "personnel_no"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    # Табельный номер: the key that makes staff imports idempotent.
+    personnel_no: Mapped[str | None] = mapped_column(String(40))
     position: Mapped[str] = mapped_column(String(120))  # "учитель математики"
     email: Mapped[str | None] = mapped_column(String(255))
     phone: Mapped[str | None] = mapped_column(String(40))

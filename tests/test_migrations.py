@@ -14,6 +14,7 @@ import uuid
 
 import flask_migrate
 import pytest
+from alembic.script import ScriptDirectory
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import CheckConstraint, Column, Integer, MetaData, create_engine, inspect, make_url, text
@@ -94,11 +95,18 @@ def audit_row_is_protected() -> None:
         assert conn.execute(text("SELECT action FROM audit_events")).scalars().all() == ["x"]
 
 
+def migrate_config():
+    from flask import current_app
+
+    return current_app.extensions["migrate"].migrate.get_config()
+
+
 def test_upgrade_builds_exactly_the_models_schema(migrated):
     diff = schema_diff(db.metadata)
     assert diff == [], "models and migrations disagree; run `flask db migrate` and review:\n" + pprint.pformat(diff)
     with db.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        head = ScriptDirectory.from_config(migrate_config()).get_current_head()
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
     audit_row_is_protected()
 
 
@@ -150,3 +158,28 @@ def test_schema_check_catches_a_check_constraint_without_a_migration(migrated):
     if not ON_POSTGRESQL:  # a changed expression under the same name is visible where the text is kept
         expected.add(("change_check", "marks", "ck_marks_slot", "slot BETWEEN 1 AND 3", "slot BETWEEN 1 AND 4"))
     assert set(schema_diff(md)) == expected
+
+
+def test_sqlite_batch_migrations_keep_rows_that_other_tables_reference(tmp_path):
+    """Later revisions rebuild SQLite tables (batch mode); referenced rows must survive with their links."""
+    import flask_migrate
+
+    from app import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}"})
+    with app.app_context():
+        flask_migrate.upgrade(revision="0001")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO schools (id, name, short_name, code) VALUES (1, 'Ш', 'Ш', 'm')"))
+            conn.execute(text("INSERT INTO academic_years (id, school_id, name, starts_on, ends_on) "
+                              "VALUES (1, 1, '2026/2027', '2026-09-01', '2027-05-31')"))
+            conn.execute(text("INSERT INTO staff (id, school_id, last_name, first_name, position) "
+                              "VALUES (1, 1, 'Иванова', 'Анна', 'учитель')"))
+            conn.execute(text("INSERT INTO school_classes (id, school_id, year_id, grade, letter, class_teacher_id) "
+                              "VALUES (1, 1, 1, 5, 'А', 1)"))
+        flask_migrate.upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT class_teacher_id FROM school_classes")).scalar() == 1
+            assert conn.execute(text("SELECT count(*) FROM staff")).scalar() == 1
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        db.engine.dispose()
