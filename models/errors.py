@@ -3,13 +3,17 @@ from __future__ import annotations
 
 
 class JournalError(Exception):
-    """A rule refused the operation; ``message`` is for the user (Russian)."""
+    """A rule refused the operation. ``template`` is the Russian text marked with models.i18n._ and
+    ``params`` its ``%(name)s`` values; ``message`` is the Russian text, the web layer shows
+    ``gettext(template, **params)`` in the user's language."""
 
     status = 400
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, template: str, **params):
+        self.template = template
+        self.params = params
+        self.message = template % params if params else template
+        super().__init__(self.message)
 
 
 class AccessDenied(JournalError):
