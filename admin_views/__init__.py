@@ -10,11 +10,11 @@ from flask_admin.theme import Bootstrap4Theme
 
 from security import csp_nonce
 
-from . import accounts
+from . import accounts, imports, my_class, organisation, rosters, timetable
 from .base import StaffIndexView
 
 # Areas register in this order; each module has `register(admin)`.
-AREAS = [accounts]
+AREAS = [rosters, my_class, organisation, timetable, imports, accounts]
 
 
 def init_admin(app: Flask) -> Admin:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from .roles import ALL, F, R
 
 # Rule → status of a GET for each role, in the order of ROLES.
-ACCOUNTS: dict[str, tuple[int, ...]] = {
+TABLE: dict[str, tuple[int, ...]] = {
     "/": ALL(200),
     "/healthz": ALL(200),
     "/login": (200, R, R, R, R, R, R, R, R),
@@ -51,4 +51,10 @@ ACCOUNTS: dict[str, tuple[int, ...]] = {
     "/admin/logins/action/": ALL(405),
     "/admin/logins/ajax/update/": ALL(405),
     "/admin/logins/delete/": ALL(405),
+}
+
+PARAMS: dict = {
+    "<int:student_id>": lambda world: world.anna.id,  # the parent's own child, the student themself, 5А
+    "<int:user_id>": lambda world: world.users["teacher"].id,
+    "<export_type>": lambda world: "csv",
 }

@@ -3,25 +3,25 @@ from __future__ import annotations
 
 import pytest
 
-from .expected_accounts import ACCOUNTS
+from . import expected_accounts, expected_imports, expected_organisation, expected_rosters
 from .roles import ROLES
 
-# Each area of the app keeps its own table of rule → status per role (in the order of ROLES).
-EXPECTED: dict[str, tuple[int, ...]] = {**ACCOUNTS}
+# Each area of the app keeps its own table of rule → status per role (in the order of ROLES)
+# and the values its URL placeholders take.
+AREAS = (expected_accounts, expected_rosters, expected_organisation, expected_imports)
+EXPECTED: dict[str, tuple[int, ...]] = {rule: row for area in AREAS for rule, row in area.TABLE.items()}
+PARAMS = {name: value for area in AREAS for name, value in area.PARAMS.items()}
 
 
 def _url(rule: str, world) -> str:
-    values = {
-        "<int:student_id>": world.anna.id,  # the parent's own child, the student themself, 5А for staff
-        "<int:user_id>": world.users["teacher"].id,
-        "<export_type>": "csv",
-    }
     static = {"/static/<path:filename>": "/static/js/admin-csp.js",
               "/admin/static/<path:filename>": "/admin/static/bootstrap/bootstrap4/css/bootstrap.min.css"}
     if rule in static:
         return static[rule]
-    for placeholder, value in values.items():
-        rule = rule.replace(placeholder, str(value))
+    for placeholder, value in PARAMS.items():
+        if placeholder in rule:
+            rule = rule.replace(placeholder, str(value(world)))
+    assert "<" not in rule, f"add a value for the placeholder of {rule} to PARAMS of its expected_*.py"
     return rule
 
 

@@ -1,0 +1,6 @@
+"""Staff panel area: imports (being built)."""
+from __future__ import annotations
+
+
+def register(admin) -> None:
+    """Adds this area's views to the staff panel."""
