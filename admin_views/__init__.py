@@ -3,6 +3,8 @@ what each role does: access (operator), people and movement (secretary), my clas
 organisation of the school (operator), timetable, imports."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 from flask_admin import Admin
 from flask_admin.menu import MenuLink
@@ -24,6 +26,8 @@ def init_admin(app: Flask) -> Admin:
         theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/journal_base.html"),
         index_view=StaffIndexView(name="Главная", url="/admin", template="admin/staff_index.html"),
         csp_nonce_generator=csp_nonce,
+        # Our catalogues fill what Flask-Admin lacks (it ships no Kazakh).
+        translations_path=str(Path(__file__).resolve().parent.parent / "translations"),
     )
     for area in AREAS:
         area.register(admin)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from models import db
@@ -131,3 +131,18 @@ def password():
     elif request.method == "POST":
         status = 400
     return render_template("portal/password.html", form=form), status
+
+
+@bp.post("/language")
+def language():
+    """Switch the interface language: stored on the account, and in a cookie before login."""
+    lang = request.form.get("lang", "")
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(400)
+    if current_user.is_authenticated:
+        current_user.locale = lang
+        db.session.commit()
+    response = redirect(_safe_next(request.form.get("next")) or url_for("portal.index"))
+    response.set_cookie("lang", lang, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response

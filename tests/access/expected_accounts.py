@@ -10,6 +10,7 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/login": (200, R, R, R, R, R, R, R, R),
     "/logout": ALL(405),
     "/invite": ALL(200),
+    "/language": ALL(405),
     "/account/password": (R, 200, 200, 200, 200, 200, 200, 200, 200),
     "/home": (R, 200, 200, R, R, R, R, R, R),
     "/diary/<int:student_id>": (R, 200, 200, 200, 200, 200, 200, 200, 200),  # own child / own class

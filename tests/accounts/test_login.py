@@ -186,3 +186,16 @@ def test_operator_of_another_school_cannot_touch_our_accounts(client, login_as, 
     foreign = world.users["foreign_operator"]
     assert client.get(f"/admin/users/roles/{foreign.id}").status_code == 403
     assert client.post(f"/admin/users/block/{foreign.id}", data={"reason": "x"}).status_code == 403
+
+
+def test_language_switch_is_kept_on_the_account(client, login_as, world):
+    login_as("teacher")
+    response = client.post("/language", data={"lang": "kk", "next": "/admin/"})
+    assert response.status_code == 302 and response.location == "/admin/"
+    assert db.session.get(type(world.users["teacher"]), world.users["teacher"].id).locale == "kk"
+    assert client.post("/language", data={"lang": "xx"}).status_code == 400
+
+
+def test_language_switch_before_login_uses_a_cookie(client, world):
+    response = client.post("/language", data={"lang": "en", "next": "https://evil.example/"})
+    assert response.location == "/" and "lang=en" in response.headers["Set-Cookie"]
