@@ -1,0 +1,49 @@
+"""When journal entries are due, pure (R28). Late entries are accepted and flagged for the control reports.
+
+Defaults follow the regulations (homework by the day of the lesson; marks the same day; tests within
+1 day in grades 1–5 and 3 days in 6–11; period marks a day after the period) and are school settings.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DeadlineRules:
+    marks_days: int = 0
+    test_marks_days_1_5: int = 1
+    test_marks_days_6_11: int = 3
+    lesson_days: int = 0
+    period_mark_days: int = 1
+
+    @classmethod
+    def from_settings(cls, values: dict) -> DeadlineRules:
+        return cls(values["marks_deadline_days"], values["test_marks_deadline_days_1_5"],
+                   values["test_marks_deadline_days_6_11"], values["lesson_deadline_days"],
+                   values["period_mark_deadline_days"])
+
+
+def marks_deadline(lesson_date: dt.date, grade: int, is_control: bool, rules: DeadlineRules) -> dt.date:
+    if is_control:
+        days = rules.test_marks_days_1_5 if grade <= 5 else rules.test_marks_days_6_11
+        return lesson_date + dt.timedelta(days=max(days, rules.marks_days))
+    return lesson_date + dt.timedelta(days=rules.marks_days)
+
+
+def lesson_deadline(lesson_date: dt.date, rules: DeadlineRules) -> dt.date:
+    """Topic of the lesson."""
+    return lesson_date + dt.timedelta(days=rules.lesson_days)
+
+
+def homework_deadline(lesson_date: dt.date) -> dt.date:
+    """Homework must be in the diary by the day of the lesson it is set at."""
+    return lesson_date
+
+
+def period_mark_deadline(period_end: dt.date, rules: DeadlineRules) -> dt.date:
+    return period_end + dt.timedelta(days=rules.period_mark_days)
+
+
+def is_late(entered_on: dt.date, deadline: dt.date) -> bool:
+    return entered_on > deadline
