@@ -1,6 +1,281 @@
-"""Staff panel area: my_class (being built)."""
+"""Staff panel area "Мой класс" (the class teacher): the class list with the parents' contacts and the
+monthly "data checked on" stamp; splitting the class into subgroups per subject on one grid; the
+students' achievements and year-end results with documents. Every decision is made in models/
+(models.subgroups, models.movement, models.attachments); these views parse forms and show results."""
 from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext, lazy_gettext
+from sqlalchemy import select
+
+from i18n import error_text
+from models import Subject, db
+from models.attachments import (
+    ALLOWED,
+    ALLOWED_TEXT,
+    KIND_LABELS,
+    LEVEL_LABELS,
+    MAX_BYTES,
+    RESULT_KIND_LABELS,
+    RESULT_LABELS,
+    attachment_for_download,
+    check_file,
+    class_achievements,
+    class_results,
+    delete_record,
+    record_achievement,
+    record_result,
+)
+from models.base import utcnow
+from models.errors import InvalidInput, JournalError
+from models.i18n import _
+from models.movement import MEDICAL_GROUP_LABELS, class_roster, enrolled_on
+from models.people import Student
+from models.subgroups import (
+    DATA_CHECK_DAYS,
+    MAX_GROUPS,
+    confirm_class_data,
+    data_check_overdue,
+    default_split_date,
+    kept_classes,
+    period_starts,
+    split_class,
+    subgroup_grid,
+)
+
+from .base import StaffPage, actor
+
+CATEGORY = "Мой класс"
+TEACHERS = frozenset({"class_teacher"})
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def day_in_year(cls) -> dt.date:
+    """Today, or the nearest day of the class's academic year (a past year's class shows its last day)."""
+    from models import AcademicYear
+
+    year = db.session.get(AcademicYear, cls.year_id)
+    return min(max(today(), year.starts_on), year.ends_on)
+
+
+def _int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _date(value: str | None) -> dt.date | None:
+    """A date from a form: 2026-09-01 (date inputs) or 01.09.2026; None when empty; InvalidInput when bad."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise InvalidInput(_("Неверная дата: укажите её в виде ДД.ММ.ГГГГ."))
+
+
+class MyClassPage(StaffPage):
+    """Shared by the three pages: which of the teacher's classes is open (``?class_id=``)."""
+
+    roles = TEACHERS
+
+    def _classes_and_current(self):
+        classes = kept_classes(actor())
+        wanted = _int(request.values.get("class_id"))
+        current = next((c for c in classes if c.id == wanted), None) if wanted else (classes[0] if classes else None)
+        if wanted and current is None:
+            abort(403)  # not the actor's class
+        return classes, current
+
+
+class RosterView(MyClassPage):
+    @expose("/")
+    def index(self):
+        classes, cls = self._classes_and_current()
+        roster, overdue, days = [], False, None
+        if cls is not None:
+            roster = class_roster(actor(), cls.id, day_in_year(cls))
+            overdue = data_check_overdue(cls, today())
+            days = (today() - cls.data_checked_on).days if cls.data_checked_on else None
+        return self.render("admin/my_class/roster.html", classes=classes, cls=cls, roster=roster, overdue=overdue,
+                           days=days, check_days=DATA_CHECK_DAYS, medical=MEDICAL_GROUP_LABELS)
+
+    @expose("/checked", methods=["POST"])
+    def checked(self):
+        class_id = _int(request.form.get("class_id"))
+        try:
+            cls = confirm_class_data(actor(), class_id or 0, today=today())
+        except JournalError as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+            return redirect(url_for(".index"))
+        db.session.commit()
+        flash(gettext("Отметка о проверке данных класса %(cls)s поставлена: %(date)s.", cls=cls.name,
+                      date=today().strftime("%d.%m.%Y")), "success")
+        return redirect(url_for(".index", class_id=cls.id))
+
+
+class SubgroupsView(MyClassPage):
+    @expose("/", methods=["GET", "POST"])
+    def index(self):
+        classes, cls = self._classes_and_current()
+        if cls is None:
+            return self.render("admin/my_class/subgroups.html", classes=classes, cls=None, grid=None)
+        subjects = db.session.scalars(select(Subject).where(Subject.school_id == cls.school_id)
+                                      .order_by(Subject.name)).all()
+        subject_id = _int(request.values.get("subject_id"))
+        groups = min(max(_int(request.values.get("groups"), 2), 1), MAX_GROUPS)
+        bad_date = False
+        try:
+            on = _date(request.values.get("on")) or default_split_date(cls, today())
+        except JournalError as exc:
+            flash(error_text(exc), "error")
+            on, bad_date = default_split_date(cls, today()), True
+        if request.method == "POST" and not bad_date:
+            choices = {}
+            for key, value in request.form.items():
+                if key.startswith("student-"):
+                    sid, col = _int(key[8:]), _int(value)
+                    if sid is None or col is None:
+                        flash(gettext("Неверные данные формы."), "error")
+                        break
+                    choices[sid] = col
+            else:
+                try:
+                    result = split_class(actor(), cls.id, subject_id, on, choices, group_count=groups)
+                except JournalError as exc:
+                    db.session.rollback()
+                    flash(error_text(exc), "error")
+                else:
+                    db.session.commit()
+                    flash(gettext("Деление сохранено с %(date)s: добавлено %(j)s, переведено %(m)s, "
+                                  "исключено из подгрупп %(l)s.", date=on.strftime("%d.%m.%Y"), j=result.joined,
+                                  m=result.moved, l=result.left), "success")
+                    return redirect(url_for(".index", class_id=cls.id, subject_id=subject_id, on=on.isoformat(),
+                                            groups=groups))
+        grid = None
+        if subject_id:
+            try:
+                grid = subgroup_grid(actor(), cls.id, subject_id, on, groups)
+            except JournalError as exc:
+                flash(error_text(exc), "error")
+        return self.render("admin/my_class/subgroups.html", classes=classes, cls=cls, grid=grid, subjects=subjects,
+                           subject_id=subject_id, on=on, groups=groups, max_groups=MAX_GROUPS,
+                           periods=period_starts(cls))
+
+
+def _upload():
+    """The uploaded file checked (type, size, content), or None when no file was chosen."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return None
+    content = upload.stream.read(MAX_BYTES + 1)
+    return check_file(upload.filename, content)
+
+
+class AchievementsView(MyClassPage):
+    @expose("/", methods=["GET"])
+    def index(self):
+        classes, cls = self._classes_and_current()
+        return self._page(classes, cls)
+
+    def _page(self, classes, cls, values=None):
+        data = {"classes": classes, "cls": cls, "values": values or {}, "accept": ",".join("." + e for e in ALLOWED),
+                "allowed_text": ALLOWED_TEXT, "max_mb": MAX_BYTES // 2**20, "kinds": KIND_LABELS,
+                "levels": LEVEL_LABELS, "results": RESULT_LABELS, "result_kinds": RESULT_KIND_LABELS}
+        if cls is not None:
+            day = day_in_year(cls)
+            data.update(
+                achievements=class_achievements(actor(), cls.id), results_list=class_results(actor(), cls.id),
+                students=db.session.scalars(select(Student).where(Student.id.in_(enrolled_on(cls.id, day)))
+                                            .order_by(Student.last_name, Student.first_name)).all(),
+                subjects=db.session.scalars(select(Subject).where(Subject.school_id == cls.school_id)
+                                            .order_by(Subject.name)).all(),
+                today=today())
+        return self.render("admin/my_class/achievements.html", **data)
+
+    @expose("/add", methods=["POST"])
+    def add(self):
+        classes, cls = self._classes_and_current()
+        if cls is None:
+            abort(403)
+        f = request.form
+        try:
+            record_achievement(actor(), cls.id, student_id=_int(f.get("student_id")), title=f.get("title"),
+                               kind=f.get("kind"), level=f.get("level"), result=f.get("result"),
+                               on=_date(f.get("date")), subject_id=_int(f.get("subject_id")), file=_upload(),
+                               now=utcnow())
+        except JournalError as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+            return self._page(classes, cls, values=f.to_dict())
+        db.session.commit()
+        flash(gettext("Достижение записано."), "success")
+        return redirect(url_for(".index", class_id=cls.id))
+
+    @expose("/result", methods=["POST"])
+    def add_result(self):
+        classes, cls = self._classes_and_current()
+        if cls is None:
+            abort(403)
+        f = request.form
+        try:
+            mark = _int(f.get("mark"))
+            if f.get("mark") and mark is None:
+                raise InvalidInput(_("Отметка — от 1 до 5."))
+            record_result(actor(), cls.id, student_id=_int(f.get("student_id")), kind=f.get("kind"),
+                          title=f.get("title"), mark=mark, level=f.get("level"), comment=f.get("comment"),
+                          file=_upload(), today=today(), now=utcnow())
+        except JournalError as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+            return self._page(classes, cls, values={"r_" + k: v for k, v in f.to_dict().items()})
+        db.session.commit()
+        flash(gettext("Результат записан."), "success")
+        return redirect(url_for(".index", class_id=cls.id))
+
+    @expose("/delete", methods=["POST"])
+    def delete(self):
+        _classes, cls = self._classes_and_current()
+        if cls is None:
+            abort(403)
+        kind, row_id = request.form.get("kind"), _int(request.form.get("id"))
+        try:
+            delete_record(actor(), cls.id, achievement_id=row_id if kind == "achievement" else None,
+                          result_id=row_id if kind == "result" else None)
+        except JournalError as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+        else:
+            db.session.commit()
+            flash(gettext("Запись удалена."), "success")
+        return redirect(url_for(".index", class_id=cls.id))
+
+    @expose("/file/<int:attachment_id>")
+    def file(self, attachment_id: int):
+        from portal.achievements import send_attachment
+
+        try:
+            att = attachment_for_download(actor(), attachment_id)
+        except JournalError as exc:
+            abort(exc.status, error_text(exc))
+        return send_attachment(att)
 
 
 def register(admin) -> None:
-    """Adds this area's views to the staff panel."""
+    admin.add_view(RosterView(name=lazy_gettext("Список класса"), category=CATEGORY, endpoint="my_class",
+                              url="/admin/my-class"))
+    admin.add_view(SubgroupsView(name=lazy_gettext("Подгруппы"), category=CATEGORY, endpoint="my_class_subgroups",
+                                 url="/admin/my-class/subgroups"))
+    admin.add_view(AchievementsView(name=lazy_gettext("Достижения и результаты"), category=CATEGORY,
+                                    endpoint="my_class_achievements", url="/admin/my-class/achievements"))

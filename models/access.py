@@ -257,3 +257,57 @@ def scoped(actor: Actor, model) -> Select:
 def visible_ids(actor: Actor, model) -> Select:
     rule = SCOPES.get(model)
     return rule(actor) if rule else select(model.id).where(false())
+
+
+# --- rosters, movement and the class teacher's records (appended by the rosters / my-class areas) ------
+# The secretary keeps the lists and the movement; the operator, who loads them at the start of the year
+# (imports), may correct them too. The director and the coordinator read.
+ROSTER_WRITERS = frozenset({"secretary", "operator"})
+
+
+def can_manage_rosters(actor: Actor) -> bool:
+    return actor.school_id is not None and actor.has(*ROSTER_WRITERS)
+
+
+def enrollment_ids(actor: Actor) -> Select:
+    """Stays in classes: those of the classes the actor sees (the whole school for the rosters roles)."""
+    if actor.is_staff:
+        return select(Enrollment.id).where(Enrollment.class_id.in_(class_ids(actor)))
+    return select(Enrollment.id).where(Enrollment.student_id.in_(student_ids(actor)))
+
+
+def can_keep_class(actor: Actor, class_id: int) -> bool:
+    """The class teacher keeps their own class: subgroups, the data-checked stamp, achievements."""
+    return _in(class_id, taught_class_ids(actor))
+
+
+def achievement_ids(actor: Actor) -> Select:
+    from .achievements import Achievement
+
+    return select(Achievement.id).where(Achievement.student_id.in_(student_ids(actor)))
+
+
+def student_result_ids(actor: Actor) -> Select:
+    from .achievements import StudentResult
+
+    return select(StudentResult.id).where(StudentResult.student_id.in_(student_ids(actor)))
+
+
+def attachment_ids(actor: Actor) -> Select:
+    """Files of achievements and year-end results of the students the actor sees.
+    (Lesson and message files get their own rule when those areas scope them.)"""
+    from .journal import Attachment
+
+    return select(Attachment.id).where(or_(Attachment.achievement_id.in_(achievement_ids(actor)),
+                                           Attachment.result_id.in_(student_result_ids(actor))))
+
+
+def _register_roster_scopes() -> None:
+    from .achievements import Achievement, StudentResult
+    from .journal import Attachment
+
+    SCOPES.update({Enrollment: enrollment_ids, Achievement: achievement_ids, StudentResult: student_result_ids,
+                   Attachment: attachment_ids})
+
+
+_register_roster_scopes()

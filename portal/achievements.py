@@ -1,0 +1,49 @@
+"""The diary's page of achievements and year-end results (R6, R7, R20), and the download of their files.
+
+Files are only ever sent as downloads: Content-Disposition: attachment, the stored (whitelisted) content
+type, nosniff and a sandboxing CSP, so an uploaded file can never run as a page of this site."""
+from __future__ import annotations
+
+import io
+
+from flask import abort, render_template, send_file
+from flask_login import current_user, login_required
+
+from i18n import error_text
+from models.access import Actor, require_student
+from models.attachments import attachment_for_download, student_portfolio
+from models.errors import JournalError
+from models.journal import Attachment
+
+from . import bp
+
+
+def send_attachment(att: Attachment):
+    response = send_file(io.BytesIO(att.content), mimetype=att.content_type, as_attachment=True,
+                         download_name=att.filename, etag=False, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/diary/<int:student_id>/achievements")
+@login_required
+def achievements(student_id: int):
+    try:
+        portfolio = student_portfolio(Actor.of(current_user), student_id)
+    except JournalError as exc:
+        abort(exc.status, error_text(exc))
+    return render_template("portal/achievements.html", p=portfolio)
+
+
+@bp.get("/diary/<int:student_id>/files/<int:attachment_id>")
+@login_required
+def achievement_file(student_id: int, attachment_id: int):
+    actor = Actor.of(current_user)
+    try:
+        require_student(actor, student_id)
+        att = attachment_for_download(actor, attachment_id, student_id=student_id)
+    except JournalError as exc:
+        abort(exc.status, error_text(exc))
+    return send_attachment(att)
