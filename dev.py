@@ -60,7 +60,11 @@ def run(argv: list[str]) -> int:
         if code := venv_run("-m", "flask", "--app", "app", *step):
             return code
     print(f"dev.py: serving on http://127.0.0.1:{port}  (Ctrl+C stops)", flush=True)
-    return venv_run("-m", "flask", "--app", "app", "run", "--host", "127.0.0.1", "--port", str(port))
+    serve = ["-m", "flask", "--app", "app", "run", "--host", "127.0.0.1", "--port", str(port)]
+    if os.name == "posix":  # become the server, so that signals reach it directly
+        os.chdir(ROOT)
+        os.execv(PYTHON, [str(PYTHON), *serve])
+    return venv_run(*serve)
 
 
 def main(argv: list[str]) -> int:
