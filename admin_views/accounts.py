@@ -58,6 +58,11 @@ class InviteCodeView(ScopedModelView):
     column_default_sort = ("issued_at", True)
     can_view_details = False
 
+    @property
+    def can_issue(self) -> bool:
+        """Codes are issued on the issue page (not Flask-Admin's create form)."""
+        return self._can_write()
+
     def get_query(self):
         return super().get_query().options(joinedload(InviteCode.staff), joinedload(InviteCode.student),
                                            joinedload(InviteCode.guardian), joinedload(InviteCode.issued_by))

@@ -10,6 +10,12 @@
     return text.replace(/\\(.)/g, "$1");
   }
 
+  // href="javascript:void(0)" (menu categories) is a script URL the CSP refuses: make it a plain "#".
+  document.querySelectorAll('a[href^="javascript:"]').forEach(function (el) {
+    el.setAttribute("href", "#");
+    el.addEventListener("click", function (event) { event.preventDefault(); });
+  });
+
   document.querySelectorAll("[onclick]").forEach(function (el) {
     var code = el.getAttribute("onclick") || "";
     var action = code.match(ACTION);
