@@ -188,3 +188,9 @@ def test_register_pdf_lists_the_scope_in_cyrillic(client, login_as, world):
     login_as("operator")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(client.get("/admin/invites/register.pdf").data)).pages)
     assert "Борисов Богдан" in text and "Верова Вера" in text
+
+
+@pytest.mark.parametrize("who,shown", [("operator", True), ("classteacher", True), ("director", False)])
+def test_issue_link_is_shown_to_those_who_may_issue(client, login_as, world, who, shown):
+    login_as(who)
+    assert ('id="issue-code"' in client.get("/admin/invites/").get_data(as_text=True)) is shown
