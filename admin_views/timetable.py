@@ -1,6 +1,270 @@
-"""Staff panel area: timetable (being built)."""
+"""Staff panel area "Расписание" (R12): the week grid of a class (Monday–Saturday × bells) where the
+operator places lessons of the class's teaching load, changes or removes them from a date onward, and
+the substitutions of a date (absent teacher, substitute per lesson, reason).
+
+Every decision (clashes, dates, who is free) is made in models/timetable_rules.py; these views parse
+forms, call it, flash its Russian messages and redirect back to the page (nothing written on refusal)."""
 from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext, lazy_gettext
+
+from i18n import error_text
+from models import db
+from models.access import ORGANISATION_WRITERS
+from models.accounts import STAFF_ROLES
+from models.errors import InvalidInput, JournalError, NotFound
+from models.i18n import _
+from models.timetable_rules import (
+    SUBSTITUTION_REASONS,
+    WEEKDAY_NAMES,
+    WEEKDAY_SHORT,
+    ClashError,
+    cancel_substitution,
+    change_entry,
+    class_week,
+    monday_of,
+    place_lesson,
+    record_substitution,
+    substitutions_between,
+    teacher_day,
+    teaching_staff,
+    visible_classes,
+)
+
+from .base import StaffPage, actor
+
+CATEGORY = "Расписание"
+ADMINISTRATION = frozenset({"operator", "director", "coordinator"})
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def _int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """2026-09-01 (date inputs) or 01.09.2026; None when empty; InvalidInput when bad."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise InvalidInput(_("Неверная дата: укажите её в виде ДД.ММ.ГГГГ."))
+
+
+def _flash_error(exc: JournalError) -> None:
+    if isinstance(exc, ClashError):
+        for clash in exc.clashes:
+            flash(gettext(clash.template, **dict(clash.params)), "error")
+    else:
+        flash(error_text(exc), "error")
+
+
+class ClassTimetableView(StaffPage):
+    """The week grid of a class: everyone on staff reads the classes they may see; the operator edits."""
+
+    roles = frozenset(STAFF_ROLES)
+
+    def _dates(self, year, explicit_week: dt.date | None, explicit_from: dt.date | None):
+        day = explicit_week or today()
+        if explicit_week is None and day.isoweekday() == 7:  # on Sunday the coming week is the one to see
+            day += dt.timedelta(days=1)
+        if explicit_week is None and year is not None and not year.starts_on <= day <= year.ends_on:
+            day = year.starts_on if day < year.starts_on else year.ends_on
+        monday = monday_of(day)
+        if explicit_from is not None:
+            return day, explicit_from
+        start = max(today(), monday)
+        if year is not None:
+            start = min(max(start, year.starts_on), year.ends_on)
+        return day, start
+
+    @expose("/")
+    def index(self):
+        classes = visible_classes(actor())
+        wanted = _int(request.args.get("class_id"))
+        current = None
+        if wanted is not None:
+            current = next(((c, y) for c, y in classes if c.id == wanted), None)
+            if current is None:
+                abort(403 if wanted else 404)
+        elif classes:
+            on = today()
+            current = next(((c, y) for c, y in classes if y.starts_on <= on <= y.ends_on), None) or classes[0]
+        try:
+            week_arg, from_arg = parse_date(request.args.get("week")), parse_date(request.args.get("from"))
+        except JournalError as exc:
+            flash(error_text(exc), "error")
+            week_arg = from_arg = None
+        week = None
+        from_date = None
+        if current is not None:
+            day, from_date = self._dates(current[1], week_arg, from_arg)
+            try:
+                week = class_week(actor(), current[0].id, day)
+            except JournalError as exc:
+                abort(exc.status)
+        return self.render("admin/timetable/grid.html", classes=classes, week=week, from_date=from_date,
+                           weekday_names=WEEKDAY_NAMES, weekday_short=WEEKDAY_SHORT)
+
+    def _back(self):
+        args = {"class_id": _int(request.form.get("class_id"))}
+        for key in ("week", "from"):
+            try:
+                value = parse_date(request.form.get(key))
+            except JournalError:
+                value = None
+            if value:
+                args[key] = value.isoformat()
+        return redirect(url_for(".index", **{k: v for k, v in args.items() if v is not None}))
+
+    def _writer(self):
+        if not actor().has(*ORGANISATION_WRITERS):
+            abort(403)
+
+    @expose("/place", methods=["POST"])
+    def place(self):
+        self._writer()
+        form = request.form
+        try:
+            entry = place_lesson(actor(), class_id=_int(form.get("class_id")), assignment_id=_int(form.get("assignment_id")),
+                                 weekday=_int(form.get("weekday")), bell_id=_int(form.get("bell_id")),
+                                 room=form.get("room"), valid_from=parse_date(form.get("from")))
+        except JournalError as exc:
+            db.session.rollback()
+            _flash_error(exc)
+            flash(gettext("Урок не поставлен в расписание."), "warning")
+        else:
+            db.session.commit()
+            flash(gettext("Урок поставлен: %(day)s, %(bell)s урок, с %(date)s.",
+                          day=gettext(WEEKDAY_NAMES[entry.weekday]), bell=entry.bell.number,
+                          date=entry.valid_from.strftime("%d.%m.%Y")), "success")
+        return self._back()
+
+    @expose("/change", methods=["POST"])
+    def change(self):
+        self._writer()
+        form = request.form
+        remove = form.get("op") == "remove"
+        try:
+            from_date = parse_date(form.get("from"))
+            new = change_entry(actor(), _int(form.get("entry_id")), from_date, remove=remove,
+                               assignment_id=_int(form.get("assignment_id")), room=form.get("room"))
+        except JournalError as exc:
+            db.session.rollback()
+            _flash_error(exc)
+            flash(gettext("Расписание не изменено."), "warning")
+        else:
+            db.session.commit()
+            if new is None:
+                flash(gettext("Урок убран из расписания с %(date)s.", date=from_date.strftime("%d.%m.%Y")), "success")
+            else:
+                flash(gettext("Урок изменён с %(date)s; прежние недели не тронуты.",
+                              date=new.valid_from.strftime("%d.%m.%Y")), "success")
+        return self._back()
+
+
+class SubstitutionsView(StaffPage):
+    """Substitutions of a date: the administration reads, the operator assigns and cancels."""
+
+    roles = ADMINISTRATION
+
+    @expose("/")
+    def index(self):
+        a = actor()
+        try:
+            day = parse_date(request.args.get("date")) or today()
+        except JournalError as exc:
+            flash(error_text(exc), "error")
+            day = today()
+        teachers = teaching_staff(a.school_id, day)
+        teacher_id = _int(request.args.get("teacher_id"))
+        plan = None
+        if teacher_id:
+            try:
+                plan = teacher_day(a, teacher_id, day)
+            except NotFound:
+                abort(404)
+        recorded = substitutions_between(a, day, day)
+        return self.render("admin/timetable/substitutions.html", day=day, teachers=teachers, teacher_id=teacher_id,
+                           plan=plan, recorded=recorded, editable=a.has(*ORGANISATION_WRITERS),
+                           reasons=SUBSTITUTION_REASONS, weekday_names=WEEKDAY_NAMES)
+
+    def _back(self, day, teacher_id):
+        args = {"date": day.isoformat() if day else None, "teacher_id": teacher_id}
+        return redirect(url_for(".index", **{k: v for k, v in args.items() if v}))
+
+    @expose("/save", methods=["POST"])
+    def save(self):
+        if not actor().has(*ORGANISATION_WRITERS):
+            abort(403)
+        form = request.form
+        teacher_id = _int(form.get("teacher_id"))
+        try:
+            day = parse_date(form.get("date"))
+        except JournalError as exc:
+            flash(error_text(exc), "error")
+            return self._back(None, teacher_id)
+        chosen = []
+        for key, value in form.items():
+            if key.startswith("sub-") and value:
+                entry_id, substitute_id = _int(key[4:]), _int(value)
+                if entry_id is None or substitute_id is None:
+                    flash(gettext("Неверные данные формы."), "error")
+                    return self._back(day, teacher_id)
+                chosen.append((entry_id, substitute_id))
+        if not chosen:
+            flash(gettext("Выберите заменяющего хотя бы для одного урока."), "warning")
+            return self._back(day, teacher_id)
+        try:
+            for entry_id, substitute_id in chosen:
+                record_substitution(actor(), entry_id=entry_id, day=day, substitute_id=substitute_id,
+                                    reason=form.get("reason"))
+        except JournalError as exc:
+            db.session.rollback()
+            _flash_error(exc)
+            flash(gettext("Замены не сохранены."), "warning")
+        else:
+            db.session.commit()
+            flash(gettext("Замены на %(date)s сохранены: %(n)s.", date=day.strftime("%d.%m.%Y"), n=len(chosen)),
+                  "success")
+        return self._back(day, teacher_id)
+
+    @expose("/cancel", methods=["POST"])
+    def cancel(self):
+        if not actor().has(*ORGANISATION_WRITERS):
+            abort(403)
+        form = request.form
+        try:
+            day = parse_date(form.get("date"))
+        except JournalError:
+            day = None
+        try:
+            cancel_substitution(actor(), _int(form.get("substitution_id")))
+        except JournalError as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+        else:
+            db.session.commit()
+            flash(gettext("Замена отменена."), "success")
+        return self._back(day, _int(form.get("teacher_id")))
 
 
 def register(admin) -> None:
-    """Adds this area's views to the staff panel."""
+    admin.add_view(ClassTimetableView(name=lazy_gettext("Расписание класса"), category=CATEGORY, endpoint="timetable",
+                                      url="/admin/timetable"))
+    admin.add_view(SubstitutionsView(name=lazy_gettext("Замены"), category=CATEGORY, endpoint="substitutions",
+                                     url="/admin/substitutions"))

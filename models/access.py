@@ -311,3 +311,82 @@ def _register_roster_scopes() -> None:
 
 
 _register_roster_scopes()
+
+
+# --- organisation of the school and the timetable (appended by the organisation / timetable areas) ---
+# School-wide dictionaries (years, periods, bells, subjects, the curriculum, kinds of work, attendance
+# reasons, settings): everyone on staff reads their school's; the operator writes. The timetable: the
+# administration and the secretary read the whole school's, teachers that of their classes and what
+# they substitute.
+ORGANISATION_WRITERS = frozenset({"operator"})
+
+
+def can_manage_organisation(actor: Actor) -> bool:
+    return actor.school_id is not None and actor.has(*ORGANISATION_WRITERS)
+
+
+def _school_dictionary(model):
+    def rule(actor: Actor) -> Select:
+        if not actor.is_staff:
+            return select(model.id).where(false())
+        return select(model.id).where(model.school_id == actor.school_id)
+
+    rule.__name__ = f"{model.__tablename__}_ids"
+    return rule
+
+
+def _year_dictionary(model):
+    def rule(actor: Actor) -> Select:
+        from .school import AcademicYear
+
+        if not actor.is_staff:
+            return select(model.id).where(false())
+        return select(model.id).where(model.year_id.in_(
+            select(AcademicYear.id).where(AcademicYear.school_id == actor.school_id)))
+
+    rule.__name__ = f"{model.__tablename__}_ids"
+    return rule
+
+
+def timetable_entry_ids(actor: Actor) -> Select:
+    """Timetable entries: the whole school's for the administration and the secretary; a teacher's
+    classes' (own load, classes they teach or keep) and the lessons they substitute."""
+    if not actor.is_staff:
+        return select(TimetableEntry.id).where(false())
+    in_classes = select(TimetableEntry.id).join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
+    if actor.has(*ROSTER_ROLES):
+        return in_classes.join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id).where(
+            SchoolClass.school_id == actor.school_id)
+    return in_classes.where(or_(TeachingAssignment.class_id.in_(class_ids(actor)),
+                                TeachingAssignment.id.in_(assignment_ids(actor))))
+
+
+def substitution_ids(actor: Actor) -> Select:
+    if not actor.is_staff:
+        return select(Substitution.id).where(false())
+    conditions = [Substitution.entry_id.in_(timetable_entry_ids(actor))]
+    if actor.staff_id and not actor.has(*ROSTER_ROLES):
+        conditions.append(Substitution.substitute_id == actor.staff_id)
+    return select(Substitution.id).where(or_(*conditions))
+
+
+def can_view_class_timetable(actor: Actor, class_id: int) -> bool:
+    return actor.is_staff and _in(class_id, class_ids(actor))
+
+
+def _register_organisation_scopes() -> None:
+    from .curriculum import CurriculumItem, Subject
+    from .journal import AttendanceReason, WorkKind
+    from .school import AcademicYear, Bell, Period, Setting
+
+    SCOPES.update({
+        AcademicYear: _school_dictionary(AcademicYear), Bell: _school_dictionary(Bell),
+        Subject: _school_dictionary(Subject), WorkKind: _school_dictionary(WorkKind),
+        AttendanceReason: _school_dictionary(AttendanceReason), Setting: _school_dictionary(Setting),
+        Period: _year_dictionary(Period), CurriculumItem: _year_dictionary(CurriculumItem),
+        TimetableEntry: timetable_entry_ids, Substitution: substitution_ids,
+    })
+
+
+_register_organisation_scopes()
+

@@ -43,3 +43,105 @@ def get_setting(school_id: int, key: str):
 def all_settings(school_id: int) -> dict[str, object]:
     rows = dict(db.session.execute(select(Setting.key, Setting.value).where(Setting.school_id == school_id)).all())
     return {s.key: s.kind(rows[s.key]) if s.key in rows else s.default for s in SETTINGS}
+
+
+# --- validation and writing (appended by the organisation area) ------------------------------------
+# Allowed range of each setting: (minimum, maximum), both inclusive. Decimals keep at most two places.
+LIMITS: dict[str, tuple[object, object]] = {
+    "marks_deadline_days": (0, 14),
+    "test_marks_deadline_days_1_5": (0, 14),
+    "test_marks_deadline_days_6_11": (0, 14),
+    "lesson_deadline_days": (0, 14),
+    "period_mark_deadline_days": (0, 14),
+    "rounding_threshold": (Decimal("0.1"), Decimal("0.9")),
+    "min_marks_for_period": (1, 30),
+    "invite_code_days": (1, 90),
+    "session_idle_minutes": (5, 720),
+    "session_absolute_hours": (1, 72),
+}
+
+
+def _fmt_limit(value) -> str:
+    return format(value, "f").replace(".", ",") if isinstance(value, Decimal) else str(value)
+
+
+def parse_setting(key: str, value):
+    """The typed value of a setting from a form or the CLI ("0,6" and "0.6" both read), validated
+    against its range; InvalidInput with a Russian message otherwise."""
+    from decimal import InvalidOperation
+
+    from .errors import InvalidInput
+    from .i18n import _
+
+    definition = BY_KEY.get(key)
+    if definition is None:
+        raise InvalidInput(_("Неизвестная настройка: %(key)s."), key=key)
+    label = definition.label
+    text = str(value).strip().replace(",", ".") if value is not None else ""
+    if text == "":
+        raise InvalidInput(_("«%(label)s»: укажите значение."), label=label)
+    if definition.kind is int:
+        if isinstance(value, bool) or not text.lstrip("-").isdigit():
+            raise InvalidInput(_("«%(label)s»: нужно целое число."), label=label)
+        typed = int(text)
+    elif definition.kind is Decimal:
+        try:
+            typed = Decimal(text)
+        except InvalidOperation:
+            raise InvalidInput(_("«%(label)s»: нужно число, например 0,5."), label=label) from None
+        if not typed.is_finite() or typed.as_tuple().exponent < -2:
+            raise InvalidInput(_("«%(label)s»: не больше двух знаков после запятой."), label=label)
+    else:  # pragma: no cover - every SettingDef is int or Decimal today
+        typed = definition.kind(text)
+    low, high = LIMITS.get(key, (None, None))
+    if low is not None and not low <= typed <= high:
+        raise InvalidInput(_("«%(label)s»: допустимо от %(low)s до %(high)s."), label=label, low=_fmt_limit(low),
+                           high=_fmt_limit(high))
+    return typed
+
+
+def _check_together(values: dict[str, object]) -> None:
+    from .errors import InvalidInput
+    from .i18n import _
+
+    if values["session_idle_minutes"] > values["session_absolute_hours"] * 60:
+        raise InvalidInput(_("Время бездействия до завершения сеанса не может быть больше максимальной "
+                             "длительности сеанса."))
+
+
+def set_settings(actor, values: dict[str, object]) -> list[str]:
+    """Validate every given value (and the rules between them), then store those that changed, with an
+    audit record each. All or nothing: one bad value writes nothing. Returns the keys changed.
+    Only the school's operator may change settings. Flushes; the caller commits."""
+    from .access import can_manage_organisation, require
+    from .audit import AuditEvent
+    from .i18n import _
+
+    require(can_manage_organisation(actor), _("Изменять настройки школы может только администратор (оператор)."))
+    typed = {key: parse_setting(key, value) for key, value in values.items()}
+    current = all_settings(actor.school_id)
+    _check_together({**current, **typed})
+    rows = {row.key: row for row in db.session.scalars(select(Setting).where(Setting.school_id == actor.school_id))}
+    changed = []
+    for key, value in typed.items():
+        if value == current[key]:
+            continue  # unchanged (a default stays a default: no row is written for it)
+        stored = format(value, "f") if isinstance(value, Decimal) else str(value)
+        row = rows.get(key)
+        if row is None:
+            row = Setting(school_id=actor.school_id, key=key, value=stored)
+            db.session.add(row)
+        elif row.value == stored:
+            continue
+        else:
+            row.value = stored
+        db.session.flush()
+        AuditEvent.record(actor.user_id, "setting.update", "setting", row.id, old={key: current[key]},
+                          new={key: value})
+        changed.append(key)
+    return changed
+
+
+def set_setting(actor, key: str, value) -> bool:
+    """One setting (see set_settings). True when the stored value changed."""
+    return bool(set_settings(actor, {key: value}))
