@@ -43,7 +43,7 @@ def _register_account_commands(app: Flask) -> None:
             raise click.ClickException(f"Логин {login!r} уже занят.")
         problem = password_problem(password, login=login)
         if problem:
-            raise click.ClickException(problem)
+            raise click.ClickException(problem.message)
         user = User(school_id=school.id, login=login, password_hash=hash_password(password),
                     session_token=new_session_token())
         user.roles = [UserRole(role="operator")]

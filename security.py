@@ -12,6 +12,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 from models.base import utcnow
 from models.errors import TooManyAttempts
+from models.i18n import _
 from models.settings import get_setting
 
 def csp_nonce() -> str:
@@ -72,7 +73,7 @@ def check_not_throttled(config, *keys: str) -> None:
     for limit in _limits(config):
         for key in keys:
             if not current_app.extensions["auth_throttle"].test(limit, "auth-failure", key):
-                raise TooManyAttempts("Слишком много неудачных попыток. Подождите несколько минут и попробуйте снова.")
+                raise TooManyAttempts(_("Слишком много неудачных попыток. Подождите несколько минут и попробуйте снова."))
 
 
 def record_failure(config, *keys: str) -> None:

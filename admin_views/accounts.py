@@ -5,6 +5,8 @@ import datetime as dt
 
 from flask import Response, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
 from sqlalchemy.orm import joinedload, selectinload
@@ -16,6 +18,7 @@ from models import InviteCode, LoginEvent, User, db
 from models.accounts import ROLE_LABELS, STAFF_ROLES
 from models.auth import allowed_roles_for, block_user, set_roles, unblock_user
 from models.base import utcnow
+from i18n import error_text
 from models.errors import JournalError
 from models.invites import invite_candidates, issue_invite, revoke_invite
 from reports.invite_register import invite_register
@@ -23,16 +26,16 @@ from reports.pdf import render_pdf
 
 from .base import ScopedModelView, actor
 
-STAFF_ROLE_CHOICES = [SelectChoice(r, ROLE_LABELS[r]) for r in STAFF_ROLES]
+STAFF_ROLE_CHOICES = [SelectChoice(r, _l(ROLE_LABELS[r])) for r in STAFF_ROLES]
 
 
 class IssueForm(Form):
-    person = SelectField("Кому", validators=[DataRequired("Выберите, кому выдаётся код.")])
-    role = SelectField("Роль сотрудника", choices=STAFF_ROLE_CHOICES, default="teacher")
+    person = SelectField(_l("Кому"), validators=[DataRequired(_l("Выберите, кому выдаётся код."))])
+    role = SelectField(_l("Роль сотрудника"), choices=STAFF_ROLE_CHOICES, default="teacher")
 
 
 class BlockForm(Form):
-    reason = StringField("Причина", validators=[DataRequired("Укажите причину блокировки."), Length(max=255)])
+    reason = StringField(_l("Причина"), validators=[DataRequired(_l("Укажите причину блокировки.")), Length(max=255)])
 
 
 def _fmt_dt(view, context, model, name):
@@ -45,14 +48,14 @@ class InviteCodeView(ScopedModelView):
     writer_roles = frozenset({"operator", "class_teacher"})
     list_template = "admin/invites_list.html"
     column_list = ("id", "person", "role", "issued_by", "issued_at", "expires_at", "used_at", "revoked_at")
-    column_labels = {"id": "№", "person": "Кому выдан", "role": "Роль", "issued_by": "Кем выдан",
-                     "issued_at": "Выдан", "expires_at": "Действует до", "used_at": "Использован",
-                     "revoked_at": "Отозван"}
+    column_labels = {"id": "№", "person": _l("Кому выдан"), "role": _l("Роль"), "issued_by": _l("Кем выдан"),
+                     "issued_at": _l("Выдан"), "expires_at": _l("Действует до"), "used_at": _l("Использован"),
+                     "revoked_at": _l("Отозван")}
     column_sortable_list = ("id", "role", "issued_at", "expires_at", "used_at", "revoked_at")
     column_formatters = {
         "person": lambda v, c, m, n: m.person.full_name if m.person else "",
         "issued_by": lambda v, c, m, n: m.issued_by.login,
-        "role": lambda v, c, m, n: ROLE_LABELS.get(m.role, m.role),
+        "role": lambda v, c, m, n: _(ROLE_LABELS.get(m.role, m.role)),
         "issued_at": _fmt_dt, "expires_at": _fmt_dt, "used_at": _fmt_dt, "revoked_at": _fmt_dt,
     }
     column_default_sort = ("issued_at", True)
@@ -73,22 +76,22 @@ class InviteCodeView(ScopedModelView):
             return self.inaccessible_callback("issue")
         form = IssueForm(request.form)
         candidates = invite_candidates(actor(), today=dt.date.today())
-        form.person.choices = [SelectChoice("", "— выберите —")] + [SelectChoice(v, label) for v, label in candidates]
+        form.person.choices = [SelectChoice("", _("— выберите —"))] + [SelectChoice(v, label) for v, label in candidates]
         if not actor().has("operator"):
             del form.role
         issued = None
         if request.method == "POST" and form.validate():
-            kind, _, raw_id = form.person.data.partition(":")
+            kind, _sep, raw_id = form.person.data.partition(":")
             role = form.role.data if kind == "staff" and hasattr(form, "role") else kind
             try:
                 invite, code = issue_invite(actor(), role, now=utcnow(), **{f"{'guardian' if kind == 'parent' else kind}_id": int(raw_id)})
             except (JournalError, ValueError) as exc:
                 db.session.rollback()
-                flash(getattr(exc, "message", "Неверный выбор."), "error")
+                flash(error_text(exc) if isinstance(exc, JournalError) else _("Неверный выбор."), "error")
             else:
                 db.session.commit()
                 label = dict(candidates).get(form.person.data, "")
-                issued = {"code": code, "person": label, "role": ROLE_LABELS.get(role, role),
+                issued = {"code": code, "person": label, "role": _(ROLE_LABELS.get(role, role)),
                           "expires": invite.expires_at.strftime("%d.%m.%Y"),
                           "url": url_for("portal.redeem", _external=True)}
         return self.render("admin/invite_issue.html", form=form, issued=issued)
@@ -101,10 +104,10 @@ class InviteCodeView(ScopedModelView):
         return Response(pdf, mimetype="application/pdf",
                         headers={"Content-Disposition": "inline; filename=invite-register.pdf"})
 
-    @action("revoke", "Отозвать", "Отозвать выбранные неиспользованные коды?")
+    @action("revoke", _l("Отозвать"), _l("Отозвать выбранные неиспользованные коды?"))
     def action_revoke(self, ids):
         if not self._can_write():
-            flash("Недостаточно прав.", "error")
+            flash(_("Недостаточно прав."), "error")
             return
         revoked = 0
         for invite in self.get_query().filter(InviteCode.id.in_([int(i) for i in ids])):
@@ -112,23 +115,23 @@ class InviteCodeView(ScopedModelView):
                 revoke_invite(actor(), invite, now=utcnow())
                 revoked += 1
         db.session.commit()
-        flash(f"Отозвано кодов: {revoked}.", "success")
+        flash(_("Отозвано кодов: %(n)s.", n=revoked), "success")
 
 
 class UserView(ScopedModelView):
     roles = frozenset({"operator", "director"})
     writer_roles = frozenset({"operator"})
     column_extra_row_actions = [
-        EndpointLinkRowAction("fa fa-id-badge", ".roles_view", "Роли", id_arg="user_id"),
-        EndpointLinkRowAction("fa fa-lock", ".block_view", "Блокировка", id_arg="user_id"),
+        EndpointLinkRowAction("fa fa-id-badge", ".roles_view", _l("Роли"), id_arg="user_id"),
+        EndpointLinkRowAction("fa fa-lock", ".block_view", _l("Блокировка"), id_arg="user_id"),
     ]
     column_list = ("login", "roles", "last_login_at", "blocked_at", "blocked_reason")
-    column_labels = {"login": "Логин", "roles": "Роли", "last_login_at": "Последний вход",
-                     "blocked_at": "Заблокирован", "blocked_reason": "Причина блокировки"}
+    column_labels = {"login": _l("Логин"), "roles": _l("Роли"), "last_login_at": _l("Последний вход"),
+                     "blocked_at": _l("Заблокирован"), "blocked_reason": _l("Причина блокировки")}
     column_searchable_list = ("login",)
     column_default_sort = "login"
     column_formatters = {
-        "roles": lambda v, c, m, n: ", ".join(ROLE_LABELS.get(r.role, r.role) for r in m.roles),
+        "roles": lambda v, c, m, n: ", ".join(_(ROLE_LABELS.get(r.role, r.role)) for r in m.roles),
         "last_login_at": _fmt_dt, "blocked_at": _fmt_dt,
     }
     can_view_details = False
@@ -144,10 +147,10 @@ class UserView(ScopedModelView):
                 block_user(user, reason=form.reason.data, now=utcnow(), actor_id=actor().user_id)
             except JournalError as exc:
                 db.session.rollback()
-                flash(exc.message, "error")
+                flash(error_text(exc), "error")
             else:
                 db.session.commit()
-                flash(f"Учётная запись {user.login} заблокирована, все её сеансы завершены.", "success")
+                flash(_("Учётная запись %(login)s заблокирована, все её сеансы завершены.", login=user.login), "success")
                 return redirect(url_for(".index_view"))
         return self.render("admin/user_block.html", form=form, user=user)
 
@@ -161,12 +164,12 @@ class UserView(ScopedModelView):
                 set_roles(actor(), user, set(request.form.getlist("roles")))
             except JournalError as exc:
                 db.session.rollback()
-                flash(exc.message, "error")
+                flash(error_text(exc), "error")
             else:
                 db.session.commit()
-                flash(f"Роли учётной записи {user.login} сохранены.", "success")
+                flash(_("Роли учётной записи %(login)s сохранены.", login=user.login), "success")
                 return redirect(url_for(".index_view"))
-        choices = [(r, ROLE_LABELS[r]) for r in allowed_roles_for(user)]
+        choices = [(r, _(ROLE_LABELS[r])) for r in allowed_roles_for(user)]
         return self.render("admin/user_roles.html", user=user, choices=choices, current=user.role_names)
 
     @expose("/unblock/<int:user_id>", methods=["POST"])
@@ -176,7 +179,7 @@ class UserView(ScopedModelView):
             return self.inaccessible_callback("unblock")
         unblock_user(user, actor_id=actor().user_id)
         db.session.commit()
-        flash(f"Учётная запись {user.login} разблокирована.", "success")
+        flash(_("Учётная запись %(login)s разблокирована.", login=user.login), "success")
         return redirect(url_for(".index_view"))
 
     def get_query(self):
@@ -186,8 +189,8 @@ class UserView(ScopedModelView):
 class LoginEventView(ScopedModelView):
     roles = frozenset({"operator", "director"})
     column_list = ("at", "login", "success", "ip_address", "user_agent")
-    column_labels = {"at": "Время", "login": "Логин", "success": "Успешно", "ip_address": "Адрес",
-                     "user_agent": "Браузер"}
+    column_labels = {"at": _l("Время"), "login": _l("Логин"), "success": _l("Успешно"), "ip_address": _l("Адрес"),
+                     "user_agent": _l("Браузер")}
     column_default_sort = ("at", True)
     column_formatters = {"at": _fmt_dt}
     column_searchable_list = ("login",)
@@ -195,10 +198,10 @@ class LoginEventView(ScopedModelView):
     can_view_details = False
 
 
-ACCESS = "Доступ"
+ACCESS = _l("Доступ")
 
 
 def register(admin) -> None:
-    admin.add_view(InviteCodeView(InviteCode, name="Коды доступа", category=ACCESS, endpoint="invites"))
-    admin.add_view(UserView(User, name="Учётные записи", category=ACCESS, endpoint="users"))
-    admin.add_view(LoginEventView(LoginEvent, name="Журнал входов", category=ACCESS, endpoint="logins"))
+    admin.add_view(InviteCodeView(InviteCode, name=_l("Коды доступа"), category=ACCESS, endpoint="invites"))
+    admin.add_view(UserView(User, name=_l("Учётные записи"), category=ACCESS, endpoint="users"))
+    admin.add_view(LoginEventView(LoginEvent, name=_l("Журнал входов"), category=ACCESS, endpoint="logins"))

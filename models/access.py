@@ -15,6 +15,7 @@ from .base import db
 from .classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
 from .curriculum import TeachingAssignment
 from .errors import AccessDenied
+from .i18n import _
 from .people import Guardian, Staff, Student, StudentGuardian
 from .timetable import Substitution, TimetableEntry
 
@@ -137,7 +138,7 @@ def can_view_student(actor: Actor, student_id: int) -> bool:
 
 def require_student(actor: Actor, student_id: int) -> None:
     if not can_view_student(actor, student_id):
-        raise AccessDenied("Нет доступа к данным этого обучающегося.")
+        raise AccessDenied(_("Нет доступа к данным этого обучающегося."))
 
 
 def children(actor: Actor) -> Select:
@@ -213,7 +214,7 @@ def subgroup_member_ids(actor: Actor) -> Select:
     return select(SubgroupMember.id).where(SubgroupMember.subgroup_id.in_(subgroup_ids(actor)))
 
 
-def require(condition: bool, message: str = "Недостаточно прав для этого действия.") -> None:
+def require(condition: bool, message: str = _("Недостаточно прав для этого действия.")) -> None:
     if not condition:
         raise AccessDenied(message)
 
@@ -390,3 +391,39 @@ def _register_organisation_scopes() -> None:
 
 _register_organisation_scopes()
 
+
+# --- period marks, the thematic plan, the class teacher's weekly attendance (appended by the finals area) --
+# Period and year marks are set by the assignment's own teacher (not a substitute: they fill in single
+# lessons); the coordinator and the operator close and reopen periods. The thematic plan is written by the
+# assignment's teacher (or the operator, who loads plans at the start of the year). Attendance reasons of
+# a class are confirmed weekly by its class teacher (or the operator).
+PERIOD_CLOSERS = frozenset({"coordinator", "operator"})
+
+
+def can_set_period_marks(actor: Actor, assignment: TeachingAssignment) -> bool:
+    return (actor.staff_id is not None and actor.has("teacher", "class_teacher")
+            and assignment.teacher_id == actor.staff_id)
+
+
+def can_close_periods(actor: Actor) -> bool:
+    return actor.school_id is not None and actor.has(*PERIOD_CLOSERS)
+
+
+def can_edit_plan(actor: Actor, assignment: TeachingAssignment) -> bool:
+    if can_set_period_marks(actor, assignment):
+        return True
+    return actor.has("operator") and _in(assignment.id, assignment_ids(actor))
+
+
+def can_confirm_attendance(actor: Actor, class_id: int) -> bool:
+    if _in(class_id, taught_class_ids(actor)):
+        return True
+    return actor.has("operator") and _in(class_id, select(SchoolClass.id).where(
+        SchoolClass.school_id == actor.school_id))
+
+
+def can_review_attendance(actor: Actor, class_id: int) -> bool:
+    """The weekly attendance page: those who confirm, and the administration (read)."""
+    if can_confirm_attendance(actor, class_id):
+        return True
+    return actor.whole_school and _in(class_id, select(SchoolClass.id).where(SchoolClass.school_id == actor.school_id))

@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import CreatedMixin, db, one_of, utcnow
+from .i18n import N_
 
 ROLES = (
     "operator",
@@ -29,14 +30,14 @@ ROLES = (
 )
 STAFF_ROLES = ROLES[:6]
 ROLE_LABELS = {
-    "operator": "Администратор (оператор)",
-    "director": "Директор",
-    "coordinator": "Заместитель директора (координатор)",
-    "secretary": "Секретарь",
-    "class_teacher": "Классный руководитель",
-    "teacher": "Учитель",
-    "parent": "Родитель",
-    "student": "Обучающийся",
+    "operator": N_("Администратор (оператор)"),
+    "director": N_("Директор"),
+    "coordinator": N_("Заместитель директора (координатор)"),
+    "secretary": N_("Секретарь"),
+    "class_teacher": N_("Классный руководитель"),
+    "teacher": N_("Учитель"),
+    "parent": N_("Родитель"),
+    "student": N_("Обучающийся"),
 }
 LOCALES = ("ru", "kk", "en")
 # A login belongs to at most one person record.

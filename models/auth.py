@@ -12,9 +12,10 @@ from .accounts import LoginEvent, User
 from .audit import AuditEvent
 from .base import db
 from .errors import InvalidInput
+from .i18n import _
 
 PASSWORD_MIN_LENGTH = 8
-BAD_LOGIN = "Неверный логин или пароль."
+BAD_LOGIN = _("Неверный логин или пароль.")
 # Checked when the login is unknown, so that unknown logins and wrong passwords take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-" + secrets.token_hex(8))
 
@@ -27,24 +28,24 @@ def new_session_token() -> str:
     return secrets.token_hex(32)
 
 
-def password_problem(password: str, *, login: str = "", names: tuple[str, ...] = ()) -> str | None:
-    """Why a password is not acceptable (Russian), or None: length, and no common or guessable passwords."""
+def password_problem(password: str, *, login: str = "", names: tuple[str, ...] = ()) -> InvalidInput | None:
+    """Why a password is not acceptable, or None: length, and no common or guessable passwords."""
     if len(password) < PASSWORD_MIN_LENGTH:
-        return f"Пароль должен быть не короче {PASSWORD_MIN_LENGTH} символов."
+        return InvalidInput(_("Пароль должен быть не короче %(n)s символов."), n=PASSWORD_MIN_LENGTH)
     if len(password) > 128:
-        return "Пароль слишком длинный (не более 128 символов)."
+        return InvalidInput(_("Пароль слишком длинный (не более 128 символов)."))
     if login and login.lower() in password.lower():
-        return "Пароль не должен содержать логин."
+        return InvalidInput(_("Пароль не должен содержать логин."))
     result = zxcvbn(password, user_inputs=[login, *names])
     if result["score"] < 2:
-        return "Пароль слишком простой или распространённый: добавьте слова, цифры или знаки."
+        return InvalidInput(_("Пароль слишком простой или распространённый: добавьте слова, цифры или знаки."))
     return None
 
 
 def check_new_password(password: str, *, login: str = "", names: tuple[str, ...] = ()) -> None:
     problem = password_problem(password, login=login, names=names)
     if problem:
-        raise InvalidInput(problem)
+        raise problem
 
 
 def normalize_login(login: str) -> str:
@@ -75,7 +76,7 @@ def end_all_sessions(user: User) -> None:
 
 def change_password(user: User, old_password: str, new_password: str, *, now: dt.datetime) -> None:
     if not check_password_hash(user.password_hash, old_password or ""):
-        raise InvalidInput("Текущий пароль указан неверно.")
+        raise InvalidInput(_("Текущий пароль указан неверно."))
     check_new_password(new_password, login=user.login)
     set_password(user, new_password, now=now, actor_id=user.id)
 
@@ -90,7 +91,7 @@ def set_password(user: User, password: str, *, now: dt.datetime, actor_id: int |
 def block_user(user: User, *, reason: str, now: dt.datetime, actor_id: int | None) -> None:
     """The operator blocks an account on suspicion (R18): it cannot log in, its sessions end now."""
     if not (reason or "").strip():
-        raise InvalidInput("Укажите причину блокировки.")
+        raise InvalidInput(_("Укажите причину блокировки."))
     user.blocked_at = now
     user.blocked_reason = reason.strip()[:255]
     end_all_sessions(user)
@@ -121,14 +122,14 @@ def set_roles(actor, user: User, roles: set[str]) -> None:
     from .access import require
     from .accounts import UserRole
 
-    require(actor.has("operator") and user.school_id == actor.school_id, "Роли назначает оператор школы.")
+    require(actor.has("operator") and user.school_id == actor.school_id, _("Роли назначает оператор школы."))
     allowed = set(allowed_roles_for(user))
     if not roles:
-        raise InvalidInput("Выберите хотя бы одну роль.")
+        raise InvalidInput(_("Выберите хотя бы одну роль."))
     if not roles <= allowed:
-        raise InvalidInput("Эта роль не подходит учётной записи (роль сотрудника — только сотруднику).")
+        raise InvalidInput(_("Эта роль не подходит учётной записи (роль сотрудника — только сотруднику)."))
     if user.id == actor.user_id and "operator" not in roles:
-        raise InvalidInput("Нельзя снять роль оператора с самого себя.")
+        raise InvalidInput(_("Нельзя снять роль оператора с самого себя."))
     old = sorted(user.role_names)
     if set(old) == roles:
         return

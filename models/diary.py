@@ -10,13 +10,15 @@ from sqlalchemy.orm import joinedload
 
 from .access import Actor, require_student
 from .base import db
+from .i18n import N_
 from .classes import Enrollment, SchoolClass, SubgroupMember
 from .curriculum import TeachingAssignment
 from .journal import Attendance, Lesson, Mark
 from .people import Student
 from .school import Bell
 
-WEEKDAYS = ("Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье")
+WEEKDAYS = (N_("Понедельник"), N_("Вторник"), N_("Среда"), N_("Четверг"), N_("Пятница"), N_("Суббота"),
+            N_("Воскресенье"))
 
 
 @dataclass

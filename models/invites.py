@@ -13,6 +13,7 @@ from .audit import AuditEvent
 from .auth import check_new_password, hash_password, new_session_token, normalize_login, set_password
 from .base import db
 from .errors import Conflict, InvalidInput, NotFound
+from .i18n import N_, _
 from .people import Guardian, Staff, Student, StudentGuardian
 from .settings import get_setting
 
@@ -21,7 +22,10 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 16
 CONSENT_VERSION = "2026-09"
 LOGIN_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
-INVALID_CODE = "Код не найден. Проверьте, что он введён без ошибок."
+RELATION_LABELS = {"mother": N_("мать"), "father": N_("отец"), "guardian": N_("опекун"),
+                   "grandparent": N_("бабушка/дедушка"), "other": N_("представитель")}
+STUDENT_LABEL = N_("обучающийся")
+INVALID_CODE = _("Код не найден. Проверьте, что он введён без ошибок.")
 
 
 def generate_code() -> str:
@@ -44,13 +48,13 @@ def issue_invite(actor: Actor, role: str, *, now: dt.datetime, staff_id: int | N
     """A new code bound to one person and role; returns the row and the plain code (shown once)."""
     targets = [t for t in (staff_id, student_id, guardian_id) if t]
     if len(targets) != 1:
-        raise InvalidInput("Код выдаётся ровно одному человеку.")
+        raise InvalidInput(_("Код выдаётся ровно одному человеку."))
     if role in STAFF_ROLES and not staff_id or role == "student" and not student_id \
             or role == "parent" and not guardian_id:
-        raise InvalidInput("Роль не соответствует выбранному человеку.")
+        raise InvalidInput(_("Роль не соответствует выбранному человеку."))
     require(can_issue_invite(actor, role, staff_id=staff_id, student_id=student_id, guardian_id=guardian_id,
                              on=now.date()),
-            "Выдавать коды можно только своим: сотрудникам — оператору, семьям — классному руководителю.")
+            _("Выдавать коды можно только своим: сотрудникам — оператору, семьям — классному руководителю."))
     code = generate_code()
     days = get_setting(actor.school_id, "invite_code_days")
     invite = InviteCode(school_id=actor.school_id, code_hash=hash_code(code), role=role, staff_id=staff_id,
@@ -64,7 +68,7 @@ def issue_invite(actor: Actor, role: str, *, now: dt.datetime, staff_id: int | N
 
 def revoke_invite(actor: Actor, invite: InviteCode, *, now: dt.datetime) -> None:
     if invite.used_at is not None:
-        raise InvalidInput("Код уже использован, отозвать его нельзя.")
+        raise InvalidInput(_("Код уже использован, отозвать его нельзя."))
     if invite.revoked_at is None:
         invite.revoked_at = now
         invite.revoked_by_id = actor.user_id
@@ -79,11 +83,11 @@ def find_open_invite(code: str, *, now: dt.datetime) -> InviteCode:
     if invite is None:
         raise NotFound(INVALID_CODE)
     if invite.revoked_at is not None:
-        raise InvalidInput("Этот код отозван. Обратитесь за новым кодом.")
+        raise InvalidInput(_("Этот код отозван. Обратитесь за новым кодом."))
     if invite.used_at is not None:
-        raise InvalidInput("Этот код уже использован. Каждый код действует один раз.")
+        raise InvalidInput(_("Этот код уже использован. Каждый код действует один раз."))
     if _aware(invite.expires_at) <= now:
-        raise InvalidInput("Срок действия кода истёк. Обратитесь за новым кодом.")
+        raise InvalidInput(_("Срок действия кода истёк. Обратитесь за новым кодом."))
     return invite
 
 
@@ -101,16 +105,16 @@ def redeem_invite(code: str, *, login: str, password: str, consent: bool, now: d
     password on that account instead. Two redemptions of one code at once: exactly one wins."""
     invite = find_open_invite(code, now=now)
     if not consent:
-        raise InvalidInput("Без согласия на обработку персональных данных доступ не предоставляется.")
+        raise InvalidInput(_("Без согласия на обработку персональных данных доступ не предоставляется."))
     person_column = (User.staff_id if invite.staff_id else User.student_id if invite.student_id else User.guardian_id)
     person_id = invite.staff_id or invite.student_id or invite.guardian_id
     user = db.session.scalar(select(User).where(person_column == person_id))
     login = normalize_login(login)
     if user is None:
         if not (3 <= len(login) <= 40) or not set(login) <= LOGIN_CHARS:
-            raise InvalidInput("Логин: от 3 до 40 латинских букв, цифр, точек, дефисов или подчёркиваний.")
+            raise InvalidInput(_("Логин: от 3 до 40 латинских букв, цифр, точек, дефисов или подчёркиваний."))
         if db.session.scalar(select(User.id).where(func.lower(User.login) == login)):
-            raise InvalidInput("Этот логин уже занят, выберите другой.")
+            raise InvalidInput(_("Этот логин уже занят, выберите другой."))
     check_new_password(password, login=login or (user.login if user else ""))
 
     # Spend the code first, conditionally: of two simultaneous redemptions only one updates the row.
@@ -121,7 +125,7 @@ def redeem_invite(code: str, *, login: str, password: str, consent: bool, now: d
         .execution_options(synchronize_session=False)
     ).rowcount
     if spent != 1:
-        raise Conflict("Этот код уже использован. Каждый код действует один раз.")
+        raise Conflict(_("Этот код уже использован. Каждый код действует один раз."))
 
     if user is None:
         user = User(school_id=invite.school_id, login=login, password_hash=hash_password(password),
@@ -181,10 +185,9 @@ def invite_candidates(actor: Actor, *, today: dt.date) -> list[tuple[str, str]]:
     by_student: dict[int, list[tuple[StudentGuardian, Guardian]]] = {}
     for link, guardian in guardians:
         by_student.setdefault(link.student_id, []).append((link, guardian))
-    relation = {"mother": "мать", "father": "отец", "guardian": "опекун", "grandparent": "бабушка/дедушка",
-                "other": "представитель"}
+    relation = RELATION_LABELS
     for student, school_class in rows:
-        options.append((f"student:{student.id}", f"{school_class.name}: {student.full_name} (обучающийся)"))
+        options.append((f"student:{student.id}", f"{school_class.name}: {student.full_name} ({STUDENT_LABEL})"))
         for link, guardian in by_student.get(student.id, []):
             options.append((f"parent:{guardian.id}",
                             f"{school_class.name}: {guardian.full_name} — {relation.get(link.relation, '')} "

@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from .base import db
+from .i18n import N_
 from .school import Setting
 
 
@@ -19,16 +20,16 @@ class SettingDef:
 
 
 SETTINGS = [
-    SettingDef("marks_deadline_days", 0, int, "Срок выставления отметок за урок, дней"),
-    SettingDef("test_marks_deadline_days_1_5", 1, int, "Срок отметок за контрольные, 1–5 классы, дней"),
-    SettingDef("test_marks_deadline_days_6_11", 3, int, "Срок отметок за контрольные, 6–11 классы, дней"),
-    SettingDef("lesson_deadline_days", 0, int, "Срок записи темы урока, дней"),
-    SettingDef("period_mark_deadline_days", 1, int, "Срок выставления итоговых отметок после периода, дней"),
-    SettingDef("rounding_threshold", Decimal("0.5"), Decimal, "Дробная часть среднего, с которой округлять вверх"),
-    SettingDef("min_marks_for_period", 3, int, "Минимум отметок для аттестации за период"),
-    SettingDef("invite_code_days", 14, int, "Срок действия кода приглашения, дней"),
-    SettingDef("session_idle_minutes", 60, int, "Завершать сеанс после бездействия, минут"),
-    SettingDef("session_absolute_hours", 12, int, "Максимальная длительность сеанса, часов"),
+    SettingDef("marks_deadline_days", 0, int, N_("Срок выставления отметок за урок, дней")),
+    SettingDef("test_marks_deadline_days_1_5", 1, int, N_("Срок отметок за контрольные, 1–5 классы, дней")),
+    SettingDef("test_marks_deadline_days_6_11", 3, int, N_("Срок отметок за контрольные, 6–11 классы, дней")),
+    SettingDef("lesson_deadline_days", 0, int, N_("Срок записи темы урока, дней")),
+    SettingDef("period_mark_deadline_days", 1, int, N_("Срок выставления итоговых отметок после периода, дней")),
+    SettingDef("rounding_threshold", Decimal("0.5"), Decimal, N_("Дробная часть среднего, с которой округлять вверх")),
+    SettingDef("min_marks_for_period", 3, int, N_("Минимум отметок для аттестации за период")),
+    SettingDef("invite_code_days", 14, int, N_("Срок действия кода приглашения, дней")),
+    SettingDef("session_idle_minutes", 60, int, N_("Завершать сеанс после бездействия, минут")),
+    SettingDef("session_absolute_hours", 12, int, N_("Максимальная длительность сеанса, часов")),
 ]
 BY_KEY = {s.key: s for s in SETTINGS}
 

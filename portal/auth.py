@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from models import db
@@ -11,6 +12,7 @@ from models.accounts import STAFF_ROLES
 from models.auth import authenticate, change_password, end_all_sessions, normalize_login
 from models.base import utcnow
 from models.errors import JournalError
+from i18n import error_text
 from models.invites import CONSENT_VERSION, find_open_invite, invitee_name, redeem_invite
 from security import check_not_throttled, mark_login, record_failure
 
@@ -47,7 +49,7 @@ def login():
             if exc.status != 429:
                 record_failure(current_app.config, *keys)
             db.session.commit()  # keep the record of the failed attempt
-            flash(exc.message, "danger")
+            flash(error_text(exc), "danger")
             status = exc.status
         else:
             db.session.commit()
@@ -70,7 +72,7 @@ def logout():
     db.session.commit()
     logout_user()
     session.clear()
-    flash("Вы вышли из системы.", "info")
+    flash(_("Вы вышли из системы."), "info")
     return redirect(url_for("portal.login"))
 
 
@@ -98,11 +100,11 @@ def redeem():
                 db.session.rollback()
                 if exc.status in (400, 404):
                     record_failure(current_app.config, *keys)
-                flash(exc.message, "danger")
+                flash(error_text(exc), "danger")
                 status = exc.status
             else:
                 db.session.commit()
-                flash(f"Учётная запись готова. Ваш логин: {user.login}. Войдите с новым паролем.", "success")
+                flash(_("Учётная запись готова. Ваш логин: %(login)s. Войдите с новым паролем.", login=user.login), "success")
                 return redirect(url_for("portal.login"))
         else:
             status = 400
@@ -120,13 +122,13 @@ def password():
             change_password(current_user, form.old_password.data, form.password.data, now=utcnow())
         except JournalError as exc:
             db.session.rollback()
-            flash(exc.message, "danger")
+            flash(error_text(exc), "danger")
             status = exc.status
         else:
             db.session.commit()
             logout_user()
             session.clear()
-            flash("Пароль изменён. Все сеансы завершены — войдите с новым паролем.", "success")
+            flash(_("Пароль изменён. Все сеансы завершены — войдите с новым паролем."), "success")
             return redirect(url_for("portal.login"))
     elif request.method == "POST":
         status = 400

@@ -2,43 +2,46 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from i18n import error_text
 from models.errors import JournalError
+from models.i18n import N_
 
 TITLES = {
-    400: "Неверный запрос",
-    403: "Доступ запрещён",
-    404: "Страница не найдена",
-    405: "Метод не поддерживается",
-    409: "Конфликт изменений",
-    413: "Файл слишком большой",
-    429: "Слишком много попыток",
-    500: "Внутренняя ошибка",
+    400: N_("Неверный запрос"),
+    403: N_("Доступ запрещён"),
+    404: N_("Страница не найдена"),
+    405: N_("Метод не поддерживается"),
+    409: N_("Конфликт изменений"),
+    413: N_("Файл слишком большой"),
+    429: N_("Слишком много попыток"),
+    500: N_("Внутренняя ошибка"),
 }
 DEFAULT_MESSAGES = {
-    403: "У вас нет прав на эту страницу.",
-    404: "Такой страницы нет или она вам недоступна.",
-    429: "Слишком много попыток. Подождите несколько минут.",
-    500: "Что-то пошло не так. Ошибка записана, попробуйте позже.",
+    403: N_("У вас нет прав на эту страницу."),
+    404: N_("Такой страницы нет или она вам недоступна."),
+    429: N_("Слишком много попыток. Подождите несколько минут."),
+    500: N_("Что-то пошло не так. Ошибка записана, попробуйте позже."),
 }
 
 
 def _page(code: int, message: str | None):
-    title = TITLES.get(code, "Ошибка")
-    text = message or DEFAULT_MESSAGES.get(code, title)
+    title = gettext(TITLES.get(code, N_("Ошибка")))
+    text = message or gettext(DEFAULT_MESSAGES.get(code, title))
     return render_template("portal/error.html", code=code, title=title, message=text), code
 
 
 def init_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(exc):
-        return _page(400, "Страница устарела (истёк защитный токен формы). Обновите страницу и повторите.")
+        return _page(400, gettext("Страница устарела (истёк защитный токен формы). Обновите страницу и повторите."))
 
     @app.errorhandler(JournalError)
     def _domain(exc: JournalError):
-        return _page(exc.status, exc.message)
+        return _page(exc.status, error_text(exc))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

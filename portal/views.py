@@ -4,7 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+
+from i18n import error_text
 
 from models.access import Actor
 from models.accounts import STAFF_ROLES
@@ -35,9 +38,9 @@ def diary(student_id: int):
     try:
         day = dt.date.fromisoformat(request.args["week"]) if request.args.get("week") else dt.date.today()
     except ValueError:
-        abort(400, "Неверная дата.")
+        abort(400, _("Неверная дата."))
     try:
         week = diary_week(Actor.of(current_user), student_id, day)
     except JournalError as exc:
-        abort(exc.status, exc.message)
+        abort(exc.status, error_text(exc))
     return render_template("portal/diary.html", week=week)
