@@ -1,0 +1,374 @@
+"""Staff panel area "Журнал": period, year and final marks with their proposals and forecast (R25–R27), closing
+periods (the coordinator), the thematic plan (КТП) with its import, hours check and coverage (R2), and the
+class teacher's weekly attendance page (R4).
+
+Every decision is made in models/finals_ops.py, models/plans.py and models/attendance_review.py; these views
+parse plain form posts (everything works without scripts), call them and show their Russian messages. The
+journal grid of the same menu category lives in admin_views/journal.py (Flask-Admin merges the category)."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext, lazy_gettext
+
+from i18n import error_text
+from models import db
+from models.access import can_close_periods
+from models.attendance_review import Confirmation, confirm_week, reviewable_classes, week_review
+from models.base import utcnow
+from models.errors import AccessDenied, JournalError, NotFound
+from models.finals_ops import (
+    Entry,
+    actor_assignments,
+    close_period,
+    finals_sheet,
+    missing_marks,
+    ordered_counts,
+    page_year,
+    period_to_close,
+    reopen_period,
+    save_period_marks,
+    school_period,
+    year_periods,
+)
+from models.grading import NOT_ATTESTED
+from models.plans import (
+    HOURS_STATUS_LABELS,
+    MAX_FILE_BYTES,
+    apply_import,
+    delete_line,
+    link_unlinked_lessons,
+    plan_page,
+    preview_import,
+    save_line,
+    template_csv,
+)
+
+from .base import StaffPage, actor
+
+CATEGORY = "Журнал"
+JOURNAL_ROLES = frozenset({"teacher", "class_teacher", "coordinator", "director", "operator"})
+ADMINISTRATION = frozenset({"coordinator", "director", "operator"})
+ATTENDANCE_ROLES = frozenset({"class_teacher", "coordinator", "director", "operator"})
+SPECIAL_LABELS = {NOT_ATTESTED: lazy_gettext("не аттестован"), "зач": lazy_gettext("зачёт"),
+                  "незач": lazy_gettext("незачёт"), "осв": lazy_gettext("освобождён")}
+STATE_LABELS = {"future": lazy_gettext("ещё не начался"), "running": lazy_gettext("идёт"),
+                "ended": lazy_gettext("закончился"), "closed": lazy_gettext("закрыт")}
+
+
+def fmt_num(value) -> str:
+    """4.25 → "4,25", 2.00 → "2", 76.50 → "76,5" (Russian decimal comma, no trailing zeros)."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return f"{value:f}".replace(".", ",")
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def _int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _date(value: str | None) -> dt.date | None:
+    text = (value or "").strip()
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _abort_for(exc: JournalError):
+    abort(404 if isinstance(exc, NotFound) else 403 if isinstance(exc, AccessDenied) else exc.status,
+          error_text(exc))
+
+
+# --- period, year and final marks --------------------------------------------------------------------
+class FinalsView(StaffPage):
+    """The list of the actor's journal pages, and the period-marks page of one of them."""
+
+    roles = JOURNAL_ROLES
+
+    @expose("/")
+    def index(self):
+        a = actor()
+        year, years = page_year(a, today(), _int(request.args.get("year")))
+        links = actor_assignments(a, year.id) if year else []
+        return self.render("admin/finals/index.html", year=year, years=years, links=links, num=fmt_num,
+                           can_close=can_close_periods(a) or a.has("director"))
+
+    @expose("/<int:assignment_id>", methods=["GET", "POST"])
+    def sheet(self, assignment_id: int):
+        a = actor()
+        period_id = _int(request.values.get("period"))
+        submitted: dict[int, dict] = {}
+        errors: dict[int, str] = {}
+        if request.method == "POST":
+            one = _int(request.form.get("save_one"))
+            student_ids = [one] if one else [_int(k[5:]) for k in request.form if k.startswith("mark-")]
+            entries = [Entry(sid, request.form.get(f"mark-{sid}"), request.form.get(f"reason-{sid}"),
+                             request.form.get(f"version-{sid}")) for sid in student_ids if sid]
+            try:
+                result = save_period_marks(a, assignment_id, period_id, entries, now=utcnow(), today=today())
+            except NotFound as exc:
+                db.session.rollback()
+                _abort_for(exc)
+            except JournalError as exc:
+                db.session.rollback()
+                flash(error_text(exc), "error")
+                return redirect(url_for(".sheet", assignment_id=assignment_id, period=period_id))
+            db.session.commit()
+            if result.saved or not result.errors:
+                flash(gettext("Сохранено отметок: %(n)s.", n=result.saved) if result.saved
+                      else gettext("Изменений нет."), "success")
+            if not result.errors:
+                return redirect(url_for(".sheet", assignment_id=assignment_id, period=period_id))
+            errors = {sid: error_text(exc) for sid, exc in result.errors.items()}
+            submitted = {e.student_id: {"value": e.value or "", "reason": e.reason or ""} for e in entries
+                         if e.student_id in result.errors}
+            flash(gettext("Не сохранено строк: %(n)s — исправьте отмеченные.", n=len(errors)), "error")
+        try:
+            sheet = finals_sheet(a, assignment_id, period_id, today=today())
+        except JournalError as exc:
+            _abort_for(exc)
+        fill = request.args.get("fill") == "1" and not sheet.read_only
+        return self.render("admin/finals/sheet.html", sheet=sheet, submitted=submitted, errors=errors, fill=fill,
+                           special_labels=SPECIAL_LABELS, can_close=can_close_periods(a), num=fmt_num,
+                           ordered_counts=ordered_counts)
+
+
+class PeriodsView(StaffPage):
+    """Closing and reopening periods (the coordinator, the operator; the director reads): what is missing
+    is listed first, closing with marks missing needs a confirmation."""
+
+    roles = ADMINISTRATION
+
+    @expose("/")
+    def index(self):
+        a = actor()
+        year, periods = year_periods(a, today())
+        selected = None
+        wanted = _int(request.args.get("period"))
+        if wanted:
+            selected = next((s for s in periods if s.period.id == wanted), None)
+            if selected is None:
+                abort(404)
+        else:
+            selected = period_to_close(periods)
+        missing = missing_marks(selected.period) if selected else []
+        by_class: dict[int, tuple] = {}
+        for line in missing:  # already in class order
+            cls = line.assignment.school_class
+            by_class.setdefault(cls.id, (cls, []))[1].append(line)
+        return self.render("admin/finals/periods.html", year=year, periods=periods, selected=selected,
+                           missing=missing, by_class=list(by_class.values()), states=STATE_LABELS,
+                           can_close=can_close_periods(a),
+                           confirm=request.args.get("confirm") == "1")
+
+    @expose("/<int:period_id>/close", methods=["POST"])
+    def close(self, period_id: int):
+        a = actor()
+        try:
+            result = close_period(a, period_id, now=utcnow(), confirmed=request.form.get("confirmed") == "1")
+        except NotFound as exc:
+            _abort_for(exc)
+        except JournalError as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+            return redirect(url_for(".index", period=period_id))
+        db.session.commit()
+        if not result.closed:
+            flash(gettext("Не выставлено отметок: %(n)s. Проверьте список и подтвердите закрытие.",
+                          n=result.missing_total), "warning")
+            return redirect(url_for(".index", period=period_id, confirm=1))
+        period = school_period(a, period_id)
+        flash(gettext("Период «%(name)s» закрыт: его отметки больше нельзя менять.", name=period.name), "success")
+        return redirect(url_for(".index", period=period_id))
+
+    @expose("/<int:period_id>/reopen", methods=["POST"])
+    def reopen(self, period_id: int):
+        try:
+            period = reopen_period(actor(), period_id)
+        except NotFound as exc:
+            _abort_for(exc)
+        except JournalError as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+            return redirect(url_for(".index", period=period_id))
+        db.session.commit()
+        flash(gettext("Период «%(name)s» открыт для изменений.", name=period.name), "success")
+        return redirect(url_for(".index", period=period_id))
+
+
+# --- the thematic plan ----------------------------------------------------------------------------------
+class PlanView(StaffPage):
+    """The КТП of one assignment: lines, import with a preview, hours check, coverage. Reached from the
+    list of journal pages (/admin/finals/), not from the menu."""
+
+    roles = JOURNAL_ROLES
+
+    def is_visible(self):
+        return False
+
+    @expose("/")
+    def index(self):
+        return redirect(url_for("finals.index"))
+
+    @expose("/template.csv")
+    def template(self):
+        return Response("\ufeff" + template_csv(), mimetype="text/csv",
+                        headers={"Content-Disposition": "attachment; filename=ktp-template.csv"})
+
+    def _page(self, assignment_id: int, *, form=None, edit=None, status=200):
+        try:
+            page = plan_page(actor(), assignment_id, today=today())
+        except JournalError as exc:
+            _abort_for(exc)
+        if edit is None:
+            edit_id = _int(request.args.get("edit"))
+            edit = next((line.item for line in page.lines if line.item.id == edit_id), None) if edit_id else None
+        return self.render("admin/plan/page.html", page=page, edit=edit, form=form or {},
+                           hours_labels=HOURS_STATUS_LABELS, max_mb=MAX_FILE_BYTES // 2**20, num=fmt_num), status
+
+    @expose("/<int:assignment_id>")
+    def plan(self, assignment_id: int):
+        return self._page(assignment_id)
+
+    @expose("/<int:assignment_id>/line", methods=["POST"])
+    def line(self, assignment_id: int):
+        f = request.form
+        line_id = _int(f.get("line_id"))
+        try:
+            save_line(actor(), assignment_id, line_id=line_id, position=f.get("position"), section=f.get("section"),
+                      topic=f.get("topic"), hours=f.get("hours"), work_kind_id=f.get("work_kind_id") or None)
+        except NotFound as exc:
+            db.session.rollback()
+            _abort_for(exc)
+        except JournalError as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+            return self._page(assignment_id, form=f.to_dict(), edit=None)
+        db.session.commit()
+        flash(gettext("Строка плана сохранена."), "success")
+        return redirect(url_for(".plan", assignment_id=assignment_id) + "#plan-lines")
+
+    @expose("/<int:assignment_id>/delete", methods=["POST"])
+    def delete(self, assignment_id: int):
+        try:
+            delete_line(actor(), assignment_id, _int(request.form.get("line_id"), 0))
+        except JournalError as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+        else:
+            db.session.commit()
+            flash(gettext("Строка плана удалена."), "success")
+        return redirect(url_for(".plan", assignment_id=assignment_id) + "#plan-lines")
+
+    @expose("/<int:assignment_id>/import", methods=["POST"])
+    def upload(self, assignment_id: int):
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash(gettext("Выберите файл CSV или XLSX."), "error")
+            return redirect(url_for(".plan", assignment_id=assignment_id))
+        content = upload.stream.read(MAX_FILE_BYTES + 1)
+        try:
+            preview = preview_import(actor(), assignment_id, upload.filename, content)
+        except JournalError as exc:
+            flash(error_text(exc), "error")
+            return redirect(url_for(".plan", assignment_id=assignment_id))
+        return self.render("admin/plan/preview.html", preview=preview, filename=upload.filename,
+                           hours_labels=HOURS_STATUS_LABELS, num=fmt_num)
+
+    @expose("/<int:assignment_id>/import/confirm", methods=["POST"])
+    def confirm(self, assignment_id: int):
+        try:
+            preview = apply_import(actor(), assignment_id, request.form.get("plan_text", ""))
+        except JournalError as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+            return redirect(url_for(".plan", assignment_id=assignment_id))
+        db.session.commit()
+        flash(gettext("План загружен: строк %(n)s, часов %(h)s.", n=len(preview.parsed.lines),
+                      h=preview.parsed.hours), "success")
+        return redirect(url_for(".plan", assignment_id=assignment_id))
+
+    @expose("/<int:assignment_id>/link", methods=["POST"])
+    def link(self, assignment_id: int):
+        try:
+            linked = link_unlinked_lessons(actor(), assignment_id, today=today())
+        except JournalError as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+        else:
+            db.session.commit()
+            flash(gettext("Привязано уроков к строкам плана: %(n)s.", n=linked), "success")
+        return redirect(url_for(".plan", assignment_id=assignment_id))
+
+
+# --- the class teacher's weekly attendance --------------------------------------------------------------
+class AttendanceWeekView(StaffPage):
+    roles = ATTENDANCE_ROLES
+
+    @expose("/")
+    def index(self):
+        return redirect(url_for(".week", **request.args))
+
+    @expose("/week", methods=["GET", "POST"])
+    def week(self):
+        a = actor()
+        classes = reviewable_classes(a)
+        class_id = _int(request.values.get("class"))
+        day = _date(request.values.get("week")) or today()
+        if class_id is None and classes:
+            class_id = classes[0].id
+        if class_id is None:
+            return self.render("admin/attendance/week.html", review=None, classes=classes, errors={})
+        errors: dict[int, str] = {}
+        chosen: dict[int, str] = {}
+        if request.method == "POST":
+            one = _int(request.form.get("confirm_one"))
+            ids = [one] if one else [_int(k[7:]) for k in request.form if k.startswith("reason-")]
+            entries = [Confirmation(i, request.form.get(f"reason-{i}"), request.form.get(f"version-{i}"))
+                       for i in ids if i]
+            try:
+                result = confirm_week(a, class_id, entries, now=utcnow())
+            except JournalError as exc:
+                db.session.rollback()
+                _abort_for(exc)
+            db.session.commit()
+            if result.saved or not result.errors:
+                flash(gettext("Подтверждено: %(n)s.", n=result.saved) if result.saved else gettext("Изменений нет."),
+                      "success")
+            if not result.errors:
+                return redirect(url_for(".week", **{"class": class_id, "week": day.isoformat()}))
+            errors = {i: error_text(exc) for i, exc in result.errors.items()}
+            chosen = {e.attendance_id: e.reason_id for e in entries if e.attendance_id in errors}
+            flash(gettext("Не подтверждено строк: %(n)s — см. отмеченные.", n=len(errors)), "error")
+        try:
+            review = week_review(a, class_id, day)
+        except JournalError as exc:
+            _abort_for(exc)
+        return self.render("admin/attendance/week.html", review=review, classes=classes, errors=errors,
+                           chosen=chosen)
+
+
+def register(admin) -> None:
+    admin.add_view(FinalsView(name=lazy_gettext("Итоговые отметки и КТП"), category=CATEGORY, endpoint="finals",
+                              url="/admin/finals"))
+    admin.add_view(PeriodsView(name=lazy_gettext("Закрытие периодов"), category=CATEGORY, endpoint="finals_periods",
+                               url="/admin/finals/periods"))
+    admin.add_view(AttendanceWeekView(name=lazy_gettext("Посещаемость класса"), category=CATEGORY,
+                                      endpoint="attendance_week", url="/admin/attendance"))
+    admin.add_view(PlanView(name=lazy_gettext("Тематическое планирование"), category=CATEGORY, endpoint="plan",
+                            url="/admin/plan"))
