@@ -55,7 +55,7 @@ class WorkKind(db.Model):
     weight: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("1"))
     # Tests, labs and practicals count as control works for deadlines and for justifying final marks.
     is_control: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    criteria_kind: Mapped[str | None] = mapped_column(String(3))
+    criteria_kind: Mapped[str | None] = mapped_column(String(4))
 
     def __str__(self) -> str:
         return self.name

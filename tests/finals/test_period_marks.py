@@ -309,10 +309,6 @@ def test_criteria_scheme_school_gets_percents(fin, world, actor_of):
 
 
 def test_criteria_quarter_summative_work_counts_half(fin, world, actor_of, request):
-    if db.session.get_bind().dialect.name == "postgresql":
-        # models/journal.py: WorkKind.criteria_kind is VARCHAR(3), too short for "soch" (a schema fix is
-        # reported; until then PostgreSQL refuses the row). Strict: this starts failing once it is fixed.
-        request.applymarker(pytest.mark.xfail(reason="work_kinds.criteria_kind VARCHAR(3) < 'soch'", strict=True))
     fo, sor, soch = _criteria_kinds(fin, world, "fo", "sor", "soch")
     fin.mark(fin.lesson(_day(10), kind=fo), world.vera, points=8, max_points=10)
     fin.mark(fin.lesson(_day(11), kind=fo), world.vera, points=6, max_points=10)
