@@ -12,11 +12,11 @@ from flask_admin.theme import Bootstrap4Theme
 
 from security import csp_nonce
 
-from . import accounts, finals, imports, my_class, organisation, rosters, timetable
+from . import accounts, finals, imports, journal, my_class, organisation, rosters, timetable
 from .base import StaffIndexView
 
 # Areas register in this order; each module has `register(admin)`.
-AREAS = [finals, rosters, my_class, organisation, timetable, imports, accounts]
+AREAS = [journal, finals, rosters, my_class, organisation, timetable, imports, accounts]
 
 
 def init_admin(app: Flask) -> Admin:

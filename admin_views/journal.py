@@ -1,0 +1,257 @@
+"""Staff panel area "Журнал": the list of the actor's journal pages and the grid of one page — students
+down, lesson dates across — where marks and attendance are typed into cells and saved at once (scripts
+on: static/js/journal-grid.js posts each keystroke as JSON) or with the form's "Сохранить" (scripts off).
+The lesson page records a lesson (topic, kind of work, homework, plan line) and gives every cell of the
+lesson its detailed form (kind and comment per mark, minutes late). Every decision is made in
+models/journal_ops.py; these views parse requests and show results."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, jsonify, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext, lazy_gettext
+from sqlalchemy import select
+
+from i18n import error_text
+from models import Lesson, Student, db
+from models.base import utcnow
+from models.errors import InvalidInput, JournalError
+from models.i18n import _
+from models.journal_ops import (
+    ATTENDANCE_CODES,
+    SLOTS,
+    cell_history,
+    delete_lesson,
+    journal_page,
+    journal_pages,
+    parse_state,
+    save_cell,
+    save_cell_parts,
+    save_lesson,
+    set_attendance,
+    set_mark,
+    state_text,
+)
+from models.plans import suggest_plan_item
+
+from .base import StaffPage, actor
+
+READERS = frozenset({"teacher", "class_teacher", "coordinator", "director", "operator"})
+
+
+def _int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _date(value: str | None) -> dt.date | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise InvalidInput(_("Неверная дата: укажите её в виде ДД.ММ.ГГГГ."))
+
+
+def _finals_url(assignment_id: int, period_id: int) -> str | None:
+    """The period marks of this page, when that area exists."""
+    try:
+        return url_for("finals.sheet", assignment_id=assignment_id, period=period_id)
+    except Exception:  # the area is not installed (yet)
+        return None
+
+
+class JournalView(StaffPage):
+    roles = READERS
+
+    # --- the list of pages -----------------------------------------------------------------------------
+    @expose("/")
+    def index(self):
+        pages = journal_pages(actor(), today=dt.date.today(), year_id=_int(request.args.get("year")))
+        return self.render("admin/journal/index.html", pages=pages)
+
+    # --- the grid ----------------------------------------------------------------------------------------
+    @expose("/<int:assignment_id>")
+    def grid(self, assignment_id: int):
+        page = journal_page(actor(), assignment_id, _int(request.args.get("period")), now=utcnow())
+        return self.render("admin/journal/grid.html", page=page, codes=ATTENDANCE_CODES, slots=SLOTS,
+                           finals_url=_finals_url(assignment_id, page.period.id))
+
+    @expose("/<int:assignment_id>/save", methods=["POST"])
+    def save(self, assignment_id: int):
+        """The grid posted as a form (scripts off): every cell whose text differs from what was shown."""
+        period = _int(request.form.get("period"))
+        saved, refused = 0, []
+        for key, text in request.form.items():
+            if not key.startswith("c-"):
+                continue
+            lesson_id, _sep, student_id = key[2:].partition("-")
+            lesson_id, student_id = _int(lesson_id), _int(student_id)
+            if lesson_id is None or student_id is None:
+                continue
+            try:
+                seen = parse_state(request.form.get(f"o-{lesson_id}-{student_id}"))
+                if " ".join(text.split()) == state_text(seen):
+                    continue
+                with db.session.begin_nested():
+                    save_cell(actor(), lesson_id, student_id, text, seen, now=utcnow(), assignment_id=assignment_id)
+                saved += 1
+            except JournalError as exc:
+                refused.append((lesson_id, student_id, error_text(exc)))
+        db.session.commit()
+        if saved:
+            flash(gettext("Сохранено клеток: %(n)s.", n=saved), "success")
+        for lesson_id, student_id, message in refused[:20]:
+            flash(self._where(lesson_id, student_id) + message, "error")
+        if not saved and not refused:
+            flash(gettext("Изменений нет."), "info")
+        return redirect(url_for(".grid", assignment_id=assignment_id, period=period))
+
+    @staticmethod
+    def _where(lesson_id: int, student_id: int) -> str:
+        day = db.session.scalar(select(Lesson.date).where(Lesson.id == lesson_id))
+        student = db.session.get(Student, student_id)
+        parts = [student.short_name if student else "", day.strftime("%d.%m") if day else ""]
+        return ", ".join(p for p in parts if p) + ": "
+
+    # --- one keystroke (JSON) ------------------------------------------------------------------------------
+    @expose("/cell", methods=["POST"])
+    def cell(self):
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            return jsonify(ok=False, error=gettext("Неверный запрос.")), 400
+        lesson_id, student_id = _int(data.get("lesson_id")), _int(data.get("student_id"))
+        assignment_id = _int(data.get("assignment_id"))
+        version = _int(data.get("version"))
+        if lesson_id is None or student_id is None or assignment_id is None:
+            return jsonify(ok=False, error=gettext("Неверный запрос.")), 400
+        try:
+            if data.get("op") == "attendance":
+                extra = {"minutes_late": data.get("minutes")} if "minutes" in data else {}
+                cell = set_attendance(actor(), lesson_id, student_id, str(data.get("value") or ""), version,
+                                      now=utcnow(), assignment_id=assignment_id, **extra)
+            elif data.get("op") == "mark":
+                extra = {}
+                if "comment" in data:
+                    extra["comment"] = str(data.get("comment") or "")
+                if "work_kind_id" in data:
+                    extra["work_kind_id"] = _int(data.get("work_kind_id"))
+                cell = set_mark(actor(), lesson_id, student_id, _int(data.get("slot"), 0), str(data.get("value") or ""),
+                                version, now=utcnow(), assignment_id=assignment_id, **extra)
+            else:
+                return jsonify(ok=False, error=gettext("Неверный запрос.")), 400
+        except JournalError as exc:
+            db.session.rollback()
+            current = getattr(exc, "cell", None)
+            return jsonify(ok=False, error=error_text(exc), cell=current.state() if current else None,
+                           text=current.text if current else None, late=current.late if current else False), exc.status
+        db.session.commit()
+        return jsonify(ok=True, cell=cell.state(), text=cell.text, late=cell.late)
+
+    # --- the lesson page ---------------------------------------------------------------------------------------
+    @expose("/<int:assignment_id>/lesson", methods=["GET", "POST"])
+    def lesson(self, assignment_id: int):
+        lesson_id = _int(request.values.get("lesson"))
+        try:
+            day = _date(request.values.get("date"))
+        except JournalError as exc:
+            flash(error_text(exc), "error")
+            day = None
+        values = {}
+        if request.method == "POST":
+            f = request.form
+            values = f.to_dict()
+            try:
+                lesson = save_lesson(actor(), assignment_id, lesson_id=lesson_id, date=day, topic=f.get("topic"),
+                                     work_kind_id=_int(f.get("work_kind_id")), homework=f.get("homework"),
+                                     plan_item_id=_int(f.get("plan_item_id")), bell_id=_int(f.get("bell_id")),
+                                     expected_version=_int(f.get("version")), now=utcnow())
+            except JournalError as exc:
+                db.session.rollback()
+                flash(error_text(exc), "error")
+            else:
+                db.session.commit()
+                flash(gettext("Урок %(date)s записан: «%(topic)s».", date=lesson.date.strftime("%d.%m.%Y"),
+                              topic=lesson.topic), "success")
+                page = journal_page(actor(), assignment_id, now=utcnow(), day=lesson.date)
+                return redirect(url_for(".grid", assignment_id=assignment_id, period=page.period.id) + f"#l{lesson.id}")
+        lesson = db.session.scalar(select(Lesson).where(Lesson.id == lesson_id, Lesson.assignment_id == assignment_id)) \
+            if lesson_id else None
+        if lesson_id and lesson is None:
+            abort(404)
+        on = lesson.date if lesson is not None else (day or dt.date.today())
+        page = journal_page(actor(), assignment_id, _int(request.values.get("period")) if lesson is None and not day
+                            else None, now=utcnow(), day=on)
+        column = page.column_for(lesson.id) if lesson is not None else None
+        writable = column.writable if column is not None else (page.read_only is None and (
+            page.is_teacher or on in page.substitute_dates))
+        if lesson is None and not writable and request.method == "GET":
+            abort(403)
+        suggested = suggest_plan_item(assignment_id) if lesson is None and page.plan_items else None
+        return self.render("admin/journal/lesson.html", page=page, lesson=lesson, column=column, writable=writable,
+                           values=values, on=on, bell_id=_int(request.values.get("bell")), slots=SLOTS,
+                           codes=ATTENDANCE_CODES, suggested=suggested)
+
+    @expose("/<int:assignment_id>/lesson/<int:lesson_id>/cells", methods=["POST"])
+    def lesson_cells(self, assignment_id: int, lesson_id: int):
+        """The detailed cells of one lesson (kind and comment per mark, minutes late), scripts or not."""
+        f = request.form
+        saved, refused = 0, []
+        for key in f:
+            if not key.startswith("row-"):
+                continue
+            student_id = _int(key[4:])
+            if student_id is None:
+                continue
+            marks = {slot: (f.get(f"v-{student_id}-{slot}", ""), _int(f.get(f"k-{student_id}-{slot}")),
+                            f.get(f"t-{student_id}-{slot}", "")) for slot in SLOTS}
+            try:
+                seen = parse_state(f.get(f"o-{student_id}"))
+                with db.session.begin_nested():
+                    cell = save_cell_parts(actor(), lesson_id, student_id, seen, status=f.get(f"a-{student_id}", ""),
+                                           minutes_late=f.get(f"am-{student_id}", ""), marks=marks, now=utcnow(),
+                                           assignment_id=assignment_id)
+                saved += cell is not None
+            except JournalError as exc:
+                refused.append((student_id, error_text(exc)))
+        db.session.commit()
+        if saved:
+            flash(gettext("Сохранено клеток: %(n)s.", n=saved), "success")
+        for student_id, message in refused[:20]:
+            flash(self._where(lesson_id, student_id) + message, "error")
+        if not saved and not refused:
+            flash(gettext("Изменений нет."), "info")
+        return redirect(url_for(".lesson", assignment_id=assignment_id, lesson=lesson_id))
+
+    @expose("/<int:assignment_id>/lesson/<int:lesson_id>/delete", methods=["POST"])
+    def lesson_delete(self, assignment_id: int, lesson_id: int):
+        try:
+            delete_lesson(actor(), assignment_id, lesson_id, expected_version=_int(request.form.get("version")),
+                          now=utcnow())
+        except JournalError as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+            return redirect(url_for(".lesson", assignment_id=assignment_id, lesson=lesson_id))
+        db.session.commit()
+        flash(gettext("Урок удалён."), "success")
+        return redirect(url_for(".grid", assignment_id=assignment_id, period=_int(request.form.get("period"))))
+
+    # --- the history of a cell -----------------------------------------------------------------------------------
+    @expose("/history")
+    def history(self):
+        trail = cell_history(actor(), _int(request.args.get("lesson"), 0), _int(request.args.get("student"), 0))
+        return self.render("admin/journal/history.html", trail=trail)
+
+
+CATEGORY = "Журнал"  # shared with admin_views/finals.py: Flask-Admin merges the menu category
+
+
+def register(admin) -> None:
+    admin.add_view(JournalView(name=lazy_gettext("Страницы журнала"), category=CATEGORY, endpoint="journal",
+                               url="/admin/journal"))
