@@ -19,7 +19,7 @@ def _login(page, base, login, password):
 
 def test_operator_issues_code_newcomer_redeems_and_logs_in(page, live_server, screenshot):
     errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("console", lambda msg: errors.append(f"{page.url}: {msg.text} {msg.location}") if msg.type == "error" else None)
     base = live_server.url
     _login(page, base, "operator", PASSWORD)
     expect(page).to_have_url(re.compile(r"/admin/$"))
