@@ -5,7 +5,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import DDL, DateTime, ForeignKey, Integer, String, Text, event
+from sqlalchemy import DDL, DateTime, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import db, utcnow
@@ -13,6 +13,8 @@ from .base import db, utcnow
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
+    # The history of one row (a journal cell, an account) is looked up by entity and id.
+    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
