@@ -394,7 +394,7 @@ def visible_classes(actor: Actor) -> list[tuple[SchoolClass, AcademicYear]]:
     return db.session.execute(
         select(SchoolClass, AcademicYear).join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
         .where(SchoolClass.id.in_(class_ids(actor)), SchoolClass.school_id == actor.school_id)
-        .order_by(AcademicYear.starts_on.desc(), SchoolClass.grade, SchoolClass.letter)).tuples().all()
+        .order_by(AcademicYear.starts_on.desc(), SchoolClass.grade, SchoolClass.letter)).all()
 
 
 def class_week(actor: Actor, class_id: int, day: dt.date) -> ClassWeek:
