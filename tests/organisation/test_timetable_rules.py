@@ -21,7 +21,9 @@ from models.timetable_rules import (
     teacher_day,
 )
 
-from conftest import MONDAY, START  # noqa: E402  (tests/organisation/conftest.py)
+from world import START  # noqa: E402
+
+MONDAY = dt.date(2026, 9, 7)  # the first full week of the year in tests/world.py
 
 TUESDAY = MONDAY + dt.timedelta(days=1)
 

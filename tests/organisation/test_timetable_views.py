@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 
 from models import Substitution, TimetableEntry
 
-from conftest import MONDAY, START  # noqa: E402  (tests/organisation/conftest.py)
+from world import START  # noqa: E402
+
+MONDAY = dt.date(2026, 9, 7)  # the first full week of the year in tests/world.py
 
 
 def _text(response) -> str:
