@@ -1,6 +1,294 @@
-"""Staff panel area: imports (being built)."""
+"""Staff panel area: imports from CSV and XLSX (R13).
+
+Upload → preview → confirm. The uploaded file stays on the server (IMPORT_UPLOAD_DIR, by default
+instance/imports; with several app servers point it at a shared directory) under a random token
+that only this browser session knows, together with the file's SHA-256. The preview and the
+confirmation both analyse the stored file again: nothing the browser sends besides the token is
+trusted, and the confirmation writes the whole file or nothing. The file is removed after the
+import, on cancel, and after a few hours in any case.
+"""
 from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import time
+from pathlib import Path
+
+from flask import Response, abort, current_app, flash, redirect, request, session, url_for
+from flask_admin import expose
+from flask_babel import gettext, lazy_gettext
+from werkzeug.routing import BuildError
+
+from i18n import error_text
+from models import db
+from models.errors import JournalError
+from models.imports import (
+    ERROR,
+    KINDS,
+    MAX_BYTES,
+    MAX_ROWS,
+    NEEDS_YEAR,
+    NEW,
+    SAME,
+    STATUSES,
+    UPDATE,
+    ImportRejected,
+    Msg,
+    Preview,
+    can_import,
+    commit,
+    default_year,
+    file_digest,
+    kinds_for,
+    preview,
+    school_years,
+    template,
+)
+from reports.export import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
+
+from .base import StaffPage, actor
+
+SESSION_KEY = "imports"
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+MAX_AGE_SECONDS = 3 * 3600
+MAX_PENDING = 5
+SHOWN_ROWS = 1000
+STATUS_LABELS = {NEW: lazy_gettext("будет добавлено"), UPDATE: lazy_gettext("будет обновлено"),
+                 SAME: lazy_gettext("без изменений"), ERROR: lazy_gettext("ошибка")}
+DESCRIPTIONS = {
+    "staff": lazy_gettext("Ключ — табельный номер: повторная загрузка обновляет сотрудников, а не добавляет их "
+                          "заново."),
+    "classes": lazy_gettext("Классы учебного года; классный руководитель — табельным номером. Схема периодов: "
+                            "четверти, триместры или полугодия."),
+    "students": lazy_gettext("Ключ — номер личного дела. Новые обучающиеся зачисляются в указанный класс (по "
+                             "умолчанию с начала года). Родители берутся из тех же строк: столбцы «Мать …», «Отец …» "
+                             "или «Родитель 1 …», «Родитель 2 …» (ФИО, телефон, email, кем приходится)."),
+    "load": lazy_gettext("Кто, что и в каком классе или подгруппе ведёт, часов в неделю. Учитель — табельным "
+                         "номером; предмет — из справочника предметов."),
+    "timetable": lazy_gettext("Уроки недели: класс (и подгруппа), предмет, день (Пн…Сб), номер урока по звонкам, "
+                              "кабинет. Нагрузка должна быть загружена заранее."),
+}
+LIST_ENDPOINTS = {
+    "students": ("students.index_view",),
+    "staff": ("staff.index_view",),
+    "classes": ("classes.index_view", "school_classes.index_view"),
+    "load": ("assignments.index_view", "teaching_assignments.index_view", "load.index_view"),
+    "timetable": ("timetable.index_view", "timetable_entries.index_view"),
+}
+
+
+def tr(value) -> str:
+    """A domain message (with nested labels) in the user's language."""
+    if isinstance(value, Msg):
+        params = {k: tr(v) for k, v in value.params.items()}
+        return gettext(value.template, **params) if params else gettext(value.template)
+    return "" if value is None else str(value)
+
+
+# --- the uploaded file, kept on the server under a token known to this session ------------------------
+def _upload_dir() -> Path:
+    path = Path(current_app.config.get("IMPORT_UPLOAD_DIR") or Path(current_app.instance_path) / "imports")
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def _path(token: str) -> Path:
+    return _upload_dir() / f"{token}.upload"
+
+
+def _purge_old_files() -> None:
+    limit = time.time() - MAX_AGE_SECONDS
+    for path in _upload_dir().glob("*.upload"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except OSError:
+            pass
+
+
+def _pending() -> dict:
+    return dict(session.get(SESSION_KEY) or {})
+
+
+def _remember(token: str, record: dict) -> None:
+    pending = _pending()
+    pending[token] = record
+    for old in sorted(pending, key=lambda t: pending[t]["at"])[:-MAX_PENDING]:
+        _path(old).unlink(missing_ok=True)
+        pending.pop(old)
+    session[SESSION_KEY] = pending
+
+
+def _forget(token: str) -> None:
+    pending = _pending()
+    pending.pop(token, None)
+    session[SESSION_KEY] = pending
+    if TOKEN.match(token):
+        _path(token).unlink(missing_ok=True)
+
+
+def _load(token: str) -> tuple[dict, bytes] | None:
+    """The session's record of the upload and the file, if both are there, unchanged and this user's."""
+    if not TOKEN.match(token or ""):
+        return None
+    record = _pending().get(token)
+    if not record or record.get("user") != actor().user_id or time.time() - record["at"] > MAX_AGE_SECONDS:
+        return None
+    try:
+        data = _path(token).read_bytes()
+    except OSError:
+        return None
+    if file_digest(data) != record["sha"]:
+        return None
+    return record, data
+
+
+class ImportsView(StaffPage):
+    roles = frozenset({"operator", "secretary"})
+
+    def _today(self) -> dt.date:
+        return dt.date.today()
+
+    def _require(self, kind: str) -> None:
+        if kind not in KINDS:
+            abort(404)
+        if not can_import(actor(), kind):
+            abort(403)
+
+    def _years(self):
+        years = school_years(actor().school_id)
+        chosen = default_year(years, self._today())
+        return years, chosen
+
+    @expose("/")
+    def index(self):
+        years, chosen = self._years()
+        kinds = [{
+            "key": m.KEY, "title": gettext(m.TITLE), "description": DESCRIPTIONS.get(m.KEY, ""),
+            "columns": [(c.title, c.required) for c in m.COLUMNS if c.in_template],
+            "needs_year": m.KEY in NEEDS_YEAR, "list_url": _list_url(m.KEY),
+        } for m in kinds_for(actor())]
+        return self.render("admin/imports/index.html", kinds=kinds, years=years,
+                           chosen_year=chosen.id if chosen else None, max_mb=MAX_BYTES // (1024 * 1024),
+                           max_rows=MAX_ROWS)
+
+    @expose("/template/<import_kind>/<template_format>")
+    def template_view(self, import_kind: str, template_format: str):
+        self._require(import_kind)
+        headers, example = template(import_kind)
+        name = f"import-{import_kind}"
+        if template_format == "csv":
+            body, mimetype = write_csv(headers, [example]), CSV_MIMETYPE
+        elif template_format == "xlsx":
+            body, mimetype = write_xlsx(headers, [example], sheet_title=gettext(KINDS[import_kind].TITLE)), \
+                XLSX_MIMETYPE
+        else:
+            abort(404)
+        return Response(body, mimetype=mimetype,
+                        headers={"Content-Disposition": f"attachment; filename={name}.{template_format}"})
+
+    @expose("/upload/<import_kind>", methods=["POST"])
+    def upload(self, import_kind: str):
+        self._require(import_kind)
+        file = request.files.get("file")
+        if file is None or not file.filename:
+            flash(gettext("Выберите файл CSV или XLSX."), "error")
+            return redirect(url_for(".index"))
+        data = file.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            flash(gettext("Файл больше %(mb)s МБ. Разделите его на части.", mb=MAX_BYTES // (1024 * 1024)), "error")
+            return redirect(url_for(".index"))
+        if not data:
+            flash(gettext("Файл пуст."), "error")
+            return redirect(url_for(".index"))
+        year_id = request.form.get("year", type=int) if import_kind in NEEDS_YEAR else None
+        _purge_old_files()
+        token = secrets.token_urlsafe(32)
+        _path(token).write_bytes(data)
+        _remember(token, {"kind": import_kind, "name": Path(file.filename).name[:200], "sha": file_digest(data),
+                          "year": year_id, "user": actor().user_id, "at": time.time()})
+        return redirect(url_for(".preview_view", import_token=token))
+
+    @expose("/preview/<import_token>")
+    def preview_view(self, import_token: str):
+        loaded = _load(import_token)
+        if loaded is None:
+            flash(gettext("Загруженный файл не найден или устарел. Загрузите его снова."), "error")
+            return redirect(url_for(".index"))
+        record, data = loaded
+        self._require(record["kind"])
+        try:
+            result = preview(actor(), record["kind"], data, record["name"], year_id=record["year"],
+                             today=self._today())
+        except JournalError as exc:
+            db.session.rollback()
+            _forget(import_token)
+            flash(error_text(exc), "error")
+            return redirect(url_for(".index"))
+        db.session.rollback()  # the preview only read; release what it loaded
+        return self._render_preview(import_token, record, result)
+
+    @expose("/confirm/<import_token>", methods=["POST"])
+    def confirm(self, import_token: str):
+        loaded = _load(import_token)
+        if loaded is None:
+            flash(gettext("Загруженный файл не найден или устарел. Загрузите его снова."), "error")
+            return redirect(url_for(".index"))
+        record, data = loaded
+        kind = record["kind"]
+        self._require(kind)
+        try:
+            result = commit(actor(), kind, data, record["name"], year_id=record["year"], today=self._today(),
+                            ip_address=request.remote_addr)
+            db.session.commit()
+        except ImportRejected as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+            return self._render_preview(import_token, record, exc.preview)
+        except JournalError as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+            return redirect(url_for(".preview_view", import_token=import_token))
+        _forget(import_token)
+        counts = result.counts
+        flash(gettext("Импорт «%(title)s» выполнен: добавлено %(new)s, обновлено %(updated)s, без изменений "
+                      "%(same)s.", title=gettext(KINDS[kind].TITLE), new=counts[NEW], updated=counts[UPDATE],
+                      same=counts[SAME]), "success")
+        return redirect(url_for(".index", done=kind))
+
+    @expose("/cancel/<import_token>", methods=["POST"])
+    def cancel(self, import_token: str):
+        _forget(import_token)
+        flash(gettext("Загрузка отменена, файл удалён."), "info")
+        return redirect(url_for(".index"))
+
+    def _render_preview(self, token: str, record: dict, result: Preview):
+        show = request.args.get("show")
+        rows = [r for r in result.rows if show in STATUSES and r.status == show or show not in STATUSES]
+        shown = [{"line": r.line, "status": r.status, "status_label": str(STATUS_LABELS[r.status]),
+                  "label": r.label, "errors": [tr(m) for m in r.errors], "changes": [tr(m) for m in r.changes]}
+                 for r in rows[:SHOWN_ROWS]]
+        years, _chosen = self._years()
+        return self.render("admin/imports/preview.html", token=token, kind=record["kind"],
+                           title=gettext(KINDS[record["kind"]].TITLE), filename=record["name"],
+                           year=result.year.name if result.year else None, year_id=record["year"], years=years,
+                           needs_year=record["kind"] in NEEDS_YEAR, counts=result.counts, ok=result.ok,
+                           file_errors=[tr(m) for m in result.file_errors], rows=shown, total=len(rows),
+                           hidden=max(0, len(rows) - SHOWN_ROWS), show=show if show in STATUSES else None,
+                           status_labels={k: str(v) for k, v in STATUS_LABELS.items()},
+                           max_mb=MAX_BYTES // (1024 * 1024))
+
+
+def _list_url(kind: str) -> str | None:
+    for endpoint in LIST_ENDPOINTS.get(kind, ()):
+        try:
+            return url_for(endpoint)
+        except BuildError:
+            continue
+    return None
 
 
 def register(admin) -> None:
     """Adds this area's views to the staff panel."""
+    admin.add_view(ImportsView(name=lazy_gettext("Импорт"), endpoint="imports", url="/admin/imports"))

@@ -1,0 +1,193 @@
+"""The imports page: templates, upload → preview → confirm, the file kept on the server under a token only
+the uploading session knows, re-validated on confirm, removed afterwards."""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from models import Student, db
+
+
+@pytest.fixture()
+def upload_dir(app, tmp_path):
+    previous = app.config.get("IMPORT_UPLOAD_DIR")
+    app.config["IMPORT_UPLOAD_DIR"] = str(tmp_path)
+    yield tmp_path
+    app.config["IMPORT_UPLOAD_DIR"] = previous
+
+
+def _students():
+    return db.session.scalar(select(func.count(Student.id)))
+
+
+def _upload(client, world, data, kind="students", filename="students.csv"):
+    return client.post(f"/admin/imports/upload/{kind}", data={
+        "year": str(world.year.id), "file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+
+
+def _token(response) -> str:
+    match = re.search(r"/admin/imports/preview/([A-Za-z0-9_-]+)", response.location)
+    assert match, response.location
+    return match.group(1)
+
+
+def test_index_lists_the_kinds_each_role_may_import(client, login_as, world):
+    login_as("operator")
+    body = client.get("/admin/imports/").get_data(as_text=True)
+    for kind in ("staff", "classes", "students", "load", "timetable"):
+        assert f'id="import-{kind}"' in body
+    assert 'name="csrf_token"' in body
+    login_as("secretary")
+    body = client.get("/admin/imports/").get_data(as_text=True)
+    assert 'id="import-students"' in body and 'id="import-staff"' not in body
+    assert client.get("/admin/imports/template/staff/csv").status_code == 403
+    assert client.post("/admin/imports/upload/staff", data={}).status_code == 403
+    login_as("teacher")
+    assert client.get("/admin/imports/").status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["staff", "classes", "students", "load", "timetable"])
+def test_templates_have_the_header_and_one_example_row(client, login_as, world, kind):
+    login_as("operator")
+    csv_response = client.get(f"/admin/imports/template/{kind}/csv")
+    assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
+    text = csv_response.get_data().decode("utf-8-sig")
+    lines = [line for line in text.split("\r\n") if line]
+    assert len(lines) == 2 and ";" in lines[0]
+    xlsx_response = client.get(f"/admin/imports/template/{kind}/xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx_response.get_data())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[0][0] == lines[0].split(";")[0]
+    assert client.get(f"/admin/imports/template/{kind}/pdf").status_code == 404
+
+
+def test_the_students_template_imports_as_it_is(client, login_as, world, upload_dir):
+    login_as("operator")
+    data = client.get("/admin/imports/template/students/xlsx").get_data()
+    preview = client.get(_upload(client, world, data, filename="t.xlsx").location)
+    assert 'id="import-confirm"' in preview.get_data(as_text=True)
+
+
+def test_upload_preview_confirm(client, login_as, world, files, upload_dir):
+    login_as("secretary")
+    data = files.csv([files.STUDENT_HEADER, files.student(1), files.student(2, "6Б")])
+    before = _students()
+    response = _upload(client, world, data)
+    assert response.status_code == 302
+    token = _token(response)
+    stored = list(upload_dir.glob("*.upload"))
+    assert [p.name for p in stored] == [f"{token}.upload"] and stored[0].read_bytes() == data
+
+    page = client.get(response.location)
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "будет добавлено: 2" in body and 'id="import-confirm"' in body
+    assert "Ученикова1 Мария Ивановна, 5А" in body
+    assert _students() == before
+
+    done = client.post(f"/admin/imports/confirm/{token}")
+    assert done.status_code == 302 and done.location.startswith("/admin/imports/")
+    assert _students() == before + 2
+    assert not list(upload_dir.glob("*.upload"))  # cleaned up
+    assert "добавлено 2" in client.get(done.location).get_data(as_text=True)
+    # the token is spent
+    again = client.post(f"/admin/imports/confirm/{token}")
+    assert again.status_code == 302 and _students() == before + 2
+
+
+def test_preview_with_errors_offers_no_confirm_and_confirm_refuses(client, login_as, world, files, upload_dir):
+    login_as("operator")
+    bad = files.csv([files.STUDENT_HEADER, files.student(1), files.student(2, "9Я"), files.student(3)])
+    token = _token(_upload(client, world, bad))
+    body = client.get(f"/admin/imports/preview/{token}").get_data(as_text=True)
+    assert 'id="import-confirm"' not in body and "Класс «9Я» не найден" in body
+    assert 'id="upload-students"' in body  # upload the corrected file right there
+    errors_only = client.get(f"/admin/imports/preview/{token}?show=error").get_data(as_text=True)
+    assert errors_only.count('class="import-row') == 1
+    before = _students()
+    response = client.post(f"/admin/imports/confirm/{token}")  # a forged confirm
+    assert response.status_code == 200 and "ничего не записано" in response.get_data(as_text=True)
+    assert _students() == before
+
+
+def test_confirm_revalidates_the_stored_file(client, login_as, world, files, upload_dir):
+    login_as("operator")
+    token = _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1)])))
+    assert 'id="import-confirm"' in client.get(f"/admin/imports/preview/{token}").get_data(as_text=True)
+    # Meanwhile someone else imports a student with the same personal file number into 6Б.
+    other = files.csv([files.STUDENT_HEADER, files.student(1, "6Б")])
+    _token(_upload(client, world, other))
+    from models.access import Actor
+    from models.imports import commit
+
+    commit(Actor.of(world.users["operator"]), "students", other, "x.csv", year_id=world.year.id,
+           today=files.TODAY)
+    db.session.commit()
+    before = _students()
+    response = client.post(f"/admin/imports/confirm/{token}")
+    assert response.status_code == 200 and "уже числится в классе 6Б" in response.get_data(as_text=True)
+    assert _students() == before
+
+
+def test_a_tampered_stored_file_is_refused(client, login_as, world, files, upload_dir):
+    login_as("operator")
+    token = _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1)])))
+    (upload_dir / f"{token}.upload").write_bytes(files.csv([files.STUDENT_HEADER, files.student(2)]))
+    before = _students()
+    response = client.post(f"/admin/imports/confirm/{token}")
+    assert response.status_code == 302 and _students() == before
+
+
+def test_another_users_token_is_useless(client, login_as, world, files, upload_dir):
+    login_as("operator")
+    token = _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1)])))
+    login_as("secretary")  # a new session: the token is not in it
+    before = _students()
+    assert client.get(f"/admin/imports/preview/{token}").status_code == 302
+    assert client.post(f"/admin/imports/confirm/{token}").status_code == 302
+    assert _students() == before
+    assert client.get("/admin/imports/preview/..%2F..%2Fetc%2Fpasswd").status_code in (302, 404)
+
+
+def test_cancel_removes_the_file(client, login_as, world, files, upload_dir):
+    login_as("operator")
+    token = _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1)])))
+    assert client.post(f"/admin/imports/cancel/{token}").status_code == 302
+    assert not list(upload_dir.glob("*.upload"))
+    assert client.get(f"/admin/imports/preview/{token}").status_code == 302
+
+
+def test_too_big_empty_and_missing_files(client, login_as, world, upload_dir, monkeypatch):
+    import admin_views.imports as view
+
+    login_as("operator")
+    monkeypatch.setattr(view, "MAX_BYTES", 100)
+    response = _upload(client, world, b"x" * 101)
+    assert response.status_code == 302 and response.location.endswith("/admin/imports/")
+    assert "больше" in client.get(response.location).get_data(as_text=True)
+    assert _upload(client, world, b"").location.endswith("/admin/imports/")
+    assert client.post("/admin/imports/upload/students", data={}).location.endswith("/admin/imports/")
+    assert not list(upload_dir.glob("*.upload"))
+
+
+def test_a_file_that_is_not_a_table(client, login_as, world, upload_dir):
+    login_as("operator")
+    response = _upload(client, world, b"PK\x03\x04garbage", filename="x.xlsx")
+    body = client.get(response.location).get_data(as_text=True)
+    assert "Не удалось открыть файл XLSX" in body and 'id="import-confirm"' not in body
+
+
+def test_the_uploads_are_csrf_protected(app, client, login_as, world, files, upload_dir):
+    login_as("operator")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = _upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1)]))
+        assert response.status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert not list(Path(upload_dir).glob("*.upload"))
