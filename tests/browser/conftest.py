@@ -118,6 +118,15 @@ def page(browser, request):
     context = browser.new_context(locale="ru-RU")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # A click right after a navigation can land before the new page's scripts (Bootstrap's menus)
+    # are attached, most often on a loaded machine: every page.click first waits for the load event.
+    plain_click = page.click
+
+    def click_when_loaded(selector, **kwargs):
+        page.wait_for_load_state("load")
+        return plain_click(selector, **kwargs)
+
+    page.click = click_when_loaded
     try:
         yield page
     finally:
