@@ -30,7 +30,7 @@ from .cleanup import delete_demo_schools
 from .names import STREETS, TOWN, WORKPLACES, People, feminine_surname, surname_for, translit
 from .plan import build_plan
 from .timetable import Template, build_template
-from .writer import BulkWriter
+from .writer import BulkWriter, triggers_off, triggers_on
 
 MSK = dt.timezone(dt.timedelta(hours=3))  # Europe/Moscow, the schools' time zone (no DST)
 
@@ -104,6 +104,7 @@ def load_demo(reset: bool = False, scale: Scale | None = None, today: dt.date | 
     exists = session.execute(select(School.id).where(School.code == "demo")).first()
     if exists and not reset:
         return row_counts()
+    previous = triggers_off(session)
     if reset:
         delete_demo_schools(session)
         session.flush()
@@ -114,6 +115,7 @@ def load_demo(reset: bool = False, scale: Scale | None = None, today: dt.date | 
     for number in range(scale.schools):
         SchoolGenerator(writer, template, calendar, scale, number, password_hash).run()
     writer.finish()
+    triggers_on(session, previous)
     session.commit()
     return row_counts()
 

@@ -121,3 +121,24 @@ class BulkWriter:
             raw.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
         else:  # any other database: through SQLAlchemy
             self.session.execute(insert(self.tables[table]), [dict(zip(columns, r)) for r in rows])
+
+
+def triggers_off(session) -> str | None:
+    """PostgreSQL, superuser only: switch off triggers (foreign-key checks included) for the rest of the
+    transaction, as ``pg_restore --disable-triggers`` does. Per-row FK triggers make bulk loading ~5×
+    slower, and deleting a district seq-scans unindexed referencing columns (lessons.plan_item_id…) for
+    every deleted row. The generator's data is consistent by construction (the tests load it into SQLite
+    with foreign keys on, and ``bench/generate.py --check`` verifies every foreign key afterwards).
+    Returns the previous setting to hand to ``triggers_on``, or None when nothing was changed."""
+    if session.connection().dialect.name != "postgresql":
+        return None
+    if not session.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar():
+        return None
+    previous = session.execute(text("SHOW session_replication_role")).scalar()
+    session.execute(text("SET LOCAL session_replication_role = replica"))
+    return previous
+
+
+def triggers_on(session, previous: str | None) -> None:
+    if previous:
+        session.execute(text(f"SET LOCAL session_replication_role = {previous}"))
