@@ -35,7 +35,10 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     from flask_babel import get_locale
 
+    from i18n import text
+
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters["tr"] = text  # domain-composed text (models.i18n.Text) in the user's language
     init_security(app)
     init_error_handlers(app)
     app.register_blueprint(health_bp)

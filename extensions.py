@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 from flask import current_app, request
-from flask_babel import Babel
+from flask_babel import Babel, gettext
 from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
+
+from models.i18n import N_
 
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "portal.login"
-login_manager.login_message = "Войдите, чтобы открыть эту страницу."
+login_manager.login_message = N_("Войдите, чтобы открыть эту страницу.")
+login_manager.localize_callback = gettext  # flashed in the visitor's language (a lazy string cannot be flashed)
 login_manager.login_message_category = "info"
 migrate = Migrate()
 

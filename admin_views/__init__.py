@@ -9,6 +9,7 @@ from flask import Flask
 from flask_admin import Admin
 from flask_admin.menu import MenuLink
 from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext
 
 from security import csp_nonce
 
@@ -22,14 +23,15 @@ AREAS = [journal, finals, rosters, my_class, organisation, timetable, imports, a
 def init_admin(app: Flask) -> Admin:
     admin = Admin(
         app,
-        name="Электронный журнал",
+        name=lazy_gettext("Электронный журнал"),
         theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/journal_base.html"),
-        index_view=StaffIndexView(name="Главная", url="/admin", template="admin/staff_index.html"),
+        index_view=StaffIndexView(name=lazy_gettext("Главная"), url="/admin", template="admin/staff_index.html"),
         csp_nonce_generator=csp_nonce,
-        # Our catalogues fill what Flask-Admin lacks (it ships no Kazakh).
+        # Our catalogues fill what Flask-Admin lacks: Kazakh (translations/kk/LC_MESSAGES/admin.po), and the
+        # two Russian messages its compiled ru catalogue misses (translations/ru/LC_MESSAGES/admin.po).
         translations_path=str(Path(__file__).resolve().parent.parent / "translations"),
     )
     for area in AREAS:
         area.register(admin)
-    admin.add_link(MenuLink(name="Сменить пароль", endpoint="portal.password"))
+    admin.add_link(MenuLink(name=lazy_gettext("Сменить пароль"), endpoint="portal.password"))
     return admin

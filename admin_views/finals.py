@@ -49,7 +49,7 @@ from models.plans import (
 
 from .base import StaffPage, actor
 
-CATEGORY = "Журнал"
+CATEGORY = lazy_gettext("Журнал")  # merged with admin_views/journal.py's by its Russian text
 JOURNAL_ROLES = frozenset({"teacher", "class_teacher", "coordinator", "director", "operator"})
 ADMINISTRATION = frozenset({"coordinator", "director", "operator"})
 ATTENDANCE_ROLES = frozenset({"class_teacher", "coordinator", "director", "operator"})

@@ -10,6 +10,7 @@ import, on cancel, and after a few hours in any case.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import secrets
 import time
@@ -205,7 +206,9 @@ class ImportsView(StaffPage):
         year_id = request.form.get("year", type=int) if import_kind in NEEDS_YEAR else None
         _purge_old_files()
         token = secrets.token_urlsafe(32)
-        _path(token).write_bytes(data)
+        # Personal data: readable by the app's user only.
+        with os.fdopen(os.open(_path(token), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+            out.write(data)
         _remember(token, {"kind": import_kind, "name": Path(file.filename).name[:200], "sha": file_digest(data),
                           "year": year_id, "user": actor().user_id, "at": time.time()})
         return redirect(url_for(".preview_view", import_token=token))

@@ -249,7 +249,7 @@ class JournalView(StaffPage):
         return self.render("admin/journal/history.html", trail=trail)
 
 
-CATEGORY = "Журнал"  # shared with admin_views/finals.py: Flask-Admin merges the menu category
+CATEGORY = lazy_gettext("Журнал")  # shared with admin_views/finals.py: Flask-Admin merges the menu category
 
 
 def register(admin) -> None:

@@ -48,7 +48,7 @@ from models.subgroups import (
 
 from .base import StaffPage, actor
 
-CATEGORY = "Мой класс"
+CATEGORY = lazy_gettext("Мой класс")
 TEACHERS = frozenset({"class_teacher"})
 
 

@@ -58,7 +58,7 @@ from models.settings import LIMITS, SETTINGS, all_settings, parse_setting, set_s
 
 from .base import ScopedModelView, StaffPage, actor
 
-CATEGORY = "Организация"
+CATEGORY = lazy_gettext("Организация")
 ADMINISTRATION = frozenset({"operator", "director", "coordinator"})
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 CRITERIA_LABELS = {"fo": lazy_gettext("ФО — формативное оценивание"), "sor": lazy_gettext("СОР — суммативное за раздел"),

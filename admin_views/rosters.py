@@ -47,7 +47,7 @@ from models.movement import (
 
 from .base import ScopedAjaxLoader, ScopedModelView, actor
 
-CATEGORY = "Ученики и сотрудники"
+CATEGORY = lazy_gettext("Ученики и сотрудники")
 
 # Letters of any alphabet (Russian, Kazakh, Latin), single spaces, hyphens, apostrophes between them.
 NAME_RE = r"^[^\W\d_]+(?:(?:[ '’\-]|\. ?)[^\W\d_]+)*\.?$"

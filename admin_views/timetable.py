@@ -37,7 +37,7 @@ from models.timetable_rules import (
 
 from .base import StaffPage, actor
 
-CATEGORY = "Расписание"
+CATEGORY = lazy_gettext("Расписание")
 ADMINISTRATION = frozenset({"operator", "director", "coordinator"})
 
 

@@ -34,7 +34,7 @@ from .base import db
 from .classes import SchoolClass
 from .curriculum import Subject
 from .errors import InvalidInput, NotFound
-from .i18n import N_, _
+from .i18n import N_, Text, _
 from .journal import Attachment
 from .movement import enrolled_on
 from .people import Student
@@ -193,10 +193,10 @@ def _owner_student(att: Attachment) -> int | None:
     return None
 
 
-def size_text(size: int) -> str:
+def size_text(size: int) -> Text:
     if size >= 2**20:
-        return f"{size / 2**20:.1f} МБ"
-    return f"{max(1, round(size / 1024))} КБ"
+        return Text(_("%(size)s МБ"), size=f"{size / 2**20:.1f}")
+    return Text(_("%(size)s КБ"), size=max(1, round(size / 1024)))
 
 
 # --- achievements and year-end results -----------------------------------------------------------------

@@ -23,7 +23,7 @@ from .base import db
 from .classes import SchoolClass
 from .curriculum import TeachingAssignment
 from .errors import Conflict, InvalidInput, JournalError, NotFound, PeriodClosed
-from .i18n import N_, _
+from .i18n import N_, Text, _
 from .journal import Attendance, AttendanceReason, Lesson
 from .people import Staff, Student
 from .school import AcademicYear, Bell, Period
@@ -51,11 +51,11 @@ class AbsenceLine:
         return self.attendance.confirmed_at is not None
 
     @property
-    def status_label(self) -> str:
+    def status_label(self) -> Text:
         if self.attendance.status == "late":
             minutes = self.attendance.minutes_late
-            return STATUS_LABELS["late"] + (f" {minutes} мин" if minutes else "")
-        return STATUS_LABELS["absent"]
+            return Text(_("опоздание %(minutes)s мин"), minutes=minutes) if minutes else Text(STATUS_LABELS["late"])
+        return Text(STATUS_LABELS["absent"])
 
 
 @dataclass

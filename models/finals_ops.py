@@ -52,7 +52,7 @@ from .grading import (
     result_stats,
     scheme_for,
 )
-from .i18n import N_, _
+from .i18n import N_, Text, _
 from .journal import Lesson, Mark, WorkKind
 from .people import Student
 from .school import AcademicYear, Period, School
@@ -281,15 +281,15 @@ def propose_pass_fail(marks: list[MarkInput], rules: GradingRules) -> Proposal:
     """A pass/fail subject: passed when at least half of the marks are passes (зач, or 3 and above)."""
     counted = [m for m in marks if m.special in (PASS, FAIL) or m.value is not None]
     if not counted:
-        return Proposal(None, special=NOT_ATTESTED, problems=[_("Нет ни одной отметки за период.")])
+        return Proposal(None, special=NOT_ATTESTED, problems=[Text(_("Нет ни одной отметки за период."))])
     passes = sum(1 for m in counted if m.special == PASS or (m.value is not None and m.value >= 3))
     share = (Decimal(100) / len(counted)).quantize(Decimal("0.1"))
     proposal = Proposal(None, special=PASS if passes * 2 >= len(counted) else FAIL,
                         contributions=[Contribution(m.label, m.special or str(m.value), Decimal(1), share)
                                        for m in counted])
     if len(counted) < rules.min_marks:
-        proposal.problems.append(_("Мало отметок: %(n)s из необходимых %(need)s.") % {
-            "n": len(counted), "need": rules.min_marks})
+        proposal.problems.append(Text(_("Мало отметок: %(n)s из необходимых %(need)s."), n=len(counted),
+                                      need=rules.min_marks))
     return proposal
 
 
@@ -311,25 +311,25 @@ def propose_year(period_marks: list[tuple[Period, PeriodMark | None]], rules: Gr
     specials = []
     for period, pm in period_marks:
         if pm is None:
-            problems.append(_("Нет отметки за «%(period)s».") % {"period": period.name})
+            problems.append(Text(_("Нет отметки за «%(period)s»."), period=period.name))
         elif pm.value is not None:
             inputs.append(MarkInput(value=pm.value, weight=Decimal(1), label=period.name))
         else:
             specials.append((period, pm.special))
             if pm.special == NOT_ATTESTED:
-                problems.append(_("За «%(period)s» — н/а.") % {"period": period.name})
+                problems.append(Text(_("За «%(period)s» — н/а."), period=period.name))
     if pass_fail:
         set_ = [s for _p, s in specials if s in (PASS, FAIL, NOT_ATTESTED)] + [
             PASS if m.value >= 3 else FAIL for m in inputs]
         if not set_:
-            return Proposal(None, special=NOT_ATTESTED, problems=problems or [_("Нет отметок за периоды.")])
+            return Proposal(None, special=NOT_ATTESTED, problems=problems or [Text(_("Нет отметок за периоды."))])
         share = (Decimal(100) / len(set_)).quantize(Decimal("0.1"))
         return Proposal(None, special=PASS if all(s == PASS for s in set_) else FAIL, problems=problems,
                         contributions=[Contribution(p.name, s, Decimal(1), share) for p, s in specials])
     if not inputs:
         if specials and all(s == EXEMPT for _p, s in specials):
             return Proposal(None, special=EXEMPT, problems=problems)
-        return Proposal(None, special=NOT_ATTESTED, problems=problems or [_("Нет отметок за периоды.")])
+        return Proposal(None, special=NOT_ATTESTED, problems=problems or [Text(_("Нет отметок за периоды."))])
     proposal = FivePointScheme().propose(inputs, GradingRules(rules.rounding_threshold, min_marks=0,
                                                               require_control=False))
     if proposal.value is not None and proposal.value < LOWEST_PERIOD_MARK:

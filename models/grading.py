@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Protocol, Sequence
 
-from .i18n import _
+from .i18n import Text, _
 
 NOT_ATTESTED = "н/а"
 PASS_MARKS = {"зач", "осв"}
@@ -57,7 +57,7 @@ class Proposal:
     average: Decimal | None = None  # weighted average (5-point) or None
     percent: Decimal | None = None  # weighted percent (criteria)
     contributions: list[Contribution] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # Russian, marked for translation
+    problems: list[Text] = field(default_factory=list)  # shown translated with the `tr` filter
 
     @property
     def shown(self) -> str:
@@ -89,7 +89,7 @@ class FivePointScheme:
     def propose(self, marks: Sequence[MarkInput], rules: GradingRules) -> Proposal:
         graded = [m for m in marks if m.value is not None]
         if not graded:
-            return Proposal(None, special=NOT_ATTESTED, problems=[_("Нет ни одной отметки за период.")])
+            return Proposal(None, special=NOT_ATTESTED, problems=[Text(_("Нет ни одной отметки за период."))])
         total_weight = sum((m.weight for m in graded), Decimal(0))
         average = (sum((m.value * m.weight for m in graded), Decimal(0)) / total_weight).quantize(
             TWO, rounding=ROUND_HALF_UP)
@@ -125,7 +125,7 @@ class CriteriaScheme:
             if m.points is not None and m.criteria_kind in by_kind:
                 by_kind[m.criteria_kind].append(m)
         if not any(by_kind.values()):
-            return Proposal(None, special=NOT_ATTESTED, problems=[_("Нет ни одной работы за период.")])
+            return Proposal(None, special=NOT_ATTESTED, problems=[Text(_("Нет ни одной работы за период."))])
         weights = dict(CRITERIA_WEIGHTS[bool(by_kind["soch"])])
         present = {k: w for k, w in weights.items() if by_kind[k]}
         scale = sum(present.values(), Decimal(0))
@@ -144,9 +144,9 @@ class CriteriaScheme:
         proposal = Proposal(percent_to_mark(percent), percent=percent, contributions=contributions)
         missing = [k for k in weights if not by_kind[k]]
         if "sor" in missing:
-            proposal.problems.append(_("Нет суммативного оценивания за раздел (СОР)."))
+            proposal.problems.append(Text(_("Нет суммативного оценивания за раздел (СОР).")))
         if "fo" in missing:
-            proposal.problems.append(_("Нет формативных оценок (ФО)."))
+            proposal.problems.append(Text(_("Нет формативных оценок (ФО).")))
         return proposal
 
 
@@ -159,10 +159,10 @@ def scheme_for(code: str) -> GradingScheme:
 
 def _check_basis(proposal: Proposal, graded: Sequence[MarkInput], rules: GradingRules) -> None:
     if len(graded) < rules.min_marks:
-        proposal.problems.append(_("Мало отметок: %(n)s из необходимых %(need)s.") % {
-            "n": len(graded), "need": rules.min_marks})
+        proposal.problems.append(Text(_("Мало отметок: %(n)s из необходимых %(need)s."), n=len(graded),
+                                      need=rules.min_marks))
     if rules.require_control and not any(m.is_control for m in graded):
-        proposal.problems.append(_("Нет отметок за контрольные, лабораторные или практические работы."))
+        proposal.problems.append(Text(_("Нет отметок за контрольные, лабораторные или практические работы.")))
 
 
 # --- measures of results ---------------------------------------------------------------------

@@ -4,6 +4,10 @@ The interface's source language is Russian: messages are written in Russian and 
 so that ``pybabel extract`` finds them; the web layer translates them at display time into the
 user's language (Kazakh, English) with flask_babel.gettext. Placeholders use ``%(name)s`` and are
 passed separately (see JournalError), so the text stays a stable catalogue key.
+
+Text the domain composes from a message and values ("опоздание 7 мин", "12 КБ") is a ``Text``: a
+``str`` holding the Russian result (so it prints, compares and sorts as before) that also keeps its
+template and params; templates show it with the ``tr`` filter (``i18n.text``) in the user's language.
 """
 from __future__ import annotations
 
@@ -13,3 +17,41 @@ def _(message: str) -> str:
 
 
 N_ = _  # for module-level constants (labels, choices)
+
+
+class Text(str):
+    """``Text(_("%(n)s КБ"), n=12)``: the Russian text "12 КБ", translatable later by i18n.text.
+    Params may themselves be Text (translated too) or plain values (data, shown as they are)."""
+
+    template: str
+    params: dict
+
+    def __new__(cls, template: str, **params) -> "Text":
+        self = super().__new__(cls, template % params if params else template)
+        self.template = template
+        self.params = params
+        return self
+
+    def __reduce__(self):  # copy and pickle keep the template
+        return (_text, (self.template, self.params))
+
+
+class Joined(str):
+    """Parts (Text or plain data) joined by a separator: "07.09.2026; «Дроби»; д/з: № 5"."""
+
+    parts: tuple
+    separator: str
+
+    def __new__(cls, separator: str, parts) -> "Joined":
+        parts = tuple(parts)
+        self = super().__new__(cls, separator.join(parts))
+        self.parts = parts
+        self.separator = separator
+        return self
+
+    def __reduce__(self):
+        return (Joined, (self.separator, self.parts))
+
+
+def _text(template: str, params: dict) -> Text:
+    return Text(template, **params)

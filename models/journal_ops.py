@@ -40,7 +40,7 @@ from .classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
 from .curriculum import PlanItem, Subject, TeachingAssignment
 from .deadlines import DeadlineRules, homework_deadline, is_late, lesson_deadline, marks_deadline
 from .errors import AccessDenied, Conflict, InvalidInput, NotFound, PeriodClosed
-from .i18n import N_, _
+from .i18n import N_, Joined, Text, _
 from .journal import Attachment, Attendance, AttendanceReason, Lesson, Mark, WorkKind
 from .people import Staff, Student
 from .school import AcademicYear, Bell, Period, School
@@ -1148,6 +1148,7 @@ class CellHistory:
 
 
 def _describe(entity: str, values: dict | None, kinds: dict[int, str]) -> str:
+    """A version of a cell or lesson as one line (Russian; Text/Joined, so it is shown translated)."""
     if not values:
         return ""
     if entity == "mark":
@@ -1160,10 +1161,10 @@ def _describe(entity: str, values: dict | None, kinds: dict[int, str]) -> str:
             text += f"; «{values['comment']}»"
         return text
     if entity == "attendance":
-        text = ATTENDANCE_CODES.get(values.get("status"), "")
+        code = ATTENDANCE_CODES.get(values.get("status"), "")
         if values.get("minutes_late"):
-            text += f" {values['minutes_late']} мин"
-        return text
+            return Text(_("%(code)s %(minutes)s мин"), code=code, minutes=values["minutes_late"])
+        return code
     day = values.get("date", "")
     if isinstance(day, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
         day = f"{day[8:10]}.{day[5:7]}.{day[0:4]}"
@@ -1171,8 +1172,8 @@ def _describe(entity: str, values: dict | None, kinds: dict[int, str]) -> str:
     if values.get("work_kind_id"):
         parts.append(kinds.get(values["work_kind_id"], ""))
     if values.get("homework"):
-        parts.append(f"д/з: {values['homework']}")
-    return "; ".join(p for p in parts if p)
+        parts.append(Text(_("д/з: %(homework)s"), homework=values["homework"]))
+    return Joined("; ", (p for p in parts if p))
 
 
 def cell_history(actor: Actor, lesson_id: int, student_id: int) -> CellHistory:

@@ -23,7 +23,7 @@ from .base import db
 from .classes import SchoolClass, Subgroup
 from .curriculum import CurriculumItem, Subject, TeachingAssignment
 from .errors import Conflict, InvalidInput, NotFound, PeriodClosed
-from .i18n import N_, _
+from .i18n import N_, Text, _
 from .journal import AttendanceReason, WorkKind
 from .people import Staff
 from .school import PERIOD_SCHEMES, AcademicYear, Bell, Period
@@ -554,7 +554,7 @@ def save_assignment(actor: Actor, assignment: TeachingAssignment, *, is_new: boo
     return assignment
 
 
-def assignment_label(a: TeachingAssignment, *, with_class: bool = False) -> str:
+def assignment_label(a: TeachingAssignment, *, with_class: bool = False) -> Text:
     """"Математика — Иванова И. И., 5 ч" (+ subgroup, + class): built from eager-loaded relations."""
     parts = [a.subject.name]
     if a.subgroup is not None:
@@ -562,7 +562,8 @@ def assignment_label(a: TeachingAssignment, *, with_class: bool = False) -> str:
     if with_class:
         parts.insert(0, a.school_class.name)
     hours = f"{Decimal(a.hours_per_week).normalize():f}".replace(".", ",")
-    return f"{', '.join(parts)} — {a.teacher.short_name}, {hours} ч"
+    return Text(_("%(what)s — %(teacher)s, %(hours)s ч"), what=", ".join(parts), teacher=a.teacher.short_name,
+                hours=hours)
 
 
 # --- teaching load against the curriculum ------------------------------------------------------------------

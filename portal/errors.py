@@ -1,4 +1,4 @@
-"""Error pages in Russian for every door; never a bare 500 for bad input."""
+"""Error pages in the visitor's language for every door; never a bare 500 for bad input."""
 from __future__ import annotations
 
 from flask import Flask, render_template
@@ -20,6 +20,7 @@ TITLES = {
     429: N_("Слишком много попыток"),
     500: N_("Внутренняя ошибка"),
 }
+UNKNOWN = N_("Ошибка")  # a module constant: pybabel misses a marker nested inside another call
 DEFAULT_MESSAGES = {
     403: N_("У вас нет прав на эту страницу."),
     404: N_("Такой страницы нет или она вам недоступна."),
@@ -29,7 +30,7 @@ DEFAULT_MESSAGES = {
 
 
 def _page(code: int, message: str | None):
-    title = gettext(TITLES.get(code, N_("Ошибка")))
+    title = gettext(TITLES.get(code, UNKNOWN))
     text = message or gettext(DEFAULT_MESSAGES.get(code, title))
     return render_template("portal/error.html", code=code, title=title, message=text), code
 

@@ -154,6 +154,12 @@ def test_another_users_token_is_useless(client, login_as, world, files, upload_d
     assert client.get("/admin/imports/preview/..%2F..%2Fetc%2Fpasswd").status_code in (302, 404)
 
 
+def test_the_stored_file_is_readable_by_the_app_only(client, login_as, world, files, upload_dir):
+    login_as("operator")
+    token = _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1)])))
+    assert (upload_dir / f"{token}.upload").stat().st_mode & 0o777 == 0o600
+
+
 def test_cancel_removes_the_file(client, login_as, world, files, upload_dir):
     login_as("operator")
     token = _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1)])))
