@@ -171,7 +171,8 @@ class JournalView(StaffPage):
                 lesson = save_lesson(actor(), assignment_id, lesson_id=lesson_id, date=day, topic=f.get("topic"),
                                      work_kind_id=_int(f.get("work_kind_id")), homework=f.get("homework"),
                                      plan_item_id=_int(f.get("plan_item_id")), bell_id=_int(f.get("bell_id")),
-                                     expected_version=_int(f.get("version")), now=utcnow())
+                                     expected_version=_int(f.get("version")), max_points=f.get("max_points"),
+                                     now=utcnow())
             except JournalError as exc:
                 db.session.rollback()
                 flash(error_text(exc), "error")

@@ -122,8 +122,8 @@ class CriteriaScheme:
     def propose(self, marks: Sequence[MarkInput], rules: GradingRules) -> Proposal:
         by_kind: dict[str, list[MarkInput]] = {"fo": [], "sor": [], "soch": []}
         for m in marks:
-            if m.points is not None and m.criteria_kind in by_kind:
-                by_kind[m.criteria_kind].append(m)
+            if m.points is not None:  # points of work without a criteria kind are formative (ФО)
+                by_kind[m.criteria_kind if m.criteria_kind in by_kind else "fo"].append(m)
         if not any(by_kind.values()):
             return Proposal(None, special=NOT_ATTESTED, problems=[Text(_("Нет ни одной работы за период."))])
         weights = dict(CRITERIA_WEIGHTS[bool(by_kind["soch"])])

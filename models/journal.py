@@ -81,6 +81,7 @@ class Lesson(db.Model):
     __tablename__ = "lessons"
     __table_args__ = (
         CheckConstraint("length(trim(topic)) > 0", name="topic_not_blank"),
+        CheckConstraint("max_points IS NULL OR (max_points > 0 AND max_points <= 100)", name="max_points"),
         UniqueConstraint("assignment_id", "date", "bell_id"),
     )
 
@@ -95,6 +96,9 @@ class Lesson(db.Model):
     taught_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     substitution_id: Mapped[int | None] = mapped_column(ForeignKey("substitutions.id"))
     is_distance: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Criteria-based schools: the maximum points of this lesson's work (СОР, СОЧ); formative work
+    # without a maximum is marked out of models.grading.FORMATIVE_SCALE.
+    max_points: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     # When the lesson and its homework were first entered: the base of the timeliness control (R28).
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     homework_recorded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -43,6 +43,7 @@ from .errors import AccessDenied, Conflict, InvalidInput, NotFound, PeriodClosed
 from .i18n import N_, Joined, Text, _
 from .journal import Attachment, Attendance, AttendanceReason, Lesson, Mark, WorkKind
 from .people import Staff, Student
+from .points import CRITERIA, is_number, lesson_scale, parse_max_points, parse_points, points_text
 from .school import AcademicYear, Bell, Period, School
 from .settings import all_settings
 from .timetable import Substitution, TimetableEntry
@@ -62,6 +63,8 @@ _STATUS_WORDS = {"": None, "absent": "absent", "н": "absent", "n": "absent",
                  "late": "late", "оп": "late", "о": "late", "o": "late", "l": "late"}
 _SPECIAL_WORDS = {"н/а": NOT_ATTESTED, "n/a": NOT_ATTESTED, "на": NOT_ATTESTED, "зач": "зач", "зач.": "зач",
                   "незач": "незач", "незач.": "незач", "осв": "осв", "осв.": "осв"}
+# The abbreviations teachers in Kazakhstan use (the same in Kazakh and Russian).
+CRITERIA_CODES = {"fo": "ФО", "sor": "СОР", "soch": "СОЧ"}
 WEEKDAY_SHORT = (N_("Пн"), N_("Вт"), N_("Ср"), N_("Чт"), N_("Пт"), N_("Сб"), N_("Вс"))
 
 
@@ -104,8 +107,11 @@ def allowed_marks(subject: Subject, grade: int) -> tuple[str, ...]:
 
 
 def canonical_mark(text: str) -> str:
-    """A typed mark in its stored spelling ("N/A" → "н/а", "осв." → "осв"); unknown text is returned as is."""
+    """A typed mark in its stored spelling ("N/A" → "н/а", "осв." → "осв", "7,50" → "7.5"); unknown text
+    is returned as is."""
     word = " ".join((text or "").split()).lower()
+    if is_number(word):
+        return points_text(Decimal(word.replace(",", ".")))
     return _SPECIAL_WORDS.get(word, word)
 
 
@@ -131,13 +137,14 @@ def parse_status(text: str | None) -> str | None:
 _LATE_TOKEN = re.compile(r"^(?:оп|о|op|o|l)(\d{1,2})?$")
 
 
-def parse_cell_text(text: str) -> tuple[str | None, int | None, list[str]]:
+def parse_cell_text(text: str, *, criteria: bool = False) -> tuple[str | None, int | None, list[str]]:
     """A cell typed as text, as in the plain (script-free) grid: "н", "оп", "оп10" (late 10 minutes),
-    "5", "5/4", "н 5", "н/а". Returns (attendance status, minutes late, marks in order)."""
+    "5", "5/4", "н 5", "н/а". Returns (attendance status, minutes late, marks in order).
+    ``criteria``: points, one result per cell ("18", "7,5", "18/20", "н 6"; see models.points)."""
     raw = (text or "").strip().lower()
     raw = raw.replace("н/а", "\x00").replace("n/a", "\x00")
     status, minutes, marks = None, None, []
-    for token in (t for t in re.split(r"[\s/,;]+", raw) if t):
+    for token in (t for t in re.split(r"[\s;]+" if criteria else r"[\s/,;]+", raw) if t):
         if token == "\x00":
             marks.append(NOT_ATTESTED)
             continue
@@ -153,7 +160,12 @@ def parse_cell_text(text: str) -> tuple[str | None, int | None, list[str]]:
         marks.append(canonical_mark(token))
     if len(marks) > len(SLOTS):
         raise InvalidInput(_("В одной клетке не больше %(n)s отметок."), n=len(SLOTS))
+    if criteria and len(marks) > 1:
+        raise InvalidInput(_ONE_RESULT)
     return status, minutes, marks
+
+
+_ONE_RESULT = _("При критериальном оценивании в клетке один результат: баллы за работу урока.")
 
 
 # --- the page ------------------------------------------------------------------------------------------------
@@ -252,6 +264,18 @@ class JournalColumn:
     late_homework: bool = False
     overdue: bool = False  # expected, not recorded, and past the deadline for recording it
     marks_due: dt.date | None = None
+    scale: Decimal | None = None  # criteria-based school: what this lesson's points are out of
+
+    @property
+    def criteria_code(self) -> str:
+        """ФО, СОР or СОЧ over a criteria-based lesson's column ('' elsewhere)."""
+        if self.scale is None or self.lesson is None:
+            return ""
+        return CRITERIA_CODES.get(self.work_kind.criteria_kind if self.work_kind else None, CRITERIA_CODES["fo"])
+
+    @property
+    def scale_text(self) -> str:
+        return points_text(self.scale)
 
     @property
     def weekday(self) -> str:
@@ -299,6 +323,7 @@ class JournalPage:
     read_only: tuple[str, dict] | None  # why the page is read-only: (message marked for translation, params)
     is_teacher: bool
     substitute_dates: list[dt.date]
+    criteria: bool = False  # the school grades by criteria: cells hold points (models.points)
 
     @property
     def read_only_reason(self) -> str | None:
@@ -308,6 +333,11 @@ class JournalPage:
     @property
     def no_marks(self) -> bool:
         return not self.mark_choices
+
+    @property
+    def slots(self) -> tuple[int, ...]:
+        """Marks a cell may hold: up to three on the 5-point scale, one result under criteria."""
+        return SLOTS[:1] if self.criteria else SLOTS
 
     @property
     def can_write(self) -> bool:
@@ -455,7 +485,8 @@ def _cell_mark(mark: Mark, lesson: Lesson, kinds: dict[int, WorkKind], grade: in
     kind = own or kinds.get(lesson.work_kind_id)
     weight = mark.weight if mark.weight is not None else (kind.weight if kind else Decimal(1))
     due = marks_deadline(lesson.date, grade, bool(kind and kind.is_control), rules)
-    return CellMark(mark.id, mark.slot, mark.display, mark.version, mark.comment, mark.work_kind_id,
+    shown = points_text(mark.points) if mark.points is not None else mark.display
+    return CellMark(mark.id, mark.slot, shown, mark.version, mark.comment, mark.work_kind_id,
                     own.name if own else None, weight, _late(_local_day(mark.created_at, tz), due))
 
 
@@ -482,6 +513,7 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
     start, end = period.starts_on, period.ends_on
     read_only = _read_only(year, period)
     rules = DeadlineRules.from_settings(all_settings(cls.school_id))
+    criteria = school.grading_scheme == CRITERIA
 
     students = _roster(assignment, start, end)
     lessons = db.session.scalars(select(Lesson).where(Lesson.assignment_id == assignment.id,
@@ -558,7 +590,8 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
             late_topic=_late(_local_day(lesson.recorded_at, tz), lesson_deadline(lesson.date, rules)),
             late_homework=bool(lesson.homework) and _late(_local_day(lesson.homework_recorded_at, tz),
                                                            homework_deadline(lesson.date)),
-            marks_due=marks_deadline(lesson.date, cls.grade, bool(kind and kind.is_control), rules)))
+            marks_due=marks_deadline(lesson.date, cls.grade, bool(kind and kind.is_control), rules),
+            scale=lesson_scale(lesson.max_points) if criteria else None))
     for day, bell_id in placeholders:
         bell = bell_by_id.get(bell_id)
         columns.append(JournalColumn(
@@ -582,7 +615,7 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
         teacher=assignment.teacher, year=year, period=period, periods=periods, today=today, students=students,
         columns=columns, cells=cells, work_kinds=kinds, plan_items=plan_items, bells=bells,
         mark_choices=allowed_marks(assignment.subject, cls.grade), read_only=read_only,
-        is_teacher=is_teacher, substitute_dates=sub_dates)
+        is_teacher=is_teacher, substitute_dates=sub_dates, criteria=criteria)
 
 
 def _bell_order(bell: Bell | None) -> tuple:
@@ -650,10 +683,27 @@ class _Context:
     subject: Subject
     year: AcademicYear
     tz: ZoneInfo
+    scheme: str  # the school's grading scheme: five_point or criteria
+
+    @property
+    def criteria(self) -> bool:
+        return self.scheme == CRITERIA
 
 
 def _context(assignment: TeachingAssignment, year: AcademicYear, school: School) -> _Context:
-    return _Context(assignment, assignment.school_class, assignment.subject, year, _zone(school.timezone))
+    return _Context(assignment, assignment.school_class, assignment.subject, year, _zone(school.timezone),
+                    school.grading_scheme)
+
+
+def _parse_value(text: str, lesson: Lesson, ctx: _Context) -> tuple[int | None, str | None, Decimal | None]:
+    """(value, special, points) of what was typed in a cell of this lesson: a 5-point or special mark, or in
+    a criteria-based school points out of the lesson's maximum (special marks such as н/а stay words)."""
+    if ctx.criteria and canonical_mark(text) not in _SPECIAL_WORDS.values():
+        if not allowed_marks(ctx.subject, ctx.cls.grade):
+            raise InvalidInput(_("В первом классе отметки не ставятся (безотметочное обучение)."))
+        return None, None, parse_points(text, lesson_scale(lesson.max_points))
+    value, special = parse_mark(text, ctx.subject, ctx.cls.grade)
+    return value, special, None
 
 
 def _lesson_with_context(actor: Actor, lesson_id: int, assignment_id: int | None) -> tuple[Lesson, _Context]:
@@ -710,7 +760,8 @@ def _clean_text(value: str | None, limit: int, label: str) -> str | None:
 
 def _lesson_snapshot(lesson: Lesson) -> dict:
     return {"date": lesson.date, "bell_id": lesson.bell_id, "topic": lesson.topic, "work_kind_id": lesson.work_kind_id,
-            "homework": lesson.homework, "plan_item_id": lesson.plan_item_id}
+            "homework": lesson.homework, "plan_item_id": lesson.plan_item_id,
+            "max_points": points_text(lesson.max_points) or None}
 
 
 def _lesson_substitution(assignment_id: int, day: dt.date, bell_id: int | None) -> int | None:
@@ -723,10 +774,13 @@ def _lesson_substitution(assignment_id: int, day: dt.date, bell_id: int | None) 
 
 def save_lesson(actor: Actor, assignment_id: int, *, date: dt.date | None, topic: str | None, work_kind_id: int | None,
                 homework: str | None = None, plan_item_id: int | None = None, bell_id: int | None = None,
-                lesson_id: int | None = None, expected_version: int | None = None, now: dt.datetime) -> Lesson:
+                lesson_id: int | None = None, expected_version: int | None = None, max_points: str | None = None,
+                now: dt.datetime) -> Lesson:
     """Record a lesson (``lesson_id`` None) or change one. The topic is mandatory (R2); the kind of work
     comes from the school's list; the plan line must be one of this assignment's; the date is a school day
-    of an open period (an extra or moved lesson may be on any such day, not only the timetabled ones)."""
+    of an open period (an extra or moved lesson may be on any such day, not only the timetabled ones).
+    In a criteria-based school ``max_points`` (as typed) is the work's maximum: required for СОР and СОЧ,
+    optional for formative work (FORMATIVE_SCALE otherwise), fixed once points are given."""
     assignment, year, school = _assignment_row(actor, assignment_id)
     ctx = _context(assignment, year, school)
     lesson = None
@@ -751,6 +805,7 @@ def save_lesson(actor: Actor, assignment_id: int, *, date: dt.date | None, topic
                                                     WorkKind.school_id == ctx.cls.school_id)) if work_kind_id else None
     if kind is None:
         raise InvalidInput(_("Выберите вид работы из списка школы."))
+    new_max = _lesson_max(ctx, kind, max_points, lesson)
     if plan_item_id is not None and db.session.scalar(select(PlanItem.id).where(
             PlanItem.id == plan_item_id, PlanItem.assignment_id == assignment.id)) is None:
         raise InvalidInput(_("Строка тематического плана не относится к этой странице журнала."))
@@ -780,6 +835,7 @@ def save_lesson(actor: Actor, assignment_id: int, *, date: dt.date | None, topic
         db.session.add(lesson)
     lesson.date, lesson.bell_id, lesson.topic, lesson.work_kind_id = date, bell_id, clean_topic, kind.id
     lesson.plan_item_id = plan_item_id
+    lesson.max_points = new_max
     if clean_homework and lesson.homework_recorded_at is None:
         lesson.homework_recorded_at = now
     lesson.homework = clean_homework
@@ -798,6 +854,20 @@ def save_lesson(actor: Actor, assignment_id: int, *, date: dt.date | None, topic
     AuditEvent.record(actor.user_id, "lesson.create" if old is None else "lesson.update", "lesson", lesson.id,
                       old=old, new=new)
     return lesson
+
+
+def _lesson_max(ctx: _Context, kind: WorkKind, raw: str | None, lesson: Lesson | None) -> Decimal | None:
+    if not ctx.criteria:
+        return None
+    new_max = parse_max_points(raw)
+    if new_max is None and kind.criteria_kind in ("sor", "soch"):
+        raise InvalidInput(_("Укажите максимальный балл работы «%(kind)s»."), kind=kind.name)
+    old_max = lesson.max_points if lesson is not None else None
+    if lesson is not None and lesson_scale(new_max) != lesson_scale(old_max) and db.session.scalar(
+            select(Mark.id).where(Mark.lesson_id == lesson.id, Mark.points.is_not(None)).limit(1)) is not None:
+        raise InvalidInput(_("За работу уже выставлены баллы из %(max)s: максимальный балл изменить нельзя."),
+                           max=points_text(lesson_scale(old_max)))
+    return new_max
 
 
 def delete_lesson(actor: Actor, assignment_id: int, lesson_id: int, *, expected_version: int | None,
@@ -891,7 +961,9 @@ def set_mark(actor: Actor, lesson_id: int, student_id: int, slot: int, value: st
     if slot not in SLOTS:
         raise InvalidInput(_("В одной клетке не больше %(n)s отметок."), n=len(SLOTS))
     text = (value or "").strip()
-    parsed = parse_mark(text, ctx.subject, ctx.cls.grade) if text else None
+    if ctx.criteria and slot != SLOTS[0] and text:
+        raise InvalidInput(_ONE_RESULT)
+    parsed = _parse_value(text, lesson, ctx) if text else None
     new_comment = _UNCHANGED if comment is _UNCHANGED else _clean_text(comment, MAX_COMMENT, _("Комментарий"))
     new_kind = _UNCHANGED
     if work_kind_id is not _UNCHANGED:
@@ -926,8 +998,8 @@ def set_mark(actor: Actor, lesson_id: int, student_id: int, slot: int, value: st
     if mark is None:
         mark = Mark(lesson_id=lesson.id, student_id=student_id, slot=slot, author_id=actor.user_id, created_at=now)
         db.session.add(mark)
-    mark.value, mark.special = parsed
-    mark.points = mark.max_points = None
+    mark.value, mark.special, mark.points = parsed
+    mark.max_points = lesson_scale(lesson.max_points) if mark.points is not None else None
     if new_comment is not _UNCHANGED:
         mark.comment = new_comment
     if new_kind is not _UNCHANGED:
@@ -1039,10 +1111,10 @@ def save_cell(actor: Actor, lesson_id: int, student_id: int, text: str, seen: di
     """A cell typed as text in the plain grid ("н 5/4"), against what the writer saw (``Cell.state()``):
     when anything in the cell changed since (another tab, another teacher), nothing is written and the
     Conflict carries the current value. Otherwise only what differs is written."""
-    status, minutes, tokens = parse_cell_text(text)
     lesson, ctx = _writable_cell(actor, lesson_id, student_id, assignment_id, now)
+    status, minutes, tokens = parse_cell_text(text, criteria=ctx.criteria)
     for token in tokens:  # all or nothing: check every mark before writing anything
-        parse_mark(token, ctx.subject, ctx.cls.grade)
+        _parse_value(token, lesson, ctx)
     if status == "late" and minutes is not None and not 1 <= minutes <= MAX_MINUTES_LATE:
         raise InvalidInput(_("Опоздание — от 1 до %(n)s минут."), n=MAX_MINUTES_LATE)
     seen_a, seen_m = _seen(seen)

@@ -683,3 +683,37 @@ def load_report(actor: Actor, year_id: int) -> LoadReport:
             load.classes.append(a.school_class.name)
     report.teachers = sorted(per_teacher.values(), key=lambda t: (t.teacher.last_name, t.teacher.first_name))
     return report
+
+
+# --- the grading scheme ---------------------------------------------------------------------------------------
+GRADING_SCHEME_LABELS = {"five_point": N_("Пятибалльная: средневзвешенная отметка (Россия)"),
+                 "criteria": N_("Критериальное оценивание: ФО, СОР, СОЧ в баллах (Казахстан)")}
+
+
+def set_grading_scheme(actor: Actor, scheme: str | None) -> bool:
+    """Switch the school between the 5-point scale and criteria-based points (R3). Only while no lesson of
+    an open (not archived) year has a mark: marks of one year are all of one kind, so that period marks
+    compare like with like. Audited. Returns whether anything changed."""
+    from .journal import Lesson, Mark
+    from .school import School
+
+    require_operator(actor)
+    if scheme not in GRADING_SCHEME_LABELS:
+        raise InvalidInput(_("Выберите систему оценивания из списка."))
+    school = db.session.get(School, actor.school_id)
+    if school.grading_scheme == scheme:
+        return False
+    marked = db.session.scalar(
+        select(AcademicYear.name).join(TeachingAssignment, TeachingAssignment.year_id == AcademicYear.id)
+        .join(Lesson, Lesson.assignment_id == TeachingAssignment.id)
+        .where(AcademicYear.school_id == school.id, AcademicYear.archived_at.is_(None),
+               exists().where(Mark.lesson_id == Lesson.id)).limit(1))
+    if marked is not None:
+        raise Conflict(_("В учебном году %(year)s уже есть отметки: систему оценивания меняют до начала года "
+                         "(или после переноса года в архив)."), year=marked)
+    old = school.grading_scheme
+    school.grading_scheme = scheme
+    db.session.flush()
+    AuditEvent.record(actor.user_id, "school.grading_scheme", "school", school.id, old={"grading_scheme": old},
+                      new={"grading_scheme": scheme})
+    return True

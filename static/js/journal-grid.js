@@ -2,7 +2,9 @@
    the CSRF token in X-CSRFToken), arrow keys move, the cell flashes green on success or turns red with
    the reason (and the current value, on a conflict). Enter opens the cell's detail panel (kind of work and
    comment per mark, "н/а", minutes late, history). Loaded as a file (the CSP forbids inline scripts);
-   without it the grid is a plain form whose "Сохранить" posts the changed cells. */
+   without it the grid is a plain form whose "Сохранить" posts the changed cells.
+   Criteria-based schools (data-criteria="1"): a cell holds points, typed as a number that is kept in the
+   cell until Enter, Tab, an arrow key or leaving the cell saves it (Escape drops it). */
 (function () {
   "use strict";
   var table = document.getElementById("journal-grid");
@@ -13,8 +15,9 @@
   var historyUrl = table.getAttribute("data-history-url");
   var assignment = parseInt(table.getAttribute("data-assignment"), 10);
   var noMarks = table.getAttribute("data-no-marks") === "1";
+  var criteria = table.getAttribute("data-criteria") === "1";
   var status = document.getElementById("jg-status");
-  var SLOTS = [1, 2, 3];
+  var SLOTS = criteria ? [1] : [1, 2, 3];
   var MSG = {
     saved: table.getAttribute("data-msg-saved") || "Сохранено",
     empty: table.getAttribute("data-msg-empty") || "пусто",
@@ -22,7 +25,8 @@
     server: table.getAttribute("data-msg-server") || "Ошибка сервера: запись не сохранена. Обновите страницу.",
     noMarks: table.getAttribute("data-msg-nomarks") || "В 1 классе отметки не ставятся.",
     full: table.getAttribute("data-msg-full") || "В клетке уже три отметки.",
-    keys: table.getAttribute("data-msg-keys") || "Клавиши: 1–5, / и цифра, н, о, Backspace, Enter.",
+    keys: (criteria ? table.getAttribute("data-msg-points") : table.getAttribute("data-msg-keys")) ||
+      "Клавиши: 1–5, / и цифра, н, о, Backspace, Enter.",
     login: table.getAttribute("data-msg-login") || "Сеанс завершён: войдите снова. Запись не сохранена."
   };
   if (form) { form.classList.add("jg-live"); }
@@ -201,6 +205,38 @@
     }
   }
 
+  // --- points typed under criteria: kept in the cell (input._jgTyped) until saved or dropped
+  function typing(input) { return typeof input._jgTyped === "string"; }
+  function typePoint(input, key) {
+    if (noMarks) { flash(input, false, MSG.noMarks); say(MSG.noMarks, false); return; }
+    if (!typing(input)) { input._jgTyped = ""; input._jgShown = input.value; }
+    input._jgTyped += key === "," ? "." : key;
+    input.value = input._jgTyped;
+    input.parentNode.classList.add("jg-adding");
+  }
+  function dropTyped(input) {
+    if (!typing(input)) { return false; }
+    input.value = input._jgShown || "";
+    input._jgTyped = null;
+    input.parentNode.classList.remove("jg-adding");
+    return true;
+  }
+  function commitTyped(input) {
+    if (!typing(input)) { return false; }
+    var value = input._jgTyped;
+    dropTyped(input);
+    if (value) {
+      enqueue(input, function (state) {
+        var first = firstMark(state);
+        return { op: "mark", slot: 1, value: value, version: first ? first[2] : null };
+      });
+    }
+    return true;
+  }
+  table.addEventListener("focusout", function (e) {
+    if (e.target.classList && e.target.classList.contains("jg-i")) { commitTyped(e.target); }
+  });
+
   var ABSENT = { "н": 1, "Н": 1, "n": 1, "N": 1 };
   var LATE = { "о": 1, "О": 1, "o": 1, "O": 1, "l": 1, "L": 1 };
 
@@ -209,6 +245,17 @@
     if (!input.classList || !input.classList.contains("jg-i")) { return; }
     if (e.ctrlKey || e.metaKey || e.altKey) { return; }
     var key = e.key;
+    if (criteria && typing(input)) {
+      if (key === "Escape") { e.preventDefault(); dropTyped(input); return; }
+      if (key === "Backspace") {
+        e.preventDefault();
+        input._jgTyped = input._jgTyped.slice(0, -1);
+        input.value = input._jgTyped;
+        return;
+      }
+      if (key === "Enter") { e.preventDefault(); commitTyped(input); move(input, 1, 0); return; }
+      if (key === "Tab" || key.indexOf("Arrow") === 0) { commitTyped(input); }
+    }
     if (key === "ArrowUp") { e.preventDefault(); move(input, -1, 0); return; }
     if (key === "ArrowDown") { e.preventDefault(); move(input, 1, 0); return; }
     if (key === "ArrowLeft") { e.preventDefault(); move(input, 0, -1); return; }
@@ -219,8 +266,12 @@
     if (key === "Backspace" || key === "Delete") { e.preventDefault(); removeLast(input); return; }
     if (key.length !== 1) { return; }
     e.preventDefault();
-    if (key >= "1" && key <= "5") { typeMark(input, key); return; }
-    if (key === "/" || key === "+") {
+    if (criteria && ((key >= "0" && key <= "9") || ((key === "." || key === ",") && typing(input)))) {
+      typePoint(input, key);
+      return;
+    }
+    if (!criteria && key >= "1" && key <= "5") { typeMark(input, key); return; }
+    if (!criteria && (key === "/" || key === "+")) {
       if (noMarks) { say(MSG.noMarks, false); return; }
       input._jgAdd = true;
       input.parentNode.classList.add("jg-adding");
