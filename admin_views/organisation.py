@@ -25,6 +25,7 @@ from models import (
     AttendanceReason,
     Bell,
     Period,
+    School,
     SchoolClass,
     Staff,
     Subgroup,
@@ -36,6 +37,7 @@ from models import (
 from models.access import ORGANISATION_WRITERS, visible_ids
 from models.errors import InvalidInput, JournalError
 from models.organisation import (
+    GRADING_SCHEME_LABELS,
     HOURS_MESSAGE,
     LOAD_STATUS_LABELS,
     SCHEME_LABELS,
@@ -53,6 +55,7 @@ from models.organisation import (
     save_work_kind,
     save_year,
     school_years,
+    set_grading_scheme,
 )
 from models.settings import LIMITS, SETTINGS, all_settings, parse_setting, set_settings
 
@@ -445,7 +448,22 @@ class SettingsView(StaffPage):
                 flash(gettext("Настройки не сохранены: исправьте отмеченные поля."), "error")
             values = submitted
         return self.render("admin/organisation/settings.html", fields=_setting_fields(values, errors),
-                           editable=editable)
+                           editable=editable, scheme=db.session.get(School, a.school_id).grading_scheme,
+                           schemes=GRADING_SCHEME_LABELS)
+
+    @expose("/scheme", methods=["POST"])
+    def scheme(self):
+        """The school's grading scheme (models.organisation.set_grading_scheme decides)."""
+        try:
+            changed = set_grading_scheme(actor(), request.form.get("grading_scheme"))
+        except JournalError as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+        else:
+            db.session.commit()
+            flash(gettext("Система оценивания изменена.") if changed else gettext("Изменений нет."),
+                  "success" if changed else "info")
+        return redirect(url_for(".index"))
 
 
 def register(admin) -> None:

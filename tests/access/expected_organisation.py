@@ -41,6 +41,7 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/curriculum/": ADMIN_READ,
     "/admin/load-check/": ADMIN_READ,
     "/admin/settings/": ADMIN_READ,
+    "/admin/settings/scheme": ALL(405),  # POST only
     # the timetable: the week grid of a class (5А), changes by POST only
     "/admin/timetable/": STAFF_READ,
     "/admin/timetable/place": ALL(405),

@@ -49,3 +49,23 @@ def test_only_the_operator(world, who):
 def test_an_unknown_scheme_is_refused(world):
     with pytest.raises(InvalidInput):
         set_grading_scheme(Actor.of(world.users["operator"]), "ten_point")
+
+
+def test_the_settings_page_switches_the_scheme(client, login_as, world):
+    login_as("operator")
+    html = client.get("/admin/settings/").get_data(as_text=True)
+    assert 'id="scheme-five_point" value="five_point" checked' in html
+    response = client.post("/admin/settings/scheme", data={"grading_scheme": "criteria"}, follow_redirects=True)
+    assert "уже есть отметки" in response.get_data(as_text=True) and _scheme(world) == "five_point"
+    db.session.execute(delete(Mark))
+    db.session.commit()
+    response = client.post("/admin/settings/scheme", data={"grading_scheme": "criteria"}, follow_redirects=True)
+    assert "Система оценивания изменена" in response.get_data(as_text=True) and _scheme(world) == "criteria"
+
+
+def test_the_director_sees_the_scheme_but_cannot_switch(client, login_as, world):
+    login_as("director")
+    html = client.get("/admin/settings/").get_data(as_text=True)
+    assert 'id="scheme-form"' in html and "scheme-save" not in html
+    client.post("/admin/settings/scheme", data={"grading_scheme": "criteria"})
+    assert _scheme(world) == "five_point"
