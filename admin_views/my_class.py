@@ -46,14 +46,12 @@ from models.subgroups import (
     subgroup_grid,
 )
 
+from .forms import parse_date, to_int, today
 from .base import StaffPage, actor
 
 CATEGORY = lazy_gettext("Мой класс")
 TEACHERS = frozenset({"class_teacher"})
 
-
-def today() -> dt.date:
-    return dt.date.today()
 
 
 def day_in_year(cls) -> dt.date:
@@ -64,24 +62,6 @@ def day_in_year(cls) -> dt.date:
     return min(max(today(), year.starts_on), year.ends_on)
 
 
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
-def _date(value: str | None) -> dt.date | None:
-    """A date from a form: 2026-09-01 (date inputs) or 01.09.2026; None when empty; InvalidInput when bad."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise InvalidInput(_("Неверная дата: укажите её в виде ДД.ММ.ГГГГ."))
 
 
 class MyClassPage(StaffPage):
@@ -91,7 +71,7 @@ class MyClassPage(StaffPage):
 
     def _classes_and_current(self):
         classes = kept_classes(actor())
-        wanted = _int(request.values.get("class_id"))
+        wanted = to_int(request.values.get("class_id"))
         current = next((c for c in classes if c.id == wanted), None) if wanted else (classes[0] if classes else None)
         if wanted and current is None:
             abort(403)  # not the actor's class
@@ -112,7 +92,7 @@ class RosterView(MyClassPage):
 
     @expose("/checked", methods=["POST"])
     def checked(self):
-        class_id = _int(request.form.get("class_id"))
+        class_id = to_int(request.form.get("class_id"))
         try:
             cls = confirm_class_data(actor(), class_id or 0, today=today())
         except JournalError as exc:
@@ -133,11 +113,11 @@ class SubgroupsView(MyClassPage):
             return self.render("admin/my_class/subgroups.html", classes=classes, cls=None, grid=None)
         subjects = db.session.scalars(select(Subject).where(Subject.school_id == cls.school_id)
                                       .order_by(Subject.name)).all()
-        subject_id = _int(request.values.get("subject_id"))
-        groups = min(max(_int(request.values.get("groups"), 2), 1), MAX_GROUPS)
+        subject_id = to_int(request.values.get("subject_id"))
+        groups = min(max(to_int(request.values.get("groups"), 2), 1), MAX_GROUPS)
         bad_date = False
         try:
-            on = _date(request.values.get("on")) or default_split_date(cls, today())
+            on = parse_date(request.values.get("on")) or default_split_date(cls, today())
         except JournalError as exc:
             flash(error_text(exc), "error")
             on, bad_date = default_split_date(cls, today()), True
@@ -145,7 +125,7 @@ class SubgroupsView(MyClassPage):
             choices = {}
             for key, value in request.form.items():
                 if key.startswith("student-"):
-                    sid, col = _int(key[8:]), _int(value)
+                    sid, col = to_int(key[8:]), to_int(value)
                     if sid is None or col is None:
                         flash(gettext("Неверные данные формы."), "error")
                         break
@@ -211,9 +191,9 @@ class AchievementsView(MyClassPage):
             abort(403)
         f = request.form
         try:
-            record_achievement(actor(), cls.id, student_id=_int(f.get("student_id")), title=f.get("title"),
+            record_achievement(actor(), cls.id, student_id=to_int(f.get("student_id")), title=f.get("title"),
                                kind=f.get("kind"), level=f.get("level"), result=f.get("result"),
-                               on=_date(f.get("date")), subject_id=_int(f.get("subject_id")), file=_upload(),
+                               on=parse_date(f.get("date")), subject_id=to_int(f.get("subject_id")), file=_upload(),
                                now=utcnow())
         except JournalError as exc:
             db.session.rollback()
@@ -230,10 +210,10 @@ class AchievementsView(MyClassPage):
             abort(403)
         f = request.form
         try:
-            mark = _int(f.get("mark"))
+            mark = to_int(f.get("mark"))
             if f.get("mark") and mark is None:
                 raise InvalidInput(_("Отметка — от 1 до 5."))
-            record_result(actor(), cls.id, student_id=_int(f.get("student_id")), kind=f.get("kind"),
+            record_result(actor(), cls.id, student_id=to_int(f.get("student_id")), kind=f.get("kind"),
                           title=f.get("title"), mark=mark, level=f.get("level"), comment=f.get("comment"),
                           file=_upload(), today=today(), now=utcnow())
         except JournalError as exc:
@@ -249,7 +229,7 @@ class AchievementsView(MyClassPage):
         _classes, cls = self._classes_and_current()
         if cls is None:
             abort(403)
-        kind, row_id = request.form.get("kind"), _int(request.form.get("id"))
+        kind, row_id = request.form.get("kind"), to_int(request.form.get("id"))
         try:
             delete_record(actor(), cls.id, achievement_id=row_id if kind == "achievement" else None,
                           result_id=row_id if kind == "result" else None)

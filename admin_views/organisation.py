@@ -6,7 +6,6 @@ Every decision is made in models/organisation.py and models/settings.py; these v
 them and show their Russian messages. Nothing in use is deleted (the rules say where a row is used)."""
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from flask import flash, redirect, request, url_for
@@ -59,24 +58,15 @@ from models.organisation import (
 )
 from models.settings import LIMITS, SETTINGS, all_settings, parse_setting, set_settings
 
+from .forms import DATE_FORMATS, to_int, today
 from .base import ScopedModelView, StaffPage, actor
 
 CATEGORY = lazy_gettext("Организация")
 ADMINISTRATION = frozenset({"operator", "director", "coordinator"})
-DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 CRITERIA_LABELS = {"fo": lazy_gettext("ФО — формативное оценивание"), "sor": lazy_gettext("СОР — суммативное за раздел"),
                    "soch": lazy_gettext("СОЧ — суммативное за четверть")}
 
 
-def today() -> dt.date:
-    return dt.date.today()
-
-
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 def fmt_date(value) -> str:
@@ -356,7 +346,7 @@ class YearPage(StaffPage):
 
     def _year(self):
         years = school_years(actor())
-        wanted = _int(request.values.get("year_id"))
+        wanted = to_int(request.values.get("year_id"))
         year = next((y for y in years if y.id == wanted), None) if wanted else current_year(actor(), today())
         return years, year
 
@@ -373,10 +363,10 @@ class CurriculumView(YearPage):
             for key, raw in request.form.items():
                 if key.startswith("h-"):
                     grade, _sep, subject = key[2:].partition("-")
-                    if _int(grade) is None or _int(subject) is None:
+                    if to_int(grade) is None or to_int(subject) is None:
                         flash(gettext("Неверные данные формы."), "error")
                         break
-                    values[(_int(grade), _int(subject))] = raw
+                    values[(to_int(grade), to_int(subject))] = raw
                     submitted[key] = raw
             else:
                 try:

@@ -45,6 +45,7 @@ from models.movement import (
     withdraw,
 )
 
+from .forms import DATE_FORMATS, today
 from .base import ScopedAjaxLoader, ScopedModelView, actor
 
 CATEGORY = lazy_gettext("Ученики и сотрудники")
@@ -53,11 +54,7 @@ CATEGORY = lazy_gettext("Ученики и сотрудники")
 NAME_RE = r"^[^\W\d_]+(?:(?:[ '’\-]|\. ?)[^\W\d_]+)*\.?$"
 PHONE_RE = r"^\+?[0-9 ()\-]{5,25}$"
 EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]  # the date picker's, and the way people type dates
 
-
-def today() -> dt.date:
-    return dt.date.today()
 
 
 def fmt_date(value: dt.date | None) -> str:

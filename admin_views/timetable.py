@@ -16,8 +16,7 @@ from i18n import error_text
 from models import db
 from models.access import ORGANISATION_WRITERS
 from models.accounts import STAFF_ROLES
-from models.errors import InvalidInput, JournalError, NotFound
-from models.i18n import _
+from models.errors import JournalError, NotFound
 from models.timetable_rules import (
     SUBSTITUTION_REASONS,
     WEEKDAY_NAMES,
@@ -35,34 +34,14 @@ from models.timetable_rules import (
     visible_classes,
 )
 
+from .forms import parse_date, to_int, today
 from .base import StaffPage, actor
 
 CATEGORY = lazy_gettext("Расписание")
 ADMINISTRATION = frozenset({"operator", "director", "coordinator"})
 
 
-def today() -> dt.date:
-    return dt.date.today()
 
-
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
-def parse_date(value: str | None) -> dt.date | None:
-    """2026-09-01 (date inputs) or 01.09.2026; None when empty; InvalidInput when bad."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise InvalidInput(_("Неверная дата: укажите её в виде ДД.ММ.ГГГГ."))
 
 
 def _flash_error(exc: JournalError) -> None:
@@ -95,7 +74,7 @@ class ClassTimetableView(StaffPage):
     @expose("/")
     def index(self):
         classes = visible_classes(actor())
-        wanted = _int(request.args.get("class_id"))
+        wanted = to_int(request.args.get("class_id"))
         current = None
         if wanted is not None:
             current = next(((c, y) for c, y in classes if c.id == wanted), None)
@@ -121,7 +100,7 @@ class ClassTimetableView(StaffPage):
                            weekday_names=WEEKDAY_NAMES, weekday_short=WEEKDAY_SHORT)
 
     def _back(self):
-        args = {"class_id": _int(request.form.get("class_id"))}
+        args = {"class_id": to_int(request.form.get("class_id"))}
         for key in ("week", "from"):
             try:
                 value = parse_date(request.form.get(key))
@@ -140,8 +119,8 @@ class ClassTimetableView(StaffPage):
         self._writer()
         form = request.form
         try:
-            entry = place_lesson(actor(), class_id=_int(form.get("class_id")), assignment_id=_int(form.get("assignment_id")),
-                                 weekday=_int(form.get("weekday")), bell_id=_int(form.get("bell_id")),
+            entry = place_lesson(actor(), class_id=to_int(form.get("class_id")), assignment_id=to_int(form.get("assignment_id")),
+                                 weekday=to_int(form.get("weekday")), bell_id=to_int(form.get("bell_id")),
                                  room=form.get("room"), valid_from=parse_date(form.get("from")))
         except JournalError as exc:
             db.session.rollback()
@@ -161,8 +140,8 @@ class ClassTimetableView(StaffPage):
         remove = form.get("op") == "remove"
         try:
             from_date = parse_date(form.get("from"))
-            new = change_entry(actor(), _int(form.get("entry_id")), from_date, remove=remove,
-                               assignment_id=_int(form.get("assignment_id")), room=form.get("room"))
+            new = change_entry(actor(), to_int(form.get("entry_id")), from_date, remove=remove,
+                               assignment_id=to_int(form.get("assignment_id")), room=form.get("room"))
         except JournalError as exc:
             db.session.rollback()
             _flash_error(exc)
@@ -191,7 +170,7 @@ class SubstitutionsView(StaffPage):
             flash(error_text(exc), "error")
             day = today()
         teachers = teaching_staff(a.school_id, day)
-        teacher_id = _int(request.args.get("teacher_id"))
+        teacher_id = to_int(request.args.get("teacher_id"))
         plan = None
         if teacher_id:
             try:
@@ -212,7 +191,7 @@ class SubstitutionsView(StaffPage):
         if not actor().has(*ORGANISATION_WRITERS):
             abort(403)
         form = request.form
-        teacher_id = _int(form.get("teacher_id"))
+        teacher_id = to_int(form.get("teacher_id"))
         try:
             day = parse_date(form.get("date"))
         except JournalError as exc:
@@ -221,7 +200,7 @@ class SubstitutionsView(StaffPage):
         chosen = []
         for key, value in form.items():
             if key.startswith("sub-") and value:
-                entry_id, substitute_id = _int(key[4:]), _int(value)
+                entry_id, substitute_id = to_int(key[4:]), to_int(value)
                 if entry_id is None or substitute_id is None:
                     flash(gettext("Неверные данные формы."), "error")
                     return self._back(day, teacher_id)
@@ -253,14 +232,14 @@ class SubstitutionsView(StaffPage):
         except JournalError:
             day = None
         try:
-            cancel_substitution(actor(), _int(form.get("substitution_id")))
+            cancel_substitution(actor(), to_int(form.get("substitution_id")))
         except JournalError as exc:
             db.session.rollback()
             flash(error_text(exc), "error")
         else:
             db.session.commit()
             flash(gettext("Замена отменена."), "success")
-        return self._back(day, _int(form.get("teacher_id")))
+        return self._back(day, to_int(form.get("teacher_id")))
 
 
 def register(admin) -> None:
