@@ -17,6 +17,7 @@ from .common import (
     Context,
     Msg,
     RowReport,
+    SourceRow,
     Table,
     class_key,
     field_change,
@@ -25,7 +26,7 @@ from .common import (
     parse_choice,
     parse_class_name,
     parse_text,
-    run_parsers,
+    parsed_rows,
 )
 
 KEY = "classes"
@@ -60,6 +61,17 @@ class Plan:
     updates: list[tuple[SchoolClass, dict]] = field(default_factory=list)
 
 
+def _parsers(row: SourceRow) -> dict:
+    """How each column of a row is read."""
+    return {
+        "class": lambda: parse_text(row, COL["class"], 10),
+        "teacher": lambda: parse_text(row, COL["teacher"], 40),
+        "shift": lambda: parse_choice(row, COL["shift"], {k: str(x) for k, x in SHIFTS.items()}, "1, 2"),
+        "room": lambda: parse_text(row, COL["room"], 20),
+        "scheme": lambda: parse_choice(row, COL["scheme"], SCHEMES, "четверти, триместры, полугодия"),
+    }
+
+
 def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     year = ctx.year
     existing = {class_key(c.grade, c.letter): c for c in db.session.scalars(
@@ -70,16 +82,7 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     plan = Plan()
     reports = []
     by_key: dict[tuple, list[RowReport]] = {}
-    for row in table.rows:
-        report = RowReport(row.line)
-        reports.append(report)
-        v = run_parsers(report, {
-            "class": lambda: parse_text(row, COL["class"], 10),
-            "teacher": lambda: parse_text(row, COL["teacher"], 40),
-            "shift": lambda: parse_choice(row, COL["shift"], {k: str(x) for k, x in SHIFTS.items()}, "1, 2"),
-            "room": lambda: parse_text(row, COL["room"], 20),
-            "scheme": lambda: parse_choice(row, COL["scheme"], SCHEMES, "четверти, триместры, полугодия"),
-        })
+    for row, report, v in parsed_rows(table, reports, _parsers):
         report.label = v["class"] or ""
         parsed = parse_class_name(v["class"]) if v["class"] else None
         if v["class"] and parsed is None:

@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import KW_ONLY, dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -524,6 +524,16 @@ def run_parsers(report: RowReport, parsers: dict[str, Callable[[], object]]) -> 
             report.error(exc.msg)
             values[key] = None
     return values
+
+
+def parsed_rows(table: Table, reports: list[RowReport], parsers: Callable[[SourceRow], dict[str, Callable[[], object]]]
+                ) -> Iterator[tuple[SourceRow, RowReport, dict[str, object]]]:
+    """Each row of the table with its report (appended to ``reports``) and the values ``parsers(row)`` read
+    (None, with the error in the report, for a bad cell)."""
+    for row in table.rows:
+        report = RowReport(row.line)
+        reports.append(report)
+        yield row, report, run_parsers(report, parsers(row))
 
 
 def mark_duplicates(reports_by_key: dict[object, list[RowReport]], describe: Callable[[object], str]) -> None:

@@ -24,6 +24,7 @@ from .common import (
     Context,
     Msg,
     RowReport,
+    SourceRow,
     Table,
     class_key,
     field_change,
@@ -33,7 +34,7 @@ from .common import (
     parse_class_name,
     parse_decimal,
     parse_text,
-    run_parsers,
+    parsed_rows,
 )
 
 KEY = "load"
@@ -96,6 +97,17 @@ def resolve(report: RowReport, ctx: Context, v: dict, classes, subjects, staff):
     return school_class, subject, teacher
 
 
+def _parsers(row: SourceRow) -> dict:
+    """How each column of a row is read."""
+    return {
+        "class": lambda: parse_text(row, COL["class"], 10),
+        "subject": lambda: parse_text(row, COL["subject"], 120),
+        "subgroup": lambda: parse_text(row, COL["subgroup"], 40),
+        "teacher": lambda: parse_text(row, COL["teacher"], 40),
+        "hours": lambda: parse_decimal(row, COL["hours"], low_exclusive=Decimal(0), high=Decimal(20), places=1),
+    }
+
+
 def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     classes, subjects, staff, subgroups = lookups(ctx)
     existing = {(a.class_id, a.subject_id, a.subgroup_id, a.teacher_id): a for a in db.session.scalars(
@@ -104,16 +116,7 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     plan = Plan()
     reports = []
     by_key: dict[tuple, list[RowReport]] = {}
-    for row in table.rows:
-        report = RowReport(row.line)
-        reports.append(report)
-        v = run_parsers(report, {
-            "class": lambda: parse_text(row, COL["class"], 10),
-            "subject": lambda: parse_text(row, COL["subject"], 120),
-            "subgroup": lambda: parse_text(row, COL["subgroup"], 40),
-            "teacher": lambda: parse_text(row, COL["teacher"], 40),
-            "hours": lambda: parse_decimal(row, COL["hours"], low_exclusive=Decimal(0), high=Decimal(20), places=1),
-        })
+    for row, report, v in parsed_rows(table, reports, _parsers):
         school_class, subject, teacher = resolve(report, ctx, v, classes, subjects, staff)
         report.label = " · ".join(x for x in (
             school_class.name if school_class else v["class"], subject.name if subject else v["subject"],

@@ -21,6 +21,7 @@ from .common import (
     Context,
     Msg,
     RowReport,
+    SourceRow,
     Table,
     diff,
     field_change,
@@ -31,7 +32,7 @@ from .common import (
     parse_email,
     parse_phone,
     parse_text,
-    run_parsers,
+    parsed_rows,
 )
 
 KEY = "staff"
@@ -60,6 +61,20 @@ class Plan:
     updates: list[tuple[Staff, dict]] = field(default_factory=list)
 
 
+def _parsers(row: SourceRow) -> dict:
+    """How each column of a row is read."""
+    return {
+        "personnel_no": lambda: parse_text(row, COL["personnel_no"], 40),
+        "last_name": lambda: parse_text(row, COL["last_name"], 80),
+        "first_name": lambda: parse_text(row, COL["first_name"], 80),
+        "middle_name": lambda: parse_text(row, COL["middle_name"], 80),
+        "position": lambda: parse_text(row, COL["position"], 120),
+        "email": lambda: parse_email(row, COL["email"]),
+        "phone": lambda: parse_phone(row, COL["phone"]),
+        "hired_on": lambda: parse_date(row, COL["hired_on"]),
+    }
+
+
 def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     everyone = list(db.session.scalars(select(Staff).where(Staff.school_id == ctx.school_id)))
     by_no = {norm_key(s.personnel_no): s for s in everyone if s.personnel_no}
@@ -72,19 +87,7 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     reports = []
     by_key: dict[str, list[RowReport]] = {}
     claimed: set[int] = set()
-    for row in table.rows:
-        report = RowReport(row.line)
-        reports.append(report)
-        v = run_parsers(report, {
-            "personnel_no": lambda: parse_text(row, COL["personnel_no"], 40),
-            "last_name": lambda: parse_text(row, COL["last_name"], 80),
-            "first_name": lambda: parse_text(row, COL["first_name"], 80),
-            "middle_name": lambda: parse_text(row, COL["middle_name"], 80),
-            "position": lambda: parse_text(row, COL["position"], 120),
-            "email": lambda: parse_email(row, COL["email"]),
-            "phone": lambda: parse_phone(row, COL["phone"]),
-            "hired_on": lambda: parse_date(row, COL["hired_on"]),
-        })
+    for row, report, v in parsed_rows(table, reports, _parsers):
         full_name = " ".join(p for p in (v["last_name"], v["first_name"], v["middle_name"]) if p)
         report.label = f"{v['personnel_no'] or '?'} — {full_name}"
         if v["personnel_no"]:

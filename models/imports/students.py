@@ -44,7 +44,7 @@ from .common import (
     parse_phone,
     parse_text,
     phone_digits,
-    run_parsers,
+    parsed_rows,
     show,
     split_full_name,
 )
@@ -127,6 +127,24 @@ class Plan:
     link_updates: list[tuple[StudentGuardian, str]] = field(default_factory=list)
 
 
+def _parsers(row: SourceRow) -> dict:
+    """How each column of a row is read."""
+    return {
+        "last_name": lambda: parse_text(row, COL["last_name"], 80),
+        "first_name": lambda: parse_text(row, COL["first_name"], 80),
+        "middle_name": lambda: parse_text(row, COL["middle_name"], 80),
+        "birth_date": lambda: parse_date(row, COL["birth_date"]),
+        "sex": lambda: parse_choice(row, COL["sex"], SEX, "М, Ж"),
+        "file_no": lambda: parse_text(row, COL["file_no"], 40),
+        "class": lambda: parse_text(row, COL["class"], 10),
+        "admitted_on": lambda: parse_date(row, COL["admitted_on"]),
+        "order_in": lambda: parse_text(row, COL["order_in"], 40),
+        "medical_group": lambda: parse_choice(row, COL["medical_group"], MEDICAL,
+                                              "основная, подготовительная, специальная, освобождён"),
+        "address": lambda: parse_text(row, COL["address"], 255),
+    }
+
+
 def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     year = ctx.year
     classes = {class_key(c.grade, c.letter): c for c in db.session.scalars(
@@ -154,23 +172,7 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     by_file_no: dict[str, list[RowReport]] = {}
     guardian_seen: dict[object, tuple[int, str | None, str | None]] = {}  # ref → (line, phone, email) set
 
-    for row in table.rows:
-        report = RowReport(row.line)
-        reports.append(report)
-        v = run_parsers(report, {
-            "last_name": lambda: parse_text(row, COL["last_name"], 80),
-            "first_name": lambda: parse_text(row, COL["first_name"], 80),
-            "middle_name": lambda: parse_text(row, COL["middle_name"], 80),
-            "birth_date": lambda: parse_date(row, COL["birth_date"]),
-            "sex": lambda: parse_choice(row, COL["sex"], SEX, "М, Ж"),
-            "file_no": lambda: parse_text(row, COL["file_no"], 40),
-            "class": lambda: parse_text(row, COL["class"], 10),
-            "admitted_on": lambda: parse_date(row, COL["admitted_on"]),
-            "order_in": lambda: parse_text(row, COL["order_in"], 40),
-            "medical_group": lambda: parse_choice(row, COL["medical_group"], MEDICAL,
-                                                  "основная, подготовительная, специальная, освобождён"),
-            "address": lambda: parse_text(row, COL["address"], 255),
-        })
+    for row, report, v in parsed_rows(table, reports, _parsers):
         name = " ".join(p for p in (v["last_name"], v["first_name"], v["middle_name"]) if p)
         report.label = name
         if v["birth_date"] and not (dt.date(1950, 1, 1) <= v["birth_date"] < ctx.today):

@@ -28,6 +28,7 @@ from .common import (
     Context,
     Msg,
     RowReport,
+    SourceRow,
     Table,
     field_change,
     mark_duplicates,
@@ -36,7 +37,7 @@ from .common import (
     parse_date,
     parse_int,
     parse_text,
-    run_parsers,
+    parsed_rows,
     show,
 )
 from .load import lookups, resolve
@@ -97,6 +98,21 @@ class _Lesson:
                 and (other.valid_to is None or other.valid_to >= self.valid_from))
 
 
+def _parsers(row: SourceRow) -> dict:
+    """How each column of a row is read."""
+    return {
+        "class": lambda: parse_text(row, COL["class"], 10),
+        "subgroup": lambda: parse_text(row, COL["subgroup"], 40),
+        "subject": lambda: parse_text(row, COL["subject"], 120),
+        "teacher": lambda: parse_text(row, COL["teacher"], 40),
+        "weekday": lambda: parse_choice(row, COL["weekday"], {k: str(x) for k, x in WEEKDAYS.items()},
+                                        "Пн, Вт, Ср, Чт, Пт, Сб"),
+        "bell": lambda: parse_int(row, COL["bell"], 0, 12),
+        "room": lambda: parse_text(row, COL["room"], 20),
+        "valid_from": lambda: parse_date(row, COL["valid_from"]),
+    }
+
+
 def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     classes, subjects, staff, subgroups = lookups(ctx)
     class_names = {c.id: c.name for c in classes.values()}
@@ -122,20 +138,7 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     plan = Plan()
     reports = []
     by_key: dict[tuple, list[RowReport]] = {}
-    for row in table.rows:
-        report = RowReport(row.line)
-        reports.append(report)
-        v = run_parsers(report, {
-            "class": lambda: parse_text(row, COL["class"], 10),
-            "subgroup": lambda: parse_text(row, COL["subgroup"], 40),
-            "subject": lambda: parse_text(row, COL["subject"], 120),
-            "teacher": lambda: parse_text(row, COL["teacher"], 40),
-            "weekday": lambda: parse_choice(row, COL["weekday"], {k: str(x) for k, x in WEEKDAYS.items()},
-                                            "Пн, Вт, Ср, Чт, Пт, Сб"),
-            "bell": lambda: parse_int(row, COL["bell"], 0, 12),
-            "room": lambda: parse_text(row, COL["room"], 20),
-            "valid_from": lambda: parse_date(row, COL["valid_from"]),
-        })
+    for row, report, v in parsed_rows(table, reports, _parsers):
         weekday = int(v["weekday"]) if v["weekday"] else None
         school_class, subject, teacher = resolve(report, ctx, v, classes, subjects, staff)
         when = f"{DAY_SHORT.get(weekday, '?')}, {v['bell'] if v['bell'] is not None else '?'}"
