@@ -43,6 +43,8 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
     TESTING = False
+    # gc.freeze() once the app is built (app.py): start-up objects leave the garbage collector's reach.
+    GC_FREEZE = True
     # Login throttling storage: memory:// for one process; redis://host:6379/0 for several app servers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     LOGIN_FAILURE_LIMITS = os.environ.get("LOGIN_FAILURE_LIMITS", "10 per 15 minutes;30 per day")

@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     from models.journal_ops import journal_page
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench"})
+                      "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench", "GC_FREEZE": False})
     with app.app_context():
         if not inspect(db.engine).has_table("schools"):
             flask_migrate.upgrade()
