@@ -7,7 +7,6 @@ parse plain form posts (everything works without scripts), call them and show th
 journal grid of the same menu category lives in admin_views/journal.py (Flask-Admin merges the category)."""
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from flask import Response, abort, flash, redirect, request, url_for
@@ -48,6 +47,7 @@ from models.plans import (
 )
 
 from .base import StaffPage, actor
+from .forms import parse_date, to_int, today
 
 CATEGORY = lazy_gettext("Журнал")  # merged with admin_views/journal.py's by its Russian text
 JOURNAL_ROLES = frozenset({"teacher", "class_teacher", "coordinator", "director", "operator"})
@@ -68,27 +68,6 @@ def fmt_num(value) -> str:
     return f"{value:f}".replace(".", ",")
 
 
-def today() -> dt.date:
-    return dt.date.today()
-
-
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
-def _date(value: str | None) -> dt.date | None:
-    text = (value or "").strip()
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 def _abort_for(exc: JournalError):
     abort(404 if isinstance(exc, NotFound) else 403 if isinstance(exc, AccessDenied) else exc.status,
           error_text(exc))
@@ -103,7 +82,7 @@ class FinalsView(StaffPage):
     @expose("/")
     def index(self):
         a = actor()
-        year, years = page_year(a, today(), _int(request.args.get("year")))
+        year, years = page_year(a, today(), to_int(request.args.get("year")))
         links = actor_assignments(a, year.id) if year else []
         return self.render("admin/finals/index.html", year=year, years=years, links=links, num=fmt_num,
                            can_close=can_close_periods(a) or a.has("director"))
@@ -111,12 +90,12 @@ class FinalsView(StaffPage):
     @expose("/<int:assignment_id>", methods=["GET", "POST"])
     def sheet(self, assignment_id: int):
         a = actor()
-        period_id = _int(request.values.get("period"))
+        period_id = to_int(request.values.get("period"))
         submitted: dict[int, dict] = {}
         errors: dict[int, str] = {}
         if request.method == "POST":
-            one = _int(request.form.get("save_one"))
-            student_ids = [one] if one else [_int(k[5:]) for k in request.form if k.startswith("mark-")]
+            one = to_int(request.form.get("save_one"))
+            student_ids = [one] if one else [to_int(k[5:]) for k in request.form if k.startswith("mark-")]
             entries = [Entry(sid, request.form.get(f"mark-{sid}"), request.form.get(f"reason-{sid}"),
                              request.form.get(f"version-{sid}")) for sid in student_ids if sid]
             try:
@@ -159,7 +138,7 @@ class PeriodsView(StaffPage):
         a = actor()
         year, periods = year_periods(a, today())
         selected = None
-        wanted = _int(request.args.get("period"))
+        wanted = to_int(request.args.get("period"))
         if wanted:
             selected = next((s for s in periods if s.period.id == wanted), None)
             if selected is None:
@@ -236,7 +215,7 @@ class PlanView(StaffPage):
         except JournalError as exc:
             _abort_for(exc)
         if edit is None:
-            edit_id = _int(request.args.get("edit"))
+            edit_id = to_int(request.args.get("edit"))
             edit = next((line.item for line in page.lines if line.item.id == edit_id), None) if edit_id else None
         return self.render("admin/plan/page.html", page=page, edit=edit, form=form or {},
                            hours_labels=HOURS_STATUS_LABELS, max_mb=MAX_FILE_BYTES // 2**20, num=fmt_num), status
@@ -248,7 +227,7 @@ class PlanView(StaffPage):
     @expose("/<int:assignment_id>/line", methods=["POST"])
     def line(self, assignment_id: int):
         f = request.form
-        line_id = _int(f.get("line_id"))
+        line_id = to_int(f.get("line_id"))
         try:
             save_line(actor(), assignment_id, line_id=line_id, position=f.get("position"), section=f.get("section"),
                       topic=f.get("topic"), hours=f.get("hours"), work_kind_id=f.get("work_kind_id") or None)
@@ -266,7 +245,7 @@ class PlanView(StaffPage):
     @expose("/<int:assignment_id>/delete", methods=["POST"])
     def delete(self, assignment_id: int):
         try:
-            delete_line(actor(), assignment_id, _int(request.form.get("line_id"), 0))
+            delete_line(actor(), assignment_id, to_int(request.form.get("line_id"), 0))
         except JournalError as exc:
             db.session.rollback()
             flash(error_text(exc), "error")
@@ -328,8 +307,8 @@ class AttendanceWeekView(StaffPage):
     def week(self):
         a = actor()
         classes = reviewable_classes(a)
-        class_id = _int(request.values.get("class"))
-        day = _date(request.values.get("week")) or today()
+        class_id = to_int(request.values.get("class"))
+        day = parse_date(request.values.get("week"), strict=False) or today()
         if class_id is None and classes:
             class_id = classes[0].id
         if class_id is None:
@@ -337,8 +316,8 @@ class AttendanceWeekView(StaffPage):
         errors: dict[int, str] = {}
         chosen: dict[int, str] = {}
         if request.method == "POST":
-            one = _int(request.form.get("confirm_one"))
-            ids = [one] if one else [_int(k[7:]) for k in request.form if k.startswith("reason-")]
+            one = to_int(request.form.get("confirm_one"))
+            ids = [one] if one else [to_int(k[7:]) for k in request.form if k.startswith("reason-")]
             entries = [Confirmation(i, request.form.get(f"reason-{i}"), request.form.get(f"version-{i}"))
                        for i in ids if i]
             try:

@@ -6,8 +6,6 @@ lesson its detailed form (kind and comment per mark, minutes late). Every decisi
 models/journal_ops.py; these views parse requests and show results."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
@@ -16,8 +14,7 @@ from sqlalchemy import select
 from i18n import error_text
 from models import Lesson, Student, db
 from models.base import utcnow
-from models.errors import InvalidInput, JournalError
-from models.i18n import _
+from models.errors import JournalError
 from models.journal_ops import (
     ATTENDANCE_CODES,
     SLOTS,
@@ -36,27 +33,11 @@ from models.journal_ops import (
 from models.plans import suggest_plan_item
 
 from .base import StaffPage, actor
+from .forms import parse_date, to_int, today
 
 READERS = frozenset({"teacher", "class_teacher", "coordinator", "director", "operator"})
 
 
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
-def _date(value: str | None) -> dt.date | None:
-    text = (value or "").strip()
-    if not text:
-        return None
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise InvalidInput(_("Неверная дата: укажите её в виде ДД.ММ.ГГГГ."))
 
 
 def _finals_url(assignment_id: int, period_id: int) -> str | None:
@@ -73,26 +54,26 @@ class JournalView(StaffPage):
     # --- the list of pages -----------------------------------------------------------------------------
     @expose("/")
     def index(self):
-        pages = journal_pages(actor(), today=dt.date.today(), year_id=_int(request.args.get("year")))
+        pages = journal_pages(actor(), today=today(), year_id=to_int(request.args.get("year")))
         return self.render("admin/journal/index.html", pages=pages)
 
     # --- the grid ----------------------------------------------------------------------------------------
     @expose("/<int:assignment_id>")
     def grid(self, assignment_id: int):
-        page = journal_page(actor(), assignment_id, _int(request.args.get("period")), now=utcnow())
+        page = journal_page(actor(), assignment_id, to_int(request.args.get("period")), now=utcnow())
         return self.render("admin/journal/grid.html", page=page, codes=ATTENDANCE_CODES, slots=SLOTS,
                            finals_url=_finals_url(assignment_id, page.period.id))
 
     @expose("/<int:assignment_id>/save", methods=["POST"])
     def save(self, assignment_id: int):
         """The grid posted as a form (scripts off): every cell whose text differs from what was shown."""
-        period = _int(request.form.get("period"))
+        period = to_int(request.form.get("period"))
         saved, refused = 0, []
         for key, text in request.form.items():
             if not key.startswith("c-"):
                 continue
             lesson_id, _sep, student_id = key[2:].partition("-")
-            lesson_id, student_id = _int(lesson_id), _int(student_id)
+            lesson_id, student_id = to_int(lesson_id), to_int(student_id)
             if lesson_id is None or student_id is None:
                 continue
             try:
@@ -126,9 +107,9 @@ class JournalView(StaffPage):
         data = request.get_json(silent=True)
         if not isinstance(data, dict):
             return jsonify(ok=False, error=gettext("Неверный запрос.")), 400
-        lesson_id, student_id = _int(data.get("lesson_id")), _int(data.get("student_id"))
-        assignment_id = _int(data.get("assignment_id"))
-        version = _int(data.get("version"))
+        lesson_id, student_id = to_int(data.get("lesson_id")), to_int(data.get("student_id"))
+        assignment_id = to_int(data.get("assignment_id"))
+        version = to_int(data.get("version"))
         if lesson_id is None or student_id is None or assignment_id is None:
             return jsonify(ok=False, error=gettext("Неверный запрос.")), 400
         try:
@@ -141,8 +122,8 @@ class JournalView(StaffPage):
                 if "comment" in data:
                     extra["comment"] = str(data.get("comment") or "")
                 if "work_kind_id" in data:
-                    extra["work_kind_id"] = _int(data.get("work_kind_id"))
-                cell = set_mark(actor(), lesson_id, student_id, _int(data.get("slot"), 0), str(data.get("value") or ""),
+                    extra["work_kind_id"] = to_int(data.get("work_kind_id"))
+                cell = set_mark(actor(), lesson_id, student_id, to_int(data.get("slot"), 0), str(data.get("value") or ""),
                                 version, now=utcnow(), assignment_id=assignment_id, **extra)
             else:
                 return jsonify(ok=False, error=gettext("Неверный запрос.")), 400
@@ -157,9 +138,9 @@ class JournalView(StaffPage):
     # --- the lesson page ---------------------------------------------------------------------------------------
     @expose("/<int:assignment_id>/lesson", methods=["GET", "POST"])
     def lesson(self, assignment_id: int):
-        lesson_id = _int(request.values.get("lesson"))
+        lesson_id = to_int(request.values.get("lesson"))
         try:
-            day = _date(request.values.get("date"))
+            day = parse_date(request.values.get("date"))
         except JournalError as exc:
             flash(error_text(exc), "error")
             day = None
@@ -169,9 +150,9 @@ class JournalView(StaffPage):
             values = f.to_dict()
             try:
                 lesson = save_lesson(actor(), assignment_id, lesson_id=lesson_id, date=day, topic=f.get("topic"),
-                                     work_kind_id=_int(f.get("work_kind_id")), homework=f.get("homework"),
-                                     plan_item_id=_int(f.get("plan_item_id")), bell_id=_int(f.get("bell_id")),
-                                     expected_version=_int(f.get("version")), max_points=f.get("max_points"),
+                                     work_kind_id=to_int(f.get("work_kind_id")), homework=f.get("homework"),
+                                     plan_item_id=to_int(f.get("plan_item_id")), bell_id=to_int(f.get("bell_id")),
+                                     expected_version=to_int(f.get("version")), max_points=f.get("max_points"),
                                      now=utcnow())
             except JournalError as exc:
                 db.session.rollback()
@@ -186,8 +167,8 @@ class JournalView(StaffPage):
             if lesson_id else None
         if lesson_id and lesson is None:
             abort(404)
-        on = lesson.date if lesson is not None else (day or dt.date.today())
-        page = journal_page(actor(), assignment_id, _int(request.values.get("period")) if lesson is None and not day
+        on = lesson.date if lesson is not None else (day or today())
+        page = journal_page(actor(), assignment_id, to_int(request.values.get("period")) if lesson is None and not day
                             else None, now=utcnow(), day=on)
         column = page.column_for(lesson.id) if lesson is not None else None
         writable = column.writable if column is not None else (page.read_only is None and (
@@ -196,7 +177,7 @@ class JournalView(StaffPage):
             abort(403)
         suggested = suggest_plan_item(assignment_id) if lesson is None and page.plan_items else None
         return self.render("admin/journal/lesson.html", page=page, lesson=lesson, column=column, writable=writable,
-                           values=values, on=on, bell_id=_int(request.values.get("bell")), slots=SLOTS,
+                           values=values, on=on, bell_id=to_int(request.values.get("bell")), slots=SLOTS,
                            codes=ATTENDANCE_CODES, suggested=suggested)
 
     @expose("/<int:assignment_id>/lesson/<int:lesson_id>/cells", methods=["POST"])
@@ -207,10 +188,10 @@ class JournalView(StaffPage):
         for key in f:
             if not key.startswith("row-"):
                 continue
-            student_id = _int(key[4:])
+            student_id = to_int(key[4:])
             if student_id is None:
                 continue
-            marks = {slot: (f.get(f"v-{student_id}-{slot}", ""), _int(f.get(f"k-{student_id}-{slot}")),
+            marks = {slot: (f.get(f"v-{student_id}-{slot}", ""), to_int(f.get(f"k-{student_id}-{slot}")),
                             f.get(f"t-{student_id}-{slot}", "")) for slot in SLOTS}
             try:
                 seen = parse_state(f.get(f"o-{student_id}"))
@@ -233,7 +214,7 @@ class JournalView(StaffPage):
     @expose("/<int:assignment_id>/lesson/<int:lesson_id>/delete", methods=["POST"])
     def lesson_delete(self, assignment_id: int, lesson_id: int):
         try:
-            delete_lesson(actor(), assignment_id, lesson_id, expected_version=_int(request.form.get("version")),
+            delete_lesson(actor(), assignment_id, lesson_id, expected_version=to_int(request.form.get("version")),
                           now=utcnow())
         except JournalError as exc:
             db.session.rollback()
@@ -241,12 +222,12 @@ class JournalView(StaffPage):
             return redirect(url_for(".lesson", assignment_id=assignment_id, lesson=lesson_id))
         db.session.commit()
         flash(gettext("Урок удалён."), "success")
-        return redirect(url_for(".grid", assignment_id=assignment_id, period=_int(request.form.get("period"))))
+        return redirect(url_for(".grid", assignment_id=assignment_id, period=to_int(request.form.get("period"))))
 
     # --- the history of a cell -----------------------------------------------------------------------------------
     @expose("/history")
     def history(self):
-        trail = cell_history(actor(), _int(request.args.get("lesson"), 0), _int(request.args.get("student"), 0))
+        trail = cell_history(actor(), to_int(request.args.get("lesson"), 0), to_int(request.args.get("student"), 0))
         return self.render("admin/journal/history.html", trail=trail)
 
 
