@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from i18n import error_text
 from models import Lesson, Student, db
+from models.attachments import ALLOWED_TEXT, MAX_BYTES
 from models.base import utcnow
-from models.errors import JournalError
+from models.errors import AccessDenied, JournalError, NotFound
 from models.journal_ops import (
     ATTENDANCE_CODES,
     SLOTS,
@@ -30,10 +31,11 @@ from models.journal_ops import (
     set_mark,
     state_text,
 )
+from models.lesson_files import MAX_LESSON_FILES, add_lesson_file, lesson_file_for_download, remove_lesson_file
 from models.plans import suggest_plan_item
 
 from .base import StaffPage, actor
-from .forms import parse_date, to_int, today
+from .forms import ACCEPT_FILES, parse_date, to_int, today, uploaded_file
 
 READERS = frozenset({"teacher", "class_teacher", "coordinator", "director", "operator"})
 
@@ -178,7 +180,8 @@ class JournalView(StaffPage):
         suggested = suggest_plan_item(assignment_id) if lesson is None and page.plan_items else None
         return self.render("admin/journal/lesson.html", page=page, lesson=lesson, column=column, writable=writable,
                            values=values, on=on, bell_id=to_int(request.values.get("bell")), slots=SLOTS,
-                           codes=ATTENDANCE_CODES, suggested=suggested)
+                           codes=ATTENDANCE_CODES, suggested=suggested, accept=ACCEPT_FILES, allowed_text=ALLOWED_TEXT,
+                           max_mb=MAX_BYTES // 2**20, max_files=MAX_LESSON_FILES)
 
     @expose("/<int:assignment_id>/lesson/<int:lesson_id>/cells", methods=["POST"])
     def lesson_cells(self, assignment_id: int, lesson_id: int):
@@ -224,11 +227,54 @@ class JournalView(StaffPage):
         flash(gettext("Урок удалён."), "success")
         return redirect(url_for(".grid", assignment_id=assignment_id, period=to_int(request.form.get("period"))))
 
+    # --- homework files of a lesson ------------------------------------------------------------------------------
+    @expose("/<int:assignment_id>/lesson/<int:lesson_id>/files", methods=["POST"])
+    def lesson_file_add(self, assignment_id: int, lesson_id: int):
+        try:
+            att = add_lesson_file(actor(), assignment_id, lesson_id, uploaded_file(), now=utcnow())
+        except JournalError as exc:
+            db.session.rollback()
+            _refuse(exc)
+        else:
+            db.session.commit()
+            flash(gettext("Файл «%(name)s» приложен к домашнему заданию.", name=att.filename), "success")
+        return redirect(url_for(".lesson", assignment_id=assignment_id, lesson=lesson_id) + "#lesson-files")
+
+    @expose("/<int:assignment_id>/lesson/<int:lesson_id>/files/<int:attachment_id>/delete", methods=["POST"])
+    def lesson_file_delete(self, assignment_id: int, lesson_id: int, attachment_id: int):
+        try:
+            remove_lesson_file(actor(), assignment_id, lesson_id, attachment_id)
+        except JournalError as exc:
+            db.session.rollback()
+            _refuse(exc)
+        else:
+            db.session.commit()
+            flash(gettext("Файл удалён."), "success")
+        return redirect(url_for(".lesson", assignment_id=assignment_id, lesson=lesson_id) + "#lesson-files")
+
+    @expose("/<int:assignment_id>/lesson/<int:lesson_id>/files/<int:attachment_id>")
+    def lesson_file(self, assignment_id: int, lesson_id: int, attachment_id: int):
+        from portal.achievements import send_attachment
+
+        try:
+            att = lesson_file_for_download(actor(), lesson_id, attachment_id)
+        except JournalError as exc:
+            abort(exc.status, error_text(exc))
+        return send_attachment(att)
+
     # --- the history of a cell -----------------------------------------------------------------------------------
     @expose("/history")
     def history(self):
         trail = cell_history(actor(), to_int(request.args.get("lesson"), 0), to_int(request.args.get("student"), 0))
         return self.render("admin/journal/history.html", trail=trail)
+
+
+def _refuse(exc: JournalError) -> None:
+    """A forged or stale request (someone else's lesson, a file that is not there) ends in 403/404; a
+    refusal the user can act on (bad file, closed period) is shown on the page."""
+    if isinstance(exc, (AccessDenied, NotFound)):
+        abort(exc.status, error_text(exc))
+    flash(error_text(exc), "error")
 
 
 CATEGORY = lazy_gettext("Журнал")  # shared with admin_views/finals.py: Flask-Admin merges the menu category

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from i18n import error_text
 from models import Subject, db
 from models.attachments import (
-    ALLOWED,
     ALLOWED_TEXT,
     KIND_LABELS,
     LEVEL_LABELS,
@@ -22,7 +21,6 @@ from models.attachments import (
     RESULT_KIND_LABELS,
     RESULT_LABELS,
     attachment_for_download,
-    check_file,
     class_achievements,
     class_results,
     delete_record,
@@ -46,7 +44,7 @@ from models.subgroups import (
     subgroup_grid,
 )
 
-from .forms import parse_date, to_int, today
+from .forms import ACCEPT_FILES, parse_date, to_int, today, uploaded_file
 from .base import StaffPage, actor
 
 CATEGORY = lazy_gettext("Мой класс")
@@ -154,15 +152,6 @@ class SubgroupsView(MyClassPage):
                            periods=period_starts(cls))
 
 
-def _upload():
-    """The uploaded file checked (type, size, content), or None when no file was chosen."""
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        return None
-    content = upload.stream.read(MAX_BYTES + 1)
-    return check_file(upload.filename, content)
-
-
 class AchievementsView(MyClassPage):
     @expose("/", methods=["GET"])
     def index(self):
@@ -170,7 +159,7 @@ class AchievementsView(MyClassPage):
         return self._page(classes, cls)
 
     def _page(self, classes, cls, values=None):
-        data = {"classes": classes, "cls": cls, "values": values or {}, "accept": ",".join("." + e for e in ALLOWED),
+        data = {"classes": classes, "cls": cls, "values": values or {}, "accept": ACCEPT_FILES,
                 "allowed_text": ALLOWED_TEXT, "max_mb": MAX_BYTES // 2**20, "kinds": KIND_LABELS,
                 "levels": LEVEL_LABELS, "results": RESULT_LABELS, "result_kinds": RESULT_KIND_LABELS}
         if cls is not None:
@@ -193,7 +182,7 @@ class AchievementsView(MyClassPage):
         try:
             record_achievement(actor(), cls.id, student_id=to_int(f.get("student_id")), title=f.get("title"),
                                kind=f.get("kind"), level=f.get("level"), result=f.get("result"),
-                               on=parse_date(f.get("date")), subject_id=to_int(f.get("subject_id")), file=_upload(),
+                               on=parse_date(f.get("date")), subject_id=to_int(f.get("subject_id")), file=uploaded_file(),
                                now=utcnow())
         except JournalError as exc:
             db.session.rollback()
@@ -215,7 +204,7 @@ class AchievementsView(MyClassPage):
                 raise InvalidInput(_("Отметка — от 1 до 5."))
             record_result(actor(), cls.id, student_id=to_int(f.get("student_id")), kind=f.get("kind"),
                           title=f.get("title"), mark=mark, level=f.get("level"), comment=f.get("comment"),
-                          file=_upload(), today=today(), now=utcnow())
+                          file=uploaded_file(), today=today(), now=utcnow())
         except JournalError as exc:
             db.session.rollback()
             flash(error_text(exc), "error")

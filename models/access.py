@@ -294,13 +294,44 @@ def student_result_ids(actor: Actor) -> Select:
     return select(StudentResult.id).where(StudentResult.student_id.in_(student_ids(actor)))
 
 
+def student_lesson_ids(students: Select) -> Select:
+    """Lessons the given students belonged to: of their class on a date they were enrolled in it, and for a
+    subgroup's page only on a date they were in the subgroup (the journal's roster rule)."""
+    from .journal import Lesson
+
+    on_date = lambda model: (model.starts_on <= Lesson.date) & or_(model.ends_on.is_(None),  # noqa: E731
+                                                                  model.ends_on >= Lesson.date)
+    in_subgroup = select(SubgroupMember.id).where(SubgroupMember.subgroup_id == TeachingAssignment.subgroup_id,
+                                                  SubgroupMember.student_id == Enrollment.student_id,
+                                                  on_date(SubgroupMember)).exists()
+    return (select(Lesson.id).join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+            .join(Enrollment, (Enrollment.class_id == TeachingAssignment.class_id) & on_date(Enrollment))
+            .where(Enrollment.student_id.in_(students), or_(TeachingAssignment.subgroup_id.is_(None), in_subgroup)))
+
+
+def lesson_ids(actor: Actor) -> Select:
+    """Lessons the actor may read: staff those of the journal pages they open; a parent or a student the
+    lessons their children (or they) belonged to."""
+    from .journal import Lesson
+
+    parts = []
+    if actor.is_staff:
+        parts.append(select(Lesson.id).where(Lesson.assignment_id.in_(assignment_ids(actor))))
+    if actor.has(*FAMILY_ROLES):
+        parts.append(student_lesson_ids(student_ids(actor)))
+    if not parts:
+        return select(Lesson.id).where(false())
+    return parts[0] if len(parts) == 1 else select(Lesson.id).where(Lesson.id.in_(union(*parts)))
+
+
 def attachment_ids(actor: Actor) -> Select:
-    """Files of achievements and year-end results of the students the actor sees.
-    (Lesson and message files get their own rule when those areas scope them.)"""
+    """Files the actor may download: of achievements and year-end results of the students they see, and
+    homework files of the lessons they may read. (Message files get their rule with messages.)"""
     from .journal import Attachment
 
     return select(Attachment.id).where(or_(Attachment.achievement_id.in_(achievement_ids(actor)),
-                                           Attachment.result_id.in_(student_result_ids(actor))))
+                                           Attachment.result_id.in_(student_result_ids(actor)),
+                                           Attachment.lesson_id.in_(lesson_ids(actor))))
 
 
 def _register_roster_scopes() -> None:

@@ -1,6 +1,6 @@
-"""Documents attached to achievements and year-end results (R6, R7): what files are accepted, how they
-are stored (bytes in the database, so a database backup is a backup of everything), who may read
-them; and the records they hang on — achievements (olympiads, contests, festivals) and year-end results
+"""Files attached to homework (R6), achievements and year-end results (R7): what files are accepted, how
+they are stored (bytes in the database, so a database backup is a backup of everything), who may read
+them (models/access.attachment_ids); and the records they hang on — achievements (olympiads, contests, festivals) and year-end results
 (final project of grades 5–9, complex works, meta-subject results) that the class teacher keeps.
 
 A file is accepted only when its name's extension is one of ALLOWED and its first bytes agree with it
@@ -18,9 +18,9 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 
-from .access import Actor, attachment_ids, require_student
+from .access import Actor, attachment_ids, require_student, student_lesson_ids
 from .achievements import (
     ACHIEVEMENT_KINDS,
     ACHIEVEMENT_LEVELS,
@@ -35,7 +35,7 @@ from .classes import SchoolClass
 from .curriculum import Subject
 from .errors import InvalidInput, NotFound
 from .i18n import N_, Text, _
-from .journal import Attachment
+from .journal import Attachment, Lesson
 from .movement import enrolled_on
 from .people import Student
 from .school import AcademicYear
@@ -162,35 +162,41 @@ def check_file(filename: str | None, content: bytes) -> CheckedFile:
 
 
 def store(actor: Actor, checked: CheckedFile, *, school_id: int, achievement_id: int | None = None,
-          result_id: int | None = None, now: dt.datetime) -> Attachment:
-    att = Attachment(school_id=school_id, achievement_id=achievement_id, result_id=result_id,
+          result_id: int | None = None, lesson_id: int | None = None, now: dt.datetime) -> Attachment:
+    """Stores a checked file on exactly one owner (the database checks that too), audited."""
+    att = Attachment(school_id=school_id, achievement_id=achievement_id, result_id=result_id, lesson_id=lesson_id,
                      filename=checked.filename, content_type=checked.content_type, size_bytes=checked.size,
                      sha256=checked.sha256, content=checked.content, uploaded_by_id=actor.user_id, uploaded_at=now)
     db.session.add(att)
     db.session.flush()
     AuditEvent.record(actor.user_id, "attachment.upload", "attachment", att.id,
                       new={"filename": att.filename, "size": att.size_bytes, "sha256": att.sha256,
-                           "achievement_id": achievement_id, "result_id": result_id})
+                           "achievement_id": achievement_id, "result_id": result_id, "lesson_id": lesson_id})
     return att
 
 
-def attachment_for_download(actor: Actor, attachment_id: int, *, student_id: int | None = None) -> Attachment:
-    """The file with its bytes, if the actor may read it (and, when given, it belongs to that student)."""
+def attachment_for_download(actor: Actor, attachment_id: int, *, student_id: int | None = None,
+                            lesson_id: int | None = None) -> Attachment:
+    """The file with its bytes, if the actor may read it (and, when given, it belongs to that student's
+    records or lessons, or to that lesson)."""
     att = db.session.scalar(select(Attachment).where(Attachment.id == attachment_id,
                                                      Attachment.id.in_(attachment_ids(actor))))
-    if att is None:
-        raise NotFound(_("Файл не найден или недоступен."))
-    if student_id is not None and _owner_student(att) != student_id:
+    if att is None or (lesson_id is not None and att.lesson_id != lesson_id) or (
+            student_id is not None and not _belongs_to(att, student_id)):
         raise NotFound(_("Файл не найден или недоступен."))
     return att
 
 
-def _owner_student(att: Attachment) -> int | None:
+def _belongs_to(att: Attachment, student_id: int) -> bool:
     if att.achievement_id:
-        return db.session.scalar(select(Achievement.student_id).where(Achievement.id == att.achievement_id))
-    if att.result_id:
-        return db.session.scalar(select(StudentResult.student_id).where(StudentResult.id == att.result_id))
-    return None
+        q = select(Achievement.id).where(Achievement.id == att.achievement_id, Achievement.student_id == student_id)
+    elif att.result_id:
+        q = select(StudentResult.id).where(StudentResult.id == att.result_id, StudentResult.student_id == student_id)
+    elif att.lesson_id:
+        q = student_lesson_ids(select(literal(student_id))).where(Lesson.id == att.lesson_id)
+    else:
+        return False
+    return db.session.scalar(q.limit(1)) is not None
 
 
 def size_text(size: int) -> Text:
@@ -364,12 +370,14 @@ class ResultLine:
     files: list[FileLink] = field(default_factory=list)
 
 
-def _files(owner_column, ids: list[int]) -> dict[int, list[FileLink]]:
+def file_links(owner_column, ids: list[int], *, where=None) -> dict[int, list[FileLink]]:
+    """The files of each owner (Attachment.lesson_id, .achievement_id or .result_id) in ``ids``, optionally
+    narrowed by an access condition; one query."""
     found: dict[int, list[FileLink]] = {}
     if not ids:
         return found
-    rows = db.session.execute(select(owner_column, Attachment.id, Attachment.filename, Attachment.size_bytes)
-                              .where(owner_column.in_(ids)).order_by(Attachment.id)).all()
+    q = select(owner_column, Attachment.id, Attachment.filename, Attachment.size_bytes).where(owner_column.in_(ids))
+    rows = db.session.execute((q if where is None else q.where(where)).order_by(Attachment.id)).all()
     for owner, att_id, filename, size in rows:
         found.setdefault(owner, []).append(FileLink(att_id, filename, size_text(size)))
     return found
@@ -380,7 +388,7 @@ def _achievement_lines(where) -> list[AchievementLine]:
         select(Achievement, Student, Subject.name).join(Student, Student.id == Achievement.student_id)
         .outerjoin(Subject, Subject.id == Achievement.subject_id).where(where)
         .order_by(Achievement.date.desc(), Achievement.id.desc())).all()
-    files = _files(Attachment.achievement_id, [a.id for a, _s, _n in rows])
+    files = file_links(Attachment.achievement_id, [a.id for a, _s, _n in rows])
     return [AchievementLine(a.id, s.id, s.short_name, a.title, KIND_LABELS.get(a.kind, a.kind),
                             LEVEL_LABELS.get(a.level, a.level), RESULT_LABELS.get(a.result, a.result), a.date,
                             subject, files.get(a.id, [])) for a, s, subject in rows]
@@ -391,7 +399,7 @@ def _result_lines(where) -> list[ResultLine]:
         select(StudentResult, Student, AcademicYear.name).join(Student, Student.id == StudentResult.student_id)
         .join(AcademicYear, AcademicYear.id == StudentResult.year_id).where(where)
         .order_by(AcademicYear.starts_on.desc(), Student.last_name, Student.first_name, StudentResult.id)).all()
-    files = _files(Attachment.result_id, [r.id for r, _s, _y in rows])
+    files = file_links(Attachment.result_id, [r.id for r, _s, _y in rows])
     return [ResultLine(r.id, s.id, s.short_name, year, RESULT_KIND_LABELS.get(r.kind, r.kind), r.title, r.mark,
                        r.level, r.comment, files.get(r.id, [])) for r, s, year in rows]
 

@@ -5,15 +5,16 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import literal, or_, select
 from sqlalchemy.orm import joinedload
 
-from .access import Actor, require_student
+from .access import Actor, require_student, student_lesson_ids
+from .attachments import FileLink, file_links
 from .base import db
 from .i18n import N_
 from .classes import Enrollment, SchoolClass, SubgroupMember
 from .curriculum import TeachingAssignment
-from .journal import Attendance, Lesson, Mark
+from .journal import Attachment, Attendance, Lesson, Mark
 from .people import Student
 from .school import Bell
 
@@ -30,6 +31,7 @@ class DiaryLesson:
     marks: list[str]
     absence: str | None
     substituted: bool
+    files: list[FileLink] = field(default_factory=list)  # homework files
 
 
 @dataclass
@@ -86,7 +88,10 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
     marks: dict[int, list[str]] = defaultdict(list)
     absences: dict[int, str] = {}
     bells: dict[int, str] = {}
+    files: dict[int, list[FileLink]] = {}
     if lesson_ids:
+        files = file_links(Attachment.lesson_id, lesson_ids,
+                           where=Attachment.lesson_id.in_(student_lesson_ids(select(literal(student_id)))))
         for mark in db.session.scalars(select(Mark).where(Mark.lesson_id.in_(lesson_ids), Mark.student_id == student_id)
                                        .order_by(Mark.slot)):
             marks[mark.lesson_id].append(mark.display)
@@ -101,7 +106,7 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
             days[lesson.date.weekday()].lessons.append(DiaryLesson(
                 bell=bells.get(lesson.bell_id, ""), subject=lesson.assignment.subject.name, topic=lesson.topic,
                 homework=lesson.homework, marks=marks.get(lesson.id, []), absence=absences.get(lesson.id),
-                substituted=lesson.substitution_id is not None))
+                substituted=lesson.substitution_id is not None, files=files.get(lesson.id, [])))
     current = next((e for e in reversed(enrollments)), None)
     return DiaryWeek(student=student, class_name=current.school_class.name if current else None, monday=monday,
                      days=days)

@@ -34,6 +34,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .access import Actor, assignment_ids, can_edit_assignment
 from .accounts import User
+from .attachments import FileLink, file_links
 from .audit import AuditEvent
 from .base import db
 from .classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
@@ -324,6 +325,7 @@ class JournalPage:
     is_teacher: bool
     substitute_dates: list[dt.date]
     criteria: bool = False  # the school grades by criteria: cells hold points (models.points)
+    files: dict[int, list[FileLink]] = field(default_factory=dict)  # homework files of each lesson
 
     @property
     def read_only_reason(self) -> str | None:
@@ -615,7 +617,8 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
         teacher=assignment.teacher, year=year, period=period, periods=periods, today=today, students=students,
         columns=columns, cells=cells, work_kinds=kinds, plan_items=plan_items, bells=bells,
         mark_choices=allowed_marks(assignment.subject, cls.grade), read_only=read_only,
-        is_teacher=is_teacher, substitute_dates=sub_dates, criteria=criteria)
+        is_teacher=is_teacher, substitute_dates=sub_dates, criteria=criteria,
+        files=file_links(Attachment.lesson_id, list(lesson_by_id)))
 
 
 def _bell_order(bell: Bell | None) -> tuple:

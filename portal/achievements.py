@@ -1,4 +1,5 @@
-"""The diary's page of achievements and year-end results (R6, R7, R20), and the download of their files.
+"""The diary's page of achievements and year-end results (R6, R7, R20), and the download of the files
+the diary links to (those, and homework files of the student's lessons).
 
 Files are only ever sent as downloads: Content-Disposition: attachment, the stored (whitelisted) content
 type, nosniff and a sandboxing CSP, so an uploaded file can never run as a page of this site."""
@@ -39,7 +40,8 @@ def achievements(student_id: int):
 
 @bp.get("/diary/<int:student_id>/files/<int:attachment_id>")
 @login_required
-def achievement_file(student_id: int, attachment_id: int):
+def student_file(student_id: int, attachment_id: int):
+    """A file of the student's achievements, year-end results or lessons' homework."""
     actor = Actor.of(current_user)
     try:
         require_student(actor, student_id)

@@ -2,6 +2,9 @@
 test (each test runs inside a transaction that is rolled back), a client, and factories."""
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 from sqlalchemy import orm
 
@@ -107,3 +110,31 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", _on_execute)
 
     return _count
+
+
+# --- small files of every accepted type (models/attachments.py ALLOWED) ---------------------------------
+def _zip(entries: dict[str, bytes], *, first: str | None = None) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        if first:
+            z.writestr(first, entries.pop(first), compress_type=zipfile.ZIP_STORED)
+        for name, data in entries.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+SAMPLES = {
+    "pdf": b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
+    "jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32,
+    "png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 32,
+    "docx": _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}),
+    "xlsx": _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}),
+    "odt": _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"},
+                first="mimetype"),
+}
+
+
+@pytest.fixture()
+def samples():
+    """Minimal files whose first bytes match their type: {"pdf": b"%PDF-…", "png": …, "docx": …}."""
+    return dict(SAMPLES)

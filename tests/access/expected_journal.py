@@ -17,6 +17,12 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/journal/<int:assignment_id>/save": ALL(405),
     "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/cells": ALL(405),
     "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/delete": ALL(405),
+    "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/files": ALL(405),
+    "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/files/<int:attachment_id>/delete": ALL(405),
+    # <int:attachment_id> is Anna's diploma (expected_rosters.py), not a file of this lesson: readers get 404;
+    # who downloads a lesson's own files is tested in tests/journal/test_lesson_files.py
+    "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/files/<int:attachment_id>": (R, F, F, 404, 404, F, 404,
+                                                                                            404, 404),
     "/admin/journal/cell": ALL(405),
     "/admin/journal/history": (R, F, F, 404, 404, F, 404, 404, 404),  # without ?lesson=&student=: not found
 }

@@ -1,10 +1,8 @@
-"""Shared fixtures of the rosters and my-class tests: actors of the world, small files of every type,
-and a 5В class of the same year (a transfer target) and one of the next year."""
+"""Shared fixtures of the rosters and my-class tests: actors of the world, a 5В class of the same year (a
+transfer target) and one of the next year. Small files of every type: ``samples`` in tests/conftest.py."""
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 
 import pytest
 
@@ -43,29 +41,3 @@ def english(db_session, world):
     db_session.add(subject)
     db_session.commit()
     return subject
-
-
-def _zip(entries: dict[str, bytes], *, first: str | None = None) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        if first:
-            z.writestr(first, entries.pop(first), compress_type=zipfile.ZIP_STORED)
-        for name, data in entries.items():
-            z.writestr(name, data)
-    return buf.getvalue()
-
-
-SAMPLES = {
-    "pdf": b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
-    "jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32,
-    "png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 32,
-    "docx": _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}),
-    "xlsx": _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}),
-    "odt": _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"},
-                first="mimetype"),
-}
-
-
-@pytest.fixture()
-def samples():
-    return dict(SAMPLES)
