@@ -56,7 +56,7 @@ from models.organisation import (
     school_years,
     set_grading_scheme,
 )
-from models.settings import LIMITS, SETTINGS, all_settings, parse_setting, set_settings
+from models.settings import LIMITS, SETTINGS, all_settings, grade_list, parse_setting, set_settings
 
 from .forms import DATE_FORMATS, to_int, today
 from .base import ScopedModelView, StaffPage, actor
@@ -400,9 +400,13 @@ def _setting_fields(values: dict, errors: dict) -> list[dict]:
         low, high = LIMITS.get(s.key, (None, None))
         decimal = s.kind is Decimal
         value = values.get(s.key)
-        fields.append({"key": s.key, "label": s.label, "value": fmt_number(value) if decimal and not isinstance(
-            value, str) else value, "min": fmt_number(low) if decimal else low, "max": fmt_number(high) if decimal
-            else high, "decimal": decimal, "error": errors.get(s.key)})
+        if isinstance(value, tuple):
+            value = ", ".join(str(v) for v in value)
+        elif decimal and not isinstance(value, str):
+            value = fmt_number(value)
+        fields.append({"key": s.key, "label": s.label, "value": value, "min": fmt_number(low) if decimal else low,
+                       "max": fmt_number(high) if decimal else high, "decimal": decimal, "choices": s.choices,
+                       "grades": s.kind is grade_list, "error": errors.get(s.key)})
     return fields
 
 

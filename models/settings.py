@@ -11,12 +11,35 @@ from .i18n import N_
 from .school import Setting
 
 
+def grade_list(text) -> tuple[int, ...]:
+    """Stored "9, 11" → (9, 11); what the form sends is validated by parse_setting first."""
+    if isinstance(text, tuple):
+        return text
+    return tuple(sorted({int(part) for part in str(text).replace(";", ",").replace(" ", ",").split(",") if part}))
+
+
+def stored_text(value) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
 @dataclass(frozen=True)
 class SettingDef:
     key: str
     default: object
-    kind: type
+    kind: object  # int, Decimal, str (one of ``choices``) or grade_list
     label: str  # shown in the staff panel (Russian)
+    choices: dict[str, str] | None = None  # value → label, for a choice
+
+
+# How the final (attestat) mark of grades 9 and 11 is proposed (models/finals_ops.propose_final).
+FINAL_MARK_RULES = {
+    "periods_and_year": N_("среднее отметок за периоды и годовой (математическое округление)"),
+    "year_and_exam": N_("среднее годовой и экзаменационной отметок (без экзамена — годовая)"),
+}
 
 
 SETTINGS = [
@@ -27,6 +50,11 @@ SETTINGS = [
     SettingDef("period_mark_deadline_days", 1, int, N_("Срок выставления итоговых отметок после периода, дней")),
     SettingDef("rounding_threshold", Decimal("0.5"), Decimal, N_("Дробная часть среднего, с которой округлять вверх")),
     SettingDef("min_marks_for_period", 3, int, N_("Минимум отметок для аттестации за период")),
+    SettingDef("final_grades", (9, 11), grade_list, N_("Выпускные классы: экзаменационные и итоговые отметки")),
+    SettingDef("final_mark_rule", "periods_and_year", str, N_("Итоговая отметка (аттестат) предлагается как"),
+               choices=FINAL_MARK_RULES),
+    SettingDef("final_marks_deadline_days", 30, int,
+               N_("Срок экзаменационных и итоговых отметок после конца учебного года, дней")),
     SettingDef("invite_code_days", 14, int, N_("Срок действия кода приглашения, дней")),
     SettingDef("session_idle_minutes", 60, int, N_("Завершать сеанс после бездействия, минут")),
     SettingDef("session_absolute_hours", 12, int, N_("Максимальная длительность сеанса, часов")),
@@ -56,6 +84,7 @@ LIMITS: dict[str, tuple[object, object]] = {
     "period_mark_deadline_days": (0, 14),
     "rounding_threshold": (Decimal("0.1"), Decimal("0.9")),
     "min_marks_for_period": (1, 30),
+    "final_marks_deadline_days": (0, 92),
     "invite_code_days": (1, 90),
     "session_idle_minutes": (5, 720),
     "session_absolute_hours": (1, 72),
@@ -78,9 +107,16 @@ def parse_setting(key: str, value):
     if definition is None:
         raise InvalidInput(_("Неизвестная настройка: %(key)s."), key=key)
     label = definition.label
-    text = str(value).strip().replace(",", ".") if value is not None else ""
+    text = stored_text(value).strip() if value is not None else ""
+    if definition.kind is grade_list:
+        return _parse_grades(text, label)
+    text = text.replace(",", ".")
     if text == "":
         raise InvalidInput(_("«%(label)s»: укажите значение."), label=label)
+    if definition.choices is not None:
+        if text not in definition.choices:
+            raise InvalidInput(_("«%(label)s»: выберите одно из предложенных значений."), label=label)
+        return text
     if definition.kind is int:
         if isinstance(value, bool) or not text.lstrip("-").isdigit():
             raise InvalidInput(_("«%(label)s»: нужно целое число."), label=label)
@@ -92,13 +128,25 @@ def parse_setting(key: str, value):
             raise InvalidInput(_("«%(label)s»: нужно число, например 0,5."), label=label) from None
         if not typed.is_finite() or typed.as_tuple().exponent < -2:
             raise InvalidInput(_("«%(label)s»: не больше двух знаков после запятой."), label=label)
-    else:  # pragma: no cover - every SettingDef is int or Decimal today
+    else:  # pragma: no cover - every other SettingDef is int or Decimal
         typed = definition.kind(text)
     low, high = LIMITS.get(key, (None, None))
     if low is not None and not low <= typed <= high:
         raise InvalidInput(_("«%(label)s»: допустимо от %(low)s до %(high)s."), label=label, low=_fmt_limit(low),
                            high=_fmt_limit(high))
     return typed
+
+
+def _parse_grades(text: str, label: str) -> tuple[int, ...]:
+    """"9, 11" (commas, semicolons or spaces) → (9, 11); empty → () (a school without graduating classes)."""
+    from .errors import InvalidInput
+    from .i18n import _
+
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+    if not all(p.isdigit() and 1 <= int(p) <= 12 for p in parts):
+        raise InvalidInput(_("«%(label)s»: перечислите номера классов от 1 до 12 через запятую, например 9, 11."),
+                           label=label)
+    return grade_list(",".join(parts))
 
 
 def _check_together(values: dict[str, object]) -> None:
@@ -127,7 +175,7 @@ def set_settings(actor, values: dict[str, object]) -> list[str]:
     for key, value in typed.items():
         if value == current[key]:
             continue  # unchanged (a default stays a default: no row is written for it)
-        stored = format(value, "f") if isinstance(value, Decimal) else str(value)
+        stored = stored_text(value)
         row = rows.get(key)
         if row is None:
             row = Setting(school_id=actor.school_id, key=key, value=stored)

@@ -256,9 +256,9 @@ def test_load_check_highlights_mismatches(client, login_as, world, operator):
 
 # --- settings ---------------------------------------------------------------------------------------
 def _settings_form(**changes):
-    from models.settings import SETTINGS
+    from models.settings import SETTINGS, stored_text
 
-    data = {s.key: str(s.default) for s in SETTINGS}
+    data = {s.key: stored_text(s.default) for s in SETTINGS}
     data.update(changes)
     return data
 
