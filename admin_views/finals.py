@@ -20,6 +20,7 @@ from models.attendance_review import Confirmation, confirm_week, reviewable_clas
 from models.base import utcnow
 from models.errors import AccessDenied, JournalError, NotFound
 from models.finals_ops import (
+    FINAL_KINDS,
     Entry,
     actor_assignments,
     close_period,
@@ -34,6 +35,7 @@ from models.finals_ops import (
     year_periods,
 )
 from models.grading import NOT_ATTESTED
+from models.settings import FINAL_MARK_RULES
 from models.plans import (
     HOURS_STATUS_LABELS,
     MAX_FILE_BYTES,
@@ -91,6 +93,8 @@ class FinalsView(StaffPage):
     def sheet(self, assignment_id: int):
         a = actor()
         period_id = to_int(request.values.get("period"))
+        kind = request.values.get("kind") if request.values.get("kind") in FINAL_KINDS else None
+        here = {"assignment_id": assignment_id, "period": period_id, "kind": kind}
         submitted: dict[int, dict] = {}
         errors: dict[int, str] = {}
         if request.method == "POST":
@@ -99,32 +103,32 @@ class FinalsView(StaffPage):
             entries = [Entry(sid, request.form.get(f"mark-{sid}"), request.form.get(f"reason-{sid}"),
                              request.form.get(f"version-{sid}")) for sid in student_ids if sid]
             try:
-                result = save_period_marks(a, assignment_id, period_id, entries, now=utcnow(), today=today())
+                result = save_period_marks(a, assignment_id, period_id, entries, now=utcnow(), today=today(), kind=kind)
             except NotFound as exc:
                 db.session.rollback()
                 _abort_for(exc)
             except JournalError as exc:
                 db.session.rollback()
                 flash(error_text(exc), "error")
-                return redirect(url_for(".sheet", assignment_id=assignment_id, period=period_id))
+                return redirect(url_for(".sheet", **here))
             db.session.commit()
             if result.saved or not result.errors:
                 flash(gettext("Сохранено отметок: %(n)s.", n=result.saved) if result.saved
                       else gettext("Изменений нет."), "success")
             if not result.errors:
-                return redirect(url_for(".sheet", assignment_id=assignment_id, period=period_id))
+                return redirect(url_for(".sheet", **here))
             errors = {sid: error_text(exc) for sid, exc in result.errors.items()}
             submitted = {e.student_id: {"value": e.value or "", "reason": e.reason or ""} for e in entries
                          if e.student_id in result.errors}
             flash(gettext("Не сохранено строк: %(n)s — исправьте отмеченные.", n=len(errors)), "error")
         try:
-            sheet = finals_sheet(a, assignment_id, period_id, today=today())
+            sheet = finals_sheet(a, assignment_id, period_id, today=today(), kind=kind)
         except JournalError as exc:
             _abort_for(exc)
         fill = request.args.get("fill") == "1" and not sheet.read_only
         return self.render("admin/finals/sheet.html", sheet=sheet, submitted=submitted, errors=errors, fill=fill,
                            special_labels=SPECIAL_LABELS, can_close=can_close_periods(a), num=fmt_num,
-                           ordered_counts=ordered_counts)
+                           ordered_counts=ordered_counts, final_rules=FINAL_MARK_RULES)
 
 
 class PeriodsView(StaffPage):

@@ -15,6 +15,11 @@ Rules kept here:
 - PE: students of the special medical group are graded on theory (a note; a mark other than the
   proposal is allowed, the note is its reason);
 - pass/fail subjects get зач/незач;
+- graduating classes (setting ``final_grades``, 9 and 11 by default) also get an exam mark (set freely:
+  there is nothing to propose it from) and the final (attestat) mark, proposed by the setting
+  ``final_mark_rule`` (``propose_final``); both hang on the year period and are due by the end of the
+  year + ``final_marks_deadline_days`` and, coming after the year marks, stay open when the year period is
+  closed (archiving the year locks them);
 - a period mark is never lost or silently changed: one row per student/subject/period/kind, updated
   with optimistic versioning, every change audited with the old and new value.
 
@@ -69,6 +74,9 @@ MAX_REASON = 500
 THEORY_NOTE = N_("Специальная медицинская группа: отметка по физической культуре выставляется за теоретическую "
                  "подготовку.")
 EXEMPT_NOTE = N_("Освобождён от физической культуры: обычно ставится «осв».")
+EXAM_CHOICES = (*NUMERIC_CHOICES, NOT_ATTESTED, EXEMPT)
+# The tabs of a year sheet in a graduating class, after the periods and the year: kind → label.
+FINAL_KINDS = {"exam": N_("Экзамен"), "final": N_("Итоговая")}
 SPELLINGS = {"на": NOT_ATTESTED, "н/а": NOT_ATTESTED, "н\\а": NOT_ATTESTED, "н.а.": NOT_ATTESTED,
              "зач": PASS, "зач.": PASS, "зачёт": PASS, "зачет": PASS, "незач": FAIL, "незач.": FAIL,
              "незачёт": FAIL, "незачет": FAIL, "осв": EXEMPT, "осв.": EXEMPT}
@@ -114,6 +122,7 @@ class FinalRow:
     notes: list[str] = field(default_factory=list)
     theory_only: bool = False  # PE, special medical group
     in_class: bool = True  # False: left before the end of the period (an old mark is still shown)
+    free: bool = False  # an exam mark: nothing to propose, any mark is set without a reason
     late: bool = False  # set after the deadline
     overdue: bool = False  # not set and the deadline has passed
 
@@ -127,7 +136,16 @@ class FinalRow:
 
     @property
     def differs(self) -> bool:
-        return self.current is not None and self.shown != self.proposed
+        return self.current is not None and not self.free and self.shown != self.proposed
+
+
+@dataclass(frozen=True)
+class SheetTab:
+    """One pill above the sheet: a period, the year, or (graduating classes) the exam or final marks."""
+
+    period: Period
+    kind: str
+    label: str | Text
 
 
 @dataclass
@@ -137,8 +155,8 @@ class FinalsSheet:
     subject: Subject
     school: School
     period: Period
-    periods: list[Period]  # the class's periods and the year, for the selector
-    kind: str  # "period" or "year"
+    periods: list[Period]  # the class's periods and the year
+    kind: str  # "period", "year", "exam" or "final"
     rules: GradingRules
     scheme_code: str
     deadline: dt.date
@@ -150,6 +168,16 @@ class FinalsSheet:
     unmarked_grade: bool = False
     forecast: ResultStats | None = None  # over the proposals
     results: ResultStats | None = None  # over the marks set
+    final_grade: bool = False  # a graduating class: exam and final marks exist
+    final_rule: str = ""  # settings "final_mark_rule" (models.settings.FINAL_MARK_RULES)
+
+    @property
+    def tabs(self) -> list[SheetTab]:
+        tabs = [SheetTab(p, "year" if p.scheme == "year" else "period", p.name) for p in self.periods]
+        year = next((p for p in self.periods if p.scheme == "year"), None)
+        if self.final_grade and year is not None:
+            tabs += [SheetTab(year, kind, Text(label)) for kind, label in FINAL_KINDS.items()]
+        return tabs
 
     @property
     def read_only(self) -> bool:
@@ -157,6 +185,8 @@ class FinalsSheet:
 
     @property
     def missing(self) -> int:
+        if self.kind == "exam":  # not every subject is examined: an empty exam mark is not missing
+            return 0
         return sum(1 for r in self.rows if r.current is None and r.in_class)
 
     @property
@@ -236,8 +266,9 @@ def _zone(school: School) -> ZoneInfo:
         return ZoneInfo("Europe/Moscow")
 
 
-def deadline_for(period: Period, settings: dict) -> dt.date:
-    return period.ends_on + dt.timedelta(days=int(settings["period_mark_deadline_days"]))
+def deadline_for(period: Period, settings: dict, kind: str = "period") -> dt.date:
+    days = settings["final_marks_deadline_days" if kind in FINAL_KINDS else "period_mark_deadline_days"]
+    return period.ends_on + dt.timedelta(days=int(days))
 
 
 def is_late_mark(mark: PeriodMark, deadline: dt.date, tz: ZoneInfo) -> bool:
@@ -338,6 +369,47 @@ def propose_year(period_marks: list[tuple[Period, PeriodMark | None]], rules: Gr
     return proposal
 
 
+def _year_label(kind: str) -> Text:
+    return Text(_("Год")) if kind == "year" else Text(FINAL_KINDS[kind])
+
+
+def propose_final(rule: str, period_marks: list[tuple[Period, PeriodMark | None]], year_mark: PeriodMark | None,
+                  exam_mark: PeriodMark | None, rules: GradingRules, *, pass_fail: bool) -> Proposal:
+    """The final (attestat) mark of a graduating class by the school's ``final_mark_rule``:
+    - "periods_and_year": the mean of the period marks and the year mark, every period counted (a missing
+      or н/а period mark leaves nothing to propose, and is named);
+    - "year_and_exam": the mean of the year mark and the exam mark; without a numeric exam mark, the year mark.
+    Rounded by the school's rule, 2 at least. No year mark → nothing to propose; a year mark н/а, осв, зач or
+    незач carries over."""
+    year_label = _year_label("year")
+    if year_mark is None:
+        return Proposal(None, problems=[Text(_("Нет годовой отметки: сначала выставьте её."))])
+    if pass_fail or year_mark.value is None:
+        shown = str(year_mark)
+        return Proposal(None, special=shown or NOT_ATTESTED,
+                        contributions=[Contribution(year_label, shown, Decimal(1), Decimal(100))])
+    inputs = [MarkInput(value=year_mark.value, weight=Decimal(1), label=year_label)]
+    problems = []
+    if rule == "year_and_exam":
+        if exam_mark is not None and exam_mark.value is not None:
+            inputs.append(MarkInput(value=exam_mark.value, weight=Decimal(1), label=_year_label("exam")))
+    else:
+        for period, pm in period_marks:
+            if pm is None:
+                problems.append(Text(_("Нет отметки за «%(period)s»."), period=period.name))
+            elif pm.value is None:
+                problems.append(Text(_("За «%(period)s» — %(mark)s."), period=period.name, mark=str(pm)))
+            else:
+                inputs.insert(len(inputs) - 1, MarkInput(value=pm.value, weight=Decimal(1), label=period.name))
+        if problems:
+            return Proposal(None, problems=problems)
+    proposal = FivePointScheme().propose(inputs, GradingRules(rules.rounding_threshold, min_marks=0,
+                                                              require_control=False))
+    if proposal.value is not None and proposal.value < LOWEST_PERIOD_MARK:
+        proposal.value = LOWEST_PERIOD_MARK
+    return proposal
+
+
 # --- the sheet ---------------------------------------------------------------------------------------
 @dataclass
 class _Context:
@@ -358,13 +430,28 @@ class _Context:
     today: dt.date
 
 
-def _context(actor: Actor, assignment_id: int, period_id: int | None, today: dt.date) -> _Context:
+def is_final_grade(cls: SchoolClass, settings: dict) -> bool:
+    return cls.grade in settings["final_grades"]
+
+
+def _context(actor: Actor, assignment_id: int, period_id: int | None, today: dt.date,
+             kind: str | None = None) -> _Context:
+    """``kind`` "exam" or "final" asks for those marks of the year (the year period whatever ``period_id``
+    says); anything else follows the period."""
     assignment = visible_assignment(actor, assignment_id)
     cls = assignment.school_class
     school, year = db.session.execute(
         select(School, AcademicYear).join(AcademicYear, AcademicYear.school_id == School.id)
         .where(AcademicYear.id == cls.year_id)).one()
     periods = sheet_periods(cls)
+    settings = all_settings(school.id)
+    if kind in FINAL_KINDS:
+        if not is_final_grade(cls, settings):
+            raise InvalidInput(_("Экзаменационные и итоговые отметки выставляются только в выпускных классах "
+                                 "(%(grades)s)."), grades=", ".join(map(str, settings["final_grades"])) or "—")
+        period_id = next((p.id for p in periods if p.scheme == "year"), None)
+        if period_id is None:
+            raise NotFound(_("Для учебного года не заданы периоды."))
     if period_id is None:
         period = default_period(periods, today)
         if period is None:
@@ -373,10 +460,10 @@ def _context(actor: Actor, assignment_id: int, period_id: int | None, today: dt.
         period = next((p for p in periods if p.id == period_id), None)
         if period is None:
             raise NotFound(_("Этот период не относится к классу."))
-    settings = all_settings(school.id)
-    return _Context(actor, assignment, cls, assignment.subject, school, year, period, periods,
-                    "year" if period.scheme == "year" else "period", settings, rules_for(settings), _zone(school),
-                    today)
+    if kind not in FINAL_KINDS:
+        kind = "year" if period.scheme == "year" else "period"
+    return _Context(actor, assignment, cls, assignment.subject, school, year, period, periods, kind, settings,
+                    rules_for(settings), _zone(school), today)
 
 
 def _build_rows(ctx: _Context, only_student: int | None = None) -> list[FinalRow]:
@@ -398,9 +485,9 @@ def _build_rows(ctx: _Context, only_student: int | None = None) -> list[FinalRow
         students += list(db.session.scalars(select(Student).where(Student.id.in_(gone))))
     students.sort(key=lambda s: (s.last_name, s.first_name, s.middle_name or "", s.id))
     ids = [s.id for s in students]
-    deadline = deadline_for(period, ctx.settings)
+    deadline = deadline_for(period, ctx.settings, ctx.kind)
     pass_fail = subject.is_pass_fail
-    choices = PASS_FAIL_CHOICES if pass_fail else GENERAL_CHOICES
+    choices = PASS_FAIL_CHOICES if pass_fail else EXAM_CHOICES if ctx.kind == "exam" else GENERAL_CHOICES
 
     chips: dict[int, list[MarkChip]] = defaultdict(list)
     proposals: dict[int, Proposal] = {}
@@ -415,21 +502,37 @@ def _build_rows(ctx: _Context, only_student: int | None = None) -> list[FinalRow
     else:
         terms = [p for p in ctx.periods if p.scheme != "year"]
         by_student: dict[int, dict[int, PeriodMark]] = defaultdict(dict)
-        if ids and terms:
+        year_marks: dict[int, dict[str, PeriodMark]] = defaultdict(dict)  # student → kind → mark of the year
+        if ids:
+            earlier = PeriodMark.kind == "period"
+            if ctx.kind in FINAL_KINDS:  # the year and exam marks too, in the same query
+                earlier = or_(earlier, PeriodMark.period_id == period.id)
             for pm in db.session.scalars(select(PeriodMark).where(
-                    PeriodMark.student_id.in_(ids), PeriodMark.subject_id == subject.id, PeriodMark.kind == "period",
-                    PeriodMark.period_id.in_([p.id for p in terms]))):
-                by_student[pm.student_id][pm.period_id] = pm
+                    PeriodMark.student_id.in_(ids), PeriodMark.subject_id == subject.id, earlier,
+                    PeriodMark.period_id.in_([p.id for p in terms] + [period.id]))):
+                if pm.kind == "period":
+                    by_student[pm.student_id][pm.period_id] = pm
+                else:
+                    year_marks[pm.student_id][pm.kind] = pm
         for sid in ids:
             got = by_student.get(sid, {})
             chips[sid] = [MarkChip(date=p.ends_on, shown=str(got[p.id]), kind=p.name) for p in terms if p.id in got]
-            proposals[sid] = propose_year([(p, got.get(p.id)) for p in terms], ctx.rules, pass_fail=pass_fail)
+            mine = year_marks.get(sid, {})
+            chips[sid] += [MarkChip(date=period.ends_on, shown=str(mine[k]), kind=_year_label(k))
+                           for k in (("year", "exam") if ctx.kind == "final" else ("year",)) if k in mine]
+            if ctx.kind == "exam":
+                proposals[sid] = Proposal(None)
+            elif ctx.kind == "final":
+                proposals[sid] = propose_final(ctx.settings["final_mark_rule"], [(p, got.get(p.id)) for p in terms],
+                                               mine.get("year"), mine.get("exam"), ctx.rules, pass_fail=pass_fail)
+            else:
+                proposals[sid] = propose_year([(p, got.get(p.id)) for p in terms], ctx.rules, pass_fail=pass_fail)
 
     rows = []
     for number, student in enumerate(students, start=1):
         pm = current.get(student.id)
         row = FinalRow(number=number, student=student, marks=chips[student.id], proposal=proposals[student.id],
-                       current=pm, choices=choices, in_class=student.id in in_class)
+                       current=pm, choices=choices, in_class=student.id in in_class, free=ctx.kind == "exam")
         if subject.is_physical_education and student.medical_group == "special":
             row.theory_only = True
             row.notes.append(THEORY_NOTE)
@@ -440,7 +543,7 @@ def _build_rows(ctx: _Context, only_student: int | None = None) -> list[FinalRow
         if pm is not None:
             row.late = is_late_mark(pm, deadline, ctx.tz)
         else:
-            row.overdue = row.in_class and ctx.today > deadline
+            row.overdue = row.in_class and not row.free and ctx.today > deadline
         rows.append(row)
     return rows
 
@@ -456,22 +559,27 @@ def _stat_value(shown: str) -> int | str:
     return int(shown) if shown.isdigit() else shown
 
 
-def finals_sheet(actor: Actor, assignment_id: int, period_id: int | None = None, *, today: dt.date) -> FinalsSheet:
-    """The period (or year) marks page of one assignment: per student the marks, the proposal and why,
-    the mark set; the class forecast. A fixed number of queries, whatever the size of the class."""
-    ctx = _context(actor, assignment_id, period_id, today)
+def finals_sheet(actor: Actor, assignment_id: int, period_id: int | None = None, *, today: dt.date,
+                 kind: str | None = None) -> FinalsSheet:
+    """The period (or year, exam, final) marks page of one assignment: per student the marks, the proposal
+    and why, the mark set; the class forecast. A fixed number of queries, whatever the size of the class."""
+    ctx = _context(actor, assignment_id, period_id, today, kind)
     sheet = FinalsSheet(assignment=ctx.assignment, school_class=ctx.cls, subject=ctx.subject, school=ctx.school,
                         period=ctx.period, periods=ctx.periods, kind=ctx.kind, rules=ctx.rules,
-                        scheme_code=ctx.school.grading_scheme, deadline=deadline_for(ctx.period, ctx.settings),
-                        today=today, closed=ctx.period.closed_at is not None,
+                        scheme_code=ctx.school.grading_scheme,
+                        deadline=deadline_for(ctx.period, ctx.settings, ctx.kind),
+                        today=today, closed=ctx.period.closed_at is not None and ctx.kind not in FINAL_KINDS,
                         archived=ctx.year.archived_at is not None,
                         can_edit=can_set_period_marks(actor, ctx.assignment),
-                        unmarked_grade=is_unmarked_grade(ctx.cls.grade))
+                        unmarked_grade=is_unmarked_grade(ctx.cls.grade),
+                        final_grade=is_final_grade(ctx.cls, ctx.settings),
+                        final_rule=ctx.settings["final_mark_rule"])
     if sheet.unmarked_grade:
         return sheet
     sheet.rows = _build_rows(ctx)
     counted = [r for r in sheet.rows if r.in_class]
-    sheet.forecast = result_stats(_stat_value(r.proposed) for r in counted if r.proposed)
+    if ctx.kind != "exam":  # an exam has no proposals to forecast from
+        sheet.forecast = result_stats(_stat_value(r.proposed) for r in counted if r.proposed)
     set_marks = [_stat_value(r.shown) for r in counted if r.current is not None]
     sheet.results = result_stats(set_marks) if set_marks else None
     return sheet
@@ -502,7 +610,7 @@ def _check_writable(ctx: _Context) -> None:
             _("Итоговые отметки выставляет учитель, который ведёт этот предмет в классе."))
     if ctx.year.archived_at is not None:
         raise PeriodClosed(_("Учебный год %(name)s в архиве: изменять его нельзя."), name=ctx.year.name)
-    if ctx.period.closed_at is not None:
+    if ctx.period.closed_at is not None and ctx.kind not in FINAL_KINDS:
         raise PeriodClosed(_("Период «%(name)s» закрыт: изменять его отметки нельзя."), name=ctx.period.name)
 
 
@@ -536,7 +644,7 @@ def _apply(ctx: _Context, row: FinalRow, raw_value: str | None, reason: str | No
     proposal = row.proposal
     if value == proposal.shown:
         reason = None  # agreeing with the proposal needs no reason (an old one no longer applies)
-    elif reason is None:
+    elif reason is None and not row.free:
         if row.theory_only:
             reason = THEORY_NOTE
         else:
@@ -572,19 +680,20 @@ def _apply(ctx: _Context, row: FinalRow, raw_value: str | None, reason: str | No
     AuditEvent.record(ctx.actor.user_id, "period_mark.create" if old is None else "period_mark.update", "period_mark",
                       pm.id, old=old, new=new)
     row.current = pm
-    row.late = is_late_mark(pm, deadline_for(ctx.period, ctx.settings), ctx.tz)
+    row.late = is_late_mark(pm, deadline_for(ctx.period, ctx.settings, ctx.kind), ctx.tz)
     row.overdue = False
     return pm
 
 
-def set_period_mark(actor: Actor, assignment_id: int, period_id: int, student_id: int, value: str | None, *,
-                    reason: str | None = None, version=None, now: dt.datetime,
-                    today: dt.date | None = None) -> PeriodMark | None:
-    """Set (or change) one student's period or year mark. The proposal is computed here again (the
-    browser's copy is never trusted); a value other than the proposal needs ``reason``; ``version`` is
-    the version the teacher saw (None for a new mark). Returns the row, or None when nothing changed."""
+def set_period_mark(actor: Actor, assignment_id: int, period_id: int | None, student_id: int, value: str | None, *,
+                    reason: str | None = None, version=None, now: dt.datetime, today: dt.date | None = None,
+                    kind: str | None = None) -> PeriodMark | None:
+    """Set (or change) one student's period, year, exam or final mark. The proposal is computed here again
+    (the browser's copy is never trusted); a value other than the proposal needs ``reason`` (not for an
+    exam mark); ``version`` is the version the teacher saw (None for a new mark). Returns the row, or None
+    when nothing changed."""
     today = today or now.date()
-    ctx = _context(actor, assignment_id, period_id, today)
+    ctx = _context(actor, assignment_id, period_id, today, kind)
     _check_writable(ctx)
     rows = _build_rows(ctx, only_student=student_id)
     if not rows:
@@ -607,13 +716,13 @@ class SaveResult:
     errors: dict[int, JournalError] = field(default_factory=dict)  # student id → why the row was refused
 
 
-def save_period_marks(actor: Actor, assignment_id: int, period_id: int, entries: list[Entry], *,
-                      now: dt.datetime, today: dt.date | None = None) -> SaveResult:
+def save_period_marks(actor: Actor, assignment_id: int, period_id: int | None, entries: list[Entry], *,
+                      now: dt.datetime, today: dt.date | None = None, kind: str | None = None) -> SaveResult:
     """"Save all": each filled row on its own (one row's mistake does not lose the others); empty rows are
     skipped. Errors come back per student. A fixed number of queries to build the sheet, then one write
     per changed row."""
     today = today or now.date()
-    ctx = _context(actor, assignment_id, period_id, today)
+    ctx = _context(actor, assignment_id, period_id, today, kind)
     _check_writable(ctx)
     rows = {r.student.id: r for r in _build_rows(ctx)}
     result = SaveResult()

@@ -1,5 +1,6 @@
 /* The period-marks page: the reason field is shown only where the chosen mark differs from the proposal
-   (the server requires it there anyway); a changed row is highlighted until saved.
+   (the server requires it there anyway); a changed row is highlighted until saved. Exam marks
+   (data-free) have no proposal: their optional comment is always shown, never required.
    Loaded as a file (the CSP forbids inline scripts); the page works without it. */
 (function () {
   "use strict";
@@ -11,10 +12,15 @@
     if (!row) { return; }
     var wrap = row.querySelector(".reason-wrap");
     var input = row.querySelector(".final-reason");
-    var value = select.value;
-    var differs = value !== "" && value !== select.getAttribute("data-proposed");
-    if (wrap) { wrap.classList.toggle("d-none", !differs && !(input && input.value)); }
+    var free = select.hasAttribute("data-free");
+    var differs = reasonNeeded(select);
+    if (wrap) { wrap.classList.toggle("d-none", !free && !differs && !(input && input.value)); }
     if (input) { input.required = differs; }
+  }
+
+  function reasonNeeded(select) {
+    return !select.hasAttribute("data-free") && select.value !== "" &&
+      select.value !== select.getAttribute("data-proposed");
   }
 
   table.querySelectorAll("select.final-mark").forEach(function (select) {
@@ -24,7 +30,7 @@
       sync(select);
       var row = select.closest("tr");
       if (row) { row.classList.toggle("table-warning", select.value !== select.getAttribute("data-initial")); }
-      if (select.value !== "" && select.value !== select.getAttribute("data-proposed")) {
+      if (reasonNeeded(select)) {
         var input = row && row.querySelector(".final-reason");
         if (input && !input.value) { input.focus(); }
       }

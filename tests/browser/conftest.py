@@ -56,6 +56,26 @@ def screenshot():
     return save_screenshot
 
 
+DEMO_PASSWORD = "demo-pass-2026"  # demo/generator.py: every demo login's password
+
+
+@pytest.fixture()
+def sign_in(live_server):
+    """`sign_in(page, "teacher")`: the login form with the demo password, then waits until the page that
+    follows (the staff panel or the diary) has loaded, so that its menus' scripts work."""
+    from playwright.sync_api import expect
+
+    def sign_in(page, login: str, password: str = DEMO_PASSWORD) -> None:
+        page.goto(live_server.url + "/login")
+        page.fill("#login", login)
+        page.fill("#password", password)
+        page.click("#login-form button[type=submit]")
+        expect(page).not_to_have_url(re.compile(r"/login(\?|$)"))
+        page.wait_for_load_state("load")
+
+    return sign_in
+
+
 @pytest.fixture(scope="session")
 def live_server():
     import flask_migrate

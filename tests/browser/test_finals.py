@@ -9,16 +9,7 @@ import re
 
 from playwright.sync_api import expect
 
-PASSWORD = "demo-pass-2026"
 REASON = "Устные ответы и проект на уроках"
-
-
-def _login(page, base, login):
-    page.goto(base + "/login")
-    page.fill("#login", login)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
 def _menu(page, item):
@@ -58,13 +49,13 @@ def _reopen(app, period_id):
         db.session.remove()
 
 
-def test_teacher_sets_period_marks_coordinator_closes_the_quarter(page, live_server, screenshot):
+def test_teacher_sets_period_marks_coordinator_closes_the_quarter(page, live_server, screenshot, sign_in):
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     base = live_server.url
     q1_id, q1_name = _first_quarter(live_server.app)
     try:
-        _login(page, base, "teacher")
+        sign_in(page, "teacher")
         _menu(page, "Итоговые отметки и КТП")
         row = page.locator("#assignments tr", has_text="5А").filter(has_text="Математика")
         row.locator("a.finals-link").click()
@@ -105,7 +96,7 @@ def test_teacher_sets_period_marks_coordinator_closes_the_quarter(page, live_ser
         page.click("#logout")
 
         # the coordinator closes the quarter: marks are missing elsewhere, so closing asks for a confirmation
-        _login(page, base, "coordinator")
+        sign_in(page, "coordinator")
         _menu(page, "Закрытие периодов")
         page.click(f"#close-{q1_id}")
         expect(page.locator(".alert-warning")).to_contain_text("Не выставлено отметок")
@@ -117,7 +108,7 @@ def test_teacher_sets_period_marks_coordinator_closes_the_quarter(page, live_ser
         page.click("#logout")
 
         # the teacher's page is read-only now
-        _login(page, base, "teacher")
+        sign_in(page, "teacher")
         page.goto(sheet_url.split("?")[0] + f"?period={q1_id}")
         expect(page.locator("#period-closed")).to_be_visible()
         expect(page.locator("select.final-mark")).to_have_count(0)
@@ -127,7 +118,7 @@ def test_teacher_sets_period_marks_coordinator_closes_the_quarter(page, live_ser
         page.click("#logout")
 
         # and the coordinator reopens it
-        _login(page, base, "coordinator")
+        sign_in(page, "coordinator")
         page.goto(base + f"/admin/finals/periods/?period={q1_id}")
         page.click(f"#reopen-{q1_id}")
         expect(page.locator(".alert-success")).to_contain_text("открыт")
@@ -167,11 +158,10 @@ def _absence_to_confirm(app):
     return result
 
 
-def test_class_teacher_confirms_an_absence_reason_on_the_weekly_page(page, live_server, screenshot):
-    base = live_server.url
+def test_class_teacher_confirms_an_absence_reason_on_the_weekly_page(page, live_server, screenshot, sign_in):
     attendance_id, day = _absence_to_confirm(live_server.app)
     monday = day - dt.timedelta(days=day.weekday())
-    _login(page, base, "classteacher")
+    sign_in(page, "classteacher")
     _menu(page, "Посещаемость класса")
     expect(page.locator("#attendance-title")).to_contain_text("5А")
     page.fill("#week", monday.isoformat())

@@ -5,19 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 from playwright.sync_api import expect
 
-PASSWORD = "demo-pass-2026"
-
-
-def _login(page, base, login):
-    page.goto(base + "/login")
-    page.fill("#login", login)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
 def _rows(header: list[str], people: list[dict]) -> bytes:
@@ -29,11 +19,11 @@ def _rows(header: list[str], people: list[dict]) -> bytes:
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
-def test_operator_imports_students_with_a_preview(page, live_server, screenshot, tmp_path):
+def test_operator_imports_students_with_a_preview(page, live_server, screenshot, tmp_path, sign_in):
     errors = []
     page.on("console", lambda msg: errors.append(f"{page.url}: {msg.text}") if msg.type == "error" else None)
     base = live_server.url
-    _login(page, base, "operator")
+    sign_in(page, "operator")
     page.click("a.nav-link:has-text('Импорт')")
     expect(page.locator("#import-students")).to_be_visible()
     screenshot(page, "imports-index")

@@ -8,16 +8,6 @@ import re
 
 from playwright.sync_api import expect
 
-PASSWORD = "demo-pass-2026"
-
-
-def _login(page, base, login):
-    page.goto(base + "/login")
-    page.fill("#login", login)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/admin/$"))
-    page.wait_for_load_state("load")  # the menu's dropdowns work once bootstrap's script has run
 
 
 def _open_maths_5a(page, base, scripts=True):
@@ -39,11 +29,11 @@ def _saved(cell):
     expect(cell.locator("xpath=..")).to_have_class(re.compile(r"\bjg-ok\b"))
 
 
-def test_teacher_fills_a_lesson_and_enters_marks_by_keyboard(page, live_server, screenshot):
+def test_teacher_fills_a_lesson_and_enters_marks_by_keyboard(page, live_server, screenshot, sign_in):
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     base = live_server.url
-    _login(page, base, "teacher")
+    sign_in(page, "teacher")
     page.get_by_role("link", name="Журнал", exact=True).click()
     page.click("a.dropdown-item:has-text('Страницы журнала')")
     expect(page.locator("#journal-pages")).to_be_visible()
@@ -118,9 +108,9 @@ def test_teacher_fills_a_lesson_and_enters_marks_by_keyboard(page, live_server, 
     assert not [e for e in errors if "Content Security Policy" in e], errors
 
 
-def test_a_second_tab_is_refused_with_the_current_value(page, live_server, screenshot):
+def test_a_second_tab_is_refused_with_the_current_value(page, live_server, screenshot, sign_in):
     base = live_server.url
-    _login(page, base, "teacher")
+    sign_in(page, "teacher")
     url = _open_maths_5a(page, base)
     # the first quarter: lessons of the demo's first week, in the past, period open
     page.click("#period-tabs a.nav-link >> nth=0")
@@ -150,13 +140,13 @@ def test_a_second_tab_is_refused_with_the_current_value(page, live_server, scree
     other.close()
 
 
-def test_scripts_off_the_grid_is_a_plain_form(browser, live_server, screenshot):
+def test_scripts_off_the_grid_is_a_plain_form(browser, live_server, screenshot, sign_in):
     base = live_server.url
     context = browser.new_context(locale="ru-RU", java_script_enabled=False)
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
-        _login(page, base, "teacher")
+        sign_in(page, "teacher")
         _open_maths_5a(page, base, scripts=False)
         page.click("#period-tabs a.nav-link >> nth=0")
         expect(page.locator("#grid-save")).to_be_visible()  # with scripts on it is hidden: keys save at once
@@ -177,13 +167,13 @@ def test_scripts_off_the_grid_is_a_plain_form(browser, live_server, screenshot):
         context.close()
 
 
-def test_a_forged_mark_for_a_student_of_another_class_is_refused(page, live_server):
+def test_a_forged_mark_for_a_student_of_another_class_is_refused(page, live_server, sign_in):
     from sqlalchemy import select
 
     from models import Enrollment, Lesson, SchoolClass, TeachingAssignment, db
 
     base = live_server.url
-    _login(page, base, "teacher")
+    sign_in(page, "teacher")
     _open_maths_5a(page, base)
     assignment_id = int(re.search(r"/admin/journal/(\d+)", page.url).group(1))
     with live_server.app.app_context():

@@ -11,25 +11,17 @@ from sqlalchemy import select
 
 from models import Student, User, db
 
-PASSWORD = "demo-pass-2026"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 NAME = "Карточка к уроку.pdf"
 
 
-def _login(page, base, login):
-    page.goto(base + "/login")
-    page.fill("#login", login)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-
-
-def test_teacher_attaches_a_homework_file_and_the_parent_downloads_it(page, live_server, screenshot):
+def test_teacher_attaches_a_homework_file_and_the_parent_downloads_it(page, live_server, screenshot, sign_in):
     base = live_server.url
     with live_server.app.app_context():
         child_id = db.session.scalar(select(Student.id).join(User, User.student_id == Student.id)
                                      .where(User.login == "student"))
 
-    _login(page, base, "teacher")
+    sign_in(page, "teacher")
     expect(page).to_have_url(re.compile(r"/admin/$"))
     page.goto(base + "/admin/journal/")
     row = page.locator("#journal-pages tbody tr", has_text="5А").filter(has_text="Математика").first
@@ -52,7 +44,7 @@ def test_teacher_attaches_a_homework_file_and_the_parent_downloads_it(page, live
     lesson_url = page.url
     page.click("#logout")
 
-    _login(page, base, "parent")
+    sign_in(page, "parent")
     expect(page).to_have_url(re.compile(r"/home$"))
     page.goto(f"{base}/diary/{child_id}?week={day.isoformat()}")
     link = page.locator("a.diary-file", has_text=NAME)
@@ -65,7 +57,7 @@ def test_teacher_attaches_a_homework_file_and_the_parent_downloads_it(page, live
         assert fh.read() == PDF
     page.click("#logout")
 
-    _login(page, base, "teacher")
+    sign_in(page, "teacher")
     page.goto(lesson_url)
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#lesson-file-list button.file-remove").click()

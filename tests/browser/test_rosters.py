@@ -10,15 +10,7 @@ from sqlalchemy import select
 
 from models import Enrollment, SchoolClass, Student, User, db
 
-PASSWORD = "demo-pass-2026"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def _login(page, base, login):
-    page.goto(base + "/login")
-    page.fill("#login", login)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
 
 
 def _menu(page, category: str, item: str) -> None:
@@ -61,11 +53,11 @@ def _a_5a_student(app) -> tuple[int, str, str]:
         return row.id, row.last_name, row.full_name
 
 
-def test_secretary_transfers_a_student_and_sees_the_history(page, live_server, screenshot):
+def test_secretary_transfers_a_student_and_sees_the_history(page, live_server, screenshot, sign_in):
     errors = _csp_errors(page)
     base = live_server.url
     student_id, surname, full_name = _a_5a_student(live_server.app)
-    _login(page, base, "secretary")
+    sign_in(page, "secretary")
     expect(page).to_have_url(re.compile(r"/admin/$"))
 
     _menu(page, "Ученики и сотрудники", "Обучающиеся")
@@ -107,10 +99,9 @@ def test_secretary_transfers_a_student_and_sees_the_history(page, live_server, s
     assert not errors, errors
 
 
-def test_class_teacher_splits_5a_into_two_english_groups(page, live_server, screenshot):
+def test_class_teacher_splits_5a_into_two_english_groups(page, live_server, screenshot, sign_in):
     errors = _csp_errors(page)
-    base = live_server.url
-    _login(page, base, "classteacher")
+    sign_in(page, "classteacher")
     _menu(page, "Мой класс", "Подгруппы")
     expect(page.locator("#class-title")).to_contain_text("5А")
     _select_by_text(page, "#subject", "английский")
@@ -144,14 +135,13 @@ def test_class_teacher_splits_5a_into_two_english_groups(page, live_server, scre
     assert not errors, errors
 
 
-def test_class_teacher_records_an_achievement_and_the_parent_sees_it(page, live_server, screenshot):
-    base = live_server.url
+def test_class_teacher_records_an_achievement_and_the_parent_sees_it(page, live_server, screenshot, sign_in):
     with live_server.app.app_context():
         child = db.session.scalar(select(Student).join(User, User.student_id == Student.id)
                                   .where(User.login == "student"))
         child_id, child_name = child.id, child.full_name
 
-    _login(page, base, "classteacher")
+    sign_in(page, "classteacher")
     _menu(page, "Мой класс", "Список класса")
     expect(page.locator("#class-roster")).to_contain_text(child_name)
     page.click("#data-check-submit")
@@ -180,7 +170,7 @@ def test_class_teacher_records_an_achievement_and_the_parent_sees_it(page, live_
     screenshot(page, "my-class-achievements")
     page.click("#logout")
 
-    _login(page, base, "parent")
+    sign_in(page, "parent")
     expect(page).to_have_url(re.compile(r"/home$"))
     page.click(f"#children a[href$='/diary/{child_id}']")
     page.click("#achievements-link")

@@ -4,19 +4,9 @@ grid of that week; the operator changes a school setting (and a bad value is ref
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from playwright.sync_api import expect
 
-PASSWORD = "demo-pass-2026"
-
-
-def _login(page, base, login="operator"):
-    page.goto(base + "/login")
-    page.fill("#login", login)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
 def _menu(page, category, item):
@@ -50,10 +40,9 @@ def _console_errors(page) -> list[str]:
     return errors
 
 
-def test_operator_places_a_lesson_and_a_clash_is_refused(page, live_server, screenshot):
+def test_operator_places_a_lesson_and_a_clash_is_refused(page, live_server, screenshot, sign_in):
     errors = _console_errors(page)
-    base = live_server.url
-    _login(page, base)
+    sign_in(page, "operator")
     _menu(page, "Расписание", "Расписание класса")
     _show_class(page, "5А")
     screenshot(page, "timetable-5a-before")
@@ -85,12 +74,12 @@ def test_operator_places_a_lesson_and_a_clash_is_refused(page, live_server, scre
     assert not errors, errors
 
 
-def test_operator_records_a_substitution_for_a_date(page, live_server, screenshot):
+def test_operator_records_a_substitution_for_a_date(page, live_server, screenshot, sign_in):
     errors = _console_errors(page)
     base = live_server.url
     today = dt.date.today()
     day = today + dt.timedelta(days=7 - today.weekday())  # the next Monday
-    _login(page, base)
+    sign_in(page, "operator")
 
     # whose lessons? the teacher of 5А's first Monday lesson that week
     page.goto(f"{base}/admin/timetable/?week={day.isoformat()}")
@@ -136,10 +125,10 @@ def test_operator_records_a_substitution_for_a_date(page, live_server, screensho
     assert not errors, errors
 
 
-def test_operator_changes_a_setting(page, live_server, screenshot):
+def test_operator_changes_a_setting(page, live_server, screenshot, sign_in):
     errors = _console_errors(page)
     base = live_server.url
-    _login(page, base)
+    sign_in(page, "operator")
     _menu(page, "Организация", "Настройки школы")
     expect(page.locator("#page-title")).to_have_text("Настройки школы")
     page.fill("#min_marks_for_period", "4")
@@ -161,9 +150,8 @@ def test_operator_changes_a_setting(page, live_server, screenshot):
     assert not errors, errors
 
 
-def test_operator_checks_load_against_the_curriculum(page, live_server, screenshot):
-    base = live_server.url
-    _login(page, base)
+def test_operator_checks_load_against_the_curriculum(page, live_server, screenshot, sign_in):
+    sign_in(page, "operator")
     _menu(page, "Организация", "Учебный план")
     expect(page.locator("#curriculum-grid")).to_be_visible()
     screenshot(page, "curriculum-grid")

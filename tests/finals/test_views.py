@@ -220,3 +220,35 @@ def test_year_tab_shows_period_marks_and_the_year_proposal(client, login_as, wor
     vera = _row(html, world.vera.id)
     assert "Отметки за периоды" in html and "1 четверть" in vera and "Нет отметки за «3 четверть»" in vera
     assert re.search(r'class="proposed"[^>]*>5<', vera)  # (4 + 5) / 2 = 4.5 → 5
+
+
+def test_exam_and_final_tabs_of_a_graduating_class(client, login_as, world, fin):
+    fin.setting("final_grades", "5")
+    fin.add(PeriodMark(student_id=world.vera.id, subject_id=world.maths.id, period_id=fin.year_period.id,
+                       kind="year", value=5))
+    db.session.commit()
+    login_as("teacher")
+    page = f"/admin/finals/{world.a_maths_5a.id}"
+    year = fin.year_period.id
+    html = client.get(f"{page}?period={year}").get_data(as_text=True)
+    assert f'id="tab-exam-{year}"' in html and f"{page}?period={year}&amp;kind=final" in html
+    html = client.get(f"{page}?period={year}&kind=exam").get_data(as_text=True)
+    assert "Экзаменационные отметки" in html and 'data-free="1"' in html and 'name="kind" value="exam"' in html
+    _no_inline_scripts(html)
+    vera = world.vera.id
+    response = client.post(page, data={"period": year, "kind": "exam", "save_one": vera, f"mark-{vera}": "4",
+                                       f"reason-{vera}": "", f"version-{vera}": ""})
+    assert response.status_code == 302 and "kind=exam" in response.location
+    exam = db.session.scalar(select(PeriodMark).where(PeriodMark.kind == "exam"))
+    assert (exam.student_id, exam.value, exam.period_id) == (vera, 4, year)
+    html = client.get(f"{page}?period={year}&kind=final").get_data(as_text=True)
+    assert "Итоговые отметки (аттестат)" in html and "среднее отметок за периоды и годовой" in html
+    assert "Нет отметки за «1 четверть»" in _row(html, vera)  # the default rule needs every quarter
+    login_as("other_teacher")  # 6Б is not a graduating class: the tab does not exist, a forged request is refused
+    other = f"/admin/finals/{world.a_maths_6b.id}"
+    assert 'id="tab-exam-' not in client.get(f"{other}?period={year}").get_data(as_text=True)
+    assert client.get(f"{other}?period={year}&kind=exam").status_code == 400
+    response = client.post(other, data={"period": year, "kind": "exam", f"mark-{world.boris.id}": "5",
+                                        f"version-{world.boris.id}": ""})
+    assert response.status_code == 302
+    assert db.session.scalars(select(PeriodMark).where(PeriodMark.student_id == world.boris.id)).all() == []
