@@ -22,7 +22,9 @@ class PeriodDef:
 
 
 class SchoolCalendar:
-    def __init__(self, start: dt.date, weeks: int | None):
+    def __init__(self, start: dt.date, weeks: int | None, today: dt.date | None = None):
+        """``weeks`` of lessons from Sep 1; None: every school day before ``today`` (the journal is filled
+        up to yesterday, today's lessons are left to the teacher), at least the first week."""
         y = start.year
         self.start = start
         self.year_name = f"{y}/{y + 1}"
@@ -53,7 +55,8 @@ class SchoolCalendar:
                 day += dt.timedelta(days=1)
         self.study_days = study
         if weeks is None:
-            self.lesson_days = [d for d in study if d <= self.quarters[0].ends_on]
+            first_week = study[0].isocalendar()[:2] if study else None
+            self.lesson_days = [d for d in study if d < (today or start) or d.isocalendar()[:2] == first_week]
         else:
             seen: list[tuple[int, int]] = []
             chosen = []

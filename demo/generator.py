@@ -40,7 +40,7 @@ class Scale:
     schools: int = 1
     classes_per_grade: int = 2  # grades 1..11 → 22 classes
     students_per_class: int = 25  # ≥ 500 students in total for the default
-    weeks: int | None = None  # weeks of lessons to generate from Sep 1; None = the whole first quarter
+    weeks: int | None = None  # weeks of lessons to generate from Sep 1; None = every school day before today
 
     @classmethod
     def tiny(cls) -> "Scale":
@@ -110,7 +110,7 @@ def load_demo(reset: bool = False, scale: Scale | None = None, today: dt.date | 
         session.flush()
     writer = BulkWriter(session)
     template = _template(scale.classes_per_grade)
-    calendar = SchoolCalendar(year_start(today), scale.weeks)
+    calendar = SchoolCalendar(year_start(today), scale.weeks, today)
     password_hash = generate_password_hash(DEMO_PASSWORD)  # one hash for all demo logins: hashing is slow
     for number in range(scale.schools):
         SchoolGenerator(writer, template, calendar, scale, number, password_hash).run()
