@@ -293,19 +293,24 @@ def lesson_marks(student_ids: list[int], subject_id: int, year_id: int, start: d
                TeachingAssignment.year_id == year_id, Lesson.date >= start, Lesson.date <= end)
         .order_by(Lesson.date, Lesson.bell_id, Lesson.id, Mark.slot)).all()
     for mark, date, lesson_kind_id in rows:
-        kind = kinds.get(mark.work_kind_id) or kinds.get(lesson_kind_id)
-        weight = Decimal(mark.weight) if mark.weight is not None else (
-            Decimal(kind.weight) if kind is not None else Decimal(1))
-        name = kind.name if kind is not None else ""
-        label = f"{date:%d.%m} {name}".strip()
-        inp = MarkInput(value=mark.value, special=mark.special,
-                        points=_num(mark.points), max_points=_num(mark.max_points),
-                        weight=weight, is_control=bool(kind and kind.is_control),
-                        criteria_kind=kind.criteria_kind if kind is not None else None, label=label)
-        shown = f"{inp.points:g}/{inp.max_points:g}" if inp.points is not None else mark.display
-        chip = MarkChip(date=date, shown=shown, kind=name, weight=weight, is_control=inp.is_control)
-        result[mark.student_id].append((chip, inp))
+        result[mark.student_id].append(mark_pair(mark, date, lesson_kind_id, kinds))
     return result
+
+
+def mark_pair(mark: Mark, date: dt.date, lesson_kind_id: int | None,
+              kinds: dict[int, WorkKind]) -> tuple[MarkChip, MarkInput]:
+    """One lesson mark as the page shows it and as the grading scheme sees it."""
+    kind = kinds.get(mark.work_kind_id) or kinds.get(lesson_kind_id)
+    weight = Decimal(mark.weight) if mark.weight is not None else (
+        Decimal(kind.weight) if kind is not None else Decimal(1))
+    name = kind.name if kind is not None else ""
+    label = f"{date:%d.%m} {name}".strip()
+    inp = MarkInput(value=mark.value, special=mark.special,
+                    points=_num(mark.points), max_points=_num(mark.max_points),
+                    weight=weight, is_control=bool(kind and kind.is_control),
+                    criteria_kind=kind.criteria_kind if kind is not None else None, label=label)
+    shown = f"{inp.points:g}/{inp.max_points:g}" if inp.points is not None else mark.display
+    return MarkChip(date=date, shown=shown, kind=name, weight=weight, is_control=inp.is_control), inp
 
 
 def propose_pass_fail(marks: list[MarkInput], rules: GradingRules) -> Proposal:

@@ -1,4 +1,4 @@
-"""Portal pages: the public start page, the family home and the diary."""
+"""Portal pages: the public start page, the family home, the diary and the marks by subject."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,6 +14,7 @@ from models.accounts import STAFF_ROLES
 from models.diary import diary_week, family_overview
 from models.errors import JournalError
 from models.overview import school_overview
+from models.report_card import report_card
 
 from . import bp
 
@@ -44,3 +45,15 @@ def diary(student_id: int):
     except JournalError as exc:
         abort(exc.status, error_text(exc))
     return render_template("portal/diary.html", week=week)
+
+
+@bp.get("/diary/<int:student_id>/marks")
+@login_required
+def marks(student_id: int):
+    """Marks by subject for a period with averages and the period marks; the year's summary (R20)."""
+    try:
+        card = report_card(Actor.of(current_user), student_id, today=dt.date.today(),
+                           year_id=request.args.get("year", type=int), period_id=request.args.get("period", type=int))
+    except JournalError as exc:
+        abort(exc.status, error_text(exc))
+    return render_template("portal/marks.html", card=card)

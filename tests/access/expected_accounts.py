@@ -14,6 +14,7 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/account/password": (R, 200, 200, 200, 200, 200, 200, 200, 200),
     "/home": (R, 200, 200, R, R, R, R, R, R),
     "/diary/<int:student_id>": (R, 200, 200, 200, 200, 200, 200, 200, 200),  # own child / own class
+    "/diary/<int:student_id>/marks": (R, 200, 200, 200, 200, 200, 200, 200, 200),  # the same readers
     "/static/<path:filename>": ALL(200),
     "/admin/static/<path:filename>": ALL(200),
     "/admin/": (R, F, F, 200, 200, 200, 200, 200, 200),

@@ -1,0 +1,23 @@
+"""Real browser, demo school, on a phone-sized screen: the parent opens a child's diary, follows "Отметки и
+итоги", switches to the 1st quarter and reads every subject's marks with the average and the year's summary."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+
+def test_parent_reads_marks_by_subject_on_a_phone(page, live_server, screenshot, sign_in):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "parent")
+    page.locator("#children a", has_text="5А").click()
+    page.click("#marks-link")
+    expect(page.locator("#marks-student")).to_contain_text("5А")
+    page.click("#period-switch a:has-text('1 четверть')")
+    expect(page.locator("#period-marks")).to_contain_text("Математика")
+    with_marks = page.locator("#period-marks tr.subject-line:has(.marks .badge)").first
+    expect(with_marks.locator(".average")).to_have_text(re.compile(r"^\d(,\d+)?$"))
+    expect(page.locator("#year-summary th").last).to_have_text("Учебный год")
+    screenshot(page, "report-card-phone")
+    page.click("#diary-link")
+    expect(page.locator("#diary-student")).to_be_visible()
