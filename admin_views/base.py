@@ -22,6 +22,7 @@ from models import db
 from models.access import SCOPES, Actor, visible_ids
 from models.accounts import STAFF_ROLES
 from models.errors import JournalError
+from models.today import teacher_day
 from reports.export import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
 
 
@@ -44,7 +45,11 @@ class RoleGate:
 
 
 class StaffIndexView(RoleGate, AdminIndexView):
-    pass
+    """The home page: a teacher's day (today's lessons, lessons still to record), else a greeting."""
+
+    @expose("/")
+    def index(self):
+        return self.render(self._template, day=teacher_day(actor(), dt.date.today()))
 
 
 class StaffPage(RoleGate, BaseView):

@@ -56,12 +56,12 @@ def require_planner(actor: Actor) -> None:
                                               "администратор (оператор)."))
 
 
-def _effective_to():
+def effective_to():
     """Where an entry ends: its own valid_to, else the end of its academic year."""
     return func.coalesce(TimetableEntry.valid_to, AcademicYear.ends_on)
 
 
-def _entries():
+def timetable_entries():
     """Entries with their assignment, class, year and bell joined (and eager-loaded for messages)."""
     return (select(TimetableEntry)
             .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
@@ -75,8 +75,8 @@ def _entries():
                      joinedload(TimetableEntry.assignment).joinedload(TeachingAssignment.school_class)))
 
 
-def _valid_on(day: dt.date):
-    return (TimetableEntry.valid_from <= day) & (_effective_to() >= day) & (TimetableEntry.weekday == day.isoweekday())
+def valid_on(day: dt.date):
+    return (TimetableEntry.valid_from <= day) & (effective_to() >= day) & (TimetableEntry.weekday == day.isoweekday())
 
 
 def _norm_room(room: str | None) -> str | None:
@@ -126,9 +126,9 @@ def find_clashes(school_id: int, assignment: TeachingAssignment, weekday: int, b
     interesting = [TeachingAssignment.teacher_id == teacher_id, TeachingAssignment.class_id == class_id]
     if room:
         interesting.append(func.lower(func.trim(TimetableEntry.room)) == room.lower())
-    q = _entries().where(SchoolClass.school_id == school_id, TimetableEntry.weekday == weekday,
+    q = timetable_entries().where(SchoolClass.school_id == school_id, TimetableEntry.weekday == weekday,
                          Bell.starts_at < bell.ends_at, Bell.ends_at > bell.starts_at,
-                         _effective_to() >= valid_from, or_(*interesting))
+                         effective_to() >= valid_from, or_(*interesting))
     if valid_to is not None:
         q = q.where(TimetableEntry.valid_from <= valid_to)
     if exclude_entry_ids:
@@ -309,7 +309,7 @@ def change_entry(actor: Actor, entry_id: int, from_date: dt.date, *, assignment_
 
 def entries_on(day: dt.date, *, class_id: int | None = None, teacher_id: int | None = None) -> list[TimetableEntry]:
     """Timetabled lessons of a date (a class's or a teacher's), by bell."""
-    q = _entries().where(_valid_on(day))
+    q = timetable_entries().where(valid_on(day))
     if class_id is not None:
         q = q.where(TeachingAssignment.class_id == class_id)
     if teacher_id is not None:
@@ -410,7 +410,7 @@ def class_week(actor: Actor, class_id: int, day: dt.date) -> ClassWeek:
     bells = db.session.scalars(select(Bell).where(Bell.school_id == actor.school_id, Bell.shift == cls.shift)
                                .order_by(Bell.number)).all()
     entries = db.session.scalars(
-        _entries().where(TeachingAssignment.class_id == cls.id, _effective_to() >= monday)).all()
+        timetable_entries().where(TeachingAssignment.class_id == cls.id, effective_to() >= monday)).all()
     subs = db.session.execute(
         select(Substitution, Staff).join(Staff, Staff.id == Substitution.substitute_id)
         .where(Substitution.entry_id.in_([e.id for e in entries] or [0]),
@@ -480,9 +480,9 @@ def _busy(school_id: int, day: dt.date) -> dict[int, list[tuple[Bell, int, str, 
         a = entry.assignment
         return {"cls": a.school_class.name, "subject": a.subject.name, "bell": entry.bell.number}
 
-    for entry in db.session.scalars(_entries().where(SchoolClass.school_id == school_id, _valid_on(day))):
+    for entry in db.session.scalars(timetable_entries().where(SchoolClass.school_id == school_id, valid_on(day))):
         busy[entry.assignment.teacher_id].append((entry.bell, 0, BUSY_OWN, what(entry)))
-    subbed = (_entries().join(Substitution, Substitution.entry_id == TimetableEntry.id)
+    subbed = (timetable_entries().join(Substitution, Substitution.entry_id == TimetableEntry.id)
               .add_columns(Substitution.substitute_id)
               .where(SchoolClass.school_id == school_id, Substitution.date == day))
     for entry, substitute_id in db.session.execute(subbed):
@@ -595,7 +595,7 @@ def record_substitution(actor: Actor, *, entry_id: int, day: dt.date, substitute
         raise InvalidInput(_("Причина: не длиннее 255 символов."))
     existing = db.session.scalar(select(Substitution).where(Substitution.entry_id == entry.id,
                                                             Substitution.date == day))
-    own = _entries().where(SchoolClass.school_id == actor.school_id, _valid_on(day),
+    own = timetable_entries().where(SchoolClass.school_id == actor.school_id, valid_on(day),
                            TeachingAssignment.teacher_id == substitute.id, Bell.starts_at < entry.bell.ends_at,
                            Bell.ends_at > entry.bell.starts_at)
     clash = db.session.scalars(own).first()
@@ -603,7 +603,7 @@ def record_substitution(actor: Actor, *, entry_id: int, day: dt.date, substitute
         raise Conflict(_("%(name)s в это время ведёт свой урок: %(cls)s, %(subject)s (%(bell)s урок)."),
                        name=substitute.short_name, cls=clash.assignment.school_class.name,
                        subject=clash.assignment.subject.name, bell=clash.bell.number)
-    other = (_entries().join(Substitution, Substitution.entry_id == TimetableEntry.id)
+    other = (timetable_entries().join(Substitution, Substitution.entry_id == TimetableEntry.id)
              .where(SchoolClass.school_id == actor.school_id, Substitution.date == day,
                     Substitution.substitute_id == substitute.id, Substitution.entry_id != entry.id,
                     Bell.starts_at < entry.bell.ends_at, Bell.ends_at > entry.bell.starts_at))
@@ -683,7 +683,8 @@ def substitutions_between(actor: Actor, start: dt.date, end: dt.date) -> list[Su
     """Substitutions the actor may see between two dates, by date and bell (three queries)."""
     subs = db.session.scalars(select(Substitution).where(Substitution.id.in_(substitution_ids(actor)),
                                                          Substitution.date.between(start, end))).all()
-    entries = {e.id: e for e in db.session.scalars(_entries().where(TimetableEntry.id.in_({s.entry_id for s in subs})))}
+    entries = {e.id: e for e in db.session.scalars(
+        timetable_entries().where(TimetableEntry.id.in_({s.entry_id for s in subs})))}
     people = {p.id: p for p in db.session.scalars(select(Staff).where(
         Staff.id.in_({s.substitute_id for s in subs} | {s.absent_teacher_id for s in subs})))}
     rows = [SubstitutionRow(s, entries[s.entry_id], people[s.absent_teacher_id], people[s.substitute_id]) for s in subs]
