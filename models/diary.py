@@ -1,4 +1,5 @@
-"""The diary of one student for one week: lessons with topic, homework, marks, absences (R20)."""
+"""The diary of one student for one week: lessons with topic, homework, marks, absences (R20); the lessons the
+timetable still expects (today, later this week, or not recorded yet) appear by their bell without a topic."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,9 @@ from .classes import Enrollment, SchoolClass, SubgroupMember
 from .curriculum import TeachingAssignment
 from .journal import Attachment, Attendance, Lesson, Mark
 from .people import Student
-from .school import Bell
+from .school import Bell, Period
+from .timetable import Substitution, TimetableEntry
+from .timetable_rules import effective_to, timetable_entries
 
 WEEKDAYS = (N_("Понедельник"), N_("Вторник"), N_("Среда"), N_("Четверг"), N_("Пятница"), N_("Суббота"),
             N_("Воскресенье"))
@@ -32,6 +35,8 @@ class DiaryLesson:
     absence: str | None
     substituted: bool
     files: list[FileLink] = field(default_factory=list)  # homework files
+    planned: bool = False  # from the timetable, not recorded in the journal (yet)
+    order: tuple = ()  # the bell's place in the day (shift, start, number)
 
 
 @dataclass
@@ -99,17 +104,75 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
                                                                Attendance.student_id == student_id)):
             absences[att.lesson_id] = str(att)
         bell_ids = {lesson.bell_id for lesson in lessons if lesson.bell_id}
-        bells = {b.id: str(b.number) for b in db.session.scalars(select(Bell).where(Bell.id.in_(bell_ids)))}
+        bells = {b.id: b for b in db.session.scalars(select(Bell).where(Bell.id.in_(bell_ids)))}
     days = [DiaryDay(monday + dt.timedelta(days=i), WEEKDAYS[i]) for i in range(6)]
     for lesson in lessons:
         if lesson.date.weekday() < 6:
+            bell = bells.get(lesson.bell_id)
             days[lesson.date.weekday()].lessons.append(DiaryLesson(
-                bell=bells.get(lesson.bell_id, ""), subject=lesson.assignment.subject.name, topic=lesson.topic,
+                bell=str(bell.number) if bell else "", subject=lesson.assignment.subject.name, topic=lesson.topic,
                 homework=lesson.homework, marks=marks.get(lesson.id, []), absence=absences.get(lesson.id),
-                substituted=lesson.substitution_id is not None, files=files.get(lesson.id, [])))
+                substituted=lesson.substitution_id is not None, files=files.get(lesson.id, []),
+                order=_bell_order(bell)))
+    _add_planned(days, student_id, enrollments, subgroups, lessons)
+    for d in days:
+        d.lessons.sort(key=lambda item: item.order)
     current = next((e for e in reversed(enrollments)), None)
     return DiaryWeek(student=student, class_name=current.school_class.name if current else None, monday=monday,
                      days=days)
+
+
+def _bell_order(bell: Bell | None) -> tuple:
+    return (bell.shift, bell.starts_at, bell.number) if bell is not None else (9, dt.time(23, 59), 99)
+
+
+def _add_planned(days: list[DiaryDay], student_id: int, enrollments: list[Enrollment], subgroups, lessons) -> None:
+    """The timetable's lessons of the week that are not recorded, on the days the student is in the class and
+    inside one of its periods (not in the holidays). Three queries."""
+    if not enrollments:
+        return
+    monday, saturday = days[0].date, days[-1].date
+    entries = db.session.scalars(timetable_entries().where(
+        TeachingAssignment.class_id.in_([e.class_id for e in enrollments]),
+        or_(TeachingAssignment.subgroup_id.is_(None), TeachingAssignment.subgroup_id.in_(subgroups)),
+        TimetableEntry.valid_from <= saturday, effective_to() >= monday, TimetableEntry.weekday <= 6)).unique().all()
+    if not entries:
+        return
+    classes = {e.class_id: e.school_class for e in enrollments}
+    periods = db.session.scalars(select(Period).where(
+        Period.year_id.in_({c.year_id for c in classes.values()}), Period.scheme != "year",
+        Period.starts_on <= saturday, Period.ends_on >= monday)).all()
+    substituted = set(db.session.execute(select(Substitution.entry_id, Substitution.date).where(
+        Substitution.entry_id.in_([e.id for e in entries]), Substitution.date.between(monday, saturday))).all())
+    recorded = defaultdict(list)
+    for lesson in lessons:
+        recorded[(lesson.assignment_id, lesson.date)].append(lesson.bell_id)
+    expected: dict[tuple[int, dt.date], list[TimetableEntry]] = defaultdict(list)
+    for day in days:
+        on = day.date
+        in_class = {e.class_id for e in enrollments if e.starts_on <= on and (e.ends_on is None or e.ends_on >= on)}
+        for entry in entries:
+            cls = classes.get(entry.assignment.class_id)
+            if entry.weekday == on.isoweekday() and cls is not None and cls.id in in_class \
+                    and entry.valid_from <= on and (entry.valid_to is None or entry.valid_to >= on) and any(
+                        p.year_id == cls.year_id and p.scheme == cls.period_scheme and p.starts_on <= on <= p.ends_on
+                        for p in periods):
+                expected[(entry.assignment_id, on)].append(entry)
+    for (assignment_id, on), slots in expected.items():
+        given = recorded[(assignment_id, on)]  # as the journal grid does: the same bell first, then any other
+        unmatched = []
+        for entry in slots:
+            if entry.bell_id in given:
+                given.remove(entry.bell_id)
+            else:
+                unmatched.append(entry)
+        for entry in unmatched:
+            if given:
+                given.pop()
+                continue
+            days[on.weekday()].lessons.append(DiaryLesson(
+                bell=str(entry.bell.number), subject=entry.assignment.subject.name, topic="", homework=None, marks=[],
+                absence=None, substituted=(entry.id, on) in substituted, planned=True, order=_bell_order(entry.bell)))
 
 
 def family_overview(actor: Actor) -> list[tuple[Student, str | None]]:

@@ -1,16 +1,37 @@
-"""Real browser, demo school, on a phone-sized screen: the parent opens a child's diary, follows "Отметки и
-итоги", switches to the 1st quarter and reads every subject's marks with the average and the year's summary."""
+"""Real browser, demo school, on a phone-sized screen: the parent opens a child's diary (this week's lessons,
+recorded or still only in the timetable), follows "Отметки и итоги", switches to the 1st quarter and reads
+every subject's marks with the average and the year's summary."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from playwright.sync_api import expect
+
+
+def _this_week(app, student_id):
+    from models import User, db
+    from models.access import Actor
+    from models.diary import diary_week
+
+    with app.app_context():
+        parent = db.session.query(User).filter_by(login="parent").one()
+        week = diary_week(Actor.of(parent), student_id, dt.date.today())
+        result = (sum(1 for d in week.days for item in d.lessons if not item.planned),
+                  sum(1 for d in week.days for item in d.lessons if item.planned))
+        db.session.remove()
+    return result
 
 
 def test_parent_reads_marks_by_subject_on_a_phone(page, live_server, screenshot, sign_in):
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, "parent")
     page.locator("#children a", has_text="5А").click()
+    student_id = int(re.search(r"/diary/(\d+)", page.url).group(1))
+    recorded, planned = _this_week(live_server.app, student_id)
+    expect(page.locator("tr.diary-lesson")).to_have_count(recorded)
+    expect(page.locator("tr.diary-planned")).to_have_count(planned)
+    screenshot(page, "diary-week-phone")
     page.click("#marks-link")
     expect(page.locator("#marks-student")).to_contain_text("5А")
     page.click("#period-switch a:has-text('1 четверть')")
