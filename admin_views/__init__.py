@@ -1,6 +1,6 @@
 """The staff panel (Flask-Admin). Each area module registers its own views, grouped in the menu by
 what each role does: access (operator), people and movement (secretary), my class (class teacher),
-organisation of the school (operator), timetable, imports."""
+organisation of the school (operator), timetable, reports, imports."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,11 +13,11 @@ from flask_babel import lazy_gettext
 
 from security import csp_nonce
 
-from . import accounts, finals, imports, journal, my_class, organisation, rosters, timetable
+from . import accounts, finals, imports, journal, my_class, organisation, results, rosters, timetable
 from .base import StaffIndexView
 
 # Areas register in this order; each module has `register(admin)`.
-AREAS = [journal, finals, rosters, my_class, organisation, timetable, imports, accounts]
+AREAS = [journal, finals, rosters, my_class, organisation, timetable, results, imports, accounts]
 
 
 def init_admin(app: Flask) -> Admin:

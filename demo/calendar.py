@@ -68,6 +68,10 @@ class SchoolCalendar:
                     seen.append(week)
                 chosen.append(d)
             self.lesson_days = chosen
+        # Periods whose marks the demo sets (as the teachers would have): only when the journal is filled up to
+        # today, the terms that have ended by then.
+        self.ended_terms = [p for p in (*self.quarters, *self.halves)
+                            if weeks is None and today is not None and p.ends_on < today]
         q1 = [d for d in self.lesson_days if d <= self.quarters[0].ends_on] or self.lesson_days
         # Movement examples happen inside the first quarter, within the generated lessons.
         self.movement_days = q1

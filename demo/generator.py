@@ -79,6 +79,10 @@ LESSON_COLUMNS = ("id", "assignment_id", "date", "bell_id", "topic", "work_kind_
                   "version")
 MARK_COLUMNS = ("id", "lesson_id", "student_id", "slot", "value", "work_kind_id", "comment", "author_id",
                 "created_at", "updated_at", "version")
+PERIOD_MARK_COLUMNS = ("id", "student_id", "subject_id", "assignment_id", "period_id", "kind", "value", "special",
+                       "proposed_average", "proposed_value", "override_reason", "set_by_id", "set_at", "version")
+# Why a teacher set a mark for a term in which the journal holds none of the student's marks.
+NO_MARKS_REASON = "Оценено по устным ответам и работе на уроках за четверть"
 ATTENDANCE_COLUMNS = ("id", "lesson_id", "student_id", "status", "minutes_late", "reason_id", "recorded_by_id",
                       "recorded_at", "confirmed_by_id", "confirmed_at", "version")
 FLUSH_MARKS = 200_000
@@ -597,6 +601,10 @@ class SchoolGenerator:
 
         counters = [0] * len(tpl.assignments)
         lessons, marks, attendance = [], [], []
+        # For the period marks of the ended terms: (assignment idx, student) → (date, value, weight, control).
+        collect = bool(cal.ended_terms)
+        collected: dict[tuple[int, int], list] = defaultdict(list)
+        weight_of = {self.kind_id[code]: (Decimal(weight), control) for code, _n, weight, control in data.WORK_KINDS}
         lesson_id = w.ids("lessons", 0)
         mark_id = w.ids("marks", 0)
         att_id = w.ids("attendance", 0)
@@ -709,6 +717,8 @@ class SchoolGenerator:
                             wk = kind_homework if z < 0.3 else kind_oral if z < 0.5 else None
                         comment = r.choice(data.MARK_COMMENTS) if r.random() < 0.03 else None
                         marks.append((mark_id, lesson_id, sid, 1, value, wk, comment, author, created, created, 1))
+                        if collect:
+                            collected[(a_idx, sid)].append((day, value, *weight_of[wk or kind_id]))
                         mark_id += 1
                 lesson_id += 1
             if len(marks) >= FLUSH_MARKS:
@@ -717,6 +727,47 @@ class SchoolGenerator:
         w.ids("lessons", lesson_id - first_lesson)
         w.ids("marks", mark_id - first_mark)
         w.ids("attendance", att_id - first_att)
+        if collect:
+            self._period_marks(collected, info, rosters_all, cdfs)
+
+    def _period_marks(self, collected: dict, info: list, rosters_all: dict, cdfs: dict) -> None:
+        """The marks of the ended terms as their teachers set them: the proposal of the school's scheme with
+        the default settings (models.finals_ops.propose_period), on the last day of the term; without any
+        mark of the student in the term (a subject of one hour a week), a mark by their ability, with a reason."""
+        from models.finals_ops import propose_period, rules_for
+        from models.grading import MarkInput
+        from models.settings import SETTINGS
+
+        w, tpl = self.w, self.tpl
+        rules = rules_for({d.key: d.default for d in SETTINGS})
+        rows = []
+        pm_id = first = w.ids("period_marks", 0)
+        r = random.Random(f"period-marks-{self.number}")
+        for a, grade, *_plan, assignment_id, teacher, aptitude, _hw, _late, _ct, roster_key in info:
+            scheme = tpl.classes[a.cls].scheme
+            if grade <= 1:
+                continue
+            author = self.user_of_staff.get(teacher)
+            for term in self.cal.ended_terms:
+                if term.scheme != scheme:
+                    continue
+                on = term.ends_on
+                for sid in (m[0] for m in rosters_all[roster_key] if m[1] <= on and (m[2] is None or on <= m[2])):
+                    inputs = [MarkInput(value=v, weight=weight, is_control=control)
+                              for day, v, weight, control in collected.get((a.idx, sid), ())
+                              if term.starts_on <= day <= on]
+                    proposal = propose_period("five_point", inputs, rules, pass_fail=False)
+                    value, reason = proposal.value, None
+                    if value is None:
+                        _c2, c3, c4 = cdfs[sid][aptitude]
+                        y = r.random()
+                        value, reason = (3 if y < c3 else 4 if y < c4 else 5), NO_MARKS_REASON
+                    rows.append((pm_id, sid, self.subject_id[a.subject], assignment_id,
+                                 self.period_id[(term.scheme, term.number)], "period", value, None, proposal.average,
+                                 proposal.value, reason, author, _at(on, 16, 0), 1))
+                    pm_id += 1
+        w.rows("period_marks", PERIOD_MARK_COLUMNS, rows)
+        w.ids("period_marks", pm_id - first)
 
     def _absences(self, days: list[dt.date]) -> dict[dt.date, str]:
         """Whole days a student misses: illnesses of a few days and rare family reasons."""

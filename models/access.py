@@ -458,3 +458,17 @@ def can_review_attendance(actor: Actor, class_id: int) -> bool:
     if can_confirm_attendance(actor, class_id):
         return True
     return actor.whole_school and _in(class_id, select(SchoolClass.id).where(SchoolClass.school_id == actor.school_id))
+
+
+# --- results of a period (R30) -------------------------------------------------------------------------------
+def results_class_ids(actor: Actor) -> Select:
+    """Classes whose period results the actor reads: the whole school for the administration, own classes
+    for a class teacher."""
+    if actor.whole_school:
+        return select(SchoolClass.id).where(SchoolClass.school_id == actor.school_id)
+    return taught_class_ids(actor)
+
+
+def can_view_results(actor: Actor) -> bool:
+    return actor.school_id is not None and (actor.whole_school or (actor.has("class_teacher")
+                                                                  and actor.staff_id is not None))

@@ -226,3 +226,31 @@ def test_the_default_school_structure(db_session):
     assert scalar(session, "SELECT count(*) FROM students WHERE sex = 'f' AND middle_name NOT LIKE '%на'") == 0
     assert scalar(session, "SELECT count(*) FROM students WHERE sex = 'm' AND middle_name NOT LIKE '%ич'") == 0
     assert scalar(session, TEACHER_CLASH) == 0
+
+
+def test_the_ended_terms_have_their_marks_as_the_journal_proposes(db_session):
+    """Filled up to today (no number of weeks): the 1st quarter's marks are set — the proposal of the school's
+    scheme from the generated marks, or, without any mark, one with a reason — and nothing for the 2nd quarter
+    or the first grade."""
+    from models import PeriodMark, TeachingAssignment, User
+    from models.access import Actor
+    from models.finals_ops import finals_sheet
+
+    today = dt.date(2026, 11, 20)
+    load_demo(scale=Scale(classes_per_grade=1, students_per_class=6), today=today)
+    session = db_session
+    assert scalar(session, "SELECT count(*) FROM period_marks") > 0
+    assert scalar(session, """SELECT count(*) FROM period_marks pm JOIN periods p ON p.id = pm.period_id
+        WHERE p.ends_on >= :today""", today=today) == 0
+    assert scalar(session, """SELECT count(*) FROM period_marks pm JOIN teaching_assignments ta
+        ON ta.id = pm.assignment_id JOIN school_classes c ON c.id = ta.class_id WHERE c.grade = 1""") == 0
+    teacher = session.scalar(select(User).where(User.login == "teacher"))
+    for a in session.scalars(select(TeachingAssignment).where(TeachingAssignment.teacher_id == teacher.staff_id)):
+        q1 = session.scalar(select(PeriodMark.period_id).where(PeriodMark.assignment_id == a.id).limit(1))
+        if q1 is None:  # grades 10-11: the first half-year has not ended
+            assert a.school_class.period_scheme == "half_year"
+            continue
+        sheet = finals_sheet(Actor.of(teacher), a.id, q1, today=today)
+        assert sheet.missing == 0 and not any(r.late for r in sheet.rows)
+        for row in sheet.rows:
+            assert row.shown == row.proposed or row.current.override_reason, (a.id, row.student.id)

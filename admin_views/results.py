@@ -1,0 +1,67 @@
+"""Staff panel area "Отчёты": the results of a period (R30) — students by standing per class, успеваемость,
+качество знаний, СОУ and the average per class, subject and teacher — on screen and as an XLSX file. The
+administration reads the whole school, a class teacher their own classes. Every figure comes from
+models/results_report.py."""
+from __future__ import annotations
+
+from flask import Response, abort, request
+from flask_admin import expose
+from flask_babel import gettext, lazy_gettext
+
+from i18n import error_text
+from models.access import can_view_results
+from models.errors import JournalError, NotFound
+from models.results_report import STANDINGS, period_results
+from reports.export import XLSX_MIMETYPE, write_xlsx
+
+from .base import StaffPage, actor
+from .finals import fmt_num
+from .forms import to_int, today
+
+CATEGORY = lazy_gettext("Отчёты")
+RESULTS_ROLES = frozenset({"coordinator", "director", "operator", "class_teacher"})
+
+
+def _results():
+    try:
+        return period_results(actor(), to_int(request.args.get("period")), today=today())
+    except NotFound as exc:
+        abort(404, error_text(exc))
+    except JournalError as exc:
+        abort(exc.status, error_text(exc))
+
+
+class ResultsView(StaffPage):
+    roles = RESULTS_ROLES
+
+    def is_accessible(self) -> bool:
+        return super().is_accessible() and can_view_results(actor())
+
+    @expose("/")
+    def index(self):
+        return self.render("admin/results/index.html", r=_results(), standings=STANDINGS, num=fmt_num)
+
+    @expose("/results.xlsx")
+    def xlsx(self):
+        r = _results()
+        if r is None:
+            abort(404)
+        headers = [gettext("Класс"), gettext("Обучающихся"), *[gettext(label) for label in STANDINGS.values()],
+                   gettext("Успеваемость, %"), gettext("Качество знаний, %"), gettext("СОУ, %"),
+                   gettext("Средний балл"), gettext("Не выставлено отметок")]
+        rows = [[line.school_class.name, line.standings.students,
+                 *[line.standings.counts[key] for key in STANDINGS],
+                 line.standings.success, line.standings.quality, line.marks.sou if line.marks.total else None,
+                 line.marks.average, line.missing] for line in r.classes]
+        rows.append([gettext("Итого"), r.school.students, *[r.school.counts[key] for key in STANDINGS],
+                     r.school.success, r.school.quality, r.school_marks.sou if r.school_marks.total else None,
+                     r.school_marks.average, r.missing])
+        body = write_xlsx(headers, rows, sheet_title=r.period.name)
+        filename = f"results-{r.period.year_id}-{r.period.scheme}-{r.period.number}.xlsx"
+        return Response(body, mimetype=XLSX_MIMETYPE,
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def register(admin) -> None:
+    admin.add_view(ResultsView(name=lazy_gettext("Итоги периода"), category=CATEGORY, endpoint="results",
+                               url="/admin/results"))
