@@ -6,7 +6,7 @@ lesson its detailed form (kind and comment per mark, minutes late). Every decisi
 models/journal_ops.py; these views parse requests and show results."""
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
@@ -31,8 +31,11 @@ from models.journal_ops import (
     set_mark,
     state_text,
 )
+from models.journal_print import journal_print
 from models.lesson_files import MAX_LESSON_FILES, add_lesson_file, lesson_file_for_download, remove_lesson_file
 from models.plans import suggest_plan_item
+
+from reports.pdf import render_pdf
 
 from .base import StaffPage, actor
 from .forms import ACCEPT_FILES, parse_date, to_int, today, uploaded_file
@@ -65,6 +68,14 @@ class JournalView(StaffPage):
         page = journal_page(actor(), assignment_id, to_int(request.args.get("period")), now=utcnow())
         return self.render("admin/journal/grid.html", page=page, codes=ATTENDANCE_CODES, slots=SLOTS,
                            finals_url=_finals_url(assignment_id, page.period.id))
+
+    @expose("/<int:assignment_id>/print.pdf")
+    def print_pdf(self, assignment_id: int):
+        """The page as the paper journal has it (marks on the left-hand page, topics on the right), for print."""
+        printout = journal_print(actor(), assignment_id, to_int(request.args.get("period")), now=utcnow())
+        pdf = render_pdf("reports/journal_page.html", p=printout, page=printout.page, orientation="landscape")
+        name = f"journal-{assignment_id}-{printout.page.period.scheme}-{printout.page.period.number}.pdf"
+        return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename={name}"})
 
     @expose("/<int:assignment_id>/save", methods=["POST"])
     def save(self, assignment_id: int):

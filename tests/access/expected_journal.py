@@ -13,6 +13,7 @@ READERS = (R, F, F, 200, 200, F, 200, 200, 200)
 TABLE: dict[str, tuple[int, ...]] = {
     "/admin/journal/": READERS,
     "/admin/journal/<int:assignment_id>": READERS,  # maths 5А
+    "/admin/journal/<int:assignment_id>/print.pdf": READERS,  # the same page as the paper journal prints it
     "/admin/journal/<int:assignment_id>/lesson": (R, F, F, 200, F, F, F, F, F),  # a new lesson: its teacher only
     "/admin/journal/<int:assignment_id>/save": ALL(405),
     "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/cells": ALL(405),

@@ -1,0 +1,63 @@
+"""The journal page printed like the paper journal (models/journal_print.py, GET .../print.pdf): recorded
+lessons in blocks that fit the sheet, each cell's marks and absences, students off the roster marked, the
+period mark after the last block, the topics page; the same access as the screen; a real PDF in Cyrillic."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from pypdf import PdfReader
+
+from models import PeriodMark, db
+from models.access import Actor
+from models.journal_print import COLUMNS_PER_BLOCK, journal_print
+
+NOW = dt.datetime(2026, 10, 20, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def test_blocks_cells_and_the_period_mark(jw, world):
+    db.session.add(PeriodMark(student_id=world.anna.id, subject_id=world.maths.id, period_id=world.q1.id,
+                              kind="period", value=5))
+    db.session.commit()
+    p = journal_print(Actor.of(world.users["teacher"]), world.a_maths_5a.id, world.q1.id, now=NOW)
+    assert [c.date for c in p.lessons] == [dt.date(2026, 9, 7)]
+    (block,) = p.blocks
+    assert block.last and [c.date for c in block.columns] == [dt.date(2026, 9, 7)]
+    cells = {name: cells for _n, _sid, name, cells in block.rows}
+    assert cells[next(s.name for s in p.page.students if s.id == world.anna.id)] == ["5"]
+    assert p.period_marks == {world.anna.id: "5"}
+
+
+def test_many_lessons_are_split_into_blocks(grow, world):
+    assignment = grow("П", 3, COLUMNS_PER_BLOCK + 5)
+    p = journal_print(Actor.of(world.users["teacher"]), assignment.id, world.q1.id, now=NOW)
+    assert [len(b.columns) for b in p.blocks] == [COLUMNS_PER_BLOCK, 5]
+    assert [b.last for b in p.blocks] == [False, True]
+    assert p.blocks[0].rows[0][3][0] == "н" and p.blocks[0].rows[1][3][0] == "4"
+
+
+def test_the_pdf(client, login_as, jw, world):
+    login_as("teacher")
+    response = client.get(f"/admin/journal/{world.a_maths_5a.id}/print.pdf?period={world.q1.id}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Классный журнал" in text and "Математика" in text and "Натуральные числа" in text
+    assert "07.09" in text
+    login_as("secretary")  # does not read journal pages
+    assert client.get(f"/admin/journal/{world.a_maths_5a.id}/print.pdf").status_code == 403
+    login_as("parent")
+    assert client.get(f"/admin/journal/{world.a_maths_5a.id}/print.pdf").status_code == 403
+
+
+def test_the_grid_links_to_the_printout(client, login_as, world):
+    login_as("teacher")
+    html = client.get(f"/admin/journal/{world.a_maths_5a.id}?period={world.q1.id}").get_data(as_text=True)
+    assert f'/admin/journal/{world.a_maths_5a.id}/print.pdf?period={world.q1.id}' in html
+
+
+def test_user_text_is_printed_as_text(client, login_as, world, lesson_of):
+    lesson_of(world.a_maths_5a, dt.date(2026, 9, 9), topic='<img src="http://example.invalid/x.png"> <b>Дроби</b>')
+    login_as("teacher")
+    response = client.get(f"/admin/journal/{world.a_maths_5a.id}/print.pdf?period={world.q1.id}")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert '<img src="http://example.invalid/x.png"> <b>Дроби</b>' in text
