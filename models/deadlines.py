@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -47,3 +48,25 @@ def period_mark_deadline(period_end: dt.date, rules: DeadlineRules) -> dt.date:
 
 def is_late(entered_on: dt.date, deadline: dt.date) -> bool:
     return entered_on > deadline
+
+
+def entered_late(entered: dt.date | None, deadline: dt.date) -> bool:
+    """Late flags: an entry without a recorded time (an old import) is not flagged."""
+    return entered is not None and is_late(entered, deadline)
+
+
+def school_zone(name: str | None) -> ZoneInfo:
+    """The school's time zone (its calendar day decides what is late), Moscow when unset or unknown."""
+    try:
+        return ZoneInfo(name or "Europe/Moscow")
+    except (KeyError, ValueError):  # pragma: no cover - a bad zone name in the school's row
+        return ZoneInfo("Europe/Moscow")
+
+
+def local_day(moment: dt.datetime | None, tz: ZoneInfo) -> dt.date | None:
+    """The school's calendar day of a stored moment (SQLite hands UTC times back without a zone)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(tz).date()

@@ -45,6 +45,7 @@ from .base import db
 from .classes import Enrollment, SchoolClass, SubgroupMember
 from .curriculum import Subject, TeachingAssignment
 from .errors import AccessDenied, Conflict, InvalidInput, JournalError, NotFound, PeriodClosed
+from .deadlines import local_day, school_zone
 from .finals import PeriodMark
 from .grading import (
     NOT_ATTESTED,
@@ -251,28 +252,13 @@ def roster_ids(assignment: TeachingAssignment, on: dt.date):
     return q
 
 
-def _local_date(moment: dt.datetime | None, tz: ZoneInfo) -> dt.date | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:  # SQLite hands stored UTC back without a zone
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(tz).date()
-
-
-def _zone(school: School) -> ZoneInfo:
-    try:
-        return ZoneInfo(school.timezone or "Europe/Moscow")
-    except (KeyError, ValueError):
-        return ZoneInfo("Europe/Moscow")
-
-
 def deadline_for(period: Period, settings: dict, kind: str = "period") -> dt.date:
     days = settings["final_marks_deadline_days" if kind in FINAL_KINDS else "period_mark_deadline_days"]
     return period.ends_on + dt.timedelta(days=int(days))
 
 
 def is_late_mark(mark: PeriodMark, deadline: dt.date, tz: ZoneInfo) -> bool:
-    set_on = _local_date(mark.set_at, tz)
+    set_on = local_day(mark.set_at, tz)
     return set_on is not None and set_on > deadline
 
 
@@ -468,7 +454,7 @@ def _context(actor: Actor, assignment_id: int, period_id: int | None, today: dt.
     if kind not in FINAL_KINDS:
         kind = "year" if period.scheme == "year" else "period"
     return _Context(actor, assignment, cls, assignment.subject, school, year, period, periods, kind, settings,
-                    rules_for(settings), _zone(school), today)
+                    rules_for(settings), school_zone(school.timezone), today)
 
 
 def _build_rows(ctx: _Context, only_student: int | None = None) -> list[FinalRow]:

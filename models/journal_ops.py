@@ -39,7 +39,15 @@ from .audit import AuditEvent
 from .base import db
 from .classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
 from .curriculum import PlanItem, Subject, TeachingAssignment
-from .deadlines import DeadlineRules, homework_deadline, is_late, lesson_deadline, marks_deadline
+from .deadlines import (
+    DeadlineRules,
+    entered_late,
+    homework_deadline,
+    lesson_deadline,
+    local_day,
+    marks_deadline,
+    school_zone,
+)
 from .errors import AccessDenied, Conflict, InvalidInput, NotFound, PeriodClosed
 from .i18n import N_, Joined, Text, _
 from .journal import Attachment, Attendance, AttendanceReason, Lesson, Mark, WorkKind
@@ -71,27 +79,6 @@ WEEKDAY_SHORT = (N_("Пн"), N_("Вт"), N_("Ср"), N_("Чт"), N_("Пт"), N_(
 
 def _d(day: dt.date | None) -> str:
     return day.strftime("%d.%m.%Y") if day else ""
-
-
-def _local_day(moment: dt.datetime | None, tz: ZoneInfo) -> dt.date | None:
-    """The school's calendar day of a stored moment (SQLite hands UTC times back without a zone)."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(tz).date()
-
-
-def _late(entered: dt.date | None, deadline: dt.date) -> bool:
-    """Late flags: an entry without a recorded time (an old import) is not flagged."""
-    return entered is not None and is_late(entered, deadline)
-
-
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "Europe/Moscow")
-    except (KeyError, ValueError):  # pragma: no cover - a bad zone name in the school's row
-        return ZoneInfo("Europe/Moscow")
 
 
 # --- marks as the teacher types them ---------------------------------------------------------------------
@@ -489,7 +476,7 @@ def _cell_mark(mark: Mark, lesson: Lesson, kinds: dict[int, WorkKind], grade: in
     due = marks_deadline(lesson.date, grade, bool(kind and kind.is_control), rules)
     shown = points_text(mark.points) if mark.points is not None else mark.display
     return CellMark(mark.id, mark.slot, shown, mark.version, mark.comment, mark.work_kind_id,
-                    own.name if own else None, weight, _late(_local_day(mark.created_at, tz), due))
+                    own.name if own else None, weight, entered_late(local_day(mark.created_at, tz), due))
 
 
 def _cell_attendance(att: Attendance, reason: str | None) -> CellAttendance:
@@ -501,8 +488,8 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
     """The grid of one teaching assignment for one period: ``period_id``, else the period containing
     ``day``, else the current one. A fixed number of queries: none per student, lesson or cell."""
     assignment, year, school = _assignment_row(actor, assignment_id)
-    tz = _zone(school.timezone)
-    today = _local_day(now, tz)
+    tz = school_zone(school.timezone)
+    today = local_day(now, tz)
     cls = assignment.school_class
     periods = _class_periods(cls)
     if period_id is None:
@@ -589,8 +576,8 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
             lesson=lesson, expected=False, work_kind=kind, writable=can, cells_writable=can and lesson.date <= today,
             substituted=lesson.substitution_id is not None or (lesson.date, lesson.bell_id) in substituted,
             substitute_here=lesson.date in sub_dates and not is_teacher,
-            late_topic=_late(_local_day(lesson.recorded_at, tz), lesson_deadline(lesson.date, rules)),
-            late_homework=bool(lesson.homework) and _late(_local_day(lesson.homework_recorded_at, tz),
+            late_topic=entered_late(local_day(lesson.recorded_at, tz), lesson_deadline(lesson.date, rules)),
+            late_homework=bool(lesson.homework) and entered_late(local_day(lesson.homework_recorded_at, tz),
                                                            homework_deadline(lesson.date)),
             marks_due=marks_deadline(lesson.date, cls.grade, bool(kind and kind.is_control), rules),
             scale=lesson_scale(lesson.max_points) if criteria else None))
@@ -600,7 +587,7 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
             key=f"d{day.isoformat()}-{bell_id}", date=day, bell_id=bell_id, bell_number=bell.number if bell else None,
             lesson=None, expected=True, writable=writable(day), substituted=(day, bell_id) in substituted,
             substitute_here=day in sub_dates and not is_teacher,
-            overdue=_late(today, lesson_deadline(day, rules))))
+            overdue=entered_late(today, lesson_deadline(day, rules))))
     columns.sort(key=lambda c: (c.date, _bell_order(bell_by_id.get(c.bell_id)), c.lesson.id if c.lesson else 0))
 
     lesson_by_id = {lesson.id: lesson for lesson in lessons}
@@ -694,7 +681,7 @@ class _Context:
 
 
 def _context(assignment: TeachingAssignment, year: AcademicYear, school: School) -> _Context:
-    return _Context(assignment, assignment.school_class, assignment.subject, year, _zone(school.timezone),
+    return _Context(assignment, assignment.school_class, assignment.subject, year, school_zone(school.timezone),
                     school.grading_scheme)
 
 
@@ -750,7 +737,7 @@ def _open_period(ctx: _Context, day: dt.date) -> Period:
 
 
 def _today(ctx: _Context, now: dt.datetime) -> dt.date:
-    return _local_day(now, ctx.tz)
+    return local_day(now, ctx.tz)
 
 
 # --- lessons --------------------------------------------------------------------------------------------------

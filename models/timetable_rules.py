@@ -32,7 +32,7 @@ from .i18n import N_, _
 from .journal import Lesson
 from .organisation import assignment_label, check_year_open
 from .people import Staff
-from .school import AcademicYear, Bell
+from .school import AcademicYear, Bell, Period
 from .timetable import Substitution, TimetableEntry
 
 SCHOOL_DAYS = (1, 2, 3, 4, 5, 6)  # ISO weekdays, Monday to Saturday
@@ -315,6 +315,23 @@ def entries_on(day: dt.date, *, class_id: int | None = None, teacher_id: int | N
     if teacher_id is not None:
         q = q.where(TeachingAssignment.teacher_id == teacher_id)
     return db.session.scalars(q.order_by(Bell.starts_at, Bell.shift, Bell.number)).all()
+
+
+def expected_lessons(entries: list[TimetableEntry], periods: list[Period], first: dt.date,
+                     last: dt.date) -> Counter:
+    """(assignment id, date) → how many lessons the timetable expects that day, inside a period of the class's
+    scheme (not in the holidays). ``entries`` with their assignment and class loaded."""
+    expected: Counter = Counter()
+    day = first
+    while day <= last:
+        for e in entries:
+            a = e.assignment
+            if e.weekday == day.isoweekday() and e.valid_from <= day and (e.valid_to is None or e.valid_to >= day) \
+                    and any(p.year_id == a.year_id and p.scheme == a.school_class.period_scheme
+                            and p.starts_on <= day <= p.ends_on for p in periods):
+                expected[(a.id, day)] += 1
+        day += dt.timedelta(days=1)
+    return expected
 
 
 # --- the week grid of a class ---------------------------------------------------------------------------
