@@ -1,14 +1,18 @@
-"""Expected statuses of the period-results report (columns: tests/access/roles.py ROLES): the administration
-reads the whole school, a class teacher their own classes; nobody else reaches it."""
+"""Expected statuses of the reports (columns: tests/access/roles.py ROLES): the period results — the
+administration reads the whole school, a class teacher their own classes; the monthly control of the
+journal — the administration only; nobody else reaches them."""
 from __future__ import annotations
 
 from .roles import R
 
 READERS = (R, 403, 403, 403, 200, 403, 200, 200, 200)
+ADMINISTRATION = (R, 403, 403, 403, 403, 403, 200, 200, 200)
 
 TABLE: dict[str, tuple[int, ...]] = {
     "/admin/results/": READERS,
     "/admin/results/results.xlsx": READERS,
+    "/admin/control/": ADMINISTRATION,
+    "/admin/control/report.pdf": ADMINISTRATION,
 }
 
 PARAMS: dict = {}

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from models import AuditEvent, Lesson, Mark, WorkKind, db
+from models import AuditEvent, Mark, WorkKind, db
 from models.errors import InvalidInput
 from models.finals_ops import finals_sheet
 from models.journal_ops import journal_page, parse_cell_text, save_cell, save_lesson, set_mark

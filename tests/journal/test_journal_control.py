@@ -1,0 +1,112 @@
+"""The coordinator's monthly control of the journal (models/journal_control.py, /admin/control/): lessons the
+timetable expects against those recorded, topics and marks entered after the school's deadlines, lessons
+without homework, students without marks or with one; per page and per teacher; first grade without mark
+figures; the administration only; fixed queries; the page and the printable справка.
+
+jw: maths 5А timetabled Mondays and Wednesdays at bell 1 from 01.09; its lesson of Monday 07.09 (homework,
+anna's 5, recorded that day); 5А on 16.09: anna, vera, gleb (from 14.09) — dina left after 10.09."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from models import Mark, db
+from models.access import Actor
+from models.errors import AccessDenied
+from models.journal_control import journal_control
+
+from .conftest import at
+
+SEP, TODAY = dt.date(2026, 9, 1), dt.date(2026, 9, 16)
+
+
+@pytest.fixture(autouse=True)
+def recorded_in_time(jw, world):
+    """The world's lesson of 07.09 and anna's 5 entered that day (the world is built at the time of the run)."""
+    world.lesson_5a.recorded_at = world.lesson_5a.homework_recorded_at = at(dt.date(2026, 9, 7))
+    for mark in db.session.query(Mark).filter_by(lesson_id=world.lesson_5a.id):
+        mark.created_at = at(dt.date(2026, 9, 7))
+    db.session.commit()
+
+
+def _control(world, who="coordinator", month=SEP, today=TODAY):
+    return journal_control(Actor.of(world.users[who]), month, today=today)
+
+
+def _page(c, assignment):
+    return next(p.figures for t in c.teachers for p in t.pages if p.assignment.id == assignment.id)
+
+
+def test_expected_recorded_and_students(jw, world):
+    f = _page(_control(world), world.a_maths_5a)
+    # Wednesday 02.09, Monday 07.09, Wednesday 09.09, Monday 14.09, Wednesday 16.09
+    assert (f.expected, f.recorded, f.unrecorded, f.late_topics, f.no_homework) == (5, 1, 4, 0, 0)
+    assert (f.marks, f.late_marks, f.students, f.without_marks, f.one_mark) == (1, 0, 3, 2, 1)
+    assert (str(f.without_marks_pct), str(f.one_mark_pct)) == ("66.7", "33.3")
+
+
+def test_late_topics_late_marks_and_missing_homework(jw, world, lesson_of):
+    late = lesson_of(world.a_maths_5a, dt.date(2026, 9, 14), recorded_at=at(dt.date(2026, 9, 15)))
+    db.session.add(Mark(lesson_id=late.id, student_id=world.vera.id, value=4, created_at=at(dt.date(2026, 9, 16))))
+    test = lesson_of(world.a_maths_5a, dt.date(2026, 9, 9), kind=world.test_kind, homework="§ 3")
+    db.session.add(Mark(lesson_id=test.id, student_id=world.vera.id, value=3, created_at=at(dt.date(2026, 9, 10))))
+    db.session.commit()
+    f = _page(_control(world), world.a_maths_5a)
+    assert (f.recorded, f.unrecorded, f.late_topics, f.no_homework) == (3, 2, 1, 1)
+    assert (f.marks, f.late_marks) == (3, 1)  # the test's mark a day later is in time for grade 5
+    assert (f.without_marks, f.one_mark) == (1, 1)  # gleb; anna (vera has two)
+
+
+def test_teachers_sum_their_pages_and_the_first_grade_has_no_mark_figures(jw, world, lesson_of):
+    lesson_of(world.a_russian_1a, dt.date(2026, 9, 8))
+    c = _control(world)
+    teacher = next(t for t in c.teachers if t.name == world.s_teacher.short_name)
+    first = _page(c, world.a_russian_1a)
+    assert first.without_marks_pct is None and not first.marked and first.no_homework == 0
+    assert teacher.figures.recorded == 2 and teacher.figures.students == 3  # the first grader is not counted
+    assert c.total.recorded == sum(t.figures.recorded for t in c.teachers)
+
+
+def test_a_month_to_come_and_the_current_month_up_to_today(jw, world):
+    assert _control(world, month=dt.date(2026, 12, 1)).teachers == []
+    c = _control(world, today=dt.date(2026, 9, 8))
+    assert (c.first, c.last) == (SEP, dt.date(2026, 9, 8))
+    assert _page(c, world.a_maths_5a).expected == 2
+
+
+@pytest.mark.parametrize("who", ["teacher", "classteacher", "secretary", "parent"])
+def test_only_the_administration(jw, world, who):
+    with pytest.raises(AccessDenied):
+        _control(world, who)
+
+
+def test_a_fixed_number_of_queries(jw, world, lesson_of, count_queries):
+    _control(world)
+    db.session.expire_all()
+    with count_queries() as few:
+        _control(world)
+    for n in range(5):
+        lesson = lesson_of(world.a_maths_5a, dt.date(2026, 9, 2 + n))
+        db.session.add(Mark(lesson_id=lesson.id, student_id=world.anna.id, value=4, created_at=at(lesson.date)))
+    lesson_of(world.a_maths_6b, dt.date(2026, 9, 14))
+    db.session.commit()
+    db.session.expire_all()
+    with count_queries() as many:
+        _control(world)
+    assert many.count == few.count
+
+
+def test_the_page_and_the_pdf(client, login_as, jw, world):
+    login_as("coordinator")
+    html = client.get("/admin/control/?month=2026-09").get_data(as_text=True)
+    assert "сентябрь 2026" in html and 'id="control-table"' in html and "5А · Математика" in html
+    assert client.get("/admin/control/?month=garbage").status_code == 200  # this month
+    response = client.get("/admin/control/report.pdf?month=2026-09")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Справка по итогам проверки" in text and world.s_teacher.short_name in text
+    login_as("teacher")
+    assert client.get("/admin/control/").status_code == 403
