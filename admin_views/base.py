@@ -18,10 +18,13 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import inspect as sa_inspect
 
+from i18n import error_text
 from models import db
+from models.base import utcnow
 from models.access import SCOPES, Actor, visible_ids
 from models.accounts import STAFF_ROLES
 from models.errors import JournalError
+from models.remarks import fix_remark, my_remarks
 from models.today import teacher_day
 from reports.export import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
 
@@ -49,7 +52,23 @@ class StaffIndexView(RoleGate, AdminIndexView):
 
     @expose("/")
     def index(self):
-        return self.render(self._template, day=teacher_day(actor(), dt.date.today()))
+        return self.render(self._template, day=teacher_day(actor(), dt.date.today()), remarks=my_remarks(actor()),
+                           today=dt.date.today())
+
+    @expose("/remarks/<int:remark_id>/fix", methods=["POST"])
+    def fix_remark(self, remark_id: int):
+        """The teacher reports a remark of the administration fixed (models/remarks.py)."""
+        try:
+            fix_remark(actor(), remark_id, request.form.get("note"), now=utcnow())
+        except JournalError as exc:
+            db.session.rollback()
+            if exc.status == 404:
+                abort(404)
+            flash(error_text(exc), "error")
+        else:
+            db.session.commit()
+            flash(gettext("Отмечено исправленным: заместитель директора проверит и снимет замечание."), "success")
+        return redirect(url_for(".index") + "#my-remarks")
 
 
 class StaffPage(RoleGate, BaseView):

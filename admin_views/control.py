@@ -6,18 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, abort, request
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 
 from i18n import error_text
-from models.errors import JournalError
+from models import db
+from models.base import utcnow
+from models.errors import JournalError, NotFound
 from models.journal_control import can_control_journal, journal_control
+from models.remarks import accept_remark, add_remark, can_write_remarks, remarks_between
 from reports.pdf import render_pdf
 
 from .base import StaffPage, actor
 from .finals import fmt_num
-from .forms import today
+from .forms import parse_date, to_int, today
 from .results import CATEGORY
 
 
@@ -47,14 +50,48 @@ class ControlView(StaffPage):
 
     @expose("/")
     def index(self):
-        return self.render("admin/control/index.html", c=_control(), num=fmt_num)
+        c = _control()
+        return self.render("admin/control/index.html", c=c, num=fmt_num, today=today(),
+                           default_due=today() + dt.timedelta(days=7),
+                           remarks=remarks_between(actor(), c.first, c.last), can_write=can_write_remarks(actor()))
 
     @expose("/report.pdf")
     def report_pdf(self):
         c = _control()
-        pdf = render_pdf("reports/journal_control.html", c=c, num=fmt_num, orientation="landscape")
+        pdf = render_pdf("reports/journal_control.html", c=c, num=fmt_num, orientation="landscape",
+                         remarks=remarks_between(actor(), c.first, c.last))
         return Response(pdf, mimetype="application/pdf",
                         headers={"Content-Disposition": f"inline; filename=journal-control-{c.month:%Y-%m}.pdf"})
+
+
+    @expose("/remarks", methods=["POST"])
+    def remark(self):
+        f = request.form
+        month = f.get("month", "")
+        try:
+            add_remark(actor(), teacher_id=to_int(f.get("teacher")), assignment_id=to_int(f.get("assignment")),
+                       text=f.get("text"), due_on=parse_date(f.get("due_on")), now=utcnow())
+        except JournalError as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+        else:
+            db.session.commit()
+            flash(gettext("Замечание записано: учитель увидит его на своей главной странице."), "success")
+        return redirect(url_for(".index", month=month) + "#remarks")
+
+    @expose("/remarks/<int:remark_id>/accept", methods=["POST"])
+    def accept(self, remark_id: int):
+        try:
+            accept_remark(actor(), remark_id, now=utcnow())
+        except NotFound as exc:
+            abort(404, error_text(exc))
+        except JournalError as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+        else:
+            db.session.commit()
+            flash(gettext("Замечание снято."), "success")
+        return redirect(url_for(".index", month=request.form.get("month", "")) + "#remarks")
 
 
 def register(admin) -> None:

@@ -83,6 +83,7 @@ class PageLine:
 
 @dataclass
 class TeacherLine:
+    teacher_id: int
     name: str
     pages: list[PageLine] = field(default_factory=list)
     figures: Figures = field(default_factory=Figures)
@@ -195,7 +196,7 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
             counts = per_student.get(a.id, Counter())
             f.without_marks = sum(1 for sid in roster if counts[sid] == 0)
             f.one_mark = sum(1 for sid in roster if counts[sid] == 1)
-        line = teachers.setdefault(a.teacher_id, TeacherLine(a.teacher.short_name))
+        line = teachers.setdefault(a.teacher_id, TeacherLine(a.teacher_id, a.teacher.short_name))
         line.pages.append(PageLine(a, f))
         line.figures.add(f)
         total.add(f)

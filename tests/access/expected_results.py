@@ -3,7 +3,7 @@ administration reads the whole school, a class teacher their own classes; the mo
 journal — the administration only; nobody else reaches them."""
 from __future__ import annotations
 
-from .roles import R
+from .roles import ALL, R
 
 READERS = (R, 403, 403, 403, 200, 403, 200, 200, 200)
 ADMINISTRATION = (R, 403, 403, 403, 403, 403, 200, 200, 200)
@@ -13,6 +13,9 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/results/results.xlsx": READERS,
     "/admin/control/": ADMINISTRATION,
     "/admin/control/report.pdf": ADMINISTRATION,
+    "/admin/control/remarks": ALL(405),  # remarks to teachers: POST only
+    "/admin/control/remarks/<int:remark_id>/accept": ALL(405),
+    "/admin/remarks/<int:remark_id>/fix": ALL(405),  # the teacher, from the home page
 }
 
-PARAMS: dict = {}
+PARAMS: dict = {"<int:remark_id>": lambda world: 1}

@@ -26,3 +26,42 @@ def test_coordinator_checks_the_journal_of_a_month(page, live_server, screenshot
     response = page.request.get(live_server.url + href)
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
+
+
+def _teacher(app):
+    from models import User, db
+
+    with app.app_context():
+        user = db.session.query(User).filter_by(login="teacher").one()
+        result = user.staff_id
+        db.session.remove()
+    return result
+
+
+def test_a_remark_goes_to_the_teacher_and_is_taken_off(page, live_server, screenshot, sign_in):
+    staff_id = _teacher(live_server.app)
+    sign_in(page, "coordinator")
+    page.goto(live_server.url + "/admin/control/")
+    form = page.locator(f"#remark-{staff_id}")
+    form.locator("summary").click()
+    form.locator("textarea[name=text]").fill("Запишите темы пропущенных уроков")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_contain_text("Замечание записано")
+    expect(page.locator("#remarks-table")).to_contain_text("Запишите темы пропущенных уроков")
+    page.click("#logout")
+
+    sign_in(page, "teacher")
+    remark = page.locator("#my-remarks li.my-remark", has_text="Запишите темы пропущенных уроков")
+    remark.locator("input[name=note]").fill("Темы записаны")
+    remark.locator("button.fix-remark").click()
+    expect(page.locator(".alert-success")).to_contain_text("Отмечено исправленным")
+    screenshot(page, "teacher-remark-fixed")
+    page.click("#logout")
+
+    sign_in(page, "coordinator")
+    page.goto(live_server.url + "/admin/control/")
+    line = page.locator("#remarks-table tr.remark-line", has_text="Запишите темы пропущенных уроков")
+    expect(line).to_contain_text("Темы записаны")
+    line.locator("button.accept-remark").click()
+    expect(page.locator(".alert-success")).to_contain_text("Замечание снято")
+    expect(page.locator("#remarks-table tr.remark-line", has_text="Запишите темы")).to_contain_text("снято")
