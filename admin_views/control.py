@@ -52,7 +52,7 @@ class ControlView(StaffPage):
     def index(self):
         c = _control()
         return self.render("admin/control/index.html", c=c, num=fmt_num, today=today(),
-                           default_due=today() + dt.timedelta(days=7),
+                           default_due=today() + dt.timedelta(days=7), expanded=to_int(request.args.get("teacher")),
                            remarks=remarks_between(actor(), c.first, c.last), can_write=can_write_remarks(actor()))
 
     @expose("/report.pdf")

@@ -26,7 +26,7 @@ from .journal import Lesson, Mark, WorkKind
 from .school import AcademicYear, Period, School
 from .settings import all_settings
 from .timetable import TimetableEntry
-from .timetable_rules import effective_to, expected_lessons, timetable_entries
+from .timetable_rules import effective_to, expected_lessons, slots_query
 
 LAST_UNMARKED_GRADE = 1  # first grade: no marks, so no mark figures (R5)
 MONTHS = (N_("январь"), N_("февраль"), N_("март"), N_("апрель"), N_("май"), N_("июнь"), N_("июль"), N_("август"),
@@ -132,20 +132,21 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
                  joinedload(TeachingAssignment.subgroup), joinedload(TeachingAssignment.teacher))
         .where(TeachingAssignment.year_id.in_(years))).all()
     by_id = {a.id: a for a in assignments}
-    ids = list(by_id) or [0]
-    entries = db.session.scalars(timetable_entries().where(
-        TimetableEntry.assignment_id.in_(ids), TimetableEntry.valid_from <= last, effective_to() >= first)).unique().all()
+    ids = select(TeachingAssignment.id).where(TeachingAssignment.year_id.in_(years))  # a subquery, not a long list
+    slots = db.session.execute(slots_query(ids).join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
+                               .where(TimetableEntry.valid_from <= last, effective_to() >= first)).all()
     periods = db.session.scalars(select(Period).where(Period.year_id.in_(years), Period.scheme != "year",
                                                       Period.starts_on <= last, Period.ends_on >= first)).all()
-    expected = expected_lessons(entries, periods, first, last)
+    expected = expected_lessons(slots, periods, first, last)
     kinds = {k.id: k for k in db.session.scalars(select(WorkKind).where(WorkKind.school_id == school.id))}
-    lessons = db.session.execute(select(Lesson.id, Lesson.assignment_id, Lesson.date, Lesson.recorded_at,
-                                        Lesson.homework, Lesson.work_kind_id)
-                                 .where(Lesson.assignment_id.in_(ids), Lesson.date.between(first, last))).all()
+    rows = db.session.connection().execute  # plain rows (Core): thousands of them, no ORM per row
+    lessons = rows(select(Lesson.id, Lesson.assignment_id, Lesson.date, Lesson.recorded_at,
+                          Lesson.homework, Lesson.work_kind_id)
+                   .where(Lesson.assignment_id.in_(ids), Lesson.date.between(first, last))).all()
     lesson_of = {row.id: row for row in lessons}
-    marks = db.session.execute(select(Mark.lesson_id, Mark.student_id, Mark.created_at, Mark.work_kind_id)
-                               .join(Lesson, Lesson.id == Mark.lesson_id)
-                               .where(Lesson.assignment_id.in_(ids), Lesson.date.between(first, last))).all()
+    marks = rows(select(Mark.lesson_id, Mark.student_id, Mark.created_at, Mark.work_kind_id)
+                 .join(Lesson, Lesson.id == Mark.lesson_id)
+                 .where(Lesson.assignment_id.in_(ids), Lesson.date.between(first, last))).all()
     on = last
     enrolled: dict[int, set[int]] = defaultdict(set)
     for class_id, student_id in db.session.execute(select(Enrollment.class_id, Enrollment.student_id).where(
@@ -169,16 +170,32 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
         if not row.homework and by_id[row.assignment_id].school_class.grade > LAST_UNMARKED_GRADE:
             f.no_homework += 1
     per_student: dict[int, Counter] = defaultdict(Counter)
+    control = {k.id for k in kinds.values() if k.is_control}
+    ends: dict[dt.date, dt.datetime] = {}  # a deadline day → the first moment after it, in UTC
+    due: dict[tuple[int, bool], dt.datetime] = {}  # (lesson, a control work?) → when its marks become late
+
+    def late_from(lesson_id: int, is_control: bool) -> dt.datetime:
+        moment = due.get((lesson_id, is_control))
+        if moment is None:
+            row = lesson_of[lesson_id]
+            day = marks_deadline(row.date, by_id[row.assignment_id].school_class.grade, is_control, rules)
+            moment = ends.get(day)
+            if moment is None:
+                moment = ends[day] = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tz).astimezone(
+                    dt.timezone.utc)
+            due[(lesson_id, is_control)] = moment
+        return moment
+
+    utc = dt.timezone.utc
     for lesson_id, student_id, created_at, mark_kind_id in marks:
         row = lesson_of[lesson_id]
-        a = by_id[row.assignment_id]
-        f = figures[a.id]
+        f = figures[row.assignment_id]
         f.marks += 1
-        kind = kinds.get(mark_kind_id) or kinds.get(row.work_kind_id)
-        due = marks_deadline(row.date, a.school_class.grade, bool(kind and kind.is_control), rules)
-        if is_late(local_day(created_at, tz) or row.date, due):
-            f.late_marks += 1
-        per_student[a.id][student_id] += 1
+        if created_at is not None:
+            moment = created_at if created_at.tzinfo else created_at.replace(tzinfo=utc)
+            if moment >= late_from(lesson_id, (mark_kind_id or row.work_kind_id) in control):
+                f.late_marks += 1
+        per_student[row.assignment_id][student_id] += 1
 
     teachers: dict[int, TeacherLine] = {}
     total = Figures()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from decimal import Decimal
 
 from sqlalchemy import func, or_, select
@@ -317,19 +318,48 @@ def entries_on(day: dt.date, *, class_id: int | None = None, teacher_id: int | N
     return db.session.scalars(q.order_by(Bell.starts_at, Bell.shift, Bell.number)).all()
 
 
-def expected_lessons(entries: list[TimetableEntry], periods: list[Period], first: dt.date,
-                     last: dt.date) -> Counter:
+class Slot(NamedTuple):
+    """A timetable entry as far as the expected lessons go: which page, which weekday, from when to when, and
+    the class's year and period scheme."""
+
+    assignment_id: int
+    weekday: int
+    valid_from: dt.date
+    valid_to: dt.date | None
+    year_id: int
+    scheme: str
+
+    @classmethod
+    def of(cls, entry: TimetableEntry) -> "Slot":
+        a = entry.assignment
+        return cls(a.id, entry.weekday, entry.valid_from, entry.valid_to, a.year_id, a.school_class.period_scheme)
+
+
+def slots_query(assignment_ids):
+    """Slots of the entries of these assignments (a select of ids): one light query, nothing eager-loaded."""
+    return (select(TimetableEntry.assignment_id, TimetableEntry.weekday, TimetableEntry.valid_from,
+                   TimetableEntry.valid_to, TeachingAssignment.year_id, SchoolClass.period_scheme)
+            .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
+            .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+            .where(TimetableEntry.assignment_id.in_(assignment_ids)))
+
+
+def expected_lessons(slots, periods: list[Period], first: dt.date, last: dt.date) -> Counter:
     """(assignment id, date) → how many lessons the timetable expects that day, inside a period of the class's
-    scheme (not in the holidays). ``entries`` with their assignment and class loaded."""
+    scheme (not in the holidays). ``slots``: ``Slot``s or rows of ``slots_query``."""
+    terms: dict[tuple[int, str], list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for p in periods:
+        terms[(p.year_id, p.scheme)].append((p.starts_on, p.ends_on))
+    by_weekday: dict[int, list[tuple]] = defaultdict(list)
+    for assignment_id, weekday, valid_from, valid_to, year_id, scheme in slots:
+        by_weekday[weekday].append((assignment_id, valid_from, valid_to, terms.get((year_id, scheme), ())))
     expected: Counter = Counter()
     day = first
     while day <= last:
-        for e in entries:
-            a = e.assignment
-            if e.weekday == day.isoweekday() and e.valid_from <= day and (e.valid_to is None or e.valid_to >= day) \
-                    and any(p.year_id == a.year_id and p.scheme == a.school_class.period_scheme
-                            and p.starts_on <= day <= p.ends_on for p in periods):
-                expected[(a.id, day)] += 1
+        for assignment_id, valid_from, valid_to, spans in by_weekday.get(day.isoweekday(), ()):
+            if valid_from <= day and (valid_to is None or valid_to >= day) \
+                    and any(start <= day <= end for start, end in spans):
+                expected[(assignment_id, day)] += 1
         day += dt.timedelta(days=1)
     return expected
 

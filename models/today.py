@@ -20,7 +20,7 @@ from .journal import Lesson
 from .people import Staff
 from .school import Bell, Period
 from .timetable import Substitution, TimetableEntry
-from .timetable_rules import effective_to, expected_lessons, timetable_entries, valid_on
+from .timetable_rules import Slot, effective_to, expected_lessons, timetable_entries, valid_on
 
 LOOK_BACK_DAYS = 14  # how far back unrecorded lessons are listed
 
@@ -104,7 +104,7 @@ def _unrecorded(staff_id: int, today: dt.date) -> list[Unrecorded]:
         Period.starts_on <= last, Period.ends_on >= first)).all()
     given = Counter(db.session.execute(select(Lesson.assignment_id, Lesson.date).where(
         Lesson.assignment_id.in_(list(assignments)), Lesson.date.between(first, last))).all())
-    expected = expected_lessons(entries, periods, first, last)
+    expected = expected_lessons([Slot.of(e) for e in entries], periods, first, last)
     missing: dict[int, list[dt.date]] = defaultdict(list)
     for (assignment_id, day), n in sorted(expected.items(), key=lambda kv: kv[0][1]):
         missing[assignment_id] += [day] * max(0, n - given[(assignment_id, day)])
