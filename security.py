@@ -11,6 +11,8 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from models import db
+from models.activity import note_visit
 from models.base import utcnow
 from models.errors import TooManyAttempts
 from models.i18n import _
@@ -43,6 +45,11 @@ def init_security(app: Flask) -> None:
             session.clear()
             return None
         session["seen_at"] = now
+        today = utcnow().date()
+        if session.get("visit_day") != today.isoformat():  # the session's first request of the day: a visit
+            note_visit(current_user.id, today)
+            db.session.commit()
+            session["visit_day"] = today.isoformat()
         return None
 
     @app.after_request
@@ -104,6 +111,8 @@ def record_failure(config, *keys: str) -> None:
 
 
 def mark_login(now: dt.datetime | None = None) -> None:
-    stamp = (now or utcnow()).timestamp()
+    now = now or utcnow()
+    stamp = now.timestamp()
     session["auth_at"] = stamp
     session["seen_at"] = stamp
+    session["visit_day"] = now.date().isoformat()  # authenticate() noted the visit

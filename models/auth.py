@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from .accounts import LoginEvent, User
+from .activity import note_visit
 from .audit import AuditEvent
 from .base import db
 from .errors import InvalidInput
@@ -66,6 +67,7 @@ def authenticate(login: str, password: str, *, ip: str | None, user_agent: str |
         raise InvalidInput(BAD_LOGIN)
     user.last_login_at = now
     db.session.flush()
+    note_visit(user.id, now.date())
     return user
 
 

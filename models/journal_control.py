@@ -5,7 +5,8 @@ students of the page with no mark in the month and with a single one. The figure
 "справка" of the month.
 
 Deadlines are the school's settings (models/deadlines.py); the timetable's expectations are
-``timetable_rules.expected_lessons`` (as the journal grid's "+" columns). Nine queries for the whole school."""
+``timetable_rules.expected_lessons`` (as the journal grid's "+" columns). Who used the system in the month comes
+from ``models.activity.class_usage``. Fifteen queries for the whole school."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,6 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from .access import Actor, require
+from .activity import ClassUsage, class_usage
 from .base import db
 from .classes import Enrollment, SubgroupMember
 from .curriculum import TeachingAssignment
@@ -97,6 +99,8 @@ class JournalControl:
     last: dt.date  # the month's last day, or today within the current month
     teachers: list[TeacherLine]
     total: Figures
+    usage: list[ClassUsage] = field(default_factory=list)  # who used the system, per class
+    usage_total: ClassUsage | None = None
 
     @property
     def month_name(self) -> Text:
@@ -217,4 +221,6 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
         line.pages.append(PageLine(a, f))
         line.figures.add(f)
         total.add(f)
-    return JournalControl(school, first, first, last, sorted(teachers.values(), key=lambda t: t.name), total)
+    usage, usage_total = class_usage(school.id, first, last)
+    return JournalControl(school, first, first, last, sorted(teachers.values(), key=lambda t: t.name), total,
+                          usage, usage_total)

@@ -102,7 +102,9 @@ def test_a_fixed_number_of_queries(jw, world, lesson_of, count_queries):
 def test_the_page_and_the_pdf(client, login_as, jw, world):
     login_as("coordinator")
     html = client.get("/admin/control/?month=2026-09").get_data(as_text=True)
-    assert "сентябрь 2026" in html and 'id="control-table"' in html and "5А · Математика" in html
+    assert "сентябрь 2026" in html and 'id="control-table"' in html and 'id="usage-table"' in html
+    html = client.get(f"/admin/control/?month=2026-09&teacher={world.s_teacher.id}").get_data(as_text=True)
+    assert "5А · Математика" in html  # the teacher's pages, opened
     assert client.get("/admin/control/?month=garbage").status_code == 200  # this month
     response = client.get("/admin/control/report.pdf?month=2026-09")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
