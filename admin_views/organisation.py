@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
+from flask_admin.actions import action
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -35,7 +36,10 @@ from models import (
 )
 from models.access import ORGANISATION_WRITERS, visible_ids
 from models.errors import InvalidInput, JournalError
+from models.base import utcnow
 from models.organisation import (
+    archive_year,
+    restore_year,
     GRADING_SCHEME_LABELS,
     HOURS_MESSAGE,
     LOAD_STATUS_LABELS,
@@ -168,6 +172,33 @@ class YearView(OrganisationView):
     form_columns = ("name", "starts_on", "ends_on")
     form_args = {"name": {"description": lazy_gettext("Например, 2026/2027")},
                  "starts_on": {"format": DATE_FORMATS}, "ends_on": {"format": DATE_FORMATS}}
+
+    def is_action_allowed(self, name):
+        return self._can_write() and super().is_action_allowed(name)
+
+    def _years_action(self, ids, change, done) -> None:
+        """Apply a domain operation to each chosen year: all or nothing, the first refusal shown."""
+        try:
+            for year_id in ids:
+                change(int(year_id))
+        except (JournalError, ValueError) as exc:
+            db.session.rollback()
+            flash(error_text(exc) if isinstance(exc, JournalError) else gettext("Неверные данные формы."), "error")
+            return
+        db.session.commit()
+        flash(done(len(ids)), "success")
+
+    @action("archive", lazy_gettext("Перенести в архив"),
+            lazy_gettext("Перенести выбранные учебные годы в архив? Их журнал, отметки и отчёты останутся доступны "
+                         "для просмотра и печати, но изменить в них ничего будет нельзя."))
+    def action_archive(self, ids):
+        self._years_action(ids, lambda year_id: archive_year(actor(), year_id, today=today(), now=utcnow()),
+                           lambda n: gettext("Перенесено в архив учебных годов: %(n)s.", n=n))
+
+    @action("restore", lazy_gettext("Вернуть из архива"), lazy_gettext("Вернуть выбранные учебные годы из архива?"))
+    def action_restore(self, ids):
+        self._years_action(ids, lambda year_id: restore_year(actor(), year_id),
+                           lambda n: gettext("Возвращено из архива учебных годов: %(n)s.", n=n))
 
 
 def _scheme_col(view, context, model, name):

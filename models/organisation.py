@@ -175,6 +175,37 @@ def save_year(actor: Actor, year: AcademicYear, *, is_new: bool) -> AcademicYear
     return year
 
 
+def archive_year(actor: Actor, year_id: int, *, today: dt.date, now: dt.datetime) -> AcademicYear:
+    """A finished year goes to the archive (R33): its journal, marks and reports stay readable and printable,
+    nothing in it can change. Only once its last period has ended."""
+    require_operator(actor)
+    year = school_year(actor, year_id)
+    if year.archived_at is not None:
+        raise InvalidInput(_("Учебный год %(name)s уже в архиве."), name=year.name)
+    last = db.session.scalar(select(func.max(Period.ends_on)).where(Period.year_id == year.id,
+                                                                    Period.scheme != "year")) or year.ends_on
+    if today <= last:
+        raise InvalidInput(_("Учебный год %(name)s ещё не закончился: последний учебный день — %(date)s."),
+                           name=year.name, date=_d(last))
+    year.archived_at = now
+    db.session.flush()
+    AuditEvent.record(actor.user_id, "year.archive", "academic_year", year.id, new={"archived_at": now})
+    return year
+
+
+def restore_year(actor: Actor, year_id: int) -> AcademicYear:
+    """Back from the archive (a year archived by mistake); audited like the archiving."""
+    require_operator(actor)
+    year = school_year(actor, year_id)
+    if year.archived_at is None:
+        raise InvalidInput(_("Учебный год %(name)s не в архиве."), name=year.name)
+    old = year.archived_at
+    year.archived_at = None
+    db.session.flush()
+    AuditEvent.record(actor.user_id, "year.restore", "academic_year", year.id, old={"archived_at": old})
+    return year
+
+
 # --- periods --------------------------------------------------------------------------------------------
 def validate_period(year: AcademicYear, scheme: str | None, number: int | None, starts_on: dt.date | None,
                     ends_on: dt.date | None, *, exclude_id: int | None = None) -> None:

@@ -1,0 +1,58 @@
+"""Real browser, demo school: the operator moves a finished school year to the archive from the list of years
+(choose it, "С выбранным → Перенести в архив", confirm), sees the date in "В архиве с", and returns it."""
+from __future__ import annotations
+
+import datetime as dt
+
+from playwright.sync_api import expect
+
+
+def _past_year(app):
+    """2020/2021 with one quarter, in the demo school (removed again by _remove)."""
+    from models import AcademicYear, Period, School, db
+
+    with app.app_context():
+        school = db.session.query(School).filter_by(code="demo").one()
+        year = AcademicYear(school_id=school.id, name="2020/2021", starts_on=dt.date(2020, 9, 1),
+                            ends_on=dt.date(2021, 8, 31))
+        db.session.add(year)
+        db.session.flush()
+        db.session.add(Period(year_id=year.id, scheme="quarter", number=1, name="1 четверть",
+                              starts_on=dt.date(2020, 9, 1), ends_on=dt.date(2020, 10, 25)))
+        db.session.commit()
+        result = year.id
+        db.session.remove()
+    return result
+
+
+def _remove(app, year_id):
+    from models import AcademicYear, Period, db
+
+    with app.app_context():
+        db.session.query(Period).filter_by(year_id=year_id).delete()
+        db.session.query(AcademicYear).filter_by(id=year_id).delete()
+        db.session.commit()
+        db.session.remove()
+
+
+def _choose(page, year_id, action):
+    page.check(f"input.action-checkbox[value='{year_id}']")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("a.dropdown-toggle:has-text('С выбранным')")
+    page.click(f"a.dropdown-item:has-text('{action}')")
+
+
+def test_operator_archives_a_finished_year(page, live_server, screenshot, sign_in):
+    year_id = _past_year(live_server.app)
+    try:
+        sign_in(page, "operator")
+        page.goto(live_server.url + "/admin/years/")
+        _choose(page, year_id, "Перенести в архив")
+        expect(page.locator(".alert-success")).to_contain_text("Перенесено в архив учебных годов: 1.")
+        row = page.locator("tr", has=page.locator(f"input.action-checkbox[value='{year_id}']"))
+        expect(row).to_contain_text(dt.date.today().strftime("%d.%m.%Y"))
+        screenshot(page, "year-archived")
+        _choose(page, year_id, "Вернуть из архива")
+        expect(page.locator(".alert-success")).to_contain_text("Возвращено из архива учебных годов: 1.")
+    finally:
+        _remove(live_server.app, year_id)
