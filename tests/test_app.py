@@ -21,3 +21,14 @@ def test_a_test_app_or_the_setting_off_does_not():
     create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "TESTING": True})
     create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "TESTING": False, "GC_FREEZE": False})
     assert gc.get_freeze_count() == 0
+
+
+def test_test_files_outside_packages_have_unique_names():
+    """pytest imports a test file of a folder without __init__.py by its bare name: two of the same name in
+    such folders stop the whole run at collection (it happened twice)."""
+    from collections import Counter
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parent
+    loose = [p.name for p in tests.rglob("test_*.py") if not (p.parent / "__init__.py").exists()]
+    assert [name for name, n in Counter(loose).items() if n > 1] == []
