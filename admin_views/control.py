@@ -25,13 +25,15 @@ from .results import CATEGORY
 
 
 def _month() -> dt.date:
-    """?month=2026-11 (or a full date); this month when absent or unreadable."""
+    """?month=2026-11 (or a full date); this month when absent, unreadable or out of range."""
     raw = (request.args.get("month") or "").strip()
     for fmt in ("%Y-%m", "%Y-%m-%d"):
         try:
-            return dt.datetime.strptime(raw, fmt).date().replace(day=1)
+            month = dt.datetime.strptime(raw, fmt).date().replace(day=1)
         except ValueError:
             continue
+        if 2000 <= month.year <= 2100:  # a school year, not the calendar's edges (month 0001-01 has no previous)
+            return month
     return today().replace(day=1)
 
 

@@ -105,7 +105,8 @@ def test_the_page_and_the_pdf(client, login_as, jw, world):
     assert "сентябрь 2026" in html and 'id="control-table"' in html and 'id="usage-table"' in html
     html = client.get(f"/admin/control/?month=2026-09&teacher={world.s_teacher.id}").get_data(as_text=True)
     assert "5А · Математика" in html  # the teacher's pages, opened
-    assert client.get("/admin/control/?month=garbage").status_code == 200  # this month
+    for month in ("garbage", "0001-01", "9999-12"):  # this month
+        assert client.get(f"/admin/control/?month={month}").status_code == 200
     response = client.get("/admin/control/report.pdf?month=2026-09")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
