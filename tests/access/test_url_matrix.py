@@ -56,3 +56,22 @@ def test_anonymous_redirects_go_to_the_login_page(client, world):
     response = client.get("/admin/invites/")
     assert response.status_code == 302
     assert response.location.startswith("/login")
+
+
+JUNK = ("period=abc&year=-1&week=xyz&date=2026-13-45&kind=zzz&page=-5&sort=99&month=0001-01&teacher=abc"
+        "&class=abc&lesson=abc&bell=abc&student=x&q=%27%22%3C&flt1_0=x&fill=1&search=%00&day=bad&id=abc")
+
+
+@pytest.mark.parametrize("role", ["operator", "coordinator", "classteacher", "parent"])
+def test_junk_query_parameters_never_break_a_page(client, login_as, world, role):
+    """Every GET route with every parameter a page reads set to nonsense: a page, a refusal or a redirect —
+    never a server error."""
+    login_as(role)
+    broken = []
+    for rule in sorted(EXPECTED):
+        if "static" in rule:
+            continue
+        response = client.get(f"{_url(rule, world)}?{JUNK}")
+        if response.status_code >= 500:
+            broken.append(f"{rule}: {response.status_code}")
+    assert not broken, "\n".join(broken)
