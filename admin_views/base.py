@@ -25,6 +25,7 @@ from models.access import SCOPES, Actor, visible_ids
 from models.accounts import STAFF_ROLES
 from models.errors import JournalError
 from models.remarks import fix_remark, my_remarks
+from models.school_day import school_day
 from models.today import teacher_day
 from reports.export import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
 
@@ -48,12 +49,14 @@ class RoleGate:
 
 
 class StaffIndexView(RoleGate, AdminIndexView):
-    """The home page: a teacher's day (today's lessons, lessons still to record), else a greeting."""
+    """The home page: a teacher's day (today's lessons, lessons still to record), the administration's school
+    day (substitutions, the period to close, open remarks), else a greeting."""
 
     @expose("/")
     def index(self):
-        return self.render(self._template, day=teacher_day(actor(), dt.date.today()), remarks=my_remarks(actor()),
-                           today=dt.date.today())
+        a, today = actor(), dt.date.today()
+        return self.render(self._template, day=teacher_day(a, today), remarks=my_remarks(a), today=today,
+                           school=school_day(a, today))
 
     @expose("/remarks/<int:remark_id>/fix", methods=["POST"])
     def fix_remark(self, remark_id: int):

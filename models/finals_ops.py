@@ -768,9 +768,9 @@ def school_period(actor: Actor, period_id: int) -> Period:
     return period
 
 
-def missing_marks(period: Period) -> list[MissingLine]:
-    """Per assignment of the period's classes (first grade excluded): students enrolled on the period's last
-    day without its mark. Five queries for the whole school."""
+def _missing(period: Period) -> tuple[list[TeachingAssignment], dict[int, set[int]]]:
+    """The period's assignments, and per assignment the ids of the students enrolled on its last day without
+    its mark (first grade excluded). Four queries."""
     kind = "year" if period.scheme == "year" else "period"
     on = period.ends_on
     classes = select(SchoolClass.id).where(SchoolClass.year_id == period.year_id,
@@ -783,7 +783,7 @@ def missing_marks(period: Period) -> list[MissingLine]:
                  joinedload(TeachingAssignment.subgroup), joinedload(TeachingAssignment.teacher))
         .where(TeachingAssignment.class_id.in_(classes))).all()
     if not assignments:
-        return []
+        return [], {}
     enrolled: dict[int, set[int]] = defaultdict(set)
     for class_id, student_id in db.session.execute(
             select(Enrollment.class_id, Enrollment.student_id).where(
@@ -808,6 +808,18 @@ def missing_marks(period: Period) -> list[MissingLine]:
         lacking = {sid for sid in roster if (sid, a.subject_id) not in marked}
         if lacking:
             wanted[a.id] = lacking
+    return assignments, wanted
+
+
+def missing_count(period: Period) -> int:
+    """How many of the period's marks are still missing (the home page). Four queries."""
+    return sum(len(ids) for ids in _missing(period)[1].values())
+
+
+def missing_marks(period: Period) -> list[MissingLine]:
+    """Per assignment of the period's classes (first grade excluded): students enrolled on the period's last
+    day without its mark. Five queries for the whole school."""
+    assignments, wanted = _missing(period)
     if not wanted:
         return []
     students = {s.id: s for s in db.session.scalars(select(Student).where(

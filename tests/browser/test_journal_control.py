@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 
 def test_coordinator_checks_the_journal_of_a_month(page, live_server, screenshot, sign_in):
     sign_in(page, "coordinator")
+    expect(page.locator("#school-day")).to_contain_text("Замены на сегодня")  # the home page: the school's day
+    screenshot(page, "school-day")
     page.click("nav >> text=Отчёты")
     page.click("a.dropdown-item:has-text('Контроль ведения журнала')")
     expect(page.locator("#control-title")).to_be_visible()
