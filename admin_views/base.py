@@ -117,6 +117,13 @@ class ScopedModelView(RoleGate, ModelView):
     allow_delete = False
 
     # --- rows
+    def _get_list_extra_args(self):
+        """A page number or size below zero from the address (PostgreSQL refuses a negative OFFSET): the first."""
+        args = super()._get_list_extra_args()
+        args.page = max(args.page or 0, 0)
+        args.page_size = max(args.page_size or 0, 0)
+        return args
+
     def _scope(self, query):
         return query.filter(self.model.id.in_(visible_ids(actor(), self.model)))
 
