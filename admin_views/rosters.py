@@ -362,6 +362,9 @@ class StudentView(AuditedRosterView):
         if self._can_write():
             actions.append(EndpointLinkRowAction("fa fa-exchange", ".movement_view", lazy_gettext("Движение"),
                                                  id_arg="student_id"))
+        # the student's diary as the family sees it: marks by subject, period and final marks (models/report_card)
+        actions.append(EndpointLinkRowAction("fa fa-book", "portal.marks", lazy_gettext("Отметки и итоги"),
+                                             id_arg="student_id"))
         return actions
 
     # --- forms

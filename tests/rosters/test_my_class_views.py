@@ -22,6 +22,8 @@ def test_the_roster_shows_the_class_and_the_parents_contacts(client, login_as, w
     assert "Аннова Анна" in body and "Верова Вера" in body and "Борисов" not in body
     assert "Аннова Алла" in body and "(мать)" in body and "+7 900 123-45-67" in body and "alla@example.ru" in body
     assert "Родители не указаны" in body  # vera has none recorded
+    assert f'href="/diary/{world.anna.id}/marks"' in body and f'href="/diary/{world.vera.id}"' in body
+    assert client.get(f"/diary/{world.vera.id}/marks").status_code == 200  # the class teacher reads it
 
 
 def test_the_stamp_warns_when_old_and_is_renewed_by_the_button(client, login_as, world):

@@ -71,6 +71,7 @@ def test_teachers_read_their_classes_only_and_cannot_write(client, login_as, wor
     login_as("other_teacher")  # 6Б
     body = client.get("/admin/students/").get_data(as_text=True)
     assert "Борисов" in body and "Аннова" not in body
+    assert f"/diary/{world.boris.id}/marks" in body  # the row's link to the student's marks
     assert "/admin/students/new/" not in body and "/admin/students/movement/" not in body
     response = client.get(f"/admin/students/details/?id={world.anna.id}")
     assert response.status_code == 302  # not found for them: back to the list
