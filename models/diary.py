@@ -19,7 +19,7 @@ from .journal import Attachment, Attendance, Lesson, Mark
 from .people import Student
 from .school import Bell, Period
 from .timetable import Substitution, TimetableEntry
-from .timetable_rules import effective_to, timetable_entries
+from .timetable_rules import Slot, bell_order, effective_to, expected_days, fill_slots, timetable_entries
 
 WEEKDAYS = (N_("Понедельник"), N_("Вторник"), N_("Среда"), N_("Четверг"), N_("Пятница"), N_("Суббота"),
             N_("Воскресенье"))
@@ -113,17 +113,13 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
                 bell=str(bell.number) if bell else "", subject=lesson.assignment.subject.name, topic=lesson.topic,
                 homework=lesson.homework, marks=marks.get(lesson.id, []), absence=absences.get(lesson.id),
                 substituted=lesson.substitution_id is not None, files=files.get(lesson.id, []),
-                order=_bell_order(bell)))
+                order=bell_order(bell)))
     _add_planned(days, student_id, enrollments, subgroups, lessons)
     for d in days:
         d.lessons.sort(key=lambda item: item.order)
     current = next((e for e in reversed(enrollments)), None)
     return DiaryWeek(student=student, class_name=current.school_class.name if current else None, monday=monday,
                      days=days)
-
-
-def _bell_order(bell: Bell | None) -> tuple:
-    return (bell.shift, bell.starts_at, bell.number) if bell is not None else (9, dt.time(23, 59), 99)
 
 
 def _add_planned(days: list[DiaryDay], student_id: int, enrollments: list[Enrollment], subgroups, lessons) -> None:
@@ -138,41 +134,29 @@ def _add_planned(days: list[DiaryDay], student_id: int, enrollments: list[Enroll
         TimetableEntry.valid_from <= saturday, effective_to() >= monday, TimetableEntry.weekday <= 6)).unique().all()
     if not entries:
         return
-    classes = {e.class_id: e.school_class for e in enrollments}
     periods = db.session.scalars(select(Period).where(
-        Period.year_id.in_({c.year_id for c in classes.values()}), Period.scheme != "year",
+        Period.year_id.in_({e.school_class.year_id for e in enrollments}), Period.scheme != "year",
         Period.starts_on <= saturday, Period.ends_on >= monday)).all()
     substituted = set(db.session.execute(select(Substitution.entry_id, Substitution.date).where(
         Substitution.entry_id.in_([e.id for e in entries]), Substitution.date.between(monday, saturday))).all())
     recorded = defaultdict(list)
     for lesson in lessons:
-        recorded[(lesson.assignment_id, lesson.date)].append(lesson.bell_id)
+        recorded[(lesson.assignment_id, lesson.date)].append(lesson)
+    by_id = {entry.id: entry for entry in entries}
     expected: dict[tuple[int, dt.date], list[TimetableEntry]] = defaultdict(list)
-    for day in days:
-        on = day.date
-        in_class = {e.class_id for e in enrollments if e.starts_on <= on and (e.ends_on is None or e.ends_on >= on)}
-        for entry in entries:
-            cls = classes.get(entry.assignment.class_id)
-            if entry.weekday == on.isoweekday() and cls is not None and cls.id in in_class \
-                    and entry.valid_from <= on and (entry.valid_to is None or entry.valid_to >= on) and any(
-                        p.year_id == cls.year_id and p.scheme == cls.period_scheme and p.starts_on <= on <= p.ends_on
-                        for p in periods):
-                expected[(entry.assignment_id, on)].append(entry)
+    for slot, on in expected_days([Slot.of(e) for e in entries], periods, monday, saturday):
+        entry = by_id[slot.entry_id]
+        if any(e.class_id == entry.assignment.class_id and e.starts_on <= on and (e.ends_on is None or e.ends_on >= on)
+               for e in enrollments):  # the student is in the class that day
+            expected[(entry.assignment_id, on)].append(entry)
     for (assignment_id, on), slots in expected.items():
-        given = recorded[(assignment_id, on)]  # as the journal grid does: the same bell first, then any other
-        unmatched = []
-        for entry in slots:
-            if entry.bell_id in given:
-                given.remove(entry.bell_id)
-            else:
-                unmatched.append(entry)
-        for entry in unmatched:
-            if given:
-                given.pop()
-                continue
-            days[on.weekday()].lessons.append(DiaryLesson(
-                bell=str(entry.bell.number), subject=entry.assignment.subject.name, topic="", homework=None, marks=[],
-                absence=None, substituted=(entry.id, on) in substituted, planned=True, order=_bell_order(entry.bell)))
+        slots.sort(key=lambda entry: bell_order(entry.bell))
+        for entry, lesson in fill_slots(slots, recorded[(assignment_id, on)]):
+            if lesson is None:
+                days[on.weekday()].lessons.append(DiaryLesson(
+                    bell=str(entry.bell.number), subject=entry.assignment.subject.name, topic="", homework=None,
+                    marks=[], absence=None, substituted=(entry.id, on) in substituted, planned=True,
+                    order=bell_order(entry.bell)))
 
 
 def family_overview(actor: Actor) -> list[tuple[Student, str | None]]:

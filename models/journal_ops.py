@@ -56,6 +56,7 @@ from .points import CRITERIA, is_number, lesson_scale, parse_max_points, parse_p
 from .school import AcademicYear, Bell, Period, School
 from .settings import all_settings
 from .timetable import Substitution, TimetableEntry
+from .timetable_rules import bell_order, fill_slots
 
 SLOTS = (1, 2, 3)
 SCHOOL_DAYS = (1, 2, 3, 4, 5, 6)  # ISO weekdays on which lessons may be given: Monday to Saturday
@@ -549,21 +550,9 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
     while day <= last:
         expected_bells = sorted((e.bell_id for e in entries if e.weekday == day.isoweekday() and e.valid_from <= day
                                  and (e.valid_to or year.ends_on) >= day),
-                                key=lambda b: _bell_order(bell_by_id.get(b)))
-        if expected_bells:
-            given = list(by_date.get(day, ()))
-            unmatched = []
-            for bell_id in expected_bells:
-                match = next((x for x in given if x.bell_id == bell_id), None)
-                if match is not None:
-                    given.remove(match)
-                else:
-                    unmatched.append(bell_id)
-            for bell_id in unmatched:  # a lesson recorded without a bell (or at another bell) fills the slot
-                if given:
-                    given.pop(0)
-                else:
-                    placeholders.append((day, bell_id))
+                                key=lambda b: bell_order(bell_by_id.get(b)))
+        placeholders += [(day, bell_id) for bell_id, lesson in
+                         fill_slots(expected_bells, by_date.get(day, ()), bell=lambda b: b) if lesson is None]
         day += dt.timedelta(days=1)
 
     columns = []
@@ -588,7 +577,7 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
             lesson=None, expected=True, writable=writable(day), substituted=(day, bell_id) in substituted,
             substitute_here=day in sub_dates and not is_teacher,
             overdue=entered_late(today, lesson_deadline(day, rules))))
-    columns.sort(key=lambda c: (c.date, _bell_order(bell_by_id.get(c.bell_id)), c.lesson.id if c.lesson else 0))
+    columns.sort(key=lambda c: (c.date, bell_order(bell_by_id.get(c.bell_id)), c.lesson.id if c.lesson else 0))
 
     lesson_by_id = {lesson.id: lesson for lesson in lessons}
     cells: dict[tuple[int, int], Cell] = {}
@@ -606,10 +595,6 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
         mark_choices=allowed_marks(assignment.subject, cls.grade), read_only=read_only,
         is_teacher=is_teacher, substitute_dates=sub_dates, criteria=criteria,
         files=file_links(Attachment.lesson_id, list(lesson_by_id)))
-
-
-def _bell_order(bell: Bell | None) -> tuple:
-    return (bell.shift, bell.starts_at, bell.number) if bell is not None else (9, dt.time(23, 59), 99)
 
 
 # --- the list of journal pages ---------------------------------------------------------------------------------

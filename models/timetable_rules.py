@@ -319,9 +319,10 @@ def entries_on(day: dt.date, *, class_id: int | None = None, teacher_id: int | N
 
 
 class Slot(NamedTuple):
-    """A timetable entry as far as the expected lessons go: which page, which weekday, from when to when, and
-    the class's year and period scheme."""
+    """A timetable entry as far as the expected lessons go: which entry and page, which weekday, from when to
+    when, and the class's year and period scheme."""
 
+    entry_id: int
     assignment_id: int
     weekday: int
     valid_from: dt.date
@@ -332,36 +333,66 @@ class Slot(NamedTuple):
     @classmethod
     def of(cls, entry: TimetableEntry) -> "Slot":
         a = entry.assignment
-        return cls(a.id, entry.weekday, entry.valid_from, entry.valid_to, a.year_id, a.school_class.period_scheme)
+        return cls(entry.id, a.id, entry.weekday, entry.valid_from, entry.valid_to, a.year_id,
+                   a.school_class.period_scheme)
 
 
 def slots_query(assignment_ids):
     """Slots of the entries of these assignments (a select of ids): one light query, nothing eager-loaded."""
-    return (select(TimetableEntry.assignment_id, TimetableEntry.weekday, TimetableEntry.valid_from,
-                   TimetableEntry.valid_to, TeachingAssignment.year_id, SchoolClass.period_scheme)
+    return (select(TimetableEntry.id, TimetableEntry.assignment_id, TimetableEntry.weekday,
+                   TimetableEntry.valid_from, TimetableEntry.valid_to, TeachingAssignment.year_id,
+                   SchoolClass.period_scheme)
             .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
             .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
             .where(TimetableEntry.assignment_id.in_(assignment_ids)))
 
 
-def expected_lessons(slots, periods: list[Period], first: dt.date, last: dt.date) -> Counter:
-    """(assignment id, date) → how many lessons the timetable expects that day, inside a period of the class's
-    scheme (not in the holidays). ``slots``: ``Slot``s or rows of ``slots_query``."""
+def expected_days(slots, periods: list[Period], first: dt.date, last: dt.date):
+    """(slot, date) for every date the timetable expects the slot's lesson: its weekday, within its validity,
+    inside a period of the class's scheme (not in the holidays). ``slots``: ``Slot``s or rows of
+    ``slots_query``."""
     terms: dict[tuple[int, str], list[tuple[dt.date, dt.date]]] = defaultdict(list)
     for p in periods:
         terms[(p.year_id, p.scheme)].append((p.starts_on, p.ends_on))
     by_weekday: dict[int, list[tuple]] = defaultdict(list)
-    for assignment_id, weekday, valid_from, valid_to, year_id, scheme in slots:
-        by_weekday[weekday].append((assignment_id, valid_from, valid_to, terms.get((year_id, scheme), ())))
-    expected: Counter = Counter()
+    for slot in slots:
+        _entry, _assignment, weekday, _from, _to, year_id, scheme = slot
+        by_weekday[weekday].append((slot, terms.get((year_id, scheme), ())))
     day = first
     while day <= last:
-        for assignment_id, valid_from, valid_to, spans in by_weekday.get(day.isoweekday(), ()):
+        for slot, spans in by_weekday.get(day.isoweekday(), ()):
+            valid_from, valid_to = slot[3], slot[4]
             if valid_from <= day and (valid_to is None or valid_to >= day) \
                     and any(start <= day <= end for start, end in spans):
-                expected[(assignment_id, day)] += 1
+                yield slot, day
         day += dt.timedelta(days=1)
-    return expected
+
+
+def expected_lessons(slots, periods: list[Period], first: dt.date, last: dt.date) -> Counter:
+    """(assignment id, date) → how many lessons the timetable expects that day (``expected_days``)."""
+    return Counter((slot[1], day) for slot, day in expected_days(slots, periods, first, last))
+
+
+def bell_order(bell: Bell | None) -> tuple:
+    """Where a bell falls in the day (shift, start, number); lessons without a bell last."""
+    return (bell.shift, bell.starts_at, bell.number) if bell is not None else (9, dt.time(23, 59), 99)
+
+
+def fill_slots(slots: list, lessons, *, bell=lambda slot: slot.bell_id) -> list[tuple]:
+    """The timetable's slots of one page and day (in bell order), each with the recorded lesson that fills it:
+    a lesson at the slot's bell first, then any other lesson of that day (recorded without a bell, or moved to
+    another bell); None where nothing is recorded. The journal grid, the diary and the teacher's day agree."""
+    left = list(lessons)
+    filled: dict[int, object] = {}
+    for i, slot in enumerate(slots):
+        match = next((x for x in left if x.bell_id == bell(slot)), None)
+        if match is not None:
+            left.remove(match)
+            filled[i] = match
+    for i in range(len(slots)):
+        if i not in filled and left:
+            filled[i] = left.pop(0)
+    return [(slot, filled.get(i)) for i, slot in enumerate(slots)]
 
 
 # --- the week grid of a class ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The teacher's day on the staff panel's home page: today's lessons from the timetable (own ones, the ones
 they substitute, and their own that someone else substitutes), each with whether it is recorded in the
 journal yet; and the timetabled lessons of the last days still missing from their journal pages — the
-"+" columns of the grid (models/journal_ops.journal_page) gathered over all their pages.
+"+" columns of the grid (models/journal_ops.journal_page) gathered over all their pages. Recorded lessons fill
+the timetable's slots as in the grid (``timetable_rules.fill_slots``).
 
 Six queries whatever the load."""
 from __future__ import annotations
@@ -20,7 +21,7 @@ from .journal import Lesson
 from .people import Staff
 from .school import Bell, Period
 from .timetable import Substitution, TimetableEntry
-from .timetable_rules import Slot, effective_to, expected_lessons, timetable_entries, valid_on
+from .timetable_rules import Slot, effective_to, expected_lessons, fill_slots, timetable_entries, valid_on
 
 LOOK_BACK_DAYS = 14  # how far back unrecorded lessons are listed
 
@@ -77,15 +78,13 @@ def teacher_day(actor: Actor, today: dt.date) -> TeacherDay | None:
         .order_by(Bell.shift, Bell.starts_at, Bell.number)).unique().all()
     recorded = db.session.scalars(select(Lesson).where(
         Lesson.assignment_id.in_({e.assignment_id for e in entries} or {0}), Lesson.date == today)).all()
-    lessons = []
-    left = list(recorded)
+    by_page: dict[int, list[TimetableEntry]] = defaultdict(list)  # in bell order
     for entry in entries:
-        match = next((x for x in left if x.assignment_id == entry.assignment_id and x.bell_id == entry.bell_id), None) \
-            or next((x for x in left if x.assignment_id == entry.assignment_id and x.bell_id is None), None)
-        if match is not None:
-            left.remove(match)
-        lessons.append(TodayLesson(entry, match, substitute_for=i_substitute.get(entry.id),
-                                   substituted_by=mine_by_other.get(entry.id)))
+        by_page[entry.assignment_id].append(entry)
+    filled = {entry.id: lesson for page, slots in by_page.items()
+              for entry, lesson in fill_slots(slots, [x for x in recorded if x.assignment_id == page])}
+    lessons = [TodayLesson(entry, filled[entry.id], substitute_for=i_substitute.get(entry.id),
+                           substituted_by=mine_by_other.get(entry.id)) for entry in entries]
     return TeacherDay(today, lessons, _unrecorded(staff_id, today))
 
 
