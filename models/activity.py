@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +14,7 @@ from .accounts import LoginEvent, PageView, User
 from .base import db
 from .classes import Enrollment, SchoolClass
 from .curriculum import TeachingAssignment
+from .grading import percent
 from .people import StudentGuardian
 from .school import AcademicYear
 
@@ -31,10 +31,6 @@ def note_visit(user_id: int, day: dt.date) -> None:
         db.session.execute(bump)
 
 
-def _pct(part: int, whole: int) -> Decimal | None:
-    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if whole else None
-
-
 @dataclass
 class Usage:
     people: int = 0  # students (or their parents) of the class
@@ -44,7 +40,7 @@ class Usage:
     @property
     def share(self):
         """% of the people who used the system."""
-        return _pct(self.active, self.people)
+        return percent(self.active, self.people)
 
 
 @dataclass

@@ -181,6 +181,11 @@ class ResultStats:
     average: Decimal | None
 
 
+def percent(part: int, whole: int) -> Decimal | None:
+    """part of whole in %, one decimal, rounded half up; None of nothing (the reports show "—")."""
+    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if whole else None
+
+
 def result_stats(marks: Iterable[int | str]) -> ResultStats:
     """Marks are 1..5 or specials; pass marks (зач/осв) count as success and are left out of quality,
     СОУ and the average; н/а and незач count as failures."""
@@ -195,7 +200,7 @@ def result_stats(marks: Iterable[int | str]) -> ResultStats:
     good = sum(1 for m in numeric if m >= 4)
 
     def pct(part: int, whole: int) -> Decimal:
-        return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if whole else Decimal(0)
+        return percent(part, whole) if whole else Decimal(0)
 
     sou_base = len(numeric) + sum(1 for m in marks if m in (NOT_ATTESTED, "незач"))
     sou = (Decimal(sum(SOU_WEIGHTS[m] for m in numeric)) / sou_base).quantize(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
@@ -23,6 +23,7 @@ from .base import db
 from .classes import Enrollment, SubgroupMember
 from .curriculum import TeachingAssignment
 from .deadlines import DeadlineRules, is_late, lesson_deadline, local_day, marks_deadline, school_zone
+from .grading import percent
 from .i18n import N_, Text, _
 from .journal import Lesson, Mark, WorkKind
 from .school import AcademicYear, Period, School
@@ -33,10 +34,6 @@ from .timetable_rules import effective_to, expected_lessons, slots_query
 LAST_UNMARKED_GRADE = 1  # first grade: no marks, so no mark figures (R5)
 MONTHS = (N_("январь"), N_("февраль"), N_("март"), N_("апрель"), N_("май"), N_("июнь"), N_("июль"), N_("август"),
           N_("сентябрь"), N_("октябрь"), N_("ноябрь"), N_("декабрь"))
-
-
-def _pct(part: int, whole: int) -> Decimal | None:
-    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if whole else None
 
 
 @dataclass
@@ -58,11 +55,11 @@ class Figures:
 
     @property
     def without_marks_pct(self) -> Decimal | None:
-        return _pct(self.without_marks, self.students) if self.marked else None
+        return percent(self.without_marks, self.students) if self.marked else None
 
     @property
     def one_mark_pct(self) -> Decimal | None:
-        return _pct(self.one_mark, self.students) if self.marked else None
+        return percent(self.one_mark, self.students) if self.marked else None
 
     @property
     def problems(self) -> int:

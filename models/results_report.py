@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
@@ -21,7 +21,7 @@ from .classes import Enrollment, SchoolClass
 from .curriculum import Subject, TeachingAssignment
 from .finals import PeriodMark
 from .finals_ops import LAST_UNMARKED_GRADE, missing_marks, reference_day, school_period, year_periods
-from .grading import ResultStats, result_stats, student_standing
+from .grading import ResultStats, percent, result_stats, student_standing
 from .i18n import N_, _
 from .school import AcademicYear, Period
 
@@ -34,10 +34,6 @@ STANDINGS = {
     "failing": N_("неуспевающие"),
     "not_graded": N_("без отметок"),
 }
-
-
-def _pct(part: int, whole: int) -> Decimal | None:
-    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if whole else None
 
 
 def standing(marks: list[int | str]) -> str:
@@ -64,12 +60,12 @@ class Standings:
     @property
     def success(self) -> Decimal | None:
         """успеваемость by students: % of the graded students with no 2 and no н/а."""
-        return _pct(self.graded - self.counts["failing"], self.graded)
+        return percent(self.graded - self.counts["failing"], self.graded)
 
     @property
     def quality(self) -> Decimal | None:
         """качество знаний by students: % of the graded students with only 4s and 5s."""
-        return _pct(self.counts["excellent"] + self.counts["good"], self.graded)
+        return percent(self.counts["excellent"] + self.counts["good"], self.graded)
 
 
 @dataclass
