@@ -12,10 +12,11 @@ from flask_babel import gettext, lazy_gettext
 
 from i18n import error_text
 from models import db
+from models.access import can_control_journal, can_write_remarks
 from models.base import utcnow
 from models.errors import JournalError, NotFound
-from models.journal_control import can_control_journal, journal_control
-from models.remarks import accept_remark, add_remark, can_write_remarks, remarks_between
+from models.journal_control import journal_control
+from models.remarks import accept_remark, add_remark, remarks_between
 from reports.pdf import render_pdf
 
 from .base import StaffPage, actor

@@ -472,3 +472,17 @@ def results_class_ids(actor: Actor) -> Select:
 def can_view_results(actor: Actor) -> bool:
     return actor.school_id is not None and (actor.whole_school or (actor.has("class_teacher")
                                                                   and actor.staff_id is not None))
+
+
+# --- control of the journal (R29) ------------------------------------------------------------------------------
+REMARK_AUTHORS = frozenset({"coordinator", "director"})
+
+
+def can_control_journal(actor: Actor) -> bool:
+    """The monthly control of the journal and its remarks are read by the administration."""
+    return actor.school_id is not None and actor.whole_school
+
+
+def can_write_remarks(actor: Actor) -> bool:
+    """Remarks to teachers are written and taken off by the coordinator or the director."""
+    return actor.school_id is not None and actor.user_id is not None and actor.has(*REMARK_AUTHORS)

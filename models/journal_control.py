@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from .access import Actor, require
+from .access import Actor, can_control_journal, require
 from .activity import ClassUsage, class_usage
 from .base import db
 from .classes import Enrollment, SubgroupMember
@@ -110,10 +110,6 @@ class JournalControl:
     @property
     def next(self) -> dt.date:
         return (self.month + dt.timedelta(days=32)).replace(day=1)
-
-
-def can_control_journal(actor: Actor) -> bool:
-    return actor.school_id is not None and actor.whole_school
 
 
 def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalControl:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
-from .access import Actor, require
+from .access import Actor, can_control_journal, can_write_remarks, require
 from .audit import AuditEvent
 from .base import db
 from .control import Remark
@@ -20,12 +20,7 @@ from .errors import InvalidInput, NotFound
 from .i18n import _
 from .people import Staff
 
-REMARK_AUTHORS = frozenset({"coordinator", "director"})
 MAX_TEXT = 2000
-
-
-def can_write_remarks(actor: Actor) -> bool:
-    return actor.school_id is not None and actor.user_id is not None and actor.has(*REMARK_AUTHORS)
 
 
 @dataclass
@@ -133,7 +128,7 @@ def _lines(where) -> list[RemarkLine]:
 
 def remarks_between(actor: Actor, first: dt.date, last: dt.date) -> list[RemarkLine]:
     """The school's remarks written in a period, and those still open from before (the administration)."""
-    require(can_write_remarks(actor) or actor.whole_school, _("Замечания видит администрация школы."))
+    require(can_control_journal(actor), _("Замечания видит администрация школы."))
     start = dt.datetime.combine(first, dt.time.min, dt.timezone.utc)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, dt.timezone.utc)
     return _lines(and_(Remark.school_id == actor.school_id, Remark.created_at < end, or_(
