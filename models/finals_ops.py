@@ -768,7 +768,7 @@ def school_period(actor: Actor, period_id: int) -> Period:
     return period
 
 
-def _missing(period: Period) -> tuple[list[TeachingAssignment], dict[int, set[int]]]:
+def missing_students(period: Period) -> tuple[list[TeachingAssignment], dict[int, set[int]]]:
     """The period's assignments, and per assignment the ids of the students enrolled on its last day without
     its mark (first grade excluded). Four queries."""
     kind = "year" if period.scheme == "year" else "period"
@@ -813,13 +813,13 @@ def _missing(period: Period) -> tuple[list[TeachingAssignment], dict[int, set[in
 
 def missing_count(period: Period) -> int:
     """How many of the period's marks are still missing (the home page). Four queries."""
-    return sum(len(ids) for ids in _missing(period)[1].values())
+    return sum(len(ids) for ids in missing_students(period)[1].values())
 
 
 def missing_marks(period: Period) -> list[MissingLine]:
     """Per assignment of the period's classes (first grade excluded): students enrolled on the period's last
     day without its mark. Five queries for the whole school."""
-    assignments, wanted = _missing(period)
+    assignments, wanted = missing_students(period)
     if not wanted:
         return []
     students = {s.id: s for s in db.session.scalars(select(Student).where(

@@ -1,10 +1,11 @@
 """Results of a period (R30): from the period (or year) marks set in the journal, per class the students by
 standing — отличники, хорошисты, с одной «3», троечники, неуспевающие, not graded yet — with успеваемость and
 качество знаний counted by students; per class, subject and teacher the marks' успеваемость, качество, СОУ and
-average (``models.grading.result_stats``); the marks still missing; the school's totals.
+average (``models.grading.result_stats``); the marks still missing (``finals_ops.missing_students``, as
+closing the period counts them); the school's totals.
 
 The class of a student is the one they are enrolled in on the period's last day (today while it runs).
-Eight queries for the whole school."""
+A fixed number of queries for the whole school."""
 from __future__ import annotations
 
 import datetime as dt
@@ -20,7 +21,7 @@ from .base import db
 from .classes import Enrollment, SchoolClass
 from .curriculum import Subject, TeachingAssignment
 from .finals import PeriodMark
-from .finals_ops import LAST_UNMARKED_GRADE, missing_marks, reference_day, school_period, year_periods
+from .finals_ops import LAST_UNMARKED_GRADE, missing_students, reference_day, school_period, year_periods
 from .grading import ResultStats, percent, result_stats, student_standing
 from .i18n import N_, _
 from .school import AcademicYear, Period
@@ -147,8 +148,7 @@ def period_results(actor: Actor, period_id: int | None, *, today: dt.date) -> Pe
         select(TeachingAssignment).options(joinedload(TeachingAssignment.teacher))
         .where(TeachingAssignment.id.in_({pm.assignment_id for pm in marks if pm.assignment_id} or {0})))}
     shown = {c.id for c in classes}
-    missing_lines = [line for line in missing_marks(period) if line.assignment.class_id in shown and
-                     (kind == "year" or line.assignment.school_class.period_scheme == period.scheme)]
+    period_assignments, lacking = missing_students(period)  # of the classes graded for this period
 
     by_student: dict[int, list] = defaultdict(list)
     by_class: dict[int, list] = defaultdict(list)
@@ -167,17 +167,20 @@ def period_results(actor: Actor, period_id: int | None, *, today: dt.date) -> Pe
             teacher_classes[a.teacher_id].add(class_id)
     missing_by_class = Counter()
     missing_by_subject = Counter()
-    for line in missing_lines:
-        missing_by_class[line.assignment.class_id] += line.count
-        missing_by_subject[line.assignment.subject_id] += line.count
-        subjects.setdefault(line.assignment.subject_id, line.assignment.subject)
+    for a in period_assignments:
+        if a.id in lacking and a.class_id in shown:
+            missing_by_class[a.class_id] += len(lacking[a.id])
+            missing_by_subject[a.subject_id] += len(lacking[a.id])
+            subjects.setdefault(a.subject_id, a.subject)
+    students_of: dict[int, list[int]] = defaultdict(list)
+    for sid, cid in class_of.items():
+        students_of[cid].append(sid)
 
     place = {c.id: i for i, c in enumerate(classes)}
     school = Standings()
     lines = []
     for cls in classes:
-        standings = Standings(Counter(standing(by_student.get(sid, [])) for sid, cid in class_of.items()
-                                      if cid == cls.id))
+        standings = Standings(Counter(standing(by_student.get(sid, [])) for sid in students_of[cls.id]))
         school.counts.update(standings.counts)
         lines.append(ClassLine(cls, standings, result_stats(by_class.get(cls.id, [])), missing_by_class[cls.id]))
     subject_lines = [GroupLine(s.name, result_stats(by_subject.get(s.id, [])), missing=missing_by_subject[s.id])
@@ -189,5 +192,5 @@ def period_results(actor: Actor, period_id: int | None, *, today: dt.date) -> Pe
     return PeriodResults(year=year, periods=[s.period for s in statuses], period=period, on=on, classes=lines,
                          subjects=subject_lines, teachers=teacher_lines, school=school,
                          school_marks=result_stats(_value(pm) for pm in marks),
-                         missing=sum(line.count for line in missing_lines))
+                         missing=sum(missing_by_class.values()))
 
