@@ -37,13 +37,14 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     from flask_babel import get_locale
 
-    from i18n import text
+    from i18n import number, text
     from models.grading import FORMATIVE_SCALE
     from models.points import points_text
 
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["tr"] = text  # domain-composed text (models.i18n.Text) in the user's language
     app.jinja_env.filters["points"] = points_text  # 18.00 → "18", 7.50 → "7.5"
+    app.jinja_env.globals["num"] = number  # 4.25 → "4,25" in every template, PDFs included
     app.jinja_env.globals["formative_scale"] = points_text(FORMATIVE_SCALE)
     init_security(app)
     init_error_handlers(app)

@@ -1,6 +1,8 @@
 """Languages of the interface: Russian (source), Kazakh and English. Catalogues live in translations/."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import gettext
 
 from models.errors import JournalError
@@ -25,3 +27,13 @@ def text(value):
     if isinstance(value, Joined):
         return value.separator.join(text(part) for part in value.parts)
     return value
+
+
+def number(value) -> str:
+    """4.25 → "4,25", 2.00 → "2", 76.50 → "76,5", None → "" (a decimal comma, no trailing zeros). Templates:
+    ``{{ num(value) }}``."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return f"{value:f}".replace(".", ",")

@@ -20,7 +20,6 @@ from models.remarks import accept_remark, add_remark, remarks_between
 from reports.pdf import render_pdf
 
 from .base import StaffPage, actor
-from .finals import fmt_num
 from .forms import parse_date, to_int, today
 from .results import CATEGORY
 
@@ -54,14 +53,14 @@ class ControlView(StaffPage):
     @expose("/")
     def index(self):
         c = _control()
-        return self.render("admin/control/index.html", c=c, num=fmt_num, today=today(),
+        return self.render("admin/control/index.html", c=c, today=today(),
                            default_due=today() + dt.timedelta(days=7), expanded=to_int(request.args.get("teacher")),
                            remarks=remarks_between(actor(), c.first, c.last), can_write=can_write_remarks(actor()))
 
     @expose("/report.pdf")
     def report_pdf(self):
         c = _control()
-        pdf = render_pdf("reports/journal_control.html", c=c, num=fmt_num, orientation="landscape",
+        pdf = render_pdf("reports/journal_control.html", c=c, orientation="landscape",
                          remarks=remarks_between(actor(), c.first, c.last))
         return Response(pdf, mimetype="application/pdf",
                         headers={"Content-Disposition": f"inline; filename=journal-control-{c.month:%Y-%m}.pdf"})

@@ -7,8 +7,6 @@ parse plain form posts (everything works without scripts), call them and show th
 journal grid of the same menu category lives in admin_views/journal.py (Flask-Admin merges the category)."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
@@ -61,15 +59,6 @@ STATE_LABELS = {"future": lazy_gettext("ещё не начался"), "running":
                 "ended": lazy_gettext("закончился"), "closed": lazy_gettext("закрыт")}
 
 
-def fmt_num(value) -> str:
-    """4.25 → "4,25", 2.00 → "2", 76.50 → "76,5" (Russian decimal comma, no trailing zeros)."""
-    if value is None:
-        return ""
-    value = Decimal(value)
-    value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-    return f"{value:f}".replace(".", ",")
-
-
 def _abort_for(exc: JournalError):
     abort(404 if isinstance(exc, NotFound) else 403 if isinstance(exc, AccessDenied) else exc.status,
           error_text(exc))
@@ -86,7 +75,7 @@ class FinalsView(StaffPage):
         a = actor()
         year, years = page_year(a, today(), to_int(request.args.get("year")))
         links = actor_assignments(a, year.id) if year else []
-        return self.render("admin/finals/index.html", year=year, years=years, links=links, num=fmt_num,
+        return self.render("admin/finals/index.html", year=year, years=years, links=links,
                            can_close=can_close_periods(a) or a.has("director"))
 
     @expose("/<int:assignment_id>", methods=["GET", "POST"])
@@ -127,7 +116,7 @@ class FinalsView(StaffPage):
             _abort_for(exc)
         fill = request.args.get("fill") == "1" and not sheet.read_only
         return self.render("admin/finals/sheet.html", sheet=sheet, submitted=submitted, errors=errors, fill=fill,
-                           special_labels=SPECIAL_LABELS, can_close=can_close_periods(a), num=fmt_num,
+                           special_labels=SPECIAL_LABELS, can_close=can_close_periods(a),
                            ordered_counts=ordered_counts, final_rules=FINAL_MARK_RULES)
 
 
@@ -222,7 +211,7 @@ class PlanView(StaffPage):
             edit_id = to_int(request.args.get("edit"))
             edit = next((line.item for line in page.lines if line.item.id == edit_id), None) if edit_id else None
         return self.render("admin/plan/page.html", page=page, edit=edit, form=form or {},
-                           hours_labels=HOURS_STATUS_LABELS, max_mb=MAX_FILE_BYTES // 2**20, num=fmt_num), status
+                           hours_labels=HOURS_STATUS_LABELS, max_mb=MAX_FILE_BYTES // 2**20), status
 
     @expose("/<int:assignment_id>")
     def plan(self, assignment_id: int):
@@ -271,7 +260,7 @@ class PlanView(StaffPage):
             flash(error_text(exc), "error")
             return redirect(url_for(".plan", assignment_id=assignment_id))
         return self.render("admin/plan/preview.html", preview=preview, filename=upload.filename,
-                           hours_labels=HOURS_STATUS_LABELS, num=fmt_num)
+                           hours_labels=HOURS_STATUS_LABELS)
 
     @expose("/<int:assignment_id>/import/confirm", methods=["POST"])
     def confirm(self, assignment_id: int):

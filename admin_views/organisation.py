@@ -20,6 +20,7 @@ from wtforms.fields import TimeField
 from wtforms.validators import Optional
 
 from i18n import error_text
+from i18n import number as fmt_number  # the same decimal comma as every template's num()
 from models import (
     AcademicYear,
     AttendanceReason,
@@ -75,12 +76,6 @@ CRITERIA_LABELS = {"fo": lazy_gettext("ФО — формативное оцен�
 
 def fmt_date(value) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
-
-
-def fmt_number(value) -> str:
-    if value is None:
-        return ""
-    return f"{Decimal(value).normalize():f}".replace(".", ",")
 
 
 def _date_col(view, context, model, name):

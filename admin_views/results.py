@@ -15,7 +15,6 @@ from models.results_report import STANDINGS, period_results
 from reports.export import XLSX_MIMETYPE, write_xlsx
 
 from .base import StaffPage, actor
-from .finals import fmt_num
 from .forms import to_int, today
 
 CATEGORY = lazy_gettext("Отчёты")
@@ -39,7 +38,7 @@ class ResultsView(StaffPage):
 
     @expose("/")
     def index(self):
-        return self.render("admin/results/index.html", r=_results(), standings=STANDINGS, num=fmt_num)
+        return self.render("admin/results/index.html", r=_results(), standings=STANDINGS)
 
     @expose("/results.xlsx")
     def xlsx(self):
