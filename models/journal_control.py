@@ -22,7 +22,7 @@ from .activity import ClassUsage, class_usage
 from .base import db
 from .classes import Enrollment, SubgroupMember
 from .curriculum import TeachingAssignment
-from .deadlines import DeadlineRules, is_late, lesson_deadline, local_day, marks_deadline, school_zone
+from .deadlines import DeadlineRules, lesson_deadline, marks_deadline, school_zone
 from .grading import percent
 from .i18n import N_, Text, _
 from .journal import Lesson, Mark, WorkKind
@@ -92,12 +92,15 @@ class TeacherLine:
 class JournalControl:
     school: School
     month: dt.date  # its first day
-    first: dt.date
     last: dt.date  # the month's last day, or today within the current month
     teachers: list[TeacherLine]
     total: Figures
     usage: list[ClassUsage] = field(default_factory=list)  # who used the system, per class
     usage_total: ClassUsage | None = None
+
+    @property
+    def first(self) -> dt.date:
+        return self.month
 
     @property
     def month_name(self) -> Text:
@@ -120,7 +123,7 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
     last = min((first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), today)
     rules = DeadlineRules.from_settings(all_settings(school.id))
     if last < first:  # a month still to come
-        return JournalControl(school, first, first, first, [], Figures())
+        return JournalControl(school, first, first, [], Figures())
     years = select(AcademicYear.id).where(AcademicYear.school_id == school.id, AcademicYear.starts_on <= last,
                                           AcademicYear.ends_on >= first)
     assignments = db.session.scalars(
@@ -159,39 +162,35 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
     figures: dict[int, Figures] = defaultdict(Figures)
     for (assignment_id, _day), n in expected.items():
         figures[assignment_id].expected += n
+    ends: dict[dt.date, dt.datetime] = {}  # a deadline day → the first moment after it in the school's zone
+
+    def late(moment: dt.datetime | None, deadline: dt.date) -> bool:
+        """Entered after the deadline day (a stored moment without a zone is UTC; none recorded: not late)."""
+        if moment is None:
+            return False
+        if deadline not in ends:
+            ends[deadline] = dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time.min, tz)
+        return (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)) >= ends[deadline]
+
     for row in lessons:
         f = figures[row.assignment_id]
         f.recorded += 1
-        if is_late(local_day(row.recorded_at, tz) or row.date, lesson_deadline(row.date, rules)):
+        if late(row.recorded_at, lesson_deadline(row.date, rules)):
             f.late_topics += 1
         if not row.homework and by_id[row.assignment_id].school_class.grade > LAST_UNMARKED_GRADE:
             f.no_homework += 1
     per_student: dict[int, Counter] = defaultdict(Counter)
     control = {k.id for k in kinds.values() if k.is_control}
-    ends: dict[dt.date, dt.datetime] = {}  # a deadline day → the first moment after it, in UTC
-    due: dict[tuple[int, bool], dt.datetime] = {}  # (lesson, a control work?) → when its marks become late
-
-    def late_from(lesson_id: int, is_control: bool) -> dt.datetime:
-        moment = due.get((lesson_id, is_control))
-        if moment is None:
-            row = lesson_of[lesson_id]
-            day = marks_deadline(row.date, by_id[row.assignment_id].school_class.grade, is_control, rules)
-            moment = ends.get(day)
-            if moment is None:
-                moment = ends[day] = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tz).astimezone(
-                    dt.timezone.utc)
-            due[(lesson_id, is_control)] = moment
-        return moment
-
-    utc = dt.timezone.utc
+    due: dict[tuple[int, bool], dt.date] = {}  # (lesson, a control work?) → its marks' deadline: ~4 marks a lesson
     for lesson_id, student_id, created_at, mark_kind_id in marks:
         row = lesson_of[lesson_id]
         f = figures[row.assignment_id]
         f.marks += 1
-        if created_at is not None:
-            moment = created_at if created_at.tzinfo else created_at.replace(tzinfo=utc)
-            if moment >= late_from(lesson_id, (mark_kind_id or row.work_kind_id) in control):
-                f.late_marks += 1
+        key = (lesson_id, (mark_kind_id or row.work_kind_id) in control)
+        if key not in due:
+            due[key] = marks_deadline(row.date, by_id[row.assignment_id].school_class.grade, key[1], rules)
+        if late(created_at, due[key]):
+            f.late_marks += 1
         per_student[row.assignment_id][student_id] += 1
 
     teachers: dict[int, TeacherLine] = {}
@@ -215,5 +214,5 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
         line.figures.add(f)
         total.add(f)
     usage, usage_total = class_usage(school.id, first, last)
-    return JournalControl(school, first, first, last, sorted(teachers.values(), key=lambda t: t.name), total,
+    return JournalControl(school, first, last, sorted(teachers.values(), key=lambda t: t.name), total,
                           usage, usage_total)
