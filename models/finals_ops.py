@@ -83,6 +83,17 @@ SPELLINGS = {"на": NOT_ATTESTED, "н/а": NOT_ATTESTED, "н\\а": NOT_ATTESTED
              "незачёт": FAIL, "незачет": FAIL, "осв": EXEMPT, "осв.": EXEMPT}
 
 
+def mark_kind(period: Period) -> str:
+    """The kind of the marks a period carries: "year" on the year's period, "period" on a term."""
+    return "year" if period.scheme == "year" else "period"
+
+
+def locked_by_closing(period: Period, kind: str) -> bool:
+    """A closed period freezes its period or year marks; exam and final marks come after the year and are
+    frozen only by archiving the year."""
+    return period.closed_at is not None and kind not in FINAL_KINDS
+
+
 def is_unmarked_grade(grade: int) -> bool:
     return grade <= LAST_UNMARKED_GRADE
 
@@ -148,6 +159,10 @@ class SheetTab:
     kind: str
     label: str | Text
 
+    @property
+    def closed(self) -> bool:
+        return locked_by_closing(self.period, self.kind)
+
 
 @dataclass
 class FinalsSheet:
@@ -174,7 +189,7 @@ class FinalsSheet:
 
     @property
     def tabs(self) -> list[SheetTab]:
-        tabs = [SheetTab(p, "year" if p.scheme == "year" else "period", p.name) for p in self.periods]
+        tabs = [SheetTab(p, mark_kind(p), p.name) for p in self.periods]
         year = next((p for p in self.periods if p.scheme == "year"), None)
         if self.final_grade and year is not None:
             tabs += [SheetTab(year, kind, Text(label)) for kind, label in FINAL_KINDS.items()]
@@ -452,7 +467,7 @@ def _context(actor: Actor, assignment_id: int, period_id: int | None, today: dt.
         if period is None:
             raise NotFound(_("Этот период не относится к классу."))
     if kind not in FINAL_KINDS:
-        kind = "year" if period.scheme == "year" else "period"
+        kind = mark_kind(period)
     return _Context(actor, assignment, cls, assignment.subject, school, year, period, periods, kind, settings,
                     rules_for(settings), school_zone(school.timezone), today)
 
@@ -559,7 +574,7 @@ def finals_sheet(actor: Actor, assignment_id: int, period_id: int | None = None,
                         period=ctx.period, periods=ctx.periods, kind=ctx.kind, rules=ctx.rules,
                         scheme_code=ctx.school.grading_scheme,
                         deadline=deadline_for(ctx.period, ctx.settings, ctx.kind),
-                        today=today, closed=ctx.period.closed_at is not None and ctx.kind not in FINAL_KINDS,
+                        today=today, closed=locked_by_closing(ctx.period, ctx.kind),
                         archived=ctx.year.archived_at is not None,
                         can_edit=can_set_period_marks(actor, ctx.assignment),
                         unmarked_grade=is_unmarked_grade(ctx.cls.grade),
@@ -601,7 +616,7 @@ def _check_writable(ctx: _Context) -> None:
             _("Итоговые отметки выставляет учитель, который ведёт этот предмет в классе."))
     if ctx.year.archived_at is not None:
         raise PeriodClosed(_("Учебный год %(name)s в архиве: изменять его нельзя."), name=ctx.year.name)
-    if ctx.period.closed_at is not None and ctx.kind not in FINAL_KINDS:
+    if locked_by_closing(ctx.period, ctx.kind):
         raise PeriodClosed(_("Период «%(name)s» закрыт: изменять его отметки нельзя."), name=ctx.period.name)
 
 
@@ -771,7 +786,7 @@ def school_period(actor: Actor, period_id: int) -> Period:
 def missing_students(period: Period) -> tuple[list[TeachingAssignment], dict[int, set[int]]]:
     """The period's assignments, and per assignment the ids of the students enrolled on its last day without
     its mark (first grade excluded). Four queries."""
-    kind = "year" if period.scheme == "year" else "period"
+    kind = mark_kind(period)
     on = period.ends_on
     classes = select(SchoolClass.id).where(SchoolClass.year_id == period.year_id,
                                            SchoolClass.grade > LAST_UNMARKED_GRADE)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from .access import Actor
 from .base import db
 from .finals import PeriodMark
+from .finals_ops import mark_kind
 from .journal_ops import JournalColumn, JournalPage, journal_page
 
 COLUMNS_PER_BLOCK = 24  # lesson columns of one landscape A4 table next to the names
@@ -46,7 +47,7 @@ def journal_print(actor: Actor, assignment_id: int, period_id: int | None, *, no
         rows = [(row.student.number, row.student.id, row.student.name,
                  ["—" if row.cells[i].kind == "out" else row.cells[i].text for i in chosen]) for row in grid]
         blocks.append(PrintBlock([page.columns[i] for i in chosen], rows, start + COLUMNS_PER_BLOCK >= len(given)))
-    kind = "year" if page.period.scheme == "year" else "period"
+    kind = mark_kind(page.period)
     marks = {pm.student_id: str(pm) for pm in db.session.scalars(select(PeriodMark).where(
         PeriodMark.subject_id == page.subject.id, PeriodMark.period_id == page.period.id, PeriodMark.kind == kind,
         PeriodMark.student_id.in_([s.id for s in page.students] or [0])))}

@@ -19,7 +19,16 @@ from .classes import Enrollment, SchoolClass, SubgroupMember
 from .curriculum import Subject, TeachingAssignment
 from .errors import NotFound
 from .finals import PeriodMark
-from .finals_ops import FINAL_KINDS, MarkChip, default_period, mark_pair, rules_for, sheet_periods
+from .finals_ops import (
+    FINAL_KINDS,
+    MarkChip,
+    SheetTab,
+    default_period,
+    mark_kind,
+    mark_pair,
+    rules_for,
+    sheet_periods,
+)
 from .grading import scheme_for
 from .i18n import Text, _
 from .journal import Lesson, Mark, WorkKind
@@ -37,13 +46,6 @@ class SubjectMarks:
     period_mark: str = ""  # the mark the teacher set for the period, "" while not set
 
 
-@dataclass(frozen=True)
-class SummaryColumn:
-    period: Period
-    kind: str  # "period", "year", "exam", "final"
-    label: str | Text
-
-
 @dataclass
 class ReportCard:
     student: Student
@@ -53,7 +55,7 @@ class ReportCard:
     periods: list[Period]  # the class's periods and the year
     period: Period
     subjects: list[SubjectMarks]
-    columns: list[SummaryColumn]  # of the year's summary
+    columns: list[SheetTab]  # of the year's summary: the periods, the year, exam and final marks once given
     summary: dict[int, dict[tuple[int, str], str]]  # subject id → (period id, kind) → mark
 
 
@@ -120,7 +122,7 @@ def report_card(actor: Actor, student_id: int, *, today: dt.date, year_id: int |
 
     scheme = scheme_for(school.grading_scheme)
     rules = rules_for(all_settings(school.id))
-    kind = "year" if period.scheme == "year" else "period"
+    kind = mark_kind(period)
     lines = []
     for subject in sorted(subjects.values(), key=lambda s: s.name):
         line = SubjectMarks(subject, [chip for chip, _i in pairs[subject.id]],
@@ -130,10 +132,10 @@ def report_card(actor: Actor, student_id: int, *, today: dt.date, year_id: int |
             line.average, line.percent = proposal.average, proposal.percent
         lines.append(line)
 
-    columns = [SummaryColumn(p, "year" if p.scheme == "year" else "period", p.name) for p in periods]
+    columns = [SheetTab(p, mark_kind(p), p.name) for p in periods]
     year_period = next((p for p in periods if p.scheme == "year"), None)
     given = {k for marks in summary.values() for _p, k in marks}
     if year_period is not None:
-        columns += [SummaryColumn(year_period, k, Text(label)) for k, label in FINAL_KINDS.items() if k in given]
+        columns += [SheetTab(year_period, k, Text(label)) for k, label in FINAL_KINDS.items() if k in given]
     return ReportCard(student=student, school_class=cls, year=year, years=years, periods=periods, period=period,
                       subjects=lines, columns=columns, summary=summary)

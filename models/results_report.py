@@ -21,7 +21,14 @@ from .base import db
 from .classes import Enrollment, SchoolClass
 from .curriculum import Subject, TeachingAssignment
 from .finals import PeriodMark
-from .finals_ops import LAST_UNMARKED_GRADE, missing_students, reference_day, school_period, year_periods
+from .finals_ops import (
+    LAST_UNMARKED_GRADE,
+    mark_kind,
+    missing_students,
+    reference_day,
+    school_period,
+    year_periods,
+)
 from .grading import ResultStats, percent, result_stats, student_standing
 from .i18n import N_, _
 from .school import AcademicYear, Period
@@ -127,7 +134,7 @@ def period_results(actor: Actor, period_id: int | None, *, today: dt.date) -> Pe
         if period.year_id != year.id:  # an earlier year: its own periods in the selector
             year = period.year
             statuses = [s for s in year_periods(actor, period.ends_on)[1]]
-    kind = "year" if period.scheme == "year" else "period"
+    kind = mark_kind(period)
     on = reference_day(period, today)
     classes_q = select(SchoolClass).where(SchoolClass.year_id == period.year_id,
                                           SchoolClass.grade > LAST_UNMARKED_GRADE,
