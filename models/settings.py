@@ -11,11 +11,16 @@ from .i18n import N_
 from .school import Setting
 
 
+def _grade_parts(text) -> list[str]:
+    """"9, 11", "9;11" or "9 11" → ["9", "11"]."""
+    return [part for part in str(text).replace(";", ",").replace(" ", ",").split(",") if part]
+
+
 def grade_list(text) -> tuple[int, ...]:
     """Stored "9, 11" → (9, 11); what the form sends is validated by parse_setting first."""
     if isinstance(text, tuple):
         return text
-    return tuple(sorted({int(part) for part in str(text).replace(";", ",").replace(" ", ",").split(",") if part}))
+    return tuple(sorted({int(part) for part in _grade_parts(text)}))
 
 
 def stored_text(value) -> str:
@@ -142,11 +147,10 @@ def _parse_grades(text: str, label: str) -> tuple[int, ...]:
     from .errors import InvalidInput
     from .i18n import _
 
-    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
-    if not all(p.isdigit() and 1 <= int(p) <= 12 for p in parts):
+    if not all(p.isdigit() and 1 <= int(p) <= 12 for p in _grade_parts(text)):
         raise InvalidInput(_("«%(label)s»: перечислите номера классов от 1 до 12 через запятую, например 9, 11."),
                            label=label)
-    return grade_list(",".join(parts))
+    return grade_list(text)
 
 
 def _check_together(values: dict[str, object]) -> None:
