@@ -367,11 +367,17 @@ def propose_year(period_marks: list[tuple[Period, PeriodMark | None]], rules: Gr
         if specials and all(s == EXEMPT for _p, s in specials):
             return Proposal(None, special=EXEMPT, problems=problems)
         return Proposal(None, special=NOT_ATTESTED, problems=problems or [Text(_("Нет отметок за периоды."))])
+    proposal = _mean_of_marks(inputs, rules)
+    proposal.problems = problems + proposal.problems
+    return proposal
+
+
+def _mean_of_marks(inputs: list[MarkInput], rules: GradingRules) -> Proposal:
+    """Year and final marks: the plain mean of whole marks, rounded by the school's rule, 2 at least."""
     proposal = FivePointScheme().propose(inputs, GradingRules(rules.rounding_threshold, min_marks=0,
                                                               require_control=False))
     if proposal.value is not None and proposal.value < LOWEST_PERIOD_MARK:
         proposal.value = LOWEST_PERIOD_MARK
-    proposal.problems = problems + proposal.problems
     return proposal
 
 
@@ -394,26 +400,18 @@ def propose_final(rule: str, period_marks: list[tuple[Period, PeriodMark | None]
         shown = str(year_mark)
         return Proposal(None, special=shown or NOT_ATTESTED,
                         contributions=[Contribution(year_label, shown, Decimal(1), Decimal(100))])
-    inputs = [MarkInput(value=year_mark.value, weight=Decimal(1), label=year_label)]
-    problems = []
+    year = MarkInput(value=year_mark.value, weight=Decimal(1), label=year_label)
     if rule == "year_and_exam":
-        if exam_mark is not None and exam_mark.value is not None:
-            inputs.append(MarkInput(value=exam_mark.value, weight=Decimal(1), label=_year_label("exam")))
-    else:
-        for period, pm in period_marks:
-            if pm is None:
-                problems.append(Text(_("Нет отметки за «%(period)s»."), period=period.name))
-            elif pm.value is None:
-                problems.append(Text(_("За «%(period)s» — %(mark)s."), period=period.name, mark=str(pm)))
-            else:
-                inputs.insert(len(inputs) - 1, MarkInput(value=pm.value, weight=Decimal(1), label=period.name))
-        if problems:
-            return Proposal(None, problems=problems)
-    proposal = FivePointScheme().propose(inputs, GradingRules(rules.rounding_threshold, min_marks=0,
-                                                              require_control=False))
-    if proposal.value is not None and proposal.value < LOWEST_PERIOD_MARK:
-        proposal.value = LOWEST_PERIOD_MARK
-    return proposal
+        exam = [MarkInput(value=exam_mark.value, weight=Decimal(1), label=_year_label("exam"))] \
+            if exam_mark is not None and exam_mark.value is not None else []
+        return _mean_of_marks([year, *exam], rules)
+    problems = [Text(_("Нет отметки за «%(period)s»."), period=period.name) if pm is None
+                else Text(_("За «%(period)s» — %(mark)s."), period=period.name, mark=str(pm))
+                for period, pm in period_marks if pm is None or pm.value is None]
+    if problems:
+        return Proposal(None, problems=problems)
+    return _mean_of_marks([*(MarkInput(value=pm.value, weight=Decimal(1), label=period.name)
+                             for period, pm in period_marks), year], rules)
 
 
 # --- the sheet ---------------------------------------------------------------------------------------
