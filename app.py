@@ -34,6 +34,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from portal import bp as portal_bp
     from portal.errors import init_error_handlers
     from security import init_security
+    from transactions import init_transactions
 
     from flask_babel import get_locale
 
@@ -46,6 +47,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.jinja_env.filters["points"] = points_text  # 18.00 → "18", 7.50 → "7.5"
     app.jinja_env.globals["num"] = number  # 4.25 → "4,25" in every template, PDFs included
     app.jinja_env.globals["formative_scale"] = points_text(FORMATIVE_SCALE)
+    init_transactions(app)
     init_security(app)
     init_error_handlers(app)
     app.register_blueprint(health_bp)

@@ -14,7 +14,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 from models import db
 from models.activity import note_visit
-from models.base import utcnow
+from models.base import utcnow, write_unit
 from models.errors import TooManyAttempts
 from models.i18n import _
 from models.settings import get_setting
@@ -57,8 +57,8 @@ def init_security(app: Flask) -> None:
         session["seen_at"] = now
         today = utcnow().date()
         if session.get("visit_day") != today.isoformat():  # the session's first request of the day: a visit
-            note_visit(current_user.id, today)
-            db.session.commit()
+            with write_unit(db.session):  # a GET's transaction reads only (transactions.py)
+                note_visit(current_user.id, today)
             session["visit_day"] = today.isoformat()
         return None
 

@@ -19,6 +19,7 @@ and flagged late (models.deadlines), computed from the recorded times, not store
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -964,34 +965,38 @@ def set_mark(actor: Actor, lesson_id: int, student_id: int, slot: int, value: st
         if mark is None:
             return _cell(lesson, student_id, ctx)
         old, mark_id = _mark_snapshot(mark), mark.id
-        db.session.delete(mark)
-        _flush_cell(lesson, student_id, ctx)
+        with _cell_change(lesson, student_id, ctx):
+            db.session.delete(mark)
         AuditEvent.record(actor.user_id, "mark.delete", "mark", mark_id, old=old)
         return _cell(lesson, student_id, ctx)
 
     old = _mark_snapshot(mark) if mark is not None else None
-    if mark is None:
-        mark = Mark(lesson_id=lesson.id, student_id=student_id, slot=slot, author_id=actor.user_id, created_at=now)
-        db.session.add(mark)
-    mark.value, mark.special, mark.points = parsed
-    mark.max_points = lesson_scale(lesson.max_points) if mark.points is not None else None
-    if new_comment is not _UNCHANGED:
-        mark.comment = new_comment
-    if new_kind is not _UNCHANGED:
-        mark.work_kind_id = new_kind
-    new = _mark_snapshot(mark)
-    if old == new:
-        return _cell(lesson, student_id, ctx)
-    mark.updated_at = now
-    _flush_cell(lesson, student_id, ctx)
+    with _cell_change(lesson, student_id, ctx):
+        if mark is None:
+            mark = Mark(lesson_id=lesson.id, student_id=student_id, slot=slot, author_id=actor.user_id, created_at=now)
+            db.session.add(mark)
+        mark.value, mark.special, mark.points = parsed
+        mark.max_points = lesson_scale(lesson.max_points) if mark.points is not None else None
+        if new_comment is not _UNCHANGED:
+            mark.comment = new_comment
+        if new_kind is not _UNCHANGED:
+            mark.work_kind_id = new_kind
+        new = _mark_snapshot(mark)
+        if old == new:
+            return _cell(lesson, student_id, ctx)
+        mark.updated_at = now
     AuditEvent.record(actor.user_id, "mark.create" if old is None else "mark.update", "mark", mark.id, old=old, new=new)
     return _cell(lesson, student_id, ctx)
 
 
-def _flush_cell(lesson: Lesson, student_id: int, ctx: _Context) -> None:
-    """Flush one cell's change; a concurrent writer (stale version, a row inserted meanwhile) is a Conflict."""
+@contextlib.contextmanager
+def _cell_change(lesson: Lesson, student_id: int, ctx: _Context):
+    """One cell's change inside a savepoint begun before anything of it is pending (Session.begin_nested
+    flushes what is pending first, outside the savepoint, where a failure would doom the whole transaction).
+    A concurrent writer (a stale version, a row inserted meanwhile) is a Conflict showing the cell as it is."""
     try:
         with db.session.begin_nested():
+            yield
             db.session.flush()
     except (StaleDataError, IntegrityError):
         db.session.expire_all()
@@ -1034,23 +1039,23 @@ def set_attendance(actor: Actor, lesson_id: int, student_id: int, status: str | 
         if att is None:
             return _cell(lesson, student_id, ctx)
         old, att_id = _attendance_snapshot(att), att.id
-        db.session.delete(att)
-        _flush_cell(lesson, student_id, ctx)
+        with _cell_change(lesson, student_id, ctx):
+            db.session.delete(att)
         AuditEvent.record(actor.user_id, "attendance.delete", "attendance", att_id, old=old)
         return _cell(lesson, student_id, ctx)
     old = _attendance_snapshot(att) if att is not None else None
-    if att is None:
-        att = Attendance(lesson_id=lesson.id, student_id=student_id, recorded_by_id=actor.user_id, recorded_at=now)
-        db.session.add(att)
-    att.status = new_status
-    if new_status != "late":
-        att.minutes_late = None
-    elif minutes is not _UNCHANGED:
-        att.minutes_late = minutes
-    new = _attendance_snapshot(att)
-    if old == new:
-        return _cell(lesson, student_id, ctx)
-    _flush_cell(lesson, student_id, ctx)
+    with _cell_change(lesson, student_id, ctx):
+        if att is None:
+            att = Attendance(lesson_id=lesson.id, student_id=student_id, recorded_by_id=actor.user_id, recorded_at=now)
+            db.session.add(att)
+        att.status = new_status
+        if new_status != "late":
+            att.minutes_late = None
+        elif minutes is not _UNCHANGED:
+            att.minutes_late = minutes
+        new = _attendance_snapshot(att)
+        if old == new:
+            return _cell(lesson, student_id, ctx)
     AuditEvent.record(actor.user_id, "attendance.create" if old is None else "attendance.update", "attendance",
                       att.id, old=old, new=new)
     return _cell(lesson, student_id, ctx)

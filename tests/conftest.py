@@ -3,10 +3,13 @@ test (each test runs inside a transaction that is rolled back), a client, and fa
 from __future__ import annotations
 
 import io
+import os
+import uuid
 import zipfile
 
 import pytest
-from sqlalchemy import orm
+from sqlalchemy import create_engine, orm, text
+from sqlalchemy.engine import make_url
 
 from app import create_app
 from config import TestConfig
@@ -27,6 +30,28 @@ def app():
     with app.app_context():
         db.session.remove()
         db.drop_all()
+
+
+@pytest.fixture()
+def fresh_url(tmp_path):
+    """The URL of an empty database that only this test uses (a file for SQLite, a new database on the
+    PostgreSQL server of TEST_DATABASE_URL), dropped afterwards: for tests that need several connections
+    or processes to see each other's commits."""
+    test_url = os.environ.get("TEST_DATABASE_URL", "")
+    if not test_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+        return
+    url = make_url(test_url)
+    name = f"fresh_{uuid.uuid4().hex[:12]}"
+    maintenance = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with maintenance.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with maintenance.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        maintenance.dispose()
 
 
 @pytest.fixture()

@@ -28,25 +28,6 @@ ON_POSTGRESQL = TEST_URL.startswith("postgresql")
 
 
 @pytest.fixture()
-def fresh_url(tmp_path):
-    """The URL of an empty database that only this test uses; dropped afterwards."""
-    if not ON_POSTGRESQL:
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-        return
-    url = make_url(TEST_URL)
-    name = f"migr_{uuid.uuid4().hex[:12]}"
-    maintenance = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with maintenance.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with maintenance.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        maintenance.dispose()
-
-
-@pytest.fixture()
 def migrated(fresh_url):
     """An app of its own on the fresh database, inside its app context, after `flask db upgrade`."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_url, "SQLALCHEMY_ENGINE_OPTIONS": {},
