@@ -47,7 +47,7 @@ class Config:
     GC_FREEZE = True
     # Login throttling storage: memory:// for one process; redis://host:6379/0 for several app servers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    LOGIN_FAILURE_LIMITS = os.environ.get("LOGIN_FAILURE_LIMITS", "10 per 15 minutes;30 per day")
+    # Sign-in budgets: security.BUDGETS (AUTH_BUDGETS overrides them); refused requests: REFUSAL_LOG_*.
 
 
 class TestConfig(Config):

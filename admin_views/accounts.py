@@ -1,4 +1,5 @@
-"""Accounts in the staff panel: invitation codes and their register, user accounts, login log."""
+"""Accounts in the staff panel: invitation codes and their register, user accounts, the login log and the
+log of refused requests."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,9 +15,9 @@ from wtforms import Form, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from models import InviteCode, LoginEvent, User, db
+from models import InviteCode, LoginEvent, RefusedRequest, User, db
 from models.accounts import ROLE_LABELS, STAFF_ROLES
-from models.auth import allowed_roles_for, block_user, set_roles, unblock_user
+from models.auth import MASKED_PREFIX, allowed_roles_for, block_user, set_roles, unblock_user
 from models.base import utcnow
 from i18n import error_text
 from models.errors import JournalError
@@ -186,16 +187,40 @@ class UserView(ScopedModelView):
         return super().get_query().options(selectinload(User.roles))
 
 
-class LoginEventView(ScopedModelView):
+def _fmt_login(view, context, model, name):
+    """A login that matched no account is kept only as a digest (models.auth.masked_login)."""
+    if model.login.startswith(MASKED_PREFIX):
+        return _("неизвестный логин %(digest)s", digest=model.login[len(MASKED_PREFIX):])
+    return model.login
+
+
+class _AccessLogView(ScopedModelView):
+    """A read-only log of the school's accounts, newest first: the operator and the director read it."""
+
     roles = frozenset({"operator", "director"})
-    column_list = ("at", "login", "success", "ip_address", "user_agent")
-    column_labels = {"at": _l("Время"), "login": _l("Логин"), "success": _l("Успешно"), "ip_address": _l("Адрес"),
-                     "user_agent": _l("Браузер")}
+    column_labels = {"at": _l("Время"), "login": _l("Логин"), "user": _l("Логин"), "success": _l("Успешно"),
+                     "ip_address": _l("Адрес"), "user_agent": _l("Браузер"), "method": _l("Метод"),
+                     "path": _l("Адрес страницы")}
     column_default_sort = ("at", True)
-    column_formatters = {"at": _fmt_dt}
+    can_view_details = False
+
+
+class LoginEventView(_AccessLogView):
+    column_list = ("at", "login", "success", "ip_address", "user_agent")
+    column_formatters = {"at": _fmt_dt, "login": _fmt_login}
     column_searchable_list = ("login",)
     column_filters = ("success",)
-    can_view_details = False
+
+
+class RefusedRequestView(_AccessLogView):
+    """Requests refused for lack of rights (403), next to the login log."""
+
+    column_list = ("at", "user", "method", "path", "ip_address")
+    column_formatters = {"at": _fmt_dt, "user": lambda v, c, m, n: m.user.login if m.user else ""}
+    column_searchable_list = ("path",)
+
+    def get_query(self):
+        return super().get_query().options(joinedload(RefusedRequest.user))
 
 
 ACCESS = _l("Доступ")
@@ -205,3 +230,5 @@ def register(admin) -> None:
     admin.add_view(InviteCodeView(InviteCode, name=_l("Коды доступа"), category=ACCESS, endpoint="invites"))
     admin.add_view(UserView(User, name=_l("Учётные записи"), category=ACCESS, endpoint="users"))
     admin.add_view(LoginEventView(LoginEvent, name=_l("Журнал входов"), category=ACCESS, endpoint="logins"))
+    admin.add_view(RefusedRequestView(RefusedRequest, name=_l("Отказы в доступе"), category=ACCESS,
+                                      endpoint="refusals"))

@@ -2,7 +2,7 @@
 from .base import db
 from .school import AcademicYear, Bell, CancelledDay, Period, School, Setting
 from .people import Guardian, Staff, Student, StudentGuardian
-from .accounts import Consent, InviteCode, LoginEvent, PageView, User, UserRole
+from .accounts import Consent, InviteCode, LoginEvent, PageView, RefusedRequest, User, UserRole
 from .classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
 from .curriculum import CurriculumItem, PlanItem, Subject, TeachingAssignment
 from .timetable import Substitution, TimetableEntry

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, false, literal, or_, select, union
 
-from .accounts import STAFF_ROLES, InviteCode, LoginEvent, User
+from .accounts import STAFF_ROLES, InviteCode, LoginEvent, RefusedRequest, User
 from .base import db
 from .classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
 from .curriculum import TeachingAssignment
@@ -228,8 +228,17 @@ def user_ids(actor: Actor) -> Select:
 
 
 def login_event_ids(actor: Actor) -> Select:
-    return select(LoginEvent.id).where(LoginEvent.user_id.in_(user_ids(actor))) if actor.has("operator", "director") \
-        else select(LoginEvent.id).where(false())
+    return _account_log_ids(actor, LoginEvent)
+
+
+def refused_request_ids(actor: Actor) -> Select:
+    return _account_log_ids(actor, RefusedRequest)
+
+
+def _account_log_ids(actor: Actor, model) -> Select:
+    """The login log and the log of refused requests: the school's accounts, for the operator and director."""
+    return select(model.id).where(model.user_id.in_(user_ids(actor))) if actor.has("operator", "director") \
+        else select(model.id).where(false())
 
 
 # The select of visible ids per model: the staff panel, exports and ajax lookups all scope through this.
@@ -244,6 +253,7 @@ SCOPES = {
     SubgroupMember: subgroup_member_ids,
     User: user_ids,
     LoginEvent: login_event_ids,
+    RefusedRequest: refused_request_ids,
 }
 
 

@@ -1,4 +1,4 @@
-"""Logins, their roles, invitation codes, consents and the record of login attempts."""
+"""Logins, their roles, invitation codes, consents, the record of login attempts and of refused requests."""
 from __future__ import annotations
 
 import datetime as dt
@@ -179,6 +179,25 @@ class LoginEvent(db.Model):
 
     def __str__(self) -> str:
         return f"{self.login} {self.at:%d.%m.%Y %H:%M}"
+
+
+class RefusedRequest(db.Model):
+    """A request refused for lack of rights (403): who, what, from where, when. Written at a bounded rate and
+    kept for a limited number of days (security.note_refusal), shown next to the login log."""
+
+    __tablename__ = "refused_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(255))
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+
+    user: Mapped[User | None] = relationship(lazy="raise")
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} {self.at:%d.%m.%Y %H:%M}"
 
 
 class PageView(db.Model):

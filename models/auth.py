@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
-from .accounts import LoginEvent, User
+from .accounts import LoginEvent, RefusedRequest, User
 from .activity import note_visit
 from .audit import AuditEvent
 from .base import db
@@ -53,14 +55,28 @@ def normalize_login(login: str) -> str:
     return (login or "").strip().lower()
 
 
-def authenticate(login: str, password: str, *, ip: str | None, user_agent: str | None, now: dt.datetime) -> User:
+def masked_login(login: str, key: str) -> str:
+    """What the login log keeps of a login that matches no account: it may be a password typed into the
+    wrong field, so never the text itself; a keyed digest, the same for the same text, so that repeated
+    attempts still show as one value."""
+    digest = hmac.new(key.encode(), normalize_login(login).encode(), hashlib.sha256).hexdigest()
+    return f"{MASKED_PREFIX}{digest[:16]}"
+
+
+MASKED_PREFIX = "?"
+
+
+def authenticate(login: str, password: str, *, ip: str | None, user_agent: str | None, now: dt.datetime,
+                 mask_key: str) -> User:
     """The user for this login and password, or InvalidInput with the same message for every failure.
-    Every attempt is recorded (the monthly activity report reads them)."""
+    Every attempt is recorded (the monthly activity report reads them); a login that matches no account is
+    recorded masked (masked_login with `mask_key`, a secret of the installation)."""
     login = normalize_login(login)
     user = db.session.scalar(select(User).where(func.lower(User.login) == login)) if login else None
     ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
     ok = ok and user is not None and user.blocked_at is None
-    db.session.add(LoginEvent(at=now, user_id=user.id if user else None, login=login[:80], success=ok,
+    db.session.add(LoginEvent(at=now, user_id=user.id if user else None,
+                              login=user.login if user else masked_login(login, mask_key), success=ok,
                               ip_address=ip, user_agent=(user_agent or "")[:255]))
     if not ok:
         db.session.flush()
@@ -69,6 +85,15 @@ def authenticate(login: str, password: str, *, ip: str | None, user_agent: str |
     db.session.flush()
     note_visit(user.id, now.date())
     return user
+
+
+def record_refusal(*, user_id: int | None, method: str, path: str, ip: str | None, now: dt.datetime,
+                   keep_days: int | None = None) -> None:
+    """Adds a refused request to its log; with keep_days, drops the rows older than that first."""
+    if keep_days is not None:
+        db.session.execute(delete(RefusedRequest).where(RefusedRequest.at < now - dt.timedelta(days=keep_days)))
+    db.session.add(RefusedRequest(at=now, user_id=user_id, method=method[:10], path=path[:255], ip_address=ip))
+    db.session.flush()
 
 
 def end_all_sessions(user: User) -> None:

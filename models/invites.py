@@ -25,7 +25,10 @@ LOGIN_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 RELATION_LABELS = {"mother": N_("мать"), "father": N_("отец"), "guardian": N_("опекун"),
                    "grandparent": N_("бабушка/дедушка"), "other": N_("представитель")}
 STUDENT_LABEL = N_("обучающийся")
-INVALID_CODE = _("Код не найден. Проверьте, что он введён без ошибок.")
+# One answer for every code that cannot be used (unknown, used, revoked, expired, malformed): the answer must
+# not tell a guesser which codes exist.
+INVALID_CODE = _("Этот код нельзя использовать: он введён с ошибкой, уже использован, отозван или истёк. "
+                 "Проверьте код или попросите новый.")
 
 
 def generate_code() -> str:
@@ -76,18 +79,12 @@ def revoke_invite(actor: Actor, invite: InviteCode, *, now: dt.datetime) -> None
 
 
 def find_open_invite(code: str, *, now: dt.datetime) -> InviteCode:
-    """The invite for a code, if it can still be used; otherwise a clear reason."""
-    if len(normalize_code(code)) != CODE_LENGTH:
-        raise InvalidInput(INVALID_CODE)
-    invite = db.session.scalar(select(InviteCode).where(InviteCode.code_hash == hash_code(code)))
-    if invite is None:
+    """The invite for a code, if it can still be used; otherwise NotFound(INVALID_CODE), whatever the reason."""
+    invite = db.session.scalar(select(InviteCode).where(InviteCode.code_hash == hash_code(code))) \
+        if len(normalize_code(code)) == CODE_LENGTH else None
+    if invite is None or invite.revoked_at is not None or invite.used_at is not None \
+            or _aware(invite.expires_at) <= now:
         raise NotFound(INVALID_CODE)
-    if invite.revoked_at is not None:
-        raise InvalidInput(_("Этот код отозван. Обратитесь за новым кодом."))
-    if invite.used_at is not None:
-        raise InvalidInput(_("Этот код уже использован. Каждый код действует один раз."))
-    if _aware(invite.expires_at) <= now:
-        raise InvalidInput(_("Срок действия кода истёк. Обратитесь за новым кодом."))
     return invite
 
 

@@ -11,10 +11,11 @@ from models import db
 from models.accounts import STAFF_ROLES
 from models.auth import authenticate, change_password, end_all_sessions, normalize_login
 from models.base import utcnow
-from models.errors import JournalError
+from models.errors import JournalError, NotFound
 from i18n import error_text
 from models.invites import CONSENT_VERSION, find_open_invite, invitee_name, redeem_invite
-from security import check_not_throttled, mark_login, record_failure
+from security import (known_device, login_keys, mark_login, remember_device, throttle_check, throttle_failure,
+                      throttle_success)
 
 from . import bp
 from .forms import LoginForm, PasswordChangeForm, RedeemForm
@@ -40,26 +41,29 @@ def login():
     status = 200
     if form.validate_on_submit():
         login_name = normalize_login(form.login.data)
-        keys = (f"login:{login_name}", f"ip:{request.remote_addr}")
+        keys = login_keys(login_name, request.remote_addr, known_device(login_name))
         try:
-            check_not_throttled(current_app.config, *keys)
+            throttle_check(current_app.config, keys)
             user = authenticate(login_name, form.password.data, ip=request.remote_addr,
-                                user_agent=request.user_agent.string, now=utcnow())
+                                user_agent=request.user_agent.string, now=utcnow(), mask_key=current_app.secret_key)
         except JournalError as exc:
             if exc.status != 429:
-                record_failure(current_app.config, *keys)
+                throttle_failure(current_app.config, keys)
             db.session.commit()  # keep the record of the failed attempt
             flash(error_text(exc), "danger")
             status = exc.status
         else:
             db.session.commit()
+            throttle_success(current_app.config, keys)
             session.clear()
             login_user(user)
             mark_login()
             target = _safe_next(request.args.get("next"))
             if target and target.startswith("/admin") and not user.has_role(*STAFF_ROLES):
                 target = None
-            return redirect(target or landing_url(user))
+            response = redirect(target or landing_url(user))
+            remember_device(response, login_name)
+            return response
     elif request.method == "POST":
         status = 400
     return render_template("portal/login.html", form=form), status
@@ -78,37 +82,41 @@ def logout():
 
 @bp.route("/invite", methods=["GET", "POST"])
 def redeem():
-    """Redeem an invitation code: consent, login and password (R15, R16)."""
+    """Redeem an invitation code (R15, R16). A link may carry the code, but a GET only fills it in: a code is
+    looked up by a POST alone, throttled per address like sign-in, and every code that cannot be used gets one
+    answer. A valid code shows whose it is, then the same form takes consent, login and password."""
+    if request.method == "GET":
+        form = RedeemForm(formdata=None, code=request.args.get("code", "")[:40])
+        return _invite_page(form, None, 200)
     form = RedeemForm()
-    if request.method == "GET" and request.args.get("code"):
-        form.code.data = request.args["code"]
-    invite_for, needs_login, status = None, True, 200
-    if form.code.data:
-        try:
-            invite = find_open_invite(form.code.data, now=utcnow())
-            invite_for = invitee_name(invite)
-        except JournalError:
-            invite = None
-    if request.method == "POST":
-        keys = (f"ip:{request.remote_addr}",)
-        if form.validate():
-            try:
-                check_not_throttled(current_app.config, *keys)
-                user = redeem_invite(form.code.data, login=form.login.data or "", password=form.password.data,
-                                     consent=form.consent.data, now=utcnow(), ip=request.remote_addr)
-            except JournalError as exc:
-                db.session.rollback()
-                if exc.status in (400, 404):
-                    record_failure(current_app.config, *keys)
-                flash(error_text(exc), "danger")
-                status = exc.status
-            else:
-                db.session.commit()
-                flash(_("Учётная запись готова. Ваш логин: %(login)s. Войдите с новым паролем.", login=user.login), "success")
-                return redirect(url_for("portal.login"))
-        else:
-            status = 400
-    return render_template("portal/invite.html", form=form, invite_for=invite_for, needs_login=needs_login,
+    keys = [("invite", f"{request.remote_addr}")]
+    try:
+        throttle_check(current_app.config, keys)
+        invite = find_open_invite(form.code.data or "", now=utcnow())
+    except JournalError as exc:
+        if isinstance(exc, NotFound):
+            throttle_failure(current_app.config, keys)
+        flash(error_text(exc), "danger")
+        return _invite_page(form, None, exc.status)
+    invite_for = invitee_name(invite)
+    if "password" not in request.form:  # the code step: say whose code it is, ask for the rest
+        return _invite_page(form, invite_for, 200)
+    if not form.validate():
+        return _invite_page(form, invite_for, 400)
+    try:
+        user = redeem_invite(form.code.data, login=form.login.data or "", password=form.password.data,
+                             consent=form.consent.data, now=utcnow(), ip=request.remote_addr)
+    except JournalError as exc:
+        db.session.rollback()
+        flash(error_text(exc), "danger")
+        return _invite_page(form, invite_for, exc.status)
+    db.session.commit()
+    flash(_("Учётная запись готова. Ваш логин: %(login)s. Войдите с новым паролем.", login=user.login), "success")
+    return redirect(url_for("portal.login"))
+
+
+def _invite_page(form: RedeemForm, invite_for: str | None, status: int):
+    return render_template("portal/invite.html", form=form, invite_for=invite_for,
                            consent_version=CONSENT_VERSION), status
 
 

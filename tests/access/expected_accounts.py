@@ -3,6 +3,16 @@ from __future__ import annotations
 
 from .roles import ALL, F, R
 
+
+def _read_only_log(prefix: str) -> dict[str, tuple[int, ...]]:
+    """The routes of a read-only model view that the operator and the director read."""
+    readers = (R, F, F, F, F, F, F, 200, 200)
+    closed = (R, F, F, F, F, F, F, R, R)
+    return {prefix: readers, f"{prefix}new/": closed, f"{prefix}edit/": closed, f"{prefix}details/": closed,
+            f"{prefix}export/<export_type>/": readers, f"{prefix}ajax/lookup/": (R, F, F, F, F, F, F, 404, 404),
+            **{f"{prefix}{name}/": ALL(405) for name in ("action", "ajax/update", "delete")}}
+
+
 # Rule → status of a GET for each role, in the order of ROLES.
 TABLE: dict[str, tuple[int, ...]] = {
     "/": ALL(200),
@@ -43,16 +53,9 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/users/action/": ALL(405),
     "/admin/users/ajax/update/": ALL(405),
     "/admin/users/delete/": ALL(405),
-    # login log: operator and director
-    "/admin/logins/": (R, F, F, F, F, F, F, 200, 200),
-    "/admin/logins/new/": (R, F, F, F, F, F, F, R, R),
-    "/admin/logins/edit/": (R, F, F, F, F, F, F, R, R),
-    "/admin/logins/details/": (R, F, F, F, F, F, F, R, R),
-    "/admin/logins/export/<export_type>/": (R, F, F, F, F, F, F, 200, 200),
-    "/admin/logins/ajax/lookup/": (R, F, F, F, F, F, F, 404, 404),
-    "/admin/logins/action/": ALL(405),
-    "/admin/logins/ajax/update/": ALL(405),
-    "/admin/logins/delete/": ALL(405),
+    # the login log and the log of refused requests (403): operator and director read them
+    **_read_only_log("/admin/logins/"),
+    **_read_only_log("/admin/refusals/"),
 }
 
 PARAMS: dict = {

@@ -13,7 +13,8 @@ from models import Consent, InviteCode, User, db
 from models.access import Actor
 from models.base import utcnow
 from models.errors import AccessDenied, Conflict, InvalidInput
-from models.invites import ALPHABET, find_open_invite, hash_code, issue_invite, redeem_invite
+from models.invites import ALPHABET, INVALID_CODE, find_open_invite, hash_code, issue_invite, redeem_invite
+from security import Budget
 from world import PASSWORD
 
 NEW_PASSWORD = "Сирень-цветёт-2027"
@@ -48,7 +49,10 @@ def test_operator_issues_a_staff_code_that_becomes_an_account(client, login_as, 
     assert (stored.expires_at - stored.issued_at).days == 14  # school setting default
 
     fresh = app.test_client()
-    assert "Новикова Нина" in fresh.get(f"/invite?code={code}").get_data(as_text=True)
+    link = fresh.get(f"/invite?code={code}").get_data(as_text=True)
+    assert code in link and "Новикова" not in link  # a link only fills the code in
+    checked = fresh.post("/invite", data={"code": code}).get_data(as_text=True)
+    assert "Новикова Нина" in checked and 'id="password"' in checked
     response = _redeem(fresh, code, login="novikova")
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.login == "novikova"))
@@ -100,7 +104,7 @@ def vera_code(db_session, world):
 def test_a_code_works_once(client, world, vera_code):
     assert _redeem(client, vera_code, login="vera").status_code == 302
     again = _redeem(client, vera_code, login="vera2")
-    assert again.status_code == 400 and "уже использован" in again.get_data(as_text=True)
+    assert again.status_code == 404 and INVALID_CODE in again.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(User).where(User.student_id == world.vera.id)) == 1
 
 
@@ -110,7 +114,7 @@ def test_expired_code_is_refused(client, world, vera_code):
     invite.expires_at = utcnow() - dt.timedelta(days=1)
     db.session.commit()
     response = _redeem(client, vera_code, login="vera")
-    assert response.status_code == 400 and "Срок действия кода истёк" in response.get_data(as_text=True)
+    assert response.status_code == 404 and INVALID_CODE in response.get_data(as_text=True)
 
 
 def test_revoked_code_is_refused(client, login_as, world, vera_code):
@@ -119,7 +123,7 @@ def test_revoked_code_is_refused(client, login_as, world, vera_code):
     client.post("/admin/invites/action/", data={"action": "revoke", "rowid": [str(invite.id)]})
     client.post("/logout")
     response = _redeem(client, vera_code, login="vera")
-    assert response.status_code == 400 and "отозван" in response.get_data(as_text=True)
+    assert response.status_code == 404 and INVALID_CODE in response.get_data(as_text=True)
 
 
 def test_consent_is_required(client, world, vera_code):
@@ -138,9 +142,58 @@ def test_bad_login_or_password_changes_nothing(client, world, vera_code, login, 
     assert find_open_invite(vera_code, now=utcnow())
 
 
-def test_wrong_code_gets_a_clear_message(client, world):
-    response = _redeem(client, "AAAA-BBBB-CCCC-DDDD", login="vera")
-    assert response.status_code == 404 and "Код не найден" in response.get_data(as_text=True)
+def _spoil(kind: str, world) -> str:
+    """A code that cannot be used for one reason only; returns what the visitor types."""
+    if kind in ("unknown", "malformed"):
+        return {"unknown": "AAAA-BBBB-CCCC-DDDD", "malformed": "AB'C"}[kind]
+    invite, code = issue_invite(Actor.of(world.users["classteacher"]), "student", now=utcnow(), student_id=world.vera.id)
+    if kind == "used":
+        invite.used_at = utcnow()
+    elif kind == "revoked":
+        invite.revoked_at = utcnow()
+    else:
+        invite.issued_at = utcnow() - dt.timedelta(days=30)
+        invite.expires_at = utcnow() - dt.timedelta(days=1)
+    db.session.commit()
+    return code
+
+
+def _answer(response) -> tuple[int, str]:
+    """Status and the page without what differs by request anyway (the code typed, nonces, tokens)."""
+    body = re.sub(r'(value|nonce|content)="[^"]*"', "", response.get_data(as_text=True))
+    return response.status_code, body
+
+
+@pytest.mark.parametrize("step", ["code", "account"])
+def test_every_unusable_code_gets_the_same_answer(app, db_session, world, step):
+    answers = {}
+    for kind in ("unknown", "malformed", "expired", "revoked", "used"):
+        code = _spoil(kind, world)
+        client = app.test_client()
+        assert "Верова" not in client.get(f"/invite?code={code}").get_data(as_text=True)
+        response = client.post("/invite", data={"code": code}) if step == "code" else _redeem(client, code, login="v1")
+        answers[kind] = _answer(response)
+    assert len(set(answers.values())) == 1, answers.keys()
+    status, body = answers["used"]
+    assert status == 404 and INVALID_CODE in body and "Верова" not in body
+
+
+@pytest.fixture()
+def invite_throttled(app):
+    app.config.update(RATELIMIT_ENABLED=True, AUTH_BUDGETS={"invite": Budget(free=3, wait=60)})
+    app.extensions["auth_throttle"].reset()
+    yield
+    app.extensions["auth_throttle"].reset()
+    app.config.update(RATELIMIT_ENABLED=False, AUTH_BUDGETS={})
+
+
+def test_guessing_codes_is_throttled_per_address(app, client, world, vera_code, invite_throttled):
+    for guess in ("AAAA-BBBB-CCCC-DDD1", "AAAA-BBBB-CCCC-DDD2", "AAAA-BBBB-CCCC-DDD3"):
+        assert client.post("/invite", data={"code": guess}).status_code == 404
+    refused = client.post("/invite", data={"code": vera_code})  # even a good code waits now, and is not shown
+    assert refused.status_code == 429 and "Верова" not in refused.get_data(as_text=True)
+    elsewhere = app.test_client().post("/invite", data={"code": vera_code}, environ_base={"REMOTE_ADDR": "10.7.7.7"})
+    assert elsewhere.status_code == 200 and "Верова Вера" in elsewhere.get_data(as_text=True)
 
 
 def test_two_simultaneous_redemptions_bind_exactly_one_account(db_session, world, vera_code, monkeypatch):

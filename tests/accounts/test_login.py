@@ -1,11 +1,15 @@
 """Login, logout, sessions that end everywhere, throttling, CSRF and headers."""
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import select
 
 from models import LoginEvent, db
-from models.auth import BAD_LOGIN, password_problem
+from models.auth import BAD_LOGIN, MASKED_PREFIX, masked_login, password_problem
+from models.errors import TooManyAttempts
+from security import Budget, _digest, login_keys, throttle_check, throttle_failure
 from world import PASSWORD
 
 
@@ -100,28 +104,112 @@ def test_absolute_session_lifetime(app, world):
 
 @pytest.fixture()
 def throttled(app):
-    app.config.update(RATELIMIT_ENABLED=True, LOGIN_FAILURE_LIMITS="3 per 15 minutes")
-    yield
-    app.config.update(RATELIMIT_ENABLED=False, LOGIN_FAILURE_LIMITS="10 per 15 minutes;30 per day")
+    """Small budgets: 3 failures per (account, address) and per known device, 4 per address, 5 per account
+    from unknown devices; then waits of 60 s doubling up to an hour."""
+    app.config.update(RATELIMIT_ENABLED=True, AUTH_BUDGETS={
+        "pair": Budget(free=3, wait=60), "device": Budget(free=3, wait=60),
+        "address": Budget(free=4, wait=60), "account": Budget(free=5, wait=60)})
+    app.extensions["auth_throttle"].reset()
+    yield app.extensions["auth_throttle"]
+    app.extensions["auth_throttle"].reset()
+    app.config.update(RATELIMIT_ENABLED=False, AUTH_BUDGETS={})
 
 
-def test_failed_logins_are_throttled_per_account(client, world, throttled):
+def _from(client, address, login, password=PASSWORD):
+    return client.post("/login", data={"login": login, "password": password}, environ_base={"REMOTE_ADDR": address})
+
+
+def _owner_device(app, login):
+    """The owner's browser: signed in once before (it got the known-device cookie), then signed out."""
+    owner = app.test_client()
+    assert _from(owner, "10.9.9.9", login).status_code == 302
+    owner.post("/logout")
+    assert owner.get_cookie("known_devices") is not None
+    return owner
+
+
+@pytest.mark.parametrize("scenario,attackers,attempts", [
+    ("one address guesses one account", ["10.0.0.66"], 3),
+    ("many addresses guess one account", [f"10.0.1.{n}" for n in range(5)], 1),
+])
+def test_guessing_locks_the_attacker_not_the_owner(app, client, world, throttled, scenario, attackers, attempts):
+    owner = _owner_device(app, "coordinator")
+    for address in attackers:
+        for _ in range(attempts):
+            assert _from(client, address, "coordinator", "wrong-password-1").status_code == 400
+    refused = _from(client, attackers[-1], "coordinator")  # even the right password waits now
+    assert refused.status_code == 429, scenario
+    assert "Попробуйте снова через 1 мин." in refused.get_data(as_text=True)
+    assert _from(owner, "10.9.9.9", "coordinator").status_code == 302  # the known device gets in
+
+
+def test_one_address_trying_many_accounts_is_slowed_there_only(app, client, world, throttled):
+    for name in ("x1", "x2", "x3", "x4"):
+        assert _from(client, "10.0.2.1", f"unknown-{name}", "wrong-password-1").status_code == 400
+    assert _from(client, "10.0.2.1", "director").status_code == 429
+    assert _from(app.test_client(), "10.0.2.2", "director").status_code == 302
+
+
+def test_an_address_that_failed_a_few_times_leaves_the_account_usable_elsewhere(app, client, world, throttled):
     for _ in range(3):
-        assert _login(client, "coordinator", "wrong-password-1").status_code == 400
-    blocked = _login(client, "coordinator")  # even the right password waits now
-    assert blocked.status_code == 429
-    assert "Слишком много" in blocked.get_data(as_text=True)
+        _from(client, "10.0.3.1", "teacher", "wrong-password-1")
+    assert _from(client, "10.0.3.1", "teacher").status_code == 429
+    assert _from(app.test_client(), "10.0.3.2", "teacher").status_code == 302  # a new device, another address
 
 
-def test_failed_logins_are_throttled_per_address(client, world, throttled):
-    for name in ("x1", "x2", "x3"):
-        _login(client, f"unknown-{name}", "wrong-password-1")
-    response = client.post("/login", data={"login": "director", "password": PASSWORD},
-                           environ_base={"REMOTE_ADDR": "127.0.0.1"})
-    assert response.status_code == 429
-    other_address = client.post("/login", data={"login": "director", "password": PASSWORD},
-                                environ_base={"REMOTE_ADDR": "10.1.2.3"})
-    assert other_address.status_code == 302
+def test_a_known_device_keeps_its_own_counter(app, world, throttled):
+    owner = _owner_device(app, "teacher")
+    for _ in range(3):
+        assert _from(owner, "10.9.9.9", "teacher", "wrong-password-1").status_code == 400
+    assert _from(owner, "10.9.9.9", "teacher").status_code == 429
+    assert _from(app.test_client(), "10.9.9.8", "teacher").status_code == 302  # the account itself is not locked
+
+
+def test_a_forged_device_cookie_counts_as_an_unknown_device(app, client, world, throttled):
+    client.set_cookie("known_devices", "forged.value.sig")
+    for _ in range(3):
+        _from(client, "10.0.4.1", "teacher", "wrong-password-1")
+    assert _from(client, "10.0.4.1", "teacher").status_code == 429
+
+
+@pytest.mark.parametrize("failures,wait", [(3, 60), (4, 120), (5, 240), (6, 480), (12, 3600)])
+def test_the_wait_doubles_with_each_failure(app, world, throttled, failures, wait):
+    keys = login_keys("teacher", "10.0.5.1", None)[:1]  # the (account, address) counter: 3 free failures
+    with app.test_request_context():
+        for _ in range(failures):
+            throttle_failure(app.config, keys)
+        storage = app.extensions["auth_throttle"]
+        left = storage.get_expiry(f"wait:pair:{_digest(keys[0][1])}") - time.time()
+        assert wait - 2 < left <= wait
+        with pytest.raises(TooManyAttempts) as refused:
+            throttle_check(app.config, keys)
+        assert refused.value.params == {"minutes": wait // 60}
+
+
+def test_the_refusal_is_in_the_users_language(app, client, world, throttled):
+    for _ in range(3):
+        _from(client, "10.0.6.1", "teacher", "wrong-password-1")
+    client.set_cookie("lang", "en")
+    refused = _from(client, "10.0.6.1", "teacher")
+    assert refused.status_code == 429 and "Try again in 1 min" in refused.get_data(as_text=True)
+
+
+def test_a_login_that_matches_no_account_is_kept_masked(client, world):
+    _login(client, "MyS3cret-Passw0rd", "wrong-password-1")
+    _login(client, "mys3cret-passw0rd ", "wrong-password-1")
+    _login(client, "another-typo", "wrong-password-1")
+    events = db.session.scalars(select(LoginEvent).where(LoginEvent.user_id.is_(None)).order_by(LoginEvent.id)).all()
+    logins = [e.login for e in events[-3:]]
+    assert not any("s3cret" in x.lower() or "typo" in x for x in logins)
+    assert logins[0] == logins[1] != logins[2] and all(x.startswith(MASKED_PREFIX) for x in logins)
+
+
+def test_the_login_log_shows_masked_logins_as_unknown(client, login_as, world):
+    db.session.add(LoginEvent(login=masked_login("s3cret", "k"), user_id=world.users["teacher"].id, success=False))
+    db.session.commit()
+    login_as("operator")
+    page = client.get("/admin/logins/").get_data(as_text=True)
+    assert "неизвестный логин" in page and "s3cret" not in page
 
 
 def test_csrf_is_required_for_state_changes(app, world):

@@ -39,14 +39,17 @@ def test_operator_issues_code_newcomer_redeems_and_logs_in(page, live_server, sc
     screenshot(page, "invite-issued")
     page.click("#logout")
 
-    page.goto(base + "/invite")
-    page.fill("#code", code)
+    page.goto(base + f"/invite?code={code}")  # the link fills the code in; checking it shows whose it is
+    expect(page.locator("#code")).to_have_value(code)
+    expect(page.locator("#invite-for")).to_have_count(0)
+    page.click("#check-code")
+    expect(page.locator("#invite-for")).to_be_visible()
     page.fill("#login", "newcomer")
     page.fill("#password", NEW_PASSWORD)
     page.fill("#password2", NEW_PASSWORD)
     page.check("#consent")
     screenshot(page, "invite-redeem")
-    page.click("#invite-form button[type=submit]")
+    page.click("#create-account")
     expect(page.locator(".alert-success")).to_contain_text("newcomer")
 
     _login(page, base, "newcomer", NEW_PASSWORD)
