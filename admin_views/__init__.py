@@ -11,6 +11,7 @@ from flask_admin.menu import MenuLink
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext
 
+from models.idempotency import new_token
 from security import csp_nonce
 
 from . import accounts, control, finals, imports, journal, my_class, organisation, results, rosters, timetable
@@ -31,6 +32,8 @@ def init_admin(app: Flask) -> Admin:
         # two Russian messages its compiled ru catalogue misses (translations/ru/LC_MESSAGES/admin.po).
         translations_path=str(Path(__file__).resolve().parent.parent / "translations"),
     )
+    # Every creating form of the panel: <input type="hidden" name="form_token" value="{{ form_token() }}">
+    app.jinja_env.globals["form_token"] = new_token
     for area in AREAS:
         area.register(admin)
     admin.add_link(MenuLink(name=lazy_gettext("Сменить пароль"), endpoint="portal.password"))

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import time
 from decimal import Decimal
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.form import BaseForm
 from flask_admin.helpers import get_redirect_target
 from flask_babel import gettext
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import SQLAlchemyError
+from wtforms import HiddenField
 
 from i18n import error_text
 from models import db
@@ -24,6 +28,7 @@ from models.base import utcnow
 from models.access import SCOPES, Actor, visible_ids
 from models.accounts import STAFF_ROLES
 from models.errors import JournalError
+from models.idempotency import FIELD, AlreadySubmitted, claim, first_location, new_token, record_location
 from models.remarks import fix_remark, my_remarks
 from models.school_day import school_day
 from models.today import teacher_day
@@ -34,10 +39,73 @@ def actor() -> Actor:
     return Actor.of(current_user if getattr(current_user, "is_authenticated", False) else None)
 
 
+def _same_site_referrer() -> str | None:
+    ref = request.referrer
+    return ref if ref and urlsplit(ref).netloc == request.host else None
+
+
+def _run_once(run, token: str):
+    """Runs a view for a POST carrying a one-time form token (models/idempotency.py): the token is claimed in
+    the view's own transaction; a repeat changes nothing and is sent where the first submit led."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        # The claim opens the transaction: a SQLite transaction that read first and writes later fails at once
+        # when a concurrent twin writes first; one that starts by writing waits for the lock instead.
+        db.session.rollback()
+    try:
+        claim(token)
+    except AlreadySubmitted as exc:
+        location = exc.location
+        for _attempt in range(40):  # a concurrent first submit has committed; its page is recorded just after
+            if location is not None:
+                break
+            db.session.rollback()
+            time.sleep(0.05)
+            location = first_location(token)
+        db.session.rollback()
+        flash(error_text(exc), "warning")
+        return redirect(location or _same_site_referrer() or url_for("admin.index"), 303)
+    except JournalError as exc:
+        db.session.rollback()
+        flash(error_text(exc), "error")
+        return redirect(_same_site_referrer() or url_for("admin.index"), 303)
+    response = run()
+    # Uncommitted work is dropped (as at the end of every request); the claim is there only if it committed.
+    db.session.rollback()
+    redirected = isinstance(response, Response) and 300 <= response.status_code < 400
+    try:
+        record_location(token, response.location if redirected and response.location else "")
+        db.session.commit()
+    except SQLAlchemyError:  # where to send a repeat is a convenience; the change itself is committed
+        db.session.rollback()
+    return response
+
+
+class FormTokenField(HiddenField):
+    """The one-time token of a Flask-Admin form: fresh at every render (a form shown again after an error
+    was not claimed), read from the request by the view hook, never written to the model."""
+
+    def _value(self):
+        return new_token()
+
+    def populate_obj(self, obj, name):
+        pass
+
+
+class TokenForm(BaseForm):
+    form_token = FormTokenField()
+
+
 class RoleGate:
-    """Mixin for admin views: ``roles`` lists who may open the view at all."""
+    """Mixin for admin views: ``roles`` lists who may open the view at all. A POST carrying a one-time form
+    token (every creating form has one) is run once (``_run_once``)."""
 
     roles: frozenset[str] = frozenset(STAFF_ROLES)
+
+    def _run_view(self, fn, *args, **kwargs):
+        token = request.form.get(FIELD) if request.method == "POST" else None
+        if not token:
+            return super()._run_view(fn, *args, **kwargs)
+        return _run_once(lambda: super(RoleGate, self)._run_view(fn, *args, **kwargs), token)
 
     def is_accessible(self) -> bool:
         return actor().has(*self.roles)
@@ -91,6 +159,7 @@ class ScopedModelView(RoleGate, ModelView):
 
     can_view_details = True
     page_size = 50
+    form_base_class = TokenForm  # create and edit forms carry a one-time token
     writer_roles: frozenset[str] = frozenset()  # who may create/edit/delete; empty: read-only
 
     def __init__(self, model, **kwargs):

@@ -22,5 +22,6 @@ from .messaging import (
 )
 from .control import Remark
 from .audit import AuditEvent
+from .idempotency import FormSubmission
 
 __all__ = [name for name in dir() if not name.startswith("_")]
