@@ -42,6 +42,7 @@ from .common import (
     default_year,
     read_table,
     school_years,
+    show as show_value,
 )
 
 # In the order a school loads them at the start of a year.
@@ -50,7 +51,7 @@ NEEDS_YEAR = frozenset({"classes", "students", "load", "timetable"})
 
 __all__ = ["KINDS", "NEEDS_YEAR", "MAX_BYTES", "MAX_ROWS", "NEW", "UPDATE", "SAME", "ERROR", "STATUSES", "Column",
            "Msg", "Preview", "RowReport", "ImportRejected", "can_import", "kinds_for", "preview", "commit",
-           "template", "school_years", "default_year", "file_digest", "FieldChange", "ImportBaseline",
+           "template", "school_years", "default_year", "file_digest", "show_value", "FieldChange", "ImportBaseline",
            "PreviewOutdated"]
 
 
