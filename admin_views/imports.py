@@ -4,7 +4,10 @@ Upload → preview → confirm. The uploaded file stays on the server (IMPORT_UP
 instance/imports; with several app servers point it at a shared directory) under a random token
 that only this browser session knows, together with the file's SHA-256. The preview and the
 confirmation both analyse the stored file again: nothing the browser sends besides the token is
-trusted, and the confirmation writes the whole file or nothing. The file is removed after the
+trusted, and the confirmation writes the whole file or nothing, and only when its analysis is the
+one the preview showed (the preview's fingerprint comes back with the form; otherwise the new
+preview is shown). The preview shows each field that would change, old → new; fields edited by
+hand since the last import are kept unless the operator ticks "apply the file's value" for them. The file is removed after the
 import, on cancel, and after a few hours in any case.
 """
 from __future__ import annotations
@@ -37,6 +40,7 @@ from models.imports import (
     ImportRejected,
     Msg,
     Preview,
+    PreviewOutdated,
     can_import,
     commit,
     default_year,
@@ -44,6 +48,7 @@ from models.imports import (
     kinds_for,
     preview,
     school_years,
+    show_value,
     template,
 )
 from reports.export import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
@@ -243,9 +248,10 @@ class ImportsView(StaffPage):
         self._require(kind)
         try:
             result = commit(actor(), kind, data, record["name"], year_id=record["year"], today=self._today(),
-                            ip_address=request.remote_addr)
+                            ip_address=request.remote_addr, expected=request.form.get("fingerprint", ""),
+                            overwrite=request.form.getlist("overwrite"))
             db.session.commit()
-        except ImportRejected as exc:
+        except (ImportRejected, PreviewOutdated) as exc:
             db.session.rollback()
             flash(error_text(exc), "error")
             return self._render_preview(import_token, record, exc.preview)
@@ -270,13 +276,19 @@ class ImportsView(StaffPage):
         show = request.args.get("show")
         rows = [r for r in result.rows if show in STATUSES and r.status == show or show not in STATUSES]
         shown = [{"line": r.line, "status": r.status, "status_label": str(STATUS_LABELS[r.status]),
-                  "label": r.label, "errors": [tr(m) for m in r.errors], "changes": [tr(m) for m in r.changes]}
+                  "label": r.label, "errors": [tr(m) for m in r.errors], "changes": [tr(m) for m in r.changes],
+                  "fields": [{"key": c.key, "label": gettext(c.label), "old": tr(show_value(c.old)),
+                              "new": tr(show_value(c.new)), "manual": c.manual, "apply": c.apply}
+                             for c in r.fields],
+                  "manual": any(c.manual for c in r.fields)}
                  for r in rows[:SHOWN_ROWS]]
         years, _chosen = self._years()
         return self.render("admin/imports/preview.html", token=token, kind=record["kind"],
                            title=gettext(KINDS[record["kind"]].TITLE), filename=record["name"],
                            year=result.year.name if result.year else None, year_id=record["year"], years=years,
                            needs_year=record["kind"] in NEEDS_YEAR, counts=result.counts, ok=result.ok,
+                           fingerprint=result.fingerprint, kept=result.kept,
+                           manual=sum(1 for r in result.rows for c in r.fields if c.manual),
                            file_errors=[tr(m) for m in result.file_errors], rows=shown, total=len(rows),
                            hidden=max(0, len(rows) - SHOWN_ROWS), show=show if show in STATUSES else None,
                            status_labels={k: str(v) for k, v in STATUS_LABELS.items()},

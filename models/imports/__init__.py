@@ -3,8 +3,10 @@
 Two steps, the same code under both: ``preview`` reads the file and the database and reports every
 row (will be added / will be updated / unchanged / error) without writing anything; ``commit``
 does the same analysis again (it never trusts an earlier preview) and, only when no row has an
-error, writes the whole plan inside a savepoint and audits it; the caller commits. Running the same
-file twice changes nothing the second time: rows are matched by natural keys.
+error and the analysis is the one the operator saw (``Preview.fingerprint``), writes the whole plan
+inside a savepoint and audits it row by row; the caller commits. Running the same file twice changes
+nothing the second time: rows are matched by natural keys. A field corrected by hand since the last
+import is kept unless the operator chose the file's value for it (``tracking``).
 
 Who imports: the operator everything, the secretary the student lists.
 """
@@ -23,6 +25,7 @@ from ..errors import Conflict, InvalidInput
 from ..i18n import _
 from ..school import AcademicYear
 from . import classes, load, staff, students, timetable
+from .tracking import FieldChange, ImportBaseline, Tracker
 from .common import (
     ERROR,
     MAX_BYTES,
@@ -39,6 +42,7 @@ from .common import (
     default_year,
     read_table,
     school_years,
+    show as show_value,
 )
 
 # In the order a school loads them at the start of a year.
@@ -47,7 +51,8 @@ NEEDS_YEAR = frozenset({"classes", "students", "load", "timetable"})
 
 __all__ = ["KINDS", "NEEDS_YEAR", "MAX_BYTES", "MAX_ROWS", "NEW", "UPDATE", "SAME", "ERROR", "STATUSES", "Column",
            "Msg", "Preview", "RowReport", "ImportRejected", "can_import", "kinds_for", "preview", "commit",
-           "template", "school_years", "default_year", "file_digest"]
+           "template", "school_years", "default_year", "file_digest", "show_value", "FieldChange", "ImportBaseline",
+           "PreviewOutdated"]
 
 
 class ImportRejected(InvalidInput):
@@ -56,6 +61,15 @@ class ImportRejected(InvalidInput):
     def __init__(self, result: Preview):
         super().__init__(_("В файле есть ошибки — ничего не записано. Исправьте строки с ошибками и загрузите файл "
                            "снова."))
+        self.preview = result
+
+
+class PreviewOutdated(Conflict):
+    """The data changed since the preview the operator confirmed: nothing was written; ``preview`` is the new one."""
+
+    def __init__(self, result: Preview):
+        super().__init__(_("Данные изменились после проверки файла — ничего не записано. Просмотрите новую проверку "
+                           "и подтвердите снова."))
         self.preview = result
 
 
@@ -78,7 +92,7 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _context(actor: Actor, kind: str, year_id: int | None, today: dt.date) -> Context:
+def _context(actor: Actor, kind: str, year_id: int | None, today: dt.date, overwrite=()) -> Context:
     require(can_import(actor, kind), _("Этот импорт вам недоступен."))
     year = None
     if kind in NEEDS_YEAR:
@@ -87,38 +101,49 @@ def _context(actor: Actor, kind: str, year_id: int | None, today: dt.date) -> Co
             raise InvalidInput(_("Выберите учебный год, в который загружаются данные."))
         if year.archived_at is not None:
             raise InvalidInput(_("Учебный год %(year)s в архиве: изменять его нельзя."), year=year.name)
-    return Context(actor=actor, school_id=actor.school_id, year=year, today=today)
+    return Context(actor=actor, school_id=actor.school_id, year=year, today=today,
+                   tracker=Tracker(actor.school_id, frozenset(overwrite)))
+
+
+def _analyse(actor: Actor, kind: str, data: bytes, filename: str, year_id: int | None, today: dt.date,
+             overwrite=()) -> tuple[Preview, Context]:
+    ctx = _context(actor, kind, year_id, today, overwrite)
+    module = KINDS[kind]
+    table = read_table(data, filename, module.COLUMNS)
+    if table.errors:
+        return Preview(kind, [], table.errors, None, ctx.year), ctx
+    with db.session.no_autoflush:
+        reports, plan = module.analyse(ctx, table)
+    return Preview(kind, reports, [], plan, ctx.year, ctx.tracker), ctx
 
 
 def preview(actor: Actor, kind: str, data: bytes, filename: str, *, year_id: int | None,
             today: dt.date) -> Preview:
-    """Every row's fate, read-only."""
-    ctx = _context(actor, kind, year_id, today)
-    module = KINDS[kind]
-    table = read_table(data, filename, module.COLUMNS)
-    if table.errors:
-        return Preview(kind, [], table.errors, None, ctx.year)
-    with db.session.no_autoflush:
-        reports, plan = module.analyse(ctx, table)
-    return Preview(kind, reports, [], plan, ctx.year)
+    """Every row's fate, read-only: fields changed by hand since the last import are shown as kept."""
+    return _analyse(actor, kind, data, filename, year_id, today)[0]
 
 
 def commit(actor: Actor, kind: str, data: bytes, filename: str, *, year_id: int | None, today: dt.date,
-           ip_address: str | None = None) -> Preview:
-    """Analyses the file again and writes all of it, or nothing (ImportRejected, Conflict). Flushes;
-    the caller commits."""
-    result = preview(actor, kind, data, filename, year_id=year_id, today=today)
+           ip_address: str | None = None, expected: str | None = None, overwrite=()) -> Preview:
+    """Analyses the file again and writes all of it, or nothing (ImportRejected, PreviewOutdated when
+    ``expected`` is not the fingerprint of this analysis, Conflict). ``overwrite``: keys
+    (``FieldChange.key``) of manual edits to replace with the file's values. Flushes; the caller commits."""
+    result, ctx = _analyse(actor, kind, data, filename, year_id, today, overwrite)
     if not result.ok:
         raise ImportRejected(result)
-    ctx = _context(actor, kind, year_id, today)
+    if expected is not None and expected != result.fingerprint:
+        raise PreviewOutdated(result)
     counts = result.counts
     try:
         with db.session.begin_nested():
             KINDS[kind].apply(ctx, result.plan)
+            ctx.tracker.save()
             AuditEvent.record(actor.user_id, f"import.{kind}", "import", None, new={
                 "file": filename, "sha256": file_digest(data), "year": ctx.year.name if ctx.year else None,
                 "rows": len(result.rows), "added": counts[NEW], "updated": counts[UPDATE],
-                "unchanged": counts[SAME]}, ip_address=ip_address)
+                "unchanged": counts[SAME], "manual_edits_kept": result.kept,
+                "manual_edits_overwritten": sorted(c.key for c in ctx.tracker.changes.values()
+                                                   if c.manual and c.apply)}, ip_address=ip_address)
             db.session.flush()
     except (IntegrityError, DBAPIError) as exc:
         raise Conflict(_("Запись не удалась: данные в базе изменились во время импорта (%(reason)s). Ничего не "

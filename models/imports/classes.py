@@ -20,7 +20,6 @@ from .common import (
     SourceRow,
     Table,
     class_key,
-    field_change,
     mark_duplicates,
     norm_key,
     parse_choice,
@@ -30,6 +29,7 @@ from .common import (
 )
 
 KEY = "classes"
+ENTITY = "school_class"
 TITLE = N_("Классы")
 ROLES = frozenset({"operator"})
 
@@ -114,14 +114,13 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
         changed = {}
         for attr, new in values.items():
             old = getattr(school_class, attr)
-            if new is None or old == new:
-                continue
-            changed[attr] = new
-            if attr == "class_teacher_id":
-                old, new = _name(by_id.get(old)), teacher.short_name
-            elif attr == "period_scheme":
-                old, new = Msg(SCHEME_LABELS.get(old, old)), Msg(SCHEME_LABELS[new])
-            report.change(field_change(LABELS[attr], old, new))
+            shown = None
+            if attr == "class_teacher_id" and new is not None:
+                shown = _name(by_id.get(old)), teacher.short_name
+            elif attr == "period_scheme" and new is not None:
+                shown = Msg(SCHEME_LABELS.get(old, old)), Msg(SCHEME_LABELS[new])
+            if ctx.tracker.propose(report, ENTITY, school_class, attr, new, LABELS[attr], shown=shown):
+                changed[attr] = new
         if changed:
             plan.updates.append((school_class, changed))
     mark_duplicates(by_key, lambda k: f"«{k[0]}{k[1]}»")
@@ -135,9 +134,10 @@ def _name(staff_member: Staff | None) -> str | None:
 
 
 def apply(ctx: Context, plan: Plan) -> None:
-    for school_class, values in plan.updates:
-        for attr, value in values.items():
-            setattr(school_class, attr, value)
-    db.session.add_all(SchoolClass(**values) for values in plan.new)
+    ctx.tracker.apply_updates(ctx.actor.user_id, KEY, ENTITY, plan.updates)
+    created = [SchoolClass(**values) for values in plan.new]
+    db.session.add_all(created)
     db.session.flush()
+    for school_class, values in zip(created, plan.new):
+        ctx.tracker.note(ENTITY, school_class.id, {k: values.get(k) for k in LABELS})
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
+import json
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -23,6 +25,7 @@ from ..access import Actor
 from ..base import db
 from ..i18n import _
 from ..school import AcademicYear
+from .tracking import FieldChange, Tracker
 
 MAX_BYTES = 10 * 1024 * 1024  # an uploaded file
 MAX_ROWS = 20_000  # data rows in one file
@@ -443,6 +446,7 @@ class RowReport:
     status: str = NEW
     errors: list[Msg] = field(default_factory=list)
     changes: list[Msg] = field(default_factory=list)
+    fields: list[FieldChange] = field(default_factory=list)  # field by field, old → new, kept or applied
 
     def error(self, msg: Msg) -> None:
         self.errors.append(msg)
@@ -452,6 +456,16 @@ class RowReport:
         self.changes.append(msg)
         if self.status == SAME:
             self.status = UPDATE
+
+    def field(self, change: FieldChange) -> None:
+        self.fields.append(change)
+        if change.apply and self.status == SAME:
+            self.status = UPDATE
+
+    @property
+    def described(self) -> list[Msg]:
+        """Every change as a message: the row's own, then field by field (old → new)."""
+        return [*self.changes, *(field_change(c.label, c.old, c.new) for c in self.fields)]
 
     def settle(self) -> None:
         """After the analysis: a row that is not new, has no errors and changes nothing is unchanged."""
@@ -466,6 +480,7 @@ class Preview:
     file_errors: list[Msg]
     plan: object = None
     year: AcademicYear | None = None
+    tracker: Tracker | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -478,6 +493,21 @@ class Preview:
     def ok(self) -> bool:
         return not self.file_errors and bool(self.rows) and not any(r.status == ERROR for r in self.rows)
 
+    @property
+    def kept(self) -> int:
+        """Fields changed by hand since the last import that the file's values will not overwrite."""
+        return self.tracker.kept if self.tracker else 0
+
+    @property
+    def fingerprint(self) -> str:
+        """What the preview showed, independent of the operator's choices: the confirmation must see the same."""
+        rows = [[r.line, SAME if r.status == UPDATE else r.status, r.label, [str(m) for m in r.errors],
+                 [str(m) for m in r.changes], [[c.key, c.old_norm, c.new_norm, c.manual] for c in r.fields]]
+                for r in self.rows]
+        body = json.dumps([self.kind, self.year.id if self.year else None, [str(m) for m in self.file_errors], rows],
+                          ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
 
 @dataclass
 class Context:
@@ -485,6 +515,7 @@ class Context:
     school_id: int
     year: AcademicYear | None
     today: dt.date
+    tracker: Tracker
 
 
 def field_change(label: str, old: object, new: object) -> Msg:
@@ -499,19 +530,6 @@ def show(value: object) -> object:
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
     return str(value)
-
-
-def diff(obj, values: dict[str, object], labels: dict[str, str], report: RowReport) -> dict[str, object]:
-    """The attributes of ``obj`` that ``values`` would change (None values: not given, kept)."""
-    changed = {}
-    for attr, new in values.items():
-        if new is None:
-            continue
-        old = getattr(obj, attr)
-        if old != new:
-            changed[attr] = new
-            report.change(field_change(labels[attr], old, new))
-    return changed
 
 
 def run_parsers(report: RowReport, parsers: dict[str, Callable[[], object]]) -> dict[str, object]:

@@ -27,7 +27,6 @@ from .common import (
     SourceRow,
     Table,
     class_key,
-    field_change,
     mark_duplicates,
     norm_key,
     norm_text,
@@ -38,6 +37,7 @@ from .common import (
 )
 
 KEY = "load"
+ENTITY = "teaching_assignment"
 TITLE = N_("Учебная нагрузка")
 ROLES = frozenset({"operator"})
 
@@ -146,8 +146,7 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
                                             "hours_per_week": v["hours"]}))
             continue
         report.status = SAME
-        if assignment.hours_per_week != v["hours"]:
-            report.change(field_change(N_("Часов в неделю"), assignment.hours_per_week, v["hours"]))
+        if ctx.tracker.propose(report, ENTITY, assignment, "hours_per_week", v["hours"], N_("Часов в неделю")):
             plan.updates.append((assignment, {"hours_per_week": v["hours"]}))
     mark_duplicates(by_key, lambda k: _("Эта нагрузка (класс, предмет, подгруппа, учитель)"))
     for report in reports:
@@ -156,14 +155,14 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
 
 
 def apply(ctx: Context, plan: Plan) -> None:
-    for assignment, values in plan.updates:
-        for attr, value in values.items():
-            setattr(assignment, attr, value)
+    ctx.tracker.apply_updates(ctx.actor.user_id, KEY, ENTITY, plan.updates)
     new_groups = {ref: Subgroup(**values) for ref, values in plan.new_subgroups.items()}
     db.session.add_all(new_groups.values())
     db.session.flush()
-    db.session.add_all(
-        TeachingAssignment(subgroup_id=(new_groups[ref].id if isinstance(ref, tuple) else ref), **values)
-        for ref, values in plan.new)
+    created = [TeachingAssignment(subgroup_id=(new_groups[ref].id if isinstance(ref, tuple) else ref), **values)
+               for ref, values in plan.new]
+    db.session.add_all(created)
     db.session.flush()
+    for assignment in created:
+        ctx.tracker.note(ENTITY, assignment.id, {"hours_per_week": assignment.hours_per_week})
 

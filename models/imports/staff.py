@@ -23,7 +23,6 @@ from .common import (
     RowReport,
     SourceRow,
     Table,
-    diff,
     field_change,
     mark_duplicates,
     norm_key,
@@ -36,6 +35,7 @@ from .common import (
 )
 
 KEY = "staff"
+ENTITY = "staff"
 TITLE = N_("Сотрудники")
 ROLES = frozenset({"operator"})
 
@@ -106,7 +106,8 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
                 claimed.add(person.id)
                 report.status = SAME
                 report.change(field_change(LABELS["personnel_no"], None, v["personnel_no"]))
-                changed = diff(person, values, LABELS, report)
+                changed = ctx.tracker.diff(report, ENTITY, person, values, LABELS)
+                ctx.tracker.note(ENTITY, person.id, {"personnel_no": v["personnel_no"]})
                 plan.updates.append((person, {**changed, "personnel_no": v["personnel_no"]}))
                 continue
             report.status = NEW
@@ -114,7 +115,8 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
                              "personnel_no": v["personnel_no"], "school_id": ctx.school_id})
             continue
         report.status = SAME
-        changed = diff(person, values, LABELS, report)
+        ctx.tracker.note(ENTITY, person.id, {"personnel_no": v["personnel_no"]})
+        changed = ctx.tracker.diff(report, ENTITY, person, values, LABELS)
         if changed:
             plan.updates.append((person, changed))
     mark_duplicates(by_key, lambda k: f"«{COL['personnel_no'].title}» {k}")
@@ -124,9 +126,10 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
 
 
 def apply(ctx: Context, plan: Plan) -> None:
-    for person, values in plan.updates:
-        for attr, value in values.items():
-            setattr(person, attr, value)
-    db.session.add_all(Staff(**values) for values in plan.new)
+    ctx.tracker.apply_updates(ctx.actor.user_id, KEY, ENTITY, plan.updates)
+    created = [Staff(**values) for values in plan.new]
+    db.session.add_all(created)
     db.session.flush()
+    for person, values in zip(created, plan.new):
+        ctx.tracker.note(ENTITY, person.id, {k: x for k, x in values.items() if k != "school_id"})
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from sqlalchemy import insert, select
 
@@ -20,6 +21,7 @@ from ..base import db
 from ..classes import Enrollment, SchoolClass
 from ..i18n import N_, _
 from ..people import Guardian, Student, StudentGuardian
+from .tracking import FIELD_NORMS
 from .common import (
     ERROR,
     NEW,
@@ -32,8 +34,6 @@ from .common import (
     SourceRow,
     Table,
     class_key,
-    diff,
-    field_change,
     mark_duplicates,
     norm_key,
     norm_text,
@@ -50,6 +50,7 @@ from .common import (
 )
 
 KEY = "students"
+STUDENT, ENROLLMENT, GUARDIAN, LINK = "student", "enrollment", "guardian", "student_guardian"
 TITLE = N_("Обучающиеся и родители")
 ROLES = frozenset({"operator", "secretary"})
 
@@ -110,7 +111,10 @@ COL = {c.key: c for c in COLUMNS}
 STUDENT_LABELS = {"last_name": N_("Фамилия"), "first_name": N_("Имя"), "middle_name": N_("Отчество"),
                   "birth_date": N_("Дата рождения"), "sex": N_("Пол"), "medical_group": N_("Медицинская группа"),
                   "address": N_("Адрес")}
+ENROLLMENT_LABELS = {"starts_on": N_("Дата зачисления"), "order_in": N_("Номер приказа")}
 GUARDIAN_LABELS = {"phone": N_("Телефон родителя"), "email": N_("Email родителя")}
+FIELD_NORMS[(GUARDIAN, "phone")] = lambda value: phone_digits(value) or None
+FIELD_NORMS[(GUARDIAN, "email")] = lambda value: value.lower() if value else None
 RELATION_LABELS = {"mother": N_("мать"), "father": N_("отец"), "guardian": N_("опекун"),
                    "grandparent": N_("бабушка/дедушка"), "other": N_("представитель")}
 
@@ -124,7 +128,7 @@ class Plan:
     new_guardians: dict[str, dict] = field(default_factory=dict)  # guardian ref → Guardian columns
     guardian_updates: dict[int, tuple[Guardian, dict]] = field(default_factory=dict)
     new_links: list[tuple[object, object, str]] = field(default_factory=list)  # (student ref, guardian ref, relation)
-    link_updates: list[tuple[StudentGuardian, str]] = field(default_factory=list)
+    link_updates: list[tuple[StudentGuardian, dict]] = field(default_factory=list)
 
 
 def _parsers(row: SourceRow) -> dict:
@@ -215,10 +219,10 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
         else:
             report.status = SAME
             student_ref = student.id
-            changed = diff(student, columns, STUDENT_LABELS, report)
+            changed = ctx.tracker.diff(report, STUDENT, student, columns, STUDENT_LABELS)
             if changed:
                 plan.student_updates.append((student, changed))
-            _plan_enrollment(plan, report, student, enrollments.get(student.id, []), school_class, v, admitted_on,
+            _plan_enrollment(ctx, plan, report, student, enrollments.get(student.id, []), school_class, v, admitted_on,
                              class_names_all)
         own_links = links.get(student.id, []) if student is not None else []
         _plan_guardians(ctx, plan, report, student_ref, own_links, guardians, by_name_phone, guardian_seen, slots)
@@ -229,18 +233,13 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     return reports, plan
 
 
-def _plan_enrollment(plan, report, student, stays, school_class, v, admitted_on, class_names) -> None:
+def _plan_enrollment(ctx, plan, report, student, stays, school_class, v, admitted_on, class_names) -> None:
     current = [e for e in stays if e.ends_on is None]
     here = [e for e in current if e.class_id == school_class.id]
     if here:
         enrollment = here[0]
-        changed = {}
-        if v["admitted_on"] and enrollment.starts_on != v["admitted_on"]:
-            changed["starts_on"] = v["admitted_on"]
-            report.change(field_change(N_("Дата зачисления"), enrollment.starts_on, v["admitted_on"]))
-        if v["order_in"] and enrollment.order_in != v["order_in"]:
-            changed["order_in"] = v["order_in"]
-            report.change(field_change(N_("Номер приказа"), enrollment.order_in, v["order_in"]))
+        changed = ctx.tracker.diff(report, ENROLLMENT, enrollment,
+                                   {"starts_on": v["admitted_on"], "order_in": v["order_in"]}, ENROLLMENT_LABELS)
         if changed:
             plan.enrollment_updates.append((enrollment, changed))
         return
@@ -338,17 +337,10 @@ def _plan_guardians(ctx, plan, report, student_ref, own_links, guardians, by_nam
                               value.email or (seen[2] if seen else None))
 
         if guardian is not None:
-            updates = {}
-            if value.phone and phone_digits(guardian.phone) != digits:
-                updates["phone"] = value.phone
-            if value.email and (guardian.email or "").lower() != value.email.lower():
-                updates["email"] = value.email
+            updates = ctx.tracker.diff(report, GUARDIAN, guardian, {"phone": value.phone, "email": value.email},
+                                       GUARDIAN_LABELS)
             if updates:
-                pending = plan.guardian_updates.setdefault(guardian.id, (guardian, {}))[1]
-                for attr, new in updates.items():
-                    if pending.get(attr) != new:
-                        report.change(field_change(GUARDIAN_LABELS[attr], getattr(guardian, attr), new))
-                    pending[attr] = new
+                plan.guardian_updates.setdefault(guardian.id, (guardian, {}))[1].update(updates)
 
         link = linked.get(ref) if isinstance(ref, int) else None
         if link is None:
@@ -357,24 +349,22 @@ def _plan_guardians(ctx, plan, report, student_ref, own_links, guardians, by_nam
             if report.status != NEW:
                 report.change(Msg(_("Связь с родителем: %(name)s (%(relation)s)"), name=full,
                                   relation=Msg(RELATION_LABELS[relation])))
-        elif value.relation and link.relation != value.relation:
-            plan.link_updates.append((link, value.relation))
-            report.change(field_change(N_("Кем приходится"), Msg(RELATION_LABELS.get(link.relation, link.relation)),
-                                       Msg(RELATION_LABELS[value.relation])))
+        elif value.relation and ctx.tracker.propose(
+                report, LINK, link, "relation", value.relation, N_("Кем приходится"), key=_link_key(link),
+                shown=(Msg(RELATION_LABELS.get(link.relation, link.relation)), Msg(RELATION_LABELS[value.relation]))):
+            plan.link_updates.append((link, {"relation": value.relation}))
+
+
+def _link_key(link) -> str:
+    return f"{link.student_id}-{link.guardian_id}"
 
 
 def apply(ctx: Context, plan: Plan) -> None:
-    for student, values in plan.student_updates:
-        for attr, value in values.items():
-            setattr(student, attr, value)
-    for enrollment, values in plan.enrollment_updates:
-        for attr, value in values.items():
-            setattr(enrollment, attr, value)
-    for guardian, values in plan.guardian_updates.values():
-        for attr, value in values.items():
-            setattr(guardian, attr, value)
-    for link, relation in plan.link_updates:
-        link.relation = relation
+    tracker, user_id = ctx.tracker, ctx.actor.user_id
+    tracker.apply_updates(user_id, KEY, STUDENT, plan.student_updates)
+    tracker.apply_updates(user_id, KEY, ENROLLMENT, plan.enrollment_updates)
+    tracker.apply_updates(user_id, KEY, GUARDIAN, plan.guardian_updates.values())
+    tracker.apply_updates(user_id, KEY, LINK, plan.link_updates, key=_link_key, entity_id=lambda link: link.student_id)
 
     # Bulk INSERTs (with RETURNING for the new ids): thousands of rows in a few statements.
     student_keys = list(plan.new_students)
@@ -388,11 +378,19 @@ def apply(ctx: Context, plan: Plan) -> None:
     def guardian_id(ref) -> int:
         return guardian_ids[ref] if isinstance(ref, tuple) else ref
 
-    _insert(Enrollment, [{"student_id": student_id(ref), **values} for ref, values in plan.new_enrollments],
-            returning=False)
-    _insert(StudentGuardian, [{"student_id": student_id(s), "guardian_id": guardian_id(g), "relation": relation,
-                               "is_legal_representative": True} for s, g, relation in plan.new_links],
-            returning=False)
+    enrollments = [{"student_id": student_id(ref), **values} for ref, values in plan.new_enrollments]
+    links = [{"student_id": student_id(s), "guardian_id": guardian_id(g), "relation": relation,
+              "is_legal_representative": True} for s, g, relation in plan.new_links]
+    _insert(StudentGuardian, links, returning=False)
+    # The file's values of the new rows: the reference that tells the next import what was corrected by hand.
+    for key, new_id in student_ids.items():
+        tracker.note(STUDENT, new_id, {k: plan.new_students[key][k] for k in STUDENT_LABELS})
+    for ref, new_id in guardian_ids.items():
+        tracker.note(GUARDIAN, new_id, {k: plan.new_guardians[ref][k] for k in GUARDIAN_LABELS})
+    for values, new_id in zip(enrollments, _insert(Enrollment, enrollments)):
+        tracker.note(ENROLLMENT, new_id, {k: values[k] for k in ENROLLMENT_LABELS})
+    for values in links:
+        tracker.note(LINK, _link_key(SimpleNamespace(**values)), {"relation": values["relation"]})
     db.session.flush()
 
 

@@ -30,7 +30,6 @@ from .common import (
     RowReport,
     SourceRow,
     Table,
-    field_change,
     mark_duplicates,
     norm_text,
     parse_choice,
@@ -43,6 +42,7 @@ from .common import (
 from .load import lookups, resolve
 
 KEY = "timetable"
+ENTITY = "timetable_entry"
 TITLE = N_("Расписание")
 ROLES = frozenset({"operator"})
 
@@ -201,8 +201,7 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
                              "room": v["room"], "valid_from": valid_from})
             continue
         report.status = SAME
-        if v["room"] and entry.room != v["room"]:
-            report.change(field_change(N_("Кабинет"), entry.room, v["room"]))
+        if ctx.tracker.propose(report, ENTITY, entry, "room", v["room"], N_("Кабинет")):
             plan.updates.append((entry, {"room": v["room"]}))
     mark_duplicates(by_key, lambda k: _("Этот урок (нагрузка, день, урок №, дата начала)"))
     for report in reports:
@@ -229,9 +228,10 @@ def _check_clashes(report: RowReport, lesson: _Lesson, others: list[_Lesson]) ->
 
 
 def apply(ctx: Context, plan: Plan) -> None:
-    for entry, values in plan.updates:
-        for attr, value in values.items():
-            setattr(entry, attr, value)
-    db.session.add_all(TimetableEntry(**values) for values in plan.new)
+    ctx.tracker.apply_updates(ctx.actor.user_id, KEY, ENTITY, plan.updates)
+    created = [TimetableEntry(**values) for values in plan.new]
+    db.session.add_all(created)
     db.session.flush()
+    for entry in created:
+        ctx.tracker.note(ENTITY, entry.id, {"room": entry.room})
 

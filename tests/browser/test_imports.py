@@ -1,6 +1,8 @@
 """Real browser: the operator downloads the students template, fills it in, uploads it, sees the preview
 with an error row and no way to write, uploads the corrected file, confirms, and finds the students
-in the list; the same file again changes nothing. CSRF is on in the live server."""
+in the list; the same file again changes nothing. A surname corrected by hand is then kept by a
+re-import (shown field by field as a manual edit) until the operator ticks "take from the file". CSRF is
+on in the live server."""
 from __future__ import annotations
 
 import csv
@@ -85,5 +87,33 @@ def test_operator_imports_students_with_a_preview(page, live_server, screenshot,
     expect(page.locator("#count-new")).to_contain_text("0")
     page.click("#import-confirm")
     expect(page.locator(".alert-success")).to_contain_text("добавлено 0")
+
+    # A surname corrected by hand survives the re-import unless the operator picks the file's value.
+    page.goto(base + "/admin/students/?search=ИМП-0001")
+    page.locator("table.model-list a[href*='/admin/students/edit/']").first.click()
+    page.fill("#last_name", "Импортова-Правкина")
+    page.locator("form.admin-form input[type=submit], form.admin-form button[type=submit]").first.click()
+    page.goto(base + "/admin/imports/")
+    page.set_input_files("#file-students", str(fixed))
+    page.click("#upload-submit-students")
+    expect(page.locator("#count-manual")).to_be_visible()
+    manual = page.locator("tr.import-field-manual")
+    expect(manual).to_have_count(1)
+    expect(manual.locator(".import-old")).to_have_text("Импортова-Правкина")
+    expect(manual.locator(".import-new")).to_have_text("Импортова")
+    screenshot(page, "imports-preview-manual-edit")
+    page.click("#import-confirm")
+    expect(page.locator(".alert-success")).to_contain_text("обновлено 0")
+    page.goto(base + "/admin/students/?search=ИМП-0001")
+    expect(page.locator("table.model-list")).to_contain_text("Импортова-Правкина")
+
+    page.goto(base + "/admin/imports/")
+    page.set_input_files("#file-students", str(fixed))
+    page.click("#upload-submit-students")
+    page.locator("tr.import-field-manual input[name=overwrite]").check()
+    page.click("#import-confirm")
+    expect(page.locator(".alert-success")).to_contain_text("обновлено 1")
+    page.goto(base + "/admin/students/?search=ИМП-0001")
+    expect(page.locator("table.model-list")).not_to_contain_text("Правкина")
     # (the pages of the imports area; other areas' pages are their own tests' business)
     assert not [e for e in errors if "/admin/imports/" in e and "Content Security Policy" in e], errors

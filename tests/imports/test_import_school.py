@@ -59,7 +59,7 @@ def test_staff_update_and_numbering_of_people_entered_by_hand(run, files, world)
     before = _count(Staff)
     result = run("staff", files.csv(rows))
     assert [r.status for r in result.rows] == [UPDATE, UPDATE], _errors(result)
-    assert "Должность: «учитель» → «заместитель директора»" in [str(c) for c in result.rows[0].changes]
+    assert "Должность: «учитель» → «заместитель директора»" in [str(c) for c in result.rows[0].described]
     run("staff", files.csv(rows), write=True)
     assert _count(Staff) == before
     assert world.s_teacher.personnel_no == "0050"
@@ -102,7 +102,7 @@ def test_classes_update_the_class_teacher(run, files, numbered):
     world = numbered
     result = run("classes", files.csv([CLASSES, ["5А", "T1", "", "", "триместры"]]))
     assert result.rows[0].status == UPDATE
-    assert {str(c).split(":")[0] for c in result.rows[0].changes} == {"Классный руководитель", "Схема периодов"}
+    assert {str(c).split(":")[0] for c in result.rows[0].described} == {"Классный руководитель", "Схема периодов"}
     run("classes", files.csv([CLASSES, ["5А", "T1", "", "", "триместры"]]), write=True)
     assert (world.c5a.class_teacher_id, world.c5a.period_scheme) == (world.s_teacher.id, "trimester")
 

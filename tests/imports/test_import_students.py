@@ -69,7 +69,7 @@ def test_same_file_twice_changes_nothing(run, files, world, audit_count, fmt):
 
     again = run("students", data)
     assert again.ok and {r.status for r in again.rows} == {SAME}, _errors(again)
-    assert all(not r.changes for r in again.rows)
+    assert all(not r.described for r in again.rows)
     run("students", data, write=True)
     assert _snapshot(world) == after_first
     assert audit_count("import.students") == 2
@@ -137,7 +137,7 @@ def test_changed_rows_are_updates_and_empty_cells_keep_data(run, files, world):
     changed = files.student(1, **{"Фамилия": "Новикова1", "Мать телефон": "8 900 555-55-55", "Отчество": ""})
     result = run("students", files.csv([files.STUDENT_HEADER, changed, files.student(2)]))
     assert [r.status for r in result.rows] == [UPDATE, SAME]
-    changes = [str(c) for c in result.rows[0].changes]
+    changes = [str(c) for c in result.rows[0].described]
     assert "Фамилия: «Ученикова1» → «Новикова1»" in changes
     assert any(c.startswith("Телефон родителя") for c in changes)
     run("students", files.csv([files.STUDENT_HEADER, changed, files.student(2)]), write=True)
@@ -183,7 +183,7 @@ def test_existing_student_in_the_same_class_gets_parents_added(run, files, world
                                     "Мать ФИО": "Аннова Алла", "Мать телефон": ""})
     result = run("students", files.csv([files.STUDENT_HEADER, row]))
     assert result.rows[0].status == UPDATE, _errors(result)
-    changes = [str(c) for c in result.rows[0].changes]
+    changes = [str(c) for c in result.rows[0].described]
     assert any("Новый родитель: Учеников1" in c for c in changes)
     assert not any("Аннова Алла" in c for c in changes)  # the linked mother is matched by her name
 

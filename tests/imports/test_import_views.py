@@ -36,6 +36,19 @@ def _token(response) -> str:
     return match.group(1)
 
 
+def _fingerprint(body: str) -> str:
+    match = re.search(r'name="fingerprint" value="([0-9a-f]{64})"', body)
+    assert match, "no confirm form"
+    return match.group(1)
+
+
+def _confirm(client, token, body=None, overwrite=()):
+    """Confirms as the browser does: with the fingerprint of the preview the operator saw."""
+    body = body if body is not None else client.get(f"/admin/imports/preview/{token}").get_data(as_text=True)
+    return client.post(f"/admin/imports/confirm/{token}",
+                       data={"fingerprint": _fingerprint(body), "overwrite": list(overwrite)})
+
+
 def test_index_lists_the_kinds_each_role_may_import(client, login_as, world):
     login_as("operator")
     body = client.get("/admin/imports/").get_data(as_text=True)
@@ -90,7 +103,7 @@ def test_upload_preview_confirm(client, login_as, world, files, upload_dir):
     assert "Ученикова1 Мария Ивановна, 5А" in body
     assert _students() == before
 
-    done = client.post(f"/admin/imports/confirm/{token}")
+    done = _confirm(client, token, body)
     assert done.status_code == 302 and done.location.startswith("/admin/imports/")
     assert _students() == before + 2
     assert not list(upload_dir.glob("*.upload"))  # cleaned up
@@ -197,3 +210,53 @@ def test_the_uploads_are_csrf_protected(app, client, login_as, world, files, upl
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert not list(Path(upload_dir).glob("*.upload"))
+
+
+def _student_one():
+    db.session.expire_all()
+    return db.session.scalar(select(Student).where(Student.personal_file_no == "ЛД-00001"))
+
+
+def test_reimport_preview_shows_fields_and_keeps_manual_edits(client, login_as, world, files, upload_dir):
+    login_as("operator")
+    data = files.csv([files.STUDENT_HEADER, files.student(1)])
+    assert _confirm(client, _token(_upload(client, world, data))).status_code == 302
+    student = _student_one()
+    student.last_name = "Правкина1"
+    db.session.commit()
+
+    token = _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1, **{"Отчество": "Ильинична"})])))
+    body = client.get(f"/admin/imports/preview/{token}").get_data(as_text=True)
+    assert body.count('class="import-field') == 2 and body.count("import-field-manual") == 1
+    assert 'id="count-manual"' in body and "Изменено вручную после прошлого импорта" in body
+    assert f'name="overwrite" value="student:{student.id}:last_name" form="import-confirm-form"' in body
+    assert "Ивановна" in body and "Ильинична" in body  # old → new of the ordinary update
+    assert _confirm(client, token, body).status_code == 302
+    student = _student_one()
+    assert (student.last_name, student.middle_name) == ("Правкина1", "Ильинична")
+
+    token = _token(_upload(client, world, data))
+    body = client.get(f"/admin/imports/preview/{token}").get_data(as_text=True)
+    assert _confirm(client, token, body, overwrite=[f"student:{student.id}:last_name"]).status_code == 302
+    student = _student_one()
+    assert (student.last_name, student.middle_name) == ("Ученикова1", "Ивановна")
+
+
+def test_confirm_after_the_data_changed_shows_the_new_preview(client, login_as, world, files, upload_dir):
+    login_as("operator")
+    assert _confirm(client, _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1)])))
+                    ).status_code == 302
+    token = _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1, **{"Отчество": "Ильинична"})])))
+    body = client.get(f"/admin/imports/preview/{token}").get_data(as_text=True)
+    student = _student_one()
+    student.middle_name = "Олеговна"
+    db.session.commit()
+    response = _confirm(client, token, body)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Данные изменились после проверки файла" in page
+    assert "Олеговна" in page and _fingerprint(page) != _fingerprint(body)
+    student = _student_one()
+    assert student.middle_name == "Олеговна"
+    # a confirm without the preview's fingerprint is refused the same way
+    response = client.post(f"/admin/imports/confirm/{token}")
+    assert response.status_code == 200 and "Данные изменились" in response.get_data(as_text=True)
