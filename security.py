@@ -118,9 +118,9 @@ def note_refusal() -> None:
     prune = _within("refusals-pruned", 3600, 1)
     try:
         db.session.rollback()
-        record_refusal(user_id=user_id, method=request.method, path=request.full_path.rstrip("?"),
-                       ip=request.remote_addr, now=utcnow(), keep_days=config["REFUSAL_LOG_DAYS"] if prune else None)
-        db.session.commit()
+        with write_unit(db.session):  # a refused GET's transaction only read (transactions.py)
+            record_refusal(user_id=user_id, method=request.method, path=request.full_path.rstrip("?"), ip=request.remote_addr,
+                           now=utcnow(), keep_days=config["REFUSAL_LOG_DAYS"] if prune else None)
     except SQLAlchemyError:  # the refusal itself must still reach the user
         db.session.rollback()
         log.exception("could not record a refused request")

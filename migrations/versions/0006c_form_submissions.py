@@ -1,7 +1,7 @@
 """form_submissions: one-time form tokens, so that a form submitted twice changes nothing twice
 
 Revision ID: 0006c
-Revises: 0005
+Revises: 0006a
 Create Date: 2026-12-06 08:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006c'
-down_revision = '0005'
+down_revision = '0006a'
 branch_labels = None
 depends_on = None
 

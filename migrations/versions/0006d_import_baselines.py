@@ -1,7 +1,7 @@
 """import_baselines: the value each import last gave each field, so re-imports keep manual edits
 
 Revision ID: 0006d
-Revises: 0005
+Revises: 0006c
 Create Date: 2026-12-06 08:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006d'
-down_revision = '0005'
+down_revision = '0006c'
 branch_labels = None
 depends_on = None
 
