@@ -144,8 +144,8 @@ def init_request_guards(app: Flask) -> None:
     app.request_class = BoundedRequest
     app.url_map.converters["int"] = BoundedIntConverter
     app.json = GuardedJSONProvider(app)
-    app.config.setdefault("MAX_FORM_PARTS", MAX_FORM_PARTS)
-    app.config.setdefault("MAX_FORM_MEMORY_SIZE", MAX_FORM_MEMORY_SIZE)
+    app.config["MAX_FORM_PARTS"] = MAX_FORM_PARTS  # Flask's default (1000) is below a journal grid
+    app.config["MAX_FORM_MEMORY_SIZE"] = MAX_FORM_MEMORY_SIZE
 
     @app.before_request
     def _check_input():
