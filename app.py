@@ -22,6 +22,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module._secret_key()
 
+    from request_guards import init_request_guards
+
+    init_request_guards(app)  # before any route: its int converter applies to the rules added after it
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(config_module.BASE_DIR / "migrations"))
     babel.init_app(app, locale_selector=select_locale)

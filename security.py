@@ -11,8 +11,7 @@ import re
 import secrets
 import time
 
-from flask import Flask, abort, current_app, g, request, session
-from flask_babel import gettext
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user, logout_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 from limits.storage import storage_from_string
@@ -43,15 +42,6 @@ def init_security(app: Flask) -> None:
     # Redis (RATELIMIT_STORAGE_URI=redis://…) when several app servers share the load.
     app.extensions["auth_throttle"] = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
     app.jinja_env.globals["csp_nonce"] = csp_nonce
-
-    @app.before_request
-    def _refuse_nul_bytes():
-        """A NUL byte is never part of what a user types, and PostgreSQL cannot store it in text: such a
-        request is refused before anything reads it."""
-        if any("\x00" in value for value in request.args.values()) or (
-                request.method == "POST" and any("\x00" in value for value in request.form.values())):
-            abort(400, gettext("Недопустимые символы в запросе."))
-        return None
 
     @app.before_request
     def _enforce_session_lifetime():

@@ -21,6 +21,7 @@ from models.auth import MASKED_PREFIX, allowed_roles_for, block_user, set_roles,
 from models.base import utcnow
 from i18n import error_text
 from models.errors import JournalError
+from models.parsing import parse_id
 from models.invites import invite_candidates, issue_invite, revoke_invite
 from reports.invite_register import invite_register
 from reports.pdf import render_pdf
@@ -85,7 +86,7 @@ class InviteCodeView(ScopedModelView):
             kind, _sep, raw_id = form.person.data.partition(":")
             role = form.role.data if kind == "staff" and hasattr(form, "role") else kind
             try:
-                invite, code = issue_invite(actor(), role, now=utcnow(), **{f"{'guardian' if kind == 'parent' else kind}_id": int(raw_id)})
+                invite, code = issue_invite(actor(), role, now=utcnow(), **{f"{'guardian' if kind == 'parent' else kind}_id": parse_id(raw_id) or 0})
             except (JournalError, ValueError) as exc:
                 db.session.rollback()
                 flash(error_text(exc) if isinstance(exc, JournalError) else _("Неверный выбор."), "error")
@@ -111,7 +112,7 @@ class InviteCodeView(ScopedModelView):
             flash(_("Недостаточно прав."), "error")
             return
         revoked = 0
-        for invite in self.get_query().filter(InviteCode.id.in_([int(i) for i in ids])):
+        for invite in self.get_query().filter(InviteCode.id.in_([i for i in map(parse_id, ids) if i is not None])):
             if invite.used_at is None and invite.revoked_at is None:
                 revoke_invite(actor(), invite, now=utcnow())
                 revoked += 1

@@ -29,10 +29,15 @@ from models.access import SCOPES, Actor, visible_ids
 from models.accounts import STAFF_ROLES
 from models.errors import JournalError
 from models.idempotency import FIELD, AlreadySubmitted, claim, first_location, new_token, record_location
+from models.parsing import parse_id, parse_int
 from models.remarks import fix_remark, my_remarks
 from models.school_day import school_day
 from models.today import teacher_day
 from reports.export import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
+from request_guards import filter_value_fits
+
+MAX_PAGE = 1_000_000
+MAX_PAGE_SIZE = 1000
 
 
 def actor() -> Actor:
@@ -47,10 +52,6 @@ def _same_site_referrer() -> str | None:
 def _run_once(run, token: str):
     """Runs a view for a POST carrying a one-time form token (models/idempotency.py): the token is claimed in
     the view's own transaction; a repeat changes nothing and is sent where the first submit led."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        # The claim opens the transaction: a SQLite transaction that read first and writes later fails at once
-        # when a concurrent twin writes first; one that starts by writing waits for the lock instead.
-        db.session.rollback()
     try:
         claim(token)
     except AlreadySubmitted as exc:
@@ -151,7 +152,8 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         return super().get_query().filter(self.model.id.in_(visible_ids(actor(), self.model)))
 
     def get_one(self, pk):
-        return self.get_query().filter(self.model.id == pk).one_or_none()
+        pk = parse_id(pk)
+        return None if pk is None else self.get_query().filter(self.model.id == pk).one_or_none()
 
 
 class ScopedModelView(RoleGate, ModelView):
@@ -187,11 +189,22 @@ class ScopedModelView(RoleGate, ModelView):
 
     # --- rows
     def _get_list_extra_args(self):
-        """A page number or size below zero from the address (PostgreSQL refuses a negative OFFSET): the first."""
+        """Page, page size and sort from the address as ASCII numbers in range (PostgreSQL refuses a negative
+        OFFSET, a 20-digit page overflows it): anything else is the default."""
         args = super()._get_list_extra_args()
-        args.page = max(args.page or 0, 0)
-        args.page_size = max(args.page_size or 0, 0)
+        args.page = parse_int(request.args.get("page"), 0, low=0, high=MAX_PAGE)
+        args.page_size = parse_int(request.args.get("page_size"), 0, low=0, high=MAX_PAGE_SIZE)
+        args.sort = parse_int(request.args.get("sort"), low=0, high=MAX_PAGE)
+        args.sort_desc = parse_int(request.args.get("desc"), low=0, high=1)
         return args
+
+    def _get_list_filter_args(self):
+        """The list filters of the address whose values are numbers and dates the database can hold: a
+        filter with "٥", a 20-digit id or the year 9999 is dropped like any value Flask-Admin cannot read."""
+        filters = super()._get_list_filter_args()
+        if filters is None:
+            return None
+        return [f for f in filters if filter_value_fits(self._filters[f[0]], f[2])]
 
     def _scope(self, query):
         return query.filter(self.model.id.in_(visible_ids(actor(), self.model)))
@@ -203,7 +216,8 @@ class ScopedModelView(RoleGate, ModelView):
         return self._scope(super().get_count_query())
 
     def get_one(self, id):
-        return self.get_query().filter(self.model.id == id).one_or_none()
+        id = parse_id(id)
+        return None if id is None else self.get_query().filter(self.model.id == id).one_or_none()
 
     # --- dropdowns and ajax lookups
     def _scope_form(self, form):

@@ -16,6 +16,7 @@ from models.access import can_control_journal, can_write_remarks
 from models.base import utcnow
 from models.errors import JournalError, NotFound
 from models.journal_control import journal_control
+from models.parsing import parse_month
 from models.remarks import accept_remark, add_remark, remarks_between
 from reports.pdf import render_pdf
 
@@ -26,14 +27,9 @@ from .results import CATEGORY
 
 def _month() -> dt.date:
     """?month=2026-11 (or a full date); this month when absent, unreadable or out of range."""
-    raw = (request.args.get("month") or "").strip()
-    for fmt in ("%Y-%m", "%Y-%m-%d"):
-        try:
-            month = dt.datetime.strptime(raw, fmt).date().replace(day=1)
-        except ValueError:
-            continue
-        if 2000 <= month.year <= 2100:  # a school year, not the calendar's edges (month 0001-01 has no previous)
-            return month
+    month = parse_month(request.args.get("month"))
+    if month is not None and 2000 <= month.year <= 2100:  # a school year, not the calendar's edges
+        return month
     return today().replace(day=1)
 
 

@@ -10,6 +10,8 @@ from flask import request
 from models.attachments import ALLOWED, MAX_BYTES, CheckedFile, check_file
 from models.errors import InvalidInput
 from models.i18n import _
+from models.parsing import parse_date as parse_day
+from models.parsing import parse_int
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]  # a list: WTForms DateField takes a list of formats
 ACCEPT_FILES = ",".join("." + ext for ext in ALLOWED)  # the file input's accept attribute
@@ -19,25 +21,15 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def to_int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+to_int = parse_int  # ASCII digits within the database's INTEGER, else the default
 
 
 def parse_date(value: str | None, *, strict: bool = True) -> dt.date | None:
-    """2026-09-01 or 01.09.2026; None when empty; when bad, InvalidInput (``strict``) or None."""
+    """2026-09-01 or 01.09.2026 (models.parsing); None when empty; when bad, InvalidInput (``strict``) or None."""
     text = (value or "").strip()
-    if not text:
-        return None
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    if not strict:
-        return None
+    day = parse_day(text) if text else None
+    if day is not None or not text or not strict:
+        return day
     raise InvalidInput(_("Неверная дата: укажите её в виде ДД.ММ.ГГГГ."))
 
 

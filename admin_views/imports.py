@@ -27,6 +27,7 @@ from werkzeug.routing import BuildError
 from i18n import error_text
 from models import db
 from models.errors import JournalError
+from models.parsing import parse_id
 from models.imports import (
     ERROR,
     KINDS,
@@ -208,7 +209,7 @@ class ImportsView(StaffPage):
         if not data:
             flash(gettext("Файл пуст."), "error")
             return redirect(url_for(".index"))
-        year_id = request.form.get("year", type=int) if import_kind in NEEDS_YEAR else None
+        year_id = parse_id(request.form.get("year")) if import_kind in NEEDS_YEAR else None
         _purge_old_files()
         token = secrets.token_urlsafe(32)
         # Personal data: readable by the app's user only.

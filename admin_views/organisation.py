@@ -61,6 +61,7 @@ from models.organisation import (
     school_years,
     set_grading_scheme,
 )
+from models.parsing import parse_id
 from models.settings import LIMITS, SETTINGS, all_settings, grade_list, parse_setting, set_settings
 
 from .forms import DATE_FORMATS, to_int, today
@@ -138,7 +139,7 @@ class OrganisationView(ScopedModelView):
 
     def get_one(self, id):
         try:  # PostgreSQL refuses to compare an integer id with text
-            return super().get_one(int(id))
+            return super().get_one(parse_id(id))
         except (TypeError, ValueError):
             return None
 
@@ -175,7 +176,7 @@ class YearView(OrganisationView):
         """Apply a domain operation to each chosen year: all or nothing, the first refusal shown."""
         try:
             for year_id in ids:
-                change(int(year_id))
+                change(parse_id(year_id) or 0)
         except (JournalError, ValueError) as exc:
             db.session.rollback()
             flash(error_text(exc) if isinstance(exc, JournalError) else gettext("Неверные данные формы."), "error")

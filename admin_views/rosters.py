@@ -44,6 +44,7 @@ from models.movement import (
     transfer,
     withdraw,
 )
+from models.parsing import parse_id
 
 from .forms import DATE_FORMATS, today
 from .base import ScopedAjaxLoader, ScopedModelView, actor
@@ -172,18 +173,13 @@ class IntIdView(ScopedModelView):
     mind), so the id is made an integer first, and a non-number finds nothing."""
 
     def get_one(self, id):
-        try:
-            return super().get_one(int(id))
-        except (TypeError, ValueError):
-            return None
+        return super().get_one(parse_id(id))
 
 
 class IntIdAjaxLoader(ScopedAjaxLoader):
     def get_one(self, pk):
-        try:
-            return super().get_one(int(pk))
-        except (TypeError, ValueError):
-            return None
+        pk = parse_id(pk)
+        return None if pk is None else super().get_one(pk)
 
 
 class AuditedRosterView(IntIdView):
@@ -223,7 +219,10 @@ class ClassNowFilter(BaseSQLAFilter):
         return query.filter(Student.id.in_(enrolled_on(value, today())))
 
     def clean(self, value):
-        return int(value)
+        return parse_id(value)
+
+    def validate(self, value):
+        return parse_id(value) is not None
 
     def operation(self):
         return lazy_gettext("равен")
@@ -602,8 +601,10 @@ class StudentGuardianView(ScopedModelView):
 
     def get_one(self, id):
         try:
-            student_id, guardian_id = (int(x) for x in tools.iterdecode(id))
+            student_id, guardian_id = (parse_id(x) for x in tools.iterdecode(id))
         except (TypeError, ValueError):
+            return None
+        if student_id is None or guardian_id is None:
             return None
         return self.get_query().filter(StudentGuardian.student_id == student_id,
                                        StudentGuardian.guardian_id == guardian_id).one_or_none()

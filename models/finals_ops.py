@@ -60,6 +60,7 @@ from .grading import (
 )
 from .i18n import N_, Text, _
 from .journal import Lesson, Mark, WorkKind
+from .parsing import is_digits, parse_int
 from .people import Student
 from .school import AcademicYear, Period, School
 from .settings import all_settings
@@ -560,7 +561,7 @@ def ordered_counts(counts: dict) -> list[tuple[str, int]]:
 
 
 def _stat_value(shown: str) -> int | str:
-    return int(shown) if shown.isdigit() else shown
+    return int(shown) if is_digits(shown) else shown
 
 
 def finals_sheet(actor: Actor, assignment_id: int, period_id: int | None = None, *, today: dt.date,
@@ -601,10 +602,10 @@ def parse_value(raw: str | None) -> str | None:
 def _parse_version(raw) -> int | None:
     if raw is None or raw == "":
         return None
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise InvalidInput(_("Неверные данные формы.")) from None
+    version = parse_int(raw)
+    if version is None:
+        raise InvalidInput(_("Неверные данные формы."))
+    return version
 
 
 def _check_writable(ctx: _Context) -> None:
@@ -655,7 +656,7 @@ def _apply(ctx: _Context, row: FinalRow, raw_value: str | None, reason: str | No
             raise InvalidInput(_("%(student)s: отметка %(value)s отличается от предложенной (%(proposed)s) — "
                                  "укажите причину."), student=row.student.short_name, value=value,
                                proposed=proposal.shown or "—")
-    numeric = value.isdigit()
+    numeric = is_digits(value)
     if pm is not None and str(pm) == value and pm.override_reason == reason:
         return None
     old = _snapshot(pm) if pm is not None else None

@@ -52,6 +52,7 @@ from .deadlines import (
 from .errors import AccessDenied, Conflict, InvalidInput, NotFound, PeriodClosed
 from .i18n import N_, Joined, Text, _
 from .journal import Attachment, Attendance, AttendanceReason, Lesson, Mark, WorkKind
+from .parsing import is_digits, parse_int
 from .people import Staff, Student
 from .points import CRITERIA, is_number, lesson_scale, parse_max_points, parse_points, points_text
 from .school import AcademicYear, Bell, Period, School
@@ -96,25 +97,25 @@ def allowed_marks(subject: Subject, grade: int) -> tuple[str, ...]:
     return (*FIVE_POINT, NOT_ATTESTED)
 
 
-def canonical_mark(text: str) -> str:
-    """A typed mark in its stored spelling ("N/A" → "н/а", "осв." → "осв", "7,50" → "7.5"); unknown text
-    is returned as is."""
+def canonical_mark(text: str, *, points: bool = True) -> str:
+    """A typed mark in its stored spelling ("N/A" → "н/а", "осв." → "осв", and as ``points`` "7,50" → "7.5");
+    unknown text is returned as is. A 5-point mark is not respelled: "05" and "5.0" are not the mark 5."""
     word = " ".join((text or "").split()).lower()
-    if is_number(word):
+    if points and is_number(word):
         return points_text(Decimal(word.replace(",", ".")))
     return _SPECIAL_WORDS.get(word, word)
 
 
 def parse_mark(text: str, subject: Subject, grade: int) -> tuple[int | None, str | None]:
     """(value, special) of a typed mark, or InvalidInput with a message naming what is allowed."""
-    word = canonical_mark(text)
+    word = canonical_mark(text, points=False)
     allowed = allowed_marks(subject, grade)
     if not allowed:
         raise InvalidInput(_("В первом классе отметки не ставятся (безотметочное обучение)."))
     if word not in allowed:
         raise InvalidInput(_("«%(value)s» — не отметка по предмету «%(subject)s». Допустимо: %(allowed)s."),
                            value=(text or "").strip()[:20], subject=subject.name, allowed=", ".join(allowed))
-    return (int(word), None) if word.isdigit() else (None, word)
+    return (int(word), None) if is_digits(word) else (None, word)
 
 
 def parse_status(text: str | None) -> str | None:
@@ -124,7 +125,7 @@ def parse_status(text: str | None) -> str | None:
     return _STATUS_WORDS[word]
 
 
-_LATE_TOKEN = re.compile(r"^(?:оп|о|op|o|l)(\d{1,2})?$")
+_LATE_TOKEN = re.compile(r"^(?:оп|о|op|o|l)(\d{1,2})?$", re.ASCII)
 
 
 def parse_cell_text(text: str, *, criteria: bool = False) -> tuple[str | None, int | None, list[str]]:
@@ -147,7 +148,7 @@ def parse_cell_text(text: str, *, criteria: bool = False) -> tuple[str | None, i
             if late and late.group(1):
                 minutes = int(late.group(1))
             continue
-        marks.append(canonical_mark(token))
+        marks.append(canonical_mark(token, points=criteria))
     if len(marks) > len(SLOTS):
         raise InvalidInput(_("В одной клетке не больше %(n)s отметок."), n=len(SLOTS))
     if criteria and len(marks) > 1:
@@ -1021,10 +1022,7 @@ def set_attendance(actor: Actor, lesson_id: int, student_id: int, status: str | 
     if minutes_late is not _UNCHANGED:
         minutes = None
         if minutes_late not in (None, ""):
-            try:
-                minutes = int(str(minutes_late).strip())
-            except ValueError:
-                minutes = -1
+            minutes = parse_int(str(minutes_late), -1)
             if not 1 <= minutes <= MAX_MINUTES_LATE:
                 raise InvalidInput(_("Опоздание — от 1 до %(n)s минут."), n=MAX_MINUTES_LATE)
     att = db.session.scalar(select(Attendance).where(Attendance.lesson_id == lesson.id,
@@ -1143,7 +1141,7 @@ def save_cell_parts(actor: Actor, lesson_id: int, student_id: int, seen: dict | 
     by_slot = {m[0]: m for m in seen_m}
     cell = None
     status = parse_status(status)
-    minutes = int(minutes_late) if str(minutes_late or "").strip().isdigit() else (None if not minutes_late else -1)
+    minutes = parse_int(str(minutes_late or ""), None if not minutes_late else -1, low=0)
     seen_status = seen_a[0] if seen_a else None
     seen_minutes = seen_a[1] if seen_a else None
     if status != seen_status or (status == "late" and minutes != seen_minutes):
@@ -1218,7 +1216,7 @@ def _describe(entity: str, values: dict | None, kinds: dict[int, str]) -> str:
             return Text(_("%(code)s %(minutes)s мин"), code=code, minutes=values["minutes_late"])
         return code
     day = values.get("date", "")
-    if isinstance(day, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+    if isinstance(day, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", day):
         day = f"{day[8:10]}.{day[5:7]}.{day[0:4]}"
     parts = [day, f"«{values.get('topic', '')}»"]
     if values.get("work_kind_id"):

@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload
 from .access import Actor, can_edit_assignment, can_edit_plan, require
 from .audit import AuditEvent
 from .base import db
+from .parsing import is_digits
 from .classes import SchoolClass
 from .curriculum import CurriculumItem, PlanItem, TeachingAssignment
 from .errors import Conflict, InvalidInput, NotFound, PeriodClosed
@@ -190,7 +191,7 @@ def _clean_int(value, label: str, *, low: int, high: int, default: int | None) -
     text = str(value).strip().replace(",", ".")
     if text.endswith(".0"):
         text = text[:-2]
-    if not text.isdigit():
+    if not is_digits(text) or len(text) > 10:
         raise InvalidInput(_("%(what)s: нужно целое число от %(low)s до %(high)s."), what=label, low=low, high=high)
     number = int(text)
     if not low <= number <= high:

@@ -16,8 +16,8 @@ from .i18n import _
 
 CRITERIA = "criteria"
 MAX_LESSON_POINTS = Decimal(100)
-_NUMBER = re.compile(r"^\d{1,4}(?:[.,]\d{1,2})?$")
-_OUT_OF = re.compile(r"^(\d{1,4}(?:[.,]\d{1,2})?)/(\d{1,4}(?:[.,]\d{1,2})?)$")
+_NUMBER = re.compile(r"^\d{1,4}(?:[.,]\d{1,2})?$", re.ASCII)  # ASCII digits: not "٥" or "５"
+_OUT_OF = re.compile(r"^(\d{1,4}(?:[.,]\d{1,2})?)/(\d{1,4}(?:[.,]\d{1,2})?)$", re.ASCII)
 
 
 def is_number(text: str) -> bool:

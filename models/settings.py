@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from .base import db
 from .i18n import N_
+from .parsing import INT_MAX, parse_int
 from .school import Setting
 
 
@@ -123,12 +124,12 @@ def parse_setting(key: str, value):
             raise InvalidInput(_("«%(label)s»: выберите одно из предложенных значений."), label=label)
         return text
     if definition.kind is int:
-        if isinstance(value, bool) or not text.lstrip("-").isdigit():
+        typed = None if isinstance(value, bool) else parse_int(text, low=-INT_MAX)
+        if typed is None:
             raise InvalidInput(_("«%(label)s»: нужно целое число."), label=label)
-        typed = int(text)
     elif definition.kind is Decimal:
         try:
-            typed = Decimal(text)
+            typed = Decimal(text if text.isascii() else "-")  # Decimal() also reads "٠.٥"
         except InvalidOperation:
             raise InvalidInput(_("«%(label)s»: нужно число, например 0,5."), label=label) from None
         if not typed.is_finite() or typed.as_tuple().exponent < -2:
@@ -147,7 +148,7 @@ def _parse_grades(text: str, label: str) -> tuple[int, ...]:
     from .errors import InvalidInput
     from .i18n import _
 
-    if not all(p.isdigit() and 1 <= int(p) <= 12 for p in _grade_parts(text)):
+    if not all(parse_int(p, low=1, high=12) for p in _grade_parts(text)):
         raise InvalidInput(_("«%(label)s»: перечислите номера классов от 1 до 12 через запятую, например 9, 11."),
                            label=label)
     return grade_list(text)

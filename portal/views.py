@@ -14,6 +14,7 @@ from models.accounts import STAFF_ROLES
 from models.diary import diary_week, family_overview
 from models.errors import JournalError
 from models.overview import school_overview
+from models.parsing import parse_date, parse_id
 from models.report_card import report_card
 
 from . import bp
@@ -36,9 +37,8 @@ def home():
 @bp.get("/diary/<int:student_id>")
 @login_required
 def diary(student_id: int):
-    try:
-        day = dt.date.fromisoformat(request.args["week"]) if request.args.get("week") else dt.date.today()
-    except ValueError:
+    day = parse_date(request.args["week"]) if request.args.get("week") else dt.date.today()
+    if day is None:
         abort(400, _("Неверная дата."))
     try:
         week = diary_week(Actor.of(current_user), student_id, day)
@@ -53,7 +53,7 @@ def marks(student_id: int):
     """Marks by subject for a period with averages and the period marks; the year's summary (R20)."""
     try:
         card = report_card(Actor.of(current_user), student_id, today=dt.date.today(),
-                           year_id=request.args.get("year", type=int), period_id=request.args.get("period", type=int))
+                           year_id=parse_id(request.args.get("year")), period_id=parse_id(request.args.get("period")))
     except JournalError as exc:
         abort(exc.status, error_text(exc))
     return render_template("portal/marks.html", card=card)

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from ..access import Actor
 from ..base import db
 from ..i18n import _
+from ..parsing import parse_int as parse_number
 from ..school import AcademicYear
 from .tracking import FieldChange, Tracker
 
@@ -295,8 +296,8 @@ def parse_text(row: SourceRow, column: Column, max_len: int) -> str | None:
 
 
 _DATE_PATTERNS = (
-    (re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$"), ("d", "m", "y")),
-    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("y", "m", "d")),
+    (re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$", re.ASCII), ("d", "m", "y")),
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII), ("y", "m", "d")),
 )
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -334,7 +335,7 @@ def parse_int(row: SourceRow, column: Column, low: int, high: int) -> int | None
             raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.title))
         return None
     text = _cell_to_text(value).strip()
-    if not re.fullmatch(r"\d+", text) or not low <= int(text) <= high:
+    if parse_number(text, low=low, high=high) is None:
         raise CellError(Msg(_("«%(column)s»: нужно целое число от %(low)s до %(high)s, а не «%(value)s»."),
                             column=column.title, low=low, high=high, value=text))
     return int(text)
@@ -374,7 +375,7 @@ def parse_choice(row: SourceRow, column: Column, choices: dict[str, str], hint: 
     return found
 
 
-PHONE_CHARS = re.compile(r"^[+]?[\d\s()\-.]+$")
+PHONE_CHARS = re.compile(r"^[+]?[0-9\s()\-.]+$")
 
 
 def parse_phone(row: SourceRow, column: Column) -> str | None:
@@ -423,7 +424,7 @@ def split_full_name(row: SourceRow, column: Column) -> tuple[str, str, str | Non
     return last, first, middle
 
 
-_CLASS = re.compile(r"^\s*(\d{1,2})\s*[-–—\s]?\s*[\"«]?([^\d\s\"«»]{0,4})[\"»]?\s*(?:класс|кл\.?)?\s*$", re.IGNORECASE)
+_CLASS = re.compile(r"^\s*([0-9]{1,2})\s*[-–—\s]?\s*[\"«]?([^\d\s\"«»]{0,4})[\"»]?\s*(?:класс|кл\.?)?\s*$", re.IGNORECASE)
 
 
 def parse_class_name(text: str) -> tuple[int, str] | None:
