@@ -28,14 +28,19 @@ def _register_backup_commands(app: Flask) -> None:
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False, writable=True))
     def backup_command(path: str) -> None:
-        """Write every table into one zip file (see backup.py); restore it with `restore`."""
-        from backup import write_backup
+        """Write every table, read at one snapshot, into one zip file (see backup.py); restore it with `restore`."""
+        from backup import BackupError, write_backup
         from models import db
 
-        with open(path, "wb") as out:
-            manifest = write_backup(db.session, db.metadata, out)
+        started = time.perf_counter()
+        try:
+            with open(path, "wb") as out:
+                manifest = write_backup(db.engine, db.metadata, out)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from None
         rows = sum(t["rows"] for t in manifest["tables"].values())
-        click.echo(f"{path}: {len(manifest['tables'])} tables, {rows} rows, schema {manifest['revision']}")
+        click.echo(f"{path}: {len(manifest['tables'])} tables, {rows} rows, schema {manifest['revision']}, "
+                   f"one snapshot ({manifest['snapshot']}), {time.perf_counter() - started:.1f} s")
 
     @app.cli.command("restore")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
@@ -50,7 +55,10 @@ def _register_backup_commands(app: Flask) -> None:
         except BackupError as exc:
             raise click.ClickException(str(exc)) from None
         rows = sum(t["rows"] for t in manifest["tables"].values())
-        click.echo(f"restored {rows} rows of {len(manifest['tables'])} tables from {path}; counts and checksums match")
+        checks = manifest.get("checks")
+        checked = (f"and {len(checks)} cross-table checks match the backup's snapshot" if checks is not None
+                   else "match, foreign keys resolve (a format 1 backup records no snapshot checks)")
+        click.echo(f"restored {rows} rows of {len(manifest['tables'])} tables from {path}; counts, checksums {checked}")
 
 
 def _register_account_commands(app: Flask) -> None:

@@ -56,15 +56,6 @@ def test_the_world_goes_there_and_back(db_session, world, target):
     assert target.scalar(select(WorkKind.weight).where(WorkKind.id == world.regular.id)) == weight
 
 
-def test_the_commands(app, db_session, world, tmp_path):
-    runner = app.test_cli_runner()
-    path = tmp_path / "journal.zip"
-    result = runner.invoke(args=["backup", str(path)])
-    assert result.exit_code == 0 and f"{sum(_counts(db.session).values())} rows" in result.output
-    refused = runner.invoke(args=["restore", str(path)])  # into this database, which is not empty
-    assert refused.exit_code != 0 and "not empty" in refused.output
-
-
 def test_a_damaged_file_writes_nothing(db_session, world, target):
     source = _backup(db_session)
     damaged = io.BytesIO()
