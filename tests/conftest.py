@@ -55,6 +55,23 @@ def fresh_url(tmp_path):
 
 
 @pytest.fixture()
+def shared_app(fresh_url):
+    """An app of its own on a fresh database with the schema, for the test to commit a school into."""
+
+    class SharedConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = fresh_url
+        SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+    app = create_app(SharedConfig)
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture()
 def app_ctx(app):
     """For tests that call code needing current_app outside a request (e.g. rendering)."""
     with app.app_context():

@@ -8,25 +8,20 @@ and the repeat is told so and sent where the first submit went.
 """
 from __future__ import annotations
 
-import os
 import re
 import threading
-import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from flask_admin.contrib.sqla import ModelView
-from sqlalchemy import create_engine, func, make_url, select, text
+from sqlalchemy import func, select
 
-from app import create_app
-from config import TestConfig
 from models import Lesson, Subject, db
 from models.idempotency import FormSubmission, new_token
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 REPEATED = "Эта форма уже отправлена; запись создана один раз."
-TEST_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 # Custom POST routes that create rows (or make a one-off change: a movement, a closed period): the template
 # and the opening of the <form> tag whose body must carry the token.
@@ -100,6 +95,46 @@ def test_every_model_view_form_carries_a_fresh_token(app, client, login_as, worl
     again = client.get("/admin/subjects/new/").get_data(as_text=True)
     token = re.search(r'name="form_token"[^>]*value="([^"]+)"', html)
     assert token and token.group(1) not in again
+
+
+LOGS = {"login_events", "page_views", "refused_requests"}  # signing in and refusals are recorded, by design
+
+
+def _row_counts() -> dict[str, int]:
+    return {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables
+            if t.name not in LOGS}
+
+
+def _creating_urls(app, world) -> list[str]:
+    """Every creating route of the staff panel with its path filled from the world, and every create view."""
+    values = {"assignment_id": world.a_maths_5a.id, "lesson_id": world.lesson_5a.id, "student_id": world.anna.id,
+              "period_id": world.q1.id, "import_token": "x" * 32}
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule in CREATING or rule.endpoint.endswith(".create_view"):
+            urls.append(re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule))
+    return sorted(urls)
+
+
+def test_a_form_already_submitted_changes_nothing_at_any_creating_door(app, client, login_as, world):
+    """Every creating route and every create view (from the URL map) honours a claimed token: whoever may open it
+    is sent where the first submit went, and no table gains or loses a row."""
+    urls = _creating_urls(app, world)
+    assert len(urls) >= len(CREATING) + 10
+    token = new_token()
+    db.session.add(FormSubmission(token=token, location="/admin/first-went-here"))
+    db.session.commit()
+    before, honoured = _row_counts(), set()
+    for role in ("operator", "secretary", "coordinator", "classteacher", "teacher"):
+        login_as(role)
+        for url in urls:
+            answer = client.post(url, data={"form_token": token, "name": "Повтор", "topic": "Повтор"})
+            assert answer.status_code in (303, 403, 404), (role, url, answer.status_code)
+            if answer.status_code == 303:
+                assert answer.location == "/admin/first-went-here"
+                honoured.add(url)
+    assert _row_counts() == before
+    assert set(urls) - honoured == set(), "no role was sent back from these doors"
 
 
 # --- one after the other (the test database) ----------------------------------------------------------------------
@@ -176,37 +211,16 @@ def test_a_remark_twice_is_one_remark(client, login_as, world):
 
 # --- at the same moment: threads against a database of their own ------------------------------------------------
 @pytest.fixture()
-def shared_app(tmp_path):
-    """An app on a database that several connections share for real: a SQLite file, or a scratch PostgreSQL
-    database; the world committed in it."""
-    name = None
-    if TEST_URL.startswith("postgresql"):
-        name = f"dbl_{uuid.uuid4().hex[:12]}"
-        maintenance = create_engine(make_url(TEST_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with maintenance.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(TEST_URL).set(database=name).render_as_string(hide_password=False)
-    else:
-        url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
-    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                      "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}})
+def shared_world(shared_app):
+    """shared_app (tests/conftest.py: a database several connections share for real) with the world committed."""
     from world import build_world
 
-    with app.app_context():
-        db.create_all()
+    with shared_app.app_context():
         w = build_world(db.session)
-        app.extensions["world"] = SimpleNamespace(**{k: SimpleNamespace(id=getattr(w, k).id)
-                                                     for k in ("a_maths_5a", "regular", "bell")})
-    try:
-        yield app
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        if name:
-            with maintenance.connect() as conn:
-                conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-            maintenance.dispose()
+        db.session.commit()
+        shared_app.extensions["world"] = SimpleNamespace(**{k: SimpleNamespace(id=getattr(w, k).id)
+                                                            for k in ("a_maths_5a", "regular", "bell")})
+    return shared_app
 
 
 def _twice_at_once(app, role, url, data):
@@ -234,7 +248,8 @@ def _twice_at_once(app, role, url, data):
 
 
 @pytest.mark.parametrize("bell", [True, False])
-def test_the_new_lesson_form_twice_at_once_makes_one_lesson(shared_app, bell):
+def test_the_new_lesson_form_twice_at_once_makes_one_lesson(shared_world, bell):
+    shared_app = shared_world
     w = shared_app.extensions["world"]
     _twice_at_once(shared_app, "teacher", f"/admin/journal/{w.a_maths_5a.id}/lesson", _lesson_form(w, new_token(), bell))
     with shared_app.app_context():
@@ -242,7 +257,8 @@ def test_the_new_lesson_form_twice_at_once_makes_one_lesson(shared_app, bell):
 
 
 @pytest.mark.parametrize("view", ["subjects", "bells", "guardians"])
-def test_a_model_view_create_form_twice_at_once_makes_one_row(shared_app, view):
+def test_a_model_view_create_form_twice_at_once_makes_one_row(shared_world, view):
+    shared_app = shared_world
     data = {"subjects": {"name": "Астрономия", "short_name": "Астр"},
             "bells": {"shift": "2", "number": "7", "starts_at": "15:00", "ends_at": "15:40"},
             "guardians": {"last_name": "Двойнова", "first_name": "Дарья"}}[view]

@@ -1,4 +1,4 @@
-"""Processes that share one database: a school committed to a fresh database, and workers started together."""
+"""Processes that share one database (the shared_app fixture of tests/conftest.py), started together."""
 from __future__ import annotations
 
 import json
@@ -10,28 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
-from config import TestConfig
-from models import db
 
 WORKER = Path(__file__).with_name("worker.py")
-
-
-@pytest.fixture()
-def shared_app(fresh_url):
-    """An app of its own on a fresh database with the schema, for the test to commit a school into."""
-
-    class SharedConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = fresh_url
-        SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-
-    app = create_app(SharedConfig)
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture()
