@@ -123,7 +123,7 @@ def _user_id() -> int | None:
     from flask_login import current_user
 
     try:
-        return current_user.get_id() if current_user and current_user.is_authenticated else None
+        return current_user.id if current_user and current_user.is_authenticated else None  # get_id() holds a token
     except Exception:  # noqa: BLE001 — the log line must not fail because the user could not be loaded
         return None
 
