@@ -48,11 +48,7 @@ def _free_port() -> int:
 def school(fresh_url):
     """A fresh database migrated to head (as `flask db upgrade` does) with one teacher's class per thread."""
 
-    class SchoolConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = fresh_url
-        SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-
-    app = create_app(SchoolConfig)
+    app = create_app({"TESTING": True, "SECRET_KEY": "school-setup", "SQLALCHEMY_DATABASE_URI": fresh_url})
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
     jobs = _school(app)
