@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import re
+import runpy
 import signal
 import socket
 import subprocess
@@ -178,3 +179,32 @@ def test_a_failed_request_is_one_line_with_its_traceback(caplog):
     entry = json.loads(JsonFormatter().format(failed))
     assert entry["status"] == 500 and entry["path"] == "/boom" and "RuntimeError" in entry["traceback"]
     assert missing.levelname == "INFO" and missing.getMessage().startswith("refused 404 GET /no-such-page user=None")
+
+
+@pytest.mark.parametrize("env, workers", [
+    ({}, 1),  # sign-in counters in process memory: one process, or the budgets multiply
+    ({"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}, min(2 * (os.cpu_count() or 1) + 1, 8)),
+    ({"WEB_CONCURRENCY": "3", "GUNICORN_THREADS": "6"}, 3),
+])
+def test_gunicorn_settings_come_from_the_environment(monkeypatch, env, workers):
+    for name in ("RATELIMIT_STORAGE_URI", "WEB_CONCURRENCY", "GUNICORN_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    root_handlers = list(logging.getLogger().handlers)
+    try:
+        settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    finally:
+        logging.getLogger().handlers[:] = root_handlers  # the file configures logging for gunicorn
+    assert settings["workers"] == workers and settings["threads"] == int(env.get("GUNICORN_THREADS", 4))
+    assert settings["preload_app"] and settings["max_requests_jitter"] == settings["max_requests"] // 10
+
+
+def test_a_shared_deployment_refuses_to_start_without_secret_key(monkeypatch):
+    """Several app servers must sign sessions with one key; a generated per-machine key would sign users out."""
+    import config
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    with pytest.raises(RuntimeError, match="SECRET_KEY must be set"):
+        config._secret_key()
