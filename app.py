@@ -7,6 +7,7 @@ from flask import Flask
 
 import config as config_module
 from extensions import babel, csrf, login_manager, migrate, select_locale
+from logsetup import init_logging
 from models import db
 
 
@@ -21,6 +22,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = config_module.default_database_url()
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module._secret_key()
+    init_logging(app)  # first: its timer starts before, and its request line is written after, everything else
 
     from request_guards import init_request_guards
 

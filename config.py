@@ -19,12 +19,26 @@ def _secret_key() -> str:
     """SECRET_KEY from the environment, else one generated once and kept in instance/."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
+    if shared_deployment():
+        raise RuntimeError("SECRET_KEY must be set when several app servers share the load "
+                           "(RATELIMIT_STORAGE_URI is not memory://): see docs/PRODUCTION.md")
     INSTANCE_DIR.mkdir(exist_ok=True)
     key_file = INSTANCE_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isascii() and value.isdigit() else default
+
+
+def shared_deployment() -> bool:
+    """Several app servers share the load (throttle counters in Redis): each must sign sessions with the
+    same SECRET_KEY, so the per-machine instance/secret_key file will not do."""
+    return not os.environ.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory://")
 
 
 def default_database_url() -> str:
@@ -48,6 +62,15 @@ class Config:
     # Login throttling storage: memory:// for one process; redis://host:6379/0 for several app servers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # Sign-in budgets: security.BUDGETS (AUTH_BUDGETS overrides them); refused requests: REFUSAL_LOG_*.
+    # Logging (logsetup.py): one line per event on stdout; LOG_FORMAT=json for JSON lines.
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    SLOW_REQUEST_MS = _env_int("SLOW_REQUEST_MS", 1000)
+    # Behind nginx or a load balancer: how many proxies set X-Forwarded-For/-Proto/-Host (wsgi.py's ProxyFix),
+    # so that throttling and the logs see the client's address and redirects keep https. 0: served directly.
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
+    # Uploaded import files between preview and confirmation; with several app servers a shared directory.
+    IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR") or None
 
 
 class TestConfig(Config):

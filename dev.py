@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The two set-up commands (standard library only, Python 3.11+):
 
-    python3 dev.py run [--port 5000]   migrate, load the demo school once, serve on 127.0.0.1
+    python3 dev.py run [--port 5000]   migrate, load the demo school once, serve on 127.0.0.1 (gunicorn)
     python3 dev.py test [pytest args]  run the test suite; pytest's exit code is passed on
 
 Both create `.venv` when it is missing and (re)install requirements.txt into it whenever the file has
@@ -59,12 +59,21 @@ def run(argv: list[str]) -> int:
         print(f"dev.py: flask --app app {' '.join(step)}", flush=True)
         if code := venv_run("-m", "flask", "--app", "app", *step):
             return code
-    print(f"dev.py: serving on http://127.0.0.1:{port}  (Ctrl+C stops)", flush=True)
-    serve = ["-m", "flask", "--app", "app", "run", "--host", "127.0.0.1", "--port", str(port)]
-    if os.name == "posix":  # become the server, so that signals reach it directly
+    return serve(port)
+
+
+def serve(port: int) -> int:
+    """Serve the app on 127.0.0.1:port with the production server (gunicorn.conf.py); on Windows, where gunicorn
+    does not run, with Flask's development server."""
+    if os.name == "posix":
+        print(f"dev.py: serving on http://127.0.0.1:{port} with gunicorn  (Ctrl+C stops)", flush=True)
+        command = [str(VENV / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
+                   "--bind", f"127.0.0.1:{port}", "wsgi:app"]
         os.chdir(ROOT)
-        os.execv(PYTHON, [str(PYTHON), *serve])
-    return venv_run(*serve)
+        os.execv(command[0], command)  # become the server, so that signals reach it directly
+    print("dev.py: gunicorn does not run on Windows; serving with Flask's development server instead "
+          f"on http://127.0.0.1:{port} (for trying the app; see docs/PRODUCTION.md for a real server)", flush=True)
+    return venv_run("-m", "flask", "--app", "wsgi", "run", "--host", "127.0.0.1", "--port", str(port))
 
 
 def main(argv: list[str]) -> int:
