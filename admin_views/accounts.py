@@ -23,8 +23,7 @@ from i18n import error_text
 from models.errors import JournalError
 from models.parsing import parse_id
 from models.invites import invite_candidates, issue_invite, revoke_invite
-from reports.invite_register import invite_register
-from reports.pdf import render_pdf
+from reports.invite_register import invite_register, invite_register_pdf
 
 from .base import ScopedModelView, actor
 
@@ -101,8 +100,7 @@ class InviteCodeView(ScopedModelView):
     @expose("/register.pdf")
     def register_pdf(self):
         school_name, rows = invite_register(actor())
-        pdf = render_pdf("reports/invite_register.html", school_name=school_name, rows=rows, orientation="landscape",
-                         generated=dt.datetime.now().strftime("%d.%m.%Y %H:%M"))
+        pdf = invite_register_pdf(school_name, rows, generated=dt.datetime.now().strftime("%d.%m.%Y %H:%M"))
         return Response(pdf, mimetype="application/pdf",
                         headers={"Content-Disposition": "inline; filename=invite-register.pdf"})
 

@@ -35,7 +35,7 @@ from models.journal_print import journal_print
 from models.lesson_files import MAX_LESSON_FILES, add_lesson_file, lesson_file_for_download, remove_lesson_file
 from models.plans import suggest_plan_item
 
-from reports.pdf import render_pdf
+from reports.journal_print import journal_print_pdf
 
 from .base import StaffPage, actor
 from .forms import ACCEPT_FILES, parse_date, to_int, today, uploaded_file
@@ -73,7 +73,7 @@ class JournalView(StaffPage):
     def print_pdf(self, assignment_id: int):
         """The page as the paper journal has it (marks on the left-hand page, topics on the right), for print."""
         printout = journal_print(actor(), assignment_id, to_int(request.args.get("period")), now=utcnow())
-        pdf = render_pdf("reports/journal_page.html", p=printout, page=printout.page, orientation="landscape")
+        pdf = journal_print_pdf(printout)
         name = f"journal-{assignment_id}-{printout.page.period.scheme}-{printout.page.period.number}.pdf"
         return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f"inline; filename={name}"})
 

@@ -17,10 +17,6 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Control characters XLSX (XML) cannot hold at all.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -83,6 +79,10 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence], *, delimiter: st
 def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence], *, sheet_title: str = "Лист1",
                tz: ZoneInfo | None = None, column_widths: Sequence[int] | None = None) -> bytes:
     """One sheet: a bold header row, then typed cells (numbers and dates as such, text as text)."""
+    from openpyxl import Workbook  # imported by the export that needs it: a worker starts without it
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=_sheet_title(sheet_title))
     widths = list(column_widths) if column_widths else [max(12, min(40, len(str(h)) + 4)) for h in headers]
@@ -108,6 +108,8 @@ def _xlsx_text(text: str) -> str:
 
 
 def _xlsx_cell(ws, value, tz):
+    from openpyxl.cell import WriteOnlyCell
+
     value = _plain(value, tz)
     if value is None:
         return None

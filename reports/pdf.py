@@ -1,29 +1,186 @@
-"""HTML → PDF through xhtml2pdf with an embedded Cyrillic/Kazakh font and no access outside the font dir."""
+"""PDF output with an embedded Cyrillic/Kazakh font (PT Sans from the ``fontpkg-pt-sans`` package).
+
+Two ways in, both importing their heavy libraries only when a PDF is made (a worker starts without them):
+
+- ``render_pdf(template, ...)``: HTML → PDF through xhtml2pdf, with no access outside the font dir — for
+  letters and forms (the справка of the journal control).
+- ``build_pdf(story, ...)`` with the helpers below: ReportLab's own platypus flowables and ``Table`` — for
+  long registers and journal grids, where xhtml2pdf's HTML/CSS layout is the cost (~180 ms against ~26 ms a
+  grid page). Long tables go through ``paged_table``: ReportLab splits one long ``Table`` across pages by
+  re-measuring the whole remainder on every page (time grows with the square of the pages), so the rows
+  are measured once and laid out as one table per page here.
+
+User text in a ``Paragraph`` is markup for ReportLab: it goes through ``para`` (escaped) or stays a plain
+cell string (drawn as is).
+"""
 from __future__ import annotations
 
 import io
 import threading
+from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
-import fontpkg
 from flask import render_template
-from xhtml2pdf import pisa
-from xhtml2pdf.config.resources import ResourceAccessPolicy
+from flask_babel import gettext as _
 
-FONT_REGULAR = Path(fontpkg.path("PT Sans"))
-FONT_BOLD = Path(fontpkg.path("PT Sans", weight="bold"))
-FONT_DIR = FONT_REGULAR.parent
-_LOCK = threading.Lock()  # xhtml2pdf/reportlab keep global state: one render at a time
+_LOCK = threading.Lock()  # xhtml2pdf/reportlab keep global state (fonts, subsets): one render at a time
+
+FONT = "PTSans"
+FONT_BOLD = "PTSans-Bold"
+MARGIN = 42.52  # 1.5 cm, as the HTML reports have it
+GRID = "#444444"
+HEADER_BACKGROUND = "#eeeeee"
+
+
+@cache
+def font_files() -> tuple[Path, Path]:
+    import fontpkg
+
+    return Path(fontpkg.path("PT Sans")), Path(fontpkg.path("PT Sans", weight="bold"))
 
 
 def render_pdf(template: str, **context) -> bytes:
-    html = render_template(template, font_regular=FONT_REGULAR.as_uri(), font_bold=FONT_BOLD.as_uri(), **context)
+    from xhtml2pdf import pisa
+    from xhtml2pdf.config.resources import ResourceAccessPolicy
+
+    regular, bold = font_files()
+    html = render_template(template, font_regular=regular.as_uri(), font_bold=bold.as_uri(), **context)
     out = io.BytesIO()
     with _LOCK:
         result = pisa.CreatePDF(
             html, dest=out, encoding="utf-8",
-            resource_policy=ResourceAccessPolicy(base_dir=str(FONT_DIR), allow_remote=False),
+            resource_policy=ResourceAccessPolicy(base_dir=str(regular.parent), allow_remote=False),
         )
     if result.err:
         raise RuntimeError(f"PDF rendering failed with {result.err} errors")
     return out.getvalue()
+
+
+# --- ReportLab platypus ----------------------------------------------------------------------------------
+
+@cache
+def _register_fonts() -> None:
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    regular, bold = font_files()
+    pdfmetrics.registerFont(TTFont(FONT, str(regular)))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(bold)))
+    for italic in (0, 1):  # <b> in a Paragraph picks the bold file; no italic face: upright
+        addMapping(FONT, 0, italic, FONT)
+        addMapping(FONT, 1, italic, FONT_BOLD)
+
+
+@cache
+def style(size: float = 10, *, bold: bool = False, align: str = "left", space_after: float = 0):
+    """A paragraph style in the embedded font (cached: styles are immutable here)."""
+    from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+
+    _register_fonts()
+    return ParagraphStyle(f"{size}-{bold}-{align}-{space_after}", fontName=FONT_BOLD if bold else FONT,
+                          fontSize=size, leading=size * 1.2, spaceAfter=space_after,
+                          alignment={"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}[align])
+
+
+def para(text: object, size: float = 10, **kwargs):
+    """A wrapping paragraph of user text: escaped, so ``<b>`` or ``&`` in a name or topic prints as typed."""
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(escape("" if text is None else str(text)), style(size, **kwargs))
+
+
+def title(text: str, subtitle: str = "") -> list:
+    """The heading of a report, as the HTML reports have it (14 pt centred, a centred line under it)."""
+    out = [para(text, 14, bold=True, align="center", space_after=4)]
+    if subtitle:
+        out.append(para(subtitle, 10, align="center", space_after=8))
+    return out
+
+
+def table_style(size: float, *, header_rows: int = 1, extra: Sequence[tuple] = ()):
+    """The reports' grid: thin dark lines, a grey bold header, 2/3 pt padding, the embedded font."""
+    from reportlab.platypus import TableStyle
+
+    _register_fonts()
+    return TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, size, size * 1.2),
+        ("FONT", (0, 0), (-1, header_rows - 1), FONT_BOLD, size, size * 1.2),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_BACKGROUND),
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        *extra,
+    ])
+
+
+def grid_table(rows: list[list], widths: Sequence[float], size: float, *, extra: Sequence[tuple] = ()):
+    """One table with its header row repeated when it runs over a page (for tables of a page or two)."""
+    from reportlab.platypus import Table
+
+    return Table(rows, colWidths=list(widths), style=table_style(size, extra=extra), repeatRows=1)
+
+
+def paged_table(header: list, rows: list[list], widths: Sequence[float], size: float, *, first_height: float,
+                height: float, extra: Sequence[tuple] = ()) -> list:
+    """A long table as one table per page (each with the header), measured once: the first page has
+    ``first_height`` points for it (what the heading left), the others ``height``."""
+    from reportlab.platypus import PageBreak, Table
+
+    if not rows:
+        return [grid_table([header], widths, size, extra=extra)]
+    measured = Table([header, *rows], colWidths=list(widths), style=table_style(size, extra=extra))
+    measured.wrap(sum(widths), height)
+    heights = measured._rowHeights  # one pass over every row, as ReportLab measures them
+    cells = measured._cellvalues  # the paragraphs already wrapped at these widths
+    out, start, room, fuzz = [], 1, first_height, 1.0
+    while start < len(heights):
+        used, end = heights[0], start
+        while end < len(heights) and (end == start or used + heights[end] <= room - fuzz):
+            used += heights[end]
+            end += 1
+        if out:
+            out.append(PageBreak())
+        out.append(Table([cells[0], *cells[start:end]], colWidths=list(widths),
+                         rowHeights=[heights[0], *heights[start:end]], style=table_style(size, extra=extra)))
+        start, room = end, height
+    return out
+
+
+def build_pdf(story: list | Callable[[float, float], list], *, landscape: bool = True) -> bytes:
+    """A4 with 1.5 cm margins and "Стр. N" at the foot of every page. ``story`` may be a function of the
+    frame's width and height (to lay out tables per page)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pagesizes import landscape as turn
+    from reportlab.platypus import SimpleDocTemplate
+
+    _register_fonts()
+    pagesize = turn(A4) if landscape else A4
+    page_label = _("Стр.")
+
+    def footer(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(FONT, 8)
+        canvas.drawRightString(pagesize[0] - MARGIN, MARGIN / 2, f"{page_label} {doc.page}")
+        canvas.restoreState()
+
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                            bottomMargin=MARGIN, title="", author="")
+    frame_width, frame_height = doc.width - 12, doc.height - 12  # the frame's own 6 pt padding each side
+    with _LOCK:
+        doc.build(story(frame_width, frame_height) if callable(story) else story, onFirstPage=footer,
+                  onLaterPages=footer)
+    return out.getvalue()
+
+
+def height_of(flowables: list, width: float, height: float) -> float:
+    """The height the flowables take one after another (for what is left of the first page)."""
+    total = 0.0
+    for f in flowables:
+        total += f.wrap(width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+    return total

@@ -1,0 +1,86 @@
+"""The evening rush for locust (run through bench/rush.py, which starts gunicorn and passes the targets in
+RUSH_TARGETS): parents reading the diary with pauses, teachers typing marks, the coordinator running the
+journal-control report. Each kind of request is named so that locust reports it on its own line."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+
+from locust import HttpUser, between, task
+
+T = json.loads(os.environ["RUSH_TARGETS"])
+PASSWORD = "demo-pass-2026"
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+_teachers = iter(range(10 ** 6))
+
+
+def _sign_in(user: HttpUser, login: str) -> None:
+    page = user.client.get("/login", name="sign-in form").text
+    token = next(g for g in CSRF.search(page).groups() if g)
+    user.client.post("/login", data={"login": login, "password": PASSWORD, "csrf_token": token},
+                     name="sign-in", allow_redirects=False)
+
+
+class Parent(HttpUser):
+    weight = T["parents"]
+    wait_time = between(T["pause"] * 0.4, T["pause"] * 1.6)  # reading: ~pause seconds on average
+
+    def on_start(self):
+        _sign_in(self, "parent")
+
+    @task(7)
+    def week(self):
+        self.client.get(f"/diary/{T['child']}?week={T['week']}", name="diary week")
+
+    @task(2)
+    def marks(self):
+        self.client.get(f"/diary/{T['child']}/marks", name="marks page")
+
+    @task(1)
+    def previous_week(self):
+        self.client.get(f"/diary/{T['child']}?week={T['previous_week']}", name="diary previous week")
+
+
+class Teacher(HttpUser):
+    weight = T["teachers"]
+    wait_time = between(1, 3)  # typing marks down a column
+
+    def on_start(self):
+        _sign_in(self, "teacher")
+        grid = self.client.get(T["grid"], name="journal grid").text
+        self.csrf = re.search(r'value="([^"]+)" id="jg-csrf"', grid).group(1)
+        self.student = T["students"][next(_teachers) % len(T["students"])]  # one row each: no conflicts
+        self.version = None
+
+    @task(10)
+    def save(self):
+        body = {"assignment_id": T["assignment"], "lesson_id": T["lesson"], "student_id": self.student, "op": "mark",
+                "slot": 3, "value": random.choice("345"), "version": self.version}
+        with self.client.post("/admin/journal/cell", json=body, headers={"X-CSRFToken": self.csrf},
+                              name="save mark", catch_response=True) as response:
+            data = response.json() if response.headers.get("Content-Type", "").startswith("application/json") else {}
+            cell = data.get("cell") or {}
+            self.version = next((m[2] for m in cell.get("m", []) if m[0] == 3), None)
+            if response.status_code == 409:
+                response.success()  # a stale version (a rerun): the cell's state came back, the next save goes
+            elif not data.get("ok"):
+                response.failure(f"{response.status_code}: {data.get('error')}")
+
+    @task(1)
+    def grid(self):
+        self.client.get(T["grid"], name="journal grid")
+
+
+class Coordinator(HttpUser):
+    weight = 1
+    fixed_count = 1
+    wait_time = between(10, 20)
+
+    def on_start(self):
+        _sign_in(self, "coordinator")
+
+    @task
+    def report(self):
+        self.client.get("/admin/control/", name="control report")
