@@ -32,6 +32,7 @@ from models.journal_ops import (
     state_text,
 )
 from models.journal_print import journal_print
+from models.access import JOURNAL_READERS
 from models.lesson_files import MAX_LESSON_FILES, add_lesson_file, lesson_file_for_download, remove_lesson_file
 from models.plans import suggest_plan_item
 
@@ -40,7 +41,7 @@ from reports.pdf import render_pdf
 from .base import StaffPage, actor
 from .forms import ACCEPT_FILES, parse_date, to_int, today, uploaded_file
 
-READERS = frozenset({"teacher", "class_teacher", "coordinator", "director", "operator"})
+READERS = JOURNAL_READERS
 
 
 

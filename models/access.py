@@ -19,9 +19,19 @@ from .i18n import _
 from .people import Guardian, Staff, Student, StudentGuardian
 from .timetable import Substitution, TimetableEntry
 
+# Role sets: the staff panel's `roles` / `writer_roles` and the rules below all take them from here.
 WHOLE_SCHOOL = frozenset({"operator", "director", "coordinator"})
+ADMINISTRATION = WHOLE_SCHOOL  # the administration reads (and controls) the whole school
 ROSTER_ROLES = WHOLE_SCHOOL | {"secretary"}
 FAMILY_ROLES = frozenset({"parent", "student"})
+TEACHING_ROLES = frozenset({"teacher", "class_teacher"})  # may write in a journal page that is theirs
+CLASS_TEACHERS = frozenset({"class_teacher"})
+JOURNAL_READERS = TEACHING_ROLES | ADMINISTRATION  # the journal, its pages and period marks
+CLASS_OVERSIGHT = CLASS_TEACHERS | ADMINISTRATION  # weekly attendance, period results of a class
+ACCOUNT_READERS = frozenset({"operator", "director"})  # accounts, the login and refusal logs
+INVITE_READERS = ACCOUNT_READERS | CLASS_TEACHERS
+ACCOUNT_WRITERS = frozenset({"operator"})
+INVITE_ISSUERS = ACCOUNT_WRITERS | CLASS_TEACHERS
 
 
 @dataclass(frozen=True)
@@ -197,7 +207,7 @@ def _in(value: int, ids: Select) -> bool:
 def invite_ids(actor: Actor) -> Select:
     """The register of issued codes: the operator sees the school's, a class teacher those of their class's families."""
     q = select(InviteCode.id).where(InviteCode.school_id == actor.school_id)
-    if actor.has("operator", "director"):
+    if actor.has(*ACCOUNT_READERS):
         return q
     if actor.has("class_teacher"):
         students, guardians = _family_of_classes(taught_class_ids(actor), None)
@@ -222,7 +232,7 @@ def require(condition: bool, message: str = _("Недостаточно прав
 
 def user_ids(actor: Actor) -> Select:
     """Accounts: the operator manages the school's; the director reads them; everyone else only their own."""
-    if actor.has("operator", "director"):
+    if actor.has(*ACCOUNT_READERS):
         return select(User.id).where(User.school_id == actor.school_id)
     return select(User.id).where(User.id == actor.user_id)
 
@@ -237,7 +247,7 @@ def refused_request_ids(actor: Actor) -> Select:
 
 def _account_log_ids(actor: Actor, model) -> Select:
     """The login log and the log of refused requests: the school's accounts, for the operator and director."""
-    return select(model.id).where(model.user_id.in_(user_ids(actor))) if actor.has("operator", "director") \
+    return select(model.id).where(model.user_id.in_(user_ids(actor))) if actor.has(*ACCOUNT_READERS) \
         else select(model.id).where(false())
 
 

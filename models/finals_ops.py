@@ -92,7 +92,7 @@ def mark_kind(period: Period) -> str:
 def locked_by_closing(period: Period, kind: str) -> bool:
     """A closed period freezes its period or year marks; exam and final marks come after the year and are
     frozen only by archiving the year."""
-    return period.closed_at is not None and kind not in FINAL_KINDS
+    return period.is_closed and kind not in FINAL_KINDS
 
 
 def is_unmarked_grade(grade: int) -> bool:
@@ -574,7 +574,7 @@ def finals_sheet(actor: Actor, assignment_id: int, period_id: int | None = None,
                         scheme_code=ctx.school.grading_scheme,
                         deadline=deadline_for(ctx.period, ctx.settings, ctx.kind),
                         today=today, closed=locked_by_closing(ctx.period, ctx.kind),
-                        archived=ctx.year.archived_at is not None,
+                        archived=ctx.year.is_archived,
                         can_edit=can_set_period_marks(actor, ctx.assignment),
                         unmarked_grade=is_unmarked_grade(ctx.cls.grade),
                         final_grade=is_final_grade(ctx.cls, ctx.settings),
@@ -613,10 +613,9 @@ def _check_writable(ctx: _Context) -> None:
         raise InvalidInput(_("В первом классе отметки за период не выставляются."))
     require(can_set_period_marks(ctx.actor, ctx.assignment),
             _("Итоговые отметки выставляет учитель, который ведёт этот предмет в классе."))
-    if ctx.year.archived_at is not None:
-        raise PeriodClosed(_("Учебный год %(name)s в архиве: изменять его нельзя."), name=ctx.year.name)
+    ctx.year.require_open()
     if locked_by_closing(ctx.period, ctx.kind):
-        raise PeriodClosed(_("Период «%(name)s» закрыт: изменять его отметки нельзя."), name=ctx.period.name)
+        ctx.period.require_open()
 
 
 def _snapshot(pm: PeriodMark) -> dict:
@@ -853,9 +852,8 @@ def close_period(actor: Actor, period_id: int, *, now: dt.datetime, confirmed: b
     require(can_close_periods(actor), _("Закрывать и открывать периоды может заместитель директора по УВР "
                                         "или администратор."))
     period = school_period(actor, period_id)
-    if period.year.archived_at is not None:
-        raise PeriodClosed(_("Учебный год %(name)s в архиве: изменять его нельзя."), name=period.year.name)
-    if period.closed_at is not None:
+    period.year.require_open()
+    if period.is_closed:
         raise PeriodClosed(_("Период «%(name)s» уже закрыт."), name=period.name)
     missing = missing_marks(period)
     if missing and not confirmed:
@@ -871,9 +869,8 @@ def reopen_period(actor: Actor, period_id: int) -> Period:
     require(can_close_periods(actor), _("Закрывать и открывать периоды может заместитель директора по УВР "
                                         "или администратор."))
     period = school_period(actor, period_id)
-    if period.year.archived_at is not None:
-        raise PeriodClosed(_("Учебный год %(name)s в архиве: изменять его нельзя."), name=period.year.name)
-    if period.closed_at is None:
+    period.year.require_open()
+    if not period.is_closed:
         raise InvalidInput(_("Период «%(name)s» не закрыт."), name=period.name)
     old = period.closed_at
     period.closed_at = None

@@ -416,10 +416,12 @@ def current_period(periods: list[Period], today: dt.date) -> Period | None:
 
 
 def _read_only(year: AcademicYear, period: Period) -> tuple[str, dict] | None:
-    if year.archived_at is not None:
-        return _("Учебный год %(name)s в архиве: журнал доступен только для чтения."), {"name": year.name}
-    if period.closed_at is not None:
-        return _("Период «%(name)s» закрыт: журнал доступен только для чтения."), {"name": period.name}
+    """Why the page is read-only: the refusal a change would get (the year's and the period's own rule)."""
+    try:
+        year.require_open()
+        period.require_open()
+    except PeriodClosed as refused:
+        return refused.template, refused.params
     return None
 
 
@@ -710,16 +712,14 @@ def _require_writer(actor: Actor, ctx: _Context, day: dt.date) -> None:
 def _open_period(ctx: _Context, day: dt.date) -> Period:
     """The class's period containing the date; refused when there is none, or it is closed, or the year
     is archived."""
-    if ctx.year.archived_at is not None:
-        raise PeriodClosed(_("Учебный год %(name)s в архиве: изменять журнал нельзя."), name=ctx.year.name)
+    ctx.year.require_open()
     period = db.session.scalar(select(Period).where(
         Period.year_id == ctx.cls.year_id, Period.scheme == ctx.cls.period_scheme, Period.starts_on <= day,
         Period.ends_on >= day))
     if period is None:
         raise InvalidInput(_("%(date)s не входит ни в один учебный период класса %(cls)s."), date=_d(day),
                            cls=ctx.cls.name)
-    if period.closed_at is not None:
-        raise PeriodClosed(_("Период «%(name)s» закрыт: изменять журнал нельзя."), name=period.name)
+    period.require_open()
     return period
 
 

@@ -239,8 +239,7 @@ def _inside_year(cls: SchoolClass, on: dt.date | None) -> AcademicYear:
     if not (year.starts_on <= on <= year.ends_on):
         raise InvalidInput(_("Дата %(date)s вне %(year)s учебного года (%(start)s – %(end)s)."),
                            date=_fmt(on), year=year.name, start=_fmt(year.starts_on), end=_fmt(year.ends_on))
-    if year.archived_at is not None:
-        raise InvalidInput(_("%(year)s учебный год в архиве: изменения запрещены."), year=year.name)
+    year.require_open()
     return year
 
 

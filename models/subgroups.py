@@ -128,8 +128,7 @@ def _check_date(cls: SchoolClass, on: dt.date | None) -> None:
     if not (year.starts_on <= on <= year.ends_on):
         raise InvalidInput(_("Дата %(date)s вне %(year)s учебного года (%(start)s – %(end)s)."),
                            date=_fmt(on), year=year.name, start=_fmt(year.starts_on), end=_fmt(year.ends_on))
-    if year.archived_at is not None:
-        raise InvalidInput(_("%(year)s учебный год в архиве: изменения запрещены."), year=year.name)
+    year.require_open()
 
 
 def _existing(class_id: int, subject_id: int) -> list[Subgroup]:
