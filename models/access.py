@@ -17,6 +17,7 @@ from .curriculum import TeachingAssignment
 from .errors import AccessDenied
 from .i18n import _
 from .people import Guardian, Staff, Student, StudentGuardian
+from .roster import stay_on
 from .timetable import Substitution, TimetableEntry
 
 # Role sets: the staff panel's `roles` / `writer_roles` and the rules below all take them from here.
@@ -176,7 +177,7 @@ def staff_ids(actor: Actor) -> Select:
 def _family_of_classes(classes: Select, on: dt.date | None):
     current = Enrollment.class_id.in_(classes)
     if on is not None:
-        current = current & (Enrollment.starts_on <= on) & ((Enrollment.ends_on.is_(None)) | (Enrollment.ends_on >= on))
+        current = current & stay_on(Enrollment, on)
     students = select(Enrollment.student_id).where(current)
     guardians = select(StudentGuardian.guardian_id).where(StudentGuardian.student_id.in_(students))
     return students, guardians
@@ -316,16 +317,14 @@ def student_result_ids(actor: Actor) -> Select:
 
 def student_lesson_ids(students: Select) -> Select:
     """Lessons the given students belonged to: of their class on a date they were enrolled in it, and for a
-    subgroup's page only on a date they were in the subgroup (the journal's roster rule)."""
+    subgroup's page only on a date they were in the subgroup (models/roster.py's rule)."""
     from .journal import Lesson
 
-    on_date = lambda model: (model.starts_on <= Lesson.date) & or_(model.ends_on.is_(None),  # noqa: E731
-                                                                  model.ends_on >= Lesson.date)
     in_subgroup = select(SubgroupMember.id).where(SubgroupMember.subgroup_id == TeachingAssignment.subgroup_id,
                                                   SubgroupMember.student_id == Enrollment.student_id,
-                                                  on_date(SubgroupMember)).exists()
+                                                  stay_on(SubgroupMember, Lesson.date)).exists()
     return (select(Lesson.id).join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-            .join(Enrollment, (Enrollment.class_id == TeachingAssignment.class_id) & on_date(Enrollment))
+            .join(Enrollment, (Enrollment.class_id == TeachingAssignment.class_id) & stay_on(Enrollment, Lesson.date))
             .where(Enrollment.student_id.in_(students), or_(TeachingAssignment.subgroup_id.is_(None), in_subgroup)))
 
 

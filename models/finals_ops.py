@@ -62,6 +62,7 @@ from .i18n import N_, Text, _
 from .journal import Lesson, Mark, WorkKind
 from .parsing import is_digits, parse_int
 from .people import Student
+from .roster import roster_ids, stay_on
 from .school import AcademicYear, Period, School
 from .settings import all_settings
 
@@ -255,17 +256,6 @@ def rules_for(settings: dict) -> GradingRules:
 def reference_day(period: Period, today: dt.date) -> dt.date:
     """Who belongs to the class for this period: those enrolled on its last day (or today while it runs)."""
     return min(period.ends_on, max(today, period.starts_on))
-
-
-def roster_ids(assignment: TeachingAssignment, on: dt.date):
-    """A select of the students in the assignment's class (and subgroup) on a date."""
-    q = select(Enrollment.student_id).where(Enrollment.class_id == assignment.class_id, Enrollment.starts_on <= on,
-                                            or_(Enrollment.ends_on.is_(None), Enrollment.ends_on >= on))
-    if assignment.subgroup_id is not None:
-        q = q.where(Enrollment.student_id.in_(select(SubgroupMember.student_id).where(
-            SubgroupMember.subgroup_id == assignment.subgroup_id, SubgroupMember.starts_on <= on,
-            or_(SubgroupMember.ends_on.is_(None), SubgroupMember.ends_on >= on))))
-    return q
 
 
 def deadline_for(period: Period, settings: dict, kind: str = "period") -> dt.date:
@@ -800,16 +790,14 @@ def missing_students(period: Period) -> tuple[list[TeachingAssignment], dict[int
     enrolled: dict[int, set[int]] = defaultdict(set)
     for class_id, student_id in db.session.execute(
             select(Enrollment.class_id, Enrollment.student_id).where(
-                Enrollment.class_id.in_(classes), Enrollment.starts_on <= on,
-                or_(Enrollment.ends_on.is_(None), Enrollment.ends_on >= on))):
+                Enrollment.class_id.in_(classes), stay_on(Enrollment, on))):
         enrolled[class_id].add(student_id)
     group_ids = {a.subgroup_id for a in assignments if a.subgroup_id}
     members: dict[int, set[int]] = defaultdict(set)
     if group_ids:
         for group_id, student_id in db.session.execute(
                 select(SubgroupMember.subgroup_id, SubgroupMember.student_id).where(
-                    SubgroupMember.subgroup_id.in_(group_ids), SubgroupMember.starts_on <= on,
-                    or_(SubgroupMember.ends_on.is_(None), SubgroupMember.ends_on >= on))):
+                    SubgroupMember.subgroup_id.in_(group_ids), stay_on(SubgroupMember, on))):
             members[group_id].add(student_id)
     marked = set(db.session.execute(select(PeriodMark.student_id, PeriodMark.subject_id).where(
         PeriodMark.period_id == period.id, PeriodMark.kind == kind)).all())

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, or_, select, union_all
+from sqlalchemy import func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -55,6 +55,7 @@ from .journal import Attachment, Attendance, AttendanceReason, Lesson, Mark, Wor
 from .parsing import is_digits, parse_int
 from .people import Staff, Student
 from .points import CRITERIA, is_number, lesson_scale, parse_max_points, parse_points, points_text
+from .roster import is_on_roster, stay_during
 from .school import AcademicYear, Bell, Period, School
 from .settings import all_settings
 from .timetable import Substitution, TimetableEntry
@@ -438,7 +439,7 @@ def _intersect(a: list[tuple[dt.date, dt.date]], b: list[tuple[dt.date, dt.date]
 def _roster(assignment: TeachingAssignment, start: dt.date, end: dt.date) -> list[RosterStudent]:
     """Students in the class (and the subgroup) at any time between start and end, with their stays.
     One query, two for a subgroup."""
-    overlapping = lambda model: (model.starts_on <= end) & or_(model.ends_on.is_(None), model.ends_on >= start)  # noqa: E731
+    overlapping = lambda model: stay_during(model, start, end)  # noqa: E731
     stays: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
     students: dict[int, Student] = {}
     for enrollment_start, enrollment_end, student in db.session.execute(
@@ -461,16 +462,6 @@ def _roster(assignment: TeachingAssignment, start: dt.date, end: dt.date) -> lis
             for i, s in enumerate(ordered, start=1)]
 
 
-def _on_roster(assignment: TeachingAssignment, student_id: int, day: dt.date) -> bool:
-    """Is the student in the class (and the subgroup) on that date? One query."""
-    q = select(Enrollment.id).where(Enrollment.student_id == student_id, Enrollment.class_id == assignment.class_id,
-                                    Enrollment.starts_on <= day,
-                                    or_(Enrollment.ends_on.is_(None), Enrollment.ends_on >= day))
-    if assignment.subgroup_id is not None:
-        q = q.where(exists().where(SubgroupMember.subgroup_id == assignment.subgroup_id,
-                                   SubgroupMember.student_id == student_id, SubgroupMember.starts_on <= day,
-                                   or_(SubgroupMember.ends_on.is_(None), SubgroupMember.ends_on >= day)))
-    return db.session.scalar(q.limit(1)) is not None
 
 
 def _cell_mark(mark: Mark, lesson: Lesson, kinds: dict[int, WorkKind], grade: int, rules: DeadlineRules,
@@ -802,7 +793,7 @@ def save_lesson(actor: Actor, assignment_id: int, *, date: dt.date | None, topic
             select(Mark.student_id).where(Mark.lesson_id == lesson.id)
             .union(select(Attendance.student_id).where(Attendance.lesson_id == lesson.id))).all()
         for student_id in moved:
-            if not _on_roster(assignment, student_id, date):
+            if not is_on_roster(assignment, student_id, date):
                 raise InvalidInput(_("Перенести урок на %(date)s нельзя: не все, у кого есть отметки за урок, "
                                      "учатся в классе в этот день."), date=_d(date))
 
@@ -917,7 +908,7 @@ def _writable_cell(actor: Actor, lesson_id: int, student_id: int, assignment_id:
                            date=_d(lesson.date))
     student = db.session.scalar(select(Student.id).where(Student.id == student_id,
                                                          Student.school_id == ctx.cls.school_id)) if student_id else None
-    if student is None or not _on_roster(ctx.assignment, student_id, lesson.date):
+    if student is None or not is_on_roster(ctx.assignment, student_id, lesson.date):
         where = f"{ctx.cls.name}, {ctx.assignment.subgroup.name}" if ctx.assignment.subgroup else ctx.cls.name
         raise InvalidInput(_("Обучающийся не числится в %(where)s на %(date)s: запись в журнал невозможна."),
                            where=where, date=_d(lesson.date))

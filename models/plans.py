@@ -28,7 +28,7 @@ from .base import db
 from .parsing import is_digits
 from .classes import SchoolClass
 from .curriculum import CurriculumItem, PlanItem, TeachingAssignment
-from .errors import Conflict, InvalidInput, NotFound, PeriodClosed
+from .errors import Conflict, InvalidInput, NotFound
 from .finals_ops import visible_assignment
 from .i18n import N_, _
 from .journal import Lesson, WorkKind
