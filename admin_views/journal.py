@@ -185,8 +185,7 @@ class JournalView(StaffPage):
         page = journal_page(actor(), assignment_id, to_int(request.values.get("period")) if lesson is None and not day
                             else None, now=utcnow(), day=on)
         column = page.column_for(lesson.id) if lesson is not None else None
-        writable = column.writable if column is not None else (page.read_only is None and (
-            page.is_teacher or on in page.substitute_dates))
+        writable = column.writable if column is not None else page.write.on(on)
         if lesson is None and not writable and request.method == "GET":
             abort(403)
         suggested = suggest_plan_item(assignment_id) if lesson is None and page.plan_items else None

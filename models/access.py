@@ -110,12 +110,50 @@ def assignment_ids(actor: Actor, on: dt.date | None = None) -> Select:
     return base.where(or_(*conditions)) if conditions else base.where(false())
 
 
+def is_assignment_teacher(actor: Actor, assignment: TeachingAssignment) -> bool:
+    """The assignment's own teacher: writes its journal page any day, sets its period marks."""
+    return actor.staff_id is not None and actor.has(*TEACHING_ROLES) and assignment.teacher_id == actor.staff_id
+
+
+@dataclass(frozen=True)
+class JournalWriteRight:
+    """"May write" in one journal page (R19), decided once: the journal page builder carries it, the grid
+    view and template read it, and the operations ask ``can_edit_assignment`` (the same rule for one day).
+    Only the assignment's own teacher, or a substitute on the day of the substitution, writes; nobody while
+    the period is closed or the year archived (``read_only``)."""
+
+    own: bool
+    substitute_dates: tuple[dt.date, ...] = ()
+    read_only: bool = False
+
+    def on(self, day: dt.date) -> bool:
+        return not self.read_only and (self.own or day in self.substitute_dates)
+
+    @property
+    def anywhere(self) -> bool:
+        return not self.read_only and (self.own or bool(self.substitute_dates))
+
+    @property
+    def adds_lessons(self) -> bool:
+        """A lesson on a date of one's choosing: the own teacher only (a substitute fills their day's)."""
+        return not self.read_only and self.own
+
+
+def journal_write_right(actor: Actor, assignment: TeachingAssignment, substitutes: list[tuple[dt.date, int]],
+                        *, read_only: bool) -> JournalWriteRight:
+    """``substitutes``: (date, substitute staff id) of the page's substitutions already loaded."""
+    own = is_assignment_teacher(actor, assignment)
+    dates = sorted({day for day, who in substitutes if actor.staff_id is not None and who == actor.staff_id
+                    and actor.has(*TEACHING_ROLES)})
+    return JournalWriteRight(own, tuple(dates), read_only)
+
+
 def can_edit_assignment(actor: Actor, assignment: TeachingAssignment, on: dt.date) -> bool:
-    """Only the assignment's own teacher, or the substitute on the day of the substitution, writes
-    in the journal; the administration reads and controls (R19)."""
-    if actor.staff_id is None or not actor.has("teacher", "class_teacher"):
+    """The write right of ``journal_write_right`` for one day (the state of the year and the period is the
+    operation's own check); the administration reads and controls (R19)."""
+    if actor.staff_id is None or not actor.has(*TEACHING_ROLES):
         return False
-    if assignment.teacher_id == actor.staff_id:
+    if is_assignment_teacher(actor, assignment):
         return True
     return db.session.scalar(
         select(literal(1)).select_from(Substitution).join(TimetableEntry, TimetableEntry.id == Substitution.entry_id)
@@ -451,8 +489,7 @@ PERIOD_CLOSERS = frozenset({"coordinator", "operator"})
 
 
 def can_set_period_marks(actor: Actor, assignment: TeachingAssignment) -> bool:
-    return (actor.staff_id is not None and actor.has("teacher", "class_teacher")
-            and assignment.teacher_id == actor.staff_id)
+    return is_assignment_teacher(actor, assignment)
 
 
 def can_close_periods(actor: Actor) -> bool:

@@ -33,7 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from .access import Actor, assignment_ids, can_edit_assignment
+from .access import Actor, JournalWriteRight, assignment_ids, can_edit_assignment, journal_write_right
 from .accounts import User
 from .attachments import FileLink, file_links
 from .audit import AuditEvent
@@ -313,8 +313,7 @@ class JournalPage:
     bells: list[Bell]
     mark_choices: tuple[str, ...]
     read_only: tuple[str, dict] | None  # why the page is read-only: (message marked for translation, params)
-    is_teacher: bool
-    substitute_dates: list[dt.date]
+    write: JournalWriteRight  # who may write on which day: the view and the template read it, never re-derive it
     criteria: bool = False  # the school grades by criteria: cells hold points (models.points)
     files: dict[int, list[FileLink]] = field(default_factory=dict)  # homework files of each lesson
 
@@ -333,8 +332,16 @@ class JournalPage:
         return SLOTS[:1] if self.criteria else SLOTS
 
     @property
+    def is_teacher(self) -> bool:
+        return self.write.own
+
+    @property
+    def substitute_dates(self) -> list[dt.date]:
+        return list(self.write.substitute_dates)
+
+    @property
     def can_write(self) -> bool:
-        return any(c.writable for c in self.columns) or (self.read_only_reason is None and self.is_teacher)
+        return self.write.anywhere
 
     @property
     def lessons_given(self) -> int:
@@ -526,14 +533,10 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
 
     kind_by_id = {k.id: k for k in kinds}
     bell_by_id = {b.id: b for b in bells}
-    is_teacher = actor.staff_id is not None and actor.has("teacher", "class_teacher") \
-        and assignment.teacher_id == actor.staff_id
-    sub_dates = sorted({d for d, who, _b in substitutions
-                        if actor.staff_id is not None and who == actor.staff_id and actor.has("teacher", "class_teacher")})
+    write = journal_write_right(actor, assignment, [(d, who) for d, who, _b in substitutions],
+                                read_only=read_only is not None)
+    is_teacher, sub_dates, writable = write.own, write.substitute_dates, write.on
     substituted = {(d, b) for d, _w, b in substitutions}
-
-    def writable(day: dt.date) -> bool:
-        return read_only is None and (is_teacher or day in sub_dates)
 
     # Columns: lessons given, and the timetable's dates still without a lesson (up to today).
     by_date: dict[dt.date, list[Lesson]] = defaultdict(list)
@@ -588,7 +591,7 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
         teacher=assignment.teacher, year=year, period=period, periods=periods, today=today, students=students,
         columns=columns, cells=cells, work_kinds=kinds, plan_items=plan_items, bells=bells,
         mark_choices=allowed_marks(assignment.subject, cls.grade), read_only=read_only,
-        is_teacher=is_teacher, substitute_dates=sub_dates, criteria=criteria,
+        write=write, criteria=criteria,
         files=file_links(Attachment.lesson_id, list(lesson_by_id)))
 
 
