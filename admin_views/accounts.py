@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from models import InviteCode, LoginEvent, RefusedRequest, User, db
+from models.access import ACCOUNT_READERS, ACCOUNT_WRITERS, INVITE_ISSUERS, INVITE_READERS
 from models.accounts import ROLE_LABELS, STAFF_ROLES
 from models.auth import MASKED_PREFIX, allowed_roles_for, block_user, set_roles, unblock_user
 from models.base import utcnow
@@ -45,8 +46,8 @@ def _fmt_dt(view, context, model, name):
 
 
 class InviteCodeView(ScopedModelView):
-    roles = frozenset({"operator", "director", "class_teacher"})
-    writer_roles = frozenset({"operator", "class_teacher"})
+    roles = INVITE_READERS
+    writer_roles = INVITE_ISSUERS
     list_template = "admin/invites_list.html"
     column_list = ("id", "person", "role", "issued_by", "issued_at", "expires_at", "used_at", "revoked_at")
     column_labels = {"id": "№", "person": _l("Кому выдан"), "role": _l("Роль"), "issued_by": _l("Кем выдан"),
@@ -119,8 +120,8 @@ class InviteCodeView(ScopedModelView):
 
 
 class UserView(ScopedModelView):
-    roles = frozenset({"operator", "director"})
-    writer_roles = frozenset({"operator"})
+    roles = ACCOUNT_READERS
+    writer_roles = ACCOUNT_WRITERS
     column_extra_row_actions = [
         EndpointLinkRowAction("fa fa-id-badge", ".roles_view", _l("Роли"), id_arg="user_id"),
         EndpointLinkRowAction("fa fa-lock", ".block_view", _l("Блокировка"), id_arg="user_id"),
@@ -196,7 +197,7 @@ def _fmt_login(view, context, model, name):
 class _AccessLogView(ScopedModelView):
     """A read-only log of the school's accounts, newest first: the operator and the director read it."""
 
-    roles = frozenset({"operator", "director"})
+    roles = ACCOUNT_READERS
     column_labels = {"at": _l("Время"), "login": _l("Логин"), "user": _l("Логин"), "success": _l("Успешно"),
                      "ip_address": _l("Адрес"), "user_agent": _l("Браузер"), "method": _l("Метод"),
                      "path": _l("Адрес страницы")}

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from contextlib import contextmanager
 import time
 from decimal import Decimal
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask import Response, abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
@@ -27,7 +28,7 @@ from models import db
 from models.base import utcnow
 from models.access import SCOPES, Actor, visible_ids
 from models.accounts import STAFF_ROLES
-from models.errors import JournalError
+from models.errors import AccessDenied, JournalError, NotFound
 from models.idempotency import FIELD, AlreadySubmitted, claim, first_location, new_token, record_location
 from models.parsing import parse_id, parse_int
 from models.remarks import fix_remark, my_remarks
@@ -42,6 +43,46 @@ MAX_PAGE_SIZE = 1000
 
 def actor() -> Actor:
     return Actor.of(current_user if getattr(current_user, "is_authenticated", False) else None)
+
+
+# --- the one way a domain refusal becomes an answer of the staff panel ----------------------------------------
+class Outcome:
+    """What ``operation()`` found: truthy when the operation ran and was committed, else ``refusal`` says why."""
+
+    refusal: JournalError | None = None
+
+    def __bool__(self) -> bool:
+        return self.refusal is None
+
+
+def answer_refusal(exc: JournalError, *, forged_aborts: bool = False) -> None:
+    """A refusal on a page: a forged or stale request (no access, nothing there) ends in 403/404 when
+    ``forged_aborts``; any other refusal (bad input, a closed period, an archived year) is flashed in the
+    user's language and the page is shown again."""
+    if forged_aborts and isinstance(exc, (AccessDenied, NotFound)):
+        abort(exc.status, error_text(exc))
+    flash(error_text(exc), "error")
+
+
+def refusal_json(exc: JournalError, **extra):
+    """The same refusal for a script (the journal grid's AJAX): its message and its status."""
+    db.session.rollback()
+    return jsonify(ok=False, error=error_text(exc), **extra), exc.status
+
+
+@contextmanager
+def operation(*, forged_aborts: bool = False):
+    """``with operation() as done: change(...)`` then ``if done: flash(...)``: commits when the domain
+    operation ran; on a JournalError rolls back and answers it with ``answer_refusal`` (``done`` is falsy)."""
+    done = Outcome()
+    try:
+        yield done
+    except JournalError as exc:
+        db.session.rollback()
+        done.refusal = exc
+        answer_refusal(exc, forged_aborts=forged_aborts)
+    else:
+        db.session.commit()
 
 
 def _same_site_referrer() -> str | None:
@@ -130,15 +171,9 @@ class StaffIndexView(RoleGate, AdminIndexView):
     @expose("/remarks/<int:remark_id>/fix", methods=["POST"])
     def fix_remark(self, remark_id: int):
         """The teacher reports a remark of the administration fixed (models/remarks.py)."""
-        try:
+        with operation(forged_aborts=True) as done:
             fix_remark(actor(), remark_id, request.form.get("note"), now=utcnow())
-        except JournalError as exc:
-            db.session.rollback()
-            if exc.status == 404:
-                abort(404)
-            flash(error_text(exc), "error")
-        else:
-            db.session.commit()
+        if done:
             flash(gettext("Отмечено исправленным: заместитель директора проверит и снимет замечание."), "success")
         return redirect(url_for(".index") + "#my-remarks")
 

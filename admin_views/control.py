@@ -12,7 +12,7 @@ from flask_babel import gettext, lazy_gettext
 
 from i18n import error_text
 from models import db
-from models.access import can_control_journal, can_write_remarks
+from models.access import ADMINISTRATION, can_control_journal, can_write_remarks
 from models.base import utcnow
 from models.errors import JournalError, NotFound
 from models.journal_control import journal_control
@@ -41,7 +41,7 @@ def _control():
 
 
 class ControlView(StaffPage):
-    roles = frozenset({"coordinator", "director", "operator"})
+    roles = ADMINISTRATION
 
     def is_accessible(self) -> bool:
         return super().is_accessible() and can_control_journal(actor())

@@ -13,7 +13,7 @@ from flask_babel import gettext, lazy_gettext
 
 from i18n import error_text
 from models import db
-from models.access import can_close_periods
+from models.access import ADMINISTRATION, CLASS_OVERSIGHT, JOURNAL_READERS, can_close_periods
 from models.attendance_review import Confirmation, confirm_week, reviewable_classes, week_review
 from models.base import utcnow
 from models.errors import AccessDenied, JournalError, NotFound
@@ -50,9 +50,8 @@ from .base import StaffPage, actor
 from .forms import parse_date, to_int, today
 
 CATEGORY = lazy_gettext("Журнал")  # merged with admin_views/journal.py's by its Russian text
-JOURNAL_ROLES = frozenset({"teacher", "class_teacher", "coordinator", "director", "operator"})
-ADMINISTRATION = frozenset({"coordinator", "director", "operator"})
-ATTENDANCE_ROLES = frozenset({"class_teacher", "coordinator", "director", "operator"})
+JOURNAL_ROLES = JOURNAL_READERS
+ATTENDANCE_ROLES = CLASS_OVERSIGHT
 SPECIAL_LABELS = {NOT_ATTESTED: lazy_gettext("не аттестован"), "зач": lazy_gettext("зачёт"),
                   "незач": lazy_gettext("незачёт"), "осв": lazy_gettext("освобождён")}
 STATE_LABELS = {"future": lazy_gettext("ещё не начался"), "running": lazy_gettext("идёт"),

@@ -26,6 +26,7 @@ from werkzeug.routing import BuildError
 
 from i18n import error_text
 from models import db
+from models.access import ROSTER_WRITERS
 from models.errors import JournalError
 from models.parsing import parse_id
 from models.imports import (
@@ -152,7 +153,7 @@ def _load(token: str) -> tuple[dict, bytes] | None:
 
 
 class ImportsView(StaffPage):
-    roles = frozenset({"operator", "secretary"})
+    roles = ROSTER_WRITERS
 
     def _today(self) -> dt.date:
         return dt.date.today()

@@ -15,7 +15,7 @@ from i18n import error_text
 from models import Lesson, Student, db
 from models.attachments import ALLOWED_TEXT, MAX_BYTES
 from models.base import utcnow
-from models.errors import AccessDenied, JournalError, NotFound
+from models.errors import JournalError
 from models.journal_ops import (
     ATTENDANCE_CODES,
     SLOTS,
@@ -32,15 +32,16 @@ from models.journal_ops import (
     state_text,
 )
 from models.journal_print import journal_print
+from models.access import JOURNAL_READERS
 from models.lesson_files import MAX_LESSON_FILES, add_lesson_file, lesson_file_for_download, remove_lesson_file
 from models.plans import suggest_plan_item
 
 from reports.journal_print import journal_print_pdf
 
-from .base import StaffPage, actor
+from .base import StaffPage, actor, operation, refusal_json
 from .forms import ACCEPT_FILES, parse_date, to_int, today, uploaded_file
 
-READERS = frozenset({"teacher", "class_teacher", "coordinator", "director", "operator"})
+READERS = JOURNAL_READERS
 
 
 
@@ -141,10 +142,9 @@ class JournalView(StaffPage):
             else:
                 return jsonify(ok=False, error=gettext("Неверный запрос.")), 400
         except JournalError as exc:
-            db.session.rollback()
             current = getattr(exc, "cell", None)
-            return jsonify(ok=False, error=error_text(exc), cell=current.state() if current else None,
-                           text=current.text if current else None, late=current.late if current else False), exc.status
+            return refusal_json(exc, cell=current.state() if current else None,
+                                text=current.text if current else None, late=current.late if current else False)
         db.session.commit()
         return jsonify(ok=True, cell=cell.state(), text=cell.text, late=cell.late)
 
@@ -161,17 +161,13 @@ class JournalView(StaffPage):
         if request.method == "POST":
             f = request.form
             values = f.to_dict()
-            try:
+            with operation() as done:
                 lesson = save_lesson(actor(), assignment_id, lesson_id=lesson_id, date=day, topic=f.get("topic"),
                                      work_kind_id=to_int(f.get("work_kind_id")), homework=f.get("homework"),
                                      plan_item_id=to_int(f.get("plan_item_id")), bell_id=to_int(f.get("bell_id")),
                                      expected_version=to_int(f.get("version")), max_points=f.get("max_points"),
                                      now=utcnow())
-            except JournalError as exc:
-                db.session.rollback()
-                flash(error_text(exc), "error")
-            else:
-                db.session.commit()
+            if done:
                 flash(gettext("Урок %(date)s записан: «%(topic)s».", date=lesson.date.strftime("%d.%m.%Y"),
                               topic=lesson.topic), "success")
                 page = journal_page(actor(), assignment_id, now=utcnow(), day=lesson.date)
@@ -184,8 +180,7 @@ class JournalView(StaffPage):
         page = journal_page(actor(), assignment_id, to_int(request.values.get("period")) if lesson is None and not day
                             else None, now=utcnow(), day=on)
         column = page.column_for(lesson.id) if lesson is not None else None
-        writable = column.writable if column is not None else (page.read_only is None and (
-            page.is_teacher or on in page.substitute_dates))
+        writable = column.writable if column is not None else page.write.on(on)
         if lesson is None and not writable and request.method == "GET":
             abort(403)
         suggested = suggest_plan_item(assignment_id) if lesson is None and page.plan_items else None
@@ -227,39 +222,28 @@ class JournalView(StaffPage):
 
     @expose("/<int:assignment_id>/lesson/<int:lesson_id>/delete", methods=["POST"])
     def lesson_delete(self, assignment_id: int, lesson_id: int):
-        try:
+        with operation() as done:
             delete_lesson(actor(), assignment_id, lesson_id, expected_version=to_int(request.form.get("version")),
                           now=utcnow())
-        except JournalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
+        if not done:
             return redirect(url_for(".lesson", assignment_id=assignment_id, lesson=lesson_id))
-        db.session.commit()
         flash(gettext("Урок удалён."), "success")
         return redirect(url_for(".grid", assignment_id=assignment_id, period=to_int(request.form.get("period"))))
 
     # --- homework files of a lesson ------------------------------------------------------------------------------
     @expose("/<int:assignment_id>/lesson/<int:lesson_id>/files", methods=["POST"])
     def lesson_file_add(self, assignment_id: int, lesson_id: int):
-        try:
+        with operation(forged_aborts=True) as done:
             att = add_lesson_file(actor(), assignment_id, lesson_id, uploaded_file(), now=utcnow())
-        except JournalError as exc:
-            db.session.rollback()
-            _refuse(exc)
-        else:
-            db.session.commit()
+        if done:
             flash(gettext("Файл «%(name)s» приложен к домашнему заданию.", name=att.filename), "success")
         return redirect(url_for(".lesson", assignment_id=assignment_id, lesson=lesson_id) + "#lesson-files")
 
     @expose("/<int:assignment_id>/lesson/<int:lesson_id>/files/<int:attachment_id>/delete", methods=["POST"])
     def lesson_file_delete(self, assignment_id: int, lesson_id: int, attachment_id: int):
-        try:
+        with operation(forged_aborts=True) as done:
             remove_lesson_file(actor(), assignment_id, lesson_id, attachment_id)
-        except JournalError as exc:
-            db.session.rollback()
-            _refuse(exc)
-        else:
-            db.session.commit()
+        if done:
             flash(gettext("Файл удалён."), "success")
         return redirect(url_for(".lesson", assignment_id=assignment_id, lesson=lesson_id) + "#lesson-files")
 
@@ -280,12 +264,6 @@ class JournalView(StaffPage):
         return self.render("admin/journal/history.html", trail=trail)
 
 
-def _refuse(exc: JournalError) -> None:
-    """A forged or stale request (someone else's lesson, a file that is not there) ends in 403/404; a
-    refusal the user can act on (bad file, closed period) is shown on the page."""
-    if isinstance(exc, (AccessDenied, NotFound)):
-        abort(exc.status, error_text(exc))
-    flash(error_text(exc), "error")
 
 
 CATEGORY = lazy_gettext("Журнал")  # shared with admin_views/finals.py: Flask-Admin merges the menu category

@@ -27,6 +27,7 @@ from models.attachments import (
     record_achievement,
     record_result,
 )
+from models.access import CLASS_TEACHERS
 from models.base import utcnow
 from models.errors import InvalidInput, JournalError
 from models.i18n import _
@@ -48,7 +49,7 @@ from .forms import ACCEPT_FILES, parse_date, to_int, today, uploaded_file
 from .base import StaffPage, actor
 
 CATEGORY = lazy_gettext("Мой класс")
-TEACHERS = frozenset({"class_teacher"})
+TEACHERS = CLASS_TEACHERS
 
 
 

@@ -35,7 +35,7 @@ from models import (
     WorkKind,
     db,
 )
-from models.access import ORGANISATION_WRITERS, visible_ids
+from models.access import ADMINISTRATION, ORGANISATION_WRITERS, visible_ids
 from models.errors import InvalidInput, JournalError
 from models.base import utcnow
 from models.organisation import (
@@ -68,7 +68,6 @@ from .forms import DATE_FORMATS, to_int, today
 from .base import ScopedModelView, StaffPage, actor
 
 CATEGORY = lazy_gettext("Организация")
-ADMINISTRATION = frozenset({"operator", "director", "coordinator"})
 CRITERIA_LABELS = {"fo": lazy_gettext("ФО — формативное оценивание"), "sor": lazy_gettext("СОР — суммативное за раздел"),
                    "soch": lazy_gettext("СОЧ — суммативное за четверть")}
 

@@ -9,7 +9,7 @@ from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
 from i18n import error_text
-from models.access import can_view_results
+from models.access import CLASS_OVERSIGHT, can_view_results
 from models.errors import JournalError, NotFound
 from models.results_report import STANDINGS, period_results
 from reports.export import XLSX_MIMETYPE, write_xlsx
@@ -18,7 +18,7 @@ from .base import StaffPage, actor
 from .forms import to_int, today
 
 CATEGORY = lazy_gettext("Отчёты")
-RESULTS_ROLES = frozenset({"coordinator", "director", "operator", "class_teacher"})
+RESULTS_ROLES = CLASS_OVERSIGHT
 
 
 def _results():

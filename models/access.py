@@ -17,11 +17,22 @@ from .curriculum import TeachingAssignment
 from .errors import AccessDenied
 from .i18n import _
 from .people import Guardian, Staff, Student, StudentGuardian
+from .roster import stay_on
 from .timetable import Substitution, TimetableEntry
 
+# Role sets: the staff panel's `roles` / `writer_roles` and the rules below all take them from here.
 WHOLE_SCHOOL = frozenset({"operator", "director", "coordinator"})
+ADMINISTRATION = WHOLE_SCHOOL  # the administration reads (and controls) the whole school
 ROSTER_ROLES = WHOLE_SCHOOL | {"secretary"}
 FAMILY_ROLES = frozenset({"parent", "student"})
+TEACHING_ROLES = frozenset({"teacher", "class_teacher"})  # may write in a journal page that is theirs
+CLASS_TEACHERS = frozenset({"class_teacher"})
+JOURNAL_READERS = TEACHING_ROLES | ADMINISTRATION  # the journal, its pages and period marks
+CLASS_OVERSIGHT = CLASS_TEACHERS | ADMINISTRATION  # weekly attendance, period results of a class
+ACCOUNT_READERS = frozenset({"operator", "director"})  # accounts, the login and refusal logs
+INVITE_READERS = ACCOUNT_READERS | CLASS_TEACHERS
+ACCOUNT_WRITERS = frozenset({"operator"})
+INVITE_ISSUERS = ACCOUNT_WRITERS | CLASS_TEACHERS
 
 
 @dataclass(frozen=True)
@@ -99,12 +110,50 @@ def assignment_ids(actor: Actor, on: dt.date | None = None) -> Select:
     return base.where(or_(*conditions)) if conditions else base.where(false())
 
 
+def is_assignment_teacher(actor: Actor, assignment: TeachingAssignment) -> bool:
+    """The assignment's own teacher: writes its journal page any day, sets its period marks."""
+    return actor.staff_id is not None and actor.has(*TEACHING_ROLES) and assignment.teacher_id == actor.staff_id
+
+
+@dataclass(frozen=True)
+class JournalWriteRight:
+    """"May write" in one journal page (R19), decided once: the journal page builder carries it, the grid
+    view and template read it, and the operations ask ``can_edit_assignment`` (the same rule for one day).
+    Only the assignment's own teacher, or a substitute on the day of the substitution, writes; nobody while
+    the period is closed or the year archived (``read_only``)."""
+
+    own: bool
+    substitute_dates: tuple[dt.date, ...] = ()
+    read_only: bool = False
+
+    def on(self, day: dt.date) -> bool:
+        return not self.read_only and (self.own or day in self.substitute_dates)
+
+    @property
+    def anywhere(self) -> bool:
+        return not self.read_only and (self.own or bool(self.substitute_dates))
+
+    @property
+    def adds_lessons(self) -> bool:
+        """A lesson on a date of one's choosing: the own teacher only (a substitute fills their day's)."""
+        return not self.read_only and self.own
+
+
+def journal_write_right(actor: Actor, assignment: TeachingAssignment, substitutes: list[tuple[dt.date, int]],
+                        *, read_only: bool) -> JournalWriteRight:
+    """``substitutes``: (date, substitute staff id) of the page's substitutions already loaded."""
+    own = is_assignment_teacher(actor, assignment)
+    dates = sorted({day for day, who in substitutes if actor.staff_id is not None and who == actor.staff_id
+                    and actor.has(*TEACHING_ROLES)})
+    return JournalWriteRight(own, tuple(dates), read_only)
+
+
 def can_edit_assignment(actor: Actor, assignment: TeachingAssignment, on: dt.date) -> bool:
-    """Only the assignment's own teacher, or the substitute on the day of the substitution, writes
-    in the journal; the administration reads and controls (R19)."""
-    if actor.staff_id is None or not actor.has("teacher", "class_teacher"):
+    """The write right of ``journal_write_right`` for one day (the state of the year and the period is the
+    operation's own check); the administration reads and controls (R19)."""
+    if actor.staff_id is None or not actor.has(*TEACHING_ROLES):
         return False
-    if assignment.teacher_id == actor.staff_id:
+    if is_assignment_teacher(actor, assignment):
         return True
     return db.session.scalar(
         select(literal(1)).select_from(Substitution).join(TimetableEntry, TimetableEntry.id == Substitution.entry_id)
@@ -166,7 +215,7 @@ def staff_ids(actor: Actor) -> Select:
 def _family_of_classes(classes: Select, on: dt.date | None):
     current = Enrollment.class_id.in_(classes)
     if on is not None:
-        current = current & (Enrollment.starts_on <= on) & ((Enrollment.ends_on.is_(None)) | (Enrollment.ends_on >= on))
+        current = current & stay_on(Enrollment, on)
     students = select(Enrollment.student_id).where(current)
     guardians = select(StudentGuardian.guardian_id).where(StudentGuardian.student_id.in_(students))
     return students, guardians
@@ -197,7 +246,7 @@ def _in(value: int, ids: Select) -> bool:
 def invite_ids(actor: Actor) -> Select:
     """The register of issued codes: the operator sees the school's, a class teacher those of their class's families."""
     q = select(InviteCode.id).where(InviteCode.school_id == actor.school_id)
-    if actor.has("operator", "director"):
+    if actor.has(*ACCOUNT_READERS):
         return q
     if actor.has("class_teacher"):
         students, guardians = _family_of_classes(taught_class_ids(actor), None)
@@ -222,7 +271,7 @@ def require(condition: bool, message: str = _("Недостаточно прав
 
 def user_ids(actor: Actor) -> Select:
     """Accounts: the operator manages the school's; the director reads them; everyone else only their own."""
-    if actor.has("operator", "director"):
+    if actor.has(*ACCOUNT_READERS):
         return select(User.id).where(User.school_id == actor.school_id)
     return select(User.id).where(User.id == actor.user_id)
 
@@ -237,7 +286,7 @@ def refused_request_ids(actor: Actor) -> Select:
 
 def _account_log_ids(actor: Actor, model) -> Select:
     """The login log and the log of refused requests: the school's accounts, for the operator and director."""
-    return select(model.id).where(model.user_id.in_(user_ids(actor))) if actor.has("operator", "director") \
+    return select(model.id).where(model.user_id.in_(user_ids(actor))) if actor.has(*ACCOUNT_READERS) \
         else select(model.id).where(false())
 
 
@@ -306,16 +355,14 @@ def student_result_ids(actor: Actor) -> Select:
 
 def student_lesson_ids(students: Select) -> Select:
     """Lessons the given students belonged to: of their class on a date they were enrolled in it, and for a
-    subgroup's page only on a date they were in the subgroup (the journal's roster rule)."""
+    subgroup's page only on a date they were in the subgroup (models/roster.py's rule)."""
     from .journal import Lesson
 
-    on_date = lambda model: (model.starts_on <= Lesson.date) & or_(model.ends_on.is_(None),  # noqa: E731
-                                                                  model.ends_on >= Lesson.date)
     in_subgroup = select(SubgroupMember.id).where(SubgroupMember.subgroup_id == TeachingAssignment.subgroup_id,
                                                   SubgroupMember.student_id == Enrollment.student_id,
-                                                  on_date(SubgroupMember)).exists()
+                                                  stay_on(SubgroupMember, Lesson.date)).exists()
     return (select(Lesson.id).join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-            .join(Enrollment, (Enrollment.class_id == TeachingAssignment.class_id) & on_date(Enrollment))
+            .join(Enrollment, (Enrollment.class_id == TeachingAssignment.class_id) & stay_on(Enrollment, Lesson.date))
             .where(Enrollment.student_id.in_(students), or_(TeachingAssignment.subgroup_id.is_(None), in_subgroup)))
 
 
@@ -442,8 +489,7 @@ PERIOD_CLOSERS = frozenset({"coordinator", "operator"})
 
 
 def can_set_period_marks(actor: Actor, assignment: TeachingAssignment) -> bool:
-    return (actor.staff_id is not None and actor.has("teacher", "class_teacher")
-            and assignment.teacher_id == actor.staff_id)
+    return is_assignment_teacher(actor, assignment)
 
 
 def can_close_periods(actor: Actor) -> bool:

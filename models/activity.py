@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from .accounts import LoginEvent, PageView, User
@@ -16,6 +16,7 @@ from .classes import Enrollment, SchoolClass
 from .curriculum import TeachingAssignment
 from .grading import percent
 from .people import StudentGuardian
+from .roster import stay_on
 from .school import AcademicYear
 
 
@@ -63,8 +64,7 @@ def class_usage(school_id: int, first: dt.date, last: dt.date) -> tuple[list[Cla
     class_ids = [c.id for c in classes]
     students: dict[int, set[int]] = defaultdict(set)
     for class_id, student_id in db.session.execute(select(Enrollment.class_id, Enrollment.student_id).where(
-            Enrollment.class_id.in_(class_ids), Enrollment.starts_on <= last,
-            or_(Enrollment.ends_on.is_(None), Enrollment.ends_on >= last))):
+            Enrollment.class_id.in_(class_ids), stay_on(Enrollment, last))):
         students[class_id].add(student_id)
     everyone = {sid for ids in students.values() for sid in ids}
     parents_of: dict[int, set[int]] = defaultdict(set)

@@ -234,8 +234,7 @@ def _title(title: str | None, message: str) -> str:
 
 def _year(cls: SchoolClass) -> AcademicYear:
     year = db.session.get(AcademicYear, cls.year_id)
-    if year.archived_at is not None:
-        raise InvalidInput(_("%(year)s учебный год в архиве: изменения запрещены."), year=year.name)
+    year.require_open()
     return year
 
 

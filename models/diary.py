@@ -6,10 +6,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import literal, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from .access import Actor, require_student, student_lesson_ids
+from .access import Actor, require_student
 from .attachments import FileLink, file_links
 from .base import db
 from .i18n import N_
@@ -17,6 +17,7 @@ from .classes import Enrollment, SchoolClass, SubgroupMember
 from .curriculum import TeachingAssignment
 from .journal import Attachment, Attendance, Lesson, Mark
 from .people import Student
+from .roster import covers, on_roster, stay_during
 from .school import Bell, Period
 from .timetable import Substitution, TimetableEntry
 from .timetable_rules import Slot, bell_order, effective_to, expected_days, fill_slots, timetable_entries
@@ -74,20 +75,19 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
     sunday = monday + dt.timedelta(days=6)
     enrollments = db.session.scalars(
         select(Enrollment).options(joinedload(Enrollment.school_class))
-        .where(Enrollment.student_id == student_id, Enrollment.starts_on <= sunday,
-               or_(Enrollment.ends_on.is_(None), Enrollment.ends_on >= monday))
+        .where(Enrollment.student_id == student_id, stay_during(Enrollment, monday, sunday))
         .order_by(Enrollment.starts_on)).all()
     class_ids = [e.class_id for e in enrollments]
-    subgroups = select(SubgroupMember.subgroup_id).where(
-        SubgroupMember.student_id == student_id, SubgroupMember.starts_on <= sunday,
-        or_(SubgroupMember.ends_on.is_(None), SubgroupMember.ends_on >= monday))
+    memberships = db.session.scalars(select(SubgroupMember).where(
+        SubgroupMember.student_id == student_id, stay_during(SubgroupMember, monday, sunday))).all()
+    # Each lesson on a date the student was in its class (and subgroup) that day: the roster rule.
     lessons = db.session.scalars(
         select(Lesson)
         .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
         .options(joinedload(Lesson.assignment).joinedload(TeachingAssignment.subject))
         .where(TeachingAssignment.class_id.in_(class_ids) if class_ids else False,
-               or_(TeachingAssignment.subgroup_id.is_(None), TeachingAssignment.subgroup_id.in_(subgroups)),
-               Lesson.date.between(monday, sunday))
+               Lesson.date.between(monday, sunday),
+               on_roster(student_id, TeachingAssignment.class_id, TeachingAssignment.subgroup_id, Lesson.date))
         .order_by(Lesson.date, Lesson.bell_id)).all()
     lesson_ids = [lesson.id for lesson in lessons]
     marks: dict[int, list[str]] = defaultdict(list)
@@ -95,8 +95,7 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
     bells: dict[int, str] = {}
     files: dict[int, list[FileLink]] = {}
     if lesson_ids:
-        files = file_links(Attachment.lesson_id, lesson_ids,
-                           where=Attachment.lesson_id.in_(student_lesson_ids(select(literal(student_id)))))
+        files = file_links(Attachment.lesson_id, lesson_ids)  # the lessons already follow the roster rule
         for mark in db.session.scalars(select(Mark).where(Mark.lesson_id.in_(lesson_ids), Mark.student_id == student_id)
                                        .order_by(Mark.slot)):
             marks[mark.lesson_id].append(mark.display)
@@ -114,7 +113,7 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
                 homework=lesson.homework, marks=marks.get(lesson.id, []), absence=absences.get(lesson.id),
                 substituted=lesson.substitution_id is not None, files=files.get(lesson.id, []),
                 order=bell_order(bell)))
-    _add_planned(days, student_id, enrollments, subgroups, lessons)
+    _add_planned(days, enrollments, memberships, lessons)
     for d in days:
         d.lessons.sort(key=lambda item: item.order)
     current = next((e for e in reversed(enrollments)), None)
@@ -122,15 +121,17 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
                      days=days)
 
 
-def _add_planned(days: list[DiaryDay], student_id: int, enrollments: list[Enrollment], subgroups, lessons) -> None:
-    """The timetable's lessons of the week that are not recorded, on the days the student is in the class and
-    inside one of its periods (not in the holidays). Three queries."""
+def _add_planned(days: list[DiaryDay], enrollments: list[Enrollment], memberships: list[SubgroupMember],
+                 lessons) -> None:
+    """The timetable's lessons of the week that are not recorded, on the days the student is in the class (and
+    the subgroup) and inside one of its periods (not in the holidays). Three queries."""
     if not enrollments:
         return
     monday, saturday = days[0].date, days[-1].date
     entries = db.session.scalars(timetable_entries().where(
         TeachingAssignment.class_id.in_([e.class_id for e in enrollments]),
-        or_(TeachingAssignment.subgroup_id.is_(None), TeachingAssignment.subgroup_id.in_(subgroups)),
+        or_(TeachingAssignment.subgroup_id.is_(None),
+            TeachingAssignment.subgroup_id.in_({m.subgroup_id for m in memberships})),
         TimetableEntry.valid_from <= saturday, effective_to() >= monday, TimetableEntry.weekday <= 6)).unique().all()
     if not entries:
         return
@@ -146,9 +147,10 @@ def _add_planned(days: list[DiaryDay], student_id: int, enrollments: list[Enroll
     expected: dict[tuple[int, dt.date], list[TimetableEntry]] = defaultdict(list)
     for slot, on in expected_days([Slot.of(e) for e in entries], periods, monday, saturday):
         entry = by_id[slot.entry_id]
-        if any(e.class_id == entry.assignment.class_id and e.starts_on <= on and (e.ends_on is None or e.ends_on >= on)
-               for e in enrollments):  # the student is in the class that day
-            expected[(entry.assignment_id, on)].append(entry)
+        subgroup_id = entry.assignment.subgroup_id
+        if any(e.class_id == entry.assignment.class_id and covers(e, on) for e in enrollments) and (
+                subgroup_id is None or any(m.subgroup_id == subgroup_id and covers(m, on) for m in memberships)):
+            expected[(entry.assignment_id, on)].append(entry)  # the student is in the class (and subgroup) that day
     for (assignment_id, on), slots in expected.items():
         slots.sort(key=lambda entry: bell_order(entry.bell))
         for entry, lesson in fill_slots(slots, recorded[(assignment_id, on)]):

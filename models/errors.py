@@ -35,6 +35,16 @@ class Conflict(JournalError):
 
 
 class PeriodClosed(JournalError):
+    """A closed period or an archived year refuses changes: the same 409 at every door
+    (raised by ``Period.require_open`` and ``AcademicYear.require_open``)."""
+
+    status = 409
+
+
+class YearArchived(PeriodClosed, InvalidInput):
+    """The year is archived. Still a PeriodClosed (409); also an InvalidInput for callers that check the
+    year chosen in a form (imports)."""
+
     status = 409
 
 

@@ -62,6 +62,7 @@ from .i18n import N_, Text, _
 from .journal import Lesson, Mark, WorkKind
 from .parsing import is_digits, parse_int
 from .people import Student
+from .roster import roster_ids, stay_on
 from .school import AcademicYear, Period, School
 from .settings import all_settings
 
@@ -92,7 +93,7 @@ def mark_kind(period: Period) -> str:
 def locked_by_closing(period: Period, kind: str) -> bool:
     """A closed period freezes its period or year marks; exam and final marks come after the year and are
     frozen only by archiving the year."""
-    return period.closed_at is not None and kind not in FINAL_KINDS
+    return period.is_closed and kind not in FINAL_KINDS
 
 
 def is_unmarked_grade(grade: int) -> bool:
@@ -255,17 +256,6 @@ def rules_for(settings: dict) -> GradingRules:
 def reference_day(period: Period, today: dt.date) -> dt.date:
     """Who belongs to the class for this period: those enrolled on its last day (or today while it runs)."""
     return min(period.ends_on, max(today, period.starts_on))
-
-
-def roster_ids(assignment: TeachingAssignment, on: dt.date):
-    """A select of the students in the assignment's class (and subgroup) on a date."""
-    q = select(Enrollment.student_id).where(Enrollment.class_id == assignment.class_id, Enrollment.starts_on <= on,
-                                            or_(Enrollment.ends_on.is_(None), Enrollment.ends_on >= on))
-    if assignment.subgroup_id is not None:
-        q = q.where(Enrollment.student_id.in_(select(SubgroupMember.student_id).where(
-            SubgroupMember.subgroup_id == assignment.subgroup_id, SubgroupMember.starts_on <= on,
-            or_(SubgroupMember.ends_on.is_(None), SubgroupMember.ends_on >= on))))
-    return q
 
 
 def deadline_for(period: Period, settings: dict, kind: str = "period") -> dt.date:
@@ -574,7 +564,7 @@ def finals_sheet(actor: Actor, assignment_id: int, period_id: int | None = None,
                         scheme_code=ctx.school.grading_scheme,
                         deadline=deadline_for(ctx.period, ctx.settings, ctx.kind),
                         today=today, closed=locked_by_closing(ctx.period, ctx.kind),
-                        archived=ctx.year.archived_at is not None,
+                        archived=ctx.year.is_archived,
                         can_edit=can_set_period_marks(actor, ctx.assignment),
                         unmarked_grade=is_unmarked_grade(ctx.cls.grade),
                         final_grade=is_final_grade(ctx.cls, ctx.settings),
@@ -613,10 +603,9 @@ def _check_writable(ctx: _Context) -> None:
         raise InvalidInput(_("В первом классе отметки за период не выставляются."))
     require(can_set_period_marks(ctx.actor, ctx.assignment),
             _("Итоговые отметки выставляет учитель, который ведёт этот предмет в классе."))
-    if ctx.year.archived_at is not None:
-        raise PeriodClosed(_("Учебный год %(name)s в архиве: изменять его нельзя."), name=ctx.year.name)
+    ctx.year.require_open()
     if locked_by_closing(ctx.period, ctx.kind):
-        raise PeriodClosed(_("Период «%(name)s» закрыт: изменять его отметки нельзя."), name=ctx.period.name)
+        ctx.period.require_open()
 
 
 def _snapshot(pm: PeriodMark) -> dict:
@@ -801,16 +790,14 @@ def missing_students(period: Period) -> tuple[list[TeachingAssignment], dict[int
     enrolled: dict[int, set[int]] = defaultdict(set)
     for class_id, student_id in db.session.execute(
             select(Enrollment.class_id, Enrollment.student_id).where(
-                Enrollment.class_id.in_(classes), Enrollment.starts_on <= on,
-                or_(Enrollment.ends_on.is_(None), Enrollment.ends_on >= on))):
+                Enrollment.class_id.in_(classes), stay_on(Enrollment, on))):
         enrolled[class_id].add(student_id)
     group_ids = {a.subgroup_id for a in assignments if a.subgroup_id}
     members: dict[int, set[int]] = defaultdict(set)
     if group_ids:
         for group_id, student_id in db.session.execute(
                 select(SubgroupMember.subgroup_id, SubgroupMember.student_id).where(
-                    SubgroupMember.subgroup_id.in_(group_ids), SubgroupMember.starts_on <= on,
-                    or_(SubgroupMember.ends_on.is_(None), SubgroupMember.ends_on >= on))):
+                    SubgroupMember.subgroup_id.in_(group_ids), stay_on(SubgroupMember, on))):
             members[group_id].add(student_id)
     marked = set(db.session.execute(select(PeriodMark.student_id, PeriodMark.subject_id).where(
         PeriodMark.period_id == period.id, PeriodMark.kind == kind)).all())
@@ -853,9 +840,8 @@ def close_period(actor: Actor, period_id: int, *, now: dt.datetime, confirmed: b
     require(can_close_periods(actor), _("Закрывать и открывать периоды может заместитель директора по УВР "
                                         "или администратор."))
     period = school_period(actor, period_id)
-    if period.year.archived_at is not None:
-        raise PeriodClosed(_("Учебный год %(name)s в архиве: изменять его нельзя."), name=period.year.name)
-    if period.closed_at is not None:
+    period.year.require_open()
+    if period.is_closed:
         raise PeriodClosed(_("Период «%(name)s» уже закрыт."), name=period.name)
     missing = missing_marks(period)
     if missing and not confirmed:
@@ -871,9 +857,8 @@ def reopen_period(actor: Actor, period_id: int) -> Period:
     require(can_close_periods(actor), _("Закрывать и открывать периоды может заместитель директора по УВР "
                                         "или администратор."))
     period = school_period(actor, period_id)
-    if period.year.archived_at is not None:
-        raise PeriodClosed(_("Учебный год %(name)s в архиве: изменять его нельзя."), name=period.year.name)
-    if period.closed_at is None:
+    period.year.require_open()
+    if not period.is_closed:
         raise InvalidInput(_("Период «%(name)s» не закрыт."), name=period.name)
     old = period.closed_at
     period.closed_at = None

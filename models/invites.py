@@ -15,6 +15,7 @@ from .base import db
 from .errors import Conflict, InvalidInput, NotFound
 from .i18n import N_, _
 from .people import Guardian, Staff, Student, StudentGuardian
+from .roster import stay_on
 from .settings import get_setting
 
 # Crockford's base32 without look-alikes: 16 characters x 5 bits = 80 bits of randomness.
@@ -173,8 +174,7 @@ def invite_candidates(actor: Actor, *, today: dt.date) -> list[tuple[str, str]]:
         select(Student, SchoolClass)
         .join(Enrollment, Enrollment.student_id == Student.id)
         .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
-        .where(Student.id.in_(students_sel), Enrollment.starts_on <= today,
-               (Enrollment.ends_on.is_(None)) | (Enrollment.ends_on >= today))
+        .where(Student.id.in_(students_sel), stay_on(Enrollment, today))
         .order_by(SchoolClass.grade, SchoolClass.letter, Student.last_name, Student.first_name)).all()
     guardians = db.session.execute(
         select(StudentGuardian, Guardian).join(Guardian, Guardian.id == StudentGuardian.guardian_id)

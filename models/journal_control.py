@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .access import Actor, can_control_journal, require
@@ -26,6 +26,7 @@ from .deadlines import DeadlineRules, lesson_deadline, marks_deadline, school_zo
 from .grading import percent
 from .i18n import N_, Text, _
 from .journal import Lesson, Mark, WorkKind
+from .roster import stay_on
 from .school import AcademicYear, Period, School
 from .settings import all_settings
 from .timetable import TimetableEntry
@@ -150,13 +151,12 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
     on = last
     enrolled: dict[int, set[int]] = defaultdict(set)
     for class_id, student_id in db.session.execute(select(Enrollment.class_id, Enrollment.student_id).where(
-            Enrollment.class_id.in_({a.class_id for a in assignments} or {0}), Enrollment.starts_on <= on,
-            or_(Enrollment.ends_on.is_(None), Enrollment.ends_on >= on))):
+            Enrollment.class_id.in_({a.class_id for a in assignments} or {0}), stay_on(Enrollment, on))):
         enrolled[class_id].add(student_id)
     members: dict[int, set[int]] = defaultdict(set)
     for group_id, student_id in db.session.execute(select(SubgroupMember.subgroup_id, SubgroupMember.student_id).where(
             SubgroupMember.subgroup_id.in_({a.subgroup_id for a in assignments if a.subgroup_id} or {0}),
-            SubgroupMember.starts_on <= on, or_(SubgroupMember.ends_on.is_(None), SubgroupMember.ends_on >= on))):
+            stay_on(SubgroupMember, on))):
         members[group_id].add(student_id)
 
     figures: dict[int, Figures] = defaultdict(Figures)

@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, or_, select, union_all
+from sqlalchemy import func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from .access import Actor, assignment_ids, can_edit_assignment
+from .access import Actor, JournalWriteRight, assignment_ids, can_edit_assignment, journal_write_right
 from .accounts import User
 from .attachments import FileLink, file_links
 from .audit import AuditEvent
@@ -55,6 +55,7 @@ from .journal import Attachment, Attendance, AttendanceReason, Lesson, Mark, Wor
 from .parsing import is_digits, parse_int
 from .people import Staff, Student
 from .points import CRITERIA, is_number, lesson_scale, parse_max_points, parse_points, points_text
+from .roster import is_on_roster, stay_during
 from .school import AcademicYear, Bell, Period, School
 from .settings import all_settings
 from .timetable import Substitution, TimetableEntry
@@ -312,8 +313,7 @@ class JournalPage:
     bells: list[Bell]
     mark_choices: tuple[str, ...]
     read_only: tuple[str, dict] | None  # why the page is read-only: (message marked for translation, params)
-    is_teacher: bool
-    substitute_dates: list[dt.date]
+    write: JournalWriteRight  # who may write on which day: the view and the template read it, never re-derive it
     criteria: bool = False  # the school grades by criteria: cells hold points (models.points)
     files: dict[int, list[FileLink]] = field(default_factory=dict)  # homework files of each lesson
 
@@ -332,8 +332,16 @@ class JournalPage:
         return SLOTS[:1] if self.criteria else SLOTS
 
     @property
+    def is_teacher(self) -> bool:
+        return self.write.own
+
+    @property
+    def substitute_dates(self) -> list[dt.date]:
+        return list(self.write.substitute_dates)
+
+    @property
     def can_write(self) -> bool:
-        return any(c.writable for c in self.columns) or (self.read_only_reason is None and self.is_teacher)
+        return self.write.anywhere
 
     @property
     def lessons_given(self) -> int:
@@ -416,10 +424,12 @@ def current_period(periods: list[Period], today: dt.date) -> Period | None:
 
 
 def _read_only(year: AcademicYear, period: Period) -> tuple[str, dict] | None:
-    if year.archived_at is not None:
-        return _("Учебный год %(name)s в архиве: журнал доступен только для чтения."), {"name": year.name}
-    if period.closed_at is not None:
-        return _("Период «%(name)s» закрыт: журнал доступен только для чтения."), {"name": period.name}
+    """Why the page is read-only: the refusal a change would get (the year's and the period's own rule)."""
+    try:
+        year.require_open()
+        period.require_open()
+    except PeriodClosed as refused:
+        return refused.template, refused.params
     return None
 
 
@@ -436,7 +446,7 @@ def _intersect(a: list[tuple[dt.date, dt.date]], b: list[tuple[dt.date, dt.date]
 def _roster(assignment: TeachingAssignment, start: dt.date, end: dt.date) -> list[RosterStudent]:
     """Students in the class (and the subgroup) at any time between start and end, with their stays.
     One query, two for a subgroup."""
-    overlapping = lambda model: (model.starts_on <= end) & or_(model.ends_on.is_(None), model.ends_on >= start)  # noqa: E731
+    overlapping = lambda model: stay_during(model, start, end)  # noqa: E731
     stays: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
     students: dict[int, Student] = {}
     for enrollment_start, enrollment_end, student in db.session.execute(
@@ -459,16 +469,6 @@ def _roster(assignment: TeachingAssignment, start: dt.date, end: dt.date) -> lis
             for i, s in enumerate(ordered, start=1)]
 
 
-def _on_roster(assignment: TeachingAssignment, student_id: int, day: dt.date) -> bool:
-    """Is the student in the class (and the subgroup) on that date? One query."""
-    q = select(Enrollment.id).where(Enrollment.student_id == student_id, Enrollment.class_id == assignment.class_id,
-                                    Enrollment.starts_on <= day,
-                                    or_(Enrollment.ends_on.is_(None), Enrollment.ends_on >= day))
-    if assignment.subgroup_id is not None:
-        q = q.where(exists().where(SubgroupMember.subgroup_id == assignment.subgroup_id,
-                                   SubgroupMember.student_id == student_id, SubgroupMember.starts_on <= day,
-                                   or_(SubgroupMember.ends_on.is_(None), SubgroupMember.ends_on >= day)))
-    return db.session.scalar(q.limit(1)) is not None
 
 
 def _cell_mark(mark: Mark, lesson: Lesson, kinds: dict[int, WorkKind], grade: int, rules: DeadlineRules,
@@ -533,14 +533,10 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
 
     kind_by_id = {k.id: k for k in kinds}
     bell_by_id = {b.id: b for b in bells}
-    is_teacher = actor.staff_id is not None and actor.has("teacher", "class_teacher") \
-        and assignment.teacher_id == actor.staff_id
-    sub_dates = sorted({d for d, who, _b in substitutions
-                        if actor.staff_id is not None and who == actor.staff_id and actor.has("teacher", "class_teacher")})
+    write = journal_write_right(actor, assignment, [(d, who) for d, who, _b in substitutions],
+                                read_only=read_only is not None)
+    is_teacher, sub_dates, writable = write.own, write.substitute_dates, write.on
     substituted = {(d, b) for d, _w, b in substitutions}
-
-    def writable(day: dt.date) -> bool:
-        return read_only is None and (is_teacher or day in sub_dates)
 
     # Columns: lessons given, and the timetable's dates still without a lesson (up to today).
     by_date: dict[dt.date, list[Lesson]] = defaultdict(list)
@@ -595,7 +591,7 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
         teacher=assignment.teacher, year=year, period=period, periods=periods, today=today, students=students,
         columns=columns, cells=cells, work_kinds=kinds, plan_items=plan_items, bells=bells,
         mark_choices=allowed_marks(assignment.subject, cls.grade), read_only=read_only,
-        is_teacher=is_teacher, substitute_dates=sub_dates, criteria=criteria,
+        write=write, criteria=criteria,
         files=file_links(Attachment.lesson_id, list(lesson_by_id)))
 
 
@@ -710,16 +706,14 @@ def _require_writer(actor: Actor, ctx: _Context, day: dt.date) -> None:
 def _open_period(ctx: _Context, day: dt.date) -> Period:
     """The class's period containing the date; refused when there is none, or it is closed, or the year
     is archived."""
-    if ctx.year.archived_at is not None:
-        raise PeriodClosed(_("Учебный год %(name)s в архиве: изменять журнал нельзя."), name=ctx.year.name)
+    ctx.year.require_open()
     period = db.session.scalar(select(Period).where(
         Period.year_id == ctx.cls.year_id, Period.scheme == ctx.cls.period_scheme, Period.starts_on <= day,
         Period.ends_on >= day))
     if period is None:
         raise InvalidInput(_("%(date)s не входит ни в один учебный период класса %(cls)s."), date=_d(day),
                            cls=ctx.cls.name)
-    if period.closed_at is not None:
-        raise PeriodClosed(_("Период «%(name)s» закрыт: изменять журнал нельзя."), name=period.name)
+    period.require_open()
     return period
 
 
@@ -802,7 +796,7 @@ def save_lesson(actor: Actor, assignment_id: int, *, date: dt.date | None, topic
             select(Mark.student_id).where(Mark.lesson_id == lesson.id)
             .union(select(Attendance.student_id).where(Attendance.lesson_id == lesson.id))).all()
         for student_id in moved:
-            if not _on_roster(assignment, student_id, date):
+            if not is_on_roster(assignment, student_id, date):
                 raise InvalidInput(_("Перенести урок на %(date)s нельзя: не все, у кого есть отметки за урок, "
                                      "учатся в классе в этот день."), date=_d(date))
 
@@ -917,7 +911,7 @@ def _writable_cell(actor: Actor, lesson_id: int, student_id: int, assignment_id:
                            date=_d(lesson.date))
     student = db.session.scalar(select(Student.id).where(Student.id == student_id,
                                                          Student.school_id == ctx.cls.school_id)) if student_id else None
-    if student is None or not _on_roster(ctx.assignment, student_id, lesson.date):
+    if student is None or not is_on_roster(ctx.assignment, student_id, lesson.date):
         where = f"{ctx.cls.name}, {ctx.assignment.subgroup.name}" if ctx.assignment.subgroup else ctx.cls.name
         raise InvalidInput(_("Обучающийся не числится в %(where)s на %(date)s: запись в журнал невозможна."),
                            where=where, date=_d(lesson.date))

@@ -23,6 +23,7 @@ from .classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
 from .errors import Conflict, InvalidInput, NotFound
 from .i18n import N_, _
 from .people import Guardian, Student, StudentGuardian
+from .roster import stay_on
 from .school import AcademicYear
 
 ORDER_MAX = 40
@@ -141,8 +142,7 @@ def can_view_class(actor: Actor, class_id: int) -> bool:
 def enrolled_on(class_id: int, on: dt.date):
     """A select of the ids of students in the class on ``on``."""
     return select(Enrollment.student_id).where(
-        Enrollment.class_id == class_id, Enrollment.starts_on <= on,
-        or_(Enrollment.ends_on.is_(None), Enrollment.ends_on >= on))
+        Enrollment.class_id == class_id, stay_on(Enrollment, on))
 
 
 def studying_ids(on: dt.date):
@@ -173,8 +173,7 @@ def class_roster(actor: Actor, class_id: int, on: dt.date) -> list[RosterLine]:
     require(can_view_class(actor, class_id), _("Нет доступа к этому классу."))
     rows = db.session.execute(
         select(Student, Enrollment.starts_on).join(Enrollment, Enrollment.student_id == Student.id)
-        .where(Enrollment.class_id == class_id, Enrollment.starts_on <= on,
-               or_(Enrollment.ends_on.is_(None), Enrollment.ends_on >= on))
+        .where(Enrollment.class_id == class_id, stay_on(Enrollment, on))
         .order_by(Student.last_name, Student.first_name, Student.middle_name, Student.id)).all()
     lines = [RosterLine(i, s, since) for i, (s, since) in enumerate(rows, start=1)]
     by_id = {line.student.id: line for line in lines}
@@ -239,8 +238,7 @@ def _inside_year(cls: SchoolClass, on: dt.date | None) -> AcademicYear:
     if not (year.starts_on <= on <= year.ends_on):
         raise InvalidInput(_("Дата %(date)s вне %(year)s учебного года (%(start)s – %(end)s)."),
                            date=_fmt(on), year=year.name, start=_fmt(year.starts_on), end=_fmt(year.ends_on))
-    if year.archived_at is not None:
-        raise InvalidInput(_("%(year)s учебный год в архиве: изменения запрещены."), year=year.name)
+    year.require_open()
     return year
 
 

@@ -109,11 +109,6 @@ def current_year(actor: Actor, today: dt.date) -> AcademicYear | None:
     return upcoming[-1] if upcoming else (years[0] if years else None)
 
 
-def check_year_open(year: AcademicYear) -> None:
-    if year.archived_at is not None:
-        raise PeriodClosed(_("Учебный год %(name)s в архиве: изменять его нельзя."), name=year.name)
-
-
 def validate_year(school_id: int, name, starts_on: dt.date | None, ends_on: dt.date | None, *,
                   exclude_id: int | None = None) -> None:
     """A year has a name, starts before it ends, lasts at most a year and overlaps no other of the school."""
@@ -141,7 +136,7 @@ def ensure_year_period(year: AcademicYear) -> Period:
         period = Period(year_id=year.id, scheme="year", number=1, name=PERIOD_NAMES["year"],
                         starts_on=year.starts_on, ends_on=year.ends_on)
         db.session.add(period)
-    elif period.closed_at is None:
+    elif not period.is_closed:
         period.starts_on, period.ends_on = year.starts_on, year.ends_on
     db.session.flush()
     return period
@@ -156,7 +151,7 @@ def save_year(actor: Actor, year: AcademicYear, *, is_new: bool) -> AcademicYear
         if year.school_id != actor.school_id:
             raise NotFound(_("Учебный год не найден."))
         original = db.session.get(AcademicYear, year.id)
-        check_year_open(original)
+        original.require_open()
     with db.session.no_autoflush:
         validate_year(actor.school_id, year.name, year.starts_on, year.ends_on, exclude_id=year.id)
         if not is_new:
@@ -180,7 +175,7 @@ def archive_year(actor: Actor, year_id: int, *, today: dt.date, now: dt.datetime
     nothing in it can change. Only once its last period has ended."""
     require_operator(actor)
     year = school_year(actor, year_id)
-    if year.archived_at is not None:
+    if year.is_archived:
         raise InvalidInput(_("Учебный год %(name)s уже в архиве."), name=year.name)
     last = db.session.scalar(select(func.max(Period.ends_on)).where(Period.year_id == year.id,
                                                                     Period.scheme != "year")) or year.ends_on
@@ -197,7 +192,7 @@ def restore_year(actor: Actor, year_id: int) -> AcademicYear:
     """Back from the archive (a year archived by mistake); audited like the archiving."""
     require_operator(actor)
     year = school_year(actor, year_id)
-    if year.archived_at is None:
+    if not year.is_archived:
         raise InvalidInput(_("Учебный год %(name)s не в архиве."), name=year.name)
     old = year.archived_at
     year.archived_at = None
@@ -211,7 +206,7 @@ def validate_period(year: AcademicYear, scheme: str | None, number: int | None, 
                     ends_on: dt.date | None, *, exclude_id: int | None = None) -> None:
     """Periods of one scheme do not overlap and lie inside their year; a scheme has 4 quarters,
     3 trimesters, 2 half-years or 1 year."""
-    check_year_open(year)
+    year.require_open()
     if scheme not in PERIOD_SCHEMES:
         raise InvalidInput(_("Выберите вид периода: четверть, триместр, полугодие или год."))
     count = PERIOD_COUNTS[scheme]
@@ -240,10 +235,7 @@ def validate_period(year: AcademicYear, scheme: str | None, number: int | None, 
 
 
 # Closing and reopening a period (its marks become read-only) is the finals area's: models/finals_ops.py.
-def check_period_open(period: Period) -> None:
-    if period.closed_at is not None:
-        raise PeriodClosed(_("Период «%(name)s» закрыт: изменять его нельзя. Сначала откройте его."),
-                           name=period.name)
+REOPEN_FIRST = _("Период «%(name)s» закрыт: изменять его нельзя. Сначала откройте его.")
 
 
 def default_period_name(scheme: str, number: int) -> str:
@@ -258,8 +250,7 @@ def save_period(actor: Actor, period: Period, *, is_new: bool) -> Period:
         if not is_new:
             db_closed = db.session.scalar(select(Period.closed_at).where(Period.id == period.id))
             if db_closed is not None:
-                raise PeriodClosed(_("Период «%(name)s» закрыт: изменять его нельзя. Сначала откройте его."),
-                                   name=period.name)
+                raise PeriodClosed(REOPEN_FIRST, name=period.name)
         year = db.session.get(AcademicYear, period.year_id) if period.year_id else None
         if year is None or year.school_id != actor.school_id:
             raise InvalidInput(_("Выберите учебный год."))
@@ -423,7 +414,7 @@ def ensure_deletable(actor: Actor, obj) -> None:
     """Dictionary rows in use are never deleted (history stays intact): a Russian message says where."""
     require_operator(actor)
     if isinstance(obj, Period):
-        check_period_open(obj)
+        obj.require_open(REOPEN_FIRST)
         if obj.scheme == "year":
             raise InvalidInput(_("Период «Учебный год» удаляется только вместе с годом."))
     used = references(obj)
@@ -465,7 +456,7 @@ def curriculum_grid(actor: Actor, year_id: int) -> CurriculumGrid:
     for (grade, _subject), h in hours.items():
         totals[grade] += h
     return CurriculumGrid(year=year, grades=sorted(grades) or DEFAULT_GRADES, subjects=list(subjects), hours=hours,
-                          totals=dict(totals), editable=can_manage_organisation(actor) and year.archived_at is None)
+                          totals=dict(totals), editable=can_manage_organisation(actor) and not year.is_archived)
 
 
 @dataclass
@@ -480,7 +471,7 @@ def save_curriculum(actor: Actor, year_id: int, values: dict[tuple[int, int], st
     writes nothing (the message names the grade and the subject)."""
     require_operator(actor)
     year = school_year(actor, year_id)
-    check_year_open(year)
+    year.require_open()
     subjects = {s.id: s for s in db.session.scalars(select(Subject).where(Subject.school_id == actor.school_id))}
     parsed: dict[tuple[int, int], Decimal | None] = {}
     for (grade, subject_id), raw in values.items():
@@ -528,7 +519,7 @@ def validate_assignment(actor: Actor, assignment: TeachingAssignment, *, exclude
     if cls is None:
         raise InvalidInput(_("Выберите класс."))
     year = db.session.get(AcademicYear, cls.year_id)
-    check_year_open(year)
+    year.require_open()
     assignment.year_id = cls.year_id
     subject = db.session.scalar(select(Subject).where(Subject.id == assignment.subject_id,
                                                       Subject.school_id == actor.school_id)) \
@@ -575,7 +566,7 @@ def save_assignment(actor: Actor, assignment: TeachingAssignment, *, is_new: boo
             if stored is None or db.session.scalar(select(SchoolClass.school_id).where(
                     SchoolClass.id == stored.class_id)) != actor.school_id:
                 raise NotFound(_("Нагрузка не найдена."))
-            check_year_open(db.session.get(AcademicYear, stored.year_id))
+            db.session.get(AcademicYear, stored.year_id).require_open()
         validate_assignment(actor, assignment, exclude_id=None if is_new else assignment.id)
     db.session.flush()
     AuditEvent.record(actor.user_id, "assignment.create" if is_new else "assignment.update", "teaching_assignment",

@@ -28,7 +28,7 @@ from .base import db
 from .parsing import is_digits
 from .classes import SchoolClass
 from .curriculum import CurriculumItem, PlanItem, TeachingAssignment
-from .errors import Conflict, InvalidInput, NotFound, PeriodClosed
+from .errors import Conflict, InvalidInput, NotFound
 from .finals_ops import visible_assignment
 from .i18n import N_, _
 from .journal import Lesson, WorkKind
@@ -215,8 +215,7 @@ def _editable(actor: Actor, assignment_id: int) -> TeachingAssignment:
     require(can_edit_plan(actor, assignment),
             _("Тематический план ведёт учитель, который ведёт этот предмет в классе."))
     year = db.session.get(AcademicYear, assignment.year_id)
-    if year.archived_at is not None:
-        raise PeriodClosed(_("Учебный год %(name)s в архиве: изменять его нельзя."), name=year.name)
+    year.require_open()
     return assignment
 
 
@@ -547,13 +546,12 @@ def suggest_plan_item(assignment_id: int) -> PlanItem | None:
 
 def _check_lesson_open(lesson: Lesson, cls: SchoolClass) -> None:
     year = db.session.get(AcademicYear, cls.year_id)
-    if year.archived_at is not None:
-        raise PeriodClosed(_("Учебный год %(name)s в архиве: изменять его нельзя."), name=year.name)
+    year.require_open()
     closed = db.session.scalar(select(Period).where(
         Period.year_id == cls.year_id, Period.scheme == cls.period_scheme, Period.starts_on <= lesson.date,
         Period.ends_on >= lesson.date, Period.closed_at.is_not(None)).limit(1))
     if closed is not None:
-        raise PeriodClosed(_("Период «%(name)s» закрыт: изменять его уроки нельзя."), name=closed.name)
+        closed.require_open()
 
 
 def link_lesson(actor: Actor, lesson_id: int, plan_item_id: int | None, *, version: int | None = None) -> Lesson:

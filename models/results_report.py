@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .access import Actor, can_view_results, require, results_class_ids
@@ -31,6 +31,7 @@ from .finals_ops import (
 )
 from .grading import ResultStats, percent, result_stats, student_standing
 from .i18n import N_, _
+from .roster import stay_on
 from .school import AcademicYear, Period
 
 # A student's standing over the period's marks (mutually exclusive, in this order of display).
@@ -144,8 +145,7 @@ def period_results(actor: Actor, period_id: int | None, *, today: dt.date) -> Pe
     classes = db.session.scalars(classes_q.order_by(SchoolClass.grade, SchoolClass.letter)).all()
     class_of = dict(db.session.execute(
         select(Enrollment.student_id, Enrollment.class_id).where(
-            Enrollment.class_id.in_([c.id for c in classes] or [0]), Enrollment.starts_on <= on,
-            or_(Enrollment.ends_on.is_(None), Enrollment.ends_on >= on))).all())
+            Enrollment.class_id.in_([c.id for c in classes] or [0]), stay_on(Enrollment, on))).all())
     marks = db.session.scalars(select(PeriodMark).where(
         PeriodMark.period_id == period.id, PeriodMark.kind == kind,
         PeriodMark.student_id.in_(list(class_of) or [0]))).all()

@@ -7,6 +7,8 @@ from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, SmallInteger
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import CreatedMixin, db, one_of
+from .errors import PeriodClosed, YearArchived
+from .i18n import _
 
 PERIOD_SCHEMES = ("quarter", "trimester", "half_year", "year")
 GRADING_SCHEMES = ("five_point", "criteria")
@@ -53,6 +55,15 @@ class AcademicYear(CreatedMixin, db.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def require_open(self) -> None:
+        """An archived year is read-only (R33): every change in it is refused the same way."""
+        if self.archived_at is not None:
+            raise YearArchived(_("Учебный год %(name)s в архиве: изменять его нельзя."), name=self.name)
+
 
 class Period(db.Model):
     """A quarter, trimester, half-year, or the whole year (the row year marks hang on)."""
@@ -78,6 +89,15 @@ class Period(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    def require_open(self, template: str = _("Период «%(name)s» закрыт: изменять его нельзя.")) -> None:
+        """A closed period is read-only until the coordinator reopens it; ``template`` may add a hint."""
+        if self.closed_at is not None:
+            raise PeriodClosed(template, name=self.name)
 
 
 class Bell(db.Model):

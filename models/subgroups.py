@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from .access import Actor, can_keep_class, require
 from .audit import AuditEvent
@@ -21,6 +21,7 @@ from .errors import Conflict, InvalidInput, NotFound
 from .i18n import _
 from .movement import enrolled_on
 from .people import Student
+from .roster import stay_on
 from .school import AcademicYear, Period
 
 MAX_GROUPS = 4
@@ -128,8 +129,7 @@ def _check_date(cls: SchoolClass, on: dt.date | None) -> None:
     if not (year.starts_on <= on <= year.ends_on):
         raise InvalidInput(_("Дата %(date)s вне %(year)s учебного года (%(start)s – %(end)s)."),
                            date=_fmt(on), year=year.name, start=_fmt(year.starts_on), end=_fmt(year.ends_on))
-    if year.archived_at is not None:
-        raise InvalidInput(_("%(year)s учебный год в архиве: изменения запрещены."), year=year.name)
+    year.require_open()
 
 
 def _existing(class_id: int, subject_id: int) -> list[Subgroup]:
@@ -154,8 +154,7 @@ def _memberships(subgroup_ids: list[int], on: dt.date) -> dict[int, SubgroupMemb
     if not subgroup_ids:
         return {}
     rows = db.session.scalars(select(SubgroupMember).where(
-        SubgroupMember.subgroup_id.in_(subgroup_ids), SubgroupMember.starts_on <= on,
-        or_(SubgroupMember.ends_on.is_(None), SubgroupMember.ends_on >= on))
+        SubgroupMember.subgroup_id.in_(subgroup_ids), stay_on(SubgroupMember, on))
         .order_by(SubgroupMember.starts_on)).all()
     return {m.student_id: m for m in rows}
 

@@ -31,7 +31,7 @@ from .curriculum import TeachingAssignment
 from .errors import AccessDenied, Conflict, InvalidInput, NotFound
 from .i18n import N_, _
 from .journal import Lesson
-from .organisation import assignment_label, check_year_open
+from .organisation import assignment_label
 from .people import Staff
 from .school import AcademicYear, Bell, Period
 from .timetable import Substitution, TimetableEntry
@@ -227,7 +227,7 @@ def place_lesson(actor: Actor, *, class_id: int, assignment_id: int, weekday: in
     require_planner(actor)
     cls = _school_class(actor, class_id)
     year = db.session.get(AcademicYear, cls.year_id)
-    check_year_open(year)
+    year.require_open()
     assignment = _class_assignment(cls, assignment_id)
     weekday = _weekday(weekday)
     bell = _bell(actor, bell_id)
@@ -265,7 +265,7 @@ def change_entry(actor: Actor, entry_id: int, from_date: dt.date, *, assignment_
     be cancelled first. Returns the new entry (None when removed)."""
     require_planner(actor)
     entry, cls, year = _school_entry(actor, entry_id)
-    check_year_open(year)
+    year.require_open()
     from_date = _in_year(year, from_date)
     ends = entry.valid_to or year.ends_on
     if from_date > ends:
@@ -540,7 +540,7 @@ def class_week(actor: Actor, class_id: int, day: dt.date) -> ClassWeek:
                                                      a.teacher.last_name))
     options = [(a.id, assignment_label(a)) for a in assignments]
     load = [LoadPlaced(a.id, assignment_label(a), Decimal(a.hours_per_week), placed[a.id]) for a in assignments]
-    editable = can_manage_organisation(actor) and year.archived_at is None
+    editable = can_manage_organisation(actor) and not year.is_archived
     return ClassWeek(cls, year, monday, days, rows, options, load, editable)
 
 
@@ -653,7 +653,7 @@ def record_substitution(actor: Actor, *, entry_id: int, day: dt.date, substitute
     substituted (the diary shows it)."""
     require_planner(actor)
     entry, cls, year = _school_entry(actor, entry_id)
-    check_year_open(year)
+    year.require_open()
     if day is None:
         raise InvalidInput(_("Укажите дату замены."))
     ends = entry.valid_to or year.ends_on

@@ -99,8 +99,7 @@ def _context(actor: Actor, kind: str, year_id: int | None, today: dt.date, overw
         year = db.session.get(AcademicYear, year_id) if year_id else None
         if year is None or year.school_id != actor.school_id:
             raise InvalidInput(_("Выберите учебный год, в который загружаются данные."))
-        if year.archived_at is not None:
-            raise InvalidInput(_("Учебный год %(year)s в архиве: изменять его нельзя."), year=year.name)
+        year.require_open()
     return Context(actor=actor, school_id=actor.school_id, year=year, today=today,
                    tracker=Tracker(actor.school_id, frozenset(overwrite)))
 

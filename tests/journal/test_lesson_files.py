@@ -231,7 +231,7 @@ def test_the_diary_links_the_file_for_the_family_only(client, login_as, jw, home
 
 def test_the_diary_does_not_list_files_of_lessons_before_the_student_joined(jw, homework_file):
     actor = Actor.of(jw.users["operator"])
-    gleb_week = diary_week(actor, jw.gleb.id, MONDAY)  # gleb joined 5А on 14.09: the lesson shows, its file not
+    gleb_week = diary_week(actor, jw.gleb.id, MONDAY)  # gleb joined 5А on 14.09: neither the lesson nor its file
     monday = gleb_week.days[0]
     assert all(not lesson.files for lesson in monday.lessons)
     anna_week = diary_week(actor, jw.anna.id, MONDAY)
