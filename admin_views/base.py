@@ -37,6 +37,8 @@ from models.today import teacher_day
 from reports.export import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
 from request_guards import filter_value_fits
 
+from .fields import StrictModelConverter
+
 MAX_PAGE = 1_000_000
 MAX_PAGE_SIZE = 1000
 
@@ -197,6 +199,7 @@ class ScopedModelView(RoleGate, ModelView):
     can_view_details = True
     page_size = 50
     form_base_class = TokenForm  # create and edit forms carry a one-time token
+    model_form_converter = StrictModelConverter  # numbers in ASCII digits, dates inside the calendar
     writer_roles: frozenset[str] = frozenset()  # who may create/edit/delete; empty: read-only
 
     def __init__(self, model, **kwargs):

@@ -6,7 +6,7 @@ Every decision is made in models/organisation.py and models/settings.py; these v
 them and show their Russian messages. Nothing in use is deleted (the rules say where a row is used)."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
@@ -61,7 +61,7 @@ from models.organisation import (
     school_years,
     set_grading_scheme,
 )
-from models.parsing import parse_id
+from models.parsing import parse_decimal, parse_id
 from models.settings import LIMITS, SETTINGS, all_settings, grade_list, parse_setting, set_settings
 
 from .forms import DATE_FORMATS, to_int, today
@@ -105,19 +105,14 @@ class HoursField(StringField):
 
 
 class CommaDecimalField(StringField):
-    """A decimal typed the Russian way ("1,5") or the other ("1.5")."""
+    """A decimal typed the Russian way ("1,5") or the other ("1.5"), in ASCII digits (models.parsing)."""
 
     def process_formdata(self, valuelist):
         if valuelist:
             self.raw = valuelist[0]
-            text = (valuelist[0] or "").strip().replace(",", ".")
-            try:
-                self.data = Decimal(text) if text else None
-            except InvalidOperation:
-                self.data = None
-                raise ValueError(gettext("Нужно число, например 1,5.")) from None
-            if self.data is not None and not self.data.is_finite():
-                self.data = None
+            text = (valuelist[0] or "").strip()
+            self.data = parse_decimal(text) if text else None
+            if text and self.data is None:
                 raise ValueError(gettext("Нужно число, например 1,5."))
 
     def _value(self):

@@ -17,10 +17,9 @@ from markupsafe import Markup
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import Form, IntegerField, SelectField, StringField, ValidationError
+from wtforms import Form, SelectField, StringField, ValidationError
 from wtforms.validators import StopValidation
 from wtforms.fields.choices import SelectChoice
-from wtforms.fields import DateField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from i18n import error_text
@@ -45,9 +44,11 @@ from models.movement import (
     withdraw,
 )
 from models.parsing import parse_id
+from models.people import check_birth_date
 
 from .forms import DATE_FORMATS, today
 from .base import ScopedAjaxLoader, ScopedModelView, actor
+from .fields import AsciiIntegerField, CalendarDateField
 
 CATEGORY = lazy_gettext("Ученики и сотрудники")
 
@@ -133,9 +134,10 @@ def unique_in_school(model, column: str, message: str):
 def birth_date_in_range(form, field):
     if field.data is None:
         return
-    age = (today() - field.data).days / 365.25
-    if not 3 <= age <= 25:
-        raise ValidationError(gettext("Проверьте дату рождения: возраст обучающегося должен быть от 3 до 25 лет."))
+    try:
+        check_birth_date(field.data, today())
+    except JournalError as exc:
+        raise ValidationError(error_text(exc)) from None
 
 
 def not_in_future(form, field):
@@ -271,8 +273,8 @@ def class_options() -> list[tuple[int, str]]:
 # --- students --------------------------------------------------------------------------------------
 class MovementForm(Form):
     op = StringField()
-    class_id = IntegerField(lazy_gettext("Класс"), validators=[Optional()])
-    on = DateField(lazy_gettext("Дата"), validators=[Optional()], format=DATE_FORMATS)
+    class_id = AsciiIntegerField(lazy_gettext("Класс"), validators=[Optional()])
+    on = CalendarDateField(lazy_gettext("Дата"), validators=[Optional()], format=DATE_FORMATS)
     order_no = StringField(lazy_gettext("Номер приказа"), filters=[_strip])
     note = StringField(lazy_gettext("Примечание"), filters=[_strip])
 
@@ -303,7 +305,7 @@ class StudentView(AuditedRosterView):
     form_extra_fields = {
         "admit_class": SelectField(lazy_gettext("Зачислить в класс"), coerce=int, validate_choice=False,
                                    description=lazy_gettext("Можно оставить пустым и зачислить позже.")),
-        "admit_on": DateField(lazy_gettext("Дата зачисления"), validators=[Optional()], format=DATE_FORMATS,
+        "admit_on": CalendarDateField(lazy_gettext("Дата зачисления"), validators=[Optional()], format=DATE_FORMATS,
                               widget=DatePickerWidget()),
         "admit_order": StringField(lazy_gettext("Номер приказа о зачислении"), filters=[_strip],
                                    validators=[Length(max=40, message=lazy_gettext("Не длиннее 40 символов."))]),

@@ -4,9 +4,11 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, SmallInteger, String, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import CreatedMixin, db, one_of
+from .marks import LAST_UNMARKED_GRADE, marks_given
 from .people import Staff, Student
 
 CLASS_PERIOD_SCHEMES = ("quarter", "trimester", "half_year")
@@ -40,6 +42,16 @@ class SchoolClass(CreatedMixin, db.Model):
     @property
     def name(self) -> str:
         return f"{self.grade}{self.letter}"
+
+    @hybrid_property
+    def gets_marks(self) -> bool:
+        """Is the class taught with marks (models.marks.marks_given), in Python and in SQL?"""
+        return marks_given(self.grade)
+
+    @gets_marks.inplace.expression
+    @classmethod
+    def _gets_marks_expression(cls):
+        return cls.grade > LAST_UNMARKED_GRADE
 
     def __str__(self) -> str:
         return self.name

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, Numeric, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, one_of, utcnow
-from .journal import SPECIAL_MARKS
+from .marks import SPECIAL_MARKS
 from .school import Period
 
 PERIOD_MARK_KINDS = ("period", "year", "exam", "final")

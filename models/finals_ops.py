@@ -48,7 +48,6 @@ from .errors import AccessDenied, Conflict, InvalidInput, JournalError, NotFound
 from .deadlines import local_day, school_zone
 from .finals import PeriodMark
 from .grading import (
-    NOT_ATTESTED,
     Contribution,
     FivePointScheme,
     GradingRules,
@@ -60,16 +59,15 @@ from .grading import (
 )
 from .i18n import N_, Text, _
 from .journal import Lesson, Mark, WorkKind
+from .marks import EXEMPT, FAIL, NOT_ATTESTED, PASS, mark_text, mark_weight, special_mark, work_kind_of
+from .marks import marks_given, require_marks_given
 from .parsing import is_digits, parse_int
 from .people import Student
 from .roster import roster_ids, stay_on
 from .school import AcademicYear, Period, School
 from .settings import all_settings
 
-# First grade (and a preparatory "0" class) gets no marks at all (R5).
-LAST_UNMARKED_GRADE = 1
 NUMERIC_CHOICES = ("5", "4", "3", "2")
-PASS, FAIL, EXEMPT = "зач", "незач", "осв"
 GENERAL_CHOICES = (*NUMERIC_CHOICES, NOT_ATTESTED, PASS, EXEMPT)
 PASS_FAIL_CHOICES = (PASS, FAIL, NOT_ATTESTED, EXEMPT)
 LOWEST_PERIOD_MARK = 2  # a period mark is 2..5: a weighted average below 1.5 still proposes 2
@@ -80,9 +78,6 @@ EXEMPT_NOTE = N_("Освобождён от физической культур�
 EXAM_CHOICES = (*NUMERIC_CHOICES, NOT_ATTESTED, EXEMPT)
 # The tabs of a year sheet in a graduating class, after the periods and the year: kind → label.
 FINAL_KINDS = {"exam": N_("Экзамен"), "final": N_("Итоговая")}
-SPELLINGS = {"на": NOT_ATTESTED, "н/а": NOT_ATTESTED, "н\\а": NOT_ATTESTED, "н.а.": NOT_ATTESTED,
-             "зач": PASS, "зач.": PASS, "зачёт": PASS, "зачет": PASS, "незач": FAIL, "незач.": FAIL,
-             "незачёт": FAIL, "незачет": FAIL, "осв": EXEMPT, "осв.": EXEMPT}
 
 
 def mark_kind(period: Period) -> str:
@@ -94,10 +89,6 @@ def locked_by_closing(period: Period, kind: str) -> bool:
     """A closed period freezes its period or year marks; exam and final marks come after the year and are
     frozen only by archiving the year."""
     return period.is_closed and kind not in FINAL_KINDS
-
-
-def is_unmarked_grade(grade: int) -> bool:
-    return grade <= LAST_UNMARKED_GRADE
 
 
 def _num(value) -> Decimal | None:
@@ -292,16 +283,15 @@ def lesson_marks(student_ids: list[int], subject_id: int, year_id: int, start: d
 def mark_pair(mark: Mark, date: dt.date, lesson_kind_id: int | None,
               kinds: dict[int, WorkKind]) -> tuple[MarkChip, MarkInput]:
     """One lesson mark as the page shows it and as the grading scheme sees it."""
-    kind = kinds.get(mark.work_kind_id) or kinds.get(lesson_kind_id)
-    weight = Decimal(mark.weight) if mark.weight is not None else (
-        Decimal(kind.weight) if kind is not None else Decimal(1))
+    kind = work_kind_of(kinds.get(mark.work_kind_id), kinds.get(lesson_kind_id))
+    weight = mark_weight(mark.weight, kind)
     name = kind.name if kind is not None else ""
     label = f"{date:%d.%m} {name}".strip()
     inp = MarkInput(value=mark.value, special=mark.special,
                     points=_num(mark.points), max_points=_num(mark.max_points),
                     weight=weight, is_control=bool(kind and kind.is_control),
                     criteria_kind=kind.criteria_kind if kind is not None else None, label=label)
-    shown = f"{inp.points:g}/{inp.max_points:g}" if inp.points is not None else mark.display
+    shown = mark_text(mark.value, mark.special, mark.points, mark.max_points)
     return MarkChip(date=date, shown=shown, kind=name, weight=weight, is_control=inp.is_control), inp
 
 
@@ -566,7 +556,7 @@ def finals_sheet(actor: Actor, assignment_id: int, period_id: int | None = None,
                         today=today, closed=locked_by_closing(ctx.period, ctx.kind),
                         archived=ctx.year.is_archived,
                         can_edit=can_set_period_marks(actor, ctx.assignment),
-                        unmarked_grade=is_unmarked_grade(ctx.cls.grade),
+                        unmarked_grade=not marks_given(ctx.cls.grade),
                         final_grade=is_final_grade(ctx.cls, ctx.settings),
                         final_rule=ctx.settings["final_mark_rule"])
     if sheet.unmarked_grade:
@@ -586,7 +576,7 @@ def parse_value(raw: str | None) -> str | None:
     text = (raw or "").strip().lower()
     if not text:
         return None
-    return SPELLINGS.get(text, text)
+    return special_mark(text) or text
 
 
 def _parse_version(raw) -> int | None:
@@ -599,8 +589,7 @@ def _parse_version(raw) -> int | None:
 
 
 def _check_writable(ctx: _Context) -> None:
-    if is_unmarked_grade(ctx.cls.grade):
-        raise InvalidInput(_("В первом классе отметки за период не выставляются."))
+    require_marks_given(ctx.cls.grade)
     require(can_set_period_marks(ctx.actor, ctx.assignment),
             _("Итоговые отметки выставляет учитель, который ведёт этот предмет в классе."))
     ctx.year.require_open()
@@ -777,7 +766,7 @@ def missing_students(period: Period) -> tuple[list[TeachingAssignment], dict[int
     kind = mark_kind(period)
     on = period.ends_on
     classes = select(SchoolClass.id).where(SchoolClass.year_id == period.year_id,
-                                           SchoolClass.grade > LAST_UNMARKED_GRADE)
+                                           SchoolClass.gets_marks)
     if kind == "period":
         classes = classes.where(SchoolClass.period_scheme == period.scheme)
     assignments = db.session.scalars(

@@ -13,9 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Protocol, Sequence
 
 from .i18n import Text, _
+from .marks import FAILED_SPECIALS, NOT_ATTESTED, PASS_MARKS, mark_text
 
-NOT_ATTESTED = "н/а"
-PASS_MARKS = {"зач", "осв"}
 TWO = Decimal("0.01")
 
 
@@ -93,7 +92,7 @@ class FivePointScheme:
         total_weight = sum((m.weight for m in graded), Decimal(0))
         average = (sum((m.value * m.weight for m in graded), Decimal(0)) / total_weight).quantize(
             TWO, rounding=ROUND_HALF_UP)
-        contributions = [Contribution(m.label, str(m.value), m.weight,
+        contributions = [Contribution(m.label, mark_text(m.value), m.weight,
                                       (m.weight * 100 / total_weight).quantize(Decimal("0.1")))
                          for m in graded]
         proposal = Proposal(round_mark(average, rules.rounding_threshold), average=average,
@@ -137,7 +136,7 @@ class CriteriaScheme:
             out_of = sum(((m.max_points or FORMATIVE_SCALE) for m in works), Decimal(0))
             share = weight * 100 / scale
             percent += got / out_of * share
-            contributions += [Contribution(m.label, f"{m.points:g}/{(m.max_points or FORMATIVE_SCALE):g}",
+            contributions += [Contribution(m.label, mark_text(points=m.points, max_points=m.max_points or FORMATIVE_SCALE),
                                            share / len(works), (share / len(works)).quantize(Decimal("0.1")))
                               for m in works]
         percent = percent.quantize(TWO, rounding=ROUND_HALF_UP)
@@ -195,14 +194,14 @@ def result_stats(marks: Iterable[int | str]) -> ResultStats:
     if total == 0:
         return ResultStats(0, {}, Decimal(0), Decimal(0), Decimal(0), None)
     numeric = [m for m in marks if isinstance(m, int)]
-    failed = sum(1 for m in marks if (isinstance(m, int) and m <= 2) or m in (NOT_ATTESTED, "незач"))
-    graded_total = len(numeric) + sum(1 for m in marks if m in (NOT_ATTESTED, "незач"))
+    failed = sum(1 for m in marks if (isinstance(m, int) and m <= 2) or m in FAILED_SPECIALS)
+    graded_total = len(numeric) + sum(1 for m in marks if m in FAILED_SPECIALS)
     good = sum(1 for m in numeric if m >= 4)
 
     def pct(part: int, whole: int) -> Decimal:
         return percent(part, whole) if whole else Decimal(0)
 
-    sou_base = len(numeric) + sum(1 for m in marks if m in (NOT_ATTESTED, "незач"))
+    sou_base = len(numeric) + sum(1 for m in marks if m in FAILED_SPECIALS)
     sou = (Decimal(sum(SOU_WEIGHTS[m] for m in numeric)) / sou_base).quantize(
         Decimal("0.1"), rounding=ROUND_HALF_UP) if sou_base else Decimal(0)
     average = (Decimal(sum(numeric)) / len(numeric)).quantize(TWO, rounding=ROUND_HALF_UP) if numeric else None
@@ -212,7 +211,7 @@ def result_stats(marks: Iterable[int | str]) -> ResultStats:
 def student_standing(marks: Iterable[int | str]) -> str:
     """A student's standing over all subjects: excellent (all 5), good (4 and 5), satisfactory, failing."""
     marks = [m for m in marks if m not in PASS_MARKS]
-    if any((isinstance(m, int) and m <= 2) or m in (NOT_ATTESTED, "незач") for m in marks):
+    if any((isinstance(m, int) and m <= 2) or m in FAILED_SPECIALS for m in marks):
         return "failing"
     numeric = [m for m in marks if isinstance(m, int)]
     if numeric and all(m == 5 for m in numeric):

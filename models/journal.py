@@ -24,9 +24,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, one_of, utcnow
 from .curriculum import TeachingAssignment
+from .marks import SPECIAL_MARKS, mark_text
 
-# Non-numeric marks the rules allow: not attested, pass, fail, mastered (S2 6.1, R3).
-SPECIAL_MARKS = ("н/а", "зач", "незач", "осв")
 ATTENDANCE_STATUSES = ("absent", "late")
 # Kazakhstan: formative assessment (ФО), summative for a section (СОР) and for the quarter (СОЧ).
 CRITERIA_KINDS = ("fo", "sor", "soch")
@@ -150,11 +149,7 @@ class Mark(db.Model):
 
     @property
     def display(self) -> str:
-        if self.value is not None:
-            return str(self.value)
-        if self.special is not None:
-            return self.special
-        return f"{self.points:g}/{self.max_points:g}"
+        return mark_text(self.value, self.special, self.points, self.max_points)
 
     def __str__(self) -> str:
         return self.display

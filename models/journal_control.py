@@ -32,7 +32,6 @@ from .settings import all_settings
 from .timetable import TimetableEntry
 from .timetable_rules import effective_to, expected_lessons, slots_query
 
-LAST_UNMARKED_GRADE = 1  # first grade: no marks, so no mark figures (R5)
 MONTHS = (N_("январь"), N_("февраль"), N_("март"), N_("апрель"), N_("май"), N_("июнь"), N_("июль"), N_("август"),
           N_("сентябрь"), N_("октябрь"), N_("ноябрь"), N_("декабрь"))
 
@@ -177,7 +176,7 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
         f.recorded += 1
         if late(row.recorded_at, lesson_deadline(row.date, rules)):
             f.late_topics += 1
-        if not row.homework and by_id[row.assignment_id].school_class.grade > LAST_UNMARKED_GRADE:
+        if not row.homework and by_id[row.assignment_id].school_class.gets_marks:
             f.no_homework += 1
     per_student: dict[int, Counter] = defaultdict(Counter)
     control = {k.id for k in kinds.values() if k.is_control}
@@ -204,7 +203,7 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
         if a.subgroup_id:
             roster = roster & members.get(a.subgroup_id, set())
         f.students = len(roster)
-        f.marked = a.school_class.grade > LAST_UNMARKED_GRADE
+        f.marked = a.school_class.gets_marks
         if f.marked:
             counts = per_student.get(a.id, Counter())
             f.without_marks = sum(1 for sid in roster if counts[sid] == 0)

@@ -54,6 +54,8 @@ from .i18n import N_, Joined, Text, _
 from .journal import Attachment, Attendance, AttendanceReason, Lesson, Mark, WorkKind
 from .parsing import is_digits, parse_int
 from .people import Staff, Student
+from .marks import EXEMPT, FAIL, FIVE_POINT, NOT_ATTESTED, PASS, SPECIAL_MARKS, marks_given, require_marks_given
+from .marks import mark_text, mark_weight, special_mark, work_kind_of
 from .points import CRITERIA, is_number, lesson_scale, parse_max_points, parse_points, points_text
 from .roster import is_on_roster, stay_during
 from .school import AcademicYear, Bell, Period, School
@@ -67,15 +69,11 @@ MAX_TOPIC = 500
 MAX_HOMEWORK = 2000
 MAX_COMMENT = 500
 MAX_MINUTES_LATE = 90
-NOT_ATTESTED = "н/а"
-FIVE_POINT = ("5", "4", "3", "2", "1")
 ATTENDANCE_CODES = {"absent": "н", "late": "оп"}
 ATTENDANCE_LABELS = {"absent": N_("отсутствовал(а)"), "late": N_("опоздал(а)")}
 # Keys and words a teacher types for attendance (Russian and Latin keyboard layouts).
 _STATUS_WORDS = {"": None, "absent": "absent", "н": "absent", "n": "absent",
                  "late": "late", "оп": "late", "о": "late", "o": "late", "l": "late"}
-_SPECIAL_WORDS = {"н/а": NOT_ATTESTED, "n/a": NOT_ATTESTED, "на": NOT_ATTESTED, "зач": "зач", "зач.": "зач",
-                  "незач": "незач", "незач.": "незач", "осв": "осв", "осв.": "осв"}
 # The abbreviations teachers in Kazakhstan use (the same in Kazakh and Russian).
 CRITERIA_CODES = {"fo": "ФО", "sor": "СОР", "soch": "СОЧ"}
 WEEKDAY_SHORT = (N_("Пн"), N_("Вт"), N_("Ср"), N_("Чт"), N_("Пт"), N_("Сб"), N_("Вс"))
@@ -89,12 +87,12 @@ def _d(day: dt.date | None) -> str:
 def allowed_marks(subject: Subject, grade: int) -> tuple[str, ...]:
     """What may be put in a cell of this subject and grade: nothing in the first grade (R5); pass/fail on
     pass/fail subjects; the 5-point scale elsewhere; "осв" (exempt) in PE; "н/а" wherever marks are."""
-    if grade <= 1:
+    if not marks_given(grade):
         return ()
     if subject.is_pass_fail:
-        return ("зач", "незач", NOT_ATTESTED)
+        return (PASS, FAIL, NOT_ATTESTED)
     if subject.is_physical_education:
-        return (*FIVE_POINT, NOT_ATTESTED, "осв", "зач", "незач")
+        return (*FIVE_POINT, NOT_ATTESTED, EXEMPT, PASS, FAIL)
     return (*FIVE_POINT, NOT_ATTESTED)
 
 
@@ -104,15 +102,14 @@ def canonical_mark(text: str, *, points: bool = True) -> str:
     word = " ".join((text or "").split()).lower()
     if points and is_number(word):
         return points_text(Decimal(word.replace(",", ".")))
-    return _SPECIAL_WORDS.get(word, word)
+    return special_mark(word) or word
 
 
 def parse_mark(text: str, subject: Subject, grade: int) -> tuple[int | None, str | None]:
     """(value, special) of a typed mark, or InvalidInput with a message naming what is allowed."""
     word = canonical_mark(text, points=False)
+    require_marks_given(grade)
     allowed = allowed_marks(subject, grade)
-    if not allowed:
-        raise InvalidInput(_("В первом классе отметки не ставятся (безотметочное обучение)."))
     if word not in allowed:
         raise InvalidInput(_("«%(value)s» — не отметка по предмету «%(subject)s». Допустимо: %(allowed)s."),
                            value=(text or "").strip()[:20], subject=subject.name, allowed=", ".join(allowed))
@@ -474,12 +471,12 @@ def _roster(assignment: TeachingAssignment, start: dt.date, end: dt.date) -> lis
 def _cell_mark(mark: Mark, lesson: Lesson, kinds: dict[int, WorkKind], grade: int, rules: DeadlineRules,
                tz: ZoneInfo) -> CellMark:
     own = kinds.get(mark.work_kind_id) if mark.work_kind_id else None
-    kind = own or kinds.get(lesson.work_kind_id)
-    weight = mark.weight if mark.weight is not None else (kind.weight if kind else Decimal(1))
+    kind = work_kind_of(own, kinds.get(lesson.work_kind_id))
     due = marks_deadline(lesson.date, grade, bool(kind and kind.is_control), rules)
-    shown = points_text(mark.points) if mark.points is not None else mark.display
+    shown = mark_text(mark.value, mark.special, mark.points, mark.max_points, compact=True)
     return CellMark(mark.id, mark.slot, shown, mark.version, mark.comment, mark.work_kind_id,
-                    own.name if own else None, weight, entered_late(local_day(mark.created_at, tz), due))
+                    own.name if own else None, mark_weight(mark.weight, kind),
+                    entered_late(local_day(mark.created_at, tz), due))
 
 
 def _cell_attendance(att: Attendance, reason: str | None) -> CellAttendance:
@@ -671,9 +668,8 @@ def _context(assignment: TeachingAssignment, year: AcademicYear, school: School)
 def _parse_value(text: str, lesson: Lesson, ctx: _Context) -> tuple[int | None, str | None, Decimal | None]:
     """(value, special, points) of what was typed in a cell of this lesson: a 5-point or special mark, or in
     a criteria-based school points out of the lesson's maximum (special marks such as н/а stay words)."""
-    if ctx.criteria and canonical_mark(text) not in _SPECIAL_WORDS.values():
-        if not allowed_marks(ctx.subject, ctx.cls.grade):
-            raise InvalidInput(_("В первом классе отметки не ставятся (безотметочное обучение)."))
+    if ctx.criteria and canonical_mark(text) not in SPECIAL_MARKS:
+        require_marks_given(ctx.cls.grade)
         return None, None, parse_points(text, lesson_scale(lesson.max_points))
     value, special = parse_mark(text, ctx.subject, ctx.cls.grade)
     return value, special, None
@@ -927,8 +923,7 @@ def set_mark(actor: Actor, lesson_id: int, student_id: int, slot: int, value: st
     ``work_kind_id`` stay as they are unless given (None or '' clears them). ``assignment_id`` is the
     journal page the writer has open (a lesson of another page is refused). Returns the cell as it is now."""
     lesson, ctx = _writable_cell(actor, lesson_id, student_id, assignment_id, now)
-    if not allowed_marks(ctx.subject, ctx.cls.grade):
-        raise InvalidInput(_("В первом классе отметки не ставятся (безотметочное обучение)."))
+    require_marks_given(ctx.cls.grade)
     if slot not in SLOTS:
         raise InvalidInput(_("В одной клетке не больше %(n)s отметок."), n=len(SLOTS))
     text = (value or "").strip()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 INT_MAX = 2**31 - 1  # the database's INTEGER: every id, version and counter column
 INT_MIN = -(2**31)
@@ -16,6 +17,7 @@ DATE_MIN = dt.date(1900, 1, 1)
 DATE_MAX = dt.date(2199, 12, 31)  # far from date.max: a year or a week added to it stays a date
 
 _INT = re.compile(r"-?[0-9]{1,18}", re.ASCII)
+_DECIMAL = re.compile(r"-?[0-9]{1,12}(?:[.,][0-9]{1,6})?", re.ASCII)
 _DATES = (re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII), ("y", "m", "d")), \
          (re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})", re.ASCII), ("d", "m", "y"))
 _MONTHS = (re.compile(r"([0-9]{4})-([0-9]{1,2})", re.ASCII), ("y", "m")), \
@@ -41,6 +43,22 @@ def parse_int(value, default=None, *, low: int = INT_MIN, high: int = INT_MAX):
         return default
     number = int(text)
     return number if low <= number <= high else default
+
+
+def parse_decimal(value, default=None, *, low: Decimal | None = None, high: Decimal | None = None):
+    """A decimal typed in ASCII digits with a point or a comma ("1,5", "-2.25"; up to 12 digits before and 6
+    after) within [low, high]; anything else — "٥", "1e3", "NaN", "1 000" — is ``default``."""
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, (int, Decimal)):
+        number = Decimal(value)
+    elif isinstance(value, str) and _DECIMAL.fullmatch(value.strip()):
+        number = Decimal(value.strip().replace(",", "."))
+    else:
+        return default
+    if not number.is_finite() or (low is not None and number < low) or (high is not None and number > high):
+        return default
+    return number
 
 
 def parse_id(value) -> int | None:

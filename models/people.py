@@ -7,10 +7,29 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import CreatedMixin, PersonNameMixin, db, one_of
+from .errors import InvalidInput
+from .i18n import _
 
 MEDICAL_GROUPS = ("main", "preparatory", "special", "exempt")
 SEXES = ("m", "f")
 RELATIONS = ("mother", "father", "guardian", "grandparent", "other")
+# A student's age in whole years on the day the record is entered: from a pre-school group (3) to an
+# evening-school or special-needs student (25). One rule for the staff form, the import and any other door.
+STUDENT_AGES = (3, 25)
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Whole years of a person born on ``birth_date`` on ``day`` (a birthday on 29 February counts on 1 March)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def check_birth_date(birth_date: dt.date, today: dt.date) -> None:
+    """InvalidInput unless a student born on ``birth_date`` is STUDENT_AGES old ``today`` (the school's day)."""
+    low, high = STUDENT_AGES
+    if not low <= age_on(birth_date, today) <= high:
+        raise InvalidInput(_("%(date)s — такой даты рождения быть не может: возраст обучающегося должен быть "
+                             "от %(low)s до %(high)s лет."), date=birth_date.strftime("%d.%m.%Y"), low=low,
+                           high=high)
 
 
 class Staff(PersonNameMixin, CreatedMixin, db.Model):

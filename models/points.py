@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from .errors import InvalidInput
 from .grading import FORMATIVE_SCALE
 from .i18n import _
+from .marks import points_text
 
 CRITERIA = "criteria"
 MAX_LESSON_POINTS = Decimal(100)
@@ -26,14 +27,6 @@ def is_number(text: str) -> bool:
 
 def _decimal(text: str) -> Decimal:
     return Decimal(text.replace(",", "."))
-
-
-def points_text(value: Decimal | int | None) -> str:
-    """18 → "18", 7.50 → "7.5": how points are shown and typed back."""
-    if value is None:
-        return ""
-    text = f"{Decimal(value):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def lesson_scale(max_points: Decimal | None) -> Decimal:

@@ -22,7 +22,6 @@ from .classes import Enrollment, SchoolClass
 from .curriculum import Subject, TeachingAssignment
 from .finals import PeriodMark
 from .finals_ops import (
-    LAST_UNMARKED_GRADE,
     mark_kind,
     missing_students,
     reference_day,
@@ -138,7 +137,7 @@ def period_results(actor: Actor, period_id: int | None, *, today: dt.date) -> Pe
     kind = mark_kind(period)
     on = reference_day(period, today)
     classes_q = select(SchoolClass).where(SchoolClass.year_id == period.year_id,
-                                          SchoolClass.grade > LAST_UNMARKED_GRADE,
+                                          SchoolClass.gets_marks,
                                           SchoolClass.id.in_(results_class_ids(actor)))
     if kind == "period":
         classes_q = classes_q.where(SchoolClass.period_scheme == period.scheme)

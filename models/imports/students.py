@@ -20,7 +20,8 @@ from sqlalchemy import insert, select
 from ..base import db
 from ..classes import Enrollment, SchoolClass
 from ..i18n import N_, _
-from ..people import Guardian, Student, StudentGuardian
+from ..errors import InvalidInput
+from ..people import Guardian, Student, StudentGuardian, check_birth_date
 from .tracking import FIELD_NORMS
 from .common import (
     ERROR,
@@ -179,9 +180,11 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     for row, report, v in parsed_rows(table, reports, _parsers):
         name = " ".join(p for p in (v["last_name"], v["first_name"], v["middle_name"]) if p)
         report.label = name
-        if v["birth_date"] and not (dt.date(1950, 1, 1) <= v["birth_date"] < ctx.today):
-            report.error(Msg(_("«Дата рождения»: %(date)s — такой даты рождения быть не может."),
-                             date=show(v["birth_date"])))
+        if v["birth_date"]:
+            try:
+                check_birth_date(v["birth_date"], ctx.today)
+            except InvalidInput as exc:
+                report.error(Msg(_("«Дата рождения»: %(problem)s"), problem=Msg(exc.template, **exc.params)))
         school_class = None
         if v["class"]:
             parsed = parse_class_name(v["class"])
