@@ -2,7 +2,6 @@
 log of refused requests."""
 from __future__ import annotations
 
-import datetime as dt
 
 from flask import Response, flash, redirect, request, url_for
 from flask_admin import expose
@@ -19,6 +18,7 @@ from models import InviteCode, LoginEvent, RefusedRequest, User, db
 from models.accounts import ROLE_LABELS, STAFF_ROLES
 from models.auth import MASKED_PREFIX, allowed_roles_for, block_user, set_roles, unblock_user
 from models.base import utcnow
+import school_clock
 from i18n import error_text
 from models.errors import JournalError
 from models.parsing import parse_id
@@ -41,8 +41,7 @@ class BlockForm(Form):
 
 
 def _fmt_dt(view, context, model, name):
-    value = getattr(model, name)
-    return value.strftime("%d.%m.%Y %H:%M") if value else ""
+    return school_clock.moment(getattr(model, name))
 
 
 class InviteCodeView(ScopedModelView):
@@ -77,7 +76,7 @@ class InviteCodeView(ScopedModelView):
         if not self._can_write():
             return self.inaccessible_callback("issue")
         form = IssueForm(request.form)
-        candidates = invite_candidates(actor(), today=dt.date.today())
+        candidates = invite_candidates(actor(), today=school_clock.today())
         form.person.choices = [SelectChoice("", _("— выберите —"))] + [SelectChoice(v, label) for v, label in candidates]
         if not actor().has("operator"):
             del form.role
@@ -102,7 +101,7 @@ class InviteCodeView(ScopedModelView):
     def register_pdf(self):
         school_name, rows = invite_register(actor())
         pdf = render_pdf("reports/invite_register.html", school_name=school_name, rows=rows, orientation="landscape",
-                         generated=dt.datetime.now().strftime("%d.%m.%Y %H:%M"))
+                         generated=school_clock.moment(utcnow()))
         return Response(pdf, mimetype="application/pdf",
                         headers={"Content-Disposition": "inline; filename=invite-register.pdf"})
 
