@@ -38,6 +38,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from health import bp as health_bp
     from portal import bp as portal_bp
     from portal.errors import init_error_handlers
+    from school_clock import init_school_clock
     from security import init_security
     from transactions import init_transactions
 
@@ -52,6 +53,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.jinja_env.filters["points"] = points_text  # 18.00 → "18", 7.50 → "7.5"
     app.jinja_env.globals["num"] = number  # 4.25 → "4,25" in every template, PDFs included
     app.jinja_env.globals["formative_scale"] = points_text(FORMATIVE_SCALE)
+    init_school_clock(app)
     init_transactions(app)
     init_security(app)
     init_error_handlers(app)

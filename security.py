@@ -17,6 +17,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from limits.storage import storage_from_string
 from sqlalchemy.exc import SQLAlchemyError
 
+import school_clock
 from models import db
 from models.auth import record_refusal
 from models.activity import note_visit
@@ -56,7 +57,7 @@ def init_security(app: Flask) -> None:
             session.clear()
             return None
         session["seen_at"] = now
-        today = utcnow().date()
+        today = school_clock.today()  # the school's calendar day, not the server's
         if session.get("visit_day") != today.isoformat():  # the session's first request of the day: a visit
             with write_unit(db.session):  # a GET's transaction reads only (transactions.py)
                 note_visit(current_user.id, today)
@@ -248,4 +249,4 @@ def mark_login(now: dt.datetime | None = None) -> None:
     stamp = now.timestamp()
     session["auth_at"] = stamp
     session["seen_at"] = stamp
-    session["visit_day"] = now.date().isoformat()  # authenticate() noted the visit
+    session["visit_day"] = school_clock.today().isoformat()  # authenticate() noted the visit

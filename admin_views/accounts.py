@@ -2,7 +2,6 @@
 log of refused requests."""
 from __future__ import annotations
 
-import datetime as dt
 
 from flask import Response, flash, redirect, request, url_for
 from flask_admin import expose
@@ -20,6 +19,7 @@ from models.access import ACCOUNT_READERS, ACCOUNT_WRITERS, INVITE_ISSUERS, INVI
 from models.accounts import ROLE_LABELS, STAFF_ROLES
 from models.auth import MASKED_PREFIX, allowed_roles_for, block_user, set_roles, unblock_user
 from models.base import utcnow
+import school_clock
 from i18n import error_text
 from models.errors import JournalError
 from models.parsing import parse_id
@@ -41,8 +41,7 @@ class BlockForm(Form):
 
 
 def _fmt_dt(view, context, model, name):
-    value = getattr(model, name)
-    return value.strftime("%d.%m.%Y %H:%M") if value else ""
+    return school_clock.moment(getattr(model, name))
 
 
 class InviteCodeView(ScopedModelView):
@@ -77,7 +76,7 @@ class InviteCodeView(ScopedModelView):
         if not self._can_write():
             return self.inaccessible_callback("issue")
         form = IssueForm(request.form)
-        candidates = invite_candidates(actor(), today=dt.date.today())
+        candidates = invite_candidates(actor(), today=school_clock.today())
         form.person.choices = [SelectChoice("", _("— выберите —"))] + [SelectChoice(v, label) for v, label in candidates]
         if not actor().has("operator"):
             del form.role
@@ -101,7 +100,7 @@ class InviteCodeView(ScopedModelView):
     @expose("/register.pdf")
     def register_pdf(self):
         school_name, rows = invite_register(actor())
-        pdf = invite_register_pdf(school_name, rows, generated=dt.datetime.now().strftime("%d.%m.%Y %H:%M"))
+        pdf = invite_register_pdf(school_name, rows, generated=school_clock.moment(utcnow()))
         return Response(pdf, mimetype="application/pdf",
                         headers={"Content-Disposition": "inline; filename=invite-register.pdf"})
 

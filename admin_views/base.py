@@ -8,7 +8,6 @@ from contextlib import contextmanager
 import time
 from decimal import Decimal
 from urllib.parse import quote, urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
@@ -23,6 +22,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms import HiddenField
 
+import school_clock
 from i18n import error_text
 from models import db
 from models.base import utcnow
@@ -166,7 +166,7 @@ class StaffIndexView(RoleGate, AdminIndexView):
 
     @expose("/")
     def index(self):
-        a, today = actor(), dt.date.today()
+        a, today = actor(), school_clock.today()
         return self.render(self._template, day=teacher_day(a, today), remarks=my_remarks(a), today=today,
                            school=school_day(a, today))
 
@@ -304,15 +304,15 @@ class ScopedModelView(RoleGate, ModelView):
                                      view_args.filters, page_size=self.export_max_rows)
         headers = [str(label) for _name, label in self._export_columns]
         values = [[self.export_cell(row, name) for name, _label in self._export_columns] for row in rows]
-        tz = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
+        tz = school_clock.zone()
         if export_type == "xlsx":
             body = write_xlsx(headers, values, sheet_title=str(self.name), tz=tz)
             mimetype = XLSX_MIMETYPE
         else:
             body = write_csv(headers, values, tz=tz)
             mimetype = CSV_MIMETYPE
-        stem = f"{self.name}-{dt.date.today():%Y-%m-%d}"
-        ascii_stem = f"{self.endpoint}-{dt.date.today():%Y-%m-%d}"
+        stem = f"{self.name}-{school_clock.today():%Y-%m-%d}"
+        ascii_stem = f"{self.endpoint}-{school_clock.today():%Y-%m-%d}"
         disposition = (f"attachment; filename={ascii_stem}.{export_type}; "
                        f"filename*=UTF-8''{quote(stem)}.{export_type}")
         return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})

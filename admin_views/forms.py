@@ -7,6 +7,8 @@ import datetime as dt
 
 from flask import request
 
+import school_clock
+
 from models.attachments import ALLOWED, MAX_BYTES, CheckedFile, check_file
 from models.errors import InvalidInput
 from models.i18n import _
@@ -17,8 +19,7 @@ DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]  # a list: WTForms DateField takes a lis
 ACCEPT_FILES = ",".join("." + ext for ext in ALLOWED)  # the file input's accept attribute
 
 
-def today() -> dt.date:
-    return dt.date.today()
+today = school_clock.today  # the school's calendar day (models/school_time.py), never the server's
 
 
 to_int = parse_int  # ASCII digits within the database's INTEGER, else the default

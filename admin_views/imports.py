@@ -56,6 +56,7 @@ from models.imports import (
 from reports.export import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
 
 from .base import StaffPage, actor
+from .forms import today
 
 SESSION_KEY = "imports"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
@@ -156,7 +157,7 @@ class ImportsView(StaffPage):
     roles = ROSTER_WRITERS
 
     def _today(self) -> dt.date:
-        return dt.date.today()
+        return today()
 
     def _require(self, kind: str) -> None:
         if kind not in KINDS:

@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.fields import TimeField
 from wtforms.validators import Optional
 
+import school_clock
 from i18n import error_text
 from i18n import number as fmt_number  # the same decimal comma as every template's num()
 from models import (
@@ -62,7 +63,7 @@ from models.organisation import (
     set_grading_scheme,
 )
 from models.parsing import parse_decimal, parse_id
-from models.settings import LIMITS, SETTINGS, all_settings, grade_list, parse_setting, set_settings
+from models.settings import LIMITS, SETTINGS, all_settings, grade_list, parse_setting, set_settings, stored_text
 
 from .forms import DATE_FORMATS, to_int, today
 from .base import ScopedModelView, StaffPage, actor
@@ -75,7 +76,8 @@ CRITERIA_LABELS = {"fo": lazy_gettext("ФО — формативное оцен�
 
 
 def fmt_date(value) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
+    """A date, or the school's day of a stored moment (a year archived, a period closed)."""
+    return school_clock.moment(value, "%d.%m.%Y")
 
 
 def _date_col(view, context, model, name):
@@ -427,7 +429,7 @@ def _setting_fields(values: dict, errors: dict) -> list[dict]:
             value = fmt_number(value)
         fields.append({"key": s.key, "label": s.label, "value": value, "min": fmt_number(low) if decimal else low,
                        "max": fmt_number(high) if decimal else high, "decimal": decimal, "choices": s.choices,
-                       "grades": s.kind is grade_list, "error": errors.get(s.key)})
+                       "grades": s.kind is grade_list, "error": errors.get(s.key), "help": s.help})
     return fields
 
 
@@ -443,7 +445,8 @@ class SettingsView(StaffPage):
         if request.method == "POST":
             if not editable:
                 return self.inaccessible_callback("settings")
-            submitted = {s.key: request.form.get(s.key, "") for s in SETTINGS}
+            # a field the form did not send keeps its value (an older page open before a setting was added)
+            submitted = {s.key: request.form.get(s.key, stored_text(values[s.key])) for s in SETTINGS}
             for key, raw in submitted.items():
                 try:
                     parse_setting(key, raw)

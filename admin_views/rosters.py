@@ -22,6 +22,7 @@ from wtforms.validators import StopValidation
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+import school_clock
 from i18n import error_text
 from models import AcademicYear, Enrollment, Guardian, SchoolClass, Staff, Student, StudentGuardian, db
 from models.access import ROSTER_ROLES, ROSTER_WRITERS, student_ids, visible_ids
@@ -328,7 +329,7 @@ class StudentView(AuditedRosterView):
     }
     column_formatters = {
         "birth_date": _date_col,
-        "created_at": lambda v, c, m, n: m.created_at.strftime("%d.%m.%Y %H:%M") if m.created_at else "",
+        "created_at": lambda v, c, m, n: school_clock.moment(m.created_at),
         "sex": _labels(SEX_LABELS),
         "medical_group": _labels(MEDICAL_GROUP_LABELS),
         "school_class": lambda v, c, m, n: v._status(m).class_name if v._status(m).state != "left" else "",

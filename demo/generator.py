@@ -23,6 +23,8 @@ from sqlalchemy import select, text
 from werkzeug.security import generate_password_hash
 
 from models import School, db
+from models.deadlines import school_zone
+from models.school_time import school_today
 
 from . import curriculum_data as data
 from .calendar import SchoolCalendar, year_start
@@ -103,7 +105,7 @@ def load_demo(reset: bool = False, scale: Scale | None = None, today: dt.date | 
     current row counts. reset=True deletes the generated schools' data first (audit_events is never
     touched). Returns row counts per table name (all rows in the database, not only the demo's)."""
     scale = scale or Scale()
-    today = today or dt.date.today()
+    today = today or school_today(school_zone("Europe/Moscow"))  # the demo schools' day, not the server's
     session = db.session
     exists = session.execute(select(School.id).where(School.code == "demo")).first()
     if exists and not reset:

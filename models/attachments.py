@@ -40,6 +40,7 @@ from .movement import enrolled_on
 from .people import Student
 from .school import AcademicYear
 from .subgroups import kept_class
+from .school_time import school_today
 
 MAX_BYTES = 10 * 1024 * 1024
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -250,7 +251,7 @@ def record_achievement(actor: Actor, class_id: int, *, student_id: int | None, t
     if not (year.starts_on <= on <= year.ends_on):
         raise InvalidInput(_("Дата %(date)s вне %(year)s учебного года."), date=on.strftime("%d.%m.%Y"),
                            year=year.name)
-    if on > now.date():
+    if on > school_today(actor, now):
         raise InvalidInput(_("Дата достижения не может быть в будущем."))
     student = _class_student(cls, student_id, on)
     text = _title(title, _("Укажите название олимпиады, конкурса или мероприятия."))

@@ -16,6 +16,7 @@ from .audit import AuditEvent
 from .base import db
 from .errors import InvalidInput
 from .i18n import _
+from .school_time import school_today
 
 PASSWORD_MIN_LENGTH = 8
 BAD_LOGIN = _("Неверный логин или пароль.")
@@ -83,7 +84,7 @@ def authenticate(login: str, password: str, *, ip: str | None, user_agent: str |
         raise InvalidInput(BAD_LOGIN)
     user.last_login_at = now
     db.session.flush()
-    note_visit(user.id, now.date())
+    note_visit(user.id, school_today(user, now))
     return user
 
 

@@ -27,8 +27,16 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
-def utcnow() -> dt.datetime:
+def system_clock() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+clock = system_clock  # the application's one clock: tests replace it (monkeypatch models.base.clock)
+
+
+def utcnow() -> dt.datetime:
+    """The moment now (aware, UTC), read from ``clock``: every door, column default and rule asks this."""
+    return clock()
 
 
 class CreatedMixin:

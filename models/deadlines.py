@@ -6,6 +6,7 @@ Defaults follow the regulations (homework by the day of the lesson; marks the sa
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -55,18 +56,27 @@ def entered_late(entered: dt.date | None, deadline: dt.date) -> bool:
     return entered is not None and is_late(entered, deadline)
 
 
+# A new school's zone (the operator changes it in the school settings): SCHOOL_TIMEZONE, else Moscow.
+DEFAULT_ZONE = os.environ.get("SCHOOL_TIMEZONE") or "Europe/Moscow"
+
+
 def school_zone(name: str | None) -> ZoneInfo:
-    """The school's time zone (its calendar day decides what is late), Moscow when unset or unknown."""
+    """The school's time zone (its calendar day decides what is late), DEFAULT_ZONE when unset or unknown."""
     try:
-        return ZoneInfo(name or "Europe/Moscow")
-    except (KeyError, ValueError):  # pragma: no cover - a bad zone name in the school's row
+        return ZoneInfo(name or DEFAULT_ZONE)
+    except (KeyError, ValueError):  # a bad zone name in the school's row or the environment
         return ZoneInfo("Europe/Moscow")
 
 
-def local_day(moment: dt.datetime | None, tz: ZoneInfo) -> dt.date | None:
-    """The school's calendar day of a stored moment (SQLite hands UTC times back without a zone)."""
+def local_moment(moment: dt.datetime | None, tz: ZoneInfo) -> dt.datetime | None:
+    """A stored moment on the school's wall clock (SQLite hands UTC times back without a zone)."""
     if moment is None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(tz).date()
+    return moment.astimezone(tz)
+
+
+def local_day(moment: dt.datetime | None, tz: ZoneInfo) -> dt.date | None:
+    """The school's calendar day of a stored moment."""
+    return None if moment is None else local_moment(moment, tz).date()

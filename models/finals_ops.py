@@ -66,6 +66,7 @@ from .people import Student
 from .roster import roster_ids, stay_on
 from .school import AcademicYear, Period, School
 from .settings import all_settings
+from .school_time import school_today
 
 NUMERIC_CHOICES = ("5", "4", "3", "2")
 GENERAL_CHOICES = (*NUMERIC_CHOICES, NOT_ATTESTED, PASS, EXEMPT)
@@ -675,7 +676,7 @@ def set_period_mark(actor: Actor, assignment_id: int, period_id: int | None, stu
     (the browser's copy is never trusted); a value other than the proposal needs ``reason`` (not for an
     exam mark); ``version`` is the version the teacher saw (None for a new mark). Returns the row, or None
     when nothing changed."""
-    today = today or now.date()
+    today = today or school_today(actor, now)
     ctx = _context(actor, assignment_id, period_id, today, kind)
     _check_writable(ctx)
     rows = _build_rows(ctx, only_student=student_id)
@@ -704,7 +705,7 @@ def save_period_marks(actor: Actor, assignment_id: int, period_id: int | None, e
     """"Save all": each filled row on its own (one row's mistake does not lose the others); empty rows are
     skipped. Errors come back per student. A fixed number of queries to build the sheet, then one write
     per changed row."""
-    today = today or now.date()
+    today = today or school_today(actor, now)
     ctx = _context(actor, assignment_id, period_id, today, kind)
     _check_writable(ctx)
     rows = {r.student.id: r for r in _build_rows(ctx)}

@@ -17,6 +17,7 @@ from .i18n import N_, _
 from .people import Guardian, Staff, Student, StudentGuardian
 from .roster import stay_on
 from .settings import get_setting
+from .school_time import school_today
 
 # Crockford's base32 without look-alikes: 16 characters x 5 bits = 80 bits of randomness.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -57,7 +58,7 @@ def issue_invite(actor: Actor, role: str, *, now: dt.datetime, staff_id: int | N
             or role == "parent" and not guardian_id:
         raise InvalidInput(_("Роль не соответствует выбранному человеку."))
     require(can_issue_invite(actor, role, staff_id=staff_id, student_id=student_id, guardian_id=guardian_id,
-                             on=now.date()),
+                             on=school_today(actor, now)),
             _("Выдавать коды можно только своим: сотрудникам — оператору, семьям — классному руководителю."))
     code = generate_code()
     days = get_setting(actor.school_id, "invite_code_days")

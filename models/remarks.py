@@ -19,6 +19,7 @@ from .curriculum import Subject, TeachingAssignment
 from .errors import InvalidInput, NotFound
 from .i18n import _
 from .people import Staff
+from .school_time import school_today
 
 MAX_TEXT = 2000
 
@@ -67,7 +68,7 @@ def add_remark(actor: Actor, *, teacher_id: int | None, assignment_id: int | Non
         if own is None:
             raise InvalidInput(_("Эта страница журнала не относится к выбранному учителю."))
     body = _text(text, _("Замечание"))
-    if due_on is not None and due_on < now.date():
+    if due_on is not None and due_on < school_today(actor, now):
         raise InvalidInput(_("Срок исправления не может быть в прошлом."))
     remark = Remark(school_id=actor.school_id, teacher_id=teacher.id, assignment_id=assignment_id,
                     author_id=actor.user_id, text=body, due_on=due_on, created_at=now)

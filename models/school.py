@@ -7,6 +7,7 @@ from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, SmallInteger
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import CreatedMixin, db, one_of
+from .deadlines import DEFAULT_ZONE
 from .errors import PeriodClosed, YearArchived
 from .i18n import _
 
@@ -29,7 +30,8 @@ class School(CreatedMixin, db.Model):
     director_name: Mapped[str | None] = mapped_column(String(255))
     language: Mapped[str] = mapped_column(String(2), default="ru", server_default="ru")
     grading_scheme: Mapped[str] = mapped_column(String(20), default="five_point", server_default="five_point")
-    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow", server_default="Europe/Moscow")
+    # The school's calendar day and wall clock (models/school_time.py); a school setting.
+    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_ZONE, server_default="Europe/Moscow")
 
     def __str__(self) -> str:
         return self.short_name

@@ -1,15 +1,18 @@
 """School settings: typed defaults and the one way to read them (rules never hard-code these)."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy import select
 
 from .base import db
+from .deadlines import DEFAULT_ZONE
 from .i18n import N_
 from .parsing import INT_MAX, parse_int
-from .school import Setting
+from .school import School, Setting
 
 
 def _grade_parts(text) -> list[str]:
@@ -39,6 +42,8 @@ class SettingDef:
     kind: object  # int, Decimal, str (one of ``choices``) or grade_list
     label: str  # shown in the staff panel (Russian)
     choices: dict[str, str] | None = None  # value → label, for a choice
+    on_school: bool = False  # kept in the school's own row (a column named ``key``), not in ``settings``
+    help: str | None = None  # a line under the field
 
 
 # How the final (attestat) mark of grades 9 and 11 is proposed (models/finals_ops.propose_final).
@@ -48,7 +53,38 @@ FINAL_MARK_RULES = {
 }
 
 
+# The time zones of Russia and Kazakhstan (tz database), "UTC+05:00 — Asia/Almaty", in the order of their
+# offsets. Only names zoneinfo knows on this machine are offered; neither country shifts clocks in summer.
+ZONE_NAMES = (
+    "Europe/Kaliningrad", "Europe/Moscow", "Europe/Simferopol", "Europe/Kirov", "Europe/Volgograd",
+    "Europe/Astrakhan", "Europe/Samara", "Europe/Saratov", "Europe/Ulyanovsk", "Asia/Yekaterinburg",
+    "Asia/Omsk", "Asia/Novosibirsk", "Asia/Barnaul", "Asia/Tomsk", "Asia/Novokuznetsk", "Asia/Krasnoyarsk",
+    "Asia/Irkutsk", "Asia/Chita", "Asia/Yakutsk", "Asia/Khandyga", "Asia/Vladivostok", "Asia/Ust-Nera",
+    "Asia/Magadan", "Asia/Sakhalin", "Asia/Srednekolymsk", "Asia/Kamchatka", "Asia/Anadyr",
+    "Asia/Almaty", "Asia/Qostanay", "Asia/Qyzylorda", "Asia/Aqtobe", "Asia/Aqtau", "Asia/Atyrau", "Asia/Oral",
+)
+
+
+def _offset(name: str) -> dt.timedelta:
+    return dt.datetime.now(ZoneInfo(name)).utcoffset()
+
+
+def _zone_label(name: str) -> str:
+    minutes = int(_offset(name).total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d} — {name}"
+
+
+_KNOWN = available_timezones()
+ZONES = {name: _zone_label(name) for name in sorted((n for n in ZONE_NAMES if n in _KNOWN),
+                                                   key=lambda n: (_offset(n), n))}
+if DEFAULT_ZONE not in ZONES and DEFAULT_ZONE in _KNOWN:  # SCHOOL_TIMEZONE outside the two countries
+    ZONES[DEFAULT_ZONE] = _zone_label(DEFAULT_ZONE)
+
+
 SETTINGS = [
+    SettingDef("timezone", DEFAULT_ZONE, str, N_("Часовой пояс школы"), choices=ZONES, on_school=True,
+               help=N_("По нему считаются «сегодня» (журнал, дневник, итоги, сроки) и время во всех записях.")),
     SettingDef("marks_deadline_days", 0, int, N_("Срок выставления отметок за урок, дней")),
     SettingDef("test_marks_deadline_days_1_5", 1, int, N_("Срок отметок за контрольные, 1–5 классы, дней")),
     SettingDef("test_marks_deadline_days_6_11", 3, int, N_("Срок отметок за контрольные, 6–11 классы, дней")),
@@ -68,15 +104,25 @@ SETTINGS = [
 BY_KEY = {s.key: s for s in SETTINGS}
 
 
+def _school_values(school_id: int) -> dict[str, str]:
+    """The settings kept in the school's own row (the session's identity map spares the query when loaded)."""
+    school = db.session.get(School, school_id)
+    return {s.key: getattr(school, s.key) for s in SETTINGS if s.on_school} if school is not None else {}
+
+
 def get_setting(school_id: int, key: str):
     """The school's value of a setting, or its default."""
     definition = BY_KEY[key]
-    raw = db.session.scalar(select(Setting.value).where(Setting.school_id == school_id, Setting.key == key))
+    if definition.on_school:
+        raw = _school_values(school_id).get(key)
+    else:
+        raw = db.session.scalar(select(Setting.value).where(Setting.school_id == school_id, Setting.key == key))
     return definition.default if raw is None else definition.kind(raw)
 
 
 def all_settings(school_id: int) -> dict[str, object]:
     rows = dict(db.session.execute(select(Setting.key, Setting.value).where(Setting.school_id == school_id)).all())
+    rows |= _school_values(school_id)
     return {s.key: s.kind(rows[s.key]) if s.key in rows else s.default for s in SETTINGS}
 
 
@@ -180,6 +226,14 @@ def set_settings(actor, values: dict[str, object]) -> list[str]:
     for key, value in typed.items():
         if value == current[key]:
             continue  # unchanged (a default stays a default: no row is written for it)
+        if BY_KEY[key].on_school:
+            school = db.session.get(School, actor.school_id)
+            setattr(school, key, value)
+            db.session.flush()
+            AuditEvent.record(actor.user_id, "setting.update", "school", school.id, old={key: current[key]},
+                              new={key: value})
+            changed.append(key)
+            continue
         stored = stored_text(value)
         row = rows.get(key)
         if row is None:

@@ -1,12 +1,12 @@
 """Portal pages: the public start page, the family home, the diary and the marks by subject."""
 from __future__ import annotations
 
-import datetime as dt
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+import school_clock
 from i18n import error_text
 
 from models.access import Actor
@@ -37,7 +37,7 @@ def home():
 @bp.get("/diary/<int:student_id>")
 @login_required
 def diary(student_id: int):
-    day = parse_date(request.args["week"]) if request.args.get("week") else dt.date.today()
+    day = parse_date(request.args["week"]) if request.args.get("week") else school_clock.today()
     if day is None:
         abort(400, _("Неверная дата."))
     try:
@@ -52,7 +52,7 @@ def diary(student_id: int):
 def marks(student_id: int):
     """Marks by subject for a period with averages and the period marks; the year's summary (R20)."""
     try:
-        card = report_card(Actor.of(current_user), student_id, today=dt.date.today(),
+        card = report_card(Actor.of(current_user), student_id, today=school_clock.today(),
                            year_id=parse_id(request.args.get("year")), period_id=parse_id(request.args.get("period")))
     except JournalError as exc:
         abort(exc.status, error_text(exc))

@@ -11,6 +11,7 @@ from models import Guardian, InviteCode, School, Staff, Student, User, db
 from models.access import Actor, invite_ids
 from models.accounts import ROLE_LABELS
 from models.i18n import N_
+from models.school_time import format_moment, zone_of
 
 
 @dataclass
@@ -25,10 +26,6 @@ class RegisterRow:
     revoked_at: str
 
 
-def _fmt(value: dt.datetime | None) -> str:
-    return value.strftime("%d.%m.%Y %H:%M") if value else ""
-
-
 def invite_register(actor: Actor) -> tuple[str, list[RegisterRow]]:
     issuer = aliased(User)
     rows = db.session.execute(
@@ -40,6 +37,11 @@ def invite_register(actor: Actor) -> tuple[str, list[RegisterRow]]:
         .where(InviteCode.id.in_(invite_ids(actor)))
         .order_by(InviteCode.issued_at, InviteCode.id)).all()
     school = db.session.get(School, actor.school_id)
+    tz = zone_of(school)
+
+    def _fmt(value: dt.datetime | None) -> str:
+        return format_moment(value, tz)
+
     result = [
         RegisterRow(i, (staff or student or guardian).full_name, ROLE_LABELS.get(inv.role, inv.role), login,
                     _fmt(inv.issued_at), _fmt(inv.expires_at), _fmt(inv.used_at), _fmt(inv.revoked_at))

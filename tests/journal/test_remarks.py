@@ -14,6 +14,7 @@ from models import AuditEvent, Remark, db
 from models.access import Actor
 from models.errors import AccessDenied, InvalidInput
 from models.remarks import accept_remark, add_remark, fix_remark, my_remarks, remarks_between
+from models.school_time import school_today
 
 NOW = dt.datetime(2026, 9, 16, 10, 0, tzinfo=dt.timezone.utc)
 
@@ -110,12 +111,12 @@ def test_the_pages(client, login_as, jw, world):
     assert 'id="my-remarks"' in html and "Заполните домашние задания" in html
     assert client.post(f"/admin/remarks/{remark.id}/fix", data={"note": "Заполнено"}).status_code == 302
     login_as("coordinator")
-    html = client.get("/admin/control/?month=" + dt.date.today().strftime("%Y-%m")).get_data(as_text=True)
+    html = client.get("/admin/control/?month=" + school_today(world.school.id).strftime("%Y-%m")).get_data(as_text=True)
     assert "Заполнено" in html and "accept-remark" in html
     assert client.post(f"/admin/control/remarks/{remark.id}/accept", data={"month": ""}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Remark, remark.id).accepted_at is not None
-    pdf = client.get("/admin/control/report.pdf?month=" + dt.date.today().strftime("%Y-%m")).data
+    pdf = client.get("/admin/control/report.pdf?month=" + school_today(world.school.id).strftime("%Y-%m")).data
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Заполните домашние задания" in text
     login_as("teacher")

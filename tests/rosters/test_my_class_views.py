@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from models import SchoolClass, Subgroup, SubgroupMember, db
+from models.school_time import school_today
 
 D = dt.date
 
@@ -30,15 +31,15 @@ def test_the_stamp_warns_when_old_and_is_renewed_by_the_button(client, login_as,
     login_as("classteacher")
     body = client.get("/admin/my-class/").get_data(as_text=True)
     assert "ещё не проверялись" in body and 'id="data-check-warning"' in body
-    db.session.get(SchoolClass, world.c5a.id).data_checked_on = dt.date.today() - dt.timedelta(days=45)
+    db.session.get(SchoolClass, world.c5a.id).data_checked_on = school_today(world.school.id) - dt.timedelta(days=45)
     db.session.commit()  # (world's objects are detached once a request has ended the session)
     body = client.get("/admin/my-class/").get_data(as_text=True)
     assert "Прошло 45 дн." in body
     response = client.post("/admin/my-class/checked", data={"class_id": world.c5a.id})
     assert response.status_code == 302
     body = client.get(response.location).get_data(as_text=True)
-    assert dt.date.today().strftime("%d.%m.%Y") in body and 'id="data-check-warning"' not in body
-    assert db.session.get(SchoolClass, world.c5a.id).data_checked_on == dt.date.today()
+    assert school_today(world.school.id).strftime("%d.%m.%Y") in body and 'id="data-check-warning"' not in body
+    assert db.session.get(SchoolClass, world.c5a.id).data_checked_on == school_today(world.school.id)
 
 
 def test_a_class_teacher_of_6b_cannot_touch_5a(client, login_as, world, english):

@@ -1,0 +1,39 @@
+"""The school's today and wall clock for every web door (staff panel, portal, PDFs, templates, the visit
+counter): the signed-in user's school, decided in models/school_time.py. Templates show every stored moment
+with ``{{ value|moment }}`` (``{{ value|moment('%d.%m.%Y') }}`` for its day) and ask ``school_today()``."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask_login import current_user
+
+from models.school_time import DATE_TIME, format_moment, school_now, school_today, zone_of
+
+
+def _school_id() -> int | None:
+    return current_user.school_id if getattr(current_user, "is_authenticated", False) else None
+
+
+def zone() -> ZoneInfo:
+    """The signed-in user's school's zone (the default zone for a visitor)."""
+    return zone_of(_school_id())
+
+
+def today() -> dt.date:
+    return school_today(zone())
+
+
+def now() -> dt.datetime:
+    """The school's wall clock now (aware)."""
+    return school_now(zone())
+
+
+def moment(value, fmt: str = DATE_TIME) -> str:
+    """The Jinja filter ``moment``: a stored moment in the school's zone."""
+    return format_moment(value, zone(), fmt)
+
+
+def init_school_clock(app) -> None:
+    app.jinja_env.filters["moment"] = moment
+    app.jinja_env.globals["school_today"] = today
