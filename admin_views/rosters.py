@@ -23,7 +23,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.fields import DateField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from i18n import error_text
 from models import AcademicYear, Enrollment, Guardian, SchoolClass, Staff, Student, StudentGuardian, db
 from models.access import ROSTER_ROLES, ROSTER_WRITERS, student_ids, visible_ids
 from models.accounts import STAFF_ROLES
@@ -47,7 +46,7 @@ from models.movement import (
 from models.parsing import parse_id
 
 from .forms import DATE_FORMATS, today
-from .base import ScopedAjaxLoader, ScopedModelView, actor
+from .base import ScopedAjaxLoader, ScopedModelView, actor, operation
 
 CATEGORY = lazy_gettext("Ученики и сотрудники")
 
@@ -420,14 +419,10 @@ class StudentView(AuditedRosterView):
                 flash(gettext("Неверная дата: укажите её в виде ДД.ММ.ГГГГ.") if form.on.errors
                       else gettext("Выберите класс из списка."), "error")
             else:
-                try:
-                    done = self._move(student, form)
-                except JournalError as exc:
-                    db.session.rollback()
-                    flash(error_text(exc), "error")
-                else:
-                    db.session.commit()
-                    flash(done, "success")
+                with operation() as done:
+                    moved = self._move(student, form)
+                if done:
+                    flash(moved, "success")
                     return redirect(url_for(".details_view", id=student.id))
         return self.render("admin/rosters/movement.html", student=student, stay=stay, form=form, choices=choices,
                            history=history(actor(), student.id))
