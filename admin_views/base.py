@@ -57,13 +57,29 @@ class Outcome:
         return self.refusal is None
 
 
-def answer_refusal(exc: JournalError, *, forged_aborts: bool = False) -> None:
+def _messages(exc: JournalError) -> list[str]:
+    """A refusal's text in the user's language; a refusal listing several clashes (the timetable's
+    ``ClashError``) gives one message per clash."""
+    clashes = getattr(exc, "clashes", None)
+    if clashes:
+        return [gettext(clash.template, **dict(clash.params)) for clash in clashes]
+    return [error_text(exc)]
+
+
+def abort_refusal(exc: JournalError):
+    """The refusal as an error page: its status (403, 404, 409, …) and its message."""
+    abort(exc.status, error_text(exc))
+
+
+def answer_refusal(exc: JournalError, *, forged_aborts: bool | tuple[type[JournalError], ...] = False) -> None:
     """A refusal on a page: a forged or stale request (no access, nothing there) ends in 403/404 when
-    ``forged_aborts``; any other refusal (bad input, a closed period, an archived year) is flashed in the
-    user's language and the page is shown again."""
-    if forged_aborts and isinstance(exc, (AccessDenied, NotFound)):
-        abort(exc.status, error_text(exc))
-    flash(error_text(exc), "error")
+    ``forged_aborts`` (or in an error page for the refusals it lists); any other refusal (bad input, a closed
+    period, an archived year) is flashed in the user's language and the page is shown again."""
+    aborting = (AccessDenied, NotFound) if forged_aborts is True else forged_aborts or ()
+    if isinstance(exc, aborting):
+        abort_refusal(exc)
+    for message in _messages(exc):
+        flash(message, "error")
 
 
 def refusal_json(exc: JournalError, **extra):
@@ -73,18 +89,32 @@ def refusal_json(exc: JournalError, **extra):
 
 
 @contextmanager
-def operation(*, forged_aborts: bool = False):
+def operation(*, forged_aborts: bool | tuple[type[JournalError], ...] = False, commit: bool = True):
     """``with operation() as done: change(...)`` then ``if done: flash(...)``: commits when the domain
-    operation ran; on a JournalError rolls back and answers it with ``answer_refusal`` (``done`` is falsy)."""
+    operation ran; on a JournalError rolls back and answers it with ``answer_refusal`` (``done`` is falsy).
+    ``commit=False`` for what only reads or parses user input: the refusal is answered the same way, the
+    transaction is left alone."""
     done = Outcome()
     try:
         yield done
     except JournalError as exc:
-        db.session.rollback()
+        if commit:
+            db.session.rollback()
         done.refusal = exc
         answer_refusal(exc, forged_aborts=forged_aborts)
     else:
-        db.session.commit()
+        if commit:
+            db.session.commit()
+
+
+@contextmanager
+def refusal_page():
+    """``with refusal_page(): page = build(...)``: a page that cannot be shown (someone else's, not there,
+    bad address) is answered with ``abort_refusal``."""
+    try:
+        yield
+    except JournalError as exc:
+        abort_refusal(exc)
 
 
 def _same_site_referrer() -> str | None:
@@ -110,7 +140,7 @@ def _run_once(run, token: str):
         return redirect(location or _same_site_referrer() or url_for("admin.index"), 303)
     except JournalError as exc:
         db.session.rollback()
-        flash(error_text(exc), "error")
+        answer_refusal(exc)
         return redirect(_same_site_referrer() or url_for("admin.index"), 303)
     response = run()
     # Uncommitted work is dropped (as at the end of every request); the claim is there only if it committed.
@@ -281,7 +311,7 @@ class ScopedModelView(RoleGate, ModelView):
     # --- errors from the domain become messages, never a 500
     def handle_view_exception(self, exc):
         if isinstance(exc, JournalError):
-            flash(exc.message, "error")
+            answer_refusal(exc)
             return True
         return super().handle_view_exception(exc)
 

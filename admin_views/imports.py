@@ -24,10 +24,8 @@ from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 from werkzeug.routing import BuildError
 
-from i18n import error_text
 from models import db
 from models.access import ROSTER_WRITERS
-from models.errors import JournalError
 from models.parsing import parse_id
 from models.imports import (
     ERROR,
@@ -55,7 +53,7 @@ from models.imports import (
 )
 from reports.export import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
 
-from .base import StaffPage, actor
+from .base import StaffPage, actor, operation
 from .forms import today
 
 SESSION_KEY = "imports"
@@ -229,15 +227,13 @@ class ImportsView(StaffPage):
             return redirect(url_for(".index"))
         record, data = loaded
         self._require(record["kind"])
-        try:
+        with operation(commit=False) as done:
             result = preview(actor(), record["kind"], data, record["name"], year_id=record["year"],
                              today=self._today())
-        except JournalError as exc:
-            db.session.rollback()
-            _forget(import_token)
-            flash(error_text(exc), "error")
-            return redirect(url_for(".index"))
         db.session.rollback()  # the preview only read; release what it loaded
+        if not done:
+            _forget(import_token)
+            return redirect(url_for(".index"))
         return self._render_preview(import_token, record, result)
 
     @expose("/confirm/<import_token>", methods=["POST"])
@@ -249,18 +245,13 @@ class ImportsView(StaffPage):
         record, data = loaded
         kind = record["kind"]
         self._require(kind)
-        try:
+        with operation() as done:
             result = commit(actor(), kind, data, record["name"], year_id=record["year"], today=self._today(),
                             ip_address=request.remote_addr, expected=request.form.get("fingerprint", ""),
                             overwrite=request.form.getlist("overwrite"))
-            db.session.commit()
-        except (ImportRejected, PreviewOutdated) as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
-            return self._render_preview(import_token, record, exc.preview)
-        except JournalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
+        if isinstance(done.refusal, (ImportRejected, PreviewOutdated)):
+            return self._render_preview(import_token, record, done.refusal.preview)
+        if not done:
             return redirect(url_for(".preview_view", import_token=import_token))
         _forget(import_token)
         counts = result.counts

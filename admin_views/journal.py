@@ -38,7 +38,7 @@ from models.plans import suggest_plan_item
 
 from reports.journal_print import journal_print_pdf
 
-from .base import StaffPage, actor, operation, refusal_json
+from .base import StaffPage, actor, operation, refusal_json, refusal_page
 from .forms import ACCEPT_FILES, parse_date, to_int, today, uploaded_file
 
 READERS = JOURNAL_READERS
@@ -152,11 +152,9 @@ class JournalView(StaffPage):
     @expose("/<int:assignment_id>/lesson", methods=["GET", "POST"])
     def lesson(self, assignment_id: int):
         lesson_id = to_int(request.values.get("lesson"))
-        try:
+        day = None
+        with operation(commit=False):
             day = parse_date(request.values.get("date"))
-        except JournalError as exc:
-            flash(error_text(exc), "error")
-            day = None
         values = {}
         if request.method == "POST":
             f = request.form
@@ -251,10 +249,8 @@ class JournalView(StaffPage):
     def lesson_file(self, assignment_id: int, lesson_id: int, attachment_id: int):
         from portal.achievements import send_attachment
 
-        try:
+        with refusal_page():
             att = lesson_file_for_download(actor(), lesson_id, attachment_id)
-        except JournalError as exc:
-            abort(exc.status, error_text(exc))
         return send_attachment(att)
 
     # --- the history of a cell -----------------------------------------------------------------------------------

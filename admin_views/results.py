@@ -8,13 +8,11 @@ from flask import Response, abort, request
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
-from i18n import error_text
 from models.access import CLASS_OVERSIGHT, can_view_results
-from models.errors import JournalError, NotFound
 from models.results_report import STANDINGS, period_results
 from reports.export import XLSX_MIMETYPE, write_xlsx
 
-from .base import StaffPage, actor
+from .base import StaffPage, actor, refusal_page
 from .forms import to_int, today
 
 CATEGORY = lazy_gettext("Отчёты")
@@ -22,12 +20,8 @@ RESULTS_ROLES = CLASS_OVERSIGHT
 
 
 def _results():
-    try:
+    with refusal_page():
         return period_results(actor(), to_int(request.args.get("period")), today=today())
-    except NotFound as exc:
-        abort(404, error_text(exc))
-    except JournalError as exc:
-        abort(exc.status, error_text(exc))
 
 
 class ResultsView(StaffPage):
