@@ -11,11 +11,12 @@ hands it back to the queue for another attempt.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, or_, select, update
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import CreatedMixin, db, one_of, utcnow
@@ -55,16 +56,23 @@ class Job(CreatedMixin, db.Model):
     status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str | None] = mapped_column(String(255))  # a Russian message, shown translated
-    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    params_json: Mapped[str] = mapped_column(Text, default="{}")  # JSON text (backups carry plain values)
     file_path: Mapped[str | None] = mapped_column(String(255))  # relative to the jobs directory
     file_name: Mapped[str | None] = mapped_column(String(120))  # offered to the browser
-    row_ids: Mapped[list | None] = mapped_column(JSON)
+    row_ids_json: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)  # a Russian message, shown translated
-    error_params: Mapped[dict | None] = mapped_column(JSON)
+    error_params_json: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    params = property(lambda self: json.loads(self.params_json or "{}"),
+                      lambda self, value: setattr(self, "params_json", json.dumps(value or {})))
+    row_ids = property(lambda self: json.loads(self.row_ids_json) if self.row_ids_json else None,
+                       lambda self, value: setattr(self, "row_ids_json", None if value is None else json.dumps(value)))
+    error_params = property(lambda self: json.loads(self.error_params_json) if self.error_params_json else None,
+                            lambda self, value: setattr(self, "error_params_json", json.dumps(value) if value else None))
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -91,7 +99,7 @@ def create_job(actor, kind: str, params: dict | None = None) -> Job:
     if not can_start_job(actor, kind):
         raise AccessDenied(_("Недостаточно прав для этого действия."))
     job = Job(kind=kind, owner_id=actor.user_id, school_id=actor.school_id, status="queued", progress=0,
-              message=_("Ждёт своей очереди"), params=params or {}, attempts=0)
+              message=_("Ждёт своей очереди"), params_json=json.dumps(params or {}), attempts=0)
     db.session.add(job)
     db.session.flush()
     return job
