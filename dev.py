@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The two set-up commands (standard library only, Python 3.11+):
 
-    python3 dev.py run [--port 5000]   migrate, load the demo school once, serve on 127.0.0.1
+    python3 dev.py run [--port 5000]   migrate, load the demo school once, serve on 127.0.0.1 (and run the
+                                       consumer of background jobs next to it)
     python3 dev.py test [pytest args]  run the test suite; pytest's exit code is passed on
 
 Both create `.venv` when it is missing and (re)install requirements.txt into it whenever the file has
@@ -61,10 +62,27 @@ def run(argv: list[str]) -> int:
             return code
     print(f"dev.py: serving on http://127.0.0.1:{port}  (Ctrl+C stops)", flush=True)
     serve = ["-m", "flask", "--app", "app", "run", "--host", "127.0.0.1", "--port", str(port)]
-    if os.name == "posix":  # become the server, so that signals reach it directly
-        os.chdir(ROOT)
-        os.execv(PYTHON, [str(PYTHON), *serve])
-    return venv_run(*serve)
+    worker = start_job_worker()
+    try:
+        return venv_run(*serve)
+    finally:
+        stop_child(worker)
+
+
+def start_job_worker() -> subprocess.Popen:
+    """The consumer of background jobs (tasks.py: PDFs, imports, backups) as a child process; Ctrl+C reaches
+    it too (same process group) and stop_child makes sure it is gone when the server stops."""
+    print("dev.py: flask --app app jobs worker  (background jobs)", flush=True)
+    return subprocess.Popen([str(PYTHON), "-m", "flask", "--app", "app", "jobs", "worker"], cwd=ROOT)
+
+
+def stop_child(child: subprocess.Popen) -> None:
+    if child.poll() is None:
+        child.terminate()
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
 
 
 def main(argv: list[str]) -> int:

@@ -54,7 +54,8 @@ def embedded_queue() -> bool:
 
 
 def jobs_dir() -> Path:
-    return Path(current_app.config.get("JOBS_DIR") or Path(current_app.instance_path) / "jobs")
+    return Path(current_app.config.get("JOBS_DIR") or os.environ.get("JOBS_DIR")
+                or Path(current_app.instance_path) / "jobs")
 
 
 def enqueue(job: Job) -> None:
