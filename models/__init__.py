@@ -23,5 +23,6 @@ from .messaging import (
 from .control import Remark
 from .audit import AuditEvent
 from .idempotency import FormSubmission
+from .jobs import Job
 
 __all__ = [name for name in dir() if not name.startswith("_")]

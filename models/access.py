@@ -263,6 +263,27 @@ def subgroup_member_ids(actor: Actor) -> Select:
     return select(SubgroupMember.id).where(SubgroupMember.subgroup_id.in_(subgroup_ids(actor)))
 
 
+def job_ids(actor: Actor) -> Select:
+    """Background jobs (models/jobs.py): one's own, and the school-wide ones of one's school for its operator."""
+    from .jobs import SCHOOL_WIDE, Job
+
+    visible = Job.owner_id == (actor.user_id or 0)
+    if actor.has("operator") and actor.school_id:
+        visible = or_(visible, (Job.school_id == actor.school_id) & Job.kind.in_(SCHOOL_WIDE))
+    return select(Job.id).where(visible)
+
+
+def can_start_job(actor: Actor, kind: str) -> bool:
+    """Who may ask for a job of a kind: the same people who may do the thing inline."""
+    if kind == "backup":
+        return actor.has("operator")
+    if kind == "invite_register":
+        return actor.has("operator", "director", "class_teacher")
+    if kind == "import":
+        return actor.has("operator", "secretary")
+    return actor.is_staff
+
+
 def require(condition: bool, message: str = _("Недостаточно прав для этого действия.")) -> None:
     if not condition:
         raise AccessDenied(message)

@@ -26,6 +26,7 @@ REPEATED = "Эта форма уже отправлена; запись созд
 # Custom POST routes that create rows (or make a one-off change: a movement, a closed period): the template
 # and the opening of the <form> tag whose body must carry the token.
 CREATING = {
+    "/admin/jobs/new/<job_kind>": ("admin/jobs/index.html", "url_for('.new'"),
     "/admin/journal/<int:assignment_id>/lesson": ("admin/journal/lesson.html", 'id="lesson-form"'),
     "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/files": ("admin/journal/lesson.html",
                                                                        'id="lesson-file-form"'),
@@ -47,6 +48,7 @@ CREATING = {
 # The other POST routes: they change rows in place (a repeat finds them changed or gone), answer JSON with
 # versions of their own (the grid's keystrokes), only show a preview, or belong to signing in.
 NOT_CREATING = {
+    "/admin/jobs/<int:job_id>/retry",  # re-queues a failed job; a repeat is refused (the job is no longer failed)
     "/admin/journal/cell", "/admin/journal/<int:assignment_id>/save", "/admin/attendance/week",
     "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/cells",
     "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/delete",
