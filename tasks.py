@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
+from flask_babel import force_locale
 from huey import RedisHuey, SqliteHuey, crontab
 
 import config as config_module
@@ -26,6 +27,7 @@ from models import User, db
 from models.base import expect_writes, utcnow
 from models.errors import JournalError
 from models.i18n import _
+from models.school_time import school_today
 from models.jobs import LEASE, Job, claim, fail, finish, old_files, remove_partial_files, report, stale_jobs
 
 log = logging.getLogger(__name__)
@@ -83,16 +85,15 @@ def _owner(job: Job):
 
 # --- the work of each kind -------------------------------------------------------------------------
 def _invite_register(job: Job) -> dict:
-    from reports.invite_register import invite_register
-    from reports.pdf import render_pdf
+    from models.school_time import format_moment, zone_of
+    from reports.invite_register import invite_register, invite_register_pdf
 
     _step(job, 10, _("Чтение кодов"))
     with expect_writes(False):
         school_name, rows = invite_register(_owner(job))
         db.session.rollback()  # the read ends here: rendering takes long and holds no transaction
     _step(job, 30, _("Печать PDF"))
-    pdf = render_pdf("reports/invite_register.html", school_name=school_name, rows=rows, orientation="landscape",
-                     generated=dt.datetime.now().strftime("%d.%m.%Y %H:%M"))
+    pdf = invite_register_pdf(school_name, rows, generated=format_moment(utcnow(), zone_of(job.school_id)))
     name = f"job-{job.id}-invite-register.pdf"
     _write(name, lambda out: out.write(pdf))
     return {"file_path": name, "file_name": "invite-register.pdf"}
@@ -110,7 +111,7 @@ def _backup(job: Job) -> dict:
         _step(job, 80, _("Запись файла"))
 
     _write(name, writer)
-    return {"file_path": name, "file_name": f"backup-{dt.date.today():%Y-%m-%d}.zip"}
+    return {"file_path": name, "file_name": f"backup-{school_today(job.school_id):%Y-%m-%d}.zip"}
 
 
 def _write(name: str, writer) -> None:
@@ -134,7 +135,10 @@ def execute(job_id: int) -> str:
     try:
         if handler is None:
             raise JournalError(_("Этот вид заданий пока не выполняется."))
-        result = handler(job)
+        owner = db.session.get(User, job.owner_id)
+        locale = owner.locale if owner and owner.locale else current_app.config["BABEL_DEFAULT_LOCALE"]
+        with force_locale(locale):  # the file in its owner's language
+            result = handler(job)
     except JournalError as exc:
         db.session.rollback()
         fail(db.session.get(Job, job_id), exc.template, exc.params, now=utcnow())

@@ -110,7 +110,8 @@ def _row_counts() -> dict[str, int]:
 def _creating_urls(app, world) -> list[str]:
     """Every creating route of the staff panel with its path filled from the world, and every create view."""
     values = {"assignment_id": world.a_maths_5a.id, "lesson_id": world.lesson_5a.id, "student_id": world.anna.id,
-              "period_id": world.q1.id, "import_token": "x" * 32}
+              "period_id": world.q1.id, "import_token": "x" * 32,
+              "job_kind": "backup", "job_id": 1}
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.rule in CREATING or rule.endpoint.endswith(".create_view"):
