@@ -2,7 +2,7 @@
 periods (the coordinator), the thematic plan (КТП) with its import, hours check and coverage (R2), and the
 class teacher's weekly attendance page (R4).
 
-Every decision is made in models/finals_ops.py, models/plans.py and models/attendance_review.py; these views
+Every decision is made in models/finals/sheet.py, models/school/plans.py and models/journal/attendance_review.py; these views
 parse plain form posts (everything works without scripts), call them and show their Russian messages. The
 journal grid of the same menu category lives in admin_views/journal.py (Flask-Admin merges the category)."""
 from __future__ import annotations
@@ -14,10 +14,10 @@ from flask_babel import gettext, lazy_gettext
 from i18n import error_text
 from models import db
 from models.access import ADMINISTRATION, CLASS_OVERSIGHT, JOURNAL_READERS, can_close_periods
-from models.attendance_review import Confirmation, confirm_week, reviewable_classes, week_review
+from models.journal.attendance_review import Confirmation, confirm_week, reviewable_classes, week_review
 from models.base import utcnow
 from models.errors import AccessDenied, JournalError, NotFound
-from models.finals_ops import (
+from models.finals.sheet import (
     FINAL_KINDS,
     Entry,
     actor_assignments,
@@ -33,8 +33,8 @@ from models.finals_ops import (
     year_periods,
 )
 from models.grading import NOT_ATTESTED
-from models.settings import FINAL_MARK_RULES
-from models.plans import (
+from models.school.settings import FINAL_MARK_RULES
+from models.school.plans import (
     HOURS_STATUS_LABELS,
     MAX_FILE_BYTES,
     apply_import,

@@ -29,7 +29,7 @@ from models import db
 from models.access import ROSTER_WRITERS
 from models.errors import JournalError
 from models.parsing import parse_id
-from models.imports import (
+from models.school.imports import (
     ERROR,
     KINDS,
     MAX_BYTES,

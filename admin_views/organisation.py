@@ -2,7 +2,7 @@
 periods, bells, subjects, the curriculum grid (grades × subjects), teaching load and its check against the
 curriculum, kinds of work, attendance reasons and the school settings (R8, R10, R14).
 
-Every decision is made in models/organisation.py and models/settings.py; these views parse forms, call
+Every decision is made in models/school/organisation.py and models/school/settings.py; these views parse forms, call
 them and show their Russian messages. Nothing in use is deleted (the rules say where a row is used)."""
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ from models import (
 from models.access import ADMINISTRATION, ORGANISATION_WRITERS, visible_ids
 from models.errors import InvalidInput, JournalError
 from models.base import utcnow
-from models.organisation import (
+from models.school.organisation import (
     archive_year,
     restore_year,
     GRADING_SCHEME_LABELS,
@@ -63,7 +63,7 @@ from models.organisation import (
     set_grading_scheme,
 )
 from models.parsing import parse_decimal, parse_id
-from models.settings import LIMITS, SETTINGS, all_settings, grade_list, parse_setting, set_settings, stored_text
+from models.school.settings import LIMITS, SETTINGS, all_settings, grade_list, parse_setting, set_settings, stored_text
 
 from .forms import DATE_FORMATS, to_int, today
 from .base import ScopedModelView, StaffPage, actor
@@ -471,7 +471,7 @@ class SettingsView(StaffPage):
 
     @expose("/scheme", methods=["POST"])
     def scheme(self):
-        """The school's grading scheme (models.organisation.set_grading_scheme decides)."""
+        """The school's grading scheme (models.school.organisation.set_grading_scheme decides)."""
         try:
             changed = set_grading_scheme(actor(), request.form.get("grading_scheme"))
         except JournalError as exc:

@@ -26,10 +26,10 @@ import school_clock
 from i18n import error_text
 from models import AcademicYear, Enrollment, Guardian, SchoolClass, Staff, Student, StudentGuardian, db
 from models.access import ROSTER_ROLES, ROSTER_WRITERS, student_ids, visible_ids
-from models.accounts import STAFF_ROLES
+from models.tables.accounts import STAFF_ROLES
 from models.audit import AuditEvent
 from models.errors import JournalError
-from models.movement import (
+from models.school.movement import (
     MEDICAL_GROUP_LABELS,
     REASON_IN_LABELS,
     REASON_OUT_LABELS,
@@ -45,7 +45,7 @@ from models.movement import (
     withdraw,
 )
 from models.parsing import parse_id
-from models.people import check_birth_date
+from models.tables.people import check_birth_date
 
 from .forms import DATE_FORMATS, today
 from .base import ScopedAjaxLoader, ScopedModelView, actor

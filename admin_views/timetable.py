@@ -2,7 +2,7 @@
 operator places lessons of the class's teaching load, changes or removes them from a date onward, and
 the substitutions of a date (absent teacher, substitute per lesson, reason).
 
-Every decision (clashes, dates, who is free) is made in models/timetable_rules.py; these views parse
+Every decision (clashes, dates, who is free) is made in models/school/timetable.py; these views parse
 forms, call it, flash its Russian messages and redirect back to the page (nothing written on refusal)."""
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from flask_babel import gettext, lazy_gettext
 from i18n import error_text
 from models import db
 from models.access import ORGANISATION_WRITERS
-from models.accounts import STAFF_ROLES
+from models.tables.accounts import STAFF_ROLES
 from models.errors import JournalError, NotFound
-from models.timetable_rules import (
+from models.school.timetable import (
     SUBSTITUTION_REASONS,
     WEEKDAY_NAMES,
     WEEKDAY_SHORT,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from models import AuditEvent, PeriodMark, Subject, TeachingAssignment, db
 from models.errors import AccessDenied, Conflict, InvalidInput, NotFound, PeriodClosed
-from models.finals_ops import (
+from models.finals.sheet import (
     THEORY_NOTE,
     Entry,
     close_period,

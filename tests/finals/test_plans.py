@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from models import AuditEvent, CurriculumItem, Lesson, PlanItem, TimetableEntry, db
 from models.errors import AccessDenied, Conflict, InvalidInput, NotFound, PeriodClosed
-from models.plans import (
+from models.school.plans import (
     apply_import,
     coverage,
     delete_line,

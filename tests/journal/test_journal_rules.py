@@ -1,4 +1,4 @@
-"""The journal's rules in the domain (models/journal_ops.py): the scale, the first grade, closed periods and
+"""The journal's rules in the domain (models/journal/page.py): the scale, the first grade, closed periods and
 archived years, the roster on the date, dates outside the period, who may write (the substitute on the day
 only), deadlines and late flags, conflicts on stale versions, and the audit of every change."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from models import AcademicYear, Attendance, AuditEvent, Lesson, Mark, Period, PlanItem, Setting, db
 from models.errors import AccessDenied, Conflict, InvalidInput, NotFound, PeriodClosed
-from models.journal_ops import (
+from models.journal.page import (
     allowed_marks,
     cell_history,
     delete_lesson,

@@ -22,7 +22,7 @@ from models import (
     WorkKind,
 )
 from models.errors import AccessDenied, Conflict, InvalidInput, PeriodClosed
-from models.organisation import (
+from models.school.organisation import (
     curriculum_grid,
     ensure_deletable,
     load_report,
@@ -38,7 +38,7 @@ from models.organisation import (
     validate_period,
     save_curriculum,
 )
-from models.settings import all_settings, get_setting, parse_setting, set_setting, set_settings
+from models.school.settings import all_settings, get_setting, parse_setting, set_setting, set_settings
 
 D = dt.date
 
@@ -102,7 +102,7 @@ def test_a_closed_period_cannot_be_edited(world, periods, operator, db_session):
     from models.base import utcnow
 
     q1 = periods[0]
-    q1.closed_at = utcnow()  # closing is the finals area's (models/finals_ops.py)
+    q1.closed_at = utcnow()  # closing is the finals area's (models/finals/sheet.py)
     db_session.flush()
     q1.ends_on = D(2026, 10, 30)
     with pytest.raises(PeriodClosed) as refused:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from models import AcademicYear, AuditEvent, Lesson, SchoolClass, Substitution, TeachingAssignment, TimetableEntry
 from models.access import can_edit_assignment
 from models.errors import AccessDenied, Conflict, InvalidInput, NotFound
-from models.timetable_rules import (
+from models.school.timetable import (
     ClashError,
     cancel_substitution,
     change_entry,
@@ -135,7 +135,7 @@ def test_an_open_entry_of_last_year_does_not_clash_with_this_year(world, tt, pla
     ({"room": "к" * 21}, "Кабинет: не длиннее 20 символов."),
 ])
 def test_placing_refuses_bad_input(world, tt, operator, change, error):
-    from models.timetable_rules import place_lesson
+    from models.school.timetable import place_lesson
 
     values = {"class_id": world.c5a.id, "assignment_id": world.a_maths_5a.id, "weekday": 2, "bell_id": tt.bell2.id,
               "valid_from": START, "room": None}
@@ -282,7 +282,7 @@ def test_substitution_lets_the_substitute_fill_in_that_days_journal(world, tt, o
 
 def test_the_diary_shows_the_substitution(world, tt, operator, db_session):
     from models.access import Actor
-    from models.diary import diary_week
+    from models.journal.diary import diary_week
 
     record_substitution(operator, entry_id=world.entry_6b.id, day=MONDAY, substitute_id=world.s_teacher.id)
     week = diary_week(Actor.of(world.users["parent_b"]), world.boris.id, MONDAY)
