@@ -16,21 +16,11 @@ from models import Lesson, Student, db
 from models.attachments import ALLOWED_TEXT, MAX_BYTES
 from models.base import utcnow
 from models.errors import JournalError
-from models.journal.page import (
-    ATTENDANCE_CODES,
-    SLOTS,
-    cell_history,
-    delete_lesson,
-    journal_page,
-    journal_pages,
-    parse_state,
-    save_cell,
-    save_cell_parts,
-    save_lesson,
-    set_attendance,
-    set_mark,
-    state_text,
-)
+from models.journal.cells import parse_state, save_cell, save_cell_parts, set_attendance, set_mark, state_text
+from models.journal.history import cell_history
+from models.journal.lessons import delete_lesson, save_lesson
+from models.journal.page import journal_page, journal_pages
+from models.journal.rules import ATTENDANCE_CODES, SLOTS
 from models.reports.journal_print import journal_print
 from models.access import JOURNAL_READERS
 from models.journal.files import MAX_LESSON_FILES, add_lesson_file, lesson_file_for_download, remove_lesson_file

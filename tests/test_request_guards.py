@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pytest
 
 from models.errors import InvalidInput
-from models.journal.page import parse_cell_text, parse_mark
+from models.journal.rules import parse_cell_text, parse_mark
 from models.parsing import parse_date, parse_id, parse_int, parse_month
 from models.points import parse_points
 from models.school.settings import parse_setting

@@ -20,7 +20,7 @@ from models.base import db
 from models.errors import InvalidInput, NotFound
 from models.i18n import _
 from models.tables.journal import Attachment
-from models.journal.page import _lesson_with_context, _open_period, _require_writer
+from models.journal.writing import _lesson_with_context, _open_period, _require_writer
 
 MAX_LESSON_FILES = 5
 

@@ -13,7 +13,10 @@ from sqlalchemy import select
 from models import AuditEvent, Mark, WorkKind, db
 from models.errors import InvalidInput
 from models.finals.sheet import finals_sheet
-from models.journal.page import journal_page, parse_cell_text, save_cell, save_lesson, set_mark
+from models.journal.cells import save_cell, set_mark
+from models.journal.lessons import save_lesson
+from models.journal.page import journal_page
+from models.journal.rules import parse_cell_text
 from models.points import parse_max_points, parse_points, points_text
 
 from .conftest import MONDAY, NOW, WEDNESDAY

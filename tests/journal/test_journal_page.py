@@ -9,7 +9,8 @@ import pytest
 
 from models import db
 from models.errors import AccessDenied, NotFound
-from models.journal.page import journal_page, journal_pages, set_attendance, set_mark
+from models.journal.cells import set_attendance, set_mark
+from models.journal.page import journal_page, journal_pages
 
 from .conftest import MONDAY, NOW, WEDNESDAY, at
 

@@ -11,19 +11,11 @@ from sqlalchemy import select
 
 from models import AcademicYear, Attendance, AuditEvent, Lesson, Mark, Period, PlanItem, Setting, db
 from models.errors import AccessDenied, Conflict, InvalidInput, NotFound, PeriodClosed
-from models.journal.page import (
-    allowed_marks,
-    cell_history,
-    delete_lesson,
-    journal_page,
-    parse_cell_text,
-    read_cell,
-    save_cell,
-    save_cell_parts,
-    save_lesson,
-    set_attendance,
-    set_mark,
-)
+from models.journal.cells import read_cell, save_cell, save_cell_parts, set_attendance, set_mark
+from models.journal.history import cell_history
+from models.journal.lessons import delete_lesson, save_lesson
+from models.journal.page import journal_page
+from models.journal.rules import allowed_marks, parse_cell_text
 
 from .conftest import MONDAY, NOW, WEDNESDAY, at
 

@@ -17,7 +17,8 @@ from models.errors import InvalidInput
 from models.finals.sheet import mark_pair, parse_value
 from models.grading import CriteriaScheme, GradingRules, MarkInput
 from models.tables.journal import Lesson, Mark, WorkKind
-from models.journal.page import _cell_mark, canonical_mark
+from models.journal.page import _cell_mark
+from models.journal.rules import canonical_mark
 from models.marks import SPECIAL_MARKS, SPECIAL_SPELLINGS, mark_text, mark_weight, marks_given
 from models.marks import require_marks_given, special_mark, work_kind_of
 from models.tables.people import STUDENT_AGES, age_on, check_birth_date
