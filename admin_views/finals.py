@@ -17,21 +17,17 @@ from models.access import ADMINISTRATION, CLASS_OVERSIGHT, JOURNAL_READERS, can_
 from models.journal.attendance_review import Confirmation, confirm_week, reviewable_classes, week_review
 from models.base import utcnow
 from models.errors import AccessDenied, JournalError, NotFound
-from models.finals.sheet import (
-    FINAL_KINDS,
-    Entry,
-    actor_assignments,
+from models.finals.closing import (
     close_period,
-    finals_sheet,
     missing_marks,
-    ordered_counts,
-    page_year,
     period_to_close,
     reopen_period,
-    save_period_marks,
     school_period,
     year_periods,
 )
+from models.finals.proposals import FINAL_KINDS
+from models.finals.saving import Entry, save_period_marks
+from models.finals.sheet import actor_assignments, finals_sheet, ordered_counts, page_year
 from models.grading import NOT_ATTESTED
 from models.school.settings import FINAL_MARK_RULES
 from models.school.plans import (

@@ -13,7 +13,7 @@ from models.base import db
 from models.tables.classes import SchoolClass
 from models.tables.control import Remark
 from models.tables.curriculum import TeachingAssignment
-from models.finals.sheet import PeriodStatus, missing_count, period_to_close, year_periods
+from models.finals.closing import PeriodStatus, missing_count, period_to_close, year_periods
 from models.tables.timetable import Substitution, TimetableEntry
 
 

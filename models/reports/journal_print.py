@@ -13,7 +13,7 @@ from sqlalchemy import select
 from models.access import Actor
 from models.base import db
 from models.tables.finals import PeriodMark
-from models.finals.sheet import mark_kind
+from models.finals.proposals import mark_kind
 from models.journal.page import JournalColumn, JournalPage, journal_page
 
 COLUMNS_PER_BLOCK = 24  # lesson columns of one landscape A4 table next to the names

@@ -19,16 +19,8 @@ from models.tables.classes import Enrollment, SchoolClass, SubgroupMember
 from models.tables.curriculum import Subject, TeachingAssignment
 from models.errors import NotFound
 from models.tables.finals import PeriodMark
-from models.finals.sheet import (
-    FINAL_KINDS,
-    MarkChip,
-    SheetTab,
-    default_period,
-    mark_kind,
-    mark_pair,
-    rules_for,
-    sheet_periods,
-)
+from models.finals.proposals import FINAL_KINDS, MarkChip, mark_kind, mark_pair, rules_for
+from models.finals.sheet import SheetTab, default_period, sheet_periods
 from models.grading import scheme_for
 from models.i18n import Text, _
 from models.tables.journal import Lesson, Mark, WorkKind

@@ -21,13 +21,8 @@ from models.base import db
 from models.tables.classes import Enrollment, SchoolClass
 from models.tables.curriculum import Subject, TeachingAssignment
 from models.tables.finals import PeriodMark
-from models.finals.sheet import (
-    mark_kind,
-    missing_students,
-    reference_day,
-    school_period,
-    year_periods,
-)
+from models.finals.closing import missing_students, school_period, year_periods
+from models.finals.proposals import mark_kind, reference_day
 from models.grading import ResultStats, percent, result_stats, student_standing
 from models.i18n import N_, _
 from models.roster import stay_on

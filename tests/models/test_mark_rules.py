@@ -14,7 +14,8 @@ from models import db
 from models.tables.classes import SchoolClass
 from models.deadlines import DeadlineRules
 from models.errors import InvalidInput
-from models.finals.sheet import mark_pair, parse_value
+from models.finals.proposals import mark_pair
+from models.finals.saving import parse_value
 from models.grading import CriteriaScheme, GradingRules, MarkInput
 from models.tables.journal import Lesson, Mark, WorkKind
 from models.journal.page import _cell_mark

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from models import AcademicYear, AuditEvent, db
 from models.errors import AccessDenied, InvalidInput, NotFound, PeriodClosed
-from models.finals.sheet import set_period_mark
+from models.finals.saving import set_period_mark
 from models.journal.page import journal_page
 from models.school.organisation import archive_year, restore_year
 
