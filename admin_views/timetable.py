@@ -17,22 +17,23 @@ from models import db
 from models.access import ORGANISATION_WRITERS
 from models.tables.accounts import STAFF_ROLES
 from models.errors import JournalError, NotFound
+from models.school.substitutions import (
+    cancel_substitution,
+    record_substitution,
+    substitutions_between,
+    teacher_day,
+    teaching_staff,
+)
 from models.school.timetable import (
     SUBSTITUTION_REASONS,
     WEEKDAY_NAMES,
     WEEKDAY_SHORT,
     ClashError,
-    cancel_substitution,
     change_entry,
-    class_week,
     monday_of,
     place_lesson,
-    record_substitution,
-    substitutions_between,
-    teacher_day,
-    teaching_staff,
-    visible_classes,
 )
+from models.school.timetable_week import class_week, visible_classes
 
 from .forms import parse_date, to_int, today
 from .base import StaffPage, actor

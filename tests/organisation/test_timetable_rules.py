@@ -9,17 +9,14 @@ from sqlalchemy import select
 from models import AcademicYear, AuditEvent, Lesson, SchoolClass, Substitution, TeachingAssignment, TimetableEntry
 from models.access import can_edit_assignment
 from models.errors import AccessDenied, Conflict, InvalidInput, NotFound
-from models.school.timetable import (
-    ClashError,
+from models.school.substitutions import (
     cancel_substitution,
-    change_entry,
-    class_week,
-    entries_on,
-    find_clashes,
     record_substitution,
     substitution_for,
     teacher_day,
 )
+from models.school.timetable import ClashError, change_entry, entries_on, find_clashes
+from models.school.timetable_week import class_week
 
 from world import START  # noqa: E402
 
