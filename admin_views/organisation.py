@@ -44,23 +44,25 @@ from models.school.organisation import (
     restore_year,
     GRADING_SCHEME_LABELS,
     HOURS_MESSAGE,
-    LOAD_STATUS_LABELS,
     SCHEME_LABELS,
     current_year,
-    curriculum_grid,
     ensure_deletable,
-    load_report,
     parse_hours,
-    save_assignment,
     save_attendance_reason,
     save_bell,
-    save_curriculum,
     save_period,
     save_subject,
     save_work_kind,
     save_year,
     school_years,
     set_grading_scheme,
+)
+from models.school.teaching_load import (
+    LOAD_STATUS_LABELS,
+    curriculum_grid,
+    load_report,
+    save_assignment,
+    save_curriculum,
 )
 from models.parsing import parse_decimal, parse_id
 from models.school.settings import LIMITS, SETTINGS, all_settings, grade_list, parse_setting, set_settings, stored_text

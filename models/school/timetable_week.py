@@ -14,7 +14,7 @@ from models.access import Actor, can_manage_organisation, can_view_class_timetab
 from models.base import db
 from models.errors import AccessDenied
 from models.i18n import _
-from models.school.organisation import assignment_label
+from models.school.teaching_load import assignment_label
 from models.school.timetable import SCHOOL_DAYS, _school_class, effective_to, monday_of, timetable_entries
 from models.tables.classes import SchoolClass
 from models.tables.curriculum import TeachingAssignment

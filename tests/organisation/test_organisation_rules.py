@@ -23,11 +23,8 @@ from models import (
 )
 from models.errors import AccessDenied, Conflict, InvalidInput, PeriodClosed
 from models.school.organisation import (
-    curriculum_grid,
     ensure_deletable,
-    load_report,
     parse_hours,
-    save_assignment,
     save_attendance_reason,
     save_bell,
     save_period,
@@ -36,8 +33,8 @@ from models.school.organisation import (
     save_year,
     validate_bell,
     validate_period,
-    save_curriculum,
 )
+from models.school.teaching_load import curriculum_grid, load_report, save_assignment, save_curriculum
 from models.school.settings import all_settings, get_setting, parse_setting, set_setting, set_settings
 
 D = dt.date

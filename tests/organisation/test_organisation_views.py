@@ -239,7 +239,7 @@ def test_director_reads_the_curriculum_but_cannot_save(client, login_as, world, 
 
 
 def test_load_check_highlights_mismatches(client, login_as, world, operator):
-    from models.school.organisation import save_curriculum
+    from models.school.teaching_load import save_curriculum
 
     save_curriculum(operator, world.year.id, {(5, world.maths.id): "5", (5, world.russian.id): "6",
                                               (6, world.maths.id): "4"})
