@@ -30,16 +30,14 @@ from models.finals.saving import Entry, save_period_marks
 from models.finals.sheet import actor_assignments, finals_sheet, ordered_counts, page_year
 from models.grading import NOT_ATTESTED
 from models.school.settings import FINAL_MARK_RULES
+from models.school.plan_import import apply_import, preview_import, template_csv
 from models.school.plans import (
     HOURS_STATUS_LABELS,
     MAX_FILE_BYTES,
-    apply_import,
     delete_line,
     link_unlinked_lessons,
     plan_page,
-    preview_import,
     save_line,
-    template_csv,
 )
 
 from .base import StaffPage, actor
