@@ -1,8 +1,8 @@
 """The teacher's day on the staff panel's home page: today's lessons from the timetable (own ones, the ones
 they substitute, and their own that someone else substitutes), each with whether it is recorded in the
 journal yet; and the timetabled lessons of the last days still missing from their journal pages — the
-"+" columns of the grid (models/journal_ops.journal_page) gathered over all their pages. Recorded lessons fill
-the timetable's slots as in the grid (``timetable_rules.fill_slots``).
+"+" columns of the grid (models.journal.page.journal_page) gathered over all their pages. Recorded lessons fill
+the timetable's slots as in the grid (``models.school.timetable.fill_slots``).
 
 Six queries whatever the load."""
 from __future__ import annotations

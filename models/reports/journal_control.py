@@ -5,7 +5,7 @@ students of the page with no mark in the month and with a single one. The figure
 "справка" of the month.
 
 Deadlines are the school's settings (models/deadlines.py); the timetable's expectations are
-``timetable_rules.expected_lessons`` (as the journal grid's "+" columns). Who used the system in the month comes
+``models.school.timetable.expected_lessons`` (as the journal grid's "+" columns). Who used the system in the month comes
 from ``models.accounts.activity.class_usage``. Fifteen queries for the whole school."""
 from __future__ import annotations
 

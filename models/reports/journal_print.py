@@ -1,7 +1,7 @@
 """The journal page of one teaching assignment and period laid out like the paper class journal, for printing
 (R32): the left-hand page — students down, the recorded lessons' dates across (in blocks that fit a landscape
 A4 sheet) with each cell's marks and absences and the period mark after the last block — and the right-hand
-page — each lesson's date, topic, kind of work and homework. Built from ``journal_ops.journal_page`` (the same
+page — each lesson's date, topic, kind of work and homework. Built from ``models.journal.page.journal_page`` (the same
 access and the same cells as the screen) plus one query for the period marks."""
 from __future__ import annotations
 

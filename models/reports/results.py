@@ -1,7 +1,7 @@
 """Results of a period (R30): from the period (or year) marks set in the journal, per class the students by
 standing — отличники, хорошисты, с одной «3», троечники, неуспевающие, not graded yet — with успеваемость and
 качество знаний counted by students; per class, subject and teacher the marks' успеваемость, качество, СОУ and
-average (``models.grading.result_stats``); the marks still missing (``finals_ops.missing_students``, as
+average (``models.grading.result_stats``); the marks still missing (``models.finals.closing.missing_students``, as
 closing the period counts them); the school's totals.
 
 The class of a student is the one they are enrolled in on the period's last day (today while it runs).

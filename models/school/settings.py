@@ -46,7 +46,7 @@ class SettingDef:
     help: str | None = None  # a line under the field
 
 
-# How the final (attestat) mark of grades 9 and 11 is proposed (models/finals_ops.propose_final).
+# How the final (attestat) mark of grades 9 and 11 is proposed (models.finals.proposals.propose_final).
 FINAL_MARK_RULES = {
     "periods_and_year": N_("среднее отметок за периоды и годовой (математическое округление)"),
     "year_and_exam": N_("среднее годовой и экзаменационной отметок (без экзамена — годовая)"),
