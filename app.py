@@ -37,7 +37,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from cli import init_cli
     from health import bp as health_bp
     from portal import bp as portal_bp
-    from portal.errors import init_error_handlers
+    from web.errors import init_error_handlers
     from school_clock import init_school_clock
     from security import init_security
     from tasks import init_jobs

@@ -72,7 +72,7 @@ def _register_account_commands(app: Flask) -> None:
         from sqlalchemy import select
 
         from models import School, User, UserRole, db
-        from models.auth import hash_password, new_session_token, normalize_login, password_problem
+        from models.accounts.auth import hash_password, new_session_token, normalize_login, password_problem
 
         school = db.session.scalar(select(School).where(School.code == school_code))
         if school is None:

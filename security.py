@@ -19,12 +19,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import school_clock
 from models import db
-from models.auth import record_refusal
-from models.activity import note_visit
+from models.accounts.auth import record_refusal
+from models.accounts.activity import note_visit
 from models.base import utcnow, write_unit
 from models.errors import TooManyAttempts
 from models.i18n import _
-from models.settings import get_setting
+from models.school.settings import get_setting
 
 log = logging.getLogger(__name__)
 

@@ -16,14 +16,14 @@ from wtforms.validators import DataRequired, Length
 
 from models import InviteCode, LoginEvent, RefusedRequest, User, db
 from models.access import ACCOUNT_READERS, ACCOUNT_WRITERS, INVITE_ISSUERS, INVITE_READERS
-from models.accounts import ROLE_LABELS, STAFF_ROLES
-from models.auth import MASKED_PREFIX, allowed_roles_for, block_user, set_roles, unblock_user
+from models.tables.accounts import ROLE_LABELS, STAFF_ROLES
+from models.accounts.auth import MASKED_PREFIX, allowed_roles_for, block_user, set_roles, unblock_user
 from models.base import utcnow
 import school_clock
 from models.errors import InvalidInput
 from models.i18n import _ as N_
 from models.parsing import parse_id
-from models.invites import invite_candidates, issue_invite, revoke_invite
+from models.accounts.invites import invite_candidates, issue_invite, revoke_invite
 from reports.invite_register import invite_register, invite_register_pdf
 
 from .base import ScopedModelView, actor, operation
@@ -184,7 +184,7 @@ class UserView(ScopedModelView):
 
 
 def _fmt_login(view, context, model, name):
-    """A login that matched no account is kept only as a digest (models.auth.masked_login)."""
+    """A login that matched no account is kept only as a digest (models.accounts.auth.masked_login)."""
     if model.login.startswith(MASKED_PREFIX):
         return _("неизвестный логин %(digest)s", digest=model.login[len(MASKED_PREFIX):])
     return model.login

@@ -9,7 +9,7 @@ import time
 from decimal import Decimal
 from urllib.parse import quote, urlsplit
 
-from flask import Response, abort, current_app, flash, jsonify, redirect, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
@@ -27,13 +27,13 @@ from i18n import error_text
 from models import db
 from models.base import utcnow
 from models.access import SCOPES, Actor, visible_ids
-from models.accounts import STAFF_ROLES
+from models.tables.accounts import STAFF_ROLES
 from models.errors import AccessDenied, JournalError, NotFound
 from models.idempotency import FIELD, AlreadySubmitted, claim, first_location, new_token, record_location
 from models.parsing import parse_id, parse_int
-from models.remarks import fix_remark, my_remarks
-from models.school_day import school_day
-from models.today import teacher_day
+from models.journal.remarks import fix_remark, my_remarks
+from models.home.school_day import school_day
+from models.home.today import teacher_day
 from reports.export import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
 from request_guards import filter_value_fits
 
@@ -202,7 +202,7 @@ class StaffIndexView(RoleGate, AdminIndexView):
 
     @expose("/remarks/<int:remark_id>/fix", methods=["POST"])
     def fix_remark(self, remark_id: int):
-        """The teacher reports a remark of the administration fixed (models/remarks.py)."""
+        """The teacher reports a remark of the administration fixed (models/journal/remarks.py)."""
         with operation(forged_aborts=True) as done:
             fix_remark(actor(), remark_id, request.form.get("note"), now=utcnow())
         if done:

@@ -1,7 +1,7 @@
 """Staff panel area "Отчёты": the monthly control of how the journal is kept (R28, R29) — per teacher and
 journal page the lessons expected and recorded, late topics and marks, lessons without homework, students
 without marks or with one — on screen and as the printable "справка" (PDF). The administration only. Every
-figure comes from models/journal_control.py."""
+figure comes from models/reports/journal_control.py."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,9 +13,9 @@ from flask_babel import gettext, lazy_gettext
 from models.access import ADMINISTRATION, can_control_journal, can_write_remarks
 from models.base import utcnow
 from models.errors import NotFound
-from models.journal_control import journal_control
+from models.reports.journal_control import journal_control
 from models.parsing import parse_month
-from models.remarks import accept_remark, add_remark, remarks_between
+from models.journal.remarks import accept_remark, add_remark, remarks_between
 from reports.pdf import render_pdf
 
 from .base import StaffPage, actor, operation, refusal_page

@@ -2,7 +2,7 @@
 periods (the coordinator), the thematic plan (КТП) with its import, hours check and coverage (R2), and the
 class teacher's weekly attendance page (R4).
 
-Every decision is made in models/finals_ops.py, models/plans.py and models/attendance_review.py; these views
+Every decision is made in models/finals/sheet.py, models/school/plans.py and models/journal/attendance_review.py; these views
 parse plain form posts (everything works without scripts), call them and show their Russian messages. The
 journal grid of the same menu category lives in admin_views/journal.py (Flask-Admin merges the category)."""
 from __future__ import annotations
@@ -13,36 +13,30 @@ from flask_babel import gettext, lazy_gettext
 
 from i18n import error_text
 from models.access import ADMINISTRATION, CLASS_OVERSIGHT, JOURNAL_READERS, can_close_periods
-from models.attendance_review import Confirmation, confirm_week, reviewable_classes, week_review
+from models.journal.attendance_review import Confirmation, confirm_week, reviewable_classes, week_review
 from models.base import utcnow
 from models.errors import JournalError, NotFound
-from models.finals_ops import (
-    FINAL_KINDS,
-    Entry,
-    actor_assignments,
+from models.finals.closing import (
     close_period,
-    finals_sheet,
     missing_marks,
-    ordered_counts,
-    page_year,
     period_to_close,
     reopen_period,
-    save_period_marks,
     school_period,
     year_periods,
 )
+from models.finals.proposals import FINAL_KINDS
+from models.finals.saving import Entry, save_period_marks
+from models.finals.sheet import actor_assignments, finals_sheet, ordered_counts, page_year
 from models.grading import NOT_ATTESTED
-from models.settings import FINAL_MARK_RULES
-from models.plans import (
+from models.school.settings import FINAL_MARK_RULES
+from models.school.plan_import import apply_import, preview_import, template_csv
+from models.school.plans import (
     HOURS_STATUS_LABELS,
     MAX_FILE_BYTES,
-    apply_import,
     delete_line,
     link_unlinked_lessons,
     plan_page,
-    preview_import,
     save_line,
-    template_csv,
 )
 
 from .base import StaffPage, actor, operation, refusal_page

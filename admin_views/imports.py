@@ -27,7 +27,7 @@ from werkzeug.routing import BuildError
 from models import db
 from models.access import ROSTER_WRITERS
 from models.parsing import parse_id
-from models.imports import (
+from models.school.imports import (
     ERROR,
     KINDS,
     MAX_BYTES,

@@ -3,7 +3,7 @@ the file to download when done, the reason and "Повторить" when failed,
 one may ask for here (the school's register of codes, a backup for the operator)."""
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, request, send_file, url_for
+from flask import flash, jsonify, redirect, send_file, url_for
 from flask_admin import expose
 from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l

@@ -1,7 +1,7 @@
 """Staff panel area "Мой класс" (the class teacher): the class list with the parents' contacts and the
 monthly "data checked on" stamp; splitting the class into subgroups per subject on one grid; the
 students' achievements and year-end results with documents. Every decision is made in models/
-(models.subgroups, models.movement, models.attachments); these views parse forms and show results."""
+(models.school.subgroups, models.school.movement, models.attachments); these views parse forms and show results."""
 from __future__ import annotations
 
 import datetime as dt
@@ -30,9 +30,9 @@ from models.access import CLASS_TEACHERS
 from models.base import utcnow
 from models.errors import InvalidInput
 from models.i18n import _
-from models.movement import MEDICAL_GROUP_LABELS, class_roster, enrolled_on
-from models.people import Student
-from models.subgroups import (
+from models.school.movement import MEDICAL_GROUP_LABELS, class_roster, enrolled_on
+from models.tables.people import Student
+from models.school.subgroups import (
     DATA_CHECK_DAYS,
     MAX_GROUPS,
     confirm_class_data,
@@ -211,7 +211,7 @@ class AchievementsView(MyClassPage):
 
     @expose("/file/<int:attachment_id>")
     def file(self, attachment_id: int):
-        from portal.achievements import send_attachment
+        from web.files import send_attachment
 
         with refusal_page():
             att = attachment_for_download(actor(), attachment_id)

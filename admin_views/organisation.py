@@ -2,7 +2,7 @@
 periods, bells, subjects, the curriculum grid (grades × subjects), teaching load and its check against the
 curriculum, kinds of work, attendance reasons and the school settings (R8, R10, R14).
 
-Every decision is made in models/organisation.py and models/settings.py; these views parse forms, call
+Every decision is made in models/school/organisation.py and models/school/settings.py; these views parse forms, call
 them and show their Russian messages. Nothing in use is deleted (the rules say where a row is used)."""
 from __future__ import annotations
 
@@ -40,22 +40,17 @@ from models.access import ADMINISTRATION, ORGANISATION_WRITERS, visible_ids
 from models.errors import InvalidInput, JournalError
 from models.i18n import _ as N_
 from models.base import utcnow
-from models.organisation import (
+from models.school.organisation import (
     archive_year,
     restore_year,
     GRADING_SCHEME_LABELS,
     HOURS_MESSAGE,
-    LOAD_STATUS_LABELS,
     SCHEME_LABELS,
     current_year,
-    curriculum_grid,
     ensure_deletable,
-    load_report,
     parse_hours,
-    save_assignment,
     save_attendance_reason,
     save_bell,
-    save_curriculum,
     save_period,
     save_subject,
     save_work_kind,
@@ -63,8 +58,15 @@ from models.organisation import (
     school_years,
     set_grading_scheme,
 )
+from models.school.teaching_load import (
+    LOAD_STATUS_LABELS,
+    curriculum_grid,
+    load_report,
+    save_assignment,
+    save_curriculum,
+)
 from models.parsing import parse_decimal, parse_id
-from models.settings import LIMITS, SETTINGS, all_settings, grade_list, parse_setting, set_settings, stored_text
+from models.school.settings import LIMITS, SETTINGS, all_settings, grade_list, parse_setting, set_settings, stored_text
 
 from .forms import DATE_FORMATS, to_int, today
 from .base import ScopedModelView, StaffPage, actor, operation
@@ -457,7 +459,7 @@ class SettingsView(StaffPage):
 
     @expose("/scheme", methods=["POST"])
     def scheme(self):
-        """The school's grading scheme (models.organisation.set_grading_scheme decides)."""
+        """The school's grading scheme (models.school.organisation.set_grading_scheme decides)."""
         with operation() as done:
             changed = set_grading_scheme(actor(), request.form.get("grading_scheme"))
         if done:

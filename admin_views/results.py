@@ -1,7 +1,7 @@
 """Staff panel area "Отчёты": the results of a period (R30) — students by standing per class, успеваемость,
 качество знаний, СОУ and the average per class, subject and teacher — on screen and as an XLSX file. The
 administration reads the whole school, a class teacher their own classes. Every figure comes from
-models/results_report.py."""
+models/reports/results.py."""
 from __future__ import annotations
 
 from flask import Response, abort, request
@@ -9,7 +9,7 @@ from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
 from models.access import CLASS_OVERSIGHT, can_view_results
-from models.results_report import STANDINGS, period_results
+from models.reports.results import STANDINGS, period_results
 from reports.export import XLSX_MIMETYPE, write_xlsx
 
 from .base import StaffPage, actor, refusal_page

@@ -26,8 +26,8 @@ from i18n import error_text
 from models.errors import JournalError
 from models import AcademicYear, Enrollment, Guardian, SchoolClass, Staff, Student, StudentGuardian, db
 from models.access import ROSTER_ROLES, ROSTER_WRITERS, student_ids, visible_ids
-from models.accounts import STAFF_ROLES
-from models.movement import (
+from models.tables.accounts import STAFF_ROLES
+from models.school.movement import (
     MEDICAL_GROUP_LABELS,
     REASON_IN_LABELS,
     REASON_OUT_LABELS,
@@ -43,8 +43,8 @@ from models.movement import (
     withdraw,
 )
 from models.parsing import parse_id
-from models.people import check_birth_date
-from models.people_records import remove_guardian_link, save_guardian_link, save_person
+from models.tables.people import check_birth_date
+from models.school.people_records import remove_guardian_link, save_guardian_link, save_person
 
 from .forms import DATE_FORMATS, today
 from .base import ScopedAjaxLoader, ScopedModelView, actor, operation
@@ -170,7 +170,7 @@ class IntIdAjaxLoader(ScopedAjaxLoader):
 
 
 class AuditedRosterView(IntIdView):
-    """Forms of the lists: models/people_records.save_person puts the row in the actor's school and audits it."""
+    """Forms of the lists: models/school/people_records.save_person puts the row in the actor's school and audits it."""
 
     roles = frozenset(STAFF_ROLES)
     writer_roles = ROSTER_WRITERS

@@ -2,7 +2,7 @@
 operator places lessons of the class's teaching load, changes or removes them from a date onward, and
 the substitutions of a date (absent teacher, substitute per lesson, reason).
 
-Every decision (clashes, dates, who is free) is made in models/timetable_rules.py; these views parse
+Every decision (clashes, dates, who is free) is made in models/school/timetable.py; these views parse
 forms, call it, flash its Russian messages and redirect back to the page (nothing written on refusal)."""
 from __future__ import annotations
 
@@ -13,23 +13,24 @@ from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
 from models.access import ORGANISATION_WRITERS
-from models.accounts import STAFF_ROLES
+from models.tables.accounts import STAFF_ROLES
 from models.errors import NotFound
-from models.timetable_rules import (
-    SUBSTITUTION_REASONS,
-    WEEKDAY_NAMES,
-    WEEKDAY_SHORT,
+from models.school.substitutions import (
     cancel_substitution,
-    change_entry,
-    class_week,
-    monday_of,
-    place_lesson,
     record_substitution,
     substitutions_between,
     teacher_day,
     teaching_staff,
-    visible_classes,
 )
+from models.school.timetable import (
+    SUBSTITUTION_REASONS,
+    WEEKDAY_NAMES,
+    WEEKDAY_SHORT,
+    change_entry,
+    monday_of,
+    place_lesson,
+)
+from models.school.timetable_week import class_week, visible_classes
 
 from .forms import parse_date, to_int, today
 from .base import StaffPage, actor, operation, refusal_page

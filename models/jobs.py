@@ -19,9 +19,9 @@ from pathlib import Path
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import CreatedMixin, db, one_of, utcnow
-from .errors import AccessDenied, Conflict, NotFound
-from .i18n import N_, _
+from models.base import CreatedMixin, db, one_of
+from models.errors import AccessDenied, Conflict, NotFound
+from models.i18n import N_, _
 
 STATUSES = ("queued", "running", "done", "failed")
 STATUS_LABELS = {"queued": N_("В очереди"), "running": N_("Выполняется"), "done": N_("Готово"),

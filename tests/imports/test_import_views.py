@@ -136,7 +136,7 @@ def test_confirm_revalidates_the_stored_file(client, login_as, world, files, upl
     other = files.csv([files.STUDENT_HEADER, files.student(1, "6Б")])
     _token(_upload(client, world, other))
     from models.access import Actor
-    from models.imports import commit
+    from models.school.imports import commit
 
     commit(Actor.of(world.users["operator"]), "students", other, "x.csv", year_id=world.year.id,
            today=files.TODAY)

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from models import InviteCode, LoginEvent, User, db
-from models.auth import hash_password, new_session_token
+from models.accounts.auth import hash_password, new_session_token
 from reports.export import neutralise, write_csv, write_xlsx
 
 DANGEROUS = ["=1+1", "+7 900", "-2+3", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://evil","x")',

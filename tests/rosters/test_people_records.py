@@ -1,4 +1,4 @@
-"""The people lists' records as domain operations (models/people_records.py): the write right, the rules that
+"""The people lists' records as domain operations (models/school/people_records.py): the write right, the rules that
 need the whole row and the audit, which used to live in the staff panel's Flask-Admin hooks."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models import AuditEvent, Guardian, Staff, Student, StudentGuardian, db
 from models.errors import AccessDenied, InvalidInput, NotFound
-from models.people_records import remove_guardian_link, save_guardian_link, save_person
+from models.school.people_records import remove_guardian_link, save_guardian_link, save_person
 
 
 def _events(action):
