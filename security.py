@@ -28,6 +28,9 @@ from models.school.settings import get_setting
 
 log = logging.getLogger(__name__)
 
+SEEN_STEP = 60  # seconds: how often a request refreshes the session's last-seen time (the idle timeout)
+
+
 def csp_nonce() -> str:
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
@@ -46,8 +49,8 @@ def init_security(app: Flask) -> None:
 
     @app.before_request
     def _enforce_session_lifetime():
-        if not current_user.is_authenticated:
-            return None
+        if _is_static_asset() or not current_user.is_authenticated:
+            return None  # a stylesheet or a script neither loads the user nor touches the session
         now = utcnow().timestamp()
         idle = get_setting(current_user.school_id, "session_idle_minutes") * 60 if current_user.school_id else 3600
         absolute = get_setting(current_user.school_id, "session_absolute_hours") * 3600 if current_user.school_id else 43200
@@ -56,7 +59,10 @@ def init_security(app: Flask) -> None:
             logout_user()
             session.clear()
             return None
-        session["seen_at"] = now
+        if now - seen >= SEEN_STEP:
+            # Coarse on purpose: a session cookie rewritten by every request (each image and script of a page)
+            # let a late response carry an older session over a newer one, losing e.g. a flashed message.
+            session["seen_at"] = now
         today = school_clock.today()  # the school's calendar day, not the server's
         if session.get("visit_day") != today.isoformat():  # the session's first request of the day: a visit
             with write_unit(db.session):  # a GET's transaction reads only (transactions.py)
