@@ -114,13 +114,37 @@ def _backup(job: Job) -> dict:
     return {"file_path": name, "file_name": f"backup-{school_today(job.school_id):%Y-%m-%d}.zip"}
 
 
+def _import(job: Job) -> dict:
+    """A big import confirmed on the imports page: exactly what its preview showed (the preview's fingerprint
+    and the operator's choices are the job's parameters), in one transaction, or nothing — a file that does not
+    match its digest, or a database changed since the preview, fails the job with the inline message."""
+    from models.school.imports import KINDS, NEW, SAME, UPDATE, commit, file_digest
+
+    params = job.params
+    path = jobs_dir() / params["input"]
+    _step(job, 10, _("Чтение файла"))
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = None
+    if data is None or file_digest(data) != params["sha"] or params["kind"] not in KINDS:
+        raise JournalError(_("Загруженный файл не найден или устарел. Загрузите его снова."))
+    _step(job, 20, _("Проверка и запись строк"))
+    result = commit(_owner(job), params["kind"], data, params["name"], year_id=params["year"],
+                    today=dt.date.fromisoformat(params["today"]), ip_address=params.get("ip"),
+                    expected=params["fingerprint"], overwrite=params["overwrite"])
+    counts = result.counts
+    job.params = {**params, "counts": {"added": counts[NEW], "updated": counts[UPDATE], "unchanged": counts[SAME]}}
+    return {"after_commit": lambda: path.unlink(missing_ok=True)}
+
+
 def _write(name: str, writer) -> None:
     from models.jobs import write_file_atomically
 
     write_file_atomically(jobs_dir(), name, writer)
 
 
-HANDLERS = {"invite_register": _invite_register, "backup": _backup}
+HANDLERS = {"invite_register": _invite_register, "backup": _backup, "import": _import}
 
 
 # --- running -------------------------------------------------------------------------------------
@@ -154,8 +178,11 @@ def execute(job_id: int) -> str:
         if job.status == "queued":
             raise
         return "failed"
+    after_commit = result.pop("after_commit", None)
     finish(job, now=utcnow(), **result)
     db.session.commit()
+    if after_commit:
+        after_commit()
     return "done"
 
 

@@ -38,7 +38,20 @@ def _row(job: Job) -> dict:
         "attempts": job.attempts,
         "download": url_for(".download", job_id=job.id) if done else None,
         "rows": len(job.row_ids or ()),
+        **(_import_result(job) if job.kind == "import" and job.status == "done" else {}),
     }
+
+
+def _import_result(job: Job) -> dict:
+    """A finished import links to the list of what it wrote, with its counts."""
+    from .imports import list_url
+
+    params = job.params
+    counts = params.get("counts") or {}
+    return {"list_url": list_url(params.get("kind")),
+            "summary": gettext("Добавлено %(added)s, обновлено %(updated)s, без изменений %(unchanged)s.",
+                               added=counts.get("added", 0), updated=counts.get("updated", 0),
+                               unchanged=counts.get("unchanged", 0))}
 
 
 def start(kind: str, params: dict | None = None):
