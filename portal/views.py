@@ -1,6 +1,6 @@
 """Portal pages: the public start page, the family home, the diary and the marks by subject."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,14 +8,13 @@ from flask_login import current_user, login_required
 
 import school_clock
 from i18n import error_text
-
 from models.access import Actor
-from models.tables.accounts import STAFF_ROLES
-from models.journal.diary import diary_week, family_overview
 from models.errors import JournalError
 from models.home.overview import school_overview
+from models.journal.diary import diary_week, family_overview
 from models.parsing import parse_date, parse_id
 from models.reports.report_card import report_card
+from models.tables.accounts import STAFF_ROLES
 
 from . import bp
 
@@ -52,8 +51,13 @@ def diary(student_id: int):
 def marks(student_id: int):
     """Marks by subject for a period with averages and the period marks; the year's summary (R20)."""
     try:
-        card = report_card(Actor.of(current_user), student_id, today=school_clock.today(),
-                           year_id=parse_id(request.args.get("year")), period_id=parse_id(request.args.get("period")))
+        card = report_card(
+            Actor.of(current_user),
+            student_id,
+            today=school_clock.today(),
+            year_id=parse_id(request.args.get("year")),
+            period_id=parse_id(request.args.get("period")),
+        )
     except JournalError as exc:
         abort(exc.status, error_text(exc))
     return render_template("portal/marks.html", card=card)

@@ -1,5 +1,6 @@
 """The diary of one student for one week: lessons with topic, homework, marks, absences (R20); the lessons the
 timetable still expects (today, later this week, or not recorded yet) appear by their bell without a topic."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,17 +14,24 @@ from models.access import Actor, require_student
 from models.attachments import FileLink, file_links
 from models.base import db
 from models.i18n import N_
+from models.roster import covers, on_roster, stay_during
+from models.school.timetable import Slot, bell_order, effective_to, expected_days, fill_slots, timetable_entries
 from models.tables.classes import Enrollment, SchoolClass, SubgroupMember
 from models.tables.curriculum import TeachingAssignment
 from models.tables.journal import Attachment, Attendance, Lesson, Mark
 from models.tables.people import Student
-from models.roster import covers, on_roster, stay_during
 from models.tables.school import Bell, Period
 from models.tables.timetable import Substitution, TimetableEntry
-from models.school.timetable import Slot, bell_order, effective_to, expected_days, fill_slots, timetable_entries
 
-WEEKDAYS = (N_("Понедельник"), N_("Вторник"), N_("Среда"), N_("Четверг"), N_("Пятница"), N_("Суббота"),
-            N_("Воскресенье"))
+WEEKDAYS = (
+    N_("Понедельник"),
+    N_("Вторник"),
+    N_("Среда"),
+    N_("Четверг"),
+    N_("Пятница"),
+    N_("Суббота"),
+    N_("Воскресенье"),
+)
 
 
 @dataclass
@@ -74,21 +82,29 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
     monday = monday_of(day)
     sunday = monday + dt.timedelta(days=6)
     enrollments = db.session.scalars(
-        select(Enrollment).options(joinedload(Enrollment.school_class))
+        select(Enrollment)
+        .options(joinedload(Enrollment.school_class))
         .where(Enrollment.student_id == student_id, stay_during(Enrollment, monday, sunday))
-        .order_by(Enrollment.starts_on)).all()
+        .order_by(Enrollment.starts_on)
+    ).all()
     class_ids = [e.class_id for e in enrollments]
-    memberships = db.session.scalars(select(SubgroupMember).where(
-        SubgroupMember.student_id == student_id, stay_during(SubgroupMember, monday, sunday))).all()
+    memberships = db.session.scalars(
+        select(SubgroupMember).where(
+            SubgroupMember.student_id == student_id, stay_during(SubgroupMember, monday, sunday)
+        )
+    ).all()
     # Each lesson on a date the student was in its class (and subgroup) that day: the roster rule.
     lessons = db.session.scalars(
         select(Lesson)
         .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
         .options(joinedload(Lesson.assignment).joinedload(TeachingAssignment.subject))
-        .where(TeachingAssignment.class_id.in_(class_ids) if class_ids else False,
-               Lesson.date.between(monday, sunday),
-               on_roster(student_id, TeachingAssignment.class_id, TeachingAssignment.subgroup_id, Lesson.date))
-        .order_by(Lesson.date, Lesson.bell_id)).all()
+        .where(
+            TeachingAssignment.class_id.in_(class_ids) if class_ids else False,
+            Lesson.date.between(monday, sunday),
+            on_roster(student_id, TeachingAssignment.class_id, TeachingAssignment.subgroup_id, Lesson.date),
+        )
+        .order_by(Lesson.date, Lesson.bell_id)
+    ).all()
     lesson_ids = [lesson.id for lesson in lessons]
     marks: dict[int, list[str]] = defaultdict(list)
     absences: dict[int, str] = {}
@@ -96,11 +112,13 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
     files: dict[int, list[FileLink]] = {}
     if lesson_ids:
         files = file_links(Attachment.lesson_id, lesson_ids)  # the lessons already follow the roster rule
-        for mark in db.session.scalars(select(Mark).where(Mark.lesson_id.in_(lesson_ids), Mark.student_id == student_id)
-                                       .order_by(Mark.slot)):
+        for mark in db.session.scalars(
+            select(Mark).where(Mark.lesson_id.in_(lesson_ids), Mark.student_id == student_id).order_by(Mark.slot)
+        ):
             marks[mark.lesson_id].append(mark.display)
-        for att in db.session.scalars(select(Attendance).where(Attendance.lesson_id.in_(lesson_ids),
-                                                               Attendance.student_id == student_id)):
+        for att in db.session.scalars(
+            select(Attendance).where(Attendance.lesson_id.in_(lesson_ids), Attendance.student_id == student_id)
+        ):
             absences[att.lesson_id] = str(att)
         bell_ids = {lesson.bell_id for lesson in lessons if lesson.bell_id}
         bells = {b.id: b for b in db.session.scalars(select(Bell).where(Bell.id.in_(bell_ids)))}
@@ -108,38 +126,69 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
     for lesson in lessons:
         if lesson.date.weekday() < 6:
             bell = bells.get(lesson.bell_id)
-            days[lesson.date.weekday()].lessons.append(DiaryLesson(
-                bell=str(bell.number) if bell else "", subject=lesson.assignment.subject.name, topic=lesson.topic,
-                homework=lesson.homework, marks=marks.get(lesson.id, []), absence=absences.get(lesson.id),
-                substituted=lesson.substitution_id is not None, files=files.get(lesson.id, []),
-                order=bell_order(bell)))
+            days[lesson.date.weekday()].lessons.append(
+                DiaryLesson(
+                    bell=str(bell.number) if bell else "",
+                    subject=lesson.assignment.subject.name,
+                    topic=lesson.topic,
+                    homework=lesson.homework,
+                    marks=marks.get(lesson.id, []),
+                    absence=absences.get(lesson.id),
+                    substituted=lesson.substitution_id is not None,
+                    files=files.get(lesson.id, []),
+                    order=bell_order(bell),
+                )
+            )
     _add_planned(days, enrollments, memberships, lessons)
     for d in days:
         d.lessons.sort(key=lambda item: item.order)
     current = next((e for e in reversed(enrollments)), None)
-    return DiaryWeek(student=student, class_name=current.school_class.name if current else None, monday=monday,
-                     days=days)
+    return DiaryWeek(
+        student=student, class_name=current.school_class.name if current else None, monday=monday, days=days
+    )
 
 
-def _add_planned(days: list[DiaryDay], enrollments: list[Enrollment], memberships: list[SubgroupMember],
-                 lessons) -> None:
+def _add_planned(
+    days: list[DiaryDay], enrollments: list[Enrollment], memberships: list[SubgroupMember], lessons
+) -> None:
     """The timetable's lessons of the week that are not recorded, on the days the student is in the class (and
     the subgroup) and inside one of its periods (not in the holidays). Three queries."""
     if not enrollments:
         return
     monday, saturday = days[0].date, days[-1].date
-    entries = db.session.scalars(timetable_entries().where(
-        TeachingAssignment.class_id.in_([e.class_id for e in enrollments]),
-        or_(TeachingAssignment.subgroup_id.is_(None),
-            TeachingAssignment.subgroup_id.in_({m.subgroup_id for m in memberships})),
-        TimetableEntry.valid_from <= saturday, effective_to() >= monday, TimetableEntry.weekday <= 6)).unique().all()
+    entries = (
+        db.session.scalars(
+            timetable_entries().where(
+                TeachingAssignment.class_id.in_([e.class_id for e in enrollments]),
+                or_(
+                    TeachingAssignment.subgroup_id.is_(None),
+                    TeachingAssignment.subgroup_id.in_({m.subgroup_id for m in memberships}),
+                ),
+                TimetableEntry.valid_from <= saturday,
+                effective_to() >= monday,
+                TimetableEntry.weekday <= 6,
+            )
+        )
+        .unique()
+        .all()
+    )
     if not entries:
         return
-    periods = db.session.scalars(select(Period).where(
-        Period.year_id.in_({e.school_class.year_id for e in enrollments}), Period.scheme != "year",
-        Period.starts_on <= saturday, Period.ends_on >= monday)).all()
-    substituted = set(db.session.execute(select(Substitution.entry_id, Substitution.date).where(
-        Substitution.entry_id.in_([e.id for e in entries]), Substitution.date.between(monday, saturday))).all())
+    periods = db.session.scalars(
+        select(Period).where(
+            Period.year_id.in_({e.school_class.year_id for e in enrollments}),
+            Period.scheme != "year",
+            Period.starts_on <= saturday,
+            Period.ends_on >= monday,
+        )
+    ).all()
+    substituted = set(
+        db.session.execute(
+            select(Substitution.entry_id, Substitution.date).where(
+                Substitution.entry_id.in_([e.id for e in entries]), Substitution.date.between(monday, saturday)
+            )
+        ).all()
+    )
     recorded = defaultdict(list)
     for lesson in lessons:
         recorded[(lesson.assignment_id, lesson.date)].append(lesson)
@@ -149,16 +198,26 @@ def _add_planned(days: list[DiaryDay], enrollments: list[Enrollment], membership
         entry = by_id[slot.entry_id]
         subgroup_id = entry.assignment.subgroup_id
         if any(e.class_id == entry.assignment.class_id and covers(e, on) for e in enrollments) and (
-                subgroup_id is None or any(m.subgroup_id == subgroup_id and covers(m, on) for m in memberships)):
+            subgroup_id is None or any(m.subgroup_id == subgroup_id and covers(m, on) for m in memberships)
+        ):
             expected[(entry.assignment_id, on)].append(entry)  # the student is in the class (and subgroup) that day
     for (assignment_id, on), slots in expected.items():
         slots.sort(key=lambda entry: bell_order(entry.bell))
         for entry, lesson in fill_slots(slots, recorded[(assignment_id, on)]):
             if lesson is None:
-                days[on.weekday()].lessons.append(DiaryLesson(
-                    bell=str(entry.bell.number), subject=entry.assignment.subject.name, topic="", homework=None,
-                    marks=[], absence=None, substituted=(entry.id, on) in substituted, planned=True,
-                    order=bell_order(entry.bell)))
+                days[on.weekday()].lessons.append(
+                    DiaryLesson(
+                        bell=str(entry.bell.number),
+                        subject=entry.assignment.subject.name,
+                        topic="",
+                        homework=None,
+                        marks=[],
+                        absence=None,
+                        substituted=(entry.id, on) in substituted,
+                        planned=True,
+                        order=bell_order(entry.bell),
+                    )
+                )
 
 
 def family_overview(actor: Actor) -> list[tuple[Student, str | None]]:
@@ -168,8 +227,11 @@ def family_overview(actor: Actor) -> list[tuple[Student, str | None]]:
     students = db.session.scalars(children(actor)).all()
     if not students:
         return []
-    current = dict(db.session.execute(
-        select(Enrollment.student_id, SchoolClass)
-        .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
-        .where(Enrollment.student_id.in_([s.id for s in students]), Enrollment.ends_on.is_(None))).all())
+    current = dict(
+        db.session.execute(
+            select(Enrollment.student_id, SchoolClass)
+            .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
+            .where(Enrollment.student_id.in_([s.id for s in students]), Enrollment.ends_on.is_(None))
+        ).all()
+    )
     return [(s, current[s.id].name if s.id in current else None) for s in students]
