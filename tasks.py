@@ -246,4 +246,13 @@ def delete_old_files() -> int:
 
 @huey.periodic_task(crontab(minute="*/5"))
 def housekeeping() -> None:
-    _in_app(lambda: (reap(), delete_old_files()))
+    _in_app(lambda: (reap(), delete_old_files(), forget_old_submissions_now()))
+
+
+def forget_old_submissions_now() -> int:
+    """One-time form tokens older than a week go (models/idempotency.py)."""
+    from models.idempotency import forget_old_submissions
+
+    removed = forget_old_submissions(now=utcnow())
+    db.session.commit()
+    return removed

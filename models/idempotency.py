@@ -9,10 +9,11 @@ twin wait for the first transaction, then fail), raises ``AlreadySubmitted`` car
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 
-from sqlalchemy import String, select, update
+from sqlalchemy import String, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -68,3 +69,12 @@ def record_location(token: str, location: str) -> None:
         .where(FormSubmission.token == token, FormSubmission.location.is_(None))
         .values(location=location[:1000])
     )
+
+
+KEEP = dt.timedelta(days=7)  # a tab left open longer than this and submitted again is a new submit
+
+
+def forget_old_submissions(*, now: dt.datetime) -> int:
+    """Drops the tokens submitted more than KEEP ago (the table would otherwise grow with every form sent);
+    returns how many went."""
+    return db.session.execute(delete(FormSubmission).where(FormSubmission.created_at < now - KEEP)).rowcount

@@ -324,3 +324,21 @@ def test_a_model_view_create_form_twice_at_once_makes_one_row(shared_world, view
     _twice_at_once(shared_app, role, f"/admin/{view}/new/", {**data, "form_token": new_token()})
     with shared_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(view_obj.model)) == before + 1
+
+
+def test_tokens_older_than_a_week_are_forgotten_by_the_housekeeping(app_ctx, db_session):
+    import datetime as dt
+
+    import tasks
+    from models.base import utcnow
+
+    old, fresh = new_token(), new_token()
+    db.session.add_all(
+        [
+            FormSubmission(token=old, created_at=utcnow() - dt.timedelta(days=8)),
+            FormSubmission(token=fresh, created_at=utcnow() - dt.timedelta(days=6)),
+        ]
+    )
+    db.session.commit()
+    assert tasks.forget_old_submissions_now() == 1
+    assert set(db.session.scalars(select(FormSubmission.token))) == {fresh}
