@@ -58,9 +58,13 @@ def init_transactions(app: Flask) -> None:
     global _strict
     _strict = app.testing
 
-    @app.before_request
     def _transaction_mode():
         set_writes_expected(request.method not in READ_ONLY_METHODS)
+
+    # First of all before-request functions: the input guard and the session check load the signed-in user
+    # (the locale, the session lifetime) and so begin the request's transaction; registered in order, a GET
+    # began it with the write lock on SQLite (BEGIN IMMEDIATE) and serialised every reader behind writers.
+    app.before_request_funcs.setdefault(None, []).insert(0, _transaction_mode)
 
     @app.teardown_request
     def _reset_mode(_exc):

@@ -3,10 +3,11 @@ timetable still expects (today, later this week, or not recorded yet) appear by 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import Date, bindparam, literal, literal_column, null, or_, select, text, union_all
 from sqlalchemy.orm import joinedload
 
 from .access import Actor, require_student
@@ -16,11 +17,12 @@ from .i18n import N_
 from .classes import Enrollment, SchoolClass, SubgroupMember
 from .curriculum import TeachingAssignment
 from .journal import Attachment, Attendance, Lesson, Mark
+from .marks import mark_text
 from .people import Student
 from .roster import covers, on_roster, stay_during
-from .school import Bell, Period
+from .school import AcademicYear, Bell, Period
 from .timetable import Substitution, TimetableEntry
-from .timetable_rules import Slot, bell_order, effective_to, expected_days, fill_slots, timetable_entries
+from .timetable_rules import Slot, bell_order, effective_to, expected_days, fill_slots
 
 WEEKDAYS = (N_("Понедельник"), N_("Вторник"), N_("Среда"), N_("Четверг"), N_("Пятница"), N_("Суббота"),
             N_("Воскресенье"))
@@ -67,47 +69,59 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+# The week's statements, built once (bound parameters; ``expanding`` ones take lists): building an ORM
+# statement per request cost more than running it on SQLite.
+_MONDAY, _SUNDAY = bindparam("monday", type_=Date), bindparam("sunday", type_=Date)
+_STUDENT = bindparam("student")
+_ENROLLMENTS = (select(Enrollment).options(joinedload(Enrollment.school_class))
+                .where(Enrollment.student_id == _STUDENT, stay_during(Enrollment, _MONDAY, _SUNDAY))
+                .order_by(Enrollment.starts_on))
+_MEMBERSHIPS = select(SubgroupMember).where(SubgroupMember.student_id == _STUDENT,
+                                            stay_during(SubgroupMember, _MONDAY, _SUNDAY))
+# Each lesson on a date the student was in its class (and subgroup) that day: the roster rule; with its bell.
+_LESSONS = (select(Lesson, Bell)
+            .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+            .outerjoin(Bell, Bell.id == Lesson.bell_id)
+            .options(joinedload(Lesson.assignment).joinedload(TeachingAssignment.subject))
+            .where(TeachingAssignment.class_id.in_(bindparam("classes", expanding=True)),
+                   Lesson.date.between(_MONDAY, _SUNDAY),
+                   on_roster(_STUDENT, TeachingAssignment.class_id, TeachingAssignment.subgroup_id, Lesson.date))
+            .order_by(Lesson.date, Lesson.bell_id))
+# The student's marks (slot order) and attendance on those lessons, in one round trip.
+_CELLS = union_all(
+    select(Mark.lesson_id, Mark.slot, Mark.value, Mark.special, Mark.points, Mark.max_points,
+           null().label("status"))
+    .where(Mark.lesson_id.in_(bindparam("lessons", expanding=True)), Mark.student_id == _STUDENT),
+    select(Attendance.lesson_id, literal(0), null(), null(), null(), null(), Attendance.status)
+    .where(Attendance.lesson_id.in_(bindparam("lessons", expanding=True)), Attendance.student_id == _STUDENT),
+).order_by(literal_column("slot"))
+
+
 def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
     """Checks access first: a parent gets their own children only, a student themself (R17)."""
     require_student(actor, student_id)
     student = db.session.get(Student, student_id)
     monday = monday_of(day)
-    sunday = monday + dt.timedelta(days=6)
-    enrollments = db.session.scalars(
-        select(Enrollment).options(joinedload(Enrollment.school_class))
-        .where(Enrollment.student_id == student_id, stay_during(Enrollment, monday, sunday))
-        .order_by(Enrollment.starts_on)).all()
+    week = {"student": student_id, "monday": monday, "sunday": monday + dt.timedelta(days=6)}
+    enrollments = db.session.scalars(_ENROLLMENTS, week).all()
     class_ids = [e.class_id for e in enrollments]
-    memberships = db.session.scalars(select(SubgroupMember).where(
-        SubgroupMember.student_id == student_id, stay_during(SubgroupMember, monday, sunday))).all()
-    # Each lesson on a date the student was in its class (and subgroup) that day: the roster rule.
-    lessons = db.session.scalars(
-        select(Lesson)
-        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-        .options(joinedload(Lesson.assignment).joinedload(TeachingAssignment.subject))
-        .where(TeachingAssignment.class_id.in_(class_ids) if class_ids else False,
-               Lesson.date.between(monday, sunday),
-               on_roster(student_id, TeachingAssignment.class_id, TeachingAssignment.subgroup_id, Lesson.date))
-        .order_by(Lesson.date, Lesson.bell_id)).all()
-    lesson_ids = [lesson.id for lesson in lessons]
+    memberships = db.session.scalars(_MEMBERSHIPS, week).all()
+    rows = db.session.execute(_LESSONS, week | {"classes": class_ids}).all() if class_ids else []
+    lessons = [lesson for lesson, _bell in rows]
     marks: dict[int, list[str]] = defaultdict(list)
     absences: dict[int, str] = {}
-    bells: dict[int, str] = {}
     files: dict[int, list[FileLink]] = {}
-    if lesson_ids:
-        files = file_links(Attachment.lesson_id, lesson_ids)  # the lessons already follow the roster rule
-        for mark in db.session.scalars(select(Mark).where(Mark.lesson_id.in_(lesson_ids), Mark.student_id == student_id)
-                                       .order_by(Mark.slot)):
-            marks[mark.lesson_id].append(mark.display)
-        for att in db.session.scalars(select(Attendance).where(Attendance.lesson_id.in_(lesson_ids),
-                                                               Attendance.student_id == student_id)):
-            absences[att.lesson_id] = str(att)
-        bell_ids = {lesson.bell_id for lesson in lessons if lesson.bell_id}
-        bells = {b.id: b for b in db.session.scalars(select(Bell).where(Bell.id.in_(bell_ids)))}
+    if lessons:
+        files = file_links(Attachment.lesson_id, [lesson.id for lesson in lessons])  # they follow the roster rule
+        for lesson_id, _slot, value, special, points, max_points, status in db.session.execute(
+                _CELLS, week | {"lessons": [lesson.id for lesson in lessons]}):
+            if status is None:
+                marks[lesson_id].append(mark_text(value, special, points, max_points))
+            else:
+                absences[lesson_id] = Attendance.code_of(status)
     days = [DiaryDay(monday + dt.timedelta(days=i), WEEKDAYS[i]) for i in range(6)]
-    for lesson in lessons:
+    for lesson, bell in rows:
         if lesson.date.weekday() < 6:
-            bell = bells.get(lesson.bell_id)
             days[lesson.date.weekday()].lessons.append(DiaryLesson(
                 bell=str(bell.number) if bell else "", subject=lesson.assignment.subject.name, topic=lesson.topic,
                 homework=lesson.homework, marks=marks.get(lesson.id, []), absence=absences.get(lesson.id),
@@ -121,6 +135,72 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
                      days=days)
 
 
+# What the week page shows can change through these rows only: the week's lessons of the student's classes
+# (topic, homework: their version), the student's marks and attendance on them (version), their homework files,
+# the student's stays in classes and subgroups, the classes' timetable and its substitutions. One round trip of
+# aggregates (count, sum of ids, sum of versions): an insert, a delete or an edit of any of them changes it.
+_WEEK_CLASSES = """SELECT class_id FROM enrollments WHERE student_id = :student AND starts_on <= :sunday
+    AND (ends_on IS NULL OR ends_on >= :monday)"""
+_WEEK_LESSONS = f"""SELECT l.id FROM lessons l JOIN teaching_assignments ta ON ta.id = l.assignment_id
+    WHERE ta.class_id IN ({_WEEK_CLASSES}) AND l.date BETWEEN :monday AND :sunday"""
+_WEEK_ENTRIES = f"""SELECT te.id FROM timetable_entries te JOIN teaching_assignments ta ON ta.id = te.assignment_id
+    WHERE ta.class_id IN ({_WEEK_CLASSES}) AND te.valid_from <= :sunday"""
+WEEK_STAMP = text(f"""SELECT
+  (SELECT count(*) FROM lessons WHERE id IN ({_WEEK_LESSONS})),
+  (SELECT sum(id + version * 7) FROM lessons WHERE id IN ({_WEEK_LESSONS})),
+  (SELECT count(*) FROM marks WHERE student_id = :student AND lesson_id IN ({_WEEK_LESSONS})),
+  (SELECT sum(id + version * 7 + slot) FROM marks WHERE student_id = :student AND lesson_id IN ({_WEEK_LESSONS})),
+  (SELECT count(*) FROM attendance WHERE student_id = :student AND lesson_id IN ({_WEEK_LESSONS})),
+  (SELECT sum(id + version * 7) FROM attendance WHERE student_id = :student AND lesson_id IN ({_WEEK_LESSONS})),
+  (SELECT count(*) FROM attachments WHERE lesson_id IN ({_WEEK_LESSONS})),
+  (SELECT sum(id) FROM attachments WHERE lesson_id IN ({_WEEK_LESSONS})),
+  (SELECT count(*) FROM enrollments WHERE student_id = :student),
+  (SELECT sum(id + class_id) FROM enrollments WHERE student_id = :student),
+  (SELECT max(starts_on) FROM enrollments WHERE student_id = :student),
+  (SELECT max(ends_on) FROM enrollments WHERE student_id = :student),
+  (SELECT count(ends_on) FROM enrollments WHERE student_id = :student),
+  (SELECT count(*) FROM subgroup_members WHERE student_id = :student),
+  (SELECT sum(id + subgroup_id) FROM subgroup_members WHERE student_id = :student),
+  (SELECT max(ends_on) FROM subgroup_members WHERE student_id = :student),
+  (SELECT count(ends_on) FROM subgroup_members WHERE student_id = :student),
+  (SELECT count(*) FROM timetable_entries WHERE id IN ({_WEEK_ENTRIES})),
+  (SELECT sum(id + weekday + bell_id * 8) FROM timetable_entries WHERE id IN ({_WEEK_ENTRIES})),
+  (SELECT max(valid_to) FROM timetable_entries WHERE id IN ({_WEEK_ENTRIES})),
+  (SELECT count(valid_to) FROM timetable_entries WHERE id IN ({_WEEK_ENTRIES})),
+  (SELECT count(*) FROM substitutions WHERE entry_id IN ({_WEEK_ENTRIES}) AND date BETWEEN :monday AND :sunday),
+  (SELECT sum(id) FROM substitutions WHERE entry_id IN ({_WEEK_ENTRIES}) AND date BETWEEN :monday AND :sunday)
+""").bindparams(bindparam("monday", type_=Date), bindparam("sunday", type_=Date))
+
+
+def diary_week_stamp(actor: Actor, student_id: int, day: dt.date) -> str:
+    """A validator of diary_week(actor, student_id, day): it changes whenever the rows the week is built from
+    change (WEEK_STAMP); names of subjects, bells and periods are not in it (the caller adds the day). Checks
+    access first, as diary_week does. Two queries."""
+    require_student(actor, student_id)
+    monday = monday_of(day)
+    row = db.session.execute(WEEK_STAMP, {"student": student_id, "monday": monday,
+                                          "sunday": monday + dt.timedelta(days=6)}).one()
+    return hashlib.sha256(repr((student_id, monday.isoformat(), tuple(map(str, row)))).encode()).hexdigest()[:24]
+
+
+_SATURDAY = bindparam("saturday", type_=Date)
+# The classes' timetable in the week, with what a planned lesson shows (bell, subject) and Slot.of needs.
+_ENTRIES = (select(TimetableEntry)
+            .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
+            .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
+            .options(joinedload(TimetableEntry.bell),
+                     joinedload(TimetableEntry.assignment).joinedload(TeachingAssignment.subject),
+                     joinedload(TimetableEntry.assignment).joinedload(TeachingAssignment.school_class))
+            .where(TeachingAssignment.class_id.in_(bindparam("classes", expanding=True)),
+                   or_(TeachingAssignment.subgroup_id.is_(None),
+                       TeachingAssignment.subgroup_id.in_(bindparam("subgroups", expanding=True))),
+                   TimetableEntry.valid_from <= _SATURDAY, effective_to() >= _MONDAY, TimetableEntry.weekday <= 6))
+_PERIODS = select(Period).where(Period.year_id.in_(bindparam("years", expanding=True)), Period.scheme != "year",
+                                Period.starts_on <= _SATURDAY, Period.ends_on >= _MONDAY)
+_SUBSTITUTED = select(Substitution.entry_id, Substitution.date).where(
+    Substitution.entry_id.in_(bindparam("entries", expanding=True)), Substitution.date.between(_MONDAY, _SATURDAY))
+
+
 def _add_planned(days: list[DiaryDay], enrollments: list[Enrollment], memberships: list[SubgroupMember],
                  lessons) -> None:
     """The timetable's lessons of the week that are not recorded, on the days the student is in the class (and
@@ -128,18 +208,13 @@ def _add_planned(days: list[DiaryDay], enrollments: list[Enrollment], membership
     if not enrollments:
         return
     monday, saturday = days[0].date, days[-1].date
-    entries = db.session.scalars(timetable_entries().where(
-        TeachingAssignment.class_id.in_([e.class_id for e in enrollments]),
-        or_(TeachingAssignment.subgroup_id.is_(None),
-            TeachingAssignment.subgroup_id.in_({m.subgroup_id for m in memberships})),
-        TimetableEntry.valid_from <= saturday, effective_to() >= monday, TimetableEntry.weekday <= 6)).unique().all()
+    week = {"monday": monday, "saturday": saturday, "classes": [e.class_id for e in enrollments],
+            "subgroups": sorted({m.subgroup_id for m in memberships})}
+    entries = db.session.scalars(_ENTRIES, week).unique().all()
     if not entries:
         return
-    periods = db.session.scalars(select(Period).where(
-        Period.year_id.in_({e.school_class.year_id for e in enrollments}), Period.scheme != "year",
-        Period.starts_on <= saturday, Period.ends_on >= monday)).all()
-    substituted = set(db.session.execute(select(Substitution.entry_id, Substitution.date).where(
-        Substitution.entry_id.in_([e.id for e in entries]), Substitution.date.between(monday, saturday))).all())
+    periods = db.session.scalars(_PERIODS, week | {"years": sorted({e.school_class.year_id for e in enrollments})}).all()
+    substituted = set(db.session.execute(_SUBSTITUTED, week | {"entries": [e.id for e in entries]}).all())
     recorded = defaultdict(list)
     for lesson in lessons:
         recorded[(lesson.assignment_id, lesson.date)].append(lesson)

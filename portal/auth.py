@@ -14,7 +14,7 @@ from models.base import utcnow
 from models.errors import JournalError, NotFound
 from i18n import error_text
 from models.invites import CONSENT_VERSION, find_open_invite, invitee_name, redeem_invite
-from security import (known_device, login_keys, mark_login, remember_device, throttle_check, throttle_failure,
+from security import (CLEAR_CACHE, known_device, login_keys, mark_login, remember_device, throttle_check, throttle_failure,
                       throttle_success)
 
 from . import bp
@@ -77,7 +77,9 @@ def logout():
     logout_user()
     session.clear()
     flash(_("Вы вышли из системы."), "info")
-    return redirect(url_for("portal.login"))
+    response = redirect(url_for("portal.login"))
+    response.headers["Clear-Site-Data"] = CLEAR_CACHE  # the week pages the browser kept (security.py)
+    return response
 
 
 @bp.route("/invite", methods=["GET", "POST"])
