@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import g, has_request_context, request
 from flask_login import current_user
 
+from models import School, db
 from models.school_time import DATE_TIME, format_moment, school_now, school_today, zone_of
 
 
@@ -24,7 +25,9 @@ def zone() -> ZoneInfo:
         return zone_of(school_id)
     cached = g.get("school_zone")
     if cached is None or cached[0] != school_id:
-        cached = g.school_zone = (school_id, zone_of(school_id))
+        # The row is held for the request: the session's identity map (weak) then spares the page's own lookups.
+        school = db.session.get(School, school_id) if school_id is not None else None
+        cached = g.school_zone = (school_id, zone_of(school), school)
     return cached[1]
 
 

@@ -15,7 +15,7 @@ from .attachments import FileLink, file_links
 from .base import db
 from .i18n import N_
 from .classes import Enrollment, SchoolClass, SubgroupMember
-from .curriculum import TeachingAssignment
+from .curriculum import Subject, TeachingAssignment
 from .journal import Attachment, Attendance, Lesson, Mark
 from .marks import mark_text
 from .people import Student
@@ -78,11 +78,14 @@ _ENROLLMENTS = (select(Enrollment).options(joinedload(Enrollment.school_class))
                 .order_by(Enrollment.starts_on))
 _MEMBERSHIPS = select(SubgroupMember).where(SubgroupMember.student_id == _STUDENT,
                                             stay_during(SubgroupMember, _MONDAY, _SUNDAY))
-# Each lesson on a date the student was in its class (and subgroup) that day: the roster rule; with its bell.
-_LESSONS = (select(Lesson, Bell)
+# Each lesson on a date the student was in its class (and subgroup) that day: the roster rule; with its subject
+# and bell. Plain rows (a Row has the attributes fill_slots and bell_order read): no ORM objects to build.
+_BELL = (Bell.shift, Bell.starts_at, Bell.number)
+_LESSONS = (select(Lesson.id, Lesson.assignment_id, Lesson.date, Lesson.bell_id, Lesson.topic, Lesson.homework,
+                   Lesson.substitution_id, Subject.name.label("subject"), *_BELL)
             .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+            .join(Subject, Subject.id == TeachingAssignment.subject_id)
             .outerjoin(Bell, Bell.id == Lesson.bell_id)
-            .options(joinedload(Lesson.assignment).joinedload(TeachingAssignment.subject))
             .where(TeachingAssignment.class_id.in_(bindparam("classes", expanding=True)),
                    Lesson.date.between(_MONDAY, _SUNDAY),
                    on_roster(_STUDENT, TeachingAssignment.class_id, TeachingAssignment.subgroup_id, Lesson.date))
@@ -106,8 +109,7 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
     enrollments = db.session.scalars(_ENROLLMENTS, week).all()
     class_ids = [e.class_id for e in enrollments]
     memberships = db.session.scalars(_MEMBERSHIPS, week).all()
-    rows = db.session.execute(_LESSONS, week | {"classes": class_ids}).all() if class_ids else []
-    lessons = [lesson for lesson, _bell in rows]
+    lessons = db.session.execute(_LESSONS, week | {"classes": class_ids}).all() if class_ids else []
     marks: dict[int, list[str]] = defaultdict(list)
     absences: dict[int, str] = {}
     files: dict[int, list[FileLink]] = {}
@@ -120,10 +122,11 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
             else:
                 absences[lesson_id] = Attendance.code_of(status)
     days = [DiaryDay(monday + dt.timedelta(days=i), WEEKDAYS[i]) for i in range(6)]
-    for lesson, bell in rows:
+    for lesson in lessons:
         if lesson.date.weekday() < 6:
+            bell = lesson if lesson.bell_id is not None else None  # the row carries the bell's columns
             days[lesson.date.weekday()].lessons.append(DiaryLesson(
-                bell=str(bell.number) if bell else "", subject=lesson.assignment.subject.name, topic=lesson.topic,
+                bell=str(bell.number) if bell else "", subject=lesson.subject, topic=lesson.topic,
                 homework=lesson.homework, marks=marks.get(lesson.id, []), absence=absences.get(lesson.id),
                 substituted=lesson.substitution_id is not None, files=files.get(lesson.id, []),
                 order=bell_order(bell)))
@@ -184,13 +187,16 @@ def diary_week_stamp(actor: Actor, student_id: int, day: dt.date) -> str:
 
 
 _SATURDAY = bindparam("saturday", type_=Date)
-# The classes' timetable in the week, with what a planned lesson shows (bell, subject) and Slot.of needs.
-_ENTRIES = (select(TimetableEntry)
+# The classes' timetable in the week: a Slot's fields first, then what a planned lesson shows (bell, subject).
+_ENTRIES = (select(TimetableEntry.id, TimetableEntry.assignment_id, TimetableEntry.weekday, TimetableEntry.valid_from,
+                   TimetableEntry.valid_to, TeachingAssignment.year_id, SchoolClass.period_scheme,
+                   TeachingAssignment.class_id, TeachingAssignment.subgroup_id, Subject.name.label("subject"),
+                   TimetableEntry.bell_id, *_BELL)
             .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
+            .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
             .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
-            .options(joinedload(TimetableEntry.bell),
-                     joinedload(TimetableEntry.assignment).joinedload(TeachingAssignment.subject),
-                     joinedload(TimetableEntry.assignment).joinedload(TeachingAssignment.school_class))
+            .join(Subject, Subject.id == TeachingAssignment.subject_id)
+            .join(Bell, Bell.id == TimetableEntry.bell_id)
             .where(TeachingAssignment.class_id.in_(bindparam("classes", expanding=True)),
                    or_(TeachingAssignment.subgroup_id.is_(None),
                        TeachingAssignment.subgroup_id.in_(bindparam("subgroups", expanding=True))),
@@ -210,7 +216,7 @@ def _add_planned(days: list[DiaryDay], enrollments: list[Enrollment], membership
     monday, saturday = days[0].date, days[-1].date
     week = {"monday": monday, "saturday": saturday, "classes": [e.class_id for e in enrollments],
             "subgroups": sorted({m.subgroup_id for m in memberships})}
-    entries = db.session.scalars(_ENTRIES, week).unique().all()
+    entries = db.session.execute(_ENTRIES, week).all()
     if not entries:
         return
     periods = db.session.scalars(_PERIODS, week | {"years": sorted({e.school_class.year_id for e in enrollments})}).all()
@@ -219,21 +225,21 @@ def _add_planned(days: list[DiaryDay], enrollments: list[Enrollment], membership
     for lesson in lessons:
         recorded[(lesson.assignment_id, lesson.date)].append(lesson)
     by_id = {entry.id: entry for entry in entries}
-    expected: dict[tuple[int, dt.date], list[TimetableEntry]] = defaultdict(list)
-    for slot, on in expected_days([Slot.of(e) for e in entries], periods, monday, saturday):
+    expected: dict[tuple[int, dt.date], list] = defaultdict(list)
+    for slot, on in expected_days([Slot(*e[:7]) for e in entries], periods, monday, saturday):
         entry = by_id[slot.entry_id]
-        subgroup_id = entry.assignment.subgroup_id
-        if any(e.class_id == entry.assignment.class_id and covers(e, on) for e in enrollments) and (
+        subgroup_id = entry.subgroup_id
+        if any(e.class_id == entry.class_id and covers(e, on) for e in enrollments) and (
                 subgroup_id is None or any(m.subgroup_id == subgroup_id and covers(m, on) for m in memberships)):
             expected[(entry.assignment_id, on)].append(entry)  # the student is in the class (and subgroup) that day
     for (assignment_id, on), slots in expected.items():
-        slots.sort(key=lambda entry: bell_order(entry.bell))
+        slots.sort(key=bell_order)  # an entry's row carries its bell's columns
         for entry, lesson in fill_slots(slots, recorded[(assignment_id, on)]):
             if lesson is None:
                 days[on.weekday()].lessons.append(DiaryLesson(
-                    bell=str(entry.bell.number), subject=entry.assignment.subject.name, topic="", homework=None,
+                    bell=str(entry.number), subject=entry.subject, topic="", homework=None,
                     marks=[], absence=None, substituted=(entry.id, on) in substituted, planned=True,
-                    order=bell_order(entry.bell)))
+                    order=bell_order(entry)))
 
 
 def family_overview(actor: Actor) -> list[tuple[Student, str | None]]:
