@@ -44,10 +44,11 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     from flask_babel import get_locale
 
-    from i18n import number, text
+    from i18n import install_template_gettext, number, text
     from models.grading import FORMATIVE_SCALE
     from models.points import points_text
 
+    install_template_gettext(app)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["tr"] = text  # domain-composed text (models.i18n.Text) in the user's language
     app.jinja_env.filters["points"] = points_text  # 18.00 → "18", 7.50 → "7.5"

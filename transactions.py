@@ -70,6 +70,19 @@ def init_transactions(app: Flask) -> None:
     def _reset_mode(_exc):
         set_writes_expected(True)  # CLI commands and jobs after this context write by default
 
+    @app.teardown_request
+    def _end_reading(exc):
+        """A reading request that changed nothing ends its transaction with COMMIT, not the pool's ROLLBACK:
+        psycopg forgets its prepared statements at every ROLLBACK, so on PostgreSQL a page's statements were
+        planned again on every request (the diary's validator: 2 ms planning, 0.2 ms prepared)."""
+        session = db.session()
+        if exc is None and request.method in READ_ONLY_METHODS and session.in_transaction() and not (
+                session.new or session.dirty or session.deleted):
+            try:
+                session.commit()
+            except DBAPIError:
+                session.rollback()
+
     def _answer(code: int, message: str):
         db.session.rollback()
         if request.is_json or request.accept_mimetypes.best == "application/json":

@@ -40,6 +40,7 @@ from reports.journal_print import journal_print_pdf
 
 from .base import StaffPage, actor, operation, refusal_json
 from .forms import ACCEPT_FILES, parse_date, to_int, today, uploaded_file
+from .journal_html import grid_rows
 
 READERS = JOURNAL_READERS
 
@@ -68,7 +69,7 @@ class JournalView(StaffPage):
     def grid(self, assignment_id: int):
         page = journal_page(actor(), assignment_id, to_int(request.args.get("period")), now=utcnow())
         return self.render("admin/journal/grid.html", page=page, codes=ATTENDANCE_CODES, slots=SLOTS,
-                           finals_url=_finals_url(assignment_id, page.period.id))
+                           finals_url=_finals_url(assignment_id, page.period.id), grid_rows=grid_rows(page))
 
     @expose("/<int:assignment_id>/print.pdf")
     def print_pdf(self, assignment_id: int):

@@ -142,36 +142,28 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
 # (topic, homework: their version), the student's marks and attendance on them (version), their homework files,
 # the student's stays in classes and subgroups, the classes' timetable and its substitutions. One round trip of
 # aggregates (count, sum of ids, sum of versions): an insert, a delete or an edit of any of them changes it.
-_WEEK_CLASSES = """SELECT class_id FROM enrollments WHERE student_id = :student AND starts_on <= :sunday
-    AND (ends_on IS NULL OR ends_on >= :monday)"""
-_WEEK_LESSONS = f"""SELECT l.id FROM lessons l JOIN teaching_assignments ta ON ta.id = l.assignment_id
-    WHERE ta.class_id IN ({_WEEK_CLASSES}) AND l.date BETWEEN :monday AND :sunday"""
-_WEEK_ENTRIES = f"""SELECT te.id FROM timetable_entries te JOIN teaching_assignments ta ON ta.id = te.assignment_id
-    WHERE ta.class_id IN ({_WEEK_CLASSES}) AND te.valid_from <= :sunday"""
-WEEK_STAMP = text(f"""SELECT
-  (SELECT count(*) FROM lessons WHERE id IN ({_WEEK_LESSONS})),
-  (SELECT sum(id + version * 7) FROM lessons WHERE id IN ({_WEEK_LESSONS})),
-  (SELECT count(*) FROM marks WHERE student_id = :student AND lesson_id IN ({_WEEK_LESSONS})),
-  (SELECT sum(id + version * 7 + slot) FROM marks WHERE student_id = :student AND lesson_id IN ({_WEEK_LESSONS})),
-  (SELECT count(*) FROM attendance WHERE student_id = :student AND lesson_id IN ({_WEEK_LESSONS})),
-  (SELECT sum(id + version * 7) FROM attendance WHERE student_id = :student AND lesson_id IN ({_WEEK_LESSONS})),
-  (SELECT count(*) FROM attachments WHERE lesson_id IN ({_WEEK_LESSONS})),
-  (SELECT sum(id) FROM attachments WHERE lesson_id IN ({_WEEK_LESSONS})),
-  (SELECT count(*) FROM enrollments WHERE student_id = :student),
-  (SELECT sum(id + class_id) FROM enrollments WHERE student_id = :student),
-  (SELECT max(starts_on) FROM enrollments WHERE student_id = :student),
-  (SELECT max(ends_on) FROM enrollments WHERE student_id = :student),
-  (SELECT count(ends_on) FROM enrollments WHERE student_id = :student),
-  (SELECT count(*) FROM subgroup_members WHERE student_id = :student),
-  (SELECT sum(id + subgroup_id) FROM subgroup_members WHERE student_id = :student),
-  (SELECT max(ends_on) FROM subgroup_members WHERE student_id = :student),
-  (SELECT count(ends_on) FROM subgroup_members WHERE student_id = :student),
-  (SELECT count(*) FROM timetable_entries WHERE id IN ({_WEEK_ENTRIES})),
-  (SELECT sum(id + weekday + bell_id * 8) FROM timetable_entries WHERE id IN ({_WEEK_ENTRIES})),
-  (SELECT max(valid_to) FROM timetable_entries WHERE id IN ({_WEEK_ENTRIES})),
-  (SELECT count(valid_to) FROM timetable_entries WHERE id IN ({_WEEK_ENTRIES})),
-  (SELECT count(*) FROM substitutions WHERE entry_id IN ({_WEEK_ENTRIES}) AND date BETWEEN :monday AND :sunday),
-  (SELECT sum(id) FROM substitutions WHERE entry_id IN ({_WEEK_ENTRIES}) AND date BETWEEN :monday AND :sunday)
+WEEK_STAMP = text("""WITH
+  classes AS (SELECT class_id FROM enrollments WHERE student_id = :student AND starts_on <= :sunday
+              AND (ends_on IS NULL OR ends_on >= :monday)),
+  week AS (SELECT l.id, l.version FROM lessons l JOIN teaching_assignments ta ON ta.id = l.assignment_id
+           WHERE ta.class_id IN (SELECT class_id FROM classes) AND l.date BETWEEN :monday AND :sunday),
+  entries AS (SELECT te.id, te.weekday, te.bell_id, te.valid_to FROM timetable_entries te
+              JOIN teaching_assignments ta ON ta.id = te.assignment_id
+              WHERE ta.class_id IN (SELECT class_id FROM classes) AND te.valid_from <= :sunday)
+SELECT * FROM
+  (SELECT count(*), sum(id + version * 7) FROM week) AS l,
+  (SELECT count(*), sum(id + version * 7 + slot) FROM marks
+   WHERE student_id = :student AND lesson_id IN (SELECT id FROM week)) AS m,
+  (SELECT count(*), sum(id + version * 7) FROM attendance
+   WHERE student_id = :student AND lesson_id IN (SELECT id FROM week)) AS a,
+  (SELECT count(*), sum(id) FROM attachments WHERE lesson_id IN (SELECT id FROM week)) AS f,
+  (SELECT count(*), sum(id + class_id), max(starts_on), max(ends_on), count(ends_on) FROM enrollments
+   WHERE student_id = :student) AS e,
+  (SELECT count(*), sum(id + subgroup_id), max(ends_on), count(ends_on) FROM subgroup_members
+   WHERE student_id = :student) AS g,
+  (SELECT count(*), sum(id + weekday + bell_id * 8), max(valid_to), count(valid_to) FROM entries) AS t,
+  (SELECT count(*), sum(id) FROM substitutions
+   WHERE entry_id IN (SELECT id FROM entries) AND date BETWEEN :monday AND :sunday) AS x
 """).bindparams(bindparam("monday", type_=Date), bindparam("sunday", type_=Date))
 
 
