@@ -29,10 +29,17 @@ class Parent(HttpUser):
 
     def on_start(self):
         _sign_in(self, "parent")
+        self.kept = {}  # url → ETag: a browser keeps the week pages ("private, no-cache") and revalidates them
+
+    def _revalidated(self, url: str, name: str) -> None:
+        headers = {"If-None-Match": self.kept[url]} if T.get("revalidate") and url in self.kept else {}
+        response = self.client.get(url, name=name, headers=headers)
+        if response.status_code == 200 and response.headers.get("ETag"):
+            self.kept[url] = response.headers["ETag"]
 
     @task(7)
     def week(self):
-        self.client.get(f"/diary/{T['child']}?week={T['week']}", name="diary week")
+        self._revalidated(f"/diary/{T['child']}?week={T['week']}", "diary week")
 
     @task(2)
     def marks(self):
@@ -40,7 +47,7 @@ class Parent(HttpUser):
 
     @task(1)
     def previous_week(self):
-        self.client.get(f"/diary/{T['child']}?week={T['previous_week']}", name="diary previous week")
+        self._revalidated(f"/diary/{T['child']}?week={T['previous_week']}", "diary previous week")
 
 
 class Teacher(HttpUser):

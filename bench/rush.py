@@ -105,10 +105,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--week", type=dt.date.fromisoformat, default=dt.date.today())
+    parser.add_argument("--no-revalidate", action="store_true",
+                        help="parents never send If-None-Match (a browser keeping nothing): every week page in full")
     args = parser.parse_args(argv)
     _ensure_tools()
     targets = _targets(args.database_url, args.week)
-    targets.update(parents=args.parents, teachers=args.teachers, pause=args.pause)
+    targets.update(parents=args.parents, teachers=args.teachers, pause=args.pause, revalidate=not args.no_revalidate)
     host = f"http://127.0.0.1:{args.port}"
     env = {**os.environ, "DATABASE_URL": args.database_url, "SECRET_KEY": "bench-rush",
            "RUSH_TARGETS": json.dumps(targets)}
@@ -128,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
                             "--loglevel", "WARNING"],
                            cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             dialect = args.database_url.split(":", 1)[0]
-            print(f"rush on {dialect}: {args.parents} parents (pause ~{args.pause:g} s), {args.teachers} teachers, "
+            print(f"rush on {dialect}: {args.parents} parents (pause ~{args.pause:g} s"
+                  f"{', week pages revalidated' if not args.no_revalidate else ''}), {args.teachers} teachers, "
                   f"1 coordinator; gunicorn {args.workers} workers × {args.threads} threads; {args.duration + 10} s")
             _report(Path(f"{prefix}_stats.csv"), args.duration)
     finally:

@@ -98,3 +98,21 @@ def test_staff_reading_a_diary_get_no_store(client, login_as, world):
 def test_signing_out_empties_the_browser_cache(client, login_as, world):
     login_as("parent_b")
     assert client.post("/logout").headers["Clear-Site-Data"] == '"cache"'
+
+
+def _page_queries(client, world, count_queries):
+    with count_queries() as q:
+        assert client.get(WEEK.format(id=world.boris.id)).status_code == 200
+    return q.count
+
+
+def test_the_full_week_page_runs_fixed_queries(client, login_as, world, count_queries):
+    login_as("parent_b")
+    _first(client, world)
+    before = _page_queries(client, world, count_queries)
+    for change in (_add_mark, _absence, _homework, _timetable):
+        change(world)
+    db.session.add(Lesson(assignment_id=world.a_maths_6b.id, date=dt.date(2026, 9, 8), topic="Ещё урок",
+                          work_kind_id=world.lesson_6b.work_kind_id, taught_by_id=world.lesson_6b.taught_by_id))
+    db.session.commit()
+    assert _page_queries(client, world, count_queries) == before == 15  # 5 of the request and the stamp, 10 the week's
