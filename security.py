@@ -28,6 +28,11 @@ from models.settings import get_settings
 
 log = logging.getLogger(__name__)
 
+# How often a session's last activity is written down (seconds). Idle limits are minutes (5 at the least): a
+# session may end up to this much before its exact limit, and most requests leave the cookie as it was.
+SEEN_EVERY = 30
+
+
 def csp_nonce() -> str:
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
@@ -58,7 +63,8 @@ def init_security(app: Flask) -> None:
             logout_user()
             session.clear()
             return None
-        session["seen_at"] = now
+        if now - seen >= SEEN_EVERY:  # not every request: an unchanged session is not signed and sent again
+            session["seen_at"] = now
         today = school_clock.today()  # the school's calendar day, not the server's
         if session.get("visit_day") != today.isoformat():  # the session's first request of the day: a visit
             with write_unit(db.session):  # a GET's transaction reads only (transactions.py)

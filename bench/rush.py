@@ -100,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parents", type=int, default=50)
     parser.add_argument("--teachers", type=int, default=10)
     parser.add_argument("--pause", type=float, default=5.0, help="a parent's mean pause between pages, seconds")
-    parser.add_argument("--duration", type=int, default=60, help="seconds of load after everyone has started")
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load after everyone has signed in")
+    parser.add_argument("--warmup", type=int, default=30,
+                        help="seconds for everyone to start and sign in (statistics start when all have signed in)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--port", type=int, default=8765)
@@ -125,14 +127,15 @@ def main(argv: list[str] | None = None) -> int:
             prefix = Path(tmp) / "rush"
             spawn = max(1, users // 10)  # everyone in within ~10 s
             subprocess.run([sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-                            "--users", str(users), "--spawn-rate", str(spawn), "--run-time", f"{args.duration + 10}s",
-                            "--host", host, "--csv", str(prefix), "--only-summary", "--reset-stats",
+                            "--users", str(users), "--spawn-rate", str(spawn), "--run-time", f"{args.duration + args.warmup}s",
+                            "--host", host, "--csv", str(prefix), "--only-summary",
                             "--loglevel", "WARNING"],
                            cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             dialect = args.database_url.split(":", 1)[0]
             print(f"rush on {dialect}: {args.parents} parents (pause ~{args.pause:g} s"
                   f"{', week pages revalidated' if not args.no_revalidate else ''}), {args.teachers} teachers, "
-                  f"1 coordinator; gunicorn {args.workers} workers × {args.threads} threads; {args.duration + 10} s")
+                  f"1 coordinator; gunicorn {args.workers} workers × {args.threads} threads; "
+                  f"{args.duration + args.warmup} s, statistics from 5 s after the last sign-in")
             _report(Path(f"{prefix}_stats.csv"), args.duration)
     finally:
         server.terminate()
