@@ -89,6 +89,10 @@ def _report(stats_csv: Path, duration: int) -> None:
     for r in rows:
         print(f"{r['Name']:<22} {r['Request Count']:>6} {float(r['Requests/s']):>6.1f} {r['50%']:>5}ms "
               f"{r['95%']:>5}ms {r['99%']:>5}ms {r['Failure Count']:>6}")
+    total = next((r for r in rows if r["Name"] == "Aggregated"), None)
+    if total and float(total["Requests/s"]):
+        print(f"measured over {int(total['Request Count']) / float(total['Requests/s']):.0f} s "
+              "(from 5 s after the last sign-in to the end)")
     failures = stats_csv.with_name(stats_csv.name.replace("_stats", "_failures"))
     for r in csv.DictReader(failures.open()) if failures.exists() else []:
         print(f"  failure: {r['Name']}: {r['Occurrences']} × {r['Error'][:150]}")
@@ -101,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--teachers", type=int, default=10)
     parser.add_argument("--pause", type=float, default=5.0, help="a parent's mean pause between pages, seconds")
     parser.add_argument("--duration", type=int, default=60, help="seconds of load after everyone has signed in")
-    parser.add_argument("--warmup", type=int, default=30,
+    parser.add_argument("--warmup", type=int, default=60,
                         help="seconds for everyone to start and sign in (statistics start when all have signed in)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1)
