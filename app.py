@@ -37,9 +37,10 @@ def create_app(config: type | dict | None = None) -> Flask:
     from cli import init_cli
     from health import bp as health_bp
     from portal import bp as portal_bp
-    from portal.errors import init_error_handlers
+    from web.errors import init_error_handlers
     from school_clock import init_school_clock
     from security import init_security
+    from tasks import init_jobs
     from transactions import init_transactions
 
     from flask_babel import get_locale
@@ -62,6 +63,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(portal_bp)
     init_admin(app)
     init_cli(app)
+    init_jobs(app)
     if app.config.get("GC_FREEZE") and not app.testing:
         # The ~340,000 objects of the started app (Flask-Admin, SQLAlchemy, the catalogues) live as long as
         # the process: out of the collector's reach, a full collection no longer walks them and the slow

@@ -80,7 +80,7 @@ def _revision(conn) -> str | None:
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-# Rows written together with their audit row in one transaction (models/journal_ops.py): a backup of one moment
+# Rows written together with their audit row in one transaction (models/journal/page.py): a backup of one moment
 # holds both or neither. Rows loaded in bulk (the demo school) have none, so a check compares the restored
 # database with what the backup's own snapshot showed rather than with nothing.
 AUDITED = (("marks", "mark"), ("lessons", "lesson"), ("attendance", "attendance"))

@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app app demo`, `create-operator`, `backup` and `restore`."""
+"""Command-line tools: `flask --app app demo`, `create-operator`, `backup`, `restore` and `jobs worker`."""
 from __future__ import annotations
 
 import time
@@ -22,6 +22,7 @@ def init_cli(app: Flask) -> None:
 
     _register_account_commands(app)
     _register_backup_commands(app)
+    _register_job_commands(app)
 
 
 def _register_backup_commands(app: Flask) -> None:
@@ -71,7 +72,7 @@ def _register_account_commands(app: Flask) -> None:
         from sqlalchemy import select
 
         from models import School, User, UserRole, db
-        from models.auth import hash_password, new_session_token, normalize_login, password_problem
+        from models.accounts.auth import hash_password, new_session_token, normalize_login, password_problem
 
         school = db.session.scalar(select(School).where(School.code == school_code))
         if school is None:
@@ -88,3 +89,32 @@ def _register_account_commands(app: Flask) -> None:
         db.session.add(user)
         db.session.commit()
         click.echo(f"Оператор {login} создан для {school.short_name}.")
+
+
+def _register_job_commands(app: Flask) -> None:
+    jobs = click.Group("jobs", help="Background jobs (tasks.py): the queue's consumer and its housekeeping.")
+    app.cli.add_command(jobs)
+
+    @jobs.command("worker")
+    @click.option("--workers", default=1, show_default=True, help="Jobs run at once (threads).")
+    def worker_command(workers: int) -> None:
+        """Run the consumer of the job queue until Ctrl+C / SIGTERM. On the embedded (SQLite) queue it is the
+        machine's only consumer: jobs left running by a killed one are retried at once."""
+        from flask import current_app
+
+        import tasks
+
+        tasks._APP = current_app._get_current_object()
+        again = tasks.reap(all_running=tasks.embedded_queue())
+        if again:
+            click.echo(f"jobs: retrying interrupted jobs {again}")
+        click.echo(f"jobs: consumer on {type(tasks.huey).__name__}, {workers} worker(s)")
+        tasks.huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
+
+    @jobs.command("housekeeping")
+    def housekeeping_command() -> None:
+        """Return jobs of dead workers to the queue and delete files of jobs older than the keeping time."""
+        import tasks
+
+        again = tasks.reap()
+        click.echo(f"retried {len(again)} job(s), deleted {tasks.delete_old_files()} old file(s)")

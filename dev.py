@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The two set-up commands (standard library only, Python 3.11+):
 
-    python3 dev.py run [--port 5000]   migrate, load the demo school once, serve on 127.0.0.1 (gunicorn)
+    python3 dev.py run [--port 5000]   migrate, load the demo school once, serve on 127.0.0.1 with gunicorn
+                                       and run the consumer of background jobs next to it
     python3 dev.py test [pytest args]  run the test suite; pytest's exit code is passed on
 
 Both create `.venv` when it is missing and (re)install requirements.txt into it whenever the file has
@@ -63,17 +64,39 @@ def run(argv: list[str]) -> int:
 
 
 def serve(port: int) -> int:
-    """Serve the app on 127.0.0.1:port with the production server (gunicorn.conf.py); on Windows, where gunicorn
-    does not run, with Flask's development server."""
+    """Serve the app on 127.0.0.1:port with the production server (gunicorn.conf.py; on Windows, where gunicorn
+    does not run, Flask's development server) and the consumer of background jobs next to it."""
     if os.name == "posix":
         print(f"dev.py: serving on http://127.0.0.1:{port} with gunicorn  (Ctrl+C stops)", flush=True)
         command = [str(VENV / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
                    "--bind", f"127.0.0.1:{port}", "wsgi:app"]
-        os.chdir(ROOT)
-        os.execv(command[0], command)  # become the server, so that signals reach it directly
-    print("dev.py: gunicorn does not run on Windows; serving with Flask's development server instead "
-          f"on http://127.0.0.1:{port} (for trying the app; see docs/PRODUCTION.md for a real server)", flush=True)
-    return venv_run("-m", "flask", "--app", "wsgi", "run", "--host", "127.0.0.1", "--port", str(port))
+    else:
+        print("dev.py: gunicorn does not run on Windows; serving with Flask's development server instead "
+              f"on http://127.0.0.1:{port} (for trying the app; see docs/PRODUCTION.md for a real server)", flush=True)
+        command = [str(PYTHON), "-m", "flask", "--app", "wsgi", "run", "--host", "127.0.0.1", "--port", str(port)]
+    worker = start_job_worker()
+    try:
+        return subprocess.run(command, cwd=ROOT).returncode
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        stop_child(worker)
+
+
+def start_job_worker() -> subprocess.Popen:
+    """The consumer of background jobs (tasks.py: PDFs, imports, backups) as a child process; Ctrl+C reaches
+    it too (same process group) and stop_child makes sure it is gone when the server stops."""
+    print("dev.py: flask --app app jobs worker  (background jobs)", flush=True)
+    return subprocess.Popen([str(PYTHON), "-m", "flask", "--app", "app", "jobs", "worker"], cwd=ROOT)
+
+
+def stop_child(child: subprocess.Popen) -> None:
+    if child.poll() is None:
+        child.terminate()
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
 
 
 def main(argv: list[str]) -> int:

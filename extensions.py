@@ -1,7 +1,7 @@
 """Flask extensions, created once and bound to the app in create_app."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import Babel, gettext
 from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
@@ -20,8 +20,11 @@ migrate = Migrate()
 
 
 def select_locale() -> str:
-    """The user's chosen language, else the ?lang= or cookie choice, else Russian."""
+    """The user's chosen language, else the ?lang= or cookie choice, else Russian (outside a request, e.g. a
+    background job that did not choose its owner's language: Russian)."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     chosen = request.args.get("lang") or request.cookies.get("lang")

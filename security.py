@@ -19,17 +19,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import school_clock
 from models import db
-from models.auth import record_refusal
-from models.activity import note_visit
+from models.accounts.auth import record_refusal
+from models.accounts.activity import note_visit
 from models.base import utcnow, write_unit
 from models.errors import TooManyAttempts
 from models.i18n import _
-from models.settings import get_settings
+from models.school.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 # How often a session's last activity is written down (seconds). Idle limits are minutes (5 at the least): a
-# session may end up to this much before its exact limit, and most requests leave the cookie as it was.
+# session may end up to this much before its exact limit. Not every request: an unchanged session is not signed
+# and sent again, and a late response of a page's many requests cannot carry an older session over a newer one
+# (which lost flashed messages).
 SEEN_EVERY = 30
 
 
@@ -51,8 +53,8 @@ def init_security(app: Flask) -> None:
 
     @app.before_request
     def _enforce_session_lifetime():
-        if not current_user.is_authenticated:
-            return None
+        if _is_static_asset() or not current_user.is_authenticated:
+            return None  # a stylesheet or a script neither loads the user nor touches the session
         now = utcnow().timestamp()
         idle, absolute = 3600, 43200
         if current_user.school_id:  # both in one query: every signed-in request pays it
@@ -63,7 +65,7 @@ def init_security(app: Flask) -> None:
             logout_user()
             session.clear()
             return None
-        if now - seen >= SEEN_EVERY:  # not every request: an unchanged session is not signed and sent again
+        if now - seen >= SEEN_EVERY:
             session["seen_at"] = now
         today = school_clock.today()  # the school's calendar day, not the server's
         if session.get("visit_day") != today.isoformat():  # the session's first request of the day: a visit

@@ -1,26 +1,24 @@
 """Staff panel area "Отчёты": the monthly control of how the journal is kept (R28, R29) — per teacher and
 journal page the lessons expected and recorded, late topics and marks, lessons without homework, students
 without marks or with one — on screen and as the printable "справка" (PDF). The administration only. Every
-figure comes from models/journal_control.py."""
+figure comes from models/reports/journal_control.py."""
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
-from i18n import error_text
-from models import db
 from models.access import ADMINISTRATION, can_control_journal, can_write_remarks
 from models.base import utcnow
-from models.errors import JournalError, NotFound
-from models.journal_control import journal_control
+from models.errors import NotFound
+from models.reports.journal_control import journal_control
 from models.parsing import parse_month
-from models.remarks import accept_remark, add_remark, remarks_between
+from models.journal.remarks import accept_remark, add_remark, remarks_between
 from reports.pdf import render_pdf
 
-from .base import StaffPage, actor
+from .base import StaffPage, actor, operation, refusal_page
 from .forms import parse_date, to_int, today
 from .results import CATEGORY
 
@@ -34,10 +32,8 @@ def _month() -> dt.date:
 
 
 def _control():
-    try:
+    with refusal_page():
         return journal_control(actor(), _month(), today=today())
-    except JournalError as exc:
-        abort(exc.status, error_text(exc))
 
 
 class ControlView(StaffPage):
@@ -66,28 +62,18 @@ class ControlView(StaffPage):
     def remark(self):
         f = request.form
         month = f.get("month", "")
-        try:
+        with operation() as done:
             add_remark(actor(), teacher_id=to_int(f.get("teacher")), assignment_id=to_int(f.get("assignment")),
                        text=f.get("text"), due_on=parse_date(f.get("due_on")), now=utcnow())
-        except JournalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
-        else:
-            db.session.commit()
+        if done:
             flash(gettext("Замечание записано: учитель увидит его на своей главной странице."), "success")
         return redirect(url_for(".index", month=month) + "#remarks")
 
     @expose("/remarks/<int:remark_id>/accept", methods=["POST"])
     def accept(self, remark_id: int):
-        try:
+        with operation(forged_aborts=(NotFound,)) as done:
             accept_remark(actor(), remark_id, now=utcnow())
-        except NotFound as exc:
-            abort(404, error_text(exc))
-        except JournalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
-        else:
-            db.session.commit()
+        if done:
             flash(gettext("Замечание снято."), "success")
         return redirect(url_for(".index", month=request.form.get("month", "")) + "#remarks")
 

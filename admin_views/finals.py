@@ -2,7 +2,7 @@
 periods (the coordinator), the thematic plan (КТП) with its import, hours check and coverage (R2), and the
 class teacher's weekly attendance page (R4).
 
-Every decision is made in models/finals_ops.py, models/plans.py and models/attendance_review.py; these views
+Every decision is made in models/finals/sheet.py, models/school/plans.py and models/journal/attendance_review.py; these views
 parse plain form posts (everything works without scripts), call them and show their Russian messages. The
 journal grid of the same menu category lives in admin_views/journal.py (Flask-Admin merges the category)."""
 from __future__ import annotations
@@ -12,41 +12,34 @@ from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
 from i18n import error_text
-from models import db
 from models.access import ADMINISTRATION, CLASS_OVERSIGHT, JOURNAL_READERS, can_close_periods
-from models.attendance_review import Confirmation, confirm_week, reviewable_classes, week_review
+from models.journal.attendance_review import Confirmation, confirm_week, reviewable_classes, week_review
 from models.base import utcnow
-from models.errors import AccessDenied, JournalError, NotFound
-from models.finals_ops import (
-    FINAL_KINDS,
-    Entry,
-    actor_assignments,
+from models.errors import JournalError, NotFound
+from models.finals.closing import (
     close_period,
-    finals_sheet,
     missing_marks,
-    ordered_counts,
-    page_year,
     period_to_close,
     reopen_period,
-    save_period_marks,
     school_period,
     year_periods,
 )
+from models.finals.proposals import FINAL_KINDS
+from models.finals.saving import Entry, save_period_marks
+from models.finals.sheet import actor_assignments, finals_sheet, ordered_counts, page_year
 from models.grading import NOT_ATTESTED
-from models.settings import FINAL_MARK_RULES
-from models.plans import (
+from models.school.settings import FINAL_MARK_RULES
+from models.school.plan_import import apply_import, preview_import, template_csv
+from models.school.plans import (
     HOURS_STATUS_LABELS,
     MAX_FILE_BYTES,
-    apply_import,
     delete_line,
     link_unlinked_lessons,
     plan_page,
-    preview_import,
     save_line,
-    template_csv,
 )
 
-from .base import StaffPage, actor
+from .base import StaffPage, actor, operation, refusal_page
 from .forms import parse_date, to_int, today
 
 CATEGORY = lazy_gettext("Журнал")  # merged with admin_views/journal.py's by its Russian text
@@ -56,11 +49,6 @@ SPECIAL_LABELS = {NOT_ATTESTED: lazy_gettext("не аттестован"), "за
                   "незач": lazy_gettext("незачёт"), "осв": lazy_gettext("освобождён")}
 STATE_LABELS = {"future": lazy_gettext("ещё не начался"), "running": lazy_gettext("идёт"),
                 "ended": lazy_gettext("закончился"), "closed": lazy_gettext("закрыт")}
-
-
-def _abort_for(exc: JournalError):
-    abort(404 if isinstance(exc, NotFound) else 403 if isinstance(exc, AccessDenied) else exc.status,
-          error_text(exc))
 
 
 # --- period, year and final marks --------------------------------------------------------------------
@@ -90,16 +78,10 @@ class FinalsView(StaffPage):
             student_ids = [one] if one else [to_int(k[5:]) for k in request.form if k.startswith("mark-")]
             entries = [Entry(sid, request.form.get(f"mark-{sid}"), request.form.get(f"reason-{sid}"),
                              request.form.get(f"version-{sid}")) for sid in student_ids if sid]
-            try:
+            with operation(forged_aborts=(NotFound,)) as done:
                 result = save_period_marks(a, assignment_id, period_id, entries, now=utcnow(), today=today(), kind=kind)
-            except NotFound as exc:
-                db.session.rollback()
-                _abort_for(exc)
-            except JournalError as exc:
-                db.session.rollback()
-                flash(error_text(exc), "error")
+            if not done:
                 return redirect(url_for(".sheet", **here))
-            db.session.commit()
             if result.saved or not result.errors:
                 flash(gettext("Сохранено отметок: %(n)s.", n=result.saved) if result.saved
                       else gettext("Изменений нет."), "success")
@@ -109,10 +91,8 @@ class FinalsView(StaffPage):
             submitted = {e.student_id: {"value": e.value or "", "reason": e.reason or ""} for e in entries
                          if e.student_id in result.errors}
             flash(gettext("Не сохранено строк: %(n)s — исправьте отмеченные.", n=len(errors)), "error")
-        try:
+        with refusal_page():
             sheet = finals_sheet(a, assignment_id, period_id, today=today(), kind=kind)
-        except JournalError as exc:
-            _abort_for(exc)
         fill = request.args.get("fill") == "1" and not sheet.read_only
         return self.render("admin/finals/sheet.html", sheet=sheet, submitted=submitted, errors=errors, fill=fill,
                            special_labels=SPECIAL_LABELS, can_close=can_close_periods(a),
@@ -150,15 +130,10 @@ class PeriodsView(StaffPage):
     @expose("/<int:period_id>/close", methods=["POST"])
     def close(self, period_id: int):
         a = actor()
-        try:
+        with operation(forged_aborts=(NotFound,)) as done:
             result = close_period(a, period_id, now=utcnow(), confirmed=request.form.get("confirmed") == "1")
-        except NotFound as exc:
-            _abort_for(exc)
-        except JournalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
+        if not done:
             return redirect(url_for(".index", period=period_id))
-        db.session.commit()
         if not result.closed:
             flash(gettext("Не выставлено отметок: %(n)s. Проверьте список и подтвердите закрытие.",
                           n=result.missing_total), "warning")
@@ -169,15 +144,10 @@ class PeriodsView(StaffPage):
 
     @expose("/<int:period_id>/reopen", methods=["POST"])
     def reopen(self, period_id: int):
-        try:
+        with operation(forged_aborts=(NotFound,)) as done:
             period = reopen_period(actor(), period_id)
-        except NotFound as exc:
-            _abort_for(exc)
-        except JournalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
+        if not done:
             return redirect(url_for(".index", period=period_id))
-        db.session.commit()
         flash(gettext("Период «%(name)s» открыт для изменений.", name=period.name), "success")
         return redirect(url_for(".index", period=period_id))
 
@@ -202,10 +172,8 @@ class PlanView(StaffPage):
                         headers={"Content-Disposition": "attachment; filename=ktp-template.csv"})
 
     def _page(self, assignment_id: int, *, form=None, edit=None, status=200):
-        try:
+        with refusal_page():
             page = plan_page(actor(), assignment_id, today=today())
-        except JournalError as exc:
-            _abort_for(exc)
         if edit is None:
             edit_id = to_int(request.args.get("edit"))
             edit = next((line.item for line in page.lines if line.item.id == edit_id), None) if edit_id else None
@@ -220,29 +188,19 @@ class PlanView(StaffPage):
     def line(self, assignment_id: int):
         f = request.form
         line_id = to_int(f.get("line_id"))
-        try:
+        with operation(forged_aborts=(NotFound,)) as done:
             save_line(actor(), assignment_id, line_id=line_id, position=f.get("position"), section=f.get("section"),
                       topic=f.get("topic"), hours=f.get("hours"), work_kind_id=f.get("work_kind_id") or None)
-        except NotFound as exc:
-            db.session.rollback()
-            _abort_for(exc)
-        except JournalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
+        if not done:
             return self._page(assignment_id, form=f.to_dict(), edit=None)
-        db.session.commit()
         flash(gettext("Строка плана сохранена."), "success")
         return redirect(url_for(".plan", assignment_id=assignment_id) + "#plan-lines")
 
     @expose("/<int:assignment_id>/delete", methods=["POST"])
     def delete(self, assignment_id: int):
-        try:
+        with operation() as done:
             delete_line(actor(), assignment_id, to_int(request.form.get("line_id"), 0))
-        except JournalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
-        else:
-            db.session.commit()
+        if done:
             flash(gettext("Строка плана удалена."), "success")
         return redirect(url_for(".plan", assignment_id=assignment_id) + "#plan-lines")
 
@@ -253,36 +211,28 @@ class PlanView(StaffPage):
             flash(gettext("Выберите файл CSV или XLSX."), "error")
             return redirect(url_for(".plan", assignment_id=assignment_id))
         content = upload.stream.read(MAX_FILE_BYTES + 1)
-        try:
+        with operation(commit=False) as done:
             preview = preview_import(actor(), assignment_id, upload.filename, content)
-        except JournalError as exc:
-            flash(error_text(exc), "error")
+        if not done:
             return redirect(url_for(".plan", assignment_id=assignment_id))
         return self.render("admin/plan/preview.html", preview=preview, filename=upload.filename,
                            hours_labels=HOURS_STATUS_LABELS)
 
     @expose("/<int:assignment_id>/import/confirm", methods=["POST"])
     def confirm(self, assignment_id: int):
-        try:
+        with operation() as done:
             preview = apply_import(actor(), assignment_id, request.form.get("plan_text", ""))
-        except JournalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
+        if not done:
             return redirect(url_for(".plan", assignment_id=assignment_id))
-        db.session.commit()
         flash(gettext("План загружен: строк %(n)s, часов %(h)s.", n=len(preview.parsed.lines),
                       h=preview.parsed.hours), "success")
         return redirect(url_for(".plan", assignment_id=assignment_id))
 
     @expose("/<int:assignment_id>/link", methods=["POST"])
     def link(self, assignment_id: int):
-        try:
+        with operation() as done:
             linked = link_unlinked_lessons(actor(), assignment_id, today=today())
-        except JournalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
-        else:
-            db.session.commit()
+        if done:
             flash(gettext("Привязано уроков к строкам плана: %(n)s.", n=linked), "success")
         return redirect(url_for(".plan", assignment_id=assignment_id))
 
@@ -312,12 +262,8 @@ class AttendanceWeekView(StaffPage):
             ids = [one] if one else [to_int(k[7:]) for k in request.form if k.startswith("reason-")]
             entries = [Confirmation(i, request.form.get(f"reason-{i}"), request.form.get(f"version-{i}"))
                        for i in ids if i]
-            try:
+            with operation(forged_aborts=(JournalError,)):
                 result = confirm_week(a, class_id, entries, now=utcnow())
-            except JournalError as exc:
-                db.session.rollback()
-                _abort_for(exc)
-            db.session.commit()
             if result.saved or not result.errors:
                 flash(gettext("Подтверждено: %(n)s.", n=result.saved) if result.saved else gettext("Изменений нет."),
                       "success")
@@ -326,10 +272,8 @@ class AttendanceWeekView(StaffPage):
             errors = {i: error_text(exc) for i, exc in result.errors.items()}
             chosen = {e.attendance_id: e.reason_id for e in entries if e.attendance_id in errors}
             flash(gettext("Не подтверждено строк: %(n)s — см. отмеченные.", n=len(errors)), "error")
-        try:
+        with refusal_page():
             review = week_review(a, class_id, day)
-        except JournalError as exc:
-            _abort_for(exc)
         return self.render("admin/attendance/week.html", review=review, classes=classes, errors=errors,
                            chosen=chosen)
 

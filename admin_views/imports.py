@@ -9,6 +9,10 @@ one the preview showed (the preview's fingerprint comes back with the form; othe
 preview is shown). The preview shows each field that would change, old → new; fields edited by
 hand since the last import are kept unless the operator ticks "apply the file's value" for them. The file is removed after the
 import, on cancel, and after a few hours in any case.
+
+A file of more than IMPORT_INLINE_ROWS rows (config, default 500) is not written during the request: the
+confirmation moves it into the jobs directory and hands it, with the preview's fingerprint and the chosen
+fields, to a job of kind "import" (tasks.py), and sends the operator to "Мои задания".
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ import datetime as dt
 import os
 import re
 import secrets
+import shutil
 import time
 from pathlib import Path
 
@@ -29,7 +34,7 @@ from models import db
 from models.access import ROSTER_WRITERS
 from models.errors import JournalError
 from models.parsing import parse_id
-from models.imports import (
+from models.school.imports import (
     ERROR,
     KINDS,
     MAX_BYTES,
@@ -55,13 +60,14 @@ from models.imports import (
 )
 from reports.export import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
 
-from .base import StaffPage, actor
+from .base import StaffPage, actor, operation
 from .forms import today
 
 SESSION_KEY = "imports"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 MAX_AGE_SECONDS = 3 * 3600
 MAX_PENDING = 5
+INLINE_ROWS = 500  # default of IMPORT_INLINE_ROWS: bigger files are imported by a background job
 SHOWN_ROWS = 1000
 STATUS_LABELS = {NEW: lazy_gettext("будет добавлено"), UPDATE: lazy_gettext("будет обновлено"),
                  SAME: lazy_gettext("без изменений"), ERROR: lazy_gettext("ошибка")}
@@ -176,7 +182,7 @@ class ImportsView(StaffPage):
         kinds = [{
             "key": m.KEY, "title": gettext(m.TITLE), "description": DESCRIPTIONS.get(m.KEY, ""),
             "columns": [(c.title, c.required) for c in m.COLUMNS if c.in_template],
-            "needs_year": m.KEY in NEEDS_YEAR, "list_url": _list_url(m.KEY),
+            "needs_year": m.KEY in NEEDS_YEAR, "list_url": list_url(m.KEY),
         } for m in kinds_for(actor())]
         return self.render("admin/imports/index.html", kinds=kinds, years=years,
                            chosen_year=chosen.id if chosen else None, max_mb=MAX_BYTES // (1024 * 1024),
@@ -229,15 +235,14 @@ class ImportsView(StaffPage):
             return redirect(url_for(".index"))
         record, data = loaded
         self._require(record["kind"])
-        try:
+        with operation(commit=False) as done:
             result = preview(actor(), record["kind"], data, record["name"], year_id=record["year"],
                              today=self._today())
-        except JournalError as exc:
-            db.session.rollback()
-            _forget(import_token)
-            flash(error_text(exc), "error")
-            return redirect(url_for(".index"))
         db.session.rollback()  # the preview only read; release what it loaded
+        if not done:
+            _forget(import_token)
+            return redirect(url_for(".index"))
+        _remember(import_token, {**record, "rows": len(result.rows)})  # decides inline or job on confirm
         return self._render_preview(import_token, record, result)
 
     @expose("/confirm/<import_token>", methods=["POST"])
@@ -249,18 +254,15 @@ class ImportsView(StaffPage):
         record, data = loaded
         kind = record["kind"]
         self._require(kind)
-        try:
+        if (record.get("rows") or 0) > current_app.config.get("IMPORT_INLINE_ROWS", INLINE_ROWS):
+            return self._confirm_as_job(import_token, record)
+        with operation() as done:
             result = commit(actor(), kind, data, record["name"], year_id=record["year"], today=self._today(),
                             ip_address=request.remote_addr, expected=request.form.get("fingerprint", ""),
                             overwrite=request.form.getlist("overwrite"))
-            db.session.commit()
-        except (ImportRejected, PreviewOutdated) as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
-            return self._render_preview(import_token, record, exc.preview)
-        except JournalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
+        if isinstance(done.refusal, (ImportRejected, PreviewOutdated)):
+            return self._render_preview(import_token, record, done.refusal.preview)
+        if not done:
             return redirect(url_for(".preview_view", import_token=import_token))
         _forget(import_token)
         counts = result.counts
@@ -268,6 +270,29 @@ class ImportsView(StaffPage):
                       "%(same)s.", title=gettext(KINDS[kind].TITLE), new=counts[NEW], updated=counts[UPDATE],
                       same=counts[SAME]), "success")
         return redirect(url_for(".index", done=kind))
+
+    def _confirm_as_job(self, token: str, record: dict):
+        """The job gets the file (moved out of reach of this session and of the purge of old uploads) and
+        everything the confirmation sent that the import reads; nothing else comes from the browser."""
+        import tasks
+
+        from .jobs import start
+
+        directory = tasks.jobs_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        name = f"import-{token}.upload"
+        shutil.move(_path(token), directory / name)
+        _forget(token)
+        params = {"input": name, "kind": record["kind"], "name": record["name"], "sha": record["sha"],
+                  "year": record["year"], "today": self._today().isoformat(), "ip": request.remote_addr,
+                  "fingerprint": request.form.get("fingerprint", ""), "overwrite": request.form.getlist("overwrite")}
+        try:
+            return start("import", params)
+        except JournalError as exc:
+            db.session.rollback()
+            (directory / name).unlink(missing_ok=True)
+            flash(error_text(exc), "error")
+            return redirect(url_for(".index"), 303)
 
     @expose("/cancel/<import_token>", methods=["POST"])
     def cancel(self, import_token: str):
@@ -298,7 +323,7 @@ class ImportsView(StaffPage):
                            max_mb=MAX_BYTES // (1024 * 1024))
 
 
-def _list_url(kind: str) -> str | None:
+def list_url(kind: str) -> str | None:
     for endpoint in LIST_ENDPOINTS.get(kind, ()):
         try:
             return url_for(endpoint)

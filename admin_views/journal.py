@@ -3,7 +3,7 @@ down, lesson dates across — where marks and attendance are typed into cells an
 on: static/js/journal-grid.js posts each keystroke as JSON) or with the form's "Сохранить" (scripts off).
 The lesson page records a lesson (topic, kind of work, homework, plan line) and gives every cell of the
 lesson its detailed form (kind and comment per mark, minutes late). Every decision is made in
-models/journal_ops.py; these views parse requests and show results."""
+models/journal/page.py; these views parse requests and show results."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, jsonify, redirect, request, url_for
@@ -16,29 +16,19 @@ from models import Lesson, Student, db
 from models.attachments import ALLOWED_TEXT, MAX_BYTES
 from models.base import utcnow
 from models.errors import JournalError
-from models.journal_ops import (
-    ATTENDANCE_CODES,
-    SLOTS,
-    cell_history,
-    delete_lesson,
-    journal_page,
-    journal_pages,
-    parse_state,
-    save_cell,
-    save_cell_parts,
-    save_lesson,
-    set_attendance,
-    set_mark,
-    state_text,
-)
-from models.journal_print import journal_print
+from models.journal.cells import parse_state, save_cell, save_cell_parts, set_attendance, set_mark, state_text
+from models.journal.history import cell_history
+from models.journal.lessons import delete_lesson, save_lesson
+from models.journal.page import journal_page, journal_pages
+from models.journal.rules import ATTENDANCE_CODES, SLOTS
+from models.reports.journal_print import journal_print
 from models.access import JOURNAL_READERS
-from models.lesson_files import MAX_LESSON_FILES, add_lesson_file, lesson_file_for_download, remove_lesson_file
-from models.plans import suggest_plan_item
+from models.journal.files import MAX_LESSON_FILES, add_lesson_file, lesson_file_for_download, remove_lesson_file
+from models.school.plans import suggest_plan_item
 
 from reports.journal_print import journal_print_pdf
 
-from .base import StaffPage, actor, operation, refusal_json
+from .base import StaffPage, actor, operation, refusal_json, refusal_page
 from .forms import ACCEPT_FILES, parse_date, to_int, today, uploaded_file
 from .journal_html import grid_rows
 
@@ -153,11 +143,9 @@ class JournalView(StaffPage):
     @expose("/<int:assignment_id>/lesson", methods=["GET", "POST"])
     def lesson(self, assignment_id: int):
         lesson_id = to_int(request.values.get("lesson"))
-        try:
+        day = None
+        with operation(commit=False):
             day = parse_date(request.values.get("date"))
-        except JournalError as exc:
-            flash(error_text(exc), "error")
-            day = None
         values = {}
         if request.method == "POST":
             f = request.form
@@ -250,12 +238,10 @@ class JournalView(StaffPage):
 
     @expose("/<int:assignment_id>/lesson/<int:lesson_id>/files/<int:attachment_id>")
     def lesson_file(self, assignment_id: int, lesson_id: int, attachment_id: int):
-        from portal.achievements import send_attachment
+        from web.files import send_attachment
 
-        try:
+        with refusal_page():
             att = lesson_file_for_download(actor(), lesson_id, attachment_id)
-        except JournalError as exc:
-            abort(exc.status, error_text(exc))
         return send_attachment(att)
 
     # --- the history of a cell -----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Staff panel area "Мой класс" (the class teacher): the class list with the parents' contacts and the
 monthly "data checked on" stamp; splitting the class into subgroups per subject on one grid; the
 students' achievements and year-end results with documents. Every decision is made in models/
-(models.subgroups, models.movement, models.attachments); these views parse forms and show results."""
+(models.school.subgroups, models.school.movement, models.attachments); these views parse forms and show results."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +11,6 @@ from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
 
-from i18n import error_text
 from models import Subject, db
 from models.attachments import (
     ALLOWED_TEXT,
@@ -29,11 +28,11 @@ from models.attachments import (
 )
 from models.access import CLASS_TEACHERS
 from models.base import utcnow
-from models.errors import InvalidInput, JournalError
+from models.errors import InvalidInput
 from models.i18n import _
-from models.movement import MEDICAL_GROUP_LABELS, class_roster, enrolled_on
-from models.people import Student
-from models.subgroups import (
+from models.school.movement import MEDICAL_GROUP_LABELS, class_roster, enrolled_on
+from models.tables.people import Student
+from models.school.subgroups import (
     DATA_CHECK_DAYS,
     MAX_GROUPS,
     confirm_class_data,
@@ -46,7 +45,7 @@ from models.subgroups import (
 )
 
 from .forms import ACCEPT_FILES, parse_date, to_int, today, uploaded_file
-from .base import StaffPage, actor
+from .base import StaffPage, actor, operation, refusal_page
 
 CATEGORY = lazy_gettext("Мой класс")
 TEACHERS = CLASS_TEACHERS
@@ -92,13 +91,10 @@ class RosterView(MyClassPage):
     @expose("/checked", methods=["POST"])
     def checked(self):
         class_id = to_int(request.form.get("class_id"))
-        try:
+        with operation() as done:
             cls = confirm_class_data(actor(), class_id or 0, today=today())
-        except JournalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
+        if not done:
             return redirect(url_for(".index"))
-        db.session.commit()
         flash(gettext("Отметка о проверке данных класса %(cls)s поставлена: %(date)s.", cls=cls.name,
                       date=today().strftime("%d.%m.%Y")), "success")
         return redirect(url_for(".index", class_id=cls.id))
@@ -114,13 +110,11 @@ class SubgroupsView(MyClassPage):
                                       .order_by(Subject.name)).all()
         subject_id = to_int(request.values.get("subject_id"))
         groups = min(max(to_int(request.values.get("groups"), 2), 1), MAX_GROUPS)
-        bad_date = False
-        try:
-            on = parse_date(request.values.get("on")) or default_split_date(cls, today())
-        except JournalError as exc:
-            flash(error_text(exc), "error")
-            on, bad_date = default_split_date(cls, today()), True
-        if request.method == "POST" and not bad_date:
+        on = None
+        with operation(commit=False) as good_date:
+            on = parse_date(request.values.get("on"))
+        on = on or default_split_date(cls, today())
+        if request.method == "POST" and good_date:
             choices = {}
             for key, value in request.form.items():
                 if key.startswith("student-"):
@@ -130,13 +124,9 @@ class SubgroupsView(MyClassPage):
                         break
                     choices[sid] = col
             else:
-                try:
+                with operation() as done:
                     result = split_class(actor(), cls.id, subject_id, on, choices, group_count=groups)
-                except JournalError as exc:
-                    db.session.rollback()
-                    flash(error_text(exc), "error")
-                else:
-                    db.session.commit()
+                if done:
                     flash(gettext("Деление сохранено с %(date)s: добавлено %(j)s, переведено %(m)s, "
                                   "исключено из подгрупп %(l)s.", date=on.strftime("%d.%m.%Y"), j=result.joined,
                                   m=result.moved, l=result.left), "success")
@@ -144,10 +134,8 @@ class SubgroupsView(MyClassPage):
                                             groups=groups))
         grid = None
         if subject_id:
-            try:
+            with operation(commit=False):
                 grid = subgroup_grid(actor(), cls.id, subject_id, on, groups)
-            except JournalError as exc:
-                flash(error_text(exc), "error")
         return self.render("admin/my_class/subgroups.html", classes=classes, cls=cls, grid=grid, subjects=subjects,
                            subject_id=subject_id, on=on, groups=groups, max_groups=MAX_GROUPS,
                            periods=period_starts(cls))
@@ -180,16 +168,13 @@ class AchievementsView(MyClassPage):
         if cls is None:
             abort(403)
         f = request.form
-        try:
+        with operation() as done:
             record_achievement(actor(), cls.id, student_id=to_int(f.get("student_id")), title=f.get("title"),
                                kind=f.get("kind"), level=f.get("level"), result=f.get("result"),
                                on=parse_date(f.get("date")), subject_id=to_int(f.get("subject_id")), file=uploaded_file(),
                                now=utcnow())
-        except JournalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
+        if not done:
             return self._page(classes, cls, values=f.to_dict())
-        db.session.commit()
         flash(gettext("Достижение записано."), "success")
         return redirect(url_for(".index", class_id=cls.id))
 
@@ -199,18 +184,15 @@ class AchievementsView(MyClassPage):
         if cls is None:
             abort(403)
         f = request.form
-        try:
+        with operation() as done:
             mark = to_int(f.get("mark"))
             if f.get("mark") and mark is None:
                 raise InvalidInput(_("Отметка — от 1 до 5."))
             record_result(actor(), cls.id, student_id=to_int(f.get("student_id")), kind=f.get("kind"),
                           title=f.get("title"), mark=mark, level=f.get("level"), comment=f.get("comment"),
                           file=uploaded_file(), today=today(), now=utcnow())
-        except JournalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
+        if not done:
             return self._page(classes, cls, values={"r_" + k: v for k, v in f.to_dict().items()})
-        db.session.commit()
         flash(gettext("Результат записан."), "success")
         return redirect(url_for(".index", class_id=cls.id))
 
@@ -220,25 +202,19 @@ class AchievementsView(MyClassPage):
         if cls is None:
             abort(403)
         kind, row_id = request.form.get("kind"), to_int(request.form.get("id"))
-        try:
+        with operation() as done:
             delete_record(actor(), cls.id, achievement_id=row_id if kind == "achievement" else None,
                           result_id=row_id if kind == "result" else None)
-        except JournalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
-        else:
-            db.session.commit()
+        if done:
             flash(gettext("Запись удалена."), "success")
         return redirect(url_for(".index", class_id=cls.id))
 
     @expose("/file/<int:attachment_id>")
     def file(self, attachment_id: int):
-        from portal.achievements import send_attachment
+        from web.files import send_attachment
 
-        try:
+        with refusal_page():
             att = attachment_for_download(actor(), attachment_id)
-        except JournalError as exc:
-            abort(exc.status, error_text(exc))
         return send_attachment(att)
 
 

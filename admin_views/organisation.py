@@ -2,7 +2,7 @@
 periods, bells, subjects, the curriculum grid (grades × subjects), teaching load and its check against the
 curriculum, kinds of work, attendance reasons and the school settings (R8, R10, R14).
 
-Every decision is made in models/organisation.py and models/settings.py; these views parse forms, call
+Every decision is made in models/school/organisation.py and models/school/settings.py; these views parse forms, call
 them and show their Russian messages. Nothing in use is deleted (the rules say where a row is used)."""
 from __future__ import annotations
 
@@ -38,23 +38,19 @@ from models import (
 )
 from models.access import ADMINISTRATION, ORGANISATION_WRITERS, visible_ids
 from models.errors import InvalidInput, JournalError
+from models.i18n import _ as N_
 from models.base import utcnow
-from models.organisation import (
+from models.school.organisation import (
     archive_year,
     restore_year,
     GRADING_SCHEME_LABELS,
     HOURS_MESSAGE,
-    LOAD_STATUS_LABELS,
     SCHEME_LABELS,
     current_year,
-    curriculum_grid,
     ensure_deletable,
-    load_report,
     parse_hours,
-    save_assignment,
     save_attendance_reason,
     save_bell,
-    save_curriculum,
     save_period,
     save_subject,
     save_work_kind,
@@ -62,11 +58,18 @@ from models.organisation import (
     school_years,
     set_grading_scheme,
 )
+from models.school.teaching_load import (
+    LOAD_STATUS_LABELS,
+    curriculum_grid,
+    load_report,
+    save_assignment,
+    save_curriculum,
+)
 from models.parsing import parse_decimal, parse_id
-from models.settings import LIMITS, SETTINGS, all_settings, grade_list, parse_setting, set_settings, stored_text
+from models.school.settings import LIMITS, SETTINGS, all_settings, grade_list, parse_setting, set_settings, stored_text
 
 from .forms import DATE_FORMATS, to_int, today
-from .base import ScopedModelView, StaffPage, actor
+from .base import ScopedModelView, StaffPage, actor, operation
 
 CATEGORY = lazy_gettext("Организация")
 CRITERIA_LABELS = {"fo": lazy_gettext("ФО — формативное оценивание"), "sor": lazy_gettext("СОР — суммативное за раздел"),
@@ -145,12 +148,6 @@ class OrganisationView(ScopedModelView):
     def on_model_delete(self, model):
         ensure_deletable(actor(), model)
 
-    def handle_view_exception(self, exc):
-        if isinstance(exc, JournalError):
-            flash(error_text(exc), "error")
-            return True
-        return super().handle_view_exception(exc)
-
 
 # --- years and periods ------------------------------------------------------------------------------
 class YearView(OrganisationView):
@@ -170,15 +167,14 @@ class YearView(OrganisationView):
 
     def _years_action(self, ids, change, done) -> None:
         """Apply a domain operation to each chosen year: all or nothing, the first refusal shown."""
-        try:
-            for year_id in ids:
-                change(parse_id(year_id) or 0)
-        except (JournalError, ValueError) as exc:
-            db.session.rollback()
-            flash(error_text(exc) if isinstance(exc, JournalError) else gettext("Неверные данные формы."), "error")
-            return
-        db.session.commit()
-        flash(done(len(ids)), "success")
+        with operation() as changed:
+            try:
+                for year_id in ids:
+                    change(parse_id(year_id) or 0)
+            except ValueError:
+                raise InvalidInput(N_("Неверные данные формы.")) from None
+        if changed:
+            flash(done(len(ids)), "success")
 
     @action("archive", lazy_gettext("Перенести в архив"),
             lazy_gettext("Перенести выбранные учебные годы в архив? Их журнал, отметки и отчёты останутся доступны "
@@ -392,13 +388,9 @@ class CurriculumView(YearPage):
                     values[(to_int(grade), to_int(subject))] = raw
                     submitted[key] = raw
             else:
-                try:
+                with operation() as done:
                     saved = save_curriculum(actor(), year.id, values)
-                except JournalError as exc:
-                    db.session.rollback()
-                    flash(error_text(exc), "error")
-                else:
-                    db.session.commit()
+                if done:
                     flash(gettext("Учебный план сохранён: добавлено %(c)s, изменено %(u)s, удалено %(d)s.",
                                   c=saved.created, u=saved.updated, d=saved.deleted), "success")
                     return redirect(url_for(".index", year_id=year.id))
@@ -453,13 +445,9 @@ class SettingsView(StaffPage):
                 except JournalError as exc:
                     errors[key] = error_text(exc)
             if not errors:
-                try:
+                with operation() as done:
                     changed = set_settings(a, submitted)
-                except JournalError as exc:
-                    db.session.rollback()
-                    flash(error_text(exc), "error")
-                else:
-                    db.session.commit()
+                if done:
                     flash(gettext("Настройки сохранены (изменено: %(n)s).", n=len(changed)), "success")
                     return redirect(url_for(".index"))
             else:
@@ -471,14 +459,10 @@ class SettingsView(StaffPage):
 
     @expose("/scheme", methods=["POST"])
     def scheme(self):
-        """The school's grading scheme (models.organisation.set_grading_scheme decides)."""
-        try:
+        """The school's grading scheme (models.school.organisation.set_grading_scheme decides)."""
+        with operation() as done:
             changed = set_grading_scheme(actor(), request.form.get("grading_scheme"))
-        except JournalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
-        else:
-            db.session.commit()
+        if done:
             flash(gettext("Система оценивания изменена.") if changed else gettext("Изменений нет."),
                   "success" if changed else "info")
         return redirect(url_for(".index"))

@@ -1,20 +1,18 @@
 """Staff panel area "Отчёты": the results of a period (R30) — students by standing per class, успеваемость,
 качество знаний, СОУ and the average per class, subject and teacher — on screen and as an XLSX file. The
 administration reads the whole school, a class teacher their own classes. Every figure comes from
-models/results_report.py."""
+models/reports/results.py."""
 from __future__ import annotations
 
 from flask import Response, abort, request
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
-from i18n import error_text
 from models.access import CLASS_OVERSIGHT, can_view_results
-from models.errors import JournalError, NotFound
-from models.results_report import STANDINGS, period_results
+from models.reports.results import STANDINGS, period_results
 from reports.export import XLSX_MIMETYPE, write_xlsx
 
-from .base import StaffPage, actor
+from .base import StaffPage, actor, refusal_page
 from .forms import to_int, today
 
 CATEGORY = lazy_gettext("Отчёты")
@@ -22,12 +20,8 @@ RESULTS_ROLES = CLASS_OVERSIGHT
 
 
 def _results():
-    try:
+    with refusal_page():
         return period_results(actor(), to_int(request.args.get("period")), today=today())
-    except NotFound as exc:
-        abort(404, error_text(exc))
-    except JournalError as exc:
-        abort(exc.status, error_text(exc))
 
 
 class ResultsView(StaffPage):

@@ -14,7 +14,6 @@ from flask_admin.form.widgets import DatePickerWidget
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext, lazy_gettext
 from markupsafe import Markup
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import Form, SelectField, StringField, ValidationError
@@ -24,12 +23,11 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 import school_clock
 from i18n import error_text
+from models.errors import JournalError
 from models import AcademicYear, Enrollment, Guardian, SchoolClass, Staff, Student, StudentGuardian, db
 from models.access import ROSTER_ROLES, ROSTER_WRITERS, student_ids, visible_ids
-from models.accounts import STAFF_ROLES
-from models.audit import AuditEvent
-from models.errors import JournalError
-from models.movement import (
+from models.tables.accounts import STAFF_ROLES
+from models.school.movement import (
     MEDICAL_GROUP_LABELS,
     REASON_IN_LABELS,
     REASON_OUT_LABELS,
@@ -45,10 +43,11 @@ from models.movement import (
     withdraw,
 )
 from models.parsing import parse_id
-from models.people import check_birth_date
+from models.tables.people import check_birth_date
+from models.school.people_records import remove_guardian_link, save_guardian_link, save_person
 
 from .forms import DATE_FORMATS, today
-from .base import ScopedAjaxLoader, ScopedModelView, actor
+from .base import ScopedAjaxLoader, ScopedModelView, actor, operation
 from .fields import AsciiIntegerField, CalendarDateField
 
 CATEGORY = lazy_gettext("Ученики и сотрудники")
@@ -156,21 +155,6 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-# --- audit of form edits -----------------------------------------------------------------------------
-def _changes(model) -> tuple[dict, dict]:
-    state = sa_inspect(model)
-    old, new = {}, {}
-    for attr in state.mapper.column_attrs:
-        hist = state.attrs[attr.key].history
-        if not hist.has_changes():
-            continue
-        before = hist.deleted[0] if hist.deleted else None
-        after = hist.added[0] if hist.added else None
-        if before != after:
-            old[attr.key], new[attr.key] = before, after
-    return old, new
-
-
 class IntIdView(ScopedModelView):
     """``?id=`` arrives as text; PostgreSQL refuses to compare an integer column with text (SQLite doesn't
     mind), so the id is made an integer first, and a non-number finds nothing."""
@@ -186,29 +170,17 @@ class IntIdAjaxLoader(ScopedAjaxLoader):
 
 
 class AuditedRosterView(IntIdView):
-    """Forms of the lists: the row gets the actor's school, and every change goes to the audit log."""
+    """Forms of the lists: models/school/people_records.save_person puts the row in the actor's school and audits it."""
 
     roles = frozenset(STAFF_ROLES)
     writer_roles = ROSTER_WRITERS
     allow_create = True
     allow_edit = True
     allow_delete = False  # people are never deleted
-    audit_entity = ""
     form_base_class_filters = ()
 
     def on_model_change(self, form, model, is_created):
-        with db.session.no_autoflush:
-            if is_created and hasattr(model, "school_id"):
-                model.school_id = actor().school_id
-            self.check_model(model, is_created)
-            old, new = _changes(model)
-        db.session.flush()
-        if is_created or new:
-            AuditEvent.record(actor().user_id, f"{self.audit_entity}.{'create' if is_created else 'update'}",
-                              self.audit_entity, getattr(model, "id", None), old=None if is_created else old, new=new)
-
-    def check_model(self, model, is_created) -> None:
-        """Rules that need the whole row; raise JournalError with a Russian message."""
+        save_person(actor(), model, is_new=is_created)
 
 
 # --- filters -----------------------------------------------------------------------------------------
@@ -281,7 +253,6 @@ class MovementForm(Form):
 
 
 class StudentView(AuditedRosterView):
-    audit_entity = "student"
     details_template = "admin/rosters/student_details.html"
     column_list = ("last_name", "first_name", "middle_name", "school_class", "status", "birth_date",
                    "personal_file_no")
@@ -423,14 +394,10 @@ class StudentView(AuditedRosterView):
                 flash(gettext("Неверная дата: укажите её в виде ДД.ММ.ГГГГ.") if form.on.errors
                       else gettext("Выберите класс из списка."), "error")
             else:
-                try:
-                    done = self._move(student, form)
-                except JournalError as exc:
-                    db.session.rollback()
-                    flash(error_text(exc), "error")
-                else:
-                    db.session.commit()
-                    flash(done, "success")
+                with operation() as done:
+                    moved = self._move(student, form)
+                if done:
+                    flash(moved, "success")
                     return redirect(url_for(".details_view", id=student.id))
         return self.render("admin/rosters/movement.html", student=student, stay=stay, form=form, choices=choices,
                            history=history(actor(), student.id))
@@ -474,7 +441,6 @@ def _guardians_of(student_id: int) -> list[dict]:
 
 # --- staff -------------------------------------------------------------------------------------------
 class StaffView(AuditedRosterView):
-    audit_entity = "staff"
     column_list = ("last_name", "first_name", "middle_name", "position", "personnel_no", "phone", "email",
                    "hired_on", "left_on")
     column_details_list = column_list
@@ -511,7 +477,6 @@ class StaffView(AuditedRosterView):
 
 # --- guardians ---------------------------------------------------------------------------------------
 class GuardianView(AuditedRosterView):
-    audit_entity = "guardian"
     column_list = ("last_name", "first_name", "middle_name", "children", "phone", "email", "workplace")
     column_details_list = ("last_name", "first_name", "middle_name", "children", "phone", "email", "workplace")
     column_labels = {
@@ -619,33 +584,15 @@ class StudentGuardianView(ScopedModelView):
         return form
 
     def on_model_change(self, form, model, is_created):
-        with db.session.no_autoflush:
-            if is_created:
-                student, guardian = model.student, model.guardian
-                if student is None or guardian is None:
-                    raise _invalid(gettext("Выберите обучающегося и родителя."))
-                if student.school_id != guardian.school_id:
-                    raise _invalid(gettext("Обучающийся и родитель из разных школ."))
-                exists = db.session.scalar(select(StudentGuardian.student_id).where(
-                    StudentGuardian.student_id == student.id, StudentGuardian.guardian_id == guardian.id))
-                if exists is not None:
-                    raise _invalid(gettext("%(guardian)s уже связан(а) с %(student)s.", guardian=guardian.short_name,
-                                           student=student.short_name))
-            old, new = _changes(model)
-        db.session.flush()
-        AuditEvent.record(actor().user_id, "student_guardian." + ("create" if is_created else "update"),
-                          "student_guardian", model.student_id, old=None if is_created else old,
-                          new={**new, "guardian_id": model.guardian_id})
+        save_guardian_link(actor(), model, is_new=is_created)
 
-    def on_model_delete(self, model):
-        AuditEvent.record(actor().user_id, "student_guardian.delete", "student_guardian", model.student_id,
-                          old={"guardian_id": model.guardian_id, "relation": model.relation})
-
-
-def _invalid(message: str) -> JournalError:
-    from models.errors import InvalidInput
-
-    return InvalidInput(message)
+    def delete_model(self, model):
+        """The domain operation removes the link (Flask-Admin's own delete would delete it a second time)."""
+        with operation() as done:
+            remove_guardian_link(actor(), model)
+        if done:
+            self.after_model_delete(model)
+        return bool(done)
 
 
 # --- the book of movement ----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 operator places lessons of the class's teaching load, changes or removes them from a date onward, and
 the substitutions of a date (absent teacher, substitute per lesson, reason).
 
-Every decision (clashes, dates, who is free) is made in models/timetable_rules.py; these views parse
+Every decision (clashes, dates, who is free) is made in models/school/timetable.py; these views parse
 forms, call it, flash its Russian messages and redirect back to the page (nothing written on refusal)."""
 from __future__ import annotations
 
@@ -12,44 +12,34 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
-from i18n import error_text
-from models import db
 from models.access import ORGANISATION_WRITERS
-from models.accounts import STAFF_ROLES
-from models.errors import JournalError, NotFound
-from models.timetable_rules import (
-    SUBSTITUTION_REASONS,
-    WEEKDAY_NAMES,
-    WEEKDAY_SHORT,
-    ClashError,
+from models.tables.accounts import STAFF_ROLES
+from models.errors import NotFound
+from models.school.substitutions import (
     cancel_substitution,
-    change_entry,
-    class_week,
-    monday_of,
-    place_lesson,
     record_substitution,
     substitutions_between,
     teacher_day,
     teaching_staff,
-    visible_classes,
 )
+from models.school.timetable import (
+    SUBSTITUTION_REASONS,
+    WEEKDAY_NAMES,
+    WEEKDAY_SHORT,
+    change_entry,
+    monday_of,
+    place_lesson,
+)
+from models.school.timetable_week import class_week, visible_classes
 
 from .forms import parse_date, to_int, today
-from .base import StaffPage, actor
+from .base import StaffPage, actor, operation, refusal_page
 
 CATEGORY = lazy_gettext("Расписание")
 ADMINISTRATION = frozenset({"operator", "director", "coordinator"})
 
 
 
-
-
-def _flash_error(exc: JournalError) -> None:
-    if isinstance(exc, ClashError):
-        for clash in exc.clashes:
-            flash(gettext(clash.template, **dict(clash.params)), "error")
-    else:
-        flash(error_text(exc), "error")
 
 
 class ClassTimetableView(StaffPage):
@@ -83,29 +73,22 @@ class ClassTimetableView(StaffPage):
         elif classes:
             on = today()
             current = next(((c, y) for c, y in classes if y.starts_on <= on <= y.ends_on), None) or classes[0]
-        try:
+        week_arg = from_arg = None
+        with operation(commit=False):
             week_arg, from_arg = parse_date(request.args.get("week")), parse_date(request.args.get("from"))
-        except JournalError as exc:
-            flash(error_text(exc), "error")
-            week_arg = from_arg = None
         week = None
         from_date = None
         if current is not None:
             day, from_date = self._dates(current[1], week_arg, from_arg)
-            try:
+            with refusal_page():
                 week = class_week(actor(), current[0].id, day)
-            except JournalError as exc:
-                abort(exc.status)
         return self.render("admin/timetable/grid.html", classes=classes, week=week, from_date=from_date,
                            weekday_names=WEEKDAY_NAMES, weekday_short=WEEKDAY_SHORT)
 
     def _back(self):
         args = {"class_id": to_int(request.form.get("class_id"))}
         for key in ("week", "from"):
-            try:
-                value = parse_date(request.form.get(key))
-            except JournalError:
-                value = None
+            value = parse_date(request.form.get(key), strict=False)
             if value:
                 args[key] = value.isoformat()
         return redirect(url_for(".index", **{k: v for k, v in args.items() if v is not None}))
@@ -118,16 +101,13 @@ class ClassTimetableView(StaffPage):
     def place(self):
         self._writer()
         form = request.form
-        try:
+        with operation() as done:
             entry = place_lesson(actor(), class_id=to_int(form.get("class_id")), assignment_id=to_int(form.get("assignment_id")),
                                  weekday=to_int(form.get("weekday")), bell_id=to_int(form.get("bell_id")),
                                  room=form.get("room"), valid_from=parse_date(form.get("from")))
-        except JournalError as exc:
-            db.session.rollback()
-            _flash_error(exc)
+        if not done:
             flash(gettext("Урок не поставлен в расписание."), "warning")
         else:
-            db.session.commit()
             flash(gettext("Урок поставлен: %(day)s, %(bell)s урок, с %(date)s.",
                           day=gettext(WEEKDAY_NAMES[entry.weekday]), bell=entry.bell.number,
                           date=entry.valid_from.strftime("%d.%m.%Y")), "success")
@@ -138,16 +118,13 @@ class ClassTimetableView(StaffPage):
         self._writer()
         form = request.form
         remove = form.get("op") == "remove"
-        try:
+        with operation() as done:
             from_date = parse_date(form.get("from"))
             new = change_entry(actor(), to_int(form.get("entry_id")), from_date, remove=remove,
                                assignment_id=to_int(form.get("assignment_id")), room=form.get("room"))
-        except JournalError as exc:
-            db.session.rollback()
-            _flash_error(exc)
+        if not done:
             flash(gettext("Расписание не изменено."), "warning")
         else:
-            db.session.commit()
             if new is None:
                 flash(gettext("Урок убран из расписания с %(date)s.", date=from_date.strftime("%d.%m.%Y")), "success")
             else:
@@ -164,19 +141,16 @@ class SubstitutionsView(StaffPage):
     @expose("/")
     def index(self):
         a = actor()
-        try:
-            day = parse_date(request.args.get("date")) or today()
-        except JournalError as exc:
-            flash(error_text(exc), "error")
-            day = today()
+        day = None
+        with operation(commit=False):
+            day = parse_date(request.args.get("date"))
+        day = day or today()
         teachers = teaching_staff(a.school_id, day)
         teacher_id = to_int(request.args.get("teacher_id"))
         plan = None
         if teacher_id:
-            try:
+            with operation(forged_aborts=(NotFound,), commit=False):
                 plan = teacher_day(a, teacher_id, day)
-            except NotFound:
-                abort(404)
         recorded = substitutions_between(a, day, day)
         return self.render("admin/timetable/substitutions.html", day=day, teachers=teachers, teacher_id=teacher_id,
                            plan=plan, recorded=recorded, editable=a.has(*ORGANISATION_WRITERS),
@@ -192,10 +166,9 @@ class SubstitutionsView(StaffPage):
             abort(403)
         form = request.form
         teacher_id = to_int(form.get("teacher_id"))
-        try:
+        with operation(commit=False) as done:
             day = parse_date(form.get("date"))
-        except JournalError as exc:
-            flash(error_text(exc), "error")
+        if not done:
             return self._back(None, teacher_id)
         chosen = []
         for key, value in form.items():
@@ -208,16 +181,13 @@ class SubstitutionsView(StaffPage):
         if not chosen:
             flash(gettext("Выберите заменяющего хотя бы для одного урока."), "warning")
             return self._back(day, teacher_id)
-        try:
+        with operation() as done:
             for entry_id, substitute_id in chosen:
                 record_substitution(actor(), entry_id=entry_id, day=day, substitute_id=substitute_id,
                                     reason=form.get("reason"))
-        except JournalError as exc:
-            db.session.rollback()
-            _flash_error(exc)
+        if not done:
             flash(gettext("Замены не сохранены."), "warning")
         else:
-            db.session.commit()
             flash(gettext("Замены на %(date)s сохранены: %(n)s.", date=day.strftime("%d.%m.%Y"), n=len(chosen)),
                   "success")
         return self._back(day, teacher_id)
@@ -227,17 +197,10 @@ class SubstitutionsView(StaffPage):
         if not actor().has(*ORGANISATION_WRITERS):
             abort(403)
         form = request.form
-        try:
-            day = parse_date(form.get("date"))
-        except JournalError:
-            day = None
-        try:
+        day = parse_date(form.get("date"), strict=False)
+        with operation() as done:
             cancel_substitution(actor(), to_int(form.get("substitution_id")))
-        except JournalError as exc:
-            db.session.rollback()
-            flash(error_text(exc), "error")
-        else:
-            db.session.commit()
+        if done:
             flash(gettext("Замена отменена."), "success")
         return self._back(day, to_int(form.get("teacher_id")))
 

@@ -61,7 +61,7 @@ def _build(db) -> None:
         UserRole,
         WorkKind,
     )
-    from models.auth import hash_password, new_session_token
+    from models.accounts.auth import hash_password, new_session_token
 
     if db.session.query(School).filter_by(code="demo").first():
         return
@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     from models import Lesson, db
     from models.access import Actor
     from models.base import utcnow
-    from models.journal_ops import journal_page
+    from models.journal.page import journal_page
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "WTF_CSRF_ENABLED": False,
                       "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench", "GC_FREEZE": False})

@@ -48,7 +48,7 @@ def _targets(database_url: str, week: dt.date) -> dict:
     from models import Lesson, Mark, School, User, db
     from models.access import Actor, children
     from models.base import utcnow
-    from models.journal_ops import journal_page
+    from models.journal.page import journal_page
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "GC_FREEZE": False})
     with app.app_context():

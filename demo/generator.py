@@ -734,11 +734,11 @@ class SchoolGenerator:
 
     def _period_marks(self, collected: dict, info: list, rosters_all: dict, cdfs: dict) -> None:
         """The marks of the ended terms as their teachers set them: the proposal of the school's scheme with
-        the default settings (models.finals_ops.propose_period), on the last day of the term; without any
+        the default settings (models.finals.proposals.propose_period), on the last day of the term; without any
         mark of the student in the term (a subject of one hour a week), a mark by their ability, with a reason."""
-        from models.finals_ops import propose_period, rules_for
+        from models.finals.proposals import propose_period, rules_for
         from models.grading import MarkInput
-        from models.settings import SETTINGS
+        from models.school.settings import SETTINGS
 
         w, tpl = self.w, self.tpl
         rules = rules_for({d.key: d.default for d in SETTINGS})

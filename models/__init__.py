@@ -1,15 +1,15 @@
 """The domain: tables, rules, access and operations. Importing this package registers every table."""
-from .base import db
-from .school import AcademicYear, Bell, CancelledDay, Period, School, Setting
-from .people import Guardian, Staff, Student, StudentGuardian
-from .accounts import Consent, InviteCode, LoginEvent, PageView, RefusedRequest, User, UserRole
-from .classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
-from .curriculum import CurriculumItem, PlanItem, Subject, TeachingAssignment
-from .timetable import Substitution, TimetableEntry
-from .journal import Attachment, Attendance, AttendanceReason, Lesson, Mark, WorkKind
-from .finals import PeriodMark
-from .achievements import Achievement, StudentResult
-from .messaging import (
+from models.base import db
+from models.tables.school import AcademicYear, Bell, CancelledDay, Period, School, Setting
+from models.tables.people import Guardian, Staff, Student, StudentGuardian
+from models.tables.accounts import Consent, InviteCode, LoginEvent, PageView, RefusedRequest, User, UserRole
+from models.tables.classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
+from models.tables.curriculum import CurriculumItem, PlanItem, Subject, TeachingAssignment
+from models.tables.timetable import Substitution, TimetableEntry
+from models.tables.journal import Attachment, Attendance, AttendanceReason, Lesson, Mark, WorkKind
+from models.tables.finals import PeriodMark
+from models.tables.achievements import Achievement, StudentResult
+from models.tables.messaging import (
     Announcement,
     Conversation,
     ConversationParticipant,
@@ -20,8 +20,9 @@ from .messaging import (
     SurveyQuestion,
     SurveyResponse,
 )
-from .control import Remark
-from .audit import AuditEvent
-from .idempotency import FormSubmission
+from models.tables.control import Remark
+from models.audit import AuditEvent
+from models.idempotency import FormSubmission
+from models.jobs import Job
 
 __all__ = [name for name in dir() if not name.startswith("_")]

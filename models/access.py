@@ -10,15 +10,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, false, literal, or_, select, union
 
-from .accounts import STAFF_ROLES, InviteCode, LoginEvent, RefusedRequest, User
-from .base import db
-from .classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
-from .curriculum import TeachingAssignment
-from .errors import AccessDenied
-from .i18n import _
-from .people import Guardian, Staff, Student, StudentGuardian
-from .roster import stay_on
-from .timetable import Substitution, TimetableEntry
+from models.tables.accounts import STAFF_ROLES, InviteCode, LoginEvent, RefusedRequest, User
+from models.base import db
+from models.tables.classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
+from models.tables.curriculum import TeachingAssignment
+from models.errors import AccessDenied
+from models.i18n import _
+from models.tables.people import Guardian, Staff, Student, StudentGuardian
+from models.roster import stay_on
+from models.tables.timetable import Substitution, TimetableEntry
 
 # Role sets: the staff panel's `roles` / `writer_roles` and the rules below all take them from here.
 WHOLE_SCHOOL = frozenset({"operator", "director", "coordinator"})
@@ -263,6 +263,27 @@ def subgroup_member_ids(actor: Actor) -> Select:
     return select(SubgroupMember.id).where(SubgroupMember.subgroup_id.in_(subgroup_ids(actor)))
 
 
+def job_ids(actor: Actor) -> Select:
+    """Background jobs (models/jobs.py): one's own, and the school-wide ones of one's school for its operator."""
+    from .jobs import SCHOOL_WIDE, Job
+
+    visible = Job.owner_id == (actor.user_id or 0)
+    if actor.has("operator") and actor.school_id:
+        visible = or_(visible, (Job.school_id == actor.school_id) & Job.kind.in_(SCHOOL_WIDE))
+    return select(Job.id).where(visible)
+
+
+def can_start_job(actor: Actor, kind: str) -> bool:
+    """Who may ask for a job of a kind: the same people who may do the thing inline."""
+    if kind == "backup":
+        return actor.has("operator")
+    if kind == "invite_register":
+        return actor.has("operator", "director", "class_teacher")
+    if kind == "import":
+        return actor.has("operator", "secretary")
+    return actor.is_staff
+
+
 def require(condition: bool, message: str = _("Недостаточно прав для этого действия.")) -> None:
     if not condition:
         raise AccessDenied(message)
@@ -342,13 +363,13 @@ def can_keep_class(actor: Actor, class_id: int) -> bool:
 
 
 def achievement_ids(actor: Actor) -> Select:
-    from .achievements import Achievement
+    from models.tables.achievements import Achievement
 
     return select(Achievement.id).where(Achievement.student_id.in_(student_ids(actor)))
 
 
 def student_result_ids(actor: Actor) -> Select:
-    from .achievements import StudentResult
+    from models.tables.achievements import StudentResult
 
     return select(StudentResult.id).where(StudentResult.student_id.in_(student_ids(actor)))
 
@@ -356,7 +377,7 @@ def student_result_ids(actor: Actor) -> Select:
 def student_lesson_ids(students: Select) -> Select:
     """Lessons the given students belonged to: of their class on a date they were enrolled in it, and for a
     subgroup's page only on a date they were in the subgroup (models/roster.py's rule)."""
-    from .journal import Lesson
+    from models.tables.journal import Lesson
 
     in_subgroup = select(SubgroupMember.id).where(SubgroupMember.subgroup_id == TeachingAssignment.subgroup_id,
                                                   SubgroupMember.student_id == Enrollment.student_id,
@@ -369,7 +390,7 @@ def student_lesson_ids(students: Select) -> Select:
 def lesson_ids(actor: Actor) -> Select:
     """Lessons the actor may read: staff those of the journal pages they open; a parent or a student the
     lessons their children (or they) belonged to."""
-    from .journal import Lesson
+    from models.tables.journal import Lesson
 
     parts = []
     if actor.is_staff:
@@ -384,7 +405,7 @@ def lesson_ids(actor: Actor) -> Select:
 def attachment_ids(actor: Actor) -> Select:
     """Files the actor may download: of achievements and year-end results of the students they see, and
     homework files of the lessons they may read. (Message files get their rule with messages.)"""
-    from .journal import Attachment
+    from models.tables.journal import Attachment
 
     return select(Attachment.id).where(or_(Attachment.achievement_id.in_(achievement_ids(actor)),
                                            Attachment.result_id.in_(student_result_ids(actor)),
@@ -392,8 +413,8 @@ def attachment_ids(actor: Actor) -> Select:
 
 
 def _register_roster_scopes() -> None:
-    from .achievements import Achievement, StudentResult
-    from .journal import Attachment
+    from models.tables.achievements import Achievement, StudentResult
+    from models.tables.journal import Attachment
 
     SCOPES.update({Enrollment: enrollment_ids, Achievement: achievement_ids, StudentResult: student_result_ids,
                    Attachment: attachment_ids})
@@ -426,7 +447,7 @@ def _school_dictionary(model):
 
 def _year_dictionary(model):
     def rule(actor: Actor) -> Select:
-        from .school import AcademicYear
+        from models.tables.school import AcademicYear
 
         if not actor.is_staff:
             return select(model.id).where(false())
@@ -464,9 +485,9 @@ def can_view_class_timetable(actor: Actor, class_id: int) -> bool:
 
 
 def _register_organisation_scopes() -> None:
-    from .curriculum import CurriculumItem, Subject
-    from .journal import AttendanceReason, WorkKind
-    from .school import AcademicYear, Bell, Period, Setting
+    from models.tables.curriculum import CurriculumItem, Subject
+    from models.tables.journal import AttendanceReason, WorkKind
+    from models.tables.school import AcademicYear, Bell, Period, Setting
 
     SCOPES.update({
         AcademicYear: _school_dictionary(AcademicYear), Bell: _school_dictionary(Bell),

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import literal, select
 
-from .access import Actor, attachment_ids, require_student, student_lesson_ids
-from .achievements import (
+from models.access import Actor, attachment_ids, require_student, student_lesson_ids
+from models.tables.achievements import (
     ACHIEVEMENT_KINDS,
     ACHIEVEMENT_LEVELS,
     ACHIEVEMENT_RESULTS,
@@ -29,18 +29,18 @@ from .achievements import (
     Achievement,
     StudentResult,
 )
-from .audit import AuditEvent
-from .base import db
-from .classes import SchoolClass
-from .curriculum import Subject
-from .errors import InvalidInput, NotFound
-from .i18n import N_, Text, _
-from .journal import Attachment, Lesson
-from .movement import enrolled_on
-from .people import Student
-from .school import AcademicYear
-from .subgroups import kept_class
-from .school_time import school_today
+from models.audit import AuditEvent
+from models.base import db
+from models.tables.classes import SchoolClass
+from models.tables.curriculum import Subject
+from models.errors import InvalidInput, NotFound
+from models.i18n import N_, Text, _
+from models.tables.journal import Attachment, Lesson
+from models.school.movement import enrolled_on
+from models.tables.people import Student
+from models.tables.school import AcademicYear
+from models.school.subgroups import kept_class
+from models.school_time import school_today
 
 MAX_BYTES = 10 * 1024 * 1024
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -307,7 +307,7 @@ def record_result(actor: Actor, class_id: int, *, student_id: int | None, kind: 
 
 
 def _class_student_ids(class_id: int):
-    from .classes import Enrollment
+    from models.tables.classes import Enrollment
 
     return select(Enrollment.student_id).where(Enrollment.class_id == class_id)
 

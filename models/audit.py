@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import DDL, DateTime, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import db, utcnow
+from models.base import db, utcnow
 
 
 class AuditEvent(db.Model):

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Protocol, Sequence
 
-from .i18n import Text, _
-from .marks import FAILED_SPECIALS, NOT_ATTESTED, PASS_MARKS, mark_text
+from models.i18n import Text, _
+from models.marks import FAILED_SPECIALS, NOT_ATTESTED, PASS_MARKS, mark_text
 
 TWO = Decimal("0.01")
 

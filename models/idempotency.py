@@ -15,9 +15,9 @@ from sqlalchemy import String, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import CreatedMixin, db
-from .errors import Conflict, InvalidInput
-from .i18n import _
+from models.base import CreatedMixin, db
+from models.errors import Conflict, InvalidInput
+from models.i18n import _
 
 FIELD = "form_token"
 _SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")

@@ -15,8 +15,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Protocol
 
-from .errors import InvalidInput
-from .i18n import _
+from models.errors import InvalidInput
+from models.i18n import _
 
 # --- marks are given from the second grade on ---------------------------------------------------------------
 LAST_UNMARKED_GRADE = 1  # first grade (and a preparatory "0" class) gets no marks at all (R5)

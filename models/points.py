@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from .errors import InvalidInput
-from .grading import FORMATIVE_SCALE
-from .i18n import _
-from .marks import points_text
+from models.errors import InvalidInput
+from models.grading import FORMATIVE_SCALE
+from models.i18n import _
+from models.marks import points_text
 
 CRITERIA = "criteria"
 MAX_LESSON_POINTS = Decimal(100)

@@ -10,8 +10,8 @@ import datetime as dt
 
 from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 
-from .base import db
-from .classes import Enrollment, SubgroupMember
+from models.base import db
+from models.tables.classes import Enrollment, SubgroupMember
 
 
 def stay_on(model, day) -> ColumnElement[bool]:

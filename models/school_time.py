@@ -1,6 +1,6 @@
 """The school's "now" and "today": every door (staff panel, portal, imports, CLI, PDFs, templates, the visit
 counter) asks these, never the server's ``date.today()``. The school's calendar day is its time zone's
-(``School.timezone``, a school setting: models/settings.py), as the journal's deadlines count it
+(``School.timezone``, a school setting: models/school/settings.py), as the journal's deadlines count it
 (models/deadlines.py: ``school_zone``, ``local_day``). A server in UTC and a school in Almaty (UTC+5) at
 21:00 UTC: the school is already in the next day.
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from .base import db, utcnow
-from .deadlines import local_day, local_moment, school_zone
-from .school import School
+from models.base import db, utcnow
+from models.deadlines import local_day, local_moment, school_zone
+from models.tables.school import School
 
 DATE_TIME = "%d.%m.%Y %H:%M"
 

@@ -5,27 +5,16 @@ Files are only ever sent as downloads: Content-Disposition: attachment, the stor
 type, nosniff and a sandboxing CSP, so an uploaded file can never run as a page of this site."""
 from __future__ import annotations
 
-import io
-
-from flask import abort, render_template, send_file
+from flask import abort, render_template
 from flask_login import current_user, login_required
 
 from i18n import error_text
 from models.access import Actor, require_student
 from models.attachments import attachment_for_download, student_portfolio
 from models.errors import JournalError
-from models.journal import Attachment
+from web.files import send_attachment
 
 from . import bp
-
-
-def send_attachment(att: Attachment):
-    response = send_file(io.BytesIO(att.content), mimetype=att.content_type, as_attachment=True,
-                         download_name=att.filename, etag=False, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.get("/diary/<int:student_id>/achievements")

@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from models import db
-from models.accounts import STAFF_ROLES
-from models.auth import authenticate, change_password, end_all_sessions, normalize_login
+from models.tables.accounts import STAFF_ROLES
+from models.accounts.auth import authenticate, change_password, end_all_sessions, normalize_login
 from models.base import utcnow
 from models.errors import JournalError, NotFound
 from i18n import error_text
-from models.invites import CONSENT_VERSION, find_open_invite, invitee_name, redeem_invite
+from models.accounts.invites import CONSENT_VERSION, find_open_invite, invitee_name, redeem_invite
 from security import (CLEAR_CACHE, known_device, login_keys, mark_login, remember_device, throttle_check, throttle_failure,
                       throttle_success)
 

@@ -13,12 +13,12 @@ import school_clock
 from i18n import error_text
 
 from models.access import FAMILY_ROLES, Actor
-from models.accounts import STAFF_ROLES
-from models.diary import diary_week, diary_week_stamp, family_overview
+from models.tables.accounts import STAFF_ROLES
+from models.journal.diary import diary_week, diary_week_stamp, family_overview
 from models.errors import JournalError
-from models.overview import school_overview
+from models.home.overview import school_overview
 from models.parsing import parse_date, parse_id
-from models.report_card import report_card
+from models.reports.report_card import report_card
 from security import revalidate_privately
 
 from . import bp

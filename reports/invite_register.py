@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased
 
 from models import Guardian, InviteCode, School, Staff, Student, User, db
 from models.access import Actor, invite_ids
-from models.accounts import ROLE_LABELS
+from models.tables.accounts import ROLE_LABELS
 from models.i18n import N_
 from models.school_time import format_moment, zone_of
 

@@ -1,13 +1,13 @@
 """The journal page printed like the paper class journal (R32), drawn with ReportLab's own tables: the
 left-hand page — the grid of students and recorded lessons in blocks that fit a landscape A4 sheet, the
 period mark after the last block — and the right-hand page — each lesson's date, topic, kind of work and
-homework. The data is ``models.journal_print.journal_print``; user text (names, topics, homework, kinds of
+homework. The data is ``models.reports.journal_print.journal_print``; user text (names, topics, homework, kinds of
 work) is escaped for ReportLab's paragraph markup or drawn as a plain cell string."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from models.journal_print import JournalPrint, PrintBlock
+from models.reports.journal_print import JournalPrint, PrintBlock
 
 from .pdf import FONT_BOLD, build_pdf, grid_table, para, title
 

@@ -1,5 +1,5 @@
 """A backup is one moment (backup.py): taken while teachers save marks — several processes, each with its own
-app and connection, each saving a mark and its audit row in one transaction (models.journal_ops.set_mark) —
+app and connection, each saving a mark and its audit row in one transaction (models.journal.cells.set_mark) —
 it restores with every mark beside its audit row, on a SQLite file and on PostgreSQL (when TEST_DATABASE_URL
 is PostgreSQL). And the restore check catches a backup that is not one moment: a mark whose audit row is
 missing, though the counts and checksums were rewritten to match."""
@@ -21,7 +21,7 @@ from app import create_app
 from backup import BackupError, read_backup, write_backup
 from models import AuditEvent, Lesson, Mark, User, db
 from models.access import Actor
-from models.journal_ops import set_mark
+from models.journal.cells import set_mark
 
 TEST_URL = os.environ.get("TEST_DATABASE_URL", "")
 NOW = dt.datetime(2026, 9, 16, 9, 0, tzinfo=dt.timezone.utc)

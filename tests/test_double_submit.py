@@ -26,6 +26,7 @@ REPEATED = "Эта форма уже отправлена; запись созд
 # Custom POST routes that create rows (or make a one-off change: a movement, a closed period): the template
 # and the opening of the <form> tag whose body must carry the token.
 CREATING = {
+    "/admin/jobs/new/<job_kind>": ("admin/jobs/index.html", "url_for('.new'"),
     "/admin/journal/<int:assignment_id>/lesson": ("admin/journal/lesson.html", 'id="lesson-form"'),
     "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/files": ("admin/journal/lesson.html",
                                                                        'id="lesson-file-form"'),
@@ -47,6 +48,7 @@ CREATING = {
 # The other POST routes: they change rows in place (a repeat finds them changed or gone), answer JSON with
 # versions of their own (the grid's keystrokes), only show a preview, or belong to signing in.
 NOT_CREATING = {
+    "/admin/jobs/<int:job_id>/retry",  # re-queues a failed job; a repeat is refused (the job is no longer failed)
     "/admin/journal/cell", "/admin/journal/<int:assignment_id>/save", "/admin/attendance/week",
     "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/cells",
     "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/delete",
@@ -108,7 +110,8 @@ def _row_counts() -> dict[str, int]:
 def _creating_urls(app, world) -> list[str]:
     """Every creating route of the staff panel with its path filled from the world, and every create view."""
     values = {"assignment_id": world.a_maths_5a.id, "lesson_id": world.lesson_5a.id, "student_id": world.anna.id,
-              "period_id": world.q1.id, "import_token": "x" * 32}
+              "period_id": world.q1.id, "import_token": "x" * 32,
+              "job_kind": "backup", "job_id": 1}
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.rule in CREATING or rule.endpoint.endswith(".create_view"):

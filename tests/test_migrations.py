@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 import pprint
-import uuid
 
 import flask_migrate
 import pytest
 from alembic.script import ScriptDirectory
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import CheckConstraint, Column, Integer, MetaData, create_engine, inspect, make_url, text
+from sqlalchemy import CheckConstraint, Column, Integer, MetaData, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from app import create_app

@@ -13,10 +13,10 @@ from urllib.parse import urlencode
 import pytest
 
 from models.errors import InvalidInput
-from models.journal_ops import parse_cell_text, parse_mark
+from models.journal.rules import parse_cell_text, parse_mark
 from models.parsing import parse_date, parse_id, parse_int, parse_month
 from models.points import parse_points
-from models.settings import parse_setting
+from models.school.settings import parse_setting
 from request_guards import MAX_FORM_PARTS
 
 from tests.access.test_url_matrix import EXPECTED, _url

@@ -25,7 +25,7 @@ def test_admin_pages_carry_no_inline_handlers(client, login_as, world):
 import datetime as dt  # noqa: E402
 
 import pytest  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 from access.roles import ROLES  # noqa: E402
 from access.test_url_matrix import EXPECTED, _url  # noqa: E402

@@ -30,7 +30,7 @@ from models import (
     UserRole,
     WorkKind,
 )
-from models.auth import hash_password, new_session_token
+from models.accounts.auth import hash_password, new_session_token
 
 PASSWORD = "demo-pass-2026"
 _HASH = hash_password(PASSWORD)

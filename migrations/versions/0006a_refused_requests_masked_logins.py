@@ -42,7 +42,7 @@ def upgrade():
 
     # Logins recorded before this revision that matched no account may be passwords typed into the login
     # field. Replace each by a digest under a key used only here and then forgotten: repeated attempts keep
-    # one value, and nobody can test guesses against it (models.auth.masked_login uses "?" + 16 hex digits).
+    # one value, and nobody can test guesses against it (models.accounts.auth.masked_login uses "?" + 16 hex digits).
     bind = op.get_bind()
     key = secrets.token_bytes(32)
     typed = bind.execute(sa.select(login_events.c.login).where(login_events.c.user_id.is_(None)).distinct()).scalars()

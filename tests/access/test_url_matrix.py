@@ -7,6 +7,7 @@ from . import (
     expected_accounts,
     expected_finals,
     expected_imports,
+    expected_jobs,
     expected_journal,
     expected_organisation,
     expected_results,
@@ -17,7 +18,7 @@ from .roles import ROLES
 # Each area of the app keeps its own table of rule → status per role (in the order of ROLES)
 # and the values its URL placeholders take.
 AREAS = (expected_accounts, expected_rosters, expected_organisation, expected_imports, expected_journal, expected_finals,
-         expected_results)
+         expected_results, expected_jobs)
 EXPECTED: dict[str, tuple[int, ...]] = {rule: row for area in AREAS for rule, row in area.TABLE.items()}
 PARAMS = {name: value for area in AREAS for name, value in area.PARAMS.items()}
 

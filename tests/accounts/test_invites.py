@@ -13,7 +13,7 @@ from models import Consent, InviteCode, User, db
 from models.access import Actor
 from models.base import utcnow
 from models.errors import AccessDenied, Conflict, InvalidInput
-from models.invites import ALPHABET, INVALID_CODE, find_open_invite, hash_code, issue_invite, redeem_invite
+from models.accounts.invites import ALPHABET, INVALID_CODE, find_open_invite, hash_code, issue_invite, redeem_invite
 from security import Budget
 from world import PASSWORD
 
@@ -200,7 +200,7 @@ def test_two_simultaneous_redemptions_bind_exactly_one_account(db_session, world
     """Both requests passed the checks before either spent the code: the conditional UPDATE lets one win."""
     stale = find_open_invite(vera_code, now=utcnow())
     redeem_invite(vera_code, login="vera", password=NEW_PASSWORD, consent=True, now=utcnow())
-    monkeypatch.setattr("models.invites.find_open_invite", lambda code, now: stale)
+    monkeypatch.setattr("models.accounts.invites.find_open_invite", lambda code, now: stale)
     with pytest.raises(Conflict):
         redeem_invite(vera_code, login="vera-twin", password=NEW_PASSWORD, consent=True, now=utcnow())
     assert db.session.scalar(select(func.count()).select_from(User).where(User.student_id == world.vera.id)) == 1

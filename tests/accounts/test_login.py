@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from models import LoginEvent, db
-from models.auth import BAD_LOGIN, MASKED_PREFIX, masked_login, password_problem
+from models.accounts.auth import BAD_LOGIN, MASKED_PREFIX, masked_login, password_problem
 from models.errors import TooManyAttempts
 from security import Budget, _digest, login_keys, throttle_check, throttle_failure
 from world import PASSWORD

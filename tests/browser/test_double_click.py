@@ -27,7 +27,9 @@ def test_a_double_click_on_add_lesson_records_one_lesson(page, live_server, sign
     expect(page).to_have_url(re.compile(r"#l\d+$"))
     expect(page.locator(".alert").first).to_be_visible()
     expect(page.locator("#lesson-list tbody tr", has_text=topic)).to_have_count(1)
-    # the browser's resubmit of the same form (Chromium coalesces a double click into one POST here)
+    # the browser's resubmit of the same form (Chromium coalesces a double click into one POST here), once the
+    # page has finished loading (a response still in flight would carry the session cookie of before)
+    page.wait_for_load_state("networkidle")
     again = page.request.post(base + action, form=sent, max_redirects=0)
     assert again.status == 303 and page.url.endswith(again.headers["location"])
     page.reload()

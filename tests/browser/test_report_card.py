@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 def _this_week(app, student_id):
     from models import User, db
     from models.access import Actor
-    from models.diary import diary_week
+    from models.journal.diary import diary_week
 
     with app.app_context():
         parent = db.session.query(User).filter_by(login="parent").one()

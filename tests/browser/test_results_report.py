@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 def _expected(app):
     from models import User, db
     from models.access import Actor
-    from models.results_report import period_results
+    from models.reports.results import period_results
 
     with app.app_context():
         coordinator = db.session.query(User).filter_by(login="coordinator").one()

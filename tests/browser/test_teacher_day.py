@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 def _expected(app):
     from models import User, db
     from models.access import Actor
-    from models.today import teacher_day
+    from models.home.today import teacher_day
 
     with app.app_context():
         day = teacher_day(Actor.of(db.session.query(User).filter_by(login="teacher").one()), dt.date.today())

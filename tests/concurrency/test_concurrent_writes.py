@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from models import (Enrollment, InviteCode, Lesson, LoginEvent, Mark, SchoolClass, Staff, Student,
                     TeachingAssignment, User, UserRole, db)
 from models.access import Actor
-from models.auth import new_session_token
+from models.accounts.auth import new_session_token
 from models.base import utcnow
-from models.invites import issue_invite
+from models.accounts.invites import issue_invite
 from world import PASSWORD, START, build_world
 
 PROCESSES = 4

@@ -39,7 +39,7 @@ def redeem(app, job: dict, answers: Counter) -> None:
     from models import db
     from models.base import utcnow
     from models.errors import JournalError
-    from models.invites import redeem_invite
+    from models.accounts.invites import redeem_invite
 
     with app.app_context():
         try:

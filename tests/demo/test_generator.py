@@ -234,7 +234,7 @@ def test_the_ended_terms_have_their_marks_as_the_journal_proposes(db_session):
     or the first grade."""
     from models import PeriodMark, TeachingAssignment, User
     from models.access import Actor
-    from models.finals_ops import finals_sheet
+    from models.finals.sheet import finals_sheet
 
     today = dt.date(2026, 11, 20)
     load_demo(scale=Scale(classes_per_grade=1, students_per_class=6), today=today)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Attendance, AuditEvent, db
-from models.attendance_review import Confirmation, confirm_reason, confirm_week, reviewable_classes, week_review
+from models.journal.attendance_review import Confirmation, confirm_reason, confirm_week, reviewable_classes, week_review
 from models.errors import AccessDenied, Conflict, InvalidInput, NotFound, PeriodClosed
 
 NOW = dt.datetime(2026, 9, 11, 15, 0, tzinfo=dt.timezone.utc)

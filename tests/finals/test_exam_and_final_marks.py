@@ -15,7 +15,9 @@ from sqlalchemy import select
 
 from models import AuditEvent, PeriodMark, db
 from models.errors import Conflict, InvalidInput, PeriodClosed
-from models.finals_ops import GradingRules, finals_sheet, propose_final, set_period_mark
+from models.finals.proposals import propose_final
+from models.finals.saving import set_period_mark
+from models.finals.sheet import GradingRules, finals_sheet
 
 YEAR_END = dt.date(2027, 5, 25)
 AFTER = dt.date(2027, 6, 20)  # exams are over, within the 30 days after the year

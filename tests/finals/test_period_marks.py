@@ -13,16 +13,10 @@ from sqlalchemy import select
 
 from models import AuditEvent, PeriodMark, Subject, TeachingAssignment, db
 from models.errors import AccessDenied, Conflict, InvalidInput, NotFound, PeriodClosed
-from models.finals_ops import (
-    THEORY_NOTE,
-    Entry,
-    close_period,
-    finals_sheet,
-    missing_marks,
-    reopen_period,
-    save_period_marks,
-    set_period_mark,
-)
+from models.finals.closing import close_period, missing_marks, reopen_period
+from models.finals.proposals import THEORY_NOTE
+from models.finals.saving import Entry, save_period_marks, set_period_mark
+from models.finals.sheet import finals_sheet
 
 NOW = dt.datetime(2026, 10, 20, 10, 0, tzinfo=dt.timezone.utc)  # inside the 1st quarter
 TODAY = NOW.date()

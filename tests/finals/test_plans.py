@@ -11,15 +11,14 @@ from sqlalchemy import select
 
 from models import AuditEvent, CurriculumItem, Lesson, PlanItem, TimetableEntry, db
 from models.errors import AccessDenied, Conflict, InvalidInput, NotFound, PeriodClosed
-from models.plans import (
-    apply_import,
-    coverage,
+from models.school.plan_coverage import coverage
+from models.school.plan_import import apply_import, preview_import
+from models.school.plans import (
     delete_line,
     hours_check,
     link_lesson,
     link_unlinked_lessons,
     plan_page,
-    preview_import,
     save_line,
     suggest_plan_item,
 )

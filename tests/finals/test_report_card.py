@@ -11,7 +11,7 @@ import pytest
 from models import PeriodMark, db
 from models.access import Actor
 from models.errors import AccessDenied, NotFound
-from models.report_card import report_card
+from models.reports.report_card import report_card
 
 TODAY = dt.date(2026, 10, 20)  # inside the 1st quarter
 SEP = dt.date(2026, 9, 1)

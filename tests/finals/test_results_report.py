@@ -1,4 +1,4 @@
-"""Results of a period (R30, models/results_report.py): a student's standing (a rule table), per class the
+"""Results of a period (R30, models/reports/results.py): a student's standing (a rule table), per class the
 students by standing with успеваемость and качество by students, per class, subject and teacher the marks'
 measures, missing marks, who reads which classes, the default period, fixed queries; the page and its XLSX."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from models import Enrollment, PeriodMark, Student, db
 from models.access import Actor
 from models.errors import AccessDenied
-from models.results_report import period_results, standing
+from models.reports.results import period_results, standing
 
 TODAY = dt.date(2026, 11, 2)  # after the 1st quarter
 

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from models import AuditEvent, db
 from models.access import Actor
-from models.imports import commit, preview
+from models.school.imports import commit, preview
 
 TODAY = dt.date(2026, 9, 10)
 STUDENT_HEADER = ["Фамилия", "Имя", "Отчество", "Дата рождения", "Пол", "Номер личного дела", "Класс",

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from models.imports import common
-from models.imports.common import Column, SourceRow, parse_class_name, parse_date, parse_decimal, read_table
+from models.school.imports import common
+from models.school.imports.common import Column, SourceRow, parse_class_name, parse_date, parse_decimal, read_table
 
 COLUMNS = [Column("name", "Фамилия", required=True), Column("born", "Дата рождения"),
            Column("phone", "Телефон", aliases=("Тел",))]

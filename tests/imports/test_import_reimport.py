@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from models import AuditEvent, Bell, Guardian, SchoolClass, Staff, Student, TeachingAssignment, TimetableEntry, db
 from models.access import Actor
-from models.imports import SAME, UPDATE, PreviewOutdated, commit
-from models.imports.common import RowReport
-from models.imports.tracking import ImportBaseline, Tracker, canon
+from models.school.imports import SAME, UPDATE, PreviewOutdated, commit
+from models.school.imports.common import RowReport
+from models.school.imports.tracking import ImportBaseline, Tracker, canon
 
 STAFF = ["Табельный номер", "Фамилия", "Имя", "Отчество", "Должность", "Email", "Телефон"]
 CLASSES = ["Класс", "Классный руководитель", "Смена", "Кабинет", "Схема периодов"]

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Bell, SchoolClass, Staff, Subgroup, Subject, TeachingAssignment, TimetableEntry, db
-from models.imports import ERROR, NEW, SAME, UPDATE, ImportRejected
+from models.school.imports import ERROR, NEW, SAME, UPDATE, ImportRejected
 
 STAFF = ["Табельный номер", "Фамилия", "Имя", "Отчество", "Должность", "Email", "Телефон"]
 CLASSES = ["Класс", "Классный руководитель", "Смена", "Кабинет", "Схема периодов"]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from models import Enrollment, Guardian, Student, StudentGuardian, db
 from models.errors import AccessDenied, InvalidInput
-from models.imports import ERROR, NEW, SAME, UPDATE, ImportRejected
+from models.school.imports import ERROR, NEW, SAME, UPDATE, ImportRejected
 
 
 def _count(model, **where):

@@ -3,6 +3,7 @@ the uploading session knows, re-validated on confirm, removed afterwards."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -136,7 +137,7 @@ def test_confirm_revalidates_the_stored_file(client, login_as, world, files, upl
     other = files.csv([files.STUDENT_HEADER, files.student(1, "6Б")])
     _token(_upload(client, world, other))
     from models.access import Actor
-    from models.imports import commit
+    from models.school.imports import commit
 
     commit(Actor.of(world.users["operator"]), "students", other, "x.csv", year_id=world.year.id,
            today=files.TODAY)
@@ -260,3 +261,76 @@ def test_confirm_after_the_data_changed_shows_the_new_preview(client, login_as, 
     # a confirm without the preview's fingerprint is refused the same way
     response = client.post(f"/admin/imports/confirm/{token}")
     assert response.status_code == 200 and "Данные изменились" in response.get_data(as_text=True)
+
+
+# --- big files: the confirmation hands the import to a background job (tasks._import) ----------------
+@pytest.fixture()
+def jobs_dir(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS_DIR", str(tmp_path / "jobs"))
+    return tmp_path / "jobs"
+
+
+def _last_job():
+    from models.jobs import Job
+
+    return db.session.scalars(select(Job).order_by(Job.id.desc())).first()
+
+
+def test_a_big_import_runs_as_a_job(client, login_as, world, files, upload_dir, jobs_dir):
+    from models import AuditEvent
+
+    login_as("operator")
+    before = _students()
+    rows = [files.student(n) for n in range(1, 502)]  # one more than the default IMPORT_INLINE_ROWS
+    token = _token(_upload(client, world, files.csv([files.STUDENT_HEADER, *rows])))
+    response = _confirm(client, token)
+    assert response.status_code == 303 and response.location.endswith("/admin/jobs/")
+    job = _last_job()
+    assert (job.kind, job.status, job.progress, job.error) == ("import", "done", 100, None)
+    assert _students() == before + 501
+    audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "import.students")).one()
+    assert json.loads(audit.new)["added"] == 501 and audit.actor_id == world.users["operator"].id
+    assert list(upload_dir.glob("*.upload")) == [] and list(jobs_dir.glob("*.upload")) == []  # the file is gone
+    page = client.get("/admin/jobs/").get_data(as_text=True)
+    assert f'id="list-{job.id}"' in page and "Добавлено 501" in page
+    again = client.post(f"/admin/imports/confirm/{token}", data={"fingerprint": "x"})
+    assert again.status_code == 302 and _students() == before + 501  # the token is spent
+
+
+def test_small_files_stay_inline(client, login_as, world, files, upload_dir, jobs_dir):
+    login_as("operator")
+    response = _confirm(client, _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1)]))))
+    assert response.status_code == 302 and "/admin/imports/" in response.location and _last_job() is None
+
+
+def test_a_job_refuses_an_import_when_the_data_changed_since_the_preview(client, login_as, world, files, upload_dir,
+                                                                        jobs_dir, app, monkeypatch):
+    login_as("operator")
+    assert _confirm(client, _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1)])))
+                    ).status_code == 302
+    monkeypatch.setitem(app.config, "IMPORT_INLINE_ROWS", 0)
+    token = _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1, **{"Отчество": "Ильинична"})])))
+    body = client.get(f"/admin/imports/preview/{token}").get_data(as_text=True)
+    student = _student_one()
+    student.middle_name = "Олеговна"
+    db.session.commit()
+    assert _confirm(client, token, body).status_code == 303
+    job = _last_job()
+    assert (job.kind, job.status) == ("import", "failed")
+    assert _student_one().middle_name == "Олеговна"
+    status = client.get("/admin/jobs/status").get_json()["jobs"][0]
+    assert "Данные изменились после проверки файла" in status["error"]
+
+
+def test_an_import_job_is_seen_by_its_owner_and_the_schools_operator(client, login_as, world, files, upload_dir,
+                                                                    jobs_dir, app, monkeypatch):
+    monkeypatch.setitem(app.config, "IMPORT_INLINE_ROWS", 0)
+    login_as("secretary")
+    assert _confirm(client, _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1)])))
+                    ).status_code == 303
+    job = _last_job()
+    assert job.status == "done" and job.owner_id == world.users["secretary"].id
+    for name, sees in (("secretary", True), ("operator", True), ("director", False), ("teacher", False)):
+        login_as(name)
+        ids = [j["id"] for j in client.get("/admin/jobs/status").get_json()["jobs"]]
+        assert (job.id in ids) == sees, name

@@ -1,6 +1,6 @@
 """Criteria-based schools (Kazakhstan, R3): the journal's cells hold ФО/СОР/СОЧ points out of the lesson's
 maximum, typed in the grid, the plain form and the lesson page; the period proposal adds them up
-(models/points.py, models/journal_ops.py, models/grading.py CriteriaScheme)."""
+(models/points.py, models/journal/page.py, models/grading.py CriteriaScheme)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +12,11 @@ from sqlalchemy import select
 
 from models import AuditEvent, Mark, WorkKind, db
 from models.errors import InvalidInput
-from models.finals_ops import finals_sheet
-from models.journal_ops import journal_page, parse_cell_text, save_cell, save_lesson, set_mark
+from models.finals.sheet import finals_sheet
+from models.journal.cells import save_cell, set_mark
+from models.journal.lessons import save_lesson
+from models.journal.page import journal_page
+from models.journal.rules import parse_cell_text
 from models.points import parse_max_points, parse_points, points_text
 
 from .conftest import MONDAY, NOW, WEDNESDAY

@@ -1,4 +1,4 @@
-"""The coordinator's monthly control of the journal (models/journal_control.py, /admin/control/): lessons the
+"""The coordinator's monthly control of the journal (models/reports/journal_control.py, /admin/control/): lessons the
 timetable expects against those recorded, topics and marks entered after the school's deadlines, lessons
 without homework, students without marks or with one; per page and per teacher; first grade without mark
 figures; the administration only; fixed queries; the page and the printable справка.
@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from models import Mark, db
 from models.access import Actor
 from models.errors import AccessDenied
-from models.journal_control import journal_control
+from models.reports.journal_control import journal_control
 
 from .conftest import at
 

@@ -1,4 +1,4 @@
-"""The journal page (models.journal_ops.journal_page): who is on it and when, which dates it shows (lessons
+"""The journal page (models.journal.page.journal_page): who is on it and when, which dates it shows (lessons
 given and the timetable's dates still without a lesson), what each actor may write, and a query count that
 does not grow with students or lessons."""
 from __future__ import annotations
@@ -9,7 +9,8 @@ import pytest
 
 from models import db
 from models.errors import AccessDenied, NotFound
-from models.journal_ops import journal_page, journal_pages, set_attendance, set_mark
+from models.journal.cells import set_attendance, set_mark
+from models.journal.page import journal_page, journal_pages
 
 from .conftest import MONDAY, NOW, WEDNESDAY, at
 

@@ -1,4 +1,4 @@
-"""The journal page printed like the paper journal (models/journal_print.py, GET .../print.pdf): recorded
+"""The journal page printed like the paper journal (models/reports/journal_print.py, GET .../print.pdf): recorded
 lessons in blocks that fit the sheet, each cell's marks and absences, students off the roster marked, the
 period mark after the last block, the topics page; the same access as the screen; a real PDF in Cyrillic."""
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from models import PeriodMark, db
 from models.access import Actor
-from models.journal_print import COLUMNS_PER_BLOCK, journal_print
+from models.reports.journal_print import COLUMNS_PER_BLOCK, journal_print
 
 NOW = dt.datetime(2026, 10, 20, 9, 0, tzinfo=dt.timezone.utc)
 

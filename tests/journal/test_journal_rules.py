@@ -1,4 +1,4 @@
-"""The journal's rules in the domain (models/journal_ops.py): the scale, the first grade, closed periods and
+"""The journal's rules in the domain (models/journal/page.py): the scale, the first grade, closed periods and
 archived years, the roster on the date, dates outside the period, who may write (the substitute on the day
 only), deadlines and late flags, conflicts on stale versions, and the audit of every change."""
 from __future__ import annotations
@@ -11,19 +11,11 @@ from sqlalchemy import select
 
 from models import AcademicYear, Attendance, AuditEvent, Lesson, Mark, Period, PlanItem, Setting, db
 from models.errors import AccessDenied, Conflict, InvalidInput, NotFound, PeriodClosed
-from models.journal_ops import (
-    allowed_marks,
-    cell_history,
-    delete_lesson,
-    journal_page,
-    parse_cell_text,
-    read_cell,
-    save_cell,
-    save_cell_parts,
-    save_lesson,
-    set_attendance,
-    set_mark,
-)
+from models.journal.cells import read_cell, save_cell, save_cell_parts, set_attendance, set_mark
+from models.journal.history import cell_history
+from models.journal.lessons import delete_lesson, save_lesson
+from models.journal.page import journal_page
+from models.journal.rules import allowed_marks, parse_cell_text
 
 from .conftest import MONDAY, NOW, WEDNESDAY, at
 

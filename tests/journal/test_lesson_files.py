@@ -1,4 +1,4 @@
-"""Homework files on a lesson (models/lesson_files.py): who may attach and remove them, the limits, the
+"""Homework files on a lesson (models/journal/files.py): who may attach and remove them, the limits, the
 audit, who may download them (models/access.attachment_ids) in the staff panel and the diary, and the
 lesson page, the grid and the diary that list them."""
 from __future__ import annotations
@@ -14,9 +14,9 @@ from models import Attachment, Lesson, db
 from models.access import Actor, attachment_ids, student_lesson_ids
 from models.attachments import check_file
 from models.audit import AuditEvent
-from models.diary import diary_week
+from models.journal.diary import diary_week
 from models.errors import AccessDenied, InvalidInput, NotFound, PeriodClosed
-from models.lesson_files import MAX_LESSON_FILES, add_lesson_file, remove_lesson_file
+from models.journal.files import MAX_LESSON_FILES, add_lesson_file, remove_lesson_file
 
 from .conftest import MONDAY, NOW, WEDNESDAY
 

@@ -1,4 +1,4 @@
-"""Remarks to teachers (R29, models/remarks.py): the coordinator writes one about a page or the whole journal
+"""Remarks to teachers (R29, models/journal/remarks.py): the coordinator writes one about a page or the whole journal
 with a date to fix it by, the teacher reports it fixed with a note, the coordinator takes it off; refusals
 change nothing; every step audited; the control page, the teacher's home page and the справка show them."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy import select
 from models import AuditEvent, Remark, db
 from models.access import Actor
 from models.errors import AccessDenied, InvalidInput
-from models.remarks import accept_remark, add_remark, fix_remark, my_remarks, remarks_between
+from models.journal.remarks import accept_remark, add_remark, fix_remark, my_remarks, remarks_between
 from models.school_time import school_today
 
 NOW = dt.datetime(2026, 9, 16, 10, 0, tzinfo=dt.timezone.utc)

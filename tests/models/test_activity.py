@@ -1,4 +1,4 @@
-"""Who uses the system (models/activity.py): a visit per user and day (sign-in or the session's first page of
+"""Who uses the system (models/accounts/activity.py): a visit per user and day (sign-in or the session's first page of
 the day), and per class the students, parents and teachers with an account and those who used the system in
 a period — the figures of the monthly control.
 
@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from models import PageView, db
-from models.activity import class_usage, note_visit
+from models.accounts.activity import class_usage, note_visit
 
 SEP1, SEP30 = dt.date(2026, 9, 1), dt.date(2026, 9, 30)
 

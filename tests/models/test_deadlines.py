@@ -10,7 +10,7 @@ from models.deadlines import (
     marks_deadline,
     period_mark_deadline,
 )
-from models.settings import SETTINGS
+from models.school.settings import SETTINGS
 
 MON = dt.date(2026, 9, 7)
 DEFAULT = DeadlineRules()

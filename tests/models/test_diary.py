@@ -1,4 +1,4 @@
-"""The diary's week (models/diary.py): recorded lessons, and the lessons the timetable still expects shown by
+"""The diary's week (models/journal/diary.py): recorded lessons, and the lessons the timetable still expects shown by
 their bell without a topic — not twice when recorded (at the bell, without one or at another), not in the
 holidays, not before or after the student's time in the class, with the substitution; fixed queries.
 
@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from models import Bell, Enrollment, Lesson, Substitution, TimetableEntry, db
 from models.access import Actor
-from models.diary import diary_week
+from models.journal.diary import diary_week
 
 MON_7, MON_14, MON_21 = dt.date(2026, 9, 7), dt.date(2026, 9, 14), dt.date(2026, 9, 21)
 

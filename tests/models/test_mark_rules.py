@@ -1,4 +1,4 @@
-"""Each rule about marks decided once (models/marks.py, models/people.py) and read the same by every door:
+"""Each rule about marks decided once (models/marks.py, models/tables/people.py) and read the same by every door:
 the journal grid, the finals sheets and marks page (mark_pair), the diary (Mark.display), the criteria
 proposal, the staff form and the import."""
 from __future__ import annotations
@@ -11,16 +11,18 @@ import pytest
 from sqlalchemy import select
 
 from models import db
-from models.classes import SchoolClass
+from models.tables.classes import SchoolClass
 from models.deadlines import DeadlineRules
 from models.errors import InvalidInput
-from models.finals_ops import mark_pair, parse_value
+from models.finals.proposals import mark_pair
+from models.finals.saving import parse_value
 from models.grading import CriteriaScheme, GradingRules, MarkInput
-from models.journal import Lesson, Mark, WorkKind
-from models.journal_ops import _cell_mark, canonical_mark
+from models.tables.journal import Lesson, Mark, WorkKind
+from models.journal.page import _cell_mark
+from models.journal.rules import canonical_mark
 from models.marks import SPECIAL_MARKS, SPECIAL_SPELLINGS, mark_text, mark_weight, marks_given
 from models.marks import require_marks_given, special_mark, work_kind_of
-from models.people import STUDENT_AGES, age_on, check_birth_date
+from models.tables.people import STUDENT_AGES, age_on, check_birth_date
 
 DAY = dt.date(2026, 10, 5)
 
@@ -145,7 +147,7 @@ def test_the_staff_form_and_the_import_use_the_birth_date_rule(app, years_old, o
 
     from admin_views.forms import today
     from admin_views.rosters import birth_date_in_range
-    from models.imports.students import check_birth_date as import_rule
+    from models.school.imports.students import check_birth_date as import_rule
 
     assert import_rule is check_birth_date
     day = today()

@@ -12,8 +12,8 @@ from sqlalchemy import literal, select
 
 from models import Lesson, Subgroup, SubgroupMember, db
 from models.access import Actor, student_lesson_ids
-from models.diary import diary_week
-from models.movement import transfer
+from models.journal.diary import diary_week
+from models.school.movement import transfer
 from models.roster import is_on_roster, roster_ids
 
 MONDAY, WEDNESDAY, THURSDAY = dt.date(2026, 9, 7), dt.date(2026, 9, 9), dt.date(2026, 9, 10)

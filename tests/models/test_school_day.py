@@ -1,4 +1,4 @@
-"""The administration's home page (models/school_day.py): substitutions of the day, the period to close with
+"""The administration's home page (models/home/school_day.py): substitutions of the day, the period to close with
 the marks still missing, the remarks still open and overdue; only for those who see the whole school.
 
 World: 1st quarter 01.09–25.10.2026 (the only period); 5А maths (anna, vera), 5А Russian, 6Б maths (boris);
@@ -11,7 +11,7 @@ import pytest
 
 from models import PeriodMark, Remark, Substitution, db
 from models.access import Actor
-from models.school_day import school_day
+from models.home.school_day import school_day
 
 AFTER_Q1 = dt.date(2026, 10, 26)  # a Monday
 

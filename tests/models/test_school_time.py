@@ -8,7 +8,7 @@ import pytest
 import models.base
 from models.access import Actor
 from models.deadlines import DEFAULT_ZONE
-from models.school import School
+from models.tables.school import School
 from models.school_time import format_moment, school_now, school_today, zone_of
 
 UTC = dt.timezone.utc

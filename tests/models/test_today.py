@@ -1,4 +1,4 @@
-"""The teacher's day on the staff home page (models/today.py): today's timetabled lessons with whether
+"""The teacher's day on the staff home page (models/home/today.py): today's timetabled lessons with whether
 each is recorded, substitutions both ways, the lessons of the last two weeks still missing from the
 journal (inside the class's periods only), nobody else gets a day, a fixed number of queries.
 
@@ -11,7 +11,7 @@ import pytest
 
 from models import Lesson, Substitution, TimetableEntry, db
 from models.access import Actor
-from models.today import teacher_day
+from models.home.today import teacher_day
 
 MON_7, MON_14, MON_21 = dt.date(2026, 9, 7), dt.date(2026, 9, 14), dt.date(2026, 9, 21)
 

@@ -14,7 +14,7 @@ import pytest
 
 from models import Bell, Staff, Subgroup, Subject, TeachingAssignment
 from models.access import Actor
-from models.timetable_rules import place_lesson
+from models.school.timetable import place_lesson
 
 START = dt.date(2026, 9, 1)
 MONDAY = dt.date(2026, 9, 7)

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from models import AuditEvent, Mark, School, db
 from models.access import Actor
 from models.errors import AccessDenied, Conflict, InvalidInput
-from models.organisation import set_grading_scheme
+from models.school.organisation import set_grading_scheme
 
 
 def _scheme(world):

@@ -22,12 +22,9 @@ from models import (
     WorkKind,
 )
 from models.errors import AccessDenied, Conflict, InvalidInput, PeriodClosed
-from models.organisation import (
-    curriculum_grid,
+from models.school.organisation import (
     ensure_deletable,
-    load_report,
     parse_hours,
-    save_assignment,
     save_attendance_reason,
     save_bell,
     save_period,
@@ -36,9 +33,9 @@ from models.organisation import (
     save_year,
     validate_bell,
     validate_period,
-    save_curriculum,
 )
-from models.settings import all_settings, get_setting, parse_setting, set_setting, set_settings
+from models.school.teaching_load import curriculum_grid, load_report, save_assignment, save_curriculum
+from models.school.settings import all_settings, get_setting, parse_setting, set_setting, set_settings
 
 D = dt.date
 
@@ -102,7 +99,7 @@ def test_a_closed_period_cannot_be_edited(world, periods, operator, db_session):
     from models.base import utcnow
 
     q1 = periods[0]
-    q1.closed_at = utcnow()  # closing is the finals area's (models/finals_ops.py)
+    q1.closed_at = utcnow()  # closing is the finals area's (models/finals/sheet.py)
     db_session.flush()
     q1.ends_on = D(2026, 10, 30)
     with pytest.raises(PeriodClosed) as refused:

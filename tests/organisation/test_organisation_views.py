@@ -19,7 +19,7 @@ from models import (
     TeachingAssignment,
     WorkKind,
 )
-from models.settings import get_setting
+from models.school.settings import get_setting
 
 
 def _text(response) -> str:
@@ -239,7 +239,7 @@ def test_director_reads_the_curriculum_but_cannot_save(client, login_as, world, 
 
 
 def test_load_check_highlights_mismatches(client, login_as, world, operator):
-    from models.organisation import save_curriculum
+    from models.school.teaching_load import save_curriculum
 
     save_curriculum(operator, world.year.id, {(5, world.maths.id): "5", (5, world.russian.id): "6",
                                               (6, world.maths.id): "4"})
@@ -256,7 +256,7 @@ def test_load_check_highlights_mismatches(client, login_as, world, operator):
 
 # --- settings ---------------------------------------------------------------------------------------
 def _settings_form(**changes):
-    from models.settings import SETTINGS, stored_text
+    from models.school.settings import SETTINGS, stored_text
 
     data = {s.key: stored_text(s.default) for s in SETTINGS}
     data.update(changes)

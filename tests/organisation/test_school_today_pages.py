@@ -11,8 +11,8 @@ import pytest
 import models.base
 from models import Period, TimetableEntry
 from models.access import Actor
-from models.activity import PageView
-from models.invites import issue_invite
+from models.accounts.activity import PageView
+from models.accounts.invites import issue_invite
 from reports.invite_register import invite_register
 
 UTC = dt.timezone.utc
@@ -102,14 +102,14 @@ def test_invitation_times_are_the_schools(client, login_as, world, almaty, db_se
 
 
 def _settings(**changes):
-    from models.settings import SETTINGS, stored_text
+    from models.school.settings import SETTINGS, stored_text
 
     return {s.key: stored_text(s.default) for s in SETTINGS} | changes
 
 
 def test_the_operator_sees_and_sets_the_time_zone(client, login_as, world, db_session):
     from models.audit import AuditEvent
-    from models.school import School
+    from models.tables.school import School
 
     login_as("operator")
     page = _text(client.get("/admin/settings/"))
@@ -125,7 +125,7 @@ def test_the_operator_sees_and_sets_the_time_zone(client, login_as, world, db_se
 
 @pytest.mark.parametrize("zone", ["Mars/Olympus", "Europe/Berlin", "", "../../etc/passwd"])
 def test_a_zone_outside_the_list_is_refused_and_nothing_changes(client, login_as, world, db_session, zone):
-    from models.school import School
+    from models.tables.school import School
 
     login_as("operator")
     response = client.post("/admin/settings/", data=_settings(timezone=zone, min_marks_for_period="5"))
@@ -138,7 +138,7 @@ def test_a_zone_outside_the_list_is_refused_and_nothing_changes(client, login_as
 
 def test_only_the_operator_sets_the_zone(world, db_session):
     from models.errors import AccessDenied
-    from models.settings import set_settings
+    from models.school.settings import set_settings
 
     with pytest.raises(AccessDenied):
         set_settings(Actor.of(world.users["director"]), {"timezone": "Asia/Almaty"})

@@ -9,17 +9,14 @@ from sqlalchemy import select
 from models import AcademicYear, AuditEvent, Lesson, SchoolClass, Substitution, TeachingAssignment, TimetableEntry
 from models.access import can_edit_assignment
 from models.errors import AccessDenied, Conflict, InvalidInput, NotFound
-from models.timetable_rules import (
-    ClashError,
+from models.school.substitutions import (
     cancel_substitution,
-    change_entry,
-    class_week,
-    entries_on,
-    find_clashes,
     record_substitution,
     substitution_for,
     teacher_day,
 )
+from models.school.timetable import ClashError, change_entry, entries_on, find_clashes
+from models.school.timetable_week import class_week
 
 from world import START  # noqa: E402
 
@@ -135,7 +132,7 @@ def test_an_open_entry_of_last_year_does_not_clash_with_this_year(world, tt, pla
     ({"room": "к" * 21}, "Кабинет: не длиннее 20 символов."),
 ])
 def test_placing_refuses_bad_input(world, tt, operator, change, error):
-    from models.timetable_rules import place_lesson
+    from models.school.timetable import place_lesson
 
     values = {"class_id": world.c5a.id, "assignment_id": world.a_maths_5a.id, "weekday": 2, "bell_id": tt.bell2.id,
               "valid_from": START, "room": None}
@@ -282,7 +279,7 @@ def test_substitution_lets_the_substitute_fill_in_that_days_journal(world, tt, o
 
 def test_the_diary_shows_the_substitution(world, tt, operator, db_session):
     from models.access import Actor
-    from models.diary import diary_week
+    from models.journal.diary import diary_week
 
     record_substitution(operator, entry_id=world.entry_6b.id, day=MONDAY, substitute_id=world.s_teacher.id)
     week = diary_week(Actor.of(world.users["parent_b"]), world.boris.id, MONDAY)

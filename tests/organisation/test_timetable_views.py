@@ -189,7 +189,7 @@ def test_bad_substitution_input(client, login_as, world, tt, data, message):
 
 def test_cancelling_a_substitution(client, login_as, world, tt, db_session, operator):
     from models import db
-    from models.timetable_rules import record_substitution
+    from models.school.substitutions import record_substitution
 
     sub = record_substitution(operator, entry_id=world.entry_6b.id, day=MONDAY, substitute_id=world.s_teacher.id)
     db.session.commit()

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from models import AcademicYear, AuditEvent, db
 from models.errors import AccessDenied, InvalidInput, NotFound, PeriodClosed
-from models.finals_ops import set_period_mark
-from models.journal_ops import journal_page
-from models.organisation import archive_year, restore_year
+from models.finals.saving import set_period_mark
+from models.journal.page import journal_page
+from models.school.organisation import archive_year, restore_year
 
 NOW = dt.datetime(2026, 10, 26, 9, 0, tzinfo=dt.timezone.utc)
 

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from models import InviteCode, LoginEvent, User, db
-from models.auth import hash_password, new_session_token
+from models.accounts.auth import hash_password, new_session_token
 from reports.export import neutralise, write_csv, write_xlsx
 
 DANGEROUS = ["=1+1", "+7 900", "-2+3", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://evil","x")',
@@ -156,3 +156,21 @@ def test_export_of_a_database_without_rows(client, login_as, world, db_session):
     db.session.execute(LoginEvent.__table__.delete())
     db.session.commit()
     assert len(_sheet(client.get("/admin/logins/export/xlsx/"))) == 1  # the header only
+
+
+@pytest.mark.parametrize("kind,limit", [("xlsx", 2), ("csv", 3)])
+def test_a_list_longer_than_an_export_may_be_is_refused_not_cut(app, client, login_as, world, monkeypatch, kind,
+                                                               limit):
+    """Exports are bounded (a worker is never held for seconds): a longer list is refused with how to narrow
+    it, never written in part; the list within the bound goes out whole."""
+    view = next(v for v in app.extensions["admin"][0]._views if getattr(v, "endpoint", None) == "users")
+    monkeypatch.setattr(view, "export_limits", {"xlsx": limit, "csv": limit})
+    login_as("operator")
+    users = db.session.query(User).filter(User.school_id == world.school.id).count()
+    assert users > limit
+    refused = client.get(f"/admin/users/export/{kind}/")
+    assert refused.status_code == 302
+    page = client.get(refused.location).get_data(as_text=True)
+    assert f"В списке {users} строк" in page and f"не больше {limit} за раз" in page
+    monkeypatch.setattr(view, "export_limits", {"xlsx": users, "csv": users})
+    assert client.get(f"/admin/users/export/{kind}/").status_code == 200

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from models import AuditEvent, Enrollment, Mark, SchoolClass, Student, Subgroup, SubgroupMember, db
 from models.errors import AccessDenied, Conflict, InvalidInput, JournalError, NotFound
-from models.movement import admit, class_roster, current_enrollment, history, student_statuses, transfer, withdraw
+from models.school.movement import admit, class_roster, current_enrollment, history, student_statuses, transfer, withdraw
 
 D = dt.date
 

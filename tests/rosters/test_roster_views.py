@@ -33,7 +33,7 @@ def test_cyrillic_search_ignores_case(client, login_as, world, term):
 
 
 def test_filters_by_class_and_state(client, login_as, world, actor_of):
-    from models.movement import withdraw
+    from models.school.movement import withdraw
 
     login_as("secretary")
     body = client.get(f"/admin/students/?flt0_0={world.c6b.id}").get_data(as_text=True)
@@ -294,7 +294,7 @@ def test_withdrawal_through_the_panel_then_readmission(client, login_as, world, 
 
 
 def test_the_enrollment_book_lists_orders(client, login_as, world, c5b, actor_of):
-    from models.movement import transfer
+    from models.school.movement import transfer
 
     transfer(actor_of("secretary"), world.anna.id, c5b.id, on=D(2026, 11, 16), order_no="45-у")
     db.session.commit()

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from models import AuditEvent, Period, SchoolClass, Student, Enrollment, Subgroup, SubgroupMember, db
 from models.errors import AccessDenied, Conflict, InvalidInput, NotFound
-from models.subgroups import (
+from models.school.subgroups import (
     confirm_class_data,
     data_check_overdue,
     default_split_date,

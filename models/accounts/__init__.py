@@ -1,0 +1,1 @@
+"""Accounts: passwords and sign-in, invitation codes, who uses the system."""

@@ -1,0 +1,1 @@
+"""Period, year, exam and final marks: proposals, the sheet, closing a period."""

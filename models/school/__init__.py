@@ -1,0 +1,1 @@
+"""The school's organisation: years and periods, settings, timetable, movement, subgroups, plans, imports."""

@@ -1,0 +1,265 @@
+"""School settings: typed defaults and the one way to read them (rules never hard-code these)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo, available_timezones
+
+from sqlalchemy import select
+
+from models.base import db
+from models.deadlines import DEFAULT_ZONE
+from models.i18n import N_
+from models.parsing import INT_MAX, parse_int
+from models.tables.school import School, Setting
+
+
+def _grade_parts(text) -> list[str]:
+    """"9, 11", "9;11" or "9 11" → ["9", "11"]."""
+    return [part for part in str(text).replace(";", ",").replace(" ", ",").split(",") if part]
+
+
+def grade_list(text) -> tuple[int, ...]:
+    """Stored "9, 11" → (9, 11); what the form sends is validated by parse_setting first."""
+    if isinstance(text, tuple):
+        return text
+    return tuple(sorted({int(part) for part in _grade_parts(text)}))
+
+
+def stored_text(value) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class SettingDef:
+    key: str
+    default: object
+    kind: object  # int, Decimal, str (one of ``choices``) or grade_list
+    label: str  # shown in the staff panel (Russian)
+    choices: dict[str, str] | None = None  # value → label, for a choice
+    on_school: bool = False  # kept in the school's own row (a column named ``key``), not in ``settings``
+    help: str | None = None  # a line under the field
+
+
+# How the final (attestat) mark of grades 9 and 11 is proposed (models.finals.proposals.propose_final).
+FINAL_MARK_RULES = {
+    "periods_and_year": N_("среднее отметок за периоды и годовой (математическое округление)"),
+    "year_and_exam": N_("среднее годовой и экзаменационной отметок (без экзамена — годовая)"),
+}
+
+
+# The time zones of Russia and Kazakhstan (tz database), "UTC+05:00 — Asia/Almaty", in the order of their
+# offsets. Only names zoneinfo knows on this machine are offered; neither country shifts clocks in summer.
+ZONE_NAMES = (
+    "Europe/Kaliningrad", "Europe/Moscow", "Europe/Simferopol", "Europe/Kirov", "Europe/Volgograd",
+    "Europe/Astrakhan", "Europe/Samara", "Europe/Saratov", "Europe/Ulyanovsk", "Asia/Yekaterinburg",
+    "Asia/Omsk", "Asia/Novosibirsk", "Asia/Barnaul", "Asia/Tomsk", "Asia/Novokuznetsk", "Asia/Krasnoyarsk",
+    "Asia/Irkutsk", "Asia/Chita", "Asia/Yakutsk", "Asia/Khandyga", "Asia/Vladivostok", "Asia/Ust-Nera",
+    "Asia/Magadan", "Asia/Sakhalin", "Asia/Srednekolymsk", "Asia/Kamchatka", "Asia/Anadyr",
+    "Asia/Almaty", "Asia/Qostanay", "Asia/Qyzylorda", "Asia/Aqtobe", "Asia/Aqtau", "Asia/Atyrau", "Asia/Oral",
+)
+
+
+def _offset(name: str) -> dt.timedelta:
+    return dt.datetime.now(ZoneInfo(name)).utcoffset()
+
+
+def _zone_label(name: str) -> str:
+    minutes = int(_offset(name).total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d} — {name}"
+
+
+_KNOWN = available_timezones()
+ZONES = {name: _zone_label(name) for name in sorted((n for n in ZONE_NAMES if n in _KNOWN),
+                                                   key=lambda n: (_offset(n), n))}
+if DEFAULT_ZONE not in ZONES and DEFAULT_ZONE in _KNOWN:  # SCHOOL_TIMEZONE outside the two countries
+    ZONES[DEFAULT_ZONE] = _zone_label(DEFAULT_ZONE)
+
+
+SETTINGS = [
+    SettingDef("timezone", DEFAULT_ZONE, str, N_("Часовой пояс школы"), choices=ZONES, on_school=True,
+               help=N_("По нему считаются «сегодня» (журнал, дневник, итоги, сроки) и время во всех записях.")),
+    SettingDef("marks_deadline_days", 0, int, N_("Срок выставления отметок за урок, дней")),
+    SettingDef("test_marks_deadline_days_1_5", 1, int, N_("Срок отметок за контрольные, 1–5 классы, дней")),
+    SettingDef("test_marks_deadline_days_6_11", 3, int, N_("Срок отметок за контрольные, 6–11 классы, дней")),
+    SettingDef("lesson_deadline_days", 0, int, N_("Срок записи темы урока, дней")),
+    SettingDef("period_mark_deadline_days", 1, int, N_("Срок выставления итоговых отметок после периода, дней")),
+    SettingDef("rounding_threshold", Decimal("0.5"), Decimal, N_("Дробная часть среднего, с которой округлять вверх")),
+    SettingDef("min_marks_for_period", 3, int, N_("Минимум отметок для аттестации за период")),
+    SettingDef("final_grades", (9, 11), grade_list, N_("Выпускные классы: экзаменационные и итоговые отметки")),
+    SettingDef("final_mark_rule", "periods_and_year", str, N_("Итоговая отметка (аттестат) предлагается как"),
+               choices=FINAL_MARK_RULES),
+    SettingDef("final_marks_deadline_days", 30, int,
+               N_("Срок экзаменационных и итоговых отметок после конца учебного года, дней")),
+    SettingDef("invite_code_days", 14, int, N_("Срок действия кода приглашения, дней")),
+    SettingDef("session_idle_minutes", 60, int, N_("Завершать сеанс после бездействия, минут")),
+    SettingDef("session_absolute_hours", 12, int, N_("Максимальная длительность сеанса, часов")),
+]
+BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def _school_values(school_id: int) -> dict[str, str]:
+    """The settings kept in the school's own row (the session's identity map spares the query when loaded)."""
+    school = db.session.get(School, school_id)
+    return {s.key: getattr(school, s.key) for s in SETTINGS if s.on_school} if school is not None else {}
+
+
+def get_setting(school_id: int, key: str):
+    """The school's value of a setting, or its default."""
+    definition = BY_KEY[key]
+    if definition.on_school:
+        raw = _school_values(school_id).get(key)
+    else:
+        raw = db.session.scalar(select(Setting.value).where(Setting.school_id == school_id, Setting.key == key))
+    return definition.default if raw is None else definition.kind(raw)
+
+
+def get_settings(school_id: int, *keys: str) -> tuple:
+    """Several settings of a school in one query (a request's fixed cost: the session lifetime check)."""
+    stored = [BY_KEY[key] for key in keys if not BY_KEY[key].on_school]
+    rows = dict(db.session.execute(select(Setting.key, Setting.value).where(
+        Setting.school_id == school_id, Setting.key.in_([d.key for d in stored]))).all()) if stored else {}
+    if len(stored) < len(keys):
+        rows |= _school_values(school_id)
+    return tuple(BY_KEY[key].kind(rows[key]) if rows.get(key) is not None else BY_KEY[key].default for key in keys)
+
+
+def all_settings(school_id: int) -> dict[str, object]:
+    rows = dict(db.session.execute(select(Setting.key, Setting.value).where(Setting.school_id == school_id)).all())
+    rows |= _school_values(school_id)
+    return {s.key: s.kind(rows[s.key]) if s.key in rows else s.default for s in SETTINGS}
+
+
+# --- validation and writing (appended by the organisation area) ------------------------------------
+# Allowed range of each setting: (minimum, maximum), both inclusive. Decimals keep at most two places.
+LIMITS: dict[str, tuple[object, object]] = {
+    "marks_deadline_days": (0, 14),
+    "test_marks_deadline_days_1_5": (0, 14),
+    "test_marks_deadline_days_6_11": (0, 14),
+    "lesson_deadline_days": (0, 14),
+    "period_mark_deadline_days": (0, 14),
+    "rounding_threshold": (Decimal("0.1"), Decimal("0.9")),
+    "min_marks_for_period": (1, 30),
+    "final_marks_deadline_days": (0, 92),
+    "invite_code_days": (1, 90),
+    "session_idle_minutes": (5, 720),
+    "session_absolute_hours": (1, 72),
+}
+
+
+def _fmt_limit(value) -> str:
+    return format(value, "f").replace(".", ",") if isinstance(value, Decimal) else str(value)
+
+
+def parse_setting(key: str, value):
+    """The typed value of a setting from a form or the CLI ("0,6" and "0.6" both read), validated
+    against its range; InvalidInput with a Russian message otherwise."""
+    from decimal import InvalidOperation
+
+    from models.errors import InvalidInput
+    from models.i18n import _
+
+    definition = BY_KEY.get(key)
+    if definition is None:
+        raise InvalidInput(_("Неизвестная настройка: %(key)s."), key=key)
+    label = definition.label
+    text = stored_text(value).strip() if value is not None else ""
+    if definition.kind is grade_list:
+        return _parse_grades(text, label)
+    text = text.replace(",", ".")
+    if text == "":
+        raise InvalidInput(_("«%(label)s»: укажите значение."), label=label)
+    if definition.choices is not None:
+        if text not in definition.choices:
+            raise InvalidInput(_("«%(label)s»: выберите одно из предложенных значений."), label=label)
+        return text
+    if definition.kind is int:
+        typed = None if isinstance(value, bool) else parse_int(text, low=-INT_MAX)
+        if typed is None:
+            raise InvalidInput(_("«%(label)s»: нужно целое число."), label=label)
+    elif definition.kind is Decimal:
+        try:
+            typed = Decimal(text if text.isascii() else "-")  # Decimal() also reads "٠.٥"
+        except InvalidOperation:
+            raise InvalidInput(_("«%(label)s»: нужно число, например 0,5."), label=label) from None
+        if not typed.is_finite() or typed.as_tuple().exponent < -2:
+            raise InvalidInput(_("«%(label)s»: не больше двух знаков после запятой."), label=label)
+    else:  # pragma: no cover - every other SettingDef is int or Decimal
+        typed = definition.kind(text)
+    low, high = LIMITS.get(key, (None, None))
+    if low is not None and not low <= typed <= high:
+        raise InvalidInput(_("«%(label)s»: допустимо от %(low)s до %(high)s."), label=label, low=_fmt_limit(low),
+                           high=_fmt_limit(high))
+    return typed
+
+
+def _parse_grades(text: str, label: str) -> tuple[int, ...]:
+    """"9, 11" (commas, semicolons or spaces) → (9, 11); empty → () (a school without graduating classes)."""
+    from models.errors import InvalidInput
+    from models.i18n import _
+
+    if not all(parse_int(p, low=1, high=12) for p in _grade_parts(text)):
+        raise InvalidInput(_("«%(label)s»: перечислите номера классов от 1 до 12 через запятую, например 9, 11."),
+                           label=label)
+    return grade_list(text)
+
+
+def _check_together(values: dict[str, object]) -> None:
+    from models.errors import InvalidInput
+    from models.i18n import _
+
+    if values["session_idle_minutes"] > values["session_absolute_hours"] * 60:
+        raise InvalidInput(_("Время бездействия до завершения сеанса не может быть больше максимальной "
+                             "длительности сеанса."))
+
+
+def set_settings(actor, values: dict[str, object]) -> list[str]:
+    """Validate every given value (and the rules between them), then store those that changed, with an
+    audit record each. All or nothing: one bad value writes nothing. Returns the keys changed.
+    Only the school's operator may change settings. Flushes; the caller commits."""
+    from models.access import can_manage_organisation, require
+    from models.audit import AuditEvent
+    from models.i18n import _
+
+    require(can_manage_organisation(actor), _("Изменять настройки школы может только администратор (оператор)."))
+    typed = {key: parse_setting(key, value) for key, value in values.items()}
+    current = all_settings(actor.school_id)
+    _check_together({**current, **typed})
+    rows = {row.key: row for row in db.session.scalars(select(Setting).where(Setting.school_id == actor.school_id))}
+    changed = []
+    for key, value in typed.items():
+        if value == current[key]:
+            continue  # unchanged (a default stays a default: no row is written for it)
+        if BY_KEY[key].on_school:
+            school = db.session.get(School, actor.school_id)
+            setattr(school, key, value)
+            db.session.flush()
+            AuditEvent.record(actor.user_id, "setting.update", "school", school.id, old={key: current[key]},
+                              new={key: value})
+            changed.append(key)
+            continue
+        stored = stored_text(value)
+        row = rows.get(key)
+        if row is None:
+            row = Setting(school_id=actor.school_id, key=key, value=stored)
+            db.session.add(row)
+        elif row.value == stored:
+            continue
+        else:
+            row.value = stored
+        db.session.flush()
+        AuditEvent.record(actor.user_id, "setting.update", "setting", row.id, old={key: current[key]},
+                          new={key: value})
+        changed.append(key)
+    return changed
+
+
+def set_setting(actor, key: str, value) -> bool:
+    """One setting (see set_settings). True when the stored value changed."""
+    return bool(set_settings(actor, {key: value}))

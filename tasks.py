@@ -1,0 +1,235 @@
+"""The queue of background jobs (Huey) and the work of each kind of job (models/jobs.py keeps their record).
+
+Why Huey: it is small (one pure-Python package, no broker to install) and has the two storages this project
+needs behind one API — SQLite, a file in instance/ next to the embedded database, so that a school on one
+laptop needs nothing more, and Redis for a district whose several app machines share one queue. It retries
+failed tasks, runs periodic housekeeping, and has an immediate mode that the tests use.
+
+- Storage: ``HUEY_REDIS_URL`` (e.g. redis://127.0.0.1:6379/1) → RedisHuey; else SqliteHuey at
+  ``JOBS_QUEUE_FILE`` (default instance/jobs-queue.sqlite). Files of jobs: ``JOBS_DIR`` (instance/jobs/).
+- Consumer: ``flask --app app jobs worker`` (``dev.py run`` starts it next to the web server).
+- Tests: immediate mode (``JOBS_IMMEDIATE``, on when the app is testing): a task runs at once, in-process.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import time
+from pathlib import Path
+
+from flask import Flask, current_app, has_app_context
+from flask_babel import force_locale
+from huey import RedisHuey, SqliteHuey, crontab
+
+import config as config_module
+from models import User, db
+from models.base import expect_writes, utcnow
+from models.errors import JournalError
+from models.i18n import _
+from models.school_time import school_today
+from models.jobs import LEASE, Job, claim, fail, finish, old_files, remove_partial_files, report, stale_jobs
+
+log = logging.getLogger(__name__)
+
+
+def make_huey(filename: str | None = None):
+    redis_url = os.environ.get("HUEY_REDIS_URL")
+    if redis_url and filename is None:
+        return RedisHuey("journal-jobs", url=redis_url)
+    path = filename or os.environ.get("JOBS_QUEUE_FILE") or str(config_module.INSTANCE_DIR / "jobs-queue.sqlite")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("journal-jobs", filename=path)
+
+
+huey = make_huey()
+_APP: Flask | None = None  # the consumer's app (the CLI command sets it)
+
+
+def init_jobs(app: Flask) -> None:
+    huey.immediate = bool(app.config.get("JOBS_IMMEDIATE", app.testing))
+
+
+def embedded_queue() -> bool:
+    """On the embedded (SQLite) queue one consumer serves one machine: a running job at its start is orphaned."""
+    return isinstance(huey, SqliteHuey)
+
+
+def jobs_dir() -> Path:
+    return Path(current_app.config.get("JOBS_DIR") or os.environ.get("JOBS_DIR")
+                or Path(current_app.instance_path) / "jobs")
+
+
+def enqueue(job: Job) -> None:
+    """Hand a committed job to the queue (after the commit: the worker must find its row)."""
+    run_job(job.id)
+
+
+def _pause() -> None:
+    """JOBS_STEP_DELAY seconds between steps: lets a test (or a demo) watch and interrupt a job mid-way."""
+    delay = float(os.environ.get("JOBS_STEP_DELAY") or 0)
+    if delay:
+        time.sleep(delay)
+
+
+def _step(job: Job, progress: int, message: str) -> None:
+    report(job, progress, message, now=utcnow())
+    _pause()
+
+
+def _owner(job: Job):
+    from models.access import Actor
+
+    return Actor.of(db.session.get(User, job.owner_id))
+
+
+# --- the work of each kind -------------------------------------------------------------------------
+def _invite_register(job: Job) -> dict:
+    from models.school_time import format_moment, zone_of
+    from reports.invite_register import invite_register, invite_register_pdf
+
+    _step(job, 10, _("Чтение кодов"))
+    with expect_writes(False):
+        school_name, rows = invite_register(_owner(job))
+        db.session.rollback()  # the read ends here: rendering takes long and holds no transaction
+    _step(job, 30, _("Печать PDF"))
+    pdf = invite_register_pdf(school_name, rows, generated=format_moment(utcnow(), zone_of(job.school_id)))
+    name = f"job-{job.id}-invite-register.pdf"
+    _write(name, lambda out: out.write(pdf))
+    return {"file_path": name, "file_name": "invite-register.pdf"}
+
+
+def _backup(job: Job) -> dict:
+    from backup import write_backup
+
+    _step(job, 10, _("Чтение всех таблиц"))
+    source = db.session if current_app.testing else db.engine  # the tests read inside their own transaction
+    name = f"job-{job.id}-backup.zip"
+
+    def writer(out):
+        write_backup(source, db.metadata, out)
+        _step(job, 80, _("Запись файла"))
+
+    _write(name, writer)
+    return {"file_path": name, "file_name": f"backup-{school_today(job.school_id):%Y-%m-%d}.zip"}
+
+
+def _import(job: Job) -> dict:
+    """A big import confirmed on the imports page: exactly what its preview showed (the preview's fingerprint
+    and the operator's choices are the job's parameters), in one transaction, or nothing — a file that does not
+    match its digest, or a database changed since the preview, fails the job with the inline message."""
+    from models.school.imports import KINDS, NEW, SAME, UPDATE, commit, file_digest
+
+    params = job.params
+    path = jobs_dir() / params["input"]
+    _step(job, 10, _("Чтение файла"))
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = None
+    if data is None or file_digest(data) != params["sha"] or params["kind"] not in KINDS:
+        raise JournalError(_("Загруженный файл не найден или устарел. Загрузите его снова."))
+    _step(job, 20, _("Проверка и запись строк"))
+    result = commit(_owner(job), params["kind"], data, params["name"], year_id=params["year"],
+                    today=dt.date.fromisoformat(params["today"]), ip_address=params.get("ip"),
+                    expected=params["fingerprint"], overwrite=params["overwrite"])
+    counts = result.counts
+    job.params = {**params, "counts": {"added": counts[NEW], "updated": counts[UPDATE], "unchanged": counts[SAME]}}
+    return {"after_commit": lambda: path.unlink(missing_ok=True)}
+
+
+def _write(name: str, writer) -> None:
+    from models.jobs import write_file_atomically
+
+    write_file_atomically(jobs_dir(), name, writer)
+
+
+HANDLERS = {"invite_register": _invite_register, "backup": _backup, "import": _import}
+
+
+# --- running -------------------------------------------------------------------------------------
+def execute(job_id: int) -> str:
+    """Run one attempt of a job; returns its status afterwards. A rule refusing the work (JournalError)
+    fails the job for good; anything else fails this attempt, and the queue tries again while attempts
+    remain (the exception is raised for Huey's retry)."""
+    job = claim(job_id, now=utcnow())
+    if job is None:
+        return "skipped"
+    handler = HANDLERS.get(job.kind)
+    try:
+        if handler is None:
+            raise JournalError(_("Этот вид заданий пока не выполняется."))
+        owner = db.session.get(User, job.owner_id)
+        locale = owner.locale if owner and owner.locale else current_app.config["BABEL_DEFAULT_LOCALE"]
+        with force_locale(locale):  # the file in its owner's language
+            result = handler(job)
+    except JournalError as exc:
+        db.session.rollback()
+        fail(db.session.get(Job, job_id), exc.template, exc.params, now=utcnow())
+        db.session.commit()
+        return "failed"
+    except Exception:
+        log.exception("job %s (%s) failed", job_id, job.kind)
+        db.session.rollback()
+        job = db.session.get(Job, job_id)
+        fail(job, _("Задание не выполнено из-за ошибки на сервере. Нажмите «Повторить» или сообщите "
+                    "администратору."), now=utcnow(), final=False)
+        db.session.commit()
+        if job.status == "queued":
+            raise
+        return "failed"
+    after_commit = result.pop("after_commit", None)
+    finish(job, now=utcnow(), **result)
+    db.session.commit()
+    if after_commit:
+        after_commit()
+    return "done"
+
+
+def _in_app(fn, *args):
+    if has_app_context():
+        return fn(*args)
+    with (_APP or _create_app()).app_context():
+        try:
+            return fn(*args)
+        finally:
+            db.session.remove()
+
+
+def _create_app() -> Flask:
+    global _APP
+    from app import create_app
+
+    _APP = create_app()
+    return _APP
+
+
+@huey.task(retries=2, retry_delay=5)
+def run_job(job_id: int) -> str:
+    return _in_app(execute, job_id)
+
+
+def reap(*, all_running: bool = False) -> list[int]:
+    """Jobs whose worker died go back to the queue (see models.jobs.stale_jobs); partial files are removed."""
+    now = utcnow()
+    again = stale_jobs(now=now, all_running=all_running)
+    db.session.commit()
+    remove_partial_files(jobs_dir(), older_than=dt.timedelta(0) if all_running else LEASE, now=time.time())
+    for job_id in again:
+        run_job(job_id)
+    return again
+
+
+def delete_old_files() -> int:
+    removed = 0
+    for job in old_files(now=utcnow()):
+        (jobs_dir() / job.file_path).unlink(missing_ok=True)
+        job.file_path = None
+        removed += 1
+    db.session.commit()
+    return removed
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+def housekeeping() -> None:
+    _in_app(lambda: (reap(), delete_old_files()))
