@@ -1,4 +1,5 @@
 """Application factory: configuration, extensions, staff panel, portal and CLI. Nothing else."""
+
 from __future__ import annotations
 
 import gc
@@ -33,21 +34,20 @@ def create_app(config: type | dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
+    from flask_babel import get_locale
+
     from admin_views import init_admin
     from cli import init_cli
     from health import bp as health_bp
+    from i18n import install_template_gettext, number, text
+    from models.grading import FORMATIVE_SCALE
+    from models.points import points_text
     from portal import bp as portal_bp
-    from web.errors import init_error_handlers
     from school_clock import init_school_clock
     from security import init_security
     from tasks import init_jobs
     from transactions import init_transactions
-
-    from flask_babel import get_locale
-
-    from i18n import install_template_gettext, number, text
-    from models.grading import FORMATIVE_SCALE
-    from models.points import points_text
+    from web.errors import init_error_handlers
 
     install_template_gettext(app)
     app.jinja_env.globals["get_locale"] = get_locale
@@ -71,4 +71,3 @@ def create_app(config: type | dict | None = None) -> Flask:
         gc.collect()
         gc.freeze()
     return app
-

@@ -12,6 +12,7 @@ both missing exactly as in the snapshot, whose findings the manifest records) an
     flask --app app backup journal-2026-12-05.zip
     flask --app app restore journal-2026-12-05.zip    # into an empty, migrated database
 """
+
 from __future__ import annotations
 
 import base64
@@ -20,8 +21,8 @@ import hashlib
 import io
 import json
 import zipfile
-from decimal import Decimal
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import BinaryIO
 
 from sqlalchemy import Connection, Engine, Integer, Select, and_, exists, func, inspect, select, text
@@ -55,7 +56,7 @@ def _encode(value):
 def _decode(value):
     if not isinstance(value, dict):
         return value
-    (tag, raw), = value.items()
+    ((tag, raw),) = value.items()
     if tag == "d":
         return Decimal(raw)
     if tag == "dt":
@@ -93,25 +94,41 @@ def _checks(metadata) -> dict[str, tuple[Select, bool]]:
     audit = metadata.tables["audit_events"]
     for name, entity in AUDITED:
         table, gone = metadata.tables[name], audit.alias("gone")
-        created = exists().where(audit.c.entity == entity, audit.c.entity_id == table.c.id,
-                                 audit.c.action == f"{entity}.create")
+        created = exists().where(
+            audit.c.entity == entity, audit.c.entity_id == table.c.id, audit.c.action == f"{entity}.create"
+        )
         checks[f"{name} without the audit row of their creation"] = (
-            select(table.c.id).where(~created).order_by(table.c.id), False)
+            select(table.c.id).where(~created).order_by(table.c.id),
+            False,
+        )
         checks[f"{entity}.create audit rows whose {entity} is neither there nor deleted"] = (
-            select(audit.c.entity_id).distinct().where(
-                audit.c.action == f"{entity}.create", audit.c.entity_id.is_not(None),
+            select(audit.c.entity_id)
+            .distinct()
+            .where(
+                audit.c.action == f"{entity}.create",
+                audit.c.entity_id.is_not(None),
                 ~exists().where(table.c.id == audit.c.entity_id),
-                ~exists().where(gone.c.entity == entity, gone.c.entity_id == audit.c.entity_id,
-                                gone.c.action == f"{entity}.delete")).order_by(audit.c.entity_id), False)
+                ~exists().where(
+                    gone.c.entity == entity, gone.c.entity_id == audit.c.entity_id, gone.c.action == f"{entity}.delete"
+                ),
+            )
+            .order_by(audit.c.entity_id),
+            False,
+        )
     for table in _tables(metadata):
         key = list(table.primary_key.columns) or list(table.columns)
         for fk in sorted(table.foreign_key_constraints, key=lambda c: c.column_keys):
             parent = fk.referred_table.alias("parent")
             pairs = [(el.parent, parent.c[el.column.name]) for el in fk.elements]
             checks[f"{table.name}.{','.join(fk.column_keys)} → {fk.referred_table.name} not found"] = (
-                select(*key).where(and_(*(child.is_not(None) for child, _ in pairs)),
-                                   ~exists().where(and_(*(child == ref for child, ref in pairs))))
-                .order_by(*key), True)
+                select(*key)
+                .where(
+                    and_(*(child.is_not(None) for child, _ in pairs)),
+                    ~exists().where(and_(*(child == ref for child, ref in pairs))),
+                )
+                .order_by(*key),
+                True,
+            )
     return checks
 
 
@@ -124,7 +141,7 @@ def _keys(rows) -> list:
         j = i
         while j + 1 < len(ints) and ints[j + 1] == ints[j] + 1:
             j += 1
-        packed += [[ints[i], ints[j]]] if j - i >= 2 else ints[i:j + 1]
+        packed += [[ints[i], ints[j]]] if j - i >= 2 else ints[i : j + 1]
         i = j + 1
     return packed
 
@@ -155,9 +172,11 @@ def _differences(found: dict[str, dict], expected: dict[str, dict] | None, metad
         before = set() if strict else _unpack(expected.get(name, {"keys": []})["keys"])
         if now != before:
             extra, missing = sorted(now - before, key=str), sorted(before - now, key=str)
-            lines.append(f"{name}: {len(now)} restored, {len(before)} in the backup's snapshot"
-                         + (f"; restored only: {', '.join(map(str, extra[:10]))}" if extra else "")
-                         + (f"; snapshot only: {', '.join(map(str, missing[:10]))}" if missing else ""))
+            lines.append(
+                f"{name}: {len(now)} restored, {len(before)} in the backup's snapshot"
+                + (f"; restored only: {', '.join(map(str, extra[:10]))}" if extra else "")
+                + (f"; snapshot only: {', '.join(map(str, missing[:10]))}" if missing else "")
+            )
     return lines
 
 
@@ -184,8 +203,10 @@ class _SQLiteReader(_Reader):
 
         path = engine.url.database
         if not path or path == ":memory:" or path.startswith("file::memory:"):
-            raise BackupError("an in-memory SQLite database cannot be read at one snapshot from a second "
-                              "connection: back up a database file")
+            raise BackupError(
+                "an in-memory SQLite database cannot be read at one snapshot from a second "
+                "connection: back up a database file"
+            )
         self.dialect = engine.dialect
         raw = sqlite3.connect(path, isolation_level=None, timeout=10)
         raw.execute("PRAGMA query_only=ON")
@@ -195,8 +216,9 @@ class _SQLiteReader(_Reader):
     def _execute(self, query):
         compiled = query.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
         cursor = self.conn.execute(str(compiled))
-        return cursor, [c.type.dialect_impl(self.dialect).result_processor(self.dialect, None)
-                        for c in query.selected_columns]
+        return cursor, [
+            c.type.dialect_impl(self.dialect).result_processor(self.dialect, None) for c in query.selected_columns
+        ]
 
     def rows(self, query):
         cursor, processors = self._execute(query)
@@ -244,9 +266,13 @@ def write_backup(source, metadata, out: BinaryIO, *, now: dt.datetime | None = N
     the cross-table checks as that snapshot saw them; returns the manifest."""
     with snapshot(source) as reader:
         revision = reader.revision() if isinstance(reader, _SQLiteReader) else _revision(reader.conn)
-        manifest = {"format": FORMAT, "revision": revision,
-                    "created_at": (now or dt.datetime.now(dt.timezone.utc)).isoformat(),
-                    "snapshot": reader.description, "tables": {}}
+        manifest = {
+            "format": FORMAT,
+            "revision": revision,
+            "created_at": (now or dt.datetime.now(dt.UTC)).isoformat(),
+            "snapshot": reader.description,
+            "tables": {},
+        }
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
             for table in _tables(metadata):
                 digest = hashlib.sha256()
@@ -254,8 +280,12 @@ def write_backup(source, metadata, out: BinaryIO, *, now: dt.datetime | None = N
                 order = list(table.primary_key.columns) or list(table.columns)
                 with z.open(f"tables/{table.name}.jsonl", "w") as f:
                     for row in reader.rows(select(table).order_by(*order)):
-                        line = json.dumps({k: _encode(v) for k, v in row.items()}, ensure_ascii=False,
-                                          separators=(",", ":")).encode("utf-8") + b"\n"
+                        line = (
+                            json.dumps(
+                                {k: _encode(v) for k, v in row.items()}, ensure_ascii=False, separators=(",", ":")
+                            ).encode("utf-8")
+                            + b"\n"
+                        )
                         digest.update(line)
                         f.write(line)
                         count += 1
@@ -277,8 +307,10 @@ def read_backup(session, metadata, source: BinaryIO) -> dict:
         raise BackupError(f"backup format {manifest.get('format')!r} is not one of {READABLE}")
     revision = _revision(session.connection())
     if manifest.get("revision") != revision:
-        raise BackupError(f"the backup is of schema revision {manifest.get('revision')}, this database is at "
-                          f"{revision}: migrate it to the same revision first")
+        raise BackupError(
+            f"the backup is of schema revision {manifest.get('revision')}, this database is at "
+            f"{revision}: migrate it to the same revision first"
+        )
     tables = _tables(metadata)
     for table in tables:
         if session.execute(select(func.count()).select_from(table)).scalar():
@@ -305,19 +337,27 @@ def read_backup(session, metadata, source: BinaryIO) -> dict:
                 session.execute(table.insert(), batch)
             same = digest.hexdigest() == expected["sha256"]
             if count != expected["rows"] or not same:
-                raise BackupError(f"table {table.name} is damaged in the backup: {count} rows read, "
-                                  f"{expected['rows']} expected, checksum {'ok' if same else 'wrong'}")
-        differences = _differences(_run_checks(_Reader(session, "the restore").keys, metadata), manifest.get("checks"), metadata)
+                raise BackupError(
+                    f"table {table.name} is damaged in the backup: {count} rows read, "
+                    f"{expected['rows']} expected, checksum {'ok' if same else 'wrong'}"
+                )
+        differences = _differences(
+            _run_checks(_Reader(session, "the restore").keys, metadata), manifest.get("checks"), metadata
+        )
         if differences:
-            raise BackupError("the backup is not of one consistent moment (nothing was written):\n  "
-                              + "\n  ".join(differences))
+            raise BackupError(
+                "the backup is not of one consistent moment (nothing was written):\n  " + "\n  ".join(differences)
+            )
         if session.get_bind().dialect.name == "postgresql":
             for table in tables:
                 pk = list(table.primary_key.columns)
                 if len(pk) == 1 and isinstance(pk[0].type, Integer) and pk[0].autoincrement in (True, "auto"):
-                    session.execute(text(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
-                        f"COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)"))
+                    session.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
+                            f"COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)"
+                        )
+                    )
     except BackupError:
         session.rollback()
         raise

@@ -1,4 +1,5 @@
 """Command-line tools: `flask --app app demo`, `create-operator`, `backup`, `restore` and `jobs worker`."""
+
 from __future__ import annotations
 
 import time
@@ -40,8 +41,10 @@ def _register_backup_commands(app: Flask) -> None:
         except BackupError as exc:
             raise click.ClickException(str(exc)) from None
         rows = sum(t["rows"] for t in manifest["tables"].values())
-        click.echo(f"{path}: {len(manifest['tables'])} tables, {rows} rows, schema {manifest['revision']}, "
-                   f"one snapshot ({manifest['snapshot']}), {time.perf_counter() - started:.1f} s")
+        click.echo(
+            f"{path}: {len(manifest['tables'])} tables, {rows} rows, schema {manifest['revision']}, "
+            f"one snapshot ({manifest['snapshot']}), {time.perf_counter() - started:.1f} s"
+        )
 
     @app.cli.command("restore")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
@@ -57,8 +60,11 @@ def _register_backup_commands(app: Flask) -> None:
             raise click.ClickException(str(exc)) from None
         rows = sum(t["rows"] for t in manifest["tables"].values())
         checks = manifest.get("checks")
-        checked = (f"and {len(checks)} cross-table checks match the backup's snapshot" if checks is not None
-                   else "match, foreign keys resolve (a format 1 backup records no snapshot checks)")
+        checked = (
+            f"and {len(checks)} cross-table checks match the backup's snapshot"
+            if checks is not None
+            else "match, foreign keys resolve (a format 1 backup records no snapshot checks)"
+        )
         click.echo(f"restored {rows} rows of {len(manifest['tables'])} tables from {path}; counts, checksums {checked}")
 
 
@@ -83,8 +89,9 @@ def _register_account_commands(app: Flask) -> None:
         problem = password_problem(password, login=login)
         if problem:
             raise click.ClickException(problem.message)
-        user = User(school_id=school.id, login=login, password_hash=hash_password(password),
-                    session_token=new_session_token())
+        user = User(
+            school_id=school.id, login=login, password_hash=hash_password(password), session_token=new_session_token()
+        )
         user.roles = [UserRole(role="operator")]
         db.session.add(user)
         db.session.commit()

@@ -3,6 +3,7 @@
 With nothing set the app uses a SQLite file under ``instance/``; ``DATABASE_URL`` (for example
 ``postgresql+psycopg://postgres@127.0.0.1:5432/journal``) switches it to PostgreSQL.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,10 @@ def _secret_key() -> str:
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     if shared_deployment():
-        raise RuntimeError("SECRET_KEY must be set when several app servers share the load "
-                           "(RATELIMIT_STORAGE_URI is not memory://): see docs/PRODUCTION.md")
+        raise RuntimeError(
+            "SECRET_KEY must be set when several app servers share the load "
+            "(RATELIMIT_STORAGE_URI is not memory://): see docs/PRODUCTION.md"
+        )
     INSTANCE_DIR.mkdir(exist_ok=True)
     key_file = INSTANCE_DIR / "secret_key"
     if not key_file.exists():

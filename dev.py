@@ -8,6 +8,7 @@
 Both create `.venv` when it is missing and (re)install requirements.txt into it whenever the file has
 changed since the last install. DATABASE_URL / TEST_DATABASE_URL are taken from the environment as is.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,10 @@ def ensure_venv() -> None:
             venv.EnvBuilder(with_pip=True).create(VENV)
         except (subprocess.CalledProcessError, OSError) as exc:
             shutil.rmtree(VENV, ignore_errors=True)  # a half-made .venv would fool the next run
-            sys.exit(f"dev.py: could not create .venv ({exc}).\n"
-                     "On Debian/Ubuntu install the venv module first: apt-get install -y python3-venv")
+            sys.exit(
+                f"dev.py: could not create .venv ({exc}).\n"
+                "On Debian/Ubuntu install the venv module first: apt-get install -y python3-venv"
+            )
     digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
     if not STAMP.exists() or STAMP.read_text().strip() != digest:
         print("dev.py: installing requirements.txt into .venv", flush=True)
@@ -68,11 +71,20 @@ def serve(port: int) -> int:
     does not run, Flask's development server) and the consumer of background jobs next to it."""
     if os.name == "posix":
         print(f"dev.py: serving on http://127.0.0.1:{port} with gunicorn  (Ctrl+C stops)", flush=True)
-        command = [str(VENV / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
-                   "--bind", f"127.0.0.1:{port}", "wsgi:app"]
+        command = [
+            str(VENV / "bin" / "gunicorn"),
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ]
     else:
-        print("dev.py: gunicorn does not run on Windows; serving with Flask's development server instead "
-              f"on http://127.0.0.1:{port} (for trying the app; see docs/PRODUCTION.md for a real server)", flush=True)
+        print(
+            "dev.py: gunicorn does not run on Windows; serving with Flask's development server instead "
+            f"on http://127.0.0.1:{port} (for trying the app; see docs/PRODUCTION.md for a real server)",
+            flush=True,
+        )
         command = [str(PYTHON), "-m", "flask", "--app", "wsgi", "run", "--host", "127.0.0.1", "--port", str(port)]
     worker = start_job_worker()
     try:

@@ -1,4 +1,5 @@
 """Flask extensions, created once and bound to the app in create_app."""
+
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request

@@ -20,6 +20,7 @@ server at once instead of a crash loop, and the ~340,000 objects of the built ap
 shared by the workers' memory pages. No connection is opened before the fork; post_fork drops any pool the
 master might have filled anyway. New code needs a restart (systemctl restart), not a HUP.
 """
+
 from __future__ import annotations
 
 import os
@@ -72,5 +73,10 @@ def post_fork(server, worker):
 
 
 def when_ready(server):
-    server.log.info("serving %s with %s worker(s) x %s thread(s), throttle storage %s", ", ".join(server.cfg.bind),
-                    server.cfg.workers, server.cfg.threads, journal_config.Config.RATELIMIT_STORAGE_URI.split(":", 1)[0])
+    server.log.info(
+        "serving %s with %s worker(s) x %s thread(s), throttle storage %s",
+        ", ".join(server.cfg.bind),
+        server.cfg.workers,
+        server.cfg.threads,
+        journal_config.Config.RATELIMIT_STORAGE_URI.split(":", 1)[0],
+    )

@@ -8,6 +8,7 @@ Checks: the database answered ``SELECT 1``; the sign-in throttle storage answere
     from health import register_check
     register_check("queue", lambda app: queue_storage_answers())  # True, or raise / return False
 """
+
 from __future__ import annotations
 
 import logging
@@ -37,8 +38,11 @@ def _database(_app: Flask) -> bool:
 
 def _throttle_storage(app: Flask) -> bool:
     storage = app.extensions.get("auth_throttle")
-    return storage is None or app.config.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory://") \
+    return (
+        storage is None
+        or app.config.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory://")
         or bool(storage.check())
+    )
 
 
 register_check("database", _database)

@@ -1,4 +1,5 @@
 """Languages of the interface: Russian (source), Kazakh and English. Catalogues live in translations/."""
+
 from __future__ import annotations
 
 from decimal import Decimal

@@ -14,6 +14,7 @@ user is an id):
 - ``gunicorn.error`` and ``gunicorn.access`` (the access line: method, path, status, bytes, milliseconds),
   through the same handler (``GunicornLogger``, set in gunicorn.conf.py).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -51,8 +52,13 @@ class JsonFormatter(LineFormatter):
     """One JSON object per line: time, level, logger, message, process, extra fields, traceback."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"time": self.formatTime(record), "level": record.levelname, "logger": record.name,
-                 "message": record.getMessage(), "process": record.process}
+        entry = {
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "process": record.process,
+        }
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:
             entry["traceback"] = _traceback(record)
@@ -107,9 +113,26 @@ def init_logging(app: Flask) -> None:
         else:
             level, what = logging.WARNING, "slow"
         user_id = _user_id()
-        log.log(level, "%s %s %s %s user=%s ms=%s", what, status, request.method, request.path, user_id, ms,
-                exc_info=exc_info, extra={"fields": {"status": status, "method": request.method,
-                                                    "path": request.path, "user_id": user_id, "ms": ms}})
+        log.log(
+            level,
+            "%s %s %s %s user=%s ms=%s",
+            what,
+            status,
+            request.method,
+            request.path,
+            user_id,
+            ms,
+            exc_info=exc_info,
+            extra={
+                "fields": {
+                    "status": status,
+                    "method": request.method,
+                    "path": request.path,
+                    "user_id": user_id,
+                    "ms": ms,
+                }
+            },
+        )
         return response
 
     def log_exception(exc_info) -> None:

@@ -9,6 +9,7 @@
 - Last line: an OverflowError or a value the database refuses as out of range is a 400, never a 500.
 Numbers and dates inside values are read with models.parsing (ASCII digits, bounded ranges).
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,12 @@ class _TooManyFields(BadRequest):
 class BoundedFormDataParser(FormDataParser):
     def _parse_urlencoded(self, stream, mimetype, content_length, options):
         try:
-            items = parse_qsl(stream.read().decode(), keep_blank_values=True, errors="werkzeug.url_quote",
-                              max_num_fields=self.max_form_parts)
+            items = parse_qsl(
+                stream.read().decode(),
+                keep_blank_values=True,
+                errors="werkzeug.url_quote",
+                max_num_fields=self.max_form_parts,
+            )
         except ValueError:  # more fields than max_form_parts (parse_qsl counts before it decodes any)
             raise _TooManyFields() from None
         return stream, self.cls(items), self.cls()
@@ -55,10 +60,12 @@ class BoundedRequest(Request):
 
 class BoundedIntConverter(IntegerConverter):
     """<int:…> as ASCII digits within the database's INTEGER; anything else does not match (404)."""
+
     regex = r"[0-9]{1,10}"
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = INT_MAX,
-                 signed: bool = False) -> None:
+    def __init__(
+        self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = INT_MAX, signed: bool = False
+    ) -> None:
         super().__init__(map, fixed_digits, min, max, signed)
         if signed:
             self.regex = r"-?[0-9]{1,10}"
@@ -121,8 +128,12 @@ def _bad_request(message: str):
 
 
 _DATE_IN_FILTER = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-_DATE_FILTERS = (admin_filters.BaseDateFilter, admin_filters.BaseDateBetweenFilter, admin_filters.BaseDateTimeFilter,
-                 admin_filters.BaseDateTimeBetweenFilter)
+_DATE_FILTERS = (
+    admin_filters.BaseDateFilter,
+    admin_filters.BaseDateBetweenFilter,
+    admin_filters.BaseDateTimeFilter,
+    admin_filters.BaseDateTimeBetweenFilter,
+)
 
 
 def filter_value_fits(flt, value: str) -> bool:
@@ -152,8 +163,9 @@ def init_request_guards(app: Flask) -> None:
         """NUL characters anywhere in the address, the query, a form or a JSON body; a JSON body that is
         too large, too deep or not JSON. Refused before anything reads them."""
         nul = gettext("Недопустимые символы в запросе.")
-        if "\x00" in request.path or any("\x00" in key or "\x00" in value
-                                          for key, value in request.args.items(multi=True)):
+        if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
+        ):
             abort(400, nul)
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return None
@@ -168,10 +180,12 @@ def init_request_guards(app: Flask) -> None:
         try:
             fields = request.form
         except _TooManyFields:
-            return _bad_request(gettext("Слишком много полей в форме: не больше %(n)s.",
-                                        n=current_app.config["MAX_FORM_PARTS"]))
+            return _bad_request(
+                gettext("Слишком много полей в форме: не больше %(n)s.", n=current_app.config["MAX_FORM_PARTS"])
+            )
         if any("\x00" in key or "\x00" in value for key, value in fields.items(multi=True)) or any(
-                "\x00" in (upload.filename or "") for upload in request.files.values()):
+            "\x00" in (upload.filename or "") for upload in request.files.values()
+        ):
             abort(400, nul)
         return None
 

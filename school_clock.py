@@ -1,6 +1,7 @@
 """The school's today and wall clock for every web door (staff panel, portal, PDFs, templates, the visit
 counter): the signed-in user's school, decided in models/school_time.py. Templates show every stored moment
 with ``{{ value|moment }}`` (``{{ value|moment('%d.%m.%Y') }}`` for its day) and ask ``school_today()``."""
+
 from __future__ import annotations
 
 import datetime as dt

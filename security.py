@@ -1,5 +1,6 @@
 """Web-side security: response headers with a CSP nonce, session lifetime checks, sign-in throttling with
 known-device cookies, and the record of refused requests."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -19,8 +20,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import school_clock
 from models import db
-from models.accounts.auth import record_refusal
 from models.accounts.activity import note_visit
+from models.accounts.auth import record_refusal
 from models.base import utcnow, write_unit
 from models.errors import TooManyAttempts
 from models.i18n import _
@@ -132,16 +133,23 @@ def note_refusal() -> None:
     REFUSAL_LOG_PER_HOUR rows an hour in all; rows older than REFUSAL_LOG_DAYS go once an hour."""
     config = current_app.config
     if config.get("RATELIMIT_ENABLED", True) and not (
-            _within(f"refusals:{request.remote_addr}", 60, config["REFUSAL_LOG_PER_ADDRESS"])
-            and _within("refusals", 3600, config["REFUSAL_LOG_PER_HOUR"])):
+        _within(f"refusals:{request.remote_addr}", 60, config["REFUSAL_LOG_PER_ADDRESS"])
+        and _within("refusals", 3600, config["REFUSAL_LOG_PER_HOUR"])
+    ):
         return
     user_id = current_user.id if current_user.is_authenticated else None
     prune = _within("refusals-pruned", 3600, 1)
     try:
         db.session.rollback()
         with write_unit(db.session):  # a refused GET's transaction only read (transactions.py)
-            record_refusal(user_id=user_id, method=request.method, path=request.full_path.rstrip("?"), ip=request.remote_addr,
-                           now=utcnow(), keep_days=config["REFUSAL_LOG_DAYS"] if prune else None)
+            record_refusal(
+                user_id=user_id,
+                method=request.method,
+                path=request.full_path.rstrip("?"),
+                ip=request.remote_addr,
+                now=utcnow(),
+                keep_days=config["REFUSAL_LOG_DAYS"] if prune else None,
+            )
     except SQLAlchemyError:  # the refusal itself must still reach the user
         db.session.rollback()
         log.exception("could not record a refused request")
@@ -209,11 +217,16 @@ def throttle_check(config, keys: list[tuple[str, str]]) -> None:
     if not config.get("RATELIMIT_ENABLED", True):
         return
     storage = current_app.extensions["auth_throttle"]
-    waits = [storage.get_expiry(f"wait:{kind}:{_digest(key)}") - time.time()
-             for kind, key in keys if storage.get(f"wait:{kind}:{_digest(key)}")]
+    waits = [
+        storage.get_expiry(f"wait:{kind}:{_digest(key)}") - time.time()
+        for kind, key in keys
+        if storage.get(f"wait:{kind}:{_digest(key)}")
+    ]
     if waits:
-        raise TooManyAttempts(_("Слишком много неудачных попыток. Попробуйте снова через %(minutes)s мин."),
-                              minutes=max(1, math.ceil(max(waits) / 60)))
+        raise TooManyAttempts(
+            _("Слишком много неудачных попыток. Попробуйте снова через %(minutes)s мин."),
+            minutes=max(1, math.ceil(max(waits) / 60)),
+        )
 
 
 def throttle_failure(config, keys: list[tuple[str, str]]) -> None:
@@ -269,9 +282,15 @@ def remember_device(response, login: str) -> None:
     """After a successful sign-in: this browser becomes a known device of the account."""
     devices = _known_devices()
     device = devices.pop(_digest(login), None) or secrets.token_urlsafe(16)
-    devices = dict(list(devices.items())[-(DEVICES_KEPT - 1):]) | {_digest(login): device}
-    response.set_cookie(DEVICE_COOKIE, _device_serializer().dumps(devices), max_age=DEVICE_COOKIE_DAYS * 24 * 3600,
-                        httponly=True, samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    devices = dict(list(devices.items())[-(DEVICES_KEPT - 1) :]) | {_digest(login): device}
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_serializer().dumps(devices),
+        max_age=DEVICE_COOKIE_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
 
 
 def mark_login(now: dt.datetime | None = None) -> None:

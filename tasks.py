@@ -10,6 +10,7 @@ failed tasks, runs periodic housekeeping, and has an immediate mode that the tes
 - Consumer: ``flask --app app jobs worker`` (``dev.py run`` starts it next to the web server).
 - Tests: immediate mode (``JOBS_IMMEDIATE``, on when the app is testing): a task runs at once, in-process.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,8 @@ from models import User, db
 from models.base import expect_writes, utcnow
 from models.errors import JournalError
 from models.i18n import _
-from models.school_time import school_today
 from models.jobs import LEASE, Job, claim, fail, finish, old_files, remove_partial_files, report, stale_jobs
+from models.school_time import school_today
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,9 @@ def embedded_queue() -> bool:
 
 
 def jobs_dir() -> Path:
-    return Path(current_app.config.get("JOBS_DIR") or os.environ.get("JOBS_DIR")
-                or Path(current_app.instance_path) / "jobs")
+    return Path(
+        current_app.config.get("JOBS_DIR") or os.environ.get("JOBS_DIR") or Path(current_app.instance_path) / "jobs"
+    )
 
 
 def enqueue(job: Job) -> None:
@@ -130,9 +132,17 @@ def _import(job: Job) -> dict:
     if data is None or file_digest(data) != params["sha"] or params["kind"] not in KINDS:
         raise JournalError(_("Загруженный файл не найден или устарел. Загрузите его снова."))
     _step(job, 20, _("Проверка и запись строк"))
-    result = commit(_owner(job), params["kind"], data, params["name"], year_id=params["year"],
-                    today=dt.date.fromisoformat(params["today"]), ip_address=params.get("ip"),
-                    expected=params["fingerprint"], overwrite=params["overwrite"])
+    result = commit(
+        _owner(job),
+        params["kind"],
+        data,
+        params["name"],
+        year_id=params["year"],
+        today=dt.date.fromisoformat(params["today"]),
+        ip_address=params.get("ip"),
+        expected=params["fingerprint"],
+        overwrite=params["overwrite"],
+    )
     counts = result.counts
     job.params = {**params, "counts": {"added": counts[NEW], "updated": counts[UPDATE], "unchanged": counts[SAME]}}
     return {"after_commit": lambda: path.unlink(missing_ok=True)}
@@ -172,8 +182,12 @@ def execute(job_id: int) -> str:
         log.exception("job %s (%s) failed", job_id, job.kind)
         db.session.rollback()
         job = db.session.get(Job, job_id)
-        fail(job, _("Задание не выполнено из-за ошибки на сервере. Нажмите «Повторить» или сообщите "
-                    "администратору."), now=utcnow(), final=False)
+        fail(
+            job,
+            _("Задание не выполнено из-за ошибки на сервере. Нажмите «Повторить» или сообщите администратору."),
+            now=utcnow(),
+            final=False,
+        )
         db.session.commit()
         if job.status == "queued":
             raise

@@ -11,6 +11,7 @@ answered as conflicts (never a 500).
   clear message in the user's language (JSON for the journal grid's requests); "busy" after the whole
   busy timeout is 503 with Retry-After.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,8 +32,10 @@ log = logging.getLogger(__name__)
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
-CONFLICT = N_("Эти данные только что изменил другой пользователь или ваш же повторный запрос. "
-              "Обновите страницу, проверьте и повторите, если нужно.")
+CONFLICT = N_(
+    "Эти данные только что изменил другой пользователь или ваш же повторный запрос. "
+    "Обновите страницу, проверьте и повторите, если нужно."
+)
 BUSY = N_("Сервер сейчас занят записью. Подождите минуту и повторите.")
 
 # SQLSTATEs of PostgreSQL that mean "another transaction got there first": retrying is the user's answer.
@@ -76,8 +79,12 @@ def init_transactions(app: Flask) -> None:
         psycopg forgets its prepared statements at every ROLLBACK, so on PostgreSQL a page's statements were
         planned again on every request (the diary's validator: 2 ms planning, 0.2 ms prepared)."""
         session = db.session()
-        if exc is None and request.method in READ_ONLY_METHODS and session.in_transaction() and not (
-                session.new or session.dirty or session.deleted):
+        if (
+            exc is None
+            and request.method in READ_ONLY_METHODS
+            and session.in_transaction()
+            and not (session.new or session.dirty or session.deleted)
+        ):
             try:
                 session.commit()
             except DBAPIError:
@@ -89,9 +96,17 @@ def init_transactions(app: Flask) -> None:
             response = jsonify(ok=False, error=message)
             response.status_code = code
         else:
-            response = app.make_response((render_template(
-                "portal/error.html", code=code, title=gettext("Конфликт изменений") if code == 409 else
-                gettext("Сервер занят"), message=message), code))
+            response = app.make_response(
+                (
+                    render_template(
+                        "portal/error.html",
+                        code=code,
+                        title=gettext("Конфликт изменений") if code == 409 else gettext("Сервер занят"),
+                        message=message,
+                    ),
+                    code,
+                )
+            )
         if code == 503:
             response.headers["Retry-After"] = "30"
         return response
@@ -109,11 +124,13 @@ def init_transactions(app: Flask) -> None:
         return _answer(409, gettext(CONFLICT))
 
 
-
 @event.listens_for(Engine, "before_cursor_execute")
 def _write_in_read_only(conn, _cursor, statement, _params, _context, _executemany):
-    if (conn.dialect.name == "sqlite" and not writes_expected()
-            and statement.lstrip()[:7].upper().startswith(WRITE_VERBS)):
+    if (
+        conn.dialect.name == "sqlite"
+        and not writes_expected()
+        and statement.lstrip()[:7].upper().startswith(WRITE_VERBS)
+    ):
         message = f"a write in a read-only request (SQLite deferred transaction): {statement[:80]}"
         if _strict:
             raise RuntimeError(message + " — wrap it in models.base.write_unit")

@@ -3,6 +3,7 @@
 Behind nginx or a load balancer (PROXY_COUNT > 0) the client's address, scheme and host come from the
 X-Forwarded-* headers of that many proxies, so that sign-in throttling counts real clients and redirects
 keep https; served directly, those headers are ignored (a client could forge them)."""
+
 from __future__ import annotations
 
 from werkzeug.middleware.proxy_fix import ProxyFix

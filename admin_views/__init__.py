@@ -1,6 +1,7 @@
 """The staff panel (Flask-Admin). Each area module registers its own views, grouped in the menu by
 what each role does: access (operator), people and movement (secretary), my class (class teacher),
 organisation of the school (operator), timetable, reports, imports."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,29 +1,29 @@
 """Accounts in the staff panel: invitation codes and their register, user accounts, the login log and the
 log of refused requests."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from flask import Response, flash, redirect, request, url_for
 from flask_admin import expose
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import Form, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+import school_clock
 from models import InviteCode, LoginEvent, RefusedRequest, User, db
 from models.access import ACCOUNT_READERS, ACCOUNT_WRITERS, INVITE_ISSUERS, INVITE_READERS
-from models.tables.accounts import ROLE_LABELS, STAFF_ROLES
 from models.accounts.auth import MASKED_PREFIX, allowed_roles_for, block_user, set_roles, unblock_user
+from models.accounts.invites import invite_candidates, issue_invite, revoke_invite
 from models.base import utcnow
-import school_clock
 from models.errors import InvalidInput
 from models.i18n import _ as N_
 from models.parsing import parse_id
-from models.accounts.invites import invite_candidates, issue_invite, revoke_invite
+from models.tables.accounts import ROLE_LABELS, STAFF_ROLES
 from reports.invite_register import invite_register, invite_register_pdf
 
 from .base import ScopedModelView, actor, operation
@@ -50,15 +50,25 @@ class InviteCodeView(ScopedModelView):
     writer_roles = INVITE_ISSUERS
     list_template = "admin/invites_list.html"
     column_list = ("id", "person", "role", "issued_by", "issued_at", "expires_at", "used_at", "revoked_at")
-    column_labels = {"id": "№", "person": _l("Кому выдан"), "role": _l("Роль"), "issued_by": _l("Кем выдан"),
-                     "issued_at": _l("Выдан"), "expires_at": _l("Действует до"), "used_at": _l("Использован"),
-                     "revoked_at": _l("Отозван")}
+    column_labels = {
+        "id": "№",
+        "person": _l("Кому выдан"),
+        "role": _l("Роль"),
+        "issued_by": _l("Кем выдан"),
+        "issued_at": _l("Выдан"),
+        "expires_at": _l("Действует до"),
+        "used_at": _l("Использован"),
+        "revoked_at": _l("Отозван"),
+    }
     column_sortable_list = ("id", "role", "issued_at", "expires_at", "used_at", "revoked_at")
     column_formatters = {
         "person": lambda v, c, m, n: m.person.full_name if m.person else "",
         "issued_by": lambda v, c, m, n: m.issued_by.login,
         "role": lambda v, c, m, n: _(ROLE_LABELS.get(m.role, m.role)),
-        "issued_at": _fmt_dt, "expires_at": _fmt_dt, "used_at": _fmt_dt, "revoked_at": _fmt_dt,
+        "issued_at": _fmt_dt,
+        "expires_at": _fmt_dt,
+        "used_at": _fmt_dt,
+        "revoked_at": _fmt_dt,
     }
     column_default_sort = ("issued_at", True)
     can_view_details = False
@@ -69,8 +79,16 @@ class InviteCodeView(ScopedModelView):
         return self._can_write()
 
     def get_query(self):
-        return super().get_query().options(joinedload(InviteCode.staff), joinedload(InviteCode.student),
-                                           joinedload(InviteCode.guardian), joinedload(InviteCode.issued_by))
+        return (
+            super()
+            .get_query()
+            .options(
+                joinedload(InviteCode.staff),
+                joinedload(InviteCode.student),
+                joinedload(InviteCode.guardian),
+                joinedload(InviteCode.issued_by),
+            )
+        )
 
     @expose("/issue/", methods=["GET", "POST"])
     def issue_view(self):
@@ -78,7 +96,9 @@ class InviteCodeView(ScopedModelView):
             return self.inaccessible_callback("issue")
         form = IssueForm(request.form)
         candidates = invite_candidates(actor(), today=school_clock.today())
-        form.person.choices = [SelectChoice("", _("— выберите —"))] + [SelectChoice(v, label) for v, label in candidates]
+        form.person.choices = [SelectChoice("", _("— выберите —"))] + [
+            SelectChoice(v, label) for v, label in candidates
+        ]
         if not actor().has("operator"):
             del form.role
         issued = None
@@ -87,14 +107,23 @@ class InviteCodeView(ScopedModelView):
             role = form.role.data if kind == "staff" and hasattr(form, "role") else kind
             with operation() as done:
                 try:
-                    invite, code = issue_invite(actor(), role, now=utcnow(), **{f"{'guardian' if kind == 'parent' else kind}_id": parse_id(raw_id) or 0})
+                    invite, code = issue_invite(
+                        actor(),
+                        role,
+                        now=utcnow(),
+                        **{f"{'guardian' if kind == 'parent' else kind}_id": parse_id(raw_id) or 0},
+                    )
                 except ValueError:
                     raise InvalidInput(N_("Неверный выбор.")) from None
             if done:
                 label = dict(candidates).get(form.person.data, "")
-                issued = {"code": code, "person": label, "role": _(ROLE_LABELS.get(role, role)),
-                          "expires": invite.expires_at.strftime("%d.%m.%Y"),
-                          "url": url_for("portal.redeem", _external=True)}
+                issued = {
+                    "code": code,
+                    "person": label,
+                    "role": _(ROLE_LABELS.get(role, role)),
+                    "expires": invite.expires_at.strftime("%d.%m.%Y"),
+                    "url": url_for("portal.redeem", _external=True),
+                }
         return self.render("admin/invite_issue.html", form=form, issued=issued)
 
     @expose("/register.pdf")
@@ -106,8 +135,9 @@ class InviteCodeView(ScopedModelView):
             return redirect(url_for("jobs.index"))
         school_name, rows = invite_register(actor())
         pdf = invite_register_pdf(school_name, rows, generated=school_clock.moment(utcnow()))
-        return Response(pdf, mimetype="application/pdf",
-                        headers={"Content-Disposition": "inline; filename=invite-register.pdf"})
+        return Response(
+            pdf, mimetype="application/pdf", headers={"Content-Disposition": "inline; filename=invite-register.pdf"}
+        )
 
     @action("revoke", _l("Отозвать"), _l("Отозвать выбранные неиспользованные коды?"))
     def action_revoke(self, ids):
@@ -131,13 +161,19 @@ class UserView(ScopedModelView):
         EndpointLinkRowAction("fa fa-lock", ".block_view", _l("Блокировка"), id_arg="user_id"),
     ]
     column_list = ("login", "roles", "last_login_at", "blocked_at", "blocked_reason")
-    column_labels = {"login": _l("Логин"), "roles": _l("Роли"), "last_login_at": _l("Последний вход"),
-                     "blocked_at": _l("Заблокирован"), "blocked_reason": _l("Причина блокировки")}
+    column_labels = {
+        "login": _l("Логин"),
+        "roles": _l("Роли"),
+        "last_login_at": _l("Последний вход"),
+        "blocked_at": _l("Заблокирован"),
+        "blocked_reason": _l("Причина блокировки"),
+    }
     column_searchable_list = ("login",)
     column_default_sort = "login"
     column_formatters = {
         "roles": lambda v, c, m, n: ", ".join(_(ROLE_LABELS.get(r.role, r.role)) for r in m.roles),
-        "last_login_at": _fmt_dt, "blocked_at": _fmt_dt,
+        "last_login_at": _fmt_dt,
+        "blocked_at": _fmt_dt,
     }
     can_view_details = False
 
@@ -151,7 +187,9 @@ class UserView(ScopedModelView):
             with operation() as done:
                 block_user(user, reason=form.reason.data, now=utcnow(), actor_id=actor().user_id)
             if done:
-                flash(_("Учётная запись %(login)s заблокирована, все её сеансы завершены.", login=user.login), "success")
+                flash(
+                    _("Учётная запись %(login)s заблокирована, все её сеансы завершены.", login=user.login), "success"
+                )
                 return redirect(url_for(".index_view"))
         return self.render("admin/user_block.html", form=form, user=user)
 
@@ -186,7 +224,7 @@ class UserView(ScopedModelView):
 def _fmt_login(view, context, model, name):
     """A login that matched no account is kept only as a digest (models.accounts.auth.masked_login)."""
     if model.login.startswith(MASKED_PREFIX):
-        return _("неизвестный логин %(digest)s", digest=model.login[len(MASKED_PREFIX):])
+        return _("неизвестный логин %(digest)s", digest=model.login[len(MASKED_PREFIX) :])
     return model.login
 
 
@@ -194,9 +232,16 @@ class _AccessLogView(ScopedModelView):
     """A read-only log of the school's accounts, newest first: the operator and the director read it."""
 
     roles = ACCOUNT_READERS
-    column_labels = {"at": _l("Время"), "login": _l("Логин"), "user": _l("Логин"), "success": _l("Успешно"),
-                     "ip_address": _l("Адрес"), "user_agent": _l("Браузер"), "method": _l("Метод"),
-                     "path": _l("Адрес страницы")}
+    column_labels = {
+        "at": _l("Время"),
+        "login": _l("Логин"),
+        "user": _l("Логин"),
+        "success": _l("Успешно"),
+        "ip_address": _l("Адрес"),
+        "user_agent": _l("Браузер"),
+        "method": _l("Метод"),
+        "path": _l("Адрес страницы"),
+    }
     column_default_sort = ("at", True)
     can_view_details = False
 
@@ -226,5 +271,6 @@ def register(admin) -> None:
     admin.add_view(InviteCodeView(InviteCode, name=_l("Коды доступа"), category=ACCESS, endpoint="invites"))
     admin.add_view(UserView(User, name=_l("Учётные записи"), category=ACCESS, endpoint="users"))
     admin.add_view(LoginEventView(LoginEvent, name=_l("Журнал входов"), category=ACCESS, endpoint="logins"))
-    admin.add_view(RefusedRequestView(RefusedRequest, name=_l("Отказы в доступе"), category=ACCESS,
-                                      endpoint="refusals"))
+    admin.add_view(
+        RefusedRequestView(RefusedRequest, name=_l("Отказы в доступе"), category=ACCESS, endpoint="refusals")
+    )

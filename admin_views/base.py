@@ -1,11 +1,12 @@
 """What every staff view shares: only staff enter, each view names the roles it serves, and every
 row a view lists, opens, counts, offers in a dropdown or an ajax lookup is scoped by models/access.py."""
+
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from contextlib import contextmanager
 import time
+from contextlib import contextmanager
 from decimal import Decimal
 from urllib.parse import quote, urlsplit
 
@@ -25,15 +26,15 @@ from wtforms import HiddenField
 import school_clock
 from i18n import error_text
 from models import db
-from models.base import utcnow
 from models.access import SCOPES, Actor, visible_ids
-from models.tables.accounts import STAFF_ROLES
+from models.base import utcnow
 from models.errors import AccessDenied, JournalError, NotFound
-from models.idempotency import FIELD, AlreadySubmitted, claim, first_location, new_token, record_location
-from models.parsing import parse_id, parse_int
-from models.journal.remarks import fix_remark, my_remarks
 from models.home.school_day import school_day
 from models.home.today import teacher_day
+from models.idempotency import FIELD, AlreadySubmitted, claim, first_location, new_token, record_location
+from models.journal.remarks import fix_remark, my_remarks
+from models.parsing import parse_id, parse_int
+from models.tables.accounts import STAFF_ROLES
 from reports.export import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
 from request_guards import filter_value_fits
 
@@ -197,8 +198,9 @@ class StaffIndexView(RoleGate, AdminIndexView):
     @expose("/")
     def index(self):
         a, today = actor(), school_clock.today()
-        return self.render(self._template, day=teacher_day(a, today), remarks=my_remarks(a), today=today,
-                           school=school_day(a, today))
+        return self.render(
+            self._template, day=teacher_day(a, today), remarks=my_remarks(a), today=today, school=school_day(a, today)
+        )
 
     @expose("/remarks/<int:remark_id>/fix", methods=["POST"])
     def fix_remark(self, remark_id: int):
@@ -293,8 +295,7 @@ class ScopedModelView(RoleGate, ModelView):
             field = getattr(form, rel.key, None)
             target = rel.mapper.class_
             if field is not None and hasattr(field, "query_factory") and target in SCOPES:
-                field.query_factory = (lambda t=target: db.session.query(t).filter(
-                    t.id.in_(visible_ids(actor(), t))))
+                field.query_factory = lambda t=target: db.session.query(t).filter(t.id.in_(visible_ids(actor(), t)))
         return form
 
     def create_form(self, obj=None):
@@ -334,12 +335,21 @@ class ScopedModelView(RoleGate, ModelView):
         view_args = self._get_list_extra_args()
         sort = self._get_column_by_idx(view_args.sort)
         limit = self.export_limits[export_type]
-        count, rows = self.get_list(0, sort[0] if sort else None, view_args.sort_desc, view_args.search,
-                                    view_args.filters, page_size=limit)
+        count, rows = self.get_list(
+            0, sort[0] if sort else None, view_args.sort_desc, view_args.search, view_args.filters, page_size=limit
+        )
         if count > limit:
-            flash(gettext("В списке %(n)s строк, а в %(kind)s выгружается не больше %(max)s за раз. Сузьте список "
-                          "фильтром или поиском%(csv)s.", n=count, kind=export_type.upper(), max=limit,
-                          csv=gettext(" или выгрузите CSV") if export_type == "xlsx" else ""), "error")
+            flash(
+                gettext(
+                    "В списке %(n)s строк, а в %(kind)s выгружается не больше %(max)s за раз. Сузьте список "
+                    "фильтром или поиском%(csv)s.",
+                    n=count,
+                    kind=export_type.upper(),
+                    max=limit,
+                    csv=gettext(" или выгрузите CSV") if export_type == "xlsx" else "",
+                ),
+                "error",
+            )
             return redirect(return_url)
         headers = [str(label) for _name, label in self._export_columns]
         values = [[self.export_cell(row, name) for name, _label in self._export_columns] for row in rows]
@@ -352,8 +362,7 @@ class ScopedModelView(RoleGate, ModelView):
             mimetype = CSV_MIMETYPE
         stem = f"{self.name}-{school_clock.today():%Y-%m-%d}"
         ascii_stem = f"{self.endpoint}-{school_clock.today():%Y-%m-%d}"
-        disposition = (f"attachment; filename={ascii_stem}.{export_type}; "
-                       f"filename*=UTF-8''{quote(stem)}.{export_type}")
+        disposition = f"attachment; filename={ascii_stem}.{export_type}; filename*=UTF-8''{quote(stem)}.{export_type}"
         return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
 
     def export_cell(self, model, name):
@@ -382,5 +391,5 @@ class ScopedModelView(RoleGate, ModelView):
         if isinstance(value, (list, tuple, set)):
             return ", ".join(str(v) for v in value)
         if isinstance(value, dt.datetime) and value.tzinfo is None:
-            return value.replace(tzinfo=dt.timezone.utc)  # stored in UTC; SQLite hands it back without a zone
+            return value.replace(tzinfo=dt.UTC)  # stored in UTC; SQLite hands it back without a zone
         return value

@@ -2,6 +2,7 @@
 journal page the lessons expected and recorded, late topics and marks, lessons without homework, students
 without marks or with one — on screen and as the printable "справка" (PDF). The administration only. Every
 figure comes from models/reports/journal_control.py."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,9 +14,9 @@ from flask_babel import gettext, lazy_gettext
 from models.access import ADMINISTRATION, can_control_journal, can_write_remarks
 from models.base import utcnow
 from models.errors import NotFound
-from models.reports.journal_control import journal_control
-from models.parsing import parse_month
 from models.journal.remarks import accept_remark, add_remark, remarks_between
+from models.parsing import parse_month
+from models.reports.journal_control import journal_control
 from reports.pdf import render_pdf
 
 from .base import StaffPage, actor, operation, refusal_page
@@ -45,26 +46,44 @@ class ControlView(StaffPage):
     @expose("/")
     def index(self):
         c = _control()
-        return self.render("admin/control/index.html", c=c, today=today(),
-                           default_due=today() + dt.timedelta(days=7), expanded=to_int(request.args.get("teacher")),
-                           remarks=remarks_between(actor(), c.first, c.last), can_write=can_write_remarks(actor()))
+        return self.render(
+            "admin/control/index.html",
+            c=c,
+            today=today(),
+            default_due=today() + dt.timedelta(days=7),
+            expanded=to_int(request.args.get("teacher")),
+            remarks=remarks_between(actor(), c.first, c.last),
+            can_write=can_write_remarks(actor()),
+        )
 
     @expose("/report.pdf")
     def report_pdf(self):
         c = _control()
-        pdf = render_pdf("reports/journal_control.html", c=c, orientation="landscape",
-                         remarks=remarks_between(actor(), c.first, c.last))
-        return Response(pdf, mimetype="application/pdf",
-                        headers={"Content-Disposition": f"inline; filename=journal-control-{c.month:%Y-%m}.pdf"})
-
+        pdf = render_pdf(
+            "reports/journal_control.html",
+            c=c,
+            orientation="landscape",
+            remarks=remarks_between(actor(), c.first, c.last),
+        )
+        return Response(
+            pdf,
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f"inline; filename=journal-control-{c.month:%Y-%m}.pdf"},
+        )
 
     @expose("/remarks", methods=["POST"])
     def remark(self):
         f = request.form
         month = f.get("month", "")
         with operation() as done:
-            add_remark(actor(), teacher_id=to_int(f.get("teacher")), assignment_id=to_int(f.get("assignment")),
-                       text=f.get("text"), due_on=parse_date(f.get("due_on")), now=utcnow())
+            add_remark(
+                actor(),
+                teacher_id=to_int(f.get("teacher")),
+                assignment_id=to_int(f.get("assignment")),
+                text=f.get("text"),
+                due_on=parse_date(f.get("due_on")),
+                now=utcnow(),
+            )
         if done:
             flash(gettext("Замечание записано: учитель увидит его на своей главной странице."), "success")
         return redirect(url_for(".index", month=month) + "#remarks")
@@ -79,5 +98,11 @@ class ControlView(StaffPage):
 
 
 def register(admin) -> None:
-    admin.add_view(ControlView(name=lazy_gettext("Контроль ведения журнала"), category=CATEGORY,
-                               endpoint="journal_control", url="/admin/control"))
+    admin.add_view(
+        ControlView(
+            name=lazy_gettext("Контроль ведения журнала"),
+            category=CATEGORY,
+            endpoint="journal_control",
+            url="/admin/control",
+        )
+    )

@@ -1,6 +1,7 @@
 """Form fields of the staff panel that read numbers and dates by models/parsing.py, and the model form converter
 that gives them to every model view's create and edit forms (WTForms' own IntegerField, DecimalField and
 DateField take "٥" for 5 and the year 9999)."""
+
 from __future__ import annotations
 
 from flask_admin.contrib.sqla.form import AdminModelConverter

@@ -1,6 +1,7 @@
 """Reading values from forms and query strings, shared by the staff panel's areas: whole numbers (bad
 input → a default, as for an id in a URL), dates (as a date input sends them, or typed ДД.ММ.ГГГГ) and
 uploaded documents (checked by models/attachments.py)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +9,6 @@ import datetime as dt
 from flask import request
 
 import school_clock
-
 from models.attachments import ALLOWED, MAX_BYTES, CheckedFile, check_file
 from models.errors import InvalidInput
 from models.i18n import _

@@ -14,6 +14,7 @@ A file of more than IMPORT_INLINE_ROWS rows (config, default 500) is not written
 confirmation moves it into the jobs directory and hands it, with the preview's fingerprint and the chosen
 fields, to a job of kind "import" (tasks.py), and sends the operator to "Мои задания".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -69,20 +70,33 @@ MAX_AGE_SECONDS = 3 * 3600
 MAX_PENDING = 5
 INLINE_ROWS = 500  # default of IMPORT_INLINE_ROWS: bigger files are imported by a background job
 SHOWN_ROWS = 1000
-STATUS_LABELS = {NEW: lazy_gettext("будет добавлено"), UPDATE: lazy_gettext("будет обновлено"),
-                 SAME: lazy_gettext("без изменений"), ERROR: lazy_gettext("ошибка")}
+STATUS_LABELS = {
+    NEW: lazy_gettext("будет добавлено"),
+    UPDATE: lazy_gettext("будет обновлено"),
+    SAME: lazy_gettext("без изменений"),
+    ERROR: lazy_gettext("ошибка"),
+}
 DESCRIPTIONS = {
-    "staff": lazy_gettext("Ключ — табельный номер: повторная загрузка обновляет сотрудников, а не добавляет их "
-                          "заново."),
-    "classes": lazy_gettext("Классы учебного года; классный руководитель — табельным номером. Схема периодов: "
-                            "четверти, триместры или полугодия."),
-    "students": lazy_gettext("Ключ — номер личного дела. Новые обучающиеся зачисляются в указанный класс (по "
-                             "умолчанию с начала года). Родители берутся из тех же строк: столбцы «Мать …», «Отец …» "
-                             "или «Родитель 1 …», «Родитель 2 …» (ФИО, телефон, email, кем приходится)."),
-    "load": lazy_gettext("Кто, что и в каком классе или подгруппе ведёт, часов в неделю. Учитель — табельным "
-                         "номером; предмет — из справочника предметов."),
-    "timetable": lazy_gettext("Уроки недели: класс (и подгруппа), предмет, день (Пн…Сб), номер урока по звонкам, "
-                              "кабинет. Нагрузка должна быть загружена заранее."),
+    "staff": lazy_gettext(
+        "Ключ — табельный номер: повторная загрузка обновляет сотрудников, а не добавляет их заново."
+    ),
+    "classes": lazy_gettext(
+        "Классы учебного года; классный руководитель — табельным номером. Схема периодов: "
+        "четверти, триместры или полугодия."
+    ),
+    "students": lazy_gettext(
+        "Ключ — номер личного дела. Новые обучающиеся зачисляются в указанный класс (по "
+        "умолчанию с начала года). Родители берутся из тех же строк: столбцы «Мать …», «Отец …» "
+        "или «Родитель 1 …», «Родитель 2 …» (ФИО, телефон, email, кем приходится)."
+    ),
+    "load": lazy_gettext(
+        "Кто, что и в каком классе или подгруппе ведёт, часов в неделю. Учитель — табельным "
+        "номером; предмет — из справочника предметов."
+    ),
+    "timetable": lazy_gettext(
+        "Уроки недели: класс (и подгруппа), предмет, день (Пн…Сб), номер урока по звонкам, "
+        "кабинет. Нагрузка должна быть загружена заранее."
+    ),
 }
 LIST_ENDPOINTS = {
     "students": ("students.index_view",),
@@ -179,14 +193,25 @@ class ImportsView(StaffPage):
     @expose("/")
     def index(self):
         years, chosen = self._years()
-        kinds = [{
-            "key": m.KEY, "title": gettext(m.TITLE), "description": DESCRIPTIONS.get(m.KEY, ""),
-            "columns": [(c.title, c.required) for c in m.COLUMNS if c.in_template],
-            "needs_year": m.KEY in NEEDS_YEAR, "list_url": list_url(m.KEY),
-        } for m in kinds_for(actor())]
-        return self.render("admin/imports/index.html", kinds=kinds, years=years,
-                           chosen_year=chosen.id if chosen else None, max_mb=MAX_BYTES // (1024 * 1024),
-                           max_rows=MAX_ROWS)
+        kinds = [
+            {
+                "key": m.KEY,
+                "title": gettext(m.TITLE),
+                "description": DESCRIPTIONS.get(m.KEY, ""),
+                "columns": [(c.title, c.required) for c in m.COLUMNS if c.in_template],
+                "needs_year": m.KEY in NEEDS_YEAR,
+                "list_url": list_url(m.KEY),
+            }
+            for m in kinds_for(actor())
+        ]
+        return self.render(
+            "admin/imports/index.html",
+            kinds=kinds,
+            years=years,
+            chosen_year=chosen.id if chosen else None,
+            max_mb=MAX_BYTES // (1024 * 1024),
+            max_rows=MAX_ROWS,
+        )
 
     @expose("/template/<import_kind>/<template_format>")
     def template_view(self, import_kind: str, template_format: str):
@@ -196,12 +221,15 @@ class ImportsView(StaffPage):
         if template_format == "csv":
             body, mimetype = write_csv(headers, [example]), CSV_MIMETYPE
         elif template_format == "xlsx":
-            body, mimetype = write_xlsx(headers, [example], sheet_title=gettext(KINDS[import_kind].TITLE)), \
-                XLSX_MIMETYPE
+            body, mimetype = (
+                write_xlsx(headers, [example], sheet_title=gettext(KINDS[import_kind].TITLE)),
+                XLSX_MIMETYPE,
+            )
         else:
             abort(404)
-        return Response(body, mimetype=mimetype,
-                        headers={"Content-Disposition": f"attachment; filename={name}.{template_format}"})
+        return Response(
+            body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}.{template_format}"}
+        )
 
     @expose("/upload/<import_kind>", methods=["POST"])
     def upload(self, import_kind: str):
@@ -223,8 +251,17 @@ class ImportsView(StaffPage):
         # Personal data: readable by the app's user only.
         with os.fdopen(os.open(_path(token), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
             out.write(data)
-        _remember(token, {"kind": import_kind, "name": Path(file.filename).name[:200], "sha": file_digest(data),
-                          "year": year_id, "user": actor().user_id, "at": time.time()})
+        _remember(
+            token,
+            {
+                "kind": import_kind,
+                "name": Path(file.filename).name[:200],
+                "sha": file_digest(data),
+                "year": year_id,
+                "user": actor().user_id,
+                "at": time.time(),
+            },
+        )
         return redirect(url_for(".preview_view", import_token=token))
 
     @expose("/preview/<import_token>")
@@ -236,8 +273,7 @@ class ImportsView(StaffPage):
         record, data = loaded
         self._require(record["kind"])
         with operation(commit=False) as done:
-            result = preview(actor(), record["kind"], data, record["name"], year_id=record["year"],
-                             today=self._today())
+            result = preview(actor(), record["kind"], data, record["name"], year_id=record["year"], today=self._today())
         db.session.rollback()  # the preview only read; release what it loaded
         if not done:
             _forget(import_token)
@@ -257,18 +293,33 @@ class ImportsView(StaffPage):
         if (record.get("rows") or 0) > current_app.config.get("IMPORT_INLINE_ROWS", INLINE_ROWS):
             return self._confirm_as_job(import_token, record)
         with operation() as done:
-            result = commit(actor(), kind, data, record["name"], year_id=record["year"], today=self._today(),
-                            ip_address=request.remote_addr, expected=request.form.get("fingerprint", ""),
-                            overwrite=request.form.getlist("overwrite"))
+            result = commit(
+                actor(),
+                kind,
+                data,
+                record["name"],
+                year_id=record["year"],
+                today=self._today(),
+                ip_address=request.remote_addr,
+                expected=request.form.get("fingerprint", ""),
+                overwrite=request.form.getlist("overwrite"),
+            )
         if isinstance(done.refusal, (ImportRejected, PreviewOutdated)):
             return self._render_preview(import_token, record, done.refusal.preview)
         if not done:
             return redirect(url_for(".preview_view", import_token=import_token))
         _forget(import_token)
         counts = result.counts
-        flash(gettext("Импорт «%(title)s» выполнен: добавлено %(new)s, обновлено %(updated)s, без изменений "
-                      "%(same)s.", title=gettext(KINDS[kind].TITLE), new=counts[NEW], updated=counts[UPDATE],
-                      same=counts[SAME]), "success")
+        flash(
+            gettext(
+                "Импорт «%(title)s» выполнен: добавлено %(new)s, обновлено %(updated)s, без изменений %(same)s.",
+                title=gettext(KINDS[kind].TITLE),
+                new=counts[NEW],
+                updated=counts[UPDATE],
+                same=counts[SAME],
+            ),
+            "success",
+        )
         return redirect(url_for(".index", done=kind))
 
     def _confirm_as_job(self, token: str, record: dict):
@@ -283,9 +334,17 @@ class ImportsView(StaffPage):
         name = f"import-{token}.upload"
         shutil.move(_path(token), directory / name)
         _forget(token)
-        params = {"input": name, "kind": record["kind"], "name": record["name"], "sha": record["sha"],
-                  "year": record["year"], "today": self._today().isoformat(), "ip": request.remote_addr,
-                  "fingerprint": request.form.get("fingerprint", ""), "overwrite": request.form.getlist("overwrite")}
+        params = {
+            "input": name,
+            "kind": record["kind"],
+            "name": record["name"],
+            "sha": record["sha"],
+            "year": record["year"],
+            "today": self._today().isoformat(),
+            "ip": request.remote_addr,
+            "fingerprint": request.form.get("fingerprint", ""),
+            "overwrite": request.form.getlist("overwrite"),
+        }
         try:
             return start("import", params)
         except JournalError as exc:
@@ -303,24 +362,53 @@ class ImportsView(StaffPage):
     def _render_preview(self, token: str, record: dict, result: Preview):
         show = request.args.get("show")
         rows = [r for r in result.rows if show in STATUSES and r.status == show or show not in STATUSES]
-        shown = [{"line": r.line, "status": r.status, "status_label": str(STATUS_LABELS[r.status]),
-                  "label": r.label, "errors": [tr(m) for m in r.errors], "changes": [tr(m) for m in r.changes],
-                  "fields": [{"key": c.key, "label": gettext(c.label), "old": tr(show_value(c.old)),
-                              "new": tr(show_value(c.new)), "manual": c.manual, "apply": c.apply}
-                             for c in r.fields],
-                  "manual": any(c.manual for c in r.fields)}
-                 for r in rows[:SHOWN_ROWS]]
+        shown = [
+            {
+                "line": r.line,
+                "status": r.status,
+                "status_label": str(STATUS_LABELS[r.status]),
+                "label": r.label,
+                "errors": [tr(m) for m in r.errors],
+                "changes": [tr(m) for m in r.changes],
+                "fields": [
+                    {
+                        "key": c.key,
+                        "label": gettext(c.label),
+                        "old": tr(show_value(c.old)),
+                        "new": tr(show_value(c.new)),
+                        "manual": c.manual,
+                        "apply": c.apply,
+                    }
+                    for c in r.fields
+                ],
+                "manual": any(c.manual for c in r.fields),
+            }
+            for r in rows[:SHOWN_ROWS]
+        ]
         years, _chosen = self._years()
-        return self.render("admin/imports/preview.html", token=token, kind=record["kind"],
-                           title=gettext(KINDS[record["kind"]].TITLE), filename=record["name"],
-                           year=result.year.name if result.year else None, year_id=record["year"], years=years,
-                           needs_year=record["kind"] in NEEDS_YEAR, counts=result.counts, ok=result.ok,
-                           fingerprint=result.fingerprint, kept=result.kept,
-                           manual=sum(1 for r in result.rows for c in r.fields if c.manual),
-                           file_errors=[tr(m) for m in result.file_errors], rows=shown, total=len(rows),
-                           hidden=max(0, len(rows) - SHOWN_ROWS), show=show if show in STATUSES else None,
-                           status_labels={k: str(v) for k, v in STATUS_LABELS.items()},
-                           max_mb=MAX_BYTES // (1024 * 1024))
+        return self.render(
+            "admin/imports/preview.html",
+            token=token,
+            kind=record["kind"],
+            title=gettext(KINDS[record["kind"]].TITLE),
+            filename=record["name"],
+            year=result.year.name if result.year else None,
+            year_id=record["year"],
+            years=years,
+            needs_year=record["kind"] in NEEDS_YEAR,
+            counts=result.counts,
+            ok=result.ok,
+            fingerprint=result.fingerprint,
+            kept=result.kept,
+            manual=sum(1 for r in result.rows for c in r.fields if c.manual),
+            file_errors=[tr(m) for m in result.file_errors],
+            rows=shown,
+            total=len(rows),
+            hidden=max(0, len(rows) - SHOWN_ROWS),
+            show=show if show in STATUSES else None,
+            status_labels={k: str(v) for k, v in STATUS_LABELS.items()},
+            max_mb=MAX_BYTES // (1024 * 1024),
+        )
 
 
 def list_url(kind: str) -> str | None:

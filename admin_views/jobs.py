@@ -1,6 +1,7 @@
-""""Мои задания": the staff member's background jobs (models/jobs.py, run by tasks.py) with their progress,
+""" "Мои задания": the staff member's background jobs (models/jobs.py, run by tasks.py) with their progress,
 the file to download when done, the reason and "Повторить" when failed, and the buttons that start the jobs
 one may ask for here (the school's register of codes, a backup for the operator)."""
+
 from __future__ import annotations
 
 from flask import flash, jsonify, redirect, send_file, url_for
@@ -23,15 +24,21 @@ STARTABLE = ("invite_register", "backup")
 
 
 def _jobs() -> list[Job]:
-    return list(db.session.scalars(select(Job).where(Job.id.in_(job_ids(actor())))
-                                   .order_by(Job.created_at.desc(), Job.id.desc()).limit(LISTED)))
+    return list(
+        db.session.scalars(
+            select(Job).where(Job.id.in_(job_ids(actor()))).order_by(Job.created_at.desc(), Job.id.desc()).limit(LISTED)
+        )
+    )
 
 
 def _row(job: Job) -> dict:
     done = job.status == "done" and job.file_path
     return {
-        "id": job.id, "status": job.status, "status_label": gettext(STATUS_LABELS[job.status]),
-        "kind_label": gettext(KIND_LABELS[job.kind]), "progress": job.progress,
+        "id": job.id,
+        "status": job.status,
+        "status_label": gettext(STATUS_LABELS[job.status]),
+        "kind_label": gettext(KIND_LABELS[job.kind]),
+        "progress": job.progress,
         "message": gettext(job.message) if job.message else "",
         "error": gettext(job.error, **(job.error_params or {})) if job.status == "failed" and job.error else "",
         "created": format_datetime(job.created_at, "dd.MM.yyyy HH:mm") if job.created_at else "",
@@ -48,10 +55,15 @@ def _import_result(job: Job) -> dict:
 
     params = job.params
     counts = params.get("counts") or {}
-    return {"list_url": list_url(params.get("kind")),
-            "summary": gettext("Добавлено %(added)s, обновлено %(updated)s, без изменений %(unchanged)s.",
-                               added=counts.get("added", 0), updated=counts.get("updated", 0),
-                               unchanged=counts.get("unchanged", 0))}
+    return {
+        "list_url": list_url(params.get("kind")),
+        "summary": gettext(
+            "Добавлено %(added)s, обновлено %(updated)s, без изменений %(unchanged)s.",
+            added=counts.get("added", 0),
+            updated=counts.get("updated", 0),
+            unchanged=counts.get("unchanged", 0),
+        ),
+    }
 
 
 def start(kind: str, params: dict | None = None):
@@ -62,8 +74,13 @@ def start(kind: str, params: dict | None = None):
     job = create_job(actor(), kind, params)
     db.session.commit()
     tasks.enqueue(job)
-    flash(gettext("Задание «%(kind)s» поставлено в очередь. Файл появится здесь, когда будет готов.",
-                  kind=gettext(KIND_LABELS[kind])), "success")
+    flash(
+        gettext(
+            "Задание «%(kind)s» поставлено в очередь. Файл появится здесь, когда будет готов.",
+            kind=gettext(KIND_LABELS[kind]),
+        ),
+        "success",
+    )
     return redirect(url_for("jobs.index"), 303)
 
 
@@ -71,8 +88,11 @@ class JobsView(StaffPage):
     @expose("/")
     def index(self):
         a = actor()
-        return self.render("admin/jobs/index.html", jobs=[_row(j) for j in _jobs()],
-                           startable=[(k, KIND_LABELS[k]) for k in STARTABLE if can_start_job(a, k)])
+        return self.render(
+            "admin/jobs/index.html",
+            jobs=[_row(j) for j in _jobs()],
+            startable=[(k, KIND_LABELS[k]) for k in STARTABLE if can_start_job(a, k)],
+        )
 
     @expose("/status")
     def status(self):

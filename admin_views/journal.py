@@ -4,6 +4,7 @@ on: static/js/journal-grid.js posts each keystroke as JSON) or with the form's "
 The lesson page records a lesson (topic, kind of work, homework, plan line) and gives every cell of the
 lesson its detailed form (kind and comment per mark, minutes late). Every decision is made in
 models/journal/page.py; these views parse requests and show results."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, jsonify, redirect, request, url_for
@@ -13,19 +14,18 @@ from sqlalchemy import select
 
 from i18n import error_text
 from models import Lesson, Student, db
+from models.access import JOURNAL_READERS
 from models.attachments import ALLOWED_TEXT, MAX_BYTES
 from models.base import utcnow
 from models.errors import JournalError
 from models.journal.cells import parse_state, save_cell, save_cell_parts, set_attendance, set_mark, state_text
+from models.journal.files import MAX_LESSON_FILES, add_lesson_file, lesson_file_for_download, remove_lesson_file
 from models.journal.history import cell_history
 from models.journal.lessons import delete_lesson, save_lesson
 from models.journal.page import journal_page, journal_pages
 from models.journal.rules import ATTENDANCE_CODES, SLOTS
 from models.reports.journal_print import journal_print
-from models.access import JOURNAL_READERS
-from models.journal.files import MAX_LESSON_FILES, add_lesson_file, lesson_file_for_download, remove_lesson_file
 from models.school.plans import suggest_plan_item
-
 from reports.journal_print import journal_print_pdf
 
 from .base import StaffPage, actor, operation, refusal_json, refusal_page
@@ -33,8 +33,6 @@ from .forms import ACCEPT_FILES, parse_date, to_int, today, uploaded_file
 from .journal_html import grid_rows
 
 READERS = JOURNAL_READERS
-
-
 
 
 def _finals_url(assignment_id: int, period_id: int) -> str | None:
@@ -58,8 +56,14 @@ class JournalView(StaffPage):
     @expose("/<int:assignment_id>")
     def grid(self, assignment_id: int):
         page = journal_page(actor(), assignment_id, to_int(request.args.get("period")), now=utcnow())
-        return self.render("admin/journal/grid.html", page=page, codes=ATTENDANCE_CODES, slots=SLOTS,
-                           finals_url=_finals_url(assignment_id, page.period.id), grid_rows=grid_rows(page))
+        return self.render(
+            "admin/journal/grid.html",
+            page=page,
+            codes=ATTENDANCE_CODES,
+            slots=SLOTS,
+            finals_url=_finals_url(assignment_id, page.period.id),
+            grid_rows=grid_rows(page),
+        )
 
     @expose("/<int:assignment_id>/print.pdf")
     def print_pdf(self, assignment_id: int):
@@ -120,22 +124,43 @@ class JournalView(StaffPage):
         try:
             if data.get("op") == "attendance":
                 extra = {"minutes_late": data.get("minutes")} if "minutes" in data else {}
-                cell = set_attendance(actor(), lesson_id, student_id, str(data.get("value") or ""), version,
-                                      now=utcnow(), assignment_id=assignment_id, **extra)
+                cell = set_attendance(
+                    actor(),
+                    lesson_id,
+                    student_id,
+                    str(data.get("value") or ""),
+                    version,
+                    now=utcnow(),
+                    assignment_id=assignment_id,
+                    **extra,
+                )
             elif data.get("op") == "mark":
                 extra = {}
                 if "comment" in data:
                     extra["comment"] = str(data.get("comment") or "")
                 if "work_kind_id" in data:
                     extra["work_kind_id"] = to_int(data.get("work_kind_id"))
-                cell = set_mark(actor(), lesson_id, student_id, to_int(data.get("slot"), 0), str(data.get("value") or ""),
-                                version, now=utcnow(), assignment_id=assignment_id, **extra)
+                cell = set_mark(
+                    actor(),
+                    lesson_id,
+                    student_id,
+                    to_int(data.get("slot"), 0),
+                    str(data.get("value") or ""),
+                    version,
+                    now=utcnow(),
+                    assignment_id=assignment_id,
+                    **extra,
+                )
             else:
                 return jsonify(ok=False, error=gettext("Неверный запрос.")), 400
         except JournalError as exc:
             current = getattr(exc, "cell", None)
-            return refusal_json(exc, cell=current.state() if current else None,
-                                text=current.text if current else None, late=current.late if current else False)
+            return refusal_json(
+                exc,
+                cell=current.state() if current else None,
+                text=current.text if current else None,
+                late=current.late if current else False,
+            )
         db.session.commit()
         return jsonify(ok=True, cell=cell.state(), text=cell.text, late=cell.late)
 
@@ -151,32 +176,66 @@ class JournalView(StaffPage):
             f = request.form
             values = f.to_dict()
             with operation() as done:
-                lesson = save_lesson(actor(), assignment_id, lesson_id=lesson_id, date=day, topic=f.get("topic"),
-                                     work_kind_id=to_int(f.get("work_kind_id")), homework=f.get("homework"),
-                                     plan_item_id=to_int(f.get("plan_item_id")), bell_id=to_int(f.get("bell_id")),
-                                     expected_version=to_int(f.get("version")), max_points=f.get("max_points"),
-                                     now=utcnow())
+                lesson = save_lesson(
+                    actor(),
+                    assignment_id,
+                    lesson_id=lesson_id,
+                    date=day,
+                    topic=f.get("topic"),
+                    work_kind_id=to_int(f.get("work_kind_id")),
+                    homework=f.get("homework"),
+                    plan_item_id=to_int(f.get("plan_item_id")),
+                    bell_id=to_int(f.get("bell_id")),
+                    expected_version=to_int(f.get("version")),
+                    max_points=f.get("max_points"),
+                    now=utcnow(),
+                )
             if done:
-                flash(gettext("Урок %(date)s записан: «%(topic)s».", date=lesson.date.strftime("%d.%m.%Y"),
-                              topic=lesson.topic), "success")
+                flash(
+                    gettext(
+                        "Урок %(date)s записан: «%(topic)s».", date=lesson.date.strftime("%d.%m.%Y"), topic=lesson.topic
+                    ),
+                    "success",
+                )
                 page = journal_page(actor(), assignment_id, now=utcnow(), day=lesson.date)
                 return redirect(url_for(".grid", assignment_id=assignment_id, period=page.period.id) + f"#l{lesson.id}")
-        lesson = db.session.scalar(select(Lesson).where(Lesson.id == lesson_id, Lesson.assignment_id == assignment_id)) \
-            if lesson_id else None
+        lesson = (
+            db.session.scalar(select(Lesson).where(Lesson.id == lesson_id, Lesson.assignment_id == assignment_id))
+            if lesson_id
+            else None
+        )
         if lesson_id and lesson is None:
             abort(404)
         on = lesson.date if lesson is not None else (day or today())
-        page = journal_page(actor(), assignment_id, to_int(request.values.get("period")) if lesson is None and not day
-                            else None, now=utcnow(), day=on)
+        page = journal_page(
+            actor(),
+            assignment_id,
+            to_int(request.values.get("period")) if lesson is None and not day else None,
+            now=utcnow(),
+            day=on,
+        )
         column = page.column_for(lesson.id) if lesson is not None else None
         writable = column.writable if column is not None else page.write.on(on)
         if lesson is None and not writable and request.method == "GET":
             abort(403)
         suggested = suggest_plan_item(assignment_id) if lesson is None and page.plan_items else None
-        return self.render("admin/journal/lesson.html", page=page, lesson=lesson, column=column, writable=writable,
-                           values=values, on=on, bell_id=to_int(request.values.get("bell")), slots=SLOTS,
-                           codes=ATTENDANCE_CODES, suggested=suggested, accept=ACCEPT_FILES, allowed_text=ALLOWED_TEXT,
-                           max_mb=MAX_BYTES // 2**20, max_files=MAX_LESSON_FILES)
+        return self.render(
+            "admin/journal/lesson.html",
+            page=page,
+            lesson=lesson,
+            column=column,
+            writable=writable,
+            values=values,
+            on=on,
+            bell_id=to_int(request.values.get("bell")),
+            slots=SLOTS,
+            codes=ATTENDANCE_CODES,
+            suggested=suggested,
+            accept=ACCEPT_FILES,
+            allowed_text=ALLOWED_TEXT,
+            max_mb=MAX_BYTES // 2**20,
+            max_files=MAX_LESSON_FILES,
+        )
 
     @expose("/<int:assignment_id>/lesson/<int:lesson_id>/cells", methods=["POST"])
     def lesson_cells(self, assignment_id: int, lesson_id: int):
@@ -189,14 +248,28 @@ class JournalView(StaffPage):
             student_id = to_int(key[4:])
             if student_id is None:
                 continue
-            marks = {slot: (f.get(f"v-{student_id}-{slot}", ""), to_int(f.get(f"k-{student_id}-{slot}")),
-                            f.get(f"t-{student_id}-{slot}", "")) for slot in SLOTS}
+            marks = {
+                slot: (
+                    f.get(f"v-{student_id}-{slot}", ""),
+                    to_int(f.get(f"k-{student_id}-{slot}")),
+                    f.get(f"t-{student_id}-{slot}", ""),
+                )
+                for slot in SLOTS
+            }
             try:
                 seen = parse_state(f.get(f"o-{student_id}"))
                 with db.session.begin_nested():
-                    cell = save_cell_parts(actor(), lesson_id, student_id, seen, status=f.get(f"a-{student_id}", ""),
-                                           minutes_late=f.get(f"am-{student_id}", ""), marks=marks, now=utcnow(),
-                                           assignment_id=assignment_id)
+                    cell = save_cell_parts(
+                        actor(),
+                        lesson_id,
+                        student_id,
+                        seen,
+                        status=f.get(f"a-{student_id}", ""),
+                        minutes_late=f.get(f"am-{student_id}", ""),
+                        marks=marks,
+                        now=utcnow(),
+                        assignment_id=assignment_id,
+                    )
                 saved += cell is not None
             except JournalError as exc:
                 refused.append((student_id, error_text(exc)))
@@ -212,8 +285,9 @@ class JournalView(StaffPage):
     @expose("/<int:assignment_id>/lesson/<int:lesson_id>/delete", methods=["POST"])
     def lesson_delete(self, assignment_id: int, lesson_id: int):
         with operation() as done:
-            delete_lesson(actor(), assignment_id, lesson_id, expected_version=to_int(request.form.get("version")),
-                          now=utcnow())
+            delete_lesson(
+                actor(), assignment_id, lesson_id, expected_version=to_int(request.form.get("version")), now=utcnow()
+            )
         if not done:
             return redirect(url_for(".lesson", assignment_id=assignment_id, lesson=lesson_id))
         flash(gettext("Урок удалён."), "success")
@@ -251,11 +325,10 @@ class JournalView(StaffPage):
         return self.render("admin/journal/history.html", trail=trail)
 
 
-
-
 CATEGORY = lazy_gettext("Журнал")  # shared with admin_views/finals.py: Flask-Admin merges the menu category
 
 
 def register(admin) -> None:
-    admin.add_view(JournalView(name=lazy_gettext("Страницы журнала"), category=CATEGORY, endpoint="journal",
-                               url="/admin/journal"))
+    admin.add_view(
+        JournalView(name=lazy_gettext("Страницы журнала"), category=CATEGORY, endpoint="journal", url="/admin/journal")
+    )

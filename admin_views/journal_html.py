@@ -2,6 +2,7 @@
 a 30 × 45 grid cost ~5,000 escape calls and most of the page's time. Only the cell texts, the posted-back cell
 states and the names are escaped; everything else is ids and fixed class names. The markup is the one
 templates/admin/journal/grid.html printed before (static/js/journal-grid.js reads it)."""
+
 from __future__ import annotations
 
 from flask_babel import gettext
@@ -19,8 +20,10 @@ def _cell(g, student_id: int) -> str:
     if g.kind == "in":
         flags = (" jg-late" if g.late else "") + (" jg-a" if g.absent else "")
         state = f'<input type="hidden" name="o-{g.key}" value=\'{escape(g.state)}\'>' if g.state else ""
-        return (f'<td class="jg-c"><input class="jg-i{flags}" name="c-{g.key}" value="{escape(g.text)}" '
-                f'aria-labelledby="s{student_id} {escape(g.column)}">{state}</td>')
+        return (
+            f'<td class="jg-c"><input class="jg-i{flags}" name="c-{g.key}" value="{escape(g.text)}" '
+            f'aria-labelledby="s{student_id} {escape(g.column)}">{state}</td>'
+        )
     if g.kind == "ro":
         flags = ("jg-late" if g.late else "") + (" jg-a" if g.absent else "")
         return f'<td class="jg-c jg-ro"><span class="{flags}">{escape(g.text)}</span></td>'
@@ -39,8 +42,10 @@ def grid_rows(page) -> Markup:
             name += _since(since, s.joined)
         if s.left and s.left < ends:
             name += _since(until, s.left)
-        out.append(f'\n    <tr data-student="{s.id}">\n      <td class="jg-n">{s.number}</td>\n      '
-                   f'<th class="jg-name" scope="row" id="s{s.id}">{name}</th>')
+        out.append(
+            f'\n    <tr data-student="{s.id}">\n      <td class="jg-n">{s.number}</td>\n      '
+            f'<th class="jg-name" scope="row" id="s{s.id}">{name}</th>'
+        )
         out.extend(_cell(g, s.id) for g in row.cells)
         out.append("\n    </tr>")
     return Markup("".join(out))

@@ -2,6 +2,7 @@
 monthly "data checked on" stamp; splitting the class into subgroups per subject on one grid; the
 students' achievements and year-end results with documents. Every decision is made in models/
 (models.school.subgroups, models.school.movement, models.attachments); these views parse forms and show results."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,6 +13,7 @@ from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
 
 from models import Subject, db
+from models.access import CLASS_TEACHERS
 from models.attachments import (
     ALLOWED_TEXT,
     KIND_LABELS,
@@ -26,12 +28,10 @@ from models.attachments import (
     record_achievement,
     record_result,
 )
-from models.access import CLASS_TEACHERS
 from models.base import utcnow
 from models.errors import InvalidInput
 from models.i18n import _
 from models.school.movement import MEDICAL_GROUP_LABELS, class_roster, enrolled_on
-from models.tables.people import Student
 from models.school.subgroups import (
     DATA_CHECK_DAYS,
     MAX_GROUPS,
@@ -43,13 +43,13 @@ from models.school.subgroups import (
     split_class,
     subgroup_grid,
 )
+from models.tables.people import Student
 
-from .forms import ACCEPT_FILES, parse_date, to_int, today, uploaded_file
 from .base import StaffPage, actor, operation, refusal_page
+from .forms import ACCEPT_FILES, parse_date, to_int, today, uploaded_file
 
 CATEGORY = lazy_gettext("Мой класс")
 TEACHERS = CLASS_TEACHERS
-
 
 
 def day_in_year(cls) -> dt.date:
@@ -58,8 +58,6 @@ def day_in_year(cls) -> dt.date:
 
     year = db.session.get(AcademicYear, cls.year_id)
     return min(max(today(), year.starts_on), year.ends_on)
-
-
 
 
 class MyClassPage(StaffPage):
@@ -85,8 +83,16 @@ class RosterView(MyClassPage):
             roster = class_roster(actor(), cls.id, day_in_year(cls))
             overdue = data_check_overdue(cls, today())
             days = (today() - cls.data_checked_on).days if cls.data_checked_on else None
-        return self.render("admin/my_class/roster.html", classes=classes, cls=cls, roster=roster, overdue=overdue,
-                           days=days, check_days=DATA_CHECK_DAYS, medical=MEDICAL_GROUP_LABELS)
+        return self.render(
+            "admin/my_class/roster.html",
+            classes=classes,
+            cls=cls,
+            roster=roster,
+            overdue=overdue,
+            days=days,
+            check_days=DATA_CHECK_DAYS,
+            medical=MEDICAL_GROUP_LABELS,
+        )
 
     @expose("/checked", methods=["POST"])
     def checked(self):
@@ -95,8 +101,14 @@ class RosterView(MyClassPage):
             cls = confirm_class_data(actor(), class_id or 0, today=today())
         if not done:
             return redirect(url_for(".index"))
-        flash(gettext("Отметка о проверке данных класса %(cls)s поставлена: %(date)s.", cls=cls.name,
-                      date=today().strftime("%d.%m.%Y")), "success")
+        flash(
+            gettext(
+                "Отметка о проверке данных класса %(cls)s поставлена: %(date)s.",
+                cls=cls.name,
+                date=today().strftime("%d.%m.%Y"),
+            ),
+            "success",
+        )
         return redirect(url_for(".index", class_id=cls.id))
 
 
@@ -106,8 +118,9 @@ class SubgroupsView(MyClassPage):
         classes, cls = self._classes_and_current()
         if cls is None:
             return self.render("admin/my_class/subgroups.html", classes=classes, cls=None, grid=None)
-        subjects = db.session.scalars(select(Subject).where(Subject.school_id == cls.school_id)
-                                      .order_by(Subject.name)).all()
+        subjects = db.session.scalars(
+            select(Subject).where(Subject.school_id == cls.school_id).order_by(Subject.name)
+        ).all()
         subject_id = to_int(request.values.get("subject_id"))
         groups = min(max(to_int(request.values.get("groups"), 2), 1), MAX_GROUPS)
         on = None
@@ -127,18 +140,36 @@ class SubgroupsView(MyClassPage):
                 with operation() as done:
                     result = split_class(actor(), cls.id, subject_id, on, choices, group_count=groups)
                 if done:
-                    flash(gettext("Деление сохранено с %(date)s: добавлено %(j)s, переведено %(m)s, "
-                                  "исключено из подгрупп %(l)s.", date=on.strftime("%d.%m.%Y"), j=result.joined,
-                                  m=result.moved, l=result.left), "success")
-                    return redirect(url_for(".index", class_id=cls.id, subject_id=subject_id, on=on.isoformat(),
-                                            groups=groups))
+                    flash(
+                        gettext(
+                            "Деление сохранено с %(date)s: добавлено %(j)s, переведено %(m)s, "
+                            "исключено из подгрупп %(l)s.",
+                            date=on.strftime("%d.%m.%Y"),
+                            j=result.joined,
+                            m=result.moved,
+                            l=result.left,
+                        ),
+                        "success",
+                    )
+                    return redirect(
+                        url_for(".index", class_id=cls.id, subject_id=subject_id, on=on.isoformat(), groups=groups)
+                    )
         grid = None
         if subject_id:
             with operation(commit=False):
                 grid = subgroup_grid(actor(), cls.id, subject_id, on, groups)
-        return self.render("admin/my_class/subgroups.html", classes=classes, cls=cls, grid=grid, subjects=subjects,
-                           subject_id=subject_id, on=on, groups=groups, max_groups=MAX_GROUPS,
-                           periods=period_starts(cls))
+        return self.render(
+            "admin/my_class/subgroups.html",
+            classes=classes,
+            cls=cls,
+            grid=grid,
+            subjects=subjects,
+            subject_id=subject_id,
+            on=on,
+            groups=groups,
+            max_groups=MAX_GROUPS,
+            periods=period_starts(cls),
+        )
 
 
 class AchievementsView(MyClassPage):
@@ -148,18 +179,33 @@ class AchievementsView(MyClassPage):
         return self._page(classes, cls)
 
     def _page(self, classes, cls, values=None):
-        data = {"classes": classes, "cls": cls, "values": values or {}, "accept": ACCEPT_FILES,
-                "allowed_text": ALLOWED_TEXT, "max_mb": MAX_BYTES // 2**20, "kinds": KIND_LABELS,
-                "levels": LEVEL_LABELS, "results": RESULT_LABELS, "result_kinds": RESULT_KIND_LABELS}
+        data = {
+            "classes": classes,
+            "cls": cls,
+            "values": values or {},
+            "accept": ACCEPT_FILES,
+            "allowed_text": ALLOWED_TEXT,
+            "max_mb": MAX_BYTES // 2**20,
+            "kinds": KIND_LABELS,
+            "levels": LEVEL_LABELS,
+            "results": RESULT_LABELS,
+            "result_kinds": RESULT_KIND_LABELS,
+        }
         if cls is not None:
             day = day_in_year(cls)
             data.update(
-                achievements=class_achievements(actor(), cls.id), results_list=class_results(actor(), cls.id),
-                students=db.session.scalars(select(Student).where(Student.id.in_(enrolled_on(cls.id, day)))
-                                            .order_by(Student.last_name, Student.first_name)).all(),
-                subjects=db.session.scalars(select(Subject).where(Subject.school_id == cls.school_id)
-                                            .order_by(Subject.name)).all(),
-                today=today())
+                achievements=class_achievements(actor(), cls.id),
+                results_list=class_results(actor(), cls.id),
+                students=db.session.scalars(
+                    select(Student)
+                    .where(Student.id.in_(enrolled_on(cls.id, day)))
+                    .order_by(Student.last_name, Student.first_name)
+                ).all(),
+                subjects=db.session.scalars(
+                    select(Subject).where(Subject.school_id == cls.school_id).order_by(Subject.name)
+                ).all(),
+                today=today(),
+            )
         return self.render("admin/my_class/achievements.html", **data)
 
     @expose("/add", methods=["POST"])
@@ -169,10 +215,19 @@ class AchievementsView(MyClassPage):
             abort(403)
         f = request.form
         with operation() as done:
-            record_achievement(actor(), cls.id, student_id=to_int(f.get("student_id")), title=f.get("title"),
-                               kind=f.get("kind"), level=f.get("level"), result=f.get("result"),
-                               on=parse_date(f.get("date")), subject_id=to_int(f.get("subject_id")), file=uploaded_file(),
-                               now=utcnow())
+            record_achievement(
+                actor(),
+                cls.id,
+                student_id=to_int(f.get("student_id")),
+                title=f.get("title"),
+                kind=f.get("kind"),
+                level=f.get("level"),
+                result=f.get("result"),
+                on=parse_date(f.get("date")),
+                subject_id=to_int(f.get("subject_id")),
+                file=uploaded_file(),
+                now=utcnow(),
+            )
         if not done:
             return self._page(classes, cls, values=f.to_dict())
         flash(gettext("Достижение записано."), "success")
@@ -188,9 +243,19 @@ class AchievementsView(MyClassPage):
             mark = to_int(f.get("mark"))
             if f.get("mark") and mark is None:
                 raise InvalidInput(_("Отметка — от 1 до 5."))
-            record_result(actor(), cls.id, student_id=to_int(f.get("student_id")), kind=f.get("kind"),
-                          title=f.get("title"), mark=mark, level=f.get("level"), comment=f.get("comment"),
-                          file=uploaded_file(), today=today(), now=utcnow())
+            record_result(
+                actor(),
+                cls.id,
+                student_id=to_int(f.get("student_id")),
+                kind=f.get("kind"),
+                title=f.get("title"),
+                mark=mark,
+                level=f.get("level"),
+                comment=f.get("comment"),
+                file=uploaded_file(),
+                today=today(),
+                now=utcnow(),
+            )
         if not done:
             return self._page(classes, cls, values={"r_" + k: v for k, v in f.to_dict().items()})
         flash(gettext("Результат записан."), "success")
@@ -203,8 +268,12 @@ class AchievementsView(MyClassPage):
             abort(403)
         kind, row_id = request.form.get("kind"), to_int(request.form.get("id"))
         with operation() as done:
-            delete_record(actor(), cls.id, achievement_id=row_id if kind == "achievement" else None,
-                          result_id=row_id if kind == "result" else None)
+            delete_record(
+                actor(),
+                cls.id,
+                achievement_id=row_id if kind == "achievement" else None,
+                result_id=row_id if kind == "result" else None,
+            )
         if done:
             flash(gettext("Запись удалена."), "success")
         return redirect(url_for(".index", class_id=cls.id))
@@ -219,9 +288,22 @@ class AchievementsView(MyClassPage):
 
 
 def register(admin) -> None:
-    admin.add_view(RosterView(name=lazy_gettext("Список класса"), category=CATEGORY, endpoint="my_class",
-                              url="/admin/my-class"))
-    admin.add_view(SubgroupsView(name=lazy_gettext("Подгруппы"), category=CATEGORY, endpoint="my_class_subgroups",
-                                 url="/admin/my-class/subgroups"))
-    admin.add_view(AchievementsView(name=lazy_gettext("Достижения и результаты"), category=CATEGORY,
-                                    endpoint="my_class_achievements", url="/admin/my-class/achievements"))
+    admin.add_view(
+        RosterView(name=lazy_gettext("Список класса"), category=CATEGORY, endpoint="my_class", url="/admin/my-class")
+    )
+    admin.add_view(
+        SubgroupsView(
+            name=lazy_gettext("Подгруппы"),
+            category=CATEGORY,
+            endpoint="my_class_subgroups",
+            url="/admin/my-class/subgroups",
+        )
+    )
+    admin.add_view(
+        AchievementsView(
+            name=lazy_gettext("Достижения и результаты"),
+            category=CATEGORY,
+            endpoint="my_class_achievements",
+            url="/admin/my-class/achievements",
+        )
+    )

@@ -4,6 +4,7 @@ curriculum, kinds of work, attendance reasons and the school settings (R8, R10, 
 
 Every decision is made in models/school/organisation.py and models/school/settings.py; these views parse forms, call
 them and show their Russian messages. Nothing in use is deleted (the rules say where a row is used)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -15,8 +16,8 @@ from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.fields import TimeField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 import school_clock
@@ -37,18 +38,19 @@ from models import (
     db,
 )
 from models.access import ADMINISTRATION, ORGANISATION_WRITERS, visible_ids
+from models.base import utcnow
 from models.errors import InvalidInput, JournalError
 from models.i18n import _ as N_
-from models.base import utcnow
+from models.parsing import parse_decimal, parse_id
 from models.school.organisation import (
-    archive_year,
-    restore_year,
     GRADING_SCHEME_LABELS,
     HOURS_MESSAGE,
     SCHEME_LABELS,
+    archive_year,
     current_year,
     ensure_deletable,
     parse_hours,
+    restore_year,
     save_attendance_reason,
     save_bell,
     save_period,
@@ -58,6 +60,7 @@ from models.school.organisation import (
     school_years,
     set_grading_scheme,
 )
+from models.school.settings import LIMITS, SETTINGS, all_settings, grade_list, parse_setting, set_settings, stored_text
 from models.school.teaching_load import (
     LOAD_STATUS_LABELS,
     curriculum_grid,
@@ -65,17 +68,16 @@ from models.school.teaching_load import (
     save_assignment,
     save_curriculum,
 )
-from models.parsing import parse_decimal, parse_id
-from models.school.settings import LIMITS, SETTINGS, all_settings, grade_list, parse_setting, set_settings, stored_text
 
-from .forms import DATE_FORMATS, to_int, today
 from .base import ScopedModelView, StaffPage, actor, operation
+from .forms import DATE_FORMATS, to_int, today
 
 CATEGORY = lazy_gettext("Организация")
-CRITERIA_LABELS = {"fo": lazy_gettext("ФО — формативное оценивание"), "sor": lazy_gettext("СОР — суммативное за раздел"),
-                   "soch": lazy_gettext("СОЧ — суммативное за четверть")}
-
-
+CRITERIA_LABELS = {
+    "fo": lazy_gettext("ФО — формативное оценивание"),
+    "sor": lazy_gettext("СОР — суммативное за раздел"),
+    "soch": lazy_gettext("СОЧ — суммативное за четверть"),
+}
 
 
 def fmt_date(value) -> str:
@@ -154,13 +156,20 @@ class YearView(OrganisationView):
     saver = staticmethod(save_year)
     allow_delete = False  # a year carries the whole journal; it is archived, never deleted
     column_list = ("name", "starts_on", "ends_on", "archived_at")
-    column_labels = {"name": lazy_gettext("Учебный год"), "starts_on": lazy_gettext("Начало"),
-                     "ends_on": lazy_gettext("Окончание"), "archived_at": lazy_gettext("В архиве с")}
+    column_labels = {
+        "name": lazy_gettext("Учебный год"),
+        "starts_on": lazy_gettext("Начало"),
+        "ends_on": lazy_gettext("Окончание"),
+        "archived_at": lazy_gettext("В архиве с"),
+    }
     column_formatters = {"starts_on": _date_col, "ends_on": _date_col, "archived_at": _date_col}
     column_default_sort = ("starts_on", True)
     form_columns = ("name", "starts_on", "ends_on")
-    form_args = {"name": {"description": lazy_gettext("Например, 2026/2027")},
-                 "starts_on": {"format": DATE_FORMATS}, "ends_on": {"format": DATE_FORMATS}}
+    form_args = {
+        "name": {"description": lazy_gettext("Например, 2026/2027")},
+        "starts_on": {"format": DATE_FORMATS},
+        "ends_on": {"format": DATE_FORMATS},
+    }
 
     def is_action_allowed(self, name):
         return self._can_write() and super().is_action_allowed(name)
@@ -176,17 +185,28 @@ class YearView(OrganisationView):
         if changed:
             flash(done(len(ids)), "success")
 
-    @action("archive", lazy_gettext("Перенести в архив"),
-            lazy_gettext("Перенести выбранные учебные годы в архив? Их журнал, отметки и отчёты останутся доступны "
-                         "для просмотра и печати, но изменить в них ничего будет нельзя."))
+    @action(
+        "archive",
+        lazy_gettext("Перенести в архив"),
+        lazy_gettext(
+            "Перенести выбранные учебные годы в архив? Их журнал, отметки и отчёты останутся доступны "
+            "для просмотра и печати, но изменить в них ничего будет нельзя."
+        ),
+    )
     def action_archive(self, ids):
-        self._years_action(ids, lambda year_id: archive_year(actor(), year_id, today=today(), now=utcnow()),
-                           lambda n: gettext("Перенесено в архив учебных годов: %(n)s.", n=n))
+        self._years_action(
+            ids,
+            lambda year_id: archive_year(actor(), year_id, today=today(), now=utcnow()),
+            lambda n: gettext("Перенесено в архив учебных годов: %(n)s.", n=n),
+        )
 
     @action("restore", lazy_gettext("Вернуть из архива"), lazy_gettext("Вернуть выбранные учебные годы из архива?"))
     def action_restore(self, ids):
-        self._years_action(ids, lambda year_id: restore_year(actor(), year_id),
-                           lambda n: gettext("Возвращено из архива учебных годов: %(n)s.", n=n))
+        self._years_action(
+            ids,
+            lambda year_id: restore_year(actor(), year_id),
+            lambda n: gettext("Возвращено из архива учебных годов: %(n)s.", n=n),
+        )
 
 
 def _scheme_col(view, context, model, name):
@@ -196,12 +216,22 @@ def _scheme_col(view, context, model, name):
 class PeriodView(OrganisationView):
     saver = staticmethod(save_period)
     column_list = ("year", "scheme", "number", "name", "starts_on", "ends_on", "closed_at")
-    column_labels = {"year": lazy_gettext("Учебный год"), "scheme": lazy_gettext("Вид"),
-                     "number": lazy_gettext("№"), "name": lazy_gettext("Название"),
-                     "starts_on": lazy_gettext("Начало"), "ends_on": lazy_gettext("Окончание"),
-                     "closed_at": lazy_gettext("Закрыт")}
-    column_formatters = {"scheme": _scheme_col, "starts_on": _date_col, "ends_on": _date_col,
-                         "closed_at": _date_col, "year": lambda v, c, m, n: m.year.name}
+    column_labels = {
+        "year": lazy_gettext("Учебный год"),
+        "scheme": lazy_gettext("Вид"),
+        "number": lazy_gettext("№"),
+        "name": lazy_gettext("Название"),
+        "starts_on": lazy_gettext("Начало"),
+        "ends_on": lazy_gettext("Окончание"),
+        "closed_at": lazy_gettext("Закрыт"),
+    }
+    column_formatters = {
+        "scheme": _scheme_col,
+        "starts_on": _date_col,
+        "ends_on": _date_col,
+        "closed_at": _date_col,
+        "year": lambda v, c, m, n: m.year.name,
+    }
     column_sortable_list = ("scheme", "number", "name", "starts_on", "ends_on", "closed_at")
     column_default_sort = [("starts_on", True), ("scheme", False)]
     column_filters = ("scheme",)
@@ -209,11 +239,16 @@ class PeriodView(OrganisationView):
     form_overrides = {"scheme": SelectField}
     form_args = {
         "year": {"label": lazy_gettext("Учебный год")},
-        "scheme": {"label": lazy_gettext("Вид периода"),
-                   "choices": [SelectChoice(k, lazy_gettext(v)) for k, v in SCHEME_LABELS.items()]},
+        "scheme": {
+            "label": lazy_gettext("Вид периода"),
+            "choices": [SelectChoice(k, lazy_gettext(v)) for k, v in SCHEME_LABELS.items()],
+        },
         "number": {"label": lazy_gettext("Номер")},
-        "name": {"label": lazy_gettext("Название"), "validators": [Optional()],
-                 "description": lazy_gettext("Можно оставить пустым: «1 четверть», «2 полугодие»…")},
+        "name": {
+            "label": lazy_gettext("Название"),
+            "validators": [Optional()],
+            "description": lazy_gettext("Можно оставить пустым: «1 четверть», «2 полугодие»…"),
+        },
         "starts_on": {"label": lazy_gettext("Начало"), "format": DATE_FORMATS},
         "ends_on": {"label": lazy_gettext("Окончание"), "format": DATE_FORMATS},
     }
@@ -231,15 +266,22 @@ def _time_col(view, context, model, name):
 class BellView(OrganisationView):
     saver = staticmethod(save_bell)
     column_list = ("shift", "number", "starts_at", "ends_at")
-    column_labels = {"shift": lazy_gettext("Смена"), "number": lazy_gettext("Урок"),
-                     "starts_at": lazy_gettext("Начало"), "ends_at": lazy_gettext("Окончание")}
+    column_labels = {
+        "shift": lazy_gettext("Смена"),
+        "number": lazy_gettext("Урок"),
+        "starts_at": lazy_gettext("Начало"),
+        "ends_at": lazy_gettext("Окончание"),
+    }
     column_formatters = {"starts_at": _time_col, "ends_at": _time_col}
     column_default_sort = [("shift", False), ("number", False)]
     form_columns = ("shift", "number", "starts_at", "ends_at")
     form_overrides = {"shift": SelectField, "starts_at": TimeField, "ends_at": TimeField}
     form_args = {
-        "shift": {"label": lazy_gettext("Смена"), "coerce": int,
-                  "choices": [SelectChoice(1, lazy_gettext("1 смена")), SelectChoice(2, lazy_gettext("2 смена"))]},
+        "shift": {
+            "label": lazy_gettext("Смена"),
+            "coerce": int,
+            "choices": [SelectChoice(1, lazy_gettext("1 смена")), SelectChoice(2, lazy_gettext("2 смена"))],
+        },
         "number": {"label": lazy_gettext("Номер урока")},
         "starts_at": {"label": lazy_gettext("Начало (ЧЧ:ММ)"), "format": ["%H:%M", "%H:%M:%S", "%H.%M"]},
         "ends_at": {"label": lazy_gettext("Окончание (ЧЧ:ММ)"), "format": ["%H:%M", "%H:%M:%S", "%H.%M"]},
@@ -249,14 +291,20 @@ class BellView(OrganisationView):
 class SubjectView(OrganisationView):
     saver = staticmethod(save_subject)
     column_list = ("name", "short_name", "is_physical_education", "is_pass_fail")
-    column_labels = {"name": lazy_gettext("Предмет"), "short_name": lazy_gettext("Кратко"),
-                     "is_physical_education": lazy_gettext("Физкультура"),
-                     "is_pass_fail": lazy_gettext("Зачёт / незачёт")}
+    column_labels = {
+        "name": lazy_gettext("Предмет"),
+        "short_name": lazy_gettext("Кратко"),
+        "is_physical_education": lazy_gettext("Физкультура"),
+        "is_pass_fail": lazy_gettext("Зачёт / незачёт"),
+    }
     column_default_sort = "name"
     column_searchable_list = ("name",)
     form_columns = ("name", "short_name", "is_physical_education", "is_pass_fail")
-    form_args = {"is_physical_education": {"description": lazy_gettext(
-        "Обучающиеся специальной медицинской группы оцениваются по теории.")}}
+    form_args = {
+        "is_physical_education": {
+            "description": lazy_gettext("Обучающиеся специальной медицинской группы оцениваются по теории.")
+        }
+    }
 
 
 def _criteria_col(view, context, model, name):
@@ -266,19 +314,30 @@ def _criteria_col(view, context, model, name):
 class WorkKindView(OrganisationView):
     saver = staticmethod(save_work_kind)
     column_list = ("name", "code", "weight", "is_control", "criteria_kind")
-    column_labels = {"name": lazy_gettext("Вид работы"), "code": lazy_gettext("Код"), "weight": lazy_gettext("Вес"),
-                     "is_control": lazy_gettext("Контрольная"), "criteria_kind": lazy_gettext("Критериальное")}
+    column_labels = {
+        "name": lazy_gettext("Вид работы"),
+        "code": lazy_gettext("Код"),
+        "weight": lazy_gettext("Вес"),
+        "is_control": lazy_gettext("Контрольная"),
+        "criteria_kind": lazy_gettext("Критериальное"),
+    }
     column_formatters = {"weight": _number_col, "criteria_kind": _criteria_col}
     column_default_sort = "name"
     form_columns = ("name", "code", "weight", "is_control", "criteria_kind")
     form_overrides = {"weight": CommaDecimalField, "criteria_kind": SelectField}
     form_args = {
         "weight": {"label": lazy_gettext("Вес в среднем"), "description": lazy_gettext("Больше 0 и не больше 10.")},
-        "is_control": {"label": lazy_gettext("Контрольная работа"), "description": lazy_gettext(
-            "Контрольные, лабораторные, практические: учитываются при проверке итоговых отметок и сроков.")},
-        "criteria_kind": {"label": lazy_gettext("Критериальное оценивание"),
-                          "choices": [SelectChoice("", lazy_gettext("— нет —"))]
-                          + [SelectChoice(k, v) for k, v in CRITERIA_LABELS.items()]},
+        "is_control": {
+            "label": lazy_gettext("Контрольная работа"),
+            "description": lazy_gettext(
+                "Контрольные, лабораторные, практические: учитываются при проверке итоговых отметок и сроков."
+            ),
+        },
+        "criteria_kind": {
+            "label": lazy_gettext("Критериальное оценивание"),
+            "choices": [SelectChoice("", lazy_gettext("— нет —"))]
+            + [SelectChoice(k, v) for k, v in CRITERIA_LABELS.items()],
+        },
         "code": {"description": lazy_gettext("Латинскими буквами, например test.")},
     }
 
@@ -290,8 +349,11 @@ class WorkKindView(OrganisationView):
 class AttendanceReasonView(OrganisationView):
     saver = staticmethod(save_attendance_reason)
     column_list = ("name", "code", "is_excused")
-    column_labels = {"name": lazy_gettext("Причина"), "code": lazy_gettext("Код"),
-                     "is_excused": lazy_gettext("Уважительная")}
+    column_labels = {
+        "name": lazy_gettext("Причина"),
+        "code": lazy_gettext("Код"),
+        "is_excused": lazy_gettext("Уважительная"),
+    }
     column_default_sort = "name"
     form_columns = ("name", "code", "is_excused")
     form_args = {"code": {"description": lazy_gettext("Латинскими буквами, например illness.")}}
@@ -301,59 +363,94 @@ class AttendanceReasonView(OrganisationView):
 class AssignmentView(OrganisationView):
     saver = staticmethod(save_assignment)
     column_list = ("school_class", "subject", "subgroup", "teacher", "hours_per_week")
-    column_labels = {"school_class": lazy_gettext("Класс"), "subject": lazy_gettext("Предмет"),
-                     "subgroup": lazy_gettext("Подгруппа"), "teacher": lazy_gettext("Учитель"),
-                     "hours_per_week": lazy_gettext("Часов в неделю"),
-                     "subject.name": lazy_gettext("Предмет"), "teacher.last_name": lazy_gettext("Учитель (фамилия)"),
-                     "school_class.grade": lazy_gettext("Параллель")}
-    column_formatters = {"hours_per_week": _number_col,
-                         "school_class": lambda v, c, m, n: m.school_class.name,
-                         "teacher": lambda v, c, m, n: m.teacher.short_name,
-                         "subgroup": lambda v, c, m, n: m.subgroup.name if m.subgroup else ""}
-    column_sortable_list = (("school_class", ("school_class.grade", "school_class.letter")),
-                            ("subject", "subject.name"), ("teacher", ("teacher.last_name", "teacher.first_name")),
-                            "hours_per_week")
-    column_default_sort = [("school_class.grade", False), ("school_class.letter", False), ("subject.name", False),
-                           ("id", False)]
+    column_labels = {
+        "school_class": lazy_gettext("Класс"),
+        "subject": lazy_gettext("Предмет"),
+        "subgroup": lazy_gettext("Подгруппа"),
+        "teacher": lazy_gettext("Учитель"),
+        "hours_per_week": lazy_gettext("Часов в неделю"),
+        "subject.name": lazy_gettext("Предмет"),
+        "teacher.last_name": lazy_gettext("Учитель (фамилия)"),
+        "school_class.grade": lazy_gettext("Параллель"),
+    }
+    column_formatters = {
+        "hours_per_week": _number_col,
+        "school_class": lambda v, c, m, n: m.school_class.name,
+        "teacher": lambda v, c, m, n: m.teacher.short_name,
+        "subgroup": lambda v, c, m, n: m.subgroup.name if m.subgroup else "",
+    }
+    column_sortable_list = (
+        ("school_class", ("school_class.grade", "school_class.letter")),
+        ("subject", "subject.name"),
+        ("teacher", ("teacher.last_name", "teacher.first_name")),
+        "hours_per_week",
+    )
+    column_default_sort = [
+        ("school_class.grade", False),
+        ("school_class.letter", False),
+        ("subject.name", False),
+        ("id", False),
+    ]
     column_filters = ("school_class.grade", "subject.name", "teacher.last_name")
     form_columns = ("school_class", "subject", "subgroup", "teacher", "hours_per_week")
     form_overrides = {"hours_per_week": HoursField}
     form_args = {
-        "school_class": {"label": lazy_gettext("Класс")}, "subject": {"label": lazy_gettext("Предмет")},
-        "subgroup": {"label": lazy_gettext("Подгруппа"),
-                     "description": lazy_gettext("Только если предмет ведётся по подгруппам (R11).")},
+        "school_class": {"label": lazy_gettext("Класс")},
+        "subject": {"label": lazy_gettext("Предмет")},
+        "subgroup": {
+            "label": lazy_gettext("Подгруппа"),
+            "description": lazy_gettext("Только если предмет ведётся по подгруппам (R11)."),
+        },
         "teacher": {"label": lazy_gettext("Учитель")},
-        "hours_per_week": {"label": lazy_gettext("Часов в неделю"), "description": lazy_gettext("Например, 5 или 1,5.")},
+        "hours_per_week": {
+            "label": lazy_gettext("Часов в неделю"),
+            "description": lazy_gettext("Например, 5 или 1,5."),
+        },
     }
 
     def get_query(self):
-        return super().get_query().options(
-            joinedload(TeachingAssignment.school_class), joinedload(TeachingAssignment.subject),
-            joinedload(TeachingAssignment.subgroup), joinedload(TeachingAssignment.teacher))
+        return (
+            super()
+            .get_query()
+            .options(
+                joinedload(TeachingAssignment.school_class),
+                joinedload(TeachingAssignment.subject),
+                joinedload(TeachingAssignment.subgroup),
+                joinedload(TeachingAssignment.teacher),
+            )
+        )
 
     def _scope_form(self, form):
         form = super()._scope_form(form)
         a = actor()
         rows = db.session.execute(
-            select(SchoolClass, AcademicYear.name).join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
+            select(SchoolClass, AcademicYear.name)
+            .join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
             .where(SchoolClass.id.in_(visible_ids(a, SchoolClass)), AcademicYear.archived_at.is_(None))
-            .order_by(AcademicYear.starts_on.desc(), SchoolClass.grade, SchoolClass.letter)).all()
+            .order_by(AcademicYear.starts_on.desc(), SchoolClass.grade, SchoolClass.letter)
+        ).all()
         labels = {c.id: f"{c.name} ({year})" for c, year in rows}
         classes = [c for c, _year in rows]
         form.school_class.query_factory = lambda: classes
         form.school_class.get_label = lambda c: labels.get(c.id, c.name)
-        groups = db.session.scalars(select(Subgroup).options(joinedload(Subgroup.school_class))
-                                    .where(Subgroup.id.in_(visible_ids(a, Subgroup)))
-                                    .join(SchoolClass, SchoolClass.id == Subgroup.class_id)
-                                    .order_by(SchoolClass.grade, SchoolClass.letter, Subgroup.name)).all()
+        groups = db.session.scalars(
+            select(Subgroup)
+            .options(joinedload(Subgroup.school_class))
+            .where(Subgroup.id.in_(visible_ids(a, Subgroup)))
+            .join(SchoolClass, SchoolClass.id == Subgroup.class_id)
+            .order_by(SchoolClass.grade, SchoolClass.letter, Subgroup.name)
+        ).all()
         form.subgroup.query_factory = lambda: groups
         form.subgroup.get_label = lambda g: f"{g.school_class.name}: {g.name}"
-        subjects = db.session.scalars(select(Subject).where(Subject.id.in_(visible_ids(a, Subject)))
-                                      .order_by(Subject.name)).all()
+        subjects = db.session.scalars(
+            select(Subject).where(Subject.id.in_(visible_ids(a, Subject))).order_by(Subject.name)
+        ).all()
         form.subject.query_factory = lambda: subjects
-        teachers = db.session.scalars(select(Staff).where(Staff.id.in_(visible_ids(a, Staff)),
-                                                          Staff.left_on.is_(None))
-                                      .order_by(Staff.last_name, Staff.first_name)).all()
+        teachers = db.session.scalars(
+            select(Staff)
+            .where(Staff.id.in_(visible_ids(a, Staff)), Staff.left_on.is_(None))
+            .order_by(Staff.last_name, Staff.first_name)
+        ).all()
         form.teacher.query_factory = lambda: teachers
         form.teacher.get_label = lambda s: s.full_name
         return form
@@ -391,12 +488,20 @@ class CurriculumView(YearPage):
                 with operation() as done:
                     saved = save_curriculum(actor(), year.id, values)
                 if done:
-                    flash(gettext("Учебный план сохранён: добавлено %(c)s, изменено %(u)s, удалено %(d)s.",
-                                  c=saved.created, u=saved.updated, d=saved.deleted), "success")
+                    flash(
+                        gettext(
+                            "Учебный план сохранён: добавлено %(c)s, изменено %(u)s, удалено %(d)s.",
+                            c=saved.created,
+                            u=saved.updated,
+                            d=saved.deleted,
+                        ),
+                        "success",
+                    )
                     return redirect(url_for(".index", year_id=year.id))
         grid = curriculum_grid(actor(), year.id)
-        return self.render("admin/organisation/curriculum.html", years=years, grid=grid, submitted=submitted,
-                           fmt_number=fmt_number)
+        return self.render(
+            "admin/organisation/curriculum.html", years=years, grid=grid, submitted=submitted, fmt_number=fmt_number
+        )
 
 
 class LoadCheckView(YearPage):
@@ -405,8 +510,14 @@ class LoadCheckView(YearPage):
         years, year = self._year()
         report = load_report(actor(), year.id) if year else None
         only = request.args.get("only") == "1"
-        return self.render("admin/organisation/load_check.html", years=years, report=report, only=only,
-                           labels=LOAD_STATUS_LABELS, fmt_number=fmt_number)
+        return self.render(
+            "admin/organisation/load_check.html",
+            years=years,
+            report=report,
+            only=only,
+            labels=LOAD_STATUS_LABELS,
+            fmt_number=fmt_number,
+        )
 
 
 def _setting_fields(values: dict, errors: dict) -> list[dict]:
@@ -419,9 +530,20 @@ def _setting_fields(values: dict, errors: dict) -> list[dict]:
             value = ", ".join(str(v) for v in value)
         elif decimal and not isinstance(value, str):
             value = fmt_number(value)
-        fields.append({"key": s.key, "label": s.label, "value": value, "min": fmt_number(low) if decimal else low,
-                       "max": fmt_number(high) if decimal else high, "decimal": decimal, "choices": s.choices,
-                       "grades": s.kind is grade_list, "error": errors.get(s.key), "help": s.help})
+        fields.append(
+            {
+                "key": s.key,
+                "label": s.label,
+                "value": value,
+                "min": fmt_number(low) if decimal else low,
+                "max": fmt_number(high) if decimal else high,
+                "decimal": decimal,
+                "choices": s.choices,
+                "grades": s.kind is grade_list,
+                "error": errors.get(s.key),
+                "help": s.help,
+            }
+        )
     return fields
 
 
@@ -453,9 +575,13 @@ class SettingsView(StaffPage):
             else:
                 flash(gettext("Настройки не сохранены: исправьте отмеченные поля."), "error")
             values = submitted
-        return self.render("admin/organisation/settings.html", fields=_setting_fields(values, errors),
-                           editable=editable, scheme=db.session.get(School, a.school_id).grading_scheme,
-                           schemes=GRADING_SCHEME_LABELS)
+        return self.render(
+            "admin/organisation/settings.html",
+            fields=_setting_fields(values, errors),
+            editable=editable,
+            scheme=db.session.get(School, a.school_id).grading_scheme,
+            schemes=GRADING_SCHEME_LABELS,
+        )
 
     @expose("/scheme", methods=["POST"])
     def scheme(self):
@@ -463,8 +589,10 @@ class SettingsView(StaffPage):
         with operation() as done:
             changed = set_grading_scheme(actor(), request.form.get("grading_scheme"))
         if done:
-            flash(gettext("Система оценивания изменена.") if changed else gettext("Изменений нет."),
-                  "success" if changed else "info")
+            flash(
+                gettext("Система оценивания изменена.") if changed else gettext("Изменений нет."),
+                "success" if changed else "info",
+            )
         return redirect(url_for(".index"))
 
 
@@ -473,15 +601,40 @@ def register(admin) -> None:
     admin.add_view(PeriodView(Period, name=lazy_gettext("Периоды"), category=CATEGORY, endpoint="periods"))
     admin.add_view(BellView(Bell, name=lazy_gettext("Звонки"), category=CATEGORY, endpoint="bells"))
     admin.add_view(SubjectView(Subject, name=lazy_gettext("Предметы"), category=CATEGORY, endpoint="subjects"))
-    admin.add_view(CurriculumView(name=lazy_gettext("Учебный план"), category=CATEGORY, endpoint="curriculum",
-                                  url="/admin/curriculum"))
-    admin.add_view(AssignmentView(TeachingAssignment, name=lazy_gettext("Учебная нагрузка"), category=CATEGORY,
-                                  endpoint="assignments"))
-    admin.add_view(LoadCheckView(name=lazy_gettext("Нагрузка и учебный план"), category=CATEGORY,
-                                 endpoint="load_check", url="/admin/load-check"))
-    admin.add_view(WorkKindView(WorkKind, name=lazy_gettext("Виды работ"), category=CATEGORY, endpoint="work_kinds",
-                                url="/admin/work-kinds"))
-    admin.add_view(AttendanceReasonView(AttendanceReason, name=lazy_gettext("Причины пропусков"), category=CATEGORY,
-                                        endpoint="attendance_reasons", url="/admin/attendance-reasons"))
-    admin.add_view(SettingsView(name=lazy_gettext("Настройки школы"), category=CATEGORY, endpoint="school_settings",
-                                url="/admin/settings"))
+    admin.add_view(
+        CurriculumView(
+            name=lazy_gettext("Учебный план"), category=CATEGORY, endpoint="curriculum", url="/admin/curriculum"
+        )
+    )
+    admin.add_view(
+        AssignmentView(
+            TeachingAssignment, name=lazy_gettext("Учебная нагрузка"), category=CATEGORY, endpoint="assignments"
+        )
+    )
+    admin.add_view(
+        LoadCheckView(
+            name=lazy_gettext("Нагрузка и учебный план"),
+            category=CATEGORY,
+            endpoint="load_check",
+            url="/admin/load-check",
+        )
+    )
+    admin.add_view(
+        WorkKindView(
+            WorkKind, name=lazy_gettext("Виды работ"), category=CATEGORY, endpoint="work_kinds", url="/admin/work-kinds"
+        )
+    )
+    admin.add_view(
+        AttendanceReasonView(
+            AttendanceReason,
+            name=lazy_gettext("Причины пропусков"),
+            category=CATEGORY,
+            endpoint="attendance_reasons",
+            url="/admin/attendance-reasons",
+        )
+    )
+    admin.add_view(
+        SettingsView(
+            name=lazy_gettext("Настройки школы"), category=CATEGORY, endpoint="school_settings", url="/admin/settings"
+        )
+    )

@@ -2,6 +2,7 @@
 качество знаний, СОУ and the average per class, subject and teacher — on screen and as an XLSX file. The
 administration reads the whole school, a class teacher their own classes. Every figure comes from
 models/reports/results.py."""
+
 from __future__ import annotations
 
 from flask import Response, abort, request
@@ -39,22 +40,49 @@ class ResultsView(StaffPage):
         r = _results()
         if r is None:
             abort(404)
-        headers = [gettext("Класс"), gettext("Обучающихся"), *[gettext(label) for label in STANDINGS.values()],
-                   gettext("Успеваемость, %"), gettext("Качество знаний, %"), gettext("СОУ, %"),
-                   gettext("Средний балл"), gettext("Не выставлено отметок")]
-        rows = [[line.school_class.name, line.standings.students,
-                 *[line.standings.counts[key] for key in STANDINGS],
-                 line.standings.success, line.standings.quality, line.marks.sou if line.marks.total else None,
-                 line.marks.average, line.missing] for line in r.classes]
-        rows.append([gettext("Итого"), r.school.students, *[r.school.counts[key] for key in STANDINGS],
-                     r.school.success, r.school.quality, r.school_marks.sou if r.school_marks.total else None,
-                     r.school_marks.average, r.missing])
+        headers = [
+            gettext("Класс"),
+            gettext("Обучающихся"),
+            *[gettext(label) for label in STANDINGS.values()],
+            gettext("Успеваемость, %"),
+            gettext("Качество знаний, %"),
+            gettext("СОУ, %"),
+            gettext("Средний балл"),
+            gettext("Не выставлено отметок"),
+        ]
+        rows = [
+            [
+                line.school_class.name,
+                line.standings.students,
+                *[line.standings.counts[key] for key in STANDINGS],
+                line.standings.success,
+                line.standings.quality,
+                line.marks.sou if line.marks.total else None,
+                line.marks.average,
+                line.missing,
+            ]
+            for line in r.classes
+        ]
+        rows.append(
+            [
+                gettext("Итого"),
+                r.school.students,
+                *[r.school.counts[key] for key in STANDINGS],
+                r.school.success,
+                r.school.quality,
+                r.school_marks.sou if r.school_marks.total else None,
+                r.school_marks.average,
+                r.missing,
+            ]
+        )
         body = write_xlsx(headers, rows, sheet_title=r.period.name)
         filename = f"results-{r.period.year_id}-{r.period.scheme}-{r.period.number}.xlsx"
-        return Response(body, mimetype=XLSX_MIMETYPE,
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        return Response(
+            body, mimetype=XLSX_MIMETYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+        )
 
 
 def register(admin) -> None:
-    admin.add_view(ResultsView(name=lazy_gettext("Итоги периода"), category=CATEGORY, endpoint="results",
-                               url="/admin/results"))
+    admin.add_view(
+        ResultsView(name=lazy_gettext("Итоги периода"), category=CATEGORY, endpoint="results", url="/admin/results")
+    )

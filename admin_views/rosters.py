@@ -2,6 +2,7 @@
 movement, and the movement itself (admission, transfer, withdrawal) as forms with date and order
 number (R9). The secretary (and the operator) write; the administration reads the whole school;
 teachers read their own classes. Nothing here deletes a person or a stay: history is kept."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,16 +18,15 @@ from markupsafe import Markup
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import Form, SelectField, StringField, ValidationError
-from wtforms.validators import StopValidation
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation
 
 import school_clock
 from i18n import error_text
-from models.errors import JournalError
 from models import AcademicYear, Enrollment, Guardian, SchoolClass, Staff, Student, StudentGuardian, db
 from models.access import ROSTER_ROLES, ROSTER_WRITERS, student_ids, visible_ids
-from models.tables.accounts import STAFF_ROLES
+from models.errors import JournalError
+from models.parsing import parse_id
 from models.school.movement import (
     MEDICAL_GROUP_LABELS,
     REASON_IN_LABELS,
@@ -42,13 +42,13 @@ from models.school.movement import (
     transfer,
     withdraw,
 )
-from models.parsing import parse_id
-from models.tables.people import check_birth_date
 from models.school.people_records import remove_guardian_link, save_guardian_link, save_person
+from models.tables.accounts import STAFF_ROLES
+from models.tables.people import check_birth_date
 
-from .forms import DATE_FORMATS, today
 from .base import ScopedAjaxLoader, ScopedModelView, actor, operation
 from .fields import AsciiIntegerField, CalendarDateField
+from .forms import DATE_FORMATS, today
 
 CATEGORY = lazy_gettext("Ученики и сотрудники")
 
@@ -56,7 +56,6 @@ CATEGORY = lazy_gettext("Ученики и сотрудники")
 NAME_RE = r"^[^\W\d_]+(?:(?:[ '’\-]|\. ?)[^\W\d_]+)*\.?$"
 PHONE_RE = r"^\+?[0-9 ()\-]{5,25}$"
 EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-
 
 
 def fmt_date(value: dt.date | None) -> str:
@@ -100,18 +99,27 @@ Regexp = _plain(Regexp)
 
 def person_name(label: str, *, required: bool = True) -> list:
     first = DataRequired(lazy_gettext("Укажите: %(what)s.", what=label)) if required else Optional()
-    return [first, Length(max=80, message=lazy_gettext("Не длиннее 80 символов.")),
-            Regexp(NAME_RE, message=lazy_gettext("Только буквы, пробел, дефис или апостроф."))]
+    return [
+        first,
+        Length(max=80, message=lazy_gettext("Не длиннее 80 символов.")),
+        Regexp(NAME_RE, message=lazy_gettext("Только буквы, пробел, дефис или апостроф.")),
+    ]
 
 
 def phone_validators() -> list:
-    return [Optional(), Length(max=40, message=lazy_gettext("Не длиннее 40 символов.")),
-            Regexp(PHONE_RE, message=lazy_gettext("Телефон: цифры, пробелы, скобки, дефис, можно с «+» в начале."))]
+    return [
+        Optional(),
+        Length(max=40, message=lazy_gettext("Не длиннее 40 символов.")),
+        Regexp(PHONE_RE, message=lazy_gettext("Телефон: цифры, пробелы, скобки, дефис, можно с «+» в начале.")),
+    ]
 
 
 def email_validators() -> list:
-    return [Optional(), Length(max=255, message=lazy_gettext("Не длиннее 255 символов.")),
-            Regexp(EMAIL_RE, message=lazy_gettext("Неверный адрес электронной почты."))]
+    return [
+        Optional(),
+        Length(max=255, message=lazy_gettext("Не длиннее 255 символов.")),
+        Regexp(EMAIL_RE, message=lazy_gettext("Неверный адрес электронной почты.")),
+    ]
 
 
 def unique_in_school(model, column: str, message: str):
@@ -205,8 +213,11 @@ class ClassNowFilter(BaseSQLAFilter):
 
 class StudyingFilter(BaseSQLAFilter):
     def __init__(self, name):
-        super().__init__(Student.id, name, options=[("current", lazy_gettext("обучается")),
-                                                    ("left", lazy_gettext("не обучается (выбыл)"))])
+        super().__init__(
+            Student.id,
+            name,
+            options=[("current", lazy_gettext("обучается")), ("left", lazy_gettext("не обучается (выбыл)"))],
+        )
 
     def apply(self, query, value, alias=None):
         studying = Student.id.in_(studying_ids(today()))
@@ -221,8 +232,9 @@ class StudyingFilter(BaseSQLAFilter):
 
 class WorkingFilter(BaseSQLAFilter):
     def __init__(self, name):
-        super().__init__(Staff.left_on, name, options=[("current", lazy_gettext("работает")),
-                                                       ("left", lazy_gettext("уволен"))])
+        super().__init__(
+            Staff.left_on, name, options=[("current", lazy_gettext("работает")), ("left", lazy_gettext("уволен"))]
+        )
 
     def apply(self, query, value, alias=None):
         working = (Staff.left_on.is_(None)) | (Staff.left_on >= today())
@@ -237,9 +249,11 @@ class WorkingFilter(BaseSQLAFilter):
 
 def class_options() -> list[tuple[int, str]]:
     rows = db.session.execute(
-        select(SchoolClass, AcademicYear.name).join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
+        select(SchoolClass, AcademicYear.name)
+        .join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
         .where(SchoolClass.id.in_(visible_ids(actor(), SchoolClass)), AcademicYear.archived_at.is_(None))
-        .order_by(AcademicYear.starts_on.desc(), SchoolClass.grade, SchoolClass.letter)).all()
+        .order_by(AcademicYear.starts_on.desc(), SchoolClass.grade, SchoolClass.letter)
+    ).all()
     return [(c.id, f"{c.name} ({year})") for c, year in rows]
 
 
@@ -254,49 +268,95 @@ class MovementForm(Form):
 
 class StudentView(AuditedRosterView):
     details_template = "admin/rosters/student_details.html"
-    column_list = ("last_name", "first_name", "middle_name", "school_class", "status", "birth_date",
-                   "personal_file_no")
-    column_details_list = ("last_name", "first_name", "middle_name", "birth_date", "sex", "personal_file_no",
-                           "medical_group", "address", "created_at")
+    column_list = ("last_name", "first_name", "middle_name", "school_class", "status", "birth_date", "personal_file_no")
+    column_details_list = (
+        "last_name",
+        "first_name",
+        "middle_name",
+        "birth_date",
+        "sex",
+        "personal_file_no",
+        "medical_group",
+        "address",
+        "created_at",
+    )
     column_labels = {
-        "last_name": lazy_gettext("Фамилия"), "first_name": lazy_gettext("Имя"),
-        "middle_name": lazy_gettext("Отчество"), "school_class": lazy_gettext("Класс"),
-        "status": lazy_gettext("Состояние"), "birth_date": lazy_gettext("Дата рождения"),
-        "personal_file_no": lazy_gettext("№ личного дела"), "sex": lazy_gettext("Пол"),
-        "medical_group": lazy_gettext("Медицинская группа"), "address": lazy_gettext("Адрес"),
-        "created_at": lazy_gettext("Запись создана"), "admit_class": lazy_gettext("Зачислить в класс"),
-        "admit_on": lazy_gettext("Дата зачисления"), "admit_order": lazy_gettext("Номер приказа о зачислении"),
+        "last_name": lazy_gettext("Фамилия"),
+        "first_name": lazy_gettext("Имя"),
+        "middle_name": lazy_gettext("Отчество"),
+        "school_class": lazy_gettext("Класс"),
+        "status": lazy_gettext("Состояние"),
+        "birth_date": lazy_gettext("Дата рождения"),
+        "personal_file_no": lazy_gettext("№ личного дела"),
+        "sex": lazy_gettext("Пол"),
+        "medical_group": lazy_gettext("Медицинская группа"),
+        "address": lazy_gettext("Адрес"),
+        "created_at": lazy_gettext("Запись создана"),
+        "admit_class": lazy_gettext("Зачислить в класс"),
+        "admit_on": lazy_gettext("Дата зачисления"),
+        "admit_order": lazy_gettext("Номер приказа о зачислении"),
     }
     column_sortable_list = ("last_name", "first_name", "middle_name", "birth_date", "personal_file_no")
     column_default_sort = [("last_name", False), ("first_name", False), ("id", False)]
     column_searchable_list = ("last_name", "first_name", "middle_name", "personal_file_no")
     column_filters = (ClassNowFilter(lazy_gettext("Класс")), StudyingFilter(lazy_gettext("Состояние")))
-    form_columns = ("last_name", "first_name", "middle_name", "birth_date", "sex", "personal_file_no",
-                    "medical_group", "address", "admit_class", "admit_on", "admit_order")
+    form_columns = (
+        "last_name",
+        "first_name",
+        "middle_name",
+        "birth_date",
+        "sex",
+        "personal_file_no",
+        "medical_group",
+        "address",
+        "admit_class",
+        "admit_on",
+        "admit_order",
+    )
     form_choices = {"sex": _choices(SEX_LABELS), "medical_group": _choices(MEDICAL_GROUP_LABELS)}
     form_extra_fields = {
-        "admit_class": SelectField(lazy_gettext("Зачислить в класс"), coerce=int, validate_choice=False,
-                                   description=lazy_gettext("Можно оставить пустым и зачислить позже.")),
-        "admit_on": CalendarDateField(lazy_gettext("Дата зачисления"), validators=[Optional()], format=DATE_FORMATS,
-                              widget=DatePickerWidget()),
-        "admit_order": StringField(lazy_gettext("Номер приказа о зачислении"), filters=[_strip],
-                                   validators=[Length(max=40, message=lazy_gettext("Не длиннее 40 символов."))]),
+        "admit_class": SelectField(
+            lazy_gettext("Зачислить в класс"),
+            coerce=int,
+            validate_choice=False,
+            description=lazy_gettext("Можно оставить пустым и зачислить позже."),
+        ),
+        "admit_on": CalendarDateField(
+            lazy_gettext("Дата зачисления"), validators=[Optional()], format=DATE_FORMATS, widget=DatePickerWidget()
+        ),
+        "admit_order": StringField(
+            lazy_gettext("Номер приказа о зачислении"),
+            filters=[_strip],
+            validators=[Length(max=40, message=lazy_gettext("Не длиннее 40 символов."))],
+        ),
     }
     form_args = {
         "last_name": {"validators": person_name(lazy_gettext("фамилию")), "filters": [_strip]},
         "first_name": {"validators": person_name(lazy_gettext("имя")), "filters": [_strip]},
         "middle_name": {"validators": person_name(lazy_gettext("отчество"), required=False), "filters": [_strip]},
-        "birth_date": {"validators": [DataRequired(lazy_gettext("Укажите дату рождения: ДД.ММ.ГГГГ или ГГГГ-ММ-ДД.")),
-                                      birth_date_in_range], "format": DATE_FORMATS},
+        "birth_date": {
+            "validators": [
+                DataRequired(lazy_gettext("Укажите дату рождения: ДД.ММ.ГГГГ или ГГГГ-ММ-ДД.")),
+                birth_date_in_range,
+            ],
+            "format": DATE_FORMATS,
+        },
         "sex": {"validators": [DataRequired(lazy_gettext("Укажите пол."))]},
-        "personal_file_no": {"validators": [
-            DataRequired(lazy_gettext("Укажите номер личного дела.")),
-            Length(max=40, message=lazy_gettext("Не длиннее 40 символов.")),
-            unique_in_school(Student, "personal_file_no",
-                             lazy_gettext("Личное дело с таким номером уже есть в школе."))], "filters": [_strip]},
+        "personal_file_no": {
+            "validators": [
+                DataRequired(lazy_gettext("Укажите номер личного дела.")),
+                Length(max=40, message=lazy_gettext("Не длиннее 40 символов.")),
+                unique_in_school(
+                    Student, "personal_file_no", lazy_gettext("Личное дело с таким номером уже есть в школе.")
+                ),
+            ],
+            "filters": [_strip],
+        },
         "medical_group": {"validators": [DataRequired(lazy_gettext("Укажите медицинскую группу."))]},
-        "address": {"validators": [Optional(), Length(max=255, message=lazy_gettext("Не длиннее 255 символов."))],
-                    "filters": [_strip]},
+        "address": {
+            "validators": [Optional(), Length(max=255, message=lazy_gettext("Не длиннее 255 символов."))],
+            "filters": [_strip],
+        },
     }
     column_formatters = {
         "birth_date": _date_col,
@@ -333,18 +393,21 @@ class StudentView(AuditedRosterView):
     def get_list_row_actions(self):
         actions = super().get_list_row_actions()
         if self._can_write():
-            actions.append(EndpointLinkRowAction("fa fa-exchange", ".movement_view", lazy_gettext("Движение"),
-                                                 id_arg="student_id"))
+            actions.append(
+                EndpointLinkRowAction("fa fa-exchange", ".movement_view", lazy_gettext("Движение"), id_arg="student_id")
+            )
         # the student's diary as the family sees it: marks by subject, period and final marks (models/report_card)
-        actions.append(EndpointLinkRowAction("fa fa-book", "portal.marks", lazy_gettext("Отметки и итоги"),
-                                             id_arg="student_id"))
+        actions.append(
+            EndpointLinkRowAction("fa fa-book", "portal.marks", lazy_gettext("Отметки и итоги"), id_arg="student_id")
+        )
         return actions
 
     # --- forms
     def create_form(self, obj=None):
         form = super().create_form(obj)
         form.admit_class.choices = [SelectChoice(0, gettext("— не зачислять сейчас —"))] + [
-            SelectChoice(value, label) for value, label in class_options()]
+            SelectChoice(value, label) for value, label in class_options()
+        ]
         if form.admit_on.data is None and request.method == "GET":
             form.admit_on.data = today()
         return form
@@ -384,36 +447,72 @@ class StudentView(AuditedRosterView):
         stay = current_enrollment(student.id)
         all_classes = class_options()
         if stay is not None:
-            same_year = {c.id for c in db.session.scalars(select(SchoolClass).where(
-                SchoolClass.year_id == stay.school_class.year_id, SchoolClass.id != stay.class_id))}
+            same_year = {
+                c.id
+                for c in db.session.scalars(
+                    select(SchoolClass).where(
+                        SchoolClass.year_id == stay.school_class.year_id, SchoolClass.id != stay.class_id
+                    )
+                )
+            }
             choices = [c for c in all_classes if c[0] in same_year]
         else:
             choices = all_classes
         if request.method == "POST":
             if not form.validate():
-                flash(gettext("Неверная дата: укажите её в виде ДД.ММ.ГГГГ.") if form.on.errors
-                      else gettext("Выберите класс из списка."), "error")
+                flash(
+                    gettext("Неверная дата: укажите её в виде ДД.ММ.ГГГГ.")
+                    if form.on.errors
+                    else gettext("Выберите класс из списка."),
+                    "error",
+                )
             else:
                 with operation() as done:
                     moved = self._move(student, form)
                 if done:
                     flash(moved, "success")
                     return redirect(url_for(".details_view", id=student.id))
-        return self.render("admin/rosters/movement.html", student=student, stay=stay, form=form, choices=choices,
-                           history=history(actor(), student.id))
+        return self.render(
+            "admin/rosters/movement.html",
+            student=student,
+            stay=stay,
+            form=form,
+            choices=choices,
+            history=history(actor(), student.id),
+        )
 
     def _move(self, student, form) -> str:
         op, who = form.op.data, student.short_name
         if op == "admit":
-            stay = admit(actor(), student.id, form.class_id.data, on=form.on.data, order_no=form.order_no.data,
-                         note=form.note.data)
-            return gettext("%(name)s зачислен(а) в %(cls)s класс с %(date)s.", name=who, cls=stay.school_class.name,
-                           date=fmt_date(stay.starts_on))
+            stay = admit(
+                actor(),
+                student.id,
+                form.class_id.data,
+                on=form.on.data,
+                order_no=form.order_no.data,
+                note=form.note.data,
+            )
+            return gettext(
+                "%(name)s зачислен(а) в %(cls)s класс с %(date)s.",
+                name=who,
+                cls=stay.school_class.name,
+                date=fmt_date(stay.starts_on),
+            )
         if op == "transfer":
-            stay = transfer(actor(), student.id, form.class_id.data, on=form.on.data, order_no=form.order_no.data,
-                            note=form.note.data)
-            return gettext("%(name)s переведён(а) в %(cls)s класс с %(date)s.", name=who, cls=stay.school_class.name,
-                           date=fmt_date(stay.starts_on))
+            stay = transfer(
+                actor(),
+                student.id,
+                form.class_id.data,
+                on=form.on.data,
+                order_no=form.order_no.data,
+                note=form.note.data,
+            )
+            return gettext(
+                "%(name)s переведён(а) в %(cls)s класс с %(date)s.",
+                name=who,
+                cls=stay.school_class.name,
+                date=fmt_date(stay.starts_on),
+            )
         stay = withdraw(actor(), student.id, on=form.on.data, order_no=form.order_no.data, note=form.note.data)
         return gettext("%(name)s выбыл(а) %(date)s.", name=who, date=fmt_date(stay.ends_on))
 
@@ -431,43 +530,84 @@ def status_text(st) -> str:
 
 
 def _guardians_of(student_id: int) -> list[dict]:
-    links = db.session.scalars(select(StudentGuardian).options(joinedload(StudentGuardian.guardian))
-                               .where(StudentGuardian.student_id == student_id)
-                               .where(StudentGuardian.guardian_id.in_(visible_ids(actor(), Guardian)))).all()
-    return [{"name": link.guardian.full_name, "relation": gettext(RELATION_LABELS.get(link.relation, link.relation)),
-             "phone": link.guardian.phone, "email": link.guardian.email,
-             "legal": link.is_legal_representative} for link in links]
+    links = db.session.scalars(
+        select(StudentGuardian)
+        .options(joinedload(StudentGuardian.guardian))
+        .where(StudentGuardian.student_id == student_id)
+        .where(StudentGuardian.guardian_id.in_(visible_ids(actor(), Guardian)))
+    ).all()
+    return [
+        {
+            "name": link.guardian.full_name,
+            "relation": gettext(RELATION_LABELS.get(link.relation, link.relation)),
+            "phone": link.guardian.phone,
+            "email": link.guardian.email,
+            "legal": link.is_legal_representative,
+        }
+        for link in links
+    ]
 
 
 # --- staff -------------------------------------------------------------------------------------------
 class StaffView(AuditedRosterView):
-    column_list = ("last_name", "first_name", "middle_name", "position", "personnel_no", "phone", "email",
-                   "hired_on", "left_on")
+    column_list = (
+        "last_name",
+        "first_name",
+        "middle_name",
+        "position",
+        "personnel_no",
+        "phone",
+        "email",
+        "hired_on",
+        "left_on",
+    )
     column_details_list = column_list
     column_labels = {
-        "last_name": lazy_gettext("Фамилия"), "first_name": lazy_gettext("Имя"),
-        "middle_name": lazy_gettext("Отчество"), "position": lazy_gettext("Должность"),
-        "personnel_no": lazy_gettext("Табельный номер"), "phone": lazy_gettext("Телефон"),
-        "email": lazy_gettext("Эл. почта"), "hired_on": lazy_gettext("Принят"), "left_on": lazy_gettext("Уволен"),
+        "last_name": lazy_gettext("Фамилия"),
+        "first_name": lazy_gettext("Имя"),
+        "middle_name": lazy_gettext("Отчество"),
+        "position": lazy_gettext("Должность"),
+        "personnel_no": lazy_gettext("Табельный номер"),
+        "phone": lazy_gettext("Телефон"),
+        "email": lazy_gettext("Эл. почта"),
+        "hired_on": lazy_gettext("Принят"),
+        "left_on": lazy_gettext("Уволен"),
     }
     column_sortable_list = ("last_name", "first_name", "position", "personnel_no", "hired_on", "left_on")
     column_default_sort = [("last_name", False), ("first_name", False), ("id", False)]
     column_searchable_list = ("last_name", "first_name", "middle_name", "position", "personnel_no")
     column_filters = (WorkingFilter(lazy_gettext("Состояние")),)
     column_formatters = {"hired_on": _date_col, "left_on": _date_col}
-    form_columns = ("last_name", "first_name", "middle_name", "position", "personnel_no", "phone", "email",
-                    "hired_on", "left_on")
+    form_columns = (
+        "last_name",
+        "first_name",
+        "middle_name",
+        "position",
+        "personnel_no",
+        "phone",
+        "email",
+        "hired_on",
+        "left_on",
+    )
     form_args = {
         "last_name": {"validators": person_name(lazy_gettext("фамилию")), "filters": [_strip]},
         "first_name": {"validators": person_name(lazy_gettext("имя")), "filters": [_strip]},
         "middle_name": {"validators": person_name(lazy_gettext("отчество"), required=False), "filters": [_strip]},
-        "position": {"validators": [DataRequired(lazy_gettext("Укажите должность.")),
-                                    Length(max=120, message=lazy_gettext("Не длиннее 120 символов."))],
-                     "filters": [_strip]},
-        "personnel_no": {"validators": [
-            Optional(), Length(max=40, message=lazy_gettext("Не длиннее 40 символов.")),
-            unique_in_school(Staff, "personnel_no", lazy_gettext("Сотрудник с таким табельным номером уже есть."))],
-            "filters": [_strip]},
+        "position": {
+            "validators": [
+                DataRequired(lazy_gettext("Укажите должность.")),
+                Length(max=120, message=lazy_gettext("Не длиннее 120 символов.")),
+            ],
+            "filters": [_strip],
+        },
+        "personnel_no": {
+            "validators": [
+                Optional(),
+                Length(max=40, message=lazy_gettext("Не длиннее 40 символов.")),
+                unique_in_school(Staff, "personnel_no", lazy_gettext("Сотрудник с таким табельным номером уже есть.")),
+            ],
+            "filters": [_strip],
+        },
         "phone": {"validators": phone_validators(), "filters": [_strip]},
         "email": {"validators": email_validators(), "filters": [_strip]},
         "hired_on": {"validators": [Optional(), not_in_future], "format": DATE_FORMATS},
@@ -480,9 +620,12 @@ class GuardianView(AuditedRosterView):
     column_list = ("last_name", "first_name", "middle_name", "children", "phone", "email", "workplace")
     column_details_list = ("last_name", "first_name", "middle_name", "children", "phone", "email", "workplace")
     column_labels = {
-        "last_name": lazy_gettext("Фамилия"), "first_name": lazy_gettext("Имя"),
-        "middle_name": lazy_gettext("Отчество"), "children": lazy_gettext("Дети"),
-        "phone": lazy_gettext("Телефон"), "email": lazy_gettext("Эл. почта"),
+        "last_name": lazy_gettext("Фамилия"),
+        "first_name": lazy_gettext("Имя"),
+        "middle_name": lazy_gettext("Отчество"),
+        "children": lazy_gettext("Дети"),
+        "phone": lazy_gettext("Телефон"),
+        "email": lazy_gettext("Эл. почта"),
         "workplace": lazy_gettext("Место работы"),
     }
     column_sortable_list = ("last_name", "first_name", "middle_name", "phone")
@@ -495,14 +638,15 @@ class GuardianView(AuditedRosterView):
         "middle_name": {"validators": person_name(lazy_gettext("отчество"), required=False), "filters": [_strip]},
         "phone": {"validators": phone_validators(), "filters": [_strip]},
         "email": {"validators": email_validators(), "filters": [_strip]},
-        "workplace": {"validators": [Optional(), Length(max=255, message=lazy_gettext("Не длиннее 255 символов."))],
-                      "filters": [_strip]},
+        "workplace": {
+            "validators": [Optional(), Length(max=255, message=lazy_gettext("Не длиннее 255 символов."))],
+            "filters": [_strip],
+        },
     }
     column_formatters = {"children": lambda v, c, m, n: v._children(m)}
 
     def get_query(self):
-        return super().get_query().options(
-            selectinload(Guardian.student_links).joinedload(StudentGuardian.student))
+        return super().get_query().options(selectinload(Guardian.student_links).joinedload(StudentGuardian.student))
 
     def _children(self, guardian) -> str:
         visible = None
@@ -510,8 +654,11 @@ class GuardianView(AuditedRosterView):
             if "visible_students" not in g:
                 g.visible_students = set(db.session.scalars(student_ids(actor())))
             visible = g.visible_students
-        names = [f"{link.student.short_name} ({gettext(RELATION_LABELS.get(link.relation, link.relation))})"
-                 for link in guardian.student_links if visible is None or link.student_id in visible]
+        names = [
+            f"{link.student.short_name} ({gettext(RELATION_LABELS.get(link.relation, link.relation))})"
+            for link in guardian.student_links
+            if visible is None or link.student_id in visible
+        ]
         return ", ".join(sorted(names))
 
 
@@ -527,16 +674,17 @@ class StudentGuardianView(ScopedModelView):
     can_view_details = False
     column_list = ("student", "guardian", "relation", "is_legal_representative", "phone")
     column_labels = {
-        "student": lazy_gettext("Обучающийся"), "guardian": lazy_gettext("Родитель (законный представитель)"),
-        "relation": lazy_gettext("Кем приходится"), "is_legal_representative": lazy_gettext("Законный представитель"),
+        "student": lazy_gettext("Обучающийся"),
+        "guardian": lazy_gettext("Родитель (законный представитель)"),
+        "relation": lazy_gettext("Кем приходится"),
+        "is_legal_representative": lazy_gettext("Законный представитель"),
         "phone": lazy_gettext("Телефон"),
         "student.last_name": lazy_gettext("Фамилия обучающегося"),
         "guardian.last_name": lazy_gettext("Фамилия родителя"),
     }
     column_sortable_list = (("student", "student.last_name"), ("guardian", "guardian.last_name"), "relation")
     column_default_sort = [("student.last_name", False), ("guardian.last_name", False)]
-    column_searchable_list = ("student.last_name", "student.first_name", "guardian.last_name",
-                              "guardian.first_name")
+    column_searchable_list = ("student.last_name", "student.first_name", "guardian.last_name", "guardian.first_name")
     column_formatters = {
         "student": lambda v, c, m, n: m.student.full_name,
         "guardian": lambda v, c, m, n: m.guardian.full_name,
@@ -561,8 +709,10 @@ class StudentGuardianView(ScopedModelView):
     def _scope(self, query):
         # The guardian's side as a correlated EXISTS: with both sides as IN lists, SQLite without planner
         # statistics probes the (student, guardian) key for every pair (86 ms a page for one school).
-        return query.filter(StudentGuardian.student_id.in_(student_ids(actor())), exists().where(
-            Guardian.id == StudentGuardian.guardian_id, Guardian.id.in_(visible_ids(actor(), Guardian))))
+        return query.filter(
+            StudentGuardian.student_id.in_(student_ids(actor())),
+            exists().where(Guardian.id == StudentGuardian.guardian_id, Guardian.id.in_(visible_ids(actor(), Guardian))),
+        )
 
     def get_query(self):
         return super().get_query().options(joinedload(StudentGuardian.student), joinedload(StudentGuardian.guardian))
@@ -574,8 +724,11 @@ class StudentGuardianView(ScopedModelView):
             return None
         if student_id is None or guardian_id is None:
             return None
-        return self.get_query().filter(StudentGuardian.student_id == student_id,
-                                       StudentGuardian.guardian_id == guardian_id).one_or_none()
+        return (
+            self.get_query()
+            .filter(StudentGuardian.student_id == student_id, StudentGuardian.guardian_id == guardian_id)
+            .one_or_none()
+        )
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
@@ -602,14 +755,28 @@ class EnrollmentView(IntIdView):
 
     roles = frozenset(STAFF_ROLES)
     can_view_details = False
-    column_list = ("student", "school_class", "starts_on", "reason_in", "order_in", "ends_on", "reason_out",
-                   "order_out", "note")
+    column_list = (
+        "student",
+        "school_class",
+        "starts_on",
+        "reason_in",
+        "order_in",
+        "ends_on",
+        "reason_out",
+        "order_out",
+        "note",
+    )
     column_labels = {
-        "student": lazy_gettext("Обучающийся"), "school_class": lazy_gettext("Класс"),
-        "starts_on": lazy_gettext("С"), "reason_in": lazy_gettext("Основание"),
-        "order_in": lazy_gettext("Приказ"), "ends_on": lazy_gettext("По"),
-        "reason_out": lazy_gettext("Причина выбытия"), "order_out": lazy_gettext("Приказ о выбытии"),
-        "note": lazy_gettext("Примечание"), "student.last_name": lazy_gettext("Фамилия"),
+        "student": lazy_gettext("Обучающийся"),
+        "school_class": lazy_gettext("Класс"),
+        "starts_on": lazy_gettext("С"),
+        "reason_in": lazy_gettext("Основание"),
+        "order_in": lazy_gettext("Приказ"),
+        "ends_on": lazy_gettext("По"),
+        "reason_out": lazy_gettext("Причина выбытия"),
+        "order_out": lazy_gettext("Приказ о выбытии"),
+        "note": lazy_gettext("Примечание"),
+        "student.last_name": lazy_gettext("Фамилия"),
     }
     column_sortable_list = (("student", "student.last_name"), "starts_on", "ends_on", "order_in")
     column_default_sort = [("starts_on", True), ("id", True)]
@@ -617,10 +784,13 @@ class EnrollmentView(IntIdView):
     column_filters = ("starts_on", "ends_on", "reason_in", "reason_out")
     column_formatters = {
         "student": lambda v, c, m, n: Markup('<a href="{}">{}</a>').format(
-            url_for("students.details_view", id=m.student_id), m.student.full_name),
+            url_for("students.details_view", id=m.student_id), m.student.full_name
+        ),
         "school_class": lambda v, c, m, n: m.school_class.name,
-        "starts_on": _date_col, "ends_on": _date_col,
-        "reason_in": _labels(REASON_IN_LABELS), "reason_out": _labels(REASON_OUT_LABELS),
+        "starts_on": _date_col,
+        "ends_on": _date_col,
+        "reason_in": _labels(REASON_IN_LABELS),
+        "reason_out": _labels(REASON_OUT_LABELS),
     }
 
     def get_query(self):
@@ -639,8 +809,15 @@ class EnrollmentView(IntIdView):
 def register(admin) -> None:
     admin.add_view(StudentView(Student, name=lazy_gettext("Обучающиеся"), category=CATEGORY, endpoint="students"))
     admin.add_view(GuardianView(Guardian, name=lazy_gettext("Родители"), category=CATEGORY, endpoint="guardians"))
-    admin.add_view(StudentGuardianView(StudentGuardian, name=lazy_gettext("Связи «ребёнок — родитель»"),
-                                       category=CATEGORY, endpoint="guardian_links"))
+    admin.add_view(
+        StudentGuardianView(
+            StudentGuardian,
+            name=lazy_gettext("Связи «ребёнок — родитель»"),
+            category=CATEGORY,
+            endpoint="guardian_links",
+        )
+    )
     admin.add_view(StaffView(Staff, name=lazy_gettext("Сотрудники"), category=CATEGORY, endpoint="staff"))
-    admin.add_view(EnrollmentView(Enrollment, name=lazy_gettext("Книга движения"), category=CATEGORY,
-                                  endpoint="enrollments"))
+    admin.add_view(
+        EnrollmentView(Enrollment, name=lazy_gettext("Книга движения"), category=CATEGORY, endpoint="enrollments")
+    )

@@ -4,6 +4,7 @@ the substitutions of a date (absent teacher, substitute per lesson, reason).
 
 Every decision (clashes, dates, who is free) is made in models/school/timetable.py; these views parse
 forms, call it, flash its Russian messages and redirect back to the page (nothing written on refusal)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +14,6 @@ from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
 from models.access import ORGANISATION_WRITERS
-from models.tables.accounts import STAFF_ROLES
 from models.errors import NotFound
 from models.school.substitutions import (
     cancel_substitution,
@@ -31,15 +31,13 @@ from models.school.timetable import (
     place_lesson,
 )
 from models.school.timetable_week import class_week, visible_classes
+from models.tables.accounts import STAFF_ROLES
 
-from .forms import parse_date, to_int, today
 from .base import StaffPage, actor, operation, refusal_page
+from .forms import parse_date, to_int, today
 
 CATEGORY = lazy_gettext("Расписание")
 ADMINISTRATION = frozenset({"operator", "director", "coordinator"})
-
-
-
 
 
 class ClassTimetableView(StaffPage):
@@ -82,8 +80,14 @@ class ClassTimetableView(StaffPage):
             day, from_date = self._dates(current[1], week_arg, from_arg)
             with refusal_page():
                 week = class_week(actor(), current[0].id, day)
-        return self.render("admin/timetable/grid.html", classes=classes, week=week, from_date=from_date,
-                           weekday_names=WEEKDAY_NAMES, weekday_short=WEEKDAY_SHORT)
+        return self.render(
+            "admin/timetable/grid.html",
+            classes=classes,
+            week=week,
+            from_date=from_date,
+            weekday_names=WEEKDAY_NAMES,
+            weekday_short=WEEKDAY_SHORT,
+        )
 
     def _back(self):
         args = {"class_id": to_int(request.form.get("class_id"))}
@@ -102,15 +106,27 @@ class ClassTimetableView(StaffPage):
         self._writer()
         form = request.form
         with operation() as done:
-            entry = place_lesson(actor(), class_id=to_int(form.get("class_id")), assignment_id=to_int(form.get("assignment_id")),
-                                 weekday=to_int(form.get("weekday")), bell_id=to_int(form.get("bell_id")),
-                                 room=form.get("room"), valid_from=parse_date(form.get("from")))
+            entry = place_lesson(
+                actor(),
+                class_id=to_int(form.get("class_id")),
+                assignment_id=to_int(form.get("assignment_id")),
+                weekday=to_int(form.get("weekday")),
+                bell_id=to_int(form.get("bell_id")),
+                room=form.get("room"),
+                valid_from=parse_date(form.get("from")),
+            )
         if not done:
             flash(gettext("Урок не поставлен в расписание."), "warning")
         else:
-            flash(gettext("Урок поставлен: %(day)s, %(bell)s урок, с %(date)s.",
-                          day=gettext(WEEKDAY_NAMES[entry.weekday]), bell=entry.bell.number,
-                          date=entry.valid_from.strftime("%d.%m.%Y")), "success")
+            flash(
+                gettext(
+                    "Урок поставлен: %(day)s, %(bell)s урок, с %(date)s.",
+                    day=gettext(WEEKDAY_NAMES[entry.weekday]),
+                    bell=entry.bell.number,
+                    date=entry.valid_from.strftime("%d.%m.%Y"),
+                ),
+                "success",
+            )
         return self._back()
 
     @expose("/change", methods=["POST"])
@@ -120,16 +136,26 @@ class ClassTimetableView(StaffPage):
         remove = form.get("op") == "remove"
         with operation() as done:
             from_date = parse_date(form.get("from"))
-            new = change_entry(actor(), to_int(form.get("entry_id")), from_date, remove=remove,
-                               assignment_id=to_int(form.get("assignment_id")), room=form.get("room"))
+            new = change_entry(
+                actor(),
+                to_int(form.get("entry_id")),
+                from_date,
+                remove=remove,
+                assignment_id=to_int(form.get("assignment_id")),
+                room=form.get("room"),
+            )
         if not done:
             flash(gettext("Расписание не изменено."), "warning")
         else:
             if new is None:
                 flash(gettext("Урок убран из расписания с %(date)s.", date=from_date.strftime("%d.%m.%Y")), "success")
             else:
-                flash(gettext("Урок изменён с %(date)s; прежние недели не тронуты.",
-                              date=new.valid_from.strftime("%d.%m.%Y")), "success")
+                flash(
+                    gettext(
+                        "Урок изменён с %(date)s; прежние недели не тронуты.", date=new.valid_from.strftime("%d.%m.%Y")
+                    ),
+                    "success",
+                )
         return self._back()
 
 
@@ -152,9 +178,17 @@ class SubstitutionsView(StaffPage):
             with operation(forged_aborts=(NotFound,), commit=False):
                 plan = teacher_day(a, teacher_id, day)
         recorded = substitutions_between(a, day, day)
-        return self.render("admin/timetable/substitutions.html", day=day, teachers=teachers, teacher_id=teacher_id,
-                           plan=plan, recorded=recorded, editable=a.has(*ORGANISATION_WRITERS),
-                           reasons=SUBSTITUTION_REASONS, weekday_names=WEEKDAY_NAMES)
+        return self.render(
+            "admin/timetable/substitutions.html",
+            day=day,
+            teachers=teachers,
+            teacher_id=teacher_id,
+            plan=plan,
+            recorded=recorded,
+            editable=a.has(*ORGANISATION_WRITERS),
+            reasons=SUBSTITUTION_REASONS,
+            weekday_names=WEEKDAY_NAMES,
+        )
 
     def _back(self, day, teacher_id):
         args = {"date": day.isoformat() if day else None, "teacher_id": teacher_id}
@@ -183,13 +217,15 @@ class SubstitutionsView(StaffPage):
             return self._back(day, teacher_id)
         with operation() as done:
             for entry_id, substitute_id in chosen:
-                record_substitution(actor(), entry_id=entry_id, day=day, substitute_id=substitute_id,
-                                    reason=form.get("reason"))
+                record_substitution(
+                    actor(), entry_id=entry_id, day=day, substitute_id=substitute_id, reason=form.get("reason")
+                )
         if not done:
             flash(gettext("Замены не сохранены."), "warning")
         else:
-            flash(gettext("Замены на %(date)s сохранены: %(n)s.", date=day.strftime("%d.%m.%Y"), n=len(chosen)),
-                  "success")
+            flash(
+                gettext("Замены на %(date)s сохранены: %(n)s.", date=day.strftime("%d.%m.%Y"), n=len(chosen)), "success"
+            )
         return self._back(day, teacher_id)
 
     @expose("/cancel", methods=["POST"])
@@ -206,7 +242,13 @@ class SubstitutionsView(StaffPage):
 
 
 def register(admin) -> None:
-    admin.add_view(ClassTimetableView(name=lazy_gettext("Расписание класса"), category=CATEGORY, endpoint="timetable",
-                                      url="/admin/timetable"))
-    admin.add_view(SubstitutionsView(name=lazy_gettext("Замены"), category=CATEGORY, endpoint="substitutions",
-                                     url="/admin/substitutions"))
+    admin.add_view(
+        ClassTimetableView(
+            name=lazy_gettext("Расписание класса"), category=CATEGORY, endpoint="timetable", url="/admin/timetable"
+        )
+    )
+    admin.add_view(
+        SubstitutionsView(
+            name=lazy_gettext("Замены"), category=CATEGORY, endpoint="substitutions", url="/admin/substitutions"
+        )
+    )

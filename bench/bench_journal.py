@@ -15,6 +15,7 @@ and the median of a save. ``--gc-freeze`` moves the objects of the started app o
 collector's reach first (gc.freeze(), as a server's post-fork hook would): the slow tail of the page is
 Python's full collections over the whole process (~110 ms for ~340,000 objects here).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -69,18 +70,35 @@ def _build(db) -> None:
     school = School(name="Школа для замеров", short_name="Замеры", code="demo")
     db.session.add(school)
     db.session.flush()
-    year = AcademicYear(school_id=school.id, name=f"{start.year}/{start.year + 1}", starts_on=start,
-                        ends_on=dt.date(start.year + 1, 8, 31))
+    year = AcademicYear(
+        school_id=school.id,
+        name=f"{start.year}/{start.year + 1}",
+        starts_on=start,
+        ends_on=dt.date(start.year + 1, 8, 31),
+    )
     db.session.add(year)
     db.session.flush()
-    db.session.add(Period(year_id=year.id, scheme="quarter", number=1, name="1 четверть", starts_on=start,
-                          ends_on=dt.date(start.year, 10, 24)))
-    bells = [Bell(school_id=school.id, shift=1, number=n, starts_at=dt.time(8 + n, 0), ends_at=dt.time(8 + n, 45))
-             for n in range(1, 6)]
+    db.session.add(
+        Period(
+            year_id=year.id,
+            scheme="quarter",
+            number=1,
+            name="1 четверть",
+            starts_on=start,
+            ends_on=dt.date(start.year, 10, 24),
+        )
+    )
+    bells = [
+        Bell(school_id=school.id, shift=1, number=n, starts_at=dt.time(8 + n, 0), ends_at=dt.time(8 + n, 45))
+        for n in range(1, 6)
+    ]
     db.session.add_all(bells)
-    db.session.add_all([WorkKind(school_id=school.id, code="regular", name="Работа на уроке", weight=Decimal(1)),
-                        WorkKind(school_id=school.id, code="test", name="Контрольная работа", weight=Decimal(2),
-                                 is_control=True)])
+    db.session.add_all(
+        [
+            WorkKind(school_id=school.id, code="regular", name="Работа на уроке", weight=Decimal(1)),
+            WorkKind(school_id=school.id, code="test", name="Контрольная работа", weight=Decimal(2), is_control=True),
+        ]
+    )
     teacher = Staff(school_id=school.id, last_name="Иванова", first_name="Мария", position="учитель математики")
     maths = Subject(school_id=school.id, name="Математика", short_name="Мат")
     db.session.add_all([teacher, maths])
@@ -88,22 +106,40 @@ def _build(db) -> None:
     cls = SchoolClass(school_id=school.id, year_id=year.id, grade=5, letter="А")
     db.session.add(cls)
     db.session.flush()
-    assignment = TeachingAssignment(year_id=year.id, class_id=cls.id, subject_id=maths.id, teacher_id=teacher.id,
-                                    hours_per_week=Decimal(5))
+    assignment = TeachingAssignment(
+        year_id=year.id, class_id=cls.id, subject_id=maths.id, teacher_id=teacher.id, hours_per_week=Decimal(5)
+    )
     db.session.add(assignment)
     db.session.flush()
-    db.session.add_all([TimetableEntry(assignment_id=assignment.id, weekday=wd, bell_id=bells[wd - 1].id,
-                                       valid_from=start) for wd in range(1, 6)])
-    user = User(school_id=school.id, login="teacher", password_hash=hash_password(PASSWORD),
-                session_token=new_session_token(), staff_id=teacher.id)
+    db.session.add_all(
+        [
+            TimetableEntry(assignment_id=assignment.id, weekday=wd, bell_id=bells[wd - 1].id, valid_from=start)
+            for wd in range(1, 6)
+        ]
+    )
+    user = User(
+        school_id=school.id,
+        login="teacher",
+        password_hash=hash_password(PASSWORD),
+        session_token=new_session_token(),
+        staff_id=teacher.id,
+    )
     user.roles = [UserRole(role="teacher")]
     db.session.add(user)
     db.session.flush()
     regular = db.session.query(WorkKind).filter_by(school_id=school.id, code="regular").one()
     for day in (start + dt.timedelta(days=i) for i in range(0, 54)):
         if day.isoweekday() <= 5:
-            db.session.add(Lesson(assignment_id=assignment.id, date=day, bell_id=bells[day.isoweekday() - 1].id,
-                                  topic=f"Тема {day:%d.%m}", work_kind_id=regular.id, taught_by_id=teacher.id))
+            db.session.add(
+                Lesson(
+                    assignment_id=assignment.id,
+                    date=day,
+                    bell_id=bells[day.isoweekday() - 1].id,
+                    topic=f"Тема {day:%d.%m}",
+                    work_kind_id=regular.id,
+                    taught_by_id=teacher.id,
+                )
+            )
     db.session.commit()
 
 
@@ -114,8 +150,11 @@ def _subject(assignment_id: int, db):
 
     a = db.session.get(TeachingAssignment, assignment_id)
     cls = db.session.get(SchoolClass, a.class_id)
-    period = db.session.scalar(select(Period).where(Period.year_id == cls.year_id, Period.scheme == cls.period_scheme)
-                               .order_by(Period.starts_on))
+    period = db.session.scalar(
+        select(Period)
+        .where(Period.year_id == cls.year_id, Period.scheme == cls.period_scheme)
+        .order_by(Period.starts_on)
+    )
     return a, cls, period
 
 
@@ -127,31 +166,54 @@ def _top_up(assignment_id: int, db) -> int:
 
     a, cls, period = _subject(assignment_id, db)
     on_roster = select(Enrollment.student_id).where(
-        Enrollment.class_id == cls.id, Enrollment.starts_on <= period.ends_on,
-        or_(Enrollment.ends_on.is_(None), Enrollment.ends_on >= period.starts_on))
+        Enrollment.class_id == cls.id,
+        Enrollment.starts_on <= period.ends_on,
+        or_(Enrollment.ends_on.is_(None), Enrollment.ends_on >= period.starts_on),
+    )
     have = db.session.scalar(select(func.count()).select_from(on_roster.distinct().subquery()))
     if have >= TARGET_STUDENTS:
         return have
     rng = random.Random(2026)
-    lessons = db.session.scalars(select(Lesson).where(Lesson.assignment_id == a.id,
-                                                      Lesson.date.between(period.starts_on, period.ends_on))).all()
-    control = {k.id for k in db.session.scalars(select(WorkKind).where(WorkKind.school_id == cls.school_id,
-                                                                          WorkKind.is_control))}
+    lessons = db.session.scalars(
+        select(Lesson).where(Lesson.assignment_id == a.id, Lesson.date.between(period.starts_on, period.ends_on))
+    ).all()
+    control = {
+        k.id
+        for k in db.session.scalars(select(WorkKind).where(WorkKind.school_id == cls.school_id, WorkKind.is_control))
+    }
     author = db.session.scalar(select(User.id).where(User.staff_id == a.teacher_id))
     for n in range(have, TARGET_STUDENTS):
-        student = Student(school_id=cls.school_id, last_name=f"Добавленный{n:02d}", first_name="Ученик",
-                          birth_date=dt.date(period.starts_on.year - 11, 3, 1), sex="m", personal_file_no=f"bench-{n}")
+        student = Student(
+            school_id=cls.school_id,
+            last_name=f"Добавленный{n:02d}",
+            first_name="Ученик",
+            birth_date=dt.date(period.starts_on.year - 11, 3, 1),
+            sex="m",
+            personal_file_no=f"bench-{n}",
+        )
         db.session.add(student)
         db.session.flush()
-        db.session.add(Enrollment(student_id=student.id, class_id=cls.id, starts_on=period.starts_on,
-                                  reason_in="admission"))
+        db.session.add(
+            Enrollment(student_id=student.id, class_id=cls.id, starts_on=period.starts_on, reason_in="admission")
+        )
         for lesson in lessons:
             if rng.random() < 0.05:
-                db.session.add(Attendance(lesson_id=lesson.id, student_id=student.id, status="absent",
-                                          recorded_at=lesson.recorded_at))
+                db.session.add(
+                    Attendance(
+                        lesson_id=lesson.id, student_id=student.id, status="absent", recorded_at=lesson.recorded_at
+                    )
+                )
             elif lesson.work_kind_id in control or rng.random() < 0.14:
-                db.session.add(Mark(lesson_id=lesson.id, student_id=student.id, value=rng.choice((3, 4, 4, 5, 5)),
-                                    author_id=author, created_at=lesson.recorded_at, updated_at=lesson.recorded_at))
+                db.session.add(
+                    Mark(
+                        lesson_id=lesson.id,
+                        student_id=student.id,
+                        value=rng.choice((3, 4, 4, 5, 5)),
+                        author_id=author,
+                        created_at=lesson.recorded_at,
+                        updated_at=lesson.recorded_at,
+                    )
+                )
     db.session.commit()
     return TARGET_STUDENTS
 
@@ -165,10 +227,12 @@ def _target(db) -> int:
     school_id = db.session.scalar(select(School.id).where(School.code == "demo"))
     staff_id = db.session.scalar(select(User.staff_id).where(User.login == "teacher", User.school_id == school_id))
     return db.session.scalar(
-        select(TeachingAssignment.id).join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+        select(TeachingAssignment.id)
+        .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
         .join(Subject, Subject.id == TeachingAssignment.subject_id)
         .where(TeachingAssignment.teacher_id == staff_id, TeachingAssignment.subgroup_id.is_(None))
-        .order_by(SchoolClass.grade, SchoolClass.letter, (Subject.name != "Математика"), TeachingAssignment.id))
+        .order_by(SchoolClass.grade, SchoolClass.letter, (Subject.name != "Математика"), TeachingAssignment.id)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -176,8 +240,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--build", action="store_true", help="no generated data: build a small school first")
-    parser.add_argument("--gc-freeze", action="store_true",
-                        help="gc.freeze() after warming up, as a server would after start-up (see bench/README.md)")
+    parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="gc.freeze() after warming up, as a server would after start-up (see bench/README.md)",
+    )
     args = parser.parse_args(argv)
 
     import flask_migrate
@@ -189,8 +256,15 @@ def main(argv: list[str] | None = None) -> int:
     from models.base import utcnow
     from models.journal.page import journal_page
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench", "GC_FREEZE": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": args.database_url,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "SECRET_KEY": "bench",
+            "GC_FREEZE": False,
+        }
+    )
     with app.app_context():
         if not inspect(db.engine).has_table("schools"):
             flask_migrate.upgrade()
@@ -202,9 +276,11 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         students = _top_up(assignment_id, db)
         a, cls, period = _subject(assignment_id, db)
-        lessons = db.session.scalars(select(Lesson).where(Lesson.assignment_id == a.id,
-                                                          Lesson.date.between(period.starts_on, period.ends_on))
-                                     .order_by(Lesson.date)).all()
+        lessons = db.session.scalars(
+            select(Lesson)
+            .where(Lesson.assignment_id == a.id, Lesson.date.between(period.starts_on, period.ends_on))
+            .order_by(Lesson.date)
+        ).all()
         lesson_id = lessons[len(lessons) // 2].id
         from models import User
 
@@ -212,9 +288,11 @@ def main(argv: list[str] | None = None) -> int:
         actor = Actor.of(teacher)
         page = journal_page(actor, assignment_id, period.id, now=utcnow())
         student_id = page.students[-1].id
-        summary = (f"{cls.name}: {len(page.students)} students, {page.lessons_given} lessons + "
-                   f"{page.lessons_missing} missing dates, {len(page.cells)} filled cells, {period.name} "
-                   f"({period.starts_on:%d.%m}–{period.ends_on:%d.%m.%Y})")
+        summary = (
+            f"{cls.name}: {len(page.students)} students, {page.lessons_given} lessons + "
+            f"{page.lessons_missing} missing dates, {len(page.cells)} filled cells, {period.name} "
+            f"({period.starts_on:%d.%m}–{period.ends_on:%d.%m.%Y})"
+        )
         login, period_id = teacher.login, period.id
         # the domain call alone
         domain = []
@@ -257,28 +335,50 @@ def main(argv: list[str] | None = None) -> int:
     save_ms = []
     version = None
     for i in range(args.runs):
-        body = {"assignment_id": assignment_id, "lesson_id": lesson_id, "student_id": student_id, "op": "mark",
-                "slot": 3, "value": "45"[i % 2], "version": version}
+        body = {
+            "assignment_id": assignment_id,
+            "lesson_id": lesson_id,
+            "student_id": student_id,
+            "op": "mark",
+            "slot": 3,
+            "value": "45"[i % 2],
+            "version": version,
+        }
         started = time.perf_counter()
         response = client.post("/admin/journal/cell", json=body)
         save_ms.append(_ms(time.perf_counter() - started))
         data = response.get_json()
         assert response.status_code == 200 and data["ok"], data
         version = next(m[2] for m in data["cell"]["m"] if m[0] == 3)
-    client.post("/admin/journal/cell", json={"assignment_id": assignment_id, "lesson_id": lesson_id,
-                                             "student_id": student_id, "op": "mark", "slot": 3, "value": "",
-                                             "version": version})
+    client.post(
+        "/admin/journal/cell",
+        json={
+            "assignment_id": assignment_id,
+            "lesson_id": lesson_id,
+            "student_id": student_id,
+            "op": "mark",
+            "slot": 3,
+            "value": "",
+            "version": version,
+        },
+    )
 
     page_median, page_p90 = _stats(page_ms)
     domain_median, _ = _stats(domain)
     save_median, save_p90 = _stats(save_ms)
     print(f"database: {dialect}; {summary}; {students} on the roster{'; gc frozen' if args.gc_freeze else ''}")
-    print(f"page  GET {url}: median {page_median:.1f} ms, p90 {page_p90:.1f} ms "
-          f"(domain journal_page() alone: median {domain_median:.1f} ms); {per_page} queries; {size / 1024:.0f} KiB")
-    print(f"save  POST /admin/journal/cell (one mark): median {save_median:.1f} ms, p90 {save_p90:.1f} ms; "
-          f"{args.runs} runs each")
-    print(f"| {dialect} | {len(page.students)} × {page.lessons_given} | {page_median:.0f} ms | {page_p90:.0f} ms | "
-          f"{domain_median:.0f} ms | {per_page} | {size / 1024:.0f} KiB | {save_median:.1f} ms | {save_p90:.1f} ms |")
+    print(
+        f"page  GET {url}: median {page_median:.1f} ms, p90 {page_p90:.1f} ms "
+        f"(domain journal_page() alone: median {domain_median:.1f} ms); {per_page} queries; {size / 1024:.0f} KiB"
+    )
+    print(
+        f"save  POST /admin/journal/cell (one mark): median {save_median:.1f} ms, p90 {save_p90:.1f} ms; "
+        f"{args.runs} runs each"
+    )
+    print(
+        f"| {dialect} | {len(page.students)} × {page.lessons_given} | {page_median:.0f} ms | {page_p90:.0f} ms | "
+        f"{domain_median:.0f} ms | {per_page} | {size / 1024:.0f} KiB | {save_median:.1f} ms | {save_p90:.1f} ms |"
+    )
     return 0
 
 

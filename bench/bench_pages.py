@@ -12,6 +12,7 @@ finals lists of their own load; then the parent opens the diary's week and "От
 first child. Prints per page the account, the median and the 90th percentile and the queries; the slowest
 page last.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,16 +28,32 @@ if str(ROOT) not in sys.path:
 PASSWORD = "demo-pass-2026"
 LOGINS = ("operator", "secretary", "classteacher", "teacher", "coordinator")
 TEACHER_PAGES = ("/admin/", "/admin/journal/", "/admin/finals/")  # the teacher's own versions (the day, own load)
-SKIP = ("/ajax/", "/action/", "/delete/", "/new/", "/edit/", "/details/", "/export/", "/static/", "/issue/",
-        "/register.pdf", "/template", "/history")
+SKIP = (
+    "/ajax/",
+    "/action/",
+    "/delete/",
+    "/new/",
+    "/edit/",
+    "/details/",
+    "/export/",
+    "/static/",
+    "/issue/",
+    "/register.pdf",
+    "/template",
+    "/history",
+)
 
 
 def _pages(app) -> list[str]:
     urls = set()
     for rule in app.url_map.iter_rules():
         url = rule.rule
-        if url.startswith("/admin/") and not rule.arguments and "GET" in rule.methods \
-                and not any(part in url for part in SKIP):
+        if (
+            url.startswith("/admin/")
+            and not rule.arguments
+            and "GET" in rule.methods
+            and not any(part in url for part in SKIP)
+        ):
             urls.add(url)
     return sorted(urls)
 
@@ -68,8 +85,15 @@ def main(argv: list[str] | None = None) -> int:
     from models import School, User, db
     from models.access import Actor, children
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench", "GC_FREEZE": args.gc_freeze})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": args.database_url,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "SECRET_KEY": "bench",
+            "GC_FREEZE": args.gc_freeze,
+        }
+    )
     queries: list[str] = []
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *a: queries.append(a[2]))
@@ -107,8 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     for url, login, median, p90, count in results:
         print(f"{url:<34} {login:<13} {median:>6.1f}ms {p90:>6.1f}ms {count:>8}")
     slowest = max(results, key=lambda r: r[2])
-    print(f"\n{len(results)} pages ({args.runs} runs each); slowest median: {slowest[0]} {slowest[2]:.1f} ms; "
-          f"most queries: {max(r[4] for r in results)}; not opened by any account: {pending or 'none'}")
+    print(
+        f"\n{len(results)} pages ({args.runs} runs each); slowest median: {slowest[0]} {slowest[2]:.1f} ms; "
+        f"most queries: {max(r[4] for r in results)}; not opened by any account: {pending or 'none'}"
+    )
     return 0
 
 

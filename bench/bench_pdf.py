@@ -11,6 +11,7 @@ class topped up to 30 students); without ``--database-url`` a small school of it
 temporary SQLite file (``bench_journal --build``). Prints the median and the slowest run, the pages and the
 size; ``--out`` keeps the PDFs to look at.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-NAMES = ("Иванов Иван Иванович", "Әбілқасымова Гүлнұр Сәрсенбайқызы", "Ёлкина Анна", "O'Brien <b>Том</b> & Co",
-         "Нұрмағамбетов Құдайберген Өтеғұлұлы-Жақсылықов")
+NAMES = (
+    "Иванов Иван Иванович",
+    "Әбілқасымова Гүлнұр Сәрсенбайқызы",
+    "Ёлкина Анна",
+    "O'Brien <b>Том</b> & Co",
+    "Нұрмағамбетов Құдайберген Өтеғұлұлы-Жақсылықов",
+)
 ROLES = ("Родитель", "Обучающийся", "Учитель", "Классный руководитель")
 
 
@@ -45,10 +51,19 @@ def bench_register(app, codes: int, runs: int, out: Path | None) -> None:
     from reports.invite_register import RegisterRow, invite_register_pdf
 
     issued = dt.datetime(2026, 9, 1, 9, 0)
-    rows = [RegisterRow(i, f"{NAMES[i % len(NAMES)]} {i}", ROLES[i % len(ROLES)], f"operator{i % 3}",
-                        f"{issued + dt.timedelta(minutes=i):%d.%m.%Y %H:%M}", "15.09.2026 09:00",
-                        "" if i % 4 else "02.09.2026 19:30", "" if i % 11 else "03.09.2026 10:00")
-            for i in range(1, codes + 1)]
+    rows = [
+        RegisterRow(
+            i,
+            f"{NAMES[i % len(NAMES)]} {i}",
+            ROLES[i % len(ROLES)],
+            f"operator{i % 3}",
+            f"{issued + dt.timedelta(minutes=i):%d.%m.%Y %H:%M}",
+            "15.09.2026 09:00",
+            "" if i % 4 else "02.09.2026 19:30",
+            "" if i % 11 else "03.09.2026 10:00",
+        )
+        for i in range(1, codes + 1)
+    ]
     times, data = [], b""
     with app.test_request_context():
         for _run in range(runs):
@@ -61,10 +76,10 @@ def bench_register(app, codes: int, runs: int, out: Path | None) -> None:
 
 
 def bench_journal_print(app, database_url: str, runs: int, out: Path | None) -> None:
+    import bench_journal as bj
     import flask_migrate
     from sqlalchemy import inspect
 
-    import bench_journal as bj
     from models import db
 
     with app.app_context():
@@ -106,10 +121,18 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench_pdf.sqlite"
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-                          "SECRET_KEY": "bench", "GC_FREEZE": False})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "WTF_CSRF_ENABLED": False,
+                "RATELIMIT_ENABLED": False,
+                "SECRET_KEY": "bench",
+                "GC_FREEZE": False,
+            }
+        )
         try:
             import _rl_accel  # noqa: F401
+
             accel = "with rl-accel"
         except ImportError:
             accel = "without rl-accel (pure Python)"

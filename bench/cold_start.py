@@ -4,6 +4,7 @@ imported only by the request that needs them).
 
     python bench/cold_start.py [--runs 7]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,11 +31,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args(argv)
-    results = [json.loads(subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, check=True, capture_output=True,
-                                         text=True).stdout.strip().splitlines()[-1]) for _run in range(args.runs)]
-    print(f"cold start (import app + create_app), median of {args.runs}: "
-          f"{statistics.median(r['ms'] for r in results):.0f} ms, max RSS {statistics.median(r['rss_mb'] for r in results):.0f} MB; "
-          f"heavy libraries loaded: {', '.join(results[0]['heavy']) or 'none'}")
+    results = [
+        json.loads(
+            subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, check=True, capture_output=True, text=True)
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        for _run in range(args.runs)
+    ]
+    print(
+        f"cold start (import app + create_app), median of {args.runs}: "
+        f"{statistics.median(r['ms'] for r in results):.0f} ms, max RSS {statistics.median(r['rss_mb'] for r in results):.0f} MB; "
+        f"heavy libraries loaded: {', '.join(results[0]['heavy']) or 'none'}"
+    )
     return 0
 
 

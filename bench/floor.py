@@ -12,6 +12,7 @@ The floor checks access in its first query (the guardian link, the teacher's own
 the page shows in 2–3 more, and prints it with a template of the same shape (rows, cells, inputs for the
 grid). It is what a page of this content costs at the least here; the ratio is the room left.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -117,8 +118,12 @@ def floor_app(database_url: str):
     def diary(student_id):
         day = dt.date.fromisoformat(request.args["week"])
         monday = day - dt.timedelta(days=day.weekday())
-        p = {"guardian": session["guardian"], "student": student_id, "monday": monday,
-             "sunday": monday + dt.timedelta(days=6)}
+        p = {
+            "guardian": session["guardian"],
+            "student": student_id,
+            "monday": monday,
+            "sunday": monday + dt.timedelta(days=6),
+        }
         with engine.connect() as c:
             row = c.execute(diary_sql["access"], p).first()
             if row is None:
@@ -131,12 +136,21 @@ def floor_app(database_url: str):
         days = defaultdict(list)
         for lesson in lessons:
             days[_date(lesson[1])].append(lesson)
-        return render_template_string(DIARY_HTML, name=f"{row[0]} {row[1]}", class_name=f"{row[3]}{row[4]}",
-                                      days=sorted(days.items()), cells=cells)
+        return render_template_string(
+            DIARY_HTML,
+            name=f"{row[0]} {row[1]}",
+            class_name=f"{row[3]}{row[4]}",
+            days=sorted(days.items()),
+            cells=cells,
+        )
 
     @app.get("/diary/<int:student_id>/marks")
     def marks(student_id):
-        p = {"guardian": session["guardian"], "student": student_id, "today": dt.date.fromisoformat(request.args["today"])}
+        p = {
+            "guardian": session["guardian"],
+            "student": student_id,
+            "today": dt.date.fromisoformat(request.args["today"]),
+        }
         with engine.connect() as c:
             period = c.execute(marks_sql["period"], p).first()
             if period is None:
@@ -189,15 +203,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--week", type=dt.date.fromisoformat, default=dt.date.today())
     args = parser.parse_args(argv)
 
+    import bench_journal as bj
     from sqlalchemy import select
 
-    import bench_journal as bj
     from app import create_app
     from models import School, User, db
     from models.access import Actor, children
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench", "GC_FREEZE": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": args.database_url,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "SECRET_KEY": "bench",
+            "GC_FREEZE": False,
+        }
+    )
     with app.app_context():
         school_id = db.session.scalar(select(School.id).where(School.code == "demo"))
         parent = db.session.scalar(select(User).where(User.login == "parent", User.school_id == school_id))
@@ -209,10 +230,27 @@ def main(argv: list[str] | None = None) -> int:
         db.session.remove()
     week = args.week.isoformat()
     pages = [
-        ("diary week", "parent", f"/diary/{child_id}?week={week}", f"/diary/{child_id}?week={week}", ("guardian", guardian_id)),
-        ("marks page", "parent", f"/diary/{child_id}/marks", f"/diary/{child_id}/marks?today={week}", ("guardian", guardian_id)),
-        ("journal grid", "teacher", f"/admin/journal/{assignment_id}?period={period_id}",
-         f"/journal/{assignment_id}?period={period_id}", ("staff", staff_id)),
+        (
+            "diary week",
+            "parent",
+            f"/diary/{child_id}?week={week}",
+            f"/diary/{child_id}?week={week}",
+            ("guardian", guardian_id),
+        ),
+        (
+            "marks page",
+            "parent",
+            f"/diary/{child_id}/marks",
+            f"/diary/{child_id}/marks?today={week}",
+            ("guardian", guardian_id),
+        ),
+        (
+            "journal grid",
+            "teacher",
+            f"/admin/journal/{assignment_id}?period={period_id}",
+            f"/journal/{assignment_id}?period={period_id}",
+            ("staff", staff_id),
+        ),
     ]
     floor = floor_app(args.database_url)
     dialect = args.database_url.split(":", 1)[0]
@@ -223,10 +261,14 @@ def main(argv: list[str] | None = None) -> int:
         assert client.post("/login", data={"login": login, "password": PASSWORD}).status_code == 302
         plain = floor.test_client()
         plain.get(f"/sign-in/{kind}/{person}")
-        (project_ms, project_size), (floor_ms, floor_size) = _median(client, url, args.runs), _median(
-            plain, floor_url, args.runs)
-        print(f"{name:<14} {project_ms:>7.1f}ms {floor_ms:>6.1f}ms {project_ms / floor_ms:>5.1f}×  "
-              f"{project_size / 1024:.0f} / {floor_size / 1024:.0f} KiB")
+        (project_ms, project_size), (floor_ms, floor_size) = (
+            _median(client, url, args.runs),
+            _median(plain, floor_url, args.runs),
+        )
+        print(
+            f"{name:<14} {project_ms:>7.1f}ms {floor_ms:>6.1f}ms {project_ms / floor_ms:>5.1f}×  "
+            f"{project_size / 1024:.0f} / {floor_size / 1024:.0f} KiB"
+        )
     return 0
 
 

@@ -7,6 +7,7 @@ the demo school is already there and --reset is not given), prints the row count
 seconds. --check then verifies every foreign key with one query each: on PostgreSQL the loader runs
 with triggers off (foreign-key triggers included) when it may, so this is the proof that nothing dangles.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,11 @@ if str(ROOT) not in sys.path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", choices=("tiny", "school", "district"), default="school")
-    parser.add_argument("--database-url", required=True,
-                        help="e.g. sqlite:////tmp/district.sqlite or postgresql+psycopg://postgres@127.0.0.1:5432/bench")
+    parser.add_argument(
+        "--database-url",
+        required=True,
+        help="e.g. sqlite:////tmp/district.sqlite or postgresql+psycopg://postgres@127.0.0.1:5432/bench",
+    )
     parser.add_argument("--reset", action="store_true", help="delete the generated schools first")
     parser.add_argument("--weeks", type=int, default=None, help="override the weeks of lessons")
     parser.add_argument("--check", action="store_true", help="verify every foreign key afterwards")
@@ -60,8 +64,10 @@ def main(argv: list[str] | None = None) -> int:
             broken = check_foreign_keys(db.session)
             for line in broken:
                 print("BROKEN", line)
-            print(f"foreign keys checked in {time.perf_counter() - started:.1f} s: "
-                  f"{'all consistent' if not broken else f'{len(broken)} broken'}")
+            print(
+                f"foreign keys checked in {time.perf_counter() - started:.1f} s: "
+                f"{'all consistent' if not broken else f'{len(broken)} broken'}"
+            )
             return 1 if broken else 0
     return 0
 
@@ -76,9 +82,12 @@ def check_foreign_keys(session) -> list[str]:
     for table in db.metadata.sorted_tables:
         for fk in sorted(table.foreign_keys, key=lambda f: f.parent.name):
             col, ref, ref_col = fk.parent.name, fk.column.table.name, fk.column.name
-            n = session.execute(text(
-                f"SELECT count(*) FROM {table.name} x WHERE x.{col} IS NOT NULL AND NOT EXISTS "
-                f"(SELECT 1 FROM {ref} r WHERE r.{ref_col} = x.{col})")).scalar()
+            n = session.execute(
+                text(
+                    f"SELECT count(*) FROM {table.name} x WHERE x.{col} IS NOT NULL AND NOT EXISTS "
+                    f"(SELECT 1 FROM {ref} r WHERE r.{ref_col} = x.{col})"
+                )
+            ).scalar()
             if n:
                 broken.append(f"{table.name}.{col} -> {ref}.{ref_col}: {n} rows")
     return broken

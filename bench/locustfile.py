@@ -1,6 +1,7 @@
 """The evening rush for locust (run through bench/rush.py, which starts gunicorn and passes the targets in
 RUSH_TARGETS): parents reading the diary with pauses, teachers typing marks, the coordinator running the
 journal-control report. Each kind of request is named so that locust reports it on its own line."""
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ from locust import HttpUser, between, events, task
 T = json.loads(os.environ["RUSH_TARGETS"])
 PASSWORD = "demo-pass-2026"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
-_teachers = iter(range(10 ** 6))
+_teachers = iter(range(10**6))
 
 
 _signed_in = {"n": 0, "env": None}
@@ -28,8 +29,12 @@ def _keep_environment(environment, **_kwargs):
 def _sign_in(user: HttpUser, login: str) -> None:
     page = user.client.get("/login", name="sign-in form").text
     token = next(g for g in CSRF.search(page).groups() if g)
-    user.client.post("/login", data={"login": login, "password": PASSWORD, "csrf_token": token},
-                     name="sign-in", allow_redirects=False)
+    user.client.post(
+        "/login",
+        data={"login": login, "password": PASSWORD, "csrf_token": token},
+        name="sign-in",
+        allow_redirects=False,
+    )
     # The statistics start 5 s after every user has signed in: the storm of password checks at the start (each
     # a deliberate ~0.1 s of CPU) and the requests queued behind it are not the evening's reading and typing.
     _signed_in["n"] += 1
@@ -77,10 +82,18 @@ class Teacher(HttpUser):
 
     @task(10)
     def save(self):
-        body = {"assignment_id": T["assignment"], "lesson_id": T["lesson"], "student_id": self.student, "op": "mark",
-                "slot": 3, "value": random.choice("345"), "version": self.version}
-        with self.client.post("/admin/journal/cell", json=body, headers={"X-CSRFToken": self.csrf},
-                              name="save mark", catch_response=True) as response:
+        body = {
+            "assignment_id": T["assignment"],
+            "lesson_id": T["lesson"],
+            "student_id": self.student,
+            "op": "mark",
+            "slot": 3,
+            "value": random.choice("345"),
+            "version": self.version,
+        }
+        with self.client.post(
+            "/admin/journal/cell", json=body, headers={"X-CSRFToken": self.csrf}, name="save mark", catch_response=True
+        ) as response:
             data = response.json() if response.headers.get("Content-Type", "").startswith("application/json") else {}
             cell = data.get("cell") or {}
             self.version = next((m[2] for m in cell.get("m", []) if m[0] == 3), None)

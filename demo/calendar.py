@@ -1,4 +1,5 @@
 """The school year: periods, holidays and the days on which lessons are given."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -70,8 +71,9 @@ class SchoolCalendar:
             self.lesson_days = chosen
         # Periods whose marks the demo sets (as the teachers would have): only when the journal is filled up to
         # today, the terms that have ended by then.
-        self.ended_terms = [p for p in (*self.quarters, *self.halves)
-                            if weeks is None and today is not None and p.ends_on < today]
+        self.ended_terms = [
+            p for p in (*self.quarters, *self.halves) if weeks is None and today is not None and p.ends_on < today
+        ]
         q1 = [d for d in self.lesson_days if d <= self.quarters[0].ends_on] or self.lesson_days
         # Movement examples happen inside the first quarter, within the generated lessons.
         self.movement_days = q1

@@ -3,6 +3,7 @@
 audit_events is append-only (the database refuses UPDATE and DELETE), so it is never touched: a demo user
 that the audit log names is kept as a blocked login detached from any person instead of being deleted.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,9 +27,16 @@ RES = f"SELECT id FROM student_results WHERE student_id IN ({ST}) OR year_id IN 
 
 
 def delete_demo_schools(session) -> None:
-    users = session.execute(text(
-        f"SELECT id FROM users WHERE school_id IN ({S}) OR staff_id IN ({SF}) OR student_id IN ({ST})"
-        f" OR guardian_id IN ({G})")).scalars().all()
+    users = (
+        session.execute(
+            text(
+                f"SELECT id FROM users WHERE school_id IN ({S}) OR staff_id IN ({SF}) OR student_id IN ({ST})"
+                f" OR guardian_id IN ({G})"
+            )
+        )
+        .scalars()
+        .all()
+    )
     U = "SELECT id FROM users WHERE id IN :users"
     params = {"users": list(users) or [-1]}
     msg = f"SELECT id FROM messages WHERE conversation_id IN ({CV}) OR author_id IN ({U})"
@@ -74,18 +82,27 @@ def delete_demo_schools(session) -> None:
             session.execute(text(sql))
 
     # Users named by the audit log stay (detached and blocked); the others go.
-    audited = set(session.execute(
-        text("SELECT DISTINCT actor_id FROM audit_events WHERE actor_id IN :users")
-        .bindparams(bindparam("users", expanding=True)), params).scalars())
-    now = dt.datetime.now(dt.timezone.utc)
+    audited = set(
+        session.execute(
+            text("SELECT DISTINCT actor_id FROM audit_events WHERE actor_id IN :users").bindparams(
+                bindparam("users", expanding=True)
+            ),
+            params,
+        ).scalars()
+    )
+    now = dt.datetime.now(dt.UTC)
     for user_id in sorted(audited):
-        session.execute(text(
-            "UPDATE users SET school_id = NULL, staff_id = NULL, student_id = NULL, guardian_id = NULL,"
-            " login = :login, blocked_at = :now, blocked_reason = :reason WHERE id = :id"),
-            {"login": f"deleted-demo-{user_id}", "now": now, "reason": "демо-школа удалена", "id": user_id})
+        session.execute(
+            text(
+                "UPDATE users SET school_id = NULL, staff_id = NULL, student_id = NULL, guardian_id = NULL,"
+                " login = :login, blocked_at = :now, blocked_reason = :reason WHERE id = :id"
+            ),
+            {"login": f"deleted-demo-{user_id}", "now": now, "reason": "демо-школа удалена", "id": user_id},
+        )
     gone = [u for u in users if u not in audited] or [-1]
-    session.execute(text("DELETE FROM users WHERE id IN :users").bindparams(bindparam("users", expanding=True)),
-                    {"users": gone})
+    session.execute(
+        text("DELETE FROM users WHERE id IN :users").bindparams(bindparam("users", expanding=True)), {"users": gone}
+    )
 
     for sql in [
         f"DELETE FROM school_classes WHERE id IN ({C})",

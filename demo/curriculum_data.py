@@ -1,5 +1,6 @@
 """Static data of the demo school: subjects, the curriculum (ФООП, 5-day week), who teaches what,
 thematic-plan topics, kinds of control works and homework patterns. Data in Russian."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,27 +34,118 @@ SUBJECTS: dict[str, tuple[str, str, bool]] = {
 }
 
 # Weekly hours per grade after the federal curriculum (ФООП НОО/ООО/СОО, 5-day week, universal profile).
-_G10 = {"rus": 2, "lit": 3, "eng": 3, "alg": 3, "geom": 2, "prob": 1, "inf": 1, "hist": 2, "soc": 2,
-        "geo": 1, "bio": 1, "phys": 2, "chem": 1, "pe": 2, "obzr": 1, "proj": 1}
+_G10 = {
+    "rus": 2,
+    "lit": 3,
+    "eng": 3,
+    "alg": 3,
+    "geom": 2,
+    "prob": 1,
+    "inf": 1,
+    "hist": 2,
+    "soc": 2,
+    "geo": 1,
+    "bio": 1,
+    "phys": 2,
+    "chem": 1,
+    "pe": 2,
+    "obzr": 1,
+    "proj": 1,
+}
 HOURS: dict[int, dict[str, int]] = {
     1: {"rus": 5, "litread": 4, "math": 4, "world": 2, "music": 1, "art": 1, "tech": 1, "pe": 2},
     2: {"rus": 5, "litread": 4, "eng": 2, "math": 4, "world": 2, "music": 1, "art": 1, "tech": 1, "pe": 2},
     3: {"rus": 5, "litread": 4, "eng": 2, "math": 4, "world": 2, "music": 1, "art": 1, "tech": 1, "pe": 2},
-    4: {"rus": 5, "litread": 4, "eng": 2, "math": 4, "world": 2, "orkse": 1, "music": 1, "art": 1, "tech": 1,
-        "pe": 2},
-    5: {"rus": 5, "lit": 3, "eng": 3, "math": 5, "hist": 2, "geo": 1, "bio": 1, "odnknr": 1, "music": 1,
-        "art": 1, "tech": 2, "pe": 2},
-    6: {"rus": 6, "lit": 3, "eng": 3, "math": 5, "hist": 2, "soc": 1, "geo": 1, "bio": 1, "odnknr": 1,
-        "music": 1, "art": 1, "tech": 2, "pe": 2},
-    7: {"rus": 4, "lit": 2, "eng": 3, "alg": 3, "geom": 2, "prob": 1, "inf": 1, "hist": 2, "soc": 1, "geo": 2,
-        "bio": 1, "phys": 2, "music": 1, "art": 1, "tech": 2, "pe": 2},
-    8: {"rus": 3, "lit": 2, "eng": 3, "alg": 3, "geom": 2, "prob": 1, "inf": 1, "hist": 2, "soc": 1, "geo": 2,
-        "bio": 2, "phys": 2, "chem": 2, "music": 1, "tech": 1, "pe": 2, "obzr": 1},
-    9: {"rus": 3, "lit": 3, "eng": 3, "alg": 3, "geom": 2, "prob": 1, "inf": 1, "hist": 2, "soc": 1, "geo": 2,
-        "bio": 2, "phys": 3, "chem": 2, "tech": 1, "pe": 2, "obzr": 1},
+    4: {"rus": 5, "litread": 4, "eng": 2, "math": 4, "world": 2, "orkse": 1, "music": 1, "art": 1, "tech": 1, "pe": 2},
+    5: {
+        "rus": 5,
+        "lit": 3,
+        "eng": 3,
+        "math": 5,
+        "hist": 2,
+        "geo": 1,
+        "bio": 1,
+        "odnknr": 1,
+        "music": 1,
+        "art": 1,
+        "tech": 2,
+        "pe": 2,
+    },
+    6: {
+        "rus": 6,
+        "lit": 3,
+        "eng": 3,
+        "math": 5,
+        "hist": 2,
+        "soc": 1,
+        "geo": 1,
+        "bio": 1,
+        "odnknr": 1,
+        "music": 1,
+        "art": 1,
+        "tech": 2,
+        "pe": 2,
+    },
+    7: {
+        "rus": 4,
+        "lit": 2,
+        "eng": 3,
+        "alg": 3,
+        "geom": 2,
+        "prob": 1,
+        "inf": 1,
+        "hist": 2,
+        "soc": 1,
+        "geo": 2,
+        "bio": 1,
+        "phys": 2,
+        "music": 1,
+        "art": 1,
+        "tech": 2,
+        "pe": 2,
+    },
+    8: {
+        "rus": 3,
+        "lit": 2,
+        "eng": 3,
+        "alg": 3,
+        "geom": 2,
+        "prob": 1,
+        "inf": 1,
+        "hist": 2,
+        "soc": 1,
+        "geo": 2,
+        "bio": 2,
+        "phys": 2,
+        "chem": 2,
+        "music": 1,
+        "tech": 1,
+        "pe": 2,
+        "obzr": 1,
+    },
+    9: {
+        "rus": 3,
+        "lit": 3,
+        "eng": 3,
+        "alg": 3,
+        "geom": 2,
+        "prob": 1,
+        "inf": 1,
+        "hist": 2,
+        "soc": 1,
+        "geo": 2,
+        "bio": 2,
+        "phys": 3,
+        "chem": 2,
+        "tech": 1,
+        "pe": 2,
+        "obzr": 1,
+    },
     10: dict(_G10),
     11: dict(_G10),
 }
+
+
 # Study weeks per year (first grade has 33: an extra week of holidays in February).
 def weeks_in_year(grade: int) -> int:
     return 33 if grade == 1 else 34
@@ -62,17 +154,33 @@ def weeks_in_year(grade: int) -> int:
 # Subjects taught in two subgroups ("1 группа", "2 группа") from these grades on.
 SPLIT_FROM = {"eng": 2, "inf": 7}
 
+
 # A "family" is what one teacher takes as a whole in a class (algebra + geometry + statistics…).
 def family_of(subject: str, grade: int) -> str:
     if grade <= 4 and subject in ("rus", "litread", "math", "world", "art", "tech", "orkse"):
         return "primary"
     return {
-        "rus": "rus_lit", "lit": "rus_lit",
-        "math": "math", "alg": "math", "geom": "math", "prob": "math",
-        "inf": "inf", "eng": "eng",
-        "hist": "hist", "soc": "hist", "odnknr": "hist", "proj": "hist",
-        "geo": "geo", "bio": "bio", "chem": "chem", "phys": "phys",
-        "music": "music", "art": "art", "tech": "tech", "pe": "pe", "obzr": "obzr",
+        "rus": "rus_lit",
+        "lit": "rus_lit",
+        "math": "math",
+        "alg": "math",
+        "geom": "math",
+        "prob": "math",
+        "inf": "inf",
+        "eng": "eng",
+        "hist": "hist",
+        "soc": "hist",
+        "odnknr": "hist",
+        "proj": "hist",
+        "geo": "geo",
+        "bio": "bio",
+        "chem": "chem",
+        "phys": "phys",
+        "music": "music",
+        "art": "art",
+        "tech": "tech",
+        "pe": "pe",
+        "obzr": "obzr",
         "orkse": "hist",
     }[subject]
 
@@ -94,10 +202,20 @@ MAX_LOAD = 27
 
 # How a position is named from the families a teacher actually teaches (genitive).
 FAMILY_GENITIVE = {
-    "rus_lit": "русского языка и литературы", "math": "математики", "inf": "информатики",
-    "eng": "английского языка", "hist": "истории и обществознания", "geo": "географии", "bio": "биологии",
-    "chem": "химии", "phys": "физики", "music": "музыки", "art": "изобразительного искусства",
-    "tech": "труда (технологии)", "pe": "физической культуры", "obzr": "ОБЗР",
+    "rus_lit": "русского языка и литературы",
+    "math": "математики",
+    "inf": "информатики",
+    "eng": "английского языка",
+    "hist": "истории и обществознания",
+    "geo": "географии",
+    "bio": "биологии",
+    "chem": "химии",
+    "phys": "физики",
+    "music": "музыки",
+    "art": "изобразительного искусства",
+    "tech": "труда (технологии)",
+    "pe": "физической культуры",
+    "obzr": "ОБЗР",
 }
 
 # Administration and support staff: (position, demo account role or None, preferred sex).
@@ -586,19 +704,33 @@ def control_title(kind: str, number: int, topic: str, subject: str) -> str:
 # Homework patterns per subject: "{p}" paragraph, "{n}" task number, "{a}"/"{b}" pages.
 HOMEWORK: dict[str, tuple[str, ...]] = {
     "rus": ("Упр. {n}", "§{p}, упр. {n}", "Выучить правило на с. {a}, упр. {n}", "§{p}, упр. {n}, {n2}"),
-    "litread": ("Читать с. {a}–{b}, ответить на вопросы", "Выразительное чтение с. {a}–{b}",
-                "Пересказ текста на с. {a}–{b}"),
-    "lit": ("Прочитать с. {a}–{b}, ответить на вопросы 1–4", "Выучить наизусть отрывок (с. {a})",
-            "Пересказ главы, вопросы на с. {b}", "Письменный ответ на вопрос 3 (с. {b})"),
+    "litread": (
+        "Читать с. {a}–{b}, ответить на вопросы",
+        "Выразительное чтение с. {a}–{b}",
+        "Пересказ текста на с. {a}–{b}",
+    ),
+    "lit": (
+        "Прочитать с. {a}–{b}, ответить на вопросы 1–4",
+        "Выучить наизусть отрывок (с. {a})",
+        "Пересказ главы, вопросы на с. {b}",
+        "Письменный ответ на вопрос 3 (с. {b})",
+    ),
     "math": ("§{p}, № {n}–{n3}", "П. {p}, № {n}, {n2}, {n3}", "№ {n}, {n2} (а, б)", "§{p}, повторить правила, № {n}"),
     "alg": ("§{p}, № {n}–{n3}", "П. {p}, № {n}, {n2}", "§{p}, № {n} (а–г), {n2}"),
     "geom": ("П. {p}, № {n}, {n2}", "§{p}, выучить теорему, № {n}", "№ {n}, {n2}, {n3}"),
     "prob": ("§{p}, задачи {n}–{n2}", "§{p}, вопросы 1–3"),
     "inf": ("§{p}, вопросы 1–4", "§{p}, задания {n}–{n2} в рабочей тетради", "§{p}"),
-    "world": ("Учебник с. {a}–{b}, рабочая тетрадь с. {n}", "Учебник с. {a}–{b}, ответить на вопросы",
-              "Рабочая тетрадь с. {n}"),
-    "eng": ("Учебник с. {a}, упр. {n}; слова выучить", "Рабочая тетрадь с. {b}, упр. {n}",
-            "Учебник с. {a}, упр. {n} (письменно)", "Выучить слова на с. {a}"),
+    "world": (
+        "Учебник с. {a}–{b}, рабочая тетрадь с. {n}",
+        "Учебник с. {a}–{b}, ответить на вопросы",
+        "Рабочая тетрадь с. {n}",
+    ),
+    "eng": (
+        "Учебник с. {a}, упр. {n}; слова выучить",
+        "Рабочая тетрадь с. {b}, упр. {n}",
+        "Учебник с. {a}, упр. {n} (письменно)",
+        "Выучить слова на с. {a}",
+    ),
     "hist": ("§{p}, вопросы после параграфа", "§{p}, задания 1–3 на с. {a}", "§{p}, даты выучить"),
     "soc": ("§{p}, вопросы 1–4", "§{p}, задание в классе и дома"),
     "geo": ("§{p}, вопросы после параграфа", "§{p}, контурная карта", "§{p}, задания на с. {a}"),
@@ -617,7 +749,13 @@ HOMEWORK: dict[str, tuple[str, ...]] = {
 RARE_HOMEWORK = {"pe", "music", "art", "tech"}
 
 MARK_COMMENTS = (
-    "Отличный ответ у доски", "Молодец!", "Не выполнено домашнее задание", "Ошибки в вычислениях",
-    "Небрежное оформление работы", "Хорошая работа, есть неточности", "Работа выполнена не полностью",
-    "Ответ неполный", "Активная работа на уроке",
+    "Отличный ответ у доски",
+    "Молодец!",
+    "Не выполнено домашнее задание",
+    "Ошибки в вычислениях",
+    "Небрежное оформление работы",
+    "Хорошая работа, есть неточности",
+    "Работа выполнена не полностью",
+    "Ответ неполный",
+    "Активная работа на уроке",
 )

@@ -8,6 +8,7 @@ announcements, messages and the fixed demo accounts (first school only).
 Everything is drawn from ``random.Random`` streams seeded per school, so the same ``today`` and scale
 give the same data. Rows go in through bulk inserts with ids assigned here (see ``writer.py``).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,12 +46,12 @@ class Scale:
     weeks: int | None = None  # weeks of lessons to generate from Sep 1; None = every school day before today
 
     @classmethod
-    def tiny(cls) -> "Scale":
+    def tiny(cls) -> Scale:
         """For tests: 1 school, 1 class per grade, 6 students, 1 week."""
         return cls(schools=1, classes_per_grade=1, students_per_class=6, weeks=1)
 
     @classmethod
-    def district(cls) -> "Scale":
+    def district(cls) -> Scale:
         """20 schools, ~20,000 students, a full year of lessons, marks and attendance (34 weeks)."""
         return cls(schools=20, classes_per_grade=4, students_per_class=23, weeks=34)
 
@@ -69,24 +70,100 @@ DEMO_ACCOUNTS: list[tuple[str, tuple[str, ...], str]] = [
 ]
 
 COUNTED_TABLES = (
-    "schools", "academic_years", "periods", "bells", "work_kinds", "attendance_reasons", "subjects",
-    "staff", "students", "guardians", "student_guardians", "school_classes", "enrollments", "subgroups",
-    "subgroup_members", "curriculum_items", "teaching_assignments", "plan_items", "timetable_entries",
-    "substitutions", "lessons", "marks", "attendance", "users", "user_roles", "consents", "achievements",
-    "announcements", "conversations", "conversation_participants", "messages", "remarks",
+    "schools",
+    "academic_years",
+    "periods",
+    "bells",
+    "work_kinds",
+    "attendance_reasons",
+    "subjects",
+    "staff",
+    "students",
+    "guardians",
+    "student_guardians",
+    "school_classes",
+    "enrollments",
+    "subgroups",
+    "subgroup_members",
+    "curriculum_items",
+    "teaching_assignments",
+    "plan_items",
+    "timetable_entries",
+    "substitutions",
+    "lessons",
+    "marks",
+    "attendance",
+    "users",
+    "user_roles",
+    "consents",
+    "achievements",
+    "announcements",
+    "conversations",
+    "conversation_participants",
+    "messages",
+    "remarks",
 )
 
-LESSON_COLUMNS = ("id", "assignment_id", "date", "bell_id", "topic", "work_kind_id", "homework", "plan_item_id",
-                  "taught_by_id", "substitution_id", "is_distance", "recorded_at", "homework_recorded_at",
-                  "version")
-MARK_COLUMNS = ("id", "lesson_id", "student_id", "slot", "value", "work_kind_id", "comment", "author_id",
-                "created_at", "updated_at", "version")
-PERIOD_MARK_COLUMNS = ("id", "student_id", "subject_id", "assignment_id", "period_id", "kind", "value", "special",
-                       "proposed_average", "proposed_value", "override_reason", "set_by_id", "set_at", "version")
+LESSON_COLUMNS = (
+    "id",
+    "assignment_id",
+    "date",
+    "bell_id",
+    "topic",
+    "work_kind_id",
+    "homework",
+    "plan_item_id",
+    "taught_by_id",
+    "substitution_id",
+    "is_distance",
+    "recorded_at",
+    "homework_recorded_at",
+    "version",
+)
+MARK_COLUMNS = (
+    "id",
+    "lesson_id",
+    "student_id",
+    "slot",
+    "value",
+    "work_kind_id",
+    "comment",
+    "author_id",
+    "created_at",
+    "updated_at",
+    "version",
+)
+PERIOD_MARK_COLUMNS = (
+    "id",
+    "student_id",
+    "subject_id",
+    "assignment_id",
+    "period_id",
+    "kind",
+    "value",
+    "special",
+    "proposed_average",
+    "proposed_value",
+    "override_reason",
+    "set_by_id",
+    "set_at",
+    "version",
+)
 # Why a teacher set a mark for a term in which the journal holds none of the student's marks.
 NO_MARKS_REASON = "Оценено по устным ответам и работе на уроках за четверть"
-ATTENDANCE_COLUMNS = ("id", "lesson_id", "student_id", "status", "minutes_late", "reason_id", "recorded_by_id",
-                      "recorded_at", "confirmed_by_id", "confirmed_at", "version")
+ATTENDANCE_COLUMNS = (
+    "id",
+    "lesson_id",
+    "student_id",
+    "status",
+    "minutes_late",
+    "reason_id",
+    "recorded_by_id",
+    "recorded_at",
+    "confirmed_by_id",
+    "confirmed_at",
+    "version",
+)
 FLUSH_MARKS = 200_000
 
 
@@ -129,7 +206,7 @@ def load_demo(reset: bool = False, scale: Scale | None = None, today: dt.date | 
 def _value_cdf(ability: float) -> tuple[float, float, float]:
     """Cumulative chances of 2, 3, 4 for a student of this ability (0..1); the rest is 5."""
     mean = 2.3 + 2.7 * min(max(ability, 0.0), 1.0)
-    weights = [math.exp(-((v - mean) ** 2) / (2 * 0.55 ** 2)) for v in (2, 3, 4, 5)]
+    weights = [math.exp(-((v - mean) ** 2) / (2 * 0.55**2)) for v in (2, 3, 4, 5)]
     total = sum(weights)
     c2 = weights[0] / total
     c3 = c2 + weights[1] / total
@@ -145,8 +222,15 @@ def _order(number: int, day: dt.date, suffix: str = "у") -> str:
 
 
 class SchoolGenerator:
-    def __init__(self, writer: BulkWriter, template: Template, calendar: SchoolCalendar, scale: Scale,
-                 number: int, password_hash: str):
+    def __init__(
+        self,
+        writer: BulkWriter,
+        template: Template,
+        calendar: SchoolCalendar,
+        scale: Scale,
+        number: int,
+        password_hash: str,
+    ):
         self.w = writer
         self.tpl = template
         self.cal = calendar
@@ -187,12 +271,19 @@ class SchoolGenerator:
         for i, (position, role, sex) in enumerate(persons):
             last, first, middle = p.adult(sex)
             sid = first_id + i
-            staff.append({
-                "id": sid, "school_id": self.school_id, "last_name": last, "first_name": first, "middle_name": middle,
-                "position": position, "phone": p.phone(),
-                "email": f"{translit(last)}.{translit(first)[0]}{translit(middle)[0]}@school{self.school_no}.ru",
-                "hired_on": dt.date(r.randint(1992, self.start.year - 1), r.randint(1, 12), r.randint(1, 28)),
-            })
+            staff.append(
+                {
+                    "id": sid,
+                    "school_id": self.school_id,
+                    "last_name": last,
+                    "first_name": first,
+                    "middle_name": middle,
+                    "position": position,
+                    "phone": p.phone(),
+                    "email": f"{translit(last)}.{translit(first)[0]}{translit(middle)[0]}@school{self.school_no}.ru",
+                    "hired_on": dt.date(r.randint(1992, self.start.year - 1), r.randint(1, 12), r.randint(1, 28)),
+                }
+            )
             if role:
                 self.admin_staff[role] = sid
         n_admin = len(data.ADMIN_STAFF)
@@ -200,64 +291,146 @@ class SchoolGenerator:
         self.staff_rows = {row["id"]: row for row in staff}
         director = staff[0]
         num = self.school_no
-        w.insert("schools", [{
-            "id": self.school_id,
-            "name": f"МБОУ «Средняя общеобразовательная школа № {num}»",
-            "short_name": f"МБОУ СОШ № {num}",
-            "code": "demo" if self.demo else f"demo-{self.number + 1}",
-            "address": f"{TOWN}, {STREETS[num % len(STREETS)]}, д. {num + 3}",
-            "director_name": f"{director['last_name']} {director['first_name']} {director['middle_name']}",
-            "language": "ru", "grading_scheme": "five_point", "timezone": "Europe/Moscow",
-        }])
+        w.insert(
+            "schools",
+            [
+                {
+                    "id": self.school_id,
+                    "name": f"МБОУ «Средняя общеобразовательная школа № {num}»",
+                    "short_name": f"МБОУ СОШ № {num}",
+                    "code": "demo" if self.demo else f"demo-{self.number + 1}",
+                    "address": f"{TOWN}, {STREETS[num % len(STREETS)]}, д. {num + 3}",
+                    "director_name": f"{director['last_name']} {director['first_name']} {director['middle_name']}",
+                    "language": "ru",
+                    "grading_scheme": "five_point",
+                    "timezone": "Europe/Moscow",
+                }
+            ],
+        )
         w.rows("staff", tuple(staff[0]), [tuple(row.values()) for row in staff])
 
     def _year_bells_dictionaries(self) -> None:
         w, cal = self.w, self.cal
         self.year_id = w.ids("academic_years")
-        w.insert("academic_years", [{"id": self.year_id, "school_id": self.school_id, "name": cal.year_name,
-                                     "starts_on": cal.start, "ends_on": cal.year_ends_on}])
+        w.insert(
+            "academic_years",
+            [
+                {
+                    "id": self.year_id,
+                    "school_id": self.school_id,
+                    "name": cal.year_name,
+                    "starts_on": cal.start,
+                    "ends_on": cal.year_ends_on,
+                }
+            ],
+        )
         periods = cal.periods
         first = w.ids("periods", len(periods))
         self.period_id = {}
         rows = []
         for i, pdef in enumerate(periods):
             self.period_id[(pdef.scheme, pdef.number)] = first + i
-            rows.append({"id": first + i, "year_id": self.year_id, "scheme": pdef.scheme, "number": pdef.number,
-                         "name": pdef.name, "starts_on": pdef.starts_on, "ends_on": pdef.ends_on})
+            rows.append(
+                {
+                    "id": first + i,
+                    "year_id": self.year_id,
+                    "scheme": pdef.scheme,
+                    "number": pdef.number,
+                    "name": pdef.name,
+                    "starts_on": pdef.starts_on,
+                    "ends_on": pdef.ends_on,
+                }
+            )
         w.insert("periods", rows)
 
         first = w.ids("bells", len(data.BELLS))
         self.bell_id = {number: first + i for i, (number, _s, _e) in enumerate(data.BELLS)}
-        w.insert("bells", [{"id": self.bell_id[n], "school_id": self.school_id, "shift": 1, "number": n,
-                            "starts_at": s, "ends_at": e} for n, s, e in data.BELLS])
+        w.insert(
+            "bells",
+            [
+                {
+                    "id": self.bell_id[n],
+                    "school_id": self.school_id,
+                    "shift": 1,
+                    "number": n,
+                    "starts_at": s,
+                    "ends_at": e,
+                }
+                for n, s, e in data.BELLS
+            ],
+        )
 
         first = w.ids("work_kinds", len(data.WORK_KINDS))
         self.kind_id = {code: first + i for i, (code, *_rest) in enumerate(data.WORK_KINDS)}
-        w.insert("work_kinds", [{"id": self.kind_id[code], "school_id": self.school_id, "code": code, "name": name,
-                                 "weight": Decimal(weight), "is_control": control}
-                                for code, name, weight, control in data.WORK_KINDS])
+        w.insert(
+            "work_kinds",
+            [
+                {
+                    "id": self.kind_id[code],
+                    "school_id": self.school_id,
+                    "code": code,
+                    "name": name,
+                    "weight": Decimal(weight),
+                    "is_control": control,
+                }
+                for code, name, weight, control in data.WORK_KINDS
+            ],
+        )
 
         first = w.ids("attendance_reasons", len(data.ATTENDANCE_REASONS))
         self.reason_id = {code: first + i for i, (code, *_rest) in enumerate(data.ATTENDANCE_REASONS)}
-        w.insert("attendance_reasons", [{"id": self.reason_id[code], "school_id": self.school_id, "code": code,
-                                         "name": name, "is_excused": excused}
-                                        for code, name, excused in data.ATTENDANCE_REASONS])
+        w.insert(
+            "attendance_reasons",
+            [
+                {
+                    "id": self.reason_id[code],
+                    "school_id": self.school_id,
+                    "code": code,
+                    "name": name,
+                    "is_excused": excused,
+                }
+                for code, name, excused in data.ATTENDANCE_REASONS
+            ],
+        )
 
         first = w.ids("subjects", len(data.SUBJECTS))
         self.subject_id = {key: first + i for i, key in enumerate(data.SUBJECTS)}
-        w.insert("subjects", [{"id": self.subject_id[key], "school_id": self.school_id, "name": name,
-                               "short_name": short, "is_physical_education": pe, "is_pass_fail": False}
-                              for key, (name, short, pe) in data.SUBJECTS.items()])
+        w.insert(
+            "subjects",
+            [
+                {
+                    "id": self.subject_id[key],
+                    "school_id": self.school_id,
+                    "name": name,
+                    "short_name": short,
+                    "is_physical_education": pe,
+                    "is_pass_fail": False,
+                }
+                for key, (name, short, pe) in data.SUBJECTS.items()
+            ],
+        )
 
     def _classes(self) -> None:
         w, tpl = self.w, self.tpl
         first = w.ids("school_classes", len(tpl.classes))
         self.class_id = {c.idx: first + c.idx for c in tpl.classes}
-        w.insert("school_classes", [{
-            "id": self.class_id[c.idx], "school_id": self.school_id, "year_id": self.year_id, "grade": c.grade,
-            "letter": c.letter, "class_teacher_id": self.teacher_staff[c.teacher] if c.teacher is not None else None,
-            "period_scheme": c.scheme, "shift": 1, "room": tpl.teachers[c.teacher].room if c.teacher is not None else None,
-        } for c in tpl.classes])
+        w.insert(
+            "school_classes",
+            [
+                {
+                    "id": self.class_id[c.idx],
+                    "school_id": self.school_id,
+                    "year_id": self.year_id,
+                    "grade": c.grade,
+                    "letter": c.letter,
+                    "class_teacher_id": self.teacher_staff[c.teacher] if c.teacher is not None else None,
+                    "period_scheme": c.scheme,
+                    "shift": 1,
+                    "room": tpl.teachers[c.teacher].room if c.teacher is not None else None,
+                }
+                for c in tpl.classes
+            ],
+        )
 
     # students and families ----------------------------------------------------------------------------
     def _students(self) -> None:
@@ -320,8 +493,18 @@ class SchoolGenerator:
         w.rows("guardians", tuple(self.guardians[0]), [tuple(g.values()) for g in self.guardians])
         w.rows("students", tuple(self.students[0]), [tuple(s.values()) for s in self.students])
         w.rows("student_guardians", ("student_id", "guardian_id", "relation", "is_legal_representative"), self.links)
-        columns = ("id", "student_id", "class_id", "starts_on", "ends_on", "reason_in", "order_in", "reason_out",
-                   "order_out", "note")
+        columns = (
+            "id",
+            "student_id",
+            "class_id",
+            "starts_on",
+            "ends_on",
+            "reason_in",
+            "order_in",
+            "reason_out",
+            "order_out",
+            "note",
+        )
         w.rows("enrollments", columns, [tuple(e.get(k) for k in columns) for e in self.enrollments])
         w.ids("students", self._next_student - w.ids("students", 0))
         w.ids("guardians", self._next_guardian - w.ids("guardians", 0))
@@ -331,15 +514,23 @@ class SchoolGenerator:
         p, r = self.people, self.people.rng
         gid = self._next_guardian
         self._next_guardian += 1
-        self.guardians.append({
-            "id": gid, "school_id": self.school_id, "last_name": last, "first_name": first, "middle_name": middle,
-            "phone": p.phone(), "email": p.email(last, first) if r.random() < 0.4 else None,
-            "workplace": r.choice(WORKPLACES) if r.random() < 0.7 else None,
-        })
+        self.guardians.append(
+            {
+                "id": gid,
+                "school_id": self.school_id,
+                "last_name": last,
+                "first_name": first,
+                "middle_name": middle,
+                "phone": p.phone(),
+                "email": p.email(last, first) if r.random() < 0.4 else None,
+                "workplace": r.choice(WORKPLACES) if r.random() < 0.7 else None,
+            }
+        )
         return gid
 
-    def _child(self, fam: dict, c, starts_on: dt.date, reason_in: str, order: str | None = None,
-               note: str | None = None) -> int:
+    def _child(
+        self, fam: dict, c, starts_on: dt.date, reason_in: str, order: str | None = None, note: str | None = None
+    ) -> int:
         p, r = self.people, self.people.rng
         sex = r.choice("mf")
         father = fam["father"]
@@ -352,20 +543,41 @@ class SchoolGenerator:
         birth = born_from + dt.timedelta(days=r.randrange(365))
         x = r.random()
         group = "preparatory" if x < 0.04 else "special" if x < 0.055 else "main"
-        self.students.append({
-            "id": sid, "school_id": self.school_id, "last_name": last, "first_name": first,
-            "middle_name": father[1] if sex == "m" else father[2], "birth_date": birth, "sex": sex,
-            "personal_file_no": f"{last[0]}-{self._file_no:04d}", "medical_group": group, "address": fam["address"],
-        })
+        self.students.append(
+            {
+                "id": sid,
+                "school_id": self.school_id,
+                "last_name": last,
+                "first_name": first,
+                "middle_name": father[1] if sex == "m" else father[2],
+                "birth_date": birth,
+                "sex": sex,
+                "personal_file_no": f"{last[0]}-{self._file_no:04d}",
+                "medical_group": group,
+                "address": fam["address"],
+            }
+        )
         for gid, relation in fam["guardians"]:
             self.links.append((sid, gid, relation, True))
         fam["grades"].add(c.grade)
         if order is None:
-            order = (_order(112, starts_on - dt.timedelta(days=4)) if reason_in == "admission"
-                     else _order(98, dt.date(starts_on.year, 5, 30), "о"))
-        enrollment = {"id": self._next_enrollment, "student_id": sid, "class_id": self.class_id[c.idx],
-                      "starts_on": starts_on, "ends_on": None, "reason_in": reason_in, "order_in": order,
-                      "reason_out": None, "order_out": None, "note": note}
+            order = (
+                _order(112, starts_on - dt.timedelta(days=4))
+                if reason_in == "admission"
+                else _order(98, dt.date(starts_on.year, 5, 30), "о")
+            )
+        enrollment = {
+            "id": self._next_enrollment,
+            "student_id": sid,
+            "class_id": self.class_id[c.idx],
+            "starts_on": starts_on,
+            "ends_on": None,
+            "reason_in": reason_in,
+            "order_in": order,
+            "reason_out": None,
+            "order_out": None,
+            "note": note,
+        }
         self._next_enrollment += 1
         self.enrollments.append(enrollment)
         self.student_of[sid] = {"last": last, "first": first, "enrollment": enrollment}
@@ -393,12 +605,25 @@ class SchoolGenerator:
                 day = later[len(later) // 2]
                 order = _order(141, day - dt.timedelta(days=2))
                 old = self.student_of[seat[0]]["enrollment"]
-                old.update(ends_on=day - dt.timedelta(days=1), reason_out="transfer", order_out=order,
-                           note=f"Переведён(а) в {dst.name} по заявлению родителей")
+                old.update(
+                    ends_on=day - dt.timedelta(days=1),
+                    reason_out="transfer",
+                    order_out=order,
+                    note=f"Переведён(а) в {dst.name} по заявлению родителей",
+                )
                 seat[2] = day - dt.timedelta(days=1)
-                enrollment = {"id": self._next_enrollment, "student_id": seat[0], "class_id": self.class_id[dst.idx],
-                              "starts_on": day, "ends_on": None, "reason_in": "transfer", "order_in": order,
-                              "reason_out": None, "order_out": None, "note": f"Переведён(а) из {src.name}"}
+                enrollment = {
+                    "id": self._next_enrollment,
+                    "student_id": seat[0],
+                    "class_id": self.class_id[dst.idx],
+                    "starts_on": day,
+                    "ends_on": None,
+                    "reason_in": "transfer",
+                    "order_in": order,
+                    "reason_out": None,
+                    "order_out": None,
+                    "note": f"Переведён(а) из {src.name}",
+                }
                 self._next_enrollment += 1
                 self.enrollments.append(enrollment)
                 self.members[dst.idx].append([seat[0], day, None])
@@ -407,13 +632,23 @@ class SchoolGenerator:
         if seat:
             day = later[len(later) // 3]
             old = self.student_of[seat[0]]["enrollment"]
-            old.update(ends_on=day, reason_out="withdrawal", order_out=_order(133, day),
-                       note="Выбыл(а) в МБОУ «СОШ № 5» г. Северска в связи со сменой места жительства")
+            old.update(
+                ends_on=day,
+                reason_out="withdrawal",
+                order_out=_order(133, day),
+                note="Выбыл(а) в МБОУ «СОШ № 5» г. Северска в связи со сменой места жительства",
+            )
             seat[2] = day
         # Admission to 3А during the quarter.
         day = later[len(later) // 4]
-        self._child(new_family(), by_grade[3][0], day, "admission", order=_order(127, day - dt.timedelta(days=1)),
-                    note="Прибыл(а) из МАОУ «Гимназия № 2» г. Томска")
+        self._child(
+            new_family(),
+            by_grade[3][0],
+            day,
+            "admission",
+            order=_order(127, day - dt.timedelta(days=1)),
+            note="Прибыл(а) из МАОУ «Гимназия № 2» г. Томска",
+        )
 
     def _subgroups(self) -> None:
         w, tpl = self.w, self.tpl
@@ -429,10 +664,18 @@ class SchoolGenerator:
                 for g in (1, 2):
                     key = (c.idx, subject, g)
                     self.subgroup_id[key] = w.ids("subgroups")
-                    rows.append({"id": self.subgroup_id[key], "class_id": self.class_id[c.idx],
-                                 "subject_id": self.subject_id[subject], "name": f"{g} группа"})
-                initial = sorted((m for m in self.members[c.idx] if m[1] == self.start),
-                                 key=lambda m: (self.student_of[m[0]]["last"], self.student_of[m[0]]["first"]))
+                    rows.append(
+                        {
+                            "id": self.subgroup_id[key],
+                            "class_id": self.class_id[c.idx],
+                            "subject_id": self.subject_id[subject],
+                            "name": f"{g} группа",
+                        }
+                    )
+                initial = sorted(
+                    (m for m in self.members[c.idx] if m[1] == self.start),
+                    key=lambda m: (self.student_of[m[0]]["last"], self.student_of[m[0]]["first"]),
+                )
                 half = (len(initial) + 1) // 2
                 for i, m in enumerate(initial):
                     groups[1 if i < half else 2].append(list(m))
@@ -455,19 +698,35 @@ class SchoolGenerator:
         first = w.ids("curriculum_items", sum(len(h) for h in data.HOURS.values()))
         for grade, hours in data.HOURS.items():
             for subject, h in hours.items():
-                items.append({"id": first + len(items), "year_id": self.year_id, "grade": grade,
-                              "subject_id": self.subject_id[subject], "hours_per_week": Decimal(h),
-                              "weeks": data.weeks_in_year(grade)})
+                items.append(
+                    {
+                        "id": first + len(items),
+                        "year_id": self.year_id,
+                        "grade": grade,
+                        "subject_id": self.subject_id[subject],
+                        "hours_per_week": Decimal(h),
+                        "weeks": data.weeks_in_year(grade),
+                    }
+                )
         w.insert("curriculum_items", items)
 
         first = w.ids("teaching_assignments", len(tpl.assignments))
         self.assignment_id = [first + a.idx for a in tpl.assignments]
-        w.insert("teaching_assignments", [{
-            "id": self.assignment_id[a.idx], "year_id": self.year_id, "class_id": self.class_id[a.cls],
-            "subgroup_id": self.subgroup_id[(a.cls, a.subject, a.group)] if a.group else None,
-            "subject_id": self.subject_id[a.subject], "teacher_id": self.teacher_staff[a.teacher],
-            "hours_per_week": Decimal(a.hours),
-        } for a in tpl.assignments])
+        w.insert(
+            "teaching_assignments",
+            [
+                {
+                    "id": self.assignment_id[a.idx],
+                    "year_id": self.year_id,
+                    "class_id": self.class_id[a.cls],
+                    "subgroup_id": self.subgroup_id[(a.cls, a.subject, a.group)] if a.group else None,
+                    "subject_id": self.subject_id[a.subject],
+                    "teacher_id": self.teacher_staff[a.teacher],
+                    "hours_per_week": Decimal(a.hours),
+                }
+                for a in tpl.assignments
+            ],
+        )
 
         rows = []
         self.plan_first: list[int] = []
@@ -476,8 +735,17 @@ class SchoolGenerator:
             plan = build_plan(a.subject, tpl.classes[a.cls].grade, a.hours)
             self.plan_first.append(next_id)
             for line in plan.lines:
-                rows.append((next_id, self.assignment_id[a.idx], line.position, line.section, line.topic, line.hours,
-                             self.kind_id[line.kind]))
+                rows.append(
+                    (
+                        next_id,
+                        self.assignment_id[a.idx],
+                        line.position,
+                        line.section,
+                        line.topic,
+                        line.hours,
+                        self.kind_id[line.kind],
+                    )
+                )
                 next_id += 1
         w.rows("plan_items", ("id", "assignment_id", "position", "section", "topic", "hours", "work_kind_id"), rows)
         w.ids("plan_items", len(rows))
@@ -503,17 +771,36 @@ class SchoolGenerator:
             self.users[login] = uid
             if column == "staff_id":
                 self.user_of_staff[pid] = uid
-            users.append({"id": uid, "school_id": self.school_id, "login": login, "password_hash": self.password_hash,
-                          "staff_id": None, "student_id": None, "guardian_id": None, column: pid, "locale": "ru",
-                          "session_token": secrets.token_hex(32)})
+            users.append(
+                {
+                    "id": uid,
+                    "school_id": self.school_id,
+                    "login": login,
+                    "password_hash": self.password_hash,
+                    "staff_id": None,
+                    "student_id": None,
+                    "guardian_id": None,
+                    column: pid,
+                    "locale": "ru",
+                    "session_token": secrets.token_hex(32),
+                }
+            )
             roles += [{"user_id": uid, "role": role} for role in role_names]
         w.insert("users", users)
         w.insert("user_roles", roles)
         accepted = _at(self.start - dt.timedelta(days=3), 19, 20)
-        consents = [{"user_id": self.users["parent"], "student_id": child, "text_version": "2026-08",
-                     "accepted_at": accepted} for child in self.demo_children]
-        consents.append({"user_id": self.users["student"], "student_id": self.demo_student, "text_version": "2026-08",
-                         "accepted_at": accepted + dt.timedelta(minutes=12)})
+        consents = [
+            {"user_id": self.users["parent"], "student_id": child, "text_version": "2026-08", "accepted_at": accepted}
+            for child in self.demo_children
+        ]
+        consents.append(
+            {
+                "user_id": self.users["student"],
+                "student_id": self.demo_student,
+                "text_version": "2026-08",
+                "accepted_at": accepted + dt.timedelta(minutes=12),
+            }
+        )
         first = w.ids("consents", len(consents))
         for i, row in enumerate(consents):
             row["id"] = first + i
@@ -524,9 +811,22 @@ class SchoolGenerator:
         w, tpl = self.w, self.tpl
         first = w.ids("timetable_entries", len(tpl.entries))
         self.entry_id = [first + i for i in range(len(tpl.entries))]
-        w.rows("timetable_entries", ("id", "assignment_id", "weekday", "bell_id", "room", "valid_from", "valid_to"), [
-            (self.entry_id[i], self.assignment_id[a], wd, self.bell_id[bell], tpl.teachers[tpl.assignments[a].teacher].room,
-             self.start, None) for i, (a, wd, bell) in enumerate(tpl.entries)])
+        w.rows(
+            "timetable_entries",
+            ("id", "assignment_id", "weekday", "bell_id", "room", "valid_from", "valid_to"),
+            [
+                (
+                    self.entry_id[i],
+                    self.assignment_id[a],
+                    wd,
+                    self.bell_id[bell],
+                    tpl.teachers[tpl.assignments[a].teacher].room,
+                    self.start,
+                    None,
+                )
+                for i, (a, wd, bell) in enumerate(tpl.entries)
+            ],
+        )
 
     def _substitution(self) -> None:
         """The maths teacher of 5А is ill one day; a colleague free at that bell takes the lesson."""
@@ -538,25 +838,40 @@ class SchoolGenerator:
         entries = [i for i, (a, _wd, _b) in enumerate(tpl.entries) if a == target]
         busy = {(tpl.assignments[a].teacher, wd, b) for a, wd, b in tpl.entries}
         days = self.cal.lesson_days
-        candidates = [(d, i) for d in days[len(days) // 3:] + days[:len(days) // 3] for i in entries
-                      if tpl.entries[i][1] == d.isoweekday()]
+        candidates = [
+            (d, i)
+            for d in days[len(days) // 3 :] + days[: len(days) // 3]
+            for i in entries
+            if tpl.entries[i][1] == d.isoweekday()
+        ]
         if not candidates:
             return
         day, entry = candidates[0]
         _a, wd, bell = tpl.entries[entry]
         absent = tpl.assignments[target].teacher
-        colleagues = sorted((t for t in tpl.teachers if t.idx != absent and (t.idx, wd, bell) not in busy),
-                            key=lambda t: (t.specialty != tpl.teachers[absent].specialty, t.specialty == "primary", t.idx))
+        colleagues = sorted(
+            (t for t in tpl.teachers if t.idx != absent and (t.idx, wd, bell) not in busy),
+            key=lambda t: (t.specialty != tpl.teachers[absent].specialty, t.specialty == "primary", t.idx),
+        )
         if not colleagues:
             return
         substitute = self.teacher_staff[colleagues[0].idx]
         sub_id = self.w.ids("substitutions")
-        self.w.insert("substitutions", [{
-            "id": sub_id, "entry_id": self.entry_id[entry], "date": day,
-            "absent_teacher_id": self.teacher_staff[absent], "substitute_id": substitute,
-            "reason": "Больничный лист", "created_by_id": self.users.get("operator"),
-            "created_at": _at(day - dt.timedelta(days=1), 17, 40),
-        }])
+        self.w.insert(
+            "substitutions",
+            [
+                {
+                    "id": sub_id,
+                    "entry_id": self.entry_id[entry],
+                    "date": day,
+                    "absent_teacher_id": self.teacher_staff[absent],
+                    "substitute_id": substitute,
+                    "reason": "Больничный лист",
+                    "created_by_id": self.users.get("operator"),
+                    "created_at": _at(day - dt.timedelta(days=1), 17, 40),
+                }
+            ],
+        )
         self.substitutions[(entry, day)] = (sub_id, substitute)
 
     # the journal ------------------------------------------------------------------------------------
@@ -577,8 +892,12 @@ class SchoolGenerator:
         for s in self.students:
             ability = min(max(r.gauss(0.58, 0.2), 0.02), 0.98)
             bent = r.gauss(0, 0.12)
-            cdfs[s["id"]] = (_value_cdf(ability), _value_cdf(ability + bent), _value_cdf(ability - bent),
-                             _value_cdf(ability + 0.3))
+            cdfs[s["id"]] = (
+                _value_cdf(ability),
+                _value_cdf(ability + bent),
+                _value_cdf(ability - bent),
+                _value_cdf(ability + 0.3),
+            )
             absent_days[s["id"]] = self._absences(days)
         unconfirmed_from = days[-5] if len(days) > 5 else days[0]
 
@@ -588,11 +907,24 @@ class SchoolGenerator:
         for a in tpl.assignments:
             c = tpl.classes[a.cls]
             teacher_staff = self.teacher_staff[a.teacher]
-            class_teacher_user = self.user_of_staff.get(self.teacher_staff[c.teacher]) if c.teacher is not None else None
-            info.append((a, c.grade, build_plan(a.subject, c.grade, a.hours), self.plan_first[a.idx],
-                         self.assignment_id[a.idx], teacher_staff, data.APTITUDE.get(a.subject, 0),
-                         data.HOMEWORK.get(a.subject), late_prob[a.teacher], class_teacher_user,
-                         (a.cls, a.subject, a.group) if a.group else (a.cls,)))
+            class_teacher_user = (
+                self.user_of_staff.get(self.teacher_staff[c.teacher]) if c.teacher is not None else None
+            )
+            info.append(
+                (
+                    a,
+                    c.grade,
+                    build_plan(a.subject, c.grade, a.hours),
+                    self.plan_first[a.idx],
+                    self.assignment_id[a.idx],
+                    teacher_staff,
+                    data.APTITUDE.get(a.subject, 0),
+                    data.HOMEWORK.get(a.subject),
+                    late_prob[a.teacher],
+                    class_teacher_user,
+                    (a.cls, a.subject, a.group) if a.group else (a.cls,),
+                )
+            )
         rosters_all = {(c.idx,): self.members[c.idx] for c in tpl.classes}
         rosters_all.update(self.group_members)
         by_weekday: dict[int, list] = defaultdict(list)
@@ -630,8 +962,19 @@ class SchoolGenerator:
             base_ts = ts(base_ts_dt)
             fresh = day >= unconfirmed_from
             for bell, a_idx, entry_idx in by_weekday.get(day.isoweekday(), ()):
-                (a, grade, plan, plan_first, assignment_id, teacher, aptitude, homework_patterns, late, ct_user,
-                 roster_key) = info[a_idx]
+                (
+                    a,
+                    grade,
+                    plan,
+                    plan_first,
+                    assignment_id,
+                    teacher,
+                    aptitude,
+                    homework_patterns,
+                    late,
+                    ct_user,
+                    roster_key,
+                ) = info[a_idx]
                 if grade == 1 and grade1_off:
                     continue
                 k = counters[a_idx]
@@ -649,14 +992,34 @@ class SchoolGenerator:
                 else:
                     recorded_dt, recorded = base_ts_dt, base_ts
                 homework = None
-                if grade > 1 and homework_patterns and not (a.subject in data.RARE_HOMEWORK and r.random() < 0.8) \
-                        and not (kind in control_kinds and r.random() < 0.5):
+                if (
+                    grade > 1
+                    and homework_patterns
+                    and not (a.subject in data.RARE_HOMEWORK and r.random() < 0.8)
+                    and not (kind in control_kinds and r.random() < 0.5)
+                ):
                     n = 10 + 4 * k + r.randint(0, 3)
                     homework = r.choice(homework_patterns).format(
-                        p=1 + k // 2, n=n, n2=n + 2, n3=n + 4, a=6 + 3 * k, b=9 + 3 * k + r.randint(0, 3))
-                lessons.append((lesson_id, assignment_id, w.date(day), self.bell_id[bell], topic, kind_id, homework,
-                                plan_first + line, taught_by, substitution, false, recorded,
-                                recorded if homework else None, 1))
+                        p=1 + k // 2, n=n, n2=n + 2, n3=n + 4, a=6 + 3 * k, b=9 + 3 * k + r.randint(0, 3)
+                    )
+                lessons.append(
+                    (
+                        lesson_id,
+                        assignment_id,
+                        w.date(day),
+                        self.bell_id[bell],
+                        topic,
+                        kind_id,
+                        homework,
+                        plan_first + line,
+                        taught_by,
+                        substitution,
+                        false,
+                        recorded,
+                        recorded if homework else None,
+                        1,
+                    )
+                )
 
                 # Who is there: enrolled (and in the subgroup) on this date, minus the absent.
                 roster = roster_cache.get(roster_key)
@@ -679,21 +1042,48 @@ class SchoolGenerator:
                         present.append(sid)
                         continue
                     rid = None if fresh and r.random() < 0.5 else reason_id[why]
-                    attendance.append((att_id, lesson_id, sid, "absent", None, rid, author, recorded,
-                                       ct_user if rid and ct_user else None, confirm_ts if rid and ct_user else None, 1))
+                    attendance.append(
+                        (
+                            att_id,
+                            lesson_id,
+                            sid,
+                            "absent",
+                            None,
+                            rid,
+                            author,
+                            recorded,
+                            ct_user if rid and ct_user else None,
+                            confirm_ts if rid and ct_user else None,
+                            1,
+                        )
+                    )
                     att_id += 1
                 n = len(present)
                 x = r.random()
                 if n and x < n * 0.004:  # skipped one lesson
                     sid = present.pop(r.randrange(n))
                     rid = reason_id["unexcused" if r.random() < 0.6 else "excused"]
-                    attendance.append((att_id, lesson_id, sid, "absent", None, rid, author, recorded,
-                                       ct_user, confirm_ts if ct_user else None, 1))
+                    attendance.append(
+                        (
+                            att_id,
+                            lesson_id,
+                            sid,
+                            "absent",
+                            None,
+                            rid,
+                            author,
+                            recorded,
+                            ct_user,
+                            confirm_ts if ct_user else None,
+                            1,
+                        )
+                    )
                     att_id += 1
                 elif n and x < n * 0.012:  # came late
                     sid = present[r.randrange(n)]
-                    attendance.append((att_id, lesson_id, sid, "late", r.randint(2, 15), None, author, recorded,
-                                       None, None, 1))
+                    attendance.append(
+                        (att_id, lesson_id, sid, "late", r.randint(2, 15), None, author, recorded, None, None, 1)
+                    )
                     att_id += 1
 
                 # Marks: none in the first grade (R5); everybody present for control works.
@@ -755,18 +1145,35 @@ class SchoolGenerator:
                     continue
                 on = term.ends_on
                 for sid in (m[0] for m in rosters_all[roster_key] if m[1] <= on and (m[2] is None or on <= m[2])):
-                    inputs = [MarkInput(value=v, weight=weight, is_control=control)
-                              for day, v, weight, control in collected.get((a.idx, sid), ())
-                              if term.starts_on <= day <= on]
+                    inputs = [
+                        MarkInput(value=v, weight=weight, is_control=control)
+                        for day, v, weight, control in collected.get((a.idx, sid), ())
+                        if term.starts_on <= day <= on
+                    ]
                     proposal = propose_period("five_point", inputs, rules, pass_fail=False)
                     value, reason = proposal.value, None
                     if value is None:
                         _c2, c3, c4 = cdfs[sid][aptitude]
                         y = r.random()
                         value, reason = (3 if y < c3 else 4 if y < c4 else 5), NO_MARKS_REASON
-                    rows.append((pm_id, sid, self.subject_id[a.subject], assignment_id,
-                                 self.period_id[(term.scheme, term.number)], "period", value, None, proposal.average,
-                                 proposal.value, reason, author, _at(on, 16, 0), 1))
+                    rows.append(
+                        (
+                            pm_id,
+                            sid,
+                            self.subject_id[a.subject],
+                            assignment_id,
+                            self.period_id[(term.scheme, term.number)],
+                            "period",
+                            value,
+                            None,
+                            proposal.average,
+                            proposal.value,
+                            reason,
+                            author,
+                            _at(on, 16, 0),
+                            1,
+                        )
+                    )
                     pm_id += 1
         w.rows("period_marks", PERIOD_MARK_COLUMNS, rows)
         w.ids("period_marks", pm_id - first)
@@ -779,7 +1186,7 @@ class SchoolGenerator:
         i = int(r.expovariate(1 / gap))
         while i < len(days):
             length = r.randint(2, 6) if r.random() < 0.85 else r.randint(7, 10)
-            for d in days[i:i + length]:
+            for d in days[i : i + length]:
                 out[d] = "illness"
             i += length + 1 + int(r.expovariate(1 / gap))
         j = int(r.expovariate(1 / 150))
@@ -796,9 +1203,20 @@ class SchoolGenerator:
         for c in tpl.classes:
             for sid, since, until in self.members[c.idx]:
                 grade_of[sid] = c.grade
-        olympiad = {"math": "математике", "rus": "русскому языку", "eng": "английскому языку", "bio": "биологии",
-                    "hist": "истории", "phys": "физике", "inf": "информатике", "geo": "географии",
-                    "lit": "литературе", "soc": "обществознанию", "chem": "химии", "alg": "математике"}
+        olympiad = {
+            "math": "математике",
+            "rus": "русскому языку",
+            "eng": "английскому языку",
+            "bio": "биологии",
+            "hist": "истории",
+            "phys": "физике",
+            "inf": "информатике",
+            "geo": "географии",
+            "lit": "литературе",
+            "soc": "обществознанию",
+            "chem": "химии",
+            "alg": "математике",
+        }
         others = [
             ("contest", "Всероссийский конкурс юных чтецов «Живая классика»", "municipal", None),
             ("competition", "Муниципальные соревнования по лёгкой атлетике «Осенний кросс»", "municipal", "pe"),
@@ -821,33 +1239,69 @@ class SchoolGenerator:
             result = "winner" if r.random() < 0.15 else "prize_winner" if r.random() < 0.35 else "participant"
             rows.append((sid, subject, title, kind, level, result, r.choice(days)))
         if self.demo:
-            rows.append((self.demo_student, "math", "Школьный этап всероссийской олимпиады школьников по математике",
-                         "olympiad", "school", "prize_winner", days[len(days) // 2]))
+            rows.append(
+                (
+                    self.demo_student,
+                    "math",
+                    "Школьный этап всероссийской олимпиады школьников по математике",
+                    "olympiad",
+                    "school",
+                    "prize_winner",
+                    days[len(days) // 2],
+                )
+            )
         first = w.ids("achievements", len(rows))
-        w.insert("achievements", [{
-            "id": first + i, "student_id": sid, "year_id": self.year_id,
-            "subject_id": self.subject_id[subject] if subject else None, "title": title, "kind": kind,
-            "level": level, "result": result, "date": day,
-        } for i, (sid, subject, title, kind, level, result, day) in enumerate(rows)])
+        w.insert(
+            "achievements",
+            [
+                {
+                    "id": first + i,
+                    "student_id": sid,
+                    "year_id": self.year_id,
+                    "subject_id": self.subject_id[subject] if subject else None,
+                    "title": title,
+                    "kind": kind,
+                    "level": level,
+                    "result": result,
+                    "date": day,
+                }
+                for i, (sid, subject, title, kind, level, result, day) in enumerate(rows)
+            ],
+        )
         if not self.demo:
             return
 
         u = self.users
         meeting = self.start + dt.timedelta(days=(3 - self.start.weekday()) % 7 + 14)  # third Thursday or so
         first = w.ids("announcements", 2)
-        w.insert("announcements", [
-            {"id": first, "school_id": self.school_id, "class_id": None, "audience": "parents",
-             "title": "Общешкольное родительское собрание",
-             "body": f"Уважаемые родители! {meeting:%d.%m.%Y} в 18:00 в актовом зале состоится общешкольное "
-                     "родительское собрание. Повестка: организация учебного года, электронный дневник, "
-                     "горячее питание, безопасность детей по дороге в школу.",
-             "author_id": u["director"], "published_at": _at(self.start, 9, 0)},
-            {"id": first + 1, "school_id": self.school_id, "class_id": self.class_id[tpl.class_5a],
-             "audience": "families", "title": "Экскурсия в краеведческий музей",
-             "body": "В субботу класс едет на экскурсию в краеведческий музей. Сбор у школы в 9:30, "
-                     "возвращение к 14:00. Просим до четверга сообщить классному руководителю, поедет ли ребёнок.",
-             "author_id": u["classteacher"], "published_at": _at(days[min(3, len(days) - 1)], 16, 10)},
-        ])
+        w.insert(
+            "announcements",
+            [
+                {
+                    "id": first,
+                    "school_id": self.school_id,
+                    "class_id": None,
+                    "audience": "parents",
+                    "title": "Общешкольное родительское собрание",
+                    "body": f"Уважаемые родители! {meeting:%d.%m.%Y} в 18:00 в актовом зале состоится общешкольное "
+                    "родительское собрание. Повестка: организация учебного года, электронный дневник, "
+                    "горячее питание, безопасность детей по дороге в школу.",
+                    "author_id": u["director"],
+                    "published_at": _at(self.start, 9, 0),
+                },
+                {
+                    "id": first + 1,
+                    "school_id": self.school_id,
+                    "class_id": self.class_id[tpl.class_5a],
+                    "audience": "families",
+                    "title": "Экскурсия в краеведческий музей",
+                    "body": "В субботу класс едет на экскурсию в краеведческий музей. Сбор у школы в 9:30, "
+                    "возвращение к 14:00. Просим до четверга сообщить классному руководителю, поедет ли ребёнок.",
+                    "author_id": u["classteacher"],
+                    "published_at": _at(days[min(3, len(days) - 1)], 16, 10),
+                },
+            ],
+        )
 
         teacher = self.staff_rows[self.teacher_staff[tpl.classteacher_account]]
         mother = next(g for g in self.guardians if g["id"] == self.demo_guardian)
@@ -855,29 +1309,65 @@ class SchoolGenerator:
         sent = _at(days[-1], 17, 30)
         reply = sent + dt.timedelta(hours=25, minutes=40)
         conv = w.ids("conversations")
-        w.insert("conversations", [{"id": conv, "school_id": self.school_id, "subject": "Успеваемость по математике",
-                                    "student_id": self.demo_student, "created_by_id": u["classteacher"],
-                                    "created_at": sent, "last_message_at": reply}])
-        w.insert("conversation_participants", [
-            {"conversation_id": conv, "user_id": u["classteacher"], "last_read_at": sent},
-            {"conversation_id": conv, "user_id": u["parent"], "last_read_at": reply},
-        ])
+        w.insert(
+            "conversations",
+            [
+                {
+                    "id": conv,
+                    "school_id": self.school_id,
+                    "subject": "Успеваемость по математике",
+                    "student_id": self.demo_student,
+                    "created_by_id": u["classteacher"],
+                    "created_at": sent,
+                    "last_message_at": reply,
+                }
+            ],
+        )
+        w.insert(
+            "conversation_participants",
+            [
+                {"conversation_id": conv, "user_id": u["classteacher"], "last_read_at": sent},
+                {"conversation_id": conv, "user_id": u["parent"], "last_read_at": reply},
+            ],
+        )
         first = w.ids("messages", 2)
-        w.insert("messages", [
-            {"id": first, "conversation_id": conv, "author_id": u["classteacher"], "sent_at": sent,
-             "body": f"Здравствуйте, {mother['first_name']} {mother['middle_name']}! {child['first_name']} в последнее "
-                     "время получает невысокие отметки по математике и не всегда выполняет домашние задания. "
-                     "Предлагаю обсудить, как мы можем помочь. Я в школе по вторникам и четвергам после 14:00."},
-            {"id": first + 1, "conversation_id": conv, "author_id": u["parent"], "sent_at": reply,
-             "body": f"Здравствуйте, {teacher['first_name']} {teacher['middle_name']}! Спасибо, что сообщили. "
-                     "Мы проверим домашние задания, а в четверг я подойду к вам после уроков."},
-        ])
+        w.insert(
+            "messages",
+            [
+                {
+                    "id": first,
+                    "conversation_id": conv,
+                    "author_id": u["classteacher"],
+                    "sent_at": sent,
+                    "body": f"Здравствуйте, {mother['first_name']} {mother['middle_name']}! {child['first_name']} в последнее "
+                    "время получает невысокие отметки по математике и не всегда выполняет домашние задания. "
+                    "Предлагаю обсудить, как мы можем помочь. Я в школе по вторникам и четвергам после 14:00.",
+                },
+                {
+                    "id": first + 1,
+                    "conversation_id": conv,
+                    "author_id": u["parent"],
+                    "sent_at": reply,
+                    "body": f"Здравствуйте, {teacher['first_name']} {teacher['middle_name']}! Спасибо, что сообщили. "
+                    "Мы проверим домашние задания, а в четверг я подойду к вам после уроков.",
+                },
+            ],
+        )
         math_5a = next(a.idx for a in tpl.assignments if a.cls == tpl.class_5a and a.subject == "math")
         remark = w.ids("remarks")
-        w.insert("remarks", [{
-            "id": remark, "school_id": self.school_id, "teacher_id": self.teacher_staff[tpl.teacher_account],
-            "assignment_id": self.assignment_id[math_5a], "author_id": u["coordinator"],
-            "text": "Отметки за контрольную работу в 5А выставлены позже установленного срока (3 дня). "
+        w.insert(
+            "remarks",
+            [
+                {
+                    "id": remark,
+                    "school_id": self.school_id,
+                    "teacher_id": self.teacher_staff[tpl.teacher_account],
+                    "assignment_id": self.assignment_id[math_5a],
+                    "author_id": u["coordinator"],
+                    "text": "Отметки за контрольную работу в 5А выставлены позже установленного срока (3 дня). "
                     "Прошу соблюдать сроки и записывать домашнее задание в день урока.",
-            "created_at": _at(days[-1], 16, 0), "due_on": days[-1] + dt.timedelta(days=7),
-        }])
+                    "created_at": _at(days[-1], 16, 0),
+                    "due_on": days[-1] + dt.timedelta(days=7),
+                }
+            ],
+        )

@@ -1,9 +1,10 @@
 """Thematic plans (КТП): lines with topic, hours and kind of work whose hours add up to the curriculum,
 and the wording of each lesson given along the plan."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from . import curriculum_data as data
 
@@ -31,7 +32,7 @@ class Plan:
         return len(self.lines) - 1, RESERVE_TOPIC, "regular"
 
 
-@lru_cache(maxsize=None)
+@cache
 def build_plan(subject: str, grade: int, hours_per_week: int) -> Plan:
     total = hours_per_week * data.weeks_in_year(grade)
     topics = data.topics_for(subject, grade)

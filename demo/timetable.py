@@ -8,6 +8,7 @@ are swapped to remove teacher clashes (hard) and the same subject twice a day (s
 teachers, so distinct teachers at a slot are in distinct rooms. Subgroups of a split subject are one
 unit: both groups have their lesson at the same slot, each with its own teacher.
 """
+
 from __future__ import annotations
 
 import math
@@ -102,8 +103,10 @@ def _position(families: list[str]) -> str:
 
 def build_template(classes_per_grade: int, seed: int = 17) -> Template:
     rng = random.Random(seed)
-    classes = [TClass(len_i, g, LETTERS[k]) for len_i, (g, k) in enumerate(
-        (g, k) for g in range(1, 12) for k in range(classes_per_grade))]
+    classes = [
+        TClass(len_i, g, LETTERS[k])
+        for len_i, (g, k) in enumerate((g, k) for g in range(1, 12) for k in range(classes_per_grade))
+    ]
     teachers: list[TTeacher] = []
     assignments: list[TAssignment] = []
 
@@ -113,7 +116,7 @@ def build_template(classes_per_grade: int, seed: int = 17) -> Template:
         for subject, hours in data.HOURS[c.grade].items():
             family = data.family_of(subject, c.grade)
             split = subject in data.SPLIT_FROM and c.grade >= data.SPLIT_FROM[subject]
-            for group in ((1, 2) if split else (0,)):
+            for group in (1, 2) if split else (0,):
                 blocks.setdefault((family, c.idx, group), {})[subject] = weekly_lessons(hours)
 
     def assign(block_key, teacher: TTeacher):
@@ -141,10 +144,14 @@ def build_template(classes_per_grade: int, seed: int = 17) -> Template:
 
     # Subject teachers: fill each specialty's teachers one after another, parallels kept together.
     for specialty, families, min_n in data.SPECIALTIES:
-        keys = sorted((k for k in blocks if k[0] in families),
-                      key=lambda k: (families.index(k[0]), classes[k[1]].grade, classes[k[1]].letter, k[2])
-                      if k[0] not in SPLIT_FAMILIES else
-                      (families.index(k[0]), classes[k[1]].letter, classes[k[1]].grade, k[2]))
+        keys = sorted(
+            (k for k in blocks if k[0] in families),
+            key=lambda k: (
+                (families.index(k[0]), classes[k[1]].grade, classes[k[1]].letter, k[2])
+                if k[0] not in SPLIT_FAMILIES
+                else (families.index(k[0]), classes[k[1]].letter, classes[k[1]].grade, k[2])
+            ),
+        )
         total = sum(sum(blocks[k].values()) for k in keys)
         if not total:
             continue
@@ -185,11 +192,15 @@ def build_template(classes_per_grade: int, seed: int = 17) -> Template:
     for a in assignments:
         hours_in[(a.cls, a.teacher)] += a.hours
     for c in sorted((c for c in classes if c.grade >= 5), key=lambda c: (c.idx != class_5a, c.grade, c.letter)):
-        candidates = sorted((t for (cls, t) in hours_in if cls == c.idx and t not in busy),
-                            key=lambda t: (-hours_in[(c.idx, t)], t))
+        candidates = sorted(
+            (t for (cls, t) in hours_in if cls == c.idx and t not in busy), key=lambda t: (-hours_in[(c.idx, t)], t)
+        )
         if not candidates:
-            candidates = [t.idx for t in sorted(teachers, key=lambda t: (t.hours, t.idx))
-                          if t.idx not in busy and t.specialty != "primary"]
+            candidates = [
+                t.idx
+                for t in sorted(teachers, key=lambda t: (t.hours, t.idx))
+                if t.idx not in busy and t.specialty != "primary"
+            ]
         if candidates:
             c.teacher = candidates[0]
             busy.add(candidates[0])
@@ -213,9 +224,13 @@ def build_template(classes_per_grade: int, seed: int = 17) -> Template:
     return Template(classes, teachers, assignments, entries, teacher_account, classteacher_account, class_5a)
 
 
-def place_timetable(classes: list[TClass], assignments: list[TAssignment],
-                    class_slots: dict[int, list[tuple[int, int]]], rng: random.Random,
-                    max_iterations: int = 200_000) -> list[tuple[int, int, int]]:
+def place_timetable(
+    classes: list[TClass],
+    assignments: list[TAssignment],
+    class_slots: dict[int, list[tuple[int, int]]],
+    rng: random.Random,
+    max_iterations: int = 200_000,
+) -> list[tuple[int, int, int]]:
     # Units: one lesson of a class at one slot; a split subject's two groups form one unit.
     units: list[tuple[int, ...]] = []  # assignment indices
     unit_class: list[int] = []

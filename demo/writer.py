@@ -4,6 +4,7 @@ for the big ones (raw executemany on SQLite, COPY on PostgreSQL), all inside the
 The fast path bypasses SQLAlchemy's type processing, so rows handed to it carry values already in the
 database's own text form: use ``date()`` and ``ts()`` (they give exactly what SQLAlchemy would store).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +14,7 @@ from sqlalchemy import func, insert, select, text
 
 from models import db
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 class BulkWriter:
@@ -50,9 +51,12 @@ class BulkWriter:
         for table in sorted(self.touched):
             if "id" not in self.tables[table].c:
                 continue
-            self.session.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"))
+            self.session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"
+                )
+            )
 
     # values for the fast path --------------------------------------------------------------------
     def date(self, value: dt.date):
@@ -100,7 +104,7 @@ class BulkWriter:
             by_keys.setdefault(tuple(row), []).append(row)
         for group in by_keys.values():
             for i in range(0, len(group), chunk):
-                self.session.execute(insert(self.tables[table]), group[i:i + chunk])
+                self.session.execute(insert(self.tables[table]), group[i : i + chunk])
 
     def rows(self, table: str, columns: tuple[str, ...], rows: list[tuple], formatted: bool = False) -> None:
         """The fast path: tuples in ``columns`` order. Unless ``formatted``, values are converted here."""

@@ -3,6 +3,7 @@
 ``can_*`` answer yes/no, ``require_*`` raise AccessDenied, ``*_ids`` and ``scoped`` return selects
 limited to what the actor may see. Everything is also limited to the actor's school.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,14 +11,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, false, literal, or_, select, union
 
-from models.tables.accounts import STAFF_ROLES, InviteCode, LoginEvent, RefusedRequest, User
 from models.base import db
-from models.tables.classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
-from models.tables.curriculum import TeachingAssignment
 from models.errors import AccessDenied
 from models.i18n import _
-from models.tables.people import Guardian, Staff, Student, StudentGuardian
 from models.roster import stay_on
+from models.tables.accounts import STAFF_ROLES, InviteCode, LoginEvent, RefusedRequest, User
+from models.tables.classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
+from models.tables.curriculum import TeachingAssignment
+from models.tables.people import Guardian, Staff, Student, StudentGuardian
 from models.tables.timetable import Substitution, TimetableEntry
 
 # Role sets: the staff panel's `roles` / `writer_roles` and the rules below all take them from here.
@@ -50,8 +51,9 @@ class Actor:
     def of(cls, user: User | None) -> Actor:
         if user is None or not getattr(user, "is_authenticated", True) or getattr(user, "id", None) is None:
             return ANONYMOUS
-        return cls(user.id, user.school_id, frozenset(user.role_names), user.staff_id, user.guardian_id,
-                   user.student_id)
+        return cls(
+            user.id, user.school_id, frozenset(user.role_names), user.staff_id, user.guardian_id, user.student_id
+        )
 
     def has(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
@@ -76,8 +78,11 @@ def class_ids(actor: Actor) -> Select:
         return q
     own = [SchoolClass.class_teacher_id == actor.staff_id] if actor.has("class_teacher") and actor.staff_id else []
     if actor.has("teacher") and actor.staff_id:
-        own.append(SchoolClass.id.in_(select(TeachingAssignment.class_id).where(
-            TeachingAssignment.id.in_(assignment_ids(actor)))))
+        own.append(
+            SchoolClass.id.in_(
+                select(TeachingAssignment.class_id).where(TeachingAssignment.id.in_(assignment_ids(actor)))
+            )
+        )
     return q.where(or_(*own)) if own else q.where(false())
 
 
@@ -85,23 +90,30 @@ def taught_class_ids(actor: Actor) -> Select:
     """Classes where the actor is the class teacher (for family codes, subgroups, attendance reasons)."""
     if not (actor.has("class_teacher") and actor.staff_id):
         return select(SchoolClass.id).where(false())
-    return select(SchoolClass.id).where(SchoolClass.class_teacher_id == actor.staff_id,
-                                        SchoolClass.school_id == actor.school_id)
+    return select(SchoolClass.id).where(
+        SchoolClass.class_teacher_id == actor.staff_id, SchoolClass.school_id == actor.school_id
+    )
 
 
 # --- teaching assignments (journal pages) ----------------------------------------------------------
 def assignment_ids(actor: Actor, on: dt.date | None = None) -> Select:
     """Journal pages the actor may open: own load, what they substitute, their class's pages
     (class teacher, read), or the whole school (administration)."""
-    base = select(TeachingAssignment.id).join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id).where(
-        SchoolClass.school_id == actor.school_id)
+    base = (
+        select(TeachingAssignment.id)
+        .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+        .where(SchoolClass.school_id == actor.school_id)
+    )
     if actor.whole_school:
         return base
     conditions = []
     if actor.staff_id and actor.has("teacher", "class_teacher"):
         conditions.append(TeachingAssignment.teacher_id == actor.staff_id)
-        substituted = select(TimetableEntry.assignment_id).join(
-            Substitution, Substitution.entry_id == TimetableEntry.id).where(Substitution.substitute_id == actor.staff_id)
+        substituted = (
+            select(TimetableEntry.assignment_id)
+            .join(Substitution, Substitution.entry_id == TimetableEntry.id)
+            .where(Substitution.substitute_id == actor.staff_id)
+        )
         if on is not None:
             substituted = substituted.where(Substitution.date == on)
         conditions.append(TeachingAssignment.id.in_(substituted))
@@ -117,7 +129,7 @@ def is_assignment_teacher(actor: Actor, assignment: TeachingAssignment) -> bool:
 
 @dataclass(frozen=True)
 class JournalWriteRight:
-    """"May write" in one journal page (R19), decided once: the journal page builder carries it, the grid
+    """ "May write" in one journal page (R19), decided once: the journal page builder carries it, the grid
     view and template read it, and the operations ask ``can_edit_assignment`` (the same rule for one day).
     Only the assignment's own teacher, or a substitute on the day of the substitution, writes; nobody while
     the period is closed or the year archived (``read_only``)."""
@@ -139,12 +151,18 @@ class JournalWriteRight:
         return not self.read_only and self.own
 
 
-def journal_write_right(actor: Actor, assignment: TeachingAssignment, substitutes: list[tuple[dt.date, int]],
-                        *, read_only: bool) -> JournalWriteRight:
+def journal_write_right(
+    actor: Actor, assignment: TeachingAssignment, substitutes: list[tuple[dt.date, int]], *, read_only: bool
+) -> JournalWriteRight:
     """``substitutes``: (date, substitute staff id) of the page's substitutions already loaded."""
     own = is_assignment_teacher(actor, assignment)
-    dates = sorted({day for day, who in substitutes if actor.staff_id is not None and who == actor.staff_id
-                    and actor.has(*TEACHING_ROLES)})
+    dates = sorted(
+        {
+            day
+            for day, who in substitutes
+            if actor.staff_id is not None and who == actor.staff_id and actor.has(*TEACHING_ROLES)
+        }
+    )
     return JournalWriteRight(own, tuple(dates), read_only)
 
 
@@ -155,11 +173,20 @@ def can_edit_assignment(actor: Actor, assignment: TeachingAssignment, on: dt.dat
         return False
     if is_assignment_teacher(actor, assignment):
         return True
-    return db.session.scalar(
-        select(literal(1)).select_from(Substitution).join(TimetableEntry, TimetableEntry.id == Substitution.entry_id)
-        .where(TimetableEntry.assignment_id == assignment.id, Substitution.date == on,
-               Substitution.substitute_id == actor.staff_id).limit(1)
-    ) is not None
+    return (
+        db.session.scalar(
+            select(literal(1))
+            .select_from(Substitution)
+            .join(TimetableEntry, TimetableEntry.id == Substitution.entry_id)
+            .where(
+                TimetableEntry.assignment_id == assignment.id,
+                Substitution.date == on,
+                Substitution.substitute_id == actor.staff_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 # --- students ---------------------------------------------------------------------------------------
@@ -192,8 +219,11 @@ def require_student(actor: Actor, student_id: int) -> None:
 
 def children(actor: Actor) -> Select:
     """The students whose diary the actor reads in the portal: own children, or themself."""
-    return select(Student).where(Student.id.in_(student_ids(actor))).order_by(Student.last_name, Student.first_name) \
-        if actor.has(*FAMILY_ROLES) else select(Student).where(false())
+    return (
+        select(Student).where(Student.id.in_(student_ids(actor))).order_by(Student.last_name, Student.first_name)
+        if actor.has(*FAMILY_ROLES)
+        else select(Student).where(false())
+    )
 
 
 # --- people and invitations ---------------------------------------------------------------------
@@ -202,8 +232,11 @@ def guardian_ids(actor: Actor) -> Select:
         return select(Guardian.id).where(Guardian.school_id == actor.school_id)
     if actor.has("parent") and actor.guardian_id:
         return select(literal(actor.guardian_id))
-    return select(StudentGuardian.guardian_id).where(StudentGuardian.student_id.in_(student_ids(actor))) \
-        if actor.is_staff else select(Guardian.id).where(false())
+    return (
+        select(StudentGuardian.guardian_id).where(StudentGuardian.student_id.in_(student_ids(actor)))
+        if actor.is_staff
+        else select(Guardian.id).where(false())
+    )
 
 
 def staff_ids(actor: Actor) -> Select:
@@ -221,8 +254,15 @@ def _family_of_classes(classes: Select, on: dt.date | None):
     return students, guardians
 
 
-def can_issue_invite(actor: Actor, role: str, *, staff_id: int | None = None, student_id: int | None = None,
-                     guardian_id: int | None = None, on: dt.date | None = None) -> bool:
+def can_issue_invite(
+    actor: Actor,
+    role: str,
+    *,
+    staff_id: int | None = None,
+    student_id: int | None = None,
+    guardian_id: int | None = None,
+    on: dt.date | None = None,
+) -> bool:
     """Staff codes come from the operator; parents' and students' codes from the class teacher of
     the child's current class (or the operator) (R15)."""
     if role in STAFF_ROLES:
@@ -250,8 +290,13 @@ def invite_ids(actor: Actor) -> Select:
         return q
     if actor.has("class_teacher"):
         students, guardians = _family_of_classes(taught_class_ids(actor), None)
-        return q.where(or_(InviteCode.student_id.in_(students), InviteCode.guardian_id.in_(guardians),
-                           InviteCode.issued_by_id == actor.user_id))
+        return q.where(
+            or_(
+                InviteCode.student_id.in_(students),
+                InviteCode.guardian_id.in_(guardians),
+                InviteCode.issued_by_id == actor.user_id,
+            )
+        )
     return q.where(false())
 
 
@@ -289,7 +334,6 @@ def require(condition: bool, message: str = _("Недостаточно прав
         raise AccessDenied(message)
 
 
-
 def user_ids(actor: Actor) -> Select:
     """Accounts: the operator manages the school's; the director reads them; everyone else only their own."""
     if actor.has(*ACCOUNT_READERS):
@@ -307,8 +351,11 @@ def refused_request_ids(actor: Actor) -> Select:
 
 def _account_log_ids(actor: Actor, model) -> Select:
     """The login log and the log of refused requests: the school's accounts, for the operator and director."""
-    return select(model.id).where(model.user_id.in_(user_ids(actor))) if actor.has(*ACCOUNT_READERS) \
+    return (
+        select(model.id).where(model.user_id.in_(user_ids(actor)))
+        if actor.has(*ACCOUNT_READERS)
         else select(model.id).where(false())
+    )
 
 
 # The select of visible ids per model: the staff panel, exports and ajax lookups all scope through this.
@@ -379,12 +426,21 @@ def student_lesson_ids(students: Select) -> Select:
     subgroup's page only on a date they were in the subgroup (models/roster.py's rule)."""
     from models.tables.journal import Lesson
 
-    in_subgroup = select(SubgroupMember.id).where(SubgroupMember.subgroup_id == TeachingAssignment.subgroup_id,
-                                                  SubgroupMember.student_id == Enrollment.student_id,
-                                                  stay_on(SubgroupMember, Lesson.date)).exists()
-    return (select(Lesson.id).join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-            .join(Enrollment, (Enrollment.class_id == TeachingAssignment.class_id) & stay_on(Enrollment, Lesson.date))
-            .where(Enrollment.student_id.in_(students), or_(TeachingAssignment.subgroup_id.is_(None), in_subgroup)))
+    in_subgroup = (
+        select(SubgroupMember.id)
+        .where(
+            SubgroupMember.subgroup_id == TeachingAssignment.subgroup_id,
+            SubgroupMember.student_id == Enrollment.student_id,
+            stay_on(SubgroupMember, Lesson.date),
+        )
+        .exists()
+    )
+    return (
+        select(Lesson.id)
+        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+        .join(Enrollment, (Enrollment.class_id == TeachingAssignment.class_id) & stay_on(Enrollment, Lesson.date))
+        .where(Enrollment.student_id.in_(students), or_(TeachingAssignment.subgroup_id.is_(None), in_subgroup))
+    )
 
 
 def lesson_ids(actor: Actor) -> Select:
@@ -407,17 +463,27 @@ def attachment_ids(actor: Actor) -> Select:
     homework files of the lessons they may read. (Message files get their rule with messages.)"""
     from models.tables.journal import Attachment
 
-    return select(Attachment.id).where(or_(Attachment.achievement_id.in_(achievement_ids(actor)),
-                                           Attachment.result_id.in_(student_result_ids(actor)),
-                                           Attachment.lesson_id.in_(lesson_ids(actor))))
+    return select(Attachment.id).where(
+        or_(
+            Attachment.achievement_id.in_(achievement_ids(actor)),
+            Attachment.result_id.in_(student_result_ids(actor)),
+            Attachment.lesson_id.in_(lesson_ids(actor)),
+        )
+    )
 
 
 def _register_roster_scopes() -> None:
     from models.tables.achievements import Achievement, StudentResult
     from models.tables.journal import Attachment
 
-    SCOPES.update({Enrollment: enrollment_ids, Achievement: achievement_ids, StudentResult: student_result_ids,
-                   Attachment: attachment_ids})
+    SCOPES.update(
+        {
+            Enrollment: enrollment_ids,
+            Achievement: achievement_ids,
+            StudentResult: student_result_ids,
+            Attachment: attachment_ids,
+        }
+    )
 
 
 _register_roster_scopes()
@@ -451,8 +517,9 @@ def _year_dictionary(model):
 
         if not actor.is_staff:
             return select(model.id).where(false())
-        return select(model.id).where(model.year_id.in_(
-            select(AcademicYear.id).where(AcademicYear.school_id == actor.school_id)))
+        return select(model.id).where(
+            model.year_id.in_(select(AcademicYear.id).where(AcademicYear.school_id == actor.school_id))
+        )
 
     rule.__name__ = f"{model.__tablename__}_ids"
     return rule
@@ -463,12 +530,16 @@ def timetable_entry_ids(actor: Actor) -> Select:
     classes' (own load, classes they teach or keep) and the lessons they substitute."""
     if not actor.is_staff:
         return select(TimetableEntry.id).where(false())
-    in_classes = select(TimetableEntry.id).join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
+    in_classes = select(TimetableEntry.id).join(
+        TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id
+    )
     if actor.has(*ROSTER_ROLES):
         return in_classes.join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id).where(
-            SchoolClass.school_id == actor.school_id)
-    return in_classes.where(or_(TeachingAssignment.class_id.in_(class_ids(actor)),
-                                TeachingAssignment.id.in_(assignment_ids(actor))))
+            SchoolClass.school_id == actor.school_id
+        )
+    return in_classes.where(
+        or_(TeachingAssignment.class_id.in_(class_ids(actor)), TeachingAssignment.id.in_(assignment_ids(actor)))
+    )
 
 
 def substitution_ids(actor: Actor) -> Select:
@@ -489,13 +560,20 @@ def _register_organisation_scopes() -> None:
     from models.tables.journal import AttendanceReason, WorkKind
     from models.tables.school import AcademicYear, Bell, Period, Setting
 
-    SCOPES.update({
-        AcademicYear: _school_dictionary(AcademicYear), Bell: _school_dictionary(Bell),
-        Subject: _school_dictionary(Subject), WorkKind: _school_dictionary(WorkKind),
-        AttendanceReason: _school_dictionary(AttendanceReason), Setting: _school_dictionary(Setting),
-        Period: _year_dictionary(Period), CurriculumItem: _year_dictionary(CurriculumItem),
-        TimetableEntry: timetable_entry_ids, Substitution: substitution_ids,
-    })
+    SCOPES.update(
+        {
+            AcademicYear: _school_dictionary(AcademicYear),
+            Bell: _school_dictionary(Bell),
+            Subject: _school_dictionary(Subject),
+            WorkKind: _school_dictionary(WorkKind),
+            AttendanceReason: _school_dictionary(AttendanceReason),
+            Setting: _school_dictionary(Setting),
+            Period: _year_dictionary(Period),
+            CurriculumItem: _year_dictionary(CurriculumItem),
+            TimetableEntry: timetable_entry_ids,
+            Substitution: substitution_ids,
+        }
+    )
 
 
 _register_organisation_scopes()
@@ -526,8 +604,9 @@ def can_edit_plan(actor: Actor, assignment: TeachingAssignment) -> bool:
 def can_confirm_attendance(actor: Actor, class_id: int) -> bool:
     if _in(class_id, taught_class_ids(actor)):
         return True
-    return actor.has("operator") and _in(class_id, select(SchoolClass.id).where(
-        SchoolClass.school_id == actor.school_id))
+    return actor.has("operator") and _in(
+        class_id, select(SchoolClass.id).where(SchoolClass.school_id == actor.school_id)
+    )
 
 
 def can_review_attendance(actor: Actor, class_id: int) -> bool:
@@ -547,8 +626,9 @@ def results_class_ids(actor: Actor) -> Select:
 
 
 def can_view_results(actor: Actor) -> bool:
-    return actor.school_id is not None and (actor.whole_school or (actor.has("class_teacher")
-                                                                  and actor.staff_id is not None))
+    return actor.school_id is not None and (
+        actor.whole_school or (actor.has("class_teacher") and actor.staff_id is not None)
+    )
 
 
 # --- control of the journal (R29) ------------------------------------------------------------------------------

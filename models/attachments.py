@@ -8,6 +8,7 @@ A file is accepted only when its name's extension is one of ALLOWED and its firs
 web layer sends it as a download (Content-Disposition: attachment, nosniff).
 Operations validate, change, audit and flush; the caller commits.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,6 +22,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import literal, select
 
 from models.access import Actor, attachment_ids, require_student, student_lesson_ids
+from models.audit import AuditEvent
+from models.base import db
+from models.errors import InvalidInput, NotFound
+from models.i18n import N_, Text, _
+from models.school.movement import enrolled_on
+from models.school.subgroups import kept_class
+from models.school_time import school_today
 from models.tables.achievements import (
     ACHIEVEMENT_KINDS,
     ACHIEVEMENT_LEVELS,
@@ -29,18 +37,11 @@ from models.tables.achievements import (
     Achievement,
     StudentResult,
 )
-from models.audit import AuditEvent
-from models.base import db
 from models.tables.classes import SchoolClass
 from models.tables.curriculum import Subject
-from models.errors import InvalidInput, NotFound
-from models.i18n import N_, Text, _
 from models.tables.journal import Attachment, Lesson
-from models.school.movement import enrolled_on
 from models.tables.people import Student
 from models.tables.school import AcademicYear
-from models.school.subgroups import kept_class
-from models.school_time import school_today
 
 MAX_BYTES = 10 * 1024 * 1024
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -105,7 +106,7 @@ def safe_filename(name: str | None) -> str:
     base = re.sub(r'[<>:"|?*;%\']', "_", base).strip(" .")
     if "." in base:
         stem, ext = base.rsplit(".", 1)
-        base = f"{stem[:FILENAME_MAX - len(ext) - 1].strip(' .') or 'file'}.{ext.lower()}"
+        base = f"{stem[: FILENAME_MAX - len(ext) - 1].strip(' .') or 'file'}.{ext.lower()}"
     return base[:FILENAME_MAX] or "file"
 
 
@@ -157,33 +158,68 @@ def check_file(filename: str | None, content: bytes) -> CheckedFile:
     if len(content) > MAX_BYTES:
         raise InvalidInput(_("Файл больше %(mb)s МБ. Уменьшите его или сохраните в PDF."), mb=MAX_BYTES // 2**20)
     if not _content_matches(ext, content):
-        raise InvalidInput(_("Содержимое файла не соответствует расширению .%(ext)s. Можно: %(types)s."),
-                           ext=ext, types=ALLOWED_TEXT)
+        raise InvalidInput(
+            _("Содержимое файла не соответствует расширению .%(ext)s. Можно: %(types)s."), ext=ext, types=ALLOWED_TEXT
+        )
     return CheckedFile(name, ALLOWED[ext], content, hashlib.sha256(content).hexdigest())
 
 
-def store(actor: Actor, checked: CheckedFile, *, school_id: int, achievement_id: int | None = None,
-          result_id: int | None = None, lesson_id: int | None = None, now: dt.datetime) -> Attachment:
+def store(
+    actor: Actor,
+    checked: CheckedFile,
+    *,
+    school_id: int,
+    achievement_id: int | None = None,
+    result_id: int | None = None,
+    lesson_id: int | None = None,
+    now: dt.datetime,
+) -> Attachment:
     """Stores a checked file on exactly one owner (the database checks that too), audited."""
-    att = Attachment(school_id=school_id, achievement_id=achievement_id, result_id=result_id, lesson_id=lesson_id,
-                     filename=checked.filename, content_type=checked.content_type, size_bytes=checked.size,
-                     sha256=checked.sha256, content=checked.content, uploaded_by_id=actor.user_id, uploaded_at=now)
+    att = Attachment(
+        school_id=school_id,
+        achievement_id=achievement_id,
+        result_id=result_id,
+        lesson_id=lesson_id,
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size_bytes=checked.size,
+        sha256=checked.sha256,
+        content=checked.content,
+        uploaded_by_id=actor.user_id,
+        uploaded_at=now,
+    )
     db.session.add(att)
     db.session.flush()
-    AuditEvent.record(actor.user_id, "attachment.upload", "attachment", att.id,
-                      new={"filename": att.filename, "size": att.size_bytes, "sha256": att.sha256,
-                           "achievement_id": achievement_id, "result_id": result_id, "lesson_id": lesson_id})
+    AuditEvent.record(
+        actor.user_id,
+        "attachment.upload",
+        "attachment",
+        att.id,
+        new={
+            "filename": att.filename,
+            "size": att.size_bytes,
+            "sha256": att.sha256,
+            "achievement_id": achievement_id,
+            "result_id": result_id,
+            "lesson_id": lesson_id,
+        },
+    )
     return att
 
 
-def attachment_for_download(actor: Actor, attachment_id: int, *, student_id: int | None = None,
-                            lesson_id: int | None = None) -> Attachment:
+def attachment_for_download(
+    actor: Actor, attachment_id: int, *, student_id: int | None = None, lesson_id: int | None = None
+) -> Attachment:
     """The file with its bytes, if the actor may read it (and, when given, it belongs to that student's
     records or lessons, or to that lesson)."""
-    att = db.session.scalar(select(Attachment).where(Attachment.id == attachment_id,
-                                                     Attachment.id.in_(attachment_ids(actor))))
-    if att is None or (lesson_id is not None and att.lesson_id != lesson_id) or (
-            student_id is not None and not _belongs_to(att, student_id)):
+    att = db.session.scalar(
+        select(Attachment).where(Attachment.id == attachment_id, Attachment.id.in_(attachment_ids(actor)))
+    )
+    if (
+        att is None
+        or (lesson_id is not None and att.lesson_id != lesson_id)
+        or (student_id is not None and not _belongs_to(att, student_id))
+    ):
         raise NotFound(_("Файл не найден или недоступен."))
     return att
 
@@ -210,11 +246,13 @@ def size_text(size: int) -> Text:
 def _class_student(cls: SchoolClass, student_id: int | None, on: dt.date) -> Student:
     if not student_id:
         raise InvalidInput(_("Выберите обучающегося."))
-    student = db.session.scalar(select(Student).where(Student.id == student_id,
-                                                      Student.id.in_(enrolled_on(cls.id, on))))
+    student = db.session.scalar(
+        select(Student).where(Student.id == student_id, Student.id.in_(enrolled_on(cls.id, on)))
+    )
     if student is None:
-        raise InvalidInput(_("Этот обучающийся не числится в %(cls)s классе на %(date)s."), cls=cls.name,
-                           date=on.strftime("%d.%m.%Y"))
+        raise InvalidInput(
+            _("Этот обучающийся не числится в %(cls)s классе на %(date)s."), cls=cls.name, date=on.strftime("%d.%m.%Y")
+        )
     return student
 
 
@@ -239,18 +277,27 @@ def _year(cls: SchoolClass) -> AcademicYear:
     return year
 
 
-def record_achievement(actor: Actor, class_id: int, *, student_id: int | None, title: str | None,
-                       kind: str | None, level: str | None, result: str | None, on: dt.date | None,
-                       subject_id: int | None = None, file: CheckedFile | None = None,
-                       now: dt.datetime) -> Achievement:
+def record_achievement(
+    actor: Actor,
+    class_id: int,
+    *,
+    student_id: int | None,
+    title: str | None,
+    kind: str | None,
+    level: str | None,
+    result: str | None,
+    on: dt.date | None,
+    subject_id: int | None = None,
+    file: CheckedFile | None = None,
+    now: dt.datetime,
+) -> Achievement:
     """An olympiad, contest or festival of a student of the class teacher's class, with an optional file."""
     cls = kept_class(actor, class_id)
     year = _year(cls)
     if on is None:
         raise InvalidInput(_("Укажите дату."))
     if not (year.starts_on <= on <= year.ends_on):
-        raise InvalidInput(_("Дата %(date)s вне %(year)s учебного года."), date=on.strftime("%d.%m.%Y"),
-                           year=year.name)
+        raise InvalidInput(_("Дата %(date)s вне %(year)s учебного года."), date=on.strftime("%d.%m.%Y"), year=year.name)
     if on > school_today(actor, now):
         raise InvalidInput(_("Дата достижения не может быть в будущем."))
     student = _class_student(cls, student_id, on)
@@ -258,24 +305,51 @@ def record_achievement(actor: Actor, class_id: int, *, student_id: int | None, t
     kind = _choice(kind, ACHIEVEMENT_KINDS, _("Выберите вид мероприятия."))
     level = _choice(level, ACHIEVEMENT_LEVELS, _("Выберите уровень."))
     result = _choice(result, ACHIEVEMENT_RESULTS, _("Выберите результат."))
-    if subject_id and db.session.scalar(select(Subject.id).where(Subject.id == subject_id,
-                                                                 Subject.school_id == actor.school_id)) is None:
+    if (
+        subject_id
+        and db.session.scalar(select(Subject.id).where(Subject.id == subject_id, Subject.school_id == actor.school_id))
+        is None
+    ):
         raise InvalidInput(_("Такого предмета в школе нет."))
-    row = Achievement(student_id=student.id, year_id=cls.year_id, subject_id=subject_id or None, title=text,
-                      kind=kind, level=level, result=result, date=on, recorded_by_id=actor.user_id)
+    row = Achievement(
+        student_id=student.id,
+        year_id=cls.year_id,
+        subject_id=subject_id or None,
+        title=text,
+        kind=kind,
+        level=level,
+        result=result,
+        date=on,
+        recorded_by_id=actor.user_id,
+    )
     db.session.add(row)
     db.session.flush()
-    AuditEvent.record(actor.user_id, "achievement.create", "achievement", row.id,
-                      new={"student_id": student.id, "title": text, "kind": kind, "level": level, "result": result,
-                           "date": on})
+    AuditEvent.record(
+        actor.user_id,
+        "achievement.create",
+        "achievement",
+        row.id,
+        new={"student_id": student.id, "title": text, "kind": kind, "level": level, "result": result, "date": on},
+    )
     if file is not None:
         store(actor, file, school_id=cls.school_id, achievement_id=row.id, now=now)
     return row
 
 
-def record_result(actor: Actor, class_id: int, *, student_id: int | None, kind: str | None, title: str | None,
-                  mark: int | None, level: str | None = None, comment: str | None = None,
-                  file: CheckedFile | None = None, today: dt.date, now: dt.datetime) -> StudentResult:
+def record_result(
+    actor: Actor,
+    class_id: int,
+    *,
+    student_id: int | None,
+    kind: str | None,
+    title: str | None,
+    mark: int | None,
+    level: str | None = None,
+    comment: str | None = None,
+    file: CheckedFile | None = None,
+    today: dt.date,
+    now: dt.datetime,
+) -> StudentResult:
     """A year-end result of a student of the class: the final project (grades 5–9), a complex work or the
     meta-subject results, with a mark 1–5 (optional) and an optional document."""
     cls = kept_class(actor, class_id)
@@ -284,8 +358,9 @@ def record_result(actor: Actor, class_id: int, *, student_id: int | None, kind: 
     student = _class_student(cls, student_id, on)
     kind = _choice(kind, RESULT_KINDS, _("Выберите вид результата."))
     if kind == "final_project" and cls.grade not in FINAL_PROJECT_GRADES:
-        raise InvalidInput(_("Итоговый индивидуальный проект ведётся в 5–9 классах, а это %(cls)s класс."),
-                           cls=cls.name)
+        raise InvalidInput(
+            _("Итоговый индивидуальный проект ведётся в 5–9 классах, а это %(cls)s класс."), cls=cls.name
+        )
     text = _title(title, _("Укажите тему или название работы."))
     if mark is not None and not 1 <= mark <= 5:
         raise InvalidInput(_("Отметка — от 1 до 5."))
@@ -295,12 +370,25 @@ def record_result(actor: Actor, class_id: int, *, student_id: int | None, kind: 
     comment = (comment or "").strip() or None
     if comment and len(comment) > 4000:
         raise InvalidInput(_("Комментарий длиннее 4000 символов."))
-    row = StudentResult(student_id=student.id, year_id=cls.year_id, kind=kind, title=text, mark=mark, level=level,
-                        comment=comment, recorded_by_id=actor.user_id)
+    row = StudentResult(
+        student_id=student.id,
+        year_id=cls.year_id,
+        kind=kind,
+        title=text,
+        mark=mark,
+        level=level,
+        comment=comment,
+        recorded_by_id=actor.user_id,
+    )
     db.session.add(row)
     db.session.flush()
-    AuditEvent.record(actor.user_id, "student_result.create", "student_result", row.id,
-                      new={"student_id": student.id, "kind": kind, "title": text, "mark": mark, "level": level})
+    AuditEvent.record(
+        actor.user_id,
+        "student_result.create",
+        "student_result",
+        row.id,
+        new={"student_id": student.id, "kind": kind, "title": text, "mark": mark, "level": level},
+    )
     if file is not None:
         store(actor, file, school_id=cls.school_id, result_id=row.id, now=now)
     return row
@@ -312,24 +400,31 @@ def _class_student_ids(class_id: int):
     return select(Enrollment.student_id).where(Enrollment.class_id == class_id)
 
 
-def delete_record(actor: Actor, class_id: int, *, achievement_id: int | None = None,
-                  result_id: int | None = None) -> None:
+def delete_record(
+    actor: Actor, class_id: int, *, achievement_id: int | None = None, result_id: int | None = None
+) -> None:
     """Removes an achievement or a result entered by mistake, with its files (the audit log keeps the record)."""
     kept_class(actor, class_id)
-    model, row_id, entity = (Achievement, achievement_id, "achievement") if achievement_id else \
-        (StudentResult, result_id, "student_result")
-    row = db.session.scalar(select(model).where(model.id == row_id,
-                                                model.student_id.in_(_class_student_ids(class_id))))
+    model, row_id, entity = (
+        (Achievement, achievement_id, "achievement") if achievement_id else (StudentResult, result_id, "student_result")
+    )
+    row = db.session.scalar(select(model).where(model.id == row_id, model.student_id.in_(_class_student_ids(class_id))))
     if row is None:
         raise NotFound(_("Запись не найдена."))
     owner = Attachment.achievement_id if model is Achievement else Attachment.result_id
     for att in db.session.scalars(select(Attachment).where(owner == row.id)):
-        AuditEvent.record(actor.user_id, "attachment.delete", "attachment", att.id,
-                          old={"filename": att.filename, "sha256": att.sha256})
+        AuditEvent.record(
+            actor.user_id,
+            "attachment.delete",
+            "attachment",
+            att.id,
+            old={"filename": att.filename, "sha256": att.sha256},
+        )
         db.session.delete(att)
     db.session.flush()  # no relationship tells the unit of work to delete the files first
-    AuditEvent.record(actor.user_id, f"{entity}.delete", entity, row.id,
-                      old={"student_id": row.student_id, "title": row.title})
+    AuditEvent.record(
+        actor.user_id, f"{entity}.delete", entity, row.id, old={"student_id": row.student_id, "title": row.title}
+    )
     db.session.delete(row)
     db.session.flush()
 
@@ -385,36 +480,69 @@ def file_links(owner_column, ids: list[int], *, where=None) -> dict[int, list[Fi
 
 def _achievement_lines(where) -> list[AchievementLine]:
     rows = db.session.execute(
-        select(Achievement, Student, Subject.name).join(Student, Student.id == Achievement.student_id)
-        .outerjoin(Subject, Subject.id == Achievement.subject_id).where(where)
-        .order_by(Achievement.date.desc(), Achievement.id.desc())).all()
+        select(Achievement, Student, Subject.name)
+        .join(Student, Student.id == Achievement.student_id)
+        .outerjoin(Subject, Subject.id == Achievement.subject_id)
+        .where(where)
+        .order_by(Achievement.date.desc(), Achievement.id.desc())
+    ).all()
     files = file_links(Attachment.achievement_id, [a.id for a, _s, _n in rows])
-    return [AchievementLine(a.id, s.id, s.short_name, a.title, KIND_LABELS.get(a.kind, a.kind),
-                            LEVEL_LABELS.get(a.level, a.level), RESULT_LABELS.get(a.result, a.result), a.date,
-                            subject, files.get(a.id, [])) for a, s, subject in rows]
+    return [
+        AchievementLine(
+            a.id,
+            s.id,
+            s.short_name,
+            a.title,
+            KIND_LABELS.get(a.kind, a.kind),
+            LEVEL_LABELS.get(a.level, a.level),
+            RESULT_LABELS.get(a.result, a.result),
+            a.date,
+            subject,
+            files.get(a.id, []),
+        )
+        for a, s, subject in rows
+    ]
 
 
 def _result_lines(where) -> list[ResultLine]:
     rows = db.session.execute(
-        select(StudentResult, Student, AcademicYear.name).join(Student, Student.id == StudentResult.student_id)
-        .join(AcademicYear, AcademicYear.id == StudentResult.year_id).where(where)
-        .order_by(AcademicYear.starts_on.desc(), Student.last_name, Student.first_name, StudentResult.id)).all()
+        select(StudentResult, Student, AcademicYear.name)
+        .join(Student, Student.id == StudentResult.student_id)
+        .join(AcademicYear, AcademicYear.id == StudentResult.year_id)
+        .where(where)
+        .order_by(AcademicYear.starts_on.desc(), Student.last_name, Student.first_name, StudentResult.id)
+    ).all()
     files = file_links(Attachment.result_id, [r.id for r, _s, _y in rows])
-    return [ResultLine(r.id, s.id, s.short_name, year, RESULT_KIND_LABELS.get(r.kind, r.kind), r.title, r.mark,
-                       r.level, r.comment, files.get(r.id, [])) for r, s, year in rows]
+    return [
+        ResultLine(
+            r.id,
+            s.id,
+            s.short_name,
+            year,
+            RESULT_KIND_LABELS.get(r.kind, r.kind),
+            r.title,
+            r.mark,
+            r.level,
+            r.comment,
+            files.get(r.id, []),
+        )
+        for r, s, year in rows
+    ]
 
 
 def class_achievements(actor: Actor, class_id: int) -> list[AchievementLine]:
     """Achievements of the class's students recorded for the class's year."""
     cls = kept_class(actor, class_id)
-    return _achievement_lines((Achievement.student_id.in_(_class_student_ids(class_id)))
-                              & (Achievement.year_id == cls.year_id))
+    return _achievement_lines(
+        (Achievement.student_id.in_(_class_student_ids(class_id))) & (Achievement.year_id == cls.year_id)
+    )
 
 
 def class_results(actor: Actor, class_id: int) -> list[ResultLine]:
     cls = kept_class(actor, class_id)
-    return _result_lines((StudentResult.student_id.in_(_class_student_ids(class_id)))
-                         & (StudentResult.year_id == cls.year_id))
+    return _result_lines(
+        (StudentResult.student_id.in_(_class_student_ids(class_id))) & (StudentResult.year_id == cls.year_id)
+    )
 
 
 @dataclass
@@ -428,5 +556,8 @@ def student_portfolio(actor: Actor, student_id: int) -> Portfolio:
     """For the diary: all of the student's achievements and year-end results, every year (R20)."""
     require_student(actor, student_id)
     student = db.session.get(Student, student_id)
-    return Portfolio(student, _achievement_lines(Achievement.student_id == student_id),
-                     _result_lines(StudentResult.student_id == student_id))
+    return Portfolio(
+        student,
+        _achievement_lines(Achievement.student_id == student_id),
+        _result_lines(StudentResult.student_id == student_id),
+    )

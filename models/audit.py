@@ -1,4 +1,5 @@
 """The append-only audit log: who changed what, when, from where, old and new values."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,11 +28,25 @@ class AuditEvent(db.Model):
     ip_address: Mapped[str | None] = mapped_column(String(45))
 
     @classmethod
-    def record(cls, actor_id: int | None, action: str, entity: str, entity_id: int | None,
-               old: dict[str, Any] | None = None, new: dict[str, Any] | None = None,
-               ip_address: str | None = None) -> AuditEvent:
-        event_ = cls(actor_id=actor_id, action=action, entity=entity, entity_id=entity_id,
-                     old=_dump(old), new=_dump(new), ip_address=ip_address)
+    def record(
+        cls,
+        actor_id: int | None,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        old: dict[str, Any] | None = None,
+        new: dict[str, Any] | None = None,
+        ip_address: str | None = None,
+    ) -> AuditEvent:
+        event_ = cls(
+            actor_id=actor_id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            old=_dump(old),
+            new=_dump(new),
+            ip_address=ip_address,
+        )
         db.session.add(event_)
         return event_
 
@@ -59,7 +74,10 @@ APPEND_ONLY_POSTGRESQL = [
     "CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events "
     "FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()",
 ]
-DROP_APPEND_ONLY_SQLITE = ["DROP TRIGGER IF EXISTS audit_events_no_update", "DROP TRIGGER IF EXISTS audit_events_no_delete"]
+DROP_APPEND_ONLY_SQLITE = [
+    "DROP TRIGGER IF EXISTS audit_events_no_update",
+    "DROP TRIGGER IF EXISTS audit_events_no_delete",
+]
 DROP_APPEND_ONLY_POSTGRESQL = [
     "DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events",
     "DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events",

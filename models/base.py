@@ -1,4 +1,5 @@
 """The SQLAlchemy handle, naming convention and small mixins shared by every table."""
+
 from __future__ import annotations
 
 import contextlib
@@ -28,7 +29,7 @@ db = SQLAlchemy(model_class=Base)
 
 
 def system_clock() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 clock = system_clock  # the application's one clock: tests replace it (monkeypatch models.base.clock)
@@ -40,9 +41,7 @@ def utcnow() -> dt.datetime:
 
 
 class CreatedMixin:
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, server_default=func.now()
-    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
 
 
 class PersonNameMixin:

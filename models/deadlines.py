@@ -3,6 +3,7 @@
 Defaults follow the regulations (homework by the day of the lesson; marks the same day; tests within
 1 day in grades 1–5 and 3 days in 6–11; period marks a day after the period) and are school settings.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,9 +22,13 @@ class DeadlineRules:
 
     @classmethod
     def from_settings(cls, values: dict) -> DeadlineRules:
-        return cls(values["marks_deadline_days"], values["test_marks_deadline_days_1_5"],
-                   values["test_marks_deadline_days_6_11"], values["lesson_deadline_days"],
-                   values["period_mark_deadline_days"])
+        return cls(
+            values["marks_deadline_days"],
+            values["test_marks_deadline_days_1_5"],
+            values["test_marks_deadline_days_6_11"],
+            values["lesson_deadline_days"],
+            values["period_mark_deadline_days"],
+        )
 
 
 def marks_deadline(lesson_date: dt.date, grade: int, is_control: bool, rules: DeadlineRules) -> dt.date:
@@ -73,7 +78,7 @@ def local_moment(moment: dt.datetime | None, tz: ZoneInfo) -> dt.datetime | None
     if moment is None:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(tz)
 
 

@@ -1,4 +1,5 @@
 """One family of domain errors. The staff panel shows them as form errors, the portal as 4xx pages."""
+
 from __future__ import annotations
 
 

@@ -5,12 +5,14 @@ A grading scheme turns a student's marks for a period into a proposal that expla
 mark's contribution, and what is missing. Two schemes: the Russian 5-point weighted average and the
 Kazakhstan criteria-based scheme (ФО/СОР/СОЧ → weighted percent → 2..5, order No. 125).
 """
+
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable, Protocol, Sequence
+from typing import Protocol
 
 from models.i18n import Text, _
 from models.marks import FAILED_SPECIALS, NOT_ATTESTED, PASS_MARKS, mark_text
@@ -91,12 +93,15 @@ class FivePointScheme:
             return Proposal(None, special=NOT_ATTESTED, problems=[Text(_("Нет ни одной отметки за период."))])
         total_weight = sum((m.weight for m in graded), Decimal(0))
         average = (sum((m.value * m.weight for m in graded), Decimal(0)) / total_weight).quantize(
-            TWO, rounding=ROUND_HALF_UP)
-        contributions = [Contribution(m.label, mark_text(m.value), m.weight,
-                                      (m.weight * 100 / total_weight).quantize(Decimal("0.1")))
-                         for m in graded]
-        proposal = Proposal(round_mark(average, rules.rounding_threshold), average=average,
-                            contributions=contributions)
+            TWO, rounding=ROUND_HALF_UP
+        )
+        contributions = [
+            Contribution(
+                m.label, mark_text(m.value), m.weight, (m.weight * 100 / total_weight).quantize(Decimal("0.1"))
+            )
+            for m in graded
+        ]
+        proposal = Proposal(round_mark(average, rules.rounding_threshold), average=average, contributions=contributions)
         _check_basis(proposal, graded, rules)
         return proposal
 
@@ -104,8 +109,10 @@ class FivePointScheme:
 # Order No. 125, annex 1: percent of the weighted summative result → mark (grades 2–11).
 PERCENT_TO_MARK = ((Decimal(85), 5), (Decimal(65), 4), (Decimal(40), 3), (Decimal(0), 2))
 # Weights of the components of a quarter: with a summative work for the quarter (СОЧ) and without.
-CRITERIA_WEIGHTS = {True: {"fo": Decimal(25), "sor": Decimal(25), "soch": Decimal(50)},
-                    False: {"fo": Decimal(50), "sor": Decimal(50)}}
+CRITERIA_WEIGHTS = {
+    True: {"fo": Decimal(25), "sor": Decimal(25), "soch": Decimal(50)},
+    False: {"fo": Decimal(50), "sor": Decimal(50)},
+}
 FORMATIVE_SCALE = Decimal(10)  # formative marks are points out of 10 unless max_points says otherwise
 
 
@@ -136,9 +143,15 @@ class CriteriaScheme:
             out_of = sum(((m.max_points or FORMATIVE_SCALE) for m in works), Decimal(0))
             share = weight * 100 / scale
             percent += got / out_of * share
-            contributions += [Contribution(m.label, mark_text(points=m.points, max_points=m.max_points or FORMATIVE_SCALE),
-                                           share / len(works), (share / len(works)).quantize(Decimal("0.1")))
-                              for m in works]
+            contributions += [
+                Contribution(
+                    m.label,
+                    mark_text(points=m.points, max_points=m.max_points or FORMATIVE_SCALE),
+                    share / len(works),
+                    (share / len(works)).quantize(Decimal("0.1")),
+                )
+                for m in works
+            ]
         percent = percent.quantize(TWO, rounding=ROUND_HALF_UP)
         proposal = Proposal(percent_to_mark(percent), percent=percent, contributions=contributions)
         missing = [k for k in weights if not by_kind[k]]
@@ -158,8 +171,9 @@ def scheme_for(code: str) -> GradingScheme:
 
 def _check_basis(proposal: Proposal, graded: Sequence[MarkInput], rules: GradingRules) -> None:
     if len(graded) < rules.min_marks:
-        proposal.problems.append(Text(_("Мало отметок: %(n)s из необходимых %(need)s."), n=len(graded),
-                                      need=rules.min_marks))
+        proposal.problems.append(
+            Text(_("Мало отметок: %(n)s из необходимых %(need)s."), n=len(graded), need=rules.min_marks)
+        )
     if rules.require_control and not any(m.is_control for m in graded):
         proposal.problems.append(Text(_("Нет отметок за контрольные, лабораторные или практические работы.")))
 
@@ -202,8 +216,11 @@ def result_stats(marks: Iterable[int | str]) -> ResultStats:
         return percent(part, whole) if whole else Decimal(0)
 
     sou_base = len(numeric) + sum(1 for m in marks if m in FAILED_SPECIALS)
-    sou = (Decimal(sum(SOU_WEIGHTS[m] for m in numeric)) / sou_base).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP) if sou_base else Decimal(0)
+    sou = (
+        (Decimal(sum(SOU_WEIGHTS[m] for m in numeric)) / sou_base).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        if sou_base
+        else Decimal(0)
+    )
     average = (Decimal(sum(numeric)) / len(numeric)).quantize(TWO, rounding=ROUND_HALF_UP) if numeric else None
     return ResultStats(total, dict(counts), pct(total - failed, total), pct(good, graded_total), sou, average)
 

@@ -9,6 +9,7 @@ Text the domain composes from a message and values ("опоздание 7 мин
 ``str`` holding the Russian result (so it prints, compares and sorts as before) that also keeps its
 template and params; templates show it with the ``tr`` filter (``i18n.text``) in the user's language.
 """
+
 from __future__ import annotations
 
 
@@ -26,7 +27,7 @@ class Text(str):
     template: str
     params: dict
 
-    def __new__(cls, template: str, **params) -> "Text":
+    def __new__(cls, template: str, **params) -> Text:
         self = super().__new__(cls, template % params if params else template)
         self.template = template
         self.params = params
@@ -42,7 +43,7 @@ class Joined(str):
     parts: tuple
     separator: str
 
-    def __new__(cls, separator: str, parts) -> "Joined":
+    def __new__(cls, separator: str, parts) -> Joined:
         parts = tuple(parts)
         self = super().__new__(cls, separator.join(parts))
         self.parts = parts

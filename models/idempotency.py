@@ -6,6 +6,7 @@ change commit or roll back together: a form refused for bad input can be sent ag
 cannot. A second submit of the same token, one after the other or at the same moment (the unique key makes the
 twin wait for the first transaction, then fail), raises ``AlreadySubmitted`` carrying where the first one went.
 """
+
 from __future__ import annotations
 
 import re
@@ -62,5 +63,8 @@ def first_location(token: str) -> str | None:
 
 def record_location(token: str, location: str) -> None:
     """Where the committed submit of ``token`` led (nothing when its change was rolled back: no row)."""
-    db.session.execute(update(FormSubmission).where(FormSubmission.token == token, FormSubmission.location.is_(None))
-                       .values(location=location[:1000]))
+    db.session.execute(
+        update(FormSubmission)
+        .where(FormSubmission.token == token, FormSubmission.location.is_(None))
+        .values(location=location[:1000])
+    )

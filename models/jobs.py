@@ -8,6 +8,7 @@ atomically (``write_file_atomically``), so a worker killed mid-job leaves nothin
 "running" until its lease runs out (or the consumer restarts on the embedded queue) and ``stale_jobs``
 hands it back to the queue for another attempt.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,7 @@ from models.errors import AccessDenied, Conflict, NotFound
 from models.i18n import N_, _
 
 STATUSES = ("queued", "running", "done", "failed")
-STATUS_LABELS = {"queued": N_("В очереди"), "running": N_("Выполняется"), "done": N_("Готово"),
-                 "failed": N_("Ошибка")}
+STATUS_LABELS = {"queued": N_("В очереди"), "running": N_("Выполняется"), "done": N_("Готово"), "failed": N_("Ошибка")}
 KINDS = ("invite_register", "backup", "import", "journal_class_pdf", "email_digest")
 KIND_LABELS = {
     "invite_register": N_("Реестр кодов приглашения (PDF)"),
@@ -67,17 +67,23 @@ class Job(CreatedMixin, db.Model):
     lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
-    params = property(lambda self: json.loads(self.params_json or "{}"),
-                      lambda self, value: setattr(self, "params_json", json.dumps(value or {})))
-    row_ids = property(lambda self: json.loads(self.row_ids_json) if self.row_ids_json else None,
-                       lambda self, value: setattr(self, "row_ids_json", None if value is None else json.dumps(value)))
-    error_params = property(lambda self: json.loads(self.error_params_json) if self.error_params_json else None,
-                            lambda self, value: setattr(self, "error_params_json", json.dumps(value) if value else None))
+    params = property(
+        lambda self: json.loads(self.params_json or "{}"),
+        lambda self, value: setattr(self, "params_json", json.dumps(value or {})),
+    )
+    row_ids = property(
+        lambda self: json.loads(self.row_ids_json) if self.row_ids_json else None,
+        lambda self, value: setattr(self, "row_ids_json", None if value is None else json.dumps(value)),
+    )
+    error_params = property(
+        lambda self: json.loads(self.error_params_json) if self.error_params_json else None,
+        lambda self, value: setattr(self, "error_params_json", json.dumps(value) if value else None),
+    )
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
     """SQLite gives naive datetimes back; they were stored in UTC."""
-    return value.replace(tzinfo=dt.timezone.utc) if value is not None and value.tzinfo is None else value
+    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
 # --- access (the rules: models/access.py job_ids, can_start_job) ---------------------------------
@@ -98,8 +104,16 @@ def create_job(actor, kind: str, params: dict | None = None) -> Job:
 
     if not can_start_job(actor, kind):
         raise AccessDenied(_("Недостаточно прав для этого действия."))
-    job = Job(kind=kind, owner_id=actor.user_id, school_id=actor.school_id, status="queued", progress=0,
-              message=_("Ждёт своей очереди"), params_json=json.dumps(params or {}), attempts=0)
+    job = Job(
+        kind=kind,
+        owner_id=actor.user_id,
+        school_id=actor.school_id,
+        status="queued",
+        progress=0,
+        message=_("Ждёт своей очереди"),
+        params_json=json.dumps(params or {}),
+        attempts=0,
+    )
     db.session.add(job)
     db.session.flush()
     return job
@@ -121,10 +135,21 @@ def claim(job_id: int, *, now: dt.datetime) -> Job | None:
     """The worker takes the job: only a queued one, or a running one whose worker is gone (lease over).
     One UPDATE decides, so two workers never run the same job. Returns None when there is nothing to do."""
     taken = db.session.execute(
-        update(Job).where(Job.id == job_id, Job.attempts < MAX_ATTEMPTS,
-                          or_(Job.status == "queued", (Job.status == "running") & (Job.lease_until < now)))
-        .values(status="running", attempts=Job.attempts + 1, started_at=now, lease_until=now + LEASE,
-                progress=0, message=_("Начато"))).rowcount
+        update(Job)
+        .where(
+            Job.id == job_id,
+            Job.attempts < MAX_ATTEMPTS,
+            or_(Job.status == "queued", (Job.status == "running") & (Job.lease_until < now)),
+        )
+        .values(
+            status="running",
+            attempts=Job.attempts + 1,
+            started_at=now,
+            lease_until=now + LEASE,
+            progress=0,
+            message=_("Начато"),
+        )
+    ).rowcount
     db.session.commit()
     return db.session.get(Job, job_id) if taken else None
 
@@ -138,8 +163,14 @@ def report(job: Job, progress: int, message: str, *, now: dt.datetime) -> None:
     db.session.commit()
 
 
-def finish(job: Job, *, now: dt.datetime, file_path: str | None = None, file_name: str | None = None,
-           row_ids: list[int] | None = None) -> None:
+def finish(
+    job: Job,
+    *,
+    now: dt.datetime,
+    file_path: str | None = None,
+    file_name: str | None = None,
+    row_ids: list[int] | None = None,
+) -> None:
     job.status, job.progress, job.message = "done", 100, _("Готово")
     job.file_path, job.file_name, job.row_ids = file_path, file_name, row_ids
     job.finished_at, job.lease_until = now, None
@@ -167,8 +198,12 @@ def stale_jobs(*, now: dt.datetime, all_running: bool = False) -> list[int]:
     again = []
     for job in jobs:
         if job.attempts >= MAX_ATTEMPTS:
-            fail(job, _("Задание прервалось %(n)s раз(а) и остановлено. Нажмите «Повторить»."),
-                 {"n": job.attempts}, now=now)
+            fail(
+                job,
+                _("Задание прервалось %(n)s раз(а) и остановлено. Нажмите «Повторить»."),
+                {"n": job.attempts},
+                now=now,
+            )
         else:
             job.status, job.lease_until, job.message = "queued", None, _("Прервано, будет выполнено снова")
             again.append(job.id)
@@ -177,8 +212,7 @@ def stale_jobs(*, now: dt.datetime, all_running: bool = False) -> list[int]:
 
 def old_files(*, now: dt.datetime) -> list[Job]:
     """Finished jobs whose file is older than KEEP_FILES: the caller deletes the files, the rows stay."""
-    return list(db.session.scalars(select(Job).where(Job.file_path.is_not(None),
-                                                     Job.finished_at < now - KEEP_FILES)))
+    return list(db.session.scalars(select(Job).where(Job.file_path.is_not(None), Job.finished_at < now - KEEP_FILES)))
 
 
 # --- files ---------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ imports.
 - how a mark is shown: "5", "н/а", points as "18/20" — or, where a narrow cell shows what is typed back into
   it, compactly as "18".
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -41,10 +42,21 @@ FAILED_SPECIALS = frozenset({NOT_ATTESTED, FAIL})  # count as failures
 FIVE_POINT = ("5", "4", "3", "2", "1")
 # Every way a teacher types a special mark (lower case, spaces collapsed) → its stored spelling.
 SPECIAL_SPELLINGS = {
-    "н/а": NOT_ATTESTED, "на": NOT_ATTESTED, "н\\а": NOT_ATTESTED, "н.а.": NOT_ATTESTED, "n/a": NOT_ATTESTED,
-    "зач": PASS, "зач.": PASS, "зачёт": PASS, "зачет": PASS,
-    "незач": FAIL, "незач.": FAIL, "незачёт": FAIL, "незачет": FAIL,
-    "осв": EXEMPT, "осв.": EXEMPT,
+    "н/а": NOT_ATTESTED,
+    "на": NOT_ATTESTED,
+    "н\\а": NOT_ATTESTED,
+    "н.а.": NOT_ATTESTED,
+    "n/a": NOT_ATTESTED,
+    "зач": PASS,
+    "зач.": PASS,
+    "зачёт": PASS,
+    "зачет": PASS,
+    "незач": FAIL,
+    "незач.": FAIL,
+    "незачёт": FAIL,
+    "незачет": FAIL,
+    "осв": EXEMPT,
+    "осв.": EXEMPT,
 }
 
 
@@ -81,8 +93,14 @@ def points_text(value: Decimal | int | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def mark_text(value: int | None = None, special: str | None = None, points: Decimal | None = None,
-              max_points: Decimal | None = None, *, compact: bool = False) -> str:
+def mark_text(
+    value: int | None = None,
+    special: str | None = None,
+    points: Decimal | None = None,
+    max_points: Decimal | None = None,
+    *,
+    compact: bool = False,
+) -> str:
     """A mark as every page shows it: "5", "н/а", points out of the work's maximum "18/20" (or "7.5/10").
     ``compact``: a journal cell, where points are shown as typed back into it ("18"; the column says out of
     what)."""

@@ -5,6 +5,7 @@ and the database accept: Python's int() and str.isdigit() also take "٥", "５",
 strings, which must never become a mark, an id or an SQL parameter the database cannot hold. A date is
 2026-09-01 or 01.09.2026 between DATE_MIN and DATE_MAX, so that any arithmetic on it stays in the calendar.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,14 +19,18 @@ DATE_MAX = dt.date(2199, 12, 31)  # far from date.max: a year or a week added to
 
 _INT = re.compile(r"-?[0-9]{1,18}", re.ASCII)
 _DECIMAL = re.compile(r"-?[0-9]{1,12}(?:[.,][0-9]{1,6})?", re.ASCII)
-_DATES = (re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII), ("y", "m", "d")), \
-         (re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})", re.ASCII), ("d", "m", "y"))
-_MONTHS = (re.compile(r"([0-9]{4})-([0-9]{1,2})", re.ASCII), ("y", "m")), \
-          (re.compile(r"([0-9]{1,2})\.([0-9]{4})", re.ASCII), ("m", "y"))
+_DATES = (
+    (re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII), ("y", "m", "d")),
+    (re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})", re.ASCII), ("d", "m", "y")),
+)
+_MONTHS = (
+    (re.compile(r"([0-9]{4})-([0-9]{1,2})", re.ASCII), ("y", "m")),
+    (re.compile(r"([0-9]{1,2})\.([0-9]{4})", re.ASCII), ("m", "y")),
+)
 
 
 def is_digits(text: str | None) -> bool:
-    """"5" and "05" but not "٥", "５", "²", "+5", "5 " or "": what str.isdigit() should have meant."""
+    """ "5" and "05" but not "٥", "５", "²", "+5", "5 " or "": what str.isdigit() should have meant."""
     return bool(text) and text.isascii() and text.isdigit()
 
 

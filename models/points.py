@@ -5,6 +5,7 @@ for the lesson's work, out of the lesson's maximum (СОР, СОЧ: the work's o
 Points are typed with a decimal point or comma ("7,5"), or as "got/out of" ("18/20") when the second
 number is the lesson's maximum; a cell holds one result (the plain grid's "/" is not a separator here).
 """
+
 from __future__ import annotations
 
 import re
@@ -42,15 +43,20 @@ def parse_points(text: str, out_of: Decimal) -> Decimal:
     if match:
         number = match.group(1)
         if _decimal(match.group(2)) != out_of:
-            raise InvalidInput(_("«%(value)s»: эта работа оценивается из %(max)s баллов."), value=raw[:20],
-                               max=points_text(out_of))
+            raise InvalidInput(
+                _("«%(value)s»: эта работа оценивается из %(max)s баллов."), value=raw[:20], max=points_text(out_of)
+            )
     if not _NUMBER.match(number):
-        raise InvalidInput(_("«%(value)s» — не балл: введите число от 0 до %(max)s (дробная часть через точку "
-                             "или запятую)."), value=raw[:20], max=points_text(out_of))
+        raise InvalidInput(
+            _("«%(value)s» — не балл: введите число от 0 до %(max)s (дробная часть через точку или запятую)."),
+            value=raw[:20],
+            max=points_text(out_of),
+        )
     points = _decimal(number)
     if points > out_of:
-        raise InvalidInput(_("Балл %(value)s больше максимума работы (%(max)s)."), value=points_text(points),
-                           max=points_text(out_of))
+        raise InvalidInput(
+            _("Балл %(value)s больше максимума работы (%(max)s)."), value=points_text(points), max=points_text(out_of)
+        )
     return points
 
 

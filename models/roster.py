@@ -4,6 +4,7 @@ A student belongs to a journal page (a teaching assignment) on a date when a sta
 that date and, for a subgroup's page, a stay in the subgroup covers it too. The journal grid, the diary
 week, lesson files, period marks, results, the control of the journal and notices all ask here.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,10 +35,12 @@ def on_roster(student_id, class_id, subgroup_id, day) -> ColumnElement[bool]:
     """The roster rule as a condition: each argument a value or a column (correlated in a query over lessons
     or marks, e.g. ``on_roster(Enrollment.student_id, TeachingAssignment.class_id,
     TeachingAssignment.subgroup_id, Lesson.date)``)."""
-    in_class = exists().where(Enrollment.student_id == student_id, Enrollment.class_id == class_id,
-                              stay_on(Enrollment, day))
-    in_subgroup = exists().where(SubgroupMember.subgroup_id == subgroup_id, SubgroupMember.student_id == student_id,
-                                 stay_on(SubgroupMember, day))
+    in_class = exists().where(
+        Enrollment.student_id == student_id, Enrollment.class_id == class_id, stay_on(Enrollment, day)
+    )
+    in_subgroup = exists().where(
+        SubgroupMember.subgroup_id == subgroup_id, SubgroupMember.student_id == student_id, stay_on(SubgroupMember, day)
+    )
     if subgroup_id is None:
         return in_class
     if isinstance(subgroup_id, int):
@@ -49,12 +52,18 @@ def roster_ids(assignment, on: dt.date) -> Select:
     """A select of the students of the assignment's class (and subgroup) on a date."""
     q = select(Enrollment.student_id).where(Enrollment.class_id == assignment.class_id, stay_on(Enrollment, on))
     if assignment.subgroup_id is not None:
-        q = q.where(Enrollment.student_id.in_(select(SubgroupMember.student_id).where(
-            SubgroupMember.subgroup_id == assignment.subgroup_id, stay_on(SubgroupMember, on))))
+        q = q.where(
+            Enrollment.student_id.in_(
+                select(SubgroupMember.student_id).where(
+                    SubgroupMember.subgroup_id == assignment.subgroup_id, stay_on(SubgroupMember, on)
+                )
+            )
+        )
     return q
 
 
 def is_on_roster(assignment, student_id: int, day: dt.date) -> bool:
     """Is the student in the assignment's class (and subgroup) on that date? One query."""
-    return db.session.scalar(roster_ids(assignment, day).where(Enrollment.student_id == student_id).limit(1)) \
-        is not None
+    return (
+        db.session.scalar(roster_ids(assignment, day).where(Enrollment.student_id == student_id).limit(1)) is not None
+    )

@@ -6,6 +6,7 @@ counter) asks these, never the server's ``date.today()``. The school's calendar 
 
 The school is the actor's (or given by id); ``now`` (aware, UTC, models.base.utcnow by default) is
 injectable, so a rule is tested at any moment without patching anything."""
+
 from __future__ import annotations
 
 import datetime as dt

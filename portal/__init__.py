@@ -1,4 +1,5 @@
 """The public start page and the parents' and students' diary portal."""
+
 from __future__ import annotations
 
 from flask import Blueprint

@@ -3,6 +3,7 @@ the diary links to (those, and homework files of the student's lessons).
 
 Files are only ever sent as downloads: Content-Disposition: attachment, the stored (whitelisted) content
 type, nosniff and a sandboxing CSP, so an uploaded file can never run as a page of this site."""
+
 from __future__ import annotations
 
 from flask import abort, render_template

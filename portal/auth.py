@@ -1,4 +1,5 @@
 """Login, logout, invitation redemption and password change."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -7,15 +8,23 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from i18n import error_text
 from models import db
-from models.tables.accounts import STAFF_ROLES
 from models.accounts.auth import authenticate, change_password, end_all_sessions, normalize_login
+from models.accounts.invites import CONSENT_VERSION, find_open_invite, invitee_name, redeem_invite
 from models.base import utcnow
 from models.errors import JournalError, NotFound
-from i18n import error_text
-from models.accounts.invites import CONSENT_VERSION, find_open_invite, invitee_name, redeem_invite
-from security import (CLEAR_CACHE, known_device, login_keys, mark_login, remember_device, throttle_check, throttle_failure,
-                      throttle_success)
+from models.tables.accounts import STAFF_ROLES
+from security import (
+    CLEAR_CACHE,
+    known_device,
+    login_keys,
+    mark_login,
+    remember_device,
+    throttle_check,
+    throttle_failure,
+    throttle_success,
+)
 
 from . import bp
 from .forms import LoginForm, PasswordChangeForm, RedeemForm
@@ -44,8 +53,14 @@ def login():
         keys = login_keys(login_name, request.remote_addr, known_device(login_name))
         try:
             throttle_check(current_app.config, keys)
-            user = authenticate(login_name, form.password.data, ip=request.remote_addr,
-                                user_agent=request.user_agent.string, now=utcnow(), mask_key=current_app.secret_key)
+            user = authenticate(
+                login_name,
+                form.password.data,
+                ip=request.remote_addr,
+                user_agent=request.user_agent.string,
+                now=utcnow(),
+                mask_key=current_app.secret_key,
+            )
         except JournalError as exc:
             if exc.status != 429:
                 throttle_failure(current_app.config, keys)
@@ -106,8 +121,14 @@ def redeem():
     if not form.validate():
         return _invite_page(form, invite_for, 400)
     try:
-        user = redeem_invite(form.code.data, login=form.login.data or "", password=form.password.data,
-                             consent=form.consent.data, now=utcnow(), ip=request.remote_addr)
+        user = redeem_invite(
+            form.code.data,
+            login=form.login.data or "",
+            password=form.password.data,
+            consent=form.consent.data,
+            now=utcnow(),
+            ip=request.remote_addr,
+        )
     except JournalError as exc:
         db.session.rollback()
         flash(error_text(exc), "danger")
@@ -118,8 +139,9 @@ def redeem():
 
 
 def _invite_page(form: RedeemForm, invite_for: str | None, status: int):
-    return render_template("portal/invite.html", form=form, invite_for=invite_for,
-                           consent_version=CONSENT_VERSION), status
+    return render_template(
+        "portal/invite.html", form=form, invite_for=invite_for, consent_version=CONSENT_VERSION
+    ), status
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -155,6 +177,12 @@ def language():
         current_user.locale = lang
         db.session.commit()
     response = redirect(_safe_next(request.form.get("next")) or url_for("portal.index"))
-    response.set_cookie("lang", lang, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
-                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    response.set_cookie(
+        "lang",
+        lang,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
     return response

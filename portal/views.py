@@ -1,24 +1,24 @@
 """Portal pages: the public start page, the family home, the diary and the marks by subject."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import hashlib
 import time
 
 from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 import school_clock
 from i18n import error_text
-
 from models.access import FAMILY_ROLES, Actor
-from models.tables.accounts import STAFF_ROLES
-from models.journal.diary import diary_week, diary_week_stamp, family_overview
 from models.errors import JournalError
 from models.home.overview import school_overview
+from models.journal.diary import diary_week, diary_week_stamp, family_overview
 from models.parsing import parse_date, parse_id
 from models.reports.report_card import report_card
+from models.tables.accounts import STAFF_ROLES
 from security import revalidate_privately
 
 from . import bp
@@ -65,8 +65,16 @@ def _week_etag(stamp: str) -> str:
     lifetime, so that a kept page never carries an expired one)."""
     limit = current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
     token_age = int(time.time() // max(limit // 2, 1)) if limit else 0
-    parts = (stamp, current_user.id, current_user.login, sorted(current_user.role_names), str(get_locale()),
-             school_clock.today().isoformat(), token_age, _templates_version())
+    parts = (
+        stamp,
+        current_user.id,
+        current_user.login,
+        sorted(current_user.role_names),
+        str(get_locale()),
+        school_clock.today().isoformat(),
+        token_age,
+        _templates_version(),
+    )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
@@ -85,8 +93,13 @@ def _templates_version() -> str:
 def marks(student_id: int):
     """Marks by subject for a period with averages and the period marks; the year's summary (R20)."""
     try:
-        card = report_card(Actor.of(current_user), student_id, today=school_clock.today(),
-                           year_id=parse_id(request.args.get("year")), period_id=parse_id(request.args.get("period")))
+        card = report_card(
+            Actor.of(current_user),
+            student_id,
+            today=school_clock.today(),
+            year_id=parse_id(request.args.get("year")),
+            period_id=parse_id(request.args.get("period")),
+        )
     except JournalError as exc:
         abort(exc.status, error_text(exc))
     return render_template("portal/marks.html", card=card)

@@ -7,6 +7,7 @@ written with the string type, never as a formula. Real numbers and dates are not
 they become typed numeric and date cells (sums and sorting work), in CSV they are written the way
 Russian Excel reads them (``;`` between fields, decimal comma, dd.mm.yyyy) with a UTF-8 BOM.
 """
+
 from __future__ import annotations
 
 import csv
@@ -62,8 +63,15 @@ def csv_text(value, *, decimal_comma: bool = True, tz: ZoneInfo | None = None) -
     return neutralise(value)
 
 
-def write_csv(headers: Sequence[str], rows: Iterable[Sequence], *, delimiter: str = ";", bom: bool = True,
-              decimal_comma: bool | None = None, tz: ZoneInfo | None = None) -> bytes:
+def write_csv(
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    delimiter: str = ";",
+    bom: bool = True,
+    decimal_comma: bool | None = None,
+    tz: ZoneInfo | None = None,
+) -> bytes:
     """CSV in UTF-8 (with a BOM so that Excel recognises the encoding). The defaults are the dialect
     Russian Excel opens by double click: ``;`` separators and a decimal comma."""
     if decimal_comma is None:
@@ -76,8 +84,14 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence], *, delimiter: st
     return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
 
 
-def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence], *, sheet_title: str = "Лист1",
-               tz: ZoneInfo | None = None, column_widths: Sequence[int] | None = None) -> bytes:
+def write_xlsx(
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    sheet_title: str = "Лист1",
+    tz: ZoneInfo | None = None,
+    column_widths: Sequence[int] | None = None,
+) -> bytes:
     """One sheet: a bold header row, then typed cells (numbers and dates as such, text as text)."""
     from openpyxl import Workbook  # imported by the export that needs it: a worker starts without it
     from openpyxl.cell import WriteOnlyCell

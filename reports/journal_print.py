@@ -3,6 +3,7 @@ left-hand page — the grid of students and recorded lessons in blocks that fit 
 period mark after the last block — and the right-hand page — each lesson's date, topic, kind of work and
 homework. The data is ``models.reports.journal_print.journal_print``; user text (names, topics, homework, kinds of
 work) is escaped for ReportLab's paragraph markup or drawn as a plain cell string."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -23,15 +24,21 @@ def _block(p: JournalPrint, block: PrintBlock, width: float):
     n = max(len(block.columns), 1)
     date_width = min(MAX_DATE_WIDTH, (width - NUMBER_WIDTH - NAME_WIDTH - tail) / n)
     header = ["№", para(_("Обучающийся"), GRID_SIZE, bold=True)]
-    header += [c.date.strftime("%d.%m") + ("*" if c.work_kind and c.work_kind.is_control else "")
-               for c in block.columns]
+    header += [
+        c.date.strftime("%d.%m") + ("*" if c.work_kind and c.work_kind.is_control else "") for c in block.columns
+    ]
     rows = [header + ([para(period.name, GRID_SIZE, bold=True, align="center")] if block.last else [])]
     for number, student_id, name, cells in block.rows:
-        rows.append([str(number), para(name, GRID_SIZE), *cells]
-                    + ([p.period_marks.get(student_id, "")] if block.last else []))
+        rows.append(
+            [str(number), para(name, GRID_SIZE), *cells] + ([p.period_marks.get(student_id, "")] if block.last else [])
+        )
     widths = [NUMBER_WIDTH, NAME_WIDTH, *([date_width] * len(block.columns)), *([MARK_WIDTH] if block.last else [])]
-    extra = [("ALIGN", (2, 0), (-1, -1), "CENTER"), ("FONTSIZE", (2, 0), (-1, 0), GRID_SIZE - 1),
-             ("LEFTPADDING", (2, 0), (-1, -1), 1), ("RIGHTPADDING", (2, 0), (-1, -1), 1)]
+    extra = [
+        ("ALIGN", (2, 0), (-1, -1), "CENTER"),
+        ("FONTSIZE", (2, 0), (-1, 0), GRID_SIZE - 1),
+        ("LEFTPADDING", (2, 0), (-1, -1), 1),
+        ("RIGHTPADDING", (2, 0), (-1, -1), 1),
+    ]
     if block.last:
         extra.append(("FONTNAME", (-1, 1), (-1, -1), FONT_BOLD))
     table = grid_table(rows, widths, GRID_SIZE, extra=extra)
@@ -44,9 +51,16 @@ def _topics(p: JournalPrint, width: float):
     widths = [18, 48, 0, 90, 170]
     widths[2] = width - sum(widths)
     header = ["№", _("Дата"), _("Тема урока"), _("Вид работы"), _("Домашнее задание")]
-    rows = [[str(i), c.date.strftime("%d.%m.%Y"), para(c.lesson.topic, TOPICS_SIZE),
-             para(c.work_kind.name if c.work_kind else "", TOPICS_SIZE), para(c.lesson.homework, TOPICS_SIZE)]
-            for i, c in enumerate(p.lessons, 1)]
+    rows = [
+        [
+            str(i),
+            c.date.strftime("%d.%m.%Y"),
+            para(c.lesson.topic, TOPICS_SIZE),
+            para(c.work_kind.name if c.work_kind else "", TOPICS_SIZE),
+            para(c.lesson.homework, TOPICS_SIZE),
+        ]
+        for i, c in enumerate(p.lessons, 1)
+    ]
     extra = []
     if not rows:
         rows = [[para(_("Уроки не записаны."), TOPICS_SIZE), "", "", "", ""]]
@@ -60,22 +74,29 @@ def journal_print_pdf(p: JournalPrint) -> bytes:
     page = p.page
     journal, teacher = _("Классный журнал"), _("Учитель")  # outside the f-strings, where pybabel sees them
     heading = f"{journal}: {page.school_class.name} · {page.subject.name}" + (
-        f" ({page.subgroup.name})" if page.subgroup else "")
+        f" ({page.subgroup.name})" if page.subgroup else ""
+    )
     period = page.period
-    subtitle = (f"{teacher}: {page.teacher.full_name} · {period.name} {page.year.name} "
-                f"({period.starts_on:%d.%m.%Y} – {period.ends_on:%d.%m.%Y})")
+    subtitle = (
+        f"{teacher}: {page.teacher.full_name} · {period.name} {page.year.name} "
+        f"({period.starts_on:%d.%m.%Y} – {period.ends_on:%d.%m.%Y})"
+    )
 
     def story(width: float, _height: float) -> list:
         return [
             *title(heading, subtitle),
             *(_block(p, block, width) for block in p.blocks),
-            para(_("н — отсутствовал(а), оп — опоздал(а); * — контрольная, лабораторная или практическая работа."),
-                 GRID_SIZE),
+            para(
+                _("н — отсутствовал(а), оп — опоздал(а); * — контрольная, лабораторная или практическая работа."),
+                GRID_SIZE,
+            ),
             PageBreak(),
             *title(_("Что пройдено на уроке")),
             _topics(p, width),
-            para(_("Напечатано %(date)s. Записей: %(n)s.", date=page.today.strftime("%d.%m.%Y"), n=len(p.lessons)),
-                 GRID_SIZE),
+            para(
+                _("Напечатано %(date)s. Записей: %(n)s.", date=page.today.strftime("%d.%m.%Y"), n=len(p.lessons)),
+                GRID_SIZE,
+            ),
         ]
 
     return build_pdf(story)

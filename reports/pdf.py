@@ -13,6 +13,7 @@ Two ways in, both importing their heavy libraries only when a PDF is made (a wor
 User text in a ``Paragraph`` is markup for ReportLab: it goes through ``para`` (escaped) or stays a plain
 cell string (drawn as is).
 """
+
 from __future__ import annotations
 
 import io
@@ -50,7 +51,9 @@ def render_pdf(template: str, **context) -> bytes:
     out = io.BytesIO()
     with _LOCK:
         result = pisa.CreatePDF(
-            html, dest=out, encoding="utf-8",
+            html,
+            dest=out,
+            encoding="utf-8",
             resource_policy=ResourceAccessPolicy(base_dir=str(regular.parent), allow_remote=False),
         )
     if result.err:
@@ -59,6 +62,7 @@ def render_pdf(template: str, **context) -> bytes:
 
 
 # --- ReportLab platypus ----------------------------------------------------------------------------------
+
 
 @cache
 def _register_fonts() -> None:
@@ -81,9 +85,14 @@ def style(size: float = 10, *, bold: bool = False, align: str = "left", space_af
     from reportlab.lib.styles import ParagraphStyle
 
     _register_fonts()
-    return ParagraphStyle(f"{size}-{bold}-{align}-{space_after}", fontName=FONT_BOLD if bold else FONT,
-                          fontSize=size, leading=size * 1.2, spaceAfter=space_after,
-                          alignment={"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}[align])
+    return ParagraphStyle(
+        f"{size}-{bold}-{align}-{space_after}",
+        fontName=FONT_BOLD if bold else FONT,
+        fontSize=size,
+        leading=size * 1.2,
+        spaceAfter=space_after,
+        alignment={"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}[align],
+    )
 
 
 def para(text: object, size: float = 10, **kwargs):
@@ -106,16 +115,20 @@ def table_style(size: float, *, header_rows: int = 1, extra: Sequence[tuple] = (
     from reportlab.platypus import TableStyle
 
     _register_fonts()
-    return TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, size, size * 1.2),
-        ("FONT", (0, 0), (-1, header_rows - 1), FONT_BOLD, size, size * 1.2),
-        ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_BACKGROUND),
-        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        *extra,
-    ])
+    return TableStyle(
+        [
+            ("FONT", (0, 0), (-1, -1), FONT, size, size * 1.2),
+            ("FONT", (0, 0), (-1, header_rows - 1), FONT_BOLD, size, size * 1.2),
+            ("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_BACKGROUND),
+            ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            *extra,
+        ]
+    )
 
 
 def grid_table(rows: list[list], widths: Sequence[float], size: float, *, extra: Sequence[tuple] = ()):
@@ -125,8 +138,16 @@ def grid_table(rows: list[list], widths: Sequence[float], size: float, *, extra:
     return Table(rows, colWidths=list(widths), style=table_style(size, extra=extra), repeatRows=1)
 
 
-def paged_table(header: list, rows: list[list], widths: Sequence[float], size: float, *, first_height: float,
-                height: float, extra: Sequence[tuple] = ()) -> list:
+def paged_table(
+    header: list,
+    rows: list[list],
+    widths: Sequence[float],
+    size: float,
+    *,
+    first_height: float,
+    height: float,
+    extra: Sequence[tuple] = (),
+) -> list:
     """A long table as one table per page (each with the header), measured once: the first page has
     ``first_height`` points for it (what the heading left), the others ``height``."""
     from reportlab.platypus import PageBreak, Table
@@ -145,8 +166,14 @@ def paged_table(header: list, rows: list[list], widths: Sequence[float], size: f
             end += 1
         if out:
             out.append(PageBreak())
-        out.append(Table([cells[0], *cells[start:end]], colWidths=list(widths),
-                         rowHeights=[heights[0], *heights[start:end]], style=table_style(size, extra=extra)))
+        out.append(
+            Table(
+                [cells[0], *cells[start:end]],
+                colWidths=list(widths),
+                rowHeights=[heights[0], *heights[start:end]],
+                style=table_style(size, extra=extra),
+            )
+        )
         start, room = end, height
     return out
 
@@ -169,12 +196,21 @@ def build_pdf(story: list | Callable[[float, float], list], *, landscape: bool =
         canvas.restoreState()
 
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=MARGIN, title="", author="")
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=pagesize,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title="",
+        author="",
+    )
     frame_width, frame_height = doc.width - 12, doc.height - 12  # the frame's own 6 pt padding each side
     with _LOCK:
-        doc.build(story(frame_width, frame_height) if callable(story) else story, onFirstPage=footer,
-                  onLaterPages=footer)
+        doc.build(
+            story(frame_width, frame_height) if callable(story) else story, onFirstPage=footer, onLaterPages=footer
+        )
     return out.getvalue()
 
 

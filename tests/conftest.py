@@ -1,5 +1,6 @@
 """Shared fixtures: the app on TEST_DATABASE_URL (SQLite in memory by default), a clean database per
 test (each test runs inside a transaction that is rolled back), a client, and factories."""
+
 from __future__ import annotations
 
 import io
@@ -171,8 +172,9 @@ SAMPLES = {
     "png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 32,
     "docx": _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}),
     "xlsx": _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}),
-    "odt": _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"},
-                first="mimetype"),
+    "odt": _zip(
+        {"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"}, first="mimetype"
+    ),
 }
 
 

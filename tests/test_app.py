@@ -1,5 +1,6 @@
 """The application factory: a served app freezes its start-up objects out of the garbage collector's reach
 (bench/README.md: the journal page's slow tail); a test app does not."""
+
 from __future__ import annotations
 
 import gc

@@ -1,6 +1,7 @@
 """Backups (backup.py, `flask backup` / `flask restore`): every table of the world into one file and back into
 an empty database — same counts, same values (dates, times, decimals, bytes, zones) — and a damaged file, a
 database that is not empty or of another schema revision refused with nothing written."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,9 +16,21 @@ from backup import BackupError, _decode, _encode, read_backup, write_backup
 from models import Student, WorkKind, db
 
 
-@pytest.mark.parametrize("value", [None, True, 7, 2.5, "«Дроби» = 1/2", Decimal("1.50"), dt.date(2026, 9, 1),
-                                   dt.datetime(2026, 9, 1, 8, 30, tzinfo=dt.timezone.utc), dt.time(8, 30),
-                                   b"%PDF-1.4\x00\xff"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        True,
+        7,
+        2.5,
+        "«Дроби» = 1/2",
+        Decimal("1.50"),
+        dt.date(2026, 9, 1),
+        dt.datetime(2026, 9, 1, 8, 30, tzinfo=dt.UTC),
+        dt.time(8, 30),
+        b"%PDF-1.4\x00\xff",
+    ],
+)
 def test_values_survive_the_file(value):
     assert _decode(_encode(value)) == value
 

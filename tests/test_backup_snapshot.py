@@ -3,6 +3,7 @@ app and connection, each saving a mark and its audit row in one transaction (mod
 it restores with every mark beside its audit row, on a SQLite file and on PostgreSQL (when TEST_DATABASE_URL
 is PostgreSQL). And the restore check catches a backup that is not one moment: a mark whose audit row is
 missing, though the counts and checksums were rewritten to match."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,14 +25,15 @@ from models.access import Actor
 from models.journal.cells import set_mark
 
 TEST_URL = os.environ.get("TEST_DATABASE_URL", "")
-NOW = dt.datetime(2026, 9, 16, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 9, 16, 9, 0, tzinfo=dt.UTC)
 WRITERS = 3  # one slot of every cell each: they never contend for a row
 BACKUPS = 3
 
 
 def _app(url: str):
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {},
-                       "SECRET_KEY": "backup-tests", "TESTING": True})
+    return create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}, "SECRET_KEY": "backup-tests", "TESTING": True}
+    )
 
 
 @pytest.fixture()
@@ -72,13 +74,25 @@ def _school(url: str) -> dict:
         day = dt.date(2026, 9, 1)
         while day <= dt.date(2026, 9, 15):
             if day.weekday() < 5 and day != w.lesson_5a.date:
-                db.session.add(Lesson(assignment_id=w.a_maths_5a.id, date=day, bell_id=w.bell.id, topic="Тема",
-                                      work_kind_id=w.regular.id, taught_by_id=w.s_teacher.id))
+                db.session.add(
+                    Lesson(
+                        assignment_id=w.a_maths_5a.id,
+                        date=day,
+                        bell_id=w.bell.id,
+                        topic="Тема",
+                        work_kind_id=w.regular.id,
+                        taught_by_id=w.s_teacher.id,
+                    )
+                )
             day += dt.timedelta(days=1)
         db.session.commit()
         lessons = db.session.scalars(select(Lesson.id).where(Lesson.assignment_id == w.a_maths_5a.id)).all()
-        school = {"teacher": w.users["teacher"].id, "students": [w.anna.id, w.vera.id], "lessons": lessons,
-                  "unaudited": set(db.session.scalars(select(Mark.id)))}
+        school = {
+            "teacher": w.users["teacher"].id,
+            "students": [w.anna.id, w.vera.id],
+            "lessons": lessons,
+            "unaudited": set(db.session.scalars(select(Mark.id))),
+        }
         db.engine.dispose()
     return school
 
@@ -98,8 +112,11 @@ def _writer(url: str, slot: int, school: dict, running, stop) -> None:
                     db.engine.dispose()
                     return
                 try:
-                    version = db.session.scalar(select(Mark.version).where(
-                        Mark.lesson_id == lesson_id, Mark.student_id == student_id, Mark.slot == slot))
+                    version = db.session.scalar(
+                        select(Mark.version).where(
+                            Mark.lesson_id == lesson_id, Mark.student_id == student_id, Mark.slot == slot
+                        )
+                    )
                     set_mark(actor, lesson_id, student_id, slot, "" if version else "4", version, now=NOW)
                     db.session.commit()
                     saves += 1
@@ -156,7 +173,9 @@ def test_a_backup_taken_while_marks_are_saved_is_one_moment(kind, new_database):
     assert overlapped, "no mark was saved while a backup ran"
 
     for n, (manifest, out) in enumerate(backups):  # the first into the same kind of database, the rest into SQLite
-        assert ("REPEATABLE READ, READ ONLY" if kind == "postgresql" else "one read transaction") in manifest["snapshot"]
+        assert ("REPEATABLE READ, READ ONLY" if kind == "postgresql" else "one read transaction") in manifest[
+            "snapshot"
+        ]
         out.seek(0)
         restored, session = _restore(new_database(kind if n == 0 else "sqlite"), out)
         try:
@@ -201,8 +220,9 @@ def _backup_with_a_saved_mark(world, db_session) -> tuple[io.BytesIO, int]:
 
 def test_a_mark_without_its_audit_row_is_refused(db_session, world, tmp_path):
     source, mark_id = _backup_with_a_saved_mark(world, db_session)
-    inconsistent = _rewritten(source, "audit_events",
-                              lambda row: not (row["action"] == "mark.create" and row["entity_id"] == mark_id))
+    inconsistent = _rewritten(
+        source, "audit_events", lambda row: not (row["action"] == "mark.create" and row["entity_id"] == mark_id)
+    )
     with pytest.raises(BackupError) as refused:
         _restore(f"sqlite:///{tmp_path / 'restored.sqlite'}", inconsistent)
     message = str(refused.value)

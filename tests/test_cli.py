@@ -1,4 +1,5 @@
 """CLI doors apply the same rules: the password policy and unique logins."""
+
 from sqlalchemy import select
 
 from models import School, User, db

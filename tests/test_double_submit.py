@@ -6,6 +6,7 @@ the Flask-Admin create forms are submitted twice one after the other and twice a
 against a SQLite file, or a scratch PostgreSQL database when TEST_DATABASE_URL points at one): one record,
 and the repeat is told so and sent where the first submit went.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,10 @@ REPEATED = "Эта форма уже отправлена; запись созд
 CREATING = {
     "/admin/jobs/new/<job_kind>": ("admin/jobs/index.html", "url_for('.new'"),
     "/admin/journal/<int:assignment_id>/lesson": ("admin/journal/lesson.html", 'id="lesson-form"'),
-    "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/files": ("admin/journal/lesson.html",
-                                                                       'id="lesson-file-form"'),
+    "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/files": (
+        "admin/journal/lesson.html",
+        'id="lesson-file-form"',
+    ),
     "/admin/timetable/place": ("admin/timetable/grid.html", "url_for('.place')"),
     "/admin/timetable/change": ("admin/timetable/grid.html", "url_for('.change')"),
     "/admin/substitutions/save": ("admin/timetable/substitutions.html", 'id="substitution-form"'),
@@ -49,18 +52,34 @@ CREATING = {
 # versions of their own (the grid's keystrokes), only show a preview, or belong to signing in.
 NOT_CREATING = {
     "/admin/jobs/<int:job_id>/retry",  # re-queues a failed job; a repeat is refused (the job is no longer failed)
-    "/admin/journal/cell", "/admin/journal/<int:assignment_id>/save", "/admin/attendance/week",
+    "/admin/journal/cell",
+    "/admin/journal/<int:assignment_id>/save",
+    "/admin/attendance/week",
     "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/cells",
     "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/delete",
     "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/files/<int:attachment_id>/delete",
-    "/admin/control/remarks/<int:remark_id>/accept", "/admin/remarks/<int:remark_id>/fix",
-    "/admin/curriculum/", "/admin/settings/", "/admin/settings/scheme", "/admin/my-class/subgroups/",
-    "/admin/my-class/achievements/delete", "/admin/substitutions/cancel",
-    "/admin/finals/periods/<int:period_id>/reopen", "/admin/plan/<int:assignment_id>/delete",
-    "/admin/plan/<int:assignment_id>/link", "/admin/plan/<int:assignment_id>/import",
-    "/admin/imports/upload/<import_kind>", "/admin/imports/cancel/<import_token>",
-    "/admin/users/block/<int:user_id>", "/admin/users/unblock/<int:user_id>", "/admin/users/roles/<int:user_id>",
-    "/account/password", "/invite", "/language", "/login", "/logout",
+    "/admin/control/remarks/<int:remark_id>/accept",
+    "/admin/remarks/<int:remark_id>/fix",
+    "/admin/curriculum/",
+    "/admin/settings/",
+    "/admin/settings/scheme",
+    "/admin/my-class/subgroups/",
+    "/admin/my-class/achievements/delete",
+    "/admin/substitutions/cancel",
+    "/admin/finals/periods/<int:period_id>/reopen",
+    "/admin/plan/<int:assignment_id>/delete",
+    "/admin/plan/<int:assignment_id>/link",
+    "/admin/plan/<int:assignment_id>/import",
+    "/admin/imports/upload/<import_kind>",
+    "/admin/imports/cancel/<import_token>",
+    "/admin/users/block/<int:user_id>",
+    "/admin/users/unblock/<int:user_id>",
+    "/admin/users/roles/<int:user_id>",
+    "/account/password",
+    "/invite",
+    "/language",
+    "/login",
+    "/logout",
 }
 MODEL_VIEW_ROUTES = re.compile(r"\.(create_view|edit_view|delete_view|action_view|ajax_update)$")
 
@@ -71,8 +90,9 @@ def _model_views(app, creating=True):
 
 
 def test_every_post_route_is_classified(app):
-    custom = {r.rule for r in app.url_map.iter_rules()
-              if "POST" in r.methods and not MODEL_VIEW_ROUTES.search(r.endpoint)}
+    custom = {
+        r.rule for r in app.url_map.iter_rules() if "POST" in r.methods and not MODEL_VIEW_ROUTES.search(r.endpoint)
+    }
     assert custom - set(CREATING) - NOT_CREATING == set(), "say whether the new POST route creates rows"
     assert (set(CREATING) | NOT_CREATING) - custom == set(), "a classified route no longer exists"
 
@@ -83,7 +103,7 @@ def test_every_creating_form_carries_a_token(rule):
     source = (TEMPLATES / template).read_text()
     start = next((m.start() for m in re.finditer(r"<form\b[^>]*>", source) if opening in m.group(0)), None)
     assert start is not None, f"no <form> with {opening} in {template}"
-    body = source[start:source.index("</form>", start)]
+    body = source[start : source.index("</form>", start)]
     assert '<input type="hidden" name="form_token" value="{{ form_token() }}">' in body
 
 
@@ -103,15 +123,24 @@ LOGS = {"login_events", "page_views", "refused_requests"}  # signing in and refu
 
 
 def _row_counts() -> dict[str, int]:
-    return {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables
-            if t.name not in LOGS}
+    return {
+        t.name: db.session.scalar(select(func.count()).select_from(t))
+        for t in db.metadata.sorted_tables
+        if t.name not in LOGS
+    }
 
 
 def _creating_urls(app, world) -> list[str]:
     """Every creating route of the staff panel with its path filled from the world, and every create view."""
-    values = {"assignment_id": world.a_maths_5a.id, "lesson_id": world.lesson_5a.id, "student_id": world.anna.id,
-              "period_id": world.q1.id, "import_token": "x" * 32,
-              "job_kind": "backup", "job_id": 1}
+    values = {
+        "assignment_id": world.a_maths_5a.id,
+        "lesson_id": world.lesson_5a.id,
+        "student_id": world.anna.id,
+        "period_id": world.q1.id,
+        "import_token": "x" * 32,
+        "job_kind": "backup",
+        "job_id": 1,
+    }
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.rule in CREATING or rule.endpoint.endswith(".create_view"):
@@ -169,7 +198,9 @@ def test_a_refused_form_can_be_sent_again_and_tokens_are_checked(client, login_a
     refused = client.post(url, data=_lesson_form(world, token, topic="  "))
     assert refused.status_code == 200 and "Укажите тему урока" in refused.get_data(as_text=True)
     assert client.post(url, data=_lesson_form(world, token)).status_code == 302  # the refusal freed the token
-    bad = client.post(url, data=_lesson_form(world, "x" * 500, topic="Чужое"), headers={"Referer": "http://localhost/admin/"})
+    bad = client.post(
+        url, data=_lesson_form(world, "x" * 500, topic="Чужое"), headers={"Referer": "http://localhost/admin/"}
+    )
     assert bad.status_code == 303
     assert "Форма повреждена или устарела" in client.get(bad.location).get_data(as_text=True)
     assert db.session.scalar(select(Lesson).where(Lesson.topic == "Чужое")) is None
@@ -185,8 +216,15 @@ def test_a_lesson_on_a_taken_bell_is_refused_clearly(client, login_as, world):
 
 def test_the_grid_keystrokes_need_no_token(client, login_as, world):
     login_as("teacher")
-    body = {"assignment_id": world.a_maths_5a.id, "lesson_id": world.lesson_5a.id, "student_id": world.vera.id,
-            "op": "mark", "slot": 1, "value": "4", "version": None}
+    body = {
+        "assignment_id": world.a_maths_5a.id,
+        "lesson_id": world.lesson_5a.id,
+        "student_id": world.vera.id,
+        "op": "mark",
+        "slot": 1,
+        "value": "4",
+        "version": None,
+    }
     assert client.post("/admin/journal/cell", json=body).get_json()["ok"]
 
 
@@ -197,16 +235,25 @@ def test_a_model_view_create_form_twice_makes_one_row(client, login_as, world):
     second = client.post("/admin/subjects/new/", data=data)
     assert first.status_code == 302 and second.status_code == 303 and second.location == first.location
     assert db.session.scalar(select(func.count()).select_from(Subject).where(Subject.name == "Астрономия")) == 1
-    assert db.session.scalar(select(func.count()).select_from(FormSubmission)
-                             .where(FormSubmission.token == data["form_token"])) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(FormSubmission).where(FormSubmission.token == data["form_token"])
+        )
+        == 1
+    )
 
 
 def test_a_remark_twice_is_one_remark(client, login_as, world):
     from models import Remark
 
     login_as("coordinator")
-    data = {"teacher": world.s_teacher.id, "text": "Заполните темы", "due_on": "", "month": "2026-09",
-            "form_token": new_token()}
+    data = {
+        "teacher": world.s_teacher.id,
+        "text": "Заполните темы",
+        "due_on": "",
+        "month": "2026-09",
+        "form_token": new_token(),
+    }
     assert client.post("/admin/control/remarks", data=data).status_code == 302
     assert client.post("/admin/control/remarks", data=data).status_code == 303
     assert db.session.scalar(select(func.count()).select_from(Remark).where(Remark.text == "Заполните темы")) == 1
@@ -221,8 +268,9 @@ def shared_world(shared_app):
     with shared_app.app_context():
         w = build_world(db.session)
         db.session.commit()
-        shared_app.extensions["world"] = SimpleNamespace(**{k: SimpleNamespace(id=getattr(w, k).id)
-                                                            for k in ("a_maths_5a", "regular", "bell")})
+        shared_app.extensions["world"] = SimpleNamespace(
+            **{k: SimpleNamespace(id=getattr(w, k).id) for k in ("a_maths_5a", "regular", "bell")}
+        )
     return shared_app
 
 
@@ -254,7 +302,9 @@ def _twice_at_once(app, role, url, data):
 def test_the_new_lesson_form_twice_at_once_makes_one_lesson(shared_world, bell):
     shared_app = shared_world
     w = shared_app.extensions["world"]
-    _twice_at_once(shared_app, "teacher", f"/admin/journal/{w.a_maths_5a.id}/lesson", _lesson_form(w, new_token(), bell))
+    _twice_at_once(
+        shared_app, "teacher", f"/admin/journal/{w.a_maths_5a.id}/lesson", _lesson_form(w, new_token(), bell)
+    )
     with shared_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Lesson).where(Lesson.topic == "Дроби")) == 1
 
@@ -262,9 +312,11 @@ def test_the_new_lesson_form_twice_at_once_makes_one_lesson(shared_world, bell):
 @pytest.mark.parametrize("view", ["subjects", "bells", "guardians"])
 def test_a_model_view_create_form_twice_at_once_makes_one_row(shared_world, view):
     shared_app = shared_world
-    data = {"subjects": {"name": "Астрономия", "short_name": "Астр"},
-            "bells": {"shift": "2", "number": "7", "starts_at": "15:00", "ends_at": "15:40"},
-            "guardians": {"last_name": "Двойнова", "first_name": "Дарья"}}[view]
+    data = {
+        "subjects": {"name": "Астрономия", "short_name": "Астр"},
+        "bells": {"shift": "2", "number": "7", "starts_at": "15:00", "ends_at": "15:40"},
+        "guardians": {"last_name": "Двойнова", "first_name": "Дарья"},
+    }[view]
     role = "secretary" if view == "guardians" else "operator"
     with shared_app.app_context():
         view_obj = next(v for v in _model_views(shared_app) if v.endpoint == view)

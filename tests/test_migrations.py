@@ -6,6 +6,7 @@ Alembic's autogenerate compares tables, columns, types, nullability, indexes, un
 constraints, but not CHECK constraints; those are compared by name here (they carry the mark range,
 one-value and period rules, so a model change without a migration must not slip through).
 """
+
 from __future__ import annotations
 
 import os
@@ -13,9 +14,9 @@ import pprint
 
 import flask_migrate
 import pytest
-from alembic.script import ScriptDirectory
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import CheckConstraint, Column, Integer, MetaData, inspect, text
 from sqlalchemy.exc import DBAPIError
 
@@ -29,8 +30,14 @@ ON_POSTGRESQL = TEST_URL.startswith("postgresql")
 @pytest.fixture()
 def migrated(fresh_url):
     """An app of its own on the fresh database, inside its app context, after `flask db upgrade`."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_url, "SQLALCHEMY_ENGINE_OPTIONS": {},
-                      "SECRET_KEY": "migration-tests", "TESTING": True})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": fresh_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {},
+            "SECRET_KEY": "migration-tests",
+            "TESTING": True,
+        }
+    )
     with app.app_context():
         flask_migrate.upgrade()
         try:
@@ -54,8 +61,11 @@ def schema_diff(metadata: MetaData) -> list:
             diff += [("add_check", table.name, name) for name in sorted(wanted.keys() - found.keys())]
             diff += [("remove_check", table.name, name) for name in sorted(found.keys() - wanted.keys())]
             if conn.dialect.name == "sqlite":  # SQLite keeps the text as written; PostgreSQL rewrites it
-                diff += [("change_check", table.name, name, found[name], sql) for name, sql in sorted(wanted.items())
-                         if name in found and _squash(found[name]) != _squash(sql)]
+                diff += [
+                    ("change_check", table.name, name, found[name], sql)
+                    for name, sql in sorted(wanted.items())
+                    if name in found and _squash(found[name]) != _squash(sql)
+                ]
     return diff
 
 
@@ -96,9 +106,16 @@ def test_downgrade_to_base_removes_everything_and_upgrade_works_again(migrated):
         assert inspect(conn).get_table_names() == ["alembic_version"]
         assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 0
         if ON_POSTGRESQL:
-            leftovers = conn.execute(text(
-                "SELECT proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-                " WHERE n.nspname = 'public'")).scalars().all()
+            leftovers = (
+                conn.execute(
+                    text(
+                        "SELECT proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                        " WHERE n.nspname = 'public'"
+                    )
+                )
+                .scalars()
+                .all()
+            )
             assert leftovers == [], "downgrade left functions behind"
         else:
             assert conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).all() == []
@@ -134,7 +151,10 @@ def test_schema_check_catches_a_check_constraint_without_a_migration(migrated):
     marks.constraints.discard(next(c for c in marks.constraints if c.name == "ck_marks_slot"))
     marks.append_constraint(CheckConstraint("slot BETWEEN 1 AND 4", name="slot"))
 
-    expected = {("add_check", "marks", "ck_marks_no_threes"), ("remove_check", "period_marks", "ck_period_marks_percent")}
+    expected = {
+        ("add_check", "marks", "ck_marks_no_threes"),
+        ("remove_check", "period_marks", "ck_period_marks_percent"),
+    }
     if not ON_POSTGRESQL:  # a changed expression under the same name is visible where the text is kept
         expected.add(("change_check", "marks", "ck_marks_slot", "slot BETWEEN 1 AND 3", "slot BETWEEN 1 AND 4"))
     assert set(schema_diff(md)) == expected
@@ -151,12 +171,24 @@ def test_sqlite_batch_migrations_keep_rows_that_other_tables_reference(tmp_path)
         flask_migrate.upgrade(revision="0001")
         with db.engine.begin() as conn:
             conn.execute(text("INSERT INTO schools (id, name, short_name, code) VALUES (1, 'Ш', 'Ш', 'm')"))
-            conn.execute(text("INSERT INTO academic_years (id, school_id, name, starts_on, ends_on) "
-                              "VALUES (1, 1, '2026/2027', '2026-09-01', '2027-05-31')"))
-            conn.execute(text("INSERT INTO staff (id, school_id, last_name, first_name, position) "
-                              "VALUES (1, 1, 'Иванова', 'Анна', 'учитель')"))
-            conn.execute(text("INSERT INTO school_classes (id, school_id, year_id, grade, letter, class_teacher_id) "
-                              "VALUES (1, 1, 1, 5, 'А', 1)"))
+            conn.execute(
+                text(
+                    "INSERT INTO academic_years (id, school_id, name, starts_on, ends_on) "
+                    "VALUES (1, 1, '2026/2027', '2026-09-01', '2027-05-31')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO staff (id, school_id, last_name, first_name, position) "
+                    "VALUES (1, 1, 'Иванова', 'Анна', 'учитель')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO school_classes (id, school_id, year_id, grade, letter, class_teacher_id) "
+                    "VALUES (1, 1, 1, 5, 'А', 1)"
+                )
+            )
         flask_migrate.upgrade()
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT class_teacher_id FROM school_classes")).scalar() == 1

@@ -1,6 +1,7 @@
 """Odd input at the edge (issue 11, items 4 and 5): numbers beyond the database's range, dates outside the
 calendar, look-alike digits, deep or poisoned JSON and huge forms are refused with a 4xx — never a 500,
 never minutes of work. The route tests are generated from the URL map, as tests/access/test_url_matrix.py."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,6 @@ from models.parsing import parse_date, parse_id, parse_int, parse_month
 from models.points import parse_points
 from models.school.settings import parse_setting
 from request_guards import MAX_FORM_PARTS
-
 from tests.access.test_url_matrix import EXPECTED, _url
 
 ROLES = ["operator", "coordinator", "classteacher", "parent"]
@@ -28,27 +28,87 @@ FAR_DATE, FAR_MONTH = "9999-12-31", "9999-12"
 
 # Every query parameter a page reads (grep request.args / request.values in admin_views and portal), and
 # Flask-Admin's own list parameters.
-INT_PARAMS = ("period", "year", "page", "page_size", "sort", "desc", "teacher", "class", "class_id", "lesson",
-              "bell", "student", "student_id", "subject_id", "groups", "edit", "id", "teacher_id", "year_id",
-              "assignment", "kind", "fill", "only", "confirm")
+INT_PARAMS = (
+    "period",
+    "year",
+    "page",
+    "page_size",
+    "sort",
+    "desc",
+    "teacher",
+    "class",
+    "class_id",
+    "lesson",
+    "bell",
+    "student",
+    "student_id",
+    "subject_id",
+    "groups",
+    "edit",
+    "id",
+    "teacher_id",
+    "year_id",
+    "assignment",
+    "kind",
+    "fill",
+    "only",
+    "confirm",
+)
 DATE_PARAMS = {"week": FAR_DATE, "date": FAR_DATE, "from": FAR_DATE, "day": FAR_DATE, "month": FAR_MONTH}
 
 
 # --- item 5: one rule for every number a user types -------------------------------------------------------
-@pytest.mark.parametrize("typed,expected", [
-    ("5", 5), ("05", 5), (" 5 ", 5), ("0", 0), ("2147483647", 2**31 - 1),
-    ("٥", None), ("５", None), ("²", None), ("⁵", None), ("+5", None), ("5.0", None), ("5,0", None), ("5e0", None),
-    ("-1", None), ("", None), (None, None), (HUGE, None), (WIDE, None), ("1_000", None), ("0x10", None),
-])
+@pytest.mark.parametrize(
+    "typed,expected",
+    [
+        ("5", 5),
+        ("05", 5),
+        (" 5 ", 5),
+        ("0", 0),
+        ("2147483647", 2**31 - 1),
+        ("٥", None),
+        ("５", None),
+        ("²", None),
+        ("⁵", None),
+        ("+5", None),
+        ("5.0", None),
+        ("5,0", None),
+        ("5e0", None),
+        ("-1", None),
+        ("", None),
+        (None, None),
+        (HUGE, None),
+        (WIDE, None),
+        ("1_000", None),
+        ("0x10", None),
+    ],
+)
 def test_whole_numbers_are_ascii_digits_within_the_database_range(typed, expected):
     assert parse_int(typed, low=0) == expected
 
 
-@pytest.mark.parametrize("typed,expected", [
-    ("5", (5, None)), (" 5 ", (5, None)), ("2", (2, None)), ("н/а", (None, "н/а")),
-    ("٥", None), ("５", None), ("²", None), ("⁵", None), ("5 ", (5, None)), ("+5", None), ("05", None),
-    ("5.0", None), ("5,0", None), ("6", None), ("0", None), ("55", None), (HUGE, None),
-])
+@pytest.mark.parametrize(
+    "typed,expected",
+    [
+        ("5", (5, None)),
+        (" 5 ", (5, None)),
+        ("2", (2, None)),
+        ("н/а", (None, "н/а")),
+        ("٥", None),
+        ("５", None),
+        ("²", None),
+        ("⁵", None),
+        ("5 ", (5, None)),
+        ("+5", None),
+        ("05", None),
+        ("5.0", None),
+        ("5,0", None),
+        ("6", None),
+        ("0", None),
+        ("55", None),
+        (HUGE, None),
+    ],
+)
 def test_a_mark_is_one_of_the_allowed_values_as_typed(typed, expected):
     subject = SimpleNamespace(name="Математика", is_pass_fail=False, is_physical_education=False)
     if expected is None:
@@ -66,26 +126,54 @@ def test_points_and_cells_refuse_look_alike_digits(typed):
     assert minutes is None and marks == [typed]  # a word, not a number: parse_mark refuses it
 
 
-@pytest.mark.parametrize("key,typed", [("min_marks_for_period", "٣"), ("min_marks_for_period", "３"),
-                                       ("min_marks_for_period", HUGE), ("rounding_threshold", "٠.٥"),
-                                       ("final_grades", "٩, ١١")])
+@pytest.mark.parametrize(
+    "key,typed",
+    [
+        ("min_marks_for_period", "٣"),
+        ("min_marks_for_period", "３"),
+        ("min_marks_for_period", HUGE),
+        ("rounding_threshold", "٠.٥"),
+        ("final_grades", "٩, ١١"),
+    ],
+)
 def test_settings_refuse_look_alike_and_huge_numbers(key, typed):
     with pytest.raises(InvalidInput):
         parse_setting(key, typed)
 
 
-@pytest.mark.parametrize("typed,expected", [
-    ("2026-09-01", dt.date(2026, 9, 1)), ("01.09.2026", dt.date(2026, 9, 1)), (" 2026-09-01 ", dt.date(2026, 9, 1)),
-    (FAR_DATE, None), ("0001-01-01", None), ("2026-02-30", None), ("٢٠٢٦-٠٩-٠١", None), ("２０２６-09-01", None),
-    ("2026-9-1", None), (HUGE, None), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "typed,expected",
+    [
+        ("2026-09-01", dt.date(2026, 9, 1)),
+        ("01.09.2026", dt.date(2026, 9, 1)),
+        (" 2026-09-01 ", dt.date(2026, 9, 1)),
+        (FAR_DATE, None),
+        ("0001-01-01", None),
+        ("2026-02-30", None),
+        ("٢٠٢٦-٠٩-٠١", None),
+        ("２０２６-09-01", None),
+        ("2026-9-1", None),
+        (HUGE, None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_dates_are_in_the_calendar_and_in_ascii(typed, expected):
     assert parse_date(typed) == expected
 
 
-@pytest.mark.parametrize("typed,expected", [("2026-11", dt.date(2026, 11, 1)), ("11.2026", dt.date(2026, 11, 1)),
-                                            ("2026-11-17", dt.date(2026, 11, 1)), (FAR_MONTH, None),
-                                            ("2026-13", None), ("0000-01", None), ("٢٠٢٦-١١", None)])
+@pytest.mark.parametrize(
+    "typed,expected",
+    [
+        ("2026-11", dt.date(2026, 11, 1)),
+        ("11.2026", dt.date(2026, 11, 1)),
+        ("2026-11-17", dt.date(2026, 11, 1)),
+        (FAR_MONTH, None),
+        ("2026-13", None),
+        ("0000-01", None),
+        ("٢٠٢٦-١١", None),
+    ],
+)
 def test_months(typed, expected):
     assert parse_month(typed) == expected
 
@@ -115,9 +203,13 @@ def _odd_queries(app) -> dict[str, str]:
     huge = {**{name: HUGE for name in (*INT_PARAMS, *filters)}, **DATE_PARAMS}
     wide = {**{name: WIDE for name in (*INT_PARAMS, *filters)}, **DATE_PARAMS}
     arabic = {**{name: "٥" for name in (*INT_PARAMS, *filters)}, **{name: "٢٠٢٦-٠٩-٠١" for name in DATE_PARAMS}}
-    return {"huge": urlencode(huge), "wide": urlencode(wide), "arabic": urlencode(arabic),
-            "negative": urlencode({name: "-" + HUGE for name in (*INT_PARAMS, *filters)}),
-            "dates-low": urlencode({name: "0001-01-01" for name in (*DATE_PARAMS, *filters)})}
+    return {
+        "huge": urlencode(huge),
+        "wide": urlencode(wide),
+        "arabic": urlencode(arabic),
+        "negative": urlencode({name: "-" + HUGE for name in (*INT_PARAMS, *filters)}),
+        "dates-low": urlencode({name: "0001-01-01" for name in (*DATE_PARAMS, *filters)}),
+    }
 
 
 def _server_errors(responses) -> list[str]:
@@ -153,16 +245,34 @@ def _deep(depth: int) -> str:
 
 
 JSON_BODIES = {
-    "huge int": json.dumps({"lesson_id": int(HUGE), "student_id": int(HUGE), "assignment_id": int(HUGE),
-                            "version": int(HUGE), "slot": int(HUGE), "op": "mark", "value": "5"}),
-    "wide int": json.dumps({"lesson_id": 2**31, "student_id": 2**31, "assignment_id": 2**31, "op": "attendance",
-                            "value": "н", "minutes": HUGE}),
+    "huge int": json.dumps(
+        {
+            "lesson_id": int(HUGE),
+            "student_id": int(HUGE),
+            "assignment_id": int(HUGE),
+            "version": int(HUGE),
+            "slot": int(HUGE),
+            "op": "mark",
+            "value": "5",
+        }
+    ),
+    "wide int": json.dumps(
+        {
+            "lesson_id": 2**31,
+            "student_id": 2**31,
+            "assignment_id": 2**31,
+            "op": "attendance",
+            "value": "н",
+            "minutes": HUGE,
+        }
+    ),
     "float id": json.dumps({"lesson_id": 1e308, "student_id": 1.5, "assignment_id": 1, "op": "mark"}),
     "deep": _deep(5000),  # beyond Python's recursion limit, under the size limit
     "large": json.dumps({"op": "mark", "comment": "x" * 100_000}),
     "nested": _deep(50),
-    "nul": json.dumps({"lesson_id": 1, "student_id": 1, "assignment_id": 1, "op": "mark", "value": "5\x00",
-                       "comment": "a\x00b"}),
+    "nul": json.dumps(
+        {"lesson_id": 1, "student_id": 1, "assignment_id": 1, "op": "mark", "value": "5\x00", "comment": "a\x00b"}
+    ),
     "nan": '{"lesson_id": NaN, "student_id": Infinity, "assignment_id": 1, "op": "mark"}',
     "not json": "{'a': 1",
 }
@@ -185,8 +295,10 @@ def test_the_journal_keystroke_answers_400_in_json(client, login_as, world):
         response = client.post("/admin/journal/cell", data=JSON_BODIES[name], content_type="application/json")
         assert response.status_code == 400, name
         assert response.get_json()["ok"] is False, name
-    assert client.post("/admin/journal/cell", data=JSON_BODIES["large"],
-                       content_type="application/json").status_code == 413
+    assert (
+        client.post("/admin/journal/cell", data=JSON_BODIES["large"], content_type="application/json").status_code
+        == 413
+    )
     nul = client.post("/admin/journal/cell", data=JSON_BODIES["nul"], content_type="application/json")
     assert "символ" in nul.get_json()["error"]
 
@@ -195,11 +307,39 @@ def test_the_journal_keystroke_answers_400_in_json(client, login_as, world):
 def test_odd_numbers_and_dates_in_every_form(app, client, login_as, world, role):
     """Every POST route with every field it may read set to a huge number, a look-alike digit or a far date."""
     login_as(role)
-    fields = {name: HUGE for name in (*INT_PARAMS, "save_one", "confirm_one", "line_id", "entry_id", "bell_id",
-                                      "assignment_id", "weekday", "substitution_id", "work_kind_id",
-                                      "plan_item_id", "version", "mark", "position", "hours", "minutes")}
-    fields.update({f"mark-{HUGE}": "5", f"reason-{HUGE}": "x", f"c-{HUGE}-{HUGE}": "5", f"row-{HUGE}": "1",
-                   f"sub-{HUGE}": HUGE, f"student-{HUGE}": HUGE, f"v-{HUGE}-1": "٥", f"o-{HUGE}-{HUGE}": "{}"})
+    fields = {
+        name: HUGE
+        for name in (
+            *INT_PARAMS,
+            "save_one",
+            "confirm_one",
+            "line_id",
+            "entry_id",
+            "bell_id",
+            "assignment_id",
+            "weekday",
+            "substitution_id",
+            "work_kind_id",
+            "plan_item_id",
+            "version",
+            "mark",
+            "position",
+            "hours",
+            "minutes",
+        )
+    }
+    fields.update(
+        {
+            f"mark-{HUGE}": "5",
+            f"reason-{HUGE}": "x",
+            f"c-{HUGE}-{HUGE}": "5",
+            f"row-{HUGE}": "1",
+            f"sub-{HUGE}": HUGE,
+            f"student-{HUGE}": HUGE,
+            f"v-{HUGE}-1": "٥",
+            f"o-{HUGE}-{HUGE}": "{}",
+        }
+    )
     fields.update(DATE_PARAMS)
     responses = []
     for rule in _post_rules(app):
@@ -215,8 +355,10 @@ def test_a_form_of_100000_fields_is_refused_while_it_is_parsed(app, client, logi
         url = _with_ids(rule, world, str(world.lesson_5a.id))
         response = client.post(url, data=body, content_type="application/x-www-form-urlencoded")
         assert response.status_code in (400, 405, 413), f"{rule}: {response.status_code}"
-    assert client.post("/admin/control/remarks", data=body,
-                       content_type="application/x-www-form-urlencoded").status_code == 400
+    assert (
+        client.post("/admin/control/remarks", data=body, content_type="application/x-www-form-urlencoded").status_code
+        == 400
+    )
     within = "&".join(f"f{i}=x" for i in range(MAX_FORM_PARTS - 10))
     response = client.post("/admin/control/remarks", data=within, content_type="application/x-www-form-urlencoded")
     assert "полей" not in response.get_data(as_text=True)

@@ -1,13 +1,16 @@
 """Flask-Admin's inline handlers are rewritten so that the strict CSP needs no 'unsafe-inline'."""
+
 import re
 
 from security import rewrite_inline_handlers
 
 
 def test_rewrite_inline_handlers():
-    html = ("""<a class="dropdown-item" href="javascript:void(0)" onclick="return modelActions.execute('revoke');">x</a>"""
-            """<button onclick="return faHelpers.safeConfirm('Вы уверены?');">d</button>"""
-            """<a class="filter" onclick="return false;">f</a>""")
+    html = (
+        """<a class="dropdown-item" href="javascript:void(0)" onclick="return modelActions.execute('revoke');">x</a>"""
+        """<button onclick="return faHelpers.safeConfirm('Вы уверены?');">d</button>"""
+        """<a class="filter" onclick="return false;">f</a>"""
+    )
     out = rewrite_inline_handlers(html)
     assert not re.search(r"\son\w+=|javascript:", out)
     assert 'data-model-action="revoke"' in out and 'data-confirm="Вы уверены?"' in out
@@ -25,10 +28,10 @@ def test_admin_pages_carry_no_inline_handlers(client, login_as, world):
 import datetime as dt  # noqa: E402
 
 import pytest  # noqa: E402
-from sqlalchemy import select  # noqa: E402
-
 from access.roles import ROLES  # noqa: E402
 from access.test_url_matrix import EXPECTED, _url  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
 from models import RefusedRequest, db  # noqa: E402
 from models.base import utcnow  # noqa: E402
 
@@ -42,8 +45,12 @@ def test_a_refused_request_is_recorded_and_shown_to_the_operator(client, login_a
     assert client.get("/admin/users/?page=1", environ_base={"REMOTE_ADDR": "10.3.3.3"}).status_code == 403
     assert client.post("/admin/users/block/1", data={"reason": "x"}).status_code == 403
     get, post = _refusals()[-2:]
-    assert (get.user_id, get.method, get.path, get.ip_address) == \
-        (world.users["teacher"].id, "GET", "/admin/users/?page=1", "10.3.3.3")
+    assert (get.user_id, get.method, get.path, get.ip_address) == (
+        world.users["teacher"].id,
+        "GET",
+        "/admin/users/?page=1",
+        "10.3.3.3",
+    )
     assert (post.method, post.path) == ("POST", "/admin/users/block/1") and get.at <= post.at
     login_as("operator")
     page = client.get("/admin/refusals/").get_data(as_text=True)

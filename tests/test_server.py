@@ -1,6 +1,7 @@
 """The production server as deployed (issue 12 item 2): real gunicorn with gunicorn.conf.py and wsgi:app on a
 migrated database of its own, several workers taken from the environment, teachers signing in and saving
 marks at once over HTTP; and the one-line request log (logsetup.py)."""
+
 from __future__ import annotations
 
 import http.cookiejar
@@ -22,10 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from concurrency.test_concurrent_writes import LESSONS, PROCESSES, STUDENTS, _marks, _school
 from flask_migrate import upgrade
 
 from app import create_app
-from concurrency.test_concurrent_writes import STUDENTS, LESSONS, PROCESSES, _marks, _school
 from config import TestConfig
 from logsetup import JsonFormatter, LineFormatter
 from models import db
@@ -64,13 +65,26 @@ def server(school, tmp_path):
     """gunicorn serving the school with the production configuration; yields (base URL, the log so far)."""
     app, _jobs = school
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "server-test-key",
-           "WEB_CONCURRENCY": str(WORKERS), "GUNICORN_THREADS": str(THREADS), "GUNICORN_BIND": f"127.0.0.1:{port}",
-           "LOG_LEVEL": "INFO", "LOG_FORMAT": "text", "RATELIMIT_STORAGE_URI": "memory://"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": "server-test-key",
+        "WEB_CONCURRENCY": str(WORKERS),
+        "GUNICORN_THREADS": str(THREADS),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "LOG_LEVEL": "INFO",
+        "LOG_FORMAT": "text",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
     log_path = tmp_path / "gunicorn.log"
     with log_path.open("w") as log_file:
-        process = subprocess.Popen([str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"], cwd=ROOT,
-                                   env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
@@ -93,8 +107,9 @@ class Browser:
 
     def __init__(self, base: str):
         self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-                                                  _NoRedirect())
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+        )
         self.csrf = ""
 
     def request(self, path: str, data: bytes | None = None, headers: dict | None = None) -> tuple[int, str]:
@@ -114,10 +129,22 @@ class Browser:
         return self.request("/login", form)[0]
 
     def save_mark(self, assignment_id: int, lesson_id: int, student_id: int) -> str:
-        body = json.dumps({"op": "mark", "assignment_id": assignment_id, "lesson_id": lesson_id,
-                           "student_id": student_id, "slot": 1, "value": "5", "version": None}).encode()
-        status, text = self.request("/admin/journal/cell", body, {
-            "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": self.csrf})
+        body = json.dumps(
+            {
+                "op": "mark",
+                "assignment_id": assignment_id,
+                "lesson_id": lesson_id,
+                "student_id": student_id,
+                "slot": 1,
+                "value": "5",
+                "version": None,
+            }
+        ).encode()
+        status, text = self.request(
+            "/admin/journal/cell",
+            body,
+            {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": self.csrf},
+        )
         return f"{status} {'ok' if status == 200 and json.loads(text).get('ok') else text[:200]}"
 
 
@@ -144,8 +171,12 @@ def test_gunicorn_workers_serve_teachers_saving_at_once(school, server):
         answers = sum(pool.map(lambda job: _teacher(base, *job), jobs), Counter())
 
     saves = PROCESSES * STUDENTS * LESSONS
-    assert answers == {"login 302": PROCESSES, "grid 200": PROCESSES, "save 200 ok": saves,
-                       "forbidden page 403": PROCESSES}
+    assert answers == {
+        "login 302": PROCESSES,
+        "grid 200": PROCESSES,
+        "save 200 ok": saves,
+        "forbidden page 403": PROCESSES,
+    }
     assert _marks(app, jobs) == saves
     health = json.loads(urllib.request.urlopen(f"{base}/healthz", timeout=5).read())
     assert health["status"] == "ok" and health["database_ok"] is True
@@ -153,7 +184,9 @@ def test_gunicorn_workers_serve_teachers_saving_at_once(school, server):
     log = read_log()
     assert f"with {WORKERS} worker(s) x {THREADS} thread(s)" in log
     assert len(set(re.findall(r"Booting worker with pid: (\d+)", log))) >= WORKERS
-    refusals = [line for line in log.splitlines() if " WARNING journal.request refused 403 GET /admin/invites/ " in line]
+    refusals = [
+        line for line in log.splitlines() if " WARNING journal.request refused 403 GET /admin/invites/ " in line
+    ]
     assert len(refusals) == PROCESSES and all(re.search(r"user=\d+ ms=\d+$", line) for line in refusals)
     assert re.search(r" INFO gunicorn\.access POST /admin/journal/cell 200 \d+ bytes \d+ms", log)
     assert "GET /healthz" not in log  # a load balancer's probes that passed are not logged
@@ -181,11 +214,14 @@ def test_a_failed_request_is_one_line_with_its_traceback(caplog):
     assert missing.levelname == "INFO" and missing.getMessage().startswith("refused 404 GET /no-such-page user=None")
 
 
-@pytest.mark.parametrize("env, workers", [
-    ({}, 1),  # sign-in counters in process memory: one process, or the budgets multiply
-    ({"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}, min(2 * (os.cpu_count() or 1) + 1, 8)),
-    ({"WEB_CONCURRENCY": "3", "GUNICORN_THREADS": "6"}, 3),
-])
+@pytest.mark.parametrize(
+    "env, workers",
+    [
+        ({}, 1),  # sign-in counters in process memory: one process, or the budgets multiply
+        ({"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}, min(2 * (os.cpu_count() or 1) + 1, 8)),
+        ({"WEB_CONCURRENCY": "3", "GUNICORN_THREADS": "6"}, 3),
+    ],
+)
 def test_gunicorn_settings_come_from_the_environment(monkeypatch, env, workers):
     for name in ("RATELIMIT_STORAGE_URI", "WEB_CONCURRENCY", "GUNICORN_THREADS"):
         monkeypatch.delenv(name, raising=False)

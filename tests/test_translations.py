@@ -4,6 +4,7 @@ sources, placeholders intact, and the pages really switching language per visito
 Russian is the source language (msgids); translations/<lang>/LC_MESSAGES/messages.po hold kk and en,
 admin.po hold Flask-Admin's own (English) messages in Kazakh (and two Russian ones its catalogue lacks).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -43,8 +44,26 @@ def fresh_template(tmp_path_factory):
     """What `pybabel extract` finds in the code right now (the documented command, into a temp file)."""
     out = tmp_path_factory.mktemp("pot") / "messages.pot"
     with contextlib.chdir(ROOT):  # locations relative to the project, as in the committed template
-        CommandLineInterface().run(["pybabel", "-q", "extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_",
-                                    "-k", "lazy_gettext", "-k", "_", "-o", str(out), "."])
+        CommandLineInterface().run(
+            [
+                "pybabel",
+                "-q",
+                "extract",
+                "-F",
+                "babel.cfg",
+                "-k",
+                "_l",
+                "-k",
+                "N_",
+                "-k",
+                "lazy_gettext",
+                "-k",
+                "_",
+                "-o",
+                str(out),
+                ".",
+            ]
+        )
     return _read_po(out)
 
 
@@ -80,8 +99,10 @@ def test_the_committed_template_is_current(fresh_template):
     committed = _read_po(TRANSLATIONS / "messages.pot")
     fresh = {_key(m.id) for m in fresh_template if m.id}
     old = {_key(m.id) for m in committed if m.id}
-    assert fresh == old, {"not in translations/messages.pot": sorted(map(str, fresh - old)),
-                          "no longer in the code": sorted(map(str, old - fresh))}
+    assert fresh == old, {
+        "not in translations/messages.pot": sorted(map(str, fresh - old)),
+        "no longer in the code": sorted(map(str, old - fresh)),
+    }
 
 
 def test_flask_admin_messages_are_all_in_kazakh():
@@ -89,8 +110,11 @@ def test_flask_admin_messages_are_all_in_kazakh():
 
     source = Path(flask_admin.__file__).parent / "translations" / "ru" / "LC_MESSAGES" / "admin.po"
     kk = _read_po(TRANSLATIONS / "kk" / "LC_MESSAGES" / "admin.po")
-    missing = [m.id for m in _read_po(source) if m.id and (
-        kk.get(m.id) is None or kk.get(m.id).fuzzy or not all(_strings(kk.get(m.id).string)))]
+    missing = [
+        m.id
+        for m in _read_po(source)
+        if m.id and (kk.get(m.id) is None or kk.get(m.id).fuzzy or not all(_strings(kk.get(m.id).string)))
+    ]
     assert not missing, missing
 
 

@@ -1,4 +1,5 @@
 """Error pages in the visitor's language for every door; never a bare 500 for bad input."""
+
 from __future__ import annotations
 
 from flask import Flask, render_template
@@ -46,6 +47,9 @@ def init_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        description = exc.description if isinstance(exc.description, str) and not exc.description.startswith(
-            ("The ", "You ", "A ", "Bad ")) else None
+        description = (
+            exc.description
+            if isinstance(exc.description, str) and not exc.description.startswith(("The ", "You ", "A ", "Bad "))
+            else None
+        )
         return _page(exc.code or 500, description)

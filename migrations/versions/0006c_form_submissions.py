@@ -5,13 +5,13 @@ Revises: 0006a
 Create Date: 2026-12-06 08:00:00
 
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0006c'
-down_revision = '0006a'
+revision = "0006c"
+down_revision = "0006a"
 branch_labels = None
 depends_on = None
 
@@ -19,15 +19,15 @@ depends_on = None
 def upgrade():
     # A new table only: nothing to copy, no batch mode needed on SQLite.
     op.create_table(
-        'form_submissions',
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('token', sa.String(length=64), nullable=False),
-        sa.Column('location', sa.String(length=1000), nullable=True),
-        sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_form_submissions')),
-        sa.UniqueConstraint('token', name=op.f('uq_form_submissions_token')),
+        "form_submissions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.Column("location", sa.String(length=1000), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_form_submissions")),
+        sa.UniqueConstraint("token", name=op.f("uq_form_submissions_token")),
     )
 
 
 def downgrade():
-    op.drop_table('form_submissions')
+    op.drop_table("form_submissions")

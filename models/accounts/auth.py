@@ -1,4 +1,5 @@
 """Passwords, logins and sessions: authenticate, change, block, rotate (R18)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,13 +11,13 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
-from models.tables.accounts import LoginEvent, RefusedRequest, User
 from models.accounts.activity import note_visit
 from models.audit import AuditEvent
 from models.base import db
 from models.errors import InvalidInput
 from models.i18n import _
 from models.school_time import school_today
+from models.tables.accounts import LoginEvent, RefusedRequest, User
 
 PASSWORD_MIN_LENGTH = 8
 BAD_LOGIN = _("Неверный логин или пароль.")
@@ -67,8 +68,9 @@ def masked_login(login: str, key: str) -> str:
 MASKED_PREFIX = "?"
 
 
-def authenticate(login: str, password: str, *, ip: str | None, user_agent: str | None, now: dt.datetime,
-                 mask_key: str) -> User:
+def authenticate(
+    login: str, password: str, *, ip: str | None, user_agent: str | None, now: dt.datetime, mask_key: str
+) -> User:
     """The user for this login and password, or InvalidInput with the same message for every failure.
     Every attempt is recorded (the monthly activity report reads them); a login that matches no account is
     recorded masked (masked_login with `mask_key`, a secret of the installation)."""
@@ -76,9 +78,16 @@ def authenticate(login: str, password: str, *, ip: str | None, user_agent: str |
     user = db.session.scalar(select(User).where(func.lower(User.login) == login)) if login else None
     ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
     ok = ok and user is not None and user.blocked_at is None
-    db.session.add(LoginEvent(at=now, user_id=user.id if user else None,
-                              login=user.login if user else masked_login(login, mask_key), success=ok,
-                              ip_address=ip, user_agent=(user_agent or "")[:255]))
+    db.session.add(
+        LoginEvent(
+            at=now,
+            user_id=user.id if user else None,
+            login=user.login if user else masked_login(login, mask_key),
+            success=ok,
+            ip_address=ip,
+            user_agent=(user_agent or "")[:255],
+        )
+    )
     if not ok:
         db.session.flush()
         raise InvalidInput(BAD_LOGIN)
@@ -88,8 +97,9 @@ def authenticate(login: str, password: str, *, ip: str | None, user_agent: str |
     return user
 
 
-def record_refusal(*, user_id: int | None, method: str, path: str, ip: str | None, now: dt.datetime,
-                   keep_days: int | None = None) -> None:
+def record_refusal(
+    *, user_id: int | None, method: str, path: str, ip: str | None, now: dt.datetime, keep_days: int | None = None
+) -> None:
     """Adds a refused request to its log; with keep_days, drops the rows older than that first."""
     if keep_days is not None:
         db.session.execute(delete(RefusedRequest).where(RefusedRequest.at < now - dt.timedelta(days=keep_days)))

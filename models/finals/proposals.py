@@ -1,6 +1,7 @@
 """Period, year and final marks proposed from the journal (R25–R27): the kinds of final marks and
 their choices, the marks of the lessons behind a proposal, the proposals themselves, and the deadline
 for setting them."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,14 +22,14 @@ from models.tables.finals import PeriodMark
 from models.tables.journal import Lesson, Mark, WorkKind
 from models.tables.school import Period
 
-
 NUMERIC_CHOICES = ("5", "4", "3", "2")
 GENERAL_CHOICES = (*NUMERIC_CHOICES, NOT_ATTESTED, PASS, EXEMPT)
 PASS_FAIL_CHOICES = (PASS, FAIL, NOT_ATTESTED, EXEMPT)
 LOWEST_PERIOD_MARK = 2  # a period mark is 2..5: a weighted average below 1.5 still proposes 2
 MAX_REASON = 500
-THEORY_NOTE = N_("Специальная медицинская группа: отметка по физической культуре выставляется за теоретическую "
-                 "подготовку.")
+THEORY_NOTE = N_(
+    "Специальная медицинская группа: отметка по физической культуре выставляется за теоретическую подготовку."
+)
 EXEMPT_NOTE = N_("Освобождён от физической культуры: обычно ставится «осв».")
 EXAM_CHOICES = (*NUMERIC_CHOICES, NOT_ATTESTED, EXEMPT)
 # The tabs of a year sheet in a graduating class, after the periods and the year: kind → label.
@@ -72,8 +73,11 @@ class MarkChip:
 
 
 def rules_for(settings: dict) -> GradingRules:
-    return GradingRules(rounding_threshold=Decimal(settings["rounding_threshold"]),
-                        min_marks=int(settings["min_marks_for_period"]), require_control=True)
+    return GradingRules(
+        rounding_threshold=Decimal(settings["rounding_threshold"]),
+        min_marks=int(settings["min_marks_for_period"]),
+        require_control=True,
+    )
 
 
 def reference_day(period: Period, today: dt.date) -> dt.date:
@@ -92,8 +96,9 @@ def is_late_mark(mark: PeriodMark, deadline: dt.date, tz: ZoneInfo) -> bool:
 
 
 # --- lesson marks → MarkInput ------------------------------------------------------------------------
-def lesson_marks(student_ids: list[int], subject_id: int, year_id: int, start: dt.date, end: dt.date,
-                 kinds: dict[int, WorkKind]) -> dict[int, list[tuple[MarkChip, MarkInput]]]:
+def lesson_marks(
+    student_ids: list[int], subject_id: int, year_id: int, start: dt.date, end: dt.date, kinds: dict[int, WorkKind]
+) -> dict[int, list[tuple[MarkChip, MarkInput]]]:
     """Every mark of these students in the subject between the dates (whichever class or subgroup they
     were in: a transferred student's earlier marks count), as what the page shows and what the rules see.
     Weight: the mark's own, else its kind of work's, else the lesson's kind's. One query."""
@@ -104,25 +109,38 @@ def lesson_marks(student_ids: list[int], subject_id: int, year_id: int, start: d
         select(Mark, Lesson.date, Lesson.work_kind_id)
         .join(Lesson, Lesson.id == Mark.lesson_id)
         .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-        .where(Mark.student_id.in_(student_ids), TeachingAssignment.subject_id == subject_id,
-               TeachingAssignment.year_id == year_id, Lesson.date >= start, Lesson.date <= end)
-        .order_by(Lesson.date, Lesson.bell_id, Lesson.id, Mark.slot)).all()
+        .where(
+            Mark.student_id.in_(student_ids),
+            TeachingAssignment.subject_id == subject_id,
+            TeachingAssignment.year_id == year_id,
+            Lesson.date >= start,
+            Lesson.date <= end,
+        )
+        .order_by(Lesson.date, Lesson.bell_id, Lesson.id, Mark.slot)
+    ).all()
     for mark, date, lesson_kind_id in rows:
         result[mark.student_id].append(mark_pair(mark, date, lesson_kind_id, kinds))
     return result
 
 
-def mark_pair(mark: Mark, date: dt.date, lesson_kind_id: int | None,
-              kinds: dict[int, WorkKind]) -> tuple[MarkChip, MarkInput]:
+def mark_pair(
+    mark: Mark, date: dt.date, lesson_kind_id: int | None, kinds: dict[int, WorkKind]
+) -> tuple[MarkChip, MarkInput]:
     """One lesson mark as the page shows it and as the grading scheme sees it."""
     kind = work_kind_of(kinds.get(mark.work_kind_id), kinds.get(lesson_kind_id))
     weight = mark_weight(mark.weight, kind)
     name = kind.name if kind is not None else ""
     label = f"{date:%d.%m} {name}".strip()
-    inp = MarkInput(value=mark.value, special=mark.special,
-                    points=_num(mark.points), max_points=_num(mark.max_points),
-                    weight=weight, is_control=bool(kind and kind.is_control),
-                    criteria_kind=kind.criteria_kind if kind is not None else None, label=label)
+    inp = MarkInput(
+        value=mark.value,
+        special=mark.special,
+        points=_num(mark.points),
+        max_points=_num(mark.max_points),
+        weight=weight,
+        is_control=bool(kind and kind.is_control),
+        criteria_kind=kind.criteria_kind if kind is not None else None,
+        label=label,
+    )
     shown = mark_text(mark.value, mark.special, mark.points, mark.max_points)
     return MarkChip(date=date, shown=shown, kind=name, weight=weight, is_control=inp.is_control), inp
 
@@ -134,12 +152,15 @@ def propose_pass_fail(marks: list[MarkInput], rules: GradingRules) -> Proposal:
         return Proposal(None, special=NOT_ATTESTED, problems=[Text(_("Нет ни одной отметки за период."))])
     passes = sum(1 for m in counted if m.special == PASS or (m.value is not None and m.value >= 3))
     share = (Decimal(100) / len(counted)).quantize(Decimal("0.1"))
-    proposal = Proposal(None, special=PASS if passes * 2 >= len(counted) else FAIL,
-                        contributions=[Contribution(m.label, m.special or str(m.value), Decimal(1), share)
-                                       for m in counted])
+    proposal = Proposal(
+        None,
+        special=PASS if passes * 2 >= len(counted) else FAIL,
+        contributions=[Contribution(m.label, m.special or str(m.value), Decimal(1), share) for m in counted],
+    )
     if len(counted) < rules.min_marks:
-        proposal.problems.append(Text(_("Мало отметок: %(n)s из необходимых %(need)s."), n=len(counted),
-                                      need=rules.min_marks))
+        proposal.problems.append(
+            Text(_("Мало отметок: %(n)s из необходимых %(need)s."), n=len(counted), need=rules.min_marks)
+        )
     return proposal
 
 
@@ -152,8 +173,9 @@ def propose_period(scheme_code: str, marks: list[MarkInput], rules: GradingRules
     return proposal
 
 
-def propose_year(period_marks: list[tuple[Period, PeriodMark | None]], rules: GradingRules, *,
-                 pass_fail: bool) -> Proposal:
+def propose_year(
+    period_marks: list[tuple[Period, PeriodMark | None]], rules: GradingRules, *, pass_fail: bool
+) -> Proposal:
     """The year mark from the period marks: their average, rounded by the school's rule; н/а and missing
     period marks are named; pass/fail subjects pass when no period was failed."""
     problems = []
@@ -170,12 +192,17 @@ def propose_year(period_marks: list[tuple[Period, PeriodMark | None]], rules: Gr
                 problems.append(Text(_("За «%(period)s» — н/а."), period=period.name))
     if pass_fail:
         set_ = [s for _p, s in specials if s in (PASS, FAIL, NOT_ATTESTED)] + [
-            PASS if m.value >= 3 else FAIL for m in inputs]
+            PASS if m.value >= 3 else FAIL for m in inputs
+        ]
         if not set_:
             return Proposal(None, special=NOT_ATTESTED, problems=problems or [Text(_("Нет отметок за периоды."))])
         share = (Decimal(100) / len(set_)).quantize(Decimal("0.1"))
-        return Proposal(None, special=PASS if all(s == PASS for s in set_) else FAIL, problems=problems,
-                        contributions=[Contribution(p.name, s, Decimal(1), share) for p, s in specials])
+        return Proposal(
+            None,
+            special=PASS if all(s == PASS for s in set_) else FAIL,
+            problems=problems,
+            contributions=[Contribution(p.name, s, Decimal(1), share) for p, s in specials],
+        )
     if not inputs:
         if specials and all(s == EXEMPT for _p, s in specials):
             return Proposal(None, special=EXEMPT, problems=problems)
@@ -187,8 +214,9 @@ def propose_year(period_marks: list[tuple[Period, PeriodMark | None]], rules: Gr
 
 def _mean_of_marks(inputs: list[MarkInput], rules: GradingRules) -> Proposal:
     """Year and final marks: the plain mean of whole marks, rounded by the school's rule, 2 at least."""
-    proposal = FivePointScheme().propose(inputs, GradingRules(rules.rounding_threshold, min_marks=0,
-                                                              require_control=False))
+    proposal = FivePointScheme().propose(
+        inputs, GradingRules(rules.rounding_threshold, min_marks=0, require_control=False)
+    )
     if proposal.value is not None and proposal.value < LOWEST_PERIOD_MARK:
         proposal.value = LOWEST_PERIOD_MARK
     return proposal
@@ -198,8 +226,15 @@ def _year_label(kind: str) -> Text:
     return Text(_("Год")) if kind == "year" else Text(FINAL_KINDS[kind])
 
 
-def propose_final(rule: str, period_marks: list[tuple[Period, PeriodMark | None]], year_mark: PeriodMark | None,
-                  exam_mark: PeriodMark | None, rules: GradingRules, *, pass_fail: bool) -> Proposal:
+def propose_final(
+    rule: str,
+    period_marks: list[tuple[Period, PeriodMark | None]],
+    year_mark: PeriodMark | None,
+    exam_mark: PeriodMark | None,
+    rules: GradingRules,
+    *,
+    pass_fail: bool,
+) -> Proposal:
     """The final (attestat) mark of a graduating class by the school's ``final_mark_rule``:
     - "periods_and_year": the mean of the period marks and the year mark, every period counted (a missing
       or н/а period mark leaves nothing to propose, and is named);
@@ -211,17 +246,28 @@ def propose_final(rule: str, period_marks: list[tuple[Period, PeriodMark | None]
         return Proposal(None, problems=[Text(_("Нет годовой отметки: сначала выставьте её."))])
     if pass_fail or year_mark.value is None:
         shown = str(year_mark)
-        return Proposal(None, special=shown or NOT_ATTESTED,
-                        contributions=[Contribution(year_label, shown, Decimal(1), Decimal(100))])
+        return Proposal(
+            None,
+            special=shown or NOT_ATTESTED,
+            contributions=[Contribution(year_label, shown, Decimal(1), Decimal(100))],
+        )
     year = MarkInput(value=year_mark.value, weight=Decimal(1), label=year_label)
     if rule == "year_and_exam":
-        exam = [MarkInput(value=exam_mark.value, weight=Decimal(1), label=_year_label("exam"))] \
-            if exam_mark is not None and exam_mark.value is not None else []
+        exam = (
+            [MarkInput(value=exam_mark.value, weight=Decimal(1), label=_year_label("exam"))]
+            if exam_mark is not None and exam_mark.value is not None
+            else []
+        )
         return _mean_of_marks([year, *exam], rules)
-    problems = [Text(_("Нет отметки за «%(period)s»."), period=period.name) if pm is None
-                else Text(_("За «%(period)s» — %(mark)s."), period=period.name, mark=str(pm))
-                for period, pm in period_marks if pm is None or pm.value is None]
+    problems = [
+        Text(_("Нет отметки за «%(period)s»."), period=period.name)
+        if pm is None
+        else Text(_("За «%(period)s» — %(mark)s."), period=period.name, mark=str(pm))
+        for period, pm in period_marks
+        if pm is None or pm.value is None
+    ]
     if problems:
         return Proposal(None, problems=problems)
-    return _mean_of_marks([*(MarkInput(value=pm.value, weight=Decimal(1), label=period.name)
-                             for period, pm in period_marks), year], rules)
+    return _mean_of_marks(
+        [*(MarkInput(value=pm.value, weight=Decimal(1), label=period.name) for period, pm in period_marks), year], rules
+    )

@@ -26,6 +26,7 @@ Rules kept here:
 Everything reads a fixed number of queries for the whole class. Operations validate, change, audit and
 flush; the caller commits.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,9 +46,9 @@ from models.finals.proposals import (
     EXEMPT_NOTE,
     FINAL_KINDS,
     GENERAL_CHOICES,
-    MarkChip,
     PASS_FAIL_CHOICES,
     THEORY_NOTE,
+    MarkChip,
     _year_label,
     deadline_for,
     is_late_mark,
@@ -62,8 +63,7 @@ from models.finals.proposals import (
 )
 from models.grading import GradingRules, Proposal, ResultStats, result_stats
 from models.i18n import Text, _
-from models.marks import EXEMPT, FAIL, NOT_ATTESTED, PASS
-from models.marks import marks_given
+from models.marks import EXEMPT, FAIL, NOT_ATTESTED, PASS, marks_given
 from models.parsing import is_digits
 from models.roster import roster_ids
 from models.school.settings import all_settings
@@ -170,9 +170,14 @@ def visible_assignment(actor: Actor, assignment_id: int) -> TeachingAssignment:
     """The assignment with its class, subject and subgroup, if the actor may open its pages."""
     assignment = db.session.scalar(
         select(TeachingAssignment)
-        .options(joinedload(TeachingAssignment.school_class), joinedload(TeachingAssignment.subject),
-                 joinedload(TeachingAssignment.subgroup), joinedload(TeachingAssignment.teacher))
-        .where(TeachingAssignment.id == assignment_id, TeachingAssignment.id.in_(assignment_ids(actor))))
+        .options(
+            joinedload(TeachingAssignment.school_class),
+            joinedload(TeachingAssignment.subject),
+            joinedload(TeachingAssignment.subgroup),
+            joinedload(TeachingAssignment.teacher),
+        )
+        .where(TeachingAssignment.id == assignment_id, TeachingAssignment.id.in_(assignment_ids(actor)))
+    )
     if assignment is None:
         raise NotFound(_("Страница журнала не найдена или недоступна."))
     return assignment
@@ -180,9 +185,11 @@ def visible_assignment(actor: Actor, assignment_id: int) -> TeachingAssignment:
 
 def sheet_periods(cls: SchoolClass) -> list[Period]:
     """The periods the class is graded for (its scheme: quarters, trimesters or half-years), then the year."""
-    rows = db.session.scalars(select(Period).where(Period.year_id == cls.year_id,
-                                                   or_(Period.scheme == cls.period_scheme, Period.scheme == "year"))
-                              .order_by(Period.scheme == "year", Period.starts_on)).all()
+    rows = db.session.scalars(
+        select(Period)
+        .where(Period.year_id == cls.year_id, or_(Period.scheme == cls.period_scheme, Period.scheme == "year"))
+        .order_by(Period.scheme == "year", Period.starts_on)
+    ).all()
     return list(rows)
 
 
@@ -222,21 +229,26 @@ def is_final_grade(cls: SchoolClass, settings: dict) -> bool:
     return cls.grade in settings["final_grades"]
 
 
-def _context(actor: Actor, assignment_id: int, period_id: int | None, today: dt.date,
-             kind: str | None = None) -> _Context:
+def _context(
+    actor: Actor, assignment_id: int, period_id: int | None, today: dt.date, kind: str | None = None
+) -> _Context:
     """``kind`` "exam" or "final" asks for those marks of the year (the year period whatever ``period_id``
     says); anything else follows the period."""
     assignment = visible_assignment(actor, assignment_id)
     cls = assignment.school_class
     school, year = db.session.execute(
-        select(School, AcademicYear).join(AcademicYear, AcademicYear.school_id == School.id)
-        .where(AcademicYear.id == cls.year_id)).one()
+        select(School, AcademicYear)
+        .join(AcademicYear, AcademicYear.school_id == School.id)
+        .where(AcademicYear.id == cls.year_id)
+    ).one()
     periods = sheet_periods(cls)
     settings = all_settings(school.id)
     if kind in FINAL_KINDS:
         if not is_final_grade(cls, settings):
-            raise InvalidInput(_("Экзаменационные и итоговые отметки выставляются только в выпускных классах "
-                                 "(%(grades)s)."), grades=", ".join(map(str, settings["final_grades"])) or "—")
+            raise InvalidInput(
+                _("Экзаменационные и итоговые отметки выставляются только в выпускных классах (%(grades)s)."),
+                grades=", ".join(map(str, settings["final_grades"])) or "—",
+            )
         period_id = next((p.id for p in periods if p.scheme == "year"), None)
         if period_id is None:
             raise NotFound(_("Для учебного года не заданы периоды."))
@@ -250,23 +262,40 @@ def _context(actor: Actor, assignment_id: int, period_id: int | None, today: dt.
             raise NotFound(_("Этот период не относится к классу."))
     if kind not in FINAL_KINDS:
         kind = mark_kind(period)
-    return _Context(actor, assignment, cls, assignment.subject, school, year, period, periods, kind, settings,
-                    rules_for(settings), school_zone(school.timezone), today)
+    return _Context(
+        actor,
+        assignment,
+        cls,
+        assignment.subject,
+        school,
+        year,
+        period,
+        periods,
+        kind,
+        settings,
+        rules_for(settings),
+        school_zone(school.timezone),
+        today,
+    )
 
 
 def _build_rows(ctx: _Context, only_student: int | None = None) -> list[FinalRow]:
     a, period, subject = ctx.assignment, ctx.period, ctx.subject
     on = reference_day(period, ctx.today)
     roster_q = select(Student).where(Student.id.in_(roster_ids(a, on)))
-    existing_q = select(PeriodMark).where(PeriodMark.subject_id == subject.id, PeriodMark.period_id == period.id,
-                                          PeriodMark.kind == ctx.kind)
+    existing_q = select(PeriodMark).where(
+        PeriodMark.subject_id == subject.id, PeriodMark.period_id == period.id, PeriodMark.kind == ctx.kind
+    )
     if only_student is not None:
         roster_q = roster_q.where(Student.id == only_student)
         existing_q = existing_q.where(PeriodMark.student_id == only_student)
     students = list(db.session.scalars(roster_q))
     in_class = {s.id for s in students}
-    existing = list(db.session.scalars(existing_q.where(or_(
-        PeriodMark.student_id.in_(roster_ids(a, on)), PeriodMark.assignment_id == a.id))))
+    existing = list(
+        db.session.scalars(
+            existing_q.where(or_(PeriodMark.student_id.in_(roster_ids(a, on)), PeriodMark.assignment_id == a.id))
+        )
+    )
     current = {pm.student_id: pm for pm in existing}
     gone = [sid for sid in current if sid not in in_class]
     if gone:  # left the class, but this page set their mark earlier: keep showing it
@@ -285,8 +314,9 @@ def _build_rows(ctx: _Context, only_student: int | None = None) -> list[FinalRow
         for sid in ids:
             pairs = marks.get(sid, [])
             chips[sid] = [c for c, _i in pairs]
-            proposals[sid] = propose_period(ctx.school.grading_scheme, [i for _c, i in pairs], ctx.rules,
-                                            pass_fail=pass_fail)
+            proposals[sid] = propose_period(
+                ctx.school.grading_scheme, [i for _c, i in pairs], ctx.rules, pass_fail=pass_fail
+            )
     else:
         terms = [p for p in ctx.periods if p.scheme != "year"]
         by_student: dict[int, dict[int, PeriodMark]] = defaultdict(dict)
@@ -295,9 +325,14 @@ def _build_rows(ctx: _Context, only_student: int | None = None) -> list[FinalRow
             earlier = PeriodMark.kind == "period"
             if ctx.kind in FINAL_KINDS:  # the year and exam marks too, in the same query
                 earlier = or_(earlier, PeriodMark.period_id == period.id)
-            for pm in db.session.scalars(select(PeriodMark).where(
-                    PeriodMark.student_id.in_(ids), PeriodMark.subject_id == subject.id, earlier,
-                    PeriodMark.period_id.in_([p.id for p in terms] + [period.id]))):
+            for pm in db.session.scalars(
+                select(PeriodMark).where(
+                    PeriodMark.student_id.in_(ids),
+                    PeriodMark.subject_id == subject.id,
+                    earlier,
+                    PeriodMark.period_id.in_([p.id for p in terms] + [period.id]),
+                )
+            ):
                 if pm.kind == "period":
                     by_student[pm.student_id][pm.period_id] = pm
                 else:
@@ -306,21 +341,38 @@ def _build_rows(ctx: _Context, only_student: int | None = None) -> list[FinalRow
             got = by_student.get(sid, {})
             chips[sid] = [MarkChip(date=p.ends_on, shown=str(got[p.id]), kind=p.name) for p in terms if p.id in got]
             mine = year_marks.get(sid, {})
-            chips[sid] += [MarkChip(date=period.ends_on, shown=str(mine[k]), kind=_year_label(k))
-                           for k in (("year", "exam") if ctx.kind == "final" else ("year",)) if k in mine]
+            chips[sid] += [
+                MarkChip(date=period.ends_on, shown=str(mine[k]), kind=_year_label(k))
+                for k in (("year", "exam") if ctx.kind == "final" else ("year",))
+                if k in mine
+            ]
             if ctx.kind == "exam":
                 proposals[sid] = Proposal(None)
             elif ctx.kind == "final":
-                proposals[sid] = propose_final(ctx.settings["final_mark_rule"], [(p, got.get(p.id)) for p in terms],
-                                               mine.get("year"), mine.get("exam"), ctx.rules, pass_fail=pass_fail)
+                proposals[sid] = propose_final(
+                    ctx.settings["final_mark_rule"],
+                    [(p, got.get(p.id)) for p in terms],
+                    mine.get("year"),
+                    mine.get("exam"),
+                    ctx.rules,
+                    pass_fail=pass_fail,
+                )
             else:
                 proposals[sid] = propose_year([(p, got.get(p.id)) for p in terms], ctx.rules, pass_fail=pass_fail)
 
     rows = []
     for number, student in enumerate(students, start=1):
         pm = current.get(student.id)
-        row = FinalRow(number=number, student=student, marks=chips[student.id], proposal=proposals[student.id],
-                       current=pm, choices=choices, in_class=student.id in in_class, free=ctx.kind == "exam")
+        row = FinalRow(
+            number=number,
+            student=student,
+            marks=chips[student.id],
+            proposal=proposals[student.id],
+            current=pm,
+            choices=choices,
+            in_class=student.id in in_class,
+            free=ctx.kind == "exam",
+        )
         if subject.is_physical_education and student.medical_group == "special":
             row.theory_only = True
             row.notes.append(THEORY_NOTE)
@@ -347,21 +399,31 @@ def _stat_value(shown: str) -> int | str:
     return int(shown) if is_digits(shown) else shown
 
 
-def finals_sheet(actor: Actor, assignment_id: int, period_id: int | None = None, *, today: dt.date,
-                 kind: str | None = None) -> FinalsSheet:
+def finals_sheet(
+    actor: Actor, assignment_id: int, period_id: int | None = None, *, today: dt.date, kind: str | None = None
+) -> FinalsSheet:
     """The period (or year, exam, final) marks page of one assignment: per student the marks, the proposal
     and why, the mark set; the class forecast. A fixed number of queries, whatever the size of the class."""
     ctx = _context(actor, assignment_id, period_id, today, kind)
-    sheet = FinalsSheet(assignment=ctx.assignment, school_class=ctx.cls, subject=ctx.subject, school=ctx.school,
-                        period=ctx.period, periods=ctx.periods, kind=ctx.kind, rules=ctx.rules,
-                        scheme_code=ctx.school.grading_scheme,
-                        deadline=deadline_for(ctx.period, ctx.settings, ctx.kind),
-                        today=today, closed=locked_by_closing(ctx.period, ctx.kind),
-                        archived=ctx.year.is_archived,
-                        can_edit=can_set_period_marks(actor, ctx.assignment),
-                        unmarked_grade=not marks_given(ctx.cls.grade),
-                        final_grade=is_final_grade(ctx.cls, ctx.settings),
-                        final_rule=ctx.settings["final_mark_rule"])
+    sheet = FinalsSheet(
+        assignment=ctx.assignment,
+        school_class=ctx.cls,
+        subject=ctx.subject,
+        school=ctx.school,
+        period=ctx.period,
+        periods=ctx.periods,
+        kind=ctx.kind,
+        rules=ctx.rules,
+        scheme_code=ctx.school.grading_scheme,
+        deadline=deadline_for(ctx.period, ctx.settings, ctx.kind),
+        today=today,
+        closed=locked_by_closing(ctx.period, ctx.kind),
+        archived=ctx.year.is_archived,
+        can_edit=can_set_period_marks(actor, ctx.assignment),
+        unmarked_grade=not marks_given(ctx.cls.grade),
+        final_grade=is_final_grade(ctx.cls, ctx.settings),
+        final_rule=ctx.settings["final_mark_rule"],
+    )
     if sheet.unmarked_grade:
         return sheet
     sheet.rows = _build_rows(ctx)
@@ -380,15 +442,20 @@ class AssignmentLink:
     own: bool  # the actor teaches it (writes); otherwise reads
 
 
-def page_year(actor: Actor, today: dt.date,
-              year_id: int | None = None) -> tuple[AcademicYear | None, list[AcademicYear]]:
+def page_year(
+    actor: Actor, today: dt.date, year_id: int | None = None
+) -> tuple[AcademicYear | None, list[AcademicYear]]:
     """The year asked for, else the one containing today, else the latest started, else the first to come."""
-    years = db.session.scalars(select(AcademicYear).where(AcademicYear.school_id == actor.school_id)
-                               .order_by(AcademicYear.starts_on.desc())).all()
+    years = db.session.scalars(
+        select(AcademicYear).where(AcademicYear.school_id == actor.school_id).order_by(AcademicYear.starts_on.desc())
+    ).all()
     if year_id is not None:
         return next((y for y in years if y.id == year_id), None), years
-    year = next((y for y in years if y.starts_on <= today <= y.ends_on), None) or next(
-        (y for y in years if y.starts_on <= today), None) or (years[-1] if years else None)
+    year = (
+        next((y for y in years if y.starts_on <= today <= y.ends_on), None)
+        or next((y for y in years if y.starts_on <= today), None)
+        or (years[-1] if years else None)
+    )
     return year, years
 
 
@@ -396,11 +463,16 @@ def actor_assignments(actor: Actor, year_id: int) -> list[AssignmentLink]:
     """The journal pages of a year the actor may open (models.access.assignment_ids), own load first."""
     rows = db.session.scalars(
         select(TeachingAssignment)
-        .options(joinedload(TeachingAssignment.school_class), joinedload(TeachingAssignment.subject),
-                 joinedload(TeachingAssignment.subgroup), joinedload(TeachingAssignment.teacher))
+        .options(
+            joinedload(TeachingAssignment.school_class),
+            joinedload(TeachingAssignment.subject),
+            joinedload(TeachingAssignment.subgroup),
+            joinedload(TeachingAssignment.teacher),
+        )
         .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
         .join(Subject, Subject.id == TeachingAssignment.subject_id)
         .where(TeachingAssignment.id.in_(assignment_ids(actor)), TeachingAssignment.year_id == year_id)
-        .order_by(SchoolClass.grade, SchoolClass.letter, Subject.name, TeachingAssignment.id)).all()
+        .order_by(SchoolClass.grade, SchoolClass.letter, Subject.name, TeachingAssignment.id)
+    ).all()
     links = [AssignmentLink(a, a.teacher_id == actor.staff_id) for a in rows]
     return sorted(links, key=lambda link: not link.own)

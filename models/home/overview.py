@@ -1,4 +1,5 @@
 """A read-only summary of the school for the public start page."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -32,14 +33,21 @@ def school_overview() -> SchoolOverview:
     overview = SchoolOverview(name=school.name, address=school.address, year=year.name if year else None)
     if year is not None:
         overview.classes = db.session.scalar(select(func.count()).where(SchoolClass.year_id == year.id)) or 0
-        overview.students = db.session.scalar(
-            select(func.count(func.distinct(Enrollment.student_id)))
-            .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
-            .where(SchoolClass.year_id == year.id, Enrollment.ends_on.is_(None))
-        ) or 0
-    overview.staff = db.session.scalar(
-        select(func.count()).where(Staff.school_id == school.id, Staff.left_on.is_(None))
-    ) or 0
-    overview.bells = [str(b) for b in db.session.scalars(
-        select(Bell).where(Bell.school_id == school.id, Bell.shift == 1).order_by(Bell.number))]
+        overview.students = (
+            db.session.scalar(
+                select(func.count(func.distinct(Enrollment.student_id)))
+                .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
+                .where(SchoolClass.year_id == year.id, Enrollment.ends_on.is_(None))
+            )
+            or 0
+        )
+    overview.staff = (
+        db.session.scalar(select(func.count()).where(Staff.school_id == school.id, Staff.left_on.is_(None))) or 0
+    )
+    overview.bells = [
+        str(b)
+        for b in db.session.scalars(
+            select(Bell).where(Bell.school_id == school.id, Bell.shift == 1).order_by(Bell.number)
+        )
+    ]
     return overview

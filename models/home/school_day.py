@@ -1,6 +1,7 @@
 """The administration's home page: what needs attention today — substitutions of the day, the period to close
 and the marks still missing in it, the remarks to teachers still open (and overdue). Each line leads to the
 page where it is dealt with. For the coordinator, the director and the operator; a fixed number of queries."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,10 +11,10 @@ from sqlalchemy import func, select
 
 from models.access import Actor
 from models.base import db
+from models.finals.closing import PeriodStatus, missing_count, period_to_close, year_periods
 from models.tables.classes import SchoolClass
 from models.tables.control import Remark
 from models.tables.curriculum import TeachingAssignment
-from models.finals.closing import PeriodStatus, missing_count, period_to_close, year_periods
 from models.tables.timetable import Substitution, TimetableEntry
 
 
@@ -32,15 +33,24 @@ def school_day(actor: Actor, today: dt.date) -> SchoolDay | None:
     if not actor.whole_school or actor.school_id is None:
         return None
     substitutions = db.session.scalar(
-        select(func.count()).select_from(Substitution)
+        select(func.count())
+        .select_from(Substitution)
         .join(TimetableEntry, TimetableEntry.id == Substitution.entry_id)
         .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
         .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
-        .where(SchoolClass.school_id == actor.school_id, Substitution.date == today))
+        .where(SchoolClass.school_id == actor.school_id, Substitution.date == today)
+    )
     _year, periods = year_periods(actor, today)
     period = period_to_close(periods)
     missing = missing_count(period.period) if period is not None else 0
-    open_ = select(func.count()).select_from(Remark).where(Remark.school_id == actor.school_id,
-                                                           Remark.fixed_at.is_(None))
-    return SchoolDay(today, substitutions, period, missing, db.session.scalar(open_),
-                     db.session.scalar(open_.where(Remark.due_on < today)))
+    open_ = (
+        select(func.count()).select_from(Remark).where(Remark.school_id == actor.school_id, Remark.fixed_at.is_(None))
+    )
+    return SchoolDay(
+        today,
+        substitutions,
+        period,
+        missing,
+        db.session.scalar(open_),
+        db.session.scalar(open_.where(Remark.due_on < today)),
+    )

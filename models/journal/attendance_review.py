@@ -6,6 +6,7 @@ Only the class teacher of that class (or the operator) confirms; the administrat
 period is read-only. Every confirmation is audited and versioned (a row changed meanwhile by the
 subject teacher is refused with a conflict, never overwritten). The caller commits.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,13 +18,13 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from models.access import Actor, can_confirm_attendance, can_review_attendance, require, taught_class_ids
-from models.tables.accounts import User
 from models.audit import AuditEvent
 from models.base import db
-from models.tables.classes import SchoolClass
-from models.tables.curriculum import TeachingAssignment
 from models.errors import Conflict, InvalidInput, JournalError, NotFound, PeriodClosed
 from models.i18n import N_, Text, _
+from models.tables.accounts import User
+from models.tables.classes import SchoolClass
+from models.tables.curriculum import TeachingAssignment
 from models.tables.journal import Attendance, AttendanceReason, Lesson
 from models.tables.people import Staff, Student
 from models.tables.school import AcademicYear, Bell, Period
@@ -104,30 +105,47 @@ class WeekReview:
 def reviewable_classes(actor: Actor) -> list[SchoolClass]:
     """Classes whose weekly attendance the actor may open: their own as class teacher; the whole school
     (newest year) for the administration."""
-    q = select(SchoolClass).join(AcademicYear, AcademicYear.id == SchoolClass.year_id).where(
-        SchoolClass.school_id == actor.school_id)
+    q = (
+        select(SchoolClass)
+        .join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
+        .where(SchoolClass.school_id == actor.school_id)
+    )
     if not (actor.whole_school or actor.has("operator")):
         q = q.where(SchoolClass.id.in_(taught_class_ids(actor)))
     else:
-        newest = select(AcademicYear.id).where(AcademicYear.school_id == actor.school_id).order_by(
-            AcademicYear.starts_on.desc()).limit(1).scalar_subquery()
+        newest = (
+            select(AcademicYear.id)
+            .where(AcademicYear.school_id == actor.school_id)
+            .order_by(AcademicYear.starts_on.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
         q = q.where(or_(SchoolClass.year_id == newest, SchoolClass.id.in_(taught_class_ids(actor))))
     return list(db.session.scalars(q.order_by(AcademicYear.starts_on.desc(), SchoolClass.grade, SchoolClass.letter)))
 
 
 def _class(actor: Actor, class_id: int) -> SchoolClass:
-    cls = db.session.scalar(select(SchoolClass).where(SchoolClass.id == class_id,
-                                                      SchoolClass.school_id == actor.school_id))
+    cls = db.session.scalar(
+        select(SchoolClass).where(SchoolClass.id == class_id, SchoolClass.school_id == actor.school_id)
+    )
     if cls is None:
         raise NotFound(_("Класс не найден."))
-    require(can_review_attendance(actor, class_id),
-            _("Посещаемость класса подтверждает классный руководитель этого класса."))
+    require(
+        can_review_attendance(actor, class_id),
+        _("Посещаемость класса подтверждает классный руководитель этого класса."),
+    )
     return cls
 
 
 def _closed_ranges(cls: SchoolClass) -> list[tuple[dt.date, dt.date, str]]:
-    return [(p.starts_on, p.ends_on, p.name) for p in db.session.scalars(select(Period).where(
-        Period.year_id == cls.year_id, Period.scheme == cls.period_scheme, Period.closed_at.is_not(None)))]
+    return [
+        (p.starts_on, p.ends_on, p.name)
+        for p in db.session.scalars(
+            select(Period).where(
+                Period.year_id == cls.year_id, Period.scheme == cls.period_scheme, Period.closed_at.is_not(None)
+            )
+        )
+    ]
 
 
 def week_review(actor: Actor, class_id: int, day: dt.date) -> WeekReview:
@@ -144,21 +162,33 @@ def week_review(actor: Actor, class_id: int, day: dt.date) -> WeekReview:
         .outerjoin(Bell, Bell.id == Lesson.bell_id)
         .options(joinedload(TeachingAssignment.subject), joinedload(Attendance.reason))
         .where(TeachingAssignment.class_id == cls.id, Lesson.date >= monday, Lesson.date <= sunday)
-        .order_by(Lesson.date, Bell.number, Student.last_name, Student.first_name, Student.id)).all()
+        .order_by(Lesson.date, Bell.number, Student.last_name, Student.first_name, Student.id)
+    ).all()
     confirmers = {a.confirmed_by_id for a, *_rest in rows if a.confirmed_by_id}
     names = {}
     if confirmers:
         for user_id, login, staff in db.session.execute(
-                select(User.id, User.login, Staff).outerjoin(Staff, Staff.id == User.staff_id)
-                .where(User.id.in_(confirmers))):
+            select(User.id, User.login, Staff)
+            .outerjoin(Staff, Staff.id == User.staff_id)
+            .where(User.id.in_(confirmers))
+        ):
             names[user_id] = staff.short_name if staff is not None else login
     closed = _closed_ranges(cls)
     lines = []
     totals: dict[int, StudentTotals] = {}
     for att, date, bell, assignment, student in rows:
-        lines.append(AbsenceLine(att, date, str(bell) if bell is not None else "", assignment.subject.name, student,
-                                 att.reason, names.get(att.confirmed_by_id),
-                                 any(s <= date <= e for s, e, _n in closed)))
+        lines.append(
+            AbsenceLine(
+                att,
+                date,
+                str(bell) if bell is not None else "",
+                assignment.subject.name,
+                student,
+                att.reason,
+                names.get(att.confirmed_by_id),
+                any(s <= date <= e for s, e, _n in closed),
+            )
+        )
         t = totals.setdefault(student.id, StudentTotals(student))
         if att.status == "late":
             t.late += 1
@@ -172,11 +202,21 @@ def week_review(actor: Actor, class_id: int, day: dt.date) -> WeekReview:
                 t.unexcused += 1
         if att.confirmed_at is None:
             t.unconfirmed += 1
-    reasons = list(db.session.scalars(select(AttendanceReason).where(AttendanceReason.school_id == cls.school_id)
-                                      .order_by(AttendanceReason.is_excused.desc(), AttendanceReason.name)))
-    return WeekReview(cls, monday, lines,
-                      sorted(totals.values(), key=lambda t: (t.student.last_name, t.student.first_name, t.student.id)),
-                      reasons, can_confirm_attendance(actor, cls.id))
+    reasons = list(
+        db.session.scalars(
+            select(AttendanceReason)
+            .where(AttendanceReason.school_id == cls.school_id)
+            .order_by(AttendanceReason.is_excused.desc(), AttendanceReason.name)
+        )
+    )
+    return WeekReview(
+        cls,
+        monday,
+        lines,
+        sorted(totals.values(), key=lambda t: (t.student.last_name, t.student.first_name, t.student.id)),
+        reasons,
+        can_confirm_attendance(actor, cls.id),
+    )
 
 
 # --- confirming ---------------------------------------------------------------------------------------
@@ -203,8 +243,16 @@ def _int(value, message: str) -> int | None:
         raise InvalidInput(message) from None
 
 
-def _confirm(actor: Actor, att: Attendance, cls: SchoolClass, date: dt.date, reasons: dict[int, AttendanceReason],
-             closed, entry: Confirmation, now: dt.datetime) -> bool:
+def _confirm(
+    actor: Actor,
+    att: Attendance,
+    cls: SchoolClass,
+    date: dt.date,
+    reasons: dict[int, AttendanceReason],
+    closed,
+    entry: Confirmation,
+    now: dt.datetime,
+) -> bool:
     reason_id = _int(entry.reason_id, _("Неверные данные формы."))
     version = _int(entry.version, _("Неверные данные формы."))
     if reason_id is None:
@@ -216,12 +264,18 @@ def _confirm(actor: Actor, att: Attendance, cls: SchoolClass, date: dt.date, rea
             raise PeriodClosed(_("Период «%(name)s» закрыт: изменять его нельзя."), name=name)
     if version is not None and version != att.version:
         current = reasons.get(att.reason_id)
-        raise Conflict(_("Запись изменили, пока вы её смотрели (сейчас: %(reason)s). Обновите страницу."),
-                       reason=current.name if current else _("причина не указана"))
+        raise Conflict(
+            _("Запись изменили, пока вы её смотрели (сейчас: %(reason)s). Обновите страницу."),
+            reason=current.name if current else _("причина не указана"),
+        )
     if att.reason_id == reason_id and att.confirmed_at is not None:
         return False
-    old = {"reason_id": att.reason_id, "confirmed_by_id": att.confirmed_by_id, "confirmed_at": att.confirmed_at,
-           "version": att.version}
+    old = {
+        "reason_id": att.reason_id,
+        "confirmed_by_id": att.confirmed_by_id,
+        "confirmed_at": att.confirmed_at,
+        "version": att.version,
+    }
     att.reason_id = reason_id
     att.confirmed_by_id = actor.user_id
     att.confirmed_at = now
@@ -230,9 +284,21 @@ def _confirm(actor: Actor, att: Attendance, cls: SchoolClass, date: dt.date, rea
             db.session.flush()
     except StaleDataError:
         raise Conflict(_("Запись изменили, пока вы её смотрели. Обновите страницу.")) from None
-    AuditEvent.record(actor.user_id, "attendance.confirm", "attendance", att.id, old=old,
-                      new={"reason_id": reason_id, "confirmed_by_id": actor.user_id, "confirmed_at": now,
-                           "version": att.version, "student_id": att.student_id, "lesson_id": att.lesson_id})
+    AuditEvent.record(
+        actor.user_id,
+        "attendance.confirm",
+        "attendance",
+        att.id,
+        old=old,
+        new={
+            "reason_id": reason_id,
+            "confirmed_by_id": actor.user_id,
+            "confirmed_at": now,
+            "version": att.version,
+            "student_id": att.student_id,
+            "lesson_id": att.lesson_id,
+        },
+    )
     return True
 
 
@@ -240,15 +306,26 @@ def confirm_week(actor: Actor, class_id: int, entries: list[Confirmation], *, no
     """Confirm (or correct) the reasons of absences of one class: each row on its own; a row without a
     chosen reason is left as it is. Only the class teacher of the class or the operator."""
     cls = _class(actor, class_id)
-    require(can_confirm_attendance(actor, cls.id),
-            _("Причины пропусков подтверждает классный руководитель этого класса."))
+    require(
+        can_confirm_attendance(actor, cls.id), _("Причины пропусков подтверждает классный руководитель этого класса.")
+    )
     ids = [e.attendance_id for e in entries]
-    found = {att.id: (att, date) for att, date in db.session.execute(
-        select(Attendance, Lesson.date).join(Lesson, Lesson.id == Attendance.lesson_id)
-        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-        .where(Attendance.id.in_(ids), TeachingAssignment.class_id == cls.id))} if ids else {}
-    reasons = {r.id: r for r in db.session.scalars(select(AttendanceReason).where(
-        AttendanceReason.school_id == cls.school_id))}
+    found = (
+        {
+            att.id: (att, date)
+            for att, date in db.session.execute(
+                select(Attendance, Lesson.date)
+                .join(Lesson, Lesson.id == Attendance.lesson_id)
+                .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+                .where(Attendance.id.in_(ids), TeachingAssignment.class_id == cls.id)
+            )
+        }
+        if ids
+        else {}
+    )
+    reasons = {
+        r.id: r for r in db.session.scalars(select(AttendanceReason).where(AttendanceReason.school_id == cls.school_id))
+    }
     closed = _closed_ranges(cls)
     result = ConfirmResult()
     for entry in entries:
@@ -273,9 +350,12 @@ def confirm_week(actor: Actor, class_id: int, entries: list[Confirmation], *, no
 
 def confirm_reason(actor: Actor, attendance_id: int, reason_id: int, *, version=None, now: dt.datetime) -> Attendance:
     """One absence: set its reason and confirm it (raises the row's error)."""
-    class_id = db.session.scalar(select(TeachingAssignment.class_id).join(
-        Lesson, Lesson.assignment_id == TeachingAssignment.id).join(Attendance, Attendance.lesson_id == Lesson.id)
-        .where(Attendance.id == attendance_id))
+    class_id = db.session.scalar(
+        select(TeachingAssignment.class_id)
+        .join(Lesson, Lesson.assignment_id == TeachingAssignment.id)
+        .join(Attendance, Attendance.lesson_id == Lesson.id)
+        .where(Attendance.id == attendance_id)
+    )
     if class_id is None:
         raise NotFound(_("Запись о пропуске не найдена."))
     result = confirm_week(actor, class_id, [Confirmation(attendance_id, reason_id, version)], now=now)

@@ -1,6 +1,7 @@
 """Marks and attendance in a journal cell (R3–R5, R28): ``set_mark``, ``set_attendance`` and ``save_cell``
 (a cell typed as text, for plain form posts). Every write names the version the writer saw; entries
 after the deadline are accepted and flagged late (models.deadlines)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,11 +16,11 @@ from models.errors import InvalidInput
 from models.i18n import _
 from models.journal.page import Cell, _assignment_row
 from models.journal.rules import (
+    _ONE_RESULT,
     ATTENDANCE_CODES,
     MAX_COMMENT,
     MAX_MINUTES_LATE,
     SLOTS,
-    _ONE_RESULT,
     canonical_mark,
     parse_cell_text,
     parse_status,
@@ -42,14 +43,30 @@ from models.tables.journal import Attendance, Mark, WorkKind
 
 
 def _mark_snapshot(mark: Mark) -> dict:
-    return {"cell": _cell_key(mark.lesson_id, mark.student_id), "lesson_id": mark.lesson_id,
-            "student_id": mark.student_id, "slot": mark.slot, "mark": mark.display, "comment": mark.comment,
-            "work_kind_id": mark.work_kind_id}
+    return {
+        "cell": _cell_key(mark.lesson_id, mark.student_id),
+        "lesson_id": mark.lesson_id,
+        "student_id": mark.student_id,
+        "slot": mark.slot,
+        "mark": mark.display,
+        "comment": mark.comment,
+        "work_kind_id": mark.work_kind_id,
+    }
 
 
-def set_mark(actor: Actor, lesson_id: int, student_id: int, slot: int, value: str | None,
-             expected_version: int | None, comment=_UNCHANGED, work_kind_id=_UNCHANGED, *, now: dt.datetime,
-             assignment_id: int | None = None) -> Cell:
+def set_mark(
+    actor: Actor,
+    lesson_id: int,
+    student_id: int,
+    slot: int,
+    value: str | None,
+    expected_version: int | None,
+    comment=_UNCHANGED,
+    work_kind_id=_UNCHANGED,
+    *,
+    now: dt.datetime,
+    assignment_id: int | None = None,
+) -> Cell:
     """Put, change or delete (``value`` '') the mark in one slot (1–3) of a cell.
 
     ``expected_version`` is the version the writer saw; None means "I saw the slot empty". ``comment`` and
@@ -67,22 +84,43 @@ def set_mark(actor: Actor, lesson_id: int, student_id: int, slot: int, value: st
     new_kind = _UNCHANGED
     if work_kind_id is not _UNCHANGED:
         new_kind = work_kind_id or None
-        if new_kind is not None and db.session.scalar(select(WorkKind.id).where(
-                WorkKind.id == new_kind, WorkKind.school_id == ctx.cls.school_id)) is None:
+        if (
+            new_kind is not None
+            and db.session.scalar(
+                select(WorkKind.id).where(WorkKind.id == new_kind, WorkKind.school_id == ctx.cls.school_id)
+            )
+            is None
+        ):
             raise InvalidInput(_("Выберите вид работы из списка школы."))
 
-    mark = db.session.scalar(select(Mark).where(Mark.lesson_id == lesson.id, Mark.student_id == student_id,
-                                                Mark.slot == slot))
+    mark = db.session.scalar(
+        select(Mark).where(Mark.lesson_id == lesson.id, Mark.student_id == student_id, Mark.slot == slot)
+    )
     if mark is None and expected_version is not None:
         cell = _cell(lesson, student_id, ctx)
-        raise _conflict(_("Эту отметку уже удалил другой пользователь: сейчас в клетке «%(current)s». "
-                          "Проверьте и введите снова."), cell.text, lesson, student_id, ctx)
+        raise _conflict(
+            _("Эту отметку уже удалил другой пользователь: сейчас в клетке «%(current)s». Проверьте и введите снова."),
+            cell.text,
+            lesson,
+            student_id,
+            ctx,
+        )
     if mark is not None and expected_version is None:
-        raise _conflict(_("Клетку уже заполнили: сейчас в ней «%(current)s». Проверьте и введите снова."),
-                        _cell(lesson, student_id, ctx).text, lesson, student_id, ctx)
+        raise _conflict(
+            _("Клетку уже заполнили: сейчас в ней «%(current)s». Проверьте и введите снова."),
+            _cell(lesson, student_id, ctx).text,
+            lesson,
+            student_id,
+            ctx,
+        )
     if mark is not None and mark.version != expected_version:
-        raise _conflict(_("Отметку уже изменил другой пользователь: сейчас в клетке «%(current)s». "
-                          "Проверьте и введите снова."), _cell(lesson, student_id, ctx).text, lesson, student_id, ctx)
+        raise _conflict(
+            _("Отметку уже изменил другой пользователь: сейчас в клетке «%(current)s». Проверьте и введите снова."),
+            _cell(lesson, student_id, ctx).text,
+            lesson,
+            student_id,
+            ctx,
+        )
 
     if parsed is None:  # delete
         if mark is None:
@@ -113,13 +151,27 @@ def set_mark(actor: Actor, lesson_id: int, student_id: int, slot: int, value: st
 
 
 def _attendance_snapshot(att: Attendance) -> dict:
-    return {"cell": _cell_key(att.lesson_id, att.student_id), "lesson_id": att.lesson_id,
-            "student_id": att.student_id, "status": att.status, "minutes_late": att.minutes_late,
-            "reason_id": att.reason_id}
+    return {
+        "cell": _cell_key(att.lesson_id, att.student_id),
+        "lesson_id": att.lesson_id,
+        "student_id": att.student_id,
+        "status": att.status,
+        "minutes_late": att.minutes_late,
+        "reason_id": att.reason_id,
+    }
 
 
-def set_attendance(actor: Actor, lesson_id: int, student_id: int, status: str | None, expected_version: int | None,
-                   minutes_late=_UNCHANGED, *, now: dt.datetime, assignment_id: int | None = None) -> Cell:
+def set_attendance(
+    actor: Actor,
+    lesson_id: int,
+    student_id: int,
+    status: str | None,
+    expected_version: int | None,
+    minutes_late=_UNCHANGED,
+    *,
+    now: dt.datetime,
+    assignment_id: int | None = None,
+) -> Cell:
     """Mark a student absent ("н"), late ("оп", with minutes when known) or present (status '' deletes
     the record). Versions work as in set_mark. First-grade classes keep attendance too."""
     lesson, ctx = _writable_cell(actor, lesson_id, student_id, assignment_id, now)
@@ -131,14 +183,31 @@ def set_attendance(actor: Actor, lesson_id: int, student_id: int, status: str | 
             minutes = parse_int(str(minutes_late), -1)
             if not 1 <= minutes <= MAX_MINUTES_LATE:
                 raise InvalidInput(_("Опоздание — от 1 до %(n)s минут."), n=MAX_MINUTES_LATE)
-    att = db.session.scalar(select(Attendance).where(Attendance.lesson_id == lesson.id,
-                                                     Attendance.student_id == student_id))
+    att = db.session.scalar(
+        select(Attendance).where(Attendance.lesson_id == lesson.id, Attendance.student_id == student_id)
+    )
     if att is None and expected_version is not None:
-        raise _conflict(_("Отметку посещаемости уже удалил другой пользователь: сейчас в клетке «%(current)s». "
-                          "Проверьте и введите снова."), _cell(lesson, student_id, ctx).text, lesson, student_id, ctx)
+        raise _conflict(
+            _(
+                "Отметку посещаемости уже удалил другой пользователь: сейчас в клетке «%(current)s». "
+                "Проверьте и введите снова."
+            ),
+            _cell(lesson, student_id, ctx).text,
+            lesson,
+            student_id,
+            ctx,
+        )
     if att is not None and (expected_version is None or att.version != expected_version):
-        raise _conflict(_("Посещаемость уже отметил другой пользователь: сейчас в клетке «%(current)s». "
-                          "Проверьте и введите снова."), _cell(lesson, student_id, ctx).text, lesson, student_id, ctx)
+        raise _conflict(
+            _(
+                "Посещаемость уже отметил другой пользователь: сейчас в клетке «%(current)s». "
+                "Проверьте и введите снова."
+            ),
+            _cell(lesson, student_id, ctx).text,
+            lesson,
+            student_id,
+            ctx,
+        )
     if new_status is None:
         if att is None:
             return _cell(lesson, student_id, ctx)
@@ -160,8 +229,14 @@ def set_attendance(actor: Actor, lesson_id: int, student_id: int, status: str | 
         new = _attendance_snapshot(att)
         if old == new:
             return _cell(lesson, student_id, ctx)
-    AuditEvent.record(actor.user_id, "attendance.create" if old is None else "attendance.update", "attendance",
-                      att.id, old=old, new=new)
+    AuditEvent.record(
+        actor.user_id,
+        "attendance.create" if old is None else "attendance.update",
+        "attendance",
+        att.id,
+        old=old,
+        new=new,
+    )
     return _cell(lesson, student_id, ctx)
 
 
@@ -190,8 +265,16 @@ def _signature(state: dict | None) -> tuple:
     return ((seen_a[0], seen_a[2]) if seen_a else None, tuple((m[0], m[2]) for m in seen_m))
 
 
-def save_cell(actor: Actor, lesson_id: int, student_id: int, text: str, seen: dict | None, *, now: dt.datetime,
-              assignment_id: int | None = None) -> Cell:
+def save_cell(
+    actor: Actor,
+    lesson_id: int,
+    student_id: int,
+    text: str,
+    seen: dict | None,
+    *,
+    now: dt.datetime,
+    assignment_id: int | None = None,
+) -> Cell:
     """A cell typed as text in the plain grid ("н 5/4"), against what the writer saw (``Cell.state()``):
     when anything in the cell changed since (another tab, another teacher), nothing is written and the
     Conflict carries the current value. Otherwise only what differs is written."""
@@ -204,26 +287,39 @@ def save_cell(actor: Actor, lesson_id: int, student_id: int, text: str, seen: di
     seen_a, seen_m = _seen(seen)
     current = _cell(lesson, student_id, ctx)
     if _signature(current.state()) != _signature(seen):
-        raise _conflict(_("Клетку уже изменил другой пользователь: сейчас в ней «%(current)s». "
-                          "Проверьте и введите снова."), current.text, lesson, student_id, ctx)
+        raise _conflict(
+            _("Клетку уже изменил другой пользователь: сейчас в ней «%(current)s». Проверьте и введите снова."),
+            current.text,
+            lesson,
+            student_id,
+            ctx,
+        )
     cell = None
     seen_status = seen_a[0] if seen_a else None
     if status != seen_status or (status == "late" and minutes is not None and minutes != seen_a[1]):
-        cell = set_attendance(actor, lesson_id, student_id, status or "", seen_a[2] if seen_a else None,
-                              minutes if status == "late" and minutes is not None else _UNCHANGED,
-                              now=now, assignment_id=assignment_id)
+        cell = set_attendance(
+            actor,
+            lesson_id,
+            student_id,
+            status or "",
+            seen_a[2] if seen_a else None,
+            minutes if status == "late" and minutes is not None else _UNCHANGED,
+            now=now,
+            assignment_id=assignment_id,
+        )
     used = {m[0] for m in seen_m}
     for i, token in enumerate(tokens):
         if i < len(seen_m):
             slot, shown, version = seen_m[i][0], seen_m[i][1], seen_m[i][2]
             if canonical_mark(token) != shown:
-                cell = set_mark(actor, lesson_id, student_id, slot, token, version, now=now,
-                                assignment_id=assignment_id)
+                cell = set_mark(
+                    actor, lesson_id, student_id, slot, token, version, now=now, assignment_id=assignment_id
+                )
         else:
             slot = next(s for s in SLOTS if s not in used)
             used.add(slot)
             cell = set_mark(actor, lesson_id, student_id, slot, token, None, now=now, assignment_id=assignment_id)
-    for slot, _shown, version, *_rest in seen_m[len(tokens):]:
+    for slot, _shown, version, *_rest in seen_m[len(tokens) :]:
         cell = set_mark(actor, lesson_id, student_id, slot, "", version, now=now, assignment_id=assignment_id)
     return cell if cell is not None else _cell(lesson, student_id, ctx)
 
@@ -237,9 +333,18 @@ def state_text(state: dict | None) -> str:
     return " ".join(p for p in parts if p)
 
 
-def save_cell_parts(actor: Actor, lesson_id: int, student_id: int, seen: dict | None, *,
-                    status: str | None, minutes_late: str | int | None, marks: dict[int, tuple[str, int | None, str]],
-                    now: dt.datetime, assignment_id: int | None = None) -> Cell | None:
+def save_cell_parts(
+    actor: Actor,
+    lesson_id: int,
+    student_id: int,
+    seen: dict | None,
+    *,
+    status: str | None,
+    minutes_late: str | int | None,
+    marks: dict[int, tuple[str, int | None, str]],
+    now: dt.datetime,
+    assignment_id: int | None = None,
+) -> Cell | None:
     """The detailed form of a cell (the lesson page): attendance with minutes, and per slot the mark, its
     kind of work and comment. Writes what differs from what was seen, with the versions seen; returns
     the cell, or None when nothing differed."""
@@ -251,8 +356,16 @@ def save_cell_parts(actor: Actor, lesson_id: int, student_id: int, seen: dict | 
     seen_status = seen_a[0] if seen_a else None
     seen_minutes = seen_a[1] if seen_a else None
     if status != seen_status or (status == "late" and minutes != seen_minutes):
-        cell = set_attendance(actor, lesson_id, student_id, status or "", seen_a[2] if seen_a else None,
-                              minutes if status == "late" else _UNCHANGED, now=now, assignment_id=assignment_id)
+        cell = set_attendance(
+            actor,
+            lesson_id,
+            student_id,
+            status or "",
+            seen_a[2] if seen_a else None,
+            minutes if status == "late" else _UNCHANGED,
+            now=now,
+            assignment_id=assignment_id,
+        )
     for slot in SLOTS:
         value, kind_id, comment = marks.get(slot, ("", None, ""))
         value = canonical_mark(value)
@@ -260,11 +373,25 @@ def save_cell_parts(actor: Actor, lesson_id: int, student_id: int, seen: dict | 
         old = by_slot.get(slot)
         if old is None and not value:
             continue
-        if old is not None and value == old[1] and (kind_id or None) == (old[3] if len(old) > 3 else None) \
-                and comment == (old[4] if len(old) > 4 else None):
+        if (
+            old is not None
+            and value == old[1]
+            and (kind_id or None) == (old[3] if len(old) > 3 else None)
+            and comment == (old[4] if len(old) > 4 else None)
+        ):
             continue
-        cell = set_mark(actor, lesson_id, student_id, slot, value, old[2] if old else None, comment, kind_id,
-                        now=now, assignment_id=assignment_id)
+        cell = set_mark(
+            actor,
+            lesson_id,
+            student_id,
+            slot,
+            value,
+            old[2] if old else None,
+            comment,
+            kind_id,
+            now=now,
+            assignment_id=assignment_id,
+        )
     return cell
 
 

@@ -1,5 +1,6 @@
 """The diary of one student for one week: lessons with topic, homework, marks, absences (R20); the lessons the
 timetable still expects (today, later this week, or not recorded yet) appear by their bell without a topic."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,7 @@ from models.base import db
 from models.i18n import N_
 from models.marks import mark_text
 from models.roster import covers, on_roster, stay_during
-from models.school.timetable import Slot, bell_order, effective_to, expected_days, fill_slots, timetable_entries
+from models.school.timetable import Slot, bell_order, effective_to, expected_days, fill_slots
 from models.tables.classes import Enrollment, SchoolClass, SubgroupMember
 from models.tables.curriculum import Subject, TeachingAssignment
 from models.tables.journal import Attachment, Attendance, Lesson, Mark
@@ -24,8 +25,15 @@ from models.tables.people import Student
 from models.tables.school import AcademicYear, Bell, Period
 from models.tables.timetable import Substitution, TimetableEntry
 
-WEEKDAYS = (N_("Понедельник"), N_("Вторник"), N_("Среда"), N_("Четверг"), N_("Пятница"), N_("Суббота"),
-            N_("Воскресенье"))
+WEEKDAYS = (
+    N_("Понедельник"),
+    N_("Вторник"),
+    N_("Среда"),
+    N_("Четверг"),
+    N_("Пятница"),
+    N_("Суббота"),
+    N_("Воскресенье"),
+)
 
 
 @dataclass
@@ -73,30 +81,48 @@ def monday_of(day: dt.date) -> dt.date:
 # statement per request cost more than running it on SQLite.
 _MONDAY, _SUNDAY = bindparam("monday", type_=Date), bindparam("sunday", type_=Date)
 _STUDENT = bindparam("student")
-_ENROLLMENTS = (select(Enrollment).options(joinedload(Enrollment.school_class))
-                .where(Enrollment.student_id == _STUDENT, stay_during(Enrollment, _MONDAY, _SUNDAY))
-                .order_by(Enrollment.starts_on))
-_MEMBERSHIPS = select(SubgroupMember).where(SubgroupMember.student_id == _STUDENT,
-                                            stay_during(SubgroupMember, _MONDAY, _SUNDAY))
+_ENROLLMENTS = (
+    select(Enrollment)
+    .options(joinedload(Enrollment.school_class))
+    .where(Enrollment.student_id == _STUDENT, stay_during(Enrollment, _MONDAY, _SUNDAY))
+    .order_by(Enrollment.starts_on)
+)
+_MEMBERSHIPS = select(SubgroupMember).where(
+    SubgroupMember.student_id == _STUDENT, stay_during(SubgroupMember, _MONDAY, _SUNDAY)
+)
 # Each lesson on a date the student was in its class (and subgroup) that day: the roster rule; with its subject
 # and bell. Plain rows (a Row has the attributes fill_slots and bell_order read): no ORM objects to build.
 _BELL = (Bell.shift, Bell.starts_at, Bell.number)
-_LESSONS = (select(Lesson.id, Lesson.assignment_id, Lesson.date, Lesson.bell_id, Lesson.topic, Lesson.homework,
-                   Lesson.substitution_id, Subject.name.label("subject"), *_BELL)
-            .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-            .join(Subject, Subject.id == TeachingAssignment.subject_id)
-            .outerjoin(Bell, Bell.id == Lesson.bell_id)
-            .where(TeachingAssignment.class_id.in_(bindparam("classes", expanding=True)),
-                   Lesson.date.between(_MONDAY, _SUNDAY),
-                   on_roster(_STUDENT, TeachingAssignment.class_id, TeachingAssignment.subgroup_id, Lesson.date))
-            .order_by(Lesson.date, Lesson.bell_id))
+_LESSONS = (
+    select(
+        Lesson.id,
+        Lesson.assignment_id,
+        Lesson.date,
+        Lesson.bell_id,
+        Lesson.topic,
+        Lesson.homework,
+        Lesson.substitution_id,
+        Subject.name.label("subject"),
+        *_BELL,
+    )
+    .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+    .join(Subject, Subject.id == TeachingAssignment.subject_id)
+    .outerjoin(Bell, Bell.id == Lesson.bell_id)
+    .where(
+        TeachingAssignment.class_id.in_(bindparam("classes", expanding=True)),
+        Lesson.date.between(_MONDAY, _SUNDAY),
+        on_roster(_STUDENT, TeachingAssignment.class_id, TeachingAssignment.subgroup_id, Lesson.date),
+    )
+    .order_by(Lesson.date, Lesson.bell_id)
+)
 # The student's marks (slot order) and attendance on those lessons, in one round trip.
 _CELLS = union_all(
-    select(Mark.lesson_id, Mark.slot, Mark.value, Mark.special, Mark.points, Mark.max_points,
-           null().label("status"))
-    .where(Mark.lesson_id.in_(bindparam("lessons", expanding=True)), Mark.student_id == _STUDENT),
-    select(Attendance.lesson_id, literal(0), null(), null(), null(), null(), Attendance.status)
-    .where(Attendance.lesson_id.in_(bindparam("lessons", expanding=True)), Attendance.student_id == _STUDENT),
+    select(
+        Mark.lesson_id, Mark.slot, Mark.value, Mark.special, Mark.points, Mark.max_points, null().label("status")
+    ).where(Mark.lesson_id.in_(bindparam("lessons", expanding=True)), Mark.student_id == _STUDENT),
+    select(Attendance.lesson_id, literal(0), null(), null(), null(), null(), Attendance.status).where(
+        Attendance.lesson_id.in_(bindparam("lessons", expanding=True)), Attendance.student_id == _STUDENT
+    ),
 ).order_by(literal_column("slot"))
 
 
@@ -116,7 +142,8 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
     if lessons:
         files = file_links(Attachment.lesson_id, [lesson.id for lesson in lessons])  # they follow the roster rule
         for lesson_id, _slot, value, special, points, max_points, status in db.session.execute(
-                _CELLS, week | {"lessons": [lesson.id for lesson in lessons]}):
+            _CELLS, week | {"lessons": [lesson.id for lesson in lessons]}
+        ):
             if status is None:
                 marks[lesson_id].append(mark_text(value, special, points, max_points))
             else:
@@ -125,17 +152,26 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
     for lesson in lessons:
         if lesson.date.weekday() < 6:
             bell = lesson if lesson.bell_id is not None else None  # the row carries the bell's columns
-            days[lesson.date.weekday()].lessons.append(DiaryLesson(
-                bell=str(bell.number) if bell else "", subject=lesson.subject, topic=lesson.topic,
-                homework=lesson.homework, marks=marks.get(lesson.id, []), absence=absences.get(lesson.id),
-                substituted=lesson.substitution_id is not None, files=files.get(lesson.id, []),
-                order=bell_order(bell)))
+            days[lesson.date.weekday()].lessons.append(
+                DiaryLesson(
+                    bell=str(bell.number) if bell else "",
+                    subject=lesson.subject,
+                    topic=lesson.topic,
+                    homework=lesson.homework,
+                    marks=marks.get(lesson.id, []),
+                    absence=absences.get(lesson.id),
+                    substituted=lesson.substitution_id is not None,
+                    files=files.get(lesson.id, []),
+                    order=bell_order(bell),
+                )
+            )
     _add_planned(days, enrollments, memberships, lessons)
     for d in days:
         d.lessons.sort(key=lambda item: item.order)
     current = next((e for e in reversed(enrollments)), None)
-    return DiaryWeek(student=student, class_name=current.school_class.name if current else None, monday=monday,
-                     days=days)
+    return DiaryWeek(
+        student=student, class_name=current.school_class.name if current else None, monday=monday, days=days
+    )
 
 
 # What the week page shows can change through these rows only: the week's lessons of the student's classes
@@ -173,45 +209,76 @@ def diary_week_stamp(actor: Actor, student_id: int, day: dt.date) -> str:
     access first, as diary_week does. Two queries."""
     require_student(actor, student_id)
     monday = monday_of(day)
-    row = db.session.execute(WEEK_STAMP, {"student": student_id, "monday": monday,
-                                          "sunday": monday + dt.timedelta(days=6)}).one()
+    row = db.session.execute(
+        WEEK_STAMP, {"student": student_id, "monday": monday, "sunday": monday + dt.timedelta(days=6)}
+    ).one()
     return hashlib.sha256(repr((student_id, monday.isoformat(), tuple(map(str, row)))).encode()).hexdigest()[:24]
 
 
 _SATURDAY = bindparam("saturday", type_=Date)
 # The classes' timetable in the week: a Slot's fields first, then what a planned lesson shows (bell, subject).
-_ENTRIES = (select(TimetableEntry.id, TimetableEntry.assignment_id, TimetableEntry.weekday, TimetableEntry.valid_from,
-                   TimetableEntry.valid_to, TeachingAssignment.year_id, SchoolClass.period_scheme,
-                   TeachingAssignment.class_id, TeachingAssignment.subgroup_id, Subject.name.label("subject"),
-                   TimetableEntry.bell_id, *_BELL)
-            .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
-            .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
-            .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
-            .join(Subject, Subject.id == TeachingAssignment.subject_id)
-            .join(Bell, Bell.id == TimetableEntry.bell_id)
-            .where(TeachingAssignment.class_id.in_(bindparam("classes", expanding=True)),
-                   or_(TeachingAssignment.subgroup_id.is_(None),
-                       TeachingAssignment.subgroup_id.in_(bindparam("subgroups", expanding=True))),
-                   TimetableEntry.valid_from <= _SATURDAY, effective_to() >= _MONDAY, TimetableEntry.weekday <= 6))
-_PERIODS = select(Period).where(Period.year_id.in_(bindparam("years", expanding=True)), Period.scheme != "year",
-                                Period.starts_on <= _SATURDAY, Period.ends_on >= _MONDAY)
+_ENTRIES = (
+    select(
+        TimetableEntry.id,
+        TimetableEntry.assignment_id,
+        TimetableEntry.weekday,
+        TimetableEntry.valid_from,
+        TimetableEntry.valid_to,
+        TeachingAssignment.year_id,
+        SchoolClass.period_scheme,
+        TeachingAssignment.class_id,
+        TeachingAssignment.subgroup_id,
+        Subject.name.label("subject"),
+        TimetableEntry.bell_id,
+        *_BELL,
+    )
+    .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
+    .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+    .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
+    .join(Subject, Subject.id == TeachingAssignment.subject_id)
+    .join(Bell, Bell.id == TimetableEntry.bell_id)
+    .where(
+        TeachingAssignment.class_id.in_(bindparam("classes", expanding=True)),
+        or_(
+            TeachingAssignment.subgroup_id.is_(None),
+            TeachingAssignment.subgroup_id.in_(bindparam("subgroups", expanding=True)),
+        ),
+        TimetableEntry.valid_from <= _SATURDAY,
+        effective_to() >= _MONDAY,
+        TimetableEntry.weekday <= 6,
+    )
+)
+_PERIODS = select(Period).where(
+    Period.year_id.in_(bindparam("years", expanding=True)),
+    Period.scheme != "year",
+    Period.starts_on <= _SATURDAY,
+    Period.ends_on >= _MONDAY,
+)
 _SUBSTITUTED = select(Substitution.entry_id, Substitution.date).where(
-    Substitution.entry_id.in_(bindparam("entries", expanding=True)), Substitution.date.between(_MONDAY, _SATURDAY))
+    Substitution.entry_id.in_(bindparam("entries", expanding=True)), Substitution.date.between(_MONDAY, _SATURDAY)
+)
 
 
-def _add_planned(days: list[DiaryDay], enrollments: list[Enrollment], memberships: list[SubgroupMember],
-                 lessons) -> None:
+def _add_planned(
+    days: list[DiaryDay], enrollments: list[Enrollment], memberships: list[SubgroupMember], lessons
+) -> None:
     """The timetable's lessons of the week that are not recorded, on the days the student is in the class (and
     the subgroup) and inside one of its periods (not in the holidays). Three queries."""
     if not enrollments:
         return
     monday, saturday = days[0].date, days[-1].date
-    week = {"monday": monday, "saturday": saturday, "classes": [e.class_id for e in enrollments],
-            "subgroups": sorted({m.subgroup_id for m in memberships})}
+    week = {
+        "monday": monday,
+        "saturday": saturday,
+        "classes": [e.class_id for e in enrollments],
+        "subgroups": sorted({m.subgroup_id for m in memberships}),
+    }
     entries = db.session.execute(_ENTRIES, week).all()
     if not entries:
         return
-    periods = db.session.scalars(_PERIODS, week | {"years": sorted({e.school_class.year_id for e in enrollments})}).all()
+    periods = db.session.scalars(
+        _PERIODS, week | {"years": sorted({e.school_class.year_id for e in enrollments})}
+    ).all()
     substituted = set(db.session.execute(_SUBSTITUTED, week | {"entries": [e.id for e in entries]}).all())
     recorded = defaultdict(list)
     for lesson in lessons:
@@ -222,16 +289,26 @@ def _add_planned(days: list[DiaryDay], enrollments: list[Enrollment], membership
         entry = by_id[slot.entry_id]
         subgroup_id = entry.subgroup_id
         if any(e.class_id == entry.class_id and covers(e, on) for e in enrollments) and (
-                subgroup_id is None or any(m.subgroup_id == subgroup_id and covers(m, on) for m in memberships)):
+            subgroup_id is None or any(m.subgroup_id == subgroup_id and covers(m, on) for m in memberships)
+        ):
             expected[(entry.assignment_id, on)].append(entry)  # the student is in the class (and subgroup) that day
     for (assignment_id, on), slots in expected.items():
         slots.sort(key=bell_order)  # an entry's row carries its bell's columns
         for entry, lesson in fill_slots(slots, recorded[(assignment_id, on)]):
             if lesson is None:
-                days[on.weekday()].lessons.append(DiaryLesson(
-                    bell=str(entry.number), subject=entry.subject, topic="", homework=None,
-                    marks=[], absence=None, substituted=(entry.id, on) in substituted, planned=True,
-                    order=bell_order(entry)))
+                days[on.weekday()].lessons.append(
+                    DiaryLesson(
+                        bell=str(entry.number),
+                        subject=entry.subject,
+                        topic="",
+                        homework=None,
+                        marks=[],
+                        absence=None,
+                        substituted=(entry.id, on) in substituted,
+                        planned=True,
+                        order=bell_order(entry),
+                    )
+                )
 
 
 def family_overview(actor: Actor) -> list[tuple[Student, str | None]]:
@@ -241,8 +318,11 @@ def family_overview(actor: Actor) -> list[tuple[Student, str | None]]:
     students = db.session.scalars(children(actor)).all()
     if not students:
         return []
-    current = dict(db.session.execute(
-        select(Enrollment.student_id, SchoolClass)
-        .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
-        .where(Enrollment.student_id.in_([s.id for s in students]), Enrollment.ends_on.is_(None))).all())
+    current = dict(
+        db.session.execute(
+            select(Enrollment.student_id, SchoolClass)
+            .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
+            .where(Enrollment.student_id.in_([s.id for s in students]), Enrollment.ends_on.is_(None))
+        ).all()
+    )
     return [(s, current[s.id].name if s.id in current else None) for s in students]

@@ -1,5 +1,6 @@
 """A journal cell's trail read back from the audit log: who put which mark or absence, when, and what
 it replaced."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,13 +23,17 @@ from models.tables.curriculum import TeachingAssignment
 from models.tables.journal import Lesson, WorkKind
 from models.tables.people import Staff, Student
 
-
 # --- history -------------------------------------------------------------------------------------------------------
 ACTION_LABELS = {
-    "mark.create": N_("поставлена отметка"), "mark.update": N_("изменена отметка"), "mark.delete": N_("удалена отметка"),
-    "attendance.create": N_("отмечена посещаемость"), "attendance.update": N_("изменена посещаемость"),
+    "mark.create": N_("поставлена отметка"),
+    "mark.update": N_("изменена отметка"),
+    "mark.delete": N_("удалена отметка"),
+    "attendance.create": N_("отмечена посещаемость"),
+    "attendance.update": N_("изменена посещаемость"),
     "attendance.delete": N_("снята отметка посещаемости"),
-    "lesson.create": N_("записан урок"), "lesson.update": N_("изменён урок"), "lesson.delete": N_("удалён урок"),
+    "lesson.create": N_("записан урок"),
+    "lesson.update": N_("изменён урок"),
+    "lesson.delete": N_("удалён урок"),
 }
 
 
@@ -85,8 +90,11 @@ def cell_history(actor: Actor, lesson_id: int, student_id: int) -> CellHistory:
     audit log: who, when, old and new."""
     lesson, ctx = _lesson_with_context(actor, lesson_id, None)
     _assignment_row(actor, lesson.assignment_id)  # may the actor open this page?
-    student = db.session.scalar(select(Student).where(Student.id == student_id,
-                                                      Student.school_id == ctx.cls.school_id)) if student_id else None
+    student = (
+        db.session.scalar(select(Student).where(Student.id == student_id, Student.school_id == ctx.cls.school_id))
+        if student_id
+        else None
+    )
     if student is None:
         raise NotFound(_("Обучающийся не найден."))
     pattern = f'%"cell": "{_cell_key(lesson.id, student_id)}"%'
@@ -94,17 +102,34 @@ def cell_history(actor: Actor, lesson_id: int, student_id: int) -> CellHistory:
         select(AuditEvent, User.login, Staff)
         .outerjoin(User, User.id == AuditEvent.actor_id)
         .outerjoin(Staff, Staff.id == User.staff_id)
-        .where(or_((AuditEvent.entity.in_(("mark", "attendance"))
-                    & (AuditEvent.new.like(pattern) | AuditEvent.old.like(pattern))),
-                   (AuditEvent.entity == "lesson") & (AuditEvent.entity_id == lesson.id)))
-        .order_by(AuditEvent.at, AuditEvent.id)).all()
-    kinds = dict(db.session.execute(select(WorkKind.id, WorkKind.name).where(WorkKind.school_id == ctx.cls.school_id)).all())
+        .where(
+            or_(
+                (
+                    AuditEvent.entity.in_(("mark", "attendance"))
+                    & (AuditEvent.new.like(pattern) | AuditEvent.old.like(pattern))
+                ),
+                (AuditEvent.entity == "lesson") & (AuditEvent.entity_id == lesson.id),
+            )
+        )
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+    kinds = dict(
+        db.session.execute(select(WorkKind.id, WorkKind.name).where(WorkKind.school_id == ctx.cls.school_id)).all()
+    )
     lines = []
     for event, login, staff in rows:
         old = json.loads(event.old) if event.old else None
         new = json.loads(event.new) if event.new else None
-        at = event.at if event.at.tzinfo else event.at.replace(tzinfo=dt.timezone.utc)
+        at = event.at if event.at.tzinfo else event.at.replace(tzinfo=dt.UTC)
         who = f"{staff.short_name} ({login})" if staff is not None else (login or "—")
-        lines.append(HistoryLine(at.astimezone(ctx.tz), who, event.action, ACTION_LABELS.get(event.action, event.action),
-                                 _describe(event.entity, old, kinds), _describe(event.entity, new, kinds)))
+        lines.append(
+            HistoryLine(
+                at.astimezone(ctx.tz),
+                who,
+                event.action,
+                ACTION_LABELS.get(event.action, event.action),
+                _describe(event.entity, old, kinds),
+                _describe(event.entity, new, kinds),
+            )
+        )
     return CellHistory(lesson, student, ctx.assignment, lines, _cell(lesson, student_id, ctx))

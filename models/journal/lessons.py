@@ -1,5 +1,6 @@
 """Lessons on a journal page (R1, R2, R12): give (date, bell, topic, homework, kind of work), change and
 delete them; validated, audited and flushed, the caller commits."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +18,8 @@ from models.i18n import _
 from models.journal.page import _assignment_row
 from models.journal.rules import MAX_HOMEWORK, MAX_TOPIC, SCHOOL_DAYS, _d
 from models.journal.writing import (
-    _Context,
     _clean_text,
+    _Context,
     _context,
     _lesson_with_context,
     _open_period,
@@ -33,23 +34,43 @@ from models.tables.timetable import Substitution, TimetableEntry
 
 
 def _lesson_snapshot(lesson: Lesson) -> dict:
-    return {"date": lesson.date, "bell_id": lesson.bell_id, "topic": lesson.topic, "work_kind_id": lesson.work_kind_id,
-            "homework": lesson.homework, "plan_item_id": lesson.plan_item_id,
-            "max_points": points_text(lesson.max_points) or None}
+    return {
+        "date": lesson.date,
+        "bell_id": lesson.bell_id,
+        "topic": lesson.topic,
+        "work_kind_id": lesson.work_kind_id,
+        "homework": lesson.homework,
+        "plan_item_id": lesson.plan_item_id,
+        "max_points": points_text(lesson.max_points) or None,
+    }
 
 
 def _lesson_substitution(assignment_id: int, day: dt.date, bell_id: int | None) -> int | None:
-    q = (select(Substitution.id).join(TimetableEntry, TimetableEntry.id == Substitution.entry_id)
-         .where(TimetableEntry.assignment_id == assignment_id, Substitution.date == day))
+    q = (
+        select(Substitution.id)
+        .join(TimetableEntry, TimetableEntry.id == Substitution.entry_id)
+        .where(TimetableEntry.assignment_id == assignment_id, Substitution.date == day)
+    )
     if bell_id is not None:
         q = q.where(TimetableEntry.bell_id == bell_id)
     return db.session.scalars(q.order_by(Substitution.id)).first()
 
 
-def save_lesson(actor: Actor, assignment_id: int, *, date: dt.date | None, topic: str | None, work_kind_id: int | None,
-                homework: str | None = None, plan_item_id: int | None = None, bell_id: int | None = None,
-                lesson_id: int | None = None, expected_version: int | None = None, max_points: str | None = None,
-                now: dt.datetime) -> Lesson:
+def save_lesson(
+    actor: Actor,
+    assignment_id: int,
+    *,
+    date: dt.date | None,
+    topic: str | None,
+    work_kind_id: int | None,
+    homework: str | None = None,
+    plan_item_id: int | None = None,
+    bell_id: int | None = None,
+    lesson_id: int | None = None,
+    expected_version: int | None = None,
+    max_points: str | None = None,
+    now: dt.datetime,
+) -> Lesson:
     """Record a lesson (``lesson_id`` None) or change one. The topic is mandatory (R2); the kind of work
     comes from the school's list; the plan line must be one of this assignment's; the date is a school day
     of an open period (an extra or moved lesson may be on any such day, not only the timetabled ones).
@@ -75,33 +96,58 @@ def save_lesson(actor: Actor, assignment_id: int, *, date: dt.date | None, topic
     if not clean_topic:
         raise InvalidInput(_("Укажите тему урока: в журнале не бывает урока без темы."))
     clean_homework = _clean_text(homework, MAX_HOMEWORK, _("Домашнее задание"))
-    kind = db.session.scalar(select(WorkKind).where(WorkKind.id == work_kind_id,
-                                                    WorkKind.school_id == ctx.cls.school_id)) if work_kind_id else None
+    kind = (
+        db.session.scalar(select(WorkKind).where(WorkKind.id == work_kind_id, WorkKind.school_id == ctx.cls.school_id))
+        if work_kind_id
+        else None
+    )
     if kind is None:
         raise InvalidInput(_("Выберите вид работы из списка школы."))
     new_max = _lesson_max(ctx, kind, max_points, lesson)
-    if plan_item_id is not None and db.session.scalar(select(PlanItem.id).where(
-            PlanItem.id == plan_item_id, PlanItem.assignment_id == assignment.id)) is None:
+    if (
+        plan_item_id is not None
+        and db.session.scalar(
+            select(PlanItem.id).where(PlanItem.id == plan_item_id, PlanItem.assignment_id == assignment.id)
+        )
+        is None
+    ):
         raise InvalidInput(_("Строка тематического плана не относится к этой странице журнала."))
-    if bell_id is not None and db.session.scalar(select(Bell.id).where(
-            Bell.id == bell_id, Bell.school_id == ctx.cls.school_id)) is None:
+    if (
+        bell_id is not None
+        and db.session.scalar(select(Bell.id).where(Bell.id == bell_id, Bell.school_id == ctx.cls.school_id)) is None
+    ):
         raise InvalidInput(_("Выберите урок по расписанию звонков школы."))
     if lesson is not None and expected_version is not None and lesson.version != expected_version:
-        raise Conflict(_("Урок уже изменил другой пользователь: сейчас тема «%(topic)s». Проверьте и сохраните снова."),
-                       topic=lesson.topic)
+        raise Conflict(
+            _("Урок уже изменил другой пользователь: сейчас тема «%(topic)s». Проверьте и сохраните снова."),
+            topic=lesson.topic,
+        )
     if bell_id is not None:
-        clash = db.session.scalar(select(Lesson).where(Lesson.assignment_id == assignment.id, Lesson.date == date,
-                                                       Lesson.bell_id == bell_id, Lesson.id != (lesson_id or 0)))
+        clash = db.session.scalar(
+            select(Lesson).where(
+                Lesson.assignment_id == assignment.id,
+                Lesson.date == date,
+                Lesson.bell_id == bell_id,
+                Lesson.id != (lesson_id or 0),
+            )
+        )
         if clash is not None:
             raise Conflict(_("На %(date)s этот урок уже записан: «%(topic)s»."), date=_d(date), topic=clash.topic)
     if lesson is not None and lesson.date != date:
         moved = db.session.scalars(
-            select(Mark.student_id).where(Mark.lesson_id == lesson.id)
-            .union(select(Attendance.student_id).where(Attendance.lesson_id == lesson.id))).all()
+            select(Mark.student_id)
+            .where(Mark.lesson_id == lesson.id)
+            .union(select(Attendance.student_id).where(Attendance.lesson_id == lesson.id))
+        ).all()
         for student_id in moved:
             if not is_on_roster(assignment, student_id, date):
-                raise InvalidInput(_("Перенести урок на %(date)s нельзя: не все, у кого есть отметки за урок, "
-                                     "учатся в классе в этот день."), date=_d(date))
+                raise InvalidInput(
+                    _(
+                        "Перенести урок на %(date)s нельзя: не все, у кого есть отметки за урок, "
+                        "учатся в классе в этот день."
+                    ),
+                    date=_d(date),
+                )
 
     old = _lesson_snapshot(lesson) if lesson is not None else None
     if lesson is None:
@@ -125,8 +171,9 @@ def save_lesson(actor: Actor, assignment_id: int, *, date: dt.date | None, topic
         raise Conflict(_("Урок уже изменил другой пользователь. Обновите страницу и сохраните снова.")) from None
     except IntegrityError:
         raise Conflict(_("На %(date)s этот урок уже записан. Обновите страницу."), date=_d(date)) from None
-    AuditEvent.record(actor.user_id, "lesson.create" if old is None else "lesson.update", "lesson", lesson.id,
-                      old=old, new=new)
+    AuditEvent.record(
+        actor.user_id, "lesson.create" if old is None else "lesson.update", "lesson", lesson.id, old=old, new=new
+    )
     return lesson
 
 
@@ -137,27 +184,41 @@ def _lesson_max(ctx: _Context, kind: WorkKind, raw: str | None, lesson: Lesson |
     if new_max is None and kind.criteria_kind in ("sor", "soch"):
         raise InvalidInput(_("Укажите максимальный балл работы «%(kind)s»."), kind=kind.name)
     old_max = lesson.max_points if lesson is not None else None
-    if lesson is not None and lesson_scale(new_max) != lesson_scale(old_max) and db.session.scalar(
-            select(Mark.id).where(Mark.lesson_id == lesson.id, Mark.points.is_not(None)).limit(1)) is not None:
-        raise InvalidInput(_("За работу уже выставлены баллы из %(max)s: максимальный балл изменить нельзя."),
-                           max=points_text(lesson_scale(old_max)))
+    if (
+        lesson is not None
+        and lesson_scale(new_max) != lesson_scale(old_max)
+        and db.session.scalar(select(Mark.id).where(Mark.lesson_id == lesson.id, Mark.points.is_not(None)).limit(1))
+        is not None
+    ):
+        raise InvalidInput(
+            _("За работу уже выставлены баллы из %(max)s: максимальный балл изменить нельзя."),
+            max=points_text(lesson_scale(old_max)),
+        )
     return new_max
 
 
-def delete_lesson(actor: Actor, assignment_id: int, lesson_id: int, *, expected_version: int | None,
-                  now: dt.datetime) -> None:
+def delete_lesson(
+    actor: Actor, assignment_id: int, lesson_id: int, *, expected_version: int | None, now: dt.datetime
+) -> None:
     """Remove a lesson recorded by mistake: only while it has no marks, attendance or files."""
     lesson, ctx = _lesson_with_context(actor, lesson_id, assignment_id)
     _require_writer(actor, ctx, lesson.date)
     _open_period(ctx, lesson.date)
     if expected_version is not None and lesson.version != expected_version:
         raise Conflict(_("Урок уже изменил другой пользователь: сейчас тема «%(topic)s»."), topic=lesson.topic)
-    used = db.session.scalar(select(func.count()).select_from(union_all(
-        select(Mark.id).where(Mark.lesson_id == lesson.id),
-        select(Attendance.id).where(Attendance.lesson_id == lesson.id),
-        select(Attachment.id).where(Attachment.lesson_id == lesson.id)).subquery()))
+    used = db.session.scalar(
+        select(func.count()).select_from(
+            union_all(
+                select(Mark.id).where(Mark.lesson_id == lesson.id),
+                select(Attendance.id).where(Attendance.lesson_id == lesson.id),
+                select(Attachment.id).where(Attachment.lesson_id == lesson.id),
+            ).subquery()
+        )
+    )
     if used:
-        raise InvalidInput(_("У урока есть отметки, посещаемость или файлы: удалить его нельзя. Исправьте тему или дату."))
+        raise InvalidInput(
+            _("У урока есть отметки, посещаемость или файлы: удалить его нельзя. Исправьте тему или дату.")
+        )
     old = _lesson_snapshot(lesson)
     db.session.delete(lesson)
     try:

@@ -15,6 +15,7 @@ period and an archived year are read-only; only the assignment's teacher, or the
 of the substitution, writes (models.access.can_edit_assignment); entries after the deadline are accepted
 and flagged late (models.deadlines), computed from the recorded times, not stored.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -110,7 +111,7 @@ class Cell:
 
     @property
     def text(self) -> str:
-        """"н 5/4": the cell as typed in the plain grid."""
+        """ "н 5/4": the cell as typed in the plain grid."""
         parts = [self.attendance.code] if self.attendance else []
         if self.marks:
             parts.append("/".join(m.shown for m in self.marks))
@@ -130,8 +131,10 @@ class Cell:
     def state(self) -> dict:
         """What the writer saw: posted back with a change so that the domain can detect conflicts."""
         a = self.attendance
-        return {"a": [a.status, a.minutes_late, a.version] if a else None,
-                "m": [[m.slot, m.shown, m.version, m.work_kind_id, m.comment] for m in self.marks]}
+        return {
+            "a": [a.status, a.minutes_late, a.version] if a else None,
+            "m": [[m.slot, m.shown, m.version, m.work_kind_id, m.comment] for m in self.marks],
+        }
 
 
 @dataclass
@@ -264,14 +267,19 @@ class JournalPage:
                     cells.append(_OUT)
                     continue
                 cell = self.cells.get((lesson.id, student.id))
-                cells.append(GridCell(
-                    "in" if col.cells_writable else "ro", f"{lesson.id}-{student.id}", col.key,
-                    cell.text if cell else "",
-                    json.dumps(cell.state(), ensure_ascii=False, separators=(",", ":")) if cell else None,
-                    bool(cell and cell.late), bool(cell and cell.attendance)))
+                cells.append(
+                    GridCell(
+                        "in" if col.cells_writable else "ro",
+                        f"{lesson.id}-{student.id}",
+                        col.key,
+                        cell.text if cell else "",
+                        json.dumps(cell.state(), ensure_ascii=False, separators=(",", ":")) if cell else None,
+                        bool(cell and cell.late),
+                        bool(cell and cell.attendance),
+                    )
+                )
             out.append(GridRow(student, cells))
         return out
-
 
     def column_for(self, lesson_id: int) -> JournalColumn | None:
         return next((c for c in self.columns if c.lesson is not None and c.lesson.id == lesson_id), None)
@@ -281,8 +289,11 @@ class JournalPage:
 
 
 def default_work_kind(kinds: list[WorkKind]) -> WorkKind | None:
-    return next((k for k in kinds if k.code == "regular"), None) or next(
-        (k for k in kinds if not k.is_control), None) or (kinds[0] if kinds else None)
+    return (
+        next((k for k in kinds if k.code == "regular"), None)
+        or next((k for k in kinds if not k.is_control), None)
+        or (kinds[0] if kinds else None)
+    )
 
 
 def _assignment_row(actor: Actor, assignment_id: int):
@@ -293,9 +304,14 @@ def _assignment_row(actor: Actor, assignment_id: int):
         .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
         .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
         .join(School, School.id == SchoolClass.school_id)
-        .options(joinedload(TeachingAssignment.school_class), joinedload(TeachingAssignment.subject),
-                 joinedload(TeachingAssignment.subgroup), joinedload(TeachingAssignment.teacher))
-        .where(TeachingAssignment.id == assignment_id, SchoolClass.school_id == actor.school_id)).first()
+        .options(
+            joinedload(TeachingAssignment.school_class),
+            joinedload(TeachingAssignment.subject),
+            joinedload(TeachingAssignment.subgroup),
+            joinedload(TeachingAssignment.teacher),
+        )
+        .where(TeachingAssignment.id == assignment_id, SchoolClass.school_id == actor.school_id)
+    ).first()
     if row is None:
         raise NotFound(_("Страница журнала не найдена."))
     assignment, year, school, allowed = row
@@ -305,8 +321,11 @@ def _assignment_row(actor: Actor, assignment_id: int):
 
 
 def _class_periods(cls: SchoolClass) -> list[Period]:
-    return db.session.scalars(select(Period).where(Period.year_id == cls.year_id, Period.scheme == cls.period_scheme)
-                              .order_by(Period.starts_on)).all()
+    return db.session.scalars(
+        select(Period)
+        .where(Period.year_id == cls.year_id, Period.scheme == cls.period_scheme)
+        .order_by(Period.starts_on)
+    ).all()
 
 
 def current_period(periods: list[Period], today: dt.date) -> Period | None:
@@ -345,44 +364,58 @@ def _roster(assignment: TeachingAssignment, start: dt.date, end: dt.date) -> lis
     stays: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
     students: dict[int, Student] = {}
     for enrollment_start, enrollment_end, student in db.session.execute(
-            select(Enrollment.starts_on, Enrollment.ends_on, Student)
-            .join(Student, Student.id == Enrollment.student_id)
-            .where(Enrollment.class_id == assignment.class_id, overlapping(Enrollment))):
+        select(Enrollment.starts_on, Enrollment.ends_on, Student)
+        .join(Student, Student.id == Enrollment.student_id)
+        .where(Enrollment.class_id == assignment.class_id, overlapping(Enrollment))
+    ):
         stays[student.id].append((max(enrollment_start, start), min(enrollment_end or end, end)))
         students[student.id] = student
     if assignment.subgroup_id is not None:
         members: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
         for student_id, member_start, member_end in db.session.execute(
-                select(SubgroupMember.student_id, SubgroupMember.starts_on, SubgroupMember.ends_on)
-                .where(SubgroupMember.subgroup_id == assignment.subgroup_id, overlapping(SubgroupMember))):
+            select(SubgroupMember.student_id, SubgroupMember.starts_on, SubgroupMember.ends_on).where(
+                SubgroupMember.subgroup_id == assignment.subgroup_id, overlapping(SubgroupMember)
+            )
+        ):
             members[student_id].append((max(member_start, start), min(member_end or end, end)))
         stays = {sid: _intersect(sorted(stays[sid]), sorted(members[sid])) for sid in stays if sid in members}
         stays = {sid: s for sid, s in stays.items() if s}
-    ordered = sorted((students[sid] for sid in stays), key=lambda s: (s.last_name, s.first_name, s.middle_name or "",
-                                                                     s.id))
-    return [RosterStudent(s.id, i, f"{s.last_name} {s.first_name}", sorted(stays[s.id]))
-            for i, s in enumerate(ordered, start=1)]
+    ordered = sorted(
+        (students[sid] for sid in stays), key=lambda s: (s.last_name, s.first_name, s.middle_name or "", s.id)
+    )
+    return [
+        RosterStudent(s.id, i, f"{s.last_name} {s.first_name}", sorted(stays[s.id]))
+        for i, s in enumerate(ordered, start=1)
+    ]
 
 
-
-
-def _cell_mark(mark: Mark, lesson: Lesson, kinds: dict[int, WorkKind], grade: int, rules: DeadlineRules,
-               tz: ZoneInfo) -> CellMark:
+def _cell_mark(
+    mark: Mark, lesson: Lesson, kinds: dict[int, WorkKind], grade: int, rules: DeadlineRules, tz: ZoneInfo
+) -> CellMark:
     own = kinds.get(mark.work_kind_id) if mark.work_kind_id else None
     kind = work_kind_of(own, kinds.get(lesson.work_kind_id))
     due = marks_deadline(lesson.date, grade, bool(kind and kind.is_control), rules)
     shown = mark_text(mark.value, mark.special, mark.points, mark.max_points, compact=True)
-    return CellMark(mark.id, mark.slot, shown, mark.version, mark.comment, mark.work_kind_id,
-                    own.name if own else None, mark_weight(mark.weight, kind),
-                    entered_late(local_day(mark.created_at, tz), due))
+    return CellMark(
+        mark.id,
+        mark.slot,
+        shown,
+        mark.version,
+        mark.comment,
+        mark.work_kind_id,
+        own.name if own else None,
+        mark_weight(mark.weight, kind),
+        entered_late(local_day(mark.created_at, tz), due),
+    )
 
 
 def _cell_attendance(att: Attendance, reason: str | None) -> CellAttendance:
     return CellAttendance(att.id, att.status, att.minutes_late, reason, att.version)
 
 
-def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None, *,
-                 now: dt.datetime, day: dt.date | None = None) -> JournalPage:
+def journal_page(
+    actor: Actor, assignment_id: int, period_id: int | None = None, *, now: dt.datetime, day: dt.date | None = None
+) -> JournalPage:
     """The grid of one teaching assignment for one period: ``period_id``, else the period containing
     ``day``, else the current one. A fixed number of queries: none per student, lesson or cell."""
     assignment, year, school = _assignment_row(actor, assignment_id)
@@ -391,8 +424,9 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
     cls = assignment.school_class
     periods = _class_periods(cls)
     if period_id is None:
-        period = next((p for p in periods if day is not None and p.starts_on <= day <= p.ends_on), None) \
-            or current_period(periods, today)
+        period = next(
+            (p for p in periods if day is not None and p.starts_on <= day <= p.ends_on), None
+        ) or current_period(periods, today)
     else:
         period = next((p for p in periods if p.id == period_id), None)
     if period is None:
@@ -403,15 +437,21 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
     criteria = school.grading_scheme == CRITERIA
 
     students = _roster(assignment, start, end)
-    lessons = db.session.scalars(select(Lesson).where(Lesson.assignment_id == assignment.id,
-                                                      Lesson.date.between(start, end))).all()
-    entries = db.session.scalars(select(TimetableEntry).where(
-        TimetableEntry.assignment_id == assignment.id, TimetableEntry.valid_from <= end,
-        or_(TimetableEntry.valid_to.is_(None), TimetableEntry.valid_to >= start))).all()
+    lessons = db.session.scalars(
+        select(Lesson).where(Lesson.assignment_id == assignment.id, Lesson.date.between(start, end))
+    ).all()
+    entries = db.session.scalars(
+        select(TimetableEntry).where(
+            TimetableEntry.assignment_id == assignment.id,
+            TimetableEntry.valid_from <= end,
+            or_(TimetableEntry.valid_to.is_(None), TimetableEntry.valid_to >= start),
+        )
+    ).all()
     substitutions = db.session.execute(
         select(Substitution.date, Substitution.substitute_id, TimetableEntry.bell_id)
         .join(TimetableEntry, TimetableEntry.id == Substitution.entry_id)
-        .where(TimetableEntry.assignment_id == assignment.id, Substitution.date.between(start, end))).all()
+        .where(TimetableEntry.assignment_id == assignment.id, Substitution.date.between(start, end))
+    ).all()
     # By the ids of the lessons just loaded: an index lookup whatever the planner's statistics say (a join
     # to lessons made PostgreSQL scan all marks of a freshly loaded district without ANALYZE).
     lesson_ids = [lesson.id for lesson in lessons]
@@ -419,17 +459,21 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
     attendance = db.session.execute(
         select(Attendance, AttendanceReason.name)
         .outerjoin(AttendanceReason, AttendanceReason.id == Attendance.reason_id)
-        .where(Attendance.lesson_id.in_(lesson_ids))).all()
+        .where(Attendance.lesson_id.in_(lesson_ids))
+    ).all()
     kinds = db.session.scalars(select(WorkKind).where(WorkKind.school_id == cls.school_id).order_by(WorkKind.id)).all()
-    plan_items = db.session.scalars(select(PlanItem).where(PlanItem.assignment_id == assignment.id)
-                                    .order_by(PlanItem.position)).all()
-    bells = db.session.scalars(select(Bell).where(Bell.school_id == cls.school_id)
-                               .order_by(Bell.shift, Bell.number)).all()
+    plan_items = db.session.scalars(
+        select(PlanItem).where(PlanItem.assignment_id == assignment.id).order_by(PlanItem.position)
+    ).all()
+    bells = db.session.scalars(
+        select(Bell).where(Bell.school_id == cls.school_id).order_by(Bell.shift, Bell.number)
+    ).all()
 
     kind_by_id = {k.id: k for k in kinds}
     bell_by_id = {b.id: b for b in bells}
-    write = journal_write_right(actor, assignment, [(d, who) for d, who, _b in substitutions],
-                                read_only=read_only is not None)
+    write = journal_write_right(
+        actor, assignment, [(d, who) for d, who, _b in substitutions], read_only=read_only is not None
+    )
     is_teacher, sub_dates, writable = write.own, write.substitute_dates, write.on
     substituted = {(d, b) for d, _w, b in substitutions}
 
@@ -441,11 +485,19 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
     day = start
     last = min(end, today)
     while day <= last:
-        expected_bells = sorted((e.bell_id for e in entries if e.weekday == day.isoweekday() and e.valid_from <= day
-                                 and (e.valid_to or year.ends_on) >= day),
-                                key=lambda b: bell_order(bell_by_id.get(b)))
-        placeholders += [(day, bell_id) for bell_id, lesson in
-                         fill_slots(expected_bells, by_date.get(day, ()), bell=lambda b: b) if lesson is None]
+        expected_bells = sorted(
+            (
+                e.bell_id
+                for e in entries
+                if e.weekday == day.isoweekday() and e.valid_from <= day and (e.valid_to or year.ends_on) >= day
+            ),
+            key=lambda b: bell_order(bell_by_id.get(b)),
+        )
+        placeholders += [
+            (day, bell_id)
+            for bell_id, lesson in fill_slots(expected_bells, by_date.get(day, ()), bell=lambda b: b)
+            if lesson is None
+        ]
         day += dt.timedelta(days=1)
 
     columns = []
@@ -453,23 +505,42 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
         bell = bell_by_id.get(lesson.bell_id)
         kind = kind_by_id.get(lesson.work_kind_id)
         can = writable(lesson.date)
-        columns.append(JournalColumn(
-            key=f"l{lesson.id}", date=lesson.date, bell_id=lesson.bell_id, bell_number=bell.number if bell else None,
-            lesson=lesson, expected=False, work_kind=kind, writable=can, cells_writable=can and lesson.date <= today,
-            substituted=lesson.substitution_id is not None or (lesson.date, lesson.bell_id) in substituted,
-            substitute_here=lesson.date in sub_dates and not is_teacher,
-            late_topic=entered_late(local_day(lesson.recorded_at, tz), lesson_deadline(lesson.date, rules)),
-            late_homework=bool(lesson.homework) and entered_late(local_day(lesson.homework_recorded_at, tz),
-                                                           homework_deadline(lesson.date)),
-            marks_due=marks_deadline(lesson.date, cls.grade, bool(kind and kind.is_control), rules),
-            scale=lesson_scale(lesson.max_points) if criteria else None))
+        columns.append(
+            JournalColumn(
+                key=f"l{lesson.id}",
+                date=lesson.date,
+                bell_id=lesson.bell_id,
+                bell_number=bell.number if bell else None,
+                lesson=lesson,
+                expected=False,
+                work_kind=kind,
+                writable=can,
+                cells_writable=can and lesson.date <= today,
+                substituted=lesson.substitution_id is not None or (lesson.date, lesson.bell_id) in substituted,
+                substitute_here=lesson.date in sub_dates and not is_teacher,
+                late_topic=entered_late(local_day(lesson.recorded_at, tz), lesson_deadline(lesson.date, rules)),
+                late_homework=bool(lesson.homework)
+                and entered_late(local_day(lesson.homework_recorded_at, tz), homework_deadline(lesson.date)),
+                marks_due=marks_deadline(lesson.date, cls.grade, bool(kind and kind.is_control), rules),
+                scale=lesson_scale(lesson.max_points) if criteria else None,
+            )
+        )
     for day, bell_id in placeholders:
         bell = bell_by_id.get(bell_id)
-        columns.append(JournalColumn(
-            key=f"d{day.isoformat()}-{bell_id}", date=day, bell_id=bell_id, bell_number=bell.number if bell else None,
-            lesson=None, expected=True, writable=writable(day), substituted=(day, bell_id) in substituted,
-            substitute_here=day in sub_dates and not is_teacher,
-            overdue=entered_late(today, lesson_deadline(day, rules))))
+        columns.append(
+            JournalColumn(
+                key=f"d{day.isoformat()}-{bell_id}",
+                date=day,
+                bell_id=bell_id,
+                bell_number=bell.number if bell else None,
+                lesson=None,
+                expected=True,
+                writable=writable(day),
+                substituted=(day, bell_id) in substituted,
+                substitute_here=day in sub_dates and not is_teacher,
+                overdue=entered_late(today, lesson_deadline(day, rules)),
+            )
+        )
     columns.sort(key=lambda c: (c.date, bell_order(bell_by_id.get(c.bell_id)), c.lesson.id if c.lesson else 0))
 
     lesson_by_id = {lesson.id: lesson for lesson in lessons}
@@ -482,12 +553,27 @@ def journal_page(actor: Actor, assignment_id: int, period_id: int | None = None,
         cell.attendance = _cell_attendance(att, reason)
 
     return JournalPage(
-        assignment=assignment, school_class=cls, subject=assignment.subject, subgroup=assignment.subgroup,
-        teacher=assignment.teacher, year=year, period=period, periods=periods, today=today, students=students,
-        columns=columns, cells=cells, work_kinds=kinds, plan_items=plan_items, bells=bells,
-        mark_choices=allowed_marks(assignment.subject, cls.grade), read_only=read_only,
-        write=write, criteria=criteria,
-        files=file_links(Attachment.lesson_id, list(lesson_by_id)))
+        assignment=assignment,
+        school_class=cls,
+        subject=assignment.subject,
+        subgroup=assignment.subgroup,
+        teacher=assignment.teacher,
+        year=year,
+        period=period,
+        periods=periods,
+        today=today,
+        students=students,
+        columns=columns,
+        cells=cells,
+        work_kinds=kinds,
+        plan_items=plan_items,
+        bells=bells,
+        mark_choices=allowed_marks(assignment.subject, cls.grade),
+        read_only=read_only,
+        write=write,
+        criteria=criteria,
+        files=file_links(Attachment.lesson_id, list(lesson_by_id)),
+    )
 
 
 # --- the list of journal pages ---------------------------------------------------------------------------------
@@ -509,35 +595,53 @@ class PageList:
 def journal_pages(actor: Actor, *, today: dt.date, year_id: int | None = None) -> PageList:
     """The journal pages the actor may open in a year (the current one by default): own teaching load,
     what they substitute, their class's pages, or the whole school's. Four queries."""
-    years = db.session.scalars(select(AcademicYear).where(AcademicYear.school_id == actor.school_id)
-                               .order_by(AcademicYear.starts_on.desc())).all()
-    year = next((y for y in years if y.id == year_id), None) if year_id else \
-        next((y for y in years if y.starts_on <= today <= y.ends_on), None) or (years[0] if years else None)
+    years = db.session.scalars(
+        select(AcademicYear).where(AcademicYear.school_id == actor.school_id).order_by(AcademicYear.starts_on.desc())
+    ).all()
+    year = (
+        next((y for y in years if y.id == year_id), None)
+        if year_id
+        else next((y for y in years if y.starts_on <= today <= y.ends_on), None) or (years[0] if years else None)
+    )
     if year is None:
         return PageList(None, years, [])
     assignments = db.session.scalars(
         select(TeachingAssignment)
         .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
         .join(Subject, Subject.id == TeachingAssignment.subject_id)
-        .options(joinedload(TeachingAssignment.school_class), joinedload(TeachingAssignment.subject),
-                 joinedload(TeachingAssignment.subgroup), joinedload(TeachingAssignment.teacher))
+        .options(
+            joinedload(TeachingAssignment.school_class),
+            joinedload(TeachingAssignment.subject),
+            joinedload(TeachingAssignment.subgroup),
+            joinedload(TeachingAssignment.teacher),
+        )
         .where(TeachingAssignment.year_id == year.id, TeachingAssignment.id.in_(assignment_ids(actor)))
-        .order_by(SchoolClass.grade, SchoolClass.letter, Subject.name, TeachingAssignment.subgroup_id,
-                  TeachingAssignment.id)).all()
+        .order_by(
+            SchoolClass.grade, SchoolClass.letter, Subject.name, TeachingAssignment.subgroup_id, TeachingAssignment.id
+        )
+    ).all()
     periods = db.session.scalars(select(Period).where(Period.year_id == year.id).order_by(Period.starts_on)).all()
     subs: dict[int, list[dt.date]] = defaultdict(list)
     if actor.staff_id is not None:
         for assignment_id, day in db.session.execute(
-                select(TimetableEntry.assignment_id, Substitution.date)
-                .join(Substitution, Substitution.entry_id == TimetableEntry.id)
-                .where(Substitution.substitute_id == actor.staff_id,
-                       Substitution.date.between(year.starts_on, year.ends_on))
-                .order_by(Substitution.date)):
+            select(TimetableEntry.assignment_id, Substitution.date)
+            .join(Substitution, Substitution.entry_id == TimetableEntry.id)
+            .where(
+                Substitution.substitute_id == actor.staff_id, Substitution.date.between(year.starts_on, year.ends_on)
+            )
+            .order_by(Substitution.date)
+        ):
             subs[assignment_id].append(day)
     by_scheme: dict[str, list[Period]] = defaultdict(list)
     for p in periods:
         by_scheme[p.scheme].append(p)
-    lines = [PageLine(a, current_period(by_scheme.get(a.school_class.period_scheme, []), today),
-                      a.teacher_id == actor.staff_id, subs.get(a.id, []))
-             for a in assignments]
+    lines = [
+        PageLine(
+            a,
+            current_period(by_scheme.get(a.school_class.period_scheme, []), today),
+            a.teacher_id == actor.staff_id,
+            subs.get(a.id, []),
+        )
+        for a in assignments
+    ]
     return PageList(year, years, lines)

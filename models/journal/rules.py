@@ -1,5 +1,6 @@
 """What a journal cell may hold and how a teacher types it (R1–R5): mark slots, text limits,
 attendance codes, the marks allowed per subject and grade, a cell typed as text."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,12 +9,10 @@ from decimal import Decimal
 
 from models.errors import InvalidInput
 from models.i18n import N_, _
-from models.marks import EXEMPT, FAIL, FIVE_POINT, NOT_ATTESTED, PASS, marks_given, require_marks_given
-from models.marks import special_mark
+from models.marks import EXEMPT, FAIL, FIVE_POINT, NOT_ATTESTED, PASS, marks_given, require_marks_given, special_mark
 from models.parsing import is_digits
 from models.points import is_number, points_text
 from models.tables.curriculum import Subject
-
 
 SLOTS = (1, 2, 3)
 SCHOOL_DAYS = (1, 2, 3, 4, 5, 6)  # ISO weekdays on which lessons may be given: Monday to Saturday
@@ -24,8 +23,17 @@ MAX_MINUTES_LATE = 90
 ATTENDANCE_CODES = {"absent": "н", "late": "оп"}
 ATTENDANCE_LABELS = {"absent": N_("отсутствовал(а)"), "late": N_("опоздал(а)")}
 # Keys and words a teacher types for attendance (Russian and Latin keyboard layouts).
-_STATUS_WORDS = {"": None, "absent": "absent", "н": "absent", "n": "absent",
-                 "late": "late", "оп": "late", "о": "late", "o": "late", "l": "late"}
+_STATUS_WORDS = {
+    "": None,
+    "absent": "absent",
+    "н": "absent",
+    "n": "absent",
+    "late": "late",
+    "оп": "late",
+    "о": "late",
+    "o": "late",
+    "l": "late",
+}
 # The abbreviations teachers in Kazakhstan use (the same in Kazakh and Russian).
 CRITERIA_CODES = {"fo": "ФО", "sor": "СОР", "soch": "СОЧ"}
 WEEKDAY_SHORT = (N_("Пн"), N_("Вт"), N_("Ср"), N_("Чт"), N_("Пт"), N_("Сб"), N_("Вс"))
@@ -63,8 +71,12 @@ def parse_mark(text: str, subject: Subject, grade: int) -> tuple[int | None, str
     require_marks_given(grade)
     allowed = allowed_marks(subject, grade)
     if word not in allowed:
-        raise InvalidInput(_("«%(value)s» — не отметка по предмету «%(subject)s». Допустимо: %(allowed)s."),
-                           value=(text or "").strip()[:20], subject=subject.name, allowed=", ".join(allowed))
+        raise InvalidInput(
+            _("«%(value)s» — не отметка по предмету «%(subject)s». Допустимо: %(allowed)s."),
+            value=(text or "").strip()[:20],
+            subject=subject.name,
+            allowed=", ".join(allowed),
+        )
     return (int(word), None) if is_digits(word) else (None, word)
 
 

@@ -2,6 +2,7 @@
 assignment's teacher, or the substitute on the day: models.access.can_edit_assignment), an open period
 of an open year, the cell as it is now and the version the writer saw (a Conflict, never a silent
 overwrite)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -49,8 +50,14 @@ class _Context:
 
 
 def _context(assignment: TeachingAssignment, year: AcademicYear, school: School) -> _Context:
-    return _Context(assignment, assignment.school_class, assignment.subject, year, school_zone(school.timezone),
-                    school.grading_scheme)
+    return _Context(
+        assignment,
+        assignment.school_class,
+        assignment.subject,
+        year,
+        school_zone(school.timezone),
+        school.grading_scheme,
+    )
 
 
 def _parse_value(text: str, lesson: Lesson, ctx: _Context) -> tuple[int | None, str | None, Decimal | None]:
@@ -64,15 +71,22 @@ def _parse_value(text: str, lesson: Lesson, ctx: _Context) -> tuple[int | None, 
 
 
 def _lesson_with_context(actor: Actor, lesson_id: int, assignment_id: int | None) -> tuple[Lesson, _Context]:
-    row = db.session.execute(
-        select(Lesson, AcademicYear, School)
-        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-        .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
-        .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
-        .join(School, School.id == SchoolClass.school_id)
-        .options(joinedload(Lesson.assignment).joinedload(TeachingAssignment.school_class),
-                 joinedload(Lesson.assignment).joinedload(TeachingAssignment.subject))
-        .where(Lesson.id == lesson_id, SchoolClass.school_id == actor.school_id)).first() if lesson_id else None
+    row = (
+        db.session.execute(
+            select(Lesson, AcademicYear, School)
+            .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+            .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+            .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
+            .join(School, School.id == SchoolClass.school_id)
+            .options(
+                joinedload(Lesson.assignment).joinedload(TeachingAssignment.school_class),
+                joinedload(Lesson.assignment).joinedload(TeachingAssignment.subject),
+            )
+            .where(Lesson.id == lesson_id, SchoolClass.school_id == actor.school_id)
+        ).first()
+        if lesson_id
+        else None
+    )
     if row is None:
         raise NotFound(_("Урок не найден."))
     lesson, year, school = row
@@ -83,20 +97,31 @@ def _lesson_with_context(actor: Actor, lesson_id: int, assignment_id: int | None
 
 def _require_writer(actor: Actor, ctx: _Context, day: dt.date) -> None:
     if not can_edit_assignment(actor, ctx.assignment, day):
-        raise AccessDenied(_("Писать в этот журнал может только учитель, который ведёт предмет, или учитель, "
-                             "замещающий урок, — в день замены (%(date)s нет замены)."), date=_d(day))
+        raise AccessDenied(
+            _(
+                "Писать в этот журнал может только учитель, который ведёт предмет, или учитель, "
+                "замещающий урок, — в день замены (%(date)s нет замены)."
+            ),
+            date=_d(day),
+        )
 
 
 def _open_period(ctx: _Context, day: dt.date) -> Period:
     """The class's period containing the date; refused when there is none, or it is closed, or the year
     is archived."""
     ctx.year.require_open()
-    period = db.session.scalar(select(Period).where(
-        Period.year_id == ctx.cls.year_id, Period.scheme == ctx.cls.period_scheme, Period.starts_on <= day,
-        Period.ends_on >= day))
+    period = db.session.scalar(
+        select(Period).where(
+            Period.year_id == ctx.cls.year_id,
+            Period.scheme == ctx.cls.period_scheme,
+            Period.starts_on <= day,
+            Period.ends_on >= day,
+        )
+    )
     if period is None:
-        raise InvalidInput(_("%(date)s не входит ни в один учебный период класса %(cls)s."), date=_d(day),
-                           cls=ctx.cls.name)
+        raise InvalidInput(
+            _("%(date)s не входит ни в один учебный период класса %(cls)s."), date=_d(day), cls=ctx.cls.name
+        )
     period.require_open()
     return period
 
@@ -121,14 +146,17 @@ def _cell(lesson: Lesson, student_id: int, ctx: _Context) -> Cell:
     """The current content of one cell (three queries)."""
     rules = DeadlineRules.from_settings(all_settings(ctx.cls.school_id))
     cell = Cell(lesson.id, student_id)
-    marks = db.session.scalars(select(Mark).where(Mark.lesson_id == lesson.id, Mark.student_id == student_id)
-                               .order_by(Mark.slot)).all()
+    marks = db.session.scalars(
+        select(Mark).where(Mark.lesson_id == lesson.id, Mark.student_id == student_id).order_by(Mark.slot)
+    ).all()
     kind_ids = {lesson.work_kind_id} | {m.work_kind_id for m in marks if m.work_kind_id}
     kinds = {k.id: k for k in db.session.scalars(select(WorkKind).where(WorkKind.id.in_(kind_ids)))}
     cell.marks = [_cell_mark(m, lesson, kinds, ctx.cls.grade, rules, ctx.tz) for m in marks]
-    row = db.session.execute(select(Attendance, AttendanceReason.name)
-                             .outerjoin(AttendanceReason, AttendanceReason.id == Attendance.reason_id)
-                             .where(Attendance.lesson_id == lesson.id, Attendance.student_id == student_id)).first()
+    row = db.session.execute(
+        select(Attendance, AttendanceReason.name)
+        .outerjoin(AttendanceReason, AttendanceReason.id == Attendance.reason_id)
+        .where(Attendance.lesson_id == lesson.id, Attendance.student_id == student_id)
+    ).first()
     if row is not None:
         cell.attendance = _cell_attendance(row[0], row[1])
     return cell
@@ -144,20 +172,28 @@ def _cell_key(lesson_id: int, student_id: int) -> str:
     return f"{lesson_id}/{student_id}"
 
 
-def _writable_cell(actor: Actor, lesson_id: int, student_id: int, assignment_id: int | None,
-                   now: dt.datetime) -> tuple[Lesson, _Context]:
+def _writable_cell(
+    actor: Actor, lesson_id: int, student_id: int, assignment_id: int | None, now: dt.datetime
+) -> tuple[Lesson, _Context]:
     lesson, ctx = _lesson_with_context(actor, lesson_id, assignment_id)
     _require_writer(actor, ctx, lesson.date)
     _open_period(ctx, lesson.date)
     if lesson.date > _today(ctx, now):
-        raise InvalidInput(_("Урок %(date)s ещё не прошёл: отметки и посещаемость ставятся после урока."),
-                           date=_d(lesson.date))
-    student = db.session.scalar(select(Student.id).where(Student.id == student_id,
-                                                         Student.school_id == ctx.cls.school_id)) if student_id else None
+        raise InvalidInput(
+            _("Урок %(date)s ещё не прошёл: отметки и посещаемость ставятся после урока."), date=_d(lesson.date)
+        )
+    student = (
+        db.session.scalar(select(Student.id).where(Student.id == student_id, Student.school_id == ctx.cls.school_id))
+        if student_id
+        else None
+    )
     if student is None or not is_on_roster(ctx.assignment, student_id, lesson.date):
         where = f"{ctx.cls.name}, {ctx.assignment.subgroup.name}" if ctx.assignment.subgroup else ctx.cls.name
-        raise InvalidInput(_("Обучающийся не числится в %(where)s на %(date)s: запись в журнал невозможна."),
-                           where=where, date=_d(lesson.date))
+        raise InvalidInput(
+            _("Обучающийся не числится в %(where)s на %(date)s: запись в журнал невозможна."),
+            where=where,
+            date=_d(lesson.date),
+        )
     return lesson, ctx
 
 
@@ -172,6 +208,10 @@ def _cell_change(lesson: Lesson, student_id: int, ctx: _Context):
             db.session.flush()
     except (StaleDataError, IntegrityError):
         db.session.expire_all()
-        raise _conflict(_("Клетку только что изменил другой пользователь: сейчас в ней «%(current)s». "
-                          "Проверьте и введите снова."), _cell(lesson, student_id, ctx).text, lesson, student_id,
-                        ctx) from None
+        raise _conflict(
+            _("Клетку только что изменил другой пользователь: сейчас в ней «%(current)s». Проверьте и введите снова."),
+            _cell(lesson, student_id, ctx).text,
+            lesson,
+            student_id,
+            ctx,
+        ) from None

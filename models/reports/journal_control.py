@@ -7,6 +7,7 @@ students of the page with no mark in the month and with a single one. The figure
 Deadlines are the school's settings (models/deadlines.py); the timetable's expectations are
 ``models.school.timetable.expected_lessons`` (as the journal grid's "+" columns). Who used the system in the month comes
 from ``models.accounts.activity.class_usage``. Fifteen queries for the whole school."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,20 +21,32 @@ from sqlalchemy.orm import joinedload
 from models.access import Actor, can_control_journal, require
 from models.accounts.activity import ClassUsage, class_usage
 from models.base import db
-from models.tables.classes import Enrollment, SubgroupMember
-from models.tables.curriculum import TeachingAssignment
 from models.deadlines import DeadlineRules, lesson_deadline, marks_deadline, school_zone
 from models.grading import percent
 from models.i18n import N_, Text, _
-from models.tables.journal import Lesson, Mark, WorkKind
 from models.roster import stay_on
-from models.tables.school import AcademicYear, Period, School
 from models.school.settings import all_settings
-from models.tables.timetable import TimetableEntry
 from models.school.timetable import effective_to, expected_lessons, slots_query
+from models.tables.classes import Enrollment, SubgroupMember
+from models.tables.curriculum import TeachingAssignment
+from models.tables.journal import Lesson, Mark, WorkKind
+from models.tables.school import AcademicYear, Period, School
+from models.tables.timetable import TimetableEntry
 
-MONTHS = (N_("январь"), N_("февраль"), N_("март"), N_("апрель"), N_("май"), N_("июнь"), N_("июль"), N_("август"),
-          N_("сентябрь"), N_("октябрь"), N_("ноябрь"), N_("декабрь"))
+MONTHS = (
+    N_("январь"),
+    N_("февраль"),
+    N_("март"),
+    N_("апрель"),
+    N_("май"),
+    N_("июнь"),
+    N_("июль"),
+    N_("август"),
+    N_("сентябрь"),
+    N_("октябрь"),
+    N_("ноябрь"),
+    N_("декабрь"),
+)
 
 
 @dataclass
@@ -66,7 +79,7 @@ class Figures:
         """Entries missing or late: what a remark to the teacher is about."""
         return self.unrecorded + self.late_topics + self.late_marks
 
-    def add(self, other: "Figures") -> None:
+    def add(self, other: Figures) -> None:
         names = ["expected", "recorded", "late_topics", "no_homework", "marks", "late_marks"]
         if other.marked:  # the first grade's students have no marks to count
             names += ["students", "without_marks", "one_mark"]
@@ -124,38 +137,60 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
     rules = DeadlineRules.from_settings(all_settings(school.id))
     if last < first:  # a month still to come
         return JournalControl(school, first, first, [], Figures())
-    years = select(AcademicYear.id).where(AcademicYear.school_id == school.id, AcademicYear.starts_on <= last,
-                                          AcademicYear.ends_on >= first)
+    years = select(AcademicYear.id).where(
+        AcademicYear.school_id == school.id, AcademicYear.starts_on <= last, AcademicYear.ends_on >= first
+    )
     assignments = db.session.scalars(
         select(TeachingAssignment)
-        .options(joinedload(TeachingAssignment.school_class), joinedload(TeachingAssignment.subject),
-                 joinedload(TeachingAssignment.subgroup), joinedload(TeachingAssignment.teacher))
-        .where(TeachingAssignment.year_id.in_(years))).all()
+        .options(
+            joinedload(TeachingAssignment.school_class),
+            joinedload(TeachingAssignment.subject),
+            joinedload(TeachingAssignment.subgroup),
+            joinedload(TeachingAssignment.teacher),
+        )
+        .where(TeachingAssignment.year_id.in_(years))
+    ).all()
     by_id = {a.id: a for a in assignments}
     ids = select(TeachingAssignment.id).where(TeachingAssignment.year_id.in_(years))  # a subquery, not a long list
-    slots = db.session.execute(slots_query(ids).join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
-                               .where(TimetableEntry.valid_from <= last, effective_to() >= first)).all()
-    periods = db.session.scalars(select(Period).where(Period.year_id.in_(years), Period.scheme != "year",
-                                                      Period.starts_on <= last, Period.ends_on >= first)).all()
+    slots = db.session.execute(
+        slots_query(ids)
+        .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
+        .where(TimetableEntry.valid_from <= last, effective_to() >= first)
+    ).all()
+    periods = db.session.scalars(
+        select(Period).where(
+            Period.year_id.in_(years), Period.scheme != "year", Period.starts_on <= last, Period.ends_on >= first
+        )
+    ).all()
     expected = expected_lessons(slots, periods, first, last)
     kinds = {k.id: k for k in db.session.scalars(select(WorkKind).where(WorkKind.school_id == school.id))}
     rows = db.session.connection().execute  # plain rows (Core): thousands of them, no ORM per row
-    lessons = rows(select(Lesson.id, Lesson.assignment_id, Lesson.date, Lesson.recorded_at,
-                          Lesson.homework, Lesson.work_kind_id)
-                   .where(Lesson.assignment_id.in_(ids), Lesson.date.between(first, last))).all()
+    lessons = rows(
+        select(
+            Lesson.id, Lesson.assignment_id, Lesson.date, Lesson.recorded_at, Lesson.homework, Lesson.work_kind_id
+        ).where(Lesson.assignment_id.in_(ids), Lesson.date.between(first, last))
+    ).all()
     lesson_of = {row.id: row for row in lessons}
-    marks = rows(select(Mark.lesson_id, Mark.student_id, Mark.created_at, Mark.work_kind_id)
-                 .join(Lesson, Lesson.id == Mark.lesson_id)
-                 .where(Lesson.assignment_id.in_(ids), Lesson.date.between(first, last))).all()
+    marks = rows(
+        select(Mark.lesson_id, Mark.student_id, Mark.created_at, Mark.work_kind_id)
+        .join(Lesson, Lesson.id == Mark.lesson_id)
+        .where(Lesson.assignment_id.in_(ids), Lesson.date.between(first, last))
+    ).all()
     on = last
     enrolled: dict[int, set[int]] = defaultdict(set)
-    for class_id, student_id in db.session.execute(select(Enrollment.class_id, Enrollment.student_id).where(
-            Enrollment.class_id.in_({a.class_id for a in assignments} or {0}), stay_on(Enrollment, on))):
+    for class_id, student_id in db.session.execute(
+        select(Enrollment.class_id, Enrollment.student_id).where(
+            Enrollment.class_id.in_({a.class_id for a in assignments} or {0}), stay_on(Enrollment, on)
+        )
+    ):
         enrolled[class_id].add(student_id)
     members: dict[int, set[int]] = defaultdict(set)
-    for group_id, student_id in db.session.execute(select(SubgroupMember.subgroup_id, SubgroupMember.student_id).where(
+    for group_id, student_id in db.session.execute(
+        select(SubgroupMember.subgroup_id, SubgroupMember.student_id).where(
             SubgroupMember.subgroup_id.in_({a.subgroup_id for a in assignments if a.subgroup_id} or {0}),
-            stay_on(SubgroupMember, on))):
+            stay_on(SubgroupMember, on),
+        )
+    ):
         members[group_id].add(student_id)
 
     figures: dict[int, Figures] = defaultdict(Figures)
@@ -169,7 +204,7 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
             return False
         if deadline not in ends:
             ends[deadline] = dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time.min, tz)
-        return (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)) >= ends[deadline]
+        return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)) >= ends[deadline]
 
     for row in lessons:
         f = figures[row.assignment_id]
@@ -194,8 +229,15 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
 
     teachers: dict[int, TeacherLine] = {}
     total = Figures()
-    for a in sorted(assignments, key=lambda a: (a.school_class.grade, a.school_class.letter, a.subject.name,
-                                                a.subgroup.name if a.subgroup else "")):
+    for a in sorted(
+        assignments,
+        key=lambda a: (
+            a.school_class.grade,
+            a.school_class.letter,
+            a.subject.name,
+            a.subgroup.name if a.subgroup else "",
+        ),
+    ):
         f = figures[a.id]
         if not (f.expected or f.recorded):
             continue  # nothing was due on this page this month
@@ -213,5 +255,6 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
         line.figures.add(f)
         total.add(f)
     usage, usage_total = class_usage(school.id, first, last)
-    return JournalControl(school, first, last, sorted(teachers.values(), key=lambda t: t.name), total,
-                          usage, usage_total)
+    return JournalControl(
+        school, first, last, sorted(teachers.values(), key=lambda t: t.name), total, usage, usage_total
+    )

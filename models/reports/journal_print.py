@@ -3,6 +3,7 @@
 A4 sheet) with each cell's marks and absences and the period mark after the last block — and the right-hand
 page — each lesson's date, topic, kind of work and homework. Built from ``models.journal.page.journal_page`` (the same
 access and the same cells as the screen) plus one query for the period marks."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,9 +13,9 @@ from sqlalchemy import select
 
 from models.access import Actor
 from models.base import db
-from models.tables.finals import PeriodMark
 from models.finals.proposals import mark_kind
 from models.journal.page import JournalColumn, JournalPage, journal_page
+from models.tables.finals import PeriodMark
 
 COLUMNS_PER_BLOCK = 24  # lesson columns of one landscape A4 table next to the names
 
@@ -43,12 +44,27 @@ def journal_print(actor: Actor, assignment_id: int, period_id: int | None, *, no
     grid = page.rows()
     blocks = []
     for start in range(0, max(len(given), 1), COLUMNS_PER_BLOCK):
-        chosen = given[start:start + COLUMNS_PER_BLOCK]
-        rows = [(row.student.number, row.student.id, row.student.name,
-                 ["—" if row.cells[i].kind == "out" else row.cells[i].text for i in chosen]) for row in grid]
+        chosen = given[start : start + COLUMNS_PER_BLOCK]
+        rows = [
+            (
+                row.student.number,
+                row.student.id,
+                row.student.name,
+                ["—" if row.cells[i].kind == "out" else row.cells[i].text for i in chosen],
+            )
+            for row in grid
+        ]
         blocks.append(PrintBlock([page.columns[i] for i in chosen], rows, start + COLUMNS_PER_BLOCK >= len(given)))
     kind = mark_kind(page.period)
-    marks = {pm.student_id: str(pm) for pm in db.session.scalars(select(PeriodMark).where(
-        PeriodMark.subject_id == page.subject.id, PeriodMark.period_id == page.period.id, PeriodMark.kind == kind,
-        PeriodMark.student_id.in_([s.id for s in page.students] or [0])))}
+    marks = {
+        pm.student_id: str(pm)
+        for pm in db.session.scalars(
+            select(PeriodMark).where(
+                PeriodMark.subject_id == page.subject.id,
+                PeriodMark.period_id == page.period.id,
+                PeriodMark.kind == kind,
+                PeriodMark.student_id.in_([s.id for s in page.students] or [0]),
+            )
+        )
+    }
     return JournalPrint(page, blocks, marks)

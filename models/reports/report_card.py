@@ -4,6 +4,7 @@ summary — period, year, exam and final marks per subject. Any year the student
 
 Read by the family in the portal; access is ``models.access.require_student`` as for the diary. A fixed
 number of queries whatever the number of subjects and marks."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,18 +16,18 @@ from sqlalchemy import Date, bindparam, or_, select
 
 from models.access import Actor, require_student
 from models.base import db
-from models.tables.classes import Enrollment, SchoolClass, SubgroupMember
-from models.tables.curriculum import Subject, TeachingAssignment
 from models.errors import NotFound
-from models.tables.finals import PeriodMark
 from models.finals.proposals import FINAL_KINDS, MarkChip, mark_kind, mark_pair, rules_for
 from models.finals.sheet import SheetTab, default_period, sheet_periods
 from models.grading import scheme_for
 from models.i18n import Text, _
+from models.school.settings import all_settings
+from models.tables.classes import Enrollment, SchoolClass, SubgroupMember
+from models.tables.curriculum import Subject, TeachingAssignment
+from models.tables.finals import PeriodMark
 from models.tables.journal import Lesson, Mark, WorkKind
 from models.tables.people import Student
 from models.tables.school import AcademicYear, Period, School
-from models.school.settings import all_settings
 
 
 @dataclass
@@ -53,30 +54,50 @@ class ReportCard:
 
 # The page's statements, built once with bound parameters (building them cost more than running them).
 _STUDENT = bindparam("student")
-_ENROLMENTS = (select(Enrollment, SchoolClass, AcademicYear)
-               .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
-               .join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
-               .where(Enrollment.student_id == _STUDENT)
-               .order_by(AcademicYear.starts_on.desc(), Enrollment.starts_on.desc()))
-_SUBJECTS = (select(Subject).join(TeachingAssignment, TeachingAssignment.subject_id == Subject.id)
-             .where(TeachingAssignment.class_id.in_(bindparam("classes", expanding=True)),
-                    or_(TeachingAssignment.subgroup_id.is_(None), TeachingAssignment.subgroup_id.in_(
-                        select(SubgroupMember.subgroup_id).where(SubgroupMember.student_id == _STUDENT)))))
+_ENROLMENTS = (
+    select(Enrollment, SchoolClass, AcademicYear)
+    .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
+    .join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
+    .where(Enrollment.student_id == _STUDENT)
+    .order_by(AcademicYear.starts_on.desc(), Enrollment.starts_on.desc())
+)
+_SUBJECTS = (
+    select(Subject)
+    .join(TeachingAssignment, TeachingAssignment.subject_id == Subject.id)
+    .where(
+        TeachingAssignment.class_id.in_(bindparam("classes", expanding=True)),
+        or_(
+            TeachingAssignment.subgroup_id.is_(None),
+            TeachingAssignment.subgroup_id.in_(
+                select(SubgroupMember.subgroup_id).where(SubgroupMember.student_id == _STUDENT)
+            ),
+        ),
+    )
+)
 _KINDS = select(WorkKind).where(WorkKind.school_id == bindparam("school"))
-_MARKS = (select(Mark, Lesson.date, Lesson.work_kind_id, Subject)
-          .join(Lesson, Lesson.id == Mark.lesson_id)
-          .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-          .join(Subject, Subject.id == TeachingAssignment.subject_id)
-          .where(Mark.student_id == _STUDENT, TeachingAssignment.year_id == bindparam("year"),
-                 Lesson.date >= bindparam("starts", type_=Date), Lesson.date <= bindparam("ends", type_=Date))
-          .order_by(Lesson.date, Lesson.bell_id, Lesson.id, Mark.slot))
-_PERIOD_MARKS = (select(PeriodMark, Subject).join(Subject, Subject.id == PeriodMark.subject_id)
-                 .where(PeriodMark.student_id == _STUDENT,
-                        PeriodMark.period_id.in_(bindparam("periods", expanding=True))))
+_MARKS = (
+    select(Mark, Lesson.date, Lesson.work_kind_id, Subject)
+    .join(Lesson, Lesson.id == Mark.lesson_id)
+    .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+    .join(Subject, Subject.id == TeachingAssignment.subject_id)
+    .where(
+        Mark.student_id == _STUDENT,
+        TeachingAssignment.year_id == bindparam("year"),
+        Lesson.date >= bindparam("starts", type_=Date),
+        Lesson.date <= bindparam("ends", type_=Date),
+    )
+    .order_by(Lesson.date, Lesson.bell_id, Lesson.id, Mark.slot)
+)
+_PERIOD_MARKS = (
+    select(PeriodMark, Subject)
+    .join(Subject, Subject.id == PeriodMark.subject_id)
+    .where(PeriodMark.student_id == _STUDENT, PeriodMark.period_id.in_(bindparam("periods", expanding=True)))
+)
 
 
-def report_card(actor: Actor, student_id: int, *, today: dt.date, year_id: int | None = None,
-                period_id: int | None = None) -> ReportCard:
+def report_card(
+    actor: Actor, student_id: int, *, today: dt.date, year_id: int | None = None, period_id: int | None = None
+) -> ReportCard:
     require_student(actor, student_id)
     student = db.session.get(Student, student_id)
     enrolments = db.session.execute(_ENROLMENTS, {"student": student_id}).all()
@@ -89,7 +110,8 @@ def report_card(actor: Actor, student_id: int, *, today: dt.date, year_id: int |
             raise NotFound(_("Обучающийся не учился в этом учебном году."))
     else:
         year = next((y for y in years if y.starts_on <= today <= y.ends_on), None) or next(
-            (y for y in years if y.starts_on <= today), years[-1])
+            (y for y in years if y.starts_on <= today), years[-1]
+        )
     in_year = [(e, c) for e, c, y in enrolments if y.id == year.id]
     cls = in_year[0][1]  # the latest class of the year
     periods = sheet_periods(cls)
@@ -107,8 +129,9 @@ def report_card(actor: Actor, student_id: int, *, today: dt.date, year_id: int |
     subjects = {s.id: s for s in db.session.scalars(_SUBJECTS, {"student": student_id, "classes": class_ids})}
     kinds = {k.id: k for k in db.session.scalars(_KINDS, {"school": school.id})}
     pairs = defaultdict(list)
-    rows = db.session.execute(_MARKS, {"student": student_id, "year": year.id, "starts": period.starts_on,
-                                       "ends": period.ends_on}).all()
+    rows = db.session.execute(
+        _MARKS, {"student": student_id, "year": year.id, "starts": period.starts_on, "ends": period.ends_on}
+    ).all()
     for mark, date, lesson_kind_id, subject in rows:
         subjects.setdefault(subject.id, subject)
         pairs[subject.id].append(mark_pair(mark, date, lesson_kind_id, kinds))
@@ -124,8 +147,11 @@ def report_card(actor: Actor, student_id: int, *, today: dt.date, year_id: int |
     kind = mark_kind(period)
     lines = []
     for subject in sorted(subjects.values(), key=lambda s: s.name):
-        line = SubjectMarks(subject, [chip for chip, _i in pairs[subject.id]],
-                            period_mark=summary[subject.id].get((period.id, kind), ""))
+        line = SubjectMarks(
+            subject,
+            [chip for chip, _i in pairs[subject.id]],
+            period_mark=summary[subject.id].get((period.id, kind), ""),
+        )
         if pairs[subject.id]:
             proposal = scheme.propose([inp for _c, inp in pairs[subject.id]], rules)
             line.average, line.percent = proposal.average, proposal.percent
@@ -136,5 +162,14 @@ def report_card(actor: Actor, student_id: int, *, today: dt.date, year_id: int |
     given = {k for marks in summary.values() for _p, k in marks}
     if year_period is not None:
         columns += [SheetTab(year_period, k, Text(label)) for k, label in FINAL_KINDS.items() if k in given]
-    return ReportCard(student=student, school_class=cls, year=year, years=years, periods=periods, period=period,
-                      subjects=lines, columns=columns, summary=summary)
+    return ReportCard(
+        student=student,
+        school_class=cls,
+        year=year,
+        years=years,
+        periods=periods,
+        period=period,
+        subjects=lines,
+        columns=columns,
+        summary=summary,
+    )

@@ -6,6 +6,7 @@ closing the period counts them); the school's totals.
 
 The class of a student is the one they are enrolled in on the period's last day (today while it runs).
 A fixed number of queries for the whole school."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,14 +19,14 @@ from sqlalchemy.orm import joinedload
 
 from models.access import Actor, can_view_results, require, results_class_ids
 from models.base import db
-from models.tables.classes import Enrollment, SchoolClass
-from models.tables.curriculum import Subject, TeachingAssignment
-from models.tables.finals import PeriodMark
 from models.finals.closing import missing_students, school_period, year_periods
 from models.finals.proposals import mark_kind, reference_day
 from models.grading import ResultStats, percent, result_stats, student_standing
 from models.i18n import N_, _
 from models.roster import stay_on
+from models.tables.classes import Enrollment, SchoolClass
+from models.tables.curriculum import Subject, TeachingAssignment
+from models.tables.finals import PeriodMark
 from models.tables.school import AcademicYear, Period
 
 # A student's standing over the period's marks (mutually exclusive, in this order of display).
@@ -42,8 +43,11 @@ STANDINGS = {
 def standing(marks: list[int | str]) -> str:
     """``student_standing`` with the reserve split off the satisfactory: exactly one 3, the rest 4 and 5."""
     result = student_standing(marks)
-    if result == "satisfactory" and sum(1 for m in marks if m == 3) == 1 \
-            and all(m >= 3 for m in marks if isinstance(m, int)):
+    if (
+        result == "satisfactory"
+        and sum(1 for m in marks if m == 3) == 1
+        and all(m >= 3 for m in marks if isinstance(m, int))
+    ):
         return "one_three"
     return result
 
@@ -122,8 +126,13 @@ def period_results(actor: Actor, period_id: int | None, *, today: dt.date) -> Pe
         terms = [s.period for s in statuses if s.period.scheme != "year"] or [s.period for s in statuses]
         ended = [p for p in terms if p.ends_on < today]
         running = [p for p in terms if p.starts_on <= today <= p.ends_on]
-        period = max(ended, key=lambda p: p.ends_on) if ended else \
-            min(running, key=lambda p: p.ends_on) if running else terms[0]
+        period = (
+            max(ended, key=lambda p: p.ends_on)
+            if ended
+            else min(running, key=lambda p: p.ends_on)
+            if running
+            else terms[0]
+        )
     else:
         period = school_period(actor, period_id)
         if period.year_id != year.id:  # an earlier year: its own periods in the selector
@@ -131,23 +140,36 @@ def period_results(actor: Actor, period_id: int | None, *, today: dt.date) -> Pe
             statuses = [s for s in year_periods(actor, period.ends_on)[1]]
     kind = mark_kind(period)
     on = reference_day(period, today)
-    classes_q = select(SchoolClass).where(SchoolClass.year_id == period.year_id,
-                                          SchoolClass.gets_marks,
-                                          SchoolClass.id.in_(results_class_ids(actor)))
+    classes_q = select(SchoolClass).where(
+        SchoolClass.year_id == period.year_id, SchoolClass.gets_marks, SchoolClass.id.in_(results_class_ids(actor))
+    )
     if kind == "period":
         classes_q = classes_q.where(SchoolClass.period_scheme == period.scheme)
     classes = db.session.scalars(classes_q.order_by(SchoolClass.grade, SchoolClass.letter)).all()
-    class_of = dict(db.session.execute(
-        select(Enrollment.student_id, Enrollment.class_id).where(
-            Enrollment.class_id.in_([c.id for c in classes] or [0]), stay_on(Enrollment, on))).all())
-    marks = db.session.scalars(select(PeriodMark).where(
-        PeriodMark.period_id == period.id, PeriodMark.kind == kind,
-        PeriodMark.student_id.in_(list(class_of) or [0]))).all()
-    subjects = {s.id: s for s in db.session.scalars(select(Subject).where(
-        Subject.id.in_({pm.subject_id for pm in marks} or {0})))}
-    assignments = {a.id: a for a in db.session.scalars(
-        select(TeachingAssignment).options(joinedload(TeachingAssignment.teacher))
-        .where(TeachingAssignment.id.in_({pm.assignment_id for pm in marks if pm.assignment_id} or {0})))}
+    class_of = dict(
+        db.session.execute(
+            select(Enrollment.student_id, Enrollment.class_id).where(
+                Enrollment.class_id.in_([c.id for c in classes] or [0]), stay_on(Enrollment, on)
+            )
+        ).all()
+    )
+    marks = db.session.scalars(
+        select(PeriodMark).where(
+            PeriodMark.period_id == period.id, PeriodMark.kind == kind, PeriodMark.student_id.in_(list(class_of) or [0])
+        )
+    ).all()
+    subjects = {
+        s.id: s
+        for s in db.session.scalars(select(Subject).where(Subject.id.in_({pm.subject_id for pm in marks} or {0})))
+    }
+    assignments = {
+        a.id: a
+        for a in db.session.scalars(
+            select(TeachingAssignment)
+            .options(joinedload(TeachingAssignment.teacher))
+            .where(TeachingAssignment.id.in_({pm.assignment_id for pm in marks if pm.assignment_id} or {0}))
+        )
+    }
     shown = {c.id for c in classes}
     period_assignments, lacking = missing_students(period)  # of the classes graded for this period
 
@@ -184,14 +206,28 @@ def period_results(actor: Actor, period_id: int | None, *, today: dt.date) -> Pe
         standings = Standings(Counter(standing(by_student.get(sid, [])) for sid in students_of[cls.id]))
         school.counts.update(standings.counts)
         lines.append(ClassLine(cls, standings, result_stats(by_class.get(cls.id, [])), missing_by_class[cls.id]))
-    subject_lines = [GroupLine(s.name, result_stats(by_subject.get(s.id, [])), missing=missing_by_subject[s.id])
-                     for s in sorted(subjects.values(), key=lambda s: s.name)]
+    subject_lines = [
+        GroupLine(s.name, result_stats(by_subject.get(s.id, [])), missing=missing_by_subject[s.id])
+        for s in sorted(subjects.values(), key=lambda s: s.name)
+    ]
     staff = {a.teacher_id: a.teacher for a in assignments.values()}
-    teacher_lines = [GroupLine(staff[tid].short_name, result_stats(values),
-                               [classes[place[c]].name for c in sorted(teacher_classes[tid], key=place.get)])
-                     for tid, values in sorted(by_teacher.items(), key=lambda kv: staff[kv[0]].short_name)]
-    return PeriodResults(year=year, periods=[s.period for s in statuses], period=period, on=on, classes=lines,
-                         subjects=subject_lines, teachers=teacher_lines, school=school,
-                         school_marks=result_stats(_value(pm) for pm in marks),
-                         missing=sum(missing_by_class.values()))
-
+    teacher_lines = [
+        GroupLine(
+            staff[tid].short_name,
+            result_stats(values),
+            [classes[place[c]].name for c in sorted(teacher_classes[tid], key=place.get)],
+        )
+        for tid, values in sorted(by_teacher.items(), key=lambda kv: staff[kv[0]].short_name)
+    ]
+    return PeriodResults(
+        year=year,
+        periods=[s.period for s in statuses],
+        period=period,
+        on=on,
+        classes=lines,
+        subjects=subject_lines,
+        teachers=teacher_lines,
+        school=school,
+        school_marks=result_stats(_value(pm) for pm in marks),
+        missing=sum(missing_by_class.values()),
+    )

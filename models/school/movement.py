@@ -8,6 +8,7 @@ Days are inclusive: a stay from ``starts_on`` to ``ends_on`` includes both days.
 the student in the new class from D (the old stay ends on D − 1); a withdrawal dated D ends the stay on D.
 Operations validate, change, audit and flush; the caller commits.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,11 +20,11 @@ from sqlalchemy.orm import joinedload
 from models.access import Actor, can_manage_rosters, require, student_ids, visible_ids
 from models.audit import AuditEvent
 from models.base import db
-from models.tables.classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
 from models.errors import Conflict, InvalidInput, NotFound
 from models.i18n import N_, _
-from models.tables.people import Guardian, Student, StudentGuardian
 from models.roster import stay_on
+from models.tables.classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
+from models.tables.people import Guardian, Student, StudentGuardian
 from models.tables.school import AcademicYear
 
 ORDER_MAX = 40
@@ -83,18 +84,33 @@ def history(actor: Actor, student_id: int) -> list[Stay]:
         .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
         .join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
         .where(Enrollment.student_id == student_id, Enrollment.student_id.in_(student_ids(actor)))
-        .order_by(Enrollment.starts_on, Enrollment.id)).all()
-    return [Stay(cls.name, year.name, e.starts_on, REASON_IN_LABELS.get(e.reason_in, e.reason_in), e.order_in,
-                 e.ends_on, REASON_OUT_LABELS.get(e.reason_out, e.reason_out) if e.reason_out else None,
-                 e.order_out, e.note) for e, cls, year in rows]
+        .order_by(Enrollment.starts_on, Enrollment.id)
+    ).all()
+    return [
+        Stay(
+            cls.name,
+            year.name,
+            e.starts_on,
+            REASON_IN_LABELS.get(e.reason_in, e.reason_in),
+            e.order_in,
+            e.ends_on,
+            REASON_OUT_LABELS.get(e.reason_out, e.reason_out) if e.reason_out else None,
+            e.order_out,
+            e.note,
+        )
+        for e, cls, year in rows
+    ]
 
 
 def current_enrollment(student_id: int) -> Enrollment | None:
     """The open stay (no end date): where the student is now or is going to be."""
     return db.session.scalar(
-        select(Enrollment).options(joinedload(Enrollment.school_class))
+        select(Enrollment)
+        .options(joinedload(Enrollment.school_class))
         .where(Enrollment.student_id == student_id, Enrollment.ends_on.is_(None))
-        .order_by(Enrollment.starts_on.desc()).limit(1))
+        .order_by(Enrollment.starts_on.desc())
+        .limit(1)
+    )
 
 
 @dataclass
@@ -115,11 +131,18 @@ def student_statuses(student_ids_: list[int], on: dt.date) -> dict[int, StudentS
     if not student_ids_:
         return found
     rows = db.session.execute(
-        select(Enrollment.student_id, Enrollment.starts_on, Enrollment.ends_on, Enrollment.reason_out,
-               SchoolClass.grade, SchoolClass.letter)
+        select(
+            Enrollment.student_id,
+            Enrollment.starts_on,
+            Enrollment.ends_on,
+            Enrollment.reason_out,
+            SchoolClass.grade,
+            SchoolClass.letter,
+        )
         .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
         .where(Enrollment.student_id.in_(student_ids_))
-        .order_by(Enrollment.student_id, Enrollment.starts_on, Enrollment.id)).all()
+        .order_by(Enrollment.student_id, Enrollment.starts_on, Enrollment.id)
+    ).all()
     for sid, starts_on, ends_on, reason_out, grade, letter in rows:
         name = f"{grade}{letter}"
         current = found[sid]
@@ -135,14 +158,19 @@ def student_statuses(student_ids_: list[int], on: dt.date) -> dict[int, StudentS
 
 
 def can_view_class(actor: Actor, class_id: int) -> bool:
-    return db.session.scalar(select(SchoolClass.id).where(
-        SchoolClass.id == class_id, SchoolClass.id.in_(visible_ids(actor, SchoolClass)))) is not None
+    return (
+        db.session.scalar(
+            select(SchoolClass.id).where(
+                SchoolClass.id == class_id, SchoolClass.id.in_(visible_ids(actor, SchoolClass))
+            )
+        )
+        is not None
+    )
 
 
 def enrolled_on(class_id: int, on: dt.date):
     """A select of the ids of students in the class on ``on``."""
-    return select(Enrollment.student_id).where(
-        Enrollment.class_id == class_id, stay_on(Enrollment, on))
+    return select(Enrollment.student_id).where(Enrollment.class_id == class_id, stay_on(Enrollment, on))
 
 
 def studying_ids(on: dt.date):
@@ -172,22 +200,33 @@ def class_roster(actor: Actor, class_id: int, on: dt.date) -> list[RosterLine]:
     """The class list on a date with the parents' contacts (two queries whatever the class size)."""
     require(can_view_class(actor, class_id), _("Нет доступа к этому классу."))
     rows = db.session.execute(
-        select(Student, Enrollment.starts_on).join(Enrollment, Enrollment.student_id == Student.id)
+        select(Student, Enrollment.starts_on)
+        .join(Enrollment, Enrollment.student_id == Student.id)
         .where(Enrollment.class_id == class_id, stay_on(Enrollment, on))
-        .order_by(Student.last_name, Student.first_name, Student.middle_name, Student.id)).all()
+        .order_by(Student.last_name, Student.first_name, Student.middle_name, Student.id)
+    ).all()
     lines = [RosterLine(i, s, since) for i, (s, since) in enumerate(rows, start=1)]
     by_id = {line.student.id: line for line in lines}
     if by_id:
         links = db.session.scalars(
-            select(StudentGuardian).options(joinedload(StudentGuardian.guardian))
+            select(StudentGuardian)
+            .options(joinedload(StudentGuardian.guardian))
             .join(Guardian, Guardian.id == StudentGuardian.guardian_id)
             .where(StudentGuardian.student_id.in_(list(by_id)))
-            .order_by(Guardian.last_name, Guardian.first_name)).all()
+            .order_by(Guardian.last_name, Guardian.first_name)
+        ).all()
         for link in links:
             g = link.guardian
-            by_id[link.student_id].guardians.append(RosterGuardian(
-                g.full_name, RELATION_LABELS.get(link.relation, link.relation), g.phone, g.email, g.workplace,
-                link.is_legal_representative))
+            by_id[link.student_id].guardians.append(
+                RosterGuardian(
+                    g.full_name,
+                    RELATION_LABELS.get(link.relation, link.relation),
+                    g.phone,
+                    g.email,
+                    g.workplace,
+                    link.is_legal_representative,
+                )
+            )
     return lines
 
 
@@ -214,8 +253,7 @@ def _clean_note(note: str | None, *, required_message: str | None = None) -> str
 
 def _student(actor: Actor, student_id: int) -> Student:
     require(can_manage_rosters(actor), _("Движение обучающихся ведёт секретарь."))
-    student = db.session.scalar(select(Student).where(Student.id == student_id,
-                                                      Student.school_id == actor.school_id))
+    student = db.session.scalar(select(Student).where(Student.id == student_id, Student.school_id == actor.school_id))
     if student is None:
         raise NotFound(_("Обучающийся не найден."))
     return student
@@ -224,8 +262,9 @@ def _student(actor: Actor, student_id: int) -> Student:
 def _class(actor: Actor, class_id: int | None) -> SchoolClass:
     if not class_id:
         raise InvalidInput(_("Выберите класс."))
-    cls = db.session.scalar(select(SchoolClass).where(SchoolClass.id == class_id,
-                                                      SchoolClass.school_id == actor.school_id))
+    cls = db.session.scalar(
+        select(SchoolClass).where(SchoolClass.id == class_id, SchoolClass.school_id == actor.school_id)
+    )
     if cls is None:
         raise InvalidInput(_("Такого класса в школе нет."))
     return cls
@@ -236,59 +275,102 @@ def _inside_year(cls: SchoolClass, on: dt.date | None) -> AcademicYear:
         raise InvalidInput(_("Укажите дату."))
     year = db.session.get(AcademicYear, cls.year_id)
     if not (year.starts_on <= on <= year.ends_on):
-        raise InvalidInput(_("Дата %(date)s вне %(year)s учебного года (%(start)s – %(end)s)."),
-                           date=_fmt(on), year=year.name, start=_fmt(year.starts_on), end=_fmt(year.ends_on))
+        raise InvalidInput(
+            _("Дата %(date)s вне %(year)s учебного года (%(start)s – %(end)s)."),
+            date=_fmt(on),
+            year=year.name,
+            start=_fmt(year.starts_on),
+            end=_fmt(year.ends_on),
+        )
     year.require_open()
     return year
 
 
 def _no_overlap(student: Student, starts_on: dt.date, *, ignore_id: int | None = None) -> None:
     """A new open-ended stay from ``starts_on`` must not overlap any other stay of the student."""
-    q = (select(Enrollment).options(joinedload(Enrollment.school_class))
-         .where(Enrollment.student_id == student.id, or_(Enrollment.ends_on.is_(None), Enrollment.ends_on >= starts_on))
-         .order_by(Enrollment.starts_on))
+    q = (
+        select(Enrollment)
+        .options(joinedload(Enrollment.school_class))
+        .where(Enrollment.student_id == student.id, or_(Enrollment.ends_on.is_(None), Enrollment.ends_on >= starts_on))
+        .order_by(Enrollment.starts_on)
+    )
     if ignore_id is not None:
         q = q.where(Enrollment.id != ignore_id)
     other = db.session.scalars(q).first()
     if other is None:
         return
     if other.ends_on is None:
-        raise Conflict(_("%(name)s уже числится в %(cls)s классе с %(date)s. Для смены класса оформите перевод."),
-                       name=student.short_name, cls=other.school_class.name, date=_fmt(other.starts_on))
-    raise Conflict(_("Дата %(date)s пересекается с пребыванием %(name)s в %(cls)s классе (%(start)s – %(end)s)."),
-                   date=_fmt(starts_on), name=student.short_name, cls=other.school_class.name,
-                   start=_fmt(other.starts_on), end=_fmt(other.ends_on))
+        raise Conflict(
+            _("%(name)s уже числится в %(cls)s классе с %(date)s. Для смены класса оформите перевод."),
+            name=student.short_name,
+            cls=other.school_class.name,
+            date=_fmt(other.starts_on),
+        )
+    raise Conflict(
+        _("Дата %(date)s пересекается с пребыванием %(name)s в %(cls)s классе (%(start)s – %(end)s)."),
+        date=_fmt(starts_on),
+        name=student.short_name,
+        cls=other.school_class.name,
+        start=_fmt(other.starts_on),
+        end=_fmt(other.ends_on),
+    )
 
 
 def _open_stay(student: Student) -> Enrollment:
     stay = current_enrollment(student.id)
     if stay is None:
-        raise InvalidInput(_("%(name)s сейчас не числится ни в одном классе: сначала оформите зачисление."),
-                           name=student.short_name)
+        raise InvalidInput(
+            _("%(name)s сейчас не числится ни в одном классе: сначала оформите зачисление."), name=student.short_name
+        )
     return stay
 
 
 def _close_subgroups(student_id: int, class_id: int, last_day: dt.date) -> None:
     """Leaving a class ends the student's subgroup memberships in it on the last day."""
     in_class = select(Subgroup.id).where(Subgroup.class_id == class_id)
-    db.session.execute(delete(SubgroupMember).where(
-        SubgroupMember.student_id == student_id, SubgroupMember.subgroup_id.in_(in_class),
-        SubgroupMember.starts_on > last_day).execution_options(synchronize_session="fetch"))
-    for member in db.session.scalars(select(SubgroupMember).where(
-            SubgroupMember.student_id == student_id, SubgroupMember.subgroup_id.in_(in_class),
-            or_(SubgroupMember.ends_on.is_(None), SubgroupMember.ends_on > last_day))):
+    db.session.execute(
+        delete(SubgroupMember)
+        .where(
+            SubgroupMember.student_id == student_id,
+            SubgroupMember.subgroup_id.in_(in_class),
+            SubgroupMember.starts_on > last_day,
+        )
+        .execution_options(synchronize_session="fetch")
+    )
+    for member in db.session.scalars(
+        select(SubgroupMember).where(
+            SubgroupMember.student_id == student_id,
+            SubgroupMember.subgroup_id.in_(in_class),
+            or_(SubgroupMember.ends_on.is_(None), SubgroupMember.ends_on > last_day),
+        )
+    ):
         member.ends_on = last_day
 
 
 def _snapshot(e: Enrollment) -> dict:
-    return {"student_id": e.student_id, "class_id": e.class_id, "starts_on": e.starts_on, "ends_on": e.ends_on,
-            "reason_in": e.reason_in, "order_in": e.order_in, "reason_out": e.reason_out,
-            "order_out": e.order_out, "note": e.note}
+    return {
+        "student_id": e.student_id,
+        "class_id": e.class_id,
+        "starts_on": e.starts_on,
+        "ends_on": e.ends_on,
+        "reason_in": e.reason_in,
+        "order_in": e.order_in,
+        "reason_out": e.reason_out,
+        "order_out": e.order_out,
+        "note": e.note,
+    }
 
 
 # --- operations ---------------------------------------------------------------------------------------
-def admit(actor: Actor, student_id: int, class_id: int | None, *, on: dt.date | None, order_no: str | None,
-          note: str | None = None) -> Enrollment:
+def admit(
+    actor: Actor,
+    student_id: int,
+    class_id: int | None,
+    *,
+    on: dt.date | None,
+    order_no: str | None,
+    note: str | None = None,
+) -> Enrollment:
     """Admission to the school (or re-admission after a withdrawal): a new stay from ``on``."""
     student = _student(actor, student_id)
     order = _clean_order(order_no)
@@ -296,16 +378,24 @@ def admit(actor: Actor, student_id: int, class_id: int | None, *, on: dt.date | 
     cls = _class(actor, class_id)
     _inside_year(cls, on)
     _no_overlap(student, on)
-    stay = Enrollment(student_id=student.id, class_id=cls.id, starts_on=on, reason_in="admission", order_in=order,
-                      note=text)
+    stay = Enrollment(
+        student_id=student.id, class_id=cls.id, starts_on=on, reason_in="admission", order_in=order, note=text
+    )
     db.session.add(stay)
     db.session.flush()
     AuditEvent.record(actor.user_id, "student.admit", "enrollment", stay.id, new=_snapshot(stay))
     return stay
 
 
-def transfer(actor: Actor, student_id: int, class_id: int | None, *, on: dt.date | None, order_no: str | None,
-             note: str | None = None) -> Enrollment:
+def transfer(
+    actor: Actor,
+    student_id: int,
+    class_id: int | None,
+    *,
+    on: dt.date | None,
+    order_no: str | None,
+    note: str | None = None,
+) -> Enrollment:
     """Transfer to another class of the same year from ``on``: the current stay ends the day before."""
     student = _student(actor, student_id)
     order = _clean_order(order_no)
@@ -320,16 +410,20 @@ def transfer(actor: Actor, student_id: int, class_id: int | None, *, on: dt.date
         raise InvalidInput(_("Перевести можно только в класс того же учебного года (%(year)s)."), year=year.name)
     _inside_year(target, on)
     if on <= stay.starts_on:
-        raise InvalidInput(_("Дата перевода должна быть позже начала пребывания в %(cls)s классе (%(date)s)."),
-                           cls=source.name, date=_fmt(stay.starts_on))
+        raise InvalidInput(
+            _("Дата перевода должна быть позже начала пребывания в %(cls)s классе (%(date)s)."),
+            cls=source.name,
+            date=_fmt(stay.starts_on),
+        )
     _no_overlap(student, on, ignore_id=stay.id)
     old = _snapshot(stay)
     stay.ends_on = on - dt.timedelta(days=1)
     stay.reason_out = "transfer"
     stay.order_out = order
     _close_subgroups(student.id, source.id, stay.ends_on)
-    new = Enrollment(student_id=student.id, class_id=target.id, starts_on=on, reason_in="transfer", order_in=order,
-                     note=text)
+    new = Enrollment(
+        student_id=student.id, class_id=target.id, starts_on=on, reason_in="transfer", order_in=order, note=text
+    )
     db.session.add(new)
     db.session.flush()
     AuditEvent.record(actor.user_id, "student.transfer", "enrollment", stay.id, old=old, new=_snapshot(stay))
@@ -337,8 +431,9 @@ def transfer(actor: Actor, student_id: int, class_id: int | None, *, on: dt.date
     return new
 
 
-def withdraw(actor: Actor, student_id: int, *, on: dt.date | None, order_no: str | None,
-             note: str | None) -> Enrollment:
+def withdraw(
+    actor: Actor, student_id: int, *, on: dt.date | None, order_no: str | None, note: str | None
+) -> Enrollment:
     """Withdrawal from the school; ``on`` is the last day, ``note`` says where the student went.
     The student and every mark stay."""
     student = _student(actor, student_id)
@@ -347,8 +442,11 @@ def withdraw(actor: Actor, student_id: int, *, on: dt.date | None, order_no: str
     stay = _open_stay(student)
     _inside_year(stay.school_class, on)
     if on < stay.starts_on:
-        raise InvalidInput(_("Дата выбытия не может быть раньше начала пребывания в %(cls)s классе (%(date)s)."),
-                           cls=stay.school_class.name, date=_fmt(stay.starts_on))
+        raise InvalidInput(
+            _("Дата выбытия не может быть раньше начала пребывания в %(cls)s классе (%(date)s)."),
+            cls=stay.school_class.name,
+            date=_fmt(stay.starts_on),
+        )
     old = _snapshot(stay)
     stay.ends_on = on
     stay.reason_out = "withdrawal"

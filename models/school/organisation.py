@@ -6,6 +6,7 @@ The operator writes; everybody else reads (models/access.py). Validators raise I
 PeriodClosed (a closed period or an archived year) or Conflict (a duplicate); operations validate,
 change, audit and flush; the caller commits.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,13 +25,20 @@ from models.tables.curriculum import Subject, TeachingAssignment
 from models.tables.journal import AttendanceReason, WorkKind
 from models.tables.school import PERIOD_SCHEMES, AcademicYear, Bell, Period
 
-
 # How many periods each scheme has; the "year" period is the row year marks hang on.
 PERIOD_COUNTS = {"quarter": 4, "trimester": 3, "half_year": 2, "year": 1}
-SCHEME_LABELS = {"quarter": N_("Четверти"), "trimester": N_("Триместры"), "half_year": N_("Полугодия"),
-                 "year": N_("Год")}
-PERIOD_NAMES = {"quarter": N_("%(n)s четверть"), "trimester": N_("%(n)s триместр"),
-                "half_year": N_("%(n)s полугодие"), "year": N_("Учебный год")}
+SCHEME_LABELS = {
+    "quarter": N_("Четверти"),
+    "trimester": N_("Триместры"),
+    "half_year": N_("Полугодия"),
+    "year": N_("Год"),
+}
+PERIOD_NAMES = {
+    "quarter": N_("%(n)s четверть"),
+    "trimester": N_("%(n)s триместр"),
+    "half_year": N_("%(n)s полугодие"),
+    "year": N_("Учебный год"),
+}
 MAX_HOURS = Decimal("20")
 MAX_BELL_MINUTES = 120
 CODE_RE = re.compile(r"^[a-z0-9_\-]{1,20}$")
@@ -49,8 +57,10 @@ def _sync_ids(obj, **relations: str) -> None:
 
 
 def require_operator(actor: Actor) -> None:
-    require(can_manage_organisation(actor),
-            _("Изменять организацию учебного процесса может только администратор (оператор)."))
+    require(
+        can_manage_organisation(actor),
+        _("Изменять организацию учебного процесса может только администратор (оператор)."),
+    )
 
 
 def _text(value, label: str, max_len: int, *, required: bool = True) -> str | None:
@@ -83,17 +93,22 @@ HOURS_MESSAGE = N_("Часы в неделю — число от 0,5 до 20 с 
 
 # --- years ----------------------------------------------------------------------------------------------
 def school_year(actor: Actor, year_id: int | None) -> AcademicYear:
-    year = db.session.scalar(select(AcademicYear).where(AcademicYear.id == year_id,
-                                                        AcademicYear.school_id == actor.school_id)) \
-        if year_id else None
+    year = (
+        db.session.scalar(
+            select(AcademicYear).where(AcademicYear.id == year_id, AcademicYear.school_id == actor.school_id)
+        )
+        if year_id
+        else None
+    )
     if year is None:
         raise NotFound(_("Учебный год не найден."))
     return year
 
 
 def school_years(actor: Actor) -> list[AcademicYear]:
-    return db.session.scalars(select(AcademicYear).where(AcademicYear.school_id == actor.school_id)
-                              .order_by(AcademicYear.starts_on.desc())).all()
+    return db.session.scalars(
+        select(AcademicYear).where(AcademicYear.school_id == actor.school_id).order_by(AcademicYear.starts_on.desc())
+    ).all()
 
 
 def current_year(actor: Actor, today: dt.date) -> AcademicYear | None:
@@ -106,8 +121,9 @@ def current_year(actor: Actor, today: dt.date) -> AcademicYear | None:
     return upcoming[-1] if upcoming else (years[0] if years else None)
 
 
-def validate_year(school_id: int, name, starts_on: dt.date | None, ends_on: dt.date | None, *,
-                  exclude_id: int | None = None) -> None:
+def validate_year(
+    school_id: int, name, starts_on: dt.date | None, ends_on: dt.date | None, *, exclude_id: int | None = None
+) -> None:
     """A year has a name, starts before it ends, lasts at most a year and overlaps no other of the school."""
     _text(name, _("название учебного года"), 20)
     if starts_on is None or ends_on is None:
@@ -116,22 +132,33 @@ def validate_year(school_id: int, name, starts_on: dt.date | None, ends_on: dt.d
         raise InvalidInput(_("Учебный год должен заканчиваться позже, чем начинается."))
     if (ends_on - starts_on).days > 366:
         raise InvalidInput(_("Учебный год не может быть длиннее календарного года."))
-    q = select(AcademicYear).where(AcademicYear.school_id == school_id, AcademicYear.starts_on <= ends_on,
-                                   AcademicYear.ends_on >= starts_on)
+    q = select(AcademicYear).where(
+        AcademicYear.school_id == school_id, AcademicYear.starts_on <= ends_on, AcademicYear.ends_on >= starts_on
+    )
     if exclude_id is not None:
         q = q.where(AcademicYear.id != exclude_id)
     other = db.session.scalars(q).first()
     if other is not None:
-        raise Conflict(_("Даты пересекаются с учебным годом %(name)s (%(start)s–%(end)s)."), name=other.name,
-                       start=_d(other.starts_on), end=_d(other.ends_on))
+        raise Conflict(
+            _("Даты пересекаются с учебным годом %(name)s (%(start)s–%(end)s)."),
+            name=other.name,
+            start=_d(other.starts_on),
+            end=_d(other.ends_on),
+        )
 
 
 def ensure_year_period(year: AcademicYear) -> Period:
     """The "year" period (year, exam and final marks hang on it) follows the year's dates."""
     period = db.session.scalar(select(Period).where(Period.year_id == year.id, Period.scheme == "year"))
     if period is None:
-        period = Period(year_id=year.id, scheme="year", number=1, name=PERIOD_NAMES["year"],
-                        starts_on=year.starts_on, ends_on=year.ends_on)
+        period = Period(
+            year_id=year.id,
+            scheme="year",
+            number=1,
+            name=PERIOD_NAMES["year"],
+            starts_on=year.starts_on,
+            ends_on=year.ends_on,
+        )
         db.session.add(period)
     elif not period.is_closed:
         period.starts_on, period.ends_on = year.starts_on, year.ends_on
@@ -152,18 +179,30 @@ def save_year(actor: Actor, year: AcademicYear, *, is_new: bool) -> AcademicYear
     with db.session.no_autoflush:
         validate_year(actor.school_id, year.name, year.starts_on, year.ends_on, exclude_id=year.id)
         if not is_new:
-            outside = db.session.scalar(select(Period).where(
-                Period.year_id == year.id, Period.scheme != "year",
-                (Period.starts_on < year.starts_on) | (Period.ends_on > year.ends_on)))
+            outside = db.session.scalar(
+                select(Period).where(
+                    Period.year_id == year.id,
+                    Period.scheme != "year",
+                    (Period.starts_on < year.starts_on) | (Period.ends_on > year.ends_on),
+                )
+            )
             if outside is not None:
-                raise InvalidInput(_("Период «%(name)s» (%(start)s–%(end)s) выйдет за границы года: сначала "
-                                     "измените его даты."), name=outside.name, start=_d(outside.starts_on),
-                                   end=_d(outside.ends_on))
+                raise InvalidInput(
+                    _("Период «%(name)s» (%(start)s–%(end)s) выйдет за границы года: сначала измените его даты."),
+                    name=outside.name,
+                    start=_d(outside.starts_on),
+                    end=_d(outside.ends_on),
+                )
     year.name = year.name.strip()
     db.session.flush()
     ensure_year_period(year)
-    AuditEvent.record(actor.user_id, "year.create" if is_new else "year.update", "academic_year", year.id,
-                      new={"name": year.name, "starts_on": year.starts_on, "ends_on": year.ends_on})
+    AuditEvent.record(
+        actor.user_id,
+        "year.create" if is_new else "year.update",
+        "academic_year",
+        year.id,
+        new={"name": year.name, "starts_on": year.starts_on, "ends_on": year.ends_on},
+    )
     return year
 
 
@@ -174,11 +213,16 @@ def archive_year(actor: Actor, year_id: int, *, today: dt.date, now: dt.datetime
     year = school_year(actor, year_id)
     if year.is_archived:
         raise InvalidInput(_("Учебный год %(name)s уже в архиве."), name=year.name)
-    last = db.session.scalar(select(func.max(Period.ends_on)).where(Period.year_id == year.id,
-                                                                    Period.scheme != "year")) or year.ends_on
+    last = (
+        db.session.scalar(select(func.max(Period.ends_on)).where(Period.year_id == year.id, Period.scheme != "year"))
+        or year.ends_on
+    )
     if today <= last:
-        raise InvalidInput(_("Учебный год %(name)s ещё не закончился: последний учебный день — %(date)s."),
-                           name=year.name, date=_d(last))
+        raise InvalidInput(
+            _("Учебный год %(name)s ещё не закончился: последний учебный день — %(date)s."),
+            name=year.name,
+            date=_d(last),
+        )
     year.archived_at = now
     db.session.flush()
     AuditEvent.record(actor.user_id, "year.archive", "academic_year", year.id, new={"archived_at": now})
@@ -199,8 +243,15 @@ def restore_year(actor: Actor, year_id: int) -> AcademicYear:
 
 
 # --- periods --------------------------------------------------------------------------------------------
-def validate_period(year: AcademicYear, scheme: str | None, number: int | None, starts_on: dt.date | None,
-                    ends_on: dt.date | None, *, exclude_id: int | None = None) -> None:
+def validate_period(
+    year: AcademicYear,
+    scheme: str | None,
+    number: int | None,
+    starts_on: dt.date | None,
+    ends_on: dt.date | None,
+    *,
+    exclude_id: int | None = None,
+) -> None:
     """Periods of one scheme do not overlap and lie inside their year; a scheme has 4 quarters,
     3 trimesters, 2 half-years or 1 year."""
     year.require_open()
@@ -214,8 +265,12 @@ def validate_period(year: AcademicYear, scheme: str | None, number: int | None, 
     if ends_on < starts_on:
         raise InvalidInput(_("Период заканчивается раньше, чем начинается."))
     if starts_on < year.starts_on or ends_on > year.ends_on:
-        raise InvalidInput(_("Период должен лежать внутри учебного года %(name)s (%(start)s–%(end)s)."),
-                           name=year.name, start=_d(year.starts_on), end=_d(year.ends_on))
+        raise InvalidInput(
+            _("Период должен лежать внутри учебного года %(name)s (%(start)s–%(end)s)."),
+            name=year.name,
+            start=_d(year.starts_on),
+            end=_d(year.ends_on),
+        )
     others = select(Period).where(Period.year_id == year.id, Period.scheme == scheme)
     if exclude_id is not None:
         others = others.where(Period.id != exclude_id)
@@ -223,12 +278,20 @@ def validate_period(year: AcademicYear, scheme: str | None, number: int | None, 
         if other.number == number:
             raise Conflict(_("Период «%(name)s» уже есть в этом году."), name=other.name)
         if other.starts_on <= ends_on and starts_on <= other.ends_on:
-            raise Conflict(_("Даты пересекаются с периодом «%(name)s» (%(start)s–%(end)s)."), name=other.name,
-                           start=_d(other.starts_on), end=_d(other.ends_on))
+            raise Conflict(
+                _("Даты пересекаются с периодом «%(name)s» (%(start)s–%(end)s)."),
+                name=other.name,
+                start=_d(other.starts_on),
+                end=_d(other.ends_on),
+            )
         # Numbering follows the calendar: the 2nd quarter comes after the 1st.
         if (other.number < number) != (other.starts_on < starts_on):
-            raise InvalidInput(_("Номера периодов должны идти по порядку дат: «%(name)s» — %(start)s–%(end)s."),
-                               name=other.name, start=_d(other.starts_on), end=_d(other.ends_on))
+            raise InvalidInput(
+                _("Номера периодов должны идти по порядку дат: «%(name)s» — %(start)s–%(end)s."),
+                name=other.name,
+                start=_d(other.starts_on),
+                end=_d(other.ends_on),
+            )
 
 
 # Closing and reopening a period (its marks become read-only) is the finals area's: models/finals/sheet.py.
@@ -251,27 +314,52 @@ def save_period(actor: Actor, period: Period, *, is_new: bool) -> Period:
         year = db.session.get(AcademicYear, period.year_id) if period.year_id else None
         if year is None or year.school_id != actor.school_id:
             raise InvalidInput(_("Выберите учебный год."))
-        validate_period(year, period.scheme, period.number, period.starts_on, period.ends_on,
-                        exclude_id=None if is_new else period.id)
+        validate_period(
+            year,
+            period.scheme,
+            period.number,
+            period.starts_on,
+            period.ends_on,
+            exclude_id=None if is_new else period.id,
+        )
         period.name = (period.name or "").strip() or default_period_name(period.scheme, period.number)
         if len(period.name) > 40:
             raise InvalidInput(_("Название периода: не длиннее 40 символов."))
     db.session.flush()
-    AuditEvent.record(actor.user_id, "period.create" if is_new else "period.update", "period", period.id,
-                      new={"scheme": period.scheme, "number": period.number, "starts_on": period.starts_on,
-                           "ends_on": period.ends_on})
+    AuditEvent.record(
+        actor.user_id,
+        "period.create" if is_new else "period.update",
+        "period",
+        period.id,
+        new={
+            "scheme": period.scheme,
+            "number": period.number,
+            "starts_on": period.starts_on,
+            "ends_on": period.ends_on,
+        },
+    )
     return period
 
 
 def class_periods(cls: SchoolClass) -> list[Period]:
     """The periods a class follows: those of its scheme (quarters, trimesters or half-years)."""
-    return db.session.scalars(select(Period).where(Period.year_id == cls.year_id, Period.scheme == cls.period_scheme)
-                              .order_by(Period.starts_on)).all()
+    return db.session.scalars(
+        select(Period)
+        .where(Period.year_id == cls.year_id, Period.scheme == cls.period_scheme)
+        .order_by(Period.starts_on)
+    ).all()
 
 
 # --- bells ----------------------------------------------------------------------------------------------
-def validate_bell(school_id: int, shift: int | None, number: int | None, starts_at: dt.time | None,
-                  ends_at: dt.time | None, *, exclude_id: int | None = None) -> None:
+def validate_bell(
+    school_id: int,
+    shift: int | None,
+    number: int | None,
+    starts_at: dt.time | None,
+    ends_at: dt.time | None,
+    *,
+    exclude_id: int | None = None,
+) -> None:
     if shift not in (1, 2):
         raise InvalidInput(_("Смена — 1 или 2."))
     if number is None or not 0 <= number <= 12:
@@ -288,11 +376,16 @@ def validate_bell(school_id: int, shift: int | None, number: int | None, starts_
         others = others.where(Bell.id != exclude_id)
     for other in db.session.scalars(others.order_by(Bell.number)):
         if other.number == number:
-            raise Conflict(_("В %(shift)s смене уже есть %(n)s урок (%(bell)s)."), shift=shift, n=number,
-                           bell=str(other))
+            raise Conflict(
+                _("В %(shift)s смене уже есть %(n)s урок (%(bell)s)."), shift=shift, n=number, bell=str(other)
+            )
         if other.starts_at < ends_at and starts_at < other.ends_at:
-            raise Conflict(_("Время пересекается с %(n)s уроком %(shift)s смены (%(bell)s)."), n=other.number,
-                           shift=shift, bell=str(other))
+            raise Conflict(
+                _("Время пересекается с %(n)s уроком %(shift)s смены (%(bell)s)."),
+                n=other.number,
+                shift=shift,
+                bell=str(other),
+            )
         if (other.number < number) != (other.starts_at < starts_at):
             raise InvalidInput(_("Номера уроков должны идти по порядку времени: %(bell)s."), bell=str(other))
 
@@ -304,12 +397,22 @@ def save_bell(actor: Actor, bell: Bell, *, is_new: bool) -> Bell:
     elif bell.school_id != actor.school_id:
         raise NotFound(_("Звонок не найден."))
     with db.session.no_autoflush:
-        validate_bell(actor.school_id, bell.shift, bell.number, bell.starts_at, bell.ends_at,
-                      exclude_id=None if is_new else bell.id)
+        validate_bell(
+            actor.school_id,
+            bell.shift,
+            bell.number,
+            bell.starts_at,
+            bell.ends_at,
+            exclude_id=None if is_new else bell.id,
+        )
     db.session.flush()
-    AuditEvent.record(actor.user_id, "bell.create" if is_new else "bell.update", "bell", bell.id,
-                      new={"shift": bell.shift, "number": bell.number, "starts_at": bell.starts_at,
-                           "ends_at": bell.ends_at})
+    AuditEvent.record(
+        actor.user_id,
+        "bell.create" if is_new else "bell.update",
+        "bell",
+        bell.id,
+        new={"shift": bell.shift, "number": bell.number, "starts_at": bell.starts_at, "ends_at": bell.ends_at},
+    )
     return bell
 
 
@@ -335,11 +438,23 @@ def save_subject(actor: Actor, subject: Subject, *, is_new: bool) -> Subject:
     with db.session.no_autoflush:
         subject.name = _text(subject.name, _("название предмета"), 120)
         subject.short_name = _text(subject.short_name, _("краткое название"), 40, required=False) or subject.name[:40]
-        _unique_in_school(Subject, "name", subject.name, actor.school_id, None if is_new else subject.id,
-                          _("Предмет «%(name)s» уже есть."), name=subject.name)
+        _unique_in_school(
+            Subject,
+            "name",
+            subject.name,
+            actor.school_id,
+            None if is_new else subject.id,
+            _("Предмет «%(name)s» уже есть."),
+            name=subject.name,
+        )
     db.session.flush()
-    AuditEvent.record(actor.user_id, "subject.create" if is_new else "subject.update", "subject", subject.id,
-                      new={"name": subject.name, "short_name": subject.short_name})
+    AuditEvent.record(
+        actor.user_id,
+        "subject.create" if is_new else "subject.update",
+        "subject",
+        subject.id,
+        new={"name": subject.name, "short_name": subject.short_name},
+    )
     return subject
 
 
@@ -355,14 +470,38 @@ def save_work_kind(actor: Actor, kind: WorkKind, *, is_new: bool) -> WorkKind:
             raise InvalidInput(_("Вес — число больше 0 и не больше 10."))
         if Decimal(weight).as_tuple().exponent < -2:
             raise InvalidInput(_("Вес: не больше двух знаков после запятой."))
-        _unique_in_school(WorkKind, "code", kind.code, actor.school_id, None if is_new else kind.id,
-                          _("Код «%(code)s» уже занят другим видом работы."), code=kind.code)
-        _unique_in_school(WorkKind, "name", kind.name, actor.school_id, None if is_new else kind.id,
-                          _("Вид работы «%(name)s» уже есть."), name=kind.name)
+        _unique_in_school(
+            WorkKind,
+            "code",
+            kind.code,
+            actor.school_id,
+            None if is_new else kind.id,
+            _("Код «%(code)s» уже занят другим видом работы."),
+            code=kind.code,
+        )
+        _unique_in_school(
+            WorkKind,
+            "name",
+            kind.name,
+            actor.school_id,
+            None if is_new else kind.id,
+            _("Вид работы «%(name)s» уже есть."),
+            name=kind.name,
+        )
     db.session.flush()
-    AuditEvent.record(actor.user_id, "work_kind.create" if is_new else "work_kind.update", "work_kind", kind.id,
-                      new={"code": kind.code, "name": kind.name, "weight": kind.weight, "is_control": kind.is_control,
-                           "criteria_kind": kind.criteria_kind})
+    AuditEvent.record(
+        actor.user_id,
+        "work_kind.create" if is_new else "work_kind.update",
+        "work_kind",
+        kind.id,
+        new={
+            "code": kind.code,
+            "name": kind.name,
+            "weight": kind.weight,
+            "is_control": kind.is_control,
+            "criteria_kind": kind.criteria_kind,
+        },
+    )
     return kind
 
 
@@ -373,24 +512,52 @@ def save_attendance_reason(actor: Actor, reason: AttendanceReason, *, is_new: bo
         if not CODE_RE.match(reason.code):
             raise InvalidInput(_("Код — латинские буквы, цифры, дефис или подчёркивание (например, illness)."))
         reason.name = _text(reason.name, _("название причины"), 80)
-        _unique_in_school(AttendanceReason, "code", reason.code, actor.school_id, None if is_new else reason.id,
-                          _("Код «%(code)s» уже занят другой причиной."), code=reason.code)
-        _unique_in_school(AttendanceReason, "name", reason.name, actor.school_id, None if is_new else reason.id,
-                          _("Причина «%(name)s» уже есть."), name=reason.name)
+        _unique_in_school(
+            AttendanceReason,
+            "code",
+            reason.code,
+            actor.school_id,
+            None if is_new else reason.id,
+            _("Код «%(code)s» уже занят другой причиной."),
+            code=reason.code,
+        )
+        _unique_in_school(
+            AttendanceReason,
+            "name",
+            reason.name,
+            actor.school_id,
+            None if is_new else reason.id,
+            _("Причина «%(name)s» уже есть."),
+            name=reason.name,
+        )
     db.session.flush()
-    AuditEvent.record(actor.user_id, "attendance_reason.create" if is_new else "attendance_reason.update",
-                      "attendance_reason", reason.id,
-                      new={"code": reason.code, "name": reason.name, "is_excused": reason.is_excused})
+    AuditEvent.record(
+        actor.user_id,
+        "attendance_reason.create" if is_new else "attendance_reason.update",
+        "attendance_reason",
+        reason.id,
+        new={"code": reason.code, "name": reason.name, "is_excused": reason.is_excused},
+    )
     return reason
 
 
 # --- deleting dictionary rows ----------------------------------------------------------------------------
 REFERENCE_LABELS = {
-    "periods": N_("периоды"), "period_marks": N_("итоговые отметки"), "timetable_entries": N_("расписание"),
-    "lessons": N_("уроки журнала"), "marks": N_("отметки"), "teaching_assignments": N_("учебная нагрузка"),
-    "curriculum_items": N_("учебный план"), "subgroups": N_("подгруппы"), "plan_items": N_("тематическое планирование"),
-    "attendance": N_("посещаемость"), "substitutions": N_("замены"), "achievements": N_("достижения"),
-    "remarks": N_("замечания"), "school_classes": N_("классы"), "student_results": N_("результаты обучающихся"),
+    "periods": N_("периоды"),
+    "period_marks": N_("итоговые отметки"),
+    "timetable_entries": N_("расписание"),
+    "lessons": N_("уроки журнала"),
+    "marks": N_("отметки"),
+    "teaching_assignments": N_("учебная нагрузка"),
+    "curriculum_items": N_("учебный план"),
+    "subgroups": N_("подгруппы"),
+    "plan_items": N_("тематическое планирование"),
+    "attendance": N_("посещаемость"),
+    "substitutions": N_("замены"),
+    "achievements": N_("достижения"),
+    "remarks": N_("замечания"),
+    "school_classes": N_("классы"),
+    "student_results": N_("результаты обучающихся"),
 }
 
 
@@ -416,15 +583,18 @@ def ensure_deletable(actor: Actor, obj) -> None:
             raise InvalidInput(_("Период «Учебный год» удаляется только вместе с годом."))
     used = references(obj)
     if used:
-        raise Conflict(_("Удалить нельзя: запись используется (%(where)s)."),
-                       where=", ".join(REFERENCE_LABELS.get(t, t) for t in used))
-    AuditEvent.record(actor.user_id, f"{obj.__tablename__}.delete", obj.__tablename__, obj.id,
-                      old={"text": str(obj)})
+        raise Conflict(
+            _("Удалить нельзя: запись используется (%(where)s)."),
+            where=", ".join(REFERENCE_LABELS.get(t, t) for t in used),
+        )
+    AuditEvent.record(actor.user_id, f"{obj.__tablename__}.delete", obj.__tablename__, obj.id, old={"text": str(obj)})
 
 
 # --- the grading scheme ---------------------------------------------------------------------------------------
-GRADING_SCHEME_LABELS = {"five_point": N_("Пятибалльная: средневзвешенная отметка (Россия)"),
-                 "criteria": N_("Критериальное оценивание: ФО, СОР, СОЧ в баллах (Казахстан)")}
+GRADING_SCHEME_LABELS = {
+    "five_point": N_("Пятибалльная: средневзвешенная отметка (Россия)"),
+    "criteria": N_("Критериальное оценивание: ФО, СОР, СОЧ в баллах (Казахстан)"),
+}
 
 
 def set_grading_scheme(actor: Actor, scheme: str | None) -> bool:
@@ -441,16 +611,33 @@ def set_grading_scheme(actor: Actor, scheme: str | None) -> bool:
     if school.grading_scheme == scheme:
         return False
     marked = db.session.scalar(
-        select(AcademicYear.name).join(TeachingAssignment, TeachingAssignment.year_id == AcademicYear.id)
+        select(AcademicYear.name)
+        .join(TeachingAssignment, TeachingAssignment.year_id == AcademicYear.id)
         .join(Lesson, Lesson.assignment_id == TeachingAssignment.id)
-        .where(AcademicYear.school_id == school.id, AcademicYear.archived_at.is_(None),
-               exists().where(Mark.lesson_id == Lesson.id)).limit(1))
+        .where(
+            AcademicYear.school_id == school.id,
+            AcademicYear.archived_at.is_(None),
+            exists().where(Mark.lesson_id == Lesson.id),
+        )
+        .limit(1)
+    )
     if marked is not None:
-        raise Conflict(_("В учебном году %(year)s уже есть отметки: систему оценивания меняют до начала года "
-                         "(или после переноса года в архив)."), year=marked)
+        raise Conflict(
+            _(
+                "В учебном году %(year)s уже есть отметки: систему оценивания меняют до начала года "
+                "(или после переноса года в архив)."
+            ),
+            year=marked,
+        )
     old = school.grading_scheme
     school.grading_scheme = scheme
     db.session.flush()
-    AuditEvent.record(actor.user_id, "school.grading_scheme", "school", school.id, old={"grading_scheme": old},
-                      new={"grading_scheme": scheme})
+    AuditEvent.record(
+        actor.user_id,
+        "school.grading_scheme",
+        "school",
+        school.id,
+        old={"grading_scheme": old},
+        new={"grading_scheme": scheme},
+    )
     return True

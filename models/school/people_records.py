@@ -4,6 +4,7 @@ between a child and a parent, as the staff panel's forms (or any other door) cre
 Each operation checks the write right and the rules that need the whole row, puts a new row in the actor's
 school and records the change in the audit log; the caller has already filled the row's fields (the form's
 validators checked each field) and commits. Movement (admission, transfer, withdrawal) is models/movement.py."""
+
 from __future__ import annotations
 
 from sqlalchemy import inspect as sa_inspect
@@ -47,8 +48,14 @@ def save_person(actor: Actor, person: Student | Staff | Guardian, *, is_new: boo
         old, new = column_changes(person)
     db.session.flush()
     if is_new or new:
-        AuditEvent.record(actor.user_id, f"{entity}.{'create' if is_new else 'update'}", entity, person.id,
-                          old=None if is_new else old, new=new)
+        AuditEvent.record(
+            actor.user_id,
+            f"{entity}.{'create' if is_new else 'update'}",
+            entity,
+            person.id,
+            old=None if is_new else old,
+            new=new,
+        )
 
 
 def save_guardian_link(actor: Actor, link: StudentGuardian, *, is_new: bool) -> None:
@@ -64,20 +71,37 @@ def save_guardian_link(actor: Actor, link: StudentGuardian, *, is_new: bool) -> 
                 raise InvalidInput(_("Обучающийся и родитель из разных школ."))
             if student.school_id != actor.school_id:
                 raise NotFound(_("Запись не найдена."))
-            linked = db.session.scalar(select(StudentGuardian.student_id).where(
-                StudentGuardian.student_id == student.id, StudentGuardian.guardian_id == guardian.id))
+            linked = db.session.scalar(
+                select(StudentGuardian.student_id).where(
+                    StudentGuardian.student_id == student.id, StudentGuardian.guardian_id == guardian.id
+                )
+            )
             if linked is not None:
-                raise InvalidInput(_("%(guardian)s уже связан(а) с %(student)s."), guardian=guardian.short_name,
-                                   student=student.short_name)
+                raise InvalidInput(
+                    _("%(guardian)s уже связан(а) с %(student)s."),
+                    guardian=guardian.short_name,
+                    student=student.short_name,
+                )
         old, new = column_changes(link)
     db.session.flush()
-    AuditEvent.record(actor.user_id, "student_guardian." + ("create" if is_new else "update"), "student_guardian",
-                      link.student_id, old=None if is_new else old, new={**new, "guardian_id": link.guardian_id})
+    AuditEvent.record(
+        actor.user_id,
+        "student_guardian." + ("create" if is_new else "update"),
+        "student_guardian",
+        link.student_id,
+        old=None if is_new else old,
+        new={**new, "guardian_id": link.guardian_id},
+    )
 
 
 def remove_guardian_link(actor: Actor, link: StudentGuardian) -> None:
     """A link entered by mistake is removed (the people stay); the audit log keeps what it was."""
     require(can_manage_rosters(actor))
-    AuditEvent.record(actor.user_id, "student_guardian.delete", "student_guardian", link.student_id,
-                      old={"guardian_id": link.guardian_id, "relation": link.relation})
+    AuditEvent.record(
+        actor.user_id,
+        "student_guardian.delete",
+        "student_guardian",
+        link.student_id,
+        old={"guardian_id": link.guardian_id, "relation": link.relation},
+    )
     db.session.delete(link)

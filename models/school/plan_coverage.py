@@ -1,5 +1,6 @@
 """The coverage of the program (R2): per line of the thematic plan the hours planned against the
 lessons given, up to a date."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,8 +55,9 @@ class CoverageReport:
     def plan_percent(self) -> Decimal | None:
         if not self.plan_hours:
             return None
-        return (Decimal(self.plan_hours_covered) * 100 / self.plan_hours).quantize(Decimal("0.1"),
-                                                                                  rounding=ROUND_HALF_UP)
+        return (Decimal(self.plan_hours_covered) * 100 / self.plan_hours).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
 
 
 def _study_days(periods: list[Period], start: dt.date, end: dt.date) -> list[dt.date]:
@@ -70,8 +72,12 @@ def _study_days(periods: list[Period], start: dt.date, end: dt.date) -> list[dt.
 
 def _planned(entries: list[TimetableEntry], hours_per_week: Decimal, days: list[dt.date]) -> int:
     if entries:
-        return sum(1 for day in days for e in entries if e.weekday == day.isoweekday() and e.valid_from <= day
-                   and (e.valid_to is None or day <= e.valid_to))
+        return sum(
+            1
+            for day in days
+            for e in entries
+            if e.weekday == day.isoweekday() and e.valid_from <= day and (e.valid_to is None or day <= e.valid_to)
+        )
     weekdays = sum(1 for day in days if day.weekday() < 5)
     return int((Decimal(weekdays) / 5 * hours_per_week).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -83,8 +89,10 @@ def coverage(assignment_ids: list[int], *, today: dt.date, period_id: int | None
     if not assignment_ids:
         return {}
     rows = db.session.execute(
-        select(TeachingAssignment, SchoolClass).join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
-        .where(TeachingAssignment.id.in_(assignment_ids))).all()
+        select(TeachingAssignment, SchoolClass)
+        .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+        .where(TeachingAssignment.id.in_(assignment_ids))
+    ).all()
     years = {a.year_id for a, _c in rows}
     periods: dict[tuple[int, str], list[Period]] = defaultdict(list)
     by_id: dict[int, Period] = {}
@@ -97,20 +105,36 @@ def coverage(assignment_ids: list[int], *, today: dt.date, period_id: int | None
     lesson_dates: dict[int, list[dt.date]] = defaultdict(list)
     without_line: dict[int, int] = defaultdict(int)
     for assignment_id, date, has_line in db.session.execute(
-            select(Lesson.assignment_id, Lesson.date, Lesson.plan_item_id.is_not(None))
-            .where(Lesson.assignment_id.in_(assignment_ids), Lesson.date <= today)):
+        select(Lesson.assignment_id, Lesson.date, Lesson.plan_item_id.is_not(None)).where(
+            Lesson.assignment_id.in_(assignment_ids), Lesson.date <= today
+        )
+    ):
         lesson_dates[assignment_id].append(date)
         if not has_line:
             without_line[assignment_id] += 1
-    per_line = (select(Lesson.plan_item_id.label("item_id"), func.count().label("n"))
-                .where(Lesson.assignment_id.in_(assignment_ids), Lesson.plan_item_id.is_not(None))
-                .group_by(Lesson.plan_item_id).subquery())
-    plan = {a_id: (int(hours or 0), int(covered or 0)) for a_id, hours, covered in db.session.execute(
-        select(PlanItem.assignment_id, func.sum(PlanItem.hours),
-               func.sum(case((per_line.c.n.is_(None), 0), (per_line.c.n < PlanItem.hours, per_line.c.n),
-                             else_=PlanItem.hours)))
-        .outerjoin(per_line, per_line.c.item_id == PlanItem.id)
-        .where(PlanItem.assignment_id.in_(assignment_ids)).group_by(PlanItem.assignment_id))}
+    per_line = (
+        select(Lesson.plan_item_id.label("item_id"), func.count().label("n"))
+        .where(Lesson.assignment_id.in_(assignment_ids), Lesson.plan_item_id.is_not(None))
+        .group_by(Lesson.plan_item_id)
+        .subquery()
+    )
+    plan = {
+        a_id: (int(hours or 0), int(covered or 0))
+        for a_id, hours, covered in db.session.execute(
+            select(
+                PlanItem.assignment_id,
+                func.sum(PlanItem.hours),
+                func.sum(
+                    case(
+                        (per_line.c.n.is_(None), 0), (per_line.c.n < PlanItem.hours, per_line.c.n), else_=PlanItem.hours
+                    )
+                ),
+            )
+            .outerjoin(per_line, per_line.c.item_id == PlanItem.id)
+            .where(PlanItem.assignment_id.in_(assignment_ids))
+            .group_by(PlanItem.assignment_id)
+        )
+    }
 
     reports = {}
     for a, cls in rows:
@@ -126,15 +150,27 @@ def coverage(assignment_ids: list[int], *, today: dt.date, period_id: int | None
             period = None
         if period is None and period_id is None:
             period = next((p for p in terms if p.starts_on <= today <= p.ends_on), None) or next(
-                (p for p in reversed(terms) if p.ends_on < today), None)
+                (p for p in reversed(terms) if p.ends_on < today), None
+            )
         period_to_date = period_total = None
         if period is not None:
             to_date_days = _study_days([period], period.starts_on, min(today, period.ends_on))
             given = sum(1 for d in dates if period.starts_on <= d <= period.ends_on)
             period_to_date = Coverage(_planned(mine, hours, to_date_days), given)
-            period_total = Coverage(_planned(mine, hours, _study_days([period], period.starts_on, period.ends_on)),
-                                    given)
+            period_total = Coverage(
+                _planned(mine, hours, _study_days([period], period.starts_on, period.ends_on)), given
+            )
         plan_hours, covered = plan.get(a.id, (0, 0))
-        reports[a.id] = CoverageReport(a.id, today, period, year_cov, period_to_date, period_total, plan_hours,
-                                       covered, without_line.get(a.id, 0), bool(mine))
+        reports[a.id] = CoverageReport(
+            a.id,
+            today,
+            period,
+            year_cov,
+            period_to_date,
+            period_total,
+            plan_hours,
+            covered,
+            without_line.get(a.id, 0),
+            bool(mine),
+        )
     return reports

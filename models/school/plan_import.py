@@ -1,5 +1,6 @@
 """A thematic plan (КТП) from a CSV file (R2): parse and check the rows, preview what would change,
 apply, and the template file to fill in."""
+
 from __future__ import annotations
 
 import csv
@@ -16,10 +17,10 @@ from models.i18n import _
 from models.school.plans import (
     COLUMNS,
     HEADERS,
-    HoursCheck,
-    LineData,
     MAX_FILE_BYTES,
     MAX_LINES,
+    HoursCheck,
+    LineData,
     _editable,
     _kinds,
     clean_line,
@@ -111,15 +112,16 @@ def parse_rows(rows: list[list], kinds: dict[int, WorkKind]) -> PlanImport:
             if h in names and key not in where:
                 where[key] = i
     if "topic" not in where:
-        result.errors.append((start + 1, _("Нет столбца «Тема». Ожидаются столбцы: %(columns)s."),
-                              {"columns": ", ".join(COLUMNS)}))
+        result.errors.append(
+            (start + 1, _("Нет столбца «Тема». Ожидаются столбцы: %(columns)s."), {"columns": ", ".join(COLUMNS)})
+        )
         return result
     by_name = {}
     for k in kinds.values():
         by_name[k.name.lower()] = k
         by_name[k.code.lower()] = k
     seen: dict[int, int] = {}
-    data_rows = [(start + 2 + i, r) for i, r in enumerate(rows[start + 1:]) if any(str(c or "").strip() for c in r)]
+    data_rows = [(start + 2 + i, r) for i, r in enumerate(rows[start + 1 :]) if any(str(c or "").strip() for c in r)]
     if len(data_rows) > MAX_LINES:
         result.errors.append((0, _("В плане не больше %(n)s строк."), {"n": MAX_LINES}))
         return result
@@ -132,23 +134,40 @@ def parse_rows(rows: list[list], kinds: dict[int, WorkKind]) -> PlanImport:
         kind_text = str(cell(r, "kind") or "").strip()
         kind = by_name.get(kind_text.lower()) if kind_text else None
         if kind_text and kind is None:
-            result.errors.append((row_no, _("Неизвестный вид работы «%(kind)s»: есть %(kinds)s."),
-                                  {"kind": kind_text, "kinds": ", ".join(k.name for k in kinds.values())}))
+            result.errors.append(
+                (
+                    row_no,
+                    _("Неизвестный вид работы «%(kind)s»: есть %(kinds)s."),
+                    {"kind": kind_text, "kinds": ", ".join(k.name for k in kinds.values())},
+                )
+            )
             continue
         try:
-            data = clean_line(cell(r, "position") if "position" in where else None, cell(r, "section"),
-                              cell(r, "topic"), cell(r, "hours"), kind.id if kind else None, kinds)
+            data = clean_line(
+                cell(r, "position") if "position" in where else None,
+                cell(r, "section"),
+                cell(r, "topic"),
+                cell(r, "hours"),
+                kind.id if kind else None,
+                kinds,
+            )
         except InvalidInput as exc:
             result.errors.append((row_no, exc.template, exc.params))
             continue
         position = data.position or number
         if position in seen:
-            result.errors.append((row_no, _("Номер %(n)s повторяется (уже в строке %(row)s)."),
-                                  {"n": position, "row": seen[position]}))
+            result.errors.append(
+                (row_no, _("Номер %(n)s повторяется (уже в строке %(row)s)."), {"n": position, "row": seen[position]})
+            )
             continue
         seen[position] = row_no
-        result.lines.append(ParsedLine(row_no, LineData(position, data.section, data.topic, data.hours,
-                                                        data.work_kind_id), kind.name if kind else ""))
+        result.lines.append(
+            ParsedLine(
+                row_no,
+                LineData(position, data.section, data.topic, data.hours, data.work_kind_id),
+                kind.name if kind else "",
+            )
+        )
     result.lines.sort(key=lambda line: line.data.position)
     if not result.lines and not result.errors:
         result.errors.append((0, _("В файле нет строк плана."), {}))
@@ -162,8 +181,15 @@ def to_csv(lines: list[ParsedLine], kinds: dict[int, WorkKind]) -> str:
     writer.writerow(COLUMNS)
     for line in lines:
         d = line.data
-        writer.writerow([d.position, d.section or "", d.topic, d.hours,
-                         kinds[d.work_kind_id].code if d.work_kind_id in kinds else ""])
+        writer.writerow(
+            [
+                d.position,
+                d.section or "",
+                d.topic,
+                d.hours,
+                kinds[d.work_kind_id].code if d.work_kind_id in kinds else "",
+            ]
+        )
     return out.getvalue()
 
 
@@ -185,8 +211,9 @@ class ImportPreview:
 
 
 def _compare(assignment_id: int, parsed: PlanImport) -> tuple[int, int, int, int, int, list[PlanItem]]:
-    items = list(db.session.scalars(select(PlanItem).where(PlanItem.assignment_id == assignment_id)
-                                    .order_by(PlanItem.position)))
+    items = list(
+        db.session.scalars(select(PlanItem).where(PlanItem.assignment_id == assignment_id).order_by(PlanItem.position))
+    )
     by_pos = {i.position: i for i in items}
     new = changed = same = 0
     for line in parsed.lines:
@@ -200,8 +227,11 @@ def _compare(assignment_id: int, parsed: PlanImport) -> tuple[int, int, int, int
             changed += 1
     keep = {line.data.position for line in parsed.lines}
     gone = [i for i in items if i.position not in keep]
-    unlinked = db.session.scalar(select(func.count()).select_from(Lesson).where(
-        Lesson.plan_item_id.in_([i.id for i in gone]))) if gone else 0
+    unlinked = (
+        db.session.scalar(select(func.count()).select_from(Lesson).where(Lesson.plan_item_id.in_([i.id for i in gone])))
+        if gone
+        else 0
+    )
     return new, changed, same, len(gone), unlinked or 0, items
 
 
@@ -216,7 +246,8 @@ def preview_import(actor: Actor, assignment_id: int, filename: str, content: byt
 def _preview(assignment: TeachingAssignment, parsed: PlanImport, kinds: dict[int, WorkKind]) -> ImportPreview:
     preview = ImportPreview(assignment, parsed, to_csv(parsed.lines, kinds))
     preview.new, preview.changed, preview.same, preview.removed, preview.unlinked_lessons, _items = _compare(
-        assignment.id, parsed)
+        assignment.id, parsed
+    )
     preview.hours = hours_check(assignment, parsed.hours)
     return preview
 
@@ -253,16 +284,32 @@ def apply_import(actor: Actor, assignment_id: int, text: str) -> ImportPreview:
             item = PlanItem(assignment_id=assignment.id)
             db.session.add(item)
         item.position, item.section, item.topic, item.hours, item.work_kind_id = (
-            d.position, d.section, d.topic, d.hours, d.work_kind_id)
+            d.position,
+            d.section,
+            d.topic,
+            d.hours,
+            d.work_kind_id,
+        )
     db.session.flush()
-    AuditEvent.record(actor.user_id, "plan.import", "teaching_assignment", assignment.id,
-                      new={"lines": len(parsed.lines), "hours": parsed.hours, "new": preview.new,
-                           "changed": preview.changed, "removed": preview.removed,
-                           "unlinked_lessons": preview.unlinked_lessons})
+    AuditEvent.record(
+        actor.user_id,
+        "plan.import",
+        "teaching_assignment",
+        assignment.id,
+        new={
+            "lines": len(parsed.lines),
+            "hours": parsed.hours,
+            "new": preview.new,
+            "changed": preview.changed,
+            "removed": preview.removed,
+            "unlinked_lessons": preview.unlinked_lessons,
+        },
+    )
     return preview
 
 
 def template_csv() -> str:
     """A sample file for the import (semicolon-separated, as Excel saves CSV in Russian locales)."""
-    return ";".join(COLUMNS) + ("\n1;Натуральные числа;Ряд натуральных чисел;1;"
-                                "\n2;Натуральные числа;Сложение и вычитание;2;\n")
+    return ";".join(COLUMNS) + (
+        "\n1;Натуральные числа;Ряд натуральных чисел;1;\n2;Натуральные числа;Сложение и вычитание;2;\n"
+    )

@@ -10,6 +10,7 @@ the page and the coordinator's control reports share.
 
 Operations validate, change, audit and flush; the caller commits.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,7 +33,6 @@ from models.tables.curriculum import CurriculumItem, PlanItem, TeachingAssignmen
 from models.tables.journal import Lesson, WorkKind
 from models.tables.school import AcademicYear, Period
 
-
 MAX_LINES = 400
 MAX_TOPIC = 1000
 MAX_SECTION = 255
@@ -48,9 +48,13 @@ HEADERS = {
     "hours": {"часы", "часов", "кол-вочасов", "количествочасов", "hours"},
     "kind": {"видработы", "вид", "типурока", "kind"},
 }
-HOURS_STATUS_LABELS = {"ok": N_("совпадает с учебным планом"), "under": N_("меньше, чем по учебному плану"),
-                       "over": N_("больше, чем по учебному плану"), "no_curriculum": N_("предмета нет в учебном плане"),
-                       "empty": N_("план пуст")}
+HOURS_STATUS_LABELS = {
+    "ok": N_("совпадает с учебным планом"),
+    "under": N_("меньше, чем по учебному плану"),
+    "over": N_("больше, чем по учебному плану"),
+    "no_curriculum": N_("предмета нет в учебном плане"),
+    "empty": N_("план пуст"),
+}
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -110,29 +114,43 @@ class HoursCheck:
 
 
 def _kinds(school_id: int) -> dict[int, WorkKind]:
-    return {k.id: k for k in db.session.scalars(select(WorkKind).where(WorkKind.school_id == school_id)
-                                                .order_by(WorkKind.name))}
+    return {
+        k.id: k
+        for k in db.session.scalars(select(WorkKind).where(WorkKind.school_id == school_id).order_by(WorkKind.name))
+    }
 
 
 def plan_lines(assignment_id: int, kinds: dict[int, WorkKind]) -> list[PlanLine]:
-    linked = dict(db.session.execute(
-        select(Lesson.plan_item_id, func.count()).where(Lesson.assignment_id == assignment_id,
-                                                        Lesson.plan_item_id.is_not(None))
-        .group_by(Lesson.plan_item_id)).all())
-    items = db.session.scalars(select(PlanItem).where(PlanItem.assignment_id == assignment_id)
-                               .order_by(PlanItem.position)).all()
-    return [PlanLine(i, kinds[i.work_kind_id].name if i.work_kind_id in kinds else "", linked.get(i.id, 0))
-            for i in items]
+    linked = dict(
+        db.session.execute(
+            select(Lesson.plan_item_id, func.count())
+            .where(Lesson.assignment_id == assignment_id, Lesson.plan_item_id.is_not(None))
+            .group_by(Lesson.plan_item_id)
+        ).all()
+    )
+    items = db.session.scalars(
+        select(PlanItem).where(PlanItem.assignment_id == assignment_id).order_by(PlanItem.position)
+    ).all()
+    return [
+        PlanLine(i, kinds[i.work_kind_id].name if i.work_kind_id in kinds else "", linked.get(i.id, 0)) for i in items
+    ]
 
 
 def hours_check(assignment: TeachingAssignment, plan_hours: int) -> HoursCheck:
     cls = assignment.school_class
-    item = db.session.scalar(select(CurriculumItem).where(CurriculumItem.year_id == assignment.year_id,
-                                                          CurriculumItem.grade == cls.grade,
-                                                          CurriculumItem.subject_id == assignment.subject_id))
-    return HoursCheck(plan_hours=plan_hours, weeks=item.weeks if item is not None else DEFAULT_WEEKS,
-                      curriculum_per_week=Decimal(item.hours_per_week) if item is not None else None,
-                      load_per_week=Decimal(assignment.hours_per_week))
+    item = db.session.scalar(
+        select(CurriculumItem).where(
+            CurriculumItem.year_id == assignment.year_id,
+            CurriculumItem.grade == cls.grade,
+            CurriculumItem.subject_id == assignment.subject_id,
+        )
+    )
+    return HoursCheck(
+        plan_hours=plan_hours,
+        weeks=item.weeks if item is not None else DEFAULT_WEEKS,
+        curriculum_per_week=Decimal(item.hours_per_week) if item is not None else None,
+        load_per_week=Decimal(assignment.hours_per_week),
+    )
 
 
 @dataclass
@@ -155,9 +173,15 @@ def plan_page(actor: Actor, assignment_id: int, *, today: dt.date) -> PlanPage:
     kinds = _kinds(assignment.school_class.school_id)
     lines = plan_lines(assignment.id, kinds)
     report = coverage([assignment.id], today=today)[assignment.id]
-    return PlanPage(assignment=assignment, lines=lines, hours=hours_check(assignment, sum(l.item.hours for l in lines)),
-                    coverage=report, kinds=list(kinds.values()), can_edit=can_edit_plan(actor, assignment),
-                    suggestion=_next_line(lines))
+    return PlanPage(
+        assignment=assignment,
+        lines=lines,
+        hours=hours_check(assignment, sum(l.item.hours for l in lines)),
+        coverage=report,
+        kinds=list(kinds.values()),
+        can_edit=can_edit_plan(actor, assignment),
+        suggestion=_next_line(lines),
+    )
 
 
 # --- writing lines ------------------------------------------------------------------------------------
@@ -201,17 +225,20 @@ def clean_line(position, section, topic, hours, work_kind_id, kinds: dict[int, W
     kind_id = _clean_int(work_kind_id, _("Вид работы"), low=1, high=2**31 - 1, default=None)
     if kind_id is not None and kind_id not in kinds:
         raise InvalidInput(_("Выберите вид работы из справочника школы."))
-    return LineData(position=_clean_int(position, "№", low=1, high=MAX_LINES, default=None),
-                    section=_clean_text(section, _("Раздел"), MAX_SECTION, required=False),
-                    topic=_clean_text(topic, _("Тема"), MAX_TOPIC, required=True),
-                    hours=_clean_int(hours, _("Часы"), low=1, high=MAX_HOURS_PER_LINE, default=1),
-                    work_kind_id=kind_id)
+    return LineData(
+        position=_clean_int(position, "№", low=1, high=MAX_LINES, default=None),
+        section=_clean_text(section, _("Раздел"), MAX_SECTION, required=False),
+        topic=_clean_text(topic, _("Тема"), MAX_TOPIC, required=True),
+        hours=_clean_int(hours, _("Часы"), low=1, high=MAX_HOURS_PER_LINE, default=1),
+        work_kind_id=kind_id,
+    )
 
 
 def _editable(actor: Actor, assignment_id: int) -> TeachingAssignment:
     assignment = visible_assignment(actor, assignment_id)
-    require(can_edit_plan(actor, assignment),
-            _("Тематический план ведёт учитель, который ведёт этот предмет в классе."))
+    require(
+        can_edit_plan(actor, assignment), _("Тематический план ведёт учитель, который ведёт этот предмет в классе.")
+    )
     year = db.session.get(AcademicYear, assignment.year_id)
     year.require_open()
     return assignment
@@ -233,19 +260,34 @@ def _renumber(items: list[PlanItem]) -> None:
 
 
 def _snapshot(item: PlanItem) -> dict:
-    return {"position": item.position, "section": item.section, "topic": item.topic, "hours": item.hours,
-            "work_kind_id": item.work_kind_id}
+    return {
+        "position": item.position,
+        "section": item.section,
+        "topic": item.topic,
+        "hours": item.hours,
+        "work_kind_id": item.work_kind_id,
+    }
 
 
-def save_line(actor: Actor, assignment_id: int, *, line_id: int | None = None, position=None, section=None,
-              topic=None, hours=None, work_kind_id=None) -> PlanItem:
+def save_line(
+    actor: Actor,
+    assignment_id: int,
+    *,
+    line_id: int | None = None,
+    position=None,
+    section=None,
+    topic=None,
+    hours=None,
+    work_kind_id=None,
+) -> PlanItem:
     """Add a line (at the end, or at ``position`` moving the following ones down) or change one (a new
     position moves it there)."""
     assignment = _editable(actor, assignment_id)
     kinds = _kinds(assignment.school_class.school_id)
     data = clean_line(position, section, topic, hours, work_kind_id, kinds)
-    items = list(db.session.scalars(select(PlanItem).where(PlanItem.assignment_id == assignment.id)
-                                    .order_by(PlanItem.position)))
+    items = list(
+        db.session.scalars(select(PlanItem).where(PlanItem.assignment_id == assignment.id).order_by(PlanItem.position))
+    )
     if line_id is None:
         if len(items) >= MAX_LINES:
             raise InvalidInput(_("В плане не больше %(n)s строк."), n=MAX_LINES)
@@ -268,29 +310,40 @@ def save_line(actor: Actor, assignment_id: int, *, line_id: int | None = None, p
     ordered = others[:where] + [item] + others[where:]
     _renumber(ordered)
     db.session.flush()
-    AuditEvent.record(actor.user_id, "plan_item.create" if old is None else "plan_item.update", "plan_item", item.id,
-                      old=old, new={**_snapshot(item), "assignment_id": assignment.id})
+    AuditEvent.record(
+        actor.user_id,
+        "plan_item.create" if old is None else "plan_item.update",
+        "plan_item",
+        item.id,
+        old=old,
+        new={**_snapshot(item), "assignment_id": assignment.id},
+    )
     return item
 
 
 def delete_line(actor: Actor, assignment_id: int, line_id: int) -> None:
     """Delete a line that no lesson is linked to; the following lines move up."""
     assignment = _editable(actor, assignment_id)
-    items = list(db.session.scalars(select(PlanItem).where(PlanItem.assignment_id == assignment.id)
-                                    .order_by(PlanItem.position)))
+    items = list(
+        db.session.scalars(select(PlanItem).where(PlanItem.assignment_id == assignment.id).order_by(PlanItem.position))
+    )
     item = next((i for i in items if i.id == line_id), None)
     if item is None:
         raise NotFound(_("Строка плана не найдена."))
     linked = db.session.scalar(select(func.count()).select_from(Lesson).where(Lesson.plan_item_id == item.id))
     if linked:
-        raise Conflict(_("К строке «%(topic)s» привязаны уроки (%(n)s): её нельзя удалить, только изменить."),
-                       topic=item.topic, n=linked)
+        raise Conflict(
+            _("К строке «%(topic)s» привязаны уроки (%(n)s): её нельзя удалить, только изменить."),
+            topic=item.topic,
+            n=linked,
+        )
     old = _snapshot(item)
     db.session.delete(item)
     db.session.flush()
     _renumber([i for i in items if i.id != line_id])
-    AuditEvent.record(actor.user_id, "plan_item.delete", "plan_item", line_id,
-                      old={**old, "assignment_id": assignment.id})
+    AuditEvent.record(
+        actor.user_id, "plan_item.delete", "plan_item", line_id, old={**old, "assignment_id": assignment.id}
+    )
 
 
 # --- lessons along the plan -----------------------------------------------------------------------------
@@ -306,22 +359,35 @@ def suggest_plan_item(assignment_id: int) -> PlanItem | None:
 def _check_lesson_open(lesson: Lesson, cls: SchoolClass) -> None:
     year = db.session.get(AcademicYear, cls.year_id)
     year.require_open()
-    closed = db.session.scalar(select(Period).where(
-        Period.year_id == cls.year_id, Period.scheme == cls.period_scheme, Period.starts_on <= lesson.date,
-        Period.ends_on >= lesson.date, Period.closed_at.is_not(None)).limit(1))
+    closed = db.session.scalar(
+        select(Period)
+        .where(
+            Period.year_id == cls.year_id,
+            Period.scheme == cls.period_scheme,
+            Period.starts_on <= lesson.date,
+            Period.ends_on >= lesson.date,
+            Period.closed_at.is_not(None),
+        )
+        .limit(1)
+    )
     if closed is not None:
         closed.require_open()
 
 
 def link_lesson(actor: Actor, lesson_id: int, plan_item_id: int | None, *, version: int | None = None) -> Lesson:
     """Link a lesson to a line of its assignment's plan (None unlinks). Who may write the lesson may link it."""
-    lesson = db.session.scalar(select(Lesson).options(joinedload(Lesson.assignment).joinedload(
-        TeachingAssignment.school_class)).where(Lesson.id == lesson_id))
+    lesson = db.session.scalar(
+        select(Lesson)
+        .options(joinedload(Lesson.assignment).joinedload(TeachingAssignment.school_class))
+        .where(Lesson.id == lesson_id)
+    )
     if lesson is None:
         raise NotFound(_("Урок не найден."))
     visible_assignment(actor, lesson.assignment_id)
-    require(can_edit_assignment(actor, lesson.assignment, lesson.date),
-            _("Урок записывает учитель, который ведёт этот предмет в классе (или заменяет его в этот день)."))
+    require(
+        can_edit_assignment(actor, lesson.assignment, lesson.date),
+        _("Урок записывает учитель, который ведёт этот предмет в классе (или заменяет его в этот день)."),
+    )
     if version is not None and version != lesson.version:
         raise Conflict(_("Урок изменили, пока вы его редактировали. Обновите страницу."))
     if plan_item_id is not None:
@@ -334,8 +400,14 @@ def link_lesson(actor: Actor, lesson_id: int, plan_item_id: int | None, *, versi
     old = lesson.plan_item_id
     lesson.plan_item_id = plan_item_id
     db.session.flush()
-    AuditEvent.record(actor.user_id, "lesson.plan_link", "lesson", lesson.id, old={"plan_item_id": old},
-                      new={"plan_item_id": plan_item_id})
+    AuditEvent.record(
+        actor.user_id,
+        "lesson.plan_link",
+        "lesson",
+        lesson.id,
+        old={"plan_item_id": old},
+        new={"plan_item_id": plan_item_id},
+    )
     return lesson
 
 
@@ -345,11 +417,16 @@ def link_unlinked_lessons(actor: Actor, assignment_id: int, *, today: dt.date) -
     assignment = _editable(actor, assignment_id)
     lines = plan_lines(assignment.id, {})
     cls = assignment.school_class
-    closed = db.session.execute(select(Period.starts_on, Period.ends_on).where(
-        Period.year_id == cls.year_id, Period.scheme == cls.period_scheme, Period.closed_at.is_not(None))).all()
-    lessons = db.session.scalars(select(Lesson).where(Lesson.assignment_id == assignment.id,
-                                                      Lesson.plan_item_id.is_(None), Lesson.date <= today)
-                                 .order_by(Lesson.date, Lesson.bell_id, Lesson.id)).all()
+    closed = db.session.execute(
+        select(Period.starts_on, Period.ends_on).where(
+            Period.year_id == cls.year_id, Period.scheme == cls.period_scheme, Period.closed_at.is_not(None)
+        )
+    ).all()
+    lessons = db.session.scalars(
+        select(Lesson)
+        .where(Lesson.assignment_id == assignment.id, Lesson.plan_item_id.is_(None), Lesson.date <= today)
+        .order_by(Lesson.date, Lesson.bell_id, Lesson.id)
+    ).all()
     free = {line.item.id: line.item.hours - line.lessons for line in lines}
     linked = 0
     for lesson in lessons:
@@ -365,6 +442,7 @@ def link_unlinked_lessons(actor: Actor, assignment_id: int, *, today: dt.date) -
         linked += 1
     db.session.flush()
     if linked:
-        AuditEvent.record(actor.user_id, "plan.link_lessons", "teaching_assignment", assignment.id,
-                          new={"linked": linked})
+        AuditEvent.record(
+            actor.user_id, "plan.link_lessons", "teaching_assignment", assignment.id, new={"linked": linked}
+        )
     return linked

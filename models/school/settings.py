@@ -1,4 +1,5 @@
 """School settings: typed defaults and the one way to read them (rules never hard-code these)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,7 @@ from models.tables.school import School, Setting
 
 
 def _grade_parts(text) -> list[str]:
-    """"9, 11", "9;11" or "9 11" → ["9", "11"]."""
+    """ "9, 11", "9;11" or "9 11" → ["9", "11"]."""
     return [part for part in str(text).replace(";", ",").replace(" ", ",").split(",") if part]
 
 
@@ -56,12 +57,40 @@ FINAL_MARK_RULES = {
 # The time zones of Russia and Kazakhstan (tz database), "UTC+05:00 — Asia/Almaty", in the order of their
 # offsets. Only names zoneinfo knows on this machine are offered; neither country shifts clocks in summer.
 ZONE_NAMES = (
-    "Europe/Kaliningrad", "Europe/Moscow", "Europe/Simferopol", "Europe/Kirov", "Europe/Volgograd",
-    "Europe/Astrakhan", "Europe/Samara", "Europe/Saratov", "Europe/Ulyanovsk", "Asia/Yekaterinburg",
-    "Asia/Omsk", "Asia/Novosibirsk", "Asia/Barnaul", "Asia/Tomsk", "Asia/Novokuznetsk", "Asia/Krasnoyarsk",
-    "Asia/Irkutsk", "Asia/Chita", "Asia/Yakutsk", "Asia/Khandyga", "Asia/Vladivostok", "Asia/Ust-Nera",
-    "Asia/Magadan", "Asia/Sakhalin", "Asia/Srednekolymsk", "Asia/Kamchatka", "Asia/Anadyr",
-    "Asia/Almaty", "Asia/Qostanay", "Asia/Qyzylorda", "Asia/Aqtobe", "Asia/Aqtau", "Asia/Atyrau", "Asia/Oral",
+    "Europe/Kaliningrad",
+    "Europe/Moscow",
+    "Europe/Simferopol",
+    "Europe/Kirov",
+    "Europe/Volgograd",
+    "Europe/Astrakhan",
+    "Europe/Samara",
+    "Europe/Saratov",
+    "Europe/Ulyanovsk",
+    "Asia/Yekaterinburg",
+    "Asia/Omsk",
+    "Asia/Novosibirsk",
+    "Asia/Barnaul",
+    "Asia/Tomsk",
+    "Asia/Novokuznetsk",
+    "Asia/Krasnoyarsk",
+    "Asia/Irkutsk",
+    "Asia/Chita",
+    "Asia/Yakutsk",
+    "Asia/Khandyga",
+    "Asia/Vladivostok",
+    "Asia/Ust-Nera",
+    "Asia/Magadan",
+    "Asia/Sakhalin",
+    "Asia/Srednekolymsk",
+    "Asia/Kamchatka",
+    "Asia/Anadyr",
+    "Asia/Almaty",
+    "Asia/Qostanay",
+    "Asia/Qyzylorda",
+    "Asia/Aqtobe",
+    "Asia/Aqtau",
+    "Asia/Atyrau",
+    "Asia/Oral",
 )
 
 
@@ -76,15 +105,23 @@ def _zone_label(name: str) -> str:
 
 
 _KNOWN = available_timezones()
-ZONES = {name: _zone_label(name) for name in sorted((n for n in ZONE_NAMES if n in _KNOWN),
-                                                   key=lambda n: (_offset(n), n))}
+ZONES = {
+    name: _zone_label(name) for name in sorted((n for n in ZONE_NAMES if n in _KNOWN), key=lambda n: (_offset(n), n))
+}
 if DEFAULT_ZONE not in ZONES and DEFAULT_ZONE in _KNOWN:  # SCHOOL_TIMEZONE outside the two countries
     ZONES[DEFAULT_ZONE] = _zone_label(DEFAULT_ZONE)
 
 
 SETTINGS = [
-    SettingDef("timezone", DEFAULT_ZONE, str, N_("Часовой пояс школы"), choices=ZONES, on_school=True,
-               help=N_("По нему считаются «сегодня» (журнал, дневник, итоги, сроки) и время во всех записях.")),
+    SettingDef(
+        "timezone",
+        DEFAULT_ZONE,
+        str,
+        N_("Часовой пояс школы"),
+        choices=ZONES,
+        on_school=True,
+        help=N_("По нему считаются «сегодня» (журнал, дневник, итоги, сроки) и время во всех записях."),
+    ),
     SettingDef("marks_deadline_days", 0, int, N_("Срок выставления отметок за урок, дней")),
     SettingDef("test_marks_deadline_days_1_5", 1, int, N_("Срок отметок за контрольные, 1–5 классы, дней")),
     SettingDef("test_marks_deadline_days_6_11", 3, int, N_("Срок отметок за контрольные, 6–11 классы, дней")),
@@ -93,10 +130,19 @@ SETTINGS = [
     SettingDef("rounding_threshold", Decimal("0.5"), Decimal, N_("Дробная часть среднего, с которой округлять вверх")),
     SettingDef("min_marks_for_period", 3, int, N_("Минимум отметок для аттестации за период")),
     SettingDef("final_grades", (9, 11), grade_list, N_("Выпускные классы: экзаменационные и итоговые отметки")),
-    SettingDef("final_mark_rule", "periods_and_year", str, N_("Итоговая отметка (аттестат) предлагается как"),
-               choices=FINAL_MARK_RULES),
-    SettingDef("final_marks_deadline_days", 30, int,
-               N_("Срок экзаменационных и итоговых отметок после конца учебного года, дней")),
+    SettingDef(
+        "final_mark_rule",
+        "periods_and_year",
+        str,
+        N_("Итоговая отметка (аттестат) предлагается как"),
+        choices=FINAL_MARK_RULES,
+    ),
+    SettingDef(
+        "final_marks_deadline_days",
+        30,
+        int,
+        N_("Срок экзаменационных и итоговых отметок после конца учебного года, дней"),
+    ),
     SettingDef("invite_code_days", 14, int, N_("Срок действия кода приглашения, дней")),
     SettingDef("session_idle_minutes", 60, int, N_("Завершать сеанс после бездействия, минут")),
     SettingDef("session_absolute_hours", 12, int, N_("Максимальная длительность сеанса, часов")),
@@ -123,8 +169,17 @@ def get_setting(school_id: int, key: str):
 def get_settings(school_id: int, *keys: str) -> tuple:
     """Several settings of a school in one query (a request's fixed cost: the session lifetime check)."""
     stored = [BY_KEY[key] for key in keys if not BY_KEY[key].on_school]
-    rows = dict(db.session.execute(select(Setting.key, Setting.value).where(
-        Setting.school_id == school_id, Setting.key.in_([d.key for d in stored]))).all()) if stored else {}
+    rows = (
+        dict(
+            db.session.execute(
+                select(Setting.key, Setting.value).where(
+                    Setting.school_id == school_id, Setting.key.in_([d.key for d in stored])
+                )
+            ).all()
+        )
+        if stored
+        else {}
+    )
     if len(stored) < len(keys):
         rows |= _school_values(school_id)
     return tuple(BY_KEY[key].kind(rows[key]) if rows.get(key) is not None else BY_KEY[key].default for key in keys)
@@ -194,19 +249,21 @@ def parse_setting(key: str, value):
         typed = definition.kind(text)
     low, high = LIMITS.get(key, (None, None))
     if low is not None and not low <= typed <= high:
-        raise InvalidInput(_("«%(label)s»: допустимо от %(low)s до %(high)s."), label=label, low=_fmt_limit(low),
-                           high=_fmt_limit(high))
+        raise InvalidInput(
+            _("«%(label)s»: допустимо от %(low)s до %(high)s."), label=label, low=_fmt_limit(low), high=_fmt_limit(high)
+        )
     return typed
 
 
 def _parse_grades(text: str, label: str) -> tuple[int, ...]:
-    """"9, 11" (commas, semicolons or spaces) → (9, 11); empty → () (a school without graduating classes)."""
+    """ "9, 11" (commas, semicolons or spaces) → (9, 11); empty → () (a school without graduating classes)."""
     from models.errors import InvalidInput
     from models.i18n import _
 
     if not all(parse_int(p, low=1, high=12) for p in _grade_parts(text)):
-        raise InvalidInput(_("«%(label)s»: перечислите номера классов от 1 до 12 через запятую, например 9, 11."),
-                           label=label)
+        raise InvalidInput(
+            _("«%(label)s»: перечислите номера классов от 1 до 12 через запятую, например 9, 11."), label=label
+        )
     return grade_list(text)
 
 
@@ -215,8 +272,9 @@ def _check_together(values: dict[str, object]) -> None:
     from models.i18n import _
 
     if values["session_idle_minutes"] > values["session_absolute_hours"] * 60:
-        raise InvalidInput(_("Время бездействия до завершения сеанса не может быть больше максимальной "
-                             "длительности сеанса."))
+        raise InvalidInput(
+            _("Время бездействия до завершения сеанса не может быть больше максимальной длительности сеанса.")
+        )
 
 
 def set_settings(actor, values: dict[str, object]) -> list[str]:
@@ -240,8 +298,9 @@ def set_settings(actor, values: dict[str, object]) -> list[str]:
             school = db.session.get(School, actor.school_id)
             setattr(school, key, value)
             db.session.flush()
-            AuditEvent.record(actor.user_id, "setting.update", "school", school.id, old={key: current[key]},
-                              new={key: value})
+            AuditEvent.record(
+                actor.user_id, "setting.update", "school", school.id, old={key: current[key]}, new={key: value}
+            )
             changed.append(key)
             continue
         stored = stored_text(value)
@@ -254,8 +313,7 @@ def set_settings(actor, values: dict[str, object]) -> list[str]:
         else:
             row.value = stored
         db.session.flush()
-        AuditEvent.record(actor.user_id, "setting.update", "setting", row.id, old={key: current[key]},
-                          new={key: value})
+        AuditEvent.record(actor.user_id, "setting.update", "setting", row.id, old={key: current[key]}, new={key: value})
         changed.append(key)
     return changed
 

@@ -5,6 +5,7 @@ A split is written as SubgroupMember rows starting on the chosen date; a student
 group gets the old membership closed the day before, so the journal of each group keeps its history.
 Operations validate, change, audit and flush; the caller commits.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,13 +16,13 @@ from sqlalchemy import select
 from models.access import Actor, can_keep_class, require
 from models.audit import AuditEvent
 from models.base import db
-from models.tables.classes import SchoolClass, Subgroup, SubgroupMember
-from models.tables.curriculum import Subject
 from models.errors import Conflict, InvalidInput, NotFound
 from models.i18n import _
-from models.school.movement import enrolled_on
-from models.tables.people import Student
 from models.roster import stay_on
+from models.school.movement import enrolled_on
+from models.tables.classes import SchoolClass, Subgroup, SubgroupMember
+from models.tables.curriculum import Subject
+from models.tables.people import Student
 from models.tables.school import AcademicYear, Period
 
 MAX_GROUPS = 4
@@ -35,8 +36,9 @@ def _fmt(day: dt.date | None) -> str:
 
 def kept_class(actor: Actor, class_id: int) -> SchoolClass:
     """The class, if the actor is its class teacher."""
-    cls = db.session.scalar(select(SchoolClass).where(SchoolClass.id == class_id,
-                                                      SchoolClass.school_id == actor.school_id))
+    cls = db.session.scalar(
+        select(SchoolClass).where(SchoolClass.id == class_id, SchoolClass.school_id == actor.school_id)
+    )
     if cls is None:
         raise NotFound(_("Класс не найден."))
     require(can_keep_class(actor, class_id), _("Это может делать только классный руководитель этого класса."))
@@ -48,9 +50,11 @@ def kept_classes(actor: Actor) -> list[SchoolClass]:
     from models.access import taught_class_ids
 
     return db.session.scalars(
-        select(SchoolClass).join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
+        select(SchoolClass)
+        .join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
         .where(SchoolClass.id.in_(taught_class_ids(actor)))
-        .order_by(AcademicYear.starts_on.desc(), SchoolClass.grade, SchoolClass.letter)).all()
+        .order_by(AcademicYear.starts_on.desc(), SchoolClass.grade, SchoolClass.letter)
+    ).all()
 
 
 # --- the data-checked stamp --------------------------------------------------------------------------
@@ -64,16 +68,25 @@ def confirm_class_data(actor: Actor, class_id: int, *, today: dt.date) -> School
     old = cls.data_checked_on
     cls.data_checked_on = today
     db.session.flush()
-    AuditEvent.record(actor.user_id, "class.data_checked", "school_class", cls.id,
-                      old={"data_checked_on": old}, new={"data_checked_on": today})
+    AuditEvent.record(
+        actor.user_id,
+        "class.data_checked",
+        "school_class",
+        cls.id,
+        old={"data_checked_on": old},
+        new={"data_checked_on": today},
+    )
     return cls
 
 
 # --- periods -------------------------------------------------------------------------------------------
 def period_starts(cls: SchoolClass) -> list[Period]:
     """The periods of the class's year in its scheme (quarters, trimesters or half-years)."""
-    return db.session.scalars(select(Period).where(Period.year_id == cls.year_id, Period.scheme == cls.period_scheme)
-                              .order_by(Period.starts_on)).all()
+    return db.session.scalars(
+        select(Period)
+        .where(Period.year_id == cls.year_id, Period.scheme == cls.period_scheme)
+        .order_by(Period.starts_on)
+    ).all()
 
 
 def default_split_date(cls: SchoolClass, today: dt.date) -> dt.date:
@@ -115,8 +128,11 @@ class SubgroupGrid:
 
 
 def _subject(actor: Actor, subject_id: int | None) -> Subject:
-    subject = db.session.scalar(select(Subject).where(Subject.id == subject_id, Subject.school_id == actor.school_id)) \
-        if subject_id else None
+    subject = (
+        db.session.scalar(select(Subject).where(Subject.id == subject_id, Subject.school_id == actor.school_id))
+        if subject_id
+        else None
+    )
     if subject is None:
         raise InvalidInput(_("Выберите предмет."))
     return subject
@@ -127,14 +143,20 @@ def _check_date(cls: SchoolClass, on: dt.date | None) -> None:
         raise InvalidInput(_("Укажите дату, с которой действует деление."))
     year = db.session.get(AcademicYear, cls.year_id)
     if not (year.starts_on <= on <= year.ends_on):
-        raise InvalidInput(_("Дата %(date)s вне %(year)s учебного года (%(start)s – %(end)s)."),
-                           date=_fmt(on), year=year.name, start=_fmt(year.starts_on), end=_fmt(year.ends_on))
+        raise InvalidInput(
+            _("Дата %(date)s вне %(year)s учебного года (%(start)s – %(end)s)."),
+            date=_fmt(on),
+            year=year.name,
+            start=_fmt(year.starts_on),
+            end=_fmt(year.ends_on),
+        )
     year.require_open()
 
 
 def _existing(class_id: int, subject_id: int) -> list[Subgroup]:
-    return db.session.scalars(select(Subgroup).where(Subgroup.class_id == class_id, Subgroup.subject_id == subject_id)
-                              .order_by(Subgroup.id)).all()
+    return db.session.scalars(
+        select(Subgroup).where(Subgroup.class_id == class_id, Subgroup.subject_id == subject_id).order_by(Subgroup.id)
+    ).all()
 
 
 def _columns(existing: list[Subgroup], count: int) -> list[GridColumn]:
@@ -153,22 +175,28 @@ def _columns(existing: list[Subgroup], count: int) -> list[GridColumn]:
 def _memberships(subgroup_ids: list[int], on: dt.date) -> dict[int, SubgroupMember]:
     if not subgroup_ids:
         return {}
-    rows = db.session.scalars(select(SubgroupMember).where(
-        SubgroupMember.subgroup_id.in_(subgroup_ids), stay_on(SubgroupMember, on))
-        .order_by(SubgroupMember.starts_on)).all()
+    rows = db.session.scalars(
+        select(SubgroupMember)
+        .where(SubgroupMember.subgroup_id.in_(subgroup_ids), stay_on(SubgroupMember, on))
+        .order_by(SubgroupMember.starts_on)
+    ).all()
     return {m.student_id: m for m in rows}
 
 
 def _later_split(subgroup_ids: list[int], on: dt.date) -> dt.date | None:
     if not subgroup_ids:
         return None
-    return db.session.scalar(select(SubgroupMember.starts_on).where(
-        SubgroupMember.subgroup_id.in_(subgroup_ids), SubgroupMember.starts_on > on)
-        .order_by(SubgroupMember.starts_on).limit(1))
+    return db.session.scalar(
+        select(SubgroupMember.starts_on)
+        .where(SubgroupMember.subgroup_id.in_(subgroup_ids), SubgroupMember.starts_on > on)
+        .order_by(SubgroupMember.starts_on)
+        .limit(1)
+    )
 
 
-def subgroup_grid(actor: Actor, class_id: int, subject_id: int | None, on: dt.date | None,
-                  group_count: int | None = None) -> SubgroupGrid:
+def subgroup_grid(
+    actor: Actor, class_id: int, subject_id: int | None, on: dt.date | None, group_count: int | None = None
+) -> SubgroupGrid:
     """Students of the class on ``on`` × the subject's subgroups, with who is where on that date."""
     cls = kept_class(actor, class_id)
     subject = _subject(actor, subject_id)
@@ -178,9 +206,11 @@ def subgroup_grid(actor: Actor, class_id: int, subject_id: int | None, on: dt.da
     columns = _columns(existing, count)
     by_subgroup = {c.subgroup_id: c.number for c in columns if c.subgroup_id}
     members = _memberships(list(by_subgroup), on)
-    students = db.session.scalars(select(Student).where(Student.id.in_(enrolled_on(cls.id, on)))
-                                  .order_by(Student.last_name, Student.first_name, Student.middle_name,
-                                            Student.id)).all()
+    students = db.session.scalars(
+        select(Student)
+        .where(Student.id.in_(enrolled_on(cls.id, on)))
+        .order_by(Student.last_name, Student.first_name, Student.middle_name, Student.id)
+    ).all()
     rows = []
     for s in students:
         m = members.get(s.id)
@@ -200,8 +230,15 @@ class SplitResult:
         return self.joined + self.moved + self.left
 
 
-def split_class(actor: Actor, class_id: int, subject_id: int | None, on: dt.date | None,
-                choices: dict[int, int], *, group_count: int) -> SplitResult:
+def split_class(
+    actor: Actor,
+    class_id: int,
+    subject_id: int | None,
+    on: dt.date | None,
+    choices: dict[int, int],
+    *,
+    group_count: int,
+) -> SplitResult:
     """Writes the grid: ``choices`` maps each student of the class on ``on`` to a column (0 = no group).
     Subgroups for new columns are created ("1 группа", "2 группа"…) only when somebody is put in them."""
     cls = kept_class(actor, class_id)
@@ -214,15 +251,18 @@ def split_class(actor: Actor, class_id: int, subject_id: int | None, on: dt.date
     in_class = set(db.session.scalars(enrolled_on(cls.id, on)))
     strangers = set(choices) - in_class
     if strangers:
-        raise InvalidInput(_("В списке есть обучающиеся, которых нет в %(cls)s классе на %(date)s."),
-                           cls=cls.name, date=_fmt(on))
+        raise InvalidInput(
+            _("В списке есть обучающиеся, которых нет в %(cls)s классе на %(date)s."), cls=cls.name, date=_fmt(on)
+        )
     if any(not 0 <= c <= len(columns) for c in choices.values()):
         raise InvalidInput(_("Неверный номер подгруппы."))
     ids = [c.subgroup_id for c in columns if c.subgroup_id]
     later = _later_split(ids, on)
     if later is not None:
-        raise Conflict(_("По предмету уже есть деление с более поздней даты (%(date)s). Выберите дату не раньше "
-                         "неё."), date=_fmt(later))
+        raise Conflict(
+            _("По предмету уже есть деление с более поздней даты (%(date)s). Выберите дату не раньше неё."),
+            date=_fmt(later),
+        )
 
     result = SplitResult()
 
@@ -233,8 +273,13 @@ def split_class(actor: Actor, class_id: int, subject_id: int | None, on: dt.date
             db.session.flush()
             column.subgroup_id = group.id
             result.created_groups.append(group.name)
-            AuditEvent.record(actor.user_id, "subgroup.create", "subgroup", group.id,
-                              new={"class_id": cls.id, "subject_id": subject.id, "name": group.name})
+            AuditEvent.record(
+                actor.user_id,
+                "subgroup.create",
+                "subgroup",
+                group.id,
+                new={"class_id": cls.id, "subject_id": subject.id, "name": group.name},
+            )
         return column.subgroup_id
 
     members = _memberships(ids, on)
@@ -262,7 +307,13 @@ def split_class(actor: Actor, class_id: int, subject_id: int | None, on: dt.date
         else:
             result.moved += 1
         db.session.flush()
-        AuditEvent.record(actor.user_id, "subgroup.assign", "student", student_id, old=old,
-                          new={"subgroup_id": target, "starts_on": on, "subject_id": subject.id})
+        AuditEvent.record(
+            actor.user_id,
+            "subgroup.assign",
+            "student",
+            student_id,
+            old=old,
+            new={"subgroup_id": target, "starts_on": on, "subject_id": subject.id},
+        )
     db.session.flush()
     return result

@@ -1,5 +1,6 @@
 """The curriculum and the teaching load of a year (R10): hours per subject and grade, who teaches which
 subject to which class or subgroup, and the load report (planned against given hours per teacher)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -53,13 +54,21 @@ def curriculum_grid(actor: Actor, year_id: int) -> CurriculumGrid:
     items = db.session.scalars(select(CurriculumItem).where(CurriculumItem.year_id == year.id)).all()
     grades = set(db.session.scalars(select(SchoolClass.grade).where(SchoolClass.year_id == year.id).distinct()))
     grades |= {i.grade for i in items}
-    subjects = db.session.scalars(select(Subject).where(Subject.school_id == actor.school_id).order_by(Subject.name)).all()
+    subjects = db.session.scalars(
+        select(Subject).where(Subject.school_id == actor.school_id).order_by(Subject.name)
+    ).all()
     hours = {(i.grade, i.subject_id): i.hours_per_week for i in items}
     totals: dict[int, Decimal] = defaultdict(Decimal)
     for (grade, _subject), h in hours.items():
         totals[grade] += h
-    return CurriculumGrid(year=year, grades=sorted(grades) or DEFAULT_GRADES, subjects=list(subjects), hours=hours,
-                          totals=dict(totals), editable=can_manage_organisation(actor) and not year.is_archived)
+    return CurriculumGrid(
+        year=year,
+        grades=sorted(grades) or DEFAULT_GRADES,
+        subjects=list(subjects),
+        hours=hours,
+        totals=dict(totals),
+        editable=can_manage_organisation(actor) and not year.is_archived,
+    )
 
 
 @dataclass
@@ -83,29 +92,51 @@ def save_curriculum(actor: Actor, year_id: int, values: dict[tuple[int, int], st
         try:
             parsed[(grade, subject_id)] = parse_hours(raw)
         except InvalidInput:
-            raise InvalidInput(_("%(grade)s класс, «%(subject)s»: часы в неделю — число от 0,5 до 20 с шагом 0,5."),
-                               grade=grade, subject=subjects[subject_id].name) from None
-    existing = {(i.grade, i.subject_id): i for i in db.session.scalars(
-        select(CurriculumItem).where(CurriculumItem.year_id == year.id))}
+            raise InvalidInput(
+                _("%(grade)s класс, «%(subject)s»: часы в неделю — число от 0,5 до 20 с шагом 0,5."),
+                grade=grade,
+                subject=subjects[subject_id].name,
+            ) from None
+    existing = {
+        (i.grade, i.subject_id): i
+        for i in db.session.scalars(select(CurriculumItem).where(CurriculumItem.year_id == year.id))
+    }
     result = CurriculumSaved()
     for key, hours in parsed.items():
         item = existing.get(key)
         if item is None and hours is not None:
-            item = CurriculumItem(year_id=year.id, grade=key[0], subject_id=key[1], hours_per_week=hours,
-                                  weeks=33 if key[0] == 1 else 34)
+            item = CurriculumItem(
+                year_id=year.id, grade=key[0], subject_id=key[1], hours_per_week=hours, weeks=33 if key[0] == 1 else 34
+            )
             db.session.add(item)
             db.session.flush()
-            AuditEvent.record(actor.user_id, "curriculum.create", "curriculum_item", item.id,
-                              new={"grade": key[0], "subject_id": key[1], "hours": hours})
+            AuditEvent.record(
+                actor.user_id,
+                "curriculum.create",
+                "curriculum_item",
+                item.id,
+                new={"grade": key[0], "subject_id": key[1], "hours": hours},
+            )
             result.created += 1
         elif item is not None and hours is None:
-            AuditEvent.record(actor.user_id, "curriculum.delete", "curriculum_item", item.id,
-                              old={"grade": key[0], "subject_id": key[1], "hours": item.hours_per_week})
+            AuditEvent.record(
+                actor.user_id,
+                "curriculum.delete",
+                "curriculum_item",
+                item.id,
+                old={"grade": key[0], "subject_id": key[1], "hours": item.hours_per_week},
+            )
             db.session.delete(item)
             result.deleted += 1
         elif item is not None and Decimal(item.hours_per_week) != hours:
-            AuditEvent.record(actor.user_id, "curriculum.update", "curriculum_item", item.id,
-                              old={"hours": item.hours_per_week}, new={"hours": hours})
+            AuditEvent.record(
+                actor.user_id,
+                "curriculum.update",
+                "curriculum_item",
+                item.id,
+                old={"hours": item.hours_per_week},
+                new={"hours": hours},
+            )
             item.hours_per_week = hours
             result.updated += 1
     db.session.flush()
@@ -116,22 +147,32 @@ def save_curriculum(actor: Actor, year_id: int, values: dict[tuple[int, int], st
 def validate_assignment(actor: Actor, assignment: TeachingAssignment, *, exclude_id: int | None = None) -> None:
     """A page of the journal: a class (and maybe a subgroup of it for the same subject), a subject and a
     teacher of the school, hours a week. The same teacher is not given the same page twice."""
-    cls = db.session.scalar(select(SchoolClass).where(SchoolClass.id == assignment.class_id,
-                                                      SchoolClass.school_id == actor.school_id)) \
-        if assignment.class_id else None
+    cls = (
+        db.session.scalar(
+            select(SchoolClass).where(SchoolClass.id == assignment.class_id, SchoolClass.school_id == actor.school_id)
+        )
+        if assignment.class_id
+        else None
+    )
     if cls is None:
         raise InvalidInput(_("Выберите класс."))
     year = db.session.get(AcademicYear, cls.year_id)
     year.require_open()
     assignment.year_id = cls.year_id
-    subject = db.session.scalar(select(Subject).where(Subject.id == assignment.subject_id,
-                                                      Subject.school_id == actor.school_id)) \
-        if assignment.subject_id else None
+    subject = (
+        db.session.scalar(
+            select(Subject).where(Subject.id == assignment.subject_id, Subject.school_id == actor.school_id)
+        )
+        if assignment.subject_id
+        else None
+    )
     if subject is None:
         raise InvalidInput(_("Выберите предмет."))
-    teacher = db.session.scalar(select(Staff).where(Staff.id == assignment.teacher_id,
-                                                    Staff.school_id == actor.school_id)) \
-        if assignment.teacher_id else None
+    teacher = (
+        db.session.scalar(select(Staff).where(Staff.id == assignment.teacher_id, Staff.school_id == actor.school_id))
+        if assignment.teacher_id
+        else None
+    )
     if teacher is None:
         raise InvalidInput(_("Выберите учителя."))
     if teacher.left_on is not None and teacher.left_on < year.starts_on:
@@ -148,15 +189,22 @@ def validate_assignment(actor: Actor, assignment: TeachingAssignment, *, exclude
     if parse_hours(str(hours)) is None:
         raise InvalidInput(HOURS_MESSAGE)
     same = select(TeachingAssignment.id).where(
-        TeachingAssignment.class_id == cls.id, TeachingAssignment.subject_id == subject.id,
+        TeachingAssignment.class_id == cls.id,
+        TeachingAssignment.subject_id == subject.id,
         TeachingAssignment.teacher_id == teacher.id,
-        TeachingAssignment.subgroup_id.is_(None) if assignment.subgroup_id is None
-        else TeachingAssignment.subgroup_id == assignment.subgroup_id)
+        TeachingAssignment.subgroup_id.is_(None)
+        if assignment.subgroup_id is None
+        else TeachingAssignment.subgroup_id == assignment.subgroup_id,
+    )
     if exclude_id is not None:
         same = same.where(TeachingAssignment.id != exclude_id)
     if db.session.scalar(same) is not None:
-        raise Conflict(_("У %(teacher)s уже есть эта нагрузка: %(cls)s, %(subject)s."), teacher=teacher.short_name,
-                       cls=cls.name, subject=subject.name)
+        raise Conflict(
+            _("У %(teacher)s уже есть эта нагрузка: %(cls)s, %(subject)s."),
+            teacher=teacher.short_name,
+            cls=cls.name,
+            subject=subject.name,
+        )
 
 
 def save_assignment(actor: Actor, assignment: TeachingAssignment, *, is_new: bool) -> TeachingAssignment:
@@ -164,37 +212,57 @@ def save_assignment(actor: Actor, assignment: TeachingAssignment, *, is_new: boo
     _sync_ids(assignment, school_class="class_id", subgroup="subgroup_id", subject="subject_id", teacher="teacher_id")
     with db.session.no_autoflush:
         if not is_new:
-            stored = db.session.execute(select(TeachingAssignment.class_id, TeachingAssignment.year_id)
-                                        .where(TeachingAssignment.id == assignment.id)).one_or_none()
-            if stored is None or db.session.scalar(select(SchoolClass.school_id).where(
-                    SchoolClass.id == stored.class_id)) != actor.school_id:
+            stored = db.session.execute(
+                select(TeachingAssignment.class_id, TeachingAssignment.year_id).where(
+                    TeachingAssignment.id == assignment.id
+                )
+            ).one_or_none()
+            if (
+                stored is None
+                or db.session.scalar(select(SchoolClass.school_id).where(SchoolClass.id == stored.class_id))
+                != actor.school_id
+            ):
                 raise NotFound(_("Нагрузка не найдена."))
             db.session.get(AcademicYear, stored.year_id).require_open()
         validate_assignment(actor, assignment, exclude_id=None if is_new else assignment.id)
     db.session.flush()
-    AuditEvent.record(actor.user_id, "assignment.create" if is_new else "assignment.update", "teaching_assignment",
-                      assignment.id, new={"class_id": assignment.class_id, "subgroup_id": assignment.subgroup_id,
-                                          "subject_id": assignment.subject_id, "teacher_id": assignment.teacher_id,
-                                          "hours": assignment.hours_per_week})
+    AuditEvent.record(
+        actor.user_id,
+        "assignment.create" if is_new else "assignment.update",
+        "teaching_assignment",
+        assignment.id,
+        new={
+            "class_id": assignment.class_id,
+            "subgroup_id": assignment.subgroup_id,
+            "subject_id": assignment.subject_id,
+            "teacher_id": assignment.teacher_id,
+            "hours": assignment.hours_per_week,
+        },
+    )
     return assignment
 
 
 def assignment_label(a: TeachingAssignment, *, with_class: bool = False) -> Text:
-    """"Математика — Иванова И. И., 5 ч" (+ subgroup, + class): built from eager-loaded relations."""
+    """ "Математика — Иванова И. И., 5 ч" (+ subgroup, + class): built from eager-loaded relations."""
     parts = [a.subject.name]
     if a.subgroup is not None:
         parts[0] += f" ({a.subgroup.name})"
     if with_class:
         parts.insert(0, a.school_class.name)
     hours = f"{Decimal(a.hours_per_week).normalize():f}".replace(".", ",")
-    return Text(_("%(what)s — %(teacher)s, %(hours)s ч"), what=", ".join(parts), teacher=a.teacher.short_name,
-                hours=hours)
+    return Text(
+        _("%(what)s — %(teacher)s, %(hours)s ч"), what=", ".join(parts), teacher=a.teacher.short_name, hours=hours
+    )
 
 
 # --- teaching load against the curriculum ------------------------------------------------------------------
 LOAD_STATUS_LABELS = {
-    "ok": N_("совпадает"), "missing": N_("нет нагрузки"), "under": N_("меньше плана"), "over": N_("больше плана"),
-    "extra": N_("нет в учебном плане"), "uneven": N_("подгруппы с разными часами"),
+    "ok": N_("совпадает"),
+    "missing": N_("нет нагрузки"),
+    "under": N_("меньше плана"),
+    "over": N_("больше плана"),
+    "extra": N_("нет в учебном плане"),
+    "uneven": N_("подгруппы с разными часами"),
 }
 
 
@@ -265,15 +333,22 @@ def load_report(actor: Actor, year_id: int) -> LoadReport:
     """Per class and subject: the curriculum's hours for the class's grade against the teaching load;
     per teacher: the total weekly load. A fixed number of queries, whatever the size of the school."""
     year = school_year(actor, year_id)
-    classes = db.session.scalars(select(SchoolClass).where(SchoolClass.year_id == year.id)
-                                 .order_by(SchoolClass.grade, SchoolClass.letter)).all()
-    items = db.session.scalars(select(CurriculumItem).options(joinedload(CurriculumItem.subject))
-                               .where(CurriculumItem.year_id == year.id)).all()
+    classes = db.session.scalars(
+        select(SchoolClass).where(SchoolClass.year_id == year.id).order_by(SchoolClass.grade, SchoolClass.letter)
+    ).all()
+    items = db.session.scalars(
+        select(CurriculumItem).options(joinedload(CurriculumItem.subject)).where(CurriculumItem.year_id == year.id)
+    ).all()
     assignments = db.session.scalars(
         select(TeachingAssignment)
-        .options(joinedload(TeachingAssignment.subject), joinedload(TeachingAssignment.teacher),
-                 joinedload(TeachingAssignment.subgroup), joinedload(TeachingAssignment.school_class))
-        .where(TeachingAssignment.year_id == year.id)).all()
+        .options(
+            joinedload(TeachingAssignment.subject),
+            joinedload(TeachingAssignment.teacher),
+            joinedload(TeachingAssignment.subgroup),
+            joinedload(TeachingAssignment.school_class),
+        )
+        .where(TeachingAssignment.year_id == year.id)
+    ).all()
     plan: dict[int, dict[int, Decimal]] = defaultdict(dict)
     subjects: dict[int, Subject] = {}
     for item in items:
@@ -297,8 +372,11 @@ def load_report(actor: Actor, year_id: int) -> LoadReport:
             groups = list(by_group.values())
             curriculum = plan.get(cls.grade, {}).get(subject_id)
             teachers = sorted({a.teacher.short_name for a in pages})
-            report.lines.append(LoadLine(cls, subjects[subject_id], curriculum, whole, groups, teachers,
-                                         _status(curriculum, whole, groups)))
+            report.lines.append(
+                LoadLine(
+                    cls, subjects[subject_id], curriculum, whole, groups, teachers, _status(curriculum, whole, groups)
+                )
+            )
     per_teacher: dict[int, TeacherLoad] = {}
     for a in sorted(assignments, key=lambda a: (a.school_class.grade, a.school_class.letter)):
         load = per_teacher.setdefault(a.teacher_id, TeacherLoad(a.teacher, Decimal(0), 0, []))

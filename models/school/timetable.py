@@ -11,6 +11,7 @@ lesson is checked against first-shift ones too.
 
 Operations validate, change, audit and flush; the caller commits.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,13 +32,24 @@ from models.tables.curriculum import TeachingAssignment
 from models.tables.school import AcademicYear, Bell, Period
 from models.tables.timetable import Substitution, TimetableEntry
 
-
 SCHOOL_DAYS = (1, 2, 3, 4, 5, 6)  # ISO weekdays, Monday to Saturday
-WEEKDAY_NAMES = {1: N_("Понедельник"), 2: N_("Вторник"), 3: N_("Среда"), 4: N_("Четверг"), 5: N_("Пятница"),
-                 6: N_("Суббота"), 7: N_("Воскресенье")}
+WEEKDAY_NAMES = {
+    1: N_("Понедельник"),
+    2: N_("Вторник"),
+    3: N_("Среда"),
+    4: N_("Четверг"),
+    5: N_("Пятница"),
+    6: N_("Суббота"),
+    7: N_("Воскресенье"),
+}
 WEEKDAY_SHORT = {1: N_("Пн"), 2: N_("Вт"), 3: N_("Ср"), 4: N_("Чт"), 5: N_("Пт"), 6: N_("Сб"), 7: N_("Вс")}
-SUBSTITUTION_REASONS = (N_("болезнь"), N_("курсы повышения квалификации"), N_("командировка"),
-                        N_("семейные обстоятельства"), N_("учебный отпуск"))
+SUBSTITUTION_REASONS = (
+    N_("болезнь"),
+    N_("курсы повышения квалификации"),
+    N_("командировка"),
+    N_("семейные обстоятельства"),
+    N_("учебный отпуск"),
+)
 
 
 def _d(day: dt.date | None) -> str:
@@ -49,8 +61,10 @@ def monday_of(day: dt.date) -> dt.date:
 
 
 def require_planner(actor: Actor) -> None:
-    require(can_manage_organisation(actor), _("Составлять расписание и назначать замены может только "
-                                              "администратор (оператор)."))
+    require(
+        can_manage_organisation(actor),
+        _("Составлять расписание и назначать замены может только администратор (оператор)."),
+    )
 
 
 def effective_to():
@@ -60,16 +74,20 @@ def effective_to():
 
 def timetable_entries():
     """Entries with their assignment, class, year and bell joined (and eager-loaded for messages)."""
-    return (select(TimetableEntry)
-            .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
-            .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
-            .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
-            .join(Bell, Bell.id == TimetableEntry.bell_id)
-            .options(joinedload(TimetableEntry.bell),
-                     joinedload(TimetableEntry.assignment).joinedload(TeachingAssignment.subject),
-                     joinedload(TimetableEntry.assignment).joinedload(TeachingAssignment.teacher),
-                     joinedload(TimetableEntry.assignment).joinedload(TeachingAssignment.subgroup),
-                     joinedload(TimetableEntry.assignment).joinedload(TeachingAssignment.school_class)))
+    return (
+        select(TimetableEntry)
+        .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
+        .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+        .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
+        .join(Bell, Bell.id == TimetableEntry.bell_id)
+        .options(
+            joinedload(TimetableEntry.bell),
+            joinedload(TimetableEntry.assignment).joinedload(TeachingAssignment.subject),
+            joinedload(TimetableEntry.assignment).joinedload(TeachingAssignment.teacher),
+            joinedload(TimetableEntry.assignment).joinedload(TeachingAssignment.subgroup),
+            joinedload(TimetableEntry.assignment).joinedload(TeachingAssignment.school_class),
+        )
+    )
 
 
 def valid_on(day: dt.date):
@@ -114,8 +132,17 @@ def _clash(kind: str, entry: TimetableEntry, template: str, **params) -> Clash:
     return Clash(kind, entry.id, template, tuple(sorted(params.items())))
 
 
-def find_clashes(school_id: int, assignment: TeachingAssignment, weekday: int, bell: Bell, room: str | None,
-                 valid_from: dt.date, valid_to: dt.date | None, *, exclude_entry_ids=()) -> list[Clash]:
+def find_clashes(
+    school_id: int,
+    assignment: TeachingAssignment,
+    weekday: int,
+    bell: Bell,
+    room: str | None,
+    valid_from: dt.date,
+    valid_to: dt.date | None,
+    *,
+    exclude_entry_ids=(),
+) -> list[Clash]:
     """Every entry of the school that would clash with ``assignment`` placed at ``weekday`` and ``bell``
     (in ``room``) between ``valid_from`` and ``valid_to`` (None: open-ended)."""
     room = _norm_room(room)
@@ -123,9 +150,14 @@ def find_clashes(school_id: int, assignment: TeachingAssignment, weekday: int, b
     interesting = [TeachingAssignment.teacher_id == teacher_id, TeachingAssignment.class_id == class_id]
     if room:
         interesting.append(func.lower(func.trim(TimetableEntry.room)) == room.lower())
-    q = timetable_entries().where(SchoolClass.school_id == school_id, TimetableEntry.weekday == weekday,
-                         Bell.starts_at < bell.ends_at, Bell.ends_at > bell.starts_at,
-                         effective_to() >= valid_from, or_(*interesting))
+    q = timetable_entries().where(
+        SchoolClass.school_id == school_id,
+        TimetableEntry.weekday == weekday,
+        Bell.starts_at < bell.ends_at,
+        Bell.ends_at > bell.starts_at,
+        effective_to() >= valid_from,
+        or_(*interesting),
+    )
     if valid_to is not None:
         q = q.where(TimetableEntry.valid_from <= valid_to)
     if exclude_entry_ids:
@@ -134,37 +166,76 @@ def find_clashes(school_id: int, assignment: TeachingAssignment, weekday: int, b
     for entry in db.session.scalars(q.order_by(TimetableEntry.valid_from, TimetableEntry.id)):
         other = entry.assignment
         if other.teacher_id == teacher_id:
-            clashes.append(_clash("teacher", entry, _(
-                "Учитель %(teacher)s в это время уже ведёт урок: %(cls)s, %(subject)s (%(day)s, %(bell)s урок).")))
+            clashes.append(
+                _clash(
+                    "teacher",
+                    entry,
+                    _("Учитель %(teacher)s в это время уже ведёт урок: %(cls)s, %(subject)s (%(day)s, %(bell)s урок)."),
+                )
+            )
         if room and _norm_room(entry.room) and _norm_room(entry.room).lower() == room.lower():
-            clashes.append(_clash("room", entry, _(
-                "Кабинет %(room)s в это время занят: %(cls)s, %(subject)s (%(teacher)s)."), room=room))
+            clashes.append(
+                _clash(
+                    "room",
+                    entry,
+                    _("Кабинет %(room)s в это время занят: %(cls)s, %(subject)s (%(teacher)s)."),
+                    room=room,
+                )
+            )
         if other.class_id == class_id:
             if subgroup_id is not None and other.subgroup_id is not None:
                 if subgroup_id == other.subgroup_id:
-                    clashes.append(_clash("subgroup", entry, _(
-                        "У подгруппы «%(group)s» класса %(cls)s в это время уже стоит урок: %(subject)s "
-                        "(%(teacher)s)."), group=other.subgroup.name))
+                    clashes.append(
+                        _clash(
+                            "subgroup",
+                            entry,
+                            _(
+                                "У подгруппы «%(group)s» класса %(cls)s в это время уже стоит урок: %(subject)s "
+                                "(%(teacher)s)."
+                            ),
+                            group=other.subgroup.name,
+                        )
+                    )
                 # two different subgroups of one class may share a slot
             elif subgroup_id is not None:
-                clashes.append(_clash("class", entry, _(
-                    "В это время у всего класса %(cls)s урок %(subject)s (%(teacher)s): подгруппа не может "
-                    "заниматься одновременно со всем классом.")))
+                clashes.append(
+                    _clash(
+                        "class",
+                        entry,
+                        _(
+                            "В это время у всего класса %(cls)s урок %(subject)s (%(teacher)s): подгруппа не может "
+                            "заниматься одновременно со всем классом."
+                        ),
+                    )
+                )
             elif other.subgroup_id is not None:
-                clashes.append(_clash("class", entry, _(
-                    "В это время у подгруппы «%(group)s» класса %(cls)s урок %(subject)s (%(teacher)s): весь "
-                    "класс не может заниматься одновременно с подгруппой."), group=other.subgroup.name))
+                clashes.append(
+                    _clash(
+                        "class",
+                        entry,
+                        _(
+                            "В это время у подгруппы «%(group)s» класса %(cls)s урок %(subject)s (%(teacher)s): весь "
+                            "класс не может заниматься одновременно с подгруппой."
+                        ),
+                        group=other.subgroup.name,
+                    )
+                )
             else:
-                clashes.append(_clash("class", entry, _(
-                    "У класса %(cls)s в это время уже стоит урок: %(subject)s (%(teacher)s).")))
+                clashes.append(
+                    _clash("class", entry, _("У класса %(cls)s в это время уже стоит урок: %(subject)s (%(teacher)s)."))
+                )
     return clashes
 
 
 # --- placing and changing -----------------------------------------------------------------------------
 def _school_class(actor: Actor, class_id: int | None) -> SchoolClass:
-    cls = db.session.scalar(select(SchoolClass).where(SchoolClass.id == class_id,
-                                                      SchoolClass.school_id == actor.school_id)) \
-        if class_id else None
+    cls = (
+        db.session.scalar(
+            select(SchoolClass).where(SchoolClass.id == class_id, SchoolClass.school_id == actor.school_id)
+        )
+        if class_id
+        else None
+    )
     if cls is None:
         raise NotFound(_("Класс не найден."))
     return cls
@@ -174,8 +245,13 @@ def _in_year(year: AcademicYear, day: dt.date | None, what: str = "") -> dt.date
     if day is None:
         raise InvalidInput(_("Укажите дату, с которой действует изменение."))
     if not year.starts_on <= day <= year.ends_on:
-        raise InvalidInput(_("Дата %(date)s вне учебного года %(name)s (%(start)s–%(end)s)."), date=_d(day),
-                           name=year.name, start=_d(year.starts_on), end=_d(year.ends_on))
+        raise InvalidInput(
+            _("Дата %(date)s вне учебного года %(name)s (%(start)s–%(end)s)."),
+            date=_d(day),
+            name=year.name,
+            start=_d(year.starts_on),
+            end=_d(year.ends_on),
+        )
     return day
 
 
@@ -193,32 +269,57 @@ def _weekday(weekday) -> int:
 
 
 def _bell(actor: Actor, bell_id: int | None) -> Bell:
-    bell = db.session.scalar(select(Bell).where(Bell.id == bell_id, Bell.school_id == actor.school_id)) \
-        if bell_id else None
+    bell = (
+        db.session.scalar(select(Bell).where(Bell.id == bell_id, Bell.school_id == actor.school_id))
+        if bell_id
+        else None
+    )
     if bell is None:
         raise InvalidInput(_("Выберите урок по расписанию звонков."))
     return bell
 
 
 def _class_assignment(cls: SchoolClass, assignment_id: int | None) -> TeachingAssignment:
-    assignment = db.session.scalar(
-        select(TeachingAssignment)
-        .options(joinedload(TeachingAssignment.subject), joinedload(TeachingAssignment.teacher),
-                 joinedload(TeachingAssignment.subgroup), joinedload(TeachingAssignment.school_class))
-        .where(TeachingAssignment.id == assignment_id, TeachingAssignment.class_id == cls.id)) \
-        if assignment_id else None
+    assignment = (
+        db.session.scalar(
+            select(TeachingAssignment)
+            .options(
+                joinedload(TeachingAssignment.subject),
+                joinedload(TeachingAssignment.teacher),
+                joinedload(TeachingAssignment.subgroup),
+                joinedload(TeachingAssignment.school_class),
+            )
+            .where(TeachingAssignment.id == assignment_id, TeachingAssignment.class_id == cls.id)
+        )
+        if assignment_id
+        else None
+    )
     if assignment is None:
         raise InvalidInput(_("Выберите предмет из учебной нагрузки класса %(cls)s."), cls=cls.name)
     return assignment
 
 
 def _entry_snapshot(entry: TimetableEntry) -> dict:
-    return {"assignment_id": entry.assignment_id, "weekday": entry.weekday, "bell_id": entry.bell_id,
-            "room": entry.room, "valid_from": entry.valid_from, "valid_to": entry.valid_to}
+    return {
+        "assignment_id": entry.assignment_id,
+        "weekday": entry.weekday,
+        "bell_id": entry.bell_id,
+        "room": entry.room,
+        "valid_from": entry.valid_from,
+        "valid_to": entry.valid_to,
+    }
 
 
-def place_lesson(actor: Actor, *, class_id: int, assignment_id: int, weekday: int, bell_id: int,
-                 valid_from: dt.date, room: str | None = None) -> TimetableEntry:
+def place_lesson(
+    actor: Actor,
+    *,
+    class_id: int,
+    assignment_id: int,
+    weekday: int,
+    bell_id: int,
+    valid_from: dt.date,
+    room: str | None = None,
+) -> TimetableEntry:
     """Put a lesson of the class's teaching load into the week grid from a date to the end of the year."""
     require_planner(actor)
     cls = _school_class(actor, class_id)
@@ -232,8 +333,9 @@ def place_lesson(actor: Actor, *, class_id: int, assignment_id: int, weekday: in
     clashes = find_clashes(actor.school_id, assignment, weekday, bell, room, valid_from, year.ends_on)
     if clashes:
         raise ClashError(clashes)
-    entry = TimetableEntry(assignment_id=assignment.id, weekday=weekday, bell_id=bell.id, room=room,
-                           valid_from=valid_from, valid_to=None)
+    entry = TimetableEntry(
+        assignment_id=assignment.id, weekday=weekday, bell_id=bell.id, room=room, valid_from=valid_from, valid_to=None
+    )
     db.session.add(entry)
     db.session.flush()
     AuditEvent.record(actor.user_id, "timetable.place", "timetable_entry", entry.id, new=_entry_snapshot(entry))
@@ -241,20 +343,31 @@ def place_lesson(actor: Actor, *, class_id: int, assignment_id: int, weekday: in
 
 
 def _school_entry(actor: Actor, entry_id: int | None) -> tuple[TimetableEntry, SchoolClass, AcademicYear]:
-    row = db.session.execute(
-        select(TimetableEntry, SchoolClass, AcademicYear)
-        .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
-        .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
-        .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
-        .where(TimetableEntry.id == entry_id, SchoolClass.school_id == actor.school_id)).one_or_none() \
-        if entry_id else None
+    row = (
+        db.session.execute(
+            select(TimetableEntry, SchoolClass, AcademicYear)
+            .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
+            .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+            .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
+            .where(TimetableEntry.id == entry_id, SchoolClass.school_id == actor.school_id)
+        ).one_or_none()
+        if entry_id
+        else None
+    )
     if row is None:
         raise NotFound(_("Урок в расписании не найден."))
     return row[0], row[1], row[2]
 
 
-def change_entry(actor: Actor, entry_id: int, from_date: dt.date, *, assignment_id: int | None = None,
-                 room: str | None = None, remove: bool = False) -> TimetableEntry | None:
+def change_entry(
+    actor: Actor,
+    entry_id: int,
+    from_date: dt.date,
+    *,
+    assignment_id: int | None = None,
+    room: str | None = None,
+    remove: bool = False,
+) -> TimetableEntry | None:
     """From ``from_date`` onward the slot holds another lesson of the class's load (or another room), or
     nothing (``remove``). The old entry ends the day before (it is deleted only if it had not started
     yet), so earlier weeks keep their timetable. Substitutions already set on or after that date must
@@ -265,14 +378,21 @@ def change_entry(actor: Actor, entry_id: int, from_date: dt.date, *, assignment_
     from_date = _in_year(year, from_date)
     ends = entry.valid_to or year.ends_on
     if from_date > ends:
-        raise InvalidInput(_("Этот урок стоит в расписании только по %(date)s: изменение с %(from)s его не "
-                             "касается."), date=_d(ends), **{"from": _d(from_date)})
-    pending = db.session.scalars(select(Substitution.date).where(Substitution.entry_id == entry.id,
-                                                                 Substitution.date >= from_date)
-                                 .order_by(Substitution.date)).all()
+        raise InvalidInput(
+            _("Этот урок стоит в расписании только по %(date)s: изменение с %(from)s его не касается."),
+            date=_d(ends),
+            **{"from": _d(from_date)},
+        )
+    pending = db.session.scalars(
+        select(Substitution.date)
+        .where(Substitution.entry_id == entry.id, Substitution.date >= from_date)
+        .order_by(Substitution.date)
+    ).all()
     if pending:
-        raise Conflict(_("На этот урок назначены замены (%(dates)s): сначала отмените их."),
-                       dates=", ".join(_d(d) for d in pending))
+        raise Conflict(
+            _("На этот урок назначены замены (%(dates)s): сначала отмените их."),
+            dates=", ".join(_d(d) for d in pending),
+        )
     starts = max(from_date, entry.valid_from)
     new_assignment = None
     if not remove:
@@ -280,8 +400,16 @@ def change_entry(actor: Actor, entry_id: int, from_date: dt.date, *, assignment_
         room = _room(room)
         if new_assignment.id == entry.assignment_id and room == _norm_room(entry.room):
             return entry  # nothing changes
-        clashes = find_clashes(actor.school_id, new_assignment, entry.weekday, entry.bell, room, starts,
-                               entry.valid_to or year.ends_on, exclude_entry_ids=[entry.id])
+        clashes = find_clashes(
+            actor.school_id,
+            new_assignment,
+            entry.weekday,
+            entry.bell,
+            room,
+            starts,
+            entry.valid_to or year.ends_on,
+            exclude_entry_ids=[entry.id],
+        )
         if clashes:
             raise ClashError(clashes)
     old = _entry_snapshot(entry)
@@ -291,13 +419,20 @@ def change_entry(actor: Actor, entry_id: int, from_date: dt.date, *, assignment_
         db.session.delete(entry)
     else:
         entry.valid_to = from_date - dt.timedelta(days=1)
-        AuditEvent.record(actor.user_id, "timetable.close", "timetable_entry", entry.id, old=old,
-                          new={"valid_to": entry.valid_to})
+        AuditEvent.record(
+            actor.user_id, "timetable.close", "timetable_entry", entry.id, old=old, new={"valid_to": entry.valid_to}
+        )
     db.session.flush()
     if new_assignment is None:
         return None
-    new = TimetableEntry(assignment_id=new_assignment.id, weekday=weekday, bell_id=bell_id, room=room,
-                         valid_from=starts, valid_to=valid_to)
+    new = TimetableEntry(
+        assignment_id=new_assignment.id,
+        weekday=weekday,
+        bell_id=bell_id,
+        room=room,
+        valid_from=starts,
+        valid_to=valid_to,
+    )
     db.session.add(new)
     db.session.flush()
     AuditEvent.record(actor.user_id, "timetable.place", "timetable_entry", new.id, new=_entry_snapshot(new))
@@ -327,20 +462,29 @@ class Slot(NamedTuple):
     scheme: str
 
     @classmethod
-    def of(cls, entry: TimetableEntry) -> "Slot":
+    def of(cls, entry: TimetableEntry) -> Slot:
         a = entry.assignment
-        return cls(entry.id, a.id, entry.weekday, entry.valid_from, entry.valid_to, a.year_id,
-                   a.school_class.period_scheme)
+        return cls(
+            entry.id, a.id, entry.weekday, entry.valid_from, entry.valid_to, a.year_id, a.school_class.period_scheme
+        )
 
 
 def slots_query(assignment_ids):
     """Slots of the entries of these assignments (a select of ids): one light query, nothing eager-loaded."""
-    return (select(TimetableEntry.id, TimetableEntry.assignment_id, TimetableEntry.weekday,
-                   TimetableEntry.valid_from, TimetableEntry.valid_to, TeachingAssignment.year_id,
-                   SchoolClass.period_scheme)
-            .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
-            .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
-            .where(TimetableEntry.assignment_id.in_(assignment_ids)))
+    return (
+        select(
+            TimetableEntry.id,
+            TimetableEntry.assignment_id,
+            TimetableEntry.weekday,
+            TimetableEntry.valid_from,
+            TimetableEntry.valid_to,
+            TeachingAssignment.year_id,
+            SchoolClass.period_scheme,
+        )
+        .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
+        .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+        .where(TimetableEntry.assignment_id.in_(assignment_ids))
+    )
 
 
 def expected_days(slots, periods: list[Period], first: dt.date, last: dt.date):
@@ -358,8 +502,11 @@ def expected_days(slots, periods: list[Period], first: dt.date, last: dt.date):
     while day <= last:
         for slot, spans in by_weekday.get(day.isoweekday(), ()):
             valid_from, valid_to = slot[3], slot[4]
-            if valid_from <= day and (valid_to is None or valid_to >= day) \
-                    and any(start <= day <= end for start, end in spans):
+            if (
+                valid_from <= day
+                and (valid_to is None or valid_to >= day)
+                and any(start <= day <= end for start, end in spans)
+            ):
                 yield slot, day
         day += dt.timedelta(days=1)
 

@@ -1,5 +1,6 @@
 """A class's timetable week as a grid (R12): bells down, weekdays across, and how much of the
 teaching load is placed."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -98,9 +99,11 @@ def visible_classes(actor: Actor) -> list[tuple[SchoolClass, AcademicYear]]:
     """Classes whose timetable the actor may read (the whole school for the administration), with their
     year, newest year first."""
     return db.session.execute(
-        select(SchoolClass, AcademicYear).join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
+        select(SchoolClass, AcademicYear)
+        .join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
         .where(SchoolClass.id.in_(class_ids(actor)), SchoolClass.school_id == actor.school_id)
-        .order_by(AcademicYear.starts_on.desc(), SchoolClass.grade, SchoolClass.letter)).all()
+        .order_by(AcademicYear.starts_on.desc(), SchoolClass.grade, SchoolClass.letter)
+    ).all()
 
 
 def class_week(actor: Actor, class_id: int, day: dt.date) -> ClassWeek:
@@ -113,14 +116,17 @@ def class_week(actor: Actor, class_id: int, day: dt.date) -> ClassWeek:
     monday = monday_of(day)
     saturday = monday + dt.timedelta(days=5)
     days = [(wd, monday + dt.timedelta(days=wd - 1)) for wd in SCHOOL_DAYS]
-    bells = db.session.scalars(select(Bell).where(Bell.school_id == actor.school_id, Bell.shift == cls.shift)
-                               .order_by(Bell.number)).all()
+    bells = db.session.scalars(
+        select(Bell).where(Bell.school_id == actor.school_id, Bell.shift == cls.shift).order_by(Bell.number)
+    ).all()
     entries = db.session.scalars(
-        timetable_entries().where(TeachingAssignment.class_id == cls.id, effective_to() >= monday)).all()
+        timetable_entries().where(TeachingAssignment.class_id == cls.id, effective_to() >= monday)
+    ).all()
     subs = db.session.execute(
-        select(Substitution, Staff).join(Staff, Staff.id == Substitution.substitute_id)
-        .where(Substitution.entry_id.in_([e.id for e in entries] or [0]),
-               Substitution.date.between(monday, saturday))).all()
+        select(Substitution, Staff)
+        .join(Staff, Staff.id == Substitution.substitute_id)
+        .where(Substitution.entry_id.in_([e.id for e in entries] or [0]), Substitution.date.between(monday, saturday))
+    ).all()
     sub_of = {(s.entry_id, s.date): (s, staff) for s, staff in subs}
     cells: dict[tuple[int, int], GridCell] = {}
     rows = []
@@ -132,8 +138,9 @@ def class_week(actor: Actor, class_id: int, day: dt.date) -> ClassWeek:
             row.cells.append(cell)
         rows.append(row)
     placed: Counter[int] = Counter()
-    for entry in sorted(entries, key=lambda e: (e.valid_from, e.assignment.subgroup.name if e.assignment.subgroup else "",
-                                                e.id)):
+    for entry in sorted(
+        entries, key=lambda e: (e.valid_from, e.assignment.subgroup.name if e.assignment.subgroup else "", e.id)
+    ):
         date = monday + dt.timedelta(days=entry.weekday - 1)
         ends = entry.valid_to or year.ends_on
         if entry.weekday not in SCHOOL_DAYS or ends < date:
@@ -149,8 +156,16 @@ def class_week(actor: Actor, class_id: int, day: dt.date) -> ClassWeek:
                 cells[(c.weekday, entry.bell_id)] = c
             cell = cells[(entry.weekday, entry.bell_id)]
         a = entry.assignment
-        lesson = GridLesson(entry.id, a.id, a.subject.name, a.teacher.short_name, a.subgroup.name if a.subgroup else None,
-                            entry.room, entry.valid_from, entry.valid_to)
+        lesson = GridLesson(
+            entry.id,
+            a.id,
+            a.subject.name,
+            a.teacher.short_name,
+            a.subgroup.name if a.subgroup else None,
+            entry.room,
+            entry.valid_from,
+            entry.valid_to,
+        )
         if pending:
             cell.upcoming.append(lesson)
             continue
@@ -161,11 +176,17 @@ def class_week(actor: Actor, class_id: int, day: dt.date) -> ClassWeek:
     rows.sort(key=lambda r: (r.bell.shift != cls.shift, r.bell.starts_at))
     assignments = db.session.scalars(
         select(TeachingAssignment)
-        .options(joinedload(TeachingAssignment.subject), joinedload(TeachingAssignment.teacher),
-                 joinedload(TeachingAssignment.subgroup), joinedload(TeachingAssignment.school_class))
-        .where(TeachingAssignment.class_id == cls.id)).all()
-    assignments = sorted(assignments, key=lambda a: (a.subject.name, a.subgroup.name if a.subgroup else "",
-                                                     a.teacher.last_name))
+        .options(
+            joinedload(TeachingAssignment.subject),
+            joinedload(TeachingAssignment.teacher),
+            joinedload(TeachingAssignment.subgroup),
+            joinedload(TeachingAssignment.school_class),
+        )
+        .where(TeachingAssignment.class_id == cls.id)
+    ).all()
+    assignments = sorted(
+        assignments, key=lambda a: (a.subject.name, a.subgroup.name if a.subgroup else "", a.teacher.last_name)
+    )
     options = [(a.id, assignment_label(a)) for a in assignments]
     load = [LoadPlaced(a.id, assignment_label(a), Decimal(a.hours_per_week), placed[a.id]) for a in assignments]
     editable = can_manage_organisation(actor) and not year.is_archived

@@ -1,4 +1,5 @@
 """Logins, their roles, invitation codes, consents, the record of login attempts and of refused requests."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -69,9 +70,7 @@ class User(CreatedMixin, db.Model):
     blocked_reason: Mapped[str | None] = mapped_column(String(255))
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
-    roles: Mapped[list[UserRole]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
-    )
+    roles: Mapped[list[UserRole]] = relationship(back_populates="user", cascade="all, delete-orphan", lazy="selectin")
 
     # The Flask-Login protocol, written out so that models/ imports nothing from Flask.
     is_authenticated = True
@@ -134,9 +133,9 @@ class InviteCode(db.Model):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    staff: Mapped["Staff | None"] = relationship()  # noqa: F821
-    student: Mapped["Student | None"] = relationship()  # noqa: F821
-    guardian: Mapped["Guardian | None"] = relationship()  # noqa: F821
+    staff: Mapped[Staff | None] = relationship()  # noqa: F821
+    student: Mapped[Student | None] = relationship()  # noqa: F821
+    guardian: Mapped[Guardian | None] = relationship()  # noqa: F821
     issued_by: Mapped[User] = relationship(foreign_keys=[issued_by_id])
 
     @property

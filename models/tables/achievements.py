@@ -1,4 +1,5 @@
 """Achievements (olympiads, contests, festivals) and year-end results with documents (R6, R7)."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Classes of a year, students' enrollment history (movement), and subgroups per subject."""
+
 from __future__ import annotations
 
 import datetime as dt

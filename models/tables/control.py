@@ -1,4 +1,5 @@
 """The coordinator's control of how the journal is kept: remarks to teachers (R29)."""
+
 from __future__ import annotations
 
 import datetime as dt

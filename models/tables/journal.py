@@ -1,4 +1,5 @@
 """The class journal itself: kinds of work, lessons, marks, attendance, attachments (R1–R6)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import db, one_of, utcnow
-from models.tables.curriculum import TeachingAssignment
 from models.marks import SPECIAL_MARKS, mark_text
+from models.tables.curriculum import TeachingAssignment
 
 ATTENDANCE_STATUSES = ("absent", "late")
 # Kazakhstan: formative assessment (ФО), summative for a section (СОР) and for the quarter (СОЧ).

@@ -1,4 +1,5 @@
 """Internal mail, notifications to parents, announcements and surveys (R21–R23)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,9 +45,7 @@ class Conversation(db.Model):
 class ConversationParticipant(db.Model):
     __tablename__ = "conversation_participants"
 
-    conversation_id: Mapped[int] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
-    )
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
     last_read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -1,4 +1,5 @@
 """People the school keeps records of: staff, students, guardians and the links between them."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,9 +28,15 @@ def check_birth_date(birth_date: dt.date, today: dt.date) -> None:
     """InvalidInput unless a student born on ``birth_date`` is STUDENT_AGES old ``today`` (the school's day)."""
     low, high = STUDENT_AGES
     if not low <= age_on(birth_date, today) <= high:
-        raise InvalidInput(_("%(date)s — такой даты рождения быть не может: возраст обучающегося должен быть "
-                             "от %(low)s до %(high)s лет."), date=birth_date.strftime("%d.%m.%Y"), low=low,
-                           high=high)
+        raise InvalidInput(
+            _(
+                "%(date)s — такой даты рождения быть не может: возраст обучающегося должен быть "
+                "от %(low)s до %(high)s лет."
+            ),
+            date=birth_date.strftime("%d.%m.%Y"),
+            low=low,
+            high=high,
+        )
 
 
 class Staff(PersonNameMixin, CreatedMixin, db.Model):

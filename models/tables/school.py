@@ -1,4 +1,5 @@
 """The school, its academic years and periods, bells, settings and cancelled days."""
+
 from __future__ import annotations
 
 import datetime as dt

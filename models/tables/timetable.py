@@ -1,4 +1,5 @@
 """The weekly timetable and substitutions (R12)."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Expected statuses of the access and account routes (see test_url_matrix.py for the columns)."""
+
 from __future__ import annotations
 
 from .roles import ALL, F, R
@@ -8,9 +9,15 @@ def _read_only_log(prefix: str) -> dict[str, tuple[int, ...]]:
     """The routes of a read-only model view that the operator and the director read."""
     readers = (R, F, F, F, F, F, F, 200, 200)
     closed = (R, F, F, F, F, F, F, R, R)
-    return {prefix: readers, f"{prefix}new/": closed, f"{prefix}edit/": closed, f"{prefix}details/": closed,
-            f"{prefix}export/<export_type>/": readers, f"{prefix}ajax/lookup/": (R, F, F, F, F, F, F, 404, 404),
-            **{f"{prefix}{name}/": ALL(405) for name in ("action", "ajax/update", "delete")}}
+    return {
+        prefix: readers,
+        f"{prefix}new/": closed,
+        f"{prefix}edit/": closed,
+        f"{prefix}details/": closed,
+        f"{prefix}export/<export_type>/": readers,
+        f"{prefix}ajax/lookup/": (R, F, F, F, F, F, F, 404, 404),
+        **{f"{prefix}{name}/": ALL(405) for name in ("action", "ajax/update", "delete")},
+    }
 
 
 # Rule → status of a GET for each role, in the order of ROLES.

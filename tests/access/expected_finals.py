@@ -6,6 +6,7 @@ Period marks and the КТП are read by whoever may open the journal page (``tea
 and students never reach them. Closing periods is the coordinator's and the operator's (the director reads
 the page). The weekly attendance page is the class teacher's (the administration reads). POST-only routes
 answer 405 to a GET."""
+
 from __future__ import annotations
 
 from .roles import ALL, F, R

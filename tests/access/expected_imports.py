@@ -3,6 +3,7 @@
 The operator imports everything, the secretary the student lists (the templates below are those of
 students). A preview token that is not this session's own is sent back to the imports page (302).
 """
+
 from __future__ import annotations
 
 from .roles import ALL, F, R  # noqa: F401

@@ -3,6 +3,7 @@
 Every staff member has the page; a job id they may not see (here: one that does not exist) is sent back to
 the list with a message (302).
 """
+
 from __future__ import annotations
 
 from .roles import ALL, F, R  # noqa: F401

@@ -4,6 +4,7 @@ Organisation (years, periods, bells, subjects, the curriculum, teaching load and
 attendance reasons, settings): the administration (coordinator, director, operator) opens the pages, only
 the operator writes. The class timetable: every staff role reads the classes they may see (classteacher
 and teacher: 5А), the operator edits. Substitutions: the administration reads, the operator assigns."""
+
 from __future__ import annotations
 
 from .roles import ALL, F, R

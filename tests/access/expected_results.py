@@ -1,6 +1,7 @@
 """Expected statuses of the reports (columns: tests/access/roles.py ROLES): the period results — the
 administration reads the whole school, a class teacher their own classes; the monthly control of the
 journal — the administration only; nobody else reaches them."""
+
 from __future__ import annotations
 
 from .roles import ALL, R

@@ -4,6 +4,7 @@ Rosters (students, guardians, their links, staff, the book of movement): every s
 lists, scoped by models/access.py (teachers see their classes); the secretary and the operator write
 (create forms, movement). "Мой класс" is the class teacher's (classteacher keeps 5А). Achievements and
 results are read in the diary by whoever may read the student's diary."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -68,14 +69,27 @@ def _annas_diploma(world) -> int:
     if getattr(world, "annas_diploma_id", None) is None:
         from models import Achievement, Attachment, db
 
-        achievement = Achievement(student_id=world.anna.id, year_id=world.year.id, title="Олимпиада по математике",
-                                  kind="olympiad", level="school", result="winner", date=dt.date(2026, 10, 1))
+        achievement = Achievement(
+            student_id=world.anna.id,
+            year_id=world.year.id,
+            title="Олимпиада по математике",
+            kind="olympiad",
+            level="school",
+            result="winner",
+            date=dt.date(2026, 10, 1),
+        )
         db.session.add(achievement)
         db.session.flush()
         content = b"%PDF-1.4\n%%EOF\n"
-        attachment = Attachment(school_id=world.school.id, achievement_id=achievement.id, filename="диплом.pdf",
-                                content_type="application/pdf", size_bytes=len(content), sha256="0" * 64,
-                                content=content)
+        attachment = Attachment(
+            school_id=world.school.id,
+            achievement_id=achievement.id,
+            filename="диплом.pdf",
+            content_type="application/pdf",
+            size_bytes=len(content),
+            sha256="0" * 64,
+            content=content,
+        )
         db.session.add(attachment)
         db.session.commit()
         world.annas_diploma_id = attachment.id

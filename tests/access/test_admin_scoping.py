@@ -1,5 +1,6 @@
 """The staff panel's base view scopes everything through models/access.py: list rows, counts, single
 rows, relationship dropdowns and ajax lookups (the four leaks STACK-NOTES reproduced)."""
+
 from __future__ import annotations
 
 import pytest
@@ -34,11 +35,15 @@ def _as(app, user):
     return ctx
 
 
-@pytest.mark.parametrize("who,expected", [
-    ("teacher", {"Аннова", "Верова"}), ("other_teacher", {"Борисов"}),
-    ("secretary", {"Аннова", "Верова", "Борисов"}),
-    ("parent", {"Аннова"}),  # rows are the parent's own child, though the gate below keeps them out
-])
+@pytest.mark.parametrize(
+    "who,expected",
+    [
+        ("teacher", {"Аннова", "Верова"}),
+        ("other_teacher", {"Борисов"}),
+        ("secretary", {"Аннова", "Верова", "Борисов"}),
+        ("parent", {"Аннова"}),  # rows are the parent's own child, though the gate below keeps them out
+    ],
+)
 def test_rows_counts_and_single_rows_are_scoped(app, world, probes, who, expected):
     _, students = probes
     ctx = _as(app, world.users[who])

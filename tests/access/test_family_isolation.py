@@ -1,10 +1,11 @@
 """Parents see only their children, students only themselves and never the staff panel (R17, R18)."""
+
 from __future__ import annotations
 
 import pytest
 
-from models.access import Actor, can_view_student, student_ids
 from models import db
+from models.access import Actor, can_view_student, student_ids
 
 
 def test_parent_of_a_gets_nothing_of_b(client, login_as, world):
@@ -23,8 +24,17 @@ def test_parent_home_lists_only_own_children(client, login_as, world):
     assert "Аннова Анна" in body and "Борисов" not in body and "Верова" not in body
 
 
-@pytest.mark.parametrize("url", ["/admin/", "/admin/invites/", "/admin/users/", "/admin/logins/",
-                                 "/admin/invites/register.pdf", "/admin/invites/issue/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        "/admin/invites/",
+        "/admin/users/",
+        "/admin/logins/",
+        "/admin/invites/register.pdf",
+        "/admin/invites/issue/",
+    ],
+)
 def test_student_never_reaches_the_staff_panel(client, login_as, world, url):
     login_as("student")
     assert client.get(url).status_code == 403
@@ -45,26 +55,46 @@ def _actor(world, name):
     return Actor.of(world.users[name])
 
 
-@pytest.mark.parametrize("user,student,allowed", [
-    ("parent", "anna", True), ("parent", "boris", False), ("parent", "vera", False),
-    ("parent_b", "boris", True), ("parent_b", "anna", False),
-    ("student", "anna", True), ("student", "vera", False),
-    ("teacher", "anna", True), ("teacher", "boris", False),  # teaches 5А only
-    ("classteacher", "vera", True), ("classteacher", "boris", False),
-    ("other_teacher", "boris", True), ("other_teacher", "anna", False),
-    ("secretary", "boris", True), ("coordinator", "anna", True), ("director", "boris", True),
-    ("operator", "anna", True), ("foreign_operator", "anna", False),  # another school
-])
+@pytest.mark.parametrize(
+    "user,student,allowed",
+    [
+        ("parent", "anna", True),
+        ("parent", "boris", False),
+        ("parent", "vera", False),
+        ("parent_b", "boris", True),
+        ("parent_b", "anna", False),
+        ("student", "anna", True),
+        ("student", "vera", False),
+        ("teacher", "anna", True),
+        ("teacher", "boris", False),  # teaches 5А only
+        ("classteacher", "vera", True),
+        ("classteacher", "boris", False),
+        ("other_teacher", "boris", True),
+        ("other_teacher", "anna", False),
+        ("secretary", "boris", True),
+        ("coordinator", "anna", True),
+        ("director", "boris", True),
+        ("operator", "anna", True),
+        ("foreign_operator", "anna", False),  # another school
+    ],
+)
 def test_who_sees_which_student(db_session, world, user, student, allowed):
     assert can_view_student(_actor(world, user), getattr(world, student).id) is allowed
 
 
 def test_teacher_sees_students_of_a_substituted_class_only_with_the_substitution(db_session, world):
     from models import Substitution
+
     actor = _actor(world, "teacher")
     assert not can_view_student(actor, world.boris.id)
-    db.session.add(Substitution(entry_id=world.entry_6b.id, date=world.lesson_6b.date,
-                                absent_teacher_id=world.s_other_teacher.id, substitute_id=world.s_teacher.id))
+    db.session.add(
+        Substitution(
+            entry_id=world.entry_6b.id,
+            date=world.lesson_6b.date,
+            absent_teacher_id=world.s_other_teacher.id,
+            substitute_id=world.s_teacher.id,
+        )
+    )
     db.session.flush()
     assert can_view_student(actor, world.boris.id)
 

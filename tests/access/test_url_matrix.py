@@ -1,4 +1,5 @@
 """Every URL rule of the app × every role → the expected status. A new route without a row here fails."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,15 +18,25 @@ from .roles import ROLES
 
 # Each area of the app keeps its own table of rule → status per role (in the order of ROLES)
 # and the values its URL placeholders take.
-AREAS = (expected_accounts, expected_rosters, expected_organisation, expected_imports, expected_journal, expected_finals,
-         expected_results, expected_jobs)
+AREAS = (
+    expected_accounts,
+    expected_rosters,
+    expected_organisation,
+    expected_imports,
+    expected_journal,
+    expected_finals,
+    expected_results,
+    expected_jobs,
+)
 EXPECTED: dict[str, tuple[int, ...]] = {rule: row for area in AREAS for rule, row in area.TABLE.items()}
 PARAMS = {name: value for area in AREAS for name, value in area.PARAMS.items()}
 
 
 def _url(rule: str, world) -> str:
-    static = {"/static/<path:filename>": "/static/js/admin-csp.js",
-              "/admin/static/<path:filename>": "/admin/static/bootstrap/bootstrap4/css/bootstrap.min.css"}
+    static = {
+        "/static/<path:filename>": "/static/js/admin-csp.js",
+        "/admin/static/<path:filename>": "/admin/static/bootstrap/bootstrap4/css/bootstrap.min.css",
+    }
     if rule in static:
         return static[rule]
     for placeholder, value in PARAMS.items():
@@ -59,8 +70,10 @@ def test_anonymous_redirects_go_to_the_login_page(client, world):
     assert response.location.startswith("/login")
 
 
-JUNK = ("period=abc&year=-1&week=xyz&date=2026-13-45&kind=zzz&page=-5&sort=99&month=0001-01&teacher=abc"
-        "&class=abc&lesson=abc&bell=abc&student=x&q=%27%22%3C&flt1_0=x&fill=1&search=%27%3B--&day=bad&id=abc")
+JUNK = (
+    "period=abc&year=-1&week=xyz&date=2026-13-45&kind=zzz&page=-5&sort=99&month=0001-01&teacher=abc"
+    "&class=abc&lesson=abc&bell=abc&student=x&q=%27%22%3C&flt1_0=x&fill=1&search=%27%3B--&day=bad&id=abc"
+)
 
 
 @pytest.mark.parametrize("role", ["operator", "coordinator", "classteacher", "parent"])

@@ -1,4 +1,5 @@
 """Invitation codes: issue within one's scope, redeem once with consent, expire, revoke, register (R15, R16)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,9 +12,9 @@ from sqlalchemy import func, select
 
 from models import Consent, InviteCode, User, db
 from models.access import Actor
+from models.accounts.invites import ALPHABET, INVALID_CODE, find_open_invite, hash_code, issue_invite, redeem_invite
 from models.base import utcnow
 from models.errors import AccessDenied, Conflict, InvalidInput
-from models.accounts.invites import ALPHABET, INVALID_CODE, find_open_invite, hash_code, issue_invite, redeem_invite
 from security import Budget
 from world import PASSWORD
 
@@ -38,6 +39,7 @@ def _redeem(client, code, login="", password=NEW_PASSWORD, consent="y"):
 
 def test_operator_issues_a_staff_code_that_becomes_an_account(client, login_as, world, app):
     from models import Staff
+
     newcomer = Staff(school_id=world.school.id, last_name="Новикова", first_name="Нина", position="учитель химии")
     db.session.add(newcomer)
     db.session.commit()
@@ -66,25 +68,35 @@ def test_class_teacher_issues_codes_for_own_class_families_only(client, login_as
     login_as("classteacher")
     page = client.get("/admin/invites/issue/").get_data(as_text=True)
     assert "Аннова Алла" in page and "Борисов" not in page  # 6Б is not theirs
-    assert f"staff:" not in page  # staff codes come from the operator
+    assert "staff:" not in page  # staff codes come from the operator
     _issue(client, f"parent:{world.g_parent.id}")
     forged = client.post("/admin/invites/issue/", data={"person": f"parent:{world.g_parent_b.id}"})
     assert "issued-code" not in forged.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(InviteCode)
-                             .where(InviteCode.guardian_id == world.g_parent_b.id)) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(InviteCode).where(InviteCode.guardian_id == world.g_parent_b.id)
+        )
+        == 0
+    )
 
 
-@pytest.mark.parametrize("who,role,target", [
-    ("classteacher", "parent", "g_parent_b"),   # another class's parent
-    ("classteacher", "student", "boris"),       # another class's student
-    ("classteacher", "teacher", "s_teacher"),   # staff codes are the operator's
-    ("teacher", "parent", "g_parent"),          # not a class teacher
-    ("parent", "student", "anna"),
-    ("foreign_operator", "student", "anna"),    # another school
-])
+@pytest.mark.parametrize(
+    "who,role,target",
+    [
+        ("classteacher", "parent", "g_parent_b"),  # another class's parent
+        ("classteacher", "student", "boris"),  # another class's student
+        ("classteacher", "teacher", "s_teacher"),  # staff codes are the operator's
+        ("teacher", "parent", "g_parent"),  # not a class teacher
+        ("parent", "student", "anna"),
+        ("foreign_operator", "student", "anna"),  # another school
+    ],
+)
 def test_issuing_outside_ones_scope_is_refused(db_session, world, who, role, target):
-    kwargs = {"guardian_id" if role == "parent" else "student_id" if role == "student" else "staff_id":
-              getattr(world, target).id}
+    kwargs = {
+        "guardian_id" if role == "parent" else "student_id" if role == "student" else "staff_id": getattr(
+            world, target
+        ).id
+    }
     with pytest.raises(AccessDenied):
         issue_invite(Actor.of(world.users[who]), role, now=utcnow(), **kwargs)
 
@@ -132,10 +144,15 @@ def test_consent_is_required(client, world, vera_code):
     assert find_open_invite(vera_code, now=utcnow())  # still usable
 
 
-@pytest.mark.parametrize("login,password,message", [
-    ("ab", NEW_PASSWORD, "Логин"), ("вера", NEW_PASSWORD, "Логин"), ("teacher", NEW_PASSWORD, "занят"),
-    ("vera", "qwerty123", "простой"),
-])
+@pytest.mark.parametrize(
+    "login,password,message",
+    [
+        ("ab", NEW_PASSWORD, "Логин"),
+        ("вера", NEW_PASSWORD, "Логин"),
+        ("teacher", NEW_PASSWORD, "занят"),
+        ("vera", "qwerty123", "простой"),
+    ],
+)
 def test_bad_login_or_password_changes_nothing(client, world, vera_code, login, password, message):
     response = _redeem(client, vera_code, login=login, password=password)
     assert response.status_code == 400 and message in response.get_data(as_text=True)
@@ -146,7 +163,9 @@ def _spoil(kind: str, world) -> str:
     """A code that cannot be used for one reason only; returns what the visitor types."""
     if kind in ("unknown", "malformed"):
         return {"unknown": "AAAA-BBBB-CCCC-DDDD", "malformed": "AB'C"}[kind]
-    invite, code = issue_invite(Actor.of(world.users["classteacher"]), "student", now=utcnow(), student_id=world.vera.id)
+    invite, code = issue_invite(
+        Actor.of(world.users["classteacher"]), "student", now=utcnow(), student_id=world.vera.id
+    )
     if kind == "used":
         invite.used_at = utcnow()
     elif kind == "revoked":
@@ -208,6 +227,7 @@ def test_two_simultaneous_redemptions_bind_exactly_one_account(db_session, world
 
 def test_parent_consents_for_each_child(db_session, world):
     from models import StudentGuardian
+
     db.session.add(StudentGuardian(student_id=world.vera.id, guardian_id=world.g_parent.id, relation="mother"))
     world.users["parent"].guardian_id = None  # the existing account is unlinked: a brand-new parent account
     db.session.flush()
@@ -239,7 +259,9 @@ def test_register_pdf_lists_the_scope_in_cyrillic(client, login_as, world):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     assert "Журнал учёта выданных кодов" in text and "Верова Вера" in text and "Борисов" not in text
     login_as("operator")
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(client.get("/admin/invites/register.pdf").data)).pages)
+    text = "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(client.get("/admin/invites/register.pdf").data)).pages
+    )
     assert "Борисов Богдан" in text and "Верова Вера" in text
 
 

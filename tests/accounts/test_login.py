@@ -1,4 +1,5 @@
 """Login, logout, sessions that end everywhere, throttling, CSRF and headers."""
+
 from __future__ import annotations
 
 import time
@@ -17,10 +18,19 @@ def _login(client, login, password=PASSWORD):
     return client.post("/login", data={"login": login, "password": password})
 
 
-@pytest.mark.parametrize("name,landing", [
-    ("operator", "/admin/"), ("director", "/admin/"), ("coordinator", "/admin/"), ("secretary", "/admin/"),
-    ("teacher", "/admin/"), ("classteacher", "/admin/"), ("parent", "/home"), ("student", "/home"),
-])
+@pytest.mark.parametrize(
+    "name,landing",
+    [
+        ("operator", "/admin/"),
+        ("director", "/admin/"),
+        ("coordinator", "/admin/"),
+        ("secretary", "/admin/"),
+        ("teacher", "/admin/"),
+        ("classteacher", "/admin/"),
+        ("parent", "/home"),
+        ("student", "/home"),
+    ],
+)
 def test_each_role_lands_on_its_page(client, world, name, landing):
     response = _login(client, name)
     assert response.status_code == 302 and response.location == landing
@@ -66,8 +76,10 @@ def test_password_change_ends_other_sessions(app, world):
     laptop, phone = app.test_client(), app.test_client()
     _login(laptop, "parent")
     _login(phone, "parent")
-    response = laptop.post("/account/password", data={
-        "old_password": PASSWORD, "password": "Новый-пароль-2026!", "password2": "Новый-пароль-2026!"})
+    response = laptop.post(
+        "/account/password",
+        data={"old_password": PASSWORD, "password": "Новый-пароль-2026!", "password2": "Новый-пароль-2026!"},
+    )
     assert response.status_code == 302
     assert phone.get("/home").status_code == 302
     assert _login(app.test_client(), "parent").status_code == 400
@@ -106,9 +118,15 @@ def test_absolute_session_lifetime(app, world):
 def throttled(app):
     """Small budgets: 3 failures per (account, address) and per known device, 4 per address, 5 per account
     from unknown devices; then waits of 60 s doubling up to an hour."""
-    app.config.update(RATELIMIT_ENABLED=True, AUTH_BUDGETS={
-        "pair": Budget(free=3, wait=60), "device": Budget(free=3, wait=60),
-        "address": Budget(free=4, wait=60), "account": Budget(free=5, wait=60)})
+    app.config.update(
+        RATELIMIT_ENABLED=True,
+        AUTH_BUDGETS={
+            "pair": Budget(free=3, wait=60),
+            "device": Budget(free=3, wait=60),
+            "address": Budget(free=4, wait=60),
+            "account": Budget(free=5, wait=60),
+        },
+    )
     app.extensions["auth_throttle"].reset()
     yield app.extensions["auth_throttle"]
     app.extensions["auth_throttle"].reset()
@@ -128,10 +146,13 @@ def _owner_device(app, login):
     return owner
 
 
-@pytest.mark.parametrize("scenario,attackers,attempts", [
-    ("one address guesses one account", ["10.0.0.66"], 3),
-    ("many addresses guess one account", [f"10.0.1.{n}" for n in range(5)], 1),
-])
+@pytest.mark.parametrize(
+    "scenario,attackers,attempts",
+    [
+        ("one address guesses one account", ["10.0.0.66"], 3),
+        ("many addresses guess one account", [f"10.0.1.{n}" for n in range(5)], 1),
+    ],
+)
 def test_guessing_locks_the_attacker_not_the_owner(app, client, world, throttled, scenario, attackers, attempts):
     owner = _owner_device(app, "coordinator")
     for address in attackers:
@@ -226,8 +247,11 @@ def test_csrf_is_required_for_state_changes(app, world):
 def test_security_headers(client, world):
     response = client.get("/login")
     csp = response.headers["Content-Security-Policy"]
-    assert "script-src 'self' 'nonce-" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in \
-        csp.split("script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self' 'nonce-" in csp
+        and "frame-ancestors 'none'" in csp
+        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    )
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
 
@@ -239,30 +263,44 @@ def test_session_cookie_flags(app, world):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-@pytest.mark.parametrize("password,ok", [
-    ("short1", False), ("password1", False), ("qwerty123", False), ("12345678", False),
-    ("teacher-2026", False),  # contains the login
-    ("demo-pass-2026", True), ("Весна2026школа", True), ("Tr0ub4dor&3", True),
-])
+@pytest.mark.parametrize(
+    "password,ok",
+    [
+        ("short1", False),
+        ("password1", False),
+        ("qwerty123", False),
+        ("12345678", False),
+        ("teacher-2026", False),  # contains the login
+        ("demo-pass-2026", True),
+        ("Весна2026школа", True),
+        ("Tr0ub4dor&3", True),
+    ],
+)
 def test_password_policy(password, ok):
     assert (password_problem(password, login="teacher") is None) is ok
 
 
 def test_operator_grants_class_teacher_role(client, login_as, world):
     login_as("operator")
-    response = client.post(f"/admin/users/roles/{world.users['teacher'].id}",
-                           data={"roles": ["teacher", "class_teacher"]})
+    response = client.post(
+        f"/admin/users/roles/{world.users['teacher'].id}", data={"roles": ["teacher", "class_teacher"]}
+    )
     assert response.status_code == 302
     db.session.expire_all()
-    assert db.session.get(type(world.users["teacher"]), world.users["teacher"].id).role_names == \
-        {"teacher", "class_teacher"}
+    assert db.session.get(type(world.users["teacher"]), world.users["teacher"].id).role_names == {
+        "teacher",
+        "class_teacher",
+    }
 
 
-@pytest.mark.parametrize("target,roles,message", [
-    ("parent", ["teacher"], "не подходит"),
-    ("operator", ["teacher"], "оператора"),
-    ("teacher", [], "хотя бы одну"),
-])
+@pytest.mark.parametrize(
+    "target,roles,message",
+    [
+        ("parent", ["teacher"], "не подходит"),
+        ("operator", ["teacher"], "оператора"),
+        ("teacher", [], "хотя бы одну"),
+    ],
+)
 def test_bad_role_changes_are_refused(client, login_as, world, target, roles, message):
     login_as("operator")
     response = client.post(f"/admin/users/roles/{world.users[target].id}", data={"roles": roles})

@@ -4,6 +4,7 @@ school, served by Werkzeug in a thread, driven by Debian's Chromium through Play
 Every test in this folder is marked `browser` (deselect with `-m "not browser"`). Without Chromium
 the tests skip with a reason, except under CI=true, where a missing browser is a failure.
 """
+
 from __future__ import annotations
 
 import os
@@ -84,12 +85,14 @@ def live_server():
     from app import create_app
 
     tmp = Path(tempfile.mkdtemp(prefix="journal-live-"))
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'live.sqlite'}",
-        "SECRET_KEY": "browser-tests",
-        "WTF_CSRF_ENABLED": True,
-        "TESTING": False,
-    })
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'live.sqlite'}",
+            "SECRET_KEY": "browser-tests",
+            "WTF_CSRF_ENABLED": True,
+            "TESTING": False,
+        }
+    )
     with app.app_context():
         flask_migrate.upgrade()
         from demo.generator import Scale, load_demo

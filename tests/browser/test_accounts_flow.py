@@ -1,5 +1,6 @@
 """Real browser: the operator issues a staff code, the newcomer redeems it with consent, logs in and
 lands in the staff panel; a parent lands in the diary and cannot open the staff panel."""
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,9 @@ def _login(page, base, login, password):
 
 def test_operator_issues_code_newcomer_redeems_and_logs_in(page, live_server, screenshot):
     errors = []
-    page.on("console", lambda msg: errors.append(f"{page.url}: {msg.text} {msg.location}") if msg.type == "error" else None)
+    page.on(
+        "console", lambda msg: errors.append(f"{page.url}: {msg.text} {msg.location}") if msg.type == "error" else None
+    )
     base = live_server.url
     _login(page, base, "operator", PASSWORD)
     expect(page).to_have_url(re.compile(r"/admin/$"))

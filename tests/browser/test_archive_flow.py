@@ -1,5 +1,6 @@
 """Real browser, demo school: the operator moves a finished school year to the archive from the list of years
 (choose it, "С выбранным → Перенести в архив", confirm), sees the date in "В архиве с", and returns it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,12 +14,21 @@ def _past_year(app):
 
     with app.app_context():
         school = db.session.query(School).filter_by(code="demo").one()
-        year = AcademicYear(school_id=school.id, name="2020/2021", starts_on=dt.date(2020, 9, 1),
-                            ends_on=dt.date(2021, 8, 31))
+        year = AcademicYear(
+            school_id=school.id, name="2020/2021", starts_on=dt.date(2020, 9, 1), ends_on=dt.date(2021, 8, 31)
+        )
         db.session.add(year)
         db.session.flush()
-        db.session.add(Period(year_id=year.id, scheme="quarter", number=1, name="1 четверть",
-                              starts_on=dt.date(2020, 9, 1), ends_on=dt.date(2020, 10, 25)))
+        db.session.add(
+            Period(
+                year_id=year.id,
+                scheme="quarter",
+                number=1,
+                name="1 четверть",
+                starts_on=dt.date(2020, 9, 1),
+                ends_on=dt.date(2020, 10, 25),
+            )
+        )
         db.session.commit()
         result = year.id
         db.session.remove()

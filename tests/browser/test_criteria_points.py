@@ -1,6 +1,7 @@
 """Real browser, the demo school switched to criteria-based grading (Kazakhstan): the maths teacher records a
 СОР out of 20 points for 6А, types points into the grid (a number, then Enter saves and moves down), a result
 over the maximum is refused in red with the reason, and the points are still there after a reload."""
+
 from __future__ import annotations
 
 import re

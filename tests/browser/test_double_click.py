@@ -1,6 +1,7 @@
 """Real browser, the demo school: a double click on the new-lesson form's save, and a resubmit of the same form,
 record one lesson (models/idempotency.py: the form's one-time token is claimed once; the repeat is told so and
 sent to the same grid)."""
+
 from __future__ import annotations
 
 import re

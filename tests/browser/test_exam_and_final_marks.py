@@ -2,8 +2,8 @@
 picks the "year and exam" rule for the final mark; the maths teacher of 5А (whose year marks are in)
 sets an exam mark without a reason, then on the "Итоговая" tab fills in the proposals (the examined
 student's mean of year and exam), overrides one with a reason and saves."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from playwright.sync_api import expect
 
@@ -19,16 +19,27 @@ def _seed_year_marks(app):
     with app.app_context():
         teacher = db.session.scalar(select(User).where(User.login == "teacher"))
         a = db.session.scalar(
-            select(TeachingAssignment).join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+            select(TeachingAssignment)
+            .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
             .join(Subject, Subject.id == TeachingAssignment.subject_id)
-            .where(TeachingAssignment.teacher_id == teacher.staff_id, SchoolClass.grade == 5,
-                   SchoolClass.letter == "А", Subject.name == "Математика"))
-        year = db.session.scalar(select(Period).where(Period.scheme == "year",
-                                                      Period.year_id == a.school_class.year_id))
-        for sid in db.session.scalars(select(Enrollment.student_id).where(Enrollment.class_id == a.class_id,
-                                                                          Enrollment.ends_on.is_(None))):
-            db.session.add(PeriodMark(student_id=sid, subject_id=a.subject_id, period_id=year.id, kind="year",
-                                      value=4, assignment_id=a.id))
+            .where(
+                TeachingAssignment.teacher_id == teacher.staff_id,
+                SchoolClass.grade == 5,
+                SchoolClass.letter == "А",
+                Subject.name == "Математика",
+            )
+        )
+        year = db.session.scalar(
+            select(Period).where(Period.scheme == "year", Period.year_id == a.school_class.year_id)
+        )
+        for sid in db.session.scalars(
+            select(Enrollment.student_id).where(Enrollment.class_id == a.class_id, Enrollment.ends_on.is_(None))
+        ):
+            db.session.add(
+                PeriodMark(
+                    student_id=sid, subject_id=a.subject_id, period_id=year.id, kind="year", value=4, assignment_id=a.id
+                )
+            )
         db.session.commit()
         result = a.id, year.id
         db.session.remove()

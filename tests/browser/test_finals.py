@@ -2,6 +2,7 @@
 proposals and why, sets the proposed marks and one override with a reason; the coordinator closes the
 quarter (confirming despite the marks still missing elsewhere) and the teacher's page becomes read-only;
 the quarter is reopened. The class teacher of 5А confirms an absence reason on the weekly attendance page."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -137,18 +138,27 @@ def _absence_to_confirm(app):
         ct = db.session.scalar(select(User).where(User.login == "classteacher"))
         cls = db.session.scalar(select(SchoolClass).where(SchoolClass.class_teacher_id == ct.staff_id))
         att = db.session.scalar(
-            select(Attendance).join(Lesson, Lesson.id == Attendance.lesson_id)
+            select(Attendance)
+            .join(Lesson, Lesson.id == Attendance.lesson_id)
             .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-            .where(TeachingAssignment.class_id == cls.id, Attendance.status == "absent",
-                   Attendance.reason_id.is_(None)).order_by(Lesson.date).limit(1))
+            .where(TeachingAssignment.class_id == cls.id, Attendance.status == "absent", Attendance.reason_id.is_(None))
+            .order_by(Lesson.date)
+            .limit(1)
+        )
         if att is None:  # the last lesson of another colleague, and a student who was there
             lesson = db.session.scalar(
-                select(Lesson).join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+                select(Lesson)
+                .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
                 .where(TeachingAssignment.class_id == cls.id, TeachingAssignment.teacher_id != ct.staff_id)
-                .order_by(Lesson.date.desc(), Lesson.id.desc()).limit(1))
+                .order_by(Lesson.date.desc(), Lesson.id.desc())
+                .limit(1)
+            )
             taken = select(Attendance.student_id).where(Attendance.lesson_id == lesson.id)
-            student_id = db.session.scalar(select(Enrollment.student_id).where(
-                Enrollment.class_id == cls.id, Enrollment.student_id.not_in(taken)).limit(1))
+            student_id = db.session.scalar(
+                select(Enrollment.student_id)
+                .where(Enrollment.class_id == cls.id, Enrollment.student_id.not_in(taken))
+                .limit(1)
+            )
             att = Attendance(lesson_id=lesson.id, student_id=student_id, status="absent")
             db.session.add(att)
             db.session.commit()

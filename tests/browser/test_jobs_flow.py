@@ -1,5 +1,6 @@
 """The operator asks for the school's register of codes on "Мои задания", sees the job's progress and downloads
 the PDF. The job runs in the server's process (Huey's immediate mode): the consumer is tested in tests/jobs."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,8 +9,9 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def test_operator_asks_for_the_register_sees_progress_and_downloads_the_pdf(page, live_server, sign_in, monkeypatch,
-                                                                               tmp_path):
+def test_operator_asks_for_the_register_sees_progress_and_downloads_the_pdf(
+    page, live_server, sign_in, monkeypatch, tmp_path
+):
     import tasks
 
     monkeypatch.setattr(tasks.huey, "immediate", True)

@@ -2,12 +2,12 @@
 keyboard and an absence — each keystroke saved at once, still there after a reload; a second tab's save of
 the same cell is refused with the current value; a forged request giving a mark to a student of another
 class is refused."""
+
 from __future__ import annotations
 
 import re
 
 from playwright.sync_api import expect
-
 
 
 def _open_maths_5a(page, base, scripts=True):
@@ -178,26 +178,37 @@ def test_a_forged_mark_for_a_student_of_another_class_is_refused(page, live_serv
     assignment_id = int(re.search(r"/admin/journal/(\d+)", page.url).group(1))
     with live_server.app.app_context():
         assignment = db.session.get(TeachingAssignment, assignment_id)
-        lesson_id = db.session.scalar(select(Lesson.id).where(Lesson.assignment_id == assignment_id)
-                                      .order_by(Lesson.date))
+        lesson_id = db.session.scalar(
+            select(Lesson.id).where(Lesson.assignment_id == assignment_id).order_by(Lesson.date)
+        )
         stranger = db.session.scalar(
-            select(Enrollment.student_id).join(SchoolClass, SchoolClass.id == Enrollment.class_id)
-            .where(SchoolClass.school_id == assignment.school_class.school_id,
-                   Enrollment.class_id != assignment.class_id).limit(1))
+            select(Enrollment.student_id)
+            .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
+            .where(
+                SchoolClass.school_id == assignment.school_class.school_id, Enrollment.class_id != assignment.class_id
+            )
+            .limit(1)
+        )
         db.session.remove()
-    result = page.evaluate("""async ([assignment, lesson, student]) => {
+    result = page.evaluate(
+        """async ([assignment, lesson, student]) => {
         const token = document.getElementById('jg-csrf').value;
         const response = await fetch('/admin/journal/cell', {method: 'POST', credentials: 'same-origin',
             headers: {'Content-Type': 'application/json', 'X-CSRFToken': token},
             body: JSON.stringify({assignment_id: assignment, lesson_id: lesson, student_id: student,
                                   op: 'mark', slot: 1, value: '5', version: null})});
         return {status: response.status, body: await response.json()};
-    }""", [assignment_id, lesson_id, stranger])
+    }""",
+        [assignment_id, lesson_id, stranger],
+    )
     assert result["status"] == 400, result
     assert "не числится" in result["body"]["error"]
     # …and without the CSRF token the request does not even reach the rules
-    status = page.evaluate("""async ([assignment, lesson, student]) => (await fetch('/admin/journal/cell', {
+    status = page.evaluate(
+        """async ([assignment, lesson, student]) => (await fetch('/admin/journal/cell', {
         method: 'POST', credentials: 'same-origin', headers: {'Content-Type': 'application/json'},
         body: JSON.stringify({assignment_id: assignment, lesson_id: lesson, student_id: student, op: 'mark',
-                              slot: 1, value: '5', version: null})})).status""", [assignment_id, lesson_id, stranger])
+                              slot: 1, value: '5', version: null})})).status""",
+        [assignment_id, lesson_id, stranger],
+    )
     assert status == 400

@@ -1,6 +1,7 @@
 """Real browser, demo school: the coordinator opens "Отчёты → Контроль ведения журнала", reads this month's
 table of teachers and their pages, goes back to the first month of the year (the demo's lessons) and gets the
 printable справка as a PDF."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,6 +1,7 @@
 """Real browser, demo school: the maths teacher of 5А attaches a worksheet to a lesson's homework (a wrong file
 first is refused with the reason), the parent of a 5А student finds it in the diary's week and downloads
 it, and the teacher removes it again after confirming."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,9 @@ NAME = "Карточка к уроку.pdf"
 def test_teacher_attaches_a_homework_file_and_the_parent_downloads_it(page, live_server, screenshot, sign_in):
     base = live_server.url
     with live_server.app.app_context():
-        child_id = db.session.scalar(select(Student.id).join(User, User.student_id == Student.id)
-                                     .where(User.login == "student"))
+        child_id = db.session.scalar(
+            select(Student.id).join(User, User.student_id == Student.id).where(User.login == "student")
+        )
 
     sign_in(page, "teacher")
     expect(page).to_have_url(re.compile(r"/admin/$"))
@@ -32,8 +34,10 @@ def test_teacher_attaches_a_homework_file_and_the_parent_downloads_it(page, live
     day = dt.datetime.strptime(re.search(r"\d\d\.\d\d\.\d{4}", heading).group(0), "%d.%m.%Y").date()
     expect(page.locator("#lesson-no-files")).to_be_visible()
 
-    page.set_input_files("#lesson-file", files=[{"name": "карточка.html", "mimeType": "text/html",
-                                                 "buffer": b"<script>alert(1)</script>"}])
+    page.set_input_files(
+        "#lesson-file",
+        files=[{"name": "карточка.html", "mimeType": "text/html", "buffer": b"<script>alert(1)</script>"}],
+    )
     page.click("#lesson-file-add")
     expect(page.locator(".alert-danger")).to_contain_text("не принимаются")
     page.set_input_files("#lesson-file", files=[{"name": NAME, "mimeType": "application/pdf", "buffer": PDF}])

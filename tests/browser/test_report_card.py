@@ -1,6 +1,7 @@
 """Real browser, demo school, on a phone-sized screen: the parent opens a child's diary (this week's lessons,
 recorded or still only in the timetable), follows "Отметки и итоги", switches to the 1st quarter and reads
 every subject's marks with the average and the year's summary."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +18,10 @@ def _this_week(app, student_id):
     with app.app_context():
         parent = db.session.query(User).filter_by(login="parent").one()
         week = diary_week(Actor.of(parent), student_id, dt.date.today())
-        result = (sum(1 for d in week.days for item in d.lessons if not item.planned),
-                  sum(1 for d in week.days for item in d.lessons if item.planned))
+        result = (
+            sum(1 for d in week.days for item in d.lessons if not item.planned),
+            sum(1 for d in week.days for item in d.lessons if item.planned),
+        )
         db.session.remove()
     return result
 

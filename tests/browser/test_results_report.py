@@ -1,6 +1,7 @@
 """Real browser, demo school: the coordinator opens "Отчёты → Итоги периода" from the menu, reads the classes'
 results of the period that ended last (the same figures the domain computes), switches to the year and
 downloads the table as XLSX."""
+
 from __future__ import annotations
 
 import datetime as dt

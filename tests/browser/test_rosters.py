@@ -1,6 +1,7 @@
 """Real browser, demo school, CSRF on: the secretary transfers a student between classes and sees the
 history; the class teacher splits 5А into two English groups on the grid; the class teacher records an
 achievement with a diploma and the parent sees it (and downloads the file) in the diary."""
+
 from __future__ import annotations
 
 import re
@@ -44,12 +45,22 @@ def _a_5a_student(app) -> tuple[int, str, str]:
     """A student currently in 5А who is not the demo family's child: (id, surname, full name)."""
     with app.app_context():
         own_child = db.session.scalar(select(User.student_id).where(User.login == "student"))
-        row = db.session.execute(
-            select(Student).join(Enrollment, Enrollment.student_id == Student.id)
-            .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
-            .where(SchoolClass.grade == 5, SchoolClass.letter == "А", Enrollment.ends_on.is_(None),
-                   Student.id != own_child)
-            .order_by(Student.last_name.desc())).scalars().first()
+        row = (
+            db.session.execute(
+                select(Student)
+                .join(Enrollment, Enrollment.student_id == Student.id)
+                .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
+                .where(
+                    SchoolClass.grade == 5,
+                    SchoolClass.letter == "А",
+                    Enrollment.ends_on.is_(None),
+                    Student.id != own_child,
+                )
+                .order_by(Student.last_name.desc())
+            )
+            .scalars()
+            .first()
+        )
         return row.id, row.last_name, row.full_name
 
 
@@ -137,8 +148,9 @@ def test_class_teacher_splits_5a_into_two_english_groups(page, live_server, scre
 
 def test_class_teacher_records_an_achievement_and_the_parent_sees_it(page, live_server, screenshot, sign_in):
     with live_server.app.app_context():
-        child = db.session.scalar(select(Student).join(User, User.student_id == Student.id)
-                                  .where(User.login == "student"))
+        child = db.session.scalar(
+            select(Student).join(User, User.student_id == Student.id).where(User.login == "student")
+        )
         child_id, child_name = child.id, child.full_name
 
     sign_in(page, "classteacher")
@@ -157,13 +169,15 @@ def test_class_teacher_records_an_achievement_and_the_parent_sees_it(page, live_
     page.select_option("#a-result", "prize_winner")
     page.fill("#a-date", "2026-11-10")
     # a wrong file first: refused with a Russian message, the typed form kept
-    page.set_input_files("#a-file", files=[{"name": "диплом.html", "mimeType": "text/html",
-                                            "buffer": b"<script>alert(1)</script>"}])
+    page.set_input_files(
+        "#a-file", files=[{"name": "диплом.html", "mimeType": "text/html", "buffer": b"<script>alert(1)</script>"}]
+    )
     page.click("#achievement-submit")
     expect(page.locator(".alert-danger")).to_contain_text("не принимаются")
     expect(page.locator("#a-title")).to_have_value("Муниципальный этап олимпиады по английскому языку")
-    page.set_input_files("#a-file", files=[{"name": "Диплом призёра.pdf", "mimeType": "application/pdf",
-                                            "buffer": PDF}])
+    page.set_input_files(
+        "#a-file", files=[{"name": "Диплом призёра.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     page.click("#achievement-submit")
     expect(page.locator(".alert-success")).to_contain_text("Достижение записано")
     expect(page.locator("#achievements-table")).to_contain_text("Диплом призёра.pdf")

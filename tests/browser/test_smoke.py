@@ -1,5 +1,6 @@
 """Smoke test in a real browser: the start page renders in Russian with its styles, and /healthz
 answers from the same server."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect

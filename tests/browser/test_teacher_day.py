@@ -2,6 +2,7 @@
 weeks still missing from the journal (the tiny demo records only its first week, so after that some are
 missing on any school day); following one opens that journal page, and recording today's lesson from the
 home page opens the lesson form for today."""
+
 from __future__ import annotations
 
 import datetime as dt

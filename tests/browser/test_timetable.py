@@ -1,12 +1,12 @@
 """Real browser, demo school: the operator places a lesson in 5А's week grid, sees a clash refused in
 Russian (the same teacher in 6А at the same time), records a substitution for a date and sees it in the
 grid of that week; the operator changes a school setting (and a bad value is refused)."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 from playwright.sync_api import expect
-
 
 
 def _menu(page, category, item):
@@ -17,7 +17,9 @@ def _menu(page, category, item):
 def _option_value(select, starts_with: str) -> str:
     values = select.evaluate(
         "(el, prefix) => Array.from(el.options).filter(o => o.text.trim().startsWith(prefix) && !o.disabled)"
-        ".map(o => o.value)", starts_with)
+        ".map(o => o.value)",
+        starts_with,
+    )
     assert values, f"no option starting with {starts_with!r}"
     return values[0]
 
@@ -67,7 +69,8 @@ def test_operator_places_a_lesson_and_a_clash_is_refused(page, live_server, scre
     select.select_option(_option_value(select, "Математика"))
     form.locator("button[type=submit]").click()
     expect(page.locator(".alert-danger").first).to_contain_text(
-        f"Учитель {teacher} в это время уже ведёт урок: 5А, Математика (Суббота, 1 урок).")
+        f"Учитель {teacher} в это время уже ведёт урок: 5А, Математика (Суббота, 1 урок)."
+    )
     expect(page.locator(".alert-warning")).to_contain_text("Урок не поставлен в расписание.")
     expect(page.locator(f"#cell-6-{bell_id} .tt-lesson")).to_have_count(0)
     screenshot(page, "timetable-clash-refused")
@@ -100,7 +103,9 @@ def test_operator_records_a_substitution_for_a_date(page, live_server, screensho
     expect(rows.first).to_be_visible()
     row = page.locator("#teacher-lessons tbody tr", has_text="5А").first
     select = row.locator("select")
-    free = select.evaluate("el => Array.from(el.options).filter(o => o.value && !o.disabled).map(o => [o.value, o.text])")
+    free = select.evaluate(
+        "el => Array.from(el.options).filter(o => o.value && !o.disabled).map(o => [o.value, o.text])"
+    )
     busy = select.evaluate("el => Array.from(el.options).filter(o => o.disabled).map(o => o.text)")
     assert free, "nobody free to substitute"
     assert all("урок" in text for text in busy)  # busy colleagues say why
@@ -142,7 +147,8 @@ def test_operator_changes_a_setting(page, live_server, screenshot, sign_in):
     page.fill("#min_marks_for_period", "0")
     page.click("#settings-save")
     expect(page.locator("#min_marks_for_period-error")).to_have_text(
-        "«Минимум отметок для аттестации за период»: допустимо от 1 до 30.")
+        "«Минимум отметок для аттестации за период»: допустимо от 1 до 30."
+    )
     expect(page.locator(".alert-danger")).to_contain_text("Настройки не сохранены")
     screenshot(page, "settings-refused")
     page.goto(base + "/admin/settings/")

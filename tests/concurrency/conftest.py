@@ -1,4 +1,5 @@
 """Processes that share one database (the shared_app fixture of tests/conftest.py), started together."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 
 WORKER = Path(__file__).with_name("worker.py")
 
@@ -22,8 +22,15 @@ def run_workers(shared_app, tmp_path):
     def run(jobs: list[dict]) -> Counter:
         start = tmp_path / "go"
         url = shared_app.config["SQLALCHEMY_DATABASE_URI"]
-        workers = [subprocess.Popen([sys.executable, str(WORKER), url, str(start), json.dumps(job)],
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for job in jobs]
+        workers = [
+            subprocess.Popen(
+                [sys.executable, str(WORKER), url, str(start), json.dumps(job)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for job in jobs
+        ]
         time.sleep(3)  # each worker imports and builds its app first, so that they start together
         start.touch()
         answers: Counter = Counter()

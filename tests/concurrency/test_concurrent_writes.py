@@ -2,6 +2,7 @@
 item 3). On SQLite every write waits for the write lock instead of failing (with the old deferred BEGIN a
 share of the saves and most sign-ins answered "database is locked"); on PostgreSQL rows are locked. Races
 on the same cell or the same code keep one winner, and the losers get a clear answer, never a 500."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,12 +10,24 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from models import (Enrollment, InviteCode, Lesson, LoginEvent, Mark, SchoolClass, Staff, Student,
-                    TeachingAssignment, User, UserRole, db)
+from models import (
+    Enrollment,
+    InviteCode,
+    Lesson,
+    LoginEvent,
+    Mark,
+    SchoolClass,
+    Staff,
+    Student,
+    TeachingAssignment,
+    User,
+    UserRole,
+    db,
+)
 from models.access import Actor
 from models.accounts.auth import new_session_token
-from models.base import utcnow
 from models.accounts.invites import issue_invite
+from models.base import utcnow
 from world import PASSWORD, START, build_world
 
 PROCESSES = 4
@@ -34,19 +47,47 @@ def _school(app) -> list[tuple[str, list[list[int]]]]:
             cls = SchoolClass(school_id=w.school.id, year_id=w.year.id, grade=7, letter="КЛМН"[n])
             db.session.add_all([teacher, cls])
             db.session.flush()
-            user = User(school_id=w.school.id, login=f"teacher{n}", password_hash=w.users["teacher"].password_hash,
-                        session_token=new_session_token(), staff_id=teacher.id, roles=[UserRole(role="teacher")])
-            page = TeachingAssignment(year_id=w.year.id, class_id=cls.id, subject_id=w.maths.id,
-                                      teacher_id=teacher.id, hours_per_week=Decimal("5"))
-            students = [Student(school_id=w.school.id, last_name=f"Ученик{n}-{i:02d}", first_name="Иван",
-                                birth_date=dt.date(2013, 1, 1), sex="m", personal_file_no=f"k-{n}-{i}")
-                        for i in range(STUDENTS)]
+            user = User(
+                school_id=w.school.id,
+                login=f"teacher{n}",
+                password_hash=w.users["teacher"].password_hash,
+                session_token=new_session_token(),
+                staff_id=teacher.id,
+                roles=[UserRole(role="teacher")],
+            )
+            page = TeachingAssignment(
+                year_id=w.year.id,
+                class_id=cls.id,
+                subject_id=w.maths.id,
+                teacher_id=teacher.id,
+                hours_per_week=Decimal("5"),
+            )
+            students = [
+                Student(
+                    school_id=w.school.id,
+                    last_name=f"Ученик{n}-{i:02d}",
+                    first_name="Иван",
+                    birth_date=dt.date(2013, 1, 1),
+                    sex="m",
+                    personal_file_no=f"k-{n}-{i}",
+                )
+                for i in range(STUDENTS)
+            ]
             db.session.add_all([user, page, *students])
             db.session.flush()
-            db.session.add_all(Enrollment(student_id=s.id, class_id=cls.id, starts_on=START, reason_in="admission")
-                               for s in students)
-            lessons = [Lesson(assignment_id=page.id, date=START + dt.timedelta(days=7 + d), topic=f"Урок {d}",
-                              work_kind_id=w.regular.id, taught_by_id=teacher.id) for d in range(LESSONS)]
+            db.session.add_all(
+                Enrollment(student_id=s.id, class_id=cls.id, starts_on=START, reason_in="admission") for s in students
+            )
+            lessons = [
+                Lesson(
+                    assignment_id=page.id,
+                    date=START + dt.timedelta(days=7 + d),
+                    topic=f"Урок {d}",
+                    work_kind_id=w.regular.id,
+                    taught_by_id=teacher.id,
+                )
+                for d in range(LESSONS)
+            ]
             db.session.add_all(lessons)
             db.session.flush()
             jobs.append((user.login, [[page.id, lesson.id, s.id] for lesson in lessons for s in students]))
@@ -55,14 +96,24 @@ def _school(app) -> list[tuple[str, list[list[int]]]]:
 
 
 def _journal_job(login: str, cells: list, value: str = "5", sign_in_every: int = SIGN_IN_EVERY) -> dict:
-    return {"kind": "journal", "login": login, "password": PASSWORD, "cells": cells,
-            "sign_in_every": sign_in_every, "value": value}
+    return {
+        "kind": "journal",
+        "login": login,
+        "password": PASSWORD,
+        "cells": cells,
+        "sign_in_every": sign_in_every,
+        "value": value,
+    }
 
 
 def _marks(app, jobs) -> int:
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Mark).join(Lesson).where(
-            Lesson.assignment_id.in_({cells[0][0] for _login, cells in jobs})))
+        return db.session.scalar(
+            select(func.count())
+            .select_from(Mark)
+            .join(Lesson)
+            .where(Lesson.assignment_id.in_({cells[0][0] for _login, cells in jobs}))
+        )
 
 
 def test_teachers_saving_marks_and_signing_in_at_once_all_succeed(shared_app, run_workers):
@@ -95,8 +146,12 @@ def test_concurrent_redemptions_of_one_code_keep_one_winner(shared_app, run_work
         _invite, code = issue_invite(Actor.of(operator), "teacher", now=utcnow(), staff_id=staff_id)
         db.session.execute(User.__table__.delete().where(User.staff_id == staff_id))
         db.session.commit()
-    answers = run_workers([{"kind": "redeem", "code": code, "login": f"new{n}", "password": "Vesna-2027-dolgaya"}
-                           for n in range(PROCESSES)])
+    answers = run_workers(
+        [
+            {"kind": "redeem", "code": code, "login": f"new{n}", "password": "Vesna-2027-dolgaya"}
+            for n in range(PROCESSES)
+        ]
+    )
 
     assert answers.pop("redeemed") == 1
     assert sum(answers.values()) == PROCESSES - 1 and set(answers) <= {"refused Conflict", "refused NotFound"}

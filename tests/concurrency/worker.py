@@ -8,6 +8,7 @@ Jobs: {"kind": "journal", "login", "password", "cells": [[assignment, lesson, st
 "value"} saves marks through the grid's JSON endpoint, signing out and in again every few saves;
 {"kind": "redeem", "code", "login", "password"} redeems an invitation code through the domain operation.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,18 @@ def journal(client, job: dict, answers: Counter) -> None:
                 answers[f"logout {client.post('/logout').status_code}"] += 1
             r = client.post("/login", data={"login": job["login"], "password": job["password"]})
             answers[f"login {r.status_code}"] += 1
-        r = client.post("/admin/journal/cell", json={
-            "op": "mark", "assignment_id": assignment_id, "lesson_id": lesson_id, "student_id": student_id,
-            "slot": 1, "value": job["value"], "version": None})
+        r = client.post(
+            "/admin/journal/cell",
+            json={
+                "op": "mark",
+                "assignment_id": assignment_id,
+                "lesson_id": lesson_id,
+                "student_id": student_id,
+                "slot": 1,
+                "value": job["value"],
+                "version": None,
+            },
+        )
         body = r.get_json(silent=True) or {}
         outcome = "ok" if body.get("ok") else "conflict shown" if body.get("cell") else r.get_data(as_text=True)[:300]
         answers[f"save {r.status_code} {outcome}"] += 1
@@ -37,9 +47,9 @@ def journal(client, job: dict, answers: Counter) -> None:
 
 def redeem(app, job: dict, answers: Counter) -> None:
     from models import db
+    from models.accounts.invites import redeem_invite
     from models.base import utcnow
     from models.errors import JournalError
-    from models.accounts.invites import redeem_invite
 
     with app.app_context():
         try:

@@ -1,5 +1,6 @@
 """The demo school generator: accounts, the rules the journal must keep (R5, enrollment, subgroups),
 a clash-free timetable, idempotency and determinism (on the tiny scale, or one week of lessons)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,8 +46,10 @@ def test_demo_accounts_have_their_roles_and_password(tiny):
         assert check_password_hash(user.password_hash, DEMO_PASSWORD), login
         assert user.locale == "ru" and len(user.session_token) == 64 and user.school_id is not None
         assert about
-    staff = {login: session.get(Staff, users[login].staff_id)
-             for login in ("operator", "director", "coordinator", "secretary", "teacher", "classteacher")}
+    staff = {
+        login: session.get(Staff, users[login].staff_id)
+        for login in ("operator", "director", "coordinator", "secretary", "teacher", "classteacher")
+    }
     assert staff["operator"].position == "ответственный за информатизацию"
     assert staff["director"].position == "директор"
     assert staff["coordinator"].position == "заместитель директора по УВР"
@@ -54,22 +57,39 @@ def test_demo_accounts_have_their_roles_and_password(tiny):
 
     class_5a = session.scalars(select(SchoolClass).where(SchoolClass.grade == 5, SchoolClass.letter == "А")).one()
     assert class_5a.class_teacher_id == staff["classteacher"].id
-    teaches_5a = set(session.execute(text(
-        "SELECT teacher_id FROM teaching_assignments WHERE class_id = :c"), {"c": class_5a.id}).scalars())
+    teaches_5a = set(
+        session.execute(
+            text("SELECT teacher_id FROM teaching_assignments WHERE class_id = :c"), {"c": class_5a.id}
+        ).scalars()
+    )
     assert staff["classteacher"].id in teaches_5a
     # the subject teacher teaches maths in 5А (and 6А…) and has no class of their own
     assert staff["teacher"].id in teaches_5a
-    assert scalar(session, "SELECT count(*) FROM school_classes WHERE class_teacher_id = :t", t=staff["teacher"].id) == 0
-    assert scalar(session, "SELECT count(*) FROM teaching_assignments ta JOIN subjects s ON s.id = ta.subject_id "
-                           "WHERE ta.teacher_id = :t AND s.name = 'Математика'", t=staff["teacher"].id) >= 1
+    assert (
+        scalar(session, "SELECT count(*) FROM school_classes WHERE class_teacher_id = :t", t=staff["teacher"].id) == 0
+    )
+    assert (
+        scalar(
+            session,
+            "SELECT count(*) FROM teaching_assignments ta JOIN subjects s ON s.id = ta.subject_id "
+            "WHERE ta.teacher_id = :t AND s.name = 'Математика'",
+            t=staff["teacher"].id,
+        )
+        >= 1
+    )
 
     parent = session.get(Guardian, users["parent"].guardian_id)
-    children = [link.student_id for link in session.scalars(
-        select(StudentGuardian).where(StudentGuardian.guardian_id == parent.id))]
+    children = [
+        link.student_id
+        for link in session.scalars(select(StudentGuardian).where(StudentGuardian.guardian_id == parent.id))
+    ]
     assert len(children) == 2
-    classes = dict(session.execute(text(
-        "SELECT student_id, class_id FROM enrollments WHERE ends_on IS NULL AND student_id IN (:a, :b)"),
-        {"a": children[0], "b": children[1]}).all())
+    classes = dict(
+        session.execute(
+            text("SELECT student_id, class_id FROM enrollments WHERE ends_on IS NULL AND student_id IN (:a, :b)"),
+            {"a": children[0], "b": children[1]},
+        ).all()
+    )
     assert len(set(classes.values())) == 2 and class_5a.id in classes.values()
     student = session.get(Student, users["student"].student_id)
     assert student.id in children and classes[student.id] == class_5a.id
@@ -79,24 +99,43 @@ def test_demo_accounts_have_their_roles_and_password(tiny):
 
 def test_first_grade_has_no_marks(tiny):
     session, _counts, _elapsed = tiny
-    assert scalar(session, "SELECT count(*) FROM lessons l JOIN teaching_assignments ta ON ta.id = l.assignment_id "
-                           "JOIN school_classes c ON c.id = ta.class_id WHERE c.grade = 1") > 0
-    assert scalar(session, "SELECT count(*) FROM marks m JOIN lessons l ON l.id = m.lesson_id "
-                           "JOIN teaching_assignments ta ON ta.id = l.assignment_id "
-                           "JOIN school_classes c ON c.id = ta.class_id WHERE c.grade = 1") == 0
+    assert (
+        scalar(
+            session,
+            "SELECT count(*) FROM lessons l JOIN teaching_assignments ta ON ta.id = l.assignment_id "
+            "JOIN school_classes c ON c.id = ta.class_id WHERE c.grade = 1",
+        )
+        > 0
+    )
+    assert (
+        scalar(
+            session,
+            "SELECT count(*) FROM marks m JOIN lessons l ON l.id = m.lesson_id "
+            "JOIN teaching_assignments ta ON ta.id = l.assignment_id "
+            "JOIN school_classes c ON c.id = ta.class_id WHERE c.grade = 1",
+        )
+        == 0
+    )
 
 
-ENROLLED = ("EXISTS (SELECT 1 FROM enrollments e WHERE e.student_id = x.student_id AND e.class_id = ta.class_id "
-            "AND e.starts_on <= l.date AND (e.ends_on IS NULL OR l.date <= e.ends_on))")
-IN_SUBGROUP = ("(ta.subgroup_id IS NULL OR EXISTS (SELECT 1 FROM subgroup_members sm WHERE sm.subgroup_id = ta.subgroup_id "
-               "AND sm.student_id = x.student_id AND sm.starts_on <= l.date "
-               "AND (sm.ends_on IS NULL OR l.date <= sm.ends_on)))")
+ENROLLED = (
+    "EXISTS (SELECT 1 FROM enrollments e WHERE e.student_id = x.student_id AND e.class_id = ta.class_id "
+    "AND e.starts_on <= l.date AND (e.ends_on IS NULL OR l.date <= e.ends_on))"
+)
+IN_SUBGROUP = (
+    "(ta.subgroup_id IS NULL OR EXISTS (SELECT 1 FROM subgroup_members sm WHERE sm.subgroup_id = ta.subgroup_id "
+    "AND sm.student_id = x.student_id AND sm.starts_on <= l.date "
+    "AND (sm.ends_on IS NULL OR l.date <= sm.ends_on)))"
+)
 
 
 def _journal_rows_outside_class(session, table: str) -> int:
-    return scalar(session, f"SELECT count(*) FROM {table} x JOIN lessons l ON l.id = x.lesson_id "
-                           f"JOIN teaching_assignments ta ON ta.id = l.assignment_id "
-                           f"WHERE NOT ({ENROLLED} AND {IN_SUBGROUP})")
+    return scalar(
+        session,
+        f"SELECT count(*) FROM {table} x JOIN lessons l ON l.id = x.lesson_id "
+        f"JOIN teaching_assignments ta ON ta.id = l.assignment_id "
+        f"WHERE NOT ({ENROLLED} AND {IN_SUBGROUP})",
+    )
 
 
 def test_marks_and_attendance_only_for_enrolled_students_of_the_group(tiny):
@@ -104,8 +143,14 @@ def test_marks_and_attendance_only_for_enrolled_students_of_the_group(tiny):
     assert _journal_rows_outside_class(session, "marks") == 0
     assert _journal_rows_outside_class(session, "attendance") == 0
     # absent students get no mark for that lesson
-    assert scalar(session, "SELECT count(*) FROM marks m JOIN attendance a ON a.lesson_id = m.lesson_id "
-                           "AND a.student_id = m.student_id WHERE a.status = 'absent'") == 0
+    assert (
+        scalar(
+            session,
+            "SELECT count(*) FROM marks m JOIN attendance a ON a.lesson_id = m.lesson_id "
+            "AND a.student_id = m.student_id WHERE a.status = 'absent'",
+        )
+        == 0
+    )
     assert scalar(session, "SELECT count(*) FROM marks WHERE value NOT BETWEEN 2 AND 5") == 0
 
 
@@ -130,40 +175,66 @@ def test_timetable_has_no_clashes_and_matches_the_curriculum(tiny):
     assert scalar(session, CLASS_CLASH) == 0
     assert scalar(session, ROOM_CLASH) == 0
     # lessons a week = the assignment's hours = the curriculum's hours
-    assert scalar(session, """SELECT count(*) FROM teaching_assignments ta
+    assert (
+        scalar(
+            session,
+            """SELECT count(*) FROM teaching_assignments ta
         JOIN school_classes c ON c.id = ta.class_id
         JOIN curriculum_items ci ON ci.year_id = ta.year_id AND ci.grade = c.grade AND ci.subject_id = ta.subject_id
         WHERE ta.hours_per_week <> ci.hours_per_week
-           OR (SELECT count(*) FROM timetable_entries te WHERE te.assignment_id = ta.id) <> ta.hours_per_week""") == 0
+           OR (SELECT count(*) FROM timetable_entries te WHERE te.assignment_id = ta.id) <> ta.hours_per_week""",
+        )
+        == 0
+    )
     # thematic plans add up to the curriculum hours for the year
-    assert scalar(session, """SELECT count(*) FROM teaching_assignments ta
+    assert (
+        scalar(
+            session,
+            """SELECT count(*) FROM teaching_assignments ta
         JOIN school_classes c ON c.id = ta.class_id
         JOIN curriculum_items ci ON ci.year_id = ta.year_id AND ci.grade = c.grade AND ci.subject_id = ta.subject_id
-        WHERE (SELECT sum(hours) FROM plan_items p WHERE p.assignment_id = ta.id) <> ci.hours_per_week * ci.weeks""") == 0
+        WHERE (SELECT sum(hours) FROM plan_items p WHERE p.assignment_id = ta.id) <> ci.hours_per_week * ci.weeks""",
+        )
+        == 0
+    )
     # every lesson is linked to its plan line and was given by the assignment's teacher (or a substitute)
-    assert scalar(session, """SELECT count(*) FROM lessons l JOIN teaching_assignments ta ON ta.id = l.assignment_id
+    assert (
+        scalar(
+            session,
+            """SELECT count(*) FROM lessons l JOIN teaching_assignments ta ON ta.id = l.assignment_id
         LEFT JOIN plan_items p ON p.id = l.plan_item_id
         WHERE p.assignment_id IS NULL OR p.assignment_id <> ta.id
-           OR (l.taught_by_id <> ta.teacher_id AND l.substitution_id IS NULL)""") == 0
+           OR (l.taught_by_id <> ta.teacher_id AND l.substitution_id IS NULL)""",
+        )
+        == 0
+    )
 
 
 def test_split_subjects_have_two_subgroups_covering_the_class(tiny):
     session, _counts, _elapsed = tiny
-    rows = session.execute(text("""SELECT c.grade, s.name, count(DISTINCT sg.id), count(DISTINCT ta.teacher_id)
+    rows = session.execute(
+        text("""SELECT c.grade, s.name, count(DISTINCT sg.id), count(DISTINCT ta.teacher_id)
         FROM subgroups sg JOIN school_classes c ON c.id = sg.class_id JOIN subjects s ON s.id = sg.subject_id
-        JOIN teaching_assignments ta ON ta.subgroup_id = sg.id GROUP BY c.id, c.grade, s.name""")).all()
+        JOIN teaching_assignments ta ON ta.subgroup_id = sg.id GROUP BY c.id, c.grade, s.name""")
+    ).all()
     english = [r for r in rows if r[1] == "Иностранный язык (английский)"]
     informatics = [r for r in rows if r[1] == "Информатика"]
     assert sorted(r[0] for r in english) == list(range(2, 12))
     assert sorted(r[0] for r in informatics) == list(range(7, 12))
     assert all(r[2] == 2 and r[3] == 2 for r in rows)
     # on Sep 1 each subgroup pair covers exactly the class roster
-    assert scalar(session, """SELECT count(*) FROM subgroups sg
+    assert (
+        scalar(
+            session,
+            """SELECT count(*) FROM subgroups sg
         WHERE (SELECT count(*) FROM subgroup_members sm JOIN subgroups g ON g.id = sm.subgroup_id
                WHERE g.class_id = sg.class_id AND g.subject_id = sg.subject_id AND sm.starts_on <= '2026-09-01'
                AND (sm.ends_on IS NULL OR sm.ends_on >= '2026-09-01'))
            <> (SELECT count(*) FROM enrollments e WHERE e.class_id = sg.class_id AND e.starts_on <= '2026-09-01'
-               AND (e.ends_on IS NULL OR e.ends_on >= '2026-09-01'))""") == 0
+               AND (e.ends_on IS NULL OR e.ends_on >= '2026-09-01'))""",
+        )
+        == 0
+    )
 
 
 def test_second_load_writes_nothing(tiny):
@@ -174,11 +245,13 @@ def test_second_load_writes_nothing(tiny):
 
 def _digest(session) -> str:
     h = hashlib.sha256()
-    for sql in ("SELECT last_name, first_name, middle_name, birth_date, personal_file_no FROM students "
-                "ORDER BY personal_file_no",
-                "SELECT last_name, first_name, middle_name, position FROM staff ORDER BY last_name, first_name, position",
-                "SELECT date, topic, coalesce(homework, '') FROM lessons ORDER BY date, topic, homework",
-                "SELECT value, count(*) FROM marks GROUP BY value ORDER BY value"):
+    for sql in (
+        "SELECT last_name, first_name, middle_name, birth_date, personal_file_no FROM students "
+        "ORDER BY personal_file_no",
+        "SELECT last_name, first_name, middle_name, position FROM staff ORDER BY last_name, first_name, position",
+        "SELECT date, topic, coalesce(homework, '') FROM lessons ORDER BY date, topic, homework",
+        "SELECT value, count(*) FROM marks GROUP BY value ORDER BY value",
+    ):
         for row in session.execute(text(sql)):
             h.update(repr(tuple(str(v) for v in row)).encode())
     return h.hexdigest()
@@ -202,26 +275,54 @@ def test_the_default_school_structure(db_session):
     assert counts["students"] >= 500
     assert counts["staff"] >= 40
     assert scalar(session, "SELECT name FROM academic_years") == "2026/2027"
-    periods = session.execute(text("SELECT scheme, number, starts_on, ends_on FROM periods ORDER BY scheme, number")).all()
-    assert [(p[0], p[1]) for p in periods] == [("half_year", 1), ("half_year", 2), ("quarter", 1), ("quarter", 2),
-                                               ("quarter", 3), ("quarter", 4), ("year", 1)]
-    assert scalar(session, "SELECT count(*) FROM school_classes WHERE grade >= 10 AND period_scheme <> 'half_year'") == 0
+    periods = session.execute(
+        text("SELECT scheme, number, starts_on, ends_on FROM periods ORDER BY scheme, number")
+    ).all()
+    assert [(p[0], p[1]) for p in periods] == [
+        ("half_year", 1),
+        ("half_year", 2),
+        ("quarter", 1),
+        ("quarter", 2),
+        ("quarter", 3),
+        ("quarter", 4),
+        ("year", 1),
+    ]
+    assert (
+        scalar(session, "SELECT count(*) FROM school_classes WHERE grade >= 10 AND period_scheme <> 'half_year'") == 0
+    )
     assert scalar(session, "SELECT count(*) FROM school_classes WHERE grade < 10 AND period_scheme <> 'quarter'") == 0
     assert scalar(session, "SELECT count(*) FROM school_classes WHERE class_teacher_id IS NULL") == 0
     # movement: a transfer between parallel classes and a withdrawal, with order numbers
-    transfer = session.execute(text("""SELECT o.ends_on, n.starts_on, o.order_out, n.order_in FROM enrollments o
+    transfer = session.execute(
+        text("""SELECT o.ends_on, n.starts_on, o.order_out, n.order_in FROM enrollments o
         JOIN enrollments n ON n.student_id = o.student_id AND n.reason_in = 'transfer'
-        WHERE o.reason_out = 'transfer'""")).one()
+        WHERE o.reason_out = 'transfer'""")
+    ).one()
     ends, starts = (dt.date.fromisoformat(str(v)) for v in transfer[:2])
     assert ends + dt.timedelta(days=1) == starts and transfer[2] == transfer[3]
-    assert scalar(session, "SELECT count(*) FROM enrollments WHERE reason_out = 'withdrawal' AND order_out IS NOT NULL") == 1
+    assert (
+        scalar(session, "SELECT count(*) FROM enrollments WHERE reason_out = 'withdrawal' AND order_out IS NOT NULL")
+        == 1
+    )
     assert _journal_rows_outside_class(session, "marks") == 0
     # one substitution: the lesson is taught by the substitute
-    assert scalar(session, """SELECT count(*) FROM lessons l JOIN substitutions s ON s.id = l.substitution_id
-        WHERE l.taught_by_id = s.substitute_id AND l.date = s.date""") == 1
+    assert (
+        scalar(
+            session,
+            """SELECT count(*) FROM lessons l JOIN substitutions s ON s.id = l.substitution_id
+        WHERE l.taught_by_id = s.substitute_id AND l.date = s.date""",
+        )
+        == 1
+    )
     assert scalar(session, "SELECT count(*) FROM students WHERE medical_group IN ('special', 'preparatory')") > 0
-    assert scalar(session, "SELECT count(*) FROM guardians g WHERE (SELECT count(*) FROM student_guardians sg "
-                           "WHERE sg.guardian_id = g.id) >= 2") > 5  # siblings share parents
+    assert (
+        scalar(
+            session,
+            "SELECT count(*) FROM guardians g WHERE (SELECT count(*) FROM student_guardians sg "
+            "WHERE sg.guardian_id = g.id) >= 2",
+        )
+        > 5
+    )  # siblings share parents
     # gendered names: daughters' patronymics end in -на/-чна, sons' in -ич
     assert scalar(session, "SELECT count(*) FROM students WHERE sex = 'f' AND middle_name NOT LIKE '%на'") == 0
     assert scalar(session, "SELECT count(*) FROM students WHERE sex = 'm' AND middle_name NOT LIKE '%ич'") == 0
@@ -240,10 +341,23 @@ def test_the_ended_terms_have_their_marks_as_the_journal_proposes(db_session):
     load_demo(scale=Scale(classes_per_grade=1, students_per_class=6), today=today)
     session = db_session
     assert scalar(session, "SELECT count(*) FROM period_marks") > 0
-    assert scalar(session, """SELECT count(*) FROM period_marks pm JOIN periods p ON p.id = pm.period_id
-        WHERE p.ends_on >= :today""", today=today) == 0
-    assert scalar(session, """SELECT count(*) FROM period_marks pm JOIN teaching_assignments ta
-        ON ta.id = pm.assignment_id JOIN school_classes c ON c.id = ta.class_id WHERE c.grade = 1""") == 0
+    assert (
+        scalar(
+            session,
+            """SELECT count(*) FROM period_marks pm JOIN periods p ON p.id = pm.period_id
+        WHERE p.ends_on >= :today""",
+            today=today,
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            session,
+            """SELECT count(*) FROM period_marks pm JOIN teaching_assignments ta
+        ON ta.id = pm.assignment_id JOIN school_classes c ON c.id = ta.class_id WHERE c.grade = 1""",
+        )
+        == 0
+    )
     teacher = session.scalar(select(User).where(User.login == "teacher"))
     for a in session.scalars(select(TeachingAssignment).where(TeachingAssignment.teacher_id == teacher.staff_id)):
         q1 = session.scalar(select(PeriodMark.period_id).where(PeriodMark.assignment_id == a.id).limit(1))

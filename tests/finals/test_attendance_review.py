@@ -1,6 +1,7 @@
 """The class teacher's weekly attendance page (R4): every absence and late arrival of the week in all
 subjects, reasons confirmed or corrected by the class teacher only (and the operator), audited,
 versioned, closed periods read-only, totals per student."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,10 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from models import Attendance, AuditEvent, db
-from models.journal.attendance_review import Confirmation, confirm_reason, confirm_week, reviewable_classes, week_review
 from models.errors import AccessDenied, Conflict, InvalidInput, NotFound, PeriodClosed
+from models.journal.attendance_review import Confirmation, confirm_reason, confirm_week, reviewable_classes, week_review
 
-NOW = dt.datetime(2026, 9, 11, 15, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 9, 11, 15, 0, tzinfo=dt.UTC)
 MONDAY = dt.date(2026, 9, 7)
 
 
@@ -28,11 +29,13 @@ def week(fin, world):
     next_week = fin.lesson(dt.date(2026, 9, 14))
     f = fin
     f.a_maths_mon = fin.add(Attendance(lesson_id=w.lesson_5a.id, student_id=w.anna.id, status="absent"))
-    f.a_russian = fin.add(Attendance(lesson_id=russian_tue.id, student_id=w.anna.id, status="absent",
-                                     reason_id=fin.unexcused.id))
+    f.a_russian = fin.add(
+        Attendance(lesson_id=russian_tue.id, student_id=w.anna.id, status="absent", reason_id=fin.unexcused.id)
+    )
     f.a_late = fin.add(Attendance(lesson_id=maths_wed.id, student_id=w.anna.id, status="late", minutes_late=7))
-    f.v_russian = fin.add(Attendance(lesson_id=russian_tue.id, student_id=w.vera.id, status="absent",
-                                     reason_id=fin.illness.id))
+    f.v_russian = fin.add(
+        Attendance(lesson_id=russian_tue.id, student_id=w.vera.id, status="absent", reason_id=fin.illness.id)
+    )
     f.boris = fin.add(Attendance(lesson_id=w.lesson_6b.id, student_id=w.boris.id, status="absent"))
     f.a_next = fin.add(Attendance(lesson_id=next_week.id, student_id=w.anna.id, status="absent"))
     db.session.commit()
@@ -43,8 +46,11 @@ def test_the_week_lists_every_absence_of_the_class_in_all_subjects(week, world, 
     review = week_review(actor_of("classteacher"), world.c5a.id, dt.date(2026, 9, 10))
     assert review.monday == MONDAY and review.can_confirm
     assert [(line.date.day, line.subject, line.student.last_name, line.status_label) for line in review.lines] == [
-        (7, "Математика", "Аннова", "н"), (8, "Русский язык", "Аннова", "н"), (8, "Русский язык", "Верова", "н"),
-        (9, "Математика", "Аннова", "опоздание 7 мин")]
+        (7, "Математика", "Аннова", "н"),
+        (8, "Русский язык", "Аннова", "н"),
+        (8, "Русский язык", "Верова", "н"),
+        (9, "Математика", "Аннова", "опоздание 7 мин"),
+    ]
     anna, vera = review.totals
     assert (anna.missed, anna.excused, anna.unexcused, anna.unexplained, anna.late) == (2, 0, 1, 1, 1)
     assert (vera.missed, vera.excused, vera.unexcused, vera.unexplained) == (1, 1, 0, 0)
@@ -54,12 +60,17 @@ def test_the_week_lists_every_absence_of_the_class_in_all_subjects(week, world, 
 
 def test_the_class_teacher_confirms_and_corrects_reasons(week, world, actor_of):
     ct = actor_of("classteacher")
-    result = confirm_week(ct, world.c5a.id, [
-        Confirmation(week.a_maths_mon.id, week.illness.id, week.a_maths_mon.version),
-        Confirmation(week.a_russian.id, week.illness.id, week.a_russian.version),  # corrected
-        Confirmation(week.v_russian.id, week.illness.id, week.v_russian.version),  # confirmed as it is
-        Confirmation(week.a_late.id, "", week.a_late.version),  # left as it is
-    ], now=NOW)
+    result = confirm_week(
+        ct,
+        world.c5a.id,
+        [
+            Confirmation(week.a_maths_mon.id, week.illness.id, week.a_maths_mon.version),
+            Confirmation(week.a_russian.id, week.illness.id, week.a_russian.version),  # corrected
+            Confirmation(week.v_russian.id, week.illness.id, week.v_russian.version),  # confirmed as it is
+            Confirmation(week.a_late.id, "", week.a_late.version),  # left as it is
+        ],
+        now=NOW,
+    )
     assert (result.saved, result.unchanged, result.errors) == (3, 0, {})
     by = world.users["classteacher"].id
     for att in (week.a_maths_mon, week.a_russian, week.v_russian):
@@ -68,8 +79,9 @@ def test_the_class_teacher_confirms_and_corrects_reasons(week, world, actor_of):
     review = week_review(ct, world.c5a.id, MONDAY)
     assert review.lines[0].confirmed_by == "Русская Р.И."
     assert review.totals[0].excused == 2
-    again = confirm_week(ct, world.c5a.id, [Confirmation(week.v_russian.id, week.illness.id, week.v_russian.version)],
-                         now=NOW)
+    again = confirm_week(
+        ct, world.c5a.id, [Confirmation(week.v_russian.id, week.illness.id, week.v_russian.version)], now=NOW
+    )
     assert (again.saved, again.unchanged) == (0, 1)
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "attendance.confirm")).all()
     assert len(events) == 3
@@ -78,13 +90,18 @@ def test_the_class_teacher_confirms_and_corrects_reasons(week, world, actor_of):
     assert json.loads(corrected.new)["reason_id"] == week.illness.id
 
 
-@pytest.mark.parametrize("who,error", [
-    ("teacher", AccessDenied),  # teaches maths in 5А, not its class teacher
-    ("other_teacher", AccessDenied),  # class teacher of 6Б
-    ("coordinator", AccessDenied),  # reads, does not confirm
-    ("director", AccessDenied), ("secretary", AccessDenied), ("parent", AccessDenied),
-    ("foreign_operator", NotFound),
-])
+@pytest.mark.parametrize(
+    "who,error",
+    [
+        ("teacher", AccessDenied),  # teaches maths in 5А, not its class teacher
+        ("other_teacher", AccessDenied),  # class teacher of 6Б
+        ("coordinator", AccessDenied),  # reads, does not confirm
+        ("director", AccessDenied),
+        ("secretary", AccessDenied),
+        ("parent", AccessDenied),
+        ("foreign_operator", NotFound),
+    ],
+)
 def test_only_the_class_teacher_of_that_class_confirms(week, world, actor_of, who, error):
     with pytest.raises(error):
         confirm_week(actor_of(who), world.c5a.id, [Confirmation(week.a_maths_mon.id, week.illness.id)], now=NOW)
@@ -100,8 +117,9 @@ def test_the_operator_may_confirm_and_the_administration_reads(week, world, acto
 
 
 def test_an_absence_of_another_class_is_not_confirmed_through_this_one(week, world, actor_of):
-    result = confirm_week(actor_of("classteacher"), world.c5a.id, [Confirmation(week.boris.id, week.illness.id)],
-                          now=NOW)
+    result = confirm_week(
+        actor_of("classteacher"), world.c5a.id, [Confirmation(week.boris.id, week.illness.id)], now=NOW
+    )
     assert result.saved == 0 and week.boris.id in result.errors
     with pytest.raises(AccessDenied):
         confirm_reason(actor_of("classteacher"), week.boris.id, week.illness.id, now=NOW)
@@ -117,6 +135,7 @@ def test_a_stale_version_is_a_conflict(week, world, actor_of):
 
 def test_bad_reasons_and_closed_periods_are_refused(week, world, actor_of, fin):
     from models import AttendanceReason
+
     foreign = fin.add(AttendanceReason(school_id=world.other_school.id, code="x", name="чужая"))
     ct = actor_of("classteacher")
     with pytest.raises(InvalidInput):

@@ -4,6 +4,7 @@ school's rule with an override that needs a reason, versioning, the deadline aft
 period's closure not locking them, and the same number of queries as the year sheet.
 
 The test world's 5А is made a graduating class with the setting ``final_grades``."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +22,7 @@ from models.finals.sheet import GradingRules, finals_sheet
 
 YEAR_END = dt.date(2027, 5, 25)
 AFTER = dt.date(2027, 6, 20)  # exams are over, within the 30 days after the year
-NOW = dt.datetime(2027, 6, 20, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2027, 6, 20, 9, 0, tzinfo=dt.UTC)
 QUARTERS = [SimpleNamespace(name=f"{n} четверть") for n in (1, 2, 3, 4)]
 
 
@@ -33,41 +34,54 @@ def _pm(value):
 
 
 # --- the rule table ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("rule,quarters,year,exam,threshold,pass_fail,proposed,problem", [
-    ("periods_and_year", (4, 5, 4, 5), 5, None, "0.5", False, "5", None),  # 4.6
-    ("periods_and_year", (4, 4, 4, 3), 4, 5, "0.5", False, "4", None),  # 3.8; the exam is not counted
-    ("periods_and_year", (3, 3, 4, 3), 3, None, "0.5", False, "3", None),  # 3.2
-    ("periods_and_year", (4, 4, 5, 5), 4, None, "0.5", False, "4", None),  # 4.4
-    ("periods_and_year", (3, 4, 3, 4), 4, None, "0.6", False, "4", None),  # 3.6
-    ("periods_and_year", (3, 4, 3, 4), 4, None, "0.7", False, "3", None),  # 3.6 rounds up only from .7
-    ("periods_and_year", (4, 5, None, 5), 5, None, "0.5", False, "", "Нет отметки за «3 четверть»."),
-    ("periods_and_year", ("н/а", 3, 3, 4), 3, None, "0.5", False, "", "За «1 четверть» — н/а."),
-    ("year_and_exam", (5, 5, 5, 5), 4, 5, "0.5", False, "5", None),  # 4.5
-    ("year_and_exam", (), 4, 3, "0.5", False, "4", None),  # 3.5
-    ("year_and_exam", (), 4, 3, "0.6", False, "3", None),
-    ("year_and_exam", (), 5, None, "0.5", False, "5", None),  # no exam: the year mark
-    ("year_and_exam", (), 5, "н/а", "0.5", False, "5", None),
-    ("year_and_exam", (), 2, 2, "0.5", False, "2", None),
-    ("year_and_exam", (), None, 5, "0.5", False, "", "Нет годовой отметки: сначала выставьте её."),
-    ("periods_and_year", (4, 4, 4, 4), None, None, "0.5", False, "", "Нет годовой отметки: сначала выставьте её."),
-    ("periods_and_year", (), "н/а", None, "0.5", False, "н/а", None),  # carries over
-    ("year_and_exam", (), "осв", None, "0.5", False, "осв", None),
-    ("periods_and_year", ("зач", "зач"), "зач", None, "0.5", True, "зач", None),
-    ("year_and_exam", (), "незач", None, "0.5", True, "незач", None),
-])
+@pytest.mark.parametrize(
+    "rule,quarters,year,exam,threshold,pass_fail,proposed,problem",
+    [
+        ("periods_and_year", (4, 5, 4, 5), 5, None, "0.5", False, "5", None),  # 4.6
+        ("periods_and_year", (4, 4, 4, 3), 4, 5, "0.5", False, "4", None),  # 3.8; the exam is not counted
+        ("periods_and_year", (3, 3, 4, 3), 3, None, "0.5", False, "3", None),  # 3.2
+        ("periods_and_year", (4, 4, 5, 5), 4, None, "0.5", False, "4", None),  # 4.4
+        ("periods_and_year", (3, 4, 3, 4), 4, None, "0.6", False, "4", None),  # 3.6
+        ("periods_and_year", (3, 4, 3, 4), 4, None, "0.7", False, "3", None),  # 3.6 rounds up only from .7
+        ("periods_and_year", (4, 5, None, 5), 5, None, "0.5", False, "", "Нет отметки за «3 четверть»."),
+        ("periods_and_year", ("н/а", 3, 3, 4), 3, None, "0.5", False, "", "За «1 четверть» — н/а."),
+        ("year_and_exam", (5, 5, 5, 5), 4, 5, "0.5", False, "5", None),  # 4.5
+        ("year_and_exam", (), 4, 3, "0.5", False, "4", None),  # 3.5
+        ("year_and_exam", (), 4, 3, "0.6", False, "3", None),
+        ("year_and_exam", (), 5, None, "0.5", False, "5", None),  # no exam: the year mark
+        ("year_and_exam", (), 5, "н/а", "0.5", False, "5", None),
+        ("year_and_exam", (), 2, 2, "0.5", False, "2", None),
+        ("year_and_exam", (), None, 5, "0.5", False, "", "Нет годовой отметки: сначала выставьте её."),
+        ("periods_and_year", (4, 4, 4, 4), None, None, "0.5", False, "", "Нет годовой отметки: сначала выставьте её."),
+        ("periods_and_year", (), "н/а", None, "0.5", False, "н/а", None),  # carries over
+        ("year_and_exam", (), "осв", None, "0.5", False, "осв", None),
+        ("periods_and_year", ("зач", "зач"), "зач", None, "0.5", True, "зач", None),
+        ("year_and_exam", (), "незач", None, "0.5", True, "незач", None),
+    ],
+)
 def test_final_mark_proposal(rule, quarters, year, exam, threshold, pass_fail, proposed, problem):
     periods = [(QUARTERS[i], _pm(v)) for i, v in enumerate(quarters)]
-    proposal = propose_final(rule, periods, _pm(year), _pm(exam), GradingRules(D(threshold), min_marks=3),
-                             pass_fail=pass_fail)
+    proposal = propose_final(
+        rule, periods, _pm(year), _pm(exam), GradingRules(D(threshold), min_marks=3), pass_fail=pass_fail
+    )
     assert proposal.shown == proposed
     assert [str(p) for p in proposal.problems] == ([problem] if problem else [])
 
 
 def test_the_proposal_explains_itself():
-    proposal = propose_final("periods_and_year", [(QUARTERS[0], _pm(4)), (QUARTERS[1], _pm(5))], _pm(5), None,
-                             GradingRules(D("0.5"), min_marks=3), pass_fail=False)
+    proposal = propose_final(
+        "periods_and_year",
+        [(QUARTERS[0], _pm(4)), (QUARTERS[1], _pm(5))],
+        _pm(5),
+        None,
+        GradingRules(D("0.5"), min_marks=3),
+        pass_fail=False,
+    )
     assert [(str(c.label), c.shown) for c in proposal.contributions] == [
-        ("1 четверть", "4"), ("2 четверть", "5"), ("Год", "5")]
+        ("1 четверть", "4"),
+        ("2 четверть", "5"),
+        ("Год", "5"),
+    ]
     assert proposal.average == D("4.67")
 
 
@@ -77,10 +91,16 @@ def grad(fin, world):
     """5А as a graduating class; vera: quarters 4, 5, 4, 5 and the year 5 in maths (final proposal 5)."""
     fin.setting("final_grades", "5, 9, 11")
     for period, value in zip((fin.q1, fin.q2, fin.q3, fin.q4), (4, 5, 4, 5)):
-        fin.add(PeriodMark(student_id=world.vera.id, subject_id=world.maths.id, period_id=period.id, kind="period",
-                           value=value))
-    fin.add(PeriodMark(student_id=world.vera.id, subject_id=world.maths.id, period_id=fin.year_period.id,
-                       kind="year", value=5))
+        fin.add(
+            PeriodMark(
+                student_id=world.vera.id, subject_id=world.maths.id, period_id=period.id, kind="period", value=value
+            )
+        )
+    fin.add(
+        PeriodMark(
+            student_id=world.vera.id, subject_id=world.maths.id, period_id=fin.year_period.id, kind="year", value=5
+        )
+    )
     db.session.commit()
     return fin
 
@@ -90,8 +110,9 @@ def _sheet(actor_of, world, fin, kind, who="teacher", today=AFTER):
 
 
 def _set(actor_of, world, kind, student, value, **kw):
-    return set_period_mark(actor_of("teacher"), world.a_maths_5a.id, None, student.id, value, now=NOW, today=AFTER,
-                           kind=kind, **kw)
+    return set_period_mark(
+        actor_of("teacher"), world.a_maths_5a.id, None, student.id, value, now=NOW, today=AFTER, kind=kind, **kw
+    )
 
 
 def test_only_graduating_classes_get_exam_and_final_tabs(fin, world, actor_of):
@@ -105,7 +126,10 @@ def test_only_graduating_classes_get_exam_and_final_tabs(fin, world, actor_of):
     db.session.commit()
     sheet = _sheet(actor_of, world, fin, None)
     assert [(t.kind, str(t.label)) for t in sheet.tabs][-3:] == [
-        ("year", "Учебный год"), ("exam", "Экзамен"), ("final", "Итоговая")]
+        ("year", "Учебный год"),
+        ("exam", "Экзамен"),
+        ("final", "Итоговая"),
+    ]
     assert {t.period.id for t in sheet.tabs[-3:]} == {fin.year_period.id}
 
 
@@ -132,19 +156,26 @@ def test_final_mark_is_proposed_and_an_override_needs_a_reason(grad, world, acto
     assert [m.shown for m in vera.marks] == ["4", "5", "4", "5", "5"]
     anna = sheet.row_for(world.anna.id)
     assert anna.proposed == "" and [str(p) for p in anna.proposal.problems] == [
-        "Нет годовой отметки: сначала выставьте её."]
+        "Нет годовой отметки: сначала выставьте её."
+    ]
     assert sheet.forecast.total == 1 and sheet.missing == 2
     with pytest.raises(InvalidInput) as refused:
         _set(actor_of, world, "final", world.vera, "4")
     assert "отличается от предложенной (5)" in refused.value.message
     pm = _set(actor_of, world, "final", world.vera, "4", reason="Решение педсовета")
     assert (pm.kind, pm.value, pm.proposed_value, pm.override_reason) == ("final", 4, 5, "Решение педсовета")
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "period_mark.create",
-                                                       AuditEvent.entity_id == pm.id))
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "period_mark.create", AuditEvent.entity_id == pm.id)
+    )
     assert '"kind": "final"' in event.new
     # the year mark is untouched: one row per kind
-    kinds = sorted(db.session.scalars(select(PeriodMark.kind).where(PeriodMark.student_id == world.vera.id,
-                                                                    PeriodMark.period_id == grad.year_period.id)))
+    kinds = sorted(
+        db.session.scalars(
+            select(PeriodMark.kind).where(
+                PeriodMark.student_id == world.vera.id, PeriodMark.period_id == grad.year_period.id
+            )
+        )
+    )
     assert kinds == ["final", "year"]
 
 
@@ -161,8 +192,16 @@ def test_the_year_and_exam_rule_uses_the_exam(grad, world, actor_of):
 @pytest.mark.parametrize("days_after,late", [(30, False), (31, True)])
 def test_final_marks_are_due_after_the_year_by_the_setting(grad, world, actor_of, days_after, late):
     day = YEAR_END + dt.timedelta(days=days_after)
-    set_period_mark(actor_of("teacher"), world.a_maths_5a.id, None, world.vera.id, "5", kind="final",
-                    now=dt.datetime.combine(day, dt.time(9), dt.timezone.utc), today=day)
+    set_period_mark(
+        actor_of("teacher"),
+        world.a_maths_5a.id,
+        None,
+        world.vera.id,
+        "5",
+        kind="final",
+        now=dt.datetime.combine(day, dt.time(9), dt.UTC),
+        today=day,
+    )
     sheet = _sheet(actor_of, world, grad, "final", today=day)
     assert sheet.deadline == YEAR_END + dt.timedelta(days=30)
     assert sheet.row_for(world.vera.id).late is late
@@ -173,8 +212,16 @@ def test_closing_the_year_period_leaves_exam_and_final_marks_open_archive_locks_
     grad.year_period.closed_at = NOW
     db.session.commit()
     with pytest.raises(PeriodClosed):
-        set_period_mark(actor_of("teacher"), world.a_maths_5a.id, grad.year_period.id, world.anna.id, "4",
-                        reason="x", now=NOW, today=AFTER)  # the year mark itself: closed
+        set_period_mark(
+            actor_of("teacher"),
+            world.a_maths_5a.id,
+            grad.year_period.id,
+            world.anna.id,
+            "4",
+            reason="x",
+            now=NOW,
+            today=AFTER,
+        )  # the year mark itself: closed
     assert not _sheet(actor_of, world, grad, "final").read_only
     assert _set(actor_of, world, "final", world.vera, "5").kind == "final"
     world.year.archived_at = NOW

@@ -2,6 +2,7 @@
 the teacher's decision (override needs a reason), first grade, closed periods, late marks, PE for the
 special medical group, the criteria scheme, year marks from period marks, versioning, audit, access,
 closing a period and the forecast."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,7 @@ from models.finals.proposals import THEORY_NOTE
 from models.finals.saving import Entry, save_period_marks, set_period_mark
 from models.finals.sheet import finals_sheet
 
-NOW = dt.datetime(2026, 10, 20, 10, 0, tzinfo=dt.timezone.utc)  # inside the 1st quarter
+NOW = dt.datetime(2026, 10, 20, 10, 0, tzinfo=dt.UTC)  # inside the 1st quarter
 TODAY = NOW.date()
 SEP = dt.date(2026, 9, 1)
 
@@ -36,27 +37,34 @@ def _marks(fin, student, spec):
 
 
 def _sheet(actor_of, world, who="teacher", period=None, today=TODAY, assignment=None):
-    return finals_sheet(actor_of(who), (assignment or world.a_maths_5a).id, period.id if period else None,
-                        today=today)
+    return finals_sheet(actor_of(who), (assignment or world.a_maths_5a).id, period.id if period else None, today=today)
 
 
 # --- proposals: weights and the school's rounding and minimum ------------------------------------------
-@pytest.mark.parametrize("spec,settings,average,proposed,problems", [
-    # vera: 5, 4 and a test 4 (weight 2) → (5 + 4 + 8) / 4 = 4.25
-    ([(5, None, None), (4, None, None), (4, "test", None)], {}, "4.25", 4, []),
-    # a mark's own weight wins over its kind's: the test counts 3 times → (5 + 3·3) / 4 = 3.5
-    ([(5, None, None), (3, "test", "3")], {"min_marks_for_period": 2}, "3.50", 4, []),
-    # the same marks, stricter rounding: 3.5 stays 3
-    ([(5, None, None), (3, "test", "3")], {"rounding_threshold": "0.6", "min_marks_for_period": 2}, "3.50", 3, []),
-    ([(4, None, None), (5, None, None), (4, "test", "1"), (5, "homework", None)], {"rounding_threshold": "0.6"},
-     "4.50", 4, []),
-    ([(4, None, None), (5, None, None), (4, "test", "1"), (5, "homework", None)], {}, "4.50", 5, []),
-    # thin basis: two marks where the school wants three, no control work
-    ([(5, None, None), (5, None, None)], {}, "5.00", 5, ["Мало отметок: 2 из необходимых 3", "контрольные"]),
-    ([(5, None, None), (5, None, None)], {"min_marks_for_period": 2}, "5.00", 5, ["контрольные"]),
-    # very low average: a period mark is 2..5
-    ([(1, None, None), (1, None, None), (2, "test", None)], {}, "1.50", 2, []),
-])
+@pytest.mark.parametrize(
+    "spec,settings,average,proposed,problems",
+    [
+        # vera: 5, 4 and a test 4 (weight 2) → (5 + 4 + 8) / 4 = 4.25
+        ([(5, None, None), (4, None, None), (4, "test", None)], {}, "4.25", 4, []),
+        # a mark's own weight wins over its kind's: the test counts 3 times → (5 + 3·3) / 4 = 3.5
+        ([(5, None, None), (3, "test", "3")], {"min_marks_for_period": 2}, "3.50", 4, []),
+        # the same marks, stricter rounding: 3.5 stays 3
+        ([(5, None, None), (3, "test", "3")], {"rounding_threshold": "0.6", "min_marks_for_period": 2}, "3.50", 3, []),
+        (
+            [(4, None, None), (5, None, None), (4, "test", "1"), (5, "homework", None)],
+            {"rounding_threshold": "0.6"},
+            "4.50",
+            4,
+            [],
+        ),
+        ([(4, None, None), (5, None, None), (4, "test", "1"), (5, "homework", None)], {}, "4.50", 5, []),
+        # thin basis: two marks where the school wants three, no control work
+        ([(5, None, None), (5, None, None)], {}, "5.00", 5, ["Мало отметок: 2 из необходимых 3", "контрольные"]),
+        ([(5, None, None), (5, None, None)], {"min_marks_for_period": 2}, "5.00", 5, ["контрольные"]),
+        # very low average: a period mark is 2..5
+        ([(1, None, None), (1, None, None), (2, "test", None)], {}, "1.50", 2, []),
+    ],
+)
 def test_proposal_uses_weights_and_school_settings(fin, world, actor_of, spec, settings, average, proposed, problems):
     for key, value in settings.items():
         fin.setting(key, value)
@@ -73,9 +81,13 @@ def test_why_lists_every_mark_with_date_kind_weight_and_share(fin, world, actor_
     _marks(fin, world.vera, [(5, None, None), (4, "test", None)])
     row = _sheet(actor_of, world).row_for(world.vera.id)
     assert [(c.label, c.shown, c.weight, c.share) for c in row.proposal.contributions] == [
-        ("11.09 Работа на уроке", "5", D(1), D("33.3")), ("12.09 Контрольная работа", "4", D(2), D("66.7"))]
+        ("11.09 Работа на уроке", "5", D(1), D("33.3")),
+        ("12.09 Контрольная работа", "4", D(2), D("66.7")),
+    ]
     assert [(m.date, m.shown, m.kind, m.is_control) for m in row.marks] == [
-        (_day(10), "5", "Работа на уроке", False), (_day(11), "4", "Контрольная работа", True)]
+        (_day(10), "5", "Работа на уроке", False),
+        (_day(11), "4", "Контрольная работа", True),
+    ]
 
 
 def test_marks_outside_the_period_or_of_another_subject_do_not_count(fin, world, actor_of):
@@ -117,11 +129,14 @@ def test_override_of_the_proposal_needs_a_reason(fin, world, actor_of):
     assert pm.value == 4 and pm.override_reason is None
 
 
-@pytest.mark.parametrize("raw,stored", [("5", (5, None)), (" 3 ", (3, None)), ("Н/А", (None, "н/а")),
-                                        ("осв.", (None, "осв")), ("зачёт", (None, "зач"))])
+@pytest.mark.parametrize(
+    "raw,stored",
+    [("5", (5, None)), (" 3 ", (3, None)), ("Н/А", (None, "н/а")), ("осв.", (None, "осв")), ("зачёт", (None, "зач"))],
+)
 def test_values_the_teacher_may_set(fin, world, actor_of, raw, stored):
-    pm = set_period_mark(actor_of("teacher"), world.a_maths_5a.id, fin.q1.id, world.vera.id, raw,
-                         reason="Решение педсовета", now=NOW)
+    pm = set_period_mark(
+        actor_of("teacher"), world.a_maths_5a.id, fin.q1.id, world.vera.id, raw, reason="Решение педсовета", now=NOW
+    )
     assert (pm.value, pm.special) == stored
 
 
@@ -132,10 +147,18 @@ def test_values_outside_the_scale_are_refused(fin, world, actor_of, raw):
 
 
 def test_pass_fail_subject_gets_pass_or_fail(fin, world, actor_of):
-    elective = fin.add(Subject(school_id=world.school.id, name="Проектная деятельность", short_name="Проект",
-                               is_pass_fail=True))
-    a = fin.add(TeachingAssignment(year_id=world.year.id, class_id=world.c5a.id, subject_id=elective.id,
-                                   teacher_id=world.s_teacher.id, hours_per_week=D(1)))
+    elective = fin.add(
+        Subject(school_id=world.school.id, name="Проектная деятельность", short_name="Проект", is_pass_fail=True)
+    )
+    a = fin.add(
+        TeachingAssignment(
+            year_id=world.year.id,
+            class_id=world.c5a.id,
+            subject_id=elective.id,
+            teacher_id=world.s_teacher.id,
+            hours_per_week=D(1),
+        )
+    )
     for i, special in enumerate(["зач", "зач", "незач"]):
         fin.mark(fin.lesson(_day(10 + i), assignment=a), world.vera, special=special)
     row = _sheet(actor_of, world, assignment=a).row_for(world.vera.id)
@@ -160,8 +183,9 @@ def test_setting_again_updates_the_same_row_with_versioning_and_audit(fin, world
     assert set_period_mark(*args, "3", reason="Пересдача темы", version=2, now=NOW) is None  # nothing changed
     rows = db.session.scalars(select(PeriodMark).where(PeriodMark.student_id == world.vera.id)).all()
     assert len(rows) == 1
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "period_mark")
-                                .order_by(AuditEvent.id)).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.entity == "period_mark").order_by(AuditEvent.id)
+    ).all()
     assert [e.action for e in events] == ["period_mark.create", "period_mark.update"]
     assert json.loads(events[1].old)["value"] == "н/а" and json.loads(events[1].new)["value"] == "3"
     assert events[1].actor_id == world.users["teacher"].id
@@ -170,18 +194,27 @@ def test_setting_again_updates_the_same_row_with_versioning_and_audit(fin, world
 def test_the_database_keeps_one_mark_per_student_subject_period_and_kind(fin, world, actor_of):
     set_period_mark(actor_of("teacher"), world.a_maths_5a.id, fin.q1.id, world.vera.id, "н/а", now=NOW)
     from sqlalchemy.exc import IntegrityError
+
     with pytest.raises(IntegrityError):
         with db.session.begin_nested():
-            db.session.add(PeriodMark(student_id=world.vera.id, subject_id=world.maths.id, period_id=fin.q1.id,
-                                      kind="period", value=5))
+            db.session.add(
+                PeriodMark(
+                    student_id=world.vera.id, subject_id=world.maths.id, period_id=fin.q1.id, kind="period", value=5
+                )
+            )
             db.session.flush()
 
 
-@pytest.mark.parametrize("who,error", [
-    ("classteacher", AccessDenied),  # class teacher of 5А reads the maths page, does not set its marks
-    ("coordinator", AccessDenied), ("operator", AccessDenied), ("director", AccessDenied),
-    ("other_teacher", NotFound),  # not their page at all
-])
+@pytest.mark.parametrize(
+    "who,error",
+    [
+        ("classteacher", AccessDenied),  # class teacher of 5А reads the maths page, does not set its marks
+        ("coordinator", AccessDenied),
+        ("operator", AccessDenied),
+        ("director", AccessDenied),
+        ("other_teacher", NotFound),  # not their page at all
+    ],
+)
 def test_only_the_assignments_teacher_sets_marks(fin, world, actor_of, who, error):
     with pytest.raises(error):
         set_period_mark(actor_of(who), world.a_maths_5a.id, fin.q1.id, world.vera.id, "н/а", now=NOW)
@@ -194,8 +227,17 @@ def test_a_student_of_another_class_is_refused(fin, world, actor_of):
 
 def test_a_period_of_another_scheme_or_school_is_refused(fin, world, actor_of):
     from models import Period
-    half = fin.add(Period(year_id=world.year.id, scheme="half_year", number=1, name="1 полугодие",
-                          starts_on=SEP, ends_on=dt.date(2026, 12, 28)))
+
+    half = fin.add(
+        Period(
+            year_id=world.year.id,
+            scheme="half_year",
+            number=1,
+            name="1 полугодие",
+            starts_on=SEP,
+            ends_on=dt.date(2026, 12, 28),
+        )
+    )
     with pytest.raises(NotFound):
         set_period_mark(actor_of("teacher"), world.a_maths_5a.id, half.id, world.vera.id, "н/а", now=NOW)
 
@@ -226,19 +268,23 @@ def test_a_closed_period_or_archived_year_is_read_only(fin, world, actor_of, clo
 
 
 # --- deadlines --------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("days,set_at,late", [
-    (1, dt.datetime(2026, 10, 26, 12, 0, tzinfo=dt.timezone.utc), False),  # the day after the end
-    (1, dt.datetime(2026, 10, 26, 20, 59, tzinfo=dt.timezone.utc), False),  # 23:59 in Moscow
-    (1, dt.datetime(2026, 10, 26, 21, 0, tzinfo=dt.timezone.utc), True),  # 00:00 on the 27th in Moscow
-    (0, dt.datetime(2026, 10, 26, 8, 0, tzinfo=dt.timezone.utc), True),
-    (3, dt.datetime(2026, 10, 28, 8, 0, tzinfo=dt.timezone.utc), False),
-    (1, dt.datetime(2026, 10, 10, 8, 0, tzinfo=dt.timezone.utc), False),  # before the end
-])
+@pytest.mark.parametrize(
+    "days,set_at,late",
+    [
+        (1, dt.datetime(2026, 10, 26, 12, 0, tzinfo=dt.UTC), False),  # the day after the end
+        (1, dt.datetime(2026, 10, 26, 20, 59, tzinfo=dt.UTC), False),  # 23:59 in Moscow
+        (1, dt.datetime(2026, 10, 26, 21, 0, tzinfo=dt.UTC), True),  # 00:00 on the 27th in Moscow
+        (0, dt.datetime(2026, 10, 26, 8, 0, tzinfo=dt.UTC), True),
+        (3, dt.datetime(2026, 10, 28, 8, 0, tzinfo=dt.UTC), False),
+        (1, dt.datetime(2026, 10, 10, 8, 0, tzinfo=dt.UTC), False),  # before the end
+    ],
+)
 def test_late_period_marks_are_flagged(fin, world, actor_of, days, set_at, late):
     if days != 1:
         fin.setting("period_mark_deadline_days", days)
-    set_period_mark(actor_of("teacher"), world.a_maths_5a.id, fin.q1.id, world.vera.id, "н/а", now=set_at,
-                    today=set_at.date())
+    set_period_mark(
+        actor_of("teacher"), world.a_maths_5a.id, fin.q1.id, world.vera.id, "н/а", now=set_at, today=set_at.date()
+    )
     db.session.expire_all()
     sheet = _sheet(actor_of, world, period=fin.q1, today=dt.date(2026, 11, 2))
     assert sheet.deadline == dt.date(2026, 10, 25) + dt.timedelta(days=days)
@@ -254,10 +300,18 @@ def test_not_overdue_before_the_deadline(fin, world, actor_of):
 
 # --- PE and the special medical group ------------------------------------------------------------------
 def test_pe_special_group_is_graded_on_theory(fin, world, actor_of):
-    pe = fin.add(Subject(school_id=world.school.id, name="Физическая культура", short_name="Физ-ра",
-                         is_physical_education=True))
-    a = fin.add(TeachingAssignment(year_id=world.year.id, class_id=world.c5a.id, subject_id=pe.id,
-                                   teacher_id=world.s_teacher.id, hours_per_week=D(2)))
+    pe = fin.add(
+        Subject(school_id=world.school.id, name="Физическая культура", short_name="Физ-ра", is_physical_education=True)
+    )
+    a = fin.add(
+        TeachingAssignment(
+            year_id=world.year.id,
+            class_id=world.c5a.id,
+            subject_id=pe.id,
+            teacher_id=world.s_teacher.id,
+            hours_per_week=D(2),
+        )
+    )
     world.vera.medical_group = "special"
     world.anna.medical_group = "exempt"
     db.session.flush()
@@ -278,10 +332,22 @@ def test_pe_special_group_is_graded_on_theory(fin, world, actor_of):
 # --- the criteria scheme (Kazakhstan) -----------------------------------------------------------------
 def _criteria_kinds(fin, world, *codes):
     from models import WorkKind
+
     world.school.grading_scheme = "criteria"
     names = {"fo": "ФО", "sor": "СОР", "soch": "СОЧ"}
-    kinds = [fin.add(WorkKind(school_id=world.school.id, code=code, name=names[code], weight=D(1), criteria_kind=code,
-                              is_control=code != "fo")) for code in codes]
+    kinds = [
+        fin.add(
+            WorkKind(
+                school_id=world.school.id,
+                code=code,
+                name=names[code],
+                weight=D(1),
+                criteria_kind=code,
+                is_control=code != "fo",
+            )
+        )
+        for code in codes
+    ]
     db.session.flush()
     return kinds
 
@@ -314,47 +380,69 @@ def test_criteria_quarter_summative_work_counts_half(fin, world, actor_of, reque
 
 
 # --- year marks ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("quarters,threshold,proposed,problems", [
-    ((4, 5, 4, 5), "0.5", "5", []),
-    ((4, 5, 4, 5), "0.6", "4", []),
-    ((3, 3, 4, 3), "0.5", "3", []),
-    ((4, 5, None, 5), "0.5", "5", ["Нет отметки за «3 четверть»"]),
-    (("н/а", 3, 3, 4), "0.5", "3", ["За «1 четверть» — н/а"]),
-    ((None, None, None, None), "0.5", "н/а", ["Нет отметки за «1 четверть»"]),
-])
+@pytest.mark.parametrize(
+    "quarters,threshold,proposed,problems",
+    [
+        ((4, 5, 4, 5), "0.5", "5", []),
+        ((4, 5, 4, 5), "0.6", "4", []),
+        ((3, 3, 4, 3), "0.5", "3", []),
+        ((4, 5, None, 5), "0.5", "5", ["Нет отметки за «3 четверть»"]),
+        (("н/а", 3, 3, 4), "0.5", "3", ["За «1 четверть» — н/а"]),
+        ((None, None, None, None), "0.5", "н/а", ["Нет отметки за «1 четверть»"]),
+    ],
+)
 def test_year_mark_is_proposed_from_the_period_marks(fin, world, actor_of, quarters, threshold, proposed, problems):
     if threshold != "0.5":
         fin.setting("rounding_threshold", threshold)
     for period, value in zip((fin.q1, fin.q2, fin.q3, fin.q4), quarters):
         if value is not None:
             numeric = isinstance(value, int)
-            fin.add(PeriodMark(student_id=world.vera.id, subject_id=world.maths.id, period_id=period.id,
-                               kind="period", value=value if numeric else None, special=None if numeric else value))
+            fin.add(
+                PeriodMark(
+                    student_id=world.vera.id,
+                    subject_id=world.maths.id,
+                    period_id=period.id,
+                    kind="period",
+                    value=value if numeric else None,
+                    special=None if numeric else value,
+                )
+            )
     sheet = _sheet(actor_of, world, period=fin.year_period, today=dt.date(2027, 5, 27))
     assert sheet.kind == "year"
     row = sheet.row_for(world.vera.id)
     assert row.proposed == proposed
-    assert [m.kind for m in row.marks] == [p.name for p, v in zip((fin.q1, fin.q2, fin.q3, fin.q4), quarters)
-                                           if v is not None]
+    assert [m.kind for m in row.marks] == [
+        p.name for p, v in zip((fin.q1, fin.q2, fin.q3, fin.q4), quarters) if v is not None
+    ]
     for text in problems:
         assert any(text in p for p in row.proposal.problems), row.proposal.problems
-    pm = set_period_mark(actor_of("teacher"), world.a_maths_5a.id, fin.year_period.id, world.vera.id, proposed,
-                         now=NOW)
+    pm = set_period_mark(actor_of("teacher"), world.a_maths_5a.id, fin.year_period.id, world.vera.id, proposed, now=NOW)
     assert (pm.kind, pm.period_id) == ("year", fin.year_period.id)
 
 
 # --- save all ------------------------------------------------------------------------------------------
 def test_save_all_saves_good_rows_and_reports_the_others(fin, world, actor_of):
     _marks(fin, world.vera, [(5, None, None), (4, None, None), (4, "test", None)])  # proposes 4
-    result = save_period_marks(actor_of("teacher"), world.a_maths_5a.id, fin.q1.id, [
-        Entry(world.anna.id, "3"),  # anna's proposal is 5 (one mark): no reason → error
-        Entry(world.vera.id, "4"),
-        Entry(world.boris.id, "4"),  # not in 5А
-    ], now=NOW)
+    result = save_period_marks(
+        actor_of("teacher"),
+        world.a_maths_5a.id,
+        fin.q1.id,
+        [
+            Entry(world.anna.id, "3"),  # anna's proposal is 5 (one mark): no reason → error
+            Entry(world.vera.id, "4"),
+            Entry(world.boris.id, "4"),  # not in 5А
+        ],
+        now=NOW,
+    )
     assert result.saved == 1 and set(result.errors) == {world.anna.id, world.boris.id}
     assert "причину" in result.errors[world.anna.id].message
-    again = save_period_marks(actor_of("teacher"), world.a_maths_5a.id, fin.q1.id, [
-        Entry(world.vera.id, "4", version=1), Entry(world.anna.id, "")], now=NOW)
+    again = save_period_marks(
+        actor_of("teacher"),
+        world.a_maths_5a.id,
+        fin.q1.id,
+        [Entry(world.vera.id, "4", version=1), Entry(world.anna.id, "")],
+        now=NOW,
+    )
     assert (again.saved, again.unchanged, again.errors) == (0, 1, {})
 
 
@@ -367,8 +455,9 @@ def test_forecast_of_the_class_from_the_proposals(fin, world, actor_of):
     assert (f.total, f.success, f.quality, f.average) == (2, D(100), D(50), D(4))
     assert f.sou == D("68.0")  # (100 + 36) / 2
     assert sheet.results is None
-    set_period_mark(actor_of("teacher"), world.a_maths_5a.id, fin.q1.id, world.vera.id, "2", reason="Не сдал зачёт",
-                    now=NOW)
+    set_period_mark(
+        actor_of("teacher"), world.a_maths_5a.id, fin.q1.id, world.vera.id, "2", reason="Не сдал зачёт", now=NOW
+    )
     results = _sheet(actor_of, world).results
     assert (results.total, results.success) == (1, D(0))
 
@@ -376,14 +465,23 @@ def test_forecast_of_the_class_from_the_proposals(fin, world, actor_of):
 # --- queries ---------------------------------------------------------------------------------------------
 def test_the_sheet_reads_a_fixed_number_of_queries(fin, world, actor_of, count_queries, db_session):
     from models import Enrollment, Student
+
     actor = actor_of("teacher")
     assignment_id, period_id = world.a_maths_5a.id, fin.q1.id
     finals_sheet(actor, assignment_id, period_id, today=TODAY)  # warm up
     with count_queries() as small:
         finals_sheet(actor, assignment_id, period_id, today=TODAY)
     for i in range(6):
-        s = fin.add(Student(school_id=world.school.id, last_name=f"Новиков{i}", first_name="Ян", birth_date=SEP,
-                            sex="m", personal_file_no=f"N-{i}"))
+        s = fin.add(
+            Student(
+                school_id=world.school.id,
+                last_name=f"Новиков{i}",
+                first_name="Ян",
+                birth_date=SEP,
+                sex="m",
+                personal_file_no=f"N-{i}",
+            )
+        )
         fin.add(Enrollment(student_id=s.id, class_id=world.c5a.id, starts_on=SEP, reason_in="admission"))
         for k in range(3):
             fin.mark(fin.lesson(_day(20 + 3 * i + k), kind=fin.test if k == 0 else None), s, 4)
@@ -401,10 +499,15 @@ def test_closing_lists_missing_marks_and_needs_confirmation(fin, world, actor_of
     coordinator = actor_of("coordinator")
     result = close_period(coordinator, fin.q1.id, now=NOW)
     assert not result.closed and fin.q1.closed_at is None
-    lines = {(line.assignment.school_class.name, line.assignment.subject.name): [s.last_name for s in line.students]
-             for line in result.missing}
-    assert lines == {("5А", "Математика"): ["Аннова", "Верова"], ("5А", "Русский язык"): ["Аннова", "Верова"],
-                     ("6Б", "Математика"): ["Борисов"]}
+    lines = {
+        (line.assignment.school_class.name, line.assignment.subject.name): [s.last_name for s in line.students]
+        for line in result.missing
+    }
+    assert lines == {
+        ("5А", "Математика"): ["Аннова", "Верова"],
+        ("5А", "Русский язык"): ["Аннова", "Верова"],
+        ("6Б", "Математика"): ["Борисов"],
+    }
     set_period_mark(actor_of("teacher"), world.a_maths_5a.id, fin.q1.id, world.vera.id, "н/а", now=NOW)
     assert close_period(coordinator, fin.q1.id, now=NOW).missing_total == 4
     result = close_period(coordinator, fin.q1.id, now=NOW, confirmed=True)
@@ -419,10 +522,23 @@ def test_closing_lists_missing_marks_and_needs_confirmation(fin, world, actor_of
 
 
 def test_closing_without_missing_marks_needs_no_confirmation(fin, world, actor_of):
-    for student, a in ((world.anna, world.a_maths_5a), (world.vera, world.a_maths_5a), (world.anna, world.a_russian_5a),
-                       (world.vera, world.a_russian_5a), (world.boris, world.a_maths_6b)):
-        db.session.add(PeriodMark(student_id=student.id, subject_id=a.subject_id, period_id=fin.q1.id, kind="period",
-                                  special="н/а", assignment_id=a.id))
+    for student, a in (
+        (world.anna, world.a_maths_5a),
+        (world.vera, world.a_maths_5a),
+        (world.anna, world.a_russian_5a),
+        (world.vera, world.a_russian_5a),
+        (world.boris, world.a_maths_6b),
+    ):
+        db.session.add(
+            PeriodMark(
+                student_id=student.id,
+                subject_id=a.subject_id,
+                period_id=fin.q1.id,
+                kind="period",
+                special="н/а",
+                assignment_id=a.id,
+            )
+        )
     db.session.flush()
     assert close_period(actor_of("operator"), fin.q1.id, now=NOW).closed
 

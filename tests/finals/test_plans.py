@@ -1,5 +1,6 @@
 """The thematic plan (КТП, R2): lines on screen, import from CSV/XLSX with a preview and an all-or-nothing
 write, hours against the curriculum, lessons linked to plan lines, coverage of the program."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,12 @@ TODAY = dt.date(2026, 10, 20)
 
 
 def _topics(assignment_id):
-    return [(i.position, i.topic, i.hours) for i in db.session.scalars(
-        select(PlanItem).where(PlanItem.assignment_id == assignment_id).order_by(PlanItem.position))]
+    return [
+        (i.position, i.topic, i.hours)
+        for i in db.session.scalars(
+            select(PlanItem).where(PlanItem.assignment_id == assignment_id).order_by(PlanItem.position)
+        )
+    ]
 
 
 @pytest.fixture()
@@ -53,11 +58,17 @@ def test_lines_are_added_inserted_moved_and_deleted(fin, world, teacher):
     assert actions.count("plan_item.create") == 4 and "plan_item.delete" in actions
 
 
-@pytest.mark.parametrize("fields,message", [
-    ({"topic": "  "}, "Тема"), ({"topic": "x", "hours": "0"}, "Часы"), ({"topic": "x", "hours": "1,5"}, "Часы"),
-    ({"topic": "x", "hours": "abc"}, "Часы"), ({"topic": "x", "work_kind_id": "999999"}, "вид работы"),
-    ({"topic": "x" * 1001}, "Тема"),
-])
+@pytest.mark.parametrize(
+    "fields,message",
+    [
+        ({"topic": "  "}, "Тема"),
+        ({"topic": "x", "hours": "0"}, "Часы"),
+        ({"topic": "x", "hours": "1,5"}, "Часы"),
+        ({"topic": "x", "hours": "abc"}, "Часы"),
+        ({"topic": "x", "work_kind_id": "999999"}, "вид работы"),
+        ({"topic": "x" * 1001}, "Тема"),
+    ],
+)
 def test_bad_lines_are_refused(fin, world, teacher, fields, message):
     with pytest.raises(InvalidInput, match=message):
         save_line(teacher, world.a_maths_5a.id, **fields)
@@ -70,8 +81,9 @@ def test_a_line_with_lessons_is_not_deleted(fin, world, teacher):
         delete_line(teacher, world.a_maths_5a.id, line.id)
 
 
-@pytest.mark.parametrize("who,error", [("classteacher", AccessDenied), ("coordinator", AccessDenied),
-                                       ("other_teacher", NotFound)])
+@pytest.mark.parametrize(
+    "who,error", [("classteacher", AccessDenied), ("coordinator", AccessDenied), ("other_teacher", NotFound)]
+)
 def test_only_the_teacher_or_the_operator_writes_the_plan(fin, world, actor_of, who, error):
     with pytest.raises(error):
         save_line(actor_of(who), world.a_maths_5a.id, topic="Тема")
@@ -79,21 +91,31 @@ def test_only_the_teacher_or_the_operator_writes_the_plan(fin, world, actor_of, 
 
 
 def test_an_archived_year_is_read_only(fin, world, teacher):
-    world.year.archived_at = dt.datetime(2027, 8, 31, tzinfo=dt.timezone.utc)
+    world.year.archived_at = dt.datetime(2027, 8, 31, tzinfo=dt.UTC)
     with pytest.raises(PeriodClosed):
         save_line(teacher, world.a_maths_5a.id, topic="Тема")
 
 
 # --- hours against the curriculum ---------------------------------------------------------------------
-@pytest.mark.parametrize("curriculum,weeks,plan_hours,status,difference", [
-    ("5", 34, 170, "ok", 0), ("5", 34, 160, "under", -10), ("5", 34, 175, "over", 5),
-    ("0.5", 34, 17, "ok", 0), (None, 34, 170, "no_curriculum", None), ("5", 34, 0, "empty", -170),
-    ("4", 33, 132, "ok", 0),
-])
+@pytest.mark.parametrize(
+    "curriculum,weeks,plan_hours,status,difference",
+    [
+        ("5", 34, 170, "ok", 0),
+        ("5", 34, 160, "under", -10),
+        ("5", 34, 175, "over", 5),
+        ("0.5", 34, 17, "ok", 0),
+        (None, 34, 170, "no_curriculum", None),
+        ("5", 34, 0, "empty", -170),
+        ("4", 33, 132, "ok", 0),
+    ],
+)
 def test_plan_hours_are_compared_with_the_curriculum(fin, world, curriculum, weeks, plan_hours, status, difference):
     if curriculum is not None:
-        fin.add(CurriculumItem(year_id=world.year.id, grade=5, subject_id=world.maths.id,
-                               hours_per_week=D(curriculum), weeks=weeks))
+        fin.add(
+            CurriculumItem(
+                year_id=world.year.id, grade=5, subject_id=world.maths.id, hours_per_week=D(curriculum), weeks=weeks
+            )
+        )
     check = hours_check(world.a_maths_5a, plan_hours)
     assert check.status == status
     assert check.difference == (None if difference is None else D(difference))
@@ -111,14 +133,17 @@ def test_the_page_shows_the_mismatch_and_the_load(fin, world, teacher, actor_of)
 
 
 # --- import ------------------------------------------------------------------------------------------------
-CSV_OK = ("№;Раздел;Тема;Часы;Вид работы\n"
-          "1;Натуральные числа;Ряд натуральных чисел;2;\n"
-          "2;Натуральные числа;Сложение;1;Работа на уроке\n"
-          "3;Натуральные числа;Контрольная работа № 1;1;test\n")
+CSV_OK = (
+    "№;Раздел;Тема;Часы;Вид работы\n"
+    "1;Натуральные числа;Ряд натуральных чисел;2;\n"
+    "2;Натуральные числа;Сложение;1;Работа на уроке\n"
+    "3;Натуральные числа;Контрольная работа № 1;1;test\n"
+)
 
 
 def _xlsx(rows):
     from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     for r in rows:
@@ -128,16 +153,26 @@ def _xlsx(rows):
     return out.getvalue()
 
 
-@pytest.mark.parametrize("filename,content", [
-    ("ктп.csv", CSV_OK.encode("utf-8")),
-    ("ктп.csv", CSV_OK.encode("utf-8-sig")),
-    ("ктп.csv", CSV_OK.replace(";", ",").encode("cp1251")),
-    ("ктп.xlsx", _xlsx([["№", "Раздел", "Тема", "Часы", "Вид работы"],
-                        [1, "Натуральные числа", "Ряд натуральных чисел", 2, None],
-                        [2, "Натуральные числа", "Сложение", 1, "Работа на уроке"],
-                        [None, None, None, None, None],
-                        [3, "Натуральные числа", "Контрольная работа № 1", 1.0, "Контрольная работа"]])),
-])
+@pytest.mark.parametrize(
+    "filename,content",
+    [
+        ("ктп.csv", CSV_OK.encode("utf-8")),
+        ("ктп.csv", CSV_OK.encode("utf-8-sig")),
+        ("ктп.csv", CSV_OK.replace(";", ",").encode("cp1251")),
+        (
+            "ктп.xlsx",
+            _xlsx(
+                [
+                    ["№", "Раздел", "Тема", "Часы", "Вид работы"],
+                    [1, "Натуральные числа", "Ряд натуральных чисел", 2, None],
+                    [2, "Натуральные числа", "Сложение", 1, "Работа на уроке"],
+                    [None, None, None, None, None],
+                    [3, "Натуральные числа", "Контрольная работа № 1", 1.0, "Контрольная работа"],
+                ]
+            ),
+        ),
+    ],
+)
 def test_import_previews_then_writes_everything(fin, world, teacher, filename, content):
     a = world.a_maths_5a.id
     preview = preview_import(teacher, a, filename, content)
@@ -145,19 +180,23 @@ def test_import_previews_then_writes_everything(fin, world, teacher, filename, c
     assert preview.parsed.hours == 4 and _topics(a) == []  # nothing written yet
     apply_import(teacher, a, preview.text)
     assert _topics(a) == [(1, "Ряд натуральных чисел", 2), (2, "Сложение", 1), (3, "Контрольная работа № 1", 1)]
-    kinds = db.session.scalars(select(PlanItem.work_kind_id).where(PlanItem.assignment_id == a)
-                               .order_by(PlanItem.position)).all()
+    kinds = db.session.scalars(
+        select(PlanItem.work_kind_id).where(PlanItem.assignment_id == a).order_by(PlanItem.position)
+    ).all()
     assert kinds == [None, fin.regular.id, fin.test.id]
 
 
-@pytest.mark.parametrize("text,row,message", [
-    ("№;Раздел;Тема;Часы\n1;А;;1\n", 2, "Тема"),
-    ("№;Раздел;Тема;Часы\n1;А;Тема;0\n", 2, "Часы"),
-    ("№;Раздел;Тема;Часы;Вид работы\n1;А;Тема;1;Пляски\n", 2, "Неизвестный вид работы"),
-    ("№;Раздел;Тема;Часы\n1;А;Тема;1\n1;А;Другая;1\n", 3, "повторяется"),
-    ("Раздел;Часы\nА;1\n", 1, "Нет столбца «Тема»"),
-    ("", 0, "пуст"),
-])
+@pytest.mark.parametrize(
+    "text,row,message",
+    [
+        ("№;Раздел;Тема;Часы\n1;А;;1\n", 2, "Тема"),
+        ("№;Раздел;Тема;Часы\n1;А;Тема;0\n", 2, "Часы"),
+        ("№;Раздел;Тема;Часы;Вид работы\n1;А;Тема;1;Пляски\n", 2, "Неизвестный вид работы"),
+        ("№;Раздел;Тема;Часы\n1;А;Тема;1\n1;А;Другая;1\n", 3, "повторяется"),
+        ("Раздел;Часы\nА;1\n", 1, "Нет столбца «Тема»"),
+        ("", 0, "пуст"),
+    ],
+)
 def test_import_with_errors_writes_nothing(fin, world, teacher, text, row, message):
     a = world.a_maths_5a.id
     save_line(teacher, a, topic="Старая тема")
@@ -172,8 +211,9 @@ def test_import_with_errors_writes_nothing(fin, world, teacher, text, row, messa
 def test_reimport_keeps_lesson_links_by_number_and_reports_lost_ones(fin, world, teacher):
     a = world.a_maths_5a.id
     apply_import(teacher, a, CSV_OK)
-    first, second, third = db.session.scalars(select(PlanItem).where(PlanItem.assignment_id == a)
-                                              .order_by(PlanItem.position)).all()
+    first, second, third = db.session.scalars(
+        select(PlanItem).where(PlanItem.assignment_id == a).order_by(PlanItem.position)
+    ).all()
     link_lesson(teacher, world.lesson_5a.id, first.id)
     extra = fin.lesson(dt.date(2026, 9, 8))
     link_lesson(teacher, extra.id, third.id)
@@ -219,7 +259,7 @@ def test_linking_checks_the_plan_the_lesson_and_closed_periods(fin, world, teach
         link_lesson(actor_of("classteacher"), world.lesson_5a.id, line.id)
     with pytest.raises(Conflict):
         link_lesson(teacher, world.lesson_5a.id, line.id, version=world.lesson_5a.version + 5)
-    fin.q1.closed_at = dt.datetime(2026, 10, 27, tzinfo=dt.timezone.utc)
+    fin.q1.closed_at = dt.datetime(2026, 10, 27, tzinfo=dt.UTC)
     with pytest.raises(PeriodClosed):
         link_lesson(teacher, world.lesson_5a.id, line.id)
     fin.q1.closed_at = None
@@ -245,14 +285,18 @@ def test_coverage_counts_given_against_timetabled_lessons(fin, world, teacher):
     a = world.a_maths_5a
     # Monday and Wednesday at bell 1 from 01.09.2026
     for weekday in (1, 3):
-        fin.add(TimetableEntry(assignment_id=a.id, weekday=weekday, bell_id=world.bell.id,
-                               valid_from=dt.date(2026, 9, 1)))
+        fin.add(
+            TimetableEntry(assignment_id=a.id, weekday=weekday, bell_id=world.bell.id, valid_from=dt.date(2026, 9, 1))
+        )
     for day in (dt.date(2026, 9, 2), dt.date(2026, 9, 9)):  # + the world's lesson on Monday 07.09
         fin.lesson(day)
     fin.lesson(dt.date(2026, 11, 9))  # in the future of TODAY: not given yet
     apply_import(teacher, a.id, CSV_OK)
-    link_lesson(teacher, world.lesson_5a.id, db.session.scalars(select(PlanItem.id).where(
-        PlanItem.assignment_id == a.id, PlanItem.position == 1)).one())
+    link_lesson(
+        teacher,
+        world.lesson_5a.id,
+        db.session.scalars(select(PlanItem.id).where(PlanItem.assignment_id == a.id, PlanItem.position == 1)).one(),
+    )
     report = coverage([a.id], today=dt.date(2026, 9, 10))[a.id]
     # planned 01.09–10.09: Wed 2, Mon 7, Wed 9 = 3 lessons; given 3
     assert (report.year_to_date.planned, report.year_to_date.given, report.year_to_date.percent) == (3, 3, D(100))

@@ -1,6 +1,7 @@
 """The family's marks by subject (R20): a period's marks per subject with the weighted average and the
 period mark once set, the year's summary with exam and final columns only when given, any year of the
 student's, access as for the diary, and a fixed number of queries."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,8 +34,9 @@ def test_the_period_shows_marks_averages_and_the_period_mark(fin, world):
     assert [m.shown for m in maths.marks] == ["5", "3"] and [m.is_control for m in maths.marks] == [False, True]
     assert maths.average == D("3.67") and maths.period_mark == ""
     assert _line(card, world.russian).marks == []  # a subject of the class without marks is listed
-    fin.add(PeriodMark(student_id=world.anna.id, subject_id=world.maths.id, period_id=fin.q1.id, kind="period",
-                       value=4))
+    fin.add(
+        PeriodMark(student_id=world.anna.id, subject_id=world.maths.id, period_id=fin.q1.id, kind="period", value=4)
+    )
     card = _card(world)
     assert _line(card, world.maths).period_mark == "4"
     assert card.summary[world.maths.id][(fin.q1.id, "period")] == "4"
@@ -46,21 +48,35 @@ def test_another_period_and_the_year(fin, world):
     q2 = _card(world, period_id=fin.q2.id)
     assert [m.shown for m in _line(q2, world.maths).marks] == ["4"]
     year = _card(world, period_id=fin.year_period.id)
-    assert [m.shown for m in _line(year, world.maths).marks] == ["5", "4"] and _line(year, world.maths).average == D("4.5")
+    assert [m.shown for m in _line(year, world.maths).marks] == ["5", "4"] and _line(year, world.maths).average == D(
+        "4.5"
+    )
 
 
 def test_exam_and_final_columns_appear_once_given(fin, world):
     for kind, value in (("year", 5), ("exam", 4), ("final", 5)):
-        fin.add(PeriodMark(student_id=world.anna.id, subject_id=world.maths.id, period_id=fin.year_period.id,
-                           kind=kind, value=value))
+        fin.add(
+            PeriodMark(
+                student_id=world.anna.id,
+                subject_id=world.maths.id,
+                period_id=fin.year_period.id,
+                kind=kind,
+                value=value,
+            )
+        )
     card = _card(world, student=world.anna)
     assert [(c.kind, str(c.label)) for c in card.columns][-3:] == [
-        ("year", "Учебный год"), ("exam", "Экзамен"), ("final", "Итоговая")]
+        ("year", "Учебный год"),
+        ("exam", "Экзамен"),
+        ("final", "Итоговая"),
+    ]
     assert card.summary[world.maths.id][(fin.year_period.id, "final")] == "5"
 
 
-@pytest.mark.parametrize("who,student,error", [
-    ("parent", "boris", AccessDenied), ("student", "vera", AccessDenied), ("parent_b", "anna", AccessDenied)])
+@pytest.mark.parametrize(
+    "who,student,error",
+    [("parent", "boris", AccessDenied), ("student", "vera", AccessDenied), ("parent_b", "anna", AccessDenied)],
+)
 def test_only_who_reads_the_diary_reads_the_marks(fin, world, who, student, error):
     with pytest.raises(error):
         _card(world, who, getattr(world, student))
@@ -68,8 +84,17 @@ def test_only_who_reads_the_diary_reads_the_marks(fin, world, who, student, erro
 
 def test_a_period_or_year_not_of_the_student_is_not_found(fin, world):
     from models import Period
-    other = fin.add(Period(year_id=world.year.id, scheme="trimester", number=1, name="1 триместр",
-                           starts_on=SEP, ends_on=dt.date(2026, 11, 30)))
+
+    other = fin.add(
+        Period(
+            year_id=world.year.id,
+            scheme="trimester",
+            number=1,
+            name="1 триместр",
+            starts_on=SEP,
+            ends_on=dt.date(2026, 11, 30),
+        )
+    )
     with pytest.raises(NotFound):
         _card(world, period_id=other.id)
     with pytest.raises(NotFound):
@@ -84,8 +109,9 @@ def test_a_fixed_number_of_queries(fin, world, count_queries):
     for i in range(5):
         fin.mark(fin.lesson(SEP + dt.timedelta(days=20 + i), kind=fin.test), world.anna, 4)
         fin.mark(fin.lesson(SEP + dt.timedelta(days=20 + i), assignment=world.a_russian_5a), world.anna, 5)
-    fin.add(PeriodMark(student_id=world.anna.id, subject_id=world.russian.id, period_id=fin.q1.id, kind="period",
-                       value=5))
+    fin.add(
+        PeriodMark(student_id=world.anna.id, subject_id=world.russian.id, period_id=fin.q1.id, kind="period", value=5)
+    )
     db.session.expire_all()
     with count_queries() as big:
         card = _card(world)

@@ -1,6 +1,7 @@
 """Results of a period (R30, models/reports/results.py): a student's standing (a rule table), per class the
 students by standing with успеваемость and качество by students, per class, subject and teacher the marks'
 measures, missing marks, who reads which classes, the default period, fixed queries; the page and its XLSX."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,11 +19,23 @@ from models.reports.results import period_results, standing
 TODAY = dt.date(2026, 11, 2)  # after the 1st quarter
 
 
-@pytest.mark.parametrize("marks,expected", [
-    ([5, 5], "excellent"), ([5, 4], "good"), ([5, 4, 3], "one_three"), ([3], "one_three"),
-    ([4, 3, 3], "satisfactory"), ([5, 2], "failing"), (["н/а", 5], "failing"), (["незач", 5], "failing"),
-    ([], "not_graded"), (["зач", 5], "excellent"), (["осв"], "not_graded"), ([5, "зач", 3], "one_three"),
-])
+@pytest.mark.parametrize(
+    "marks,expected",
+    [
+        ([5, 5], "excellent"),
+        ([5, 4], "good"),
+        ([5, 4, 3], "one_three"),
+        ([3], "one_three"),
+        ([4, 3, 3], "satisfactory"),
+        ([5, 2], "failing"),
+        (["н/а", 5], "failing"),
+        (["незач", 5], "failing"),
+        ([], "not_graded"),
+        (["зач", 5], "excellent"),
+        (["осв"], "not_graded"),
+        ([5, "зач", 3], "one_three"),
+    ],
+)
 def test_standing(marks, expected):
     assert standing(marks) == expected
 
@@ -31,11 +44,22 @@ def test_standing(marks, expected):
 def q1_marks(fin, world):
     """anna: 5 and 5 (excellent); vera: 4 and 3 (one «3»); boris: 2 (failing)."""
     for student, subject, assignment, value in (
-            (world.anna, world.maths, world.a_maths_5a, 5), (world.anna, world.russian, world.a_russian_5a, 5),
-            (world.vera, world.maths, world.a_maths_5a, 4), (world.vera, world.russian, world.a_russian_5a, 3),
-            (world.boris, world.maths, world.a_maths_6b, 2)):
-        fin.add(PeriodMark(student_id=student.id, subject_id=subject.id, period_id=fin.q1.id, kind="period",
-                           value=value, assignment_id=assignment.id))
+        (world.anna, world.maths, world.a_maths_5a, 5),
+        (world.anna, world.russian, world.a_russian_5a, 5),
+        (world.vera, world.maths, world.a_maths_5a, 4),
+        (world.vera, world.russian, world.a_russian_5a, 3),
+        (world.boris, world.maths, world.a_maths_6b, 2),
+    ):
+        fin.add(
+            PeriodMark(
+                student_id=student.id,
+                subject_id=subject.id,
+                period_id=fin.q1.id,
+                kind="period",
+                value=value,
+                assignment_id=assignment.id,
+            )
+        )
     db.session.commit()
     return fin
 
@@ -48,17 +72,25 @@ def test_classes_subjects_teachers_and_the_school(world, q1_marks):
     r = _results(world)
     assert r.period.id == q1_marks.q1.id  # the period that ended last
     c5a, c6b = r.classes
-    assert (c5a.school_class.name, c5a.standings.students, c5a.standings.counts["excellent"],
-            c5a.standings.counts["one_three"]) == ("5А", 2, 1, 1)
+    assert (
+        c5a.school_class.name,
+        c5a.standings.students,
+        c5a.standings.counts["excellent"],
+        c5a.standings.counts["one_three"],
+    ) == ("5А", 2, 1, 1)
     assert (c5a.standings.success, c5a.standings.quality) == (D(100), D(50))  # by students
     assert (c5a.marks.quality, c5a.marks.sou, c5a.marks.average) == (D(75), D(75), D("4.25"))  # by marks
     assert (c6b.standings.counts["failing"], c6b.standings.success, c6b.standings.quality) == (1, D(0), D(0))
     assert (r.school.students, r.school.success, r.school.quality) == (3, D("66.7"), D("33.3"))
     assert [(s.name, s.marks.total, s.marks.average) for s in r.subjects] == [
-        ("Математика", 3, D("3.67")), ("Русский язык", 2, D(4))]
+        ("Математика", 3, D("3.67")),
+        ("Русский язык", 2, D(4)),
+    ]
     assert [(t.name, t.classes, t.marks.total) for t in r.teachers] == [
-        (world.s_teacher.short_name, ["5А"], 2), (world.s_classteacher.short_name, ["5А"], 2),
-        (world.s_other_teacher.short_name, ["6Б"], 1)]  # by name
+        (world.s_teacher.short_name, ["5А"], 2),
+        (world.s_classteacher.short_name, ["5А"], 2),
+        (world.s_other_teacher.short_name, ["6Б"], 1),
+    ]  # by name
     assert r.missing == 0
 
 
@@ -95,12 +127,29 @@ def test_a_fixed_number_of_queries(world, q1_marks, count_queries):
     with count_queries() as small:
         _results(world)
     for i in range(5):
-        s = q1_marks.add(Student(school_id=world.school.id, last_name=f"Новый{i}", first_name="Ян",
-                                 birth_date=dt.date(2015, 1, 1), sex="m", personal_file_no=f"R-{i}"))
-        q1_marks.add(Enrollment(student_id=s.id, class_id=world.c5a.id, starts_on=world.q1.starts_on,
-                                reason_in="admission"))
-        q1_marks.add(PeriodMark(student_id=s.id, subject_id=world.maths.id, period_id=q1_marks.q1.id, kind="period",
-                                value=4, assignment_id=world.a_maths_5a.id))
+        s = q1_marks.add(
+            Student(
+                school_id=world.school.id,
+                last_name=f"Новый{i}",
+                first_name="Ян",
+                birth_date=dt.date(2015, 1, 1),
+                sex="m",
+                personal_file_no=f"R-{i}",
+            )
+        )
+        q1_marks.add(
+            Enrollment(student_id=s.id, class_id=world.c5a.id, starts_on=world.q1.starts_on, reason_in="admission")
+        )
+        q1_marks.add(
+            PeriodMark(
+                student_id=s.id,
+                subject_id=world.maths.id,
+                period_id=q1_marks.q1.id,
+                kind="period",
+                value=4,
+                assignment_id=world.a_maths_5a.id,
+            )
+        )
     db.session.commit()
     db.session.expire_all()
     with count_queries() as big:

@@ -2,6 +2,7 @@
 per-row and "save all", an override refused without a reason, read-only when closed), closing a period,
 the КТП page (lines, import with preview and confirmation), the class teacher's weekly attendance page.
 Nothing inline for the CSP."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,7 +34,7 @@ def _row(html: str, student_id: int) -> str:
     """The HTML of one student's row (up to the next row or the end of the table)."""
     start = html.index(f'<tr id="row-{student_id}"')
     ends = [i for i in (html.find('<tr id="row-', start + 1), html.find('id="save-all"', start)) if i > 0]
-    return html[start:min(ends)]
+    return html[start : min(ends)]
 
 
 def _url(world, fin):
@@ -69,9 +70,15 @@ def test_the_page_shows_proposals_and_why(client, login_as, world, marks):
 def test_save_one_row_override_needs_a_reason(client, login_as, world, marks):
     login_as("teacher")
     url = _url(world, marks)
-    form = {"period": marks.q1.id, "save_one": world.vera.id, f"mark-{world.vera.id}": "5",
-            f"reason-{world.vera.id}": "", f"version-{world.vera.id}": "",
-            f"mark-{world.anna.id}": "5", f"version-{world.anna.id}": ""}
+    form = {
+        "period": marks.q1.id,
+        "save_one": world.vera.id,
+        f"mark-{world.vera.id}": "5",
+        f"reason-{world.vera.id}": "",
+        f"version-{world.vera.id}": "",
+        f"mark-{world.anna.id}": "5",
+        f"version-{world.anna.id}": "",
+    }
     response = client.post(f"/admin/finals/{world.a_maths_5a.id}", data=form)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "укажите причину" in html
@@ -91,10 +98,19 @@ def test_save_all_and_fill_with_proposals(client, login_as, world, marks):
     assert 'id="filled-note"' in html
     vera_select = re.search(rf'<select[^>]*id="mark-{world.vera.id}".*?</select>', html, re.S).group(0)
     assert '<option value="4" selected>' in vera_select
-    response = client.post(f"/admin/finals/{world.a_maths_5a.id}", data={
-        "period": marks.q1.id, "save_all": "1",
-        f"mark-{world.vera.id}": "4", f"version-{world.vera.id}": "", f"reason-{world.vera.id}": "",
-        f"mark-{world.anna.id}": "5", f"version-{world.anna.id}": "", f"reason-{world.anna.id}": ""})
+    response = client.post(
+        f"/admin/finals/{world.a_maths_5a.id}",
+        data={
+            "period": marks.q1.id,
+            "save_all": "1",
+            f"mark-{world.vera.id}": "4",
+            f"version-{world.vera.id}": "",
+            f"reason-{world.vera.id}": "",
+            f"mark-{world.anna.id}": "5",
+            f"version-{world.anna.id}": "",
+            f"reason-{world.anna.id}": "",
+        },
+    )
     assert response.status_code == 302
     got = {pm.student_id: pm.value for pm in db.session.scalars(select(PeriodMark))}
     assert got == {world.vera.id: 4, world.anna.id: 5}
@@ -104,8 +120,10 @@ def test_classteacher_reads_without_inputs(client, login_as, world, marks):
     login_as("classteacher")
     html = client.get(_url(world, marks)).get_data(as_text=True)
     assert 'id="read-only"' in html and "<select" not in html
-    response = client.post(f"/admin/finals/{world.a_maths_5a.id}", data={
-        "period": marks.q1.id, f"mark-{world.vera.id}": "4", f"version-{world.vera.id}": ""})
+    response = client.post(
+        f"/admin/finals/{world.a_maths_5a.id}",
+        data={"period": marks.q1.id, f"mark-{world.vera.id}": "4", f"version-{world.vera.id}": ""},
+    )
     assert response.status_code == 302  # refused with a message, nothing saved
     assert db.session.scalars(select(PeriodMark)).all() == []
 
@@ -124,8 +142,10 @@ def test_coordinator_closes_the_quarter_and_the_page_becomes_read_only(client, l
     login_as("teacher")
     html = client.get(_url(world, marks)).get_data(as_text=True)
     assert 'id="period-closed"' in html and "<select" not in html
-    response = client.post(f"/admin/finals/{world.a_maths_5a.id}", data={
-        "period": marks.q1.id, f"mark-{world.vera.id}": "4", f"version-{world.vera.id}": ""})
+    response = client.post(
+        f"/admin/finals/{world.a_maths_5a.id}",
+        data={"period": marks.q1.id, f"mark-{world.vera.id}": "4", f"version-{world.vera.id}": ""},
+    )
     assert response.status_code == 302 and db.session.scalars(select(PeriodMark)).all() == []
     assert client.post(f"/admin/finals/periods/{marks.q1.id}/reopen").status_code == 403
     login_as("operator")
@@ -148,26 +168,35 @@ def test_plan_page_adds_lines_and_imports_with_preview(client, login_as, world, 
     html = client.get(url).get_data(as_text=True)
     _no_inline_scripts(html)
     assert 'id="hours-check"' in html and 'id="coverage"' in html and 'id="plan-empty"' in html
-    response = client.post(url + "/line", data={"topic": "Натуральные числа", "hours": "2", "section": "Числа",
-                                                "work_kind_id": str(fin.regular.id)})
+    response = client.post(
+        url + "/line",
+        data={"topic": "Натуральные числа", "hours": "2", "section": "Числа", "work_kind_id": str(fin.regular.id)},
+    )
     assert response.status_code == 302
     response = client.post(url + "/line", data={"topic": "", "hours": "1"})
     assert response.status_code == 200 and "Укажите: Тема" in response.get_data(as_text=True)
     csv = "№;Раздел;Тема;Часы;Вид работы\n1;Числа;Натуральные числа;2;\n2;Числа;Контрольная;1;test\n"
     from io import BytesIO
-    preview = client.post(url + "/import", data={"file": (BytesIO(csv.encode()), "ktp.csv")},
-                          content_type="multipart/form-data")
+
+    preview = client.post(
+        url + "/import", data={"file": (BytesIO(csv.encode()), "ktp.csv")}, content_type="multipart/form-data"
+    )
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and 'id="import-confirm"' in html and "Новых: 1" in html
     text = re.search(r'<textarea name="plan_text"[^>]*>(.*?)</textarea>', html, re.S).group(1)
     import html as html_lib
+
     response = client.post(url + "/import/confirm", data={"plan_text": html_lib.unescape(text)})
     assert response.status_code == 302
-    topics = db.session.scalars(select(PlanItem.topic).where(PlanItem.assignment_id == world.a_maths_5a.id)
-                                .order_by(PlanItem.position)).all()
+    topics = db.session.scalars(
+        select(PlanItem.topic).where(PlanItem.assignment_id == world.a_maths_5a.id).order_by(PlanItem.position)
+    ).all()
     assert topics == ["Натуральные числа", "Контрольная"]
-    bad = client.post(url + "/import", data={"file": (BytesIO("Тема;Часы\n;1\n".encode()), "ktp.csv")},
-                      content_type="multipart/form-data").get_data(as_text=True)
+    bad = client.post(
+        url + "/import",
+        data={"file": (BytesIO("Тема;Часы\n;1\n".encode()), "ktp.csv")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     assert 'id="preview-errors"' in bad and 'id="import-confirm"' not in bad
     assert client.get("/admin/plan/template.csv").get_data(as_text=True).lstrip("\ufeff").startswith("№;Раздел;Тема")
 
@@ -190,9 +219,16 @@ def test_class_teacher_confirms_a_reason_on_the_weekly_page(client, login_as, wo
     html = client.get(url).get_data(as_text=True)
     _no_inline_scripts(html)
     assert f'id="att-{att.id}"' in html and "07.09.2026 – 13.09.2026" in html
-    response = client.post("/admin/attendance/week", data={
-        "class": world.c5a.id, "week": "2026-09-07", "confirm_one": att.id,
-        f"reason-{att.id}": fin.illness.id, f"version-{att.id}": att.version})
+    response = client.post(
+        "/admin/attendance/week",
+        data={
+            "class": world.c5a.id,
+            "week": "2026-09-07",
+            "confirm_one": att.id,
+            f"reason-{att.id}": fin.illness.id,
+            f"version-{att.id}": att.version,
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     att = db.session.get(Attendance, att.id)
@@ -206,14 +242,26 @@ def test_class_teacher_confirms_a_reason_on_the_weekly_page(client, login_as, wo
     assert 'id="read-only"' in html and f'name="reason-{att.id}"' not in html
     login_as("other_teacher")  # class teacher of 6Б
     assert client.get(url).status_code == 403
-    assert client.post("/admin/attendance/week", data={"class": world.c5a.id, f"reason-{att.id}": fin.illness.id}
-                       ).status_code == 403
+    assert (
+        client.post(
+            "/admin/attendance/week", data={"class": world.c5a.id, f"reason-{att.id}": fin.illness.id}
+        ).status_code
+        == 403
+    )
 
 
 def test_year_tab_shows_period_marks_and_the_year_proposal(client, login_as, world, fin):
     for period, value in ((fin.q1, 4), (fin.q2, 5)):
-        db.session.add(PeriodMark(student_id=world.vera.id, subject_id=world.maths.id, period_id=period.id,
-                                  kind="period", value=value, assignment_id=world.a_maths_5a.id))
+        db.session.add(
+            PeriodMark(
+                student_id=world.vera.id,
+                subject_id=world.maths.id,
+                period_id=period.id,
+                kind="period",
+                value=value,
+                assignment_id=world.a_maths_5a.id,
+            )
+        )
     db.session.commit()
     login_as("teacher")
     html = client.get(f"/admin/finals/{world.a_maths_5a.id}?period={fin.year_period.id}").get_data(as_text=True)
@@ -224,8 +272,11 @@ def test_year_tab_shows_period_marks_and_the_year_proposal(client, login_as, wor
 
 def test_exam_and_final_tabs_of_a_graduating_class(client, login_as, world, fin):
     fin.setting("final_grades", "5")
-    fin.add(PeriodMark(student_id=world.vera.id, subject_id=world.maths.id, period_id=fin.year_period.id,
-                       kind="year", value=5))
+    fin.add(
+        PeriodMark(
+            student_id=world.vera.id, subject_id=world.maths.id, period_id=fin.year_period.id, kind="year", value=5
+        )
+    )
     db.session.commit()
     login_as("teacher")
     page = f"/admin/finals/{world.a_maths_5a.id}"
@@ -236,8 +287,17 @@ def test_exam_and_final_tabs_of_a_graduating_class(client, login_as, world, fin)
     assert "Экзаменационные отметки" in html and 'data-free="1"' in html and 'name="kind" value="exam"' in html
     _no_inline_scripts(html)
     vera = world.vera.id
-    response = client.post(page, data={"period": year, "kind": "exam", "save_one": vera, f"mark-{vera}": "4",
-                                       f"reason-{vera}": "", f"version-{vera}": ""})
+    response = client.post(
+        page,
+        data={
+            "period": year,
+            "kind": "exam",
+            "save_one": vera,
+            f"mark-{vera}": "4",
+            f"reason-{vera}": "",
+            f"version-{vera}": "",
+        },
+    )
     assert response.status_code == 302 and "kind=exam" in response.location
     exam = db.session.scalar(select(PeriodMark).where(PeriodMark.kind == "exam"))
     assert (exam.student_id, exam.value, exam.period_id) == (vera, 4, year)
@@ -248,7 +308,8 @@ def test_exam_and_final_tabs_of_a_graduating_class(client, login_as, world, fin)
     other = f"/admin/finals/{world.a_maths_6b.id}"
     assert 'id="tab-exam-' not in client.get(f"{other}?period={year}").get_data(as_text=True)
     assert client.get(f"{other}?period={year}&kind=exam").status_code == 400
-    response = client.post(other, data={"period": year, "kind": "exam", f"mark-{world.boris.id}": "5",
-                                        f"version-{world.boris.id}": ""})
+    response = client.post(
+        other, data={"period": year, "kind": "exam", f"mark-{world.boris.id}": "5", f"version-{world.boris.id}": ""}
+    )
     assert response.status_code == 302
     assert db.session.scalars(select(PeriodMark).where(PeriodMark.student_id == world.boris.id)).all() == []

@@ -1,5 +1,6 @@
 """Fixtures of the import tests: files built from rows (CSV in any dialect, XLSX with typed cells),
 the world's staff with personnel numbers, and one call to preview or commit an import."""
+
 from __future__ import annotations
 
 import csv
@@ -15,8 +16,20 @@ from models.access import Actor
 from models.school.imports import commit, preview
 
 TODAY = dt.date(2026, 9, 10)
-STUDENT_HEADER = ["Фамилия", "Имя", "Отчество", "Дата рождения", "Пол", "Номер личного дела", "Класс",
-                  "Дата зачисления", "Мать ФИО", "Мать телефон", "Отец ФИО", "Отец телефон"]
+STUDENT_HEADER = [
+    "Фамилия",
+    "Имя",
+    "Отчество",
+    "Дата рождения",
+    "Пол",
+    "Номер личного дела",
+    "Класс",
+    "Дата зачисления",
+    "Мать ФИО",
+    "Мать телефон",
+    "Отец ФИО",
+    "Отец телефон",
+]
 
 
 def csv_bytes(rows, *, delimiter=";", bom=True, encoding="utf-8") -> bytes:
@@ -38,10 +51,20 @@ def xlsx_bytes(rows) -> bytes:
 
 def student_row(n: int, cls: str = "5А", **over) -> list:
     """A valid row of the students file; ``n`` makes the person and their parents unique."""
-    values = {"Фамилия": f"Ученикова{n}", "Имя": "Мария", "Отчество": "Ивановна", "Дата рождения": "14.03.2015",
-              "Пол": "Ж", "Номер личного дела": f"ЛД-{n:05d}", "Класс": cls, "Дата зачисления": "",
-              "Мать ФИО": f"Ученикова{n} Ирина Петровна", "Мать телефон": f"8 900 {n:07d}",
-              "Отец ФИО": f"Учеников{n} Иван Сергеевич", "Отец телефон": f"+7 901 {n:07d}"}
+    values = {
+        "Фамилия": f"Ученикова{n}",
+        "Имя": "Мария",
+        "Отчество": "Ивановна",
+        "Дата рождения": "14.03.2015",
+        "Пол": "Ж",
+        "Номер личного дела": f"ЛД-{n:05d}",
+        "Класс": cls,
+        "Дата зачисления": "",
+        "Мать ФИО": f"Ученикова{n} Ирина Петровна",
+        "Мать телефон": f"8 900 {n:07d}",
+        "Отец ФИО": f"Учеников{n} Иван Сергеевич",
+        "Отец телефон": f"+7 901 {n:07d}",
+    }
     values.update(over)
     return [values[h] for h in STUDENT_HEADER]
 
@@ -50,8 +73,9 @@ def student_row(n: int, cls: str = "5А", **over) -> list:
 def files():
     """Builders of test files (test modules cannot import conftest): files.csv(rows), files.xlsx(rows),
     files.student(n, cls, **cells), files.STUDENT_HEADER."""
-    return SimpleNamespace(csv=csv_bytes, xlsx=xlsx_bytes, student=student_row, STUDENT_HEADER=STUDENT_HEADER,
-                           TODAY=TODAY)
+    return SimpleNamespace(
+        csv=csv_bytes, xlsx=xlsx_bytes, student=student_row, STUDENT_HEADER=STUDENT_HEADER, TODAY=TODAY
+    )
 
 
 @pytest.fixture()

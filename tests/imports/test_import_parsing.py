@@ -1,5 +1,6 @@
 """Reading files: CSV dialects Russian Excel and others produce, XLSX with typed cells, the header,
 limits, and the value parsers."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,30 +13,52 @@ import pytest
 from models.school.imports import common
 from models.school.imports.common import Column, SourceRow, parse_class_name, parse_date, parse_decimal, read_table
 
-COLUMNS = [Column("name", "Фамилия", required=True), Column("born", "Дата рождения"),
-           Column("phone", "Телефон", aliases=("Тел",))]
+COLUMNS = [
+    Column("name", "Фамилия", required=True),
+    Column("born", "Дата рождения"),
+    Column("phone", "Телефон", aliases=("Тел",)),
+]
 
 
 def _rows(table):
     return [(r.line, r.cells) for r in table.rows]
 
 
-@pytest.mark.parametrize("encoding,bom,delimiter", [
-    ("utf-8", True, ";"), ("utf-8", False, ";"), ("utf-8", True, ","), ("utf-8", False, ","),
-    ("cp1251", False, ";"), ("utf-8", False, "\t"),
-])
+@pytest.mark.parametrize(
+    "encoding,bom,delimiter",
+    [
+        ("utf-8", True, ";"),
+        ("utf-8", False, ";"),
+        ("utf-8", True, ","),
+        ("utf-8", False, ","),
+        ("cp1251", False, ";"),
+        ("utf-8", False, "\t"),
+    ],
+)
 def test_csv_dialects(files, encoding, bom, delimiter):
-    data = files.csv([["Фамилия", "Дата рождения", "Тел."], ["Ёлкина", "01.09.2015", "8 900 1"],
-                      ["Иванов, младший", "", ""]], delimiter=delimiter, bom=bom, encoding=encoding)
+    data = files.csv(
+        [["Фамилия", "Дата рождения", "Тел."], ["Ёлкина", "01.09.2015", "8 900 1"], ["Иванов, младший", "", ""]],
+        delimiter=delimiter,
+        bom=bom,
+        encoding=encoding,
+    )
     table = read_table(data, "f.csv", COLUMNS)
     assert not table.errors
-    assert _rows(table) == [(2, {"name": "Ёлкина", "born": "01.09.2015", "phone": "8 900 1"}),
-                            (3, {"name": "Иванов, младший", "born": "", "phone": ""})]
+    assert _rows(table) == [
+        (2, {"name": "Ёлкина", "born": "01.09.2015", "phone": "8 900 1"}),
+        (3, {"name": "Иванов, младший", "born": "", "phone": ""}),
+    ]
 
 
 def test_xlsx_keeps_dates_and_numbers_typed(files):
-    data = files.xlsx([["№ п/п", "Фамилия", "Дата рождения", "Телефон"], [1, "Иванов", dt.datetime(2015, 9, 1), 79001234567],
-                       [None, None, None, None], [2, "'=Петров", 42248, None]])
+    data = files.xlsx(
+        [
+            ["№ п/п", "Фамилия", "Дата рождения", "Телефон"],
+            [1, "Иванов", dt.datetime(2015, 9, 1), 79001234567],
+            [None, None, None, None],
+            [2, "'=Петров", 42248, None],
+        ]
+    )
     table = read_table(data, "f.xlsx", COLUMNS)
     assert not table.errors
     first, second = table.rows
@@ -54,14 +77,17 @@ def test_header_problems(files):
     assert "Нет обязательного столбца «Фамилия»." in messages
 
 
-@pytest.mark.parametrize("data,fragment", [
-    (b"", "Файл пуст"),
-    (b"\xef\xbb\xbf\r\n;;\r\n", "Файл пуст"),
-    ("Фамилия\r\n".encode(), "нет ни одной строки"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "XLS (Excel 97–2003) не поддерживается"),
-    (b"PK\x03\x04broken", "Не удалось открыть файл XLSX"),
-    (b"\x00\x01\x02binary", "не похож на таблицу"),
-])
+@pytest.mark.parametrize(
+    "data,fragment",
+    [
+        (b"", "Файл пуст"),
+        (b"\xef\xbb\xbf\r\n;;\r\n", "Файл пуст"),
+        ("Фамилия\r\n".encode(), "нет ни одной строки"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "XLS (Excel 97–2003) не поддерживается"),
+        (b"PK\x03\x04broken", "Не удалось открыть файл XLSX"),
+        (b"\x00\x01\x02binary", "не похож на таблицу"),
+    ],
+)
 def test_files_that_are_not_tables(data, fragment):
     table = read_table(data, "f.csv", COLUMNS)
     assert fragment in str(table.errors[0])
@@ -83,11 +109,21 @@ def test_an_xlsx_that_inflates_too_much_is_refused(monkeypatch):
     assert "слишком велик" in str(read_table(out.getvalue(), "f.xlsx", COLUMNS).errors[0])
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("01.09.2026", dt.date(2026, 9, 1)), ("1.9.2026", dt.date(2026, 9, 1)), ("2026-09-01", dt.date(2026, 9, 1)),
-    ("01/09/2026", dt.date(2026, 9, 1)), ("01.09.2026 00:00", dt.date(2026, 9, 1)), ("", None),
-    ("31.02.2026", "не дата"), ("01.09.26", "не дата"), ("сентябрь", "не дата"), ("2026-13-01", "не дата"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("01.09.2026", dt.date(2026, 9, 1)),
+        ("1.9.2026", dt.date(2026, 9, 1)),
+        ("2026-09-01", dt.date(2026, 9, 1)),
+        ("01/09/2026", dt.date(2026, 9, 1)),
+        ("01.09.2026 00:00", dt.date(2026, 9, 1)),
+        ("", None),
+        ("31.02.2026", "не дата"),
+        ("01.09.26", "не дата"),
+        ("сентябрь", "не дата"),
+        ("2026-13-01", "не дата"),
+    ],
+)
 def test_dates(text, expected):
     row = SourceRow(2, {"born": text})
     if isinstance(expected, str):
@@ -98,10 +134,21 @@ def test_dates(text, expected):
         assert parse_date(row, COLUMNS[1]) == expected
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("5А", (5, "А")), ("5 а", (5, "А")), ("5-А", (5, "А")), ("11Б", (11, "Б")), ("10 «А»", (10, "А")),
-    ("1", (1, "")), ("5А класс", (5, "А")), ("А5", None), ("", None), ("555", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("5А", (5, "А")),
+        ("5 а", (5, "А")),
+        ("5-А", (5, "А")),
+        ("11Б", (11, "Б")),
+        ("10 «А»", (10, "А")),
+        ("1", (1, "")),
+        ("5А класс", (5, "А")),
+        ("А5", None),
+        ("", None),
+        ("555", None),
+    ],
+)
 def test_class_names(text, expected):
     assert parse_class_name(text) == expected
 
@@ -110,9 +157,12 @@ def test_lookalike_letters_name_the_same_class():
     assert common.class_key(5, "a") == common.class_key(5, "А") == (5, "А")
 
 
-@pytest.mark.parametrize("value,expected", [("2", Decimal("2.0")), ("4,5", Decimal("4.5")), (2.5, Decimal("2.5")),
-                                            (3, Decimal("3.0"))])
+@pytest.mark.parametrize(
+    "value,expected", [("2", Decimal("2.0")), ("4,5", Decimal("4.5")), (2.5, Decimal("2.5")), (3, Decimal("3.0"))]
+)
 def test_decimals(value, expected):
     column = Column("h", "Часов", required=True)
-    assert parse_decimal(SourceRow(2, {"h": value}), column, low_exclusive=Decimal(0), high=Decimal(20),
-                         places=1) == expected
+    assert (
+        parse_decimal(SourceRow(2, {"h": value}), column, low_exclusive=Decimal(0), high=Decimal(20), places=1)
+        == expected
+    )

@@ -1,6 +1,7 @@
 """Re-imports keep manual edits (issue 11, item 6): the preview shows field by field what a file would
 change, fields corrected by hand since the last import are kept unless the operator picks the file's
 value, the confirmation writes exactly what the preview showed, and every change is audited."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,16 +25,19 @@ TIMETABLE = ["Класс", "Подгруппа", "Предмет", "День н�
 
 
 # --- the rule: baseline (what the last import wrote), database, file → change? manual? applied? -------
-@pytest.mark.parametrize("baseline,db_value,file_value,overwrite,expected", [
-    (None, "a", "a", False, None),  # no import before, same value: nothing
-    (None, "a", "b", False, (False, True)),  # no import before: an ordinary update
-    ("a", "a", "b", False, (False, True)),  # the database holds what the last import wrote: update
-    ("a", "x", "b", False, (True, False)),  # edited by hand since: kept
-    ("a", "x", "b", True, (True, True)),  # edited by hand, the operator picks the file: applied
-    ("a", "x", "x", False, None),  # edited by hand to what the file now says: nothing to do
-    ("a", "x", None, False, None),  # an empty cell keeps the database's value
-    ("a", None, "a", False, (True, False)),  # cleared by hand: a manual edit too
-])
+@pytest.mark.parametrize(
+    "baseline,db_value,file_value,overwrite,expected",
+    [
+        (None, "a", "a", False, None),  # no import before, same value: nothing
+        (None, "a", "b", False, (False, True)),  # no import before: an ordinary update
+        ("a", "a", "b", False, (False, True)),  # the database holds what the last import wrote: update
+        ("a", "x", "b", False, (True, False)),  # edited by hand since: kept
+        ("a", "x", "b", True, (True, True)),  # edited by hand, the operator picks the file: applied
+        ("a", "x", "x", False, None),  # edited by hand to what the file now says: nothing to do
+        ("a", "x", None, False, None),  # an empty cell keeps the database's value
+        ("a", None, "a", False, (True, False)),  # cleared by hand: a manual edit too
+    ],
+)
 def test_the_rule_of_a_field(db_session, world, baseline, db_value, file_value, overwrite, expected):
     obj = SimpleNamespace(id=7, room=db_value)
     tracker = Tracker(world.school.id, frozenset({"thing:7:room"} if overwrite else ()))
@@ -50,10 +54,20 @@ def test_the_rule_of_a_field(db_session, world, baseline, db_value, file_value, 
     assert tracker.pending.get(("thing", "7", "room"), "kept") == (file_value if applied else "kept")
 
 
-@pytest.mark.parametrize("value,expected", [
-    (None, None), ("", None), ("21", "21"), (dt.date(2026, 9, 1), "2026-09-01"), (Decimal("5.0"), "5"),
-    (Decimal("10"), "10"), (2.5, "2.5"), (True, "1"), (3, "3"),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        (None, None),
+        ("", None),
+        ("21", "21"),
+        (dt.date(2026, 9, 1), "2026-09-01"),
+        (Decimal("5.0"), "5"),
+        (Decimal("10"), "10"),
+        (2.5, "2.5"),
+        (True, "1"),
+        (3, "3"),
+    ],
+)
 def test_values_are_compared_in_one_form(value, expected):
     assert canon(value) == expected
 
@@ -62,8 +76,9 @@ def test_values_are_compared_in_one_form(value, expected):
 @pytest.fixture()
 def school(db_session, numbered):
     world = numbered
-    db_session.add(Bell(school_id=world.school.id, shift=1, number=2, starts_at=dt.time(10, 0),
-                        ends_at=dt.time(10, 45)))
+    db_session.add(
+        Bell(school_id=world.school.id, shift=1, number=2, starts_at=dt.time(10, 0), ends_at=dt.time(10, 45))
+    )
     db_session.commit()
     return world
 
@@ -81,8 +96,9 @@ def _assignment(world):
 
 
 def _entry(world):
-    return db.session.scalar(select(TimetableEntry).where(TimetableEntry.room == "21")) or \
-        db.session.scalar(select(TimetableEntry).where(TimetableEntry.room == "99"))
+    return db.session.scalar(select(TimetableEntry).where(TimetableEntry.room == "21")) or db.session.scalar(
+        select(TimetableEntry).where(TimetableEntry.room == "99")
+    )
 
 
 KINDS = {
@@ -115,8 +131,9 @@ def test_a_reimport_keeps_a_manual_edit_until_the_operator_picks_the_file(run, f
     db.session.commit()
     assert result.rows[0].status == UPDATE
     assert getattr(find(school), attr) == file_value  # overwritten at the operator's choice
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == f"import.{kind}.update")
-                               .order_by(AuditEvent.id.desc())).first()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == f"import.{kind}.update").order_by(AuditEvent.id.desc())
+    ).first()
     assert event.entity_id == obj.id
     assert json.loads(event.new)["manual_edits_overwritten"] == [attr]
     assert json.loads(event.old)[attr] == canon(by_hand)
@@ -137,21 +154,33 @@ def test_students_reimport_keeps_hand_corrections_of_students_and_parents(run, f
     row = preview.rows[0]
     assert row.status == SAME and preview.kept == 2
     shown = {(c.entity, c.attr): (c.old, c.new, c.manual, c.apply) for c in row.fields}
-    assert shown == {("student", "last_name"): ("Ученикова-Петрова1", "Ученикова1", True, False),
-                     ("guardian", "phone"): ("8 999 000-00-01", "8 900 0000001", True, False)}
+    assert shown == {
+        ("student", "last_name"): ("Ученикова-Петрова1", "Ученикова1", True, False),
+        ("guardian", "phone"): ("8 999 000-00-01", "8 900 0000001", True, False),
+    }
     # the file changes another field: that one is an ordinary update, the manual edits stay kept
     changed = files.csv([files.STUDENT_HEADER, files.student(1, **{"Отчество": "Игоревна"})])
     run("students", changed, write=True)
     db.session.refresh(student)
     db.session.refresh(mother)
-    assert (student.last_name, student.middle_name, mother.phone) == ("Ученикова-Петрова1", "Игоревна",
-                                                                     "8 999 000-00-01")
+    assert (student.last_name, student.middle_name, mother.phone) == (
+        "Ученикова-Петрова1",
+        "Игоревна",
+        "8 999 000-00-01",
+    )
     keys = [c.key for c in run("students", changed).rows[0].fields]
     assert len(keys) == 2
 
     actor = Actor.of(world.users["operator"])
-    commit(actor, "students", changed, "f.csv", year_id=world.year.id, today=files.TODAY,
-           overwrite=[k for k in keys if k.startswith("guardian:")])
+    commit(
+        actor,
+        "students",
+        changed,
+        "f.csv",
+        year_id=world.year.id,
+        today=files.TODAY,
+        overwrite=[k for k in keys if k.startswith("guardian:")],
+    )
     db.session.commit()
     db.session.refresh(student)
     db.session.refresh(mother)
@@ -162,14 +191,33 @@ def test_the_first_import_over_rows_entered_by_hand_updates_them(run, files, wor
     """No import ever wrote these rows: the file's values are ordinary updates (and become the reference)."""
     world.s_teacher.personnel_no = "0042"
     db.session.commit()
-    data = files.csv([STAFF, ["0042", world.s_teacher.last_name, world.s_teacher.first_name,
-                              world.s_teacher.middle_name or "", "директор", "", ""]])
+    data = files.csv(
+        [
+            STAFF,
+            [
+                "0042",
+                world.s_teacher.last_name,
+                world.s_teacher.first_name,
+                world.s_teacher.middle_name or "",
+                "директор",
+                "",
+                "",
+            ],
+        ]
+    )
     [change] = run("staff", data).rows[0].fields
     assert (change.manual, change.apply) == (False, True)
     run("staff", data, write=True)
-    assert db.session.scalar(select(ImportBaseline.value).where(
-        ImportBaseline.entity == "staff", ImportBaseline.entity_key == str(world.s_teacher.id),
-        ImportBaseline.field == "position")) == "директор"
+    assert (
+        db.session.scalar(
+            select(ImportBaseline.value).where(
+                ImportBaseline.entity == "staff",
+                ImportBaseline.entity_key == str(world.s_teacher.id),
+                ImportBaseline.field == "position",
+            )
+        )
+        == "директор"
+    )
 
 
 def test_confirm_refuses_when_the_data_changed_since_the_preview(run, files, world):
@@ -188,7 +236,15 @@ def test_confirm_refuses_when_the_data_changed_since_the_preview(run, files, wor
     assert refused.value.preview.rows[0].fields[0].old == "Олеговна"
     # the fingerprint does not depend on the operator's choices
     again = run("students", changed).fingerprint
-    commit(actor, "students", changed, "f.csv", year_id=world.year.id, today=files.TODAY, expected=again,
-           overwrite=["student:%s:middle_name" % student.id])
+    commit(
+        actor,
+        "students",
+        changed,
+        "f.csv",
+        year_id=world.year.id,
+        today=files.TODAY,
+        expected=again,
+        overwrite=["student:%s:middle_name" % student.id],
+    )
     db.session.commit()
     assert db.session.get(Student, student.id).middle_name == "Игоревна"

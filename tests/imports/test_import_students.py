@@ -1,5 +1,6 @@
 """Students with guardians: preview writes nothing, commit writes all or nothing, the same file twice
 changes nothing, a bad row anywhere stops the whole file; 10,000 rows in bulk."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,10 +30,13 @@ def _errors(result):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_well_formed_file_previews_then_writes_students_enrollments_and_guardians(run, files, world, audit_count,
-                                                                                   fmt):
-    rows = [files.STUDENT_HEADER, files.student(1), files.student(2, "6Б", **{"Пол": "м"}),
-            files.student(3, "5а", **{"Дата зачисления": "15.09.2026"})]
+def test_well_formed_file_previews_then_writes_students_enrollments_and_guardians(run, files, world, audit_count, fmt):
+    rows = [
+        files.STUDENT_HEADER,
+        files.student(1),
+        files.student(2, "6Б", **{"Пол": "м"}),
+        files.student(3, "5а", **{"Дата зачисления": "15.09.2026"}),
+    ]
     data = files.csv(rows) if fmt == "csv" else files.xlsx(rows)
     name = f"students.{fmt}"
     before = _snapshot(world)
@@ -47,16 +51,24 @@ def test_well_formed_file_previews_then_writes_students_enrollments_and_guardian
     assert _snapshot(world) == (before[0] + 3, before[1] + 3, before[2] + 6, before[3] + 6)
     s3 = db.session.scalar(select(Student).where(Student.personal_file_no == "ЛД-00003"))
     stay = db.session.scalar(select(Enrollment).where(Enrollment.student_id == s3.id))
-    assert (stay.class_id, stay.starts_on, stay.reason_in, stay.ends_on) == (world.c5a.id, dt.date(2026, 9, 15),
-                                                                            "admission", None)
+    assert (stay.class_id, stay.starts_on, stay.reason_in, stay.ends_on) == (
+        world.c5a.id,
+        dt.date(2026, 9, 15),
+        "admission",
+        None,
+    )
     s2 = db.session.scalar(select(Student).where(Student.personal_file_no == "ЛД-00002"))
     assert s2.sex == "m" and s2.birth_date == dt.date(2015, 3, 14)
     s2_stay = db.session.scalar(select(Enrollment).where(Enrollment.student_id == s2.id))
     assert s2_stay.class_id == world.c6b.id and s2_stay.starts_on == world.year.starts_on
-    links = {(link.relation, link.guardian.full_name, link.guardian.phone) for link in db.session.scalars(
-        select(StudentGuardian).where(StudentGuardian.student_id == s2.id))}
-    assert links == {("mother", "Ученикова2 Ирина Петровна", "8 900 0000002"),
-                     ("father", "Учеников2 Иван Сергеевич", "+7 901 0000002")}
+    links = {
+        (link.relation, link.guardian.full_name, link.guardian.phone)
+        for link in db.session.scalars(select(StudentGuardian).where(StudentGuardian.student_id == s2.id))
+    }
+    assert links == {
+        ("mother", "Ученикова2 Ирина Петровна", "8 900 0000002"),
+        ("father", "Учеников2 Иван Сергеевич", "+7 901 0000002"),
+    }
     assert audit_count("import.students") == 1
 
 
@@ -92,18 +104,21 @@ def test_bad_row_in_the_middle_writes_nothing(run, files, world):
     assert _snapshot(world) == before
 
 
-@pytest.mark.parametrize("cells,fragment", [
-    ({"Фамилия": ""}, "«Фамилия»: не заполнено"),
-    ({"Дата рождения": "2015-13-01"}, "не дата"),
-    ({"Дата рождения": "01.01.2030"}, "такой даты рождения быть не может"),
-    ({"Пол": "X"}, "допустимо: М, Ж"),
-    ({"Класс": "9Я"}, "Класс «9Я» не найден"),
-    ({"Дата зачисления": "01.09.2025"}, "вне учебного года"),
-    ({"Номер личного дела": "x" * 41}, "не длиннее 40"),
-    ({"Мать телефон": "позвонить вечером"}, "не номер телефона"),
-    ({"Мать ФИО": "Иванова"}, "укажите фамилию и имя"),
-    ({"Мать ФИО": "", "Мать телефон": "89001112233"}, "«Мать ФИО»: не заполнено"),
-])
+@pytest.mark.parametrize(
+    "cells,fragment",
+    [
+        ({"Фамилия": ""}, "«Фамилия»: не заполнено"),
+        ({"Дата рождения": "2015-13-01"}, "не дата"),
+        ({"Дата рождения": "01.01.2030"}, "такой даты рождения быть не может"),
+        ({"Пол": "X"}, "допустимо: М, Ж"),
+        ({"Класс": "9Я"}, "Класс «9Я» не найден"),
+        ({"Дата зачисления": "01.09.2025"}, "вне учебного года"),
+        ({"Номер личного дела": "x" * 41}, "не длиннее 40"),
+        ({"Мать телефон": "позвонить вечером"}, "не номер телефона"),
+        ({"Мать ФИО": "Иванова"}, "укажите фамилию и имя"),
+        ({"Мать ФИО": "", "Мать телефон": "89001112233"}, "«Мать ФИО»: не заполнено"),
+    ],
+)
 def test_row_errors_are_reported_per_row(run, files, world, cells, fragment):
     data = files.csv([files.STUDENT_HEADER, files.student(1), files.student(2, **cells)])
     result = run("students", data)
@@ -113,8 +128,14 @@ def test_row_errors_are_reported_per_row(run, files, world, cells, fragment):
 
 
 def test_duplicates_within_the_file_are_errors_on_every_copy(run, files, world):
-    data = files.csv([files.STUDENT_HEADER, files.student(1), files.student(2),
-                      files.student(3, **{"Номер личного дела": "лд-00001"})])
+    data = files.csv(
+        [
+            files.STUDENT_HEADER,
+            files.student(1),
+            files.student(2),
+            files.student(3, **{"Номер личного дела": "лд-00001"}),
+        ]
+    )
     result = run("students", data)
     errors = _errors(result)
     assert set(errors) == {2, 4}
@@ -146,8 +167,15 @@ def test_changed_rows_are_updates_and_empty_cells_keep_data(run, files, world):
 
 
 def test_siblings_share_their_parents_by_name_and_phone(run, files, world):
-    brother = files.student(2, **{"Мать ФИО": "Ученикова1 Ирина Петровна", "Мать телефон": "+7 (900) 000-00-01",
-                                  "Отец ФИО": "", "Отец телефон": ""})
+    brother = files.student(
+        2,
+        **{
+            "Мать ФИО": "Ученикова1 Ирина Петровна",
+            "Мать телефон": "+7 (900) 000-00-01",
+            "Отец ФИО": "",
+            "Отец телефон": "",
+        },
+    )
     run("students", files.csv([files.STUDENT_HEADER, files.student(1), brother]), write=True)
     mothers = db.session.scalars(select(Guardian).where(Guardian.last_name == "Ученикова1")).all()
     assert len(mothers) == 1
@@ -157,30 +185,67 @@ def test_siblings_share_their_parents_by_name_and_phone(run, files, world):
 
 
 def test_generic_parent_columns_with_relation(run, files, world):
-    header = ["Фамилия", "Имя", "Дата рождения", "Пол", "Номер личного дела", "Класс", "Родитель 1 ФИО",
-              "Родитель 1 кем приходится", "Родитель 1 телефон", "Родитель 2 ФИО", "Родитель 2 email"]
-    row = ["Сидоров", "Олег", "01.02.2014", "м", "С-1", "6Б", "Сидорова Нина Павловна", "бабушка", "89005550001",
-           "Сидоров Павел", "pavel@example.ru"]
+    header = [
+        "Фамилия",
+        "Имя",
+        "Дата рождения",
+        "Пол",
+        "Номер личного дела",
+        "Класс",
+        "Родитель 1 ФИО",
+        "Родитель 1 кем приходится",
+        "Родитель 1 телефон",
+        "Родитель 2 ФИО",
+        "Родитель 2 email",
+    ]
+    row = [
+        "Сидоров",
+        "Олег",
+        "01.02.2014",
+        "м",
+        "С-1",
+        "6Б",
+        "Сидорова Нина Павловна",
+        "бабушка",
+        "89005550001",
+        "Сидоров Павел",
+        "pavel@example.ru",
+    ]
     run("students", files.csv([header, row]), write=True)
     student = db.session.scalar(select(Student).where(Student.personal_file_no == "С-1"))
-    links = {(link.relation, link.guardian.email) for link in db.session.scalars(
-        select(StudentGuardian).where(StudentGuardian.student_id == student.id))}
+    links = {
+        (link.relation, link.guardian.email)
+        for link in db.session.scalars(select(StudentGuardian).where(StudentGuardian.student_id == student.id))
+    }
     assert links == {("grandparent", None), ("other", "pavel@example.ru")}
     assert {r.status for r in run("students", files.csv([header, row])).rows} == {SAME}
 
 
 def test_existing_student_in_another_class_is_not_moved(run, files, world):
     # Anna is in 5А (world); a row putting her in 6Б is refused: transfers are movement actions.
-    row = files.student(1, "6Б", **{"Номер личного дела": world.anna.personal_file_no, "Фамилия": "Аннова",
-                                    "Имя": "Анна", "Отчество": ""})
+    row = files.student(
+        1,
+        "6Б",
+        **{"Номер личного дела": world.anna.personal_file_no, "Фамилия": "Аннова", "Имя": "Анна", "Отчество": ""},
+    )
     result = run("students", files.csv([files.STUDENT_HEADER, row]))
     assert "уже числится в классе 5А" in _errors(result)[2][0]
 
 
 def test_existing_student_in_the_same_class_gets_parents_added(run, files, world):
-    row = files.student(1, "5А", **{"Номер личного дела": world.anna.personal_file_no, "Фамилия": "Аннова",
-                                    "Имя": "Анна", "Отчество": "", "Дата рождения": "01.03.2015",
-                                    "Мать ФИО": "Аннова Алла", "Мать телефон": ""})
+    row = files.student(
+        1,
+        "5А",
+        **{
+            "Номер личного дела": world.anna.personal_file_no,
+            "Фамилия": "Аннова",
+            "Имя": "Анна",
+            "Отчество": "",
+            "Дата рождения": "01.03.2015",
+            "Мать ФИО": "Аннова Алла",
+            "Мать телефон": "",
+        },
+    )
     result = run("students", files.csv([files.STUDENT_HEADER, row]))
     assert result.rows[0].status == UPDATE, _errors(result)
     changes = [str(c) for c in result.rows[0].described]
@@ -191,8 +256,16 @@ def test_existing_student_in_the_same_class_gets_parents_added(run, files, world
 def test_foreign_school_students_are_never_matched(run, files, world):
     from models import Student as S
 
-    db.session.add(S(school_id=world.other_school.id, last_name="Чужой", first_name="Ч", birth_date=dt.date(2015, 1, 1),
-                     sex="m", personal_file_no="ЛД-00001"))
+    db.session.add(
+        S(
+            school_id=world.other_school.id,
+            last_name="Чужой",
+            first_name="Ч",
+            birth_date=dt.date(2015, 1, 1),
+            sex="m",
+            personal_file_no="ЛД-00001",
+        )
+    )
     db.session.commit()
     result = run("students", files.csv([files.STUDENT_HEADER, files.student(1)]))
     assert result.rows[0].status == NEW
@@ -209,7 +282,7 @@ def test_who_may_import_students(run, files, world):
 
 
 def test_an_archived_year_is_refused(run, files, world):
-    world.year.archived_at = dt.datetime(2027, 7, 1, tzinfo=dt.timezone.utc)
+    world.year.archived_at = dt.datetime(2027, 7, 1, tzinfo=dt.UTC)
     db.session.commit()
     with pytest.raises(InvalidInput):
         run("students", files.csv([files.STUDENT_HEADER, files.student(1)]))
@@ -236,5 +309,7 @@ def test_ten_thousand_rows(run, files, world, capsys):
     assert again.counts[SAME] == 10_000
 
     with capsys.disabled():
-        print(f"\n10,000 students + 20,000 parents ({len(data) / 1e6:.1f} MB CSV, {db.session.get_bind().dialect.name}): "
-              f"preview {preview_s:.2f} s, commit {commit_s:.2f} s, second preview (all unchanged) {second_s:.2f} s")
+        print(
+            f"\n10,000 students + 20,000 parents ({len(data) / 1e6:.1f} MB CSV, {db.session.get_bind().dialect.name}): "
+            f"preview {preview_s:.2f} s, commit {commit_s:.2f} s, second preview (all unchanged) {second_s:.2f} s"
+        )

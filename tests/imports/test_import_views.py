@@ -1,5 +1,6 @@
 """The imports page: templates, upload → preview → confirm, the file kept on the server under a token only
 the uploading session knows, re-validated on confirm, removed afterwards."""
+
 from __future__ import annotations
 
 import io
@@ -27,8 +28,11 @@ def _students():
 
 
 def _upload(client, world, data, kind="students", filename="students.csv"):
-    return client.post(f"/admin/imports/upload/{kind}", data={
-        "year": str(world.year.id), "file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+    return client.post(
+        f"/admin/imports/upload/{kind}",
+        data={"year": str(world.year.id), "file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def _token(response) -> str:
@@ -46,8 +50,9 @@ def _fingerprint(body: str) -> str:
 def _confirm(client, token, body=None, overwrite=()):
     """Confirms as the browser does: with the fingerprint of the preview the operator saw."""
     body = body if body is not None else client.get(f"/admin/imports/preview/{token}").get_data(as_text=True)
-    return client.post(f"/admin/imports/confirm/{token}",
-                       data={"fingerprint": _fingerprint(body), "overwrite": list(overwrite)})
+    return client.post(
+        f"/admin/imports/confirm/{token}", data={"fingerprint": _fingerprint(body), "overwrite": list(overwrite)}
+    )
 
 
 def test_index_lists_the_kinds_each_role_may_import(client, login_as, world):
@@ -139,8 +144,7 @@ def test_confirm_revalidates_the_stored_file(client, login_as, world, files, upl
     from models.access import Actor
     from models.school.imports import commit
 
-    commit(Actor.of(world.users["operator"]), "students", other, "x.csv", year_id=world.year.id,
-           today=files.TODAY)
+    commit(Actor.of(world.users["operator"]), "students", other, "x.csv", year_id=world.year.id, today=files.TODAY)
     db.session.commit()
     before = _students()
     response = client.post(f"/admin/imports/confirm/{token}")
@@ -226,7 +230,9 @@ def test_reimport_preview_shows_fields_and_keeps_manual_edits(client, login_as, 
     student.last_name = "Правкина1"
     db.session.commit()
 
-    token = _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1, **{"Отчество": "Ильинична"})])))
+    token = _token(
+        _upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1, **{"Отчество": "Ильинична"})]))
+    )
     body = client.get(f"/admin/imports/preview/{token}").get_data(as_text=True)
     assert body.count('class="import-field') == 2 and body.count("import-field-manual") == 1
     assert 'id="count-manual"' in body and "Изменено вручную после прошлого импорта" in body
@@ -245,9 +251,15 @@ def test_reimport_preview_shows_fields_and_keeps_manual_edits(client, login_as, 
 
 def test_confirm_after_the_data_changed_shows_the_new_preview(client, login_as, world, files, upload_dir):
     login_as("operator")
-    assert _confirm(client, _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1)])))
-                    ).status_code == 302
-    token = _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1, **{"Отчество": "Ильинична"})])))
+    assert (
+        _confirm(
+            client, _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1)])))
+        ).status_code
+        == 302
+    )
+    token = _token(
+        _upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1, **{"Отчество": "Ильинична"})]))
+    )
     body = client.get(f"/admin/imports/preview/{token}").get_data(as_text=True)
     student = _student_one()
     student.middle_name = "Олеговна"
@@ -303,13 +315,20 @@ def test_small_files_stay_inline(client, login_as, world, files, upload_dir, job
     assert response.status_code == 302 and "/admin/imports/" in response.location and _last_job() is None
 
 
-def test_a_job_refuses_an_import_when_the_data_changed_since_the_preview(client, login_as, world, files, upload_dir,
-                                                                        jobs_dir, app, monkeypatch):
+def test_a_job_refuses_an_import_when_the_data_changed_since_the_preview(
+    client, login_as, world, files, upload_dir, jobs_dir, app, monkeypatch
+):
     login_as("operator")
-    assert _confirm(client, _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1)])))
-                    ).status_code == 302
+    assert (
+        _confirm(
+            client, _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1)])))
+        ).status_code
+        == 302
+    )
     monkeypatch.setitem(app.config, "IMPORT_INLINE_ROWS", 0)
-    token = _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1, **{"Отчество": "Ильинична"})])))
+    token = _token(
+        _upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1, **{"Отчество": "Ильинична"})]))
+    )
     body = client.get(f"/admin/imports/preview/{token}").get_data(as_text=True)
     student = _student_one()
     student.middle_name = "Олеговна"
@@ -322,12 +341,17 @@ def test_a_job_refuses_an_import_when_the_data_changed_since_the_preview(client,
     assert "Данные изменились после проверки файла" in status["error"]
 
 
-def test_an_import_job_is_seen_by_its_owner_and_the_schools_operator(client, login_as, world, files, upload_dir,
-                                                                    jobs_dir, app, monkeypatch):
+def test_an_import_job_is_seen_by_its_owner_and_the_schools_operator(
+    client, login_as, world, files, upload_dir, jobs_dir, app, monkeypatch
+):
     monkeypatch.setitem(app.config, "IMPORT_INLINE_ROWS", 0)
     login_as("secretary")
-    assert _confirm(client, _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1)])))
-                    ).status_code == 303
+    assert (
+        _confirm(
+            client, _token(_upload(client, world, files.csv([files.STUDENT_HEADER, files.student(1)])))
+        ).status_code
+        == 303
+    )
     job = _last_job()
     assert job.status == "done" and job.owner_id == world.users["secretary"].id
     for name, sees in (("secretary", True), ("operator", True), ("director", False), ("teacher", False)):

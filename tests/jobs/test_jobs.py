@@ -1,5 +1,6 @@
 """Background jobs in-process (Huey's immediate mode): asking, progress, the file, access, failure and retry,
 a worker's death, old files. The real consumer process: test_worker_process.py."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -59,8 +60,13 @@ def test_only_the_owner_and_the_schools_operator_see_a_job(client, login_as, wor
     job = create_job(_actor(world, "director"), "invite_register")
     tasks.execute(job.id)
     db.session.commit()
-    assert set(db.session.scalars(select(Job.id).where(Job.id.in_(
-        __import__("models.access", fromlist=["job_ids"]).job_ids(_actor(world, "operator")))))) == {job.id}
+    assert set(
+        db.session.scalars(
+            select(Job.id).where(
+                Job.id.in_(__import__("models.access", fromlist=["job_ids"]).job_ids(_actor(world, "operator")))
+            )
+        )
+    ) == {job.id}
     for name, status in (("teacher", 302), ("coordinator", 302), ("operator", 200), ("director", 200)):
         login_as(name)
         response = client.get(f"/admin/jobs/{job.id}/download")

@@ -1,5 +1,6 @@
 """A real consumer (`flask jobs worker`) on a file SQLite queue and a database of its own: it runs a backup job;
 killed with SIGKILL mid-job it leaves no file and no half file, and the next consumer retries the job to the end."""
+
 from __future__ import annotations
 
 import os
@@ -23,11 +24,21 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _consumer(url: str, queue: Path, files: Path, delay: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "JOBS_QUEUE_FILE": str(queue), "JOBS_DIR": str(files),
-           "JOBS_STEP_DELAY": delay}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "JOBS_QUEUE_FILE": str(queue),
+        "JOBS_DIR": str(files),
+        "JOBS_STEP_DELAY": delay,
+    }
     env.pop("HUEY_REDIS_URL", None)
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "jobs", "worker"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _wait(app, job_id: int, until, timeout: float = 120) -> Job:

@@ -10,6 +10,7 @@ leaves it after 10.09; English for 5А in subgroup "1 группа" (anna only) 
 grade) with its Russian taught by `teacher`; a pass/fail course and PE in 5А taught by `teacher`;
 `other_teacher` substitutes maths 5А on Wednesday 09.09.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,12 +41,12 @@ START = D(2026, 9, 1)
 MONDAY = D(2026, 9, 7)
 WEDNESDAY = D(2026, 9, 9)
 # Wednesday 16.09.2026, 12:00 in Moscow: "now" of most tests (the first quarter is running).
-NOW = dt.datetime(2026, 9, 16, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 9, 16, 9, 0, tzinfo=dt.UTC)
 
 
 def at(day: dt.date, hour: int = 12) -> dt.datetime:
     """A moment on a Moscow calendar day (UTC+3)."""
-    return dt.datetime(day.year, day.month, day.day, hour - 3, 0, tzinfo=dt.timezone.utc)
+    return dt.datetime(day.year, day.month, day.day, hour - 3, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture()
@@ -63,26 +64,58 @@ def jw(world, db_session):
         return obj
 
     def assignment(cls, subject, group=None, teacher=None):
-        return add(TeachingAssignment(year_id=w.year.id, class_id=cls.id, subject_id=subject.id,
-                                      subgroup_id=group.id if group else None,
-                                      teacher_id=(teacher or w.s_teacher).id, hours_per_week=Decimal("2")))
+        return add(
+            TeachingAssignment(
+                year_id=w.year.id,
+                class_id=cls.id,
+                subject_id=subject.id,
+                subgroup_id=group.id if group else None,
+                teacher_id=(teacher or w.s_teacher).id,
+                hours_per_week=Decimal("2"),
+            )
+        )
 
     def student(last, first, cls, starts_on=START, ends_on=None):
-        s = add(Student(school_id=w.school.id, last_name=last, first_name=first, birth_date=D(2015, 1, 1), sex="m",
-                        personal_file_no=f"j-{last}"))
-        add(Enrollment(student_id=s.id, class_id=cls.id, starts_on=starts_on, ends_on=ends_on,
-                       reason_in="admission", reason_out="withdrawal" if ends_on else None))
+        s = add(
+            Student(
+                school_id=w.school.id,
+                last_name=last,
+                first_name=first,
+                birth_date=D(2015, 1, 1),
+                sex="m",
+                personal_file_no=f"j-{last}",
+            )
+        )
+        add(
+            Enrollment(
+                student_id=s.id,
+                class_id=cls.id,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                reason_in="admission",
+                reason_out="withdrawal" if ends_on else None,
+            )
+        )
         return s
 
     w.entry_5a_mon = add(TimetableEntry(assignment_id=w.a_maths_5a.id, weekday=1, bell_id=w.bell.id, valid_from=START))
     w.entry_5a_wed = add(TimetableEntry(assignment_id=w.a_maths_5a.id, weekday=3, bell_id=w.bell.id, valid_from=START))
     w.bell2 = add(Bell(school_id=w.school.id, shift=1, number=2, starts_at=dt.time(9, 25), ends_at=dt.time(10, 10)))
-    w.test_kind = add(WorkKind(school_id=w.school.id, code="test", name="Контрольная работа", weight=Decimal("2"),
-                               is_control=True))
+    w.test_kind = add(
+        WorkKind(school_id=w.school.id, code="test", name="Контрольная работа", weight=Decimal("2"), is_control=True)
+    )
     w.dictation = add(WorkKind(school_id=w.school.id, code="dictation", name="Диктант", weight=Decimal("1.5")))
     w.foreign_kind = add(WorkKind(school_id=w.other_school.id, code="regular", name="Чужой вид работы"))
-    w.q2 = add(Period(year_id=w.year.id, scheme="quarter", number=2, name="2 четверть", starts_on=D(2026, 11, 2),
-                      ends_on=D(2026, 12, 27)))
+    w.q2 = add(
+        Period(
+            year_id=w.year.id,
+            scheme="quarter",
+            number=2,
+            name="2 четверть",
+            starts_on=D(2026, 11, 2),
+            ends_on=D(2026, 12, 27),
+        )
+    )
     w.gleb = student("Глебов", "Глеб", w.c5a, starts_on=D(2026, 9, 14))
     w.dina = student("Динова", "Дина", w.c5a, ends_on=D(2026, 9, 10))
 
@@ -97,12 +130,20 @@ def jw(world, db_session):
 
     w.elective = add(Subject(school_id=w.school.id, name="Курс по выбору", short_name="Курс", is_pass_fail=True))
     w.a_elective_5a = assignment(w.c5a, w.elective)
-    w.pe = add(Subject(school_id=w.school.id, name="Физическая культура", short_name="Физ-ра",
-                       is_physical_education=True))
+    w.pe = add(
+        Subject(school_id=w.school.id, name="Физическая культура", short_name="Физ-ра", is_physical_education=True)
+    )
     w.a_pe_5a = assignment(w.c5a, w.pe)
 
-    w.substitution = add(Substitution(entry_id=w.entry_5a_wed.id, date=WEDNESDAY, absent_teacher_id=w.s_teacher.id,
-                                      substitute_id=w.s_other_teacher.id, reason="болезнь"))
+    w.substitution = add(
+        Substitution(
+            entry_id=w.entry_5a_wed.id,
+            date=WEDNESDAY,
+            absent_teacher_id=w.s_teacher.id,
+            substitute_id=w.s_other_teacher.id,
+            reason="болезнь",
+        )
+    )
     db_session.commit()
     return w
 
@@ -112,10 +153,17 @@ def lesson_of(db_session, jw):
     """lesson_of(assignment, day) records a lesson directly (no audit), as an import would."""
 
     def make(assignment, day, topic="Тема урока", kind=None, bell=None, recorded_at=None, homework=None):
-        lesson = Lesson(assignment_id=assignment.id, date=day, bell_id=bell.id if bell else None, topic=topic,
-                        work_kind_id=(kind or jw.regular).id, taught_by_id=assignment.teacher_id,
-                        recorded_at=recorded_at or at(day), homework=homework,
-                        homework_recorded_at=(recorded_at or at(day)) if homework else None)
+        lesson = Lesson(
+            assignment_id=assignment.id,
+            date=day,
+            bell_id=bell.id if bell else None,
+            topic=topic,
+            work_kind_id=(kind or jw.regular).id,
+            taught_by_id=assignment.teacher_id,
+            recorded_at=recorded_at or at(day),
+            homework=homework,
+            homework_recorded_at=(recorded_at or at(day)) if homework else None,
+        )
         db_session.add(lesson)
         db_session.commit()
         return lesson
@@ -129,15 +177,26 @@ def grow_class(session, world, letter: str, students: int, lessons: int) -> Teac
     cls = SchoolClass(school_id=world.school.id, year_id=world.year.id, grade=7, letter=letter)
     session.add(cls)
     session.flush()
-    assignment = TeachingAssignment(year_id=world.year.id, class_id=cls.id, subject_id=world.maths.id,
-                                    teacher_id=world.s_teacher.id, hours_per_week=Decimal("5"))
+    assignment = TeachingAssignment(
+        year_id=world.year.id,
+        class_id=cls.id,
+        subject_id=world.maths.id,
+        teacher_id=world.s_teacher.id,
+        hours_per_week=Decimal("5"),
+    )
     session.add(assignment)
     session.flush()
     session.add(TimetableEntry(assignment_id=assignment.id, weekday=2, bell_id=world.bell.id, valid_from=START))
     ids = []
     for i in range(students):
-        s = Student(school_id=world.school.id, last_name=f"Ученик{letter}{i:02d}", first_name="Иван",
-                    birth_date=D(2013, 1, 1), sex="m", personal_file_no=f"g-{letter}-{i}")
+        s = Student(
+            school_id=world.school.id,
+            last_name=f"Ученик{letter}{i:02d}",
+            first_name="Иван",
+            birth_date=D(2013, 1, 1),
+            sex="m",
+            personal_file_no=f"g-{letter}-{i}",
+        )
         session.add(s)
         session.flush()
         session.add(Enrollment(student_id=s.id, class_id=cls.id, starts_on=START, reason_in="admission"))
@@ -148,8 +207,15 @@ def grow_class(session, world, letter: str, students: int, lessons: int) -> Teac
 
     while made < lessons:
         if day.isoweekday() <= 5:
-            lesson = Lesson(assignment_id=assignment.id, date=day, bell_id=world.bell.id, topic=f"Урок {made + 1}",
-                            work_kind_id=world.regular.id, taught_by_id=world.s_teacher.id, recorded_at=at(day))
+            lesson = Lesson(
+                assignment_id=assignment.id,
+                date=day,
+                bell_id=world.bell.id,
+                topic=f"Урок {made + 1}",
+                work_kind_id=world.regular.id,
+                taught_by_id=world.s_teacher.id,
+                recorded_at=at(day),
+            )
             session.add(lesson)
             session.flush()
             for n, sid in enumerate(ids):
@@ -166,4 +232,3 @@ def grow_class(session, world, letter: str, students: int, lessons: int) -> Teac
 @pytest.fixture()
 def grow(db_session, world):
     return lambda letter, students, lessons: grow_class(db_session, world, letter, students, lessons)
-

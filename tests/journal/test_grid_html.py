@@ -1,5 +1,6 @@
 """The grid's body built in Python (admin_views/journal_html.py) and the lesson links written without url_for:
 the same markup and addresses the template printed, escaping included."""
+
 from __future__ import annotations
 
 import json

@@ -5,6 +5,7 @@ figures; the administration only; fixed queries; the page and the printable сп
 
 jw: maths 5А timetabled Mondays and Wednesdays at bell 1 from 01.09; its lesson of Monday 07.09 (homework,
 anna's 5, recorded that day); 5А on 16.09: anna, vera, gleb (from 14.09) — dina left after 10.09."""
+
 from __future__ import annotations
 
 import datetime as dt

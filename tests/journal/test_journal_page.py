@@ -1,6 +1,7 @@
 """The journal page (models.journal.page.journal_page): who is on it and when, which dates it shows (lessons
 given and the timetable's dates still without a lesson), what each actor may write, and a query count that
 does not grow with students or lessons."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,12 @@ def test_students_down_with_their_stay_and_dates_across(jw, actor_of):
     assert dina.left == D(2026, 9, 10) and dina.on(MONDAY) and not dina.on(D(2026, 9, 14))
     # Mondays and Wednesdays up to today (16.09); 07.09 was given, the others are missing
     assert [(c.date, c.lesson is not None) for c in page.columns] == [
-        (D(2026, 9, 2), False), (MONDAY, True), (WEDNESDAY, False), (D(2026, 9, 14), False),
-        (D(2026, 9, 16), False)]
+        (D(2026, 9, 2), False),
+        (MONDAY, True),
+        (WEDNESDAY, False),
+        (D(2026, 9, 14), False),
+        (D(2026, 9, 16), False),
+    ]
     assert page.lessons_given == 1 and page.lessons_missing == 4
     assert page.columns[0].overdue and not page.columns[-1].overdue  # today's lesson may still be recorded today
     assert page.cell(jw.lesson_5a.id, jw.anna.id).text == "5"
@@ -39,8 +44,13 @@ def test_an_extra_lesson_is_a_column_of_its_own_and_a_lesson_without_bell_fills_
     lesson_of(jw.a_maths_5a, WEDNESDAY, topic="Без звонка")  # no bell: stands for the timetabled one
     page = journal_page(actor_of("teacher"), jw.a_maths_5a.id, now=NOW)
     assert [(c.date, c.lesson.topic if c.lesson else None) for c in page.columns] == [
-        (D(2026, 9, 2), None), (MONDAY, "Натуральные числа"), (WEDNESDAY, "Без звонка"),
-        (D(2026, 9, 12), "Дополнительный урок"), (D(2026, 9, 14), None), (D(2026, 9, 16), None)]
+        (D(2026, 9, 2), None),
+        (MONDAY, "Натуральные числа"),
+        (WEDNESDAY, "Без звонка"),
+        (D(2026, 9, 12), "Дополнительный урок"),
+        (D(2026, 9, 14), None),
+        (D(2026, 9, 16), None),
+    ]
 
 
 def test_another_period_shows_its_own_dates(jw, actor_of):
@@ -75,8 +85,10 @@ def test_who_may_write_which_lesson(jw, actor_of, who, dates):
         assert page.substitute_dates == [WEDNESDAY] and not page.is_teacher
 
 
-@pytest.mark.parametrize("who,error", [("secretary", AccessDenied), ("parent", AccessDenied),
-                                       ("student", AccessDenied), ("foreign_operator", NotFound)])
+@pytest.mark.parametrize(
+    "who,error",
+    [("secretary", AccessDenied), ("parent", AccessDenied), ("student", AccessDenied), ("foreign_operator", NotFound)],
+)
 def test_the_page_is_closed_to_others(jw, actor_of, who, error):
     with pytest.raises(error):
         journal_page(actor_of(who), jw.a_maths_5a.id, now=NOW)
@@ -130,8 +142,11 @@ def test_list_of_pages(jw, actor_of):
     assert names("classteacher")[:1] == [("5А", "Английский язык", False)]  # their class's pages, read
     assert len(names("coordinator")) == 7
     assert names("secretary") == []
-    line = next(x for x in journal_pages(actor_of("other_teacher"), today=D(2026, 9, 16)).lines
-                if x.assignment.id == jw.a_maths_5a.id)
+    line = next(
+        x
+        for x in journal_pages(actor_of("other_teacher"), today=D(2026, 9, 16)).lines
+        if x.assignment.id == jw.a_maths_5a.id
+    )
     assert line.substitute_dates == [WEDNESDAY] and line.period.id == jw.q1.id
 
 

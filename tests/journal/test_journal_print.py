@@ -1,6 +1,7 @@
 """The journal page printed like the paper journal (models/reports/journal_print.py, GET .../print.pdf): recorded
 lessons in blocks that fit the sheet, each cell's marks and absences, students off the roster marked, the
 period mark after the last block, the topics page; the same access as the screen; a real PDF in Cyrillic."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,12 +13,13 @@ from models import PeriodMark, db
 from models.access import Actor
 from models.reports.journal_print import COLUMNS_PER_BLOCK, journal_print
 
-NOW = dt.datetime(2026, 10, 20, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 10, 20, 9, 0, tzinfo=dt.UTC)
 
 
 def test_blocks_cells_and_the_period_mark(jw, world):
-    db.session.add(PeriodMark(student_id=world.anna.id, subject_id=world.maths.id, period_id=world.q1.id,
-                              kind="period", value=5))
+    db.session.add(
+        PeriodMark(student_id=world.anna.id, subject_id=world.maths.id, period_id=world.q1.id, kind="period", value=5)
+    )
     db.session.commit()
     p = journal_print(Actor.of(world.users["teacher"]), world.a_maths_5a.id, world.q1.id, now=NOW)
     assert [c.date for c in p.lessons] == [dt.date(2026, 9, 7)]
@@ -52,7 +54,7 @@ def test_the_pdf(client, login_as, jw, world):
 def test_the_grid_links_to_the_printout(client, login_as, world):
     login_as("teacher")
     html = client.get(f"/admin/journal/{world.a_maths_5a.id}?period={world.q1.id}").get_data(as_text=True)
-    assert f'/admin/journal/{world.a_maths_5a.id}/print.pdf?period={world.q1.id}' in html
+    assert f"/admin/journal/{world.a_maths_5a.id}/print.pdf?period={world.q1.id}" in html
 
 
 def test_user_text_is_printed_as_text(client, login_as, world, lesson_of):

@@ -1,6 +1,7 @@
 """The journal's rules in the domain (models/journal/page.py): the scale, the first grade, closed periods and
 archived years, the roster on the date, dates outside the period, who may write (the substitute on the day
 only), deadlines and late flags, conflicts on stale versions, and the audit of every change."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,12 @@ D = dt.date
 
 
 def _marks(lesson_id, student_id):
-    return [(m.slot, m.display) for m in db.session.scalars(
-        select(Mark).where(Mark.lesson_id == lesson_id, Mark.student_id == student_id).order_by(Mark.slot))]
+    return [
+        (m.slot, m.display)
+        for m in db.session.scalars(
+            select(Mark).where(Mark.lesson_id == lesson_id, Mark.student_id == student_id).order_by(Mark.slot)
+        )
+    ]
 
 
 def _audit(action):
@@ -34,12 +39,30 @@ def _audit(action):
 # --- the scale ---------------------------------------------------------------------------------------------
 SCALE = [
     # (subject, typed, stored or None when refused)
-    ("maths", "5", "5"), ("maths", "1", "1"), ("maths", " 3 ", "3"), ("maths", "н/а", "н/а"), ("maths", "N/A", "н/а"),
-    ("maths", "0", None), ("maths", "6", None), ("maths", "5+", None), ("maths", "4-", None), ("maths", "пять", None),
-    ("maths", "зач", None), ("maths", "осв", None), ("maths", "10", None), ("maths", "<b>", None),
-    ("elective", "зач", "зач"), ("elective", "незач", "незач"), ("elective", "н/а", "н/а"), ("elective", "5", None),
+    ("maths", "5", "5"),
+    ("maths", "1", "1"),
+    ("maths", " 3 ", "3"),
+    ("maths", "н/а", "н/а"),
+    ("maths", "N/A", "н/а"),
+    ("maths", "0", None),
+    ("maths", "6", None),
+    ("maths", "5+", None),
+    ("maths", "4-", None),
+    ("maths", "пять", None),
+    ("maths", "зач", None),
+    ("maths", "осв", None),
+    ("maths", "10", None),
+    ("maths", "<b>", None),
+    ("elective", "зач", "зач"),
+    ("elective", "незач", "незач"),
+    ("elective", "н/а", "н/а"),
+    ("elective", "5", None),
     ("elective", "осв", None),
-    ("pe", "4", "4"), ("pe", "осв", "осв"), ("pe", "осв.", "осв"), ("pe", "зач", "зач"), ("pe", "6", None),
+    ("pe", "4", "4"),
+    ("pe", "осв", "осв"),
+    ("pe", "осв.", "осв"),
+    ("pe", "зач", "зач"),
+    ("pe", "6", None),
 ]
 
 
@@ -76,8 +99,9 @@ def test_three_slots_per_cell_and_no_fourth(jw, actor_of):
 # --- first grade ------------------------------------------------------------------------------------------
 def test_first_grade_gets_lessons_and_attendance_but_no_marks(jw, actor_of):
     teacher = actor_of("teacher")
-    lesson = save_lesson(teacher, jw.a_russian_1a.id, date=MONDAY, topic="Звуки и буквы", work_kind_id=jw.regular.id,
-                         now=at(MONDAY))
+    lesson = save_lesson(
+        teacher, jw.a_russian_1a.id, date=MONDAY, topic="Звуки и буквы", work_kind_id=jw.regular.id, now=at(MONDAY)
+    )
     with pytest.raises(InvalidInput) as exc:
         set_mark(teacher, lesson.id, jw.first_grader.id, 1, "5", None, now=NOW)
     assert "первом классе" in exc.value.message
@@ -110,19 +134,33 @@ def test_closed_period_and_archived_year_are_read_only(jw, actor_of, lesson_of, 
         elif operation == "attendance":
             set_attendance(teacher, jw.lesson_5a.id, jw.vera.id, "absent", None, now=NOW)
         elif operation == "lesson":
-            save_lesson(teacher, jw.a_maths_5a.id, lesson_id=jw.lesson_5a.id, date=MONDAY, topic="Другая тема",
-                        work_kind_id=jw.regular.id, now=NOW)
+            save_lesson(
+                teacher,
+                jw.a_maths_5a.id,
+                lesson_id=jw.lesson_5a.id,
+                date=MONDAY,
+                topic="Другая тема",
+                work_kind_id=jw.regular.id,
+                now=NOW,
+            )
         elif operation == "new lesson":
-            save_lesson(teacher, jw.a_maths_5a.id, date=D(2026, 9, 14), topic="Тема", work_kind_id=jw.regular.id,
-                        now=NOW)
+            save_lesson(
+                teacher, jw.a_maths_5a.id, date=D(2026, 9, 14), topic="Тема", work_kind_id=jw.regular.id, now=NOW
+            )
         else:
             delete_lesson(teacher, jw.a_maths_5a.id, empty.id, expected_version=None, now=NOW)
 
 
 def test_a_closed_period_does_not_freeze_the_next_one(jw, actor_of):
     _close_q1(jw)
-    lesson = save_lesson(actor_of("teacher"), jw.a_maths_5a.id, date=D(2026, 11, 9), topic="Дроби",
-                         work_kind_id=jw.regular.id, now=at(D(2026, 11, 9)))
+    lesson = save_lesson(
+        actor_of("teacher"),
+        jw.a_maths_5a.id,
+        date=D(2026, 11, 9),
+        topic="Дроби",
+        work_kind_id=jw.regular.id,
+        now=at(D(2026, 11, 9)),
+    )
     cell = set_mark(actor_of("teacher"), lesson.id, jw.anna.id, 1, "4", None, now=at(D(2026, 11, 9)))
     assert cell.text == "4"
 
@@ -160,8 +198,7 @@ def test_only_students_of_the_class_or_subgroup_on_the_date(jw, actor_of, lesson
 
 def test_a_lesson_of_another_page_is_refused(jw, actor_of):
     with pytest.raises(InvalidInput) as exc:
-        set_mark(actor_of("teacher"), jw.lesson_5a.id, jw.anna.id, 1, "4", None, now=NOW,
-                 assignment_id=jw.a_pe_5a.id)
+        set_mark(actor_of("teacher"), jw.lesson_5a.id, jw.anna.id, 1, "4", None, now=NOW, assignment_id=jw.a_pe_5a.id)
     assert "другой странице" in exc.value.message
 
 
@@ -171,8 +208,15 @@ def test_a_lesson_of_another_school_is_not_found(jw, actor_of):
 
 
 def test_marks_wait_until_the_lesson_has_been_given(jw, actor_of):
-    lesson = save_lesson(actor_of("teacher"), jw.a_maths_5a.id, date=D(2026, 9, 21), topic="Будущий урок",
-                         work_kind_id=jw.regular.id, homework="№ 5", now=NOW)
+    lesson = save_lesson(
+        actor_of("teacher"),
+        jw.a_maths_5a.id,
+        date=D(2026, 9, 21),
+        topic="Будущий урок",
+        work_kind_id=jw.regular.id,
+        homework="№ 5",
+        now=NOW,
+    )
     with pytest.raises(InvalidInput) as exc:
         set_mark(actor_of("teacher"), lesson.id, jw.anna.id, 1, "5", None, now=NOW)
     assert "ещё не прошёл" in exc.value.message
@@ -202,8 +246,13 @@ def test_lesson_input(jw, actor_of, db_session, changes, error, part):
     other_item = PlanItem(assignment_id=jw.a_russian_5a.id, position=1, topic="Чужая тема")
     db_session.add(other_item)
     db_session.flush()
-    values = {"date": D(2026, 9, 14), "topic": "  Сложение   дробей  ", "work_kind_id": jw.regular.id,
-              "homework": "  № 101  ", "plan_item_id": None}
+    values = {
+        "date": D(2026, 9, 14),
+        "topic": "  Сложение   дробей  ",
+        "work_kind_id": jw.regular.id,
+        "homework": "  № 101  ",
+        "plan_item_id": None,
+    }
     values.update(changes)
     if values["work_kind_id"] == "foreign":
         values["work_kind_id"] = jw.foreign_kind.id
@@ -224,39 +273,85 @@ def test_lesson_links_to_a_plan_line_of_its_page_and_edits_are_versioned(jw, act
     db_session.add(item)
     db_session.flush()
     teacher = actor_of("teacher")
-    lesson = save_lesson(teacher, jw.a_maths_5a.id, lesson_id=jw.lesson_5a.id, expected_version=jw.lesson_5a.version,
-                         date=MONDAY, topic="Натуральные числа и шкалы", work_kind_id=jw.test_kind.id,
-                         plan_item_id=item.id, homework="№ 14", now=NOW)
+    lesson = save_lesson(
+        teacher,
+        jw.a_maths_5a.id,
+        lesson_id=jw.lesson_5a.id,
+        expected_version=jw.lesson_5a.version,
+        date=MONDAY,
+        topic="Натуральные числа и шкалы",
+        work_kind_id=jw.test_kind.id,
+        plan_item_id=item.id,
+        homework="№ 14",
+        now=NOW,
+    )
     assert lesson.plan_item_id == item.id and lesson.version == 2
     update = _audit("lesson.update")[-1]
     assert json.loads(update.old)["topic"] == "Натуральные числа"
     assert json.loads(update.new)["topic"] == "Натуральные числа и шкалы"
     with pytest.raises(Conflict) as exc:  # a second tab still showing version 1
-        save_lesson(teacher, jw.a_maths_5a.id, lesson_id=lesson.id, expected_version=1, date=MONDAY,
-                    topic="Старая вкладка", work_kind_id=jw.regular.id, now=NOW)
+        save_lesson(
+            teacher,
+            jw.a_maths_5a.id,
+            lesson_id=lesson.id,
+            expected_version=1,
+            date=MONDAY,
+            topic="Старая вкладка",
+            work_kind_id=jw.regular.id,
+            now=NOW,
+        )
     assert "Натуральные числа и шкалы" in exc.value.message
 
 
 def test_two_lessons_at_the_same_bell_are_a_conflict(jw, actor_of):
     with pytest.raises(Conflict) as exc:
-        save_lesson(actor_of("teacher"), jw.a_maths_5a.id, date=MONDAY, bell_id=jw.bell.id, topic="Ещё один",
-                    work_kind_id=jw.regular.id, now=NOW)
+        save_lesson(
+            actor_of("teacher"),
+            jw.a_maths_5a.id,
+            date=MONDAY,
+            bell_id=jw.bell.id,
+            topic="Ещё один",
+            work_kind_id=jw.regular.id,
+            now=NOW,
+        )
     assert "Натуральные числа" in exc.value.message
-    second = save_lesson(actor_of("teacher"), jw.a_maths_5a.id, date=MONDAY, bell_id=jw.bell2.id, topic="Сдвоенный",
-                         work_kind_id=jw.regular.id, now=NOW)
+    second = save_lesson(
+        actor_of("teacher"),
+        jw.a_maths_5a.id,
+        date=MONDAY,
+        bell_id=jw.bell2.id,
+        topic="Сдвоенный",
+        work_kind_id=jw.regular.id,
+        now=NOW,
+    )
     assert second.id != jw.lesson_5a.id
 
 
 def test_moving_a_lesson_keeps_its_marks_only_where_the_students_are(jw, actor_of):
     teacher = actor_of("teacher")
     # anna has a 5 on 07.09; she is in 5А all year: moving to 08.09 is fine
-    moved = save_lesson(teacher, jw.a_maths_5a.id, lesson_id=jw.lesson_5a.id, date=D(2026, 9, 8), bell_id=jw.bell.id,
-                        topic=jw.lesson_5a.topic, work_kind_id=jw.regular.id, now=NOW)
+    moved = save_lesson(
+        teacher,
+        jw.a_maths_5a.id,
+        lesson_id=jw.lesson_5a.id,
+        date=D(2026, 9, 8),
+        bell_id=jw.bell.id,
+        topic=jw.lesson_5a.topic,
+        work_kind_id=jw.regular.id,
+        now=NOW,
+    )
     assert moved.date == D(2026, 9, 8)
     set_attendance(teacher, moved.id, jw.dina.id, "absent", None, now=NOW)  # dina left after 10.09
     with pytest.raises(InvalidInput):
-        save_lesson(teacher, jw.a_maths_5a.id, lesson_id=moved.id, date=D(2026, 9, 14), topic=moved.topic,
-                    work_kind_id=jw.regular.id, now=NOW)
+        save_lesson(
+            teacher,
+            jw.a_maths_5a.id,
+            lesson_id=moved.id,
+            date=D(2026, 9, 14),
+            topic=moved.topic,
+            work_kind_id=jw.regular.id,
+            now=NOW,
+        )
 
 
 def test_delete_lesson_only_without_marks(jw, actor_of, lesson_of):
@@ -292,24 +387,56 @@ def test_only_the_teacher_or_the_substitute_on_the_day_writes(jw, actor_of, less
     actor = actor_of(who)
     if may:
         assert set_mark(actor, lesson.id, jw.vera.id, 1, "4", None, now=NOW).text == "4"
-        assert save_lesson(actor, jw.a_maths_5a.id, lesson_id=lesson.id, date=day, bell_id=lesson.bell_id,
-                           topic="Исправленная тема", work_kind_id=jw.regular.id, now=NOW).topic == "Исправленная тема"
+        assert (
+            save_lesson(
+                actor,
+                jw.a_maths_5a.id,
+                lesson_id=lesson.id,
+                date=day,
+                bell_id=lesson.bell_id,
+                topic="Исправленная тема",
+                work_kind_id=jw.regular.id,
+                now=NOW,
+            ).topic
+            == "Исправленная тема"
+        )
     else:
         with pytest.raises(AccessDenied):
             set_mark(actor, lesson.id, jw.vera.id, 1, "4", None, now=NOW)
         with pytest.raises((AccessDenied, NotFound)):
-            save_lesson(actor, jw.a_maths_5a.id, lesson_id=lesson.id, date=day, topic="Чужая тема",
-                        work_kind_id=jw.regular.id, now=NOW)
+            save_lesson(
+                actor,
+                jw.a_maths_5a.id,
+                lesson_id=lesson.id,
+                date=day,
+                topic="Чужая тема",
+                work_kind_id=jw.regular.id,
+                now=NOW,
+            )
 
 
 def test_a_lesson_recorded_by_the_substitute_is_linked_to_the_substitution(jw, actor_of):
-    lesson = save_lesson(actor_of("other_teacher"), jw.a_maths_5a.id, date=WEDNESDAY, bell_id=jw.bell.id,
-                         topic="Замена: решение задач", work_kind_id=jw.regular.id, now=at(WEDNESDAY))
+    lesson = save_lesson(
+        actor_of("other_teacher"),
+        jw.a_maths_5a.id,
+        date=WEDNESDAY,
+        bell_id=jw.bell.id,
+        topic="Замена: решение задач",
+        work_kind_id=jw.regular.id,
+        now=at(WEDNESDAY),
+    )
     assert lesson.substitution_id == jw.substitution.id
     assert lesson.taught_by_id == jw.s_other_teacher.id
     with pytest.raises(AccessDenied):  # the substitute cannot move it to a day they do not substitute
-        save_lesson(actor_of("other_teacher"), jw.a_maths_5a.id, lesson_id=lesson.id, date=D(2026, 9, 10),
-                    topic="Замена", work_kind_id=jw.regular.id, now=NOW)
+        save_lesson(
+            actor_of("other_teacher"),
+            jw.a_maths_5a.id,
+            lesson_id=lesson.id,
+            date=D(2026, 9, 10),
+            topic="Замена",
+            work_kind_id=jw.regular.id,
+            now=NOW,
+        )
 
 
 # --- conflicts -------------------------------------------------------------------------------------------
@@ -363,7 +490,12 @@ def test_every_change_is_audited_and_the_history_shows_it(jw, actor_of):
     assert deleted.new is None
     trail = cell_history(actor_of("classteacher"), lesson.id, anna.id)  # the class teacher reads it
     assert [line.action for line in trail.lines] == [
-        "mark.update", "mark.create", "mark.delete", "attendance.create", "attendance.delete"]
+        "mark.update",
+        "mark.create",
+        "mark.delete",
+        "attendance.create",
+        "attendance.delete",
+    ]
     assert trail.lines[0].old == "5" and trail.lines[0].new == "4; «у доски»"
     assert trail.lines[1].new == "5 (№ 2); Диктант"
     assert trail.lines[3].new == "оп 7 мин"
@@ -398,8 +530,9 @@ LATE = [
 
 
 @pytest.mark.parametrize("kind,entered,days,late", LATE)
-def test_marks_after_the_deadline_are_accepted_and_flagged_late(jw, actor_of, lesson_of, db_session, kind, entered,
-                                                                 days, late):
+def test_marks_after_the_deadline_are_accepted_and_flagged_late(
+    jw, actor_of, lesson_of, db_session, kind, entered, days, late
+):
     if days is not None:
         db_session.add(Setting(school_id=jw.school.id, key="marks_deadline_days", value=str(days)))
         db_session.commit()
@@ -410,18 +543,42 @@ def test_marks_after_the_deadline_are_accepted_and_flagged_late(jw, actor_of, le
 
 def test_a_mark_entered_just_before_midnight_in_moscow_is_on_time(jw, actor_of, lesson_of):
     lesson = lesson_of(jw.a_maths_5a, MONDAY, bell=jw.bell2)
-    late_evening = dt.datetime(2026, 9, 7, 20, 30, tzinfo=dt.timezone.utc)  # 23:30 in Moscow
+    late_evening = dt.datetime(2026, 9, 7, 20, 30, tzinfo=dt.UTC)  # 23:30 in Moscow
     assert set_mark(actor_of("teacher"), lesson.id, jw.vera.id, 1, "4", None, now=late_evening).late is False
 
 
 def test_lessons_and_homework_recorded_late_are_flagged(jw, actor_of):
     teacher = actor_of("teacher")
-    on_time = save_lesson(teacher, jw.a_maths_5a.id, date=D(2026, 9, 14), bell_id=jw.bell.id, topic="Вовремя",
-                          work_kind_id=jw.regular.id, homework="№ 1", now=at(D(2026, 9, 14)))
-    late = save_lesson(teacher, jw.a_maths_5a.id, date=WEDNESDAY, bell_id=jw.bell.id, topic="Задним числом",
-                       work_kind_id=jw.regular.id, now=at(D(2026, 9, 11)))
-    late = save_lesson(teacher, jw.a_maths_5a.id, lesson_id=late.id, date=WEDNESDAY, bell_id=jw.bell.id,
-                       topic=late.topic, work_kind_id=jw.regular.id, homework="№ 2", now=at(D(2026, 9, 12)))
+    on_time = save_lesson(
+        teacher,
+        jw.a_maths_5a.id,
+        date=D(2026, 9, 14),
+        bell_id=jw.bell.id,
+        topic="Вовремя",
+        work_kind_id=jw.regular.id,
+        homework="№ 1",
+        now=at(D(2026, 9, 14)),
+    )
+    late = save_lesson(
+        teacher,
+        jw.a_maths_5a.id,
+        date=WEDNESDAY,
+        bell_id=jw.bell.id,
+        topic="Задним числом",
+        work_kind_id=jw.regular.id,
+        now=at(D(2026, 9, 11)),
+    )
+    late = save_lesson(
+        teacher,
+        jw.a_maths_5a.id,
+        lesson_id=late.id,
+        date=WEDNESDAY,
+        bell_id=jw.bell.id,
+        topic=late.topic,
+        work_kind_id=jw.regular.id,
+        homework="№ 2",
+        now=at(D(2026, 9, 12)),
+    )
     page = journal_page(teacher, jw.a_maths_5a.id, now=NOW)
     assert (page.column_for(on_time.id).late_topic, page.column_for(on_time.id).late_homework) == (False, False)
     assert (page.column_for(late.id).late_topic, page.column_for(late.id).late_homework) == (True, True)
@@ -429,10 +586,17 @@ def test_lessons_and_homework_recorded_late_are_flagged(jw, actor_of):
 
 # --- cells typed as text (the plain form) ------------------------------------------------------------------------
 PARSE = [
-    ("", (None, None, [])), ("5", (None, None, ["5"])), ("5/4", (None, None, ["5", "4"])),
-    ("н", ("absent", None, [])), ("N", ("absent", None, [])), ("оп", ("late", None, [])),
-    ("оп10", ("late", 10, [])), ("н 5", ("absent", None, ["5"])), ("н/а", (None, None, ["н/а"])),
-    ("4 н/а", (None, None, ["4", "н/а"])), ("l 3", ("late", None, ["3"])),
+    ("", (None, None, [])),
+    ("5", (None, None, ["5"])),
+    ("5/4", (None, None, ["5", "4"])),
+    ("н", ("absent", None, [])),
+    ("N", ("absent", None, [])),
+    ("оп", ("late", None, [])),
+    ("оп10", ("late", 10, [])),
+    ("н 5", ("absent", None, ["5"])),
+    ("н/а", (None, None, ["н/а"])),
+    ("4 н/а", (None, None, ["4", "н/а"])),
+    ("l 3", ("late", None, ["3"])),
 ]
 
 
@@ -462,17 +626,40 @@ def test_save_cell_writes_only_what_differs_from_what_was_seen(jw, actor_of):
 def test_save_cell_parts_sets_kind_comment_and_minutes(jw, actor_of):
     teacher = actor_of("teacher")
     seen = read_cell(teacher, jw.lesson_5a.id, jw.anna.id).state()
-    cell = save_cell_parts(teacher, jw.lesson_5a.id, jw.anna.id, seen, status="late", minutes_late="12",
-                           marks={1: ("5", jw.dictation.id, "без ошибок"), 2: ("н/а", None, "")}, now=NOW)
+    cell = save_cell_parts(
+        teacher,
+        jw.lesson_5a.id,
+        jw.anna.id,
+        seen,
+        status="late",
+        minutes_late="12",
+        marks={1: ("5", jw.dictation.id, "без ошибок"), 2: ("н/а", None, "")},
+        now=NOW,
+    )
     assert cell.attendance.minutes_late == 12
     assert (cell.mark_in(1).work_kind_id, cell.mark_in(1).comment, cell.mark_in(1).weight) == (
-        jw.dictation.id, "без ошибок", jw.dictation.weight)
+        jw.dictation.id,
+        "без ошибок",
+        jw.dictation.weight,
+    )
     assert cell.mark_in(2).shown == "н/а"
-    assert save_cell_parts(teacher, jw.lesson_5a.id, jw.anna.id, cell.state(), status="late", minutes_late="12",
-                           marks={1: ("5", jw.dictation.id, "без ошибок"), 2: ("н/а", None, "")}, now=NOW) is None
+    assert (
+        save_cell_parts(
+            teacher,
+            jw.lesson_5a.id,
+            jw.anna.id,
+            cell.state(),
+            status="late",
+            minutes_late="12",
+            marks={1: ("5", jw.dictation.id, "без ошибок"), 2: ("н/а", None, "")},
+            now=NOW,
+        )
+        is None
+    )
     with pytest.raises(InvalidInput):
-        save_cell_parts(teacher, jw.lesson_5a.id, jw.anna.id, cell.state(), status="late", minutes_late="300",
-                        marks={}, now=NOW)
+        save_cell_parts(
+            teacher, jw.lesson_5a.id, jw.anna.id, cell.state(), status="late", minutes_late="300", marks={}, now=NOW
+        )
 
 
 def test_attendance_rows_keep_the_reason_when_the_teacher_changes_absent_to_late(jw, actor_of, db_session):
@@ -493,8 +680,9 @@ def test_periods_of_other_years_are_not_found(jw, actor_of, db_session):
     year = AcademicYear(school_id=jw.school.id, name="2027/2028", starts_on=D(2027, 9, 1), ends_on=D(2028, 5, 31))
     db_session.add(year)
     db_session.flush()
-    other = Period(year_id=year.id, scheme="quarter", number=1, name="1 четверть", starts_on=D(2027, 9, 1),
-                   ends_on=D(2027, 10, 25))
+    other = Period(
+        year_id=year.id, scheme="quarter", number=1, name="1 четверть", starts_on=D(2027, 9, 1), ends_on=D(2027, 10, 25)
+    )
     db_session.add(other)
     db_session.commit()
     with pytest.raises(NotFound):

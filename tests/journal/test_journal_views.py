@@ -1,6 +1,7 @@
 """The journal in the staff panel: the list of pages, the grid, one keystroke saved as JSON (with the
 conflict answer carrying the current value, and forged requests refused), the plain form post of the
 grid, the lesson page, the cell history, and the page's query count."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -84,18 +85,27 @@ def test_a_forged_mark_for_a_student_of_another_class_is_refused(client, jw, log
     response = _post_cell(client, jw, jw.boris, op="mark", slot=1, value="5", version=None)
     assert response.status_code == 400
     assert "не числится" in response.get_json()["error"]
-    assert db.session.scalar(select(Mark).where(Mark.lesson_id == jw.lesson_5a.id,
-                                                Mark.student_id == jw.boris.id)) is None
+    assert (
+        db.session.scalar(select(Mark).where(Mark.lesson_id == jw.lesson_5a.id, Mark.student_id == jw.boris.id)) is None
+    )
 
 
 def test_forged_requests_for_another_page_or_by_a_reader_are_refused(client, jw, login_as):
     login_as("teacher")
-    response = _post_cell(client, jw, jw.vera, op="mark", slot=1, value="5", version=None,
-                          assignment_id=jw.a_pe_5a.id)
+    response = _post_cell(client, jw, jw.vera, op="mark", slot=1, value="5", version=None, assignment_id=jw.a_pe_5a.id)
     assert response.status_code == 400 and "другой странице" in response.get_json()["error"]
-    response = client.post("/admin/journal/cell", json={"assignment_id": jw.a_maths_6b.id,
-                                                        "lesson_id": jw.lesson_6b.id, "student_id": jw.boris.id,
-                                                        "op": "mark", "slot": 1, "value": "2", "version": None})
+    response = client.post(
+        "/admin/journal/cell",
+        json={
+            "assignment_id": jw.a_maths_6b.id,
+            "lesson_id": jw.lesson_6b.id,
+            "student_id": jw.boris.id,
+            "op": "mark",
+            "slot": 1,
+            "value": "2",
+            "version": None,
+        },
+    )
     assert response.status_code == 403
     assert client.post("/admin/journal/cell", data="nonsense").status_code == 400
     login_as("classteacher")  # reads 5А's maths, does not write it
@@ -107,8 +117,9 @@ def test_forged_requests_for_another_page_or_by_a_reader_are_refused(client, jw,
 def test_the_detail_panel_sets_a_comment_and_a_kind(client, jw, login_as):
     login_as("teacher")
     seen = _mark(jw, jw.anna).version
-    response = _post_cell(client, jw, jw.anna, op="mark", slot=1, value="5", version=seen, comment="у доски",
-                          work_kind_id=jw.dictation.id)
+    response = _post_cell(
+        client, jw, jw.anna, op="mark", slot=1, value="5", version=seen, comment="у доски", work_kind_id=jw.dictation.id
+    )
     assert response.get_json()["cell"]["m"][0][3:] == [jw.dictation.id, "у доски"]
     response = _post_cell(client, jw, jw.anna, op="attendance", value="late", version=None, minutes="9")
     assert response.get_json()["cell"]["a"][:2] == ["late", 9]
@@ -119,23 +130,33 @@ def test_scripts_off_the_grid_form_saves_changed_cells(client, jw, login_as):
     anna, vera = jw.anna, jw.vera
     lesson = jw.lesson_5a
     state = json.dumps({"a": None, "m": [[1, "5", _mark(jw, anna).version, None, None]]})
-    response = client.post(f"/admin/journal/{jw.a_maths_5a.id}/save", data={
-        "period": jw.q1.id,
-        f"c-{lesson.id}-{anna.id}": "5/4", f"o-{lesson.id}-{anna.id}": state,
-        f"c-{lesson.id}-{vera.id}": "н",
-        f"c-{lesson.id}-{jw.dina.id}": "",
-    })
+    response = client.post(
+        f"/admin/journal/{jw.a_maths_5a.id}/save",
+        data={
+            "period": jw.q1.id,
+            f"c-{lesson.id}-{anna.id}": "5/4",
+            f"o-{lesson.id}-{anna.id}": state,
+            f"c-{lesson.id}-{vera.id}": "н",
+            f"c-{lesson.id}-{jw.dina.id}": "",
+        },
+    )
     assert response.status_code == 302
     assert response.location.endswith(f"/admin/journal/{jw.a_maths_5a.id}?period={jw.q1.id}")
-    assert [m.display for m in db.session.scalars(select(Mark).where(Mark.lesson_id == lesson.id,
-                                                                     Mark.student_id == anna.id)
-                                                  .order_by(Mark.slot))] == ["5", "4"]
+    assert [
+        m.display
+        for m in db.session.scalars(
+            select(Mark).where(Mark.lesson_id == lesson.id, Mark.student_id == anna.id).order_by(Mark.slot)
+        )
+    ] == ["5", "4"]
     html = client.get(response.location).get_data(as_text=True)
     assert "Сохранено клеток: 2" in html
     assert f'name="c-{lesson.id}-{vera.id}" value="н"' in html
     # the same stale form again: anna's cell changed meanwhile → refused with the current value, vera unchanged
-    response = client.post(f"/admin/journal/{jw.a_maths_5a.id}/save", data={
-        "period": jw.q1.id, f"c-{lesson.id}-{anna.id}": "3", f"o-{lesson.id}-{anna.id}": state}, follow_redirects=True)
+    response = client.post(
+        f"/admin/journal/{jw.a_maths_5a.id}/save",
+        data={"period": jw.q1.id, f"c-{lesson.id}-{anna.id}": "3", f"o-{lesson.id}-{anna.id}": state},
+        follow_redirects=True,
+    )
     html = response.get_data(as_text=True)
     assert "Аннова А., 07.09:" in html and "«5/4»" in html  # the student, the date and the current value
 
@@ -146,11 +167,20 @@ def test_the_lesson_page_records_a_lesson(client, jw, login_as):
     response = client.get(f"{url}?date=2026-09-09&bell={jw.bell.id}")
     assert response.status_code == 200
     assert 'value="2026-09-09"' in response.get_data(as_text=True)
-    response = client.post(url, data={"date": "2026-09-09", "bell_id": jw.bell.id, "topic": "   ",
-                                      "work_kind_id": jw.regular.id})
+    response = client.post(
+        url, data={"date": "2026-09-09", "bell_id": jw.bell.id, "topic": "   ", "work_kind_id": jw.regular.id}
+    )
     assert response.status_code == 200 and "Укажите тему урока" in response.get_data(as_text=True)
-    response = client.post(url, data={"date": "2026-09-09", "bell_id": jw.bell.id, "topic": "Сложение дробей",
-                                      "work_kind_id": jw.test_kind.id, "homework": "№ 101"})
+    response = client.post(
+        url,
+        data={
+            "date": "2026-09-09",
+            "bell_id": jw.bell.id,
+            "topic": "Сложение дробей",
+            "work_kind_id": jw.test_kind.id,
+            "homework": "№ 101",
+        },
+    )
     lesson = db.session.scalar(select(Lesson).where(Lesson.topic == "Сложение дробей"))
     assert response.status_code == 302 and response.location.endswith(f"?period={jw.q1.id}#l{lesson.id}")
     assert lesson.homework == "№ 101" and lesson.work_kind_id == jw.test_kind.id
@@ -162,8 +192,9 @@ def test_a_new_lesson_is_offered_the_next_line_of_the_thematic_plan(client, jw, 
     from models import PlanItem
 
     first = PlanItem(assignment_id=jw.a_maths_5a.id, position=1, topic="Натуральные числа", hours=1)
-    second = PlanItem(assignment_id=jw.a_maths_5a.id, position=2, topic="Шкалы и координаты", hours=2,
-                      work_kind_id=jw.test_kind.id)
+    second = PlanItem(
+        assignment_id=jw.a_maths_5a.id, position=2, topic="Шкалы и координаты", hours=2, work_kind_id=jw.test_kind.id
+    )
     db_session.add_all([first, second])
     db_session.flush()
     jw.lesson_5a.plan_item_id = first.id
@@ -179,17 +210,30 @@ def test_the_lesson_page_saves_details_of_the_cells(client, jw, login_as):
     login_as("teacher")
     lesson, anna = jw.lesson_5a, jw.anna
     state = json.dumps({"a": None, "m": [[1, "5", _mark(jw, anna).version, None, None]]})
-    response = client.post(f"/admin/journal/{jw.a_maths_5a.id}/lesson/{lesson.id}/cells", data={
-        f"row-{anna.id}": "1", f"o-{anna.id}": state, f"a-{anna.id}": "late", f"am-{anna.id}": "5",
-        f"v-{anna.id}-1": "5", f"k-{anna.id}-1": str(jw.dictation.id), f"t-{anna.id}-1": "без ошибок",
-        f"v-{anna.id}-2": "4",
-        f"row-{jw.vera.id}": "1", f"a-{jw.vera.id}": "", f"v-{jw.vera.id}-1": "",
-    })
+    response = client.post(
+        f"/admin/journal/{jw.a_maths_5a.id}/lesson/{lesson.id}/cells",
+        data={
+            f"row-{anna.id}": "1",
+            f"o-{anna.id}": state,
+            f"a-{anna.id}": "late",
+            f"am-{anna.id}": "5",
+            f"v-{anna.id}-1": "5",
+            f"k-{anna.id}-1": str(jw.dictation.id),
+            f"t-{anna.id}-1": "без ошибок",
+            f"v-{anna.id}-2": "4",
+            f"row-{jw.vera.id}": "1",
+            f"a-{jw.vera.id}": "",
+            f"v-{jw.vera.id}-1": "",
+        },
+    )
     assert response.status_code == 302
-    marks = db.session.scalars(select(Mark).where(Mark.lesson_id == lesson.id, Mark.student_id == anna.id)
-                               .order_by(Mark.slot)).all()
+    marks = db.session.scalars(
+        select(Mark).where(Mark.lesson_id == lesson.id, Mark.student_id == anna.id).order_by(Mark.slot)
+    ).all()
     assert [(m.display, m.work_kind_id, m.comment) for m in marks] == [
-        ("5", jw.dictation.id, "без ошибок"), ("4", None, None)]
+        ("5", jw.dictation.id, "без ошибок"),
+        ("4", None, None),
+    ]
     page = client.get(response.location).get_data(as_text=True)
     assert "Сохранено клеток: 1" in page and "без ошибок" in page
 
@@ -214,14 +258,24 @@ def test_the_substitute_fills_the_lesson_of_the_day(client, jw, login_as):
     url = f"/admin/journal/{jw.a_maths_5a.id}/lesson"
     assert client.get(f"{url}?date=2026-09-09&bell={jw.bell.id}").status_code == 200
     assert client.get(f"{url}?date=2026-09-14").status_code == 403
-    response = client.post(url, data={"date": "2026-09-09", "bell_id": jw.bell.id, "topic": "Решение задач",
-                                      "work_kind_id": jw.regular.id})
+    response = client.post(
+        url, data={"date": "2026-09-09", "bell_id": jw.bell.id, "topic": "Решение задач", "work_kind_id": jw.regular.id}
+    )
     assert response.status_code == 302
     lesson = db.session.scalar(select(Lesson).where(Lesson.topic == "Решение задач"))
     assert lesson.substitution_id == jw.substitution.id
-    response = client.post("/admin/journal/cell", json={"assignment_id": jw.a_maths_5a.id, "lesson_id": lesson.id,
-                                                        "student_id": jw.vera.id, "op": "mark", "slot": 1,
-                                                        "value": "5", "version": None})
+    response = client.post(
+        "/admin/journal/cell",
+        json={
+            "assignment_id": jw.a_maths_5a.id,
+            "lesson_id": lesson.id,
+            "student_id": jw.vera.id,
+            "op": "mark",
+            "slot": 1,
+            "value": "5",
+            "version": None,
+        },
+    )
     assert response.status_code == 200
     assert _post_cell(client, jw, jw.vera, op="mark", slot=1, value="5", version=None).status_code == 403  # Monday
 
@@ -229,11 +283,16 @@ def test_the_substitute_fills_the_lesson_of_the_day(client, jw, login_as):
 def test_delete_a_lesson_recorded_by_mistake(client, jw, login_as, lesson_of):
     login_as("teacher")
     lesson = lesson_of(jw.a_maths_5a, D(2026, 9, 9), topic="По ошибке")
-    response = client.post(f"/admin/journal/{jw.a_maths_5a.id}/lesson/{lesson.id}/delete",
-                           data={"version": lesson.version, "period": jw.q1.id})
+    response = client.post(
+        f"/admin/journal/{jw.a_maths_5a.id}/lesson/{lesson.id}/delete",
+        data={"version": lesson.version, "period": jw.q1.id},
+    )
     assert response.status_code == 302 and db.session.get(Lesson, lesson.id) is None
-    response = client.post(f"/admin/journal/{jw.a_maths_5a.id}/lesson/{jw.lesson_5a.id}/delete",
-                           data={"version": jw.lesson_5a.version}, follow_redirects=True)
+    response = client.post(
+        f"/admin/journal/{jw.a_maths_5a.id}/lesson/{jw.lesson_5a.id}/delete",
+        data={"version": jw.lesson_5a.version},
+        follow_redirects=True,
+    )
     assert "удалить его нельзя" in response.get_data(as_text=True)
 
 

@@ -1,6 +1,7 @@
 """Homework files on a lesson (models/journal/files.py): who may attach and remove them, the limits, the
 audit, who may download them (models/access.attachment_ids) in the staff panel and the diary, and the
 lesson page, the grid and the diary that list them."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +15,8 @@ from models import Attachment, Lesson, db
 from models.access import Actor, attachment_ids, student_lesson_ids
 from models.attachments import check_file
 from models.audit import AuditEvent
-from models.journal.diary import diary_week
 from models.errors import AccessDenied, InvalidInput, NotFound, PeriodClosed
+from models.journal.diary import diary_week
 from models.journal.files import MAX_LESSON_FILES, add_lesson_file, remove_lesson_file
 
 from .conftest import MONDAY, NOW, WEDNESDAY
@@ -51,15 +52,18 @@ def test_the_teacher_attaches_a_file_and_it_is_audited(jw, homework_file):
     assert new["lesson_id"] == jw.lesson_5a.id and new["sha256"] == homework_file.sha256
 
 
-@pytest.mark.parametrize("who,error", [
-    ("classteacher", AccessDenied),  # reads 5А's maths page, does not write in it
-    ("other_teacher", AccessDenied),  # substitutes maths 5А on Wednesday only
-    ("coordinator", AccessDenied),
-    ("operator", AccessDenied),
-    ("secretary", AccessDenied),
-    ("parent", AccessDenied),
-    ("foreign_operator", NotFound),  # another school's lesson does not exist for them
-])
+@pytest.mark.parametrize(
+    "who,error",
+    [
+        ("classteacher", AccessDenied),  # reads 5А's maths page, does not write in it
+        ("other_teacher", AccessDenied),  # substitutes maths 5А on Wednesday only
+        ("coordinator", AccessDenied),
+        ("operator", AccessDenied),
+        ("secretary", AccessDenied),
+        ("parent", AccessDenied),
+        ("foreign_operator", NotFound),  # another school's lesson does not exist for them
+    ],
+)
 def test_only_who_writes_the_lesson_attaches(jw, actor_of, pdf, who, error):
     with pytest.raises(error):
         add_lesson_file(actor_of(who), jw.a_maths_5a.id, jw.lesson_5a.id, pdf, now=NOW)
@@ -67,8 +71,14 @@ def test_only_who_writes_the_lesson_attaches(jw, actor_of, pdf, who, error):
 
 
 def test_the_substitute_attaches_to_the_lesson_they_substitute(db_session, jw, actor_of, pdf):
-    lesson = Lesson(assignment_id=jw.a_maths_5a.id, date=WEDNESDAY, bell_id=jw.bell.id, topic="Сложение",
-                    work_kind_id=jw.regular.id, taught_by_id=jw.s_other_teacher.id)
+    lesson = Lesson(
+        assignment_id=jw.a_maths_5a.id,
+        date=WEDNESDAY,
+        bell_id=jw.bell.id,
+        topic="Сложение",
+        work_kind_id=jw.regular.id,
+        taught_by_id=jw.s_other_teacher.id,
+    )
     db_session.add(lesson)
     db_session.commit()
     att = add_lesson_file(actor_of("other_teacher"), jw.a_maths_5a.id, lesson.id, pdf, now=NOW)
@@ -106,8 +116,13 @@ def test_no_file_another_page_and_the_limit(jw, actor_of, pdf):
 
 
 def test_removing_is_audited_and_only_from_its_own_lesson(db_session, jw, actor_of, homework_file):
-    other = Lesson(assignment_id=jw.a_maths_5a.id, date=MONDAY + dt.timedelta(days=7), topic="Дроби",
-                   work_kind_id=jw.regular.id, taught_by_id=jw.s_teacher.id)
+    other = Lesson(
+        assignment_id=jw.a_maths_5a.id,
+        date=MONDAY + dt.timedelta(days=7),
+        topic="Дроби",
+        work_kind_id=jw.regular.id,
+        taught_by_id=jw.s_teacher.id,
+    )
     db_session.add(other)
     db_session.commit()
     with pytest.raises(NotFound):
@@ -123,13 +138,22 @@ def test_removing_is_audited_and_only_from_its_own_lesson(db_session, jw, actor_
 
 
 # --- who may download: one rule for every door -------------------------------------------------------------
-@pytest.mark.parametrize("who,sees", [
-    ("teacher", True), ("classteacher", True), ("coordinator", True), ("director", True), ("operator", True),
-    ("other_teacher", True),  # substitutes a lesson of maths 5А, so reads its page (the journal's rule)
-    ("secretary", False), ("foreign_operator", False),
-    ("parent", True), ("student", True),  # anna (and her mother): she was in 5А on 07.09
-    ("parent_b", False),  # boris is in 6Б
-])
+@pytest.mark.parametrize(
+    "who,sees",
+    [
+        ("teacher", True),
+        ("classteacher", True),
+        ("coordinator", True),
+        ("director", True),
+        ("operator", True),
+        ("other_teacher", True),  # substitutes a lesson of maths 5А, so reads its page (the journal's rule)
+        ("secretary", False),
+        ("foreign_operator", False),
+        ("parent", True),
+        ("student", True),  # anna (and her mother): she was in 5А on 07.09
+        ("parent_b", False),  # boris is in 6Б
+    ],
+)
 def test_who_may_read_a_lesson_file(jw, actor_of, homework_file, who, sees):
     visible = set(db.session.scalars(attachment_ids(actor_of(who))))
     assert (homework_file.id in visible) is sees
@@ -152,8 +176,11 @@ def test_a_students_lessons_follow_the_roster_by_date(jw, lesson_of):
 # --- through the web ---------------------------------------------------------------------------------------
 def _upload(client, jw, filename, content, lesson=None):
     lesson_id = (lesson or jw.lesson_5a).id
-    return client.post(f"/admin/journal/{jw.a_maths_5a.id}/lesson/{lesson_id}/files",
-                       data={"file": (io.BytesIO(content), filename)}, content_type="multipart/form-data")
+    return client.post(
+        f"/admin/journal/{jw.a_maths_5a.id}/lesson/{lesson_id}/files",
+        data={"file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_the_teacher_uploads_on_the_lesson_page_and_the_grid_shows_it(client, login_as, jw, samples):
@@ -173,11 +200,14 @@ def test_the_teacher_uploads_on_the_lesson_page_and_the_grid_shows_it(client, lo
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-@pytest.mark.parametrize("filename,content,fragment", [
-    ("page.html", b"<html><script>alert(1)</script>", "не принимаются"),
-    ("fake.pdf", b"MZ\x90\x00 an exe", "не соответствует"),
-    ("empty.pdf", b"", "Файл пустой"),
-])
+@pytest.mark.parametrize(
+    "filename,content,fragment",
+    [
+        ("page.html", b"<html><script>alert(1)</script>", "не принимаются"),
+        ("fake.pdf", b"MZ\x90\x00 an exe", "не соответствует"),
+        ("empty.pdf", b"", "Файл пустой"),
+    ],
+)
 def test_a_bad_file_gets_a_message_and_nothing_is_written(client, login_as, jw, filename, content, fragment):
     login_as("teacher")
     response = _upload(client, jw, filename, content)
@@ -208,8 +238,9 @@ def test_the_page_of_a_reader_lists_files_without_the_upload_form(client, login_
 
 def test_the_teacher_removes_a_file(client, login_as, jw, homework_file):
     login_as("teacher")
-    response = client.post(f"/admin/journal/{jw.a_maths_5a.id}/lesson/{jw.lesson_5a.id}/files/{homework_file.id}"
-                           "/delete")
+    response = client.post(
+        f"/admin/journal/{jw.a_maths_5a.id}/lesson/{jw.lesson_5a.id}/files/{homework_file.id}/delete"
+    )
     assert response.status_code == 302
     assert "Файл удалён" in client.get(response.location.split("#")[0]).get_data(as_text=True)
     assert _count() == 0
@@ -251,12 +282,15 @@ def test_the_diary_queries_do_not_grow_with_files(db_session, jw, actor_of, pdf,
     assert before.count == after.count
 
 
-def test_a_teacher_who_does_not_read_the_page_does_not_download(db_session, client, login_as, jw, actor_of,
-                                                                 lesson_of, pdf):
+def test_a_teacher_who_does_not_read_the_page_does_not_download(
+    db_session, client, login_as, jw, actor_of, lesson_of, pdf
+):
     english = lesson_of(jw.a_english_g1, MONDAY)  # other_teacher neither teaches nor substitutes it
     att = add_lesson_file(actor_of("teacher"), jw.a_english_g1.id, english.id, pdf, now=NOW)
     db_session.commit()
     assert att.id not in set(db.session.scalars(attachment_ids(actor_of("other_teacher"))))
     login_as("other_teacher")
-    assert client.get(f"/admin/journal/{jw.a_english_g1.id}/lesson/{english.id}/files/{att.id}").status_code in (403,
-                                                                                                              404)
+    assert client.get(f"/admin/journal/{jw.a_english_g1.id}/lesson/{english.id}/files/{att.id}").status_code in (
+        403,
+        404,
+    )

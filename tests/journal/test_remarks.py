@@ -1,6 +1,7 @@
 """Remarks to teachers (R29, models/journal/remarks.py): the coordinator writes one about a page or the whole journal
 with a date to fix it by, the teacher reports it fixed with a note, the coordinator takes it off; refusals
 change nothing; every step audited; the control page, the teacher's home page and the справка show them."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,7 @@ from models.errors import AccessDenied, InvalidInput
 from models.journal.remarks import accept_remark, add_remark, fix_remark, my_remarks, remarks_between
 from models.school_time import school_today
 
-NOW = dt.datetime(2026, 9, 16, 10, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 9, 16, 10, 0, tzinfo=dt.UTC)
 
 
 def _actor(world, who):
@@ -24,8 +25,12 @@ def _actor(world, who):
 
 
 def _add(world, who="coordinator", **kw):
-    values = {"teacher_id": world.s_teacher.id, "assignment_id": world.a_maths_5a.id,
-              "text": "Не записаны темы уроков 14.09 и 16.09", "due_on": dt.date(2026, 9, 21)}
+    values = {
+        "teacher_id": world.s_teacher.id,
+        "assignment_id": world.a_maths_5a.id,
+        "text": "Не записаны темы уроков 14.09 и 16.09",
+        "due_on": dt.date(2026, 9, 21),
+    }
     values.update(kw)
     return add_remark(_actor(world, who), now=NOW, **values)
 
@@ -47,18 +52,22 @@ def test_the_whole_cycle(jw, world):
     assert kept.state == "accepted"
     with pytest.raises(InvalidInput):
         fix_remark(_actor(world, "teacher"), remark.id, "ещё раз", now=NOW)
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.entity == "remark")
-                                 .order_by(AuditEvent.id)).all()
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.entity == "remark").order_by(AuditEvent.id)
+    ).all()
     assert actions == ["remark.create", "remark.fix", "remark.accept"]
 
 
-@pytest.mark.parametrize("change,error", [
-    ({"text": "  "}, "Замечание: напишите текст."),
-    ({"teacher_id": None}, "Выберите учителя."),
-    ({"assignment_id": "6b"}, "Эта страница журнала не относится к выбранному учителю."),
-    ({"due_on": dt.date(2026, 9, 1)}, "Срок исправления не может быть в прошлом."),
-    ({"text": "x" * 2001}, "Замечание: не длиннее 2000 символов."),
-])
+@pytest.mark.parametrize(
+    "change,error",
+    [
+        ({"text": "  "}, "Замечание: напишите текст."),
+        ({"teacher_id": None}, "Выберите учителя."),
+        ({"assignment_id": "6b"}, "Эта страница журнала не относится к выбранному учителю."),
+        ({"due_on": dt.date(2026, 9, 1)}, "Срок исправления не может быть в прошлом."),
+        ({"text": "x" * 2001}, "Замечание: не длиннее 2000 символов."),
+    ],
+)
 def test_bad_remarks_are_refused_and_nothing_is_written(jw, world, change, error):
     if change.get("assignment_id") == "6b":
         change["assignment_id"] = world.a_maths_6b.id
@@ -101,9 +110,16 @@ def test_the_pages(client, login_as, jw, world):
     login_as("coordinator")
     html = client.get("/admin/control/?month=2026-09").get_data(as_text=True)
     assert f'id="remark-{world.s_teacher.id}"' in html
-    response = client.post("/admin/control/remarks", data={
-        "month": "2026-09", "teacher": world.s_teacher.id, "assignment": world.a_maths_5a.id,
-        "text": "Заполните домашние задания", "due_on": "2099-01-01"})
+    response = client.post(
+        "/admin/control/remarks",
+        data={
+            "month": "2026-09",
+            "teacher": world.s_teacher.id,
+            "assignment": world.a_maths_5a.id,
+            "text": "Заполните домашние задания",
+            "due_on": "2099-01-01",
+        },
+    )
     assert response.status_code == 302 and "month=2026-09" in response.location
     remark = db.session.scalar(select(Remark))
     login_as("teacher")

@@ -10,6 +10,7 @@ on the fly, from the parents you did pass where that keeps the graph in one scho
 
 Unique columns (school code, login, personal file number…) get a fresh value from a counter.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -59,50 +60,100 @@ def make_school(session, **kw):
 
 def make_year(session, school=None, **kw):
     school = school or make_school(session)
-    return _save(session, AcademicYear(**{"school_id": school.id, "name": "2026/2027",
-                                          "starts_on": YEAR_START, "ends_on": YEAR_END, **kw}))
+    return _save(
+        session,
+        AcademicYear(
+            **{"school_id": school.id, "name": "2026/2027", "starts_on": YEAR_START, "ends_on": YEAR_END, **kw}
+        ),
+    )
 
 
 def make_period(session, year=None, **kw):
     year = year or make_year(session)
     number = kw.get("number", 1)
     starts_on, ends_on = QUARTERS[(number - 1) % 4]
-    return _save(session, Period(**{"year_id": year.id, "scheme": "quarter", "number": number,
-                                    "name": f"{number} четверть", "starts_on": starts_on, "ends_on": ends_on, **kw}))
+    return _save(
+        session,
+        Period(
+            **{
+                "year_id": year.id,
+                "scheme": "quarter",
+                "number": number,
+                "name": f"{number} четверть",
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                **kw,
+            }
+        ),
+    )
 
 
 def make_periods(session, year=None):
     """Four quarters plus the year period (the one year and final marks hang on)."""
     year = year or make_year(session)
     quarters = [make_period(session, year, number=n) for n in range(1, 5)]
-    return quarters + [make_period(session, year, scheme="year", number=1, name="Год",
-                                   starts_on=year.starts_on, ends_on=year.ends_on)]
+    return quarters + [
+        make_period(session, year, scheme="year", number=1, name="Год", starts_on=year.starts_on, ends_on=year.ends_on)
+    ]
 
 
 def make_staff(session, school=None, **kw):
     school = school or make_school(session)
-    return _save(session, Staff(**{"school_id": school.id, "last_name": "Иванова", "first_name": "Мария",
-                                   "middle_name": "Петровна", "position": "учитель", **kw}))
+    return _save(
+        session,
+        Staff(
+            **{
+                "school_id": school.id,
+                "last_name": "Иванова",
+                "first_name": "Мария",
+                "middle_name": "Петровна",
+                "position": "учитель",
+                **kw,
+            }
+        ),
+    )
 
 
 def make_class(session, year=None, **kw):
     year = year or make_year(session)
-    return _save(session, SchoolClass(**{"school_id": year.school_id, "year_id": year.id, "grade": 5,
-                                         "letter": "А", **kw}))
+    return _save(
+        session, SchoolClass(**{"school_id": year.school_id, "year_id": year.id, "grade": 5, "letter": "А", **kw})
+    )
 
 
 def make_student(session, school=None, **kw):
     school = school or make_school(session)
-    return _save(session, Student(**{"school_id": school.id, "last_name": "Петров", "first_name": "Пётр",
-                                     "birth_date": dt.date(2015, 3, 14), "sex": "m",
-                                     "personal_file_no": f"П-{next(_seq)}", **kw}))
+    return _save(
+        session,
+        Student(
+            **{
+                "school_id": school.id,
+                "last_name": "Петров",
+                "first_name": "Пётр",
+                "birth_date": dt.date(2015, 3, 14),
+                "sex": "m",
+                "personal_file_no": f"П-{next(_seq)}",
+                **kw,
+            }
+        ),
+    )
 
 
 def make_enrollment(session, student=None, school_class=None, **kw):
     school_class = school_class or make_class(session)
     student = student or make_student(session, _school(session, school_class.school_id))
-    return _save(session, Enrollment(**{"student_id": student.id, "class_id": school_class.id,
-                                        "starts_on": YEAR_START, "reason_in": "admission", **kw}))
+    return _save(
+        session,
+        Enrollment(
+            **{
+                "student_id": student.id,
+                "class_id": school_class.id,
+                "starts_on": YEAR_START,
+                "reason_in": "admission",
+                **kw,
+            }
+        ),
+    )
 
 
 def make_subject(session, school=None, **kw):
@@ -116,24 +167,54 @@ def make_assignment(session, school_class=None, subject=None, teacher=None, **kw
     school = _school(session, school_class.school_id)
     subject = subject or make_subject(session, school)
     teacher = teacher or make_staff(session, school)
-    return _save(session, TeachingAssignment(**{"year_id": school_class.year_id, "class_id": school_class.id,
-                                                "subject_id": subject.id, "teacher_id": teacher.id,
-                                                "hours_per_week": Decimal("4"), **kw}))
+    return _save(
+        session,
+        TeachingAssignment(
+            **{
+                "year_id": school_class.year_id,
+                "class_id": school_class.id,
+                "subject_id": subject.id,
+                "teacher_id": teacher.id,
+                "hours_per_week": Decimal("4"),
+                **kw,
+            }
+        ),
+    )
 
 
 def make_work_kind(session, school=None, **kw):
     school = school or make_school(session)
-    return _save(session, WorkKind(**{"school_id": school.id, "code": f"wk{next(_seq)}", "name": "Работа на уроке",
-                                      "weight": Decimal("1"), **kw}))
+    return _save(
+        session,
+        WorkKind(
+            **{
+                "school_id": school.id,
+                "code": f"wk{next(_seq)}",
+                "name": "Работа на уроке",
+                "weight": Decimal("1"),
+                **kw,
+            }
+        ),
+    )
 
 
 def make_lesson(session, assignment=None, work_kind=None, **kw):
     assignment = assignment or make_assignment(session)
     if work_kind is None:
         work_kind = make_work_kind(session, _school(session, assignment.school_class.school_id))
-    return _save(session, Lesson(**{"assignment_id": assignment.id, "date": dt.date(2026, 9, 2),
-                                    "topic": "Натуральные числа", "work_kind_id": work_kind.id,
-                                    "taught_by_id": assignment.teacher_id, **kw}))
+    return _save(
+        session,
+        Lesson(
+            **{
+                "assignment_id": assignment.id,
+                "date": dt.date(2026, 9, 2),
+                "topic": "Натуральные числа",
+                "work_kind_id": work_kind.id,
+                "taught_by_id": assignment.teacher_id,
+                **kw,
+            }
+        ),
+    )
 
 
 def make_mark(session, lesson=None, student=None, **kw):
@@ -166,9 +247,21 @@ def make_graph(session, **kw):
     assignment = make_assignment(session, school_class, subject, teacher)
     work_kind = make_work_kind(session, school)
     lesson = make_lesson(session, assignment, work_kind)
-    return SimpleNamespace(school=school, year=year, periods=periods, period=periods[0], year_period=periods[-1],
-                           school_class=school_class, teacher=teacher, student=student, enrollment=enrollment,
-                           subject=subject, assignment=assignment, work_kind=work_kind, lesson=lesson)
+    return SimpleNamespace(
+        school=school,
+        year=year,
+        periods=periods,
+        period=periods[0],
+        year_period=periods[-1],
+        school_class=school_class,
+        teacher=teacher,
+        student=student,
+        enrollment=enrollment,
+        subject=subject,
+        assignment=assignment,
+        work_kind=work_kind,
+        lesson=lesson,
+    )
 
 
 def _school(session, school_id):

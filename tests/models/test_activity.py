@@ -4,6 +4,7 @@ a period — the figures of the monthly control.
 
 World: 5А — anna (account "student", her mother "parent" has one) and vera (no account, no parent); maths by
 "teacher", Russian by "classteacher"; 6Б — boris (his father "parent_b"), maths by "other_teacher"."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +18,9 @@ SEP1, SEP30 = dt.date(2026, 9, 1), dt.date(2026, 9, 30)
 
 
 def _views(user):
-    return db.session.execute(select(PageView.day, PageView.count).where(PageView.user_id == user.id)
-                              .order_by(PageView.day)).all()
+    return db.session.execute(
+        select(PageView.day, PageView.count).where(PageView.user_id == user.id).order_by(PageView.day)
+    ).all()
 
 
 def test_a_visit_per_user_and_day(db_session, world):
@@ -31,7 +33,7 @@ def test_a_visit_per_user_and_day(db_session, world):
 
 def test_signing_in_and_the_first_page_of_the_day_count_once_per_session(client, login_as, world):
     login_as("parent")
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = dt.datetime.now(dt.UTC).date()
     assert _views(world.users["parent"]) == [(today, 1)]
     client.get("/home")
     client.get(f"/diary/{world.anna.id}")
@@ -41,8 +43,11 @@ def test_signing_in_and_the_first_page_of_the_day_count_once_per_session(client,
 
 
 def test_usage_per_class_and_for_the_school(db_session, world):
-    for name, day in (("parent", dt.date(2026, 9, 10)), ("teacher", dt.date(2026, 9, 2)),
-                      ("parent_b", dt.date(2026, 10, 1))):  # parent_b: another month
+    for name, day in (
+        ("parent", dt.date(2026, 9, 10)),
+        ("teacher", dt.date(2026, 9, 2)),
+        ("parent_b", dt.date(2026, 10, 1)),
+    ):  # parent_b: another month
         note_visit(world.users[name].id, day)
     db.session.flush()
     lines, total = class_usage(world.school.id, SEP1, SEP30)
@@ -50,10 +55,19 @@ def test_usage_per_class_and_for_the_school(db_session, world):
     c5a = by_class["5А"]
     assert (c5a.students.people, c5a.students.with_account, c5a.students.active) == (2, 1, 0)
     assert (c5a.parents.people, c5a.parents.with_account, c5a.parents.active, str(c5a.parents.share)) == (
-        1, 1, 1, "100.0")
+        1,
+        1,
+        1,
+        "100.0",
+    )
     assert (c5a.teachers.people, c5a.teachers.active) == (2, 1)
     c6b = by_class["6Б"]
     assert (c6b.parents.people, c6b.parents.active) == (1, 0)
-    assert (total.students.people, total.parents.people, total.parents.active, total.teachers.people,
-            total.teachers.active) == (3, 2, 1, 3, 1)
+    assert (
+        total.students.people,
+        total.parents.people,
+        total.parents.active,
+        total.teachers.people,
+        total.teachers.active,
+    ) == (3, 2, 1, 3, 1)
     assert class_usage(world.other_school.id, SEP1, SEP30) == ([], None)

@@ -4,6 +4,7 @@ holidays, not before or after the student's time in the class, with the substitu
 
 World: 6Б maths is timetabled on Mondays at bell 1 from 01.09.2026, recorded on 07.09; the 1st quarter runs
 01.09–25.10.2026 and no other period is defined."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,10 @@ def _bell3(world):
 
 
 def _monday(world, day, who="parent_b"):
-    return [(l.subject, l.topic, l.planned, l.substituted)
-            for l in diary_week(Actor.of(world.users[who]), world.boris.id, day).days[0].lessons]
+    return [
+        (l.subject, l.topic, l.planned, l.substituted)
+        for l in diary_week(Actor.of(world.users[who]), world.boris.id, day).days[0].lessons
+    ]
 
 
 def test_a_recorded_lesson_is_shown_once(db_session, world):
@@ -39,9 +42,16 @@ def test_a_timetabled_lesson_not_recorded_is_planned(db_session, world):
 
 def test_a_lesson_recorded_without_a_bell_or_at_another_fills_the_slot(db_session, world):
     for day, bell in ((MON_14, None), (MON_21, _bell3(world))):
-        db.session.add(Lesson(assignment_id=world.a_maths_6b.id, date=day, bell_id=bell.id if bell else None,
-                              topic=f"Урок {day:%d.%m}", work_kind_id=world.regular.id,
-                              taught_by_id=world.s_other_teacher.id))
+        db.session.add(
+            Lesson(
+                assignment_id=world.a_maths_6b.id,
+                date=day,
+                bell_id=bell.id if bell else None,
+                topic=f"Урок {day:%d.%m}",
+                work_kind_id=world.regular.id,
+                taught_by_id=world.s_other_teacher.id,
+            )
+        )
     db.session.flush()
     assert _monday(world, MON_14) == [("Математика", "Урок 14.09", False, False)]
     assert _monday(world, MON_21) == [("Математика", "Урок 21.09", False, False)]
@@ -60,15 +70,24 @@ def test_only_while_in_the_class(db_session, world):
 
 
 def test_a_planned_lesson_shows_its_substitution(db_session, world):
-    db.session.add(Substitution(entry_id=world.entry_6b.id, date=MON_14, absent_teacher_id=world.s_other_teacher.id,
-                                substitute_id=world.s_teacher.id))
+    db.session.add(
+        Substitution(
+            entry_id=world.entry_6b.id,
+            date=MON_14,
+            absent_teacher_id=world.s_other_teacher.id,
+            substitute_id=world.s_teacher.id,
+        )
+    )
     db.session.flush()
     assert _monday(world, MON_14) == [("Математика", "", True, True)]
 
 
 def test_lessons_of_a_day_follow_the_bells(db_session, world):
-    db.session.add(TimetableEntry(assignment_id=world.a_maths_6b.id, weekday=1, bell_id=_bell3(world).id,
-                                  valid_from=world.q1.starts_on))
+    db.session.add(
+        TimetableEntry(
+            assignment_id=world.a_maths_6b.id, weekday=1, bell_id=_bell3(world).id, valid_from=world.q1.starts_on
+        )
+    )
     db.session.flush()
     week = diary_week(Actor.of(world.users["parent_b"]), world.boris.id, MON_7)
     assert [(l.bell, l.planned) for l in week.days[0].lessons] == [("1", False), ("3", True)]
@@ -81,8 +100,11 @@ def test_queries_do_not_grow_with_the_timetable(db_session, world, count_queries
     with count_queries() as one:
         diary_week(actor, world.boris.id, MON_14)
     for weekday in (2, 3, 4, 5, 6):
-        db.session.add(TimetableEntry(assignment_id=world.a_maths_6b.id, weekday=weekday, bell_id=world.bell.id,
-                                      valid_from=world.q1.starts_on))
+        db.session.add(
+            TimetableEntry(
+                assignment_id=world.a_maths_6b.id, weekday=weekday, bell_id=world.bell.id, valid_from=world.q1.starts_on
+            )
+        )
     db.session.flush()
     db.session.expire_all()
     with count_queries() as six:

@@ -1,4 +1,5 @@
 """The db_session fixture isolates tests: a commit inside one test is gone in the next."""
+
 import pytest
 
 from models import School, db

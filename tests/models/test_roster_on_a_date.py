@@ -4,6 +4,7 @@ a Wednesday sees the old class's lessons until Tuesday and the new class's from 
 whole week.
 
 World: Boris is in 6Б from 01.09.2026; 6Б and 5А have maths on Monday 07.09 (recorded)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,15 +14,21 @@ from sqlalchemy import literal, select
 from models import Lesson, Subgroup, SubgroupMember, db
 from models.access import Actor, student_lesson_ids
 from models.journal.diary import diary_week
-from models.school.movement import transfer
 from models.roster import is_on_roster, roster_ids
+from models.school.movement import transfer
 
 MONDAY, WEDNESDAY, THURSDAY = dt.date(2026, 9, 7), dt.date(2026, 9, 9), dt.date(2026, 9, 10)
 
 
 def _lesson(world, assignment, day, topic):
-    lesson = Lesson(assignment_id=assignment.id, date=day, bell_id=world.bell.id, topic=topic,
-                    work_kind_id=world.regular.id, taught_by_id=assignment.teacher_id)
+    lesson = Lesson(
+        assignment_id=assignment.id,
+        date=day,
+        bell_id=world.bell.id,
+        topic=topic,
+        work_kind_id=world.regular.id,
+        taught_by_id=assignment.teacher_id,
+    )
     db.session.add(lesson)
     db.session.flush()
     return lesson
@@ -40,8 +47,11 @@ def test_a_transfer_on_a_wednesday(db_session, world):
     transfer(Actor.of(world.users["secretary"]), world.boris.id, world.c5a.id, on=WEDNESDAY, order_no="12-у")
     db.session.flush()
 
-    assert _diary(world, world.boris) == {(MONDAY, "Делители и кратные"), (tuesday_6b.date, "6Б во вторник"),
-                                          (THURSDAY, "5А в четверг")}
+    assert _diary(world, world.boris) == {
+        (MONDAY, "Делители и кратные"),
+        (tuesday_6b.date, "6Б во вторник"),
+        (THURSDAY, "5А в четверг"),
+    }
     assert _diary(world, world.boris, who="parent_b") == _diary(world, world.boris)
     # files follow the same rule: the lessons whose homework files the family may open
     files_rule = set(db.session.scalars(student_lesson_ids(select(literal(world.boris.id)))))

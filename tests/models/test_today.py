@@ -3,6 +3,7 @@ each is recorded, substitutions both ways, the lessons of the last two weeks sti
 journal (inside the class's periods only), nobody else gets a day, a fixed number of queries.
 
 World: 6Б maths (other_teacher) is timetabled on Mondays at bell 1 from 01.09.2026 and recorded on 07.09."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,19 +32,34 @@ def test_todays_lesson_not_recorded_and_a_missing_one_of_last_week(db_session, w
     assert [l.lesson for l in day.lessons] == [None]
     assert [(u.assignment.id, u.dates) for u in day.unrecorded] == [(world.a_maths_6b.id, [MON_14])]
     assert day.unrecorded_total == 1
-    db.session.add(Lesson(assignment_id=world.a_maths_6b.id, date=MON_14, bell_id=None, topic="Простые числа",
-                          work_kind_id=world.regular.id, taught_by_id=world.s_other_teacher.id))
+    db.session.add(
+        Lesson(
+            assignment_id=world.a_maths_6b.id,
+            date=MON_14,
+            bell_id=None,
+            topic="Простые числа",
+            work_kind_id=world.regular.id,
+            taught_by_id=world.s_other_teacher.id,
+        )
+    )
     db.session.flush()
     assert _day(world, "other_teacher", MON_21).unrecorded == []  # recorded without a bell still counts
 
 
 def test_substitutions_both_ways(db_session, world):
-    db.session.add(Substitution(entry_id=world.entry_6b.id, date=MON_21, absent_teacher_id=world.s_other_teacher.id,
-                                substitute_id=world.s_teacher.id))
+    db.session.add(
+        Substitution(
+            entry_id=world.entry_6b.id,
+            date=MON_21,
+            absent_teacher_id=world.s_other_teacher.id,
+            substitute_id=world.s_teacher.id,
+        )
+    )
     db.session.flush()
     mine = _day(world, "teacher", MON_21)
     assert [(l.assignment.id, l.substitute_for) for l in mine.lessons] == [
-        (world.a_maths_6b.id, world.s_other_teacher.short_name)]
+        (world.a_maths_6b.id, world.s_other_teacher.short_name)
+    ]
     assert mine.unrecorded == []  # another teacher's page is not the substitute's backlog
     absent = _day(world, "other_teacher", MON_21)
     assert [l.substituted_by for l in absent.lessons] == [world.s_teacher.short_name]
@@ -60,8 +76,11 @@ def test_a_fixed_number_of_queries(db_session, world, count_queries):
     with count_queries() as one:
         _day(world, "other_teacher", MON_21)
     for weekday in (2, 3, 4, 5):
-        db.session.add(TimetableEntry(assignment_id=world.a_maths_6b.id, weekday=weekday, bell_id=world.bell.id,
-                                      valid_from=world.q1.starts_on))
+        db.session.add(
+            TimetableEntry(
+                assignment_id=world.a_maths_6b.id, weekday=weekday, bell_id=world.bell.id, valid_from=world.q1.starts_on
+            )
+        )
     db.session.flush()
     db.session.expire_all()
     with count_queries() as five:

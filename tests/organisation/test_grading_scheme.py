@@ -1,5 +1,6 @@
 """The school's grading scheme (R3): the operator switches between the 5-point scale and criteria-based
 points while the open years have no marks; audited; nobody else may."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,7 +35,7 @@ def test_the_operator_switches_before_the_year_starts(world):
 
 
 def test_an_archived_year_does_not_count(world):
-    world.year.archived_at = dt.datetime(2027, 7, 1, tzinfo=dt.timezone.utc)
+    world.year.archived_at = dt.datetime(2027, 7, 1, tzinfo=dt.UTC)
     db.session.flush()
     assert set_grading_scheme(Actor.of(world.users["operator"]), "criteria") is True
 

@@ -1,5 +1,6 @@
 """Organisation rules (R8, R10, R14): years and periods, bells, dictionaries, the curriculum, teaching load
 and its check against the curriculum, and the school settings."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,8 +35,8 @@ from models.school.organisation import (
     validate_bell,
     validate_period,
 )
-from models.school.teaching_load import curriculum_grid, load_report, save_assignment, save_curriculum
 from models.school.settings import all_settings, get_setting, parse_setting, set_setting, set_settings
+from models.school.teaching_load import curriculum_grid, load_report, save_assignment, save_curriculum
 
 D = dt.date
 
@@ -44,10 +45,22 @@ D = dt.date
 @pytest.fixture()
 def periods(db_session, world):
     """Quarters 1–2 of the world's year (q1 exists: 01.09–25.10) and half-year 1."""
-    q2 = Period(year_id=world.year.id, scheme="quarter", number=2, name="2 четверть", starts_on=D(2026, 11, 5),
-                ends_on=D(2026, 12, 28))
-    h1 = Period(year_id=world.year.id, scheme="half_year", number=1, name="1 полугодие", starts_on=D(2026, 9, 1),
-                ends_on=D(2026, 12, 28))
+    q2 = Period(
+        year_id=world.year.id,
+        scheme="quarter",
+        number=2,
+        name="2 четверть",
+        starts_on=D(2026, 11, 5),
+        ends_on=D(2026, 12, 28),
+    )
+    h1 = Period(
+        year_id=world.year.id,
+        scheme="half_year",
+        number=1,
+        name="1 полугодие",
+        starts_on=D(2026, 9, 1),
+        ends_on=D(2026, 12, 28),
+    )
     db_session.add_all([q2, h1])
     db_session.flush()
     return world.q1, q2, h1
@@ -56,20 +69,53 @@ def periods(db_session, world):
 PERIOD_TABLE = [
     # scheme, number, start, end, error (None: valid)
     ("quarter", 3, D(2027, 1, 11), D(2027, 3, 22), None),
-    ("quarter", 3, D(2026, 12, 20), D(2027, 3, 22), "Даты пересекаются с периодом «2 четверть» (05.11.2026–28.12.2026)."),
-    ("quarter", 3, D(2026, 10, 1), D(2026, 10, 30), "Даты пересекаются с периодом «1 четверть» (01.09.2026–25.10.2026)."),
+    (
+        "quarter",
+        3,
+        D(2026, 12, 20),
+        D(2027, 3, 22),
+        "Даты пересекаются с периодом «2 четверть» (05.11.2026–28.12.2026).",
+    ),
+    (
+        "quarter",
+        3,
+        D(2026, 10, 1),
+        D(2026, 10, 30),
+        "Даты пересекаются с периодом «1 четверть» (01.09.2026–25.10.2026).",
+    ),
     ("quarter", 2, D(2027, 1, 11), D(2027, 3, 22), "Период «2 четверть» уже есть в этом году."),
     ("quarter", 5, D(2027, 1, 11), D(2027, 3, 22), "Номер периода для этого вида — от 1 до 4."),
     ("quarter", 3, D(2027, 3, 22), D(2027, 1, 11), "Период заканчивается раньше, чем начинается."),
-    ("quarter", 4, D(2027, 4, 1), D(2027, 6, 10),
-     "Период должен лежать внутри учебного года 2026/2027 (01.09.2026–31.05.2027)."),
-    ("quarter", 4, D(2026, 8, 25), D(2026, 8, 31),
-     "Период должен лежать внутри учебного года 2026/2027 (01.09.2026–31.05.2027)."),
-    ("quarter", 4, D(2026, 10, 26), D(2026, 11, 3),
-     "Номера периодов должны идти по порядку дат: «2 четверть» — 05.11.2026–28.12.2026."),
+    (
+        "quarter",
+        4,
+        D(2027, 4, 1),
+        D(2027, 6, 10),
+        "Период должен лежать внутри учебного года 2026/2027 (01.09.2026–31.05.2027).",
+    ),
+    (
+        "quarter",
+        4,
+        D(2026, 8, 25),
+        D(2026, 8, 31),
+        "Период должен лежать внутри учебного года 2026/2027 (01.09.2026–31.05.2027).",
+    ),
+    (
+        "quarter",
+        4,
+        D(2026, 10, 26),
+        D(2026, 11, 3),
+        "Номера периодов должны идти по порядку дат: «2 четверть» — 05.11.2026–28.12.2026.",
+    ),
     # another scheme may cover the same dates: a class follows one scheme
     ("half_year", 2, D(2027, 1, 11), D(2027, 5, 31), None),
-    ("half_year", 2, D(2026, 12, 1), D(2027, 5, 31), "Даты пересекаются с периодом «1 полугодие» (01.09.2026–28.12.2026)."),
+    (
+        "half_year",
+        2,
+        D(2026, 12, 1),
+        D(2027, 5, 31),
+        "Даты пересекаются с периодом «1 полугодие» (01.09.2026–28.12.2026).",
+    ),
     ("half_year", 3, D(2027, 1, 11), D(2027, 5, 31), "Номер периода для этого вида — от 1 до 2."),
     ("trimester", 1, D(2026, 9, 1), D(2026, 11, 30), None),
     ("trimester", 4, D(2026, 9, 1), D(2026, 11, 30), "Номер периода для этого вида — от 1 до 3."),
@@ -110,8 +156,9 @@ def test_a_closed_period_cannot_be_edited(world, periods, operator, db_session):
 
 
 def test_a_new_period_gets_a_default_name(world, periods, operator, db_session):
-    period = Period(year_id=world.year.id, scheme="quarter", number=3, name="", starts_on=D(2027, 1, 11),
-                    ends_on=D(2027, 3, 22))
+    period = Period(
+        year_id=world.year.id, scheme="quarter", number=3, name="", starts_on=D(2027, 1, 11), ends_on=D(2027, 3, 22)
+    )
     db_session.add(period)
     save_period(operator, period, is_new=True)
     assert period.name == "3 четверть"
@@ -142,12 +189,20 @@ def test_a_new_year_gets_its_year_period(world, operator, db_session):
     assert (period.scheme, period.number, period.starts_on, period.ends_on) == ("year", 1, year.starts_on, year.ends_on)
 
 
-@pytest.mark.parametrize("name,start,end,error", [
-    ("2027/2028", D(2027, 5, 1), D(2028, 4, 30), "Даты пересекаются с учебным годом 2026/2027 (01.09.2026–31.05.2027)."),
-    ("2027/2028", D(2027, 9, 1), D(2027, 9, 1), "Учебный год должен заканчиваться позже, чем начинается."),
-    ("2027/2028", D(2027, 9, 1), D(2029, 5, 31), "Учебный год не может быть длиннее календарного года."),
-    ("  ", D(2027, 9, 1), D(2028, 5, 31), "Укажите: название учебного года."),
-])
+@pytest.mark.parametrize(
+    "name,start,end,error",
+    [
+        (
+            "2027/2028",
+            D(2027, 5, 1),
+            D(2028, 4, 30),
+            "Даты пересекаются с учебным годом 2026/2027 (01.09.2026–31.05.2027).",
+        ),
+        ("2027/2028", D(2027, 9, 1), D(2027, 9, 1), "Учебный год должен заканчиваться позже, чем начинается."),
+        ("2027/2028", D(2027, 9, 1), D(2029, 5, 31), "Учебный год не может быть длиннее календарного года."),
+        ("  ", D(2027, 9, 1), D(2028, 5, 31), "Укажите: название учебного года."),
+    ],
+)
 def test_year_validation(world, operator, db_session, name, start, end, error):
     year = AcademicYear(name=name, starts_on=start, ends_on=end)
     db_session.add(year)
@@ -167,17 +222,20 @@ def test_shrinking_a_year_past_its_periods_is_refused(world, operator):
 T = dt.time
 
 
-@pytest.mark.parametrize("shift,number,start,end,error", [
-    (1, 2, T(9, 25), T(10, 10), None),
-    (2, 1, T(8, 30), T(9, 15), None),  # another shift may reuse the times and numbers
-    (1, 1, T(9, 25), T(10, 10), "В 1 смене уже есть 1 урок (1. 08:30–09:15)."),
-    (1, 2, T(9, 0), T(9, 45), "Время пересекается с 1 уроком 1 смены (1. 08:30–09:15)."),
-    (1, 2, T(10, 10), T(9, 25), "Урок должен заканчиваться позже, чем начинается."),
-    (1, 2, T(9, 25), T(12, 0), "Урок не может длиться дольше 120 минут."),
-    (1, 0, T(9, 25), T(10, 10), "Номера уроков должны идти по порядку времени: 1. 08:30–09:15."),
-    (3, 2, T(9, 25), T(10, 10), "Смена — 1 или 2."),
-    (1, 13, T(9, 25), T(10, 10), "Номер урока — от 0 до 12."),
-])
+@pytest.mark.parametrize(
+    "shift,number,start,end,error",
+    [
+        (1, 2, T(9, 25), T(10, 10), None),
+        (2, 1, T(8, 30), T(9, 15), None),  # another shift may reuse the times and numbers
+        (1, 1, T(9, 25), T(10, 10), "В 1 смене уже есть 1 урок (1. 08:30–09:15)."),
+        (1, 2, T(9, 0), T(9, 45), "Время пересекается с 1 уроком 1 смены (1. 08:30–09:15)."),
+        (1, 2, T(10, 10), T(9, 25), "Урок должен заканчиваться позже, чем начинается."),
+        (1, 2, T(9, 25), T(12, 0), "Урок не может длиться дольше 120 минут."),
+        (1, 0, T(9, 25), T(10, 10), "Номера уроков должны идти по порядку времени: 1. 08:30–09:15."),
+        (3, 2, T(9, 25), T(10, 10), "Смена — 1 или 2."),
+        (1, 13, T(9, 25), T(10, 10), "Номер урока — от 0 до 12."),
+    ],
+)
 def test_bell_validation(world, shift, number, start, end, error):
     if error is None:
         validate_bell(world.school.id, shift, number, start, end)
@@ -203,16 +261,24 @@ def test_subject_names_are_unique_in_the_school(world, operator, db_session):
     assert refused.value.message == "Предмет «математика» уже есть."
 
 
-@pytest.mark.parametrize("code,name,weight,error", [
-    ("test", "Контрольная работа", Decimal("2"), None),
-    ("TEST", "Контрольная работа", Decimal("2"), None),  # codes are lower-cased
-    ("regular", "Другая", Decimal("1"), "Код «regular» уже занят другим видом работы."),
-    ("контр", "Контрольная", Decimal("2"), "Код — латинские буквы, цифры, дефис или подчёркивание (например, test)."),
-    ("test", "Контрольная", Decimal("0"), "Вес — число больше 0 и не больше 10."),
-    ("test", "Контрольная", Decimal("10.5"), "Вес — число больше 0 и не больше 10."),
-    ("test", "Контрольная", None, "Вес — число больше 0 и не больше 10."),
-    ("test", " ", Decimal("2"), "Укажите: название вида работы."),
-])
+@pytest.mark.parametrize(
+    "code,name,weight,error",
+    [
+        ("test", "Контрольная работа", Decimal("2"), None),
+        ("TEST", "Контрольная работа", Decimal("2"), None),  # codes are lower-cased
+        ("regular", "Другая", Decimal("1"), "Код «regular» уже занят другим видом работы."),
+        (
+            "контр",
+            "Контрольная",
+            Decimal("2"),
+            "Код — латинские буквы, цифры, дефис или подчёркивание (например, test).",
+        ),
+        ("test", "Контрольная", Decimal("0"), "Вес — число больше 0 и не больше 10."),
+        ("test", "Контрольная", Decimal("10.5"), "Вес — число больше 0 и не больше 10."),
+        ("test", "Контрольная", None, "Вес — число больше 0 и не больше 10."),
+        ("test", " ", Decimal("2"), "Укажите: название вида работы."),
+    ],
+)
 def test_work_kind_validation(world, operator, db_session, code, name, weight, error):
     kind = WorkKind(code=code, name=name, weight=weight)
     db_session.add(kind)
@@ -235,8 +301,9 @@ def test_attendance_reasons(world, operator, db_session):
         save_attendance_reason(operator, again, is_new=True)
 
 
-@pytest.mark.parametrize("what,deletable", [("maths", False), ("regular", False), ("bell", False), ("q1", True),
-                                            ("new_subject", True)])
+@pytest.mark.parametrize(
+    "what,deletable", [("maths", False), ("regular", False), ("bell", False), ("q1", True), ("new_subject", True)]
+)
 def test_rows_in_use_are_not_deleted(world, operator, db_session, what, deletable):
     if what == "new_subject":
         obj = Subject(school_id=world.school.id, name="Астрономия", short_name="Астр")
@@ -253,8 +320,17 @@ def test_rows_in_use_are_not_deleted(world, operator, db_session, what, deletabl
 
 
 # --- curriculum ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("raw,hours", [("", None), ("0", None), ("3", Decimal(3)), ("1,5", Decimal("1.5")),
-                                       (" 0.5 ", Decimal("0.5")), ("20", Decimal(20))])
+@pytest.mark.parametrize(
+    "raw,hours",
+    [
+        ("", None),
+        ("0", None),
+        ("3", Decimal(3)),
+        ("1,5", Decimal("1.5")),
+        (" 0.5 ", Decimal("0.5")),
+        ("20", Decimal(20)),
+    ],
+)
 def test_parse_hours(raw, hours):
     assert parse_hours(raw) == hours
 
@@ -271,11 +347,15 @@ def test_parse_hours_refuses(raw):
 def test_curriculum_grid_save_update_and_delete(world, operator, db_session):
     grid = curriculum_grid(operator, world.year.id)
     assert grid.grades == [5, 6] and [s.name for s in grid.subjects] == ["Математика", "Русский язык"]
-    saved = save_curriculum(operator, world.year.id, {(5, world.maths.id): "5", (6, world.maths.id): "5",
-                                                      (5, world.russian.id): "4,5", (6, world.russian.id): ""})
+    saved = save_curriculum(
+        operator,
+        world.year.id,
+        {(5, world.maths.id): "5", (6, world.maths.id): "5", (5, world.russian.id): "4,5", (6, world.russian.id): ""},
+    )
     assert (saved.created, saved.updated, saved.deleted) == (3, 0, 0)
-    saved = save_curriculum(operator, world.year.id, {(5, world.maths.id): "5", (6, world.maths.id): "0",
-                                                      (5, world.russian.id): "6"})
+    saved = save_curriculum(
+        operator, world.year.id, {(5, world.maths.id): "5", (6, world.maths.id): "0", (5, world.russian.id): "6"}
+    )
     assert (saved.created, saved.updated, saved.deleted) == (0, 1, 1)
     grid = curriculum_grid(operator, world.year.id)
     assert grid.value(5, world.russian.id) == "6" and grid.value(6, world.maths.id) == ""
@@ -298,21 +378,28 @@ def test_curriculum_is_for_the_operator(world, actor_of):
 
 # --- teaching load ---------------------------------------------------------------------------------
 def _assignment(world, **values):
-    base = {"class_id": world.c5a.id, "subject_id": world.russian.id, "teacher_id": world.s_teacher.id,
-            "hours_per_week": Decimal("2")}
+    base = {
+        "class_id": world.c5a.id,
+        "subject_id": world.russian.id,
+        "teacher_id": world.s_teacher.id,
+        "hours_per_week": Decimal("2"),
+    }
     base.update(values)
     return TeachingAssignment(**base)
 
 
-@pytest.mark.parametrize("values,error", [
-    ({}, None),
-    ({"teacher_id": "classteacher"}, "У Русская Р.И. уже есть эта нагрузка: 5А, Русский язык."),
-    ({"hours_per_week": Decimal("0")}, "Часы в неделю — число от 0,5 до 20 с шагом 0,5 (например, 2 или 1,5)."),
-    ({"hours_per_week": Decimal("1.25")}, "Часы в неделю — число от 0,5 до 20 с шагом 0,5 (например, 2 или 1,5)."),
-    ({"class_id": None}, "Выберите класс."),
-    ({"teacher_id": "foreign"}, "Выберите учителя."),
-    ({"subgroup_id": "english_group"}, "Подгруппа «1 группа» создана для другого предмета."),
-])
+@pytest.mark.parametrize(
+    "values,error",
+    [
+        ({}, None),
+        ({"teacher_id": "classteacher"}, "У Русская Р.И. уже есть эта нагрузка: 5А, Русский язык."),
+        ({"hours_per_week": Decimal("0")}, "Часы в неделю — число от 0,5 до 20 с шагом 0,5 (например, 2 или 1,5)."),
+        ({"hours_per_week": Decimal("1.25")}, "Часы в неделю — число от 0,5 до 20 с шагом 0,5 (например, 2 или 1,5)."),
+        ({"class_id": None}, "Выберите класс."),
+        ({"teacher_id": "foreign"}, "Выберите учителя."),
+        ({"subgroup_id": "english_group"}, "Подгруппа «1 группа» создана для другого предмета."),
+    ],
+)
 def test_assignment_validation(world, operator, db_session, values, error):
     if values.get("teacher_id") == "classteacher":
         values = {"teacher_id": world.s_classteacher.id}
@@ -338,9 +425,17 @@ def test_assignment_validation(world, operator, db_session, values, error):
 
 
 def test_load_report_compares_curriculum_and_load(world, operator, tt, db_session):
-    save_curriculum(operator, world.year.id, {(5, world.maths.id): "5", (5, world.russian.id): "6",
-                                              (5, tt.english.id): "3", (6, world.maths.id): "5",
-                                              (6, world.russian.id): "6"})
+    save_curriculum(
+        operator,
+        world.year.id,
+        {
+            (5, world.maths.id): "5",
+            (5, world.russian.id): "6",
+            (5, tt.english.id): "3",
+            (6, world.maths.id): "5",
+            (6, world.russian.id): "6",
+        },
+    )
     report = load_report(operator, world.year.id)
     lines = {(l.school_class.name, l.subject.name): l for l in report.lines}
     assert lines[("5А", "Математика")].status == "ok"
@@ -353,7 +448,8 @@ def test_load_report_compares_curriculum_and_load(world, operator, tt, db_sessio
     tt.a_eng2.hours_per_week = Decimal(2)
     db_session.flush()
     assert {(l.school_class.name, l.subject.name): l.status for l in load_report(operator, world.year.id).lines}[
-        ("5А", "Английский язык")] == "uneven"
+        ("5А", "Английский язык")
+    ] == "uneven"
     teachers = {t.teacher.short_name: (t.hours, t.pages, t.classes) for t in report.teachers}
     assert teachers["Физикова Ф.И."] == (Decimal(7), 2, ["5А", "6Б"])
     assert teachers["Математикова М.И."] == (Decimal(5), 1, ["5А"])
@@ -369,24 +465,52 @@ SETTINGS_TABLE = [
     ("marks_deadline_days", "", None, "«Срок выставления отметок за урок, дней»: укажите значение."),
     ("rounding_threshold", "0,6", Decimal("0.6"), None),
     ("rounding_threshold", "0.75", Decimal("0.75"), None),
-    ("rounding_threshold", "0,755", None, "«Дробная часть среднего, с которой округлять вверх»: не больше двух знаков после запятой."),
+    (
+        "rounding_threshold",
+        "0,755",
+        None,
+        "«Дробная часть среднего, с которой округлять вверх»: не больше двух знаков после запятой.",
+    ),
     ("rounding_threshold", "1", None, "«Дробная часть среднего, с которой округлять вверх»: допустимо от 0,1 до 0,9."),
-    ("rounding_threshold", "пять", None, "«Дробная часть среднего, с которой округлять вверх»: нужно число, например 0,5."),
+    (
+        "rounding_threshold",
+        "пять",
+        None,
+        "«Дробная часть среднего, с которой округлять вверх»: нужно число, например 0,5.",
+    ),
     ("min_marks_for_period", "0", None, "«Минимум отметок для аттестации за период»: допустимо от 1 до 30."),
     ("invite_code_days", "30", 30, None),
     ("session_idle_minutes", "4", None, "«Завершать сеанс после бездействия, минут»: допустимо от 5 до 720."),
     ("final_grades", "9, 11", (9, 11), None),
     ("final_grades", "11;9 9", (9, 11), None),
     ("final_grades", "", (), None),
-    ("final_grades", "9, 13", None, "«Выпускные классы: экзаменационные и итоговые отметки»: перечислите номера"
-                                     " классов от 1 до 12 через запятую, например 9, 11."),
-    ("final_grades", "девятые", None, "«Выпускные классы: экзаменационные и итоговые отметки»: перечислите номера"
-                                       " классов от 1 до 12 через запятую, например 9, 11."),
+    (
+        "final_grades",
+        "9, 13",
+        None,
+        "«Выпускные классы: экзаменационные и итоговые отметки»: перечислите номера"
+        " классов от 1 до 12 через запятую, например 9, 11.",
+    ),
+    (
+        "final_grades",
+        "девятые",
+        None,
+        "«Выпускные классы: экзаменационные и итоговые отметки»: перечислите номера"
+        " классов от 1 до 12 через запятую, например 9, 11.",
+    ),
     ("final_mark_rule", "year_and_exam", "year_and_exam", None),
-    ("final_mark_rule", "average", None, "«Итоговая отметка (аттестат) предлагается как»: выберите одно из"
-                                         " предложенных значений."),
-    ("final_marks_deadline_days", "93", None, "«Срок экзаменационных и итоговых отметок после конца учебного года,"
-                                              " дней»: допустимо от 0 до 92."),
+    (
+        "final_mark_rule",
+        "average",
+        None,
+        "«Итоговая отметка (аттестат) предлагается как»: выберите одно из предложенных значений.",
+    ),
+    (
+        "final_marks_deadline_days",
+        "93",
+        None,
+        "«Срок экзаменационных и итоговых отметок после конца учебного года, дней»: допустимо от 0 до 92.",
+    ),
     ("no_such_setting", "1", None, "Неизвестная настройка: no_such_setting."),
 ]
 
@@ -411,8 +535,9 @@ def test_settings_are_all_or_nothing_and_checked_together(world, operator, db_se
     with pytest.raises(InvalidInput) as refused:
         set_settings(operator, {"session_idle_minutes": "600", "session_absolute_hours": "8"})
     assert refused.value.message.startswith("Время бездействия")
-    assert set_settings(operator, {"session_idle_minutes": "600", "session_absolute_hours": "12",
-                                   "marks_deadline_days": "0"}) == ["session_idle_minutes"]  # others unchanged
+    assert set_settings(
+        operator, {"session_idle_minutes": "600", "session_absolute_hours": "12", "marks_deadline_days": "0"}
+    ) == ["session_idle_minutes"]  # others unchanged
     assert all_settings(world.school.id)["session_idle_minutes"] == 600
     event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "setting.update"))
     assert event.old == '{"session_idle_minutes": 60}' and event.new == '{"session_idle_minutes": 600}'

@@ -1,5 +1,6 @@
 """A server in UTC and a school in Almaty (UTC+5): at 21:00 UTC the school is in the next day, and every page
 that depends on today agrees with it (the clock is models.base.clock, frozen here)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +16,7 @@ from models.accounts.activity import PageView
 from models.accounts.invites import issue_invite
 from reports.invite_register import invite_register
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _text(response) -> str:
@@ -31,10 +32,22 @@ def _d(day: dt.date) -> str:
 def almaty(world, db_session, monkeypatch):
     """Almaty's school with a second quarter from Monday 26.10.2026 and a Monday lesson of the teacher."""
     world.school.timezone = "Asia/Almaty"
-    q2 = Period(year_id=world.year.id, scheme="quarter", number=2, name="2 четверть",
-                starts_on=dt.date(2026, 10, 26), ends_on=dt.date(2026, 12, 29))
-    db_session.add_all([q2, TimetableEntry(assignment_id=world.a_maths_5a.id, weekday=1, bell_id=world.bell.id,
-                                           valid_from=world.year.starts_on)])
+    q2 = Period(
+        year_id=world.year.id,
+        scheme="quarter",
+        number=2,
+        name="2 четверть",
+        starts_on=dt.date(2026, 10, 26),
+        ends_on=dt.date(2026, 12, 29),
+    )
+    db_session.add_all(
+        [
+            q2,
+            TimetableEntry(
+                assignment_id=world.a_maths_5a.id, weekday=1, bell_id=world.bell.id, valid_from=world.year.starts_on
+            ),
+        ]
+    )
     db_session.commit()
 
     def freeze(utc: str):
@@ -69,7 +82,8 @@ def test_every_page_agrees_on_the_schools_day(client, login_as, world, almaty, u
     assert span in grid
     sheet = _text(client.get(f"/admin/finals/{world.a_maths_5a.id}"))  # the finals' default period
     assert re.search(r'class="nav-link active" id="tab-\w+-(\d+)"', sheet).group(1) == str(
-        world.q1.id if quarter == "1 четверть" else world.q1.id + 1)
+        world.q1.id if quarter == "1 четверть" else world.q1.id + 1
+    )
 
     login_as("director")  # the administration's home, the results and the journal control
     assert f"Школа сегодня, {_d(day)}" in _text(client.get("/admin/"))
@@ -85,15 +99,20 @@ def test_every_page_agrees_on_the_schools_day(client, login_as, world, almaty, u
     diary = _text(client.get(f"/diary/{world.anna.id}"))
     assert _d(monday) in diary
 
-    visits = {v.day for v in models.db.session.query(PageView).filter(
-        PageView.user_id.in_([world.users[n].id for n in ("teacher", "director", "parent")]))}
+    visits = {
+        v.day
+        for v in models.db.session.query(PageView).filter(
+            PageView.user_id.in_([world.users[n].id for n in ("teacher", "director", "parent")])
+        )
+    }
     assert visits == {day}  # the visit counter counts the school's day
 
 
 def test_invitation_times_are_the_schools(client, login_as, world, almaty, db_session):
     almaty("2026-10-25 21:00")
-    invite, _code = issue_invite(Actor.of(world.users["operator"]), "teacher", now=models.base.utcnow(),
-                                 staff_id=world.s_other_teacher.id)
+    invite, _code = issue_invite(
+        Actor.of(world.users["operator"]), "teacher", now=models.base.utcnow(), staff_id=world.s_other_teacher.id
+    )
     db_session.commit()
     _name, rows = invite_register(Actor.of(world.users["operator"]))
     assert [r.issued_at for r in rows if r.person.startswith("Физикова")] == ["26.10.2026 02:00"]
@@ -120,7 +139,10 @@ def test_the_operator_sees_and_sets_the_time_zone(client, login_as, world, db_se
     assert "Настройки сохранены (изменено: 1)." in _text(response)
     assert db_session.get(School, world.school.id).timezone == "Asia/Almaty"
     audit = db_session.query(AuditEvent).filter_by(action="setting.update", entity="school").one()
-    assert (json.loads(audit.old), json.loads(audit.new)) == ({"timezone": "Europe/Moscow"}, {"timezone": "Asia/Almaty"})
+    assert (json.loads(audit.old), json.loads(audit.new)) == (
+        {"timezone": "Europe/Moscow"},
+        {"timezone": "Asia/Almaty"},
+    )
 
 
 @pytest.mark.parametrize("zone", ["Mars/Olympus", "Europe/Berlin", "", "../../etc/passwd"])

@@ -1,4 +1,5 @@
 """Timetable rules (R12): clashes, changes from a date onward, the week grid, substitutions."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,7 +18,6 @@ from models.school.substitutions import (
 )
 from models.school.timetable import ClashError, change_entry, entries_on, find_clashes
 from models.school.timetable_week import class_week
-
 from world import START  # noqa: E402
 
 MONDAY = dt.date(2026, 9, 7)  # the first full week of the year in tests/world.py
@@ -35,24 +35,32 @@ CLASH_TABLE = [
     # other_teacher has 6Б maths on Monday, bell 1 (world.entry_6b): physics in 5А at the same time is refused
     pytest.param([], ("a_physics_5a", 1, "bell1", None), {"teacher"}, id="teacher-in-two-places"),
     pytest.param([], ("a_physics_5a", 2, "bell1", None), set(), id="teacher-free-on-tuesday"),
-    pytest.param([("a_maths_6b", 1, "bell2", "12")], ("a_maths_5a", 1, "bell2", " 12 "), {"room"},
-                 id="room-in-two-places"),
+    pytest.param(
+        [("a_maths_6b", 1, "bell2", "12")], ("a_maths_5a", 1, "bell2", " 12 "), {"room"}, id="room-in-two-places"
+    ),
     pytest.param([("a_maths_6b", 1, "bell2", "12")], ("a_maths_5a", 1, "bell2", "14"), set(), id="other-room"),
     pytest.param([("a_maths_5a", 1, "bell2", None)], ("a_russian_5a", 1, "bell2", None), {"class"}, id="class-twice"),
-    pytest.param([("a_maths_5a", 1, "bell2", None)], ("a_eng1", 1, "bell2", None), {"class"},
-                 id="subgroup-while-whole-class"),
-    pytest.param([("a_eng1", 1, "bell2", None)], ("a_maths_5a", 1, "bell2", None), {"class"},
-                 id="whole-class-while-subgroup"),
+    pytest.param(
+        [("a_maths_5a", 1, "bell2", None)], ("a_eng1", 1, "bell2", None), {"class"}, id="subgroup-while-whole-class"
+    ),
+    pytest.param(
+        [("a_eng1", 1, "bell2", None)], ("a_maths_5a", 1, "bell2", None), {"class"}, id="whole-class-while-subgroup"
+    ),
     pytest.param([("a_eng1", 1, "bell2", None)], ("a_eng2", 1, "bell2", None), set(), id="two-subgroups-share"),
-    pytest.param([("a_eng1", 1, "bell2", "21")], ("a_eng2", 1, "bell2", "21"), {"room"},
-                 id="two-subgroups-not-one-room"),
-    pytest.param([("a_eng1", 1, "bell2", None)], ("a_eng1", 1, "bell2", None), {"subgroup", "teacher"},
-                 id="same-subgroup-twice"),
+    pytest.param(
+        [("a_eng1", 1, "bell2", "21")], ("a_eng2", 1, "bell2", "21"), {"room"}, id="two-subgroups-not-one-room"
+    ),
+    pytest.param(
+        [("a_eng1", 1, "bell2", None)], ("a_eng1", 1, "bell2", None), {"subgroup", "teacher"}, id="same-subgroup-twice"
+    ),
     # the second shift's bell 1 (11:00–11:45) overlaps the first shift's bell 3 (10:30–11:15)
-    pytest.param([("a_maths_6b", 1, "bell3", None)], ("a_physics_5a", 1, "bell_2nd", None), {"teacher"},
-                 id="overlapping-bells-of-two-shifts"),
-    pytest.param([("a_maths_6b", 1, "bell2", None)], ("a_physics_5a", 1, "bell3", None), set(),
-                 id="next-bell-is-free"),
+    pytest.param(
+        [("a_maths_6b", 1, "bell3", None)],
+        ("a_physics_5a", 1, "bell_2nd", None),
+        {"teacher"},
+        id="overlapping-bells-of-two-shifts",
+    ),
+    pytest.param([("a_maths_6b", 1, "bell2", None)], ("a_physics_5a", 1, "bell3", None), set(), id="next-bell-is-free"),
 ]
 
 
@@ -80,8 +88,9 @@ def test_clash_messages_name_the_teacher_class_and_room(world, tt, place):
     assert refused.value.message == "Кабинет 12 в это время занят: 6Б, Математика (Физикова Ф.И.)."
     with pytest.raises(ClashError) as refused:
         place(tt.a_physics_5a, 1, tt.bell1)
-    assert refused.value.message == ("Учитель Физикова Ф.И. в это время уже ведёт урок: 6Б, Математика "
-                                     "(Понедельник, 1 урок).")
+    assert refused.value.message == (
+        "Учитель Физикова Ф.И. в это время уже ведёт урок: 6Б, Математика (Понедельник, 1 урок)."
+    )
     place(world.a_maths_5a, 1, tt.bell3)
     with pytest.raises(ClashError) as refused:
         place(tt.a_eng1, 1, tt.bell3)
@@ -105,15 +114,21 @@ def test_entries_of_different_dates_do_not_clash(world, tt, place, operator):
 
 
 def test_an_open_entry_of_last_year_does_not_clash_with_this_year(world, tt, place, db_session):
-    last = AcademicYear(school_id=world.school.id, name="2025/2026", starts_on=dt.date(2025, 9, 1),
-                        ends_on=dt.date(2026, 5, 31))
+    last = AcademicYear(
+        school_id=world.school.id, name="2025/2026", starts_on=dt.date(2025, 9, 1), ends_on=dt.date(2026, 5, 31)
+    )
     db_session.add(last)
     db_session.flush()
     old_class = SchoolClass(school_id=world.school.id, year_id=last.id, grade=4, letter="А")
     db_session.add(old_class)
     db_session.flush()
-    old = TeachingAssignment(year_id=last.id, class_id=old_class.id, subject_id=world.maths.id,
-                             teacher_id=world.s_teacher.id, hours_per_week=4)
+    old = TeachingAssignment(
+        year_id=last.id,
+        class_id=old_class.id,
+        subject_id=world.maths.id,
+        teacher_id=world.s_teacher.id,
+        hours_per_week=4,
+    )
     db_session.add(old)
     db_session.flush()
     db_session.add(TimetableEntry(assignment_id=old.id, weekday=1, bell_id=tt.bell2.id, valid_from=last.starts_on))
@@ -122,20 +137,29 @@ def test_an_open_entry_of_last_year_does_not_clash_with_this_year(world, tt, pla
 
 
 # --- placing: bad input ----------------------------------------------------------------------------
-@pytest.mark.parametrize("change,error", [
-    ({"weekday": 7}, "Выберите день недели с понедельника по субботу."),
-    ({"weekday": 0}, "Выберите день недели с понедельника по субботу."),
-    ({"bell_id": 999999}, "Выберите урок по расписанию звонков."),
-    ({"assignment_id": "6b"}, "Выберите предмет из учебной нагрузки класса 5А."),
-    ({"valid_from": dt.date(2027, 6, 1)}, "Дата 01.06.2027 вне учебного года 2026/2027 (01.09.2026–31.05.2027)."),
-    ({"valid_from": None}, "Укажите дату, с которой действует изменение."),
-    ({"room": "к" * 21}, "Кабинет: не длиннее 20 символов."),
-])
+@pytest.mark.parametrize(
+    "change,error",
+    [
+        ({"weekday": 7}, "Выберите день недели с понедельника по субботу."),
+        ({"weekday": 0}, "Выберите день недели с понедельника по субботу."),
+        ({"bell_id": 999999}, "Выберите урок по расписанию звонков."),
+        ({"assignment_id": "6b"}, "Выберите предмет из учебной нагрузки класса 5А."),
+        ({"valid_from": dt.date(2027, 6, 1)}, "Дата 01.06.2027 вне учебного года 2026/2027 (01.09.2026–31.05.2027)."),
+        ({"valid_from": None}, "Укажите дату, с которой действует изменение."),
+        ({"room": "к" * 21}, "Кабинет: не длиннее 20 символов."),
+    ],
+)
 def test_placing_refuses_bad_input(world, tt, operator, change, error):
     from models.school.timetable import place_lesson
 
-    values = {"class_id": world.c5a.id, "assignment_id": world.a_maths_5a.id, "weekday": 2, "bell_id": tt.bell2.id,
-              "valid_from": START, "room": None}
+    values = {
+        "class_id": world.c5a.id,
+        "assignment_id": world.a_maths_5a.id,
+        "weekday": 2,
+        "bell_id": tt.bell2.id,
+        "valid_from": START,
+        "room": None,
+    }
     if change.get("assignment_id") == "6b":
         change = {"assignment_id": world.a_maths_6b.id}  # another class's load
     values.update(change)
@@ -157,8 +181,9 @@ def test_foreign_operator_cannot_touch_our_classes(world, tt, place, actor_of):
 
 def test_placing_is_audited(world, tt, place, db_session):
     entry = place(world.a_maths_5a, 2, tt.bell2, "12")
-    event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "timetable.place",
-                                                       AuditEvent.entity_id == entry.id))
+    event = db_session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "timetable.place", AuditEvent.entity_id == entry.id)
+    )
     assert event.actor_id == world.users["operator"].id and '"room": "12"' in event.new
 
 
@@ -178,10 +203,12 @@ def test_change_from_a_date_keeps_the_past(world, tt, place, operator):
 def test_change_before_the_entry_started_replaces_it(world, tt, place, operator, db_session):
     entry = place(world.a_maths_5a, 2, tt.bell2, valid_from=dt.date(2026, 9, 14))
     new = change_entry(operator, entry.id, dt.date(2026, 9, 10), assignment_id=world.a_russian_5a.id)
-    slot = db_session.scalars(select(TimetableEntry).where(TimetableEntry.weekday == 2,
-                                                           TimetableEntry.bell_id == tt.bell2.id)).all()
+    slot = db_session.scalars(
+        select(TimetableEntry).where(TimetableEntry.weekday == 2, TimetableEntry.bell_id == tt.bell2.id)
+    ).all()
     assert [(e.assignment_id, e.valid_from, e.valid_to) for e in slot] == [
-        (world.a_russian_5a.id, dt.date(2026, 9, 14), None)]  # the old one had not started: nothing to keep
+        (world.a_russian_5a.id, dt.date(2026, 9, 14), None)
+    ]  # the old one had not started: nothing to keep
     assert new in slot
 
 
@@ -231,7 +258,9 @@ def test_week_grid_shows_lessons_subgroups_and_a_mid_week_change(world, tt, plac
     assert [row.bell.shift for row in week.rows] == [1, 1, 1]
     tuesday = by_bell[2].cells[1]
     assert [(l.subject, l.group, l.room) for l in tuesday.lessons] == [
-        ("Английский язык", "1 группа", "21"), ("Английский язык", "2 группа", "22")]
+        ("Английский язык", "1 группа", "21"),
+        ("Английский язык", "2 группа", "22"),
+    ]
     assert tuesday.groups_only
     assert [l.subject for l in by_bell[3].cells[0].lessons] == ["Математика"]  # Monday: still the old entry
     assert [l.subject for l in by_bell[3].cells[2].lessons] == ["Математика"]  # Wednesday: the new one
@@ -252,29 +281,39 @@ def test_week_grid_access(world, tt, actor_of):
 
 
 def test_week_grid_shows_a_substitution_on_its_date_only(world, tt, operator):
-    record_substitution(operator, entry_id=world.entry_6b.id, day=MONDAY, substitute_id=world.s_teacher.id,
-                        reason="болезнь")
+    record_substitution(
+        operator, entry_id=world.entry_6b.id, day=MONDAY, substitute_id=world.s_teacher.id, reason="болезнь"
+    )
     week = class_week(operator, world.c6b.id, MONDAY)
     cell = week.rows[0].cells[0]
     assert [(l.subject, l.substitute, l.substitution_reason) for l in cell.lessons] == [
-        ("Математика", "Математикова М.И.", "болезнь")]
-    assert class_week(operator, world.c6b.id, MONDAY + dt.timedelta(days=7)).rows[0].cells[0].lessons[0].substitute is None
+        ("Математика", "Математикова М.И.", "болезнь")
+    ]
+    assert (
+        class_week(operator, world.c6b.id, MONDAY + dt.timedelta(days=7)).rows[0].cells[0].lessons[0].substitute is None
+    )
 
 
 # --- substitutions --------------------------------------------------------------------------------
 def test_substitution_lets_the_substitute_fill_in_that_days_journal(world, tt, operator, actor_of, db_session):
     substitute = actor_of("teacher")  # Математикова: no lesson on Monday bell 1 (5А maths is not timetabled)
     assert not can_edit_assignment(substitute, world.a_maths_6b, MONDAY)
-    sub = record_substitution(operator, entry_id=world.entry_6b.id, day=MONDAY, substitute_id=world.s_teacher.id,
-                              reason="курсы повышения квалификации")
+    sub = record_substitution(
+        operator,
+        entry_id=world.entry_6b.id,
+        day=MONDAY,
+        substitute_id=world.s_teacher.id,
+        reason="курсы повышения квалификации",
+    )
     assert (sub.absent_teacher_id, sub.created_by_id) == (world.s_other_teacher.id, world.users["operator"].id)
     assert can_edit_assignment(substitute, world.a_maths_6b, MONDAY)
     assert not can_edit_assignment(substitute, world.a_maths_6b, MONDAY + dt.timedelta(days=7))
     # the lesson already in the journal that day is marked as substituted: the diary shows it
     assert db_session.get(Lesson, world.lesson_6b.id).substitution_id == sub.id
     assert substitution_for(world.a_maths_6b.id, MONDAY, world.bell.id).id == sub.id
-    assert db_session.scalar(select(AuditEvent.id).where(AuditEvent.action == "substitution.create",
-                                                         AuditEvent.entity_id == sub.id))
+    assert db_session.scalar(
+        select(AuditEvent.id).where(AuditEvent.action == "substitution.create", AuditEvent.entity_id == sub.id)
+    )
 
 
 def test_the_diary_shows_the_substitution(world, tt, operator, db_session):
@@ -286,14 +325,16 @@ def test_the_diary_shows_the_substitution(world, tt, operator, db_session):
     assert [l.substituted for l in week.days[0].lessons] == [True]
 
 
-@pytest.mark.parametrize("setup,substitute,error", [
-    # Математикова teaches 5А maths on Monday bell 1 → she is busy for 6Б's lesson then
-    ("own-lesson", "s_teacher", "Математикова М.И. в это время ведёт свой урок: 5А, Математика (1 урок)."),
-    ("substituting", "s_teacher",
-     "Математикова М.И. в это время уже замещает урок: 5А, Английский язык (1 урок)."),
-    ("none", "s_other_teacher", "Учитель не может заменять сам себя."),
-    ("none", "s_foreign", "Выберите заменяющего учителя."),
-])
+@pytest.mark.parametrize(
+    "setup,substitute,error",
+    [
+        # Математикова teaches 5А maths on Monday bell 1 → she is busy for 6Б's lesson then
+        ("own-lesson", "s_teacher", "Математикова М.И. в это время ведёт свой урок: 5А, Математика (1 урок)."),
+        ("substituting", "s_teacher", "Математикова М.И. в это время уже замещает урок: 5А, Английский язык (1 урок)."),
+        ("none", "s_other_teacher", "Учитель не может заменять сам себя."),
+        ("none", "s_foreign", "Выберите заменяющего учителя."),
+    ],
+)
 def test_busy_or_wrong_substitute_is_refused(world, tt, operator, place, db_session, setup, substitute, error):
     if setup == "own-lesson":
         place(world.a_maths_5a, 1, tt.bell1, valid_from=MONDAY)
@@ -302,16 +343,20 @@ def test_busy_or_wrong_substitute_is_refused(world, tt, operator, place, db_sess
         english = place(tt.a_eng1, 1, tt.bell1)
         record_substitution(operator, entry_id=english.id, day=MONDAY, substitute_id=world.s_teacher.id)
     with pytest.raises((InvalidInput, Conflict)) as refused:
-        record_substitution(operator, entry_id=world.entry_6b.id, day=MONDAY,
-                            substitute_id=getattr(world, substitute).id)
+        record_substitution(
+            operator, entry_id=world.entry_6b.id, day=MONDAY, substitute_id=getattr(world, substitute).id
+        )
     assert refused.value.message == error
     assert db_session.scalar(select(Substitution).where(Substitution.entry_id == world.entry_6b.id)) is None
 
 
-@pytest.mark.parametrize("day,error", [
-    (MONDAY + dt.timedelta(days=1), "08.09.2026 этого урока нет в расписании."),  # Tuesday: not timetabled
-    (dt.date(2026, 8, 31), "31.08.2026 этого урока нет в расписании."),  # before the entry starts
-])
+@pytest.mark.parametrize(
+    "day,error",
+    [
+        (MONDAY + dt.timedelta(days=1), "08.09.2026 этого урока нет в расписании."),  # Tuesday: not timetabled
+        (dt.date(2026, 8, 31), "31.08.2026 этого урока нет в расписании."),  # before the entry starts
+    ],
+)
 def test_substitution_on_a_day_without_that_lesson_is_refused(world, tt, operator, day, error):
     with pytest.raises(InvalidInput) as refused:
         record_substitution(operator, entry_id=world.entry_6b.id, day=day, substitute_id=world.s_teacher.id)
@@ -320,8 +365,9 @@ def test_substitution_on_a_day_without_that_lesson_is_refused(world, tt, operato
 
 def test_setting_a_substitution_again_changes_the_substitute(world, tt, operator, db_session):
     first = record_substitution(operator, entry_id=world.entry_6b.id, day=MONDAY, substitute_id=world.s_teacher.id)
-    again = record_substitution(operator, entry_id=world.entry_6b.id, day=MONDAY,
-                                substitute_id=world.s_classteacher.id, reason="болезнь")
+    again = record_substitution(
+        operator, entry_id=world.entry_6b.id, day=MONDAY, substitute_id=world.s_classteacher.id, reason="болезнь"
+    )
     assert again.id == first.id and again.substitute_id == world.s_classteacher.id
     assert db_session.scalar(select(AuditEvent.id).where(AuditEvent.action == "substitution.update"))
 
@@ -367,8 +413,11 @@ def test_teacher_day_is_for_the_administration(world, tt, actor_of):
 
 
 def test_find_clashes_excludes_the_entry_being_replaced(world, tt):
-    found = find_clashes(world.school.id, world.a_maths_6b, 1, world.bell, None, START, None,
-                         exclude_entry_ids=[world.entry_6b.id])
+    found = find_clashes(
+        world.school.id, world.a_maths_6b, 1, world.bell, None, START, None, exclude_entry_ids=[world.entry_6b.id]
+    )
     assert found == []
     assert {c.kind for c in find_clashes(world.school.id, world.a_maths_6b, 1, world.bell, None, START, None)} == {
-        "teacher", "class"}
+        "teacher",
+        "class",
+    }

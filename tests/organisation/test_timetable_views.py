@@ -1,5 +1,6 @@
 """The "Расписание" pages through the real app: the week grid (read by staff, edited by the operator),
 placing and changing lessons with clashes refused in Russian, substitutions for a date; fixed queries."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +10,6 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Substitution, TimetableEntry
-
 from world import START  # noqa: E402
 
 MONDAY = dt.date(2026, 9, 7)  # the first full week of the year in tests/world.py
@@ -20,8 +20,10 @@ def _text(response) -> str:
 
 
 def _alerts(body: str) -> list[str]:
-    return [" ".join(re.sub(r"<[^>]+>|&times;", " ", m).split())
-            for m in re.findall(r'<div class="alert alert-[a-z]+[^"]*"[^>]*>(.*?)</div>', body, re.S)]
+    return [
+        " ".join(re.sub(r"<[^>]+>|&times;", " ", m).split())
+        for m in re.findall(r'<div class="alert alert-[a-z]+[^"]*"[^>]*>(.*?)</div>', body, re.S)
+    ]
 
 
 def _entries(db_session) -> int:
@@ -29,10 +31,19 @@ def _entries(db_session) -> int:
 
 
 def _place(client, world, tt, assignment, weekday, bell, room="", start=START):
-    return client.post("/admin/timetable/place", data={
-        "class_id": assignment.class_id, "week": MONDAY.isoformat(), "from": start.isoformat(),
-        "assignment_id": assignment.id, "weekday": weekday, "bell_id": bell.id, "room": room},
-        follow_redirects=True)
+    return client.post(
+        "/admin/timetable/place",
+        data={
+            "class_id": assignment.class_id,
+            "week": MONDAY.isoformat(),
+            "from": start.isoformat(),
+            "assignment_id": assignment.id,
+            "weekday": weekday,
+            "bell_id": bell.id,
+            "room": room,
+        },
+        follow_redirects=True,
+    )
 
 
 def test_operator_sees_forms_in_empty_cells(client, login_as, world, tt):
@@ -58,12 +69,20 @@ def test_teacher_reads_her_class_without_forms_and_not_others(client, login_as, 
 def test_only_the_operator_changes_the_timetable(client, login_as, world, tt, db_session, who):
     login_as(who)
     before = _entries(db_session)
-    response = client.post("/admin/timetable/place", data={
-        "class_id": world.c5a.id, "from": START.isoformat(), "assignment_id": world.a_maths_5a.id,
-        "weekday": 2, "bell_id": tt.bell2.id})
+    response = client.post(
+        "/admin/timetable/place",
+        data={
+            "class_id": world.c5a.id,
+            "from": START.isoformat(),
+            "assignment_id": world.a_maths_5a.id,
+            "weekday": 2,
+            "bell_id": tt.bell2.id,
+        },
+    )
     assert response.status_code == 403
-    response = client.post("/admin/timetable/change", data={"entry_id": world.entry_6b.id, "from": "2026-10-01",
-                                                            "op": "remove"})
+    response = client.post(
+        "/admin/timetable/change", data={"entry_id": world.entry_6b.id, "from": "2026-10-01", "op": "remove"}
+    )
     assert response.status_code == 403
     assert _entries(db_session) == before
 
@@ -100,18 +119,27 @@ def test_two_subgroups_share_a_cell_but_not_with_the_class(client, login_as, wor
     assert any("весь класс не может заниматься одновременно с подгруппой" in a for a in refused)
 
 
-@pytest.mark.parametrize("data,message", [
-    ({"weekday": "7"}, "Выберите день недели с понедельника по субботу."),
-    ({"bell_id": "abc"}, "Выберите урок по расписанию звонков."),
-    ({"assignment_id": ""}, "Выберите предмет из учебной нагрузки класса 5А."),
-    ({"from": "32.13.2026"}, "Неверная дата: укажите её в виде ДД.ММ.ГГГГ."),
-    ({"from": "2027-07-01"}, "Дата 01.07.2027 вне учебного года 2026/2027 (01.09.2026–31.05.2027)."),
-    ({"class_id": "x"}, "Класс не найден."),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"weekday": "7"}, "Выберите день недели с понедельника по субботу."),
+        ({"bell_id": "abc"}, "Выберите урок по расписанию звонков."),
+        ({"assignment_id": ""}, "Выберите предмет из учебной нагрузки класса 5А."),
+        ({"from": "32.13.2026"}, "Неверная дата: укажите её в виде ДД.ММ.ГГГГ."),
+        ({"from": "2027-07-01"}, "Дата 01.07.2027 вне учебного года 2026/2027 (01.09.2026–31.05.2027)."),
+        ({"class_id": "x"}, "Класс не найден."),
+    ],
+)
 def test_bad_place_input_is_a_message(client, login_as, world, tt, db_session, data, message):
     login_as("operator")
-    form = {"class_id": world.c5a.id, "week": MONDAY.isoformat(), "from": START.isoformat(),
-            "assignment_id": world.a_maths_5a.id, "weekday": 2, "bell_id": tt.bell2.id}
+    form = {
+        "class_id": world.c5a.id,
+        "week": MONDAY.isoformat(),
+        "from": START.isoformat(),
+        "assignment_id": world.a_maths_5a.id,
+        "weekday": 2,
+        "bell_id": tt.bell2.id,
+    }
     form.update(data)
     response = client.post("/admin/timetable/place", data=form, follow_redirects=True)
     assert response.status_code == 200
@@ -121,18 +149,36 @@ def test_bad_place_input_is_a_message(client, login_as, world, tt, db_session, d
 
 def test_change_from_a_date_through_the_grid(client, login_as, world, tt, db_session):
     login_as("operator")
-    response = client.post("/admin/timetable/change", data={
-        "entry_id": world.entry_6b.id, "class_id": world.c6b.id, "week": "2026-10-05", "from": "2026-10-05",
-        "assignment_id": world.a_maths_6b.id, "room": "31", "op": "replace"}, follow_redirects=True)
+    response = client.post(
+        "/admin/timetable/change",
+        data={
+            "entry_id": world.entry_6b.id,
+            "class_id": world.c6b.id,
+            "week": "2026-10-05",
+            "from": "2026-10-05",
+            "assignment_id": world.a_maths_6b.id,
+            "room": "31",
+            "op": "replace",
+        },
+        follow_redirects=True,
+    )
     assert "Урок изменён с 05.10.2026; прежние недели не тронуты." in _alerts(_text(response))[0]
-    rows = db_session.scalars(select(TimetableEntry).where(TimetableEntry.assignment_id == world.a_maths_6b.id)
-                              .order_by(TimetableEntry.valid_from)).all()
+    rows = db_session.scalars(
+        select(TimetableEntry)
+        .where(TimetableEntry.assignment_id == world.a_maths_6b.id)
+        .order_by(TimetableEntry.valid_from)
+    ).all()
     assert [(e.valid_from, e.valid_to, e.room) for e in rows] == [
-        (START, dt.date(2026, 10, 4), None), (dt.date(2026, 10, 5), None, "31")]
+        (START, dt.date(2026, 10, 4), None),
+        (dt.date(2026, 10, 5), None, "31"),
+    ]
     old_week = _text(client.get(f"/admin/timetable/?class_id={world.c6b.id}&week=2026-09-28"))
     assert "каб. 31" not in old_week and "с 05.10.2026:" in old_week  # the coming change, shown as pending
-    response = client.post("/admin/timetable/change", data={
-        "entry_id": rows[1].id, "class_id": world.c6b.id, "from": "2026-11-02", "op": "remove"}, follow_redirects=True)
+    response = client.post(
+        "/admin/timetable/change",
+        data={"entry_id": rows[1].id, "class_id": world.c6b.id, "from": "2026-11-02", "op": "remove"},
+        follow_redirects=True,
+    )
     assert "Урок убран из расписания с 02.11.2026." in _alerts(_text(response))[0]
 
 
@@ -142,9 +188,16 @@ def test_operator_records_a_substitution_and_the_grid_shows_it(client, login_as,
     page = _text(client.get(f"/admin/substitutions/?date={MONDAY.isoformat()}&teacher_id={world.s_other_teacher.id}"))
     assert f'name="sub-{world.entry_6b.id}"' in page
     assert "Русская Р.И." in page
-    response = client.post("/admin/substitutions/save", data={
-        "date": MONDAY.isoformat(), "teacher_id": world.s_other_teacher.id, "reason": "болезнь",
-        f"sub-{world.entry_6b.id}": world.s_classteacher.id}, follow_redirects=True)
+    response = client.post(
+        "/admin/substitutions/save",
+        data={
+            "date": MONDAY.isoformat(),
+            "teacher_id": world.s_other_teacher.id,
+            "reason": "болезнь",
+            f"sub-{world.entry_6b.id}": world.s_classteacher.id,
+        },
+        follow_redirects=True,
+    )
     body = _text(response)
     assert "Замены на 07.09.2026 сохранены: 1." in _alerts(body)[0]
     sub = db_session.scalar(select(Substitution))
@@ -167,19 +220,28 @@ def test_a_busy_substitute_is_refused(client, login_as, world, tt, db_session):
     select_ = page.split(f'name="sub-{world.entry_6b.id}"')[1].split("</select>")[0]
     option = re.search(rf'<option value="{world.s_teacher.id}"[^>]*>[^<]*', select_).group(0)
     assert "disabled" in option and "свой урок: 5А, Математика (1 урок)" in option
-    response = client.post("/admin/substitutions/save", data={
-        "date": MONDAY.isoformat(), "teacher_id": world.s_other_teacher.id,
-        f"sub-{world.entry_6b.id}": world.s_teacher.id}, follow_redirects=True)
+    response = client.post(
+        "/admin/substitutions/save",
+        data={
+            "date": MONDAY.isoformat(),
+            "teacher_id": world.s_other_teacher.id,
+            f"sub-{world.entry_6b.id}": world.s_teacher.id,
+        },
+        follow_redirects=True,
+    )
     alerts = _alerts(_text(response))
     assert "Математикова М.И. в это время ведёт свой урок: 5А, Математика (1 урок)." in alerts[0]
     assert db_session.scalar(select(func.count()).select_from(Substitution)) == 0
 
 
-@pytest.mark.parametrize("data,message", [
-    ({}, "Выберите заменяющего хотя бы для одного урока."),
-    ({"date": "завтра"}, "Неверная дата: укажите её в виде ДД.ММ.ГГГГ."),
-    ({"sub-abc": "1"}, "Неверные данные формы."),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({}, "Выберите заменяющего хотя бы для одного урока."),
+        ({"date": "завтра"}, "Неверная дата: укажите её в виде ДД.ММ.ГГГГ."),
+        ({"sub-abc": "1"}, "Неверные данные формы."),
+    ],
+)
 def test_bad_substitution_input(client, login_as, world, tt, data, message):
     login_as("operator")
     form = {"date": MONDAY.isoformat(), "teacher_id": world.s_other_teacher.id, **data}
@@ -194,8 +256,11 @@ def test_cancelling_a_substitution(client, login_as, world, tt, db_session, oper
     sub = record_substitution(operator, entry_id=world.entry_6b.id, day=MONDAY, substitute_id=world.s_teacher.id)
     db.session.commit()
     login_as("operator")
-    response = client.post("/admin/substitutions/cancel", data={"substitution_id": sub.id,
-                                                                "date": MONDAY.isoformat()}, follow_redirects=True)
+    response = client.post(
+        "/admin/substitutions/cancel",
+        data={"substitution_id": sub.id, "date": MONDAY.isoformat()},
+        follow_redirects=True,
+    )
     assert "Замена отменена." in _alerts(_text(response))[0]
     assert db_session.scalar(select(func.count()).select_from(Substitution)) == 0
     response = client.post("/admin/substitutions/cancel", data={"substitution_id": sub.id}, follow_redirects=True)
@@ -217,41 +282,69 @@ def _fill_week(db_session, world, tt, operator):
 
     bells = [tt.bell1, tt.bell2, tt.bell3]
     for number in range(4, 8):
-        bells.append(Bell(school_id=world.school.id, shift=1, number=number, starts_at=dt.time(7 + number, 0),
-                          ends_at=dt.time(7 + number, 45)))
+        bells.append(
+            Bell(
+                school_id=world.school.id,
+                shift=1,
+                number=number,
+                starts_at=dt.time(7 + number, 0),
+                ends_at=dt.time(7 + number, 45),
+            )
+        )
         db_session.add(bells[-1])
     db_session.flush()
     for cls in (world.c5a, world.c6b):
         for weekday in range(1, 7):
             for bell in bells:
-                teacher = Staff(school_id=world.school.id, last_name=f"Учитель{cls.id}{weekday}{bell.id}",
-                                first_name="Иван", position="учитель")
-                subject = Subject(school_id=world.school.id, name=f"Предмет {cls.id}-{weekday}-{bell.id}",
-                                  short_name="П")
+                teacher = Staff(
+                    school_id=world.school.id,
+                    last_name=f"Учитель{cls.id}{weekday}{bell.id}",
+                    first_name="Иван",
+                    position="учитель",
+                )
+                subject = Subject(
+                    school_id=world.school.id, name=f"Предмет {cls.id}-{weekday}-{bell.id}", short_name="П"
+                )
                 db_session.add_all([teacher, subject])
                 db_session.flush()
-                a = TeachingAssignment(year_id=world.year.id, class_id=cls.id, subject_id=subject.id,
-                                       teacher_id=teacher.id, hours_per_week=1)
+                a = TeachingAssignment(
+                    year_id=world.year.id,
+                    class_id=cls.id,
+                    subject_id=subject.id,
+                    teacher_id=teacher.id,
+                    hours_per_week=1,
+                )
                 db_session.add(a)
                 db_session.flush()
-                entry = TimetableEntry(assignment_id=a.id, weekday=weekday, bell_id=bell.id, room=str(bell.id),
-                                       valid_from=START)
+                entry = TimetableEntry(
+                    assignment_id=a.id, weekday=weekday, bell_id=bell.id, room=str(bell.id), valid_from=START
+                )
                 db_session.add(entry)
                 db_session.flush()
                 if weekday == 1:
-                    db_session.add(Substitution(entry_id=entry.id, date=MONDAY, absent_teacher_id=teacher.id,
-                                                substitute_id=world.s_classteacher.id))
+                    db_session.add(
+                        Substitution(
+                            entry_id=entry.id,
+                            date=MONDAY,
+                            absent_teacher_id=teacher.id,
+                            substitute_id=world.s_classteacher.id,
+                        )
+                    )
     db_session.commit()
 
 
-@pytest.mark.parametrize("who,url", [
-    ("operator", "/admin/timetable/?class_id={c5a}&week=2026-09-07"),
-    ("teacher", "/admin/timetable/?class_id={c5a}&week=2026-09-07"),
-    ("operator", "/admin/substitutions/?date=2026-09-07&teacher_id={s_other_teacher}"),
-    ("operator", "/admin/substitutions/?date=2026-09-07"),
-])
-def test_timetable_pages_make_a_fixed_number_of_queries(client, login_as, world, tt, db_session, count_queries,
-                                                        operator, who, url):
+@pytest.mark.parametrize(
+    "who,url",
+    [
+        ("operator", "/admin/timetable/?class_id={c5a}&week=2026-09-07"),
+        ("teacher", "/admin/timetable/?class_id={c5a}&week=2026-09-07"),
+        ("operator", "/admin/substitutions/?date=2026-09-07&teacher_id={s_other_teacher}"),
+        ("operator", "/admin/substitutions/?date=2026-09-07"),
+    ],
+)
+def test_timetable_pages_make_a_fixed_number_of_queries(
+    client, login_as, world, tt, db_session, count_queries, operator, who, url
+):
     url = url.format(c5a=world.c5a.id, s_other_teacher=world.s_other_teacher.id)
     login_as(who)
     client.get(url)
@@ -260,5 +353,5 @@ def test_timetable_pages_make_a_fixed_number_of_queries(client, login_as, world,
     _fill_week(db_session, world, tt, operator)
     with count_queries() as many:
         assert client.get(url).status_code == 200
-    assert many.count == few.count, many.statements[few.count:]
+    assert many.count == few.count, many.statements[few.count :]
     assert few.count <= 16

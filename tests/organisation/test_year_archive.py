@@ -3,6 +3,7 @@ years list): only after its last period has ended, only by the operator, audited
 is read, printed and reported but nothing in it changes; a mistake is undone by restoring it.
 
 World: 2026/2027 with its 1st quarter 01.09–25.10.2026 as the only period."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,7 @@ from models.finals.saving import set_period_mark
 from models.journal.page import journal_page
 from models.school.organisation import archive_year, restore_year
 
-NOW = dt.datetime(2026, 10, 26, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 10, 26, 9, 0, tzinfo=dt.UTC)
 
 
 def test_not_before_the_last_period_has_ended(world, operator):
@@ -40,8 +41,9 @@ def test_archived_the_journal_is_read_not_written_then_restored(world, operator,
     assert world.year.archived_at is None
     with pytest.raises(InvalidInput):
         restore_year(operator, world.year.id)
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.entity == "academic_year")
-                                 .order_by(AuditEvent.id)).all()
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.entity == "academic_year").order_by(AuditEvent.id)
+    ).all()
     assert actions[-2:] == ["year.archive", "year.restore"]
 
 
@@ -61,8 +63,9 @@ def test_the_actions_of_the_years_list(client, login_as, world):
     login_as("operator")
     html = client.get("/admin/years/").get_data(as_text=True)
     assert "Перенести в архив" in html and "Вернуть из архива" in html
-    response = client.post("/admin/years/action/", data={"action": "archive", "rowid": [str(world.year.id)]},
-                           follow_redirects=True)
+    response = client.post(
+        "/admin/years/action/", data={"action": "archive", "rowid": [str(world.year.id)]}, follow_redirects=True
+    )
     html = response.get_data(as_text=True)
     archived = db.session.scalar(select(AcademicYear.archived_at).where(AcademicYear.id == world.year.id))
     assert "Перенесено в архив учебных годов: 1." in html and archived is not None  # today is after 25.10.2026

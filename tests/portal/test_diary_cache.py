@@ -3,6 +3,7 @@ by its ETag on every visit, 304 while nothing the week shows changed; any change
 file, a stay or the timetable gives the full page again. Staff pages stay no-store; signing out empties the cache.
 
 World: boris (6Б, parent_b's son) has a 3 on the maths lesson of Monday 07.09.2026."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -59,8 +60,11 @@ def _homework(world):
 
 
 def _timetable(world):
-    db.session.add(TimetableEntry(assignment_id=world.a_maths_6b.id, weekday=3, bell_id=world.bell.id,
-                                  valid_from=dt.date(2026, 9, 1)))
+    db.session.add(
+        TimetableEntry(
+            assignment_id=world.a_maths_6b.id, weekday=3, bell_id=world.bell.id, valid_from=dt.date(2026, 9, 1)
+        )
+    )
 
 
 @pytest.mark.parametrize("change", [_add_mark, _change_mark, _delete_mark, _absence, _homework, _timetable])
@@ -112,7 +116,14 @@ def test_the_full_week_page_runs_fixed_queries(client, login_as, world, count_qu
     before = _page_queries(client, world, count_queries)
     for change in (_add_mark, _absence, _homework, _timetable):
         change(world)
-    db.session.add(Lesson(assignment_id=world.a_maths_6b.id, date=dt.date(2026, 9, 8), topic="Ещё урок",
-                          work_kind_id=world.lesson_6b.work_kind_id, taught_by_id=world.lesson_6b.taught_by_id))
+    db.session.add(
+        Lesson(
+            assignment_id=world.a_maths_6b.id,
+            date=dt.date(2026, 9, 8),
+            topic="Ещё урок",
+            work_kind_id=world.lesson_6b.work_kind_id,
+            taught_by_id=world.lesson_6b.taught_by_id,
+        )
+    )
     db.session.commit()
     assert _page_queries(client, world, count_queries) == before == 15  # 5 of the request and the stamp, 10 the week's

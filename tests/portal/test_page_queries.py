@@ -1,5 +1,6 @@
 """The statements of the pages families and teachers open most (bench/README.md, "Pages within reach of their
 floor"): the request's own (the user with roles, the session settings, the school) and the page's, pinned."""
+
 from __future__ import annotations
 
 

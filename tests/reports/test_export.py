@@ -1,5 +1,6 @@
 """Exports: formula injection neutralised in CSV and XLSX, numbers and dates typed, and the staff lists'
 exports go through the same scoped query as the lists."""
+
 from __future__ import annotations
 
 import csv
@@ -15,8 +16,16 @@ from models import InviteCode, LoginEvent, User, db
 from models.accounts.auth import hash_password, new_session_token
 from reports.export import neutralise, write_csv, write_xlsx
 
-DANGEROUS = ["=1+1", "+7 900", "-2+3", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://evil","x")',
-             "=cmd|' /C calc'!A0"]
+DANGEROUS = [
+    "=1+1",
+    "+7 900",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    '=HYPERLINK("http://evil","x")',
+    "=cmd|' /C calc'!A0",
+]
 
 
 @pytest.mark.parametrize("text", DANGEROUS)
@@ -34,17 +43,50 @@ def _read_csv(data: bytes, delimiter=";"):
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=delimiter))
 
 
-ROW = ["=1+1", 5, -3, Decimal("4.50"), 2.25, dt.date(2026, 9, 1), dt.datetime(2026, 9, 1, 8, 30), None, "Ёлкина; Анна",
-       "-5", "@x"]
-HEADERS = ["Текст", "Целое", "Отрицательное", "Десятичное", "Дробное", "Дата", "Время", "Пусто", "Имя", "Строка",
-           "=Заголовок"]
+ROW = [
+    "=1+1",
+    5,
+    -3,
+    Decimal("4.50"),
+    2.25,
+    dt.date(2026, 9, 1),
+    dt.datetime(2026, 9, 1, 8, 30),
+    None,
+    "Ёлкина; Анна",
+    "-5",
+    "@x",
+]
+HEADERS = [
+    "Текст",
+    "Целое",
+    "Отрицательное",
+    "Десятичное",
+    "Дробное",
+    "Дата",
+    "Время",
+    "Пусто",
+    "Имя",
+    "Строка",
+    "=Заголовок",
+]
 
 
 def test_csv_neutralises_text_and_writes_numbers_as_numbers():
     rows = _read_csv(write_csv(HEADERS, [ROW]))
     assert rows[0][-1] == "'=Заголовок"
-    assert rows[1] == ["'=1+1", "5", "-3", "4,50", "2,25", "01.09.2026", "01.09.2026 08:30", "", "Ёлкина; Анна",
-                       "'-5", "'@x"]
+    assert rows[1] == [
+        "'=1+1",
+        "5",
+        "-3",
+        "4,50",
+        "2,25",
+        "01.09.2026",
+        "01.09.2026 08:30",
+        "",
+        "Ёлкина; Анна",
+        "'-5",
+        "'@x",
+    ]
 
 
 def test_csv_with_commas_uses_a_decimal_point():
@@ -72,7 +114,7 @@ def test_xlsx_cells_are_typed_and_never_formulas():
 
 def test_xlsx_drops_characters_xml_cannot_hold_and_converts_zones():
     moscow = ZoneInfo("Europe/Moscow")
-    data = write_xlsx(["a", "b"], [["bell\x07", dt.datetime(2026, 9, 1, 5, 0, tzinfo=dt.timezone.utc)]], tz=moscow)
+    data = write_xlsx(["a", "b"], [["bell\x07", dt.datetime(2026, 9, 1, 5, 0, tzinfo=dt.UTC)]], tz=moscow)
     row = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))[1]
     assert row == ("bell", dt.datetime(2026, 9, 1, 8, 0))
 
@@ -86,8 +128,13 @@ def _sheet(response):
 
 
 def test_user_list_export_is_neutralised_typed_and_scoped(client, login_as, world, db_session):
-    evil = User(school_id=world.school.id, login='=HYPERLINK("http://evil","click")', password_hash=hash_password("x" * 12),
-                session_token=new_session_token(), last_login_at=dt.datetime(2026, 9, 1, 5, 0, tzinfo=dt.timezone.utc))
+    evil = User(
+        school_id=world.school.id,
+        login='=HYPERLINK("http://evil","click")',
+        password_hash=hash_password("x" * 12),
+        session_token=new_session_token(),
+        last_login_at=dt.datetime(2026, 9, 1, 5, 0, tzinfo=dt.UTC),
+    )
     db_session.add(evil)
     db_session.commit()
     login_as("director")
@@ -96,8 +143,7 @@ def test_user_list_export_is_neutralised_typed_and_scoped(client, login_as, worl
     assert header[:3] == ["Логин", "Роли", "Последний вход"]
     logins = {r[0].value: r for r in rows[1:]}
     assert "foreign_operator" not in logins  # another school's account
-    assert set(logins) == {u.login for u in world.users.values() if u.school_id == world.school.id} | {
-        "'" + evil.login}
+    assert set(logins) == {u.login for u in world.users.values() if u.school_id == world.school.id} | {"'" + evil.login}
     cell = logins["'" + evil.login]
     assert cell[0].data_type == "s"
     assert cell[2].is_date and cell[2].value == dt.datetime(2026, 9, 1, 8, 0)  # typed, in the school's zone
@@ -114,10 +160,17 @@ def test_export_follows_the_list_search(client, login_as, world):
 
 def test_invite_export_is_the_class_teachers_own_scope(client, login_as, world, db_session):
     def code(n, **person):
-        db_session.add(InviteCode(school_id=world.school.id, code_hash=f"h{n}", role="parent" if "guardian_id" in person
-                                  else "student", issued_by_id=world.users["operator"].id,
-                                  issued_at=dt.datetime(2026, 9, 1, tzinfo=dt.timezone.utc),
-                                  expires_at=dt.datetime(2026, 9, 15, tzinfo=dt.timezone.utc), **person))
+        db_session.add(
+            InviteCode(
+                school_id=world.school.id,
+                code_hash=f"h{n}",
+                role="parent" if "guardian_id" in person else "student",
+                issued_by_id=world.users["operator"].id,
+                issued_at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
+                expires_at=dt.datetime(2026, 9, 15, tzinfo=dt.UTC),
+                **person,
+            )
+        )
 
     code(1, student_id=world.anna.id)
     code(2, student_id=world.boris.id)
@@ -134,7 +187,7 @@ def test_invite_export_is_the_class_teachers_own_scope(client, login_as, world, 
 
 
 def test_booleans_read_as_words_and_unknown_formats_are_refused(client, login_as, world, db_session):
-    db_session.add(LoginEvent(login="teacher", success=True, at=dt.datetime(2026, 9, 1, tzinfo=dt.timezone.utc)))
+    db_session.add(LoginEvent(login="teacher", success=True, at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC)))
     db_session.commit()
     login_as("operator")
     rows = _sheet(client.get("/admin/logins/export/xlsx/"))
@@ -144,8 +197,14 @@ def test_booleans_read_as_words_and_unknown_formats_are_refused(client, login_as
     assert response.status_code == 302
 
 
-@pytest.mark.parametrize("who,url", [("teacher", "/admin/users/export/csv/"), ("student", "/admin/users/export/csv/"),
-                                     ("secretary", "/admin/invites/export/xlsx/")])
+@pytest.mark.parametrize(
+    "who,url",
+    [
+        ("teacher", "/admin/users/export/csv/"),
+        ("student", "/admin/users/export/csv/"),
+        ("secretary", "/admin/invites/export/xlsx/"),
+    ],
+)
 def test_export_needs_the_list(client, login_as, world, who, url):
     login_as(who)
     assert client.get(url).status_code == 403
@@ -159,8 +218,7 @@ def test_export_of_a_database_without_rows(client, login_as, world, db_session):
 
 
 @pytest.mark.parametrize("kind,limit", [("xlsx", 2), ("csv", 3)])
-def test_a_list_longer_than_an_export_may_be_is_refused_not_cut(app, client, login_as, world, monkeypatch, kind,
-                                                               limit):
+def test_a_list_longer_than_an_export_may_be_is_refused_not_cut(app, client, login_as, world, monkeypatch, kind, limit):
     """Exports are bounded (a worker is never held for seconds): a longer list is refused with how to narrow
     it, never written in part; the list within the bound goes out whole."""
     view = next(v for v in app.extensions["admin"][0]._views if getattr(v, "endpoint", None) == "users")

@@ -1,6 +1,7 @@
 """PDFs drawn with ReportLab tables (reports/pdf.py): a long register is laid out one table a page with the
 header on every page and nothing lost between pages; Cyrillic and Kazakh letters come out as text; user text
 that looks like ReportLab's paragraph markup is printed as typed."""
+
 from __future__ import annotations
 
 import io
@@ -18,8 +19,10 @@ def _pages(data: bytes) -> list[str]:
 
 
 def test_a_long_register_has_every_row_once_and_the_header_on_every_page(app):
-    rows = [RegisterRow(i, f"{NAMES[i % 3]} {i}", "Родитель", "operator", "01.09.2026 09:00", "15.09.2026 09:00",
-                        "", "") for i in range(1, 131)]
+    rows = [
+        RegisterRow(i, f"{NAMES[i % 3]} {i}", "Родитель", "operator", "01.09.2026 09:00", "15.09.2026 09:00", "", "")
+        for i in range(1, 131)
+    ]
     with app.test_request_context():
         pages = _pages(invite_register_pdf("Школа № 1", rows, generated="05.12.2026 10:00"))
     assert len(pages) > 3

@@ -1,5 +1,6 @@
 """Shared fixtures of the rosters and my-class tests: actors of the world, a 5В class of the same year (a
 transfer target) and one of the next year. Small files of every type: ``samples`` in tests/conftest.py."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,9 @@ def c5b(db_session, world):
 
 @pytest.fixture()
 def next_year_class(db_session, world):
-    year = AcademicYear(school_id=world.school.id, name="2027/2028", starts_on=dt.date(2027, 9, 1),
-                        ends_on=dt.date(2028, 5, 31))
+    year = AcademicYear(
+        school_id=world.school.id, name="2027/2028", starts_on=dt.date(2027, 9, 1), ends_on=dt.date(2028, 5, 31)
+    )
     db_session.add(year)
     db_session.flush()
     cls = SchoolClass(school_id=world.school.id, year_id=year.id, grade=6, letter="А")

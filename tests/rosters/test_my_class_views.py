@@ -1,5 +1,6 @@
 """The class teacher's "Мой класс" pages: the class list with parents' contacts, the data stamp, the subgroup
 grid, achievements; a class teacher of 6Б can't touch 5А."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,9 +54,16 @@ def test_a_class_teacher_of_6b_cannot_touch_5a(client, login_as, world, english)
     assert response.status_code == 302
     assert "только классный руководитель" in client.get(response.location).get_data(as_text=True)
     assert db.session.get(SchoolClass, world.c5a.id).data_checked_on is None
-    response = client.post("/admin/my-class/subgroups/", data={
-        "class_id": world.c5a.id, "subject_id": english.id, "on": "2026-09-01", "groups": 2,
-        f"student-{world.anna.id}": 1})
+    response = client.post(
+        "/admin/my-class/subgroups/",
+        data={
+            "class_id": world.c5a.id,
+            "subject_id": english.id,
+            "on": "2026-09-01",
+            "groups": 2,
+            f"student-{world.anna.id}": 1,
+        },
+    )
     assert response.status_code == 403
     assert db.session.scalars(select(SubgroupMember)).all() == []
 
@@ -73,30 +81,49 @@ def test_the_grid_splits_5a_into_two_english_groups(client, login_as, world, eng
     assert page.status_code == 200 and 'name="csrf_token"' in body
     assert f'name="student-{world.anna.id}"' in body and "1 группа" in body and "2 группа" in body
     assert "rosters-subgroups.js" in body and "<script>" not in body
-    response = client.post("/admin/my-class/subgroups/", data={
-        "class_id": world.c5a.id, "subject_id": english.id, "on": "2026-09-01", "groups": 2,
-        f"student-{world.anna.id}": 1, f"student-{world.vera.id}": 2})
+    response = client.post(
+        "/admin/my-class/subgroups/",
+        data={
+            "class_id": world.c5a.id,
+            "subject_id": english.id,
+            "on": "2026-09-01",
+            "groups": 2,
+            f"student-{world.anna.id}": 1,
+            f"student-{world.vera.id}": 2,
+        },
+    )
     assert response.status_code == 302
     body = client.get(response.location).get_data(as_text=True)
     assert "Деление сохранено с 01.09.2026: добавлено 2" in body
     assert f'id="g-{world.anna.id}-1" aria-label="Аннова А.: 1 группа" checked' in body
-    rows = db.session.execute(select(Subgroup.name, SubgroupMember.student_id).join(
-        SubgroupMember, SubgroupMember.subgroup_id == Subgroup.id).order_by(Subgroup.name)).all()
+    rows = db.session.execute(
+        select(Subgroup.name, SubgroupMember.student_id)
+        .join(SubgroupMember, SubgroupMember.subgroup_id == Subgroup.id)
+        .order_by(Subgroup.name)
+    ).all()
     assert rows == [("1 группа", world.anna.id), ("2 группа", world.vera.id)]
 
 
-@pytest.mark.parametrize("data,message", [
-    ({"on": "2027-07-01"}, "вне 2026/2027"),
-    ({"on": "31.02.2026"}, "Неверная дата"),
-    ({"student-{boris}": "1"}, "нет в 5А классе"),
-    ({"student-{anna}": "x"}, "Неверные данные формы"),
-    ({"student-{anna}": "9"}, "Неверный номер подгруппы"),
-    ({"subject_id": "abc"}, "Выберите предмет"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"on": "2027-07-01"}, "вне 2026/2027"),
+        ({"on": "31.02.2026"}, "Неверная дата"),
+        ({"student-{boris}": "1"}, "нет в 5А классе"),
+        ({"student-{anna}": "x"}, "Неверные данные формы"),
+        ({"student-{anna}": "9"}, "Неверный номер подгруппы"),
+        ({"subject_id": "abc"}, "Выберите предмет"),
+    ],
+)
 def test_bad_grid_posts_get_a_message_and_write_nothing(client, login_as, world, english, data, message):
     login_as("classteacher")
-    form = {"class_id": world.c5a.id, "subject_id": english.id, "on": "2026-09-01", "groups": 2,
-            f"student-{world.anna.id}": 1}
+    form = {
+        "class_id": world.c5a.id,
+        "subject_id": english.id,
+        "on": "2026-09-01",
+        "groups": 2,
+        f"student-{world.anna.id}": 1,
+    }
     form.update({k.format(anna=world.anna.id, boris=world.boris.id): v for k, v in data.items()})
     response = client.post("/admin/my-class/subgroups/", data=form)
     assert response.status_code == 200
@@ -121,6 +148,7 @@ def test_a_class_teacher_of_two_classes_switches_between_them(client, login_as, 
     assert "Класс 5Б" in client.get(f"/admin/my-class/?class_id={c5b.id}").get_data(as_text=True)
     # after a refused form the switch still leads to the pages, not to the POST-only address
     body = client.post("/admin/my-class/achievements/add", data={"class_id": c5b.id, "title": "x"}).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "Выберите обучающегося" in body or "Укажите дату" in body
     assert f'href="/admin/my-class/achievements/?class_id={world.c5a.id}"' in body

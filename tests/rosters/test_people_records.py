@@ -1,5 +1,6 @@
 """The people lists' records as domain operations (models/school/people_records.py): the write right, the rules that
 need the whole row and the audit, which used to live in the staff panel's Flask-Admin hooks."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,12 +18,24 @@ def _events(action):
     return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
 
 
-@pytest.mark.parametrize("model,entity,fields", [
-    (Student, "student", {"last_name": "Новикова", "first_name": "Нина", "birth_date": dt.date(2015, 5, 5),
-                          "sex": "f", "personal_file_no": "Н-1"}),
-    (Staff, "staff", {"last_name": "Новикова", "first_name": "Нина", "position": "учитель"}),
-    (Guardian, "guardian", {"last_name": "Новикова", "first_name": "Нина"}),
-])
+@pytest.mark.parametrize(
+    "model,entity,fields",
+    [
+        (
+            Student,
+            "student",
+            {
+                "last_name": "Новикова",
+                "first_name": "Нина",
+                "birth_date": dt.date(2015, 5, 5),
+                "sex": "f",
+                "personal_file_no": "Н-1",
+            },
+        ),
+        (Staff, "staff", {"last_name": "Новикова", "first_name": "Нина", "position": "учитель"}),
+        (Guardian, "guardian", {"last_name": "Новикова", "first_name": "Нина"}),
+    ],
+)
 def test_a_new_card_joins_the_actors_school_and_is_audited(world, actor_of, model, entity, fields):
     person = model(**fields)
     db.session.add(person)
@@ -64,11 +77,14 @@ def test_a_link_is_created_and_audited(world, actor_of):
     assert event.entity_id == world.vera.id and json.loads(event.new)["guardian_id"] == world.g_parent.id
 
 
-@pytest.mark.parametrize("case,message", [
-    ("no student", "Выберите обучающегося и родителя."),
-    ("another school's parent", "Обучающийся и родитель из разных школ."),
-    ("linked already", "Аннова А. уже связан(а) с Аннова А.."),  # short names end in a dot
-])
+@pytest.mark.parametrize(
+    "case,message",
+    [
+        ("no student", "Выберите обучающегося и родителя."),
+        ("another school's parent", "Обучающийся и родитель из разных школ."),
+        ("linked already", "Аннова А. уже связан(а) с Аннова А.."),  # short names end in a dot
+    ],
+)
 def test_a_bad_link_is_refused(world, actor_of, case, message):
     guardian = world.g_parent
     if case == "another school's parent":

@@ -1,4 +1,5 @@
 """Splitting a class into subgroups per subject on one grid (R11), and the monthly data stamp."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from models import AuditEvent, Period, SchoolClass, Student, Enrollment, Subgroup, SubgroupMember, db
+from models import AuditEvent, Enrollment, Period, SchoolClass, Student, Subgroup, SubgroupMember, db
 from models.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from models.school.subgroups import (
     confirm_class_data,
@@ -22,8 +23,9 @@ Q1, Q2 = D(2026, 9, 1), D(2026, 11, 5)
 
 @pytest.fixture()
 def q2(world, db_session):
-    p = Period(year_id=world.year.id, scheme="quarter", number=2, name="2 четверть", starts_on=Q2,
-               ends_on=D(2026, 12, 28))
+    p = Period(
+        year_id=world.year.id, scheme="quarter", number=2, name="2 четверть", starts_on=Q2, ends_on=D(2026, 12, 28)
+    )
     db_session.add(p)
     db_session.commit()
     return p
@@ -34,7 +36,8 @@ def _members(world, english):
         select(Subgroup.name, SubgroupMember.student_id, SubgroupMember.starts_on, SubgroupMember.ends_on)
         .join(Subgroup, Subgroup.id == SubgroupMember.subgroup_id)
         .where(Subgroup.class_id == world.c5a.id, Subgroup.subject_id == english.id)
-        .order_by(SubgroupMember.student_id, SubgroupMember.starts_on)).all()
+        .order_by(SubgroupMember.student_id, SubgroupMember.starts_on)
+    ).all()
     names = {world.anna.id: "anna", world.vera.id: "vera"}
     return [(names.get(sid, sid), group, start, end) for group, sid, start, end in rows]
 
@@ -59,8 +62,10 @@ def test_a_new_period_moves_a_student_and_keeps_the_old_membership(world, actor_
     result = split_class(ct, world.c5a.id, english.id, Q2, {world.anna.id: 2, world.vera.id: 2}, group_count=2)
     assert (result.joined, result.moved, result.left, result.created_groups) == (0, 1, 0, [])
     assert _members(world, english) == [
-        ("anna", "1 группа", Q1, Q2 - dt.timedelta(days=1)), ("anna", "2 группа", Q2, None),
-        ("vera", "2 группа", Q1, None)]
+        ("anna", "1 группа", Q1, Q2 - dt.timedelta(days=1)),
+        ("anna", "2 группа", Q2, None),
+        ("vera", "2 группа", Q1, None),
+    ]
     # the grid on a day of the first quarter still shows the first split
     assert [r.group for r in subgroup_grid(ct, world.c5a.id, english.id, D(2026, 10, 1), 2).rows] == [1, 2]
 
@@ -98,7 +103,10 @@ def test_only_groups_somebody_is_put_in_are_created(world, actor_of, english):
     # the existing group comes first on the grid; the new columns take the free names
     grid = subgroup_grid(ct, world.c5a.id, english.id, Q1, 3)
     assert [(c.name, bool(c.subgroup_id)) for c in grid.columns] == [
-        ("2 группа", True), ("1 группа", False), ("3 группа", False)]
+        ("2 группа", True),
+        ("1 группа", False),
+        ("3 группа", False),
+    ]
 
 
 def test_groups_of_another_subject_are_independent(world, actor_of, english):
@@ -108,18 +116,21 @@ def test_groups_of_another_subject_are_independent(world, actor_of, english):
     assert [r.group for r in grid.rows] == [0, 0] and not any(c.subgroup_id for c in grid.columns)
 
 
-@pytest.mark.parametrize("case,error,fragment", [
-    ("student of another class", InvalidInput, "нет в 5А классе"),
-    ("unknown student", InvalidInput, "нет в 5А классе"),
-    ("column out of range", InvalidInput, "Неверный номер подгруппы"),
-    ("negative column", InvalidInput, "Неверный номер подгруппы"),
-    ("too many groups", InvalidInput, "от 1 до 4"),
-    ("date outside the year", InvalidInput, "вне 2026/2027"),
-    ("no date", InvalidInput, "Укажите дату"),
-    ("no subject", InvalidInput, "Выберите предмет"),
-    ("subject of another school", InvalidInput, "Выберите предмет"),
-    ("a later split exists", Conflict, "более поздней даты (05.11.2026)"),
-])
+@pytest.mark.parametrize(
+    "case,error,fragment",
+    [
+        ("student of another class", InvalidInput, "нет в 5А классе"),
+        ("unknown student", InvalidInput, "нет в 5А классе"),
+        ("column out of range", InvalidInput, "Неверный номер подгруппы"),
+        ("negative column", InvalidInput, "Неверный номер подгруппы"),
+        ("too many groups", InvalidInput, "от 1 до 4"),
+        ("date outside the year", InvalidInput, "вне 2026/2027"),
+        ("no date", InvalidInput, "Укажите дату"),
+        ("no subject", InvalidInput, "Выберите предмет"),
+        ("subject of another school", InvalidInput, "Выберите предмет"),
+        ("a later split exists", Conflict, "более поздней даты (05.11.2026)"),
+    ],
+)
 def test_split_refuses_bad_input_and_writes_nothing(world, actor_of, english, case, error, fragment):
     from models import Subject
 
@@ -160,26 +171,40 @@ def test_split_refuses_bad_input_and_writes_nothing(world, actor_of, english, ca
 def test_students_who_left_before_the_date_are_not_on_the_grid(world, actor_of, english):
     stay = db.session.scalar(select(Enrollment).where(Enrollment.student_id == world.vera.id))
     stay.ends_on, stay.reason_out, stay.order_out = D(2026, 10, 1), "withdrawal", "5"
-    newcomer = Student(school_id=world.school.id, last_name="Галина", first_name="Гала", birth_date=D(2015, 1, 1),
-                       sex="f", personal_file_no="Г-1")
+    newcomer = Student(
+        school_id=world.school.id,
+        last_name="Галина",
+        first_name="Гала",
+        birth_date=D(2015, 1, 1),
+        sex="f",
+        personal_file_no="Г-1",
+    )
     db.session.add(newcomer)
     db.session.flush()
-    db.session.add(Enrollment(student_id=newcomer.id, class_id=world.c5a.id, starts_on=D(2026, 10, 2),
-                              reason_in="admission", order_in="6"))
+    db.session.add(
+        Enrollment(
+            student_id=newcomer.id, class_id=world.c5a.id, starts_on=D(2026, 10, 2), reason_in="admission", order_in="6"
+        )
+    )
     db.session.flush()
-    names = [r.student.last_name for r in subgroup_grid(actor_of("classteacher"), world.c5a.id, english.id,
-                                                         Q2, 2).rows]
+    names = [r.student.last_name for r in subgroup_grid(actor_of("classteacher"), world.c5a.id, english.id, Q2, 2).rows]
     assert names == ["Аннова", "Галина"]
 
 
 # --- access: a class teacher of 6Б can't touch 5А ------------------------------------------------------
-@pytest.mark.parametrize("who,error", [
-    ("other_teacher", AccessDenied),  # class teacher of 6Б
-    ("teacher", AccessDenied),  # teaches maths in 5А, not its class teacher
-    ("secretary", AccessDenied), ("operator", AccessDenied), ("director", AccessDenied),
-    ("parent", AccessDenied), ("student", AccessDenied),
-    ("foreign_operator", NotFound),
-])
+@pytest.mark.parametrize(
+    "who,error",
+    [
+        ("other_teacher", AccessDenied),  # class teacher of 6Б
+        ("teacher", AccessDenied),  # teaches maths in 5А, not its class teacher
+        ("secretary", AccessDenied),
+        ("operator", AccessDenied),
+        ("director", AccessDenied),
+        ("parent", AccessDenied),
+        ("student", AccessDenied),
+        ("foreign_operator", NotFound),
+    ],
+)
 def test_only_the_class_teacher_of_5a_splits_it(world, actor_of, english, who, error):
     with pytest.raises(error):
         split_class(actor_of(who), world.c5a.id, english.id, Q1, {world.anna.id: 1}, group_count=2)
@@ -197,8 +222,9 @@ def test_the_class_teacher_of_6b_splits_their_own_class(world, actor_of, english
 
 
 def test_every_change_is_audited(world, actor_of, english):
-    split_class(actor_of("classteacher"), world.c5a.id, english.id, Q1, {world.anna.id: 1, world.vera.id: 2},
-                group_count=2)
+    split_class(
+        actor_of("classteacher"), world.c5a.id, english.id, Q1, {world.anna.id: 1, world.vera.id: 2}, group_count=2
+    )
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("subgroup.%"))).all()
     assert sorted(actions) == ["subgroup.assign", "subgroup.assign", "subgroup.create", "subgroup.create"]
 

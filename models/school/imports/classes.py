@@ -1,4 +1,5 @@
 """Classes of an academic year (R8, R13). Key: the year, the grade and the letter ("5А")."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,9 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from models.base import db
-from models.tables.classes import SchoolClass
 from models.i18n import N_, _
-from models.tables.people import Staff
 from models.school.imports.common import (
     ERROR,
     NEW,
@@ -27,6 +26,8 @@ from models.school.imports.common import (
     parse_text,
     parsed_rows,
 )
+from models.tables.classes import SchoolClass
+from models.tables.people import Staff
 
 KEY = "classes"
 ENTITY = "school_class"
@@ -34,25 +35,49 @@ TITLE = N_("Классы")
 ROLES = frozenset({"operator"})
 
 SHIFTS = {"1": 1, "2": 2, "первая": 1, "вторая": 2, "1 смена": 1, "2 смена": 2, "i": 1, "ii": 2}
-SCHEMES = {"четверти": "quarter", "четверть": "quarter", "по четвертям": "quarter", "quarter": "quarter",
-           "триместры": "trimester", "триместр": "trimester", "по триместрам": "trimester", "trimester": "trimester",
-           "полугодия": "half_year", "полугодие": "half_year", "по полугодиям": "half_year", "half year": "half_year",
-           "half_year": "half_year", "тоқсан": "quarter", "жарты жылдық": "half_year"}
+SCHEMES = {
+    "четверти": "quarter",
+    "четверть": "quarter",
+    "по четвертям": "quarter",
+    "quarter": "quarter",
+    "триместры": "trimester",
+    "триместр": "trimester",
+    "по триместрам": "trimester",
+    "trimester": "trimester",
+    "полугодия": "half_year",
+    "полугодие": "half_year",
+    "по полугодиям": "half_year",
+    "half year": "half_year",
+    "half_year": "half_year",
+    "тоқсан": "quarter",
+    "жарты жылдық": "half_year",
+}
 SCHEME_LABELS = {"quarter": N_("четверти"), "trimester": N_("триместры"), "half_year": N_("полугодия")}
 
 COLUMNS = [
     Column("class", "Класс", required=True, example="5А"),
-    Column("teacher", "Классный руководитель", aliases=("Классный руководитель табельный номер",
-                                                         "Кл руководитель", "Табельный номер классного руководителя"),
-           example="0042"),
+    Column(
+        "teacher",
+        "Классный руководитель",
+        aliases=("Классный руководитель табельный номер", "Кл руководитель", "Табельный номер классного руководителя"),
+        example="0042",
+    ),
     Column("shift", "Смена", example=1),
     Column("room", "Кабинет", aliases=("Каб",), example="21"),
-    Column("scheme", "Схема периодов", aliases=("Периоды", "Аттестация", "Схема аттестации", "Четверти полугодия"),
-           example="четверти"),
+    Column(
+        "scheme",
+        "Схема периодов",
+        aliases=("Периоды", "Аттестация", "Схема аттестации", "Четверти полугодия"),
+        example="четверти",
+    ),
 ]
 COL = {c.key: c for c in COLUMNS}
-LABELS = {"class_teacher_id": N_("Классный руководитель"), "shift": N_("Смена"), "room": N_("Кабинет"),
-          "period_scheme": N_("Схема периодов")}
+LABELS = {
+    "class_teacher_id": N_("Классный руководитель"),
+    "shift": N_("Смена"),
+    "room": N_("Кабинет"),
+    "period_scheme": N_("Схема периодов"),
+}
 
 
 @dataclass
@@ -74,8 +99,10 @@ def _parsers(row: SourceRow) -> dict:
 
 def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     year = ctx.year
-    existing = {class_key(c.grade, c.letter): c for c in db.session.scalars(
-        select(SchoolClass).where(SchoolClass.year_id == year.id))}
+    existing = {
+        class_key(c.grade, c.letter): c
+        for c in db.session.scalars(select(SchoolClass).where(SchoolClass.year_id == year.id))
+    }
     by_id = {s.id: s for s in db.session.scalars(select(Staff).where(Staff.school_id == ctx.school_id))}
     staff = {norm_key(s.personnel_no): s for s in by_id.values() if s.personnel_no}
 
@@ -93,22 +120,33 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
         if v["teacher"]:
             teacher = staff.get(norm_key(v["teacher"]))
             if teacher is None:
-                report.error(Msg(_("Нет сотрудника с табельным номером %(no)s. Сначала загрузите сотрудников."),
-                                 no=v["teacher"]))
+                report.error(
+                    Msg(_("Нет сотрудника с табельным номером %(no)s. Сначала загрузите сотрудников."), no=v["teacher"])
+                )
             else:
                 report.label = f"{report.label}: {teacher.short_name}"
         if parsed:
             by_key.setdefault(class_key(*parsed), []).append(report)
         if report.status == ERROR:
             continue
-        values = {"class_teacher_id": teacher.id if teacher else None,
-                  "shift": int(v["shift"]) if v["shift"] else None, "room": v["room"],
-                  "period_scheme": v["scheme"]}
+        values = {
+            "class_teacher_id": teacher.id if teacher else None,
+            "shift": int(v["shift"]) if v["shift"] else None,
+            "room": v["room"],
+            "period_scheme": v["scheme"],
+        }
         school_class = existing.get(class_key(*parsed))
         if school_class is None:
             report.status = NEW
-            plan.new.append({"school_id": ctx.school_id, "year_id": year.id, "grade": parsed[0],
-                             "letter": parsed[1], **{k: x for k, x in values.items() if x is not None}})
+            plan.new.append(
+                {
+                    "school_id": ctx.school_id,
+                    "year_id": year.id,
+                    "grade": parsed[0],
+                    "letter": parsed[1],
+                    **{k: x for k, x in values.items() if x is not None},
+                }
+            )
             continue
         report.status = SAME
         changed = {}
@@ -140,4 +178,3 @@ def apply(ctx: Context, plan: Plan) -> None:
     db.session.flush()
     for school_class, values in zip(created, plan.new):
         ctx.tracker.note(ENTITY, school_class.id, {k: values.get(k) for k in LABELS})
-

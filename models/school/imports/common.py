@@ -6,6 +6,7 @@ number). Each kind (students, staff, …) then analyses the rows against the dat
 returns a ``Preview``: every row with its status (new / update / unchanged / error), its errors and the
 changes it would make, plus a kind-specific plan that ``apply`` writes when the operator confirms.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,8 +26,8 @@ from models.access import Actor
 from models.base import db
 from models.i18n import _
 from models.parsing import parse_int as parse_number
-from models.tables.school import AcademicYear
 from models.school.imports.tracking import FieldChange, Tracker
+from models.tables.school import AcademicYear
 
 MAX_BYTES = 10 * 1024 * 1024  # an uploaded file
 MAX_ROWS = 20_000  # data rows in one file
@@ -256,8 +257,12 @@ def _fill(table: Table, raw_rows: Iterable[list[object]], columns: list[Column])
             continue
         column = by_name.get(name)
         if column is None:
-            table.errors.append(Msg(_("Неизвестный столбец «%(name)s». Проверьте название по шаблону или удалите "
-                                      "столбец."), name=title_text))
+            table.errors.append(
+                Msg(
+                    _("Неизвестный столбец «%(name)s». Проверьте название по шаблону или удалите столбец."),
+                    name=title_text,
+                )
+            )
             continue
         if column.key in seen:
             table.errors.append(Msg(_("Столбец «%(name)s» встречается дважды."), name=column.title))
@@ -324,8 +329,13 @@ def parse_date(row: SourceRow, column: Column) -> dt.date | None:
                 return dt.date(parts["y"], parts["m"], parts["d"])
             except ValueError:
                 break
-    raise CellError(Msg(_("«%(column)s»: «%(value)s» — не дата. Пишите ДД.ММ.ГГГГ, например 01.09.2026."),
-                        column=column.title, value=_cell_to_text(value)))
+    raise CellError(
+        Msg(
+            _("«%(column)s»: «%(value)s» — не дата. Пишите ДД.ММ.ГГГГ, например 01.09.2026."),
+            column=column.title,
+            value=_cell_to_text(value),
+        )
+    )
 
 
 def parse_int(row: SourceRow, column: Column, low: int, high: int) -> int | None:
@@ -336,13 +346,21 @@ def parse_int(row: SourceRow, column: Column, low: int, high: int) -> int | None
         return None
     text = _cell_to_text(value).strip()
     if parse_number(text, low=low, high=high) is None:
-        raise CellError(Msg(_("«%(column)s»: нужно целое число от %(low)s до %(high)s, а не «%(value)s»."),
-                            column=column.title, low=low, high=high, value=text))
+        raise CellError(
+            Msg(
+                _("«%(column)s»: нужно целое число от %(low)s до %(high)s, а не «%(value)s»."),
+                column=column.title,
+                low=low,
+                high=high,
+                value=text,
+            )
+        )
     return int(text)
 
 
-def parse_decimal(row: SourceRow, column: Column, *, low_exclusive: Decimal, high: Decimal,
-                  places: int) -> Decimal | None:
+def parse_decimal(
+    row: SourceRow, column: Column, *, low_exclusive: Decimal, high: Decimal, places: int
+) -> Decimal | None:
     value = row.raw(column.key)
     if value == "":
         if column.required:
@@ -354,11 +372,19 @@ def parse_decimal(row: SourceRow, column: Column, *, low_exclusive: Decimal, hig
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite() or not (low_exclusive < number <= high):
-        raise CellError(Msg(_("«%(column)s»: нужно число больше %(low)s и не больше %(high)s, а не «%(value)s»."),
-                            column=column.title, low=low_exclusive, high=high, value=_cell_to_text(value)))
+        raise CellError(
+            Msg(
+                _("«%(column)s»: нужно число больше %(low)s и не больше %(high)s, а не «%(value)s»."),
+                column=column.title,
+                low=low_exclusive,
+                high=high,
+                value=_cell_to_text(value),
+            )
+        )
     if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise CellError(Msg(_("«%(column)s»: не больше %(places)s знака после запятой."), column=column.title,
-                            places=places))
+        raise CellError(
+            Msg(_("«%(column)s»: не больше %(places)s знака после запятой."), column=column.title, places=places)
+        )
     return number.quantize(Decimal(1).scaleb(-places))
 
 
@@ -370,8 +396,9 @@ def parse_choice(row: SourceRow, column: Column, choices: dict[str, str], hint: 
         return None
     found = choices.get(norm_header(value))
     if found is None:
-        raise CellError(Msg(_("«%(column)s»: «%(value)s» — допустимо: %(hint)s."), column=column.title, value=value,
-                            hint=hint))
+        raise CellError(
+            Msg(_("«%(column)s»: «%(value)s» — допустимо: %(hint)s."), column=column.title, value=value, hint=hint)
+        )
     return found
 
 
@@ -404,31 +431,39 @@ def parse_email(row: SourceRow, column: Column) -> str | None:
     if not value:
         return None
     if not EMAIL.match(value) or len(value) > 255:
-        raise CellError(Msg(_("«%(column)s»: «%(value)s» — не адрес электронной почты."), column=column.title,
-                            value=value))
+        raise CellError(
+            Msg(_("«%(column)s»: «%(value)s» — не адрес электронной почты."), column=column.title, value=value)
+        )
     return value
 
 
 def split_full_name(row: SourceRow, column: Column) -> tuple[str, str, str | None] | None:
-    """"Иванова Мария Петровна" → surname, name, patronymic (the rest: "Гасан оглы")."""
+    """ "Иванова Мария Петровна" → surname, name, patronymic (the rest: "Гасан оглы")."""
     value = row.text(column.key)
     if not value:
         return None
     parts = value.split()
     if len(parts) < 2:
-        raise CellError(Msg(_("«%(column)s»: укажите фамилию и имя (и отчество, если есть), а не «%(value)s»."),
-                            column=column.title, value=value))
+        raise CellError(
+            Msg(
+                _("«%(column)s»: укажите фамилию и имя (и отчество, если есть), а не «%(value)s»."),
+                column=column.title,
+                value=value,
+            )
+        )
     last, first, middle = parts[0], parts[1], " ".join(parts[2:]) or None
     if max(len(last), len(first), len(middle or "")) > 80:
         raise CellError(Msg(_("«%(column)s»: слишком длинное имя."), column=column.title))
     return last, first, middle
 
 
-_CLASS = re.compile(r"^\s*([0-9]{1,2})\s*[-–—\s]?\s*[\"«]?([^\d\s\"«»]{0,4})[\"»]?\s*(?:класс|кл\.?)?\s*$", re.IGNORECASE)
+_CLASS = re.compile(
+    r"^\s*([0-9]{1,2})\s*[-–—\s]?\s*[\"«]?([^\d\s\"«»]{0,4})[\"»]?\s*(?:класс|кл\.?)?\s*$", re.IGNORECASE
+)
 
 
 def parse_class_name(text: str) -> tuple[int, str] | None:
-    """"5А", "5 а", "5-А", "11Б", "5" → (grade, letter in upper case)."""
+    """ "5А", "5 а", "5-А", "11Б", "5" → (grade, letter in upper case)."""
     match = _CLASS.match(text or "")
     if not match:
         return None
@@ -502,11 +537,22 @@ class Preview:
     @property
     def fingerprint(self) -> str:
         """What the preview showed, independent of the operator's choices: the confirmation must see the same."""
-        rows = [[r.line, SAME if r.status == UPDATE else r.status, r.label, [str(m) for m in r.errors],
-                 [str(m) for m in r.changes], [[c.key, c.old_norm, c.new_norm, c.manual] for c in r.fields]]
-                for r in self.rows]
-        body = json.dumps([self.kind, self.year.id if self.year else None, [str(m) for m in self.file_errors], rows],
-                          ensure_ascii=False, sort_keys=True)
+        rows = [
+            [
+                r.line,
+                SAME if r.status == UPDATE else r.status,
+                r.label,
+                [str(m) for m in r.errors],
+                [str(m) for m in r.changes],
+                [[c.key, c.old_norm, c.new_norm, c.manual] for c in r.fields],
+            ]
+            for r in self.rows
+        ]
+        body = json.dumps(
+            [self.kind, self.year.id if self.year else None, [str(m) for m in self.file_errors], rows],
+            ensure_ascii=False,
+            sort_keys=True,
+        )
         return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
@@ -545,8 +591,9 @@ def run_parsers(report: RowReport, parsers: dict[str, Callable[[], object]]) -> 
     return values
 
 
-def parsed_rows(table: Table, reports: list[RowReport], parsers: Callable[[SourceRow], dict[str, Callable[[], object]]]
-                ) -> Iterator[tuple[SourceRow, RowReport, dict[str, object]]]:
+def parsed_rows(
+    table: Table, reports: list[RowReport], parsers: Callable[[SourceRow], dict[str, Callable[[], object]]]
+) -> Iterator[tuple[SourceRow, RowReport, dict[str, object]]]:
     """Each row of the table with its report (appended to ``reports``) and the values ``parsers(row)`` read
     (None, with the error in the report, for a bad cell)."""
     for row in table.rows:
@@ -560,12 +607,17 @@ def mark_duplicates(reports_by_key: dict[object, list[RowReport]], describe: Cal
         if len(reports) > 1:
             lines = ", ".join(str(r.line) for r in reports)
             for report in reports:
-                report.error(Msg(_("%(what)s повторяется в файле (строки %(lines)s)."), what=describe(key), lines=lines))
+                report.error(
+                    Msg(_("%(what)s повторяется в файле (строки %(lines)s)."), what=describe(key), lines=lines)
+                )
 
 
 def school_years(school_id: int) -> list[AcademicYear]:
-    return list(db.session.scalars(select(AcademicYear).where(AcademicYear.school_id == school_id)
-                                   .order_by(AcademicYear.starts_on.desc())))
+    return list(
+        db.session.scalars(
+            select(AcademicYear).where(AcademicYear.school_id == school_id).order_by(AcademicYear.starts_on.desc())
+        )
+    )
 
 
 def default_year(years: list[AcademicYear], today: dt.date) -> AcademicYear | None:

@@ -4,6 +4,7 @@ Key: class, subject, subgroup and teacher. Subjects come from the school's dicti
 name is an error, so a typo never makes a new subject); a subgroup named in the row is created for
 the class and subject when missing (its students are assigned later by the class teacher).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,10 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from models.base import db
-from models.tables.classes import SchoolClass, Subgroup
-from models.tables.curriculum import Subject, TeachingAssignment
 from models.i18n import N_, _
-from models.tables.people import Staff
 from models.school.imports.common import (
     ERROR,
     NEW,
@@ -35,6 +33,9 @@ from models.school.imports.common import (
     parse_text,
     parsed_rows,
 )
+from models.tables.classes import SchoolClass, Subgroup
+from models.tables.curriculum import Subject, TeachingAssignment
+from models.tables.people import Staff
 
 KEY = "load"
 ENTITY = "teaching_assignment"
@@ -45,10 +46,20 @@ COLUMNS = [
     Column("class", "Класс", required=True, example="5А"),
     Column("subject", "Предмет", required=True, example="Математика"),
     Column("subgroup", "Подгруппа", aliases=("Группа",), example=""),
-    Column("teacher", "Учитель", required=True, aliases=("Учитель табельный номер", "Табельный номер учителя", "Табельный номер"),
-           example="0042"),
-    Column("hours", "Часов в неделю", required=True, aliases=("Часы", "Часов", "Кол во часов", "Часы в неделю"),
-           example=Decimal("5")),
+    Column(
+        "teacher",
+        "Учитель",
+        required=True,
+        aliases=("Учитель табельный номер", "Табельный номер учителя", "Табельный номер"),
+        example="0042",
+    ),
+    Column(
+        "hours",
+        "Часов в неделю",
+        required=True,
+        aliases=("Часы", "Часов", "Кол во часов", "Часы в неделю"),
+        example=Decimal("5"),
+    ),
 ]
 COL = {c.key: c for c in COLUMNS}
 
@@ -62,18 +73,29 @@ class Plan:
 
 def lookups(ctx: Context):
     """Classes of the year, subjects, staff by personnel number and subgroups of the year's classes."""
-    classes = {class_key(c.grade, c.letter): c for c in db.session.scalars(
-        select(SchoolClass).where(SchoolClass.year_id == ctx.year.id))}
+    classes = {
+        class_key(c.grade, c.letter): c
+        for c in db.session.scalars(select(SchoolClass).where(SchoolClass.year_id == ctx.year.id))
+    }
     subjects: dict[str, Subject] = {}
     for subject in db.session.scalars(select(Subject).where(Subject.school_id == ctx.school_id)):
         subjects.setdefault(norm_text(subject.short_name), subject)
     for subject in db.session.scalars(select(Subject).where(Subject.school_id == ctx.school_id)):
         subjects[norm_text(subject.name)] = subject  # full names win over short ones
-    staff = {norm_key(s.personnel_no): s for s in db.session.scalars(
-        select(Staff).where(Staff.school_id == ctx.school_id, Staff.personnel_no.is_not(None)))}
-    subgroups = {(g.class_id, g.subject_id, norm_text(g.name)): g for g in db.session.scalars(
-        select(Subgroup).join(SchoolClass, SchoolClass.id == Subgroup.class_id)
-        .where(SchoolClass.year_id == ctx.year.id))}
+    staff = {
+        norm_key(s.personnel_no): s
+        for s in db.session.scalars(
+            select(Staff).where(Staff.school_id == ctx.school_id, Staff.personnel_no.is_not(None))
+        )
+    }
+    subgroups = {
+        (g.class_id, g.subject_id, norm_text(g.name)): g
+        for g in db.session.scalars(
+            select(Subgroup)
+            .join(SchoolClass, SchoolClass.id == Subgroup.class_id)
+            .where(SchoolClass.year_id == ctx.year.id)
+        )
+    }
     return classes, subjects, staff, subgroups
 
 
@@ -83,8 +105,13 @@ def resolve(report: RowReport, ctx: Context, v: dict, classes, subjects, staff):
         parsed = parse_class_name(v["class"])
         school_class = classes.get(class_key(*parsed)) if parsed else None
         if school_class is None:
-            report.error(Msg(_("Класс «%(name)s» не найден в %(year)s учебном году. Сначала загрузите классы."),
-                             name=v["class"], year=ctx.year.name))
+            report.error(
+                Msg(
+                    _("Класс «%(name)s» не найден в %(year)s учебном году. Сначала загрузите классы."),
+                    name=v["class"],
+                    year=ctx.year.name,
+                )
+            )
     if v["subject"]:
         subject = subjects.get(norm_text(v["subject"]))
         if subject is None:
@@ -92,8 +119,9 @@ def resolve(report: RowReport, ctx: Context, v: dict, classes, subjects, staff):
     if v.get("teacher"):
         teacher = staff.get(norm_key(v["teacher"]))
         if teacher is None:
-            report.error(Msg(_("Нет сотрудника с табельным номером %(no)s. Сначала загрузите сотрудников."),
-                             no=v["teacher"]))
+            report.error(
+                Msg(_("Нет сотрудника с табельным номером %(no)s. Сначала загрузите сотрудников."), no=v["teacher"])
+            )
     return school_class, subject, teacher
 
 
@@ -110,17 +138,26 @@ def _parsers(row: SourceRow) -> dict:
 
 def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     classes, subjects, staff, subgroups = lookups(ctx)
-    existing = {(a.class_id, a.subject_id, a.subgroup_id, a.teacher_id): a for a in db.session.scalars(
-        select(TeachingAssignment).where(TeachingAssignment.year_id == ctx.year.id))}
+    existing = {
+        (a.class_id, a.subject_id, a.subgroup_id, a.teacher_id): a
+        for a in db.session.scalars(select(TeachingAssignment).where(TeachingAssignment.year_id == ctx.year.id))
+    }
 
     plan = Plan()
     reports = []
     by_key: dict[tuple, list[RowReport]] = {}
     for row, report, v in parsed_rows(table, reports, _parsers):
         school_class, subject, teacher = resolve(report, ctx, v, classes, subjects, staff)
-        report.label = " · ".join(x for x in (
-            school_class.name if school_class else v["class"], subject.name if subject else v["subject"],
-            v["subgroup"], teacher.short_name if teacher else v["teacher"]) if x)
+        report.label = " · ".join(
+            x
+            for x in (
+                school_class.name if school_class else v["class"],
+                subject.name if subject else v["subject"],
+                v["subgroup"],
+                teacher.short_name if teacher else v["teacher"],
+            )
+            if x
+        )
         if report.status == ERROR:
             continue
         subgroup_ref: object = None
@@ -132,18 +169,35 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
             else:
                 subgroup_ref = ("new",) + group_key
                 if subgroup_ref not in plan.new_subgroups:
-                    plan.new_subgroups[subgroup_ref] = {"class_id": school_class.id, "subject_id": subject.id,
-                                                        "name": v["subgroup"]}
-                    report.change(Msg(_("Новая подгруппа «%(name)s» (%(class)s, %(subject)s)"), name=v["subgroup"],
-                                      **{"class": school_class.name, "subject": subject.name}))
+                    plan.new_subgroups[subgroup_ref] = {
+                        "class_id": school_class.id,
+                        "subject_id": subject.id,
+                        "name": v["subgroup"],
+                    }
+                    report.change(
+                        Msg(
+                            _("Новая подгруппа «%(name)s» (%(class)s, %(subject)s)"),
+                            name=v["subgroup"],
+                            **{"class": school_class.name, "subject": subject.name},
+                        )
+                    )
         key = (school_class.id, subject.id, subgroup_ref, teacher.id)
         by_key.setdefault(key, []).append(report)
         assignment = existing.get(key)
         if assignment is None:
             report.status = NEW
-            plan.new.append((subgroup_ref, {"year_id": ctx.year.id, "class_id": school_class.id,
-                                            "subject_id": subject.id, "teacher_id": teacher.id,
-                                            "hours_per_week": v["hours"]}))
+            plan.new.append(
+                (
+                    subgroup_ref,
+                    {
+                        "year_id": ctx.year.id,
+                        "class_id": school_class.id,
+                        "subject_id": subject.id,
+                        "teacher_id": teacher.id,
+                        "hours_per_week": v["hours"],
+                    },
+                )
+            )
             continue
         report.status = SAME
         if ctx.tracker.propose(report, ENTITY, assignment, "hours_per_week", v["hours"], N_("Часов в неделю")):
@@ -159,10 +213,11 @@ def apply(ctx: Context, plan: Plan) -> None:
     new_groups = {ref: Subgroup(**values) for ref, values in plan.new_subgroups.items()}
     db.session.add_all(new_groups.values())
     db.session.flush()
-    created = [TeachingAssignment(subgroup_id=(new_groups[ref].id if isinstance(ref, tuple) else ref), **values)
-               for ref, values in plan.new]
+    created = [
+        TeachingAssignment(subgroup_id=(new_groups[ref].id if isinstance(ref, tuple) else ref), **values)
+        for ref, values in plan.new
+    ]
     db.session.add_all(created)
     db.session.flush()
     for assignment in created:
         ctx.tracker.note(ENTITY, assignment.id, {"hours_per_week": assignment.hours_per_week})
-

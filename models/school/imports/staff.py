@@ -3,6 +3,7 @@
 A person already entered by hand without a personnel number, whose full name matches exactly one
 such record, is that record: the import gives them their number instead of a duplicate.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,6 @@ from sqlalchemy import select
 
 from models.base import db
 from models.i18n import N_, _
-from models.tables.people import Staff
 from models.school.imports.common import (
     ERROR,
     NEW,
@@ -33,6 +33,7 @@ from models.school.imports.common import (
     parse_text,
     parsed_rows,
 )
+from models.tables.people import Staff
 
 KEY = "staff"
 ENTITY = "staff"
@@ -40,7 +41,9 @@ TITLE = N_("Сотрудники")
 ROLES = frozenset({"operator"})
 
 COLUMNS = [
-    Column("personnel_no", "Табельный номер", required=True, aliases=("Таб номер", "Таб №", "Табельный №"), example="0042"),
+    Column(
+        "personnel_no", "Табельный номер", required=True, aliases=("Таб номер", "Таб №", "Табельный №"), example="0042"
+    ),
     Column("last_name", "Фамилия", required=True, example="Петрова"),
     Column("first_name", "Имя", required=True, example="Анна"),
     Column("middle_name", "Отчество", example="Сергеевна"),
@@ -50,9 +53,16 @@ COLUMNS = [
     Column("hired_on", "Дата приёма", aliases=("Дата приема на работу", "Принят"), example=dt.date(2020, 8, 25)),
 ]
 COL = {c.key: c for c in COLUMNS}
-LABELS = {"last_name": N_("Фамилия"), "first_name": N_("Имя"), "middle_name": N_("Отчество"),
-          "position": N_("Должность"), "email": N_("Email"), "phone": N_("Телефон"), "hired_on": N_("Дата приёма"),
-          "personnel_no": N_("Табельный номер")}
+LABELS = {
+    "last_name": N_("Фамилия"),
+    "first_name": N_("Имя"),
+    "middle_name": N_("Отчество"),
+    "position": N_("Должность"),
+    "email": N_("Email"),
+    "phone": N_("Телефон"),
+    "hired_on": N_("Дата приёма"),
+    "personnel_no": N_("Табельный номер"),
+}
 
 
 @dataclass
@@ -96,8 +106,7 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
             report.error(Msg(_("«Дата приёма»: %(date)s — такой даты быть не может."), date=v["hired_on"]))
         if report.status == ERROR:
             continue
-        values = {k: v[k] for k in ("last_name", "first_name", "middle_name", "position", "email", "phone",
-                                    "hired_on")}
+        values = {k: v[k] for k in ("last_name", "first_name", "middle_name", "position", "email", "phone", "hired_on")}
         person = by_no.get(norm_key(v["personnel_no"]))
         if person is None:
             namesakes = [s for s in unnumbered.get(norm_text(full_name), []) if s.id not in claimed]
@@ -111,8 +120,13 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
                 plan.updates.append((person, {**changed, "personnel_no": v["personnel_no"]}))
                 continue
             report.status = NEW
-            plan.new.append({**{k: x for k, x in values.items() if x is not None},
-                             "personnel_no": v["personnel_no"], "school_id": ctx.school_id})
+            plan.new.append(
+                {
+                    **{k: x for k, x in values.items() if x is not None},
+                    "personnel_no": v["personnel_no"],
+                    "school_id": ctx.school_id,
+                }
+            )
             continue
         report.status = SAME
         ctx.tracker.note(ENTITY, person.id, {"personnel_no": v["personnel_no"]})
@@ -132,4 +146,3 @@ def apply(ctx: Context, plan: Plan) -> None:
     db.session.flush()
     for person, values in zip(created, plan.new):
         ctx.tracker.note(ENTITY, person.id, {k: x for k, x in values.items() if k != "school_id"})
-

@@ -9,6 +9,7 @@ among the student's own guardians, else by full name and phone among the school'
 siblings share their parents), else created; the link student–guardian is created or its relation
 updated. Empty optional cells keep what the database has: an import adds and corrects, never erases.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,11 +19,8 @@ from types import SimpleNamespace
 from sqlalchemy import insert, select
 
 from models.base import db
-from models.tables.classes import Enrollment, SchoolClass
-from models.i18n import N_, _
 from models.errors import InvalidInput
-from models.tables.people import Guardian, Student, StudentGuardian, check_birth_date
-from models.school.imports.tracking import FIELD_NORMS
+from models.i18n import N_, _
 from models.school.imports.common import (
     ERROR,
     NEW,
@@ -44,28 +42,69 @@ from models.school.imports.common import (
     parse_email,
     parse_phone,
     parse_text,
-    phone_digits,
     parsed_rows,
+    phone_digits,
     show,
     split_full_name,
 )
+from models.school.imports.tracking import FIELD_NORMS
+from models.tables.classes import Enrollment, SchoolClass
+from models.tables.people import Guardian, Student, StudentGuardian, check_birth_date
 
 KEY = "students"
 STUDENT, ENROLLMENT, GUARDIAN, LINK = "student", "enrollment", "guardian", "student_guardian"
 TITLE = N_("Обучающиеся и родители")
 ROLES = frozenset({"operator", "secretary"})
 
-SEX = {"м": "m", "муж": "m", "мужской": "m", "m": "m", "male": "m", "ер": "m",
-       "ж": "f", "жен": "f", "женский": "f", "f": "f", "female": "f", "әйел": "f"}
-MEDICAL = {"основная": "main", "осн": "main", "подготовительная": "preparatory", "подг": "preparatory",
-           "специальная": "special", "спец": "special", "освобожден": "exempt", "освобождена": "exempt",
-           "освобождение": "exempt", "main": "main", "preparatory": "preparatory", "special": "special",
-           "exempt": "exempt"}
-RELATION = {"мать": "mother", "мама": "mother", "отец": "father", "папа": "father", "опекун": "guardian",
-            "попечитель": "guardian", "опекун попечитель": "guardian", "бабушка": "grandparent",
-            "дедушка": "grandparent", "другое": "other", "другой": "other", "представитель": "other",
-            "законный представитель": "other", "mother": "mother", "father": "father", "guardian": "guardian",
-            "grandparent": "grandparent", "other": "other"}
+SEX = {
+    "м": "m",
+    "муж": "m",
+    "мужской": "m",
+    "m": "m",
+    "male": "m",
+    "ер": "m",
+    "ж": "f",
+    "жен": "f",
+    "женский": "f",
+    "f": "f",
+    "female": "f",
+    "әйел": "f",
+}
+MEDICAL = {
+    "основная": "main",
+    "осн": "main",
+    "подготовительная": "preparatory",
+    "подг": "preparatory",
+    "специальная": "special",
+    "спец": "special",
+    "освобожден": "exempt",
+    "освобождена": "exempt",
+    "освобождение": "exempt",
+    "main": "main",
+    "preparatory": "preparatory",
+    "special": "special",
+    "exempt": "exempt",
+}
+RELATION = {
+    "мать": "mother",
+    "мама": "mother",
+    "отец": "father",
+    "папа": "father",
+    "опекун": "guardian",
+    "попечитель": "guardian",
+    "опекун попечитель": "guardian",
+    "бабушка": "grandparent",
+    "дедушка": "grandparent",
+    "другое": "other",
+    "другой": "other",
+    "представитель": "other",
+    "законный представитель": "other",
+    "mother": "mother",
+    "father": "father",
+    "guardian": "guardian",
+    "grandparent": "grandparent",
+    "other": "other",
+}
 
 COLUMNS = [
     Column("last_name", "Фамилия", required=True, example="Иванов"),
@@ -73,13 +112,22 @@ COLUMNS = [
     Column("middle_name", "Отчество", example="Петрович"),
     Column("birth_date", "Дата рождения", required=True, aliases=("Дата рожд", "Д р"), example=dt.date(2015, 3, 14)),
     Column("sex", "Пол", required=True, example="М"),
-    Column("file_no", "Номер личного дела", required=True, aliases=("№ личного дела", "Личное дело", "Номер ЛД", "№ ЛД"),
-           example="ЛД-2026-001"),
+    Column(
+        "file_no",
+        "Номер личного дела",
+        required=True,
+        aliases=("№ личного дела", "Личное дело", "Номер ЛД", "№ ЛД"),
+        example="ЛД-2026-001",
+    ),
     Column("class", "Класс", required=True, example="5А"),
     Column("admitted_on", "Дата зачисления", example=dt.date(2026, 9, 1)),
     Column("order_in", "Номер приказа", aliases=("Приказ", "№ приказа", "Приказ о зачислении"), example="12-у"),
-    Column("medical_group", "Медицинская группа", aliases=("Мед группа", "Группа здоровья", "Физкультурная группа"),
-           example="основная"),
+    Column(
+        "medical_group",
+        "Медицинская группа",
+        aliases=("Мед группа", "Группа здоровья", "Физкультурная группа"),
+        example="основная",
+    ),
     Column("address", "Адрес", aliases=("Адрес проживания",), example=""),
 ]
 
@@ -91,33 +139,57 @@ class Slot:
 
 
 SLOTS = [Slot("Мать", "mother"), Slot("Отец", "father"), Slot("Родитель 1", None), Slot("Родитель 2", None)]
-_EXAMPLES = {"Мать": ("Иванова Мария Сергеевна", "8 (900) 123-45-67", "ivanova@example.ru"),
-             "Отец": ("Иванов Пётр Николаевич", "8 (900) 765-43-21", ""),
-             "Родитель 1": ("Петрова Анна Ивановна", "8 (900) 222-33-44", "")}
+_EXAMPLES = {
+    "Мать": ("Иванова Мария Сергеевна", "8 (900) 123-45-67", "ivanova@example.ru"),
+    "Отец": ("Иванов Пётр Николаевич", "8 (900) 765-43-21", ""),
+    "Родитель 1": ("Петрова Анна Ивановна", "8 (900) 222-33-44", ""),
+}
 for _slot in SLOTS:
     _p = _slot.prefix
     _ex = _EXAMPLES.get(_p, ("", "", ""))
     _shown = _p in _EXAMPLES
     COLUMNS.append(Column(f"{_p}:name", f"{_p} ФИО", aliases=(f"{_p}",), example=_ex[0], in_template=_shown))
     if _slot.relation is None:
-        COLUMNS.append(Column(f"{_p}:relation", f"{_p} кем приходится", aliases=(f"{_p} степень родства",
-                                                                                  f"{_p} родство"),
-                              example="бабушка" if _shown else "", in_template=_shown))
-    COLUMNS.append(Column(f"{_p}:phone", f"{_p} телефон", aliases=(f"{_p} тел",), example=_ex[1],
-                          in_template=_shown))
-    COLUMNS.append(Column(f"{_p}:email", f"{_p} email", aliases=(f"{_p} e mail", f"{_p} эл почта",
-                                                                 f"{_p} электронная почта"),
-                          example=_ex[2], in_template=_shown))
+        COLUMNS.append(
+            Column(
+                f"{_p}:relation",
+                f"{_p} кем приходится",
+                aliases=(f"{_p} степень родства", f"{_p} родство"),
+                example="бабушка" if _shown else "",
+                in_template=_shown,
+            )
+        )
+    COLUMNS.append(Column(f"{_p}:phone", f"{_p} телефон", aliases=(f"{_p} тел",), example=_ex[1], in_template=_shown))
+    COLUMNS.append(
+        Column(
+            f"{_p}:email",
+            f"{_p} email",
+            aliases=(f"{_p} e mail", f"{_p} эл почта", f"{_p} электронная почта"),
+            example=_ex[2],
+            in_template=_shown,
+        )
+    )
 COL = {c.key: c for c in COLUMNS}
-STUDENT_LABELS = {"last_name": N_("Фамилия"), "first_name": N_("Имя"), "middle_name": N_("Отчество"),
-                  "birth_date": N_("Дата рождения"), "sex": N_("Пол"), "medical_group": N_("Медицинская группа"),
-                  "address": N_("Адрес")}
+STUDENT_LABELS = {
+    "last_name": N_("Фамилия"),
+    "first_name": N_("Имя"),
+    "middle_name": N_("Отчество"),
+    "birth_date": N_("Дата рождения"),
+    "sex": N_("Пол"),
+    "medical_group": N_("Медицинская группа"),
+    "address": N_("Адрес"),
+}
 ENROLLMENT_LABELS = {"starts_on": N_("Дата зачисления"), "order_in": N_("Номер приказа")}
 GUARDIAN_LABELS = {"phone": N_("Телефон родителя"), "email": N_("Email родителя")}
 FIELD_NORMS[(GUARDIAN, "phone")] = lambda value: phone_digits(value) or None
 FIELD_NORMS[(GUARDIAN, "email")] = lambda value: value.lower() if value else None
-RELATION_LABELS = {"mother": N_("мать"), "father": N_("отец"), "guardian": N_("опекун"),
-                   "grandparent": N_("бабушка/дедушка"), "other": N_("представитель")}
+RELATION_LABELS = {
+    "mother": N_("мать"),
+    "father": N_("отец"),
+    "guardian": N_("опекун"),
+    "grandparent": N_("бабушка/дедушка"),
+    "other": N_("представитель"),
+}
 
 
 @dataclass
@@ -144,28 +216,41 @@ def _parsers(row: SourceRow) -> dict:
         "class": lambda: parse_text(row, COL["class"], 10),
         "admitted_on": lambda: parse_date(row, COL["admitted_on"]),
         "order_in": lambda: parse_text(row, COL["order_in"], 40),
-        "medical_group": lambda: parse_choice(row, COL["medical_group"], MEDICAL,
-                                              "основная, подготовительная, специальная, освобождён"),
+        "medical_group": lambda: parse_choice(
+            row, COL["medical_group"], MEDICAL, "основная, подготовительная, специальная, освобождён"
+        ),
         "address": lambda: parse_text(row, COL["address"], 255),
     }
 
 
 def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     year = ctx.year
-    classes = {class_key(c.grade, c.letter): c for c in db.session.scalars(
-        select(SchoolClass).where(SchoolClass.year_id == year.id))}
-    students = {norm_key(s.personal_file_no): s for s in db.session.scalars(
-        select(Student).where(Student.school_id == ctx.school_id))}
+    classes = {
+        class_key(c.grade, c.letter): c
+        for c in db.session.scalars(select(SchoolClass).where(SchoolClass.year_id == year.id))
+    }
+    students = {
+        norm_key(s.personal_file_no): s
+        for s in db.session.scalars(select(Student).where(Student.school_id == ctx.school_id))
+    }
     enrollments: dict[int, list[Enrollment]] = {}
-    for enrollment in db.session.scalars(select(Enrollment).join(Student, Student.id == Enrollment.student_id)
-                                         .where(Student.school_id == ctx.school_id)):
+    for enrollment in db.session.scalars(
+        select(Enrollment).join(Student, Student.id == Enrollment.student_id).where(Student.school_id == ctx.school_id)
+    ):
         enrollments.setdefault(enrollment.student_id, []).append(enrollment)
-    class_names_all = {cid: f"{grade}{letter}" for cid, grade, letter in db.session.execute(
-        select(SchoolClass.id, SchoolClass.grade, SchoolClass.letter).where(SchoolClass.school_id == ctx.school_id))}
+    class_names_all = {
+        cid: f"{grade}{letter}"
+        for cid, grade, letter in db.session.execute(
+            select(SchoolClass.id, SchoolClass.grade, SchoolClass.letter).where(SchoolClass.school_id == ctx.school_id)
+        )
+    }
     guardians = {g.id: g for g in db.session.scalars(select(Guardian).where(Guardian.school_id == ctx.school_id))}
     links: dict[int, list[StudentGuardian]] = {}
-    for link in db.session.scalars(select(StudentGuardian).join(Student, Student.id == StudentGuardian.student_id)
-                                   .where(Student.school_id == ctx.school_id)):
+    for link in db.session.scalars(
+        select(StudentGuardian)
+        .join(Student, Student.id == StudentGuardian.student_id)
+        .where(Student.school_id == ctx.school_id)
+    ):
         links.setdefault(link.student_id, []).append(link)
     by_name_phone: dict[tuple[str, str], object] = {}
     for g in sorted(guardians.values(), key=lambda g: g.id, reverse=True):  # the oldest record wins
@@ -190,15 +275,29 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
             parsed = parse_class_name(v["class"])
             school_class = classes.get(class_key(*parsed)) if parsed else None
             if school_class is None:
-                report.error(Msg(_("Класс «%(name)s» не найден в %(year)s учебном году. Сначала загрузите классы."),
-                                 name=v["class"], year=year.name))
+                report.error(
+                    Msg(
+                        _("Класс «%(name)s» не найден в %(year)s учебном году. Сначала загрузите классы."),
+                        name=v["class"],
+                        year=year.name,
+                    )
+                )
             else:
                 report.label = f"{name}, {school_class.name}"
         admitted_on = v["admitted_on"] or year.starts_on
         if v["admitted_on"] and not (year.starts_on <= admitted_on <= year.ends_on):
-            report.error(Msg(_("«Дата зачисления» %(date)s вне учебного года %(year)s (%(start)s–%(end)s). Оставьте "
-                               "ячейку пустой, чтобы зачислить с начала года."), date=show(admitted_on),
-                             year=year.name, start=show(year.starts_on), end=show(year.ends_on)))
+            report.error(
+                Msg(
+                    _(
+                        "«Дата зачисления» %(date)s вне учебного года %(year)s (%(start)s–%(end)s). Оставьте "
+                        "ячейку пустой, чтобы зачислить с начала года."
+                    ),
+                    date=show(admitted_on),
+                    year=year.name,
+                    start=show(year.starts_on),
+                    end=show(year.ends_on),
+                )
+            )
         if v["file_no"]:
             by_file_no.setdefault(norm_key(v["file_no"]), []).append(report)
 
@@ -208,25 +307,53 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
 
         key = norm_key(v["file_no"])
         student = students.get(key)
-        columns = {"last_name": v["last_name"], "first_name": v["first_name"], "middle_name": v["middle_name"],
-                   "birth_date": v["birth_date"], "sex": v["sex"], "medical_group": v["medical_group"],
-                   "address": v["address"]}
+        columns = {
+            "last_name": v["last_name"],
+            "first_name": v["first_name"],
+            "middle_name": v["middle_name"],
+            "birth_date": v["birth_date"],
+            "sex": v["sex"],
+            "medical_group": v["medical_group"],
+            "address": v["address"],
+        }
         student_ref: object
         if student is None:
             report.status = NEW
             student_ref = ("new", key)
-            plan.new_students[key] = {**columns, "medical_group": columns["medical_group"] or "main",
-                                      "personal_file_no": v["file_no"], "school_id": ctx.school_id}
-            plan.new_enrollments.append((student_ref, {"class_id": school_class.id, "starts_on": admitted_on,
-                                                       "reason_in": "admission", "order_in": v["order_in"]}))
+            plan.new_students[key] = {
+                **columns,
+                "medical_group": columns["medical_group"] or "main",
+                "personal_file_no": v["file_no"],
+                "school_id": ctx.school_id,
+            }
+            plan.new_enrollments.append(
+                (
+                    student_ref,
+                    {
+                        "class_id": school_class.id,
+                        "starts_on": admitted_on,
+                        "reason_in": "admission",
+                        "order_in": v["order_in"],
+                    },
+                )
+            )
         else:
             report.status = SAME
             student_ref = student.id
             changed = ctx.tracker.diff(report, STUDENT, student, columns, STUDENT_LABELS)
             if changed:
                 plan.student_updates.append((student, changed))
-            _plan_enrollment(ctx, plan, report, student, enrollments.get(student.id, []), school_class, v, admitted_on,
-                             class_names_all)
+            _plan_enrollment(
+                ctx,
+                plan,
+                report,
+                student,
+                enrollments.get(student.id, []),
+                school_class,
+                v,
+                admitted_on,
+                class_names_all,
+            )
         own_links = links.get(student.id, []) if student is not None else []
         _plan_guardians(ctx, plan, report, student_ref, own_links, guardians, by_name_phone, guardian_seen, slots)
 
@@ -241,22 +368,46 @@ def _plan_enrollment(ctx, plan, report, student, stays, school_class, v, admitte
     here = [e for e in current if e.class_id == school_class.id]
     if here:
         enrollment = here[0]
-        changed = ctx.tracker.diff(report, ENROLLMENT, enrollment,
-                                   {"starts_on": v["admitted_on"], "order_in": v["order_in"]}, ENROLLMENT_LABELS)
+        changed = ctx.tracker.diff(
+            report,
+            ENROLLMENT,
+            enrollment,
+            {"starts_on": v["admitted_on"], "order_in": v["order_in"]},
+            ENROLLMENT_LABELS,
+        )
         if changed:
             plan.enrollment_updates.append((enrollment, changed))
         return
     if current:
-        report.error(Msg(_("Обучающийся уже числится в классе %(name)s. Перевод в другой класс оформляется в разделе "
-                           "движения обучающихся."), name=class_names.get(current[0].class_id, "?")))
+        report.error(
+            Msg(
+                _(
+                    "Обучающийся уже числится в классе %(name)s. Перевод в другой класс оформляется в разделе "
+                    "движения обучающихся."
+                ),
+                name=class_names.get(current[0].class_id, "?"),
+            )
+        )
         return
     last_end = max((e.ends_on for e in stays), default=None)
     if last_end is not None and admitted_on <= last_end:
-        report.error(Msg(_("Дата зачисления %(date)s не позже даты выбытия %(end)s."), date=show(admitted_on),
-                         end=show(last_end)))
+        report.error(
+            Msg(
+                _("Дата зачисления %(date)s не позже даты выбытия %(end)s."), date=show(admitted_on), end=show(last_end)
+            )
+        )
         return
-    plan.new_enrollments.append((student.id, {"class_id": school_class.id, "starts_on": admitted_on,
-                                              "reason_in": "admission", "order_in": v["order_in"]}))
+    plan.new_enrollments.append(
+        (
+            student.id,
+            {
+                "class_id": school_class.id,
+                "starts_on": admitted_on,
+                "reason_in": "admission",
+                "order_in": v["order_in"],
+            },
+        )
+    )
     report.change(Msg(_("Зачисление в %(name)s с %(date)s"), name=school_class.name, date=show(admitted_on)))
 
 
@@ -280,21 +431,24 @@ def _parse_slots(row: SourceRow, report: RowReport) -> list[_SlotValue]:
             name = split_full_name(row, COL[f"{p}:name"])
             phone = parse_phone(row, COL[f"{p}:phone"])
             email = parse_email(row, COL[f"{p}:email"])
-            relation = slot.relation or parse_choice(row, COL[f"{p}:relation"], RELATION,
-                                                     "мать, отец, опекун, бабушка, дедушка, другое")
+            relation = slot.relation or parse_choice(
+                row, COL[f"{p}:relation"], RELATION, "мать, отец, опекун, бабушка, дедушка, другое"
+            )
         except CellError as exc:
             report.error(exc.msg)
             continue
         if name is None:
-            report.error(Msg(_("«%(column)s»: не заполнено, а телефон или email указаны."),
-                             column=COL[f"{p}:name"].title))
+            report.error(
+                Msg(_("«%(column)s»: не заполнено, а телефон или email указаны."), column=COL[f"{p}:name"].title)
+            )
             continue
         values.append(_SlotValue(slot, name, relation, phone, email))
     return values
 
 
-def _plan_guardians(ctx, plan, report, student_ref, own_links, guardians, by_name_phone, guardian_seen,
-                    slots: list[_SlotValue]) -> None:
+def _plan_guardians(
+    ctx, plan, report, student_ref, own_links, guardians, by_name_phone, guardian_seen, slots: list[_SlotValue]
+) -> None:
     linked = {link.guardian_id: link for link in own_links}
     own_by_name = {}
     for link in own_links:
@@ -317,9 +471,14 @@ def _plan_guardians(ctx, plan, report, student_ref, own_links, guardians, by_nam
             if digits:
                 by_name_phone[(norm_text(full), digits)] = ref
             if ref not in plan.new_guardians:
-                plan.new_guardians[ref] = {"school_id": ctx.school_id, "last_name": value.name[0],
-                                           "first_name": value.name[1], "middle_name": value.name[2],
-                                           "phone": value.phone, "email": value.email}
+                plan.new_guardians[ref] = {
+                    "school_id": ctx.school_id,
+                    "last_name": value.name[0],
+                    "first_name": value.name[1],
+                    "middle_name": value.name[2],
+                    "phone": value.phone,
+                    "email": value.email,
+                }
                 if report.status != NEW:
                     report.change(Msg(_("Новый родитель: %(name)s"), name=full))
         if ref in used_in_row:
@@ -331,17 +490,27 @@ def _plan_guardians(ctx, plan, report, student_ref, own_links, guardians, by_nam
         seen = guardian_seen.get(ref)
         if seen is not None:
             line, phone, email = seen
-            if (value.phone and phone and phone_digits(value.phone) != phone_digits(phone)) or \
-                    (value.email and email and value.email.lower() != email.lower()):
-                report.error(Msg(_("%(name)s уже указан(а) в строке %(line)s с другим телефоном или email."),
-                                 name=full, line=line))
+            if (value.phone and phone and phone_digits(value.phone) != phone_digits(phone)) or (
+                value.email and email and value.email.lower() != email.lower()
+            ):
+                report.error(
+                    Msg(
+                        _("%(name)s уже указан(а) в строке %(line)s с другим телефоном или email."),
+                        name=full,
+                        line=line,
+                    )
+                )
                 continue
-        guardian_seen[ref] = (report.line, value.phone or (seen[1] if seen else None),
-                              value.email or (seen[2] if seen else None))
+        guardian_seen[ref] = (
+            report.line,
+            value.phone or (seen[1] if seen else None),
+            value.email or (seen[2] if seen else None),
+        )
 
         if guardian is not None:
-            updates = ctx.tracker.diff(report, GUARDIAN, guardian, {"phone": value.phone, "email": value.email},
-                                       GUARDIAN_LABELS)
+            updates = ctx.tracker.diff(
+                report, GUARDIAN, guardian, {"phone": value.phone, "email": value.email}, GUARDIAN_LABELS
+            )
             if updates:
                 plan.guardian_updates.setdefault(guardian.id, (guardian, {}))[1].update(updates)
 
@@ -350,11 +519,23 @@ def _plan_guardians(ctx, plan, report, student_ref, own_links, guardians, by_nam
             relation = value.relation or "other"
             plan.new_links.append((student_ref, ref, relation))
             if report.status != NEW:
-                report.change(Msg(_("Связь с родителем: %(name)s (%(relation)s)"), name=full,
-                                  relation=Msg(RELATION_LABELS[relation])))
+                report.change(
+                    Msg(
+                        _("Связь с родителем: %(name)s (%(relation)s)"),
+                        name=full,
+                        relation=Msg(RELATION_LABELS[relation]),
+                    )
+                )
         elif value.relation and ctx.tracker.propose(
-                report, LINK, link, "relation", value.relation, N_("Кем приходится"), key=_link_key(link),
-                shown=(Msg(RELATION_LABELS.get(link.relation, link.relation)), Msg(RELATION_LABELS[value.relation]))):
+            report,
+            LINK,
+            link,
+            "relation",
+            value.relation,
+            N_("Кем приходится"),
+            key=_link_key(link),
+            shown=(Msg(RELATION_LABELS.get(link.relation, link.relation)), Msg(RELATION_LABELS[value.relation])),
+        ):
             plan.link_updates.append((link, {"relation": value.relation}))
 
 
@@ -382,8 +563,15 @@ def apply(ctx: Context, plan: Plan) -> None:
         return guardian_ids[ref] if isinstance(ref, tuple) else ref
 
     enrollments = [{"student_id": student_id(ref), **values} for ref, values in plan.new_enrollments]
-    links = [{"student_id": student_id(s), "guardian_id": guardian_id(g), "relation": relation,
-              "is_legal_representative": True} for s, g, relation in plan.new_links]
+    links = [
+        {
+            "student_id": student_id(s),
+            "guardian_id": guardian_id(g),
+            "relation": relation,
+            "is_legal_representative": True,
+        }
+        for s, g, relation in plan.new_links
+    ]
     _insert(StudentGuardian, links, returning=False)
     # The file's values of the new rows: the reference that tells the next import what was corrected by hand.
     for key, new_id in student_ids.items():

@@ -8,6 +8,7 @@ that would put a class (or one of its subgroups and the whole class), a teacher 
 places at the same time, against each other or against the lessons already in the timetable,
 are refused. Changing the timetable from a date onward is done in the timetable screen.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,10 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from models.base import db
-from models.tables.curriculum import TeachingAssignment
 from models.i18n import N_, _
-from models.tables.school import Bell
-from models.tables.timetable import TimetableEntry
 from models.school.imports.common import (
     ERROR,
     NEW,
@@ -40,6 +38,9 @@ from models.school.imports.common import (
     show,
 )
 from models.school.imports.load import lookups, resolve
+from models.tables.curriculum import TeachingAssignment
+from models.tables.school import Bell
+from models.tables.timetable import TimetableEntry
 
 KEY = "timetable"
 ENTITY = "timetable_entry"
@@ -47,12 +48,46 @@ TITLE = N_("Расписание")
 ROLES = frozenset({"operator"})
 
 WEEKDAYS = {
-    "пн": 1, "понедельник": 1, "вт": 2, "вторник": 2, "ср": 3, "среда": 3, "чт": 4, "четверг": 4, "пт": 5,
-    "пятница": 5, "сб": 6, "суббота": 6, "вс": 7, "воскресенье": 7,
-    "дс": 1, "дүйсенбі": 1, "сс": 2, "сейсенбі": 2, "сәрсенбі": 3, "бс": 4, "бейсенбі": 4, "жм": 5, "жұма": 5,
-    "сенбі": 6, "жс": 7, "жексенбі": 7,
-    "mon": 1, "monday": 1, "tue": 2, "tuesday": 2, "wed": 3, "wednesday": 3, "thu": 4, "thursday": 4, "fri": 5,
-    "friday": 5, "sat": 6, "saturday": 6, "sun": 7, "sunday": 7,
+    "пн": 1,
+    "понедельник": 1,
+    "вт": 2,
+    "вторник": 2,
+    "ср": 3,
+    "среда": 3,
+    "чт": 4,
+    "четверг": 4,
+    "пт": 5,
+    "пятница": 5,
+    "сб": 6,
+    "суббота": 6,
+    "вс": 7,
+    "воскресенье": 7,
+    "дс": 1,
+    "дүйсенбі": 1,
+    "сс": 2,
+    "сейсенбі": 2,
+    "сәрсенбі": 3,
+    "бс": 4,
+    "бейсенбі": 4,
+    "жм": 5,
+    "жұма": 5,
+    "сенбі": 6,
+    "жс": 7,
+    "жексенбі": 7,
+    "mon": 1,
+    "monday": 1,
+    "tue": 2,
+    "tuesday": 2,
+    "wed": 3,
+    "wednesday": 3,
+    "thu": 4,
+    "thursday": 4,
+    "fri": 5,
+    "friday": 5,
+    "sat": 6,
+    "saturday": 6,
+    "sun": 7,
+    "sunday": 7,
     **{str(n): n for n in range(1, 8)},
 }
 DAY_SHORT = {1: "Пн", 2: "Вт", 3: "Ср", 4: "Чт", 5: "Пт", 6: "Сб", 7: "Вс"}
@@ -61,12 +96,18 @@ COLUMNS = [
     Column("class", "Класс", required=True, example="5А"),
     Column("subgroup", "Подгруппа", aliases=("Группа",), example=""),
     Column("subject", "Предмет", required=True, example="Математика"),
-    Column("teacher", "Учитель", aliases=("Учитель табельный номер", "Табельный номер учителя", "Табельный номер"),
-           example="0042"),
+    Column(
+        "teacher",
+        "Учитель",
+        aliases=("Учитель табельный номер", "Табельный номер учителя", "Табельный номер"),
+        example="0042",
+    ),
     Column("weekday", "День недели", required=True, aliases=("День",), example="Пн"),
     Column("bell", "Урок №", required=True, aliases=("Урок", "№ урока", "Номер урока", "Урок номер"), example=2),
     Column("room", "Кабинет", aliases=("Каб",), example="21"),
-    Column("valid_from", "Действует с", aliases=("Действует с даты", "С даты", "Дата начала"), example=dt.date(2026, 9, 1)),
+    Column(
+        "valid_from", "Действует с", aliases=("Действует с даты", "С даты", "Дата начала"), example=dt.date(2026, 9, 1)
+    ),
 ]
 COL = {c.key: c for c in COLUMNS}
 
@@ -94,8 +135,9 @@ class _Lesson:
     entry_id: int | None = None
 
     def overlaps(self, other: _Lesson) -> bool:
-        return ((self.valid_to is None or self.valid_to >= other.valid_from)
-                and (other.valid_to is None or other.valid_to >= self.valid_from))
+        return (self.valid_to is None or self.valid_to >= other.valid_from) and (
+            other.valid_to is None or other.valid_to >= self.valid_from
+        )
 
 
 def _parsers(row: SourceRow) -> dict:
@@ -105,8 +147,9 @@ def _parsers(row: SourceRow) -> dict:
         "subgroup": lambda: parse_text(row, COL["subgroup"], 40),
         "subject": lambda: parse_text(row, COL["subject"], 120),
         "teacher": lambda: parse_text(row, COL["teacher"], 40),
-        "weekday": lambda: parse_choice(row, COL["weekday"], {k: str(x) for k, x in WEEKDAYS.items()},
-                                        "Пн, Вт, Ср, Чт, Пт, Сб"),
+        "weekday": lambda: parse_choice(
+            row, COL["weekday"], {k: str(x) for k, x in WEEKDAYS.items()}, "Пн, Вт, Ср, Чт, Пт, Сб"
+        ),
         "bell": lambda: parse_int(row, COL["bell"], 0, 12),
         "room": lambda: parse_text(row, COL["room"], 20),
         "valid_from": lambda: parse_date(row, COL["valid_from"]),
@@ -123,17 +166,35 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     assignment_by_id = {a.id: a for a in assignments}
     subject_names = {s.id: s.name for s in subjects.values()}
     bells = {(b.shift, b.number): b for b in db.session.scalars(select(Bell).where(Bell.school_id == ctx.school_id))}
-    entries = list(db.session.scalars(select(TimetableEntry).where(
-        TimetableEntry.assignment_id.in_([a.id for a in assignments])))) if assignments else []
+    entries = (
+        list(
+            db.session.scalars(
+                select(TimetableEntry).where(TimetableEntry.assignment_id.in_([a.id for a in assignments]))
+            )
+        )
+        if assignments
+        else []
+    )
     existing = {(e.assignment_id, e.weekday, e.bell_id, e.valid_from): e for e in entries}
 
     occupied: dict[tuple[int, int], list[_Lesson]] = {}
     for e in entries:
         a = assignment_by_id[e.assignment_id]
-        occupied.setdefault((e.weekday, e.bell_id), []).append(_Lesson(
-            e.weekday, e.bell_id, a.class_id, a.subgroup_id, a.teacher_id, norm_text(e.room or ""), e.valid_from,
-            e.valid_to, f"{class_names.get(a.class_id, '?')}, {subject_names.get(a.subject_id, '?')}",
-            Msg(_("в расписании")), e.id))
+        occupied.setdefault((e.weekday, e.bell_id), []).append(
+            _Lesson(
+                e.weekday,
+                e.bell_id,
+                a.class_id,
+                a.subgroup_id,
+                a.teacher_id,
+                norm_text(e.room or ""),
+                e.valid_from,
+                e.valid_to,
+                f"{class_names.get(a.class_id, '?')}, {subject_names.get(a.subject_id, '?')}",
+                Msg(_("в расписании")),
+                e.id,
+            )
+        )
 
     plan = Plan()
     reports = []
@@ -142,13 +203,21 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
         weekday = int(v["weekday"]) if v["weekday"] else None
         school_class, subject, teacher = resolve(report, ctx, v, classes, subjects, staff)
         when = f"{DAY_SHORT.get(weekday, '?')}, {v['bell'] if v['bell'] is not None else '?'}"
-        report.label = " · ".join(str(x) for x in (
-            school_class.name if school_class else v["class"], subject.name if subject else v["subject"],
-            v["subgroup"], when) if x)
+        report.label = " · ".join(
+            str(x)
+            for x in (
+                school_class.name if school_class else v["class"],
+                subject.name if subject else v["subject"],
+                v["subgroup"],
+                when,
+            )
+            if x
+        )
         valid_from = v["valid_from"] or ctx.year.starts_on
         if v["valid_from"] and not (ctx.year.starts_on <= valid_from <= ctx.year.ends_on):
-            report.error(Msg(_("«Действует с» %(date)s вне учебного года %(year)s."), date=show(valid_from),
-                             year=ctx.year.name))
+            report.error(
+                Msg(_("«Действует с» %(date)s вне учебного года %(year)s."), date=show(valid_from), year=ctx.year.name)
+            )
         if report.status == ERROR:
             continue
 
@@ -156,39 +225,70 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
         if v["subgroup"]:
             group = subgroups.get((school_class.id, subject.id, norm_text(v["subgroup"])))
             if group is None:
-                report.error(Msg(_("Подгруппа «%(name)s» (%(class)s, %(subject)s) не найдена: сначала загрузите "
-                                   "нагрузку."), name=v["subgroup"], **{"class": school_class.name,
-                                                                         "subject": subject.name}))
+                report.error(
+                    Msg(
+                        _("Подгруппа «%(name)s» (%(class)s, %(subject)s) не найдена: сначала загрузите нагрузку."),
+                        name=v["subgroup"],
+                        **{"class": school_class.name, "subject": subject.name},
+                    )
+                )
                 continue
             subgroup_id = group.id
         candidates = by_class_subject.get((school_class.id, subject.id, subgroup_id), [])
         if teacher is not None:
             candidates = [a for a in candidates if a.teacher_id == teacher.id]
         if not candidates:
-            report.error(Msg(_("В нагрузке нет предмета «%(subject)s» в %(class)s%(group)s%(teacher)s: сначала "
-                               "загрузите нагрузку."), subject=subject.name, **{"class": school_class.name},
-                             group=f" ({v['subgroup']})" if v["subgroup"] else "",
-                             teacher=f" у учителя {teacher.short_name}" if teacher else ""))
+            report.error(
+                Msg(
+                    _(
+                        "В нагрузке нет предмета «%(subject)s» в %(class)s%(group)s%(teacher)s: сначала "
+                        "загрузите нагрузку."
+                    ),
+                    subject=subject.name,
+                    **{"class": school_class.name},
+                    group=f" ({v['subgroup']})" if v["subgroup"] else "",
+                    teacher=f" у учителя {teacher.short_name}" if teacher else "",
+                )
+            )
             continue
         if len(candidates) > 1:
-            report.error(Msg(_("«%(subject)s» в %(class)s ведут несколько учителей: укажите табельный номер учителя."),
-                             subject=subject.name, **{"class": school_class.name}))
+            report.error(
+                Msg(
+                    _("«%(subject)s» в %(class)s ведут несколько учителей: укажите табельный номер учителя."),
+                    subject=subject.name,
+                    **{"class": school_class.name},
+                )
+            )
             continue
         assignment = candidates[0]
         bell = bells.get((school_class.shift, v["bell"]))
         if bell is None:
-            report.error(Msg(_("Нет звонка на урок № %(number)s во %(shift)s смене: сначала заполните расписание "
-                               "звонков."), number=v["bell"], shift=school_class.shift))
+            report.error(
+                Msg(
+                    _("Нет звонка на урок № %(number)s во %(shift)s смене: сначала заполните расписание звонков."),
+                    number=v["bell"],
+                    shift=school_class.shift,
+                )
+            )
             continue
 
         key = (assignment.id, weekday, bell.id, valid_from)
         by_key.setdefault(key, []).append(report)
         entry = existing.get(key)
         room = v["room"] or (entry.room if entry is not None else None)
-        lesson = _Lesson(weekday, bell.id, school_class.id, subgroup_id, assignment.teacher_id,
-                         norm_text(room or ""), valid_from, None,
-                         f"{school_class.name}, {subject.name}", Msg(_("строка %(line)s"), line=row.line),
-                         entry.id if entry is not None else None)
+        lesson = _Lesson(
+            weekday,
+            bell.id,
+            school_class.id,
+            subgroup_id,
+            assignment.teacher_id,
+            norm_text(room or ""),
+            valid_from,
+            None,
+            f"{school_class.name}, {subject.name}",
+            Msg(_("строка %(line)s"), line=row.line),
+            entry.id if entry is not None else None,
+        )
         if entry is not None:
             lesson.valid_to = entry.valid_to
         _check_clashes(report, lesson, occupied.setdefault((weekday, bell.id), []))
@@ -197,8 +297,15 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
         occupied[(weekday, bell.id)].append(lesson)
         if entry is None:
             report.status = NEW
-            plan.new.append({"assignment_id": assignment.id, "weekday": weekday, "bell_id": bell.id,
-                             "room": v["room"], "valid_from": valid_from})
+            plan.new.append(
+                {
+                    "assignment_id": assignment.id,
+                    "weekday": weekday,
+                    "bell_id": bell.id,
+                    "room": v["room"],
+                    "valid_from": valid_from,
+                }
+            )
             continue
         report.status = SAME
         if ctx.tracker.propose(report, ENTITY, entry, "room", v["room"], N_("Кабинет")):
@@ -215,16 +322,18 @@ def _check_clashes(report: RowReport, lesson: _Lesson, others: list[_Lesson]) ->
             continue  # the same lesson, already in the timetable
         if not lesson.overlaps(other):
             continue
-        if other.class_id == lesson.class_id and (other.subgroup_id is None or lesson.subgroup_id is None
-                                                  or other.subgroup_id == lesson.subgroup_id):
-            report.error(Msg(_("В это время у класса уже урок: %(what)s (%(where)s)."), what=other.what,
-                             where=other.where))
+        if other.class_id == lesson.class_id and (
+            other.subgroup_id is None or lesson.subgroup_id is None or other.subgroup_id == lesson.subgroup_id
+        ):
+            report.error(
+                Msg(_("В это время у класса уже урок: %(what)s (%(where)s)."), what=other.what, where=other.where)
+            )
         elif other.teacher_id == lesson.teacher_id:
-            report.error(Msg(_("В это время учитель уже ведёт урок: %(what)s (%(where)s)."), what=other.what,
-                             where=other.where))
+            report.error(
+                Msg(_("В это время учитель уже ведёт урок: %(what)s (%(where)s)."), what=other.what, where=other.where)
+            )
         elif lesson.room and other.room == lesson.room:
-            report.error(Msg(_("В это время кабинет занят: %(what)s (%(where)s)."), what=other.what,
-                             where=other.where))
+            report.error(Msg(_("В это время кабинет занят: %(what)s (%(where)s)."), what=other.what, where=other.where))
 
 
 def apply(ctx: Context, plan: Plan) -> None:
@@ -234,4 +343,3 @@ def apply(ctx: Context, plan: Plan) -> None:
     db.session.flush()
     for entry in created:
         ctx.tracker.note(ENTITY, entry.id, {"room": entry.room})
-

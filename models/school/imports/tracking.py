@@ -7,6 +7,7 @@ wrote it) or a manual edit (the database differs from what the last import wrote
 since). A manual edit is kept unless the operator chose to apply the file's value for that field
 (``overwrite``, keys ``entity:key:attr``). Applied updates are audited row by row.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,10 @@ class ImportBaseline(db.Model):
     """The value an import last gave one field of one row (normalised, see ``canon``)."""
 
     __tablename__ = "import_baselines"
-    __table_args__ = (UniqueConstraint("entity", "entity_key", "field"),
-                      Index("ix_import_baselines_school_entity", "school_id", "entity"))
+    __table_args__ = (
+        UniqueConstraint("entity", "entity_key", "field"),
+        Index("ix_import_baselines_school_entity", "school_id", "entity"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
@@ -91,13 +94,28 @@ class Tracker:
 
     def baselines(self, entity: str) -> dict[tuple[str, str], tuple[int, str | None]]:
         if entity not in self.loaded:
-            self.loaded[entity] = {(b.entity_key, b.field): (b.id, b.value) for b in db.session.execute(
-                select(ImportBaseline.id, ImportBaseline.entity_key, ImportBaseline.field, ImportBaseline.value)
-                .where(ImportBaseline.school_id == self.school_id, ImportBaseline.entity == entity))}
+            self.loaded[entity] = {
+                (b.entity_key, b.field): (b.id, b.value)
+                for b in db.session.execute(
+                    select(
+                        ImportBaseline.id, ImportBaseline.entity_key, ImportBaseline.field, ImportBaseline.value
+                    ).where(ImportBaseline.school_id == self.school_id, ImportBaseline.entity == entity)
+                )
+            }
         return self.loaded[entity]
 
-    def propose(self, report, entity: str, obj, attr: str, new: object, label: str, *, key: str | None = None,
-                shown: tuple[object, object] | None = None) -> bool:
+    def propose(
+        self,
+        report,
+        entity: str,
+        obj,
+        attr: str,
+        new: object,
+        label: str,
+        *,
+        key: str | None = None,
+        shown: tuple[object, object] | None = None,
+    ) -> bool:
         """Whether the file's ``new`` value of ``obj.attr`` is to be written; the change (kept or applied) goes to
         the row's report. ``None``: the file gives no value, the database keeps its own."""
         if new is None:
@@ -123,8 +141,7 @@ class Tracker:
 
     def diff(self, report, entity: str, obj, values: dict[str, object], labels: dict[str, str]) -> dict[str, object]:
         """The attributes of ``obj`` that ``values`` will change (None values: not given, kept)."""
-        return {attr: new for attr, new in values.items()
-                if self.propose(report, entity, obj, attr, new, labels[attr])}
+        return {attr: new for attr, new in values.items() if self.propose(report, entity, obj, attr, new, labels[attr])}
 
     def note(self, entity: str, key: object, values: dict[str, object]) -> None:
         """Values an import writes without a comparison (a new row): the reference for the next import."""
@@ -136,8 +153,7 @@ class Tracker:
     def kept(self) -> int:
         return sum(1 for c in self.changes.values() if not c.apply)
 
-    def apply_updates(self, actor_id: int | None, kind: str, entity: str, updates, *, key=None,
-                      entity_id=None) -> None:
+    def apply_updates(self, actor_id: int | None, kind: str, entity: str, updates, *, key=None, entity_id=None) -> None:
         """Writes ``updates`` ([(obj, {attr: value})]) and audits each row: old and new values, and which of
         them replaced a manual edit at the operator's choice."""
         for obj, values in updates:
@@ -148,12 +164,16 @@ class Tracker:
             for attr, value in values.items():
                 setattr(obj, attr, value)
             new = {attr: canon(value) for attr, value in values.items()}
-            overwritten = sorted(attr for attr in values
-                                 if (c := self.changes.get(f"{entity}:{row_key}:{attr}")) is not None and c.manual)
+            overwritten = sorted(
+                attr
+                for attr in values
+                if (c := self.changes.get(f"{entity}:{row_key}:{attr}")) is not None and c.manual
+            )
             if overwritten:
                 new["manual_edits_overwritten"] = overwritten
-            AuditEvent.record(actor_id, f"import.{kind}.update", entity,
-                              entity_id(obj) if entity_id else obj.id, old=old, new=new)
+            AuditEvent.record(
+                actor_id, f"import.{kind}.update", entity, entity_id(obj) if entity_id else obj.id, old=old, new=new
+            )
 
     def save(self) -> None:
         """Records the file's values as the reference for the next import (only those that differ)."""
@@ -161,8 +181,9 @@ class Tracker:
         for (entity, key, attr), value in self.pending.items():
             found = self.baselines(entity).get((key, attr))
             if found is None:
-                inserts.append({"school_id": self.school_id, "entity": entity, "entity_key": key, "field": attr,
-                                "value": value})
+                inserts.append(
+                    {"school_id": self.school_id, "entity": entity, "entity_key": key, "field": attr, "value": value}
+                )
             elif found[1] != value:
                 updates.append({"id": found[0], "value": value})
         if inserts:
