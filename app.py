@@ -39,7 +39,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from admin_views import init_admin
     from cli import init_cli
     from health import bp as health_bp
-    from i18n import number, text
+    from i18n import install_template_gettext, number, text
     from models.grading import FORMATIVE_SCALE
     from models.points import points_text
     from portal import bp as portal_bp
@@ -49,6 +49,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from transactions import init_transactions
     from web.errors import init_error_handlers
 
+    install_template_gettext(app)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["tr"] = text  # domain-composed text (models.i18n.Text) in the user's language
     app.jinja_env.filters["points"] = points_text  # 18.00 → "18", 7.50 → "7.5"

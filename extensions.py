@@ -36,12 +36,14 @@ def select_locale() -> str:
 def _load_user(session_id: str):
     """Session ids are "user id:session token"; a rotated token (logout elsewhere, password change,
     blocking) no longer matches, so every old cookie is refused."""
+    from sqlalchemy.orm import joinedload
+
     from models import User, db
 
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id), options=[joinedload(User.roles)])  # one round trip, not two
     if user is None or user.blocked_at is not None or user.session_token != token:
         return None
     return user

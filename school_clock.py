@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from flask import g, has_request_context, request
 from flask_login import current_user
 
+from models import School, db
 from models.school_time import DATE_TIME, format_moment, school_now, school_today, zone_of
 
 
@@ -17,8 +19,17 @@ def _school_id() -> int | None:
 
 
 def zone() -> ZoneInfo:
-    """The signed-in user's school's zone (the default zone for a visitor)."""
-    return zone_of(_school_id())
+    """The signed-in user's school's zone (the default zone for a visitor). A page asks several times (the
+    session check, the view, the templates): a reading request looks the school up once."""
+    school_id = _school_id()
+    if not has_request_context() or request.method not in ("GET", "HEAD"):
+        return zone_of(school_id)
+    cached = g.get("school_zone")
+    if cached is None or cached[0] != school_id:
+        # The row is held for the request: the session's identity map (weak) then spares the page's own lookups.
+        school = db.session.get(School, school_id) if school_id is not None else None
+        cached = g.school_zone = (school_id, zone_of(school), school)
+    return cached[1]
 
 
 def today() -> dt.date:

@@ -25,11 +25,15 @@ from models.accounts.auth import record_refusal
 from models.base import utcnow, write_unit
 from models.errors import TooManyAttempts
 from models.i18n import _
-from models.school.settings import get_setting
+from models.school.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-SEEN_STEP = 60  # seconds: how often a request refreshes the session's last-seen time (the idle timeout)
+# How often a session's last activity is written down (seconds). Idle limits are minutes (5 at the least): a
+# session may end up to this much before its exact limit. Not every request: an unchanged session is not signed
+# and sent again, and a late response of a page's many requests cannot carry an older session over a newer one
+# (which lost flashed messages).
+SEEN_EVERY = 30
 
 
 def csp_nonce() -> str:
@@ -53,18 +57,16 @@ def init_security(app: Flask) -> None:
         if _is_static_asset() or not current_user.is_authenticated:
             return None  # a stylesheet or a script neither loads the user nor touches the session
         now = utcnow().timestamp()
-        idle = get_setting(current_user.school_id, "session_idle_minutes") * 60 if current_user.school_id else 3600
-        absolute = (
-            get_setting(current_user.school_id, "session_absolute_hours") * 3600 if current_user.school_id else 43200
-        )
+        idle, absolute = 3600, 43200
+        if current_user.school_id:  # both in one query: every signed-in request pays it
+            minutes, hours = get_settings(current_user.school_id, "session_idle_minutes", "session_absolute_hours")
+            idle, absolute = minutes * 60, hours * 3600
         started, seen = session.get("auth_at", now), session.get("seen_at", now)
         if now - seen > idle or now - started > absolute:
             logout_user()
             session.clear()
             return None
-        if now - seen >= SEEN_STEP:
-            # Coarse on purpose: a session cookie rewritten by every request (each image and script of a page)
-            # let a late response carry an older session over a newer one, losing e.g. a flashed message.
+        if now - seen >= SEEN_EVERY:
             session["seen_at"] = now
         today = school_clock.today()  # the school's calendar day, not the server's
         if session.get("visit_day") != today.isoformat():  # the session's first request of the day: a visit
@@ -76,6 +78,10 @@ def init_security(app: Flask) -> None:
     @app.after_request
     def _headers(response):
         nonce = csp_nonce()
+        if response.status_code == 304:
+            # No body: the browser keeps the stored page with its own policy (a new nonce would not match it).
+            response.headers["Cache-Control"] = PRIVATE_REVALIDATE
+            return response
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; "
@@ -86,7 +92,7 @@ def init_security(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not _is_static_asset():
+        if not _is_static_asset() and not g.get("private_revalidate"):
             # Pages, PDFs, spreadsheets and attachments may carry personal data: no browser or proxy keeps them.
             response.headers["Cache-Control"] = "no-store"
         if response.mimetype == "text/html" and request.path.startswith("/admin") and not response.direct_passthrough:
@@ -98,6 +104,22 @@ def init_security(app: Flask) -> None:
         if response.status_code == 403:
             note_refusal()
         return response
+
+
+# The one exception to no-store (a family's week page, portal/views.py): the browser alone may keep it, and must
+# ask every time (its ETag answered 304 when nothing changed); shared caches never store it ("private").
+PRIVATE_REVALIDATE = "private, no-cache"
+# Signing out empties this browser's cache of the site, so a kept page does not outlive the session.
+CLEAR_CACHE = '"cache"'
+
+
+def revalidate_privately(response, etag: str):
+    """Marks a page as kept by the browser only and revalidated on every visit by its ETag."""
+    g.private_revalidate = True
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = PRIVATE_REVALIDATE
+    response.headers["Vary"] = "Cookie"
+    return response
 
 
 def _is_static_asset() -> bool:

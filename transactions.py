@@ -61,13 +61,34 @@ def init_transactions(app: Flask) -> None:
     global _strict
     _strict = app.testing
 
-    @app.before_request
     def _transaction_mode():
         set_writes_expected(request.method not in READ_ONLY_METHODS)
+
+    # First of all before-request functions: the input guard and the session check load the signed-in user
+    # (the locale, the session lifetime) and so begin the request's transaction; registered in order, a GET
+    # began it with the write lock on SQLite (BEGIN IMMEDIATE) and serialised every reader behind writers.
+    app.before_request_funcs.setdefault(None, []).insert(0, _transaction_mode)
 
     @app.teardown_request
     def _reset_mode(_exc):
         set_writes_expected(True)  # CLI commands and jobs after this context write by default
+
+    @app.teardown_request
+    def _end_reading(exc):
+        """A reading request that changed nothing ends its transaction with COMMIT, not the pool's ROLLBACK:
+        psycopg forgets its prepared statements at every ROLLBACK, so on PostgreSQL a page's statements were
+        planned again on every request (the diary's validator: 2 ms planning, 0.2 ms prepared)."""
+        session = db.session()
+        if (
+            exc is None
+            and request.method in READ_ONLY_METHODS
+            and session.in_transaction()
+            and not (session.new or session.dirty or session.deleted)
+        ):
+            try:
+                session.commit()
+            except DBAPIError:
+                session.rollback()
 
     def _answer(code: int, message: str):
         db.session.rollback()

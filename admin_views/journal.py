@@ -30,6 +30,7 @@ from reports.journal_print import journal_print_pdf
 
 from .base import StaffPage, actor, operation, refusal_json, refusal_page
 from .forms import ACCEPT_FILES, parse_date, to_int, today, uploaded_file
+from .journal_html import grid_rows
 
 READERS = JOURNAL_READERS
 
@@ -61,6 +62,7 @@ class JournalView(StaffPage):
             codes=ATTENDANCE_CODES,
             slots=SLOTS,
             finals_url=_finals_url(assignment_id, page.period.id),
+            grid_rows=grid_rows(page),
         )
 
     @expose("/<int:assignment_id>/print.pdf")

@@ -112,6 +112,12 @@ def _report(stats_csv: Path, duration: int) -> None:
             f"{r['Name']:<22} {r['Request Count']:>6} {float(r['Requests/s']):>6.1f} {r['50%']:>5}ms "
             f"{r['95%']:>5}ms {r['99%']:>5}ms {r['Failure Count']:>6}"
         )
+    total = next((r for r in rows if r["Name"] == "Aggregated"), None)
+    if total and float(total["Requests/s"]):
+        print(
+            f"measured over {int(total['Request Count']) / float(total['Requests/s']):.0f} s "
+            "(from 5 s after the last sign-in to the end)"
+        )
     failures = stats_csv.with_name(stats_csv.name.replace("_stats", "_failures"))
     for r in csv.DictReader(failures.open()) if failures.exists() else []:
         print(f"  failure: {r['Name']}: {r['Occurrences']} × {r['Error'][:150]}")
@@ -123,15 +129,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parents", type=int, default=50)
     parser.add_argument("--teachers", type=int, default=10)
     parser.add_argument("--pause", type=float, default=5.0, help="a parent's mean pause between pages, seconds")
-    parser.add_argument("--duration", type=int, default=60, help="seconds of load after everyone has started")
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load after everyone has signed in")
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=60,
+        help="seconds for everyone to start and sign in (statistics start when all have signed in)",
+    )
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--week", type=dt.date.fromisoformat, default=dt.date.today())
+    parser.add_argument(
+        "--no-revalidate",
+        action="store_true",
+        help="parents never send If-None-Match (a browser keeping nothing): every week page in full",
+    )
     args = parser.parse_args(argv)
     _ensure_tools()
     targets = _targets(args.database_url, args.week)
-    targets.update(parents=args.parents, teachers=args.teachers, pause=args.pause)
+    targets.update(parents=args.parents, teachers=args.teachers, pause=args.pause, revalidate=not args.no_revalidate)
     host = f"http://127.0.0.1:{args.port}"
     env = {
         **os.environ,
@@ -178,13 +195,12 @@ def main(argv: list[str] | None = None) -> int:
                     "--spawn-rate",
                     str(spawn),
                     "--run-time",
-                    f"{args.duration + 10}s",
+                    f"{args.duration + args.warmup}s",
                     "--host",
                     host,
                     "--csv",
                     str(prefix),
                     "--only-summary",
-                    "--reset-stats",
                     "--loglevel",
                     "WARNING",
                 ],
@@ -196,8 +212,10 @@ def main(argv: list[str] | None = None) -> int:
             )
             dialect = args.database_url.split(":", 1)[0]
             print(
-                f"rush on {dialect}: {args.parents} parents (pause ~{args.pause:g} s), {args.teachers} teachers, "
-                f"1 coordinator; gunicorn {args.workers} workers × {args.threads} threads; {args.duration + 10} s"
+                f"rush on {dialect}: {args.parents} parents (pause ~{args.pause:g} s"
+                f"{', week pages revalidated' if not args.no_revalidate else ''}), {args.teachers} teachers, "
+                f"1 coordinator; gunicorn {args.workers} workers × {args.threads} threads; "
+                f"{args.duration + args.warmup} s, statistics from 5 s after the last sign-in"
             )
             _report(Path(f"{prefix}_stats.csv"), args.duration)
     finally:

@@ -16,6 +16,7 @@ from models.base import utcnow
 from models.errors import JournalError, NotFound
 from models.tables.accounts import STAFF_ROLES
 from security import (
+    CLEAR_CACHE,
     known_device,
     login_keys,
     mark_login,
@@ -91,7 +92,9 @@ def logout():
     logout_user()
     session.clear()
     flash(_("Вы вышли из системы."), "info")
-    return redirect(url_for("portal.login"))
+    response = redirect(url_for("portal.login"))
+    response.headers["Clear-Site-Data"] = CLEAR_CACHE  # the week pages the browser kept (security.py)
+    return response
 
 
 @bp.route("/invite", methods=["GET", "POST"])

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+import hashlib
+import time
+
+from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 import school_clock
 from i18n import error_text
-from models.access import Actor
+from models.access import FAMILY_ROLES, Actor
 from models.errors import JournalError
 from models.home.overview import school_overview
-from models.journal.diary import diary_week, family_overview
+from models.journal.diary import diary_week, diary_week_stamp, family_overview
 from models.parsing import parse_date, parse_id
 from models.reports.report_card import report_card
 from models.tables.accounts import STAFF_ROLES
+from security import revalidate_privately
 
 from . import bp
 
@@ -39,11 +44,48 @@ def diary(student_id: int):
     day = parse_date(request.args["week"]) if request.args.get("week") else school_clock.today()
     if day is None:
         abort(400, _("Неверная дата."))
+    actor = Actor.of(current_user)
+    # A family's own browser may keep its week and revalidate it (security.revalidate_privately); staff pages,
+    # often opened on shared school computers, stay no-store.
+    family = actor.has(*FAMILY_ROLES)
     try:
-        week = diary_week(Actor.of(current_user), student_id, day)
+        etag = _week_etag(diary_week_stamp(actor, student_id, day)) if family else None
+        if etag and etag in request.if_none_match and not session.get("_flashes"):
+            return revalidate_privately(make_response("", 304), etag)  # unchanged: a few small queries
+        week = diary_week(actor, student_id, day)
     except JournalError as exc:
         abort(exc.status, error_text(exc))
-    return render_template("portal/diary.html", week=week)
+    response = make_response(render_template("portal/diary.html", week=week))
+    return revalidate_privately(response, etag) if etag else response
+
+
+def _week_etag(stamp: str) -> str:
+    """The week's rows (models.diary.diary_week_stamp) and everything else the page shows: who reads it, in which
+    language, the school's day, the templates, and the logout form's CSRF token (renewed every half of its
+    lifetime, so that a kept page never carries an expired one)."""
+    limit = current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
+    token_age = int(time.time() // max(limit // 2, 1)) if limit else 0
+    parts = (
+        stamp,
+        current_user.id,
+        current_user.login,
+        sorted(current_user.role_names),
+        str(get_locale()),
+        school_clock.today().isoformat(),
+        token_age,
+        _templates_version(),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _templates_version() -> str:
+    """The week page's templates as deployed (a new version of them changes every ETag)."""
+    app = current_app._get_current_object()
+    if "diary_templates" not in app.extensions:
+        env = app.jinja_env
+        sources = [env.loader.get_source(env, name)[0] for name in ("portal/diary.html", "portal/base.html")]
+        app.extensions["diary_templates"] = hashlib.sha256("".join(sources).encode()).hexdigest()[:16]
+    return app.extensions["diary_templates"]
 
 
 @bp.get("/diary/<int:student_id>/marks")

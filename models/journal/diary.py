@@ -4,23 +4,25 @@ timetable still expects (today, later this week, or not recorded yet) appear by 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import Date, bindparam, literal, literal_column, null, or_, select, text, union_all
 from sqlalchemy.orm import joinedload
 
 from models.access import Actor, require_student
 from models.attachments import FileLink, file_links
 from models.base import db
 from models.i18n import N_
+from models.marks import mark_text
 from models.roster import covers, on_roster, stay_during
-from models.school.timetable import Slot, bell_order, effective_to, expected_days, fill_slots, timetable_entries
+from models.school.timetable import Slot, bell_order, effective_to, expected_days, fill_slots
 from models.tables.classes import Enrollment, SchoolClass, SubgroupMember
-from models.tables.curriculum import TeachingAssignment
+from models.tables.curriculum import Subject, TeachingAssignment
 from models.tables.journal import Attachment, Attendance, Lesson, Mark
 from models.tables.people import Student
-from models.tables.school import Bell, Period
+from models.tables.school import AcademicYear, Bell, Period
 from models.tables.timetable import Substitution, TimetableEntry
 
 WEEKDAYS = (
@@ -75,61 +77,85 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+# The week's statements, built once (bound parameters; ``expanding`` ones take lists): building an ORM
+# statement per request cost more than running it on SQLite.
+_MONDAY, _SUNDAY = bindparam("monday", type_=Date), bindparam("sunday", type_=Date)
+_STUDENT = bindparam("student")
+_ENROLLMENTS = (
+    select(Enrollment)
+    .options(joinedload(Enrollment.school_class))
+    .where(Enrollment.student_id == _STUDENT, stay_during(Enrollment, _MONDAY, _SUNDAY))
+    .order_by(Enrollment.starts_on)
+)
+_MEMBERSHIPS = select(SubgroupMember).where(
+    SubgroupMember.student_id == _STUDENT, stay_during(SubgroupMember, _MONDAY, _SUNDAY)
+)
+# Each lesson on a date the student was in its class (and subgroup) that day: the roster rule; with its subject
+# and bell. Plain rows (a Row has the attributes fill_slots and bell_order read): no ORM objects to build.
+_BELL = (Bell.shift, Bell.starts_at, Bell.number)
+_LESSONS = (
+    select(
+        Lesson.id,
+        Lesson.assignment_id,
+        Lesson.date,
+        Lesson.bell_id,
+        Lesson.topic,
+        Lesson.homework,
+        Lesson.substitution_id,
+        Subject.name.label("subject"),
+        *_BELL,
+    )
+    .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+    .join(Subject, Subject.id == TeachingAssignment.subject_id)
+    .outerjoin(Bell, Bell.id == Lesson.bell_id)
+    .where(
+        TeachingAssignment.class_id.in_(bindparam("classes", expanding=True)),
+        Lesson.date.between(_MONDAY, _SUNDAY),
+        on_roster(_STUDENT, TeachingAssignment.class_id, TeachingAssignment.subgroup_id, Lesson.date),
+    )
+    .order_by(Lesson.date, Lesson.bell_id)
+)
+# The student's marks (slot order) and attendance on those lessons, in one round trip.
+_CELLS = union_all(
+    select(
+        Mark.lesson_id, Mark.slot, Mark.value, Mark.special, Mark.points, Mark.max_points, null().label("status")
+    ).where(Mark.lesson_id.in_(bindparam("lessons", expanding=True)), Mark.student_id == _STUDENT),
+    select(Attendance.lesson_id, literal(0), null(), null(), null(), null(), Attendance.status).where(
+        Attendance.lesson_id.in_(bindparam("lessons", expanding=True)), Attendance.student_id == _STUDENT
+    ),
+).order_by(literal_column("slot"))
+
+
 def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
     """Checks access first: a parent gets their own children only, a student themself (R17)."""
     require_student(actor, student_id)
     student = db.session.get(Student, student_id)
     monday = monday_of(day)
-    sunday = monday + dt.timedelta(days=6)
-    enrollments = db.session.scalars(
-        select(Enrollment)
-        .options(joinedload(Enrollment.school_class))
-        .where(Enrollment.student_id == student_id, stay_during(Enrollment, monday, sunday))
-        .order_by(Enrollment.starts_on)
-    ).all()
+    week = {"student": student_id, "monday": monday, "sunday": monday + dt.timedelta(days=6)}
+    enrollments = db.session.scalars(_ENROLLMENTS, week).all()
     class_ids = [e.class_id for e in enrollments]
-    memberships = db.session.scalars(
-        select(SubgroupMember).where(
-            SubgroupMember.student_id == student_id, stay_during(SubgroupMember, monday, sunday)
-        )
-    ).all()
-    # Each lesson on a date the student was in its class (and subgroup) that day: the roster rule.
-    lessons = db.session.scalars(
-        select(Lesson)
-        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-        .options(joinedload(Lesson.assignment).joinedload(TeachingAssignment.subject))
-        .where(
-            TeachingAssignment.class_id.in_(class_ids) if class_ids else False,
-            Lesson.date.between(monday, sunday),
-            on_roster(student_id, TeachingAssignment.class_id, TeachingAssignment.subgroup_id, Lesson.date),
-        )
-        .order_by(Lesson.date, Lesson.bell_id)
-    ).all()
-    lesson_ids = [lesson.id for lesson in lessons]
+    memberships = db.session.scalars(_MEMBERSHIPS, week).all()
+    lessons = db.session.execute(_LESSONS, week | {"classes": class_ids}).all() if class_ids else []
     marks: dict[int, list[str]] = defaultdict(list)
     absences: dict[int, str] = {}
-    bells: dict[int, str] = {}
     files: dict[int, list[FileLink]] = {}
-    if lesson_ids:
-        files = file_links(Attachment.lesson_id, lesson_ids)  # the lessons already follow the roster rule
-        for mark in db.session.scalars(
-            select(Mark).where(Mark.lesson_id.in_(lesson_ids), Mark.student_id == student_id).order_by(Mark.slot)
+    if lessons:
+        files = file_links(Attachment.lesson_id, [lesson.id for lesson in lessons])  # they follow the roster rule
+        for lesson_id, _slot, value, special, points, max_points, status in db.session.execute(
+            _CELLS, week | {"lessons": [lesson.id for lesson in lessons]}
         ):
-            marks[mark.lesson_id].append(mark.display)
-        for att in db.session.scalars(
-            select(Attendance).where(Attendance.lesson_id.in_(lesson_ids), Attendance.student_id == student_id)
-        ):
-            absences[att.lesson_id] = str(att)
-        bell_ids = {lesson.bell_id for lesson in lessons if lesson.bell_id}
-        bells = {b.id: b for b in db.session.scalars(select(Bell).where(Bell.id.in_(bell_ids)))}
+            if status is None:
+                marks[lesson_id].append(mark_text(value, special, points, max_points))
+            else:
+                absences[lesson_id] = Attendance.code_of(status)
     days = [DiaryDay(monday + dt.timedelta(days=i), WEEKDAYS[i]) for i in range(6)]
     for lesson in lessons:
         if lesson.date.weekday() < 6:
-            bell = bells.get(lesson.bell_id)
+            bell = lesson if lesson.bell_id is not None else None  # the row carries the bell's columns
             days[lesson.date.weekday()].lessons.append(
                 DiaryLesson(
                     bell=str(bell.number) if bell else "",
-                    subject=lesson.assignment.subject.name,
+                    subject=lesson.subject,
                     topic=lesson.topic,
                     homework=lesson.homework,
                     marks=marks.get(lesson.id, []),
@@ -148,6 +174,91 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
     )
 
 
+# What the week page shows can change through these rows only: the week's lessons of the student's classes
+# (topic, homework: their version), the student's marks and attendance on them (version), their homework files,
+# the student's stays in classes and subgroups, the classes' timetable and its substitutions. One round trip of
+# aggregates (count, sum of ids, sum of versions): an insert, a delete or an edit of any of them changes it.
+WEEK_STAMP = text("""WITH
+  classes AS (SELECT class_id FROM enrollments WHERE student_id = :student AND starts_on <= :sunday
+              AND (ends_on IS NULL OR ends_on >= :monday)),
+  week AS (SELECT l.id, l.version FROM lessons l JOIN teaching_assignments ta ON ta.id = l.assignment_id
+           WHERE ta.class_id IN (SELECT class_id FROM classes) AND l.date BETWEEN :monday AND :sunday),
+  entries AS (SELECT te.id, te.weekday, te.bell_id, te.valid_to FROM timetable_entries te
+              JOIN teaching_assignments ta ON ta.id = te.assignment_id
+              WHERE ta.class_id IN (SELECT class_id FROM classes) AND te.valid_from <= :sunday)
+SELECT * FROM
+  (SELECT count(*), sum(id + version * 7) FROM week) AS l,
+  (SELECT count(*), sum(id + version * 7 + slot) FROM marks
+   WHERE student_id = :student AND lesson_id IN (SELECT id FROM week)) AS m,
+  (SELECT count(*), sum(id + version * 7) FROM attendance
+   WHERE student_id = :student AND lesson_id IN (SELECT id FROM week)) AS a,
+  (SELECT count(*), sum(id) FROM attachments WHERE lesson_id IN (SELECT id FROM week)) AS f,
+  (SELECT count(*), sum(id + class_id), max(starts_on), max(ends_on), count(ends_on) FROM enrollments
+   WHERE student_id = :student) AS e,
+  (SELECT count(*), sum(id + subgroup_id), max(ends_on), count(ends_on) FROM subgroup_members
+   WHERE student_id = :student) AS g,
+  (SELECT count(*), sum(id + weekday + bell_id * 8), max(valid_to), count(valid_to) FROM entries) AS t,
+  (SELECT count(*), sum(id) FROM substitutions
+   WHERE entry_id IN (SELECT id FROM entries) AND date BETWEEN :monday AND :sunday) AS x
+""").bindparams(bindparam("monday", type_=Date), bindparam("sunday", type_=Date))
+
+
+def diary_week_stamp(actor: Actor, student_id: int, day: dt.date) -> str:
+    """A validator of diary_week(actor, student_id, day): it changes whenever the rows the week is built from
+    change (WEEK_STAMP); names of subjects, bells and periods are not in it (the caller adds the day). Checks
+    access first, as diary_week does. Two queries."""
+    require_student(actor, student_id)
+    monday = monday_of(day)
+    row = db.session.execute(
+        WEEK_STAMP, {"student": student_id, "monday": monday, "sunday": monday + dt.timedelta(days=6)}
+    ).one()
+    return hashlib.sha256(repr((student_id, monday.isoformat(), tuple(map(str, row)))).encode()).hexdigest()[:24]
+
+
+_SATURDAY = bindparam("saturday", type_=Date)
+# The classes' timetable in the week: a Slot's fields first, then what a planned lesson shows (bell, subject).
+_ENTRIES = (
+    select(
+        TimetableEntry.id,
+        TimetableEntry.assignment_id,
+        TimetableEntry.weekday,
+        TimetableEntry.valid_from,
+        TimetableEntry.valid_to,
+        TeachingAssignment.year_id,
+        SchoolClass.period_scheme,
+        TeachingAssignment.class_id,
+        TeachingAssignment.subgroup_id,
+        Subject.name.label("subject"),
+        TimetableEntry.bell_id,
+        *_BELL,
+    )
+    .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
+    .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+    .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
+    .join(Subject, Subject.id == TeachingAssignment.subject_id)
+    .join(Bell, Bell.id == TimetableEntry.bell_id)
+    .where(
+        TeachingAssignment.class_id.in_(bindparam("classes", expanding=True)),
+        or_(
+            TeachingAssignment.subgroup_id.is_(None),
+            TeachingAssignment.subgroup_id.in_(bindparam("subgroups", expanding=True)),
+        ),
+        TimetableEntry.valid_from <= _SATURDAY,
+        effective_to() >= _MONDAY,
+        TimetableEntry.weekday <= 6,
+    )
+)
+_PERIODS = select(Period).where(
+    Period.year_id.in_(bindparam("years", expanding=True)),
+    Period.scheme != "year",
+    Period.starts_on <= _SATURDAY,
+    Period.ends_on >= _MONDAY,
+)
+_SUBSTITUTED = select(Substitution.entry_id, Substitution.date).where(
+    Substitution.entry_id.in_(bindparam("entries", expanding=True)), Substitution.date.between(_MONDAY, _SATURDAY)
+)
+
+
 def _add_planned(
     days: list[DiaryDay], enrollments: list[Enrollment], memberships: list[SubgroupMember], lessons
 ) -> None:
@@ -156,66 +267,46 @@ def _add_planned(
     if not enrollments:
         return
     monday, saturday = days[0].date, days[-1].date
-    entries = (
-        db.session.scalars(
-            timetable_entries().where(
-                TeachingAssignment.class_id.in_([e.class_id for e in enrollments]),
-                or_(
-                    TeachingAssignment.subgroup_id.is_(None),
-                    TeachingAssignment.subgroup_id.in_({m.subgroup_id for m in memberships}),
-                ),
-                TimetableEntry.valid_from <= saturday,
-                effective_to() >= monday,
-                TimetableEntry.weekday <= 6,
-            )
-        )
-        .unique()
-        .all()
-    )
+    week = {
+        "monday": monday,
+        "saturday": saturday,
+        "classes": [e.class_id for e in enrollments],
+        "subgroups": sorted({m.subgroup_id for m in memberships}),
+    }
+    entries = db.session.execute(_ENTRIES, week).all()
     if not entries:
         return
     periods = db.session.scalars(
-        select(Period).where(
-            Period.year_id.in_({e.school_class.year_id for e in enrollments}),
-            Period.scheme != "year",
-            Period.starts_on <= saturday,
-            Period.ends_on >= monday,
-        )
+        _PERIODS, week | {"years": sorted({e.school_class.year_id for e in enrollments})}
     ).all()
-    substituted = set(
-        db.session.execute(
-            select(Substitution.entry_id, Substitution.date).where(
-                Substitution.entry_id.in_([e.id for e in entries]), Substitution.date.between(monday, saturday)
-            )
-        ).all()
-    )
+    substituted = set(db.session.execute(_SUBSTITUTED, week | {"entries": [e.id for e in entries]}).all())
     recorded = defaultdict(list)
     for lesson in lessons:
         recorded[(lesson.assignment_id, lesson.date)].append(lesson)
     by_id = {entry.id: entry for entry in entries}
-    expected: dict[tuple[int, dt.date], list[TimetableEntry]] = defaultdict(list)
-    for slot, on in expected_days([Slot.of(e) for e in entries], periods, monday, saturday):
+    expected: dict[tuple[int, dt.date], list] = defaultdict(list)
+    for slot, on in expected_days([Slot(*e[:7]) for e in entries], periods, monday, saturday):
         entry = by_id[slot.entry_id]
-        subgroup_id = entry.assignment.subgroup_id
-        if any(e.class_id == entry.assignment.class_id and covers(e, on) for e in enrollments) and (
+        subgroup_id = entry.subgroup_id
+        if any(e.class_id == entry.class_id and covers(e, on) for e in enrollments) and (
             subgroup_id is None or any(m.subgroup_id == subgroup_id and covers(m, on) for m in memberships)
         ):
             expected[(entry.assignment_id, on)].append(entry)  # the student is in the class (and subgroup) that day
     for (assignment_id, on), slots in expected.items():
-        slots.sort(key=lambda entry: bell_order(entry.bell))
+        slots.sort(key=bell_order)  # an entry's row carries its bell's columns
         for entry, lesson in fill_slots(slots, recorded[(assignment_id, on)]):
             if lesson is None:
                 days[on.weekday()].lessons.append(
                     DiaryLesson(
-                        bell=str(entry.bell.number),
-                        subject=entry.assignment.subject.name,
+                        bell=str(entry.number),
+                        subject=entry.subject,
                         topic="",
                         homework=None,
                         marks=[],
                         absence=None,
                         substituted=(entry.id, on) in substituted,
                         planned=True,
-                        order=bell_order(entry.bell),
+                        order=bell_order(entry),
                     )
                 )
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import Date, bindparam, or_, select
 
 from models.access import Actor, require_student
 from models.base import db
@@ -52,18 +52,55 @@ class ReportCard:
     summary: dict[int, dict[tuple[int, str], str]]  # subject id → (period id, kind) → mark
 
 
+# The page's statements, built once with bound parameters (building them cost more than running them).
+_STUDENT = bindparam("student")
+_ENROLMENTS = (
+    select(Enrollment, SchoolClass, AcademicYear)
+    .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
+    .join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
+    .where(Enrollment.student_id == _STUDENT)
+    .order_by(AcademicYear.starts_on.desc(), Enrollment.starts_on.desc())
+)
+_SUBJECTS = (
+    select(Subject)
+    .join(TeachingAssignment, TeachingAssignment.subject_id == Subject.id)
+    .where(
+        TeachingAssignment.class_id.in_(bindparam("classes", expanding=True)),
+        or_(
+            TeachingAssignment.subgroup_id.is_(None),
+            TeachingAssignment.subgroup_id.in_(
+                select(SubgroupMember.subgroup_id).where(SubgroupMember.student_id == _STUDENT)
+            ),
+        ),
+    )
+)
+_KINDS = select(WorkKind).where(WorkKind.school_id == bindparam("school"))
+_MARKS = (
+    select(Mark, Lesson.date, Lesson.work_kind_id, Subject)
+    .join(Lesson, Lesson.id == Mark.lesson_id)
+    .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+    .join(Subject, Subject.id == TeachingAssignment.subject_id)
+    .where(
+        Mark.student_id == _STUDENT,
+        TeachingAssignment.year_id == bindparam("year"),
+        Lesson.date >= bindparam("starts", type_=Date),
+        Lesson.date <= bindparam("ends", type_=Date),
+    )
+    .order_by(Lesson.date, Lesson.bell_id, Lesson.id, Mark.slot)
+)
+_PERIOD_MARKS = (
+    select(PeriodMark, Subject)
+    .join(Subject, Subject.id == PeriodMark.subject_id)
+    .where(PeriodMark.student_id == _STUDENT, PeriodMark.period_id.in_(bindparam("periods", expanding=True)))
+)
+
+
 def report_card(
     actor: Actor, student_id: int, *, today: dt.date, year_id: int | None = None, period_id: int | None = None
 ) -> ReportCard:
     require_student(actor, student_id)
     student = db.session.get(Student, student_id)
-    enrolments = db.session.execute(
-        select(Enrollment, SchoolClass, AcademicYear)
-        .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
-        .join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
-        .where(Enrollment.student_id == student_id)
-        .order_by(AcademicYear.starts_on.desc(), Enrollment.starts_on.desc())
-    ).all()
+    enrolments = db.session.execute(_ENROLMENTS, {"student": student_id}).all()
     if not enrolments:
         raise NotFound(_("Обучающийся не зачислен ни в один класс."))
     years = list({y.id: y for _e, _c, y in enrolments}.values())
@@ -89,43 +126,18 @@ def report_card(
 
     school = db.session.get(School, student.school_id)
     class_ids = [c.id for _e, c in in_year]
-    groups = select(SubgroupMember.subgroup_id).where(SubgroupMember.student_id == student_id)
-    subjects = {
-        s.id: s
-        for s in db.session.scalars(
-            select(Subject)
-            .join(TeachingAssignment, TeachingAssignment.subject_id == Subject.id)
-            .where(
-                TeachingAssignment.class_id.in_(class_ids),
-                or_(TeachingAssignment.subgroup_id.is_(None), TeachingAssignment.subgroup_id.in_(groups)),
-            )
-        )
-    }
-    kinds = {k.id: k for k in db.session.scalars(select(WorkKind).where(WorkKind.school_id == school.id))}
+    subjects = {s.id: s for s in db.session.scalars(_SUBJECTS, {"student": student_id, "classes": class_ids})}
+    kinds = {k.id: k for k in db.session.scalars(_KINDS, {"school": school.id})}
     pairs = defaultdict(list)
     rows = db.session.execute(
-        select(Mark, Lesson.date, Lesson.work_kind_id, Subject)
-        .join(Lesson, Lesson.id == Mark.lesson_id)
-        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-        .join(Subject, Subject.id == TeachingAssignment.subject_id)
-        .where(
-            Mark.student_id == student_id,
-            TeachingAssignment.year_id == year.id,
-            Lesson.date >= period.starts_on,
-            Lesson.date <= period.ends_on,
-        )
-        .order_by(Lesson.date, Lesson.bell_id, Lesson.id, Mark.slot)
+        _MARKS, {"student": student_id, "year": year.id, "starts": period.starts_on, "ends": period.ends_on}
     ).all()
     for mark, date, lesson_kind_id, subject in rows:
         subjects.setdefault(subject.id, subject)
         pairs[subject.id].append(mark_pair(mark, date, lesson_kind_id, kinds))
 
     summary: dict[int, dict[tuple[int, str], str]] = defaultdict(dict)
-    period_marks = db.session.execute(
-        select(PeriodMark, Subject)
-        .join(Subject, Subject.id == PeriodMark.subject_id)
-        .where(PeriodMark.student_id == student_id, PeriodMark.period_id.in_([p.id for p in periods]))
-    ).all()
+    period_marks = db.session.execute(_PERIOD_MARKS, {"student": student_id, "periods": [p.id for p in periods]}).all()
     for pm, subject in period_marks:
         subjects.setdefault(subject.id, subject)
         summary[subject.id][(pm.period_id, pm.kind)] = str(pm)

@@ -183,7 +183,12 @@ class Attendance(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     def __str__(self) -> str:
-        return "н" if self.status == "absent" else "оп"
+        return self.code_of(self.status)
+
+    @staticmethod
+    def code_of(status: str) -> str:
+        """The journal's code of a status (the diary reads statuses without loading rows)."""
+        return "н" if status == "absent" else "оп"
 
 
 class Attachment(db.Model):

@@ -1,0 +1,129 @@
+"""The family's week page is the one page a browser may keep (security.revalidate_privately): private, revalidated
+by its ETag on every visit, 304 while nothing the week shows changed; any change of a mark, an absence, a lesson, a
+file, a stay or the timetable gives the full page again. Staff pages stay no-store; signing out empties the cache.
+
+World: boris (6Б, parent_b's son) has a 3 on the maths lesson of Monday 07.09.2026."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from models import Attendance, Lesson, Mark, TimetableEntry, db
+
+WEEK = "/diary/{id}?week=2026-09-07"
+
+
+def _first(client, world):
+    response = client.get(WEEK.format(id=world.boris.id))
+    assert response.status_code == 200
+    return response
+
+
+def _again(client, world, etag):
+    return client.get(WEEK.format(id=world.boris.id), headers={"If-None-Match": etag})
+
+
+def test_an_unchanged_week_answers_304_without_a_body(client, login_as, world, count_queries):
+    login_as("parent_b")
+    first = _first(client, world)
+    assert first.headers["Cache-Control"] == "private, no-cache" and first.headers["Vary"] == "Cookie"
+    etag = first.headers["ETag"]
+    with count_queries() as q:
+        again = _again(client, world, etag)
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
+    assert again.headers["Cache-Control"] == "private, no-cache"
+    assert "Content-Security-Policy" not in again.headers  # the kept page keeps its own nonce
+    assert q.count == 5, q.statements  # the user with roles, settings, school, access, the week's stamp
+
+
+def _add_mark(world):
+    db.session.add(Mark(lesson_id=world.lesson_6b.id, student_id=world.boris.id, slot=2, value=5))
+
+
+def _change_mark(world):
+    mark = db.session.scalars(db.select(Mark).where(Mark.student_id == world.boris.id)).first()
+    mark.value = 4
+
+
+def _delete_mark(world):
+    db.session.delete(db.session.scalars(db.select(Mark).where(Mark.student_id == world.boris.id)).first())
+
+
+def _absence(world):
+    db.session.add(Attendance(lesson_id=world.lesson_6b.id, student_id=world.boris.id, status="absent"))
+
+
+def _homework(world):
+    db.session.get(Lesson, world.lesson_6b.id).homework = "№ 12"
+
+
+def _timetable(world):
+    db.session.add(
+        TimetableEntry(
+            assignment_id=world.a_maths_6b.id, weekday=3, bell_id=world.bell.id, valid_from=dt.date(2026, 9, 1)
+        )
+    )
+
+
+@pytest.mark.parametrize("change", [_add_mark, _change_mark, _delete_mark, _absence, _homework, _timetable])
+def test_a_change_of_the_week_gives_the_full_page(client, login_as, world, change):
+    login_as("parent_b")
+    etag = _first(client, world).headers["ETag"]
+    change(world)
+    db.session.commit()
+    again = _again(client, world, etag)
+    assert again.status_code == 200 and again.headers["ETag"] != etag and b"diary-student" in again.data
+
+
+def test_another_family_gets_no_304_for_a_week_it_may_not_read(client, login_as, world):
+    login_as("parent_b")
+    etag = _first(client, world).headers["ETag"]
+    login_as("parent")
+    assert _again(client, world, etag).status_code == 403
+
+
+def test_another_week_or_language_is_another_etag(client, login_as, world):
+    login_as("parent_b")
+    etag = _first(client, world).headers["ETag"]
+    assert client.get(f"/diary/{world.boris.id}?week=2026-09-14").headers["ETag"] != etag
+    assert client.post("/language", data={"lang": "kk"}).status_code == 302
+    assert _again(client, world, etag).status_code == 200
+
+
+def test_staff_reading_a_diary_get_no_store(client, login_as, world):
+    login_as("operator")
+    response = client.get(WEEK.format(id=world.boris.id))
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store" and "ETag" not in response.headers
+
+
+def test_signing_out_empties_the_browser_cache(client, login_as, world):
+    login_as("parent_b")
+    assert client.post("/logout").headers["Clear-Site-Data"] == '"cache"'
+
+
+def _page_queries(client, world, count_queries):
+    with count_queries() as q:
+        assert client.get(WEEK.format(id=world.boris.id)).status_code == 200
+    return q.count
+
+
+def test_the_full_week_page_runs_fixed_queries(client, login_as, world, count_queries):
+    login_as("parent_b")
+    _first(client, world)
+    before = _page_queries(client, world, count_queries)
+    for change in (_add_mark, _absence, _homework, _timetable):
+        change(world)
+    db.session.add(
+        Lesson(
+            assignment_id=world.a_maths_6b.id,
+            date=dt.date(2026, 9, 8),
+            topic="Ещё урок",
+            work_kind_id=world.lesson_6b.work_kind_id,
+            taught_by_id=world.lesson_6b.taught_by_id,
+        )
+    )
+    db.session.commit()
+    assert _page_queries(client, world, count_queries) == before == 15  # 5 of the request and the stamp, 10 the week's

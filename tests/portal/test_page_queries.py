@@ -1,0 +1,21 @@
+"""The statements of the pages families and teachers open most (bench/README.md, "Pages within reach of their
+floor"): the request's own (the user with roles, the session settings, the school) and the page's, pinned."""
+
+from __future__ import annotations
+
+
+def _count(client, count_queries, url):
+    client.get(url)  # the first request of the session notes the visit
+    with count_queries() as q:
+        assert client.get(url).status_code == 200
+    return q.count
+
+
+def test_the_marks_page(client, login_as, world, count_queries):
+    login_as("parent")
+    assert _count(client, count_queries, f"/diary/{world.anna.id}/marks?period={world.q1.id}") == 12
+
+
+def test_the_journal_grid(client, login_as, world, count_queries):
+    login_as("teacher")
+    assert _count(client, count_queries, f"/admin/journal/{world.a_maths_5a.id}?period={world.q1.id}") == 16
