@@ -22,6 +22,7 @@ from models.tables.messaging import (
     SurveyQuestion,
     SurveyResponse,
 )
+from models.tables.notices import NoticeSeen
 from models.tables.people import Guardian, Staff, Student, StudentGuardian
 from models.tables.school import AcademicYear, Bell, CancelledDay, Period, School, Setting
 from models.tables.timetable import Substitution, TimetableEntry

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 
-from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
+from flask import abort, current_app, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,9 +14,13 @@ from flask_login import current_user, login_required
 import school_clock
 from i18n import error_text
 from models.access import FAMILY_ROLES, Actor
+from models.base import db, utcnow
 from models.errors import JournalError
+from models.home.family import family_home
 from models.home.overview import school_overview
 from models.journal.diary import diary_week, diary_week_stamp, family_overview
+from models.notices.feed import mark_seen, unread_count
+from models.notices.trail import mark_trail
 from models.parsing import parse_date, parse_id
 from models.reports.report_card import report_card
 from models.tables.accounts import STAFF_ROLES
@@ -30,12 +35,46 @@ def index():
     return render_template("portal/index.html", overview=school_overview())
 
 
+def _family_only():
+    if current_user.has_role(*STAFF_ROLES) and not current_user.has_role("parent", "student"):
+        return redirect(url_for("admin.index"))
+    return None
+
+
+@bp.context_processor
+def _unread_notices():
+    """The navigation's count of unseen notices, for families (the home page passes the one it built)."""
+    if "unread" not in g:
+        family = current_user.is_authenticated and current_user.has_role("parent", "student")
+        g.unread = unread_count(Actor.of(current_user), utcnow()) if family else 0
+    return {"unread_notices": g.unread}
+
+
 @bp.get("/home")
 @login_required
 def home():
-    if current_user.has_role(*STAFF_ROLES) and not current_user.has_role("parent", "student"):
-        return redirect(url_for("admin.index"))
-    return render_template("portal/home.html", family=family_overview(Actor.of(current_user)))
+    """Each child's latest marks, homework for today and tomorrow, and what is new since the last visit (R21)."""
+    if (away := _family_only()) is not None:
+        return away
+    today = school_clock.today()
+    children = family_home(Actor.of(current_user), today, utcnow())
+    g.unread = sum(child.notices.count for child in children)
+    return render_template("portal/home.html", children=children, today=today, tomorrow=today + dt.timedelta(days=1))
+
+
+@bp.post("/home/seen")
+@login_required
+def notices_seen():
+    """Everything shown so far is seen: for one child (``student``) or all of them."""
+    student_id = parse_id(request.form.get("student"))
+    if request.form.get("student") and student_id is None:
+        abort(400, _("Неверный номер обучающегося."))
+    try:
+        mark_seen(Actor.of(current_user), student_id, utcnow())
+    except JournalError as exc:
+        abort(exc.status, error_text(exc))
+    db.session.commit()
+    return redirect(url_for("portal.home"))
 
 
 @bp.get("/diary/<int:student_id>")
@@ -55,7 +94,9 @@ def diary(student_id: int):
         week = diary_week(actor, student_id, day)
     except JournalError as exc:
         abort(exc.status, error_text(exc))
-    response = make_response(render_template("portal/diary.html", week=week))
+    response = make_response(
+        render_template("portal/diary.html", week=week, family=family_overview(Actor.of(current_user)))
+    )
     return revalidate_privately(response, etag) if etag else response
 
 
@@ -86,6 +127,17 @@ def _templates_version() -> str:
         sources = [env.loader.get_source(env, name)[0] for name in ("portal/diary.html", "portal/base.html")]
         app.extensions["diary_templates"] = hashlib.sha256("".join(sources).encode()).hexdigest()[:16]
     return app.extensions["diary_templates"]
+
+
+@bp.get("/diary/<int:student_id>/lessons/<int:lesson_id>/marks")
+@login_required
+def mark_history(student_id: int, lesson_id: int):
+    """A mark's comment and history, in the family's words: who put or changed it, when, old → new."""
+    try:
+        lesson, trail = mark_trail(Actor.of(current_user), student_id, lesson_id)
+    except JournalError as exc:
+        abort(exc.status, error_text(exc))
+    return render_template("portal/mark_history.html", lesson=lesson, trail=trail, student_id=student_id)
 
 
 @bp.get("/diary/<int:student_id>/marks")

@@ -80,6 +80,7 @@ NOT_CREATING = {
     "/language",
     "/login",
     "/logout",
+    "/home/seen",  # moves the seen-up-to moment: repeating it changes nothing
 }
 MODEL_VIEW_ROUTES = re.compile(r"\.(create_view|edit_view|delete_view|action_view|ajax_update)$")
 

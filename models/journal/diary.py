@@ -48,6 +48,7 @@ class DiaryLesson:
     files: list[FileLink] = field(default_factory=list)  # homework files
     planned: bool = False  # from the timetable, not recorded in the journal (yet)
     order: tuple = ()  # the bell's place in the day (shift, start, number)
+    lesson_id: int | None = None  # a recorded lesson (its marks' history opens from it)
 
 
 @dataclass
@@ -163,6 +164,7 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
                     substituted=lesson.substitution_id is not None,
                     files=files.get(lesson.id, []),
                     order=bell_order(bell),
+                    lesson_id=lesson.id,
                 )
             )
     _add_planned(days, enrollments, memberships, lessons)

@@ -10,6 +10,7 @@ from . import (
     expected_imports,
     expected_jobs,
     expected_journal,
+    expected_notices,
     expected_organisation,
     expected_results,
     expected_rosters,
@@ -27,6 +28,7 @@ AREAS = (
     expected_finals,
     expected_results,
     expected_jobs,
+    expected_notices,
 )
 EXPECTED: dict[str, tuple[int, ...]] = {rule: row for area in AREAS for rule, row in area.TABLE.items()}
 PARAMS = {name: value for area in AREAS for name, value in area.PARAMS.items()}
