@@ -8,6 +8,7 @@ from . import (
     expected_accounts,
     expected_finals,
     expected_imports,
+    expected_inbox,
     expected_jobs,
     expected_journal,
     expected_organisation,
@@ -23,10 +24,12 @@ AREAS = (
     expected_rosters,
     expected_organisation,
     expected_imports,
+    expected_inbox,
     expected_journal,
     expected_finals,
     expected_results,
     expected_jobs,
+    expected_inbox,
 )
 EXPECTED: dict[str, tuple[int, ...]] = {rule: row for area in AREAS for rule, row in area.TABLE.items()}
 PARAMS = {name: value for area in AREAS for name, value in area.PARAMS.items()}
