@@ -181,6 +181,7 @@ def write_to_class_parents(
     classes = broadcast_class_ids(actor)
     if class_id is not None:
         classes = classes.where(SchoolClass.id == class_id)
+        require(db.session.scalar(classes) is not None, _("Этому классу писать нельзя."))
     elif grade is not None:
         require(actor.whole_school, _("Писать параллели может только администрация."))
         classes = classes.where(SchoolClass.grade == grade)

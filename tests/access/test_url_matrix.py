@@ -29,7 +29,6 @@ AREAS = (
     expected_finals,
     expected_results,
     expected_jobs,
-    expected_inbox,
 )
 EXPECTED: dict[str, tuple[int, ...]] = {rule: row for area in AREAS for rule, row in area.TABLE.items()}
 PARAMS = {name: value for area in AREAS for name, value in area.PARAMS.items()}
