@@ -4,7 +4,7 @@ the administration a class, a grade or the school). Every decision is models/inb
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
@@ -12,6 +12,8 @@ from sqlalchemy import select
 from models import SchoolClass, db
 from models.access import INBOX_BROADCASTERS, broadcast_class_ids
 from models.base import utcnow, write_unit
+from models.errors import InvalidInput
+from models.i18n import _
 from models.inbox.reading import contact_groups, inbox, mark_read, message_file, thread
 from models.inbox.writing import reply, start_conversation, write_to_class_parents
 from models.parsing import parse_id, parse_int
@@ -86,8 +88,6 @@ class InboxView(StaffPage):
     def to_class(self):
         a = actor()
         if not a.has(*INBOX_BROADCASTERS):
-            from flask import abort
-
             abort(403)
         if request.method == "POST":
             target = request.form.get("target", "")
@@ -134,9 +134,6 @@ class InboxView(StaffPage):
 
 
 def _no_target():
-    from models.errors import InvalidInput
-    from models.i18n import _
-
     raise InvalidInput(_("Выберите класс, параллель или школу."))
 
 
