@@ -15,11 +15,24 @@ from flask_babel import lazy_gettext
 from models.idempotency import new_token
 from security import csp_nonce
 
-from . import accounts, control, finals, imports, jobs, journal, my_class, organisation, results, rosters, timetable
+from . import (
+    accounts,
+    control,
+    finals,
+    imports,
+    inbox,
+    jobs,
+    journal,
+    my_class,
+    organisation,
+    results,
+    rosters,
+    timetable,
+)
 from .base import StaffIndexView
 
 # Areas register in this order; each module has `register(admin)`.
-AREAS = [journal, finals, rosters, my_class, organisation, timetable, results, control, imports, accounts, jobs]
+AREAS = [journal, inbox, finals, rosters, my_class, organisation, timetable, results, control, imports, accounts, jobs]
 
 
 def init_admin(app: Flask) -> Admin:

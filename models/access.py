@@ -460,7 +460,7 @@ def lesson_ids(actor: Actor) -> Select:
 
 def attachment_ids(actor: Actor) -> Select:
     """Files the actor may download: of achievements and year-end results of the students they see, and
-    homework files of the lessons they may read. (Message files get their rule with messages.)"""
+    homework files of the lessons they may read, files of the conversations they take part in."""
     from models.tables.journal import Attachment
 
     return select(Attachment.id).where(
@@ -468,8 +468,15 @@ def attachment_ids(actor: Actor) -> Select:
             Attachment.achievement_id.in_(achievement_ids(actor)),
             Attachment.result_id.in_(student_result_ids(actor)),
             Attachment.lesson_id.in_(lesson_ids(actor)),
+            Attachment.message_id.in_(message_ids(actor)),
         )
     )
+
+
+def message_ids(actor: Actor) -> Select:
+    from models.tables.messaging import Message
+
+    return select(Message.id).where(Message.conversation_id.in_(conversation_ids(actor)))
 
 
 def _register_roster_scopes() -> None:
@@ -643,3 +650,65 @@ def can_control_journal(actor: Actor) -> bool:
 def can_write_remarks(actor: Actor) -> bool:
     """Remarks to teachers are written and taken off by the coordinator or the director."""
     return actor.school_id is not None and actor.user_id is not None and actor.has(*REMARK_AUTHORS)
+
+
+# --- the inbox (R22) ------------------------------------------------------------------------------
+# Who may start a conversation with whom, the one rule: a parent with their children's teachers, class
+# teachers and the administration; a student with their teachers and class teacher; staff with anyone of
+# their school. Never a family with another family or a student: families only ever reach staff. Blocked
+# accounts are nobody's contact and write nowhere. Nobody reads a conversation they are not a participant of
+# (the administration included: it sees a thread when a participant adds it, models/inbox).
+INBOX_BROADCASTERS = CLASS_TEACHERS | ADMINISTRATION  # "write to all parents of a class"
+
+
+def _active_users(actor: Actor) -> Select:
+    return select(User.id).where(
+        User.school_id == actor.school_id, User.blocked_at.is_(None), User.id != (actor.user_id or 0)
+    )
+
+
+def message_contact_ids(actor: Actor, on: dt.date, student_id: int | None = None) -> Select:
+    """User ids the actor may start a conversation with on ``on``; for a family, ``student_id`` narrows the
+    teachers to that child's (the administration stays)."""
+    from models.tables.accounts import UserRole
+
+    if actor.user_id is None or actor.school_id is None:
+        return select(User.id).where(false())
+    if actor.is_staff and actor.staff_id:
+        return _active_users(actor)
+    if not actor.has(*FAMILY_ROLES):
+        return select(User.id).where(false())
+    students = student_ids(actor)
+    if student_id is not None:
+        students = students.where(Student.id == student_id)
+    classes = select(Enrollment.class_id).where(Enrollment.student_id.in_(students), stay_on(Enrollment, on))
+    teachers = union(
+        select(TeachingAssignment.teacher_id).where(TeachingAssignment.class_id.in_(classes)),
+        select(SchoolClass.class_teacher_id).where(SchoolClass.id.in_(classes)),
+    )
+    staff_users = User.staff_id.in_(select(Staff.id).where(Staff.id.in_(teachers)))
+    if actor.has("parent"):
+        administration = User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(ADMINISTRATION)))
+        return _active_users(actor).where(User.staff_id.is_not(None), or_(staff_users, administration))
+    return _active_users(actor).where(staff_users)
+
+
+def can_message(actor: Actor, user_id: int, on: dt.date, student_id: int | None = None) -> bool:
+    return _in(user_id, message_contact_ids(actor, on, student_id))
+
+
+def conversation_ids(actor: Actor) -> Select:
+    """Conversations the actor takes part in: the only ones they read."""
+    from models.tables.messaging import ConversationParticipant
+
+    return select(ConversationParticipant.conversation_id).where(
+        ConversationParticipant.user_id == (actor.user_id or 0)
+    )
+
+
+def broadcast_class_ids(actor: Actor) -> Select:
+    """Classes whose parents the actor writes to at once: the class teacher their own classes, the
+    administration every class of the school (a class, a grade or all)."""
+    if actor.has(*ADMINISTRATION):
+        return select(SchoolClass.id).where(SchoolClass.school_id == actor.school_id)
+    return taught_class_ids(actor)

@@ -172,6 +172,7 @@ def store(
     achievement_id: int | None = None,
     result_id: int | None = None,
     lesson_id: int | None = None,
+    message_id: int | None = None,
     now: dt.datetime,
 ) -> Attachment:
     """Stores a checked file on exactly one owner (the database checks that too), audited."""
@@ -180,6 +181,7 @@ def store(
         achievement_id=achievement_id,
         result_id=result_id,
         lesson_id=lesson_id,
+        message_id=message_id,
         filename=checked.filename,
         content_type=checked.content_type,
         size_bytes=checked.size,
@@ -202,6 +204,7 @@ def store(
             "achievement_id": achievement_id,
             "result_id": result_id,
             "lesson_id": lesson_id,
+            "message_id": message_id,
         },
     )
     return att

@@ -47,6 +47,11 @@ CREATING = {
     "/admin/imports/confirm/<import_token>": ("admin/imports/preview.html", "url_for('.confirm'"),
     "/admin/finals/periods/<int:period_id>/close": ("admin/finals/periods.html", 'id="confirm-close"'),
     "/admin/finals/<int:assignment_id>": ("admin/finals/sheet.html", 'id="finals-form"'),
+    "/inbox/new": ("inbox/_new.html", 'id="inbox-new-form"'),
+    "/inbox/<int:conversation_id>": ("inbox/_thread.html", 'id="inbox-reply-form"'),
+    "/admin/inbox/new": ("inbox/_new.html", 'id="inbox-new-form"'),
+    "/admin/inbox/<int:conversation_id>": ("inbox/_thread.html", 'id="inbox-reply-form"'),
+    "/admin/inbox/class": ("admin/inbox/to_class.html", 'id="inbox-class-form"'),
 }
 # The other POST routes: they change rows in place (a repeat finds them changed or gone), answer JSON with
 # versions of their own (the grid's keystrokes), only show a preview, or belong to signing in.
@@ -141,6 +146,7 @@ def _creating_urls(app, world) -> list[str]:
         "import_token": "x" * 32,
         "job_kind": "backup",
         "job_id": 1,
+        "conversation_id": 1,
     }
     urls = []
     for rule in app.url_map.iter_rules():
