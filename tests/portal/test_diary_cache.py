@@ -126,5 +126,6 @@ def test_the_full_week_page_runs_fixed_queries(client, login_as, world, count_qu
         )
     )
     db.session.commit()
-    # 5 of the request and the stamp, 10 the week's, 2 the child switcher (the family's children and their classes)
-    assert _page_queries(client, world, count_queries) == before == 17
+    # 5 of the request and the stamp, 10 the week's, 2 the child switcher (the family's children and their classes),
+    # 1 the navigation's count of unread conversations
+    assert _page_queries(client, world, count_queries) == before == 18
