@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, request
 from flask_babel import gettext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -26,6 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from models import db
 from models.base import set_writes_expected, writes_expected
 from models.i18n import N_
+from web.errors import error_page
 
 log = logging.getLogger(__name__)
 
@@ -96,17 +97,7 @@ def init_transactions(app: Flask) -> None:
             response = jsonify(ok=False, error=message)
             response.status_code = code
         else:
-            response = app.make_response(
-                (
-                    render_template(
-                        "portal/error.html",
-                        code=code,
-                        title=gettext("Конфликт изменений") if code == 409 else gettext("Сервер занят"),
-                        message=message,
-                    ),
-                    code,
-                )
-            )
+            response = app.make_response(error_page(code, message))
         if code == 503:
             response.headers["Retry-After"] = "30"
         return response

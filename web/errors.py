@@ -20,6 +20,7 @@ TITLES = {
     413: N_("Файл слишком большой"),
     429: N_("Слишком много попыток"),
     500: N_("Внутренняя ошибка"),
+    503: N_("Сервер занят"),
 }
 UNKNOWN = N_("Ошибка")  # a module constant: pybabel misses a marker nested inside another call
 DEFAULT_MESSAGES = {
@@ -30,7 +31,8 @@ DEFAULT_MESSAGES = {
 }
 
 
-def _page(code: int, message: str | None):
+def error_page(code: int, message: str | None):
+    """The error page in the visitor's language (every door's refusals and transactions.py's races)."""
     title = gettext(TITLES.get(code, UNKNOWN))
     text = message or gettext(DEFAULT_MESSAGES.get(code, title))
     return render_template("portal/error.html", code=code, title=title, message=text), code
@@ -39,11 +41,13 @@ def _page(code: int, message: str | None):
 def init_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(exc):
-        return _page(400, gettext("Страница устарела (истёк защитный токен формы). Обновите страницу и повторите."))
+        return error_page(
+            400, gettext("Страница устарела (истёк защитный токен формы). Обновите страницу и повторите.")
+        )
 
     @app.errorhandler(JournalError)
     def _domain(exc: JournalError):
-        return _page(exc.status, error_text(exc))
+        return error_page(exc.status, error_text(exc))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
@@ -52,4 +56,4 @@ def init_error_handlers(app: Flask) -> None:
             if isinstance(exc.description, str) and not exc.description.startswith(("The ", "You ", "A ", "Bad "))
             else None
         )
-        return _page(exc.code or 500, description)
+        return error_page(exc.code or 500, description)
