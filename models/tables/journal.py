@@ -192,14 +192,15 @@ class Attendance(db.Model):
 
 
 class Attachment(db.Model):
-    """A file on a lesson (homework material), an achievement, a year-end result or a message (R6)."""
+    """A file on a lesson (homework material), an achievement, a year-end result, a message or an announcement."""
 
     __tablename__ = "attachments"
     __table_args__ = (
         CheckConstraint("size_bytes >= 0", name="size"),
         CheckConstraint(
             "(CASE WHEN lesson_id IS NULL THEN 0 ELSE 1 END + CASE WHEN achievement_id IS NULL THEN 0 ELSE 1 END"
-            " + CASE WHEN result_id IS NULL THEN 0 ELSE 1 END + CASE WHEN message_id IS NULL THEN 0 ELSE 1 END) = 1",
+            " + CASE WHEN result_id IS NULL THEN 0 ELSE 1 END + CASE WHEN message_id IS NULL THEN 0 ELSE 1 END"
+            " + CASE WHEN announcement_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="one_owner",
         ),
     )
@@ -210,6 +211,7 @@ class Attachment(db.Model):
     achievement_id: Mapped[int | None] = mapped_column(ForeignKey("achievements.id"), index=True)
     result_id: Mapped[int | None] = mapped_column(ForeignKey("student_results.id"), index=True)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
+    announcement_id: Mapped[int | None] = mapped_column(ForeignKey("announcements.id"), index=True)
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100))
     size_bytes: Mapped[int] = mapped_column(Integer)

@@ -14,14 +14,21 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import db, one_of, utcnow
 
 NOTIFICATION_KINDS = ("mark", "absence", "message", "announcement", "remark", "period_mark")
-AUDIENCES = ("all", "staff", "parents", "students", "families")
+# An announcement reaches everyone of its target (families and staff), only the parents or only the students
+# of it, or the school's staff only; a survey asks parents or students (R23).
+ANNOUNCEMENT_AUDIENCES = ("all", "parents", "students", "staff")
+SURVEY_AUDIENCES = ("parents", "students")
 QUESTION_KINDS = ("single", "multiple", "text", "scale")
+# The target of an announcement or a survey: the school (neither), a grade, or a class, never both.
+ONE_TARGET = "class_id IS NULL OR grade IS NULL"
+GRADE_RANGE = "grade IS NULL OR grade BETWEEN 0 AND 12"
 
 
 class Conversation(db.Model):
@@ -90,12 +97,22 @@ class Notification(db.Model):
 
 
 class Announcement(db.Model):
+    """News for the school, a grade, a class, or the staff only, shown within its window (R23)."""
+
     __tablename__ = "announcements"
-    __table_args__ = (CheckConstraint(one_of("audience", AUDIENCES), name="audience"),)
+    __table_args__ = (
+        CheckConstraint(one_of("audience", ANNOUNCEMENT_AUDIENCES), name="audience"),
+        CheckConstraint(ONE_TARGET, name="one_target"),
+        CheckConstraint(GRADE_RANGE, name="grade"),
+        CheckConstraint("audience <> 'staff' OR (class_id IS NULL AND grade IS NULL)", name="staff_school_wide"),
+        CheckConstraint("expires_at IS NULL OR expires_at > published_at", name="window"),
+        CheckConstraint("length(trim(title)) > 0", name="title_not_blank"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
-    class_id: Mapped[int | None] = mapped_column(ForeignKey("school_classes.id"))  # None: whole school
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("school_classes.id"), index=True)  # None: see grade
+    grade: Mapped[int | None] = mapped_column(SmallInteger)  # a whole grade; both None: the whole school
     audience: Mapped[str] = mapped_column(String(10), default="all")
     title: Mapped[str] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text)
@@ -112,17 +129,24 @@ class Survey(db.Model):
 
     __tablename__ = "surveys"
     __table_args__ = (
-        CheckConstraint(one_of("audience", AUDIENCES), name="audience"),
+        CheckConstraint(one_of("audience", SURVEY_AUDIENCES), name="audience"),
         CheckConstraint("closes_at IS NULL OR closes_at > opens_at", name="dates"),
+        CheckConstraint(ONE_TARGET, name="one_target"),
+        CheckConstraint(GRADE_RANGE, name="grade"),
+        CheckConstraint("NOT per_family OR audience = 'parents'", name="per_family_parents"),
+        CheckConstraint("length(trim(title)) > 0", name="title_not_blank"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
-    class_id: Mapped[int | None] = mapped_column(ForeignKey("school_classes.id"))
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("school_classes.id"), index=True)
+    grade: Mapped[int | None] = mapped_column(SmallInteger)
     title: Mapped[str] = mapped_column(String(255))
     description: Mapped[str | None] = mapped_column(Text)
     audience: Mapped[str] = mapped_column(String(10), default="parents")
     is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # One answer per family (the parents of the same child answer once) or one per person.
+    per_family: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     opens_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     closes_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -136,6 +160,8 @@ class SurveyQuestion(db.Model):
     __table_args__ = (
         UniqueConstraint("survey_id", "position"),
         CheckConstraint(one_of("kind", QUESTION_KINDS), name="kind"),
+        CheckConstraint("kind NOT IN ('single', 'multiple') OR options IS NOT NULL", name="choices"),
+        CheckConstraint("length(trim(text)) > 0", name="text_not_blank"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -144,6 +170,7 @@ class SurveyQuestion(db.Model):
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(10))
     options: Mapped[str | None] = mapped_column(Text)  # one option per line
+    required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     def __str__(self) -> str:
         return self.text[:40]
@@ -151,11 +178,14 @@ class SurveyQuestion(db.Model):
 
 class SurveyResponse(db.Model):
     __tablename__ = "survey_responses"
-    __table_args__ = (UniqueConstraint("survey_id", "user_id"),)
+    # One answer per person; in a survey answered per family, one per child as well (``student_id``: the
+    # child the family answered for; None in a survey answered per person).
+    __table_args__ = (UniqueConstraint("survey_id", "user_id"), UniqueConstraint("survey_id", "student_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
     submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     def __str__(self) -> str:
