@@ -712,3 +712,72 @@ def broadcast_class_ids(actor: Actor) -> Select:
     if actor.has(*ADMINISTRATION):
         return select(SchoolClass.id).where(SchoolClass.school_id == actor.school_id)
     return taught_class_ids(actor)
+
+
+# --- announcements and surveys (R23) ----------------------------------------------------------------------
+# Who publishes to whom, the one rule: the administration to the school, a grade, a class, or the staff only; a
+# class teacher to their own classes. Each edits (and reads the results of) what they published; the
+# administration all of the school's. Families read what is addressed to the class or grade their child is in
+# today, or to the whole school, and to their role (parents, students); staff the school's announcements for
+# everyone or for the staff. A survey is answered by the parents or the students it asks.
+PUBLISHERS = INBOX_BROADCASTERS  # the classes each may publish to: broadcast_class_ids
+
+
+def can_publish(actor: Actor, *, audience: str, class_id: int | None, grade: int | None) -> bool:
+    if actor.user_id is None or actor.school_id is None:
+        return False
+    if class_id is not None:
+        return audience != "staff" and _in(class_id, broadcast_class_ids(actor))
+    return actor.whole_school
+
+
+def managed_ids(actor: Actor, model) -> Select:
+    """Announcements or surveys (``model``) the actor edits and whose answers they read."""
+    q = select(model.id).where(model.school_id == actor.school_id)
+    if actor.whole_school:
+        return q
+    if actor.has(*CLASS_TEACHERS) and actor.user_id is not None:
+        return q.where(model.author_id == actor.user_id, model.class_id.in_(taught_class_ids(actor)))
+    return q.where(false())
+
+
+def _family_audiences(actor: Actor) -> list[str]:
+    return [role + "s" for role in ("parent", "student") if actor.has(role)]
+
+
+def _reaches_families(actor: Actor, model, on: dt.date):
+    """``model`` (Announcement or Survey) addressed to the classes or grades of the actor's children (or the
+    actor) on ``on``, or to the whole school."""
+    classes = select(Enrollment.class_id).where(Enrollment.student_id.in_(student_ids(actor)), stay_on(Enrollment, on))
+    grades = select(SchoolClass.grade).where(SchoolClass.id.in_(classes))
+    return (model.school_id == actor.school_id) & or_(
+        model.class_id.in_(classes),
+        model.class_id.is_(None) & or_(model.grade.is_(None), model.grade.in_(grades)),
+    )
+
+
+def announcement_ids(actor: Actor, on: dt.date) -> Select:
+    """Announcements the actor reads (any window: the reading code keeps to the published ones)."""
+    from models.tables.messaging import Announcement
+
+    parts = []
+    if actor.is_staff:
+        school_wide = Announcement.class_id.is_(None) & Announcement.grade.is_(None)
+        parts.append(school_wide & Announcement.audience.in_(("all", "staff")))
+        parts.append(Announcement.id.in_(managed_ids(actor, Announcement)))
+    audiences = _family_audiences(actor)
+    if audiences:
+        parts.append(_reaches_families(actor, Announcement, on) & Announcement.audience.in_(["all", *audiences]))
+    if not parts:
+        return select(Announcement.id).where(false())
+    return select(Announcement.id).where(Announcement.school_id == actor.school_id, or_(*parts))
+
+
+def respondent_survey_ids(actor: Actor, on: dt.date) -> Select:
+    """Surveys that ask the actor (any window: answering keeps to the open ones)."""
+    from models.tables.messaging import Survey
+
+    audiences = _family_audiences(actor)
+    if not audiences:
+        return select(Survey.id).where(false())
+    return select(Survey.id).where(_reaches_families(actor, Survey, on), Survey.audience.in_(audiences))

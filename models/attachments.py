@@ -173,6 +173,7 @@ def store(
     result_id: int | None = None,
     lesson_id: int | None = None,
     message_id: int | None = None,
+    announcement_id: int | None = None,
     now: dt.datetime,
 ) -> Attachment:
     """Stores a checked file on exactly one owner (the database checks that too), audited."""
@@ -182,6 +183,7 @@ def store(
         result_id=result_id,
         lesson_id=lesson_id,
         message_id=message_id,
+        announcement_id=announcement_id,
         filename=checked.filename,
         content_type=checked.content_type,
         size_bytes=checked.size,
@@ -205,6 +207,7 @@ def store(
             "result_id": result_id,
             "lesson_id": lesson_id,
             "message_id": message_id,
+            "announcement_id": announcement_id,
         },
     )
     return att

@@ -21,6 +21,8 @@ from models.audit import AuditEvent
 from models.base import db
 from models.i18n import N_
 from models.journal.rules import ATTENDANCE_CODES
+from models.notices.announced import LABEL as ANNOUNCEMENT
+from models.notices.announced import announcement_notices
 from models.roster import covers
 from models.tables.accounts import User
 from models.tables.classes import Enrollment, SubgroupMember
@@ -97,7 +99,7 @@ def family_notices(
     actor: Actor, now: dt.datetime, *, since: dt.datetime | None = None, student_id: int | None = None
 ) -> list[ChildNotices]:
     """The notices of each child the actor reads in the portal (a parent's own children, a student themself)
-    since the account's "seen up to" moment (or ``since`` when given, for a digest). Nine queries at most."""
+    since the account's "seen up to" moment (or ``since`` when given, for a digest). Ten queries at most."""
     query = children(actor)
     if student_id is not None:
         require_student(actor, student_id)
@@ -195,6 +197,12 @@ def family_notices(
                 result[sid].notices.append(
                     Notice(at, sid, event.action, LABELS.get(event.action, event.action), who=who, **notice)
                 )
+    news = announcement_notices(actor, {sid: child.since for sid, child in result.items()}, now)
+    for sid, at, title, body, who in news:  # announcements for the child's class, grade, school (R23)
+        result[sid].notices.append(Notice(at, sid, "announcement.publish", ANNOUNCEMENT, title, None, "", body, who))
+    if news:
+        for child in result.values():
+            child.notices.sort(key=lambda n: n.at, reverse=True)
     return [result[s.id] for s in students]
 
 
