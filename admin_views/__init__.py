@@ -17,6 +17,7 @@ from security import csp_nonce
 
 from . import (
     accounts,
+    announcements,
     control,
     finals,
     imports,
@@ -33,6 +34,7 @@ from .base import StaffIndexView
 
 # Areas register in this order; each module has `register(admin)`.
 AREAS = [journal, inbox, finals, rosters, my_class, organisation, timetable, results, control, imports, accounts, jobs]
+AREAS.insert(AREAS.index(inbox) + 1, announcements)  # announcements and surveys, next to the inbox
 
 
 def init_admin(app: Flask) -> Admin:

@@ -40,3 +40,12 @@ def uploaded_file(name: str = "file") -> CheckedFile | None:
     if upload is None or not upload.filename:
         return None
     return check_file(upload.filename, upload.stream.read(MAX_BYTES + 1))
+
+
+def uploaded_files(name: str = "files") -> list[CheckedFile]:
+    """Every file chosen in a multiple file input, each checked as ``uploaded_file`` checks one."""
+    return [
+        check_file(upload.filename, upload.stream.read(MAX_BYTES + 1))
+        for upload in request.files.getlist(name)
+        if upload is not None and upload.filename
+    ]

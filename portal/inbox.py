@@ -43,9 +43,9 @@ def _uploaded():
     return check_file(upload.filename, upload.stream.read(MAX_BYTES + 1))
 
 
-def _once(change):
+def _once(change, fallback: str = "portal.inbox"):
     """Runs a creating POST once per form token (models/idempotency.py); a refusal is shown in the user's
-    language and nothing is changed."""
+    language and nothing is changed. A repeat goes where the first went (else to ``fallback``)."""
     token = request.form.get(FIELD) or ""
     try:
         claim(token)
@@ -53,7 +53,7 @@ def _once(change):
     except AlreadySubmitted as exc:
         db.session.rollback()
         flash(error_text(exc), "warning")
-        return redirect(exc.location or url_for("portal.inbox"), 303)
+        return redirect(exc.location or url_for(fallback), 303)
     except (AccessDenied, NotFound) as exc:
         db.session.rollback()
         abort(exc.status, error_text(exc))

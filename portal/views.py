@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 import school_clock
 from i18n import error_text
 from models.access import FAMILY_ROLES, Actor
+from models.announcements.home import family_board
 from models.base import db, utcnow
 from models.errors import JournalError
 from models.home.family import family_home
@@ -57,7 +58,10 @@ def home():
     today = school_clock.today()
     children = family_home(Actor.of(current_user), today, utcnow())
     g.unread = sum(child.notices.count for child in children)
-    return render_template("portal/home.html", children=children, today=today, tomorrow=today + dt.timedelta(days=1))
+    board = family_board(Actor.of(current_user), utcnow())  # announcements and surveys (R23)
+    return render_template(
+        "portal/home.html", children=children, today=today, tomorrow=today + dt.timedelta(days=1), board=board
+    )
 
 
 @bp.post("/home/seen")

@@ -61,7 +61,11 @@ def upgrade():
     with op.batch_alter_table("survey_responses", schema=None) as batch_op:
         batch_op.add_column(sa.Column("student_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
-            batch_op.f("fk_survey_responses_student_id_students"), "students", ["student_id"], ["id"], ondelete="CASCADE"
+            batch_op.f("fk_survey_responses_student_id_students"),
+            "students",
+            ["student_id"],
+            ["id"],
+            ondelete="CASCADE",
         )
         batch_op.create_unique_constraint(
             batch_op.f("uq_survey_responses_survey_id_student_id"), ["survey_id", "student_id"]
