@@ -52,6 +52,10 @@ CREATING = {
     "/admin/inbox/new": ("inbox/_new.html", 'id="inbox-new-form"'),
     "/admin/inbox/<int:conversation_id>": ("inbox/_thread.html", 'id="inbox-reply-form"'),
     "/admin/inbox/class": ("admin/inbox/to_class.html", 'id="inbox-class-form"'),
+    "/admin/announcements/new": ("admin/announcements/form.html", 'id="announcement-form"'),
+    "/admin/surveys/new": ("admin/surveys/form.html", 'id="survey-form"'),
+    "/admin/surveys/<int:survey_id>": ("admin/surveys/form.html", 'id="question-form"'),  # adds a question
+    "/surveys/<int:survey_id>": ("portal/announcements/survey.html", 'id="survey-answer-form"'),
 }
 # The other POST routes: they change rows in place (a repeat finds them changed or gone), answer JSON with
 # versions of their own (the grid's keystrokes), only show a preview, or belong to signing in.
@@ -86,6 +90,7 @@ NOT_CREATING = {
     "/login",
     "/logout",
     "/home/seen",  # moves the seen-up-to moment: repeating it changes nothing
+    "/admin/announcements/<int:announcement_id>",  # changes or deletes one in place
 }
 MODEL_VIEW_ROUTES = re.compile(r"\.(create_view|edit_view|delete_view|action_view|ajax_update)$")
 
@@ -147,6 +152,7 @@ def _creating_urls(app, world) -> list[str]:
         "job_kind": "backup",
         "job_id": 1,
         "conversation_id": 1,
+        "survey_id": 1,
     }
     urls = []
     for rule in app.url_map.iter_rules():
