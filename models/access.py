@@ -757,14 +757,14 @@ def _reaches_families(actor: Actor, model, on: dt.date):
 
 
 def announcement_ids(actor: Actor, on: dt.date) -> Select:
-    """Announcements the actor reads (any window: the reading code keeps to the published ones)."""
+    """Announcements the actor reads (any window: the reading code keeps to the published ones); what one
+    publishes one reads through ``managed_ids``."""
     from models.tables.messaging import Announcement
 
     parts = []
     if actor.is_staff:
         school_wide = Announcement.class_id.is_(None) & Announcement.grade.is_(None)
         parts.append(school_wide & Announcement.audience.in_(("all", "staff")))
-        parts.append(Announcement.id.in_(managed_ids(actor, Announcement)))
     audiences = _family_audiences(actor)
     if audiences:
         parts.append(_reaches_families(actor, Announcement, on) & Announcement.audience.in_(["all", *audiences]))
