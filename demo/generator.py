@@ -1293,7 +1293,7 @@ class SchoolGenerator:
                     "id": first + 1,
                     "school_id": self.school_id,
                     "class_id": self.class_id[tpl.class_5a],
-                    "audience": "families",
+                    "audience": "all",
                     "title": "Экскурсия в краеведческий музей",
                     "body": "В субботу класс едет на экскурсию в краеведческий музей. Сбор у школы в 9:30, "
                     "возвращение к 14:00. Просим до четверга сообщить классному руководителю, поедет ли ребёнок.",
