@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from models.access import Actor, managed_ids, respondent_survey_ids, student_ids
@@ -283,8 +283,9 @@ def _open(now: dt.datetime):
 def open_surveys(actor: Actor, now: dt.datetime) -> list[SurveyLine]:
     """The surveys asking the actor now, each saying whether the actor (or their family) has answered."""
     lines = _lines(actor, Survey.id.in_(respondent_survey_ids(actor, school_today(actor, now))) & _open(now), now)
+    answered = answered_ids(actor, [line.id for line in lines])
     for line in lines:
-        line.answered = _answered(actor, line.id, line.per_family, school_today(actor, now))
+        line.answered = line.id in answered
     return lines
 
 
@@ -305,12 +306,15 @@ def _family_children(actor: Actor, survey: Survey, today: dt.date) -> list[int]:
     return list(db.session.scalars(q))
 
 
-def _answered(actor: Actor, survey_id: int, per_family: bool, today: dt.date) -> bool:
-    mine = SurveyResponse.user_id == actor.user_id
-    if per_family:
-        survey = db.session.get(Survey, survey_id)
-        mine = mine | SurveyResponse.student_id.in_(_family_children(actor, survey, today) or [0])
-    return db.session.scalar(select(exists().where(SurveyResponse.survey_id == survey_id, mine)))
+def answered_ids(actor: Actor, survey_ids: list[int]) -> set[int]:
+    """Which of the surveys the actor has answered, or (a survey per family) someone of their family has: a
+    response given for one of the actor's children. One query."""
+    if not survey_ids:
+        return set()
+    mine = or_(SurveyResponse.user_id == actor.user_id, SurveyResponse.student_id.in_(student_ids(actor)))
+    return set(
+        db.session.scalars(select(SurveyResponse.survey_id).where(SurveyResponse.survey_id.in_(survey_ids), mine))
+    )
 
 
 @dataclass
@@ -326,7 +330,7 @@ def questionnaire(actor: Actor, survey_id: int, now: dt.datetime) -> Questionnai
     """An open survey that asks the actor, as its form shows it."""
     survey = _asking(actor, survey_id, now)
     line = _lines(actor, Survey.id == survey.id, now)[0]
-    line.answered = _answered(actor, survey.id, survey.per_family, school_today(actor, now))
+    line.answered = survey.id in answered_ids(actor, [survey.id])
     questions = questions_of(survey.id)
     return Questionnaire(line, questions, {q.id: options_of(q) for q in questions})
 
@@ -366,7 +370,7 @@ def answer_survey(actor: Actor, survey_id: int, given: dict[int, list[str]], *, 
     """The actor's answers (question id → what the form sent); once per person, or once per family."""
     survey = _asking(actor, survey_id, now)
     today = school_today(actor, now)
-    if _answered(actor, survey.id, survey.per_family, today):
+    if survey.id in answered_ids(actor, [survey.id]):
         raise Conflict(FAMILY_ANSWERED if survey.per_family else _("Вы уже ответили на этот опрос."))
     values = {q.id: _value(q, given.get(q.id, [])) for q in questions_of(survey.id)}
     if all(v is None for v in values.values()):

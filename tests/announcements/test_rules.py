@@ -236,3 +236,23 @@ def test_the_chart_is_svg_with_escaped_labels():
     svg = str(bar_chart([("<script>alert(1)</script>", 3, 75.0), ("Нет", 1, 25.0)], title="Q & A"))
     assert svg.startswith("<svg") and "<script>" not in svg and "&lt;script&gt;" in svg
     assert 'width="180.0"' in svg and "3 · 75%" in svg and "Q &amp; A" in svg
+
+
+def test_the_home_board_costs_the_same_queries_whatever_the_number(db_session, world, now, count_queries):
+    from models.announcements.home import family_board
+
+    def cost() -> tuple[int, int, int]:
+        with count_queries() as q:
+            board = family_board(actor(world, "parent"), NOW)
+        return q.count, len(board.announcements), len(board.surveys)
+
+    publish(world, "director", "Первое")
+    survey(world, "director")
+    one = cost()
+    for n in range(6):
+        publish(world, "director", f"Ещё {n}", target=Target(class_id=world.c5a.id))
+    for _n in range(3):
+        survey(world, "classteacher", target=Target(class_id=world.c5a.id))
+    many = cost()
+    assert many[1:] == (3, 4) and one[1:] == (1, 1)
+    assert many[0] == one[0], (one, many)
