@@ -194,3 +194,13 @@ def test_anonymous_survey_results_never_say_who(client, login_as, world, now):
     values = [v for r in sheet.values for v in r if v is not None]
     assert not any("Аннова" in str(v) or "Кто ответил" == v for v in values)
     assert 4 in values
+
+
+def test_a_refused_question_keeps_what_was_typed(client, login_as, world, now):
+    row = survey(world, "classteacher", target=Target(class_id=world.c5a.id))
+    db.session.commit()
+    login_as("classteacher")
+    data = {"form_token": new_token(), "action": "add", "text": "Любимый урок?", "kind": "single", "options": "Один"}
+    page = client.post(f"/admin/surveys/{row.id}", data=data).get_data(as_text=True)
+    assert "хотя бы два варианта" in page
+    assert "Любимый урок?</textarea>" in page and '<option value="single" selected>' in page
