@@ -101,3 +101,52 @@ def test_teacher_sees_students_of_a_substituted_class_only_with_the_substitution
 
 def test_anonymous_sees_nobody(db_session, world):
     assert db.session.scalars(student_ids(Actor.of(None))).all() == []
+
+
+def test_another_familys_announcement_file_and_survey_answer_404_and_leak_nothing(client, login_as, world):
+    """Announcements and surveys of 6Б (Boris's class) opened by Anna's mother and by Anna herself."""
+    from models.announcements.board import AnnouncementDraft, save_announcement
+    from models.announcements.surveys import SurveyDraft, add_question, save_survey
+    from models.announcements.window import Target
+    from models.attachments import check_file
+
+    author = Actor.of(world.users["other_teacher"])
+    pdf = check_file("boris.pdf", b"%PDF-1.4\n%%EOF\n")
+    note = save_announcement(
+        author,
+        None,
+        AnnouncementDraft("Секрет 6Б", "Текст", "all", Target(class_id=world.c6b.id), None, None, [pdf]),
+        now=models_now(),
+    )
+    poll = save_survey(
+        author,
+        None,
+        SurveyDraft("Опрос 6Б", "", "parents", Target(class_id=world.c6b.id), False, False, None, None),
+        now=models_now(),
+    )
+    add_question(author, poll.id, text="Вопрос 6Б", kind="text", options=None, required=True)
+    db.session.commit()
+    att = note_file_id(note.id)
+    for who in ("parent", "student"):
+        login_as(who)
+        for url in (f"/announcements/{note.id}/files/{att}", f"/surveys/{poll.id}"):
+            answer = client.get(url)
+            assert answer.status_code == 404, url
+            assert "6Б" not in answer.get_data(as_text=True) and b"%PDF" not in answer.data
+        posted = client.post(f"/surveys/{poll.id}", data={"form_token": "t" * 32, "q1": "x"}, follow_redirects=False)
+        assert posted.status_code == 404
+        assert "Секрет 6Б" not in client.get("/announcements").get_data(as_text=True)
+
+
+def models_now():
+    from models.base import utcnow
+
+    return utcnow()
+
+
+def note_file_id(announcement_id: int) -> int:
+    from sqlalchemy import select
+
+    from models.tables.journal import Attachment
+
+    return db.session.scalar(select(Attachment.id).where(Attachment.announcement_id == announcement_id))
