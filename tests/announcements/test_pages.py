@@ -204,3 +204,16 @@ def test_a_refused_question_keeps_what_was_typed(client, login_as, world, now):
     page = client.post(f"/admin/surveys/{row.id}", data=data).get_data(as_text=True)
     assert "хотя бы два варианта" in page
     assert "Любимый урок?</textarea>" in page and '<option value="single" selected>' in page
+
+
+def test_the_home_page_shortens_a_long_announcement(client, login_as, world, now):
+    from models.announcements.board import AnnouncementDraft, save_announcement
+
+    from .conftest import actor
+
+    draft = AnnouncementDraft("Длинное", "Слово " * 100 + "КОНЕЦ", "all", Target(), None, None)
+    save_announcement(actor(world, "director"), None, draft, now=now)
+    db.session.commit()
+    login_as("parent")
+    assert "КОНЕЦ" not in client.get("/home").get_data(as_text=True)
+    assert "КОНЕЦ" in client.get("/announcements").get_data(as_text=True)
