@@ -18,6 +18,8 @@ from security import csp_nonce
 from . import (
     accounts,
     control,
+    diary_acks,
+    distance,
     finals,
     imports,
     inbox,
@@ -33,6 +35,7 @@ from .base import StaffIndexView
 
 # Areas register in this order; each module has `register(admin)`.
 AREAS = [journal, inbox, finals, rosters, my_class, organisation, timetable, results, control, imports, accounts, jobs]
+AREAS += [diary_acks, distance]  # their menu items join the categories "Мой класс" and "Расписание"
 
 
 def init_admin(app: Flask) -> Admin:
