@@ -47,10 +47,10 @@ class DistanceView(StaffPage):
     @expose("/<int:day_id>/undo", methods=["POST"])
     def undo(self, day_id: int):
         with operation(forged_aborts=True) as done:
-            row = undo_distance(actor(), day_id)
+            day = undo_distance(actor(), day_id)
         if done:
             flash(
-                gettext("Переход %(date)s на дистанционное обучение отменён.", date=row.date.strftime("%d.%m.%Y")),
+                gettext("Переход %(date)s на дистанционное обучение отменён.", date=day.strftime("%d.%m.%Y")),
                 "success",
             )
         return redirect(url_for(".index"))

@@ -162,8 +162,8 @@ def switch_to_distance(
     return row
 
 
-def undo_distance(actor: Actor, day_id: int) -> CancelledDay:
-    """Undo a switch: the day is an ordinary school day again (for those it covered); audited."""
+def undo_distance(actor: Actor, day_id: int) -> dt.date:
+    """Undo a switch: the day is an ordinary school day again (for those it covered); audited. The day undone."""
     require(can_switch_distance(actor), _("Переводить на дистанционное обучение может только администрация школы."))
     row = db.session.scalar(
         select(CancelledDay).where(CancelledDay.id == day_id, CancelledDay.school_id == actor.school_id)
@@ -174,7 +174,7 @@ def undo_distance(actor: Actor, day_id: int) -> CancelledDay:
     AuditEvent.record(actor.user_id, "distance_day.delete", "cancelled_day", row.id, old=_snapshot(row))
     db.session.delete(row)
     db.session.flush()
-    return row
+    return row.date
 
 
 def _snapshot(row: CancelledDay) -> dict:
