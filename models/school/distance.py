@@ -28,7 +28,6 @@ from models.tables.school import DISTANCE_KINDS, AcademicYear, CancelledDay
 KIND_LABELS = {"weather": N_("погодные условия"), "quarantine": N_("карантин"), "other": N_("другая причина")}
 assert set(KIND_LABELS) == set(DISTANCE_KINDS)
 MAX_REASON = 255
-RECENT = dt.timedelta(days=30)  # the administration's list: switches from this long ago on
 
 
 @dataclass(frozen=True)
@@ -205,7 +204,8 @@ class SwitchPage:
 
 
 def switch_page(actor: Actor, today: dt.date) -> SwitchPage:
-    """The switches from RECENT ago on (newest day first) and the classes and grades of today's year."""
+    """The switches of today's academic year, newest day first (a few a year: all can be undone), and the classes
+    and grades of that year."""
     require(can_switch_distance(actor))
     year = db.session.scalar(
         select(AcademicYear)
@@ -222,7 +222,10 @@ def switch_page(actor: Actor, today: dt.date) -> SwitchPage:
     names = {c.id: c.name for c in classes}
     rows = db.session.scalars(
         select(CancelledDay)
-        .where(CancelledDay.school_id == actor.school_id, CancelledDay.date >= today - RECENT)
+        .where(
+            CancelledDay.school_id == actor.school_id,
+            CancelledDay.date >= (year.starts_on if year is not None else today),
+        )
         .order_by(CancelledDay.date.desc(), CancelledDay.id)
     ).all()
     missing = {r.class_id for r in rows if r.class_id is not None and r.class_id not in names}
