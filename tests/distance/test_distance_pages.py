@@ -195,3 +195,11 @@ def test_signatures_of_a_class_in_four_queries(db_session, world, count_queries)
         signs = class_acknowledgements(Actor.of(world.users["classteacher"]), world.c5a.id, MONDAY)
     assert [s.signed for s in signs.students] == [True, False] and signs.signed == 1
     assert q.count <= 5  # the class (with its access rule), students, parents, signatures
+
+
+@pytest.mark.parametrize("who", ["boris", "unknown"])
+def test_signing_another_familys_or_an_unknown_child_is_the_same_403(client, login_as, world, frozen, who):
+    login_as("parent")
+    student_id = world.boris.id if who == "boris" else 999_999
+    response = client.post(f"/diary/{student_id}/acknowledge", data={"week": MONDAY.isoformat()})
+    assert response.status_code == 403 and "Борис" not in response.get_data(as_text=True)
