@@ -52,6 +52,7 @@ CREATING = {
     "/admin/inbox/new": ("inbox/_new.html", 'id="inbox-new-form"'),
     "/admin/inbox/<int:conversation_id>": ("inbox/_thread.html", 'id="inbox-reply-form"'),
     "/admin/inbox/class": ("admin/inbox/to_class.html", 'id="inbox-class-form"'),
+    "/admin/distance/switch": ("admin/distance/index.html", 'id="distance-switch-form"'),
 }
 # The other POST routes: they change rows in place (a repeat finds them changed or gone), answer JSON with
 # versions of their own (the grid's keystrokes), only show a preview, or belong to signing in.
@@ -86,6 +87,9 @@ NOT_CREATING = {
     "/login",
     "/logout",
     "/home/seen",  # moves the seen-up-to moment: repeating it changes nothing
+    "/admin/distance/<int:day_id>/undo",  # deletes the switch: a repeat finds it gone
+    "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/distance",  # sets the link in place
+    "/diary/<int:student_id>/acknowledge",  # unique per parent, child and week: a repeat keeps the first
 }
 MODEL_VIEW_ROUTES = re.compile(r"\.(create_view|edit_view|delete_view|action_view|ajax_update)$")
 
