@@ -19,6 +19,8 @@ from . import (
     accounts,
     announcements,
     control,
+    diary_acks,
+    distance,
     finals,
     imports,
     inbox,
@@ -35,6 +37,7 @@ from .base import StaffIndexView
 # Areas register in this order; each module has `register(admin)`.
 AREAS = [journal, inbox, finals, rosters, my_class, organisation, timetable, results, control, imports, accounts, jobs]
 AREAS.insert(AREAS.index(inbox) + 1, announcements)  # announcements and surveys, next to the inbox
+AREAS += [diary_acks, distance]  # their menu items join the categories "Мой класс" and "Расписание"
 
 
 def init_admin(app: Flask) -> Admin:

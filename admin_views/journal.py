@@ -19,6 +19,7 @@ from models.attachments import ALLOWED_TEXT, MAX_BYTES
 from models.base import utcnow
 from models.errors import JournalError
 from models.journal.cells import parse_state, save_cell, save_cell_parts, set_attendance, set_mark, state_text
+from models.journal.distance import distance_dates, save_distance
 from models.journal.files import MAX_LESSON_FILES, add_lesson_file, lesson_file_for_download, remove_lesson_file
 from models.journal.history import cell_history
 from models.journal.lessons import delete_lesson, save_lesson
@@ -63,6 +64,7 @@ class JournalView(StaffPage):
             slots=SLOTS,
             finals_url=_finals_url(assignment_id, page.period.id),
             grid_rows=grid_rows(page),
+            distance=distance_dates(page.assignment.class_id, page.period.starts_on, page.period.ends_on),
         )
 
     @expose("/<int:assignment_id>/print.pdf")
@@ -235,7 +237,25 @@ class JournalView(StaffPage):
             allowed_text=ALLOWED_TEXT,
             max_mb=MAX_BYTES // 2**20,
             max_files=MAX_LESSON_FILES,
+            distance=distance_dates(page.assignment.class_id, on, on).get(on),
         )
+
+    @expose("/<int:assignment_id>/lesson/<int:lesson_id>/distance", methods=["POST"])
+    def lesson_distance(self, assignment_id: int, lesson_id: int):
+        """The distance lesson's link and materials (models/journal/distance.py)."""
+        f = request.form
+        with operation(forged_aborts=True) as done:
+            save_distance(
+                actor(),
+                assignment_id,
+                lesson_id,
+                url=f.get("distance_url"),
+                materials=f.get("distance_materials"),
+                expected_version=to_int(f.get("version")),
+            )
+        if done:
+            flash(gettext("Ссылка и материалы дистанционного урока сохранены."), "success")
+        return redirect(url_for(".lesson", assignment_id=assignment_id, lesson=lesson_id) + "#lesson-distance")
 
     @expose("/<int:assignment_id>/lesson/<int:lesson_id>/cells", methods=["POST"])
     def lesson_cells(self, assignment_id: int, lesson_id: int):

@@ -10,7 +10,15 @@ from models.tables.classes import Enrollment, SchoolClass, Subgroup, SubgroupMem
 from models.tables.control import Remark
 from models.tables.curriculum import CurriculumItem, PlanItem, Subject, TeachingAssignment
 from models.tables.finals import PeriodMark
-from models.tables.journal import Attachment, Attendance, AttendanceReason, Lesson, Mark, WorkKind
+from models.tables.journal import (
+    Attachment,
+    Attendance,
+    AttendanceReason,
+    DiaryAcknowledgement,
+    Lesson,
+    Mark,
+    WorkKind,
+)
 from models.tables.messaging import (
     Announcement,
     Conversation,

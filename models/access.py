@@ -623,6 +623,32 @@ def can_review_attendance(actor: Actor, class_id: int) -> bool:
     return actor.whole_school and _in(class_id, select(SchoolClass.id).where(SchoolClass.school_id == actor.school_id))
 
 
+# --- distance learning and the diary's weekly signature (R23) ----------------------------------------------
+DISTANCE_SWITCHERS = ADMINISTRATION  # switch a day of the school, a grade or a class to distance learning
+
+
+def can_switch_distance(actor: Actor) -> bool:
+    return actor.school_id is not None and actor.has(*DISTANCE_SWITCHERS)
+
+
+def can_acknowledge_diary(actor: Actor, student_id: int) -> bool:
+    """A parent signs a week of their own child's diary (a student or staff never sign for a parent)."""
+    return (
+        actor.has("parent")
+        and actor.guardian_id is not None
+        and _in(
+            student_id,
+            select(StudentGuardian.student_id).where(StudentGuardian.guardian_id == actor.guardian_id),
+        )
+    )
+
+
+def acknowledgement_class_ids(actor: Actor) -> Select:
+    """Classes whose parents' signatures the actor reads: own classes (class teacher), the whole school
+    (administration) — the same classes as a period's results."""
+    return results_class_ids(actor)
+
+
 # --- results of a period (R30) -------------------------------------------------------------------------------
 def results_class_ids(actor: Actor) -> Select:
     """Classes whose period results the actor reads: the whole school for the administration, own classes

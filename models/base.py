@@ -135,6 +135,20 @@ def _sqlite_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _sqlite_writes.get() else "BEGIN")
 
 
+def add_unique(row) -> bool:
+    """Insert ``row``, which a unique constraint guards: False (and nothing added) when an equal row is there
+    already — written by a double click or another tab a moment earlier. A savepoint keeps the transaction."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
 def one_of(column: str, values: tuple[str, ...]) -> str:
     """SQL text for a CHECK that ``column`` holds one of ``values``."""
     quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)

@@ -20,6 +20,7 @@ from models.errors import JournalError
 from models.home.family import family_home
 from models.home.overview import school_overview
 from models.journal.diary import diary_week, diary_week_stamp, family_overview
+from models.journal.diary_ack import acknowledgement
 from models.notices.feed import mark_seen
 from models.notices.trail import mark_trail
 from models.parsing import parse_date, parse_id
@@ -97,7 +98,14 @@ def diary(student_id: int):
     except JournalError as exc:
         abort(exc.status, error_text(exc))
     response = make_response(
-        render_template("portal/diary.html", week=week, family=family_overview(Actor.of(current_user)))
+        render_template(
+            "portal/diary.html",
+            week=week,
+            family=family_overview(actor),
+            signer=actor.has("parent"),
+            signed=acknowledgement(actor, student_id, day),
+            today=school_clock.today(),
+        )
     )
     return revalidate_privately(response, etag) if etag else response
 

@@ -56,6 +56,7 @@ CREATING = {
     "/admin/surveys/new": ("admin/surveys/form.html", 'id="survey-form"'),
     "/admin/surveys/<int:survey_id>": ("admin/surveys/form.html", 'id="question-form"'),  # adds a question
     "/surveys/<int:survey_id>": ("portal/announcements/survey.html", 'id="survey-answer-form"'),
+    "/admin/distance/switch": ("admin/distance/index.html", 'id="distance-switch-form"'),
 }
 # The other POST routes: they change rows in place (a repeat finds them changed or gone), answer JSON with
 # versions of their own (the grid's keystrokes), only show a preview, or belong to signing in.
@@ -91,6 +92,9 @@ NOT_CREATING = {
     "/logout",
     "/home/seen",  # moves the seen-up-to moment: repeating it changes nothing
     "/admin/announcements/<int:announcement_id>",  # changes or deletes one in place
+    "/admin/distance/<int:day_id>/undo",  # deletes the switch: a repeat finds it gone
+    "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/distance",  # sets the link in place
+    "/diary/<int:student_id>/acknowledge",  # unique per parent, child and week: a repeat keeps the first
 }
 MODEL_VIEW_ROUTES = re.compile(r"\.(create_view|edit_view|delete_view|action_view|ajax_update)$")
 

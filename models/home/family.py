@@ -13,9 +13,12 @@ from sqlalchemy.orm import joinedload
 from models.access import Actor
 from models.base import db
 from models.notices.feed import ChildNotices, _on_roster, family_notices
+from models.roster import covers
+from models.school.distance import DistanceNote, distance_days
 from models.tables.classes import Enrollment, SubgroupMember
 from models.tables.curriculum import TeachingAssignment
 from models.tables.journal import Lesson, Mark
+from models.tables.school import Bell
 from models.tables.timetable import TimetableEntry
 
 LATEST = 5  # marks shown per child
@@ -41,11 +44,22 @@ class Homework:
 
 
 @dataclass
+class DistanceLesson:
+    subject: str
+    topic: str
+    link: str | None
+    materials: str | None
+    order: tuple = ()
+
+
+@dataclass
 class ChildHome:
     notices: ChildNotices
     class_name: str | None
     marks: list[LatestMark] = field(default_factory=list)
     homework: dict[dt.date, list[Homework]] = field(default_factory=dict)  # today, tomorrow
+    distance: DistanceNote | None = None  # today is a day of distance learning for the child's class
+    distance_lessons: list[DistanceLesson] = field(default_factory=list)  # today's, recorded, with links
 
     @property
     def student(self):
@@ -74,7 +88,43 @@ def family_home(actor: Actor, today: dt.date, now: dt.datetime) -> list[ChildHom
         homes[child.student.id] = ChildHome(child, current[-1].school_class.name if current else None)
     _latest_marks(homes, ids)
     _homework(homes, stays, members, today)
+    _distance_today(homes, stays, members, today)
     return list(homes.values())
+
+
+def _distance_today(homes, stays, members, today: dt.date) -> None:
+    """Today's distance learning of each child (shown first on the page): the switch of their class and today's
+    recorded lessons with their links and materials. One query, two on a distance day."""
+    current = {sid: [e for e in es if covers(e, today)] for sid, es in stays.items()}
+    notes = distance_days({e.class_id for es in current.values() for e in es}, today, today)
+    if not notes:
+        return
+    lessons = db.session.execute(
+        select(Lesson, Bell.shift, Bell.starts_at, Bell.number)
+        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+        .outerjoin(Bell, Bell.id == Lesson.bell_id)
+        .options(joinedload(Lesson.assignment).joinedload(TeachingAssignment.subject))
+        .where(TeachingAssignment.class_id.in_({class_id for class_id, _day in notes}), Lesson.date == today)
+    ).all()
+    for sid, home in homes.items():
+        note = next((notes[(e.class_id, today)] for e in current.get(sid, []) if (e.class_id, today) in notes), None)
+        if note is None:
+            continue
+        home.distance = note
+        home.distance_lessons = sorted(
+            (
+                DistanceLesson(
+                    lesson.assignment.subject.name,
+                    lesson.topic,
+                    lesson.distance_url,
+                    lesson.distance_materials,
+                    (shift or 0, starts_at or dt.time(0), number or 0),
+                )
+                for lesson, shift, starts_at, number in lessons
+                if _on_roster(lesson, stays[sid], members[sid])
+            ),
+            key=lambda item: item.order,
+        )
 
 
 def _latest_marks(homes: dict[int, ChildHome], ids: list[int]) -> None:

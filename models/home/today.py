@@ -4,7 +4,7 @@ journal yet; and the timetabled lessons of the last days still missing from thei
 "+" columns of the grid (models.journal.page.journal_page) gathered over all their pages. Recorded lessons fill
 the timetable's slots as in the grid (``models.school.timetable.fill_slots``).
 
-Six queries whatever the load."""
+Seven queries whatever the load (one says which classes learn at a distance today)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 
 from models.access import Actor
 from models.base import db
+from models.school.distance import DistanceNote, distance_days
 from models.school.timetable import Slot, effective_to, expected_lessons, fill_slots, timetable_entries, valid_on
 from models.tables.curriculum import TeachingAssignment
 from models.tables.journal import Lesson
@@ -33,6 +34,7 @@ class TodayLesson:
     lesson: Lesson | None  # recorded in the journal (None: not yet)
     substitute_for: str | None = None  # the actor substitutes this colleague
     substituted_by: str | None = None  # a colleague substitutes the actor
+    distance: DistanceNote | None = None  # today is a day of distance learning for the lesson's class
 
     @property
     def assignment(self) -> TeachingAssignment:
@@ -100,12 +102,14 @@ def teacher_day(actor: Actor, today: dt.date) -> TeacherDay | None:
         for page, slots in by_page.items()
         for entry, lesson in fill_slots(slots, [x for x in recorded if x.assignment_id == page])
     }
+    distance = distance_days({e.assignment.class_id for e in entries}, today, today)
     lessons = [
         TodayLesson(
             entry,
             filled[entry.id],
             substitute_for=i_substitute.get(entry.id),
             substituted_by=mine_by_other.get(entry.id),
+            distance=distance.get((entry.assignment.class_id, today)),
         )
         for entry in entries
     ]

@@ -17,6 +17,7 @@ from models.base import db
 from models.i18n import N_
 from models.marks import mark_text
 from models.roster import covers, on_roster, stay_during
+from models.school.distance import DistanceNote, distance_days
 from models.school.timetable import Slot, bell_order, effective_to, expected_days, fill_slots
 from models.tables.classes import Enrollment, SchoolClass, SubgroupMember
 from models.tables.curriculum import Subject, TeachingAssignment
@@ -49,6 +50,9 @@ class DiaryLesson:
     planned: bool = False  # from the timetable, not recorded in the journal (yet)
     order: tuple = ()  # the bell's place in the day (shift, start, number)
     lesson_id: int | None = None  # a recorded lesson (its marks' history opens from it)
+    distance: bool = False  # on a day of distance learning (models/school/distance.py)
+    link: str | None = None  # the distance lesson's link and materials, from its teacher
+    materials: str | None = None
 
 
 @dataclass
@@ -56,6 +60,7 @@ class DiaryDay:
     date: dt.date
     name: str
     lessons: list[DiaryLesson] = field(default_factory=list)
+    distance: DistanceNote | None = None  # the day is one of distance learning for the student's class
 
 
 @dataclass
@@ -64,6 +69,11 @@ class DiaryWeek:
     class_name: str | None
     monday: dt.date
     days: list[DiaryDay]
+
+    @property
+    def distance_days(self) -> list[DiaryDay]:
+        """The week's days of distance learning: the page shows their lessons first, with the links."""
+        return [d for d in self.days if d.distance is not None]
 
     @property
     def previous(self) -> dt.date:
@@ -103,6 +113,8 @@ _LESSONS = (
         Lesson.topic,
         Lesson.homework,
         Lesson.substitution_id,
+        Lesson.distance_url,
+        Lesson.distance_materials,
         Subject.name.label("subject"),
         *_BELL,
     )
@@ -165,9 +177,12 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
                     files=files.get(lesson.id, []),
                     order=bell_order(bell),
                     lesson_id=lesson.id,
+                    link=lesson.distance_url,
+                    materials=lesson.distance_materials,
                 )
             )
     _add_planned(days, enrollments, memberships, lessons)
+    _mark_distance(days, enrollments)
     for d in days:
         d.lessons.sort(key=lambda item: item.order)
     current = next((e for e in reversed(enrollments)), None)
@@ -178,7 +193,8 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
 
 # What the week page shows can change through these rows only: the week's lessons of the student's classes
 # (topic, homework: their version), the student's marks and attendance on them (version), their homework files,
-# the student's stays in classes and subgroups, the classes' timetable and its substitutions. One round trip of
+# the student's stays in classes and subgroups, the classes' timetable and its substitutions, the week's days
+# switched to distance learning (any class: a cheap superset) and the parents' signatures under the week. One round trip of
 # aggregates (count, sum of ids, sum of versions): an insert, a delete or an edit of any of them changes it.
 WEEK_STAMP = text("""WITH
   classes AS (SELECT class_id FROM enrollments WHERE student_id = :student AND starts_on <= :sunday
@@ -201,7 +217,9 @@ SELECT * FROM
    WHERE student_id = :student) AS g,
   (SELECT count(*), sum(id + weekday + bell_id * 8), max(valid_to), count(valid_to) FROM entries) AS t,
   (SELECT count(*), sum(id) FROM substitutions
-   WHERE entry_id IN (SELECT id FROM entries) AND date BETWEEN :monday AND :sunday) AS x
+   WHERE entry_id IN (SELECT id FROM entries) AND date BETWEEN :monday AND :sunday) AS x,
+  (SELECT count(*), sum(id) FROM cancelled_days WHERE date BETWEEN :monday AND :sunday) AS d,
+  (SELECT count(*), sum(id) FROM diary_acknowledgements WHERE student_id = :student AND week_start = :monday) AS k
 """).bindparams(bindparam("monday", type_=Date), bindparam("sunday", type_=Date))
 
 
@@ -311,6 +329,23 @@ def _add_planned(
                         order=bell_order(entry),
                     )
                 )
+
+
+def _mark_distance(days: list[DiaryDay], enrollments: list[Enrollment]) -> None:
+    """The days switched to distance learning for the class the student is in that day, and their lessons.
+    One query."""
+    if not enrollments:
+        return
+    notes = distance_days({e.class_id for e in enrollments}, days[0].date, days[-1].date)
+    if not notes:
+        return
+    for d in days:
+        for e in enrollments:
+            if covers(e, d.date) and (e.class_id, d.date) in notes:
+                d.distance = notes[(e.class_id, d.date)]
+                break
+        for lesson in d.lessons:
+            lesson.distance = d.distance is not None
 
 
 def family_overview(actor: Actor) -> list[tuple[Student, str | None]]:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     Numeric,
@@ -83,6 +84,10 @@ class Lesson(db.Model):
         CheckConstraint("length(trim(topic)) > 0", name="topic_not_blank"),
         CheckConstraint("max_points IS NULL OR (max_points > 0 AND max_points <= 100)", name="max_points"),
         UniqueConstraint("assignment_id", "date", "bell_id"),
+        CheckConstraint(
+            "distance_url IS NULL OR distance_url LIKE 'http://%' OR distance_url LIKE 'https://%'",
+            name="distance_url",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,7 +100,11 @@ class Lesson(db.Model):
     plan_item_id: Mapped[int | None] = mapped_column(ForeignKey("plan_items.id", ondelete="SET NULL"))
     taught_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     substitution_id: Mapped[int | None] = mapped_column(ForeignKey("substitutions.id"))
+    # Given at a distance (a day switched to distance learning, models/school/distance.py): the link to the
+    # lesson (http/https only) and its materials as text; its files are the lesson's files.
     is_distance: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    distance_url: Mapped[str | None] = mapped_column(String(500))
+    distance_materials: Mapped[str | None] = mapped_column(Text)
     # Criteria-based schools: the maximum points of this lesson's work (СОР, СОЧ); formative work
     # without a maximum is marked out of models.grading.FORMATIVE_SCALE.
     max_points: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
@@ -223,3 +232,25 @@ class Attachment(db.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class DiaryAcknowledgement(db.Model):
+    """A parent's signature under a week of a child's diary (the paper diary's "signature of the parent"):
+    once per parent per child per week, ``week_start`` being the week's Monday (models/journal/diary_ack.py)."""
+
+    __tablename__ = "diary_acknowledgements"
+    __table_args__ = (
+        UniqueConstraint("guardian_id", "student_id", "week_start"),
+        # the class teacher's page reads a class's students for one week
+        Index("ix_diary_acknowledgements_student_week", "student_id", "week_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guardian_id: Mapped[int] = mapped_column(ForeignKey("guardians.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
+    week_start: Mapped[dt.date] = mapped_column(Date)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    acknowledged_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __str__(self) -> str:
+        return f"{self.week_start:%d.%m.%Y}"

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, SmallInteger, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import CreatedMixin, db, one_of
+from models.base import CreatedMixin, db, one_of, utcnow
 from models.deadlines import DEFAULT_ZONE
 from models.errors import PeriodClosed, YearArchived
 from models.i18n import _
@@ -138,17 +138,42 @@ class Setting(db.Model):
         return f"{self.key}={self.value}"
 
 
+DISTANCE_KINDS = ("weather", "quarantine", "other")
+
+
 class CancelledDay(db.Model):
-    """A day without classes (quarantine, frost): lessons go to distance learning (S2 5.7)."""
+    """A day without classes in the building (frost, quarantine): the lessons go to distance learning (S2 5.7).
+
+    One row switches one day for the whole school, one grade or one class (``scope`` says which, in one
+    value, so that the unique constraint holds for the school and the grade too: a NULL ``class_id`` would
+    not collide). It is the regulation's "cancelled day" itself, so it is extended rather than doubled by a
+    second table of distance days that could disagree with it. Undoing a switch deletes the row; the audit
+    log keeps it (models/school/distance.py)."""
 
     __tablename__ = "cancelled_days"
-    __table_args__ = (UniqueConstraint("school_id", "date", "class_id"),)
+    __table_args__ = (
+        UniqueConstraint("school_id", "date", "scope"),
+        CheckConstraint(one_of("kind", DISTANCE_KINDS), name="kind"),
+        CheckConstraint("grade IS NULL OR grade BETWEEN 0 AND 12", name="grade"),
+        CheckConstraint(
+            "(class_id IS NULL AND grade IS NULL AND scope = 'school')"
+            " OR (class_id IS NULL AND grade IS NOT NULL AND scope = 'grade:' || grade)"
+            " OR (class_id IS NOT NULL AND grade IS NULL AND scope = 'class:' || class_id)",
+            name="scope",
+        ),
+        CheckConstraint("length(trim(reason)) > 0", name="reason_not_blank"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     date: Mapped[dt.date] = mapped_column(Date)
     class_id: Mapped[int | None] = mapped_column(ForeignKey("school_classes.id"))
+    grade: Mapped[int | None] = mapped_column(SmallInteger)
+    scope: Mapped[str] = mapped_column(String(20))  # "school", "grade:5", "class:12"
+    kind: Mapped[str] = mapped_column(String(12), default="other", server_default="other")
     reason: Mapped[str] = mapped_column(String(255))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     def __str__(self) -> str:
         return f"{self.date:%d.%m.%Y}: {self.reason}"

@@ -7,6 +7,7 @@ import pytest
 from . import (
     expected_accounts,
     expected_announcements,
+    expected_distance,
     expected_finals,
     expected_imports,
     expected_inbox,
@@ -33,6 +34,7 @@ AREAS = (
     expected_jobs,
     expected_notices,
     expected_announcements,
+    expected_distance,
 )
 EXPECTED: dict[str, tuple[int, ...]] = {rule: row for area in AREAS for rule, row in area.TABLE.items()}
 PARAMS = {name: value for area in AREAS for name, value in area.PARAMS.items()}

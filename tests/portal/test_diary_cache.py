@@ -126,6 +126,7 @@ def test_the_full_week_page_runs_fixed_queries(client, login_as, world, count_qu
         )
     )
     db.session.commit()
-    # 5 of the request and the stamp, 10 the week's, 2 the child switcher (the family's children and their classes),
-    # 1 the navigation's count of unread conversations
-    assert _page_queries(client, world, count_queries) == before == 18
+    # 5 of the request and the stamp, 11 the week's (1 of them its distance days), 2 the child switcher (the
+    # family's children and their classes), 1 the parent's signature of the week, 1 the navigation's count of
+    # unread conversations
+    assert _page_queries(client, world, count_queries) == before == 20

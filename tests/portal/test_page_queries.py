@@ -19,5 +19,5 @@ def test_the_marks_page(client, login_as, world, count_queries):
 
 def test_the_journal_grid(client, login_as, world, count_queries):
     login_as("teacher")
-    # 16 of the page, 1 the staff menu's count of unread conversations (models/inbox)
-    assert _count(client, count_queries, f"/admin/journal/{world.a_maths_5a.id}?period={world.q1.id}") == 17
+    # 16 of the page, 1 the class's distance days in the period, 1 the staff menu's count of unread conversations
+    assert _count(client, count_queries, f"/admin/journal/{world.a_maths_5a.id}?period={world.q1.id}") == 18

@@ -1,0 +1,34 @@
+"""The public start page says what the system offers today, in Russian, Kazakh and English, and leads to
+what it names (the invitation code and the login page)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    "lang,phrases",
+    [
+        ("ru", ["Родителям и обучающимся", "дистанционного обучения", "Подпись недели дневника", "Ввести код"]),
+        ("kk", ["Ата-аналар мен білім алушыларға", "қашықтықтан оқыту", "Кодты енгізу", "Не жаңалық"]),
+        ("en", ["For parents and students", "distance learning", "Enter a code", "What's new"]),
+    ],
+)
+def test_the_start_page_in_each_language(client, world, lang, phrases):
+    client.post("/language", data={"lang": lang, "next": "/"})
+    page = client.get("/").get_data(as_text=True)
+    for phrase in phrases:
+        assert phrase.replace("'", "&#39;") in page or phrase in page, phrase
+    assert 'href="/invite"' in page and 'href="/login"' in page
+    assert "Школа № 1" in page
+
+
+def test_the_start_page_promises_nothing_that_is_not_there(client, world):
+    page = client.get("/").get_data(as_text=True).lower()
+    for absent in ("опрос", "объявлен", "e-mail", "электронн почт", "sms", "мобильное приложение"):
+        assert absent not in page, absent
+
+
+def test_the_start_page_before_any_school(client, db_session):
+    page = client.get("/").get_data(as_text=True)
+    assert "Школа ещё не настроена" in page and "Родителям и обучающимся" in page
