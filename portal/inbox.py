@@ -3,7 +3,7 @@ child), a thread with replies and files. Every decision is models/inbox; these v
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -28,12 +28,15 @@ ACCEPT_FILES = ",".join("." + ext for ext in ALLOWED)
 def _inbox_counter():
     """The unread counter of the navigation (portal navbar and staff menu)."""
 
-    def inbox_unread() -> int:
-        if not getattr(current_user, "is_authenticated", False):
-            return 0
-        return unread_count(Actor.of(current_user))
-
     return {"inbox_unread": inbox_unread}
+
+
+def inbox_unread() -> int:
+    """Once per request (the diary's ETag counts it too)."""
+    if "inbox_unread" not in g:
+        signed_in = getattr(current_user, "is_authenticated", False)
+        g.inbox_unread = unread_count(Actor.of(current_user)) if signed_in else 0
+    return g.inbox_unread
 
 
 def _uploaded():

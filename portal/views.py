@@ -27,6 +27,8 @@ from models.tables.accounts import STAFF_ROLES
 from security import revalidate_privately
 
 from . import bp
+from .inbox import inbox_unread
+from .navigation import unread_notices_count
 
 
 @bp.get("/")
@@ -39,13 +41,6 @@ def _family_only():
     if current_user.has_role(*STAFF_ROLES) and not current_user.has_role("parent", "student"):
         return redirect(url_for("admin.index"))
     return None
-
-
-@bp.context_processor
-def _unread_notices():
-    """The navigation's count of unseen notices: the home page passes the one it built. Other pages do not build
-    the notices only for the badge (8 queries and a scan of the audit log: it doubled the diary week's time)."""
-    return {"unread_notices": g.get("unread", 0)}
 
 
 @bp.get("/home")
@@ -100,8 +95,8 @@ def diary(student_id: int):
 
 def _week_etag(stamp: str) -> str:
     """The week's rows (models.diary.diary_week_stamp) and everything else the page shows: who reads it, in which
-    language, the school's day, the templates, and the logout form's CSRF token (renewed every half of its
-    lifetime, so that a kept page never carries an expired one)."""
+    language, the school's day, the templates, the navigation's counts, and the logout form's CSRF token
+    (renewed every half of its lifetime, so that a kept page never carries an expired one)."""
     limit = current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
     token_age = int(time.time() // max(limit // 2, 1)) if limit else 0
     parts = (
@@ -113,6 +108,8 @@ def _week_etag(stamp: str) -> str:
         school_clock.today().isoformat(),
         token_age,
         _templates_version(),
+        unread_notices_count(),
+        inbox_unread(),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
