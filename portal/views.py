@@ -22,13 +22,13 @@ from models.journal.diary import diary_week, diary_week_stamp, family_overview
 from models.notices.feed import mark_seen
 from models.notices.trail import mark_trail
 from models.parsing import parse_date, parse_id
-from models.reports.report_card import report_card
 from models.tables.accounts import STAFF_ROLES
 from security import revalidate_privately
 
 from . import bp
 from .inbox import inbox_unread
 from .navigation import unread_notices_count
+from .subject import period_card
 
 
 @bp.get("/")
@@ -138,15 +138,6 @@ def mark_history(student_id: int, lesson_id: int):
 @bp.get("/diary/<int:student_id>/marks")
 @login_required
 def marks(student_id: int):
-    """Marks by subject for a period with averages and the period marks; the year's summary (R20)."""
-    try:
-        card = report_card(
-            Actor.of(current_user),
-            student_id,
-            today=school_clock.today(),
-            year_id=parse_id(request.args.get("year")),
-            period_id=parse_id(request.args.get("period")),
-        )
-    except JournalError as exc:
-        abort(exc.status, error_text(exc))
-    return render_template("portal/marks.html", card=card)
+    """Marks by subject for a period with averages, the period marks and the forecast; the year's summary (R20)."""
+    actor = Actor.of(current_user)
+    return render_template("portal/marks.html", card=period_card(actor, student_id), family=family_overview(actor))

@@ -6,6 +6,7 @@ import pytest
 
 from . import (
     expected_accounts,
+    expected_family,
     expected_finals,
     expected_imports,
     expected_inbox,
@@ -31,6 +32,7 @@ AREAS = (
     expected_results,
     expected_jobs,
     expected_notices,
+    expected_family,
 )
 EXPECTED: dict[str, tuple[int, ...]] = {rule: row for area in AREAS for rule, row in area.TABLE.items()}
 PARAMS = {name: value for area in AREAS for name, value in area.PARAMS.items()}
