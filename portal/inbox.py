@@ -15,7 +15,7 @@ from models.base import db, utcnow, write_unit
 from models.errors import AccessDenied, JournalError, NotFound
 from models.idempotency import FIELD, AlreadySubmitted, claim, record_location
 from models.inbox.reading import contact_groups, inbox, mark_read, message_file, thread, unread_count
-from models.inbox.writing import reply, start_conversation
+from models.inbox.writing import add_participant, reply, start_conversation
 from models.parsing import parse_id
 from web.files import send_attachment
 
@@ -46,6 +46,14 @@ def _uploaded():
     return check_file(upload.filename, upload.stream.read(MAX_BYTES + 1))
 
 
+def _refuse(exc: JournalError) -> None:
+    """Nothing is changed: someone else's or a missing thread ends in 403/404, bad input is flashed."""
+    db.session.rollback()
+    if isinstance(exc, (AccessDenied, NotFound)):
+        abort(exc.status, error_text(exc))
+    flash(error_text(exc), "danger")
+
+
 def _once(change):
     """Runs a creating POST once per form token (models/idempotency.py); a refusal is shown in the user's
     language and nothing is changed."""
@@ -57,12 +65,8 @@ def _once(change):
         db.session.rollback()
         flash(error_text(exc), "warning")
         return redirect(exc.location or url_for("portal.inbox"), 303)
-    except (AccessDenied, NotFound) as exc:
-        db.session.rollback()
-        abort(exc.status, error_text(exc))
     except JournalError as exc:
-        db.session.rollback()
-        flash(error_text(exc), "danger")
+        _refuse(exc)
         return None
     record_location(token, location)
     db.session.commit()
@@ -138,8 +142,25 @@ def inbox_thread(conversation_id: int):
         form=request.form,
         accept=ACCEPT_FILES,
         back_url=url_for("portal.inbox"),
+        add_url=url_for("portal.inbox_add", conversation_id=conversation_id),
         file_url=lambda cid, aid: url_for("portal.inbox_file", conversation_id=cid, attachment_id=aid),
     )
+
+
+@bp.post("/inbox/<int:conversation_id>/participants")
+@login_required
+def inbox_add(conversation_id: int):
+    """A participant brings the administration into the thread (repeating it changes nothing)."""
+    try:
+        add_participant(
+            Actor.of(current_user), conversation_id, parse_id(request.form.get("user")), today=school_clock.today()
+        )
+    except JournalError as exc:
+        _refuse(exc)
+    else:
+        db.session.commit()
+        flash(_("Приглашённый теперь видит всю переписку."), "success")
+    return redirect(url_for("portal.inbox_thread", conversation_id=conversation_id), 303)
 
 
 @bp.get("/inbox/<int:conversation_id>/files/<int:attachment_id>")

@@ -86,6 +86,8 @@ NOT_CREATING = {
     "/login",
     "/logout",
     "/home/seen",  # moves the seen-up-to moment: repeating it changes nothing
+    "/inbox/<int:conversation_id>/participants",  # brings someone in once: repeating it changes nothing
+    "/admin/inbox/<int:conversation_id>/participants",
 }
 MODEL_VIEW_ROUTES = re.compile(r"\.(create_view|edit_view|delete_view|action_view|ajax_update)$")
 
