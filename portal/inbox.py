@@ -77,12 +77,13 @@ def _once(change):
 @login_required
 def inbox_list():
     query = request.args.get("q", "")
+    prefix = url_for("portal.inbox_thread", conversation_id=0)[:-1]  # one url_for for every line of the list
     return render_template(
         "portal/inbox/list.html",
         lines=inbox(Actor.of(current_user), query),
         q=query,
         new_url=url_for("portal.inbox_new"),
-        thread_url=lambda cid: url_for("portal.inbox_thread", conversation_id=cid),
+        thread_url=lambda cid: f"{prefix}{cid}",
     )
 
 

@@ -18,8 +18,9 @@ from models.reports.report_card import ReportCard, report_card, subject_marks
 from . import bp
 
 
-def period_card(actor: Actor, student_id: int) -> ReportCard:
-    """The child's marks for the period and year of the query string (the marks page and a subject's page)."""
+def period_card(actor: Actor, student_id: int, subject_id: int | None = None) -> ReportCard:
+    """The child's marks for the period and year of the query string (the marks page and a subject's page, whose
+    forecast also says what the next mark up needs)."""
     try:
         return report_card(
             actor,
@@ -27,6 +28,7 @@ def period_card(actor: Actor, student_id: int) -> ReportCard:
             today=school_clock.today(),
             year_id=parse_id(request.args.get("year")),
             period_id=parse_id(request.args.get("period")),
+            steps_for=subject_id,
         )
     except JournalError as exc:
         abort(exc.status, error_text(exc))
@@ -36,7 +38,7 @@ def period_card(actor: Actor, student_id: int) -> ReportCard:
 @login_required
 def subject(student_id: int, subject_id: int):
     actor = Actor.of(current_user)
-    card = period_card(actor, student_id)
+    card = period_card(actor, student_id, subject_id)
     line = subject_marks(card, subject_id)
     if line is None:  # the child switcher keeps the subject; a child without it gets their marks page
         flash(_("У обучающегося нет этого предмета в выбранном году."), "info")

@@ -53,13 +53,16 @@ def _candidates(scheme_code: str, target: int) -> list[MarkInput]:
     return [MarkInput(value=v, weight=Decimal(1)) for v in range(TOP, target - 1, -1) if v >= 4]
 
 
-def forecast(scheme_code: str, marks: list[MarkInput], rules: GradingRules, *, pass_fail: bool = False) -> Forecast:
+def forecast(
+    scheme_code: str, marks: list[MarkInput], rules: GradingRules, *, pass_fail: bool = False, steps: bool = True
+) -> Forecast:
     """The proposal of ``marks`` by the school's rule and, unless it is already the top (or pass/fail, or nothing
-    to propose from), the fewest extra marks of each kind that make the same rule propose the next mark up."""
+    to propose from, or ``steps`` is off: a list of subjects shows only where each is heading), the fewest extra
+    marks of each kind that make the same rule propose the next mark up."""
     proposal = propose_period(scheme_code, marks, rules, pass_fail=pass_fail)
     result = Forecast(proposal)
     target = result.next_mark
-    if pass_fail or target is None:
+    if pass_fail or target is None or not steps:
         return result
     for extra in _candidates(scheme_code, target):
 

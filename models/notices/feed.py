@@ -9,19 +9,20 @@ whatever the number of marks or children (tests/notices pins it).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, func, literal, or_, select, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Date, DateTime, Integer, Select, and_, bindparam, cast, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased, joinedload
 
 from models.access import Actor, children, require_student
 from models.audit import STUDENT_ENTITIES, AuditEvent, snapshot_value
 from models.base import db
 from models.i18n import N_
 from models.journal.rules import ATTENDANCE_CODES
-from models.roster import covers, on_roster
+from models.roster import on_roster, stays_cover
 from models.tables.accounts import User
 from models.tables.classes import Enrollment, SubgroupMember
 from models.tables.curriculum import Subject, TeachingAssignment
@@ -91,20 +92,19 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def _child_events(student_id: int, since: dt.datetime) -> list[Select]:
-    """What a child's family is told about, logged after ``since``, newest first, at most LIMIT rows each: two
-    selects of (event id, child id). The child's marks, absences and period marks come by the audit row's
-    student (an index on student and moment); homework by the lessons of the child's classes on the child's
-    roster (the roster rule, models/roster.py) since HOMEWORK_WINDOW before ``since``, when the homework is new
-    or different. The count of the navigation and the list of the home page both read these, so they agree."""
-    child = literal(student_id).label("child")
+def _child_events(index: int) -> list[Select]:
+    """What a child's family is told about, logged after a moment, newest first, at most LIMIT rows each: two
+    selects of (event id, moment, child id) with the child's parameters (``_params``). The child's marks,
+    absences and period marks come by the audit row's student (an index on student and moment); homework by the
+    lessons of the child's classes since HOMEWORK_WINDOW before the moment (an index probe of the log for each),
+    on the child's roster (the roster rule, models/roster.py), when the homework is new or different. The
+    navigation's count and the home page's list both read these, so they agree."""
+    student = bindparam(f"student_{index}", type_=Integer)
+    since = bindparam(f"since_{index}", type_=DateTime(timezone=True))
+    child = cast(student, Integer).label("child")
     own = (
         select(AuditEvent.id, AuditEvent.at, child)
-        .where(
-            AuditEvent.student_id == student_id,
-            AuditEvent.entity.in_(STUDENT_ENTITIES),
-            AuditEvent.at > since,
-        )
+        .where(AuditEvent.student_id == student, AuditEvent.entity.in_(STUDENT_ENTITIES), AuditEvent.at > since)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(LIMIT)
     )
@@ -112,14 +112,16 @@ def _child_events(student_id: int, since: dt.datetime) -> list[Select]:
         select(Lesson.id)
         .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
         .where(
-            TeachingAssignment.class_id.in_(select(Enrollment.class_id).where(Enrollment.student_id == student_id)),
-            Lesson.date >= since.date() - HOMEWORK_WINDOW,
-            on_roster(student_id, TeachingAssignment.class_id, TeachingAssignment.subgroup_id, Lesson.date),
+            TeachingAssignment.class_id.in_(select(Enrollment.class_id).where(Enrollment.student_id == student)),
+            Lesson.date >= bindparam(f"day_{index}", type_=Date),
         )
     )
+    lesson, assignment = aliased(Lesson), aliased(TeachingAssignment)
     homework, before = snapshot_value(AuditEvent.new, "homework"), snapshot_value(AuditEvent.old, "homework")
     set_work = (
         select(AuditEvent.id, AuditEvent.at, child)
+        .join(lesson, lesson.id == AuditEvent.entity_id)
+        .join(assignment, assignment.id == lesson.assignment_id)
         .where(
             AuditEvent.entity == "lesson",
             AuditEvent.entity_id.in_(lessons),
@@ -128,11 +130,37 @@ def _child_events(student_id: int, since: dt.datetime) -> list[Select]:
             homework.is_not(None),
             homework != "",
             or_(before.is_(None), before != homework),
+            on_roster(student, assignment.class_id, assignment.subgroup_id, lesson.date),  # checked on the hits
         )
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(LIMIT)
     )
     return [select(*q.subquery().c) for q in (own, set_work)]  # wrapped: a UNION member keeps its LIMIT
+
+
+# The statements for a family of n children, built once per n (building them cost more than running them).
+@functools.cache
+def _counts_for(n: int):
+    return union_all(*(select(func.count()).select_from(q.subquery()) for i in range(n) for q in _child_events(i)))
+
+
+@functools.cache
+def _events_for(n: int):
+    picked = union_all(*(q for i in range(n) for q in _child_events(i))).subquery()
+    return (
+        select(AuditEvent, Staff, User.login, picked.c.child)
+        .join(picked, picked.c.id == AuditEvent.id)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .outerjoin(Staff, Staff.id == User.staff_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+
+
+def _params(starts) -> dict:
+    params = {}
+    for i, (student, since) in enumerate(starts):
+        params |= {f"student_{i}": student.id, f"since_{i}": since, f"day_{i}": since.date() - HOMEWORK_WINDOW}
+    return params
 
 
 def _starts(actor: Actor, now: dt.datetime, since: dt.datetime | None, student_id: int | None):
@@ -158,15 +186,9 @@ def unread_count(actor: Actor, now: dt.datetime) -> int:
     starts = _starts(actor, now, None, None)
     if not starts:
         return 0
-    counts = [
-        select(func.count()).select_from(q.subquery())
-        for student, since in starts
-        for q in _child_events(student.id, since)
-    ]
+    counts = db.session.scalars(_counts_for(len(starts)), _params(starts))
     per_child = defaultdict(int)
-    for sid, count in zip(
-        [student.id for student, _s in starts for _q in range(2)], db.session.scalars(union_all(*counts)), strict=True
-    ):
+    for sid, count in zip([student.id for student, _s in starts for _q in range(2)], counts, strict=True):
         per_child[sid] += count
     return sum(min(n, LIMIT) for n in per_child.values())
 
@@ -185,14 +207,7 @@ def family_notices(
     starts = _starts(actor, now, since, student_id)
     if not starts:
         return []
-    picked = union_all(*(q for student, start in starts for q in _child_events(student.id, start))).subquery()
-    rows = db.session.execute(
-        select(AuditEvent, Staff, User.login, picked.c.child)
-        .join(picked, picked.c.id == AuditEvent.id)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .outerjoin(Staff, Staff.id == User.staff_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    ).all()
+    rows = db.session.execute(_events_for(len(starts)), _params(starts)).all()
     events = []
     for event, staff, login, sid in rows:
         old = json.loads(event.old) if event.old else {}
@@ -263,10 +278,7 @@ def _value(entity: str, values: dict) -> str:
 def _on_roster(lesson: Lesson, enrollments: list[Enrollment], memberships: list[SubgroupMember]) -> bool:
     """The roster rule (models/roster.py) on the loaded stays: in the lesson's class, and its subgroup, that day."""
     assignment = lesson.assignment
-    return any(e.class_id == assignment.class_id and covers(e, lesson.date) for e in enrollments) and (
-        assignment.subgroup_id is None
-        or any(m.subgroup_id == assignment.subgroup_id and covers(m, lesson.date) for m in memberships)
-    )
+    return stays_cover(assignment.class_id, assignment.subgroup_id, lesson.date, enrollments, memberships)
 
 
 def mark_seen(actor: Actor, student_id: int | None, now: dt.datetime) -> None:

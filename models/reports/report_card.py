@@ -98,8 +98,16 @@ _PERIOD_MARKS = (
 
 
 def report_card(
-    actor: Actor, student_id: int, *, today: dt.date, year_id: int | None = None, period_id: int | None = None
+    actor: Actor,
+    student_id: int,
+    *,
+    today: dt.date,
+    year_id: int | None = None,
+    period_id: int | None = None,
+    steps_for: int | None = None,
 ) -> ReportCard:
+    """``steps_for``: the subject whose forecast also says what the next mark up needs (its page); the others
+    say where they are heading."""
     require_student(actor, student_id)
     student = db.session.get(Student, student_id)
     enrolments = db.session.execute(_ENROLMENTS, {"student": student_id}).all()
@@ -159,7 +167,9 @@ def report_card(
             proposal = scheme.propose(inputs, rules)
             line.average, line.percent = proposal.average, proposal.percent
             if kind == "period":
-                line.forecast = forecast(scheme.code, inputs, rules, pass_fail=subject.is_pass_fail)
+                line.forecast = forecast(
+                    scheme.code, inputs, rules, pass_fail=subject.is_pass_fail, steps=subject.id == steps_for
+                )
         lines.append(line)
 
     columns = [SheetTab(p, mark_kind(p), p.name) for p in periods]
