@@ -7,7 +7,8 @@ the number of marks, changes and messages.
     python bench/bench_family.py --database-url URL [--runs 30] [--seed]
 
 ``--seed`` writes into the database (use a copy): NOISE audit rows of mark saves for random students of the
-whole district over the last 14 days (what a district's teachers log in two weeks), CHANGES mark changes and
+whole district and LESSON_NOISE lessons recorded with homework over the last 14 days (what a district's teachers
+log in two weeks), CHANGES mark changes and
 homework for each of the parent's children since their last visit (more than the navigation's cap of 99), and
 CONVERSATIONS conversations of the parent with MESSAGES messages each; then ANALYZE. Without it the pages are
 measured on the database as it is.
@@ -29,6 +30,7 @@ for path in (ROOT, ROOT / "bench"):
 
 PASSWORD = "demo-pass-2026"
 NOISE = 300_000
+LESSON_NOISE = 100_000
 CHANGES = 150
 CONVERSATIONS = 300
 MESSAGES = 20
@@ -72,6 +74,11 @@ def _seed(parent, kids, now: dt.datetime) -> dict:
         rows.append(
             dict(at=at, action="mark.create", entity="mark", entity_id=None, new=json.dumps(snapshot), student_id=sid)
         )
+    for _n in range(LESSON_NOISE):  # lessons recorded across the district, with homework
+        at = now - dt.timedelta(seconds=rng.randint(60, 14 * 86400))
+        snapshot = json.dumps({"homework": "§ 1", "topic": "тема"}, ensure_ascii=False)
+        lesson = rng.randint(1, last_lesson)
+        rows.append(dict(at=at, action="lesson.create", entity="lesson", entity_id=lesson, new=snapshot))
     since = now - dt.timedelta(days=3)
     for kid in kids:
         marks = db.session.execute(
@@ -111,7 +118,8 @@ def _seed(parent, kids, now: dt.datetime) -> dict:
                     student_id=None,
                 )
             )
-    _insert(audit, rows)
+    keys = ("at", "action", "entity", "entity_id", "old", "new", "student_id")
+    _insert(audit, [{key: row.get(key) for key in keys} for row in rows])  # one shape for executemany
     staff_user = db.session.scalar(
         select(User.id).where(User.login == "classteacher", User.school_id == parent.school_id)
     )
