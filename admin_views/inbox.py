@@ -15,7 +15,7 @@ from models.base import utcnow, write_unit
 from models.errors import InvalidInput
 from models.i18n import _
 from models.inbox.reading import contact_groups, inbox, mark_read, message_file, thread
-from models.inbox.writing import reply, start_conversation, write_to_class_parents
+from models.inbox.writing import add_participant, reply, start_conversation, write_to_class_parents
 from models.parsing import parse_id, parse_int
 from web.files import send_attachment
 
@@ -75,8 +75,18 @@ class InboxView(StaffPage):
             form=request.form,
             accept=ACCEPT_FILES,
             back_url=url_for(".index"),
+            add_url=url_for(".add", conversation_id=conversation_id),
             file_url=lambda cid, aid: url_for(".file", conversation_id=cid, attachment_id=aid),
         )
+
+    @expose("/<int:conversation_id>/participants", methods=["POST"])
+    def add(self, conversation_id: int):
+        """A participant brings the administration (or a colleague) into the thread."""
+        with operation(forged_aborts=True) as done:
+            add_participant(actor(), conversation_id, parse_id(request.form.get("user")), today=today())
+        if done:
+            flash(gettext("Приглашённый теперь видит всю переписку."), "success")
+        return redirect(url_for(".conversation", conversation_id=conversation_id), 303)
 
     @expose("/<int:conversation_id>/files/<int:attachment_id>")
     def file(self, conversation_id: int, attachment_id: int):

@@ -58,6 +58,14 @@ def _pages(app) -> list[str]:
     return sorted(urls)
 
 
+def bench_app(database_url: str, *, gc_freeze: bool):
+    """The app on the benchmark's database: no CSRF, no throttling (also bench_family.py)."""
+    from app import create_app
+
+    config = {"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench", "GC_FREEZE": gc_freeze}
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, **config})
+
+
 def _measure(client, url: str, runs: int, queries: list) -> tuple[float, float, int]:
     times = []
     counts = []
@@ -81,19 +89,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from sqlalchemy import event, select
 
-    from app import create_app
     from models import School, User, db
     from models.access import Actor, children
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": args.database_url,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "SECRET_KEY": "bench",
-            "GC_FREEZE": args.gc_freeze,
-        }
-    )
+    app = bench_app(args.database_url, gc_freeze=args.gc_freeze)
     queries: list[str] = []
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *a: queries.append(a[2]))

@@ -723,6 +723,25 @@ def can_message(actor: Actor, user_id: int, on: dt.date, student_id: int | None 
     return _in(user_id, message_contact_ids(actor, on, student_id))
 
 
+def thread_administration_ids(actor: Actor) -> Select:
+    """Whom a participant of a conversation may bring into it: the administration of the school (its active
+    accounts with an administration role), whoever the participant is — a parent, a student, a teacher. From
+    then on the administrator reads the whole thread (models.inbox.writing.add_participant). The one way the
+    administration reads a conversation."""
+    from models.tables.accounts import UserRole
+
+    if actor.user_id is None or actor.school_id is None:
+        return select(User.id).where(false())
+    return _active_users(actor).where(
+        User.staff_id.is_not(None), User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(ADMINISTRATION)))
+    )
+
+
+def can_bring_in(actor: Actor, user_id: int, on: dt.date) -> bool:
+    """A participant brings into a conversation the administration, or someone they may write to."""
+    return _in(user_id, thread_administration_ids(actor)) or can_message(actor, user_id, on)
+
+
 def conversation_ids(actor: Actor) -> Select:
     """Conversations the actor takes part in: the only ones they read."""
     from models.tables.messaging import ConversationParticipant

@@ -7,15 +7,24 @@ import json
 from typing import Any
 
 from sqlalchemy import DDL, DateTime, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.functions import FunctionElement
 
 from models.base import db, utcnow
+
+# Entities whose rows belong to one student (their snapshot names it): the event keeps the student's id.
+STUDENT_ENTITIES = ("mark", "attendance", "period_mark")
 
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
     # The history of one row (a journal cell, an account) is looked up by entity and id.
-    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
+    # A family's notices and a journal cell's history are looked up by the student and the moment.
+    __table_args__ = (
+        Index("ix_audit_events_entity", "entity", "entity_id"),
+        Index("ix_audit_events_student_at", "student_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
@@ -26,6 +35,8 @@ class AuditEvent(db.Model):
     old: Mapped[str | None] = mapped_column(Text)  # JSON
     new: Mapped[str | None] = mapped_column(Text)  # JSON
     ip_address: Mapped[str | None] = mapped_column(String(45))
+    # The student whose journal row changed (STUDENT_ENTITIES), copied from the row's snapshot.
+    student_id: Mapped[int | None] = mapped_column(Integer)
 
     @classmethod
     def record(
@@ -38,7 +49,9 @@ class AuditEvent(db.Model):
         new: dict[str, Any] | None = None,
         ip_address: str | None = None,
     ) -> AuditEvent:
+        snapshot = new or old or {}
         event_ = cls(
+            student_id=snapshot.get("student_id") if entity in STUDENT_ENTITIES else None,
             actor_id=actor_id,
             action=action,
             entity=entity,
@@ -52,6 +65,27 @@ class AuditEvent(db.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.entity}#{self.entity_id}"
+
+
+class snapshot_value(FunctionElement):  # noqa: N801  (used as a SQL function)
+    """One top-level key of a JSON snapshot column as text (NULL when absent or null), in SQL on both databases:
+    ``snapshot_value(AuditEvent.new, "homework")``."""
+
+    type = Text()
+    inherit_cache = True
+    name = "snapshot_value"
+
+
+@compiles(snapshot_value, "sqlite")
+def _snapshot_value_sqlite(element, compiler, **kw):
+    column, key = list(element.clauses)
+    return f"json_extract({compiler.process(column, **kw)}, '$.' || {compiler.process(key, **kw)})"
+
+
+@compiles(snapshot_value, "postgresql")
+def _snapshot_value_postgresql(element, compiler, **kw):
+    column, key = list(element.clauses)
+    return f"(CAST({compiler.process(column, **kw)} AS JSON) ->> {compiler.process(key, **kw)})"
 
 
 def _dump(values: dict[str, Any] | None) -> str | None:

@@ -31,6 +31,14 @@ def covers(stay, day: dt.date) -> bool:
     return stay.starts_on <= day and (stay.ends_on is None or stay.ends_on >= day)
 
 
+def stays_cover(class_id: int, subgroup_id: int | None, day: dt.date, enrollments, memberships) -> bool:
+    """The rule on a student's loaded stays (Enrollment and SubgroupMember objects): in the class, and the
+    subgroup when there is one, on the day."""
+    return any(e.class_id == class_id and covers(e, day) for e in enrollments) and (
+        subgroup_id is None or any(m.subgroup_id == subgroup_id and covers(m, day) for m in memberships)
+    )
+
+
 def on_roster(student_id, class_id, subgroup_id, day) -> ColumnElement[bool]:
     """The roster rule as a condition: each argument a value or a column (correlated in a query over lessons
     or marks, e.g. ``on_roster(Enrollment.student_id, TeachingAssignment.class_id,

@@ -6,4 +6,13 @@ from flask import Blueprint
 
 bp = Blueprint("portal", __name__, template_folder="../templates")
 
-from . import achievements, acknowledgement, announcements, auth, inbox, views  # noqa: E402,F401  (routes register on import)
+from . import (  # noqa: E402,F401  (routes register on import)
+    achievements,
+    acknowledgement,
+    announcements,
+    auth,
+    inbox,
+    navigation,
+    subject,
+    views,
+)

@@ -3,7 +3,7 @@ child), a thread with replies and files. Every decision is models/inbox; these v
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,7 +15,7 @@ from models.base import db, utcnow, write_unit
 from models.errors import AccessDenied, JournalError, NotFound
 from models.idempotency import FIELD, AlreadySubmitted, claim, record_location
 from models.inbox.reading import contact_groups, inbox, mark_read, message_file, thread, unread_count
-from models.inbox.writing import reply, start_conversation
+from models.inbox.writing import add_participant, reply, start_conversation
 from models.parsing import parse_id
 from web.files import send_attachment
 
@@ -28,12 +28,15 @@ ACCEPT_FILES = ",".join("." + ext for ext in ALLOWED)
 def _inbox_counter():
     """The unread counter of the navigation (portal navbar and staff menu)."""
 
-    def inbox_unread() -> int:
-        if not getattr(current_user, "is_authenticated", False):
-            return 0
-        return unread_count(Actor.of(current_user))
-
     return {"inbox_unread": inbox_unread}
+
+
+def inbox_unread() -> int:
+    """Once per request (the diary's ETag counts it too)."""
+    if "inbox_unread" not in g:
+        signed_in = getattr(current_user, "is_authenticated", False)
+        g.inbox_unread = unread_count(Actor.of(current_user)) if signed_in else 0
+    return g.inbox_unread
 
 
 def _uploaded():
@@ -41,6 +44,14 @@ def _uploaded():
     if upload is None or not upload.filename:
         return None
     return check_file(upload.filename, upload.stream.read(MAX_BYTES + 1))
+
+
+def _refuse(exc: JournalError) -> None:
+    """Nothing is changed: someone else's or a missing thread ends in 403/404, bad input is flashed."""
+    db.session.rollback()
+    if isinstance(exc, (AccessDenied, NotFound)):
+        abort(exc.status, error_text(exc))
+    flash(error_text(exc), "danger")
 
 
 def _once(change, fallback: str = "portal.inbox"):
@@ -54,12 +65,8 @@ def _once(change, fallback: str = "portal.inbox"):
         db.session.rollback()
         flash(error_text(exc), "warning")
         return redirect(exc.location or url_for(fallback), 303)
-    except (AccessDenied, NotFound) as exc:
-        db.session.rollback()
-        abort(exc.status, error_text(exc))
     except JournalError as exc:
-        db.session.rollback()
-        flash(error_text(exc), "danger")
+        _refuse(exc)
         return None
     record_location(token, location)
     db.session.commit()
@@ -70,12 +77,13 @@ def _once(change, fallback: str = "portal.inbox"):
 @login_required
 def inbox_list():
     query = request.args.get("q", "")
+    prefix = url_for("portal.inbox_thread", conversation_id=0)[:-1]  # one url_for for every line of the list
     return render_template(
         "portal/inbox/list.html",
         lines=inbox(Actor.of(current_user), query),
         q=query,
         new_url=url_for("portal.inbox_new"),
-        thread_url=lambda cid: url_for("portal.inbox_thread", conversation_id=cid),
+        thread_url=lambda cid: f"{prefix}{cid}",
     )
 
 
@@ -135,8 +143,25 @@ def inbox_thread(conversation_id: int):
         form=request.form,
         accept=ACCEPT_FILES,
         back_url=url_for("portal.inbox"),
+        add_url=url_for("portal.inbox_add", conversation_id=conversation_id),
         file_url=lambda cid, aid: url_for("portal.inbox_file", conversation_id=cid, attachment_id=aid),
     )
+
+
+@bp.post("/inbox/<int:conversation_id>/participants")
+@login_required
+def inbox_add(conversation_id: int):
+    """A participant brings the administration into the thread (repeating it changes nothing)."""
+    try:
+        add_participant(
+            Actor.of(current_user), conversation_id, parse_id(request.form.get("user")), today=school_clock.today()
+        )
+    except JournalError as exc:
+        _refuse(exc)
+    else:
+        db.session.commit()
+        flash(_("Приглашённый теперь видит всю переписку."), "success")
+    return redirect(url_for("portal.inbox_thread", conversation_id=conversation_id), 303)
 
 
 @bp.get("/inbox/<int:conversation_id>/files/<int:attachment_id>")

@@ -24,11 +24,13 @@ from models.journal.diary_ack import acknowledgement
 from models.notices.feed import mark_seen
 from models.notices.trail import mark_trail
 from models.parsing import parse_date, parse_id
-from models.reports.report_card import report_card
 from models.tables.accounts import STAFF_ROLES
 from security import revalidate_privately
 
 from . import bp
+from .inbox import inbox_unread
+from .navigation import unread_notices_count
+from .subject import period_card
 
 
 @bp.get("/")
@@ -41,13 +43,6 @@ def _family_only():
     if current_user.has_role(*STAFF_ROLES) and not current_user.has_role("parent", "student"):
         return redirect(url_for("admin.index"))
     return None
-
-
-@bp.context_processor
-def _unread_notices():
-    """The navigation's count of unseen notices: the home page passes the one it built. Other pages do not build
-    the notices only for the badge (8 queries and a scan of the audit log: it doubled the diary week's time)."""
-    return {"unread_notices": g.get("unread", 0)}
 
 
 @bp.get("/home")
@@ -112,8 +107,8 @@ def diary(student_id: int):
 
 def _week_etag(stamp: str) -> str:
     """The week's rows (models.diary.diary_week_stamp) and everything else the page shows: who reads it, in which
-    language, the school's day, the templates, and the logout form's CSRF token (renewed every half of its
-    lifetime, so that a kept page never carries an expired one)."""
+    language, the school's day, the templates, the navigation's counts, and the logout form's CSRF token
+    (renewed every half of its lifetime, so that a kept page never carries an expired one)."""
     limit = current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
     token_age = int(time.time() // max(limit // 2, 1)) if limit else 0
     parts = (
@@ -125,6 +120,8 @@ def _week_etag(stamp: str) -> str:
         school_clock.today().isoformat(),
         token_age,
         _templates_version(),
+        unread_notices_count(),
+        inbox_unread(),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
@@ -153,15 +150,6 @@ def mark_history(student_id: int, lesson_id: int):
 @bp.get("/diary/<int:student_id>/marks")
 @login_required
 def marks(student_id: int):
-    """Marks by subject for a period with averages and the period marks; the year's summary (R20)."""
-    try:
-        card = report_card(
-            Actor.of(current_user),
-            student_id,
-            today=school_clock.today(),
-            year_id=parse_id(request.args.get("year")),
-            period_id=parse_id(request.args.get("period")),
-        )
-    except JournalError as exc:
-        abort(exc.status, error_text(exc))
-    return render_template("portal/marks.html", card=card)
+    """Marks by subject for a period with averages, the period marks and the forecast; the year's summary (R20)."""
+    actor = Actor.of(current_user)
+    return render_template("portal/marks.html", card=period_card(actor, student_id), family=family_overview(actor))

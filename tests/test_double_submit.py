@@ -95,6 +95,8 @@ NOT_CREATING = {
     "/admin/distance/<int:day_id>/undo",  # deletes the switch: a repeat finds it gone
     "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/distance",  # sets the link in place
     "/diary/<int:student_id>/acknowledge",  # unique per parent, child and week: a repeat keeps the first
+    "/inbox/<int:conversation_id>/participants",  # brings someone in once: repeating it changes nothing
+    "/admin/inbox/<int:conversation_id>/participants",
 }
 MODEL_VIEW_ROUTES = re.compile(r"\.(create_view|edit_view|delete_view|action_view|ajax_update)$")
 

@@ -195,3 +195,37 @@ def test_sqlite_batch_migrations_keep_rows_that_other_tables_reference(tmp_path)
             assert conn.execute(text("SELECT count(*) FROM staff")).scalar() == 1
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         db.engine.dispose()
+
+
+def test_audit_student_backfill_fills_old_rows_and_keeps_them_protected(migrated):
+    """0009f copies the student's id from the snapshots of existing mark, attendance and period-mark rows (the
+    triggers lifted for that one statement only), and the log stays append-only."""
+    flask_migrate.downgrade(revision="0008n")
+    rows = [
+        ("mark.create", "mark", None, '{"cell": "7/42", "mark": "5", "student_id": 42}'),
+        ("mark.delete", "mark", '{"cell": "7/43", "mark": "4", "student_id": 43}', None),
+        ("period_mark.create", "period_mark", None, '{"student_id": 44, "value": 5}'),
+        ("lesson.create", "lesson", None, '{"student_id": 45, "topic": "x"}'),
+    ]
+    with db.engine.begin() as conn:
+        for action, entity, old, new in rows:
+            conn.execute(
+                text(
+                    "INSERT INTO audit_events (at, action, entity, old, new) "
+                    "VALUES (CURRENT_TIMESTAMP, :action, :entity, :old, :new)"
+                ),
+                {"action": action, "entity": entity, "old": old, "new": new},
+            )
+    flask_migrate.upgrade()
+    with db.engine.connect() as conn:
+        got = conn.execute(text("SELECT action, student_id FROM audit_events ORDER BY id")).all()
+        assert [tuple(r) for r in got] == [
+            ("mark.create", 42),
+            ("mark.delete", 43),
+            ("period_mark.create", 44),
+            ("lesson.create", None),
+        ]
+        conn.rollback()
+        with pytest.raises(DBAPIError, match="audit_events is append-only"):
+            with conn.begin():
+                conn.execute(text("UPDATE audit_events SET student_id = 1"))

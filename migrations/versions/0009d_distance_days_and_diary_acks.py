@@ -2,7 +2,7 @@
 parents' weekly acknowledgements of the diary
 
 Revision ID: 0009d
-Revises: 0008n
+Revises: 0009s
 Create Date: 2026-12-06 10:45:00.000000
 
 ``cancelled_days`` is extended, not doubled: a row switches a day to distance learning for the school, a

@@ -70,6 +70,8 @@ class MarkChip:
     kind: str
     weight: Decimal | None = None
     is_control: bool = False
+    comment: str | None = None  # the teacher's comment on a lesson mark
+    lesson_id: int | None = None  # a lesson mark's lesson (its history opens from it)
 
 
 def rules_for(settings: dict) -> GradingRules:
@@ -142,7 +144,7 @@ def mark_pair(
         label=label,
     )
     shown = mark_text(mark.value, mark.special, mark.points, mark.max_points)
-    return MarkChip(date=date, shown=shown, kind=name, weight=weight, is_control=inp.is_control), inp
+    return MarkChip(date, shown, name, weight, inp.is_control, mark.comment, mark.lesson_id), inp
 
 
 def propose_pass_fail(marks: list[MarkInput], rules: GradingRules) -> Proposal:

@@ -12,11 +12,12 @@ from sqlalchemy.orm import joinedload
 
 from models.access import Actor
 from models.base import db
+from models.marks import mark_text
 from models.notices.feed import ChildNotices, _on_roster, family_notices
-from models.roster import covers
+from models.roster import covers, stays_cover
 from models.school.distance import DistanceNote, distance_days
 from models.tables.classes import Enrollment, SubgroupMember
-from models.tables.curriculum import TeachingAssignment
+from models.tables.curriculum import Subject, TeachingAssignment
 from models.tables.journal import Lesson, Mark
 from models.tables.school import Bell
 from models.tables.timetable import TimetableEntry
@@ -140,18 +141,29 @@ def _latest_marks(homes: dict[int, ChildHome], ids: list[int]) -> None:
         .where(Mark.student_id.in_(ids))
         .subquery()
     )
-    marks = db.session.scalars(
-        select(Mark)
+    rows = db.session.execute(  # plain rows: no ORM objects to build
+        select(
+            Mark.id,
+            Mark.student_id,
+            Mark.lesson_id,
+            Lesson.date,
+            Subject.name,
+            Mark.value,
+            Mark.special,
+            Mark.points,
+            Mark.max_points,
+            Mark.comment,
+        )
         .join(inner, inner.c.mark_id == Mark.id)
-        .options(joinedload(Mark.lesson).joinedload(Lesson.assignment).joinedload(TeachingAssignment.subject))
+        .join(Lesson, Lesson.id == Mark.lesson_id)
+        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+        .join(Subject, Subject.id == TeachingAssignment.subject_id)
         .where(inner.c.rank <= LATEST)
         .order_by(Mark.student_id, inner.c.rank)
     ).all()
-    for mark in marks:
-        lesson = mark.lesson
-        homes[mark.student_id].marks.append(
-            LatestMark(mark.id, lesson.id, lesson.date, lesson.assignment.subject.name, mark.display, mark.comment)
-        )
+    for mark_id, student_id, lesson_id, day, subject, value, special, points, max_points, comment in rows:
+        text = mark_text(value, special, points, max_points)
+        homes[student_id].marks.append(LatestMark(mark_id, lesson_id, day, subject, text, comment))
 
 
 def _homework(homes, stays, members, today: dt.date) -> None:
@@ -161,10 +173,17 @@ def _homework(homes, stays, members, today: dt.date) -> None:
     class_ids = {e.class_id for es in stays.values() for e in es}
     if not class_ids:
         return
-    lessons = db.session.scalars(
-        select(Lesson)
+    lessons = db.session.execute(  # plain rows: no ORM objects to build
+        select(
+            Lesson.assignment_id,
+            Lesson.date,
+            Lesson.homework,
+            Subject.name,
+            TeachingAssignment.class_id,
+            TeachingAssignment.subgroup_id,
+        )
         .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-        .options(joinedload(Lesson.assignment).joinedload(TeachingAssignment.subject))
+        .join(Subject, Subject.id == TeachingAssignment.subject_id)
         .where(
             TeachingAssignment.class_id.in_(class_ids),
             Lesson.date.between(today - HOMEWORK_LOOKBACK, days[-1]),
@@ -185,16 +204,16 @@ def _homework(homes, stays, members, today: dt.date) -> None:
         ).all()
     )
     for sid, home in homes.items():
-        own = [lesson for lesson in lessons if _on_roster(lesson, stays[sid], members[sid])]
+        own = [row for row in lessons if stays_cover(row.class_id, row.subgroup_id, row.date, stays[sid], members[sid])]
         for day in days:
             items = []
-            latest: dict[int, Lesson] = {}
-            for lesson in own:
-                if lesson.date < day:
-                    latest[lesson.assignment_id] = lesson
-                if lesson.date == day == today:  # set today: shown on the lesson that set it
-                    items.append(Homework(lesson.assignment.subject.name, lesson.homework, lesson.date, lesson.date))
-            for assignment_id, lesson in latest.items():
+            latest = {}
+            for row in own:
+                if row.date < day:
+                    latest[row.assignment_id] = row
+                if row.date == day == today:  # set today: shown on the lesson that set it
+                    items.append(Homework(row.name, row.homework, row.date, row.date))
+            for assignment_id, row in latest.items():
                 if (assignment_id, day.isoweekday()) in on_day:
-                    items.append(Homework(lesson.assignment.subject.name, lesson.homework, lesson.date, day))
+                    items.append(Homework(row.name, row.homework, row.date, day))
             home.homework[day] = sorted(items, key=lambda h: (h.subject, h.set_on))

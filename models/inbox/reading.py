@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select, update
 
-from models.access import FAMILY_ROLES, Actor, children, message_contact_ids
+from models.access import FAMILY_ROLES, Actor, children, message_contact_ids, thread_administration_ids
 from models.attachments import FileLink, attachment_for_download, file_links
 from models.base import db
 from models.errors import NotFound
@@ -134,6 +134,7 @@ class Thread:
     people: list[str]
     messages: list[ThreadMessage]
     can_write: bool
+    administration: list[Contact] = field(default_factory=list)  # whom the actor may bring in (not there yet)
 
 
 def thread(actor: Actor, conversation_id: int | None) -> Thread:
@@ -150,6 +151,7 @@ def thread(actor: Actor, conversation_id: int | None) -> Thread:
     files = file_links(Attachment.message_id, [m.id for m in messages])
     student = db.session.get(Student, conv.student_id) if conv.student_id else None
     can_write = is_blocked(actor) is False
+    administration = _contacts(thread_administration_ids(actor).where(User.id.not_in(users))) if can_write else []
     return Thread(
         conv.id,
         conv.subject,
@@ -162,6 +164,7 @@ def thread(actor: Actor, conversation_id: int | None) -> Thread:
             for m in messages
         ],
         can_write,
+        administration,
     )
 
 

@@ -15,6 +15,7 @@ from models.access import (
     FAMILY_ROLES,
     Actor,
     broadcast_class_ids,
+    can_bring_in,
     can_message,
     conversation_ids,
     require,
@@ -143,13 +144,14 @@ def reply(
 
 
 def add_participant(actor: Actor, conversation_id: int | None, user_id: int | None, *, today: dt.date) -> None:
-    """A participant brings someone they may write to (the administration, a colleague) into the thread;
-    from then on that person reads all of it."""
+    """A participant brings someone into the thread: the administration (any participant, a family too:
+    access.can_bring_in) or someone they may write to. From then on that person
+    reads all of it; audited ("conversation.add"). Bringing in someone already there changes nothing."""
     conv = participant_conversation(actor, conversation_id)
     require_not_blocked(actor)
     if user_id is None:
         raise InvalidInput(_("Выберите, кого добавить."))
-    require(can_message(actor, user_id, today), _("Этого человека добавить нельзя."))
+    require(can_bring_in(actor, user_id, today), _("Этого человека добавить нельзя."))
     if db.session.get(ConversationParticipant, (conv.id, user_id)) is None:
         db.session.add(ConversationParticipant(conversation_id=conv.id, user_id=user_id))
         db.session.flush()

@@ -53,6 +53,7 @@ class DiaryLesson:
     distance: bool = False  # on a day of distance learning (models/school/distance.py)
     link: str | None = None  # the distance lesson's link and materials, from its teacher
     materials: str | None = None
+    comments: list[str] = field(default_factory=list)  # the teacher's comments on the marks
 
 
 @dataclass
@@ -131,9 +132,16 @@ _LESSONS = (
 # The student's marks (slot order) and attendance on those lessons, in one round trip.
 _CELLS = union_all(
     select(
-        Mark.lesson_id, Mark.slot, Mark.value, Mark.special, Mark.points, Mark.max_points, null().label("status")
+        Mark.lesson_id,
+        Mark.slot,
+        Mark.value,
+        Mark.special,
+        Mark.points,
+        Mark.max_points,
+        null().label("status"),
+        Mark.comment,
     ).where(Mark.lesson_id.in_(bindparam("lessons", expanding=True)), Mark.student_id == _STUDENT),
-    select(Attendance.lesson_id, literal(0), null(), null(), null(), null(), Attendance.status).where(
+    select(Attendance.lesson_id, literal(0), null(), null(), null(), null(), Attendance.status, null()).where(
         Attendance.lesson_id.in_(bindparam("lessons", expanding=True)), Attendance.student_id == _STUDENT
     ),
 ).order_by(literal_column("slot"))
@@ -150,15 +158,18 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
     memberships = db.session.scalars(_MEMBERSHIPS, week).all()
     lessons = db.session.execute(_LESSONS, week | {"classes": class_ids}).all() if class_ids else []
     marks: dict[int, list[str]] = defaultdict(list)
+    comments: dict[int, list[str]] = defaultdict(list)
     absences: dict[int, str] = {}
     files: dict[int, list[FileLink]] = {}
     if lessons:
         files = file_links(Attachment.lesson_id, [lesson.id for lesson in lessons])  # they follow the roster rule
-        for lesson_id, _slot, value, special, points, max_points, status in db.session.execute(
+        for lesson_id, _slot, value, special, points, max_points, status, comment in db.session.execute(
             _CELLS, week | {"lessons": [lesson.id for lesson in lessons]}
         ):
             if status is None:
                 marks[lesson_id].append(mark_text(value, special, points, max_points))
+                if comment:
+                    comments[lesson_id].append(comment)
             else:
                 absences[lesson_id] = Attendance.code_of(status)
     days = [DiaryDay(monday + dt.timedelta(days=i), WEEKDAYS[i]) for i in range(6)]
@@ -179,6 +190,7 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
                     lesson_id=lesson.id,
                     link=lesson.distance_url,
                     materials=lesson.distance_materials,
+                    comments=comments.get(lesson.id, []),
                 )
             )
     _add_planned(days, enrollments, memberships, lessons)

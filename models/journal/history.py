@@ -105,7 +105,8 @@ def cell_history(actor: Actor, lesson_id: int, student_id: int) -> CellHistory:
         .where(
             or_(
                 (
-                    AuditEvent.entity.in_(("mark", "attendance"))
+                    (AuditEvent.student_id == student_id)  # the index: the student's rows, then the cell's
+                    & AuditEvent.entity.in_(("mark", "attendance"))
                     & (AuditEvent.new.like(pattern) | AuditEvent.old.like(pattern))
                 ),
                 (AuditEvent.entity == "lesson") & (AuditEvent.entity_id == lesson.id),

@@ -9,21 +9,22 @@ whatever the number of marks or children (tests/notices pins it).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Date, DateTime, Integer, Select, and_, bindparam, cast, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased, joinedload
 
 from models.access import Actor, children, require_student
-from models.audit import AuditEvent
+from models.audit import STUDENT_ENTITIES, AuditEvent, snapshot_value
 from models.base import db
 from models.i18n import N_
 from models.journal.rules import ATTENDANCE_CODES
 from models.notices.announced import LABEL as ANNOUNCEMENT
 from models.notices.announced import announcement_notices
-from models.roster import covers
+from models.roster import on_roster, stays_cover
 from models.tables.accounts import User
 from models.tables.classes import Enrollment, SubgroupMember
 from models.tables.curriculum import Subject, TeachingAssignment
@@ -36,6 +37,11 @@ from models.tables.school import Period
 FIRST_VISIT_WINDOW = dt.timedelta(days=14)
 # The most notices one child shows at once (the newest); the count still says how many there are.
 SHOWN = 50
+# The most notices read per child (the newest): the navigation shows "99+" beyond COUNT_CAP.
+COUNT_CAP = 99
+LIMIT = COUNT_CAP + 1
+# Homework of a lesson dated this long before the "seen" moment is no news any more.
+HOMEWORK_WINDOW = dt.timedelta(days=31)
 
 LABELS = {
     "mark.create": N_("Новая отметка"),
@@ -49,7 +55,6 @@ LABELS = {
     "period_mark.create": N_("Итоговая отметка"),
     "period_mark.update": N_("Итоговая отметка изменена"),
 }
-_STUDENT_ENTITIES = ("mark", "attendance", "period_mark")
 
 
 @dataclass
@@ -85,72 +90,133 @@ class ChildNotices:
         return self.notices[:SHOWN]
 
 
-def _student_like(student_ids: list[int]):
-    """Audit rows whose snapshot (JSON with sorted keys) names one of the students."""
-    patterns = [f'%"student_id": {sid}{end}%' for sid in student_ids for end in (",", "}")]
-    return or_(*(column.like(p) for p in patterns for column in (AuditEvent.new, AuditEvent.old)))
-
-
 def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _child_events(index: int) -> list[Select]:
+    """What a child's family is told about, logged after a moment, newest first, at most LIMIT rows each: two
+    selects of (event id, moment, child id) with the child's parameters (``_params``). The child's marks,
+    absences and period marks come by the audit row's student (an index on student and moment); homework by the
+    lessons of the child's classes since HOMEWORK_WINDOW before the moment (an index probe of the log for each),
+    on the child's roster (the roster rule, models/roster.py), when the homework is new or different. The
+    navigation's count and the home page's list both read these, so they agree."""
+    student = bindparam(f"student_{index}", type_=Integer)
+    since = bindparam(f"since_{index}", type_=DateTime(timezone=True))
+    child = cast(student, Integer).label("child")
+    own = (
+        select(AuditEvent.id, AuditEvent.at, child)
+        .where(AuditEvent.student_id == student, AuditEvent.entity.in_(STUDENT_ENTITIES), AuditEvent.at > since)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(LIMIT)
+    )
+    lessons = (
+        select(Lesson.id)
+        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+        .where(
+            TeachingAssignment.class_id.in_(select(Enrollment.class_id).where(Enrollment.student_id == student)),
+            Lesson.date >= bindparam(f"day_{index}", type_=Date),
+        )
+    )
+    lesson, assignment = aliased(Lesson), aliased(TeachingAssignment)
+    homework, before = snapshot_value(AuditEvent.new, "homework"), snapshot_value(AuditEvent.old, "homework")
+    set_work = (
+        select(AuditEvent.id, AuditEvent.at, child)
+        .join(lesson, lesson.id == AuditEvent.entity_id)
+        .join(assignment, assignment.id == lesson.assignment_id)
+        .where(
+            AuditEvent.entity == "lesson",
+            AuditEvent.entity_id.in_(lessons),
+            AuditEvent.action.in_(("lesson.create", "lesson.update")),
+            AuditEvent.at > since,
+            homework.is_not(None),
+            homework != "",
+            or_(before.is_(None), before != homework),
+            on_roster(student, assignment.class_id, assignment.subgroup_id, lesson.date),  # checked on the hits
+        )
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(LIMIT)
+    )
+    return [select(*q.subquery().c) for q in (own, set_work)]  # wrapped: a UNION member keeps its LIMIT
+
+
+# The statements for a family of n children, built once per n (building them cost more than running them).
+@functools.cache
+def _counts_for(n: int):
+    return union_all(*(select(func.count()).select_from(q.subquery()) for i in range(n) for q in _child_events(i)))
+
+
+@functools.cache
+def _events_for(n: int):
+    picked = union_all(*(q for i in range(n) for q in _child_events(i))).subquery()
+    return (
+        select(AuditEvent, Staff, User.login, picked.c.child)
+        .join(picked, picked.c.id == AuditEvent.id)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .outerjoin(Staff, Staff.id == User.staff_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+
+
+def _params(starts) -> dict:
+    params = {}
+    for i, (student, since) in enumerate(starts):
+        params |= {f"student_{i}": student.id, f"since_{i}": since, f"day_{i}": since.date() - HOMEWORK_WINDOW}
+    return params
+
+
+def _starts(actor: Actor, now: dt.datetime, since: dt.datetime | None, student_id: int | None):
+    """The children the actor reads in the portal and, for each, the moment their notices start. One query."""
+    query = (
+        children(actor)
+        .add_columns(NoticeSeen.seen_at)
+        .outerjoin(NoticeSeen, and_(NoticeSeen.student_id == Student.id, NoticeSeen.user_id == (actor.user_id or 0)))
+    )
+    if student_id is not None:
+        require_student(actor, student_id)
+        query = query.where(Student.id == student_id)
+    rows = db.session.execute(query).all()
+    return [(student, _aware(since or seen or now - FIRST_VISIT_WINDOW)) for student, seen in rows]
+
+
+def unread_count(actor: Actor, now: dt.datetime) -> int:
+    """How many notices the actor has not seen yet, over all their children, at most LIMIT per child (the
+    portal navigation's badge on every page, shown as "99+" beyond COUNT_CAP). Two queries whatever the number
+    of children, marks and changes."""
+    if actor.user_id is None or not actor.has("parent", "student"):
+        return 0
+    starts = _starts(actor, now, None, None)
+    if not starts:
+        return 0
+    counts = db.session.scalars(_counts_for(len(starts)), _params(starts))
+    per_child = defaultdict(int)
+    for sid, count in zip([student.id for student, _s in starts for _q in range(2)], counts, strict=True):
+        per_child[sid] += count
+    return sum(min(n, LIMIT) for n in per_child.values())
+
+
+def badge(count: int) -> str:
+    """The navigation's count as shown: "99+" beyond COUNT_CAP, "" for none."""
+    return f"{COUNT_CAP}+" if count > COUNT_CAP else (str(count) if count else "")
 
 
 def family_notices(
     actor: Actor, now: dt.datetime, *, since: dt.datetime | None = None, student_id: int | None = None
 ) -> list[ChildNotices]:
     """The notices of each child the actor reads in the portal (a parent's own children, a student themself)
-    since the account's "seen up to" moment (or ``since`` when given, for a digest). Ten queries at most."""
-    query = children(actor)
-    if student_id is not None:
-        require_student(actor, student_id)
-        query = query.where(Student.id == student_id)
-    students = db.session.scalars(query).all()
-    if not students:
+    since the account's "seen up to" moment (or ``since`` when given, for a digest), the newest LIMIT of each.
+    Five queries at most, whatever the number of children and changes."""
+    starts = _starts(actor, now, since, student_id)
+    if not starts:
         return []
-    ids = [s.id for s in students]
-    seen = dict(
-        db.session.execute(
-            select(NoticeSeen.student_id, NoticeSeen.seen_at).where(
-                NoticeSeen.user_id == actor.user_id, NoticeSeen.student_id.in_(ids)
-            )
-        ).all()
-    )
-    start = {sid: _aware(since or seen.get(sid) or now - FIRST_VISIT_WINDOW) for sid in ids}
-    enrollments = defaultdict(list)
-    for e in db.session.scalars(select(Enrollment).where(Enrollment.student_id.in_(ids))):
-        enrollments[e.student_id].append(e)
-    memberships = defaultdict(list)
-    for m in db.session.scalars(select(SubgroupMember).where(SubgroupMember.student_id.in_(ids))):
-        memberships[m.student_id].append(m)
-    class_ids = {e.class_id for stays in enrollments.values() for e in stays}
-    class_lessons = (
-        select(Lesson.id)
-        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-        .where(TeachingAssignment.class_id.in_(class_ids))
-    )
-    rows = db.session.execute(
-        select(AuditEvent, Staff, User.login)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .outerjoin(Staff, Staff.id == User.staff_id)
-        .where(
-            AuditEvent.at > min(start.values()),
-            or_(
-                and_(AuditEvent.entity.in_(_STUDENT_ENTITIES), _student_like(ids)),
-                and_(
-                    AuditEvent.action.in_(("lesson.create", "lesson.update")),
-                    AuditEvent.entity_id.in_(class_lessons),
-                ),
-            ),
-        )
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    ).all()
+    rows = db.session.execute(_events_for(len(starts)), _params(starts)).all()
     events = []
-    for event, staff, login in rows:
+    for event, staff, login, sid in rows:
         old = json.loads(event.old) if event.old else {}
         new = json.loads(event.new) if event.new else {}
-        events.append((event, staff.short_name if staff is not None else (login or "—"), old, new))
+        events.append((event, staff.short_name if staff is not None else (login or "—"), old, new, sid))
     lesson_ids = {
-        (v.get("lesson_id") if e.entity != "lesson" else e.entity_id) for e, _w, o, n in events for v in (o, n)
+        (v.get("lesson_id") if e.entity != "lesson" else e.entity_id) for e, _w, o, n, _s in events for v in (o, n)
     }
     lessons = {
         lesson.id: lesson
@@ -160,50 +226,52 @@ def family_notices(
             .where(Lesson.id.in_(lesson_ids - {None}))
         )
     }
-    subject_ids = {n.get("subject_id") for e, _w, _o, n in events if e.entity == "period_mark"} - {None}
-    period_ids = {n.get("period_id") for e, _w, _o, n in events if e.entity == "period_mark"} - {None}
-    subjects = dict(db.session.execute(select(Subject.id, Subject.name).where(Subject.id.in_(subject_ids))).all())
-    periods = dict(db.session.execute(select(Period.id, Period.name).where(Period.id.in_(period_ids))).all())
-
-    result = {s.id: ChildNotices(s, start[s.id]) for s in students}
-    for event, who, old, new in events:
-        at = _aware(event.at)
+    finals = [n for e, _w, _o, n, _s in events if e.entity == "period_mark"]
+    subject_ids = {n.get("subject_id") for n in finals} - {None}
+    period_ids = {n.get("period_id") for n in finals} - {None}
+    names = {}
+    if finals:
+        names = {
+            (kind, row_id): name
+            for kind, row_id, name in db.session.execute(
+                union_all(
+                    select(literal("s"), Subject.id, Subject.name).where(Subject.id.in_(subject_ids)),
+                    select(literal("p"), Period.id, Period.name).where(Period.id.in_(period_ids)),
+                )
+            )
+        }
+    result = {s.id: ChildNotices(s, start) for s, start in starts}
+    for event, who, old, new, sid in events:
         if event.entity == "lesson":
             lesson = lessons.get(event.entity_id)
-            if lesson is None or (new.get("homework") or "") == (old.get("homework") or "") or not new.get("homework"):
-                continue
-            targets = [sid for sid in ids if _on_roster(lesson, enrollments[sid], memberships[sid])]
-            notice = dict(subject=lesson.assignment.subject.name, day=lesson.date, old=old.get("homework") or "")
-            notice["new"] = new["homework"]
+            notice = dict(
+                subject=lesson.assignment.subject.name if lesson else "",
+                day=lesson.date if lesson else None,
+                old=old.get("homework") or "",
+                new=new.get("homework") or "",
+            )
+        elif event.entity == "period_mark":
+            period = names.get(("p", new.get("period_id")), "")
+            subject = names.get(("s", new.get("subject_id")), "")
+            notice = dict(subject=f"{subject} ({period})" if period else subject, day=None)
+            notice.update(old=old.get("value") or "", new=new.get("value") or "")
         else:
-            sid = (new or old).get("student_id")
-            if sid not in result:
-                continue
-            targets = [sid]
-            if event.entity == "period_mark":
-                period = periods.get(new.get("period_id"), "")
-                subject = subjects.get(new.get("subject_id"), "")
-                notice = dict(subject=f"{subject} ({period})" if period else subject, day=None)
-                notice.update(old=old.get("value") or "", new=new.get("value") or "")
-            else:
-                lesson = lessons.get((new or old).get("lesson_id"))
-                if lesson is None or not _on_roster(lesson, enrollments[sid], memberships[sid]):
-                    continue
-                notice = dict(subject=lesson.assignment.subject.name, day=lesson.date)
-                notice.update(old=_value(event.entity, old), new=_value(event.entity, new))
-                notice["comment"] = (new or old).get("comment") or ""
-        for sid in targets:
-            if at > result[sid].since:
-                result[sid].notices.append(
-                    Notice(at, sid, event.action, LABELS.get(event.action, event.action), who=who, **notice)
-                )
+            lesson = lessons.get((new or old).get("lesson_id"))
+            notice = dict(subject=lesson.assignment.subject.name if lesson else "", day=lesson.date if lesson else None)
+            notice.update(old=_value(event.entity, old), new=_value(event.entity, new))
+            notice["comment"] = (new or old).get("comment") or ""
+        child = result[sid]
+        if len(child.notices) < LIMIT:
+            child.notices.append(
+                Notice(_aware(event.at), sid, event.action, LABELS.get(event.action, event.action), who=who, **notice)
+            )
     news = announcement_notices(actor, {sid: child.since for sid, child in result.items()}, now)
     for sid, at, title, body, who in news:  # announcements for the child's class, grade, school (R23)
         result[sid].notices.append(Notice(at, sid, "announcement.publish", ANNOUNCEMENT, title, None, "", body, who))
     if news:
         for child in result.values():
             child.notices.sort(key=lambda n: n.at, reverse=True)
-    return [result[s.id] for s in students]
+    return list(result.values())
 
 
 def _value(entity: str, values: dict) -> str:
@@ -218,15 +286,7 @@ def _value(entity: str, values: dict) -> str:
 def _on_roster(lesson: Lesson, enrollments: list[Enrollment], memberships: list[SubgroupMember]) -> bool:
     """The roster rule (models/roster.py) on the loaded stays: in the lesson's class, and its subgroup, that day."""
     assignment = lesson.assignment
-    return any(e.class_id == assignment.class_id and covers(e, lesson.date) for e in enrollments) and (
-        assignment.subgroup_id is None
-        or any(m.subgroup_id == assignment.subgroup_id and covers(m, lesson.date) for m in memberships)
-    )
-
-
-def unread_count(actor: Actor, now: dt.datetime) -> int:
-    """How many notices the actor has not seen yet, over all their children (the portal navigation's badge)."""
-    return sum(child.count for child in family_notices(actor, now))
+    return stays_cover(assignment.class_id, assignment.subgroup_id, lesson.date, enrollments, memberships)
 
 
 def mark_seen(actor: Actor, student_id: int | None, now: dt.datetime) -> None:

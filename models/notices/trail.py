@@ -38,7 +38,11 @@ def mark_trail(actor: Actor, student_id: int, lesson_id: int) -> tuple[Lesson, l
         select(AuditEvent, Staff, User.login)
         .outerjoin(User, User.id == AuditEvent.actor_id)
         .outerjoin(Staff, Staff.id == User.staff_id)
-        .where(AuditEvent.entity == "mark", AuditEvent.new.like(pattern) | AuditEvent.old.like(pattern))
+        .where(
+            AuditEvent.student_id == student_id,  # the index: the child's rows, then the lesson's cell among them
+            AuditEvent.entity == "mark",
+            AuditEvent.new.like(pattern) | AuditEvent.old.like(pattern),
+        )
         .order_by(AuditEvent.at, AuditEvent.id)
     ).all()
     trail = []

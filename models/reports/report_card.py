@@ -17,6 +17,7 @@ from sqlalchemy import Date, bindparam, or_, select
 from models.access import Actor, require_student
 from models.base import db
 from models.errors import NotFound
+from models.finals.forecast import Forecast, forecast
 from models.finals.proposals import FINAL_KINDS, MarkChip, mark_kind, mark_pair, rules_for
 from models.finals.sheet import SheetTab, default_period, sheet_periods
 from models.grading import scheme_for
@@ -37,6 +38,7 @@ class SubjectMarks:
     average: Decimal | None = None  # weighted, 5-point scheme
     percent: Decimal | None = None  # weighted, criteria scheme
     period_mark: str = ""  # the mark the teacher set for the period, "" while not set
+    forecast: Forecast | None = None  # a term's: where the marks lead and what the next mark up needs (R27)
 
 
 @dataclass
@@ -96,8 +98,16 @@ _PERIOD_MARKS = (
 
 
 def report_card(
-    actor: Actor, student_id: int, *, today: dt.date, year_id: int | None = None, period_id: int | None = None
+    actor: Actor,
+    student_id: int,
+    *,
+    today: dt.date,
+    year_id: int | None = None,
+    period_id: int | None = None,
+    steps_for: int | None = None,
 ) -> ReportCard:
+    """``steps_for``: the subject whose forecast also says what the next mark up needs (its page); the others
+    say where they are heading."""
     require_student(actor, student_id)
     student = db.session.get(Student, student_id)
     enrolments = db.session.execute(_ENROLMENTS, {"student": student_id}).all()
@@ -153,8 +163,13 @@ def report_card(
             period_mark=summary[subject.id].get((period.id, kind), ""),
         )
         if pairs[subject.id]:
-            proposal = scheme.propose([inp for _c, inp in pairs[subject.id]], rules)
+            inputs = [inp for _c, inp in pairs[subject.id]]
+            proposal = scheme.propose(inputs, rules)
             line.average, line.percent = proposal.average, proposal.percent
+            if kind == "period":
+                line.forecast = forecast(
+                    scheme.code, inputs, rules, pass_fail=subject.is_pass_fail, steps=subject.id == steps_for
+                )
         lines.append(line)
 
     columns = [SheetTab(p, mark_kind(p), p.name) for p in periods]
@@ -173,3 +188,8 @@ def report_card(
         columns=columns,
         summary=summary,
     )
+
+
+def subject_marks(card: ReportCard, subject_id: int | None) -> SubjectMarks | None:
+    """One subject's line of the card (the family's subject page), None when the student has no such subject."""
+    return next((line for line in card.subjects if line.subject.id == subject_id), None)

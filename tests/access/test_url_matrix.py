@@ -8,6 +8,7 @@ from . import (
     expected_accounts,
     expected_announcements,
     expected_distance,
+    expected_family,
     expected_finals,
     expected_imports,
     expected_inbox,
@@ -35,6 +36,7 @@ AREAS = (
     expected_notices,
     expected_announcements,
     expected_distance,
+    expected_family,
 )
 EXPECTED: dict[str, tuple[int, ...]] = {rule: row for area in AREAS for rule, row in area.TABLE.items()}
 PARAMS = {name: value for area in AREAS for name, value in area.PARAMS.items()}

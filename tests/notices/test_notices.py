@@ -14,6 +14,8 @@ from models.notices.feed import family_notices, mark_seen, unread_count, unsent_
 from models.tables.classes import Enrollment
 from models.tables.journal import Lesson, Mark
 
+from .test_count import lessons_with_homework
+
 T0 = dt.datetime(2026, 9, 8, 8, 0, tzinfo=dt.UTC)
 
 
@@ -163,20 +165,7 @@ def test_transferred_students_notices_follow_the_roster(db_session, world, clock
 @pytest.mark.parametrize("marks", [1, 12])
 def test_query_count_does_not_grow_with_marks(db_session, world, clock, count_queries, marks):
     teacher = _actor(world, "teacher")
-    lessons = [
-        Lesson(
-            assignment_id=world.a_maths_5a.id,
-            date=dt.date(2026, 9, 8),
-            bell_id=None,
-            topic=f"t{i}",
-            homework=f"hw{i}",
-            work_kind_id=world.regular.id,
-            taught_by_id=world.s_teacher.id,
-        )
-        for i in range(marks)
-    ]
-    db_session.add_all(lessons)
-    db_session.flush()
+    lessons = lessons_with_homework(db_session, world, marks)
     for i, lesson in enumerate(lessons):
         set_mark(teacher, lesson.id, world.anna.id, 1, "4", None, now=clock.at(i + 1))
         set_mark(teacher, lesson.id, world.anna.id, 1, "5", 1, now=clock.at(i + 1))
@@ -185,4 +174,5 @@ def test_query_count_does_not_grow_with_marks(db_session, world, clock, count_qu
     with count_queries() as q:
         notices = family_notices(parent, clock.at(100))
     assert len(notices[0].notices) == 2 * marks
-    assert q.count == 10, q.statements  # 8, the school (its day) and the announcements
+    assert q.count == 5, q.statements  # the children and their moments, the events, their lessons; the school
+    # (its day) and the announcements

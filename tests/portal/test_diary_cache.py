@@ -35,7 +35,9 @@ def test_an_unchanged_week_answers_304_without_a_body(client, login_as, world, c
     assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
     assert again.headers["Cache-Control"] == "private, no-cache"
     assert "Content-Security-Policy" not in again.headers  # the kept page keeps its own nonce
-    assert q.count == 5, q.statements  # the user with roles, settings, school, access, the week's stamp
+    # the user with roles, settings, school, access, the week's stamp, the navigation's counts: unseen notices (the
+    # children with their moments, the counts) and unread conversations
+    assert q.count == 8, q.statements
 
 
 def _add_mark(world):
@@ -67,7 +69,14 @@ def _timetable(world):
     )
 
 
-@pytest.mark.parametrize("change", [_add_mark, _change_mark, _delete_mark, _absence, _homework, _timetable])
+def _notice(world):
+    """A period mark set for Boris: nothing of the week changes, the navigation's count does."""
+    from models.audit import AuditEvent
+
+    AuditEvent.record(None, "period_mark.create", "period_mark", 1, new={"student_id": world.boris.id, "value": "5"})
+
+
+@pytest.mark.parametrize("change", [_add_mark, _change_mark, _delete_mark, _absence, _homework, _timetable, _notice])
 def test_a_change_of_the_week_gives_the_full_page(client, login_as, world, change):
     login_as("parent_b")
     etag = _first(client, world).headers["ETag"]
@@ -127,6 +136,6 @@ def test_the_full_week_page_runs_fixed_queries(client, login_as, world, count_qu
     )
     db.session.commit()
     # 5 of the request and the stamp, 11 the week's (1 of them its distance days), 2 the child switcher (the
-    # family's children and their classes), 1 the parent's signature of the week, 1 the navigation's count of
-    # unread conversations
-    assert _page_queries(client, world, count_queries) == before == 20
+    # family's children and their classes), 1 the parent's signature of the week, 3 the navigation's counts
+    # (unseen notices: 2, unread conversations: 1)
+    assert _page_queries(client, world, count_queries) == before == 22

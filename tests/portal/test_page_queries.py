@@ -13,8 +13,9 @@ def _count(client, count_queries, url):
 
 def test_the_marks_page(client, login_as, world, count_queries):
     login_as("parent")
-    # 12 of the page, 1 the navigation's count of unread conversations (models/inbox)
-    assert _count(client, count_queries, f"/diary/{world.anna.id}/marks?period={world.q1.id}") == 13
+    # 12 of the page, 2 the child switcher (the family's children, their classes), 3 the navigation's counts:
+    # unseen notices (2, models/notices), unread conversations (1)
+    assert _count(client, count_queries, f"/diary/{world.anna.id}/marks?period={world.q1.id}") == 17
 
 
 def test_the_journal_grid(client, login_as, world, count_queries):

@@ -1,0 +1,46 @@
+"""A subject's page for the family (R20, R27): the period's marks with their comments and history, the period
+mark once set, and the forecast — what the marks lead to and what the next mark up needs."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+import school_clock
+from i18n import error_text
+from models.access import Actor
+from models.errors import JournalError
+from models.journal.diary import family_overview
+from models.parsing import parse_id
+from models.reports.report_card import ReportCard, report_card, subject_marks
+
+from . import bp
+
+
+def period_card(actor: Actor, student_id: int, subject_id: int | None = None) -> ReportCard:
+    """The child's marks for the period and year of the query string (the marks page and a subject's page, whose
+    forecast also says what the next mark up needs)."""
+    try:
+        return report_card(
+            actor,
+            student_id,
+            today=school_clock.today(),
+            year_id=parse_id(request.args.get("year")),
+            period_id=parse_id(request.args.get("period")),
+            steps_for=subject_id,
+        )
+    except JournalError as exc:
+        abort(exc.status, error_text(exc))
+
+
+@bp.get("/diary/<int:student_id>/subjects/<int:subject_id>")
+@login_required
+def subject(student_id: int, subject_id: int):
+    actor = Actor.of(current_user)
+    card = period_card(actor, student_id, subject_id)
+    line = subject_marks(card, subject_id)
+    if line is None:  # the child switcher keeps the subject; a child without it gets their marks page
+        flash(_("У обучающегося нет этого предмета в выбранном году."), "info")
+        return redirect(url_for("portal.marks", student_id=student_id))
+    return render_template("portal/subject.html", card=card, line=line, family=family_overview(actor))

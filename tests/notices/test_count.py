@@ -1,0 +1,110 @@
+"""The navigation's count of unseen notices on every portal page: the same events the home page lists, capped
+("99+"), two queries whatever the number of marks and changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import models.base
+from models.access import Actor
+from models.audit import AuditEvent
+from models.journal.cells import set_mark
+from models.notices.feed import COUNT_CAP, LIMIT, badge, family_notices, mark_seen, unread_count
+from models.tables.journal import Lesson
+
+T0 = dt.datetime(2026, 9, 8, 8, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture()
+def at(monkeypatch):
+    state = {"now": T0}
+    monkeypatch.setattr(models.base, "clock", lambda: state["now"])
+
+    def move(minutes: int) -> dt.datetime:
+        state["now"] = T0 + dt.timedelta(minutes=minutes)
+        return state["now"]
+
+    return move
+
+
+def lessons_with_homework(db_session, world, n, homework="hw"):
+    """n lessons of 5А's maths on 08.09.2026, each with its homework (also used by test_notices)."""
+    lessons = [
+        Lesson(
+            assignment_id=world.a_maths_5a.id,
+            date=dt.date(2026, 9, 8),
+            topic=f"t{i}",
+            homework=f"{homework}{i}",
+            work_kind_id=world.regular.id,
+            taught_by_id=world.s_teacher.id,
+        )
+        for i in range(n)
+    ]
+    db_session.add_all(lessons)
+    db_session.flush()
+    return lessons
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "counted"),
+    [
+        (None, {"homework": "№ 1"}, True),  # a lesson recorded with homework
+        (None, {"homework": None}, False),  # recorded without
+        ({"homework": "№ 1"}, {"homework": "№ 2"}, True),  # homework changed
+        ({"homework": "№ 1", "topic": "a"}, {"homework": "№ 1", "topic": "b"}, False),  # only the topic
+        ({"homework": "№ 1"}, {"homework": ""}, False),  # homework taken off
+    ],
+)
+def test_homework_counts_as_the_home_page_lists_it(db_session, world, at, old, new, counted):
+    parent = Actor.of(world.users["parent"])
+    mark_seen(parent, world.anna.id, at(0))
+    at(1)
+    AuditEvent.record(None, "lesson.update" if old else "lesson.create", "lesson", world.lesson_5a.id, old, new)
+    db_session.flush()
+    listed = family_notices(parent, at(2))[0].notices
+    assert unread_count(parent, at(2)) == len(listed) == int(counted)
+
+
+def test_count_agrees_with_the_list_and_is_capped(db_session, world, at):
+    parent, teacher = Actor.of(world.users["parent"]), Actor.of(world.users["teacher"])
+    mark_seen(parent, None, at(0))
+    lessons = lessons_with_homework(db_session, world, 60)
+    for i, lesson in enumerate(lessons[:3]):
+        set_mark(teacher, lesson.id, world.anna.id, 1, "4", None, now=at(i + 1))
+    # 3 marks + 60 homework (each recorded after the moment seen)
+    for lesson in lessons:
+        AuditEvent.record(None, "lesson.create", "lesson", lesson.id, new={"homework": lesson.homework})
+    db_session.flush()
+    assert unread_count(parent, at(10)) == sum(c.count for c in family_notices(parent, at(10))) == 63
+    assert badge(63) == "63" and badge(0) == ""
+    for i, lesson in enumerate(lessons):
+        set_mark(teacher, lesson.id, world.anna.id, 2, "5", None, now=at(20 + i))
+    assert unread_count(parent, at(100)) == LIMIT == family_notices(parent, at(100))[0].count
+    assert badge(LIMIT) == f"{COUNT_CAP}+" == "99+"
+
+
+@pytest.mark.parametrize("marks", [1, 15])
+def test_two_queries_whatever_the_number_of_marks(db_session, world, at, count_queries, marks):
+    teacher = Actor.of(world.users["teacher"])
+    for i, lesson in enumerate(lessons_with_homework(db_session, world, marks)):
+        set_mark(teacher, lesson.id, world.anna.id, 1, "4", None, now=at(i + 1))
+    db_session.expire_all()
+    parent = Actor.of(world.users["parent"])
+    with count_queries() as q:
+        assert unread_count(parent, at(100)) == marks
+    assert q.count == 2, q.statements  # the children with their moments; the counts of all of them
+    assert unread_count(Actor.of(world.users["teacher"]), at(100)) == 0  # staff have no notices
+
+
+def test_every_portal_page_shows_the_count(client, login_as, db_session, world, at):
+    """Not only the home page: the diary, the marks and the inbox show the badge; another family sees none."""
+    set_mark(Actor.of(world.users["teacher"]), world.lesson_5a.id, world.anna.id, 3, "3", None, now=at(1))
+    db_session.commit()
+    login_as("parent")
+    for url in (f"/diary/{world.anna.id}", f"/diary/{world.anna.id}/marks", "/inbox", "/home"):
+        page = client.get(url).get_data(as_text=True)
+        assert 'id="unread-notices"' in page, url
+    login_as("parent_b")
+    assert 'id="unread-notices"' not in client.get(f"/diary/{world.boris.id}").get_data(as_text=True)
