@@ -74,6 +74,7 @@ class Config:
     PROXY_COUNT = _env_int("PROXY_COUNT", 0)
     # Uploaded import files between preview and confirmation; with several app servers a shared directory.
     IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR") or None
+    IMPORT_INLINE_ROWS = _env_int("IMPORT_INLINE_ROWS", 500)  # bigger files: checked and imported by jobs
 
 
 class TestConfig(Config):

@@ -12,6 +12,17 @@ Read from the same environment as config.py; every number can be changed without
   under way get that long to finish.
 - GUNICORN_MAX_REQUESTS (1000, with up to 10 % jitter so that workers do not restart together): a worker
   is replaced after that many requests, which bounds any slow growth of its memory. 0 switches it off.
+  The replacement drops nothing: the old worker stops accepting, finishes the requests under way (within
+  GUNICORN_GRACEFUL_TIMEOUT) while the others and its successor accept new connections from the shared socket.
+- GUNICORN_KEEPALIVE (default 0 s): how long a connection may wait idle for the client's next request. Off by
+  default because an idle connection the server closes (its keep-alive time out, or its worker being replaced)
+  races with a request the client may be sending on it at that moment: the client sees the connection closed
+  without an answer. Browsers silently retry a GET but not a POST (a teacher's save), and nginx never
+  retries a non-idempotent request on another connection either. The rush (bench/README.md) lost about one
+  request in 5,000 that way with 5 s. With 0 every response says "Connection: close" and the next request opens
+  a new connection (~0.1 ms on loopback or a LAN; nginx's upstream connections are plain ones, see
+  docs/PRODUCTION.md). Set it (e.g. 75, above nginx's own 60 s idle time, so that the proxy always closes
+  first) only when every client retries.
 - GUNICORN_BIND (default 127.0.0.1:8000); ``--bind`` on the command line wins.
 - LOG_LEVEL, LOG_FORMAT=json: gunicorn's own and access logs go through logsetup.py's one-line format.
 
@@ -45,7 +56,7 @@ worker_class = "gthread"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 timeout = journal_config._env_int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = journal_config._env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-keepalive = 5  # behind nginx: connections from the proxy are reused for that many seconds
+keepalive = journal_config._env_int("GUNICORN_KEEPALIVE", 0)  # 0: "Connection: close", see above
 max_requests = journal_config._env_int("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = max_requests // 10
 preload_app = True

@@ -116,11 +116,10 @@ def _backup(job: Job) -> dict:
     return {"file_path": name, "file_name": f"backup-{school_today(job.school_id):%Y-%m-%d}.zip"}
 
 
-def _import(job: Job) -> dict:
-    """A big import confirmed on the imports page: exactly what its preview showed (the preview's fingerprint
-    and the operator's choices are the job's parameters), in one transaction, or nothing — a file that does not
-    match its digest, or a database changed since the preview, fails the job with the inline message."""
-    from models.school.imports import KINDS, NEW, SAME, UPDATE, commit, file_digest
+def _import_input(job: Job) -> tuple[dict, Path, dict]:
+    """The job's copy of the uploaded file, checked against the digest the upload recorded; the arguments the
+    analysis (``preview``, ``commit``) takes from it and the job."""
+    from models.school.imports import KINDS, file_digest
 
     params = job.params
     path = jobs_dir() / params["input"]
@@ -131,14 +130,33 @@ def _import(job: Job) -> dict:
         data = None
     if data is None or file_digest(data) != params["sha"] or params["kind"] not in KINDS:
         raise JournalError(_("Загруженный файл не найден или устарел. Загрузите его снова."))
+    return (
+        params,
+        path,
+        {
+            "actor": _owner(job),
+            "kind": params["kind"],
+            "data": data,
+            "filename": params["name"],
+            "year_id": params["year"],
+            "today": dt.date.fromisoformat(params["today"]),
+        },
+    )
+
+
+def _import(job: Job) -> dict:
+    """A big import confirmed on the imports page: exactly what its preview showed (the preview's fingerprint
+    and the operator's choices are the job's parameters), in one transaction, or nothing — a file that does not
+    match its digest, or a database changed since the preview, fails the job with the inline message.
+    With ``stage`` "preview": the preview of a big upload instead (``_import_preview``)."""
+    from models.school.imports import NEW, SAME, UPDATE, commit
+
+    if job.params.get("stage") == "preview":
+        return _import_preview(job)
+    params, path, analysis = _import_input(job)
     _step(job, 20, _("Проверка и запись строк"))
     result = commit(
-        _owner(job),
-        params["kind"],
-        data,
-        params["name"],
-        year_id=params["year"],
-        today=dt.date.fromisoformat(params["today"]),
+        **analysis,
         ip_address=params.get("ip"),
         expected=params["fingerprint"],
         overwrite=params["overwrite"],
@@ -146,6 +164,26 @@ def _import(job: Job) -> dict:
     counts = result.counts
     job.params = {**params, "counts": {"added": counts[NEW], "updated": counts[UPDATE], "unchanged": counts[SAME]}}
     return {"after_commit": lambda: path.unlink(missing_ok=True)}
+
+
+def _import_preview(job: Job) -> dict:
+    """The analysis of a big upload, read-only, written as the page shows it (models/school/imports/shown.py)
+    into one file that appears whole or not at all; the imports page reads it back."""
+    import json
+
+    from models.school.imports import preview
+    from models.school.imports.shown import preview_data
+
+    _params, path, analysis = _import_input(job)
+    _step(job, 20, _("Проверка строк файла"))
+    with expect_writes(False):
+        result = preview(**analysis)
+        shown = json.dumps(preview_data(result), ensure_ascii=False).encode()
+        db.session.rollback()  # the analysis only read
+    _step(job, 90, _("Сохранение результата проверки"))
+    name = f"job-{job.id}-import-preview.json"
+    _write(name, lambda out: out.write(shown))
+    return {"file_path": name, "after_commit": lambda: path.unlink(missing_ok=True)}
 
 
 def _write(name: str, writer) -> None:

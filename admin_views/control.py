@@ -11,13 +11,14 @@ from flask import Response, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
+import school_clock
 from models.access import ADMINISTRATION, can_control_journal, can_write_remarks
 from models.base import utcnow
 from models.errors import NotFound
 from models.journal.remarks import accept_remark, add_remark, remarks_between
 from models.parsing import parse_month
 from models.reports.journal_control import journal_control
-from reports.pdf import render_pdf
+from reports.journal_control import cells, columns, journal_control_pdf
 
 from .base import StaffPage, actor, operation, refusal_page
 from .forms import parse_date, to_int, today
@@ -54,17 +55,15 @@ class ControlView(StaffPage):
             expanded=to_int(request.args.get("teacher")),
             remarks=remarks_between(actor(), c.first, c.last),
             can_write=can_write_remarks(actor()),
+            control_columns=columns(),
+            control_cells=cells,
         )
 
     @expose("/report.pdf")
     def report_pdf(self):
         c = _control()
-        pdf = render_pdf(
-            "reports/journal_control.html",
-            c=c,
-            orientation="landscape",
-            remarks=remarks_between(actor(), c.first, c.last),
-        )
+        remarks = remarks_between(actor(), c.first, c.last)
+        pdf = journal_control_pdf(c, remarks, lambda value: school_clock.moment(value, "%d.%m.%Y"))
         return Response(
             pdf,
             mimetype="application/pdf",

@@ -10,14 +10,18 @@ preview is shown). The preview shows each field that would change, old → new; 
 hand since the last import are kept unless the operator ticks "apply the file's value" for them. The file is removed after the
 import, on cancel, and after a few hours in any case.
 
-A file of more than IMPORT_INLINE_ROWS rows (config, default 500) is not written during the request: the
-confirmation moves it into the jobs directory and hands it, with the preview's fingerprint and the chosen
-fields, to a job of kind "import" (tasks.py), and sends the operator to "Мои задания".
+A file of more than IMPORT_INLINE_ROWS rows (config, default 500) is neither analysed nor written during a
+request (10,000 rows take seconds): the upload hands a copy to a job of kind "import" at its stage "preview"
+(tasks.py), and the preview page shows its progress until the job has written the analysis
+(models/school/imports/shown.py), then the preview from that file. The confirmation moves the upload into the
+jobs directory and hands it, with the preview's fingerprint and the chosen fields, to a job of kind "import",
+and sends the operator to "Мои задания".
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import secrets
@@ -34,6 +38,7 @@ from i18n import error_text
 from models import db
 from models.access import ROSTER_WRITERS
 from models.errors import JournalError
+from models.jobs import get_job
 from models.parsing import parse_id
 from models.school.imports import (
     ERROR,
@@ -47,7 +52,6 @@ from models.school.imports import (
     UPDATE,
     ImportRejected,
     Msg,
-    Preview,
     PreviewOutdated,
     can_import,
     commit,
@@ -56,9 +60,10 @@ from models.school.imports import (
     kinds_for,
     preview,
     school_years,
-    show_value,
     template,
 )
+from models.school.imports.shown import FORMAT as SHOWN_FORMAT
+from models.school.imports.shown import preview_data, rough_rows, unpack
 from reports.export import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
 
 from .base import StaffPage, actor, operation
@@ -251,18 +256,87 @@ class ImportsView(StaffPage):
         # Personal data: readable by the app's user only.
         with os.fdopen(os.open(_path(token), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
             out.write(data)
-        _remember(
-            token,
-            {
-                "kind": import_kind,
-                "name": Path(file.filename).name[:200],
-                "sha": file_digest(data),
-                "year": year_id,
-                "user": actor().user_id,
-                "at": time.time(),
-            },
-        )
+        rows = rough_rows(data)
+        record = {
+            "kind": import_kind,
+            "name": Path(file.filename).name[:200],
+            "sha": file_digest(data),
+            "year": year_id,
+            "user": actor().user_id,
+            "at": time.time(),
+            "rows": rows,
+        }
+        _remember(token, record)
+        if rows > self._inline_rows():
+            try:
+                job = self._preview_job(token, record)
+            except JournalError as exc:
+                db.session.rollback()
+                _forget(token)
+                flash(error_text(exc), "error")
+                return redirect(url_for(".index"))
+            _remember(token, {**record, "preview_job": job.id})
         return redirect(url_for(".preview_view", import_token=token))
+
+    def _inline_rows(self) -> int:
+        return current_app.config.get("IMPORT_INLINE_ROWS", INLINE_ROWS)
+
+    def _preview_job(self, token: str, record: dict):
+        """A copy of the upload for the job (the upload stays for the confirmation), and the job."""
+        import tasks
+
+        from .jobs import launch
+
+        directory = tasks.jobs_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        name = f"import-preview-{token}.upload"
+        shutil.copyfile(_path(token), directory / name)
+        params = {
+            "stage": "preview",
+            "token": token,
+            "input": name,
+            **{key: record[key] for key in ("kind", "name", "sha", "year")},
+            "today": self._today().isoformat(),
+        }
+        try:
+            return launch("import", params)
+        except JournalError:
+            (directory / name).unlink(missing_ok=True)
+            raise
+
+    def _preview_from_job(self, token: str, record: dict):
+        """The preview job's progress while it runs; its preview when done; its reason when it failed."""
+        import tasks
+
+        try:
+            job = get_job(actor(), record["preview_job"])
+        except JournalError as exc:
+            flash(error_text(exc), "error")
+            return redirect(url_for(".index"))
+        if job.status in ("queued", "running"):
+            return self.render(
+                "admin/imports/checking.html",
+                job=job,
+                message=gettext(job.message) if job.message else "",
+                title=gettext(KINDS[record["kind"]].TITLE),
+                filename=record["name"],
+                token=token,
+            )
+        shown = None
+        if job.status == "done" and job.file_path:
+            try:
+                shown = json.loads((tasks.jobs_dir() / job.file_path).read_bytes())
+            except (OSError, ValueError):
+                shown = None
+        if shown is None or shown.get("format") != SHOWN_FORMAT:
+            if job.status == "failed" and job.error:
+                flash(gettext(job.error, **(job.error_params or {})), "error")
+            else:
+                flash(gettext("Результат проверки файла не найден. Загрузите файл снова."), "error")
+            _forget(token)
+            return redirect(url_for(".index"))
+        _remember(token, {**record, "rows": len(shown["rows"])})
+        return self._render_preview(token, record, shown)
 
     @expose("/preview/<import_token>")
     def preview_view(self, import_token: str):
@@ -272,6 +346,8 @@ class ImportsView(StaffPage):
             return redirect(url_for(".index"))
         record, data = loaded
         self._require(record["kind"])
+        if record.get("preview_job"):
+            return self._preview_from_job(import_token, record)
         with operation(commit=False) as done:
             result = preview(actor(), record["kind"], data, record["name"], year_id=record["year"], today=self._today())
         db.session.rollback()  # the preview only read; release what it loaded
@@ -279,7 +355,7 @@ class ImportsView(StaffPage):
             _forget(import_token)
             return redirect(url_for(".index"))
         _remember(import_token, {**record, "rows": len(result.rows)})  # decides inline or job on confirm
-        return self._render_preview(import_token, record, result)
+        return self._render_preview(import_token, record, preview_data(result))
 
     @expose("/confirm/<import_token>", methods=["POST"])
     def confirm(self, import_token: str):
@@ -290,7 +366,7 @@ class ImportsView(StaffPage):
         record, data = loaded
         kind = record["kind"]
         self._require(kind)
-        if (record.get("rows") or 0) > current_app.config.get("IMPORT_INLINE_ROWS", INLINE_ROWS):
+        if (record.get("rows") or 0) > self._inline_rows():
             return self._confirm_as_job(import_token, record)
         with operation() as done:
             result = commit(
@@ -305,7 +381,7 @@ class ImportsView(StaffPage):
                 overwrite=request.form.getlist("overwrite"),
             )
         if isinstance(done.refusal, (ImportRejected, PreviewOutdated)):
-            return self._render_preview(import_token, record, done.refusal.preview)
+            return self._render_preview(import_token, record, preview_data(done.refusal.preview))
         if not done:
             return redirect(url_for(".preview_view", import_token=import_token))
         _forget(import_token)
@@ -359,29 +435,30 @@ class ImportsView(StaffPage):
         flash(gettext("Загрузка отменена, файл удалён."), "info")
         return redirect(url_for(".index"))
 
-    def _render_preview(self, token: str, record: dict, result: Preview):
+    def _render_preview(self, token: str, record: dict, shown: dict):
+        """The preview as models/school/imports/shown.py packs it (in the request or by the preview job)."""
         show = request.args.get("show")
-        rows = [r for r in result.rows if show in STATUSES and r.status == show or show not in STATUSES]
-        shown = [
+        rows = [r for r in shown["rows"] if show in STATUSES and r["status"] == show or show not in STATUSES]
+        listed = [
             {
-                "line": r.line,
-                "status": r.status,
-                "status_label": str(STATUS_LABELS[r.status]),
-                "label": r.label,
-                "errors": [tr(m) for m in r.errors],
-                "changes": [tr(m) for m in r.changes],
+                "line": r["line"],
+                "status": r["status"],
+                "status_label": str(STATUS_LABELS[r["status"]]),
+                "label": r["label"],
+                "errors": [tr(unpack(m)) for m in r["errors"]],
+                "changes": [tr(unpack(m)) for m in r["changes"]],
                 "fields": [
                     {
-                        "key": c.key,
-                        "label": gettext(c.label),
-                        "old": tr(show_value(c.old)),
-                        "new": tr(show_value(c.new)),
-                        "manual": c.manual,
-                        "apply": c.apply,
+                        "key": c["key"],
+                        "label": _field_label(c),
+                        "old": tr(unpack(c["old"])),
+                        "new": tr(unpack(c["new"])),
+                        "manual": c["manual"],
+                        "apply": c["apply"],
                     }
-                    for c in r.fields
+                    for c in r["fields"]
                 ],
-                "manual": any(c.manual for c in r.fields),
+                "manual": any(c["manual"] for c in r["fields"]),
             }
             for r in rows[:SHOWN_ROWS]
         ]
@@ -392,23 +469,29 @@ class ImportsView(StaffPage):
             kind=record["kind"],
             title=gettext(KINDS[record["kind"]].TITLE),
             filename=record["name"],
-            year=result.year.name if result.year else None,
+            year=shown["year"],
             year_id=record["year"],
             years=years,
             needs_year=record["kind"] in NEEDS_YEAR,
-            counts=result.counts,
-            ok=result.ok,
-            fingerprint=result.fingerprint,
-            kept=result.kept,
-            manual=sum(1 for r in result.rows for c in r.fields if c.manual),
-            file_errors=[tr(m) for m in result.file_errors],
-            rows=shown,
+            counts=shown["counts"],
+            ok=shown["ok"],
+            fingerprint=shown["fingerprint"],
+            kept=shown["kept"],
+            manual=shown["manual"],
+            file_errors=[tr(unpack(m)) for m in shown["file_errors"]],
+            rows=listed,
             total=len(rows),
             hidden=max(0, len(rows) - SHOWN_ROWS),
             show=show if show in STATUSES else None,
             status_labels={k: str(v) for k, v in STATUS_LABELS.items()},
             max_mb=MAX_BYTES // (1024 * 1024),
         )
+
+
+def _field_label(change: dict) -> str:
+    """A field's label: a Russian text marked with N_ in models/school/imports."""
+    label = change["label"]
+    return gettext(label)
 
 
 def list_url(kind: str) -> str | None:

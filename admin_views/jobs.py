@@ -31,13 +31,19 @@ def _jobs() -> list[Job]:
     )
 
 
+def _is_preview(job: Job) -> bool:
+    """A big upload's check before the import (a job of kind "import" at its stage "preview")."""
+    return job.kind == "import" and job.params.get("stage") == "preview"
+
+
 def _row(job: Job) -> dict:
-    done = job.status == "done" and job.file_path
+    preview = _is_preview(job)
+    done = job.status == "done" and job.file_path and not preview  # a preview is opened, not downloaded
     return {
         "id": job.id,
         "status": job.status,
         "status_label": gettext(STATUS_LABELS[job.status]),
-        "kind_label": gettext(KIND_LABELS[job.kind]),
+        "kind_label": gettext("Проверка файла импорта") if preview else gettext(KIND_LABELS[job.kind]),
         "progress": job.progress,
         "message": gettext(job.message) if job.message else "",
         "error": gettext(job.error, **(job.error_params or {})) if job.status == "failed" and job.error else "",
@@ -54,6 +60,11 @@ def _import_result(job: Job) -> dict:
     from .imports import list_url
 
     params = job.params
+    if _is_preview(job):
+        return {
+            "summary": gettext("Файл проверен."),
+            "open_url": url_for("imports.preview_view", import_token=params.get("token", "")),
+        }
     counts = params.get("counts") or {}
     return {
         "list_url": list_url(params.get("kind")),
@@ -66,14 +77,20 @@ def _import_result(job: Job) -> dict:
     }
 
 
-def start(kind: str, params: dict | None = None):
-    """Create a job, commit it, hand it to the queue, and send the user to "Мои задания" (also for views that
-    hand their long work over: the register of codes, big imports)."""
+def launch(kind: str, params: dict | None = None) -> Job:
+    """Create a job, commit it and hand it to the queue."""
     import tasks
 
     job = create_job(actor(), kind, params)
     db.session.commit()
     tasks.enqueue(job)
+    return job
+
+
+def start(kind: str, params: dict | None = None):
+    """Launch a job and send the user to "Мои задания" (also for views that hand their long work over: the
+    register of codes, big imports)."""
+    launch(kind, params)
     flash(
         gettext(
             "Задание «%(kind)s» поставлено в очередь. Файл появится здесь, когда будет готов.",

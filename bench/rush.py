@@ -3,10 +3,10 @@ parents who read the diary with pauses, teachers saving marks and the coordinato
 report (bench/locustfile.py). Prints per kind of request: the requests, requests/s, p50/p95/p99 and failures.
 
     python bench/rush.py --database-url URL [--parents 50] [--teachers 10] [--pause 5] [--duration 60]
-                         [--workers 4] [--threads 1] [--port 8765]
+                         [--workers 4] [--threads 1] [--port 8765] [--locust-python PATH]
 
 Installs bench/requirements.txt (locust, gunicorn) into the running interpreter's environment first when
-they are missing. The database is one made by bench/generate.py (the demo school's "parent", "teacher" and
+they are missing; with ``--locust-python`` locust runs from that interpreter (its own virtualenv) instead. The database is one made by bench/generate.py (the demo school's "parent", "teacher" and
 "coordinator" accounts); the teachers save slot 3 of one given lesson of the page bench/bench_journal.py
 measures, one student's cell each (those cells are cleared first). Bounded: the users, the duration and the
 workers are fixed, and everything listens on 127.0.0.1 only.
@@ -33,8 +33,9 @@ for path in (ROOT, ROOT / "bench"):
         sys.path.insert(0, str(path))
 
 
-def _ensure_tools() -> None:
-    if all(importlib.util.find_spec(m) for m in ("locust", "gunicorn")):
+def _ensure_tools(locust_python: str | None) -> None:
+    needed = ("gunicorn",) if locust_python else ("locust", "gunicorn")
+    if all(importlib.util.find_spec(m) for m in needed):
         return
     print("rush: installing bench/requirements.txt", flush=True)
     subprocess.run(
@@ -141,12 +142,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--week", type=dt.date.fromisoformat, default=dt.date.today())
     parser.add_argument(
+        "--locust-python",
+        help="a Python with locust installed, e.g. a virtualenv of its own: locust pins Flask and Werkzeug "
+        "versions of its own, which installing it into the project's environment could change",
+    )
+    parser.add_argument(
         "--no-revalidate",
         action="store_true",
         help="parents never send If-None-Match (a browser keeping nothing): every week page in full",
     )
     args = parser.parse_args(argv)
-    _ensure_tools()
+    _ensure_tools(args.locust_python)
     targets = _targets(args.database_url, args.week)
     targets.update(parents=args.parents, teachers=args.teachers, pause=args.pause, revalidate=not args.no_revalidate)
     host = f"http://127.0.0.1:{args.port}"
@@ -184,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
             spawn = max(1, users // 10)  # everyone in within ~10 s
             subprocess.run(
                 [
-                    sys.executable,
+                    args.locust_python or sys.executable,
                     "-m",
                     "locust",
                     "-f",

@@ -31,11 +31,19 @@ class DeadlineRules:
         )
 
 
-def marks_deadline(lesson_date: dt.date, grade: int, is_control: bool, rules: DeadlineRules) -> dt.date:
+LAST_JUNIOR_GRADE = 5  # control works: grades 1-5 and 6-11 have their own deadlines
+
+
+def marks_deadline_days(grade: int, is_control: bool, rules: DeadlineRules) -> int:
+    """Days after the lesson by which its marks are due."""
     if is_control:
-        days = rules.test_marks_days_1_5 if grade <= 5 else rules.test_marks_days_6_11
-        return lesson_date + dt.timedelta(days=max(days, rules.marks_days))
-    return lesson_date + dt.timedelta(days=rules.marks_days)
+        days = rules.test_marks_days_1_5 if grade <= LAST_JUNIOR_GRADE else rules.test_marks_days_6_11
+        return max(days, rules.marks_days)
+    return rules.marks_days
+
+
+def marks_deadline(lesson_date: dt.date, grade: int, is_control: bool, rules: DeadlineRules) -> dt.date:
+    return lesson_date + dt.timedelta(days=marks_deadline_days(grade, is_control, rules))
 
 
 def lesson_deadline(lesson_date: dt.date, rules: DeadlineRules) -> dt.date:

@@ -6,30 +6,32 @@ students of the page with no mark in the month and with a single one. The figure
 
 Deadlines are the school's settings (models/deadlines.py); the timetable's expectations are
 ``models.school.timetable.expected_lessons`` (as the journal grid's "+" columns). Who used the system in the month comes
-from ``models.accounts.activity.class_usage``. Fifteen queries for the whole school."""
+from ``models.accounts.activity.class_usage``. Sixteen queries for the whole school, whatever its size: the
+database counts the lessons and marks (late ones included) per page and student."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import DateTime, case, func, literal, or_, select
 
 from models.access import Actor, can_control_journal, require
 from models.accounts.activity import ClassUsage, class_usage
 from models.base import db
-from models.deadlines import DeadlineRules, lesson_deadline, marks_deadline, school_zone
+from models.deadlines import LAST_JUNIOR_GRADE, DeadlineRules, marks_deadline_days, school_zone
 from models.grading import percent
 from models.i18n import N_, Text, _
+from models.marks import marks_given
 from models.roster import stay_on
 from models.school.settings import all_settings
 from models.school.timetable import effective_to, expected_lessons, slots_query
-from models.tables.classes import Enrollment, SubgroupMember
-from models.tables.curriculum import TeachingAssignment
+from models.tables.classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
+from models.tables.curriculum import Subject, TeachingAssignment
 from models.tables.journal import Lesson, Mark, WorkKind
+from models.tables.people import Staff
 from models.tables.school import AcademicYear, Period, School
 from models.tables.timetable import TimetableEntry
 
@@ -80,16 +82,35 @@ class Figures:
         return self.unrecorded + self.late_topics + self.late_marks
 
     def add(self, other: Figures) -> None:
-        names = ["expected", "recorded", "late_topics", "no_homework", "marks", "late_marks"]
+        self.expected += other.expected
+        self.recorded += other.recorded
+        self.late_topics += other.late_topics
+        self.no_homework += other.no_homework
+        self.marks += other.marks
+        self.late_marks += other.late_marks
         if other.marked:  # the first grade's students have no marks to count
-            names += ["students", "without_marks", "one_mark"]
-        for name in names:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+            self.students += other.students
+            self.without_marks += other.without_marks
+            self.one_mark += other.one_mark
+
+
+@dataclass(frozen=True)
+class Page:
+    """A journal page (teaching assignment) as the report names it."""
+
+    id: int
+    class_name: str
+    subject: str
+    subgroup: str | None
+
+    @property
+    def title(self) -> str:
+        return f"{self.class_name} · {self.subject}" + (f" ({self.subgroup})" if self.subgroup else "")
 
 
 @dataclass
 class PageLine:
-    assignment: TeachingAssignment
+    assignment: Page
     figures: Figures
 
 
@@ -128,6 +149,28 @@ class JournalControl:
         return (self.month + dt.timedelta(days=32)).replace(day=1)
 
 
+def _day_ends(tz, first: dt.date, last: dt.date, offsets) -> dict[int, object]:
+    """For each deadline offset (days after the lesson), a SQL expression giving, for a lesson's date in
+    [first, last], the first moment after its deadline day in the school's zone (as UTC): an entry made at or
+    after it is late. A CASE over the month's dates (at most 31), so that the database counts late entries
+    itself, whatever the time zone's rules on those days."""
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    moment = DateTime(timezone=True)
+
+    def end(day: dt.date, offset: int) -> dt.datetime:
+        local = dt.datetime.combine(day + dt.timedelta(days=offset + 1), dt.time.min, tz)
+        return local.astimezone(dt.UTC)
+
+    return {
+        offset: case({day: literal(end(day, offset), moment) for day in days}, value=Lesson.date)
+        for offset in set(offsets)
+    }
+
+
+def _late(moment, ends):
+    return func.sum(case((moment >= ends, 1), else_=0))
+
+
 def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalControl:
     require(can_control_journal(actor), _("Контроль ведения журнала доступен администрации школы."))
     school = db.session.get(School, actor.school_id)
@@ -140,19 +183,28 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
     years = select(AcademicYear.id).where(
         AcademicYear.school_id == school.id, AcademicYear.starts_on <= last, AcademicYear.ends_on >= first
     )
-    assignments = db.session.scalars(
-        select(TeachingAssignment)
-        .options(
-            joinedload(TeachingAssignment.school_class),
-            joinedload(TeachingAssignment.subject),
-            joinedload(TeachingAssignment.subgroup),
-            joinedload(TeachingAssignment.teacher),
-        )
-        .where(TeachingAssignment.year_id.in_(years))
-    ).all()
-    by_id = {a.id: a for a in assignments}
     ids = select(TeachingAssignment.id).where(TeachingAssignment.year_id.in_(years))  # a subquery, not a long list
-    slots = db.session.execute(
+    rows = db.session.connection().execute  # plain rows (Core): hundreds of pages, no ORM per row
+    pages = {
+        p.id: p
+        for p in rows(
+            select(
+                TeachingAssignment.id,
+                TeachingAssignment.teacher_id,
+                TeachingAssignment.class_id,
+                TeachingAssignment.subgroup_id,
+                SchoolClass.grade,
+                SchoolClass.letter,
+                Subject.name.label("subject"),
+                Subgroup.name.label("subgroup"),
+            )
+            .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+            .join(Subject, Subject.id == TeachingAssignment.subject_id)
+            .outerjoin(Subgroup, Subgroup.id == TeachingAssignment.subgroup_id)
+            .where(TeachingAssignment.id.in_(ids))
+        )
+    }
+    slots = rows(
         slots_query(ids)
         .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
         .where(TimetableEntry.valid_from <= last, effective_to() >= first)
@@ -163,31 +215,57 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
         )
     ).all()
     expected = expected_lessons(slots, periods, first, last)
-    kinds = {k.id: k for k in db.session.scalars(select(WorkKind).where(WorkKind.school_id == school.id))}
-    rows = db.session.connection().execute  # plain rows (Core): thousands of them, no ORM per row
+
+    # Deadlines (models/deadlines.py) as days after the lesson: the topic's, an ordinary mark's, a control
+    # work's in the junior grades and in the others.
+    topic_days = rules.lesson_days
+    plain, control_junior, control_senior = (
+        marks_deadline_days(grade, is_control, rules)
+        for grade, is_control in ((LAST_JUNIOR_GRADE, False), (LAST_JUNIOR_GRADE, True), (LAST_JUNIOR_GRADE + 1, True))
+    )
+    ends = _day_ends(tz, first, last, (topic_days, plain, control_junior, control_senior))
+    in_month = (Lesson.assignment_id.in_(ids), Lesson.date.between(first, last))
     lessons = rows(
         select(
-            Lesson.id, Lesson.assignment_id, Lesson.date, Lesson.recorded_at, Lesson.homework, Lesson.work_kind_id
-        ).where(Lesson.assignment_id.in_(ids), Lesson.date.between(first, last))
+            Lesson.assignment_id,
+            func.count(),
+            _late(Lesson.recorded_at, ends[topic_days]),
+            func.sum(case((or_(Lesson.homework.is_(None), Lesson.homework == ""), 1), else_=0)),
+        )
+        .where(*in_month)
+        .group_by(Lesson.assignment_id)
     ).all()
-    lesson_of = {row.id: row for row in lessons}
-    marks = rows(
-        select(Mark.lesson_id, Mark.student_id, Mark.created_at, Mark.work_kind_id)
+    is_control = func.coalesce(WorkKind.is_control, False)
+    due = case(
+        (is_control & (SchoolClass.grade <= LAST_JUNIOR_GRADE), ends[control_junior]),
+        (is_control, ends[control_senior]),
+        else_=ends[plain],
+    )
+    marks = rows(  # per page and student: the marks of the month and how many came after their deadline
+        select(Lesson.assignment_id, Mark.student_id, func.count(), _late(Mark.created_at, due))
+        .select_from(Mark)
         .join(Lesson, Lesson.id == Mark.lesson_id)
-        .where(Lesson.assignment_id.in_(ids), Lesson.date.between(first, last))
+        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+        .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+        .outerjoin(WorkKind, WorkKind.id == func.coalesce(Mark.work_kind_id, Lesson.work_kind_id))
+        .where(*in_month)
+        .group_by(Lesson.assignment_id, Mark.student_id)
     ).all()
     on = last
     enrolled: dict[int, set[int]] = defaultdict(set)
-    for class_id, student_id in db.session.execute(
+    for class_id, student_id in rows(
         select(Enrollment.class_id, Enrollment.student_id).where(
-            Enrollment.class_id.in_({a.class_id for a in assignments} or {0}), stay_on(Enrollment, on)
+            Enrollment.class_id.in_(select(TeachingAssignment.class_id).where(TeachingAssignment.id.in_(ids))),
+            stay_on(Enrollment, on),
         )
     ):
         enrolled[class_id].add(student_id)
     members: dict[int, set[int]] = defaultdict(set)
-    for group_id, student_id in db.session.execute(
+    for group_id, student_id in rows(
         select(SubgroupMember.subgroup_id, SubgroupMember.student_id).where(
-            SubgroupMember.subgroup_id.in_({a.subgroup_id for a in assignments if a.subgroup_id} or {0}),
+            SubgroupMember.subgroup_id.in_(
+                select(TeachingAssignment.subgroup_id).where(TeachingAssignment.id.in_(ids))
+            ),
             stay_on(SubgroupMember, on),
         )
     ):
@@ -196,62 +274,39 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
     figures: dict[int, Figures] = defaultdict(Figures)
     for (assignment_id, _day), n in expected.items():
         figures[assignment_id].expected += n
-    ends: dict[dt.date, dt.datetime] = {}  # a deadline day → the first moment after it in the school's zone
+    for assignment_id, recorded, late_topics, no_homework in lessons:
+        f = figures[assignment_id]
+        f.recorded, f.late_topics = recorded, late_topics or 0
+        f.no_homework = (no_homework or 0) if marks_given(pages[assignment_id].grade) else 0
+    marked: dict[int, set[int]] = defaultdict(set)  # per page: students with a mark, with exactly one
+    once: dict[int, set[int]] = defaultdict(set)
+    for assignment_id, student_id, n, late_marks in marks:
+        f = figures[assignment_id]
+        f.marks += n
+        f.late_marks += late_marks or 0
+        marked[assignment_id].add(student_id)
+        if n == 1:
+            once[assignment_id].add(student_id)
 
-    def late(moment: dt.datetime | None, deadline: dt.date) -> bool:
-        """Entered after the deadline day (a stored moment without a zone is UTC; none recorded: not late)."""
-        if moment is None:
-            return False
-        if deadline not in ends:
-            ends[deadline] = dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time.min, tz)
-        return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)) >= ends[deadline]
-
-    for row in lessons:
-        f = figures[row.assignment_id]
-        f.recorded += 1
-        if late(row.recorded_at, lesson_deadline(row.date, rules)):
-            f.late_topics += 1
-        if not row.homework and by_id[row.assignment_id].school_class.gets_marks:
-            f.no_homework += 1
-    per_student: dict[int, Counter] = defaultdict(Counter)
-    control = {k.id for k in kinds.values() if k.is_control}
-    due: dict[tuple[int, bool], dt.date] = {}  # (lesson, a control work?) → its marks' deadline: ~4 marks a lesson
-    for lesson_id, student_id, created_at, mark_kind_id in marks:
-        row = lesson_of[lesson_id]
-        f = figures[row.assignment_id]
-        f.marks += 1
-        key = (lesson_id, (mark_kind_id or row.work_kind_id) in control)
-        if key not in due:
-            due[key] = marks_deadline(row.date, by_id[row.assignment_id].school_class.grade, key[1], rules)
-        if late(created_at, due[key]):
-            f.late_marks += 1
-        per_student[row.assignment_id][student_id] += 1
-
+    shown = [p for p in pages.values() if figures[p.id].expected or figures[p.id].recorded]
+    names = {
+        s.id: s.short_name
+        for s in db.session.scalars(select(Staff).where(Staff.id.in_({p.teacher_id for p in shown} or {0})))
+    }
     teachers: dict[int, TeacherLine] = {}
     total = Figures()
-    for a in sorted(
-        assignments,
-        key=lambda a: (
-            a.school_class.grade,
-            a.school_class.letter,
-            a.subject.name,
-            a.subgroup.name if a.subgroup else "",
-        ),
-    ):
-        f = figures[a.id]
-        if not (f.expected or f.recorded):
-            continue  # nothing was due on this page this month
-        roster = enrolled.get(a.class_id, set())
-        if a.subgroup_id:
-            roster = roster & members.get(a.subgroup_id, set())
+    for p in sorted(shown, key=lambda p: (p.grade, p.letter, p.subject, p.subgroup or "")):
+        f = figures[p.id]  # something was due on this page this month
+        roster = enrolled.get(p.class_id, set())
+        if p.subgroup_id:
+            roster = roster & members.get(p.subgroup_id, set())
         f.students = len(roster)
-        f.marked = a.school_class.gets_marks
+        f.marked = marks_given(p.grade)
         if f.marked:
-            counts = per_student.get(a.id, Counter())
-            f.without_marks = sum(1 for sid in roster if counts[sid] == 0)
-            f.one_mark = sum(1 for sid in roster if counts[sid] == 1)
-        line = teachers.setdefault(a.teacher_id, TeacherLine(a.teacher_id, a.teacher.short_name))
-        line.pages.append(PageLine(a, f))
+            f.without_marks = len(roster - marked[p.id])
+            f.one_mark = len(roster & once[p.id])
+        line = teachers.setdefault(p.teacher_id, TeacherLine(p.teacher_id, names.get(p.teacher_id, "")))
+        line.pages.append(PageLine(Page(p.id, f"{p.grade}{p.letter}", p.subject, p.subgroup), f))
         line.figures.add(f)
         total.add(f)
     usage, usage_total = class_usage(school.id, first, last)

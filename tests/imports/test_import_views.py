@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+import tasks
 from models import Student, db
 
 
@@ -358,3 +359,87 @@ def test_an_import_job_is_seen_by_its_owner_and_the_schools_operator(
         login_as(name)
         ids = [j["id"] for j in client.get("/admin/jobs/status").get_json()["jobs"]]
         assert (job.id in ids) == sees, name
+
+
+def _rows(n: int, files) -> bytes:
+    return files.csv([files.STUDENT_HEADER, *(files.student(i) for i in range(1, n + 1))])
+
+
+def test_a_big_files_preview_is_a_job_whose_result_the_page_shows(
+    client, login_as, world, files, upload_dir, jobs_dir, app, monkeypatch
+):
+    """More rows than IMPORT_INLINE_ROWS: the upload starts the check as a job (run at once in the tests), the
+    page shows its result read from the job's file, "Мои задания" links back to it; then the import as before."""
+    monkeypatch.setitem(app.config, "IMPORT_INLINE_ROWS", 2)
+    login_as("operator")
+    before = _students()
+    token = _token(_upload(client, world, _rows(3, files)))
+    job = _last_job()
+    assert (job.kind, job.status, job.params["stage"], job.params["token"]) == ("import", "done", "preview", token)
+    assert job.file_path.endswith(".json") and (jobs_dir / job.file_path).is_file()
+    assert not list(jobs_dir.glob("*.upload"))  # the job's copy of the upload is gone, the upload stays
+    body = client.get(f"/admin/imports/preview/{token}").get_data(as_text=True)
+    assert 'id="count-new"' in body and "будет добавлено: 3" in body and "Ученикова3" in body
+    assert "будет добавлено: 3" in client.get(f"/admin/imports/preview/{token}?show=new").get_data(as_text=True)
+    jobs_page = client.get("/admin/jobs/").get_data(as_text=True)
+    assert "Проверка файла импорта" in jobs_page and f'href="/admin/imports/preview/{token}"' in jobs_page
+    assert f'id="download-{job.id}"' not in jobs_page and _students() == before  # only read
+    assert _confirm(client, token, body).status_code == 303  # the import itself: a job too
+    assert _last_job().params.get("stage") is None and _students() == before + 3
+
+
+def test_while_the_check_runs_the_page_shows_its_progress(
+    client, login_as, world, files, upload_dir, jobs_dir, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "IMPORT_INLINE_ROWS", 2)
+    monkeypatch.setattr(tasks, "enqueue", lambda job: None)  # the queue has not reached it yet
+    login_as("operator")
+    token = _token(_upload(client, world, _rows(3, files)))
+    page = client.get(f"/admin/imports/preview/{token}").get_data(as_text=True)
+    job = _last_job()
+    assert job.status == "queued" and f'id="job-{job.id}"' in page and 'data-status="queued"' in page
+    assert "js/jobs.js" in page and 'id="import-confirm"' not in page
+    with app.app_context():
+        tasks.execute(job.id)  # the worker's turn
+    assert 'id="import-confirm"' in client.get(f"/admin/imports/preview/{token}").get_data(as_text=True)
+
+
+def test_a_check_cut_short_leaves_no_result_and_runs_again(
+    client, login_as, world, files, upload_dir, jobs_dir, app, monkeypatch
+):
+    """The attempt breaks off after the analysis, before its file is whole: nothing is shown as a result (no
+    file, no half file), the job goes back to the queue; its next attempt shows the preview. (A consumer killed
+    with SIGKILL: tests/jobs/test_worker_process.py.)"""
+    from models.school.imports import shown
+
+    monkeypatch.setitem(app.config, "IMPORT_INLINE_ROWS", 2)
+    monkeypatch.setattr(tasks, "enqueue", lambda job: None)
+    login_as("operator")
+    token = _token(_upload(client, world, _rows(3, files)))
+    job = _last_job()
+    real = shown.preview_data
+
+    def killed(result):
+        raise OSError("worker killed")
+
+    monkeypatch.setattr(shown, "preview_data", killed)
+    with app.app_context(), pytest.raises(OSError):
+        tasks.execute(job.id)
+    assert job.status == "queued" and not list(jobs_dir.glob("*.json")) and not list(jobs_dir.glob(".part-*"))
+    assert 'id="import-confirm"' not in client.get(f"/admin/imports/preview/{token}").get_data(as_text=True)
+    monkeypatch.setattr(shown, "preview_data", real)
+    with app.app_context():
+        assert tasks.execute(job.id) == "done"
+    db.session.expire_all()
+    job = _last_job()
+    assert (job.status, job.attempts) == ("done", 2)
+    assert 'id="import-confirm"' in client.get(f"/admin/imports/preview/{token}").get_data(as_text=True)
+
+
+def test_rough_rows_counts_csv_lines_and_xlsx_rows_without_reading_the_table(files):
+    from models.school.imports.shown import rough_rows
+
+    rows = [files.STUDENT_HEADER, *(files.student(i) for i in range(1, 1201))]
+    assert rough_rows(files.csv(rows)) == 1201
+    assert rough_rows(files.xlsx(rows)) == 1201
+    assert rough_rows(b"PK\x03\x04 damaged") == 0

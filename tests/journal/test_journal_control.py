@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -97,7 +98,37 @@ def test_a_fixed_number_of_queries(jw, world, lesson_of, count_queries):
     db.session.expire_all()
     with count_queries() as many:
         _control(world)
-    assert many.count == few.count
+    assert many.count == few.count == 19  # the database counts lessons and marks per page, whatever their number
+
+
+def _moscow(*moment: int) -> dt.datetime:
+    """A moment on the school's clock, stored in UTC as the application stores every moment."""
+    return dt.datetime(*moment, tzinfo=ZoneInfo("Europe/Moscow")).astimezone(dt.UTC)
+
+
+def test_late_means_after_the_deadline_day_ends_in_the_school_zone(jw, world, lesson_of):
+    """The database compares each entry with the first moment after its deadline day in the school's zone
+    (Moscow, UTC+3): 23:59 on the deadline day is in time, 00:00 the next day is late; a control work in grade 6
+    has three days, an ordinary mark none."""
+    lesson = lesson_of(world.a_maths_5a, dt.date(2026, 9, 14), recorded_at=_moscow(2026, 9, 15, 0, 0))
+    in_time = lesson_of(world.a_maths_5a, dt.date(2026, 9, 9))
+    in_time.recorded_at = _moscow(2026, 9, 9, 23, 59)
+    test = lesson_of(world.a_maths_6b, dt.date(2026, 9, 7), kind=world.test_kind)
+    late_test = lesson_of(world.a_maths_6b, dt.date(2026, 9, 2), kind=world.test_kind)
+    db.session.add_all(
+        [
+            Mark(lesson_id=lesson.id, student_id=world.vera.id, value=4, created_at=_moscow(2026, 9, 14, 23, 59)),
+            Mark(lesson_id=lesson.id, student_id=world.gleb.id, value=4, created_at=_moscow(2026, 9, 15, 0, 0)),
+            Mark(lesson_id=test.id, student_id=world.boris.id, value=5, created_at=_moscow(2026, 9, 10, 23, 59)),
+            Mark(lesson_id=late_test.id, student_id=world.boris.id, value=5, created_at=_moscow(2026, 9, 6, 0, 0)),
+        ]
+    )
+    db.session.commit()
+    c = _control(world)
+    f = _page(c, world.a_maths_5a)
+    assert (f.late_topics, f.marks, f.late_marks) == (1, 3, 1)
+    g = _page(c, world.a_maths_6b)
+    assert (g.marks, g.late_marks) == (3, 2)  # with the world's 3, entered when the test runs: late
 
 
 def test_the_page_and_the_pdf(client, login_as, jw, world):
