@@ -72,11 +72,16 @@ class MarkChip:
     is_control: bool = False
 
 
-def rules_for(settings: dict) -> GradingRules:
+def rules_for(settings: dict, grade: int | None = None) -> GradingRules:
+    """The grading rules of a school's settings (models.school.settings.all_settings) for a class of ``grade``
+    (the first grade has bounds of its own under criteria-based assessment)."""
     return GradingRules(
         rounding_threshold=Decimal(settings["rounding_threshold"]),
         min_marks=int(settings["min_marks_for_period"]),
         require_control=True,
+        criteria_weights=tuple(settings["criteria_weights"]),
+        criteria_weights_no_soch=tuple(settings["criteria_weights_no_soch"]),
+        criteria_bounds=tuple(settings["criteria_bounds_grade1" if grade == 1 else "criteria_bounds"]),
     )
 
 

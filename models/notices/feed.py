@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from models.access import Actor, children, require_student
 from models.audit import AuditEvent
 from models.base import db
-from models.i18n import N_
+from models.i18n import N_, Text
 from models.journal.rules import ATTENDANCE_CODES
 from models.roster import covers
 from models.tables.accounts import User
@@ -29,6 +29,8 @@ from models.tables.journal import Lesson
 from models.tables.notices import NoticeSeen
 from models.tables.people import Staff, Student
 from models.tables.school import Period
+
+_SUBJECT_PERIOD = "%(subject)s (%(period)s)"  # a subject and its period; the period's name is translated
 
 # A child never looked at shows the changes of this many days back.
 FIRST_VISIT_WINDOW = dt.timedelta(days=14)
@@ -161,7 +163,7 @@ def family_notices(
     subject_ids = {n.get("subject_id") for e, _w, _o, n in events if e.entity == "period_mark"} - {None}
     period_ids = {n.get("period_id") for e, _w, _o, n in events if e.entity == "period_mark"} - {None}
     subjects = dict(db.session.execute(select(Subject.id, Subject.name).where(Subject.id.in_(subject_ids))).all())
-    periods = dict(db.session.execute(select(Period.id, Period.name).where(Period.id.in_(period_ids))).all())
+    periods = {p.id: p.name for p in db.session.scalars(select(Period).where(Period.id.in_(period_ids)))}
 
     result = {s.id: ChildNotices(s, start[s.id]) for s in students}
     for event, who, old, new in events:
@@ -181,7 +183,9 @@ def family_notices(
             if event.entity == "period_mark":
                 period = periods.get(new.get("period_id"), "")
                 subject = subjects.get(new.get("subject_id"), "")
-                notice = dict(subject=f"{subject} ({period})" if period else subject, day=None)
+                notice = dict(
+                    subject=Text(_SUBJECT_PERIOD, subject=subject, period=period) if period else subject, day=None
+                )
                 notice.update(old=old.get("value") or "", new=new.get("value") or "")
             else:
                 lesson = lessons.get((new or old).get("lesson_id"))
