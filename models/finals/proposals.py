@@ -15,7 +15,7 @@ from sqlalchemy import select
 from models.base import db
 from models.deadlines import local_day
 from models.grading import Contribution, FivePointScheme, GradingRules, MarkInput, Proposal, scheme_for
-from models.i18n import N_, Text, _
+from models.i18n import N_, Joined, Text, _
 from models.marks import EXEMPT, FAIL, NOT_ATTESTED, PASS, mark_text, mark_weight, work_kind_of
 from models.tables.curriculum import TeachingAssignment
 from models.tables.finals import PeriodMark
@@ -134,8 +134,8 @@ def mark_pair(
     """One lesson mark as the page shows it and as the grading scheme sees it."""
     kind = work_kind_of(kinds.get(mark.work_kind_id), kinds.get(lesson_kind_id))
     weight = mark_weight(mark.weight, kind)
-    name = kind.name if kind is not None else ""
-    label = f"{date:%d.%m} {name}".strip()
+    name = kind.title if kind is not None else ""
+    label = Joined(" ", (f"{date:%d.%m}", name)) if name else f"{date:%d.%m}"
     inp = MarkInput(
         value=mark.value,
         special=mark.special,
