@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 
 from models.errors import InvalidInput
-from models.i18n import N_, _
+from models.i18n import N_, Text, _
 from models.marks import EXEMPT, FAIL, FIVE_POINT, NOT_ATTESTED, PASS, marks_given, require_marks_given, special_mark
 from models.parsing import is_digits
 from models.points import is_number, points_text
@@ -39,8 +39,8 @@ _STATUS_WORDS = {
     "o": "late",
     "l": "late",
 }
-# The abbreviations teachers in Kazakhstan use (the same in Kazakh and Russian).
-CRITERIA_CODES = {"fo": "ФО", "sor": "СОР", "soch": "СОЧ"}
+# The abbreviations teachers in Kazakhstan use: ФО/СОР/СОЧ in Russian, ҚБ/БЖБ/ТЖБ in Kazakh (shown by locale).
+CRITERIA_CODES = {"fo": Text(N_("ФО")), "sor": Text(N_("СОР")), "soch": Text(N_("СОЧ"))}
 WEEKDAY_SHORT = (N_("Пн"), N_("Вт"), N_("Ср"), N_("Чт"), N_("Пт"), N_("Сб"), N_("Вс"))
 
 
