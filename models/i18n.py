@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
-# How a page shows composed text in the reader's language: installed by the web layer (i18n.install_text),
+# How a page shows composed text in the reader's language: installed by the web layer (i18n.install_template_gettext),
 # so that a Text printed in a template without ``|tr`` (a period's name inside a message) is translated too.
 _shown: Callable[[str], str] | None = None
 
