@@ -8,15 +8,15 @@ from flask import g
 from flask_babel import get_translations, gettext
 
 from models.errors import JournalError
-from models.i18n import Joined, Text
+from models.i18n import Joined, Text, install_renderer
 
 # Each language's own name (never translated: a Kazakh reader looks for "Қазақша").
 LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
 
 
 def error_text(exc: JournalError) -> str:
-    """A domain error in the user's language."""
-    return gettext(exc.template, **exc.params) if exc.params else gettext(exc.template)
+    """A domain error in the user's language (its composed values too: a period's name, a kind of work)."""
+    return gettext(exc.template, **{k: text(v) for k, v in exc.params.items()}) if exc.params else gettext(exc.template)
 
 
 def text(value):
@@ -55,7 +55,9 @@ def _translations():
 
 
 def install_template_gettext(app) -> None:
-    """Templates' _() and ngettext() through the request's catalogue (the same messages, looked up faster)."""
+    """Templates' _() and ngettext() through the request's catalogue (the same messages, looked up faster);
+    composed text (a period's name) shown in the reader's language wherever a template prints it."""
+    install_renderer(text)
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),

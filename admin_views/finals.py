@@ -12,7 +12,7 @@ from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
-from i18n import error_text
+from i18n import error_text, text
 from models.access import ADMINISTRATION, CLASS_OVERSIGHT, JOURNAL_READERS, can_close_periods
 from models.base import utcnow
 from models.errors import JournalError, NotFound
@@ -185,7 +185,7 @@ class PeriodsView(StaffPage):
             )
             return redirect(url_for(".index", period=period_id, confirm=1))
         period = school_period(a, period_id)
-        flash(gettext("Период «%(name)s» закрыт: его отметки больше нельзя менять.", name=period.name), "success")
+        flash(gettext("Период «%(name)s» закрыт: его отметки больше нельзя менять.", name=text(period.name)), "success")
         return redirect(url_for(".index", period=period_id))
 
     @expose("/<int:period_id>/reopen", methods=["POST"])
@@ -194,7 +194,7 @@ class PeriodsView(StaffPage):
             period = reopen_period(actor(), period_id)
         if not done:
             return redirect(url_for(".index", period=period_id))
-        flash(gettext("Период «%(name)s» открыт для изменений.", name=period.name), "success")
+        flash(gettext("Период «%(name)s» открыт для изменений.", name=text(period.name)), "success")
         return redirect(url_for(".index", period=period_id))
 
 

@@ -13,6 +13,7 @@ from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
 
 from i18n import error_text
+from i18n import text as tr
 from models import Lesson, Student, db
 from models.access import JOURNAL_READERS
 from models.attachments import ALLOWED_TEXT, MAX_BYTES
@@ -89,7 +90,7 @@ class JournalView(StaffPage):
                 continue
             try:
                 seen = parse_state(request.form.get(f"o-{lesson_id}-{student_id}"))
-                if " ".join(text.split()) == state_text(seen):
+                if " ".join(text.split()) in (state_text(seen), tr(state_text(seen))):
                     continue
                 with db.session.begin_nested():
                     save_cell(actor(), lesson_id, student_id, text, seen, now=utcnow(), assignment_id=assignment_id)
@@ -160,11 +161,11 @@ class JournalView(StaffPage):
             return refusal_json(
                 exc,
                 cell=current.state() if current else None,
-                text=current.text if current else None,
+                text=tr(current.text) if current else None,
                 late=current.late if current else False,
             )
         db.session.commit()
-        return jsonify(ok=True, cell=cell.state(), text=cell.text, late=cell.late)
+        return jsonify(ok=True, cell=cell.state(), text=tr(cell.text), late=cell.late)
 
     # --- the lesson page ---------------------------------------------------------------------------------------
     @expose("/<int:assignment_id>/lesson", methods=["GET", "POST"])

@@ -21,7 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 import school_clock
-from i18n import error_text
+from i18n import error_text, text
 from i18n import number as fmt_number  # the same decimal comma as every template's num()
 from models import (
     AcademicYear,
@@ -231,11 +231,12 @@ class PeriodView(OrganisationView):
         "ends_on": _date_col,
         "closed_at": _date_col,
         "year": lambda v, c, m, n: m.year.name,
+        "name": lambda v, c, m, n: text(m.name),
     }
-    column_sortable_list = ("scheme", "number", "name", "starts_on", "ends_on", "closed_at")
+    column_sortable_list = ("scheme", "number", ("name", "custom_name"), "starts_on", "ends_on", "closed_at")
     column_default_sort = [("starts_on", True), ("scheme", False)]
     column_filters = ("scheme",)
-    form_columns = ("year", "scheme", "number", "name", "starts_on", "ends_on")
+    form_columns = ("year", "scheme", "number", "custom_name", "starts_on", "ends_on")
     form_overrides = {"scheme": SelectField}
     form_args = {
         "year": {"label": lazy_gettext("Учебный год")},
@@ -244,7 +245,7 @@ class PeriodView(OrganisationView):
             "choices": [SelectChoice(k, lazy_gettext(v)) for k, v in SCHEME_LABELS.items()],
         },
         "number": {"label": lazy_gettext("Номер")},
-        "name": {
+        "custom_name": {
             "label": lazy_gettext("Название"),
             "validators": [Optional()],
             "description": lazy_gettext("Можно оставить пустым: «1 четверть», «2 полугодие»…"),

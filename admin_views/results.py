@@ -9,6 +9,7 @@ from flask import Response, abort, request
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
+from i18n import text
 from models.access import CLASS_OVERSIGHT, can_view_results
 from models.reports.results import STANDINGS, period_results
 from reports.export import XLSX_MIMETYPE, write_xlsx
@@ -75,7 +76,7 @@ class ResultsView(StaffPage):
                 r.missing,
             ]
         )
-        body = write_xlsx(headers, rows, sheet_title=r.period.name)
+        body = write_xlsx(headers, rows, sheet_title=text(r.period.name))
         filename = f"results-{r.period.year_id}-{r.period.scheme}-{r.period.number}.xlsx"
         return Response(
             body, mimetype=XLSX_MIMETYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'}

@@ -24,8 +24,9 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValid
 import school_clock
 from i18n import error_text
 from models import AcademicYear, Enrollment, Guardian, SchoolClass, Staff, Student, StudentGuardian, db
-from models.access import ROSTER_ROLES, ROSTER_WRITERS, student_ids, visible_ids
+from models.access import ROSTER_ROLES, ROSTER_WRITERS, can_read_identifiers, student_ids, visible_ids
 from models.errors import JournalError
+from models.identifiers import mask_iin, parse_iin
 from models.parsing import parse_id
 from models.school.movement import (
     MEDICAL_GROUP_LABELS,
@@ -137,6 +138,14 @@ def unique_in_school(model, column: str, message: str):
             raise ValidationError(str(message))
 
     return _check
+
+
+def valid_iin(form, field):
+    """An ИИН's digits and check digit (models.identifiers); the message in the user's language."""
+    try:
+        field.data = parse_iin(field.data)
+    except JournalError as exc:
+        raise ValidationError(error_text(exc)) from None
 
 
 def birth_date_in_range(form, field):
@@ -276,6 +285,7 @@ class StudentView(AuditedRosterView):
         "birth_date",
         "sex",
         "personal_file_no",
+        "iin",
         "medical_group",
         "address",
         "created_at",
@@ -288,6 +298,7 @@ class StudentView(AuditedRosterView):
         "status": lazy_gettext("Состояние"),
         "birth_date": lazy_gettext("Дата рождения"),
         "personal_file_no": lazy_gettext("№ личного дела"),
+        "iin": lazy_gettext("ИИН"),
         "sex": lazy_gettext("Пол"),
         "medical_group": lazy_gettext("Медицинская группа"),
         "address": lazy_gettext("Адрес"),
@@ -307,6 +318,7 @@ class StudentView(AuditedRosterView):
         "birth_date",
         "sex",
         "personal_file_no",
+        "iin",
         "medical_group",
         "address",
         "admit_class",
@@ -352,6 +364,14 @@ class StudentView(AuditedRosterView):
             ],
             "filters": [_strip],
         },
+        "iin": {
+            "validators": [
+                valid_iin,
+                unique_in_school(Student, "iin", lazy_gettext("Обучающийся с таким ИИН уже есть в школе.")),
+            ],
+            "filters": [_strip],
+            "description": lazy_gettext("Казахстан: 12 цифр индивидуального идентификационного номера."),
+        },
         "medical_group": {"validators": [DataRequired(lazy_gettext("Укажите медицинскую группу."))]},
         "address": {
             "validators": [Optional(), Length(max=255, message=lazy_gettext("Не длиннее 255 символов."))],
@@ -363,6 +383,7 @@ class StudentView(AuditedRosterView):
         "created_at": lambda v, c, m, n: school_clock.moment(m.created_at),
         "sex": _labels(SEX_LABELS),
         "medical_group": _labels(MEDICAL_GROUP_LABELS),
+        "iin": lambda v, c, m, n: m.iin if can_read_identifiers(actor()) else mask_iin(m.iin),
         "school_class": lambda v, c, m, n: v._status(m).class_name if v._status(m).state != "left" else "",
         "status": lambda v, c, m, n: status_text(v._status(m)),
     }

@@ -83,7 +83,6 @@ def _build(db) -> None:
             year_id=year.id,
             scheme="quarter",
             number=1,
-            name="1 четверть",
             starts_on=start,
             ends_on=dt.date(start.year, 10, 24),
         )

@@ -336,7 +336,7 @@ class SchoolGenerator:
                     "year_id": self.year_id,
                     "scheme": pdef.scheme,
                     "number": pdef.number,
-                    "name": pdef.name,
+                    "name": None,  # the system's name, shown in the reader's language
                     "starts_on": pdef.starts_on,
                     "ends_on": pdef.ends_on,
                 }

@@ -397,6 +397,11 @@ def can_manage_rosters(actor: Actor) -> bool:
     return actor.school_id is not None and actor.has(*ROSTER_WRITERS)
 
 
+def can_read_identifiers(actor: Actor) -> bool:
+    """A person's state identifier (a student's ИИН) in full: those who keep the cards; others see it masked."""
+    return can_manage_rosters(actor)
+
+
 def enrollment_ids(actor: Actor) -> Select:
     """Stays in classes: those of the classes the actor sees (the whole school for the rosters roles)."""
     if actor.is_staff:

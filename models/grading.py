@@ -34,13 +34,27 @@ class MarkInput:
     label: str = ""  # e.g. "12.09 Контрольная работа"
 
 
+# Criteria-based assessment (Kazakhstan, order No. 125): the legal defaults of the school's settings
+# (models/school/settings.py: criteria_weights, criteria_weights_no_soch, criteria_bounds, criteria_bounds_grade1).
+# Weights of a quarter's components, in %: ФО, СОР, СОЧ — and ФО, СОР in a quarter without a СОЧ.
+CRITERIA_WEIGHTS = (Decimal(25), Decimal(25), Decimal(50))
+CRITERIA_WEIGHTS_NO_SOCH = (Decimal(50), Decimal(50))
+# The percent from which a 3, a 4 and a 5 are given (below the first: 2). Grades 2–11: 0–39 → 2, 40–64 → 3,
+# 65–84 → 4, 85–100 → 5; grade 1: 0–20, 21–50, 51–80, 81–100.
+CRITERIA_BOUNDS = (Decimal(40), Decimal(65), Decimal(85))
+CRITERIA_BOUNDS_GRADE1 = (Decimal(21), Decimal(51), Decimal(81))
+
+
 @dataclass(frozen=True)
 class GradingRules:
-    """School settings the schemes obey (never constants in code)."""
+    """School settings the schemes obey (never constants in code: these defaults are the settings' defaults)."""
 
     rounding_threshold: Decimal = Decimal("0.5")  # fractional part from which the average rounds up
     min_marks: int = 3
     require_control: bool = True  # warn when no control work (test, lab, practical…) was marked
+    criteria_weights: tuple[Decimal, ...] = CRITERIA_WEIGHTS  # ФО, СОР, СОЧ
+    criteria_weights_no_soch: tuple[Decimal, ...] = CRITERIA_WEIGHTS_NO_SOCH  # ФО, СОР
+    criteria_bounds: tuple[Decimal, ...] = CRITERIA_BOUNDS  # percent from which 3, 4, 5 (this class's grade)
 
 
 @dataclass(frozen=True)
@@ -106,18 +120,19 @@ class FivePointScheme:
         return proposal
 
 
-# Order No. 125, annex 1: percent of the weighted summative result → mark (grades 2–11).
-PERCENT_TO_MARK = ((Decimal(85), 5), (Decimal(65), 4), (Decimal(40), 3), (Decimal(0), 2))
-# Weights of the components of a quarter: with a summative work for the quarter (СОЧ) and without.
-CRITERIA_WEIGHTS = {
-    True: {"fo": Decimal(25), "sor": Decimal(25), "soch": Decimal(50)},
-    False: {"fo": Decimal(50), "sor": Decimal(50)},
-}
 FORMATIVE_SCALE = Decimal(10)  # formative marks are points out of 10 unless max_points says otherwise
 
 
-def percent_to_mark(percent: Decimal) -> int:
-    return next(mark for bound, mark in PERCENT_TO_MARK if percent >= bound)
+def percent_to_mark(percent: Decimal, bounds: Sequence[Decimal] = CRITERIA_BOUNDS) -> int:
+    """The mark of a weighted percent: 2 below the first bound, then 3, 4, 5 from each bound on."""
+    return 2 + sum(1 for bound in bounds if percent >= bound)
+
+
+def component_weights(rules: GradingRules, *, with_soch: bool) -> dict[str, Decimal]:
+    """The weights of a quarter's components: ФО, СОР, СОЧ — or ФО, СОР when there was no СОЧ."""
+    if with_soch:
+        return dict(zip(("fo", "sor", "soch"), rules.criteria_weights, strict=True))
+    return dict(zip(("fo", "sor"), rules.criteria_weights_no_soch, strict=True))
 
 
 class CriteriaScheme:
@@ -132,8 +147,8 @@ class CriteriaScheme:
                 by_kind[m.criteria_kind if m.criteria_kind in by_kind else "fo"].append(m)
         if not any(by_kind.values()):
             return Proposal(None, special=NOT_ATTESTED, problems=[Text(_("Нет ни одной работы за период."))])
-        weights = dict(CRITERIA_WEIGHTS[bool(by_kind["soch"])])
-        present = {k: w for k, w in weights.items() if by_kind[k]}
+        weights = component_weights(rules, with_soch=bool(by_kind["soch"]))
+        present = {k: w for k, w in weights.items() if by_kind[k]}  # every weight is positive (settings)
         scale = sum(present.values(), Decimal(0))
         percent = Decimal(0)
         contributions = []
@@ -153,7 +168,9 @@ class CriteriaScheme:
                 for m in works
             ]
         percent = percent.quantize(TWO, rounding=ROUND_HALF_UP)
-        proposal = Proposal(percent_to_mark(percent), percent=percent, contributions=contributions)
+        proposal = Proposal(
+            percent_to_mark(percent, rules.criteria_bounds), percent=percent, contributions=contributions
+        )
         missing = [k for k in weights if not by_kind[k]]
         if "sor" in missing:
             proposal.problems.append(Text(_("Нет суммативного оценивания за раздел (СОР).")))

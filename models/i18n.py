@@ -12,6 +12,30 @@ template and params; templates show it with the ``tr`` filter (``i18n.text``) in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from markupsafe import Markup, escape
+
+# How a page shows composed text in the reader's language: installed by the web layer (i18n.install_template_gettext),
+# so that a Text printed in a template without ``|tr`` (a period's name inside a message) is translated too.
+_shown: Callable[[str], str] | None = None
+
+
+def install_renderer(render: Callable[[str], str]) -> None:
+    global _shown
+    _shown = render
+
+
+def _html(value: str) -> Markup:
+    """Jinja's autoescape asks a value for its ``__html__``: composed text answers in the reader's language."""
+    shown = str(value)
+    if _shown is not None:
+        try:
+            shown = _shown(value)
+        except RuntimeError:  # no application context (a script): the Russian text
+            pass
+    return escape(shown)
+
 
 def _(message: str) -> str:
     return message
@@ -36,6 +60,8 @@ class Text(str):
     def __reduce__(self):  # copy and pickle keep the template
         return (_text, (self.template, self.params))
 
+    __html__ = _html
+
 
 class Joined(str):
     """Parts (Text or plain data) joined by a separator: "07.09.2026; «Дроби»; д/з: № 5"."""
@@ -52,6 +78,8 @@ class Joined(str):
 
     def __reduce__(self):
         return (Joined, (self.separator, self.parts))
+
+    __html__ = _html
 
 
 def _text(template: str, params: dict) -> Text:

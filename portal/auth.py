@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from i18n import error_text
 from models import db
 from models.accounts.auth import authenticate, change_password, end_all_sessions, normalize_login
-from models.accounts.invites import CONSENT_VERSION, find_open_invite, invitee_name, redeem_invite
+from models.accounts.invites import consent_text, find_open_invite, invitee_name, redeem_invite
 from models.base import utcnow
 from models.errors import JournalError, NotFound
 from models.tables.accounts import STAFF_ROLES
@@ -116,10 +116,11 @@ def redeem():
         flash(error_text(exc), "danger")
         return _invite_page(form, None, exc.status)
     invite_for = invitee_name(invite)
+    consent = consent_text(invite.school_id)
     if "password" not in request.form:  # the code step: say whose code it is, ask for the rest
-        return _invite_page(form, invite_for, 200)
+        return _invite_page(form, invite_for, 200, consent)
     if not form.validate():
-        return _invite_page(form, invite_for, 400)
+        return _invite_page(form, invite_for, 400, consent)
     try:
         user = redeem_invite(
             form.code.data,
@@ -132,15 +133,17 @@ def redeem():
     except JournalError as exc:
         db.session.rollback()
         flash(error_text(exc), "danger")
-        return _invite_page(form, invite_for, exc.status)
+        return _invite_page(form, invite_for, exc.status, consent)
     db.session.commit()
     flash(_("Учётная запись готова. Ваш логин: %(login)s. Войдите с новым паролем.", login=user.login), "success")
     return redirect(url_for("portal.login"))
 
 
-def _invite_page(form: RedeemForm, invite_for: str | None, status: int):
+def _invite_page(form: RedeemForm, invite_for: str | None, status: int, consent: tuple[str, str] = ("", "")):
+    """The invitation page; with a valid code, the consent of the code's school: (version, text)."""
+    version, text = consent
     return render_template(
-        "portal/invite.html", form=form, invite_for=invite_for, consent_version=CONSENT_VERSION
+        "portal/invite.html", form=form, invite_for=invite_for, consent_version=version, consent_text=text
     ), status
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from i18n import text
 from models.reports.journal_print import JournalPrint, PrintBlock
 
 from .pdf import FONT_BOLD, build_pdf, grid_table, para, title
@@ -27,7 +28,7 @@ def _block(p: JournalPrint, block: PrintBlock, width: float):
     header += [
         c.date.strftime("%d.%m") + ("*" if c.work_kind and c.work_kind.is_control else "") for c in block.columns
     ]
-    rows = [header + ([para(period.name, GRID_SIZE, bold=True, align="center")] if block.last else [])]
+    rows = [header + ([para(text(period.name), GRID_SIZE, bold=True, align="center")] if block.last else [])]
     for number, student_id, name, cells in block.rows:
         rows.append(
             [str(number), para(name, GRID_SIZE), *cells] + ([p.period_marks.get(student_id, "")] if block.last else [])
@@ -56,7 +57,7 @@ def _topics(p: JournalPrint, width: float):
             str(i),
             c.date.strftime("%d.%m.%Y"),
             para(c.lesson.topic, TOPICS_SIZE),
-            para(c.work_kind.name if c.work_kind else "", TOPICS_SIZE),
+            para(text(c.work_kind.title) if c.work_kind else "", TOPICS_SIZE),
             para(c.lesson.homework, TOPICS_SIZE),
         ]
         for i, c in enumerate(p.lessons, 1)
@@ -78,7 +79,7 @@ def journal_print_pdf(p: JournalPrint) -> bytes:
     )
     period = page.period
     subtitle = (
-        f"{teacher}: {page.teacher.full_name} · {period.name} {page.year.name} "
+        f"{teacher}: {page.teacher.full_name} · {text(period.name)} {page.year.name} "
         f"({period.starts_on:%d.%m.%Y} – {period.ends_on:%d.%m.%Y})"
     )
 

@@ -57,7 +57,6 @@ def build_world(session) -> SimpleNamespace:
             year_id=w.year.id,
             scheme="quarter",
             number=1,
-            name="1 четверть",
             starts_on=START,
             ends_on=dt.date(2026, 10, 25),
         ),

@@ -23,7 +23,32 @@ from models.tables.people import Guardian, Staff, Student, StudentGuardian
 # Crockford's base32 without look-alikes: 16 characters x 5 bits = 80 bits of randomness.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 16
-CONSENT_VERSION = "2026-09"
+# The consent to personal-data processing each jurisdiction's law asks for: its version (recorded with every
+# consent; a new wording gets a new version) and its text, shown in the family's language.
+CONSENT_TEXTS = {
+    "RU": (
+        "2026-09",
+        N_(
+            "В соответствии с Федеральным законом от 27.07.2006 № 152-ФЗ «О персональных данных» я даю согласие "
+            "образовательной организации на обработку моих персональных данных и персональных данных моего ребёнка "
+            "(фамилия, имя, отчество, дата рождения, класс, сведения об успеваемости и посещаемости, контактные "
+            "данные родителей) в целях ведения электронного журнала и дневника. Согласие действует до его отзыва "
+            "письменным заявлением."
+        ),
+    ),
+    "KZ": (
+        "KZ-2026-12",
+        N_(
+            "В соответствии с Законом Республики Казахстан от 21 мая 2013 года № 94-V «О персональных данных и их "
+            "защите» я даю согласие организации образования на сбор и обработку моих персональных данных и "
+            "персональных данных моего ребёнка (фамилия, имя, отчество, ИИН, дата рождения, класс, сведения об "
+            "успеваемости и посещаемости, контактные данные родителей) в целях ведения электронного журнала и "
+            "дневника. Согласие действует до его отзыва письменным заявлением; после отзыва доступ к дневнику "
+            "прекращается."
+        ),
+    ),
+}
+CONSENT_VERSION = CONSENT_TEXTS["RU"][0]
 LOGIN_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 RELATION_LABELS = {
     "mother": N_("мать"),
@@ -140,6 +165,13 @@ def invitee_name(invite: InviteCode) -> str:
     return person.full_name if person else ""
 
 
+def consent_text(school_id: int) -> tuple[str, str]:
+    """(version, text) of the consent the school's jurisdiction asks for (a school setting)."""
+    from models.school.settings import get_setting
+
+    return CONSENT_TEXTS.get(get_setting(school_id, "jurisdiction"), CONSENT_TEXTS["RU"])
+
+
 def redeem_invite(
     code: str, *, login: str, password: str, consent: bool, now: dt.datetime, ip: str | None = None
 ) -> User:
@@ -187,11 +219,10 @@ def redeem_invite(
     if invite.role not in user.role_names:
         user.roles.append(UserRole(role=invite.role))
     db.session.execute(update(InviteCode).where(InviteCode.id == invite.id).values(used_by_id=user.id))
+    version, _text = consent_text(invite.school_id)
     for student_id in _consent_subjects(invite):
         db.session.add(
-            Consent(
-                user_id=user.id, student_id=student_id, text_version=CONSENT_VERSION, accepted_at=now, ip_address=ip
-            )
+            Consent(user_id=user.id, student_id=student_id, text_version=version, accepted_at=now, ip_address=ip)
         )
     db.session.flush()
     return user

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from models.base import db
 from models.deadlines import local_day
 from models.grading import Contribution, FivePointScheme, GradingRules, MarkInput, Proposal, scheme_for
-from models.i18n import N_, Text, _
+from models.i18n import N_, Joined, Text, _
 from models.marks import EXEMPT, FAIL, NOT_ATTESTED, PASS, mark_text, mark_weight, work_kind_of
 from models.tables.curriculum import TeachingAssignment
 from models.tables.finals import PeriodMark
@@ -74,11 +74,16 @@ class MarkChip:
     lesson_id: int | None = None  # a lesson mark's lesson (its history opens from it)
 
 
-def rules_for(settings: dict) -> GradingRules:
+def rules_for(settings: dict, grade: int | None = None) -> GradingRules:
+    """The grading rules of a school's settings (models.school.settings.all_settings) for a class of ``grade``
+    (the first grade has bounds of its own under criteria-based assessment)."""
     return GradingRules(
         rounding_threshold=Decimal(settings["rounding_threshold"]),
         min_marks=int(settings["min_marks_for_period"]),
         require_control=True,
+        criteria_weights=tuple(settings["criteria_weights"]),
+        criteria_weights_no_soch=tuple(settings["criteria_weights_no_soch"]),
+        criteria_bounds=tuple(settings["criteria_bounds_grade1" if grade == 1 else "criteria_bounds"]),
     )
 
 
@@ -131,8 +136,8 @@ def mark_pair(
     """One lesson mark as the page shows it and as the grading scheme sees it."""
     kind = work_kind_of(kinds.get(mark.work_kind_id), kinds.get(lesson_kind_id))
     weight = mark_weight(mark.weight, kind)
-    name = kind.name if kind is not None else ""
-    label = f"{date:%d.%m} {name}".strip()
+    name = kind.title if kind is not None else ""
+    label = Joined(" ", (f"{date:%d.%m}", name)) if name else f"{date:%d.%m}"
     inp = MarkInput(
         value=mark.value,
         special=mark.special,

@@ -273,7 +273,7 @@ def _context(
         periods,
         kind,
         settings,
-        rules_for(settings),
+        rules_for(settings, cls.grade),
         school_zone(school.timezone),
         today,
     )

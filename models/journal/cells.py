@@ -13,7 +13,7 @@ from models.access import Actor
 from models.audit import AuditEvent
 from models.base import db
 from models.errors import InvalidInput
-from models.i18n import _
+from models.i18n import Joined, _
 from models.journal.page import Cell, _assignment_row
 from models.journal.rules import (
     _ONE_RESULT,
@@ -330,7 +330,8 @@ def state_text(state: dict | None) -> str:
     parts = [ATTENDANCE_CODES.get(seen_a[0], "")] if seen_a else []
     if seen_m:
         parts.append("/".join(str(m[1]) for m in seen_m))
-    return " ".join(p for p in parts if p)
+    parts = [p for p in parts if p]
+    return Joined(" ", parts) if seen_a else " ".join(parts)  # the code in the reader's language
 
 
 def save_cell_parts(

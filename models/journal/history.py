@@ -61,14 +61,12 @@ def _describe(entity: str, values: dict | None, kinds: dict[int, str]) -> str:
     if not values:
         return ""
     if entity == "mark":
-        text = f"{values.get('mark', '')}"
-        if values.get("slot", 1) != 1:
-            text += f" (№ {values['slot']})"
+        parts = [f"{values.get('mark', '')}" + (f" (№ {values['slot']})" if values.get("slot", 1) != 1 else "")]
         if values.get("work_kind_id"):
-            text += f"; {kinds.get(values['work_kind_id'], '')}"
+            parts.append(kinds.get(values["work_kind_id"], ""))
         if values.get("comment"):
-            text += f"; «{values['comment']}»"
-        return text
+            parts.append(f"«{values['comment']}»")
+        return Joined("; ", parts)  # a kind of work the system named, in the reader's language
     if entity == "attendance":
         code = ATTENDANCE_CODES.get(values.get("status"), "")
         if values.get("minutes_late"):
@@ -114,9 +112,7 @@ def cell_history(actor: Actor, lesson_id: int, student_id: int) -> CellHistory:
         )
         .order_by(AuditEvent.at, AuditEvent.id)
     ).all()
-    kinds = dict(
-        db.session.execute(select(WorkKind.id, WorkKind.name).where(WorkKind.school_id == ctx.cls.school_id)).all()
-    )
+    kinds = {k.id: k.title for k in db.session.scalars(select(WorkKind).where(WorkKind.school_id == ctx.cls.school_id))}
     lines = []
     for event, login, staff in rows:
         old = json.loads(event.old) if event.old else None

@@ -41,7 +41,7 @@ from models.deadlines import (
     school_zone,
 )
 from models.errors import AccessDenied, NotFound, PeriodClosed
-from models.i18n import _
+from models.i18n import Joined, _
 from models.journal.rules import ATTENDANCE_CODES, CRITERIA_CODES, SLOTS, WEEKDAY_SHORT, allowed_marks
 from models.marks import mark_text, mark_weight, work_kind_of
 from models.points import CRITERIA, lesson_scale, points_text
@@ -115,7 +115,7 @@ class Cell:
         parts = [self.attendance.code] if self.attendance else []
         if self.marks:
             parts.append("/".join(m.shown for m in self.marks))
-        return " ".join(parts)
+        return Joined(" ", parts) if self.attendance else " ".join(parts)  # the code in the reader's language
 
     @property
     def late(self) -> bool:
@@ -403,7 +403,7 @@ def _cell_mark(
         mark.version,
         mark.comment,
         mark.work_kind_id,
-        own.name if own else None,
+        own.title if own else None,
         mark_weight(mark.weight, kind),
         entered_late(local_day(mark.created_at, tz), due),
     )

@@ -8,11 +8,12 @@ import re
 from decimal import Decimal
 
 from models.errors import InvalidInput
-from models.i18n import N_, _
+from models.i18n import N_, Text, _
 from models.marks import EXEMPT, FAIL, FIVE_POINT, NOT_ATTESTED, PASS, marks_given, require_marks_given, special_mark
 from models.parsing import is_digits
 from models.points import is_number, points_text
 from models.tables.curriculum import Subject
+from models.tables.journal import ATTENDANCE_CODES  # noqa: F401 - the codes' one place, read from here too
 
 SLOTS = (1, 2, 3)
 SCHOOL_DAYS = (1, 2, 3, 4, 5, 6)  # ISO weekdays on which lessons may be given: Monday to Saturday
@@ -20,7 +21,6 @@ MAX_TOPIC = 500
 MAX_HOMEWORK = 2000
 MAX_COMMENT = 500
 MAX_MINUTES_LATE = 90
-ATTENDANCE_CODES = {"absent": "н", "late": "оп"}
 ATTENDANCE_LABELS = {"absent": N_("отсутствовал(а)"), "late": N_("опоздал(а)")}
 # Keys and words a teacher types for attendance (Russian and Latin keyboard layouts).
 _STATUS_WORDS = {
@@ -28,14 +28,19 @@ _STATUS_WORDS = {
     "absent": "absent",
     "н": "absent",
     "n": "absent",
+    "ж": "absent",
+    "abs": "absent",
+    "a": "absent",
     "late": "late",
     "оп": "late",
+    "кеш": "late",
+    "к": "late",
     "о": "late",
     "o": "late",
     "l": "late",
 }
-# The abbreviations teachers in Kazakhstan use (the same in Kazakh and Russian).
-CRITERIA_CODES = {"fo": "ФО", "sor": "СОР", "soch": "СОЧ"}
+# The abbreviations teachers in Kazakhstan use: ФО/СОР/СОЧ in Russian, ҚБ/БЖБ/ТЖБ in Kazakh (shown by locale).
+CRITERIA_CODES = {"fo": Text(N_("ФО")), "sor": Text(N_("СОР")), "soch": Text(N_("СОЧ"))}
 WEEKDAY_SHORT = (N_("Пн"), N_("Вт"), N_("Ср"), N_("Чт"), N_("Пт"), N_("Сб"), N_("Вс"))
 
 
@@ -87,7 +92,9 @@ def parse_status(text: str | None) -> str | None:
     return _STATUS_WORDS[word]
 
 
-_LATE_TOKEN = re.compile(r"^(?:оп|о|op|o|l)(\d{1,2})?$", re.ASCII)
+# Late: "оп" (Russian), "кеш"/"к" (Kazakh), "late"/"l" (English), with the minutes: "оп10", "кеш10".
+_LATE_TOKEN = re.compile(r"^(?:оп|о|op|o|кеш|к|late|l)(\d{1,2})?$", re.ASCII)
+_ABSENT_TOKENS = ("н", "n", "ж", "abs", "a")  # Russian, its Latin key, Kazakh, English
 
 
 def parse_cell_text(text: str, *, criteria: bool = False) -> tuple[str | None, int | None, list[str]]:
@@ -102,7 +109,7 @@ def parse_cell_text(text: str, *, criteria: bool = False) -> tuple[str | None, i
             marks.append(NOT_ATTESTED)
             continue
         late = _LATE_TOKEN.match(token)
-        word_status = _STATUS_WORDS.get(token) if token in ("н", "n") else ("late" if late else None)
+        word_status = _STATUS_WORDS.get(token) if token in _ABSENT_TOKENS else ("late" if late else None)
         if word_status is not None:
             if status is not None:
                 raise InvalidInput(_("В клетке может быть только одна отметка посещаемости («н» или «оп»)."))

@@ -14,13 +14,13 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Date, DateTime, Integer, Select, and_, bindparam, cast, func, literal, or_, select, union_all
+from sqlalchemy import Date, DateTime, Integer, Select, and_, bindparam, cast, func, or_, select, union_all
 from sqlalchemy.orm import aliased, joinedload
 
 from models.access import Actor, children, require_student
 from models.audit import STUDENT_ENTITIES, AuditEvent, snapshot_value
 from models.base import db
-from models.i18n import N_
+from models.i18n import N_, Text
 from models.journal.rules import ATTENDANCE_CODES
 from models.notices.announced import LABEL as ANNOUNCEMENT
 from models.notices.announced import announcement_notices
@@ -32,6 +32,8 @@ from models.tables.journal import Lesson
 from models.tables.notices import NoticeSeen
 from models.tables.people import Staff, Student
 from models.tables.school import Period
+
+_SUBJECT_PERIOD = "%(subject)s (%(period)s)"  # a subject and its period; the period's name is translated
 
 # A child never looked at shows the changes of this many days back.
 FIRST_VISIT_WINDOW = dt.timedelta(days=14)
@@ -229,17 +231,10 @@ def family_notices(
     finals = [n for e, _w, _o, n, _s in events if e.entity == "period_mark"]
     subject_ids = {n.get("subject_id") for n in finals} - {None}
     period_ids = {n.get("period_id") for n in finals} - {None}
-    names = {}
-    if finals:
-        names = {
-            (kind, row_id): name
-            for kind, row_id, name in db.session.execute(
-                union_all(
-                    select(literal("s"), Subject.id, Subject.name).where(Subject.id.in_(subject_ids)),
-                    select(literal("p"), Period.id, Period.name).where(Period.id.in_(period_ids)),
-                )
-            )
-        }
+    subjects, periods = {}, {}
+    if finals:  # a period's name is the school's or the system's (a Text shown in the reader's language)
+        subjects = dict(db.session.execute(select(Subject.id, Subject.name).where(Subject.id.in_(subject_ids))).all())
+        periods = {p.id: p.name for p in db.session.scalars(select(Period).where(Period.id.in_(period_ids)))}
     result = {s.id: ChildNotices(s, start) for s, start in starts}
     for event, who, old, new, sid in events:
         if event.entity == "lesson":
@@ -251,9 +246,11 @@ def family_notices(
                 new=new.get("homework") or "",
             )
         elif event.entity == "period_mark":
-            period = names.get(("p", new.get("period_id")), "")
-            subject = names.get(("s", new.get("subject_id")), "")
-            notice = dict(subject=f"{subject} ({period})" if period else subject, day=None)
+            period = periods.get(new.get("period_id"), "")
+            subject = subjects.get(new.get("subject_id"), "")
+            notice = dict(
+                subject=Text(_SUBJECT_PERIOD, subject=subject, period=period) if period else subject, day=None
+            )
             notice.update(old=old.get("value") or "", new=new.get("value") or "")
         else:
             lesson = lessons.get((new or old).get("lesson_id"))

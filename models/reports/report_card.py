@@ -153,7 +153,7 @@ def report_card(
         summary[subject.id][(pm.period_id, pm.kind)] = str(pm)
 
     scheme = scheme_for(school.grading_scheme)
-    rules = rules_for(all_settings(school.id))
+    rules = rules_for(all_settings(school.id), cls.grade)
     kind = mark_kind(period)
     lines = []
     for subject in sorted(subjects.values(), key=lambda s: s.name):

@@ -21,9 +21,9 @@ from models.base import db
 from models.errors import Conflict, InvalidInput, NotFound, PeriodClosed
 from models.i18n import N_, _
 from models.tables.classes import SchoolClass
-from models.tables.curriculum import Subject, TeachingAssignment
+from models.tables.curriculum import Subject
 from models.tables.journal import AttendanceReason, WorkKind
-from models.tables.school import PERIOD_SCHEMES, AcademicYear, Bell, Period
+from models.tables.school import PERIOD_SCHEMES, AcademicYear, Bell, Period, period_title
 
 # How many periods each scheme has; the "year" period is the row year marks hang on.
 PERIOD_COUNTS = {"quarter": 4, "trimester": 3, "half_year": 2, "year": 1}
@@ -32,12 +32,6 @@ SCHEME_LABELS = {
     "trimester": N_("Триместры"),
     "half_year": N_("Полугодия"),
     "year": N_("Год"),
-}
-PERIOD_NAMES = {
-    "quarter": N_("%(n)s четверть"),
-    "trimester": N_("%(n)s триместр"),
-    "half_year": N_("%(n)s полугодие"),
-    "year": N_("Учебный год"),
 }
 MAX_HOURS = Decimal("20")
 MAX_BELL_MINUTES = 120
@@ -155,7 +149,6 @@ def ensure_year_period(year: AcademicYear) -> Period:
             year_id=year.id,
             scheme="year",
             number=1,
-            name=PERIOD_NAMES["year"],
             starts_on=year.starts_on,
             ends_on=year.ends_on,
         )
@@ -299,7 +292,7 @@ REOPEN_FIRST = _("Период «%(name)s» закрыт: изменять ег�
 
 
 def default_period_name(scheme: str, number: int) -> str:
-    return PERIOD_NAMES[scheme] % {"n": number} if scheme in PERIOD_NAMES else str(number)
+    return period_title(scheme, number)
 
 
 def save_period(actor: Actor, period: Period, *, is_new: bool) -> Period:
@@ -322,8 +315,10 @@ def save_period(actor: Actor, period: Period, *, is_new: bool) -> Period:
             period.ends_on,
             exclude_id=None if is_new else period.id,
         )
-        period.name = (period.name or "").strip() or default_period_name(period.scheme, period.number)
-        if len(period.name) > 40:
+        typed = (period.custom_name or "").strip()
+        # The system's own name (typed or left empty) stays a key, shown in each reader's language.
+        period.custom_name = None if typed in ("", default_period_name(period.scheme, period.number)) else typed
+        if len(period.custom_name or "") > 40:
             raise InvalidInput(_("Название периода: не длиннее 40 символов."))
     db.session.flush()
     AuditEvent.record(
@@ -601,7 +596,7 @@ def set_grading_scheme(actor: Actor, scheme: str | None) -> bool:
     """Switch the school between the 5-point scale and criteria-based points (R3). Only while no lesson of
     an open (not archived) year has a mark: marks of one year are all of one kind, so that period marks
     compare like with like. Audited. Returns whether anything changed."""
-    from models.tables.journal import Lesson, Mark
+    from models.school.settings import require_no_marks
     from models.tables.school import School
 
     require_operator(actor)
@@ -610,25 +605,7 @@ def set_grading_scheme(actor: Actor, scheme: str | None) -> bool:
     school = db.session.get(School, actor.school_id)
     if school.grading_scheme == scheme:
         return False
-    marked = db.session.scalar(
-        select(AcademicYear.name)
-        .join(TeachingAssignment, TeachingAssignment.year_id == AcademicYear.id)
-        .join(Lesson, Lesson.assignment_id == TeachingAssignment.id)
-        .where(
-            AcademicYear.school_id == school.id,
-            AcademicYear.archived_at.is_(None),
-            exists().where(Mark.lesson_id == Lesson.id),
-        )
-        .limit(1)
-    )
-    if marked is not None:
-        raise Conflict(
-            _(
-                "В учебном году %(year)s уже есть отметки: систему оценивания меняют до начала года "
-                "(или после переноса года в архив)."
-            ),
-            year=marked,
-        )
+    require_no_marks(school.id)
     old = school.grading_scheme
     school.grading_scheme = scheme
     db.session.flush()

@@ -13,8 +13,9 @@ from sqlalchemy import select
 from models.access import Actor, can_manage_rosters, require
 from models.audit import AuditEvent
 from models.base import db
-from models.errors import InvalidInput, NotFound
+from models.errors import Conflict, InvalidInput, NotFound
 from models.i18n import _
+from models.identifiers import parse_iin
 from models.tables.people import Guardian, Staff, Student, StudentGuardian
 
 ENTITIES: dict[type, str] = {Student: "student", Staff: "staff", Guardian: "guardian"}
@@ -45,6 +46,8 @@ def save_person(actor: Actor, person: Student | Staff | Guardian, *, is_new: boo
             person.school_id = actor.school_id
         elif person.school_id != actor.school_id:
             raise NotFound(_("Запись не найдена."))
+        if isinstance(person, Student):
+            _check_iin(person)
         old, new = column_changes(person)
     db.session.flush()
     if is_new or new:
@@ -56,6 +59,18 @@ def save_person(actor: Actor, person: Student | Staff | Guardian, *, is_new: boo
             old=None if is_new else old,
             new=new,
         )
+
+
+def _check_iin(student: Student) -> None:
+    """A student's ИИН: 12 digits with their check digit, one student's within the school (None: not given)."""
+    student.iin = parse_iin(student.iin)
+    if student.iin is None:
+        return
+    other = select(Student.id).where(Student.school_id == student.school_id, Student.iin == student.iin)
+    if student.id is not None:
+        other = other.where(Student.id != student.id)
+    if db.session.scalar(other) is not None:
+        raise Conflict(_("Обучающийся с ИИН %(iin)s уже есть в школе."), iin=student.iin)
 
 
 def save_guardian_link(actor: Actor, link: StudentGuardian, *, is_new: bool) -> None:

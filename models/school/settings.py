@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from models.base import db
 from models.deadlines import DEFAULT_ZONE
+from models.grading import CRITERIA_BOUNDS, CRITERIA_BOUNDS_GRADE1, CRITERIA_WEIGHTS, CRITERIA_WEIGHTS_NO_SOCH
 from models.i18n import N_
 from models.parsing import INT_MAX, parse_int
 from models.tables.school import School, Setting
@@ -28,11 +29,63 @@ def grade_list(text) -> tuple[int, ...]:
     return tuple(sorted({int(part) for part in _grade_parts(text)}))
 
 
+@dataclass(frozen=True)
+class PercentList:
+    """A setting made of whole percents: the weights of a mark's components (``total`` 100) or the bounds
+    from which each mark is given (ascending, inside 1..100). Stored "25, 25, 50"; read back as a tuple."""
+
+    count: int
+    total: int | None = None  # weights: the sum they must make; bounds: None (ascending instead)
+
+    def __call__(self, text) -> tuple[Decimal, ...]:
+        if isinstance(text, tuple):
+            return text
+        return tuple(Decimal(part) for part in _grade_parts(str(text).replace("/", ",")))
+
+    def parse(self, text: str, label: str) -> tuple[Decimal, ...]:
+        """Validated values, or InvalidInput saying what is expected."""
+        from models.errors import InvalidInput
+        from models.i18n import _
+
+        parts = _grade_parts(text.replace("/", ",").replace("%", " "))
+        numbers = [parse_int(p, low=1, high=100) for p in parts]
+        if len(parts) != self.count or None in numbers:
+            if self.total is not None:
+                raise InvalidInput(
+                    _("«%(label)s»: %(n)s целых числа от 1 до 100 через запятую — веса в процентах."),
+                    label=label,
+                    n=self.count,
+                )
+            raise InvalidInput(
+                _("«%(label)s»: %(n)s целых числа от 1 до 100 через запятую — с какого процента ставится 3, 4 и 5."),
+                label=label,
+                n=self.count,
+            )
+        if self.total is not None and sum(numbers) != self.total:
+            raise InvalidInput(
+                _("«%(label)s»: сумма весов — %(sum)s %%, а должна быть %(total)s %%."),
+                label=label,
+                sum=sum(numbers),
+                total=self.total,
+            )
+        if self.total is None and any(a >= b for a, b in zip(numbers, numbers[1:], strict=False)):
+            raise InvalidInput(
+                _("«%(label)s»: границы должны возрастать (например, 40, 65, 85)."),
+                label=label,
+            )
+        return tuple(Decimal(n) for n in numbers)
+
+
+WEIGHTS_3 = PercentList(3, total=100)
+WEIGHTS_2 = PercentList(2, total=100)
+BOUNDS = PercentList(3)
+
+
 def stored_text(value) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, tuple):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(stored_text(v) for v in value)
     return str(value)
 
 
@@ -112,7 +165,22 @@ if DEFAULT_ZONE not in ZONES and DEFAULT_ZONE in _KNOWN:  # SCHOOL_TIMEZONE outs
     ZONES[DEFAULT_ZONE] = _zone_label(DEFAULT_ZONE)
 
 
+JURISDICTIONS = {"RU": N_("Россия"), "KZ": N_("Казахстан")}
+LANGUAGES = {"ru": N_("русский"), "kk": N_("казахский")}
+# Settings a school changes only while no open year has marks (like the grading scheme itself).
+LOCKED_BY_MARKS = ("criteria_weights", "criteria_weights_no_soch", "criteria_bounds", "criteria_bounds_grade1")
+
 SETTINGS = [
+    SettingDef(
+        "jurisdiction",
+        "RU",
+        str,
+        N_("Страна (законодательство)"),
+        choices=JURISDICTIONS,
+        on_school=True,
+        help=N_("По ней выбираются текст согласия на обработку персональных данных и идентификатор обучающихся."),
+    ),
+    SettingDef("language", "ru", str, N_("Язык обучения"), choices=LANGUAGES, on_school=True),
     SettingDef(
         "timezone",
         DEFAULT_ZONE,
@@ -142,6 +210,38 @@ SETTINGS = [
         30,
         int,
         N_("Срок экзаменационных и итоговых отметок после конца учебного года, дней"),
+    ),
+    SettingDef(
+        "criteria_weights",
+        CRITERIA_WEIGHTS,
+        WEIGHTS_3,
+        N_("Критериальное оценивание: веса ФО, СОР, СОЧ в процентах"),
+        help=N_("Три числа через запятую, в сумме 100 (по умолчанию 25, 25, 50)."),
+    ),
+    SettingDef(
+        "criteria_weights_no_soch",
+        CRITERIA_WEIGHTS_NO_SOCH,
+        WEIGHTS_2,
+        N_("Критериальное оценивание: веса ФО и СОР в четверти без СОЧ, в процентах"),
+        help=N_("Два числа через запятую, в сумме 100 (по умолчанию 50, 50)."),
+    ),
+    SettingDef(
+        "criteria_bounds",
+        CRITERIA_BOUNDS,
+        BOUNDS,
+        N_("Критериальное оценивание, 2–11 классы: с какого процента ставится 3, 4, 5"),
+        help=N_(
+            "Три числа по возрастанию; по умолчанию 40, 65, 85: 0–39 — «2», 40–64 — «3», 65–84 — «4», 85–100 — «5»."
+        ),
+    ),
+    SettingDef(
+        "criteria_bounds_grade1",
+        CRITERIA_BOUNDS_GRADE1,
+        BOUNDS,
+        N_("Критериальное оценивание, 1 класс: с какого процента ставится 3, 4, 5"),
+        help=N_(
+            "Три числа по возрастанию; по умолчанию 21, 51, 81: 0–20 — «2», 21–50 — «3», 51–80 — «4», 81–100 — «5»."
+        ),
     ),
     SettingDef("invite_code_days", 14, int, N_("Срок действия кода приглашения, дней")),
     SettingDef("session_idle_minutes", 60, int, N_("Завершать сеанс после бездействия, минут")),
@@ -227,6 +327,8 @@ def parse_setting(key: str, value):
     text = stored_text(value).strip() if value is not None else ""
     if definition.kind is grade_list:
         return _parse_grades(text, label)
+    if isinstance(definition.kind, PercentList):
+        return definition.kind.parse(text, label)
     text = text.replace(",", ".")
     if text == "":
         raise InvalidInput(_("«%(label)s»: укажите значение."), label=label)
@@ -289,6 +391,8 @@ def set_settings(actor, values: dict[str, object]) -> list[str]:
     typed = {key: parse_setting(key, value) for key, value in values.items()}
     current = all_settings(actor.school_id)
     _check_together({**current, **typed})
+    if any(typed[key] != current[key] for key in LOCKED_BY_MARKS if key in typed):
+        require_no_marks(actor.school_id)
     rows = {row.key: row for row in db.session.scalars(select(Setting).where(Setting.school_id == actor.school_id))}
     changed = []
     for key, value in typed.items():
@@ -321,3 +425,35 @@ def set_settings(actor, values: dict[str, object]) -> list[str]:
 def set_setting(actor, key: str, value) -> bool:
     """One setting (see set_settings). True when the stored value changed."""
     return bool(set_settings(actor, {key: value}))
+
+
+def require_no_marks(school_id: int) -> None:
+    """How marks are graded changes only while no lesson of an open (not archived) year has a mark: the
+    marks of one year are all graded alike, so that period marks compare like with like. Conflict otherwise."""
+    from sqlalchemy import exists
+
+    from models.errors import Conflict
+    from models.i18n import _
+    from models.tables.curriculum import TeachingAssignment
+    from models.tables.journal import Lesson, Mark
+    from models.tables.school import AcademicYear
+
+    marked = db.session.scalar(
+        select(AcademicYear.name)
+        .join(TeachingAssignment, TeachingAssignment.year_id == AcademicYear.id)
+        .join(Lesson, Lesson.assignment_id == TeachingAssignment.id)
+        .where(
+            AcademicYear.school_id == school_id,
+            AcademicYear.archived_at.is_(None),
+            exists().where(Mark.lesson_id == Lesson.id),
+        )
+        .limit(1)
+    )
+    if marked is not None:
+        raise Conflict(
+            _(
+                "В учебном году %(year)s уже есть отметки: систему оценивания меняют до начала года "
+                "(или после переноса года в архив)."
+            ),
+            year=marked,
+        )

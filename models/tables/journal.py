@@ -25,10 +25,29 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import db, one_of, utcnow
+from models.i18n import N_
+from models.i18n import Text as Composed
 from models.marks import SPECIAL_MARKS, mark_text
 from models.tables.curriculum import TeachingAssignment
 
 ATTENDANCE_STATUSES = ("absent", "late")
+# The journal's codes of absence and lateness, in the reader's language ("н"/"оп", "ж"/"кеш", "a"/"l"); what a
+# teacher may type for them is models.journal.rules.parse_cell_text's.
+ATTENDANCE_CODES = {"absent": Composed(N_("н")), "late": Composed(N_("оп"))}
+# The kinds of work the system creates (demo/, a new school): code → name and the grid's short label. A kind that
+# keeps the system's name is shown in the reader's language; one the school renamed stays as typed.
+SYSTEM_WORK_KINDS = {
+    "regular": (N_("Работа на уроке"), N_("Рабо")),
+    "homework": (N_("Домашняя работа"), N_("Дома")),
+    "test": (N_("Контрольная работа"), N_("Конт")),
+    "verification": (N_("Проверочная работа"), N_("Пров")),
+    "lab": (N_("Лабораторная работа"), N_("Лабо")),
+    "practical": (N_("Практическая работа"), N_("Прак")),
+    "dictation": (N_("Диктант"), N_("Дикт")),
+    "essay": (N_("Сочинение"), N_("Сочи")),
+    "oral": (N_("Устный ответ"), N_("Устн")),
+    "excursion": (N_("Экскурсия"), N_("Экск")),
+}
 # Kazakhstan: formative assessment (ФО), summative for a section (СОР) and for the quarter (СОЧ).
 CRITERIA_KINDS = ("fo", "sor", "soch")
 
@@ -58,8 +77,24 @@ class WorkKind(db.Model):
     is_control: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     criteria_kind: Mapped[str | None] = mapped_column(String(4))
 
+    @property
+    def _system(self) -> tuple[str, str] | None:
+        system = SYSTEM_WORK_KINDS.get(self.code)
+        return system if system is not None and system[0] == self.name else None
+
+    @property
+    def title(self) -> str:
+        """The name to show: the system's in the reader's language, or as the school typed it."""
+        return Composed(self.name) if self._system else self.name
+
+    @property
+    def short(self) -> str:
+        """The grid's label over a lesson's column ("Конт", "Бақ")."""
+        system = self._system
+        return Composed(system[1]) if system else self.name[:4]
+
     def __str__(self) -> str:
-        return self.name
+        return self.title
 
 
 class AttendanceReason(db.Model):
@@ -197,7 +232,7 @@ class Attendance(db.Model):
     @staticmethod
     def code_of(status: str) -> str:
         """The journal's code of a status (the diary reads statuses without loading rows)."""
-        return "н" if status == "absent" else "оп"
+        return ATTENDANCE_CODES["absent" if status == "absent" else "late"]
 
 
 class Attachment(db.Model):

@@ -60,6 +60,8 @@ class Student(PersonNameMixin, CreatedMixin, db.Model):
         CheckConstraint(one_of("sex", SEXES), name="sex"),
         CheckConstraint(one_of("medical_group", MEDICAL_GROUPS), name="medical_group"),
         UniqueConstraint("school_id", "personal_file_no"),
+        UniqueConstraint("school_id", "iin"),
+        CheckConstraint("iin IS NULL OR length(iin) = 12", name="iin"),  # digits and check digit: models.identifiers
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +69,7 @@ class Student(PersonNameMixin, CreatedMixin, db.Model):
     birth_date: Mapped[dt.date] = mapped_column(Date)
     sex: Mapped[str] = mapped_column(String(1))
     personal_file_no: Mapped[str] = mapped_column(String(40))  # номер личного дела
+    iin: Mapped[str | None] = mapped_column(String(12))  # Kazakhstan: ИИН (models.identifiers.parse_iin)
     medical_group: Mapped[str] = mapped_column(String(12), default="main", server_default="main")
     address: Mapped[str | None] = mapped_column(String(255))
 

@@ -10,10 +10,27 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import CreatedMixin, db, one_of, utcnow
 from models.deadlines import DEFAULT_ZONE
 from models.errors import PeriodClosed, YearArchived
-from models.i18n import _
+from models.i18n import N_, _
+from models.i18n import Text as Composed
 
 PERIOD_SCHEMES = ("quarter", "trimester", "half_year", "year")
 GRADING_SCHEMES = ("five_point", "criteria")
+JURISDICTIONS = ("RU", "KZ")
+# The names the system gives a period (shown in the reader's language; a period the school named keeps it).
+PERIOD_NAMES = {
+    "quarter": N_("%(n)s четверть"),
+    "trimester": N_("%(n)s триместр"),
+    "half_year": N_("%(n)s полугодие"),
+    "year": N_("Учебный год"),
+}
+
+
+def period_title(scheme: str, number: int) -> Composed:
+    """The system's name of a period, translatable at display time (``|tr``): "1 четверть" / "1-тоқсан"."""
+    template = PERIOD_NAMES.get(scheme)
+    if template is None:
+        return Composed("%(n)s", n=number)
+    return Composed(template, n=number) if "%(n)s" in template else Composed(template)
 
 
 class School(CreatedMixin, db.Model):
@@ -21,6 +38,7 @@ class School(CreatedMixin, db.Model):
     __table_args__ = (
         CheckConstraint("language IN ('ru', 'kk')", name="language"),
         CheckConstraint(one_of("grading_scheme", GRADING_SCHEMES), name="grading_scheme"),
+        CheckConstraint(one_of("jurisdiction", JURISDICTIONS), name="jurisdiction"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,7 +47,9 @@ class School(CreatedMixin, db.Model):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     address: Mapped[str | None] = mapped_column(String(255))
     director_name: Mapped[str | None] = mapped_column(String(255))
+    # The language of instruction, and the country whose law and rules give the defaults (models/school/settings).
     language: Mapped[str] = mapped_column(String(2), default="ru", server_default="ru")
+    jurisdiction: Mapped[str] = mapped_column(String(2), default="RU", server_default="RU")
     grading_scheme: Mapped[str] = mapped_column(String(20), default="five_point", server_default="five_point")
     # The school's calendar day and wall clock (models/school_time.py); a school setting.
     timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_ZONE, server_default="Europe/Moscow")
@@ -83,12 +103,22 @@ class Period(db.Model):
     year_id: Mapped[int] = mapped_column(ForeignKey("academic_years.id"), index=True)
     scheme: Mapped[str] = mapped_column(String(12))
     number: Mapped[int] = mapped_column(SmallInteger)
-    name: Mapped[str] = mapped_column(String(40))
+    # What the school typed; NULL: the system's name (``period_title``), shown in the reader's language.
+    custom_name: Mapped[str | None] = mapped_column("name", String(40))
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date] = mapped_column(Date)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     year: Mapped[AcademicYear] = relationship(back_populates="periods")
+
+    @property
+    def name(self) -> str:
+        """The period's name: as the school typed it, else the system's (a Text: ``|tr`` shows it translated)."""
+        return self.custom_name or period_title(self.scheme, self.number)
+
+    @name.setter
+    def name(self, value: str | None) -> None:
+        self.custom_name = (value or "").strip() or None
 
     def __str__(self) -> str:
         return self.name

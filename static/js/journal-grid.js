@@ -237,8 +237,9 @@
     if (e.target.classList && e.target.classList.contains("jg-i")) { commitTyped(e.target); }
   });
 
-  var ABSENT = { "н": 1, "Н": 1, "n": 1, "N": 1 };
-  var LATE = { "о": 1, "О": 1, "o": 1, "O": 1, "l": 1, "L": 1 };
+  // Russian (and its Latin keys), Kazakh ("ж" жоқ, "к" кешікті), English ("a" absent, "l" late).
+  var ABSENT = { "н": 1, "Н": 1, "n": 1, "N": 1, "ж": 1, "Ж": 1, "a": 1, "A": 1 };
+  var LATE = { "о": 1, "О": 1, "o": 1, "O": 1, "к": 1, "К": 1, "l": 1, "L": 1 };
 
   table.addEventListener("keydown", function (e) {
     var input = e.target;

@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from models.access import Actor
 from models.base import db
+from models.errors import InvalidInput
 from models.i18n import _
 from models.parsing import parse_int as parse_number
 from models.school.imports.tracking import FieldChange, Tracker
@@ -289,6 +290,17 @@ def _fill(table: Table, raw_rows: Iterable[list[object]], columns: list[Column])
 
 
 # --- value parsers: raise CellError with a message naming the column ------------------------------------
+def parse_identifier(row: SourceRow, column: Column, parse) -> str | None:
+    """A state identifier (an ИИН) read by ``parse`` (models.identifiers), its refusal naming the column."""
+    value = row.text(column.key)
+    try:
+        return parse(value)
+    except InvalidInput as exc:
+        raise CellError(
+            Msg(_("«%(column)s»: %(problem)s"), column=column.title, problem=Msg(exc.template, **exc.params))
+        ) from None
+
+
 def parse_text(row: SourceRow, column: Column, max_len: int) -> str | None:
     value = row.text(column.key)
     if not value:

@@ -21,6 +21,7 @@ from sqlalchemy import insert, select
 from models.base import db
 from models.errors import InvalidInput
 from models.i18n import N_, _
+from models.identifiers import parse_iin
 from models.school.imports.common import (
     ERROR,
     NEW,
@@ -40,6 +41,7 @@ from models.school.imports.common import (
     parse_class_name,
     parse_date,
     parse_email,
+    parse_identifier,
     parse_phone,
     parse_text,
     parsed_rows,
@@ -119,6 +121,7 @@ COLUMNS = [
         aliases=("№ личного дела", "Личное дело", "Номер ЛД", "№ ЛД"),
         example="ЛД-2026-001",
     ),
+    Column("iin", "ИИН", aliases=("ЖСН", "IIN"), example="", in_template=False),  # Kazakhstan
     Column("class", "Класс", required=True, example="5А"),
     Column("admitted_on", "Дата зачисления", example=dt.date(2026, 9, 1)),
     Column("order_in", "Номер приказа", aliases=("Приказ", "№ приказа", "Приказ о зачислении"), example="12-у"),
@@ -178,6 +181,7 @@ STUDENT_LABELS = {
     "sex": N_("Пол"),
     "medical_group": N_("Медицинская группа"),
     "address": N_("Адрес"),
+    "iin": N_("ИИН"),
 }
 ENROLLMENT_LABELS = {"starts_on": N_("Дата зачисления"), "order_in": N_("Номер приказа")}
 GUARDIAN_LABELS = {"phone": N_("Телефон родителя"), "email": N_("Email родителя")}
@@ -213,6 +217,7 @@ def _parsers(row: SourceRow) -> dict:
         "birth_date": lambda: parse_date(row, COL["birth_date"]),
         "sex": lambda: parse_choice(row, COL["sex"], SEX, "М, Ж"),
         "file_no": lambda: parse_text(row, COL["file_no"], 40),
+        "iin": lambda: parse_identifier(row, COL["iin"], parse_iin),
         "class": lambda: parse_text(row, COL["class"], 10),
         "admitted_on": lambda: parse_date(row, COL["admitted_on"]),
         "order_in": lambda: parse_text(row, COL["order_in"], 40),
@@ -260,6 +265,8 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     plan = Plan()
     reports: list[RowReport] = []
     by_file_no: dict[str, list[RowReport]] = {}
+    by_iin: dict[str, list[RowReport]] = {}
+    iin_of = {s.iin: key for key, s in students.items() if s.iin}  # ИИН → the file number of its student
     guardian_seen: dict[object, tuple[int, str | None, str | None]] = {}  # ref → (line, phone, email) set
 
     for row, report, v in parsed_rows(table, reports, _parsers):
@@ -300,6 +307,10 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
             )
         if v["file_no"]:
             by_file_no.setdefault(norm_key(v["file_no"]), []).append(report)
+        if v["iin"]:
+            by_iin.setdefault(v["iin"], []).append(report)
+            if iin_of.get(v["iin"], norm_key(v["file_no"])) != norm_key(v["file_no"]):
+                report.error(Msg(_("Обучающийся с ИИН %(iin)s уже есть в школе."), iin=v["iin"]))
 
         slots = _parse_slots(row, report)
         if report.status == ERROR:
@@ -315,6 +326,7 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
             "sex": v["sex"],
             "medical_group": v["medical_group"],
             "address": v["address"],
+            "iin": v["iin"],
         }
         student_ref: object
         if student is None:
@@ -358,6 +370,7 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
         _plan_guardians(ctx, plan, report, student_ref, own_links, guardians, by_name_phone, guardian_seen, slots)
 
     mark_duplicates(by_file_no, lambda k: f"«{COL['file_no'].title}» {k}")
+    mark_duplicates(by_iin, lambda k: f"«{COL['iin'].title}» {k}")
     for report in reports:
         report.settle()
     return reports, plan
