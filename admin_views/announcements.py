@@ -43,6 +43,7 @@ from models.announcements.surveys import (
 from models.announcements.window import Target, days, parse_target, target_choices
 from models.base import utcnow
 from models.parsing import parse_id
+from models.school_time import zone_of
 from reports.charts import bar_chart
 from reports.export import XLSX_MIMETYPE, write_xlsx
 from web.files import send_attachment
@@ -156,7 +157,7 @@ class SurveysView(StaffPage):
         if survey_id is not None:
             with refusal_page():
                 row = managed_survey(a, survey_id)
-            first, last = days(a, row.opens_at, row.closes_at)
+            first, last = days(zone_of(a.school_id), row.opens_at, row.closes_at)
             draft = SurveyDraft(
                 row.title,
                 row.description,

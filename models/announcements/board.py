@@ -27,7 +27,7 @@ from models.audit import AuditEvent
 from models.base import db
 from models.errors import InvalidInput, NotFound
 from models.i18n import N_, Text, _
-from models.school_time import school_today
+from models.school_time import school_today, zone_of
 from models.tables.accounts import User
 from models.tables.classes import SchoolClass
 from models.tables.journal import Attachment
@@ -179,9 +179,9 @@ def _lines(actor: Actor, where, now: dt.datetime, *, limit: int | None = None) -
     rows = db.session.execute(q.limit(limit) if limit else q).all()
     managed = set(db.session.scalars(managed_ids(actor, Announcement))) if actor.is_staff else set()
     files = file_links(Attachment.announcement_id, [a.id for a, *_rest in rows])
-    lines = []
+    lines, tz = [], zone_of(actor.school_id)
     for a, grade, letter, staff, login in rows:
-        first, last = days(actor, a.published_at, a.expires_at)
+        first, last = days(tz, a.published_at, a.expires_at)
         lines.append(
             AnnouncementLine(
                 a.id,
@@ -220,7 +220,7 @@ def managed_announcements(actor: Actor, now: dt.datetime) -> list[AnnouncementLi
 def announcement_form(actor: Actor, announcement_id: int) -> tuple[Announcement, AnnouncementDraft, list[FileLink]]:
     """An announcement the actor manages, as its form shows it."""
     row = _managed(actor, announcement_id)
-    first, last = days(actor, row.published_at, row.expires_at)
+    first, last = days(zone_of(actor.school_id), row.published_at, row.expires_at)
     draft = AnnouncementDraft(row.title, row.body, row.audience, Target(row.class_id, row.grade), first, last)
     return row, draft, file_links(Attachment.announcement_id, [row.id]).get(row.id, [])
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from models.access import Actor
 from models.announcements.board import AnnouncementLine, current_announcements
 from models.announcements.surveys import SurveyLine, open_surveys
+from models.base import db
+from models.tables.school import School
 
 HOME_ANNOUNCEMENTS = 3
 
@@ -25,6 +27,10 @@ class Board:
 
 
 def family_board(actor: Actor, now: dt.datetime, *, limit: int | None = HOME_ANNOUNCEMENTS) -> Board:
+    """Five queries whatever the number of announcements and surveys (tests/announcements pins it)."""
+    school = db.session.get(School, actor.school_id)  # held: the school's day and zone below ask it, not the database
     shown = current_announcements(actor, now, limit=limit + 1 if limit else None)
     more = limit is not None and len(shown) > limit
-    return Board(shown[:limit] if limit else shown, open_surveys(actor, now), more)
+    board = Board(shown[:limit] if limit else shown, open_surveys(actor, now), more)
+    del school
+    return board

@@ -31,7 +31,7 @@ from models.base import db
 from models.errors import Conflict, InvalidInput, NotFound
 from models.i18n import N_, Text, _
 from models.roster import stay_on
-from models.school_time import school_today
+from models.school_time import school_today, zone_of
 from models.tables.classes import Enrollment, SchoolClass
 from models.tables.messaging import (
     QUESTION_KINDS,
@@ -248,9 +248,9 @@ def _lines(actor: Actor, where, now: dt.datetime) -> list[SurveyLine]:
         .where(where)
         .order_by(Survey.opens_at.desc(), Survey.id.desc())
     ).all()
-    lines = []
+    lines, tz = [], zone_of(actor.school_id)
     for s, grade, letter, n_questions, n_responses in rows:
-        first, last = days(actor, s.opens_at, s.closes_at)
+        first, last = days(tz, s.opens_at, s.closes_at)
         name = f"{grade}{letter}" if grade is not None else None
         lines.append(
             SurveyLine(

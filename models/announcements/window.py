@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -103,9 +104,9 @@ def window(actor: Actor, first: dt.date | None, last: dt.date | None, now: dt.da
     return start, end
 
 
-def days(actor: Actor, start: dt.datetime | None, end: dt.datetime | None) -> tuple[dt.date | None, dt.date | None]:
-    """The window's first and last day on the school's calendar (what the form shows back)."""
-    tz = zone_of(actor.school_id)
+def days(tz: ZoneInfo, start: dt.datetime | None, end: dt.datetime | None) -> tuple[dt.date | None, dt.date | None]:
+    """The window's first and last day on the school's calendar ``tz`` (models.school_time.zone_of: once per
+    list, it loads the school)."""
     return local_day(start, tz), local_day(end - dt.timedelta(seconds=1), tz) if end is not None else None
 
 

@@ -27,7 +27,8 @@ def announcement_notices(actor: Actor, since: dict[int, dt.datetime], now: dt.da
     the moment from which it is new) that the actor reads, published after that moment and up to ``now``."""
     if not since:
         return []
-    visible = announcement_ids(actor, school_today(actor, now))
+    today = school_today(actor, now)
+    visible = announcement_ids(actor, today)
     reaches = or_(
         Announcement.class_id == Enrollment.class_id,
         and_(
@@ -42,7 +43,7 @@ def announcement_notices(actor: Actor, since: dict[int, dt.datetime], now: dt.da
         .outerjoin(Staff, Staff.id == User.staff_id)
         .where(
             Enrollment.student_id.in_(list(since)),
-            stay_on(Enrollment, school_today(actor, now)),
+            stay_on(Enrollment, today),
             Announcement.id.in_(visible),
             Announcement.published_at > min(since.values()),
             Announcement.published_at <= now,

@@ -255,4 +255,4 @@ def test_the_home_board_costs_the_same_queries_whatever_the_number(db_session, w
         survey(world, "classteacher", target=Target(class_id=world.c5a.id))
     many = cost()
     assert many[1:] == (3, 4) and one[1:] == (1, 1)
-    assert many[0] == one[0], (one, many)
+    assert many[0] == one[0] == 5, (one, many)
