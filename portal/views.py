@@ -36,7 +36,8 @@ from .subject import period_card
 @bp.get("/")
 def index():
     """The public start page: what the diary is and how families get access (R35, S1 1.13)."""
-    return render_template("portal/index.html", overview=school_overview())
+    # What is installed decides what the page offers (areas merged from other branches add their lines).
+    return render_template("portal/index.html", overview=school_overview(), endpoints=current_app.view_functions)
 
 
 def _family_only():
