@@ -11,6 +11,7 @@ from models.tables.control import Remark
 from models.tables.curriculum import CurriculumItem, PlanItem, Subject, TeachingAssignment
 from models.tables.finals import PeriodMark
 from models.tables.journal import Attachment, Attendance, AttendanceReason, Lesson, Mark, WorkKind
+from models.tables.mail import MailSubscription, SchoolMail
 from models.tables.messaging import (
     Announcement,
     Conversation,
