@@ -74,6 +74,8 @@ class Config:
     PROXY_COUNT = _env_int("PROXY_COUNT", 0)
     # Uploaded import files between preview and confirmation; with several app servers a shared directory.
     IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR") or None
+    # The portal's address as families reach it: links in letters to families (mailer.py).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:5000")
 
 
 class TestConfig(Config):

@@ -712,3 +712,20 @@ def broadcast_class_ids(actor: Actor) -> Select:
     if actor.has(*ADMINISTRATION):
         return select(SchoolClass.id).where(SchoolClass.school_id == actor.school_id)
     return taught_class_ids(actor)
+
+
+# --- e-mail to families (models/mail/) -----------------------------------------------------------
+def can_view_mail_settings(actor: Actor) -> bool:
+    """The school's mail server and the sending state: the administration reads them (a settings page)."""
+    return actor.has(*ADMINISTRATION)
+
+
+def can_manage_mail_settings(actor: Actor) -> bool:
+    """Only the operator changes the mail server or sends a test letter, like every other school setting."""
+    return can_manage_organisation(actor)
+
+
+def can_choose_mail(actor: Actor) -> bool:
+    """A parent chooses the letters about their children (to the e-mail of their guardian record); a student's
+    own account has no address of its own in the school's records, so it has no such choice."""
+    return actor.has("parent") and actor.guardian_id is not None

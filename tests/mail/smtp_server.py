@@ -1,0 +1,52 @@
+"""An SMTP server in this process on a free loopback port (aiosmtpd): the letters it received, or a refusal."""
+
+from __future__ import annotations
+
+import email
+import socket
+from email import policy
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Handler:
+    def __init__(self):
+        self.letters: list[email.message.EmailMessage] = []
+        self.refuse: str | None = None  # e.g. "451 4.3.0 mailbox busy": every DATA is answered so
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        if self.refuse:
+            return self.refuse
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.letters.append(message)
+        return "250 OK"
+
+
+class LocalSMTP:
+    def __init__(self):
+        self.handler = Handler()
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def letters(self):
+        return self.handler.letters
+
+    def start(self):
+        self.controller.start()
+        return self
+
+    def stop(self):
+        if self.controller.loop.is_running():
+            self.controller.stop()
+
+
+def body(message, kind: str = "plain") -> str:
+    return message.get_body(preferencelist=(kind,)).get_content()
