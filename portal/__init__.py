@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("portal", __name__, template_folder="../templates")
 
-from . import achievements, auth, inbox, views  # noqa: E402,F401  (routes register on import)
+from . import achievements, auth, inbox, mail, views  # noqa: E402,F401  (routes register on import)

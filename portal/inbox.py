@@ -12,11 +12,12 @@ from i18n import error_text
 from models.access import Actor
 from models.attachments import ALLOWED, MAX_BYTES, check_file
 from models.base import db, utcnow, write_unit
-from models.errors import AccessDenied, JournalError, NotFound
+from models.errors import JournalError
 from models.idempotency import FIELD, AlreadySubmitted, claim, record_location
 from models.inbox.reading import contact_groups, inbox, mark_read, message_file, thread, unread_count
 from models.inbox.writing import reply, start_conversation
 from models.parsing import parse_id
+from web.errors import refuse_in_portal
 from web.files import send_attachment
 
 from . import bp
@@ -54,12 +55,8 @@ def _once(change):
         db.session.rollback()
         flash(error_text(exc), "warning")
         return redirect(exc.location or url_for("portal.inbox"), 303)
-    except (AccessDenied, NotFound) as exc:
-        db.session.rollback()
-        abort(exc.status, error_text(exc))
     except JournalError as exc:
-        db.session.rollback()
-        flash(error_text(exc), "danger")
+        refuse_in_portal(exc)
         return None
     record_location(token, location)
     db.session.commit()

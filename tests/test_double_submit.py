@@ -68,6 +68,8 @@ NOT_CREATING = {
     "/admin/curriculum/",
     "/admin/settings/",
     "/admin/settings/scheme",
+    "/admin/settings/mail",  # the school's one mail server, changed in place
+    "/admin/settings/mail/test",  # queues the one test letter again
     "/admin/my-class/subgroups/",
     "/admin/my-class/achievements/delete",
     "/admin/substitutions/cancel",
@@ -85,6 +87,7 @@ NOT_CREATING = {
     "/language",
     "/login",
     "/logout",
+    "/mail",  # a family's e-mail choices, changed in place
     "/home/seen",  # moves the seen-up-to moment: repeating it changes nothing
 }
 MODEL_VIEW_ROUTES = re.compile(r"\.(create_view|edit_view|delete_view|action_view|ajax_update)$")

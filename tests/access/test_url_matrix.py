@@ -11,6 +11,7 @@ from . import (
     expected_inbox,
     expected_jobs,
     expected_journal,
+    expected_mail,
     expected_notices,
     expected_organisation,
     expected_results,
@@ -31,6 +32,7 @@ AREAS = (
     expected_results,
     expected_jobs,
     expected_notices,
+    expected_mail,
 )
 EXPECTED: dict[str, tuple[int, ...]] = {rule: row for area in AREAS for rule, row in area.TABLE.items()}
 PARAMS = {name: value for area in AREAS for name, value in area.PARAMS.items()}

@@ -7,6 +7,9 @@ import socket
 from email import policy
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+ACCOUNT = ("diary", "p@ss-word-77")  # the login the server accepts (AUTH PLAIN/LOGIN without TLS, loopback only)
 
 
 def free_port() -> int:
@@ -33,7 +36,22 @@ class LocalSMTP:
     def __init__(self):
         self.handler = Handler()
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.logins: list[tuple[str, str]] = []
+        self.controller = Controller(
+            self.handler,
+            hostname="127.0.0.1",
+            port=self.port,
+            authenticator=self._authenticate,
+            auth_require_tls=False,
+            auth_exclude_mechanism=["LOGIN"],
+        )
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        if not isinstance(auth_data, LoginPassword):
+            return AuthResult(success=False, handled=False)
+        pair = (auth_data.login.decode(), auth_data.password.decode())
+        self.logins.append(pair)
+        return AuthResult(success=pair == ACCOUNT)
 
     @property
     def letters(self):
