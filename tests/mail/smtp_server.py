@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import logging
 import socket
 from email import policy
 
@@ -34,6 +35,7 @@ class Handler:
 
 class LocalSMTP:
     def __init__(self):
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command at INFO
         self.handler = Handler()
         self.port = free_port()
         self.logins: list[tuple[str, str]] = []
