@@ -25,12 +25,14 @@ from markupsafe import Markup
 from models import MailSubscription, Student, User, db
 from models.base import expect_writes, utcnow
 from models.errors import JournalError
+from models.i18n import N_
 from models.mail import delivery
 from models.mail.smtp import MailServer, record_test, server_for
 from models.school_time import format_moment, zone_of
 
 log = logging.getLogger(__name__)
 TIMEOUT = 20  # seconds for the SMTP server to answer
+NO_ADDRESS = N_("У родителя нет адреса электронной почты в карточке.")
 
 
 def public_url(path: str) -> str:
@@ -125,6 +127,7 @@ def send_due(now: dt.datetime | None = None, *, settle: dt.timedelta = delivery.
         db.session.commit()
         if not plan.due:
             continue
+        broken = ""
         try:
             server = server_for(school_id, secret_key=secret_key)
         except JournalError as exc:
@@ -156,6 +159,11 @@ def send_due(now: dt.datetime | None = None, *, settle: dt.timedelta = delivery.
                 db.session.rollback()
             for sid in ids:
                 letter = letters.get(sid)
+                if letter is None and not to and notices.get(sid):
+                    delivery.record_failed(sid, NO_ADDRESS, now=now)  # shown translated to the operator
+                    counts["failed"] += 1
+                    db.session.commit()
+                    continue
                 if letter is None:
                     delivery.record_nothing(sid)
                     counts["nothing"] += 1

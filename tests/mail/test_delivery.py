@@ -263,3 +263,14 @@ def test_smtp_settings_validated_password_encrypted_and_test_letter(app_ctx, db_
     db.session.commit()
     assert "550" in send_test(world.school.id)
     assert row.test_status == "failed" and "Relaying denied" in row.test_error
+
+
+def test_no_address_is_a_failure_the_operator_sees(mail_world, smtp, clock):
+    mail_world.g_parent.email = None  # the secretary cleared it after the parent chose letters
+    db.session.commit()
+    _mark(mail_world, mail_world.anna, 2, "4", clock(1))
+    assert send_due(clock(2)) == {"failed": 1}
+    assert (
+        db.session.scalar(select(MailSubscription.last_error)) == "У родителя нет адреса электронной почты в карточке."
+    )
+    assert smtp.letters == []
