@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -215,7 +216,7 @@ def bench_saves(app, url: str, args, assignment_id: int, lesson_id: int, student
     print(
         f"save, notices off: median {off[0]:.1f} ms, p90 {off[1]:.1f} ms; on (instant, sender every 1 s): "
         f"median {on[0]:.1f} ms, p90 {on[1]:.1f} ms ({(on[0] / off[0] - 1) * 100:+.1f} % at the median); "
-        f"{len(samples['off'])} saves each; letters sent meanwhile: {sent}"
+        f"{len(samples['off'])} saves each; letters sent meanwhile: {sent}; load average {os.getloadavg()[0]:.1f}"
     )
 
 
@@ -278,15 +279,16 @@ def bench_digest(app, db, school_id: int) -> None:
         queries["n"] += 1
 
     event.listen(db.engine, "before_cursor_execute", count)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     counts = send_due(now + dt.timedelta(seconds=30))
-    took = time.perf_counter() - started
+    took, cpu = time.perf_counter() - started, time.process_time() - cpu
     event.remove(db.engine, "before_cursor_execute", count)
     smtp.stop()
     print(
         f"digest: {subscriptions} subscriptions ({len(per_student)} students with marks this week, {logged} marks "
         f"logged in the last 20 h): {counts} in {took:.1f} s ({took / max(1, len(smtp.letters)) * 1000:.1f} ms a "
-        f"letter); {queries['n']} queries; {len(smtp.letters)} letters received"
+        f"letter; this process's CPU {cpu:.1f} s, {cpu / max(1, len(smtp.letters)) * 1000:.1f} ms a letter); "
+        f"{queries['n']} queries; {len(smtp.letters)} letters received; load average {os.getloadavg()[0]:.1f}"
     )
 
 

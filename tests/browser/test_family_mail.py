@@ -1,4 +1,4 @@
-"""Real browser, the demo school, CSRF on: a parent on a phone chooses instant letters about the child in 5А;
+"""Real browser, the demo school, CSRF on, a phone and a desktop screen: a parent chooses instant letters about the child in 5А;
 the maths teacher gives the child a mark in the journal; the parent's home shows it and the letter arrives at a
 local SMTP server (aiosmtpd, in this process); the teacher changes the mark; the home shows old → new and the
 next letter says so. The sending task's function runs directly (no queue consumer)."""
@@ -41,9 +41,9 @@ def _send(live_server) -> dict:
             db.session.remove()
 
 
-def _no_overflow(page):
+def _no_overflow(page, screen):
     width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"the page is {width} px wide on a 390 px phone"
+    assert width <= screen["width"], f"the page is {width} px wide on a {screen['width']} px screen"
 
 
 def _cell_for(page, base, child_id):
@@ -58,7 +58,8 @@ def _cell_for(page, base, child_id):
     return page.locator(f"input.jg-i[name$='-{child_id}'][value='']").last
 
 
-def test_parent_gets_the_mark_by_mail_and_sees_old_to_new(page, live_server, sign_in, smtp, screenshot):
+@pytest.mark.parametrize("screen", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_parent_gets_the_mark_by_mail_and_sees_old_to_new(page, live_server, sign_in, smtp, screenshot, screen):
     from models.access import Actor
     from models.base import utcnow
     from models.mail.smtp import save_mail_settings
@@ -80,8 +81,8 @@ def test_parent_gets_the_mark_by_mail_and_sees_old_to_new(page, live_server, sig
         db.session.commit()
         db.session.remove()
 
-    # the parent, on a phone: the mail page from the navigation, instant letters about the child in 5А
-    page.set_viewport_size(PHONE)
+    # the parent (on a phone, then at a desk): the mail page from the navigation, instant letters about the child
+    page.set_viewport_size(screen)
     sign_in(page, "parent")
     page.click("#nav-mail")
     expect(page.locator("#mail-form")).to_be_visible()
@@ -90,8 +91,8 @@ def test_parent_gets_the_mark_by_mail_and_sees_old_to_new(page, live_server, sig
     page.click("#mail-save")
     expect(page.locator(".alert-success")).to_be_visible()
     expect(page.locator(f"#mode-{child_id}-instant")).to_be_checked()
-    _no_overflow(page)
-    screenshot(page, "family-mail-settings-phone")
+    _no_overflow(page, screen)
+    screenshot(page, f"family-mail-settings-{screen['width']}")
 
     # the teacher gives a mark in the journal
     page.context.clear_cookies()
@@ -109,15 +110,15 @@ def test_parent_gets_the_mark_by_mail_and_sees_old_to_new(page, live_server, sig
     text = letter.get_body(preferencelist=("plain",)).get_content()
     assert re.search(r"Новая отметка\. Математика.*\n\s+4\n", text), text
 
-    # the parent follows the letter's link on the phone: the home shows the mark
+    # the parent follows the letter's link: the home shows the mark
     page.context.clear_cookies()
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(screen)
     sign_in(page, "parent")
     page.goto(re.search(r"(http://\S+/home)", text).group(1))
     child = page.locator(f"#child-{child_id}")
     expect(child.locator(".notice-mark-create").first).to_contain_text("4")
-    _no_overflow(page)
-    screenshot(page, "family-mail-home-new-mark-phone")
+    _no_overflow(page, screen)
+    screenshot(page, f"family-mail-home-new-mark-{screen['width']}")
 
     # the teacher changes it
     page.context.clear_cookies()
@@ -137,10 +138,10 @@ def test_parent_gets_the_mark_by_mail_and_sees_old_to_new(page, live_server, sig
     assert "<s>4</s> → <strong>5</strong>" in html
 
     page.context.clear_cookies()
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(screen)
     sign_in(page, "parent")
     page.goto(base + "/home")
     expect(page.locator(f"#child-{child_id} .notice-mark-update").first).to_contain_text("4 → 5")
-    _no_overflow(page)
-    screenshot(page, "family-mail-home-changed-phone")
+    _no_overflow(page, screen)
+    screenshot(page, f"family-mail-home-changed-{screen['width']}")
     assert _send(live_server) == {}  # nothing new: no third letter
