@@ -9,8 +9,8 @@ A failure keeps ``sent_up_to`` (the next letter includes everything) and waits `
 mid-send leaves the claim, and after ``LEASE`` the same range goes again with the same Message-ID (SMTP cannot
 say whether the letter left, so this is "at least once", with a stable identity the mail clients merge).
 
-Instant subscriptions whose child nothing happened to are moved forward in one UPDATE (``advance_quiet``), so
-the look-back of the next run stays a minute long whatever the number of families."""
+Instant subscriptions whose child nothing happened to are moved forward in one UPDATE (``advance_quiet``) once
+their look-back passes ``QUIET_STEP``, so it stays a few minutes long whatever the number of families."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ from models.tables.people import Student
 
 SETTLE = dt.timedelta(seconds=20)  # a change logged this recently may still be uncommitted: it waits a run
 LEASE = dt.timedelta(minutes=10)
+QUIET_STEP = dt.timedelta(minutes=10)  # how far a quiet instant row's look-back may grow before it is moved
 BACKOFF = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=15), dt.timedelta(hours=1))
 _STUDENT_ENTITIES = ("mark", "attendance", "period_mark")
 
@@ -118,12 +119,18 @@ def due(school_id: int, zone: ZoneInfo, now: dt.datetime, cutoff: dt.datetime) -
                 plan.due.append(row)
         elif _aware(row.sent_up_to) < digest_moment(row.digest_at, zone, now) - SETTLE:
             plan.due.append(row)
-    plan.quiet = [r.id for r in instant if r.student_id not in touched and r.pending_up_to is None]
+    plan.quiet = [
+        r.id
+        for r in instant
+        if r.student_id not in touched and r.pending_up_to is None and _aware(r.sent_up_to) < cutoff - QUIET_STEP
+    ]
     return plan
 
 
 def advance_quiet(ids: list[int], cutoff: dt.datetime, now: dt.datetime) -> None:
-    """Nothing was logged about these children up to ``cutoff``: their next look-back starts there."""
+    """Nothing was logged about these children up to ``cutoff``: their next look-back starts there. Only rows
+    whose look-back grew past ``QUIET_STEP`` are written, so a run writes each quiet row every few minutes at most
+    (writing them all every minute cost the database more than the look-back it saves)."""
     if ids:
         db.session.execute(
             update(MailSubscription)
@@ -132,7 +139,7 @@ def advance_quiet(ids: list[int], cutoff: dt.datetime, now: dt.datetime) -> None
                 MailSubscription.id.in_(ids),
                 MailSubscription.mode == "instant",
                 MailSubscription.pending_up_to.is_(None),
-                MailSubscription.sent_up_to < cutoff,
+                MailSubscription.sent_up_to < cutoff - QUIET_STEP,
                 or_(MailSubscription.lease_until.is_(None), MailSubscription.lease_until < now),
             )
             .values(sent_up_to=cutoff)
