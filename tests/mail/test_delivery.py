@@ -274,3 +274,17 @@ def test_no_address_is_a_failure_the_operator_sees(mail_world, smtp, clock):
         db.session.scalar(select(MailSubscription.last_error)) == "У родителя нет адреса электронной почты в карточке."
     )
     assert smtp.letters == []
+
+
+def test_quiet_rows_move_forward_every_few_minutes_not_every_run(mail_world, smtp, clock):
+    from models.mail.delivery import SETTLE
+
+    row = db.session.scalar(select(MailSubscription))
+    assert send_due(clock(5)) == {}
+    db.session.refresh(row)
+    assert row.sent_up_to.replace(tzinfo=dt.UTC) == T0  # quiet for less than QUIET_STEP: not written
+    assert send_due(clock(15)) == {}
+    db.session.refresh(row)
+    assert row.sent_up_to.replace(tzinfo=dt.UTC) == clock(15) - SETTLE  # nothing happened up to there
+    _mark(mail_world, mail_world.anna, 2, "4", clock(16))
+    assert send_due(clock(17)) == {"sent": 1}
