@@ -75,6 +75,8 @@ class Config:
     # Uploaded import files between preview and confirmation; with several app servers a shared directory.
     IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR") or None
     IMPORT_INLINE_ROWS = _env_int("IMPORT_INLINE_ROWS", 500)  # bigger files: checked and imported by jobs
+    # The portal's address as families reach it: links in letters to families (mailer.py).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:5000")
 
 
 class TestConfig(Config):

@@ -294,3 +294,20 @@ def forget_old_submissions_now() -> int:
     removed = forget_old_submissions(now=utcnow())
     db.session.commit()
     return removed
+
+
+# --- letters to families (mailer.py; the rules in models/mail/) ----------------------------------
+@huey.periodic_task(crontab(minute="*"))
+def send_mail() -> None:
+    """Every minute: instant letters and the digests whose time has come (safe in several consumers)."""
+    from mailer import send_due
+
+    _in_app(send_due)
+
+
+@huey.task(retries=0)
+def send_test_letter(school_id: int) -> str | None:
+    """The operator's test letter (queued from the mail settings page); the page shows its result."""
+    from mailer import send_test
+
+    return _in_app(send_test, school_id)

@@ -71,6 +71,7 @@ from models.school.teaching_load import (
 
 from .base import ScopedModelView, StaffPage, actor, operation
 from .forms import DATE_FORMATS, to_int, today
+from .mail import MailSettingsPages
 
 CATEGORY = lazy_gettext("Организация")
 CRITERIA_LABELS = {
@@ -548,7 +549,7 @@ def _setting_fields(values: dict, errors: dict) -> list[dict]:
     return fields
 
 
-class SettingsView(StaffPage):
+class SettingsView(MailSettingsPages, StaffPage):
     roles = ADMINISTRATION
 
     @expose("/", methods=["GET", "POST"])

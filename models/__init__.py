@@ -19,6 +19,7 @@ from models.tables.journal import (
     Mark,
     WorkKind,
 )
+from models.tables.mail import MailSubscription, SchoolMail
 from models.tables.messaging import (
     Announcement,
     Conversation,

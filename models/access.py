@@ -831,3 +831,20 @@ def respondent_survey_ids(actor: Actor, on: dt.date) -> Select:
     if not audiences:
         return select(Survey.id).where(false())
     return select(Survey.id).where(_reaches_families(actor, Survey, on), Survey.audience.in_(audiences))
+
+
+# --- e-mail to families (models/mail/) -----------------------------------------------------------
+def can_view_mail_settings(actor: Actor) -> bool:
+    """The school's mail server and the sending state: the administration reads them (a settings page)."""
+    return actor.has(*ADMINISTRATION)
+
+
+def can_manage_mail_settings(actor: Actor) -> bool:
+    """Only the operator changes the mail server or sends a test letter, like every other school setting."""
+    return can_manage_organisation(actor)
+
+
+def can_choose_mail(actor: Actor) -> bool:
+    """A parent chooses the letters about their children (to the e-mail of their guardian record); a student's
+    own account has no address of its own in the school's records, so it has no such choice."""
+    return actor.has("parent") and actor.guardian_id is not None

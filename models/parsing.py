@@ -104,3 +104,13 @@ def parse_month(value) -> dt.date | None:
     if not 1 <= parts["m"] <= 12:
         return None
     return parse_date(dt.date(parts["y"], parts["m"], 1)) if parts["y"] >= 1 else None
+
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def parse_email(value, default=None):
+    """An e-mail address as typed (surrounding spaces ignored, at most 255 characters, no line breaks or
+    spaces inside); anything else is ``default``."""
+    text = value.strip() if isinstance(value, str) else ""
+    return text if EMAIL.match(text) and len(text) <= 255 else default

@@ -12,6 +12,7 @@ from . import (  # noqa: E402,F401  (routes register on import)
     announcements,
     auth,
     inbox,
+    mail,
     navigation,
     subject,
     views,

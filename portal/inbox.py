@@ -12,11 +12,12 @@ from i18n import error_text
 from models.access import Actor
 from models.attachments import ALLOWED, MAX_BYTES, check_file
 from models.base import db, utcnow, write_unit
-from models.errors import AccessDenied, JournalError, NotFound
+from models.errors import JournalError
 from models.idempotency import FIELD, AlreadySubmitted, claim, record_location
 from models.inbox.reading import contact_groups, inbox, mark_read, message_file, thread, unread_count
 from models.inbox.writing import add_participant, reply, start_conversation
 from models.parsing import parse_id
+from web.errors import refuse_in_portal
 from web.files import send_attachment
 
 from . import bp
@@ -46,14 +47,6 @@ def _uploaded():
     return check_file(upload.filename, upload.stream.read(MAX_BYTES + 1))
 
 
-def _refuse(exc: JournalError) -> None:
-    """Nothing is changed: someone else's or a missing thread ends in 403/404, bad input is flashed."""
-    db.session.rollback()
-    if isinstance(exc, (AccessDenied, NotFound)):
-        abort(exc.status, error_text(exc))
-    flash(error_text(exc), "danger")
-
-
 def _once(change, fallback: str = "portal.inbox"):
     """Runs a creating POST once per form token (models/idempotency.py); a refusal is shown in the user's
     language and nothing is changed. A repeat goes where the first went (else to ``fallback``)."""
@@ -66,7 +59,7 @@ def _once(change, fallback: str = "portal.inbox"):
         flash(error_text(exc), "warning")
         return redirect(exc.location or url_for(fallback), 303)
     except JournalError as exc:
-        _refuse(exc)
+        refuse_in_portal(exc)
         return None
     record_location(token, location)
     db.session.commit()
@@ -157,7 +150,7 @@ def inbox_add(conversation_id: int):
             Actor.of(current_user), conversation_id, parse_id(request.form.get("user")), today=school_clock.today()
         )
     except JournalError as exc:
-        _refuse(exc)
+        refuse_in_portal(exc)
     else:
         db.session.commit()
         flash(_("Приглашённый теперь видит всю переписку."), "success")

@@ -73,6 +73,8 @@ NOT_CREATING = {
     "/admin/curriculum/",
     "/admin/settings/",
     "/admin/settings/scheme",
+    "/admin/settings/mail",  # the school's one mail server, changed in place
+    "/admin/settings/mail/test",  # queues the one test letter again
     "/admin/my-class/subgroups/",
     "/admin/my-class/achievements/delete",
     "/admin/substitutions/cancel",
@@ -90,6 +92,7 @@ NOT_CREATING = {
     "/language",
     "/login",
     "/logout",
+    "/mail",  # a family's e-mail choices, changed in place
     "/home/seen",  # moves the seen-up-to moment: repeating it changes nothing
     "/admin/announcements/<int:announcement_id>",  # changes or deletes one in place
     "/admin/distance/<int:day_id>/undo",  # deletes the switch: a repeat finds it gone

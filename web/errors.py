@@ -38,6 +38,20 @@ def error_page(code: int, message: str | None):
     return render_template("portal/error.html", code=code, title=title, message=text), code
 
 
+def refuse_in_portal(exc: JournalError) -> None:
+    """A portal form refused by the domain: nothing is kept; a forged or stale request (no access, nothing there)
+    ends in its 403/404 page, any other refusal is flashed in the user's language for the form to be shown again."""
+    from flask import abort, flash
+
+    from models.base import db
+    from models.errors import AccessDenied, NotFound
+
+    db.session.rollback()
+    if isinstance(exc, (AccessDenied, NotFound)):
+        abort(exc.status, error_text(exc))
+    flash(error_text(exc), "danger")
+
+
 def init_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(exc):

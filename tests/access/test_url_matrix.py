@@ -14,6 +14,7 @@ from . import (
     expected_inbox,
     expected_jobs,
     expected_journal,
+    expected_mail,
     expected_notices,
     expected_organisation,
     expected_results,
@@ -37,6 +38,7 @@ AREAS = (
     expected_announcements,
     expected_distance,
     expected_family,
+    expected_mail,
 )
 EXPECTED: dict[str, tuple[int, ...]] = {rule: row for area in AREAS for rule, row in area.TABLE.items()}
 PARAMS = {name: value for area in AREAS for name, value in area.PARAMS.items()}

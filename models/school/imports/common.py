@@ -26,6 +26,7 @@ from models.access import Actor
 from models.base import db
 from models.errors import InvalidInput
 from models.i18n import _
+from models.parsing import parse_email as email_address
 from models.parsing import parse_int as parse_number
 from models.school.imports.tracking import FieldChange, Tracker
 from models.tables.school import AcademicYear
@@ -435,14 +436,11 @@ def phone_digits(phone: str | None) -> str:
     return digits
 
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
 def parse_email(row: SourceRow, column: Column) -> str | None:
     value = row.text(column.key)
     if not value:
         return None
-    if not EMAIL.match(value) or len(value) > 255:
+    if email_address(value) is None:
         raise CellError(
             Msg(_("«%(column)s»: «%(value)s» — не адрес электронной почты."), column=column.title, value=value)
         )
