@@ -1,4 +1,5 @@
-"""Command-line tools: `flask --app app demo`, `create-operator`, `backup`, `restore` and `jobs worker`."""
+"""Command-line tools: `flask --app app demo`, `create-operator`, `backup`, `restore`, `jobs worker` and
+`verify-seals`."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def init_cli(app: Flask) -> None:
     _register_account_commands(app)
     _register_backup_commands(app)
     _register_job_commands(app)
+    _register_seal_commands(app)
 
 
 def _register_backup_commands(app: Flask) -> None:
@@ -125,3 +127,29 @@ def _register_job_commands(app: Flask) -> None:
 
         again = tasks.reap()
         click.echo(f"retried {len(again)} job(s), deleted {tasks.delete_old_files()} old file(s)")
+
+
+def _register_seal_commands(app: Flask) -> None:
+    @app.cli.command("verify-seals")
+    @click.option("--school-code", default=None, help="Only this school (School.code); every school otherwise.")
+    def verify_seals_command(school_code: str | None) -> None:
+        """Verify the seal of every archived year: exit code 1 and each differing row named when a year's marks,
+        lessons, attendance or period marks changed after it was archived (models/school/seal.py)."""
+        from sqlalchemy import select
+
+        from models import AcademicYear, School, db
+        from models.i18n import Text
+        from models.school.seal import summary, verify_year
+
+        query = select(AcademicYear).join(School).where(AcademicYear.archived_at.is_not(None))
+        if school_code:
+            query = query.where(School.code == school_code)
+        failed = 0
+        for year in db.session.scalars(query.order_by(School.code, AcademicYear.starts_on)):
+            check = verify_year(year)
+            failed += check.state != "intact"
+            click.echo(f"{year.school.code} {summary(check)}")
+            for d in check.named:
+                click.echo(f"  {Text(d.part_label)} #{d.row_id} {d.description}: {Text(d.change_label)}")
+        if failed:
+            raise click.exceptions.Exit(1)

@@ -28,11 +28,26 @@ from . import (
     results,
     rosters,
     timetable,
+    year_records,
 )
 from .base import StaffIndexView
 
 # Areas register in this order; each module has `register(admin)`.
-AREAS = [journal, inbox, finals, rosters, my_class, organisation, timetable, results, control, imports, accounts, jobs]
+AREAS = [
+    journal,
+    inbox,
+    finals,
+    rosters,
+    my_class,
+    organisation,
+    timetable,
+    results,
+    control,
+    imports,
+    accounts,
+    jobs,
+    year_records,
+]
 
 
 def init_admin(app: Flask) -> Admin:

@@ -712,3 +712,13 @@ def broadcast_class_ids(actor: Actor) -> Select:
     if actor.has(*ADMINISTRATION):
         return select(SchoolClass.id).where(SchoolClass.school_id == actor.school_id)
     return taught_class_ids(actor)
+
+
+# --- the archive's seals, the families' contacts, the backups (appended by the year-records area) --------
+# The administration reads the seals of archived years and verifies them; the operator archives, seals and
+# takes a year out of the archive (can_manage_organisation). The backups are the operator's.
+SEAL_READERS = ADMINISTRATION
+
+
+def can_view_seals(actor: Actor) -> bool:
+    return actor.school_id is not None and actor.has(*SEAL_READERS)

@@ -15,6 +15,7 @@ from . import (
     expected_organisation,
     expected_results,
     expected_rosters,
+    expected_year,
 )
 from .roles import ROLES
 
@@ -31,6 +32,7 @@ AREAS = (
     expected_results,
     expected_jobs,
     expected_notices,
+    expected_year,
 )
 EXPECTED: dict[str, tuple[int, ...]] = {rule: row for area in AREAS for rule, row in area.TABLE.items()}
 PARAMS = {name: value for area in AREAS for name, value in area.PARAMS.items()}

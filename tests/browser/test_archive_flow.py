@@ -1,5 +1,6 @@
 """Real browser, demo school: the operator moves a finished school year to the archive from the list of years
-(choose it, "С выбранным → Перенести в архив", confirm), sees the date in "В архиве с", and returns it."""
+(choose it, "С выбранным → Перенести в архив", confirm), sees the date in "В архиве с", and returns it on
+"Архив и печати" with a reason, which breaks the seal."""
 
 from __future__ import annotations
 
@@ -36,9 +37,10 @@ def _past_year(app):
 
 
 def _remove(app, year_id):
-    from models import AcademicYear, Period, db
+    from models import AcademicYear, Period, YearSeal, db
 
     with app.app_context():
+        db.session.query(YearSeal).filter_by(year_id=year_id).delete()
         db.session.query(Period).filter_by(year_id=year_id).delete()
         db.session.query(AcademicYear).filter_by(id=year_id).delete()
         db.session.commit()
@@ -62,7 +64,13 @@ def test_operator_archives_a_finished_year(page, live_server, screenshot, sign_i
         row = page.locator("tr", has=page.locator(f"input.action-checkbox[value='{year_id}']"))
         expect(row).to_contain_text(dt.date.today().strftime("%d.%m.%Y"))
         screenshot(page, "year-archived")
-        _choose(page, year_id, "Вернуть из архива")
-        expect(page.locator(".alert-success")).to_contain_text("Возвращено из архива учебных годов: 1.")
+        page.goto(live_server.url + "/admin/year-seals/")
+        row = page.locator(f"#year-{year_id}")
+        expect(row.locator(".seal-state")).to_contain_text("Печать цела")
+        row.locator("summary").click()
+        row.locator("textarea[name=reason]").fill("Архивирован по ошибке")
+        row.locator("button.restore-year").click()
+        expect(page.locator(".alert-success")).to_contain_text("возвращён из архива; печать снята")
+        expect(page.locator(f"#year-{year_id} .seal-broken")).to_contain_text("Архивирован по ошибке")
     finally:
         _remove(live_server.app, year_id)

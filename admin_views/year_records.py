@@ -1,0 +1,65 @@
+"""Staff panel area of the records kept over the years: "Архив и печати" (the seal of each archived year,
+verified on demand, naming what differs; taking a year out of the archive with a reason) and "Резервные копии"
+(the schedule, "keep N", the log of backups and their checks). Every decision is in models/ (models.school.seal,
+models.school.organisation, models.backups); these views parse forms and show results."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext, lazy_gettext
+
+from models.access import ADMINISTRATION, can_manage_organisation
+from models.base import utcnow
+from models.school.organisation import restore_year, seal_archived_year
+from models.school.seal import MAX_REASON, check_school_year, seal_overview
+
+from .base import StaffPage, actor, operation, refusal_page
+from .forms import to_int
+
+CATEGORY = lazy_gettext("Организация")
+
+
+class SealsView(StaffPage):
+    roles = ADMINISTRATION
+
+    @expose("/")
+    def index(self):
+        a = actor()
+        with refusal_page():
+            years = seal_overview(a)
+            wanted = to_int(request.args.get("verify"))
+            check = check_school_year(a, wanted) if request.args.get("verify") is not None else None
+        return self.render(
+            "admin/year_records/seals.html",
+            years=years,
+            check=check,
+            editable=can_manage_organisation(a),
+            max_reason=MAX_REASON,
+        )
+
+    @expose("/restore", methods=["POST"])
+    def restore(self):
+        year_id = to_int(request.form.get("year_id")) or 0
+        with operation(forged_aborts=True) as done:
+            year = restore_year(actor(), year_id, request.form.get("reason"), now=utcnow())
+        if done:
+            flash(gettext("Учебный год %(name)s возвращён из архива; печать снята.", name=year.name), "success")
+        return redirect(url_for(".index"))
+
+    @expose("/seal", methods=["POST"])
+    def seal(self):
+        year_id = to_int(request.form.get("year_id")) or 0
+        with operation(forged_aborts=True) as done:
+            year = seal_archived_year(actor(), year_id, now=utcnow())
+        if done:
+            flash(gettext("Учебный год %(name)s запечатан.", name=year.name), "success")
+        return redirect(url_for(".index", verify=year_id))
+
+
+def register(admin) -> None:
+    admin.add_view(
+        SealsView(
+            name=lazy_gettext("Архив и печати"), category=CATEGORY, endpoint="year_seals", url="/admin/year-seals"
+        )
+    )
