@@ -18,6 +18,7 @@ from security import csp_nonce
 from . import (
     accounts,
     control,
+    family_contacts,
     finals,
     imports,
     inbox,
@@ -43,6 +44,7 @@ AREAS = [
     timetable,
     results,
     control,
+    family_contacts,
     imports,
     accounts,
     jobs,

@@ -722,3 +722,21 @@ SEAL_READERS = ADMINISTRATION
 
 def can_view_seals(actor: Actor) -> bool:
     return actor.school_id is not None and actor.has(*SEAL_READERS)
+
+
+# The families' contact data (phones, e-mail, workplace, address): the secretary and the operator correct any
+# of their school; a class teacher those of the students in their class on the day and of these students'
+# guardians — not another class's, and never the movement (admission, transfer, withdrawal stay the secretary's).
+def contact_ids(actor: Actor, on: dt.date) -> tuple[Select, Select]:
+    """(student ids, guardian ids) whose contacts the actor may correct on the day ``on``."""
+    if can_manage_rosters(actor):
+        return student_ids(actor), guardian_ids(actor)
+    if actor.has("class_teacher") and actor.staff_id:
+        return _family_of_classes(taught_class_ids(actor), on)
+    nobody = select(literal(0)).where(false())
+    return nobody, nobody
+
+
+def can_edit_contacts(actor: Actor, entity: str, person_id: int, on: dt.date) -> bool:
+    students, guardians = contact_ids(actor, on)
+    return _in(person_id, students if entity == "student" else guardians)

@@ -12,5 +12,7 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/year-seals/": (R, F, F, F, F, F, 200, 200, 200),
     "/admin/year-seals/restore": ALL(405),
     "/admin/year-seals/seal": ALL(405),
+    "/admin/my-class/contacts/": (R, F, F, F, 200, F, F, F, F),
+    "/admin/my-class/contacts/save": ALL(405),
 }
 PARAMS: dict = {}

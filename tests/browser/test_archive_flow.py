@@ -6,44 +6,26 @@ from __future__ import annotations
 
 import datetime as dt
 
+from past_years import add_past_year, remove_past_year
 from playwright.sync_api import expect
 
 
 def _past_year(app):
     """2020/2021 with one quarter, in the demo school (removed again by _remove)."""
-    from models import AcademicYear, Period, School, db
+    from models import db
 
     with app.app_context():
-        school = db.session.query(School).filter_by(code="demo").one()
-        year = AcademicYear(
-            school_id=school.id, name="2020/2021", starts_on=dt.date(2020, 9, 1), ends_on=dt.date(2021, 8, 31)
-        )
-        db.session.add(year)
-        db.session.flush()
-        db.session.add(
-            Period(
-                year_id=year.id,
-                scheme="quarter",
-                number=1,
-                name="1 четверть",
-                starts_on=dt.date(2020, 9, 1),
-                ends_on=dt.date(2020, 10, 25),
-            )
-        )
+        result = add_past_year(db.session, "demo", "2020/2021", dt.date(2020, 9, 1)).id
         db.session.commit()
-        result = year.id
         db.session.remove()
     return result
 
 
 def _remove(app, year_id):
-    from models import AcademicYear, Period, YearSeal, db
+    from models import db
 
     with app.app_context():
-        db.session.query(YearSeal).filter_by(year_id=year_id).delete()
-        db.session.query(Period).filter_by(year_id=year_id).delete()
-        db.session.query(AcademicYear).filter_by(id=year_id).delete()
-        db.session.commit()
+        remove_past_year(db.session, year_id)
         db.session.remove()
 
 
