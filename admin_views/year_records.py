@@ -10,9 +10,12 @@ from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
 from models.access import ADMINISTRATION, can_manage_organisation
+from models.attachments import size_text
+from models.backups import backups_page, set_backup_settings
 from models.base import utcnow
 from models.school.organisation import restore_year, seal_archived_year
 from models.school.seal import MAX_REASON, check_school_year, seal_overview
+from models.school.settings import BACKUP_SCHEDULES, LIMITS
 
 from .base import StaffPage, actor, operation, refusal_page
 from .forms import to_int
@@ -57,9 +60,38 @@ class SealsView(StaffPage):
         return redirect(url_for(".index", verify=year_id))
 
 
+class BackupsView(StaffPage):
+    roles = frozenset({"operator"})
+
+    @expose("/")
+    def index(self):
+        with refusal_page():
+            backup, settings, runs = backups_page(actor(), utcnow())
+        return self.render(
+            "admin/year_records/backups.html",
+            backup=backup,
+            settings=settings,
+            runs=runs,
+            schedules=BACKUP_SCHEDULES,
+            keep_limits=LIMITS["backup_keep"],
+            size_text=size_text,
+        )
+
+    @expose("/settings", methods=["POST"])
+    def settings(self):
+        with operation(forged_aborts=True) as done:
+            changed = set_backup_settings(actor(), request.form.get("backup_schedule"), request.form.get("backup_keep"))
+        if done:
+            flash(gettext("Настройки сохранены (изменено: %(n)s).", n=len(changed)), "success")
+        return redirect(url_for(".index"))
+
+
 def register(admin) -> None:
     admin.add_view(
         SealsView(
             name=lazy_gettext("Архив и печати"), category=CATEGORY, endpoint="year_seals", url="/admin/year-seals"
         )
+    )
+    admin.add_view(
+        BackupsView(name=lazy_gettext("Резервные копии"), category=CATEGORY, endpoint="backups", url="/admin/backups")
     )

@@ -740,3 +740,8 @@ def contact_ids(actor: Actor, on: dt.date) -> tuple[Select, Select]:
 def can_edit_contacts(actor: Actor, entity: str, person_id: int, on: dt.date) -> bool:
     students, guardians = contact_ids(actor, on)
     return _in(person_id, students if entity == "student" else guardians)
+
+
+def can_manage_backups(actor: Actor) -> bool:
+    """The backups page (schedule, "keep N", the log of backups) is the operator's, as the school's settings are."""
+    return can_manage_organisation(actor)

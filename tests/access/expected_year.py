@@ -14,5 +14,7 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/year-seals/seal": ALL(405),
     "/admin/my-class/contacts/": (R, F, F, F, 200, F, F, F, F),
     "/admin/my-class/contacts/save": ALL(405),
+    "/admin/backups/": (R, F, F, F, F, F, F, F, 200),
+    "/admin/backups/settings": ALL(405),
 }
 PARAMS: dict = {}
