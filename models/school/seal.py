@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Boolean, Date, DateTime, Numeric, Time, select
 
 from models.access import Actor, can_view_seals, require
 from models.audit import AuditEvent
@@ -54,41 +54,77 @@ MAX_REASON = 500
 MAX_NAMED = 200  # differences named one by one on the page (the count is always complete)
 
 
-def _part_queries(year_id: int) -> dict[str, select]:
+def _part_queries(year_id: int) -> dict[str, tuple]:
+    """Each part's table and the filter that selects the year's rows."""
     year_lessons = select(Lesson.id).join(TeachingAssignment).where(TeachingAssignment.year_id == year_id)
     return {
-        "lessons": select(Lesson.__table__).where(Lesson.id.in_(year_lessons)),
-        "marks": select(Mark.__table__).where(Mark.lesson_id.in_(year_lessons)),
-        "attendance": select(Attendance.__table__).where(Attendance.lesson_id.in_(year_lessons)),
-        "period_marks": select(PeriodMark.__table__).where(
-            PeriodMark.period_id.in_(select(Period.id).where(Period.year_id == year_id))
+        "lessons": (Lesson.__table__, Lesson.id.in_(year_lessons)),
+        "marks": (Mark.__table__, Mark.lesson_id.in_(year_lessons)),
+        "attendance": (Attendance.__table__, Attendance.lesson_id.in_(year_lessons)),
+        "period_marks": (
+            PeriodMark.__table__,
+            PeriodMark.period_id.in_(select(Period.id).where(Period.year_id == year_id)),
         ),
     }
 
 
+def _moment(value: dt.datetime) -> str:
+    """A stored moment as naive UTC text (SQLite gives naive UTC back, PostgreSQL aware)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.isoformat()
+
+
+def _decimal(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value else "0"
+
+
+# How a column's values are made alike on both databases (naive or aware moments, 1.50 or 1.5, 1 or True).
+_ALIKE = (
+    (DateTime, _moment),
+    (Date, dt.date.isoformat),
+    (Time, dt.time.isoformat),
+    (Numeric, _decimal),
+    (Boolean, int),
+)
+
+
+def _alike(column):
+    return next((fn for kind, fn in _ALIKE if isinstance(column.type, kind)), None)
+
+
 def _plain(value):
+    """Any value made alike (for rows whose columns are not known)."""
     if isinstance(value, dt.datetime):
-        aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-        return aware.astimezone(dt.UTC).isoformat()
+        return _moment(value)
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value else "0"
+        return _decimal(value)
     if isinstance(value, bool):
         return int(value)
     return value
 
 
-def row_digest(row: dict) -> str:
-    text = json.dumps({k: _plain(v) for k, v in row.items()}, sort_keys=True, ensure_ascii=False, default=str)
+def row_digest(values) -> str:
+    """A row's digest: its values (already made alike) in the order of the table's columns, names sorted."""
+    text = json.dumps(values, ensure_ascii=False, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def year_digests(year_id: int) -> dict[str, dict[str, str]]:
     """Every row of the year's journal: part → {row id: digest}."""
     found: dict[str, dict[str, str]] = {}
-    for part, query in _part_queries(year_id).items():
-        found[part] = {str(row["id"]): row_digest(dict(row)) for row in db.session.execute(query).mappings()}
+    conn = db.session.connection()
+    for part, (table, where) in _part_queries(year_id).items():
+        columns = sorted(table.columns, key=lambda c: c.name)
+        fns = [_alike(c) for c in columns]
+        at = [c.name for c in columns].index("id")
+        digests = {}
+        for row in conn.execute(select(*columns).where(where)):
+            plain = [v if fn is None or v is None else fn(v) for v, fn in zip(row, fns)]
+            digests[str(row[at])] = row_digest(plain)
+        found[part] = digests
     return found
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select, text, update
@@ -17,7 +18,7 @@ from cli import init_cli  # noqa: F401 - the commands are registered by create_a
 from models import AcademicYear, AuditEvent, Mark, YearSeal, db
 from models.errors import AccessDenied, InvalidInput, NotFound
 from models.school.organisation import archive_year, restore_year, seal_archived_year
-from models.school.seal import check_school_year, row_digest, seal_overview, verify_year
+from models.school.seal import _plain, check_school_year, row_digest, seal_overview, verify_year
 
 NOW = dt.datetime(2026, 10, 26, 9, 0, tzinfo=dt.UTC)
 DAY = dt.date(2026, 10, 26)
@@ -134,10 +135,11 @@ def test_another_schools_year_is_not_found(archived, actor_of):
 
 
 def test_digests_read_the_same_from_either_database():
-    naive = {"id": 1, "at": dt.datetime(2026, 9, 1, 6, 0), "w": __import__("decimal").Decimal("1.50")}
-    aware = {"id": 1, "at": dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=3))), "w": 1.5}
-    aware["w"] = __import__("decimal").Decimal("1.5")
-    assert row_digest(naive) == row_digest(aware)
+    """SQLite gives naive UTC moments and PostgreSQL aware ones; decimals may come with or without trailing zeros."""
+    naive = [1, dt.datetime(2026, 9, 1, 6, 0), Decimal("1.50"), True]
+    aware = [1, dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=3))), Decimal("1.5"), 1]
+    assert row_digest([_plain(v) for v in naive]) == row_digest([_plain(v) for v in aware])
+    assert row_digest([1, None]) != row_digest([1, "None"]) != row_digest([1, ""])
 
 
 def test_the_command_exits_1_and_names_the_change(app, archived, world):
