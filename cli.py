@@ -103,7 +103,7 @@ def _register_backup_commands(app: Flask) -> None:
             raise click.ClickException("restore drill failed")
         click.echo(
             f"restore drill of backup {result.run.id} ({result.run.file_name}) into {result.scratch}: "
-            f"{result.rows} rows of {result.tables} tables restored, every table's SHA-256 the same again, "
+            f"{result.rows} rows of {result.tables} tables restored, every table compared again with the file, "
             f"{time.perf_counter() - started:.1f} s"
         )
 
