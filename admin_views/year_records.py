@@ -13,12 +13,13 @@ from models.access import ADMINISTRATION, can_manage_organisation
 from models.attachments import size_text
 from models.backups import backups_page, set_backup_settings
 from models.base import utcnow
-from models.school.organisation import restore_year, seal_archived_year
+from models.school.organisation import current_year, restore_year, seal_archived_year
+from models.school.rollover import DECISIONS, preview, roll_over
 from models.school.seal import MAX_REASON, check_school_year, seal_overview
 from models.school.settings import BACKUP_SCHEDULES, LIMITS
 
 from .base import StaffPage, actor, operation, refusal_page
-from .forms import to_int
+from .forms import to_int, today
 
 CATEGORY = lazy_gettext("Организация")
 
@@ -86,6 +87,33 @@ class BackupsView(StaffPage):
         return redirect(url_for(".index"))
 
 
+class RolloverView(StaffPage):
+    roles = frozenset({"operator"})
+
+    @expose("/")
+    def index(self):
+        a = actor()
+        with refusal_page():
+            year = current_year(a, today())
+            wanted = to_int(request.args.get("year"))
+            plan = preview(a, wanted or (year.id if year else 0))
+        return self.render("admin/year_records/rollover.html", plan=plan, decisions=DECISIONS)
+
+    @expose("/run", methods=["POST"])
+    def run(self):
+        year_id = to_int(request.form.get("year_id")) or 0
+        decisions = {}
+        for key, value in request.form.items():
+            student_id = to_int(key.removeprefix("decision-")) if key.startswith("decision-") else None
+            if student_id:
+                decisions[student_id] = value
+        with operation(forged_aborts=True) as done:
+            plan = roll_over(actor(), year_id, decisions, now=utcnow())
+        if done:
+            flash(gettext("Новый учебный год %(name)s создан.", name=plan.name), "success")
+        return redirect(url_for(".index", year=year_id))
+
+
 def register(admin) -> None:
     admin.add_view(
         SealsView(
@@ -94,4 +122,9 @@ def register(admin) -> None:
     )
     admin.add_view(
         BackupsView(name=lazy_gettext("Резервные копии"), category=CATEGORY, endpoint="backups", url="/admin/backups")
+    )
+    admin.add_view(
+        RolloverView(
+            name=lazy_gettext("Новый учебный год"), category=CATEGORY, endpoint="rollover", url="/admin/rollover"
+        )
     )

@@ -29,7 +29,7 @@ from sqlalchemy import or_, select
 from models.audit import AuditEvent
 from models.base import db
 from models.errors import InvalidInput
-from models.i18n import N_, _
+from models.i18n import N_, Text, _
 from models.roster import stay_on
 from models.school.settings import get_setting
 from models.tables.classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
@@ -41,13 +41,17 @@ from models.tables.school import AcademicYear, Period
 from .organisation import ensure_year_period, require_operator, school_year
 
 ACTIONS = {
-    "promote": N_("переводится в %(cls)s"),
+    "promote": N_("переводится в %(class_name)s"),
     "graduate": N_("выпускается"),
-    "repeat": N_("остаётся на повторное обучение в %(cls)s"),
+    "repeat": N_("остаётся на повторное обучение в %(class_name)s"),
     "leave": N_("выбывает"),
     "decide": N_("решение секретаря: есть годовая «2» или «н/а»"),
 }
-DECISIONS = ("promote", "repeat", "leave")
+DECISIONS = {
+    "promote": N_("перевести в следующий класс"),
+    "repeat": N_("оставить на повторное обучение"),
+    "leave": N_("выбывает"),
+}
 TOP_GRADE = 11
 
 
@@ -87,6 +91,24 @@ class RolloverPlan:
     @property
     def undecided(self) -> list[StudentStep]:
         return [s for s in self.students if s.action == "decide"]
+
+    @property
+    def new_classes(self) -> list[SchoolClass]:
+        """The next year's classes, once it is there."""
+        if self.existing is None:
+            return []
+        return db.session.scalars(
+            select(SchoolClass)
+            .where(SchoolClass.year_id == self.existing.id)
+            .order_by(SchoolClass.grade, SchoolClass.letter)
+        ).all()
+
+    def step_text(self, step: StudentStep) -> Text:
+        return (
+            Text(ACTIONS[step.action], class_name=step.new_class_name or "")
+            if "%(class_name)s" in ACTIONS[step.action]
+            else Text(ACTIONS[step.action])
+        )
 
 
 def _open_at_the_end(last_day: dt.date):
@@ -176,9 +198,9 @@ def roll_over(actor, year_id: int, decisions: dict[int, str] | None = None, *, n
             chosen = decisions.get(step.student.id)
             if chosen not in DECISIONS:
                 raise InvalidInput(
-                    _("Решите, что будет с %(name)s (%(cls)s): перевод, повторное обучение или выбытие."),
+                    _("Решите, что будет с %(name)s (%(class_name)s): перевод, повторное обучение или выбытие."),
                     name=step.student.short_name,
-                    cls=step.old_class.name,
+                    class_name=step.old_class.name,
                 )
             step.action = chosen
             step.new_grade = {"promote": step.old_class.grade + 1, "repeat": step.old_class.grade}.get(chosen)

@@ -16,5 +16,7 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/my-class/contacts/save": ALL(405),
     "/admin/backups/": (R, F, F, F, F, F, F, F, 200),
     "/admin/backups/settings": ALL(405),
+    "/admin/rollover/": (R, F, F, F, F, F, F, F, 200),
+    "/admin/rollover/run": ALL(405),
 }
 PARAMS: dict = {}

@@ -134,3 +134,16 @@ def test_leaving_and_na(world, operator):
 def test_only_the_operator(world, actor_of, who):
     with pytest.raises(AccessDenied):
         preview(actor_of(who), world.year.id)
+
+
+def test_the_page_previews_then_runs(client, login_as, world):
+    login_as("operator")
+    html = client.get(f"/admin/rollover/?year={world.year.id}").get_data(as_text=True)
+    assert "5А → <strong>6А</strong>" in html and "Аннова Анна" in html and "переводится в 6А" in html
+    assert db.session.scalar(select(AcademicYear).where(AcademicYear.name == "2027/2028")) is None
+    html = client.post("/admin/rollover/run", data={"year_id": world.year.id}, follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert "Новый учебный год 2027/2028 создан." in html and 'id="new-classes"' in html and "7Б" in html
+    login_as("director")
+    assert client.post("/admin/rollover/run", data={"year_id": world.year.id}).status_code == 403
