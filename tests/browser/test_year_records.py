@@ -160,3 +160,56 @@ def test_the_class_teacher_corrects_a_parents_phone_on_a_phone(page, live_server
             db.session.execute(update(Guardian).where(Guardian.id == guardian_id).values(phone=old_phone))
             db.session.commit()
             db.session.remove()
+
+
+def _rollover_snapshot(app) -> tuple[set[int], dict[int, tuple]]:
+    """The years there before, and every open stay (to put back after the rollover)."""
+    with app.app_context():
+        years = set(db.session.scalars(select(AcademicYear.id)))
+        stays = {e.id: (e.ends_on, e.reason_out) for e in db.session.scalars(select(Enrollment))}
+        db.session.remove()
+    return years, stays
+
+
+def _undo_rollover(app, years: set[int], stays: dict[int, tuple]) -> None:
+    from models import CurriculumItem, Subgroup, SubgroupMember
+
+    with app.app_context():
+        for year_id in set(db.session.scalars(select(AcademicYear.id))) - years:
+            classes = select(SchoolClass.id).where(SchoolClass.year_id == year_id)
+            groups = select(Subgroup.id).where(Subgroup.class_id.in_(classes))
+            db.session.query(SubgroupMember).filter(SubgroupMember.subgroup_id.in_(groups)).delete()
+            db.session.query(TeachingAssignment).filter(TeachingAssignment.year_id == year_id).delete()
+            db.session.query(Subgroup).filter(Subgroup.class_id.in_(classes)).delete()
+            db.session.query(Enrollment).filter(Enrollment.class_id.in_(classes)).delete()
+            db.session.query(SchoolClass).filter(SchoolClass.year_id == year_id).delete()
+            db.session.query(CurriculumItem).filter(CurriculumItem.year_id == year_id).delete()
+            remove_past_year(db.session, year_id)
+        for e in db.session.scalars(select(Enrollment)):
+            if e.id in stays and (e.ends_on, e.reason_out) != stays[e.id]:
+                e.ends_on, e.reason_out = stays[e.id]
+        db.session.commit()
+        db.session.remove()
+
+
+def test_the_operator_previews_and_runs_the_rollover(page, live_server, sign_in, screenshot):
+    app = live_server.app
+    years, stays = _rollover_snapshot(app)
+    try:
+        sign_in(page, "operator")
+        page.click("a.dropdown-toggle:has-text('Организация')")
+        page.click("a.dropdown-item:has-text('Новый учебный год')")
+        expect(page.locator("#rollover-classes")).to_contain_text("→")
+        old_to_new = page.locator("#rollover-classes li strong").all_inner_texts()
+        assert old_to_new, "the demo school's classes go up a grade"
+        for select_ in page.locator("#rollover-students select").all():  # the secretary's decisions, if any
+            select_.select_option("promote")
+        screenshot(page, "rollover-preview")
+        page.click("#rollover-run")
+        expect(page.locator(".alert-dismissable.alert-success")).to_contain_text("создан")
+        expect(page.locator("#rollover-done #new-classes")).to_be_visible()
+        shown = page.locator("#new-classes .new-class").all_inner_texts()
+        assert set(old_to_new) <= set(shown)
+        screenshot(page, "rollover-done")
+    finally:
+        _undo_rollover(app, years, stays)
