@@ -52,6 +52,9 @@ CREATING = {
     "/admin/inbox/new": ("inbox/_new.html", 'id="inbox-new-form"'),
     "/admin/inbox/<int:conversation_id>": ("inbox/_thread.html", 'id="inbox-reply-form"'),
     "/admin/inbox/class": ("admin/inbox/to_class.html", 'id="inbox-class-form"'),
+    "/admin/year-seals/restore": ("admin/year_records/seals.html", 'class="restore-year-form'),
+    "/admin/year-seals/seal": ("admin/year_records/seals.html", "seal-year-form"),
+    "/admin/rollover/run": ("admin/year_records/rollover.html", 'id="rollover-form"'),
 }
 # The other POST routes: they change rows in place (a repeat finds them changed or gone), answer JSON with
 # versions of their own (the grid's keystrokes), only show a preview, or belong to signing in.
@@ -86,6 +89,8 @@ NOT_CREATING = {
     "/login",
     "/logout",
     "/home/seen",  # moves the seen-up-to moment: repeating it changes nothing
+    "/admin/my-class/contacts/save",  # sets a family's contact fields: a repeat sets the same values
+    "/admin/backups/settings",  # sets two settings: a repeat changes nothing
 }
 MODEL_VIEW_ROUTES = re.compile(r"\.(create_view|edit_view|delete_view|action_view|ajax_update)$")
 
