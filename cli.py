@@ -1,4 +1,5 @@
-"""Command-line tools: `flask --app app demo`, `create-operator`, `backup`, `restore` and `jobs worker`."""
+"""Command-line tools: `flask --app app demo`, `create-operator`, `backup`, `restore`, `jobs worker` and
+`verify-seals`, `backup-scheduled`, `backup-drill`."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def init_cli(app: Flask) -> None:
     _register_account_commands(app)
     _register_backup_commands(app)
     _register_job_commands(app)
+    _register_seal_commands(app)
 
 
 def _register_backup_commands(app: Flask) -> None:
@@ -66,6 +68,44 @@ def _register_backup_commands(app: Flask) -> None:
             else "match, foreign keys resolve (a format 1 backup records no snapshot checks)"
         )
         click.echo(f"restored {rows} rows of {len(manifest['tables'])} tables from {path}; counts, checksums {checked}")
+
+    @app.cli.command("backup-scheduled")
+    @click.option("--now", "force", is_flag=True, help="Make one now, whatever the schedule says.")
+    def backup_scheduled_command(force: bool) -> None:
+        """The backup the schedule asks for (backups page), into BACKUP_DIR, checked and recorded; then "keep N".
+        The job worker runs this every 15 minutes; without a worker, run it from cron as often."""
+        from backup_keeper import make_backup, prune, run_scheduled
+        from models.backups import plan
+
+        run = make_backup("cli") if force else run_scheduled()
+        if force:
+            prune(plan().keep)
+        if run is None:
+            click.echo("no backup due")
+            return
+        if not run.verified:
+            raise click.ClickException(f"backup {run.id} failed: {run.error}")
+        click.echo(f"backup {run.id}: {run.file_name}, {run.size_bytes} bytes, {run.rows} rows, verified")
+
+    @app.cli.command("backup-drill")
+    @click.option(
+        "--scratch-url", default=None, help="An empty database to restore into (default: a temporary SQLite file)."
+    )
+    def backup_drill_command(scratch_url: str | None) -> None:
+        """Restore the latest good backup into a scratch database and compare it table by table with the file."""
+        from backup_keeper import drill
+
+        started = time.perf_counter()
+        result = drill(scratch_url)
+        for line in result.differences:
+            click.echo(f"  {line}")
+        if not result.ok:
+            raise click.ClickException("restore drill failed")
+        click.echo(
+            f"restore drill of backup {result.run.id} ({result.run.file_name}) into {result.scratch}: "
+            f"{result.rows} rows of {result.tables} tables restored, every table compared again with the file, "
+            f"{time.perf_counter() - started:.1f} s"
+        )
 
 
 def _register_account_commands(app: Flask) -> None:
@@ -125,3 +165,29 @@ def _register_job_commands(app: Flask) -> None:
 
         again = tasks.reap()
         click.echo(f"retried {len(again)} job(s), deleted {tasks.delete_old_files()} old file(s)")
+
+
+def _register_seal_commands(app: Flask) -> None:
+    @app.cli.command("verify-seals")
+    @click.option("--school-code", default=None, help="Only this school (School.code); every school otherwise.")
+    def verify_seals_command(school_code: str | None) -> None:
+        """Verify the seal of every archived year: exit code 1 and each differing row named when a year's marks,
+        lessons, attendance or period marks changed after it was archived (models/school/seal.py)."""
+        from sqlalchemy import select
+
+        from models import AcademicYear, School, db
+        from models.i18n import Text
+        from models.school.seal import summary, verify_year
+
+        query = select(AcademicYear).join(School).where(AcademicYear.archived_at.is_not(None))
+        if school_code:
+            query = query.where(School.code == school_code)
+        failed = 0
+        for year in db.session.scalars(query.order_by(School.code, AcademicYear.starts_on)):
+            check = verify_year(year)
+            failed += check.state != "intact"
+            click.echo(f"{year.school.code} {summary(check)}")
+            for d in check.named:
+                click.echo(f"  {Text(d.part_label)} #{d.row_id} {d.description}: {Text(d.change_label)}")
+        if failed:
+            raise click.exceptions.Exit(1)

@@ -7,6 +7,10 @@ Checks: the database answered ``SELECT 1``; the sign-in throttle storage answere
 
     from health import register_check
     register_check("queue", lambda app: queue_storage_answers())  # True, or raise / return False
+
+Facts for monitoring that do not decide whether this instance serves (``register_info``) are added to the body:
+the last good backup (its time, size, verification, whether one is overdue: models/backups.py) is one. They read
+a row or two; an instance with a stale backup still serves users (monitoring alerts on ``backup.overdue``).
 """
 
 from __future__ import annotations
@@ -49,6 +53,32 @@ register_check("database", _database)
 register_check("throttle_storage", _throttle_storage)
 
 
+INFO: dict[str, Callable[[Flask], dict]] = {}
+
+
+def register_info(name: str, info: Callable[[Flask], dict]) -> None:
+    INFO[name] = info
+
+
+def _backup_info(_app: Flask) -> dict:
+    from models.backups import status
+    from models.base import utcnow
+
+    return status(utcnow()).as_json()
+
+
+register_info("backup", _backup_info)
+
+
+def _info(name: str, info) -> dict:
+    try:
+        return info(current_app)
+    except Exception as exc:  # noqa: BLE001 — a fact that cannot be read is reported, the instance still serves
+        db.session.rollback()
+        log.warning("health info %s failed: %s", name, exc.__class__.__name__)
+        return {"error": exc.__class__.__name__}
+
+
 def _run(name: str, check: Check) -> str:
     try:
         return "ok" if check(current_app) else "error: no answer"
@@ -64,4 +94,6 @@ def healthz():
     results = {name: _run(name, check) for name, check in CHECKS.items()}
     healthy = all(result == "ok" for result in results.values())
     body = {"status": "ok" if healthy else "fail", **results, "database_ok": results["database"] == "ok"}
+    if results["database"] == "ok":
+        body |= {name: _info(name, info) for name, info in INFO.items()}
     return jsonify(body), 200 if healthy else 503

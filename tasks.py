@@ -103,9 +103,10 @@ def _invite_register(job: Job) -> dict:
 
 def _backup(job: Job) -> dict:
     from backup import write_backup
+    from backup_keeper import backup_source
 
     _step(job, 10, _("Чтение всех таблиц"))
-    source = db.session if current_app.testing else db.engine  # the tests read inside their own transaction
+    source = backup_source()  # the tests read inside their own transaction
     name = f"job-{job.id}-backup.zip"
 
     def writer(out):
@@ -285,6 +286,14 @@ def delete_old_files() -> int:
 @huey.periodic_task(crontab(minute="*/5"))
 def housekeeping() -> None:
     _in_app(lambda: (reap(), delete_old_files(), forget_old_submissions_now()))
+
+
+@huey.periodic_task(crontab(minute="*/15"))
+def scheduled_backup() -> None:
+    """The backups the system keeps: one when the schedule says it is due, then "keep N" (backup_keeper.py)."""
+    from backup_keeper import run_scheduled
+
+    _in_app(run_scheduled)
 
 
 def forget_old_submissions_now() -> int:

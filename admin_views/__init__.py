@@ -21,6 +21,7 @@ from . import (
     control,
     diary_acks,
     distance,
+    family_contacts,
     finals,
     imports,
     inbox,
@@ -31,11 +32,27 @@ from . import (
     results,
     rosters,
     timetable,
+    year_records,
 )
 from .base import StaffIndexView
 
 # Areas register in this order; each module has `register(admin)`.
-AREAS = [journal, inbox, finals, rosters, my_class, organisation, timetable, results, control, imports, accounts, jobs]
+AREAS = [
+    journal,
+    inbox,
+    finals,
+    rosters,
+    my_class,
+    organisation,
+    timetable,
+    results,
+    control,
+    family_contacts,
+    imports,
+    accounts,
+    jobs,
+    year_records,
+]
 AREAS.insert(AREAS.index(inbox) + 1, announcements)  # announcements and surveys, next to the inbox
 AREAS += [diary_acks, distance]  # their menu items join the categories "Мой класс" and "Расписание"
 

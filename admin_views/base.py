@@ -27,6 +27,7 @@ import school_clock
 from i18n import error_text
 from models import db
 from models.access import SCOPES, Actor, visible_ids
+from models.backups import home_status
 from models.base import utcnow
 from models.errors import AccessDenied, JournalError, NotFound
 from models.home.school_day import school_day
@@ -199,7 +200,12 @@ class StaffIndexView(RoleGate, AdminIndexView):
     def index(self):
         a, today = actor(), school_clock.today()
         return self.render(
-            self._template, day=teacher_day(a, today), remarks=my_remarks(a), today=today, school=school_day(a, today)
+            self._template,
+            day=teacher_day(a, today),
+            remarks=my_remarks(a),
+            today=today,
+            school=school_day(a, today),
+            backup=home_status(a, utcnow()),
         )
 
     @expose("/remarks/<int:remark_id>/fix", methods=["POST"])

@@ -50,7 +50,6 @@ from models.school.organisation import (
     current_year,
     ensure_deletable,
     parse_hours,
-    restore_year,
     save_attendance_reason,
     save_bell,
     save_period,
@@ -201,13 +200,8 @@ class YearView(OrganisationView):
             lambda n: gettext("Перенесено в архив учебных годов: %(n)s.", n=n),
         )
 
-    @action("restore", lazy_gettext("Вернуть из архива"), lazy_gettext("Вернуть выбранные учебные годы из архива?"))
-    def action_restore(self, ids):
-        self._years_action(
-            ids,
-            lambda year_id: restore_year(actor(), year_id),
-            lambda n: gettext("Возвращено из архива учебных годов: %(n)s.", n=n),
-        )
+    # Taking a year out of the archive needs a reason and breaks its seal: on the page "Архив и печати"
+    # (admin_views/year_records.py), not as a list action.
 
 
 def _scheme_col(view, context, model, name):

@@ -45,7 +45,7 @@ from models.school.movement import (
 )
 from models.school.people_records import remove_guardian_link, save_guardian_link, save_person
 from models.tables.accounts import STAFF_ROLES
-from models.tables.people import check_birth_date
+from models.tables.people import check_birth_date, clean_contact
 
 from .base import ScopedAjaxLoader, ScopedModelView, actor, operation
 from .fields import AsciiIntegerField, CalendarDateField
@@ -55,8 +55,6 @@ CATEGORY = lazy_gettext("Ученики и сотрудники")
 
 # Letters of any alphabet (Russian, Kazakh, Latin), single spaces, hyphens, apostrophes between them.
 NAME_RE = r"^[^\W\d_]+(?:(?:[ '’\-]|\. ?)[^\W\d_]+)*\.?$"
-PHONE_RE = r"^\+?[0-9 ()\-]{5,25}$"
-EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 def fmt_date(value: dt.date | None) -> str:
@@ -107,20 +105,24 @@ def person_name(label: str, *, required: bool = True) -> list:
     ]
 
 
+def contact_rule(name: str):
+    """The field's rule from models.tables.people.clean_contact: the same check as every other door's."""
+
+    def _check(form, field):
+        try:
+            clean_contact(name, field.data)
+        except JournalError as exc:
+            raise ValidationError(error_text(exc)) from None
+
+    return _check
+
+
 def phone_validators() -> list:
-    return [
-        Optional(),
-        Length(max=40, message=lazy_gettext("Не длиннее 40 символов.")),
-        Regexp(PHONE_RE, message=lazy_gettext("Телефон: цифры, пробелы, скобки, дефис, можно с «+» в начале.")),
-    ]
+    return [Optional(), contact_rule("phone")]
 
 
 def email_validators() -> list:
-    return [
-        Optional(),
-        Length(max=255, message=lazy_gettext("Не длиннее 255 символов.")),
-        Regexp(EMAIL_RE, message=lazy_gettext("Неверный адрес электронной почты.")),
-    ]
+    return [Optional(), contact_rule("email")]
 
 
 def unique_in_school(model, column: str, message: str):
@@ -373,10 +375,7 @@ class StudentView(AuditedRosterView):
             "description": lazy_gettext("Казахстан: 12 цифр индивидуального идентификационного номера."),
         },
         "medical_group": {"validators": [DataRequired(lazy_gettext("Укажите медицинскую группу."))]},
-        "address": {
-            "validators": [Optional(), Length(max=255, message=lazy_gettext("Не длиннее 255 символов."))],
-            "filters": [_strip],
-        },
+        "address": {"validators": [Optional(), contact_rule("address")], "filters": [_strip]},
     }
     column_formatters = {
         "birth_date": _date_col,
@@ -659,10 +658,7 @@ class GuardianView(AuditedRosterView):
         "middle_name": {"validators": person_name(lazy_gettext("отчество"), required=False), "filters": [_strip]},
         "phone": {"validators": phone_validators(), "filters": [_strip]},
         "email": {"validators": email_validators(), "filters": [_strip]},
-        "workplace": {
-            "validators": [Optional(), Length(max=255, message=lazy_gettext("Не длиннее 255 символов."))],
-            "filters": [_strip],
-        },
+        "workplace": {"validators": [Optional(), contact_rule("workplace")], "filters": [_strip]},
     }
     column_formatters = {"children": lambda v, c, m, n: v._children(m)}
 

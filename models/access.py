@@ -848,3 +848,36 @@ def can_choose_mail(actor: Actor) -> bool:
     """A parent chooses the letters about their children (to the e-mail of their guardian record); a student's
     own account has no address of its own in the school's records, so it has no such choice."""
     return actor.has("parent") and actor.guardian_id is not None
+
+
+# --- the archive's seals, the families' contacts, the backups (appended by the year-records area) --------
+# The administration reads the seals of archived years and verifies them; the operator archives, seals and
+# takes a year out of the archive (can_manage_organisation). The backups are the operator's.
+SEAL_READERS = ADMINISTRATION
+
+
+def can_view_seals(actor: Actor) -> bool:
+    return actor.school_id is not None and actor.has(*SEAL_READERS)
+
+
+# The families' contact data (phones, e-mail, workplace, address): the secretary and the operator correct any
+# of their school; a class teacher those of the students in their class on the day and of these students'
+# guardians — not another class's, and never the movement (admission, transfer, withdrawal stay the secretary's).
+def contact_ids(actor: Actor, on: dt.date) -> tuple[Select, Select]:
+    """(student ids, guardian ids) whose contacts the actor may correct on the day ``on``."""
+    if can_manage_rosters(actor):
+        return student_ids(actor), guardian_ids(actor)
+    if actor.has("class_teacher") and actor.staff_id:
+        return _family_of_classes(taught_class_ids(actor), on)
+    nobody = select(literal(0)).where(false())
+    return nobody, nobody
+
+
+def can_edit_contacts(actor: Actor, entity: str, person_id: int, on: dt.date) -> bool:
+    students, guardians = contact_ids(actor, on)
+    return _in(person_id, students if entity == "student" else guardians)
+
+
+def can_manage_backups(actor: Actor) -> bool:
+    """The backups page (schedule, "keep N", the log of backups) is the operator's, as the school's settings are."""
+    return can_manage_organisation(actor)

@@ -57,6 +57,9 @@ CREATING = {
     "/admin/surveys/<int:survey_id>": ("admin/surveys/form.html", 'id="question-form"'),  # adds a question
     "/surveys/<int:survey_id>": ("portal/announcements/survey.html", 'id="survey-answer-form"'),
     "/admin/distance/switch": ("admin/distance/index.html", 'id="distance-switch-form"'),
+    "/admin/year-seals/restore": ("admin/year_records/seals.html", 'class="restore-year-form'),
+    "/admin/year-seals/seal": ("admin/year_records/seals.html", "seal-year-form"),
+    "/admin/rollover/run": ("admin/year_records/rollover.html", 'id="rollover-form"'),
 }
 # The other POST routes: they change rows in place (a repeat finds them changed or gone), answer JSON with
 # versions of their own (the grid's keystrokes), only show a preview, or belong to signing in.
@@ -100,6 +103,8 @@ NOT_CREATING = {
     "/diary/<int:student_id>/acknowledge",  # unique per parent, child and week: a repeat keeps the first
     "/inbox/<int:conversation_id>/participants",  # brings someone in once: repeating it changes nothing
     "/admin/inbox/<int:conversation_id>/participants",
+    "/admin/my-class/contacts/save",  # sets a family's contact fields: a repeat sets the same values
+    "/admin/backups/settings",  # sets two settings: a repeat changes nothing
 }
 MODEL_VIEW_ROUTES = re.compile(r"\.(create_view|edit_view|delete_view|action_view|ajax_update)$")
 

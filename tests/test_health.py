@@ -1,7 +1,22 @@
 def test_healthz_reports_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok", "throttle_storage": "ok", "database_ok": True}
+    backup = {
+        "schedule": "off",  # no school yet
+        "last_at": None,
+        "size_bytes": None,
+        "verified": False,
+        "drill_ok": None,
+        "overdue": False,
+        "last_attempt_failed": False,
+    }
+    assert response.json == {
+        "status": "ok",
+        "database": "ok",
+        "throttle_storage": "ok",
+        "database_ok": True,
+        "backup": backup,
+    }
 
 
 def test_healthz_answers_503_naming_the_check_that_failed(client, monkeypatch):

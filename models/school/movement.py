@@ -186,6 +186,7 @@ class RosterGuardian:
     email: str | None
     workplace: str | None
     is_legal_representative: bool
+    guardian_id: int = 0
 
 
 @dataclass
@@ -225,6 +226,7 @@ def class_roster(actor: Actor, class_id: int, on: dt.date) -> list[RosterLine]:
                     g.email,
                     g.workplace,
                     link.is_legal_representative,
+                    g.id,
                 )
             )
     return lines

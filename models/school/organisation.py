@@ -25,6 +25,8 @@ from models.tables.curriculum import Subject
 from models.tables.journal import AttendanceReason, WorkKind
 from models.tables.school import PERIOD_SCHEMES, AcademicYear, Bell, Period, period_title
 
+from .seal import break_seal, clean_reason, current_seal, recorded_state, seal_year
+
 # How many periods each scheme has; the "year" period is the row year marks hang on.
 PERIOD_COUNTS = {"quarter": 4, "trimester": 3, "half_year": 2, "year": 1}
 SCHEME_LABELS = {
@@ -219,19 +221,40 @@ def archive_year(actor: Actor, year_id: int, *, today: dt.date, now: dt.datetime
     year.archived_at = now
     db.session.flush()
     AuditEvent.record(actor.user_id, "year.archive", "academic_year", year.id, new={"archived_at": now})
+    seal_year(actor, year, now=now)
     return year
 
 
-def restore_year(actor: Actor, year_id: int) -> AcademicYear:
-    """Back from the archive (a year archived by mistake); audited like the archiving."""
+def seal_archived_year(actor: Actor, year_id: int, *, now: dt.datetime) -> AcademicYear:
+    """Seal a year archived before seals existed (what it holds now is what the seal will guard)."""
+    require_operator(actor)
+    year = school_year(actor, year_id)
+    if recorded_state(year, current_seal(year.id)) != "missing":
+        raise InvalidInput(_("Учебный год %(name)s не в архиве или уже запечатан."), name=year.name)
+    seal_year(actor, year, now=now)
+    return year
+
+
+def restore_year(actor: Actor, year_id: int, reason, *, now: dt.datetime) -> AcademicYear:
+    """Back from the archive (a year archived by mistake, a correction ordered): only with a reason; its seal is
+    broken, visibly, until the year is archived (and sealed) again. Audited like the archiving."""
     require_operator(actor)
     year = school_year(actor, year_id)
     if not year.is_archived:
         raise InvalidInput(_("Учебный год %(name)s не в архиве."), name=year.name)
+    reason = clean_reason(reason)
     old = year.archived_at
     year.archived_at = None
     db.session.flush()
-    AuditEvent.record(actor.user_id, "year.restore", "academic_year", year.id, old={"archived_at": old})
+    seal = break_seal(actor, year, reason, now=now)
+    AuditEvent.record(
+        actor.user_id,
+        "year.restore",
+        "academic_year",
+        year.id,
+        old={"archived_at": old, "seal_id": seal.id if seal else None},
+        new={"reason": reason},
+    )
     return year
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
-from models.access import Actor, can_manage_rosters, require
+from models.access import Actor, can_edit_contacts, can_manage_rosters, require
 from models.audit import AuditEvent
 from models.base import db
-from models.errors import Conflict, InvalidInput, NotFound
-from models.i18n import _
+from models.errors import AccessDenied, Conflict, InvalidInput, NotFound
+from models.i18n import N_, _
 from models.identifiers import parse_iin
-from models.tables.people import Guardian, Staff, Student, StudentGuardian
+from models.tables.people import Guardian, Staff, Student, StudentGuardian, clean_contact
 
 ENTITIES: dict[type, str] = {Student: "student", Staff: "staff", Guardian: "guardian"}
 
@@ -120,3 +120,40 @@ def remove_guardian_link(actor: Actor, link: StudentGuardian) -> None:
         old={"guardian_id": link.guardian_id, "relation": link.relation},
     )
     db.session.delete(link)
+
+
+# --- the families' contact data (the class teacher's page "Контакты семей", any other door) -----------------
+CONTACT_FIELDS = {"student": ("address",), "guardian": ("phone", "email", "workplace")}
+CONTACT_LABELS = {
+    "address": N_("Адрес"),
+    "phone": N_("Телефон"),
+    "email": N_("Эл. почта"),
+    "workplace": N_("Место работы"),
+}
+
+
+def update_contacts(actor: Actor, entity: str, person_id: int | None, values: dict, *, today) -> list[str]:
+    """Correct the contact fields of a student (address) or a guardian (phone, e-mail, workplace) with the same
+    checks as the secretary's forms (models.tables.people.clean_contact): all or nothing, the changed fields
+    audited like a card's change. Who may: models.access.can_edit_contacts. Returns the fields changed."""
+    if entity not in CONTACT_FIELDS or not person_id:
+        raise NotFound(_("Запись не найдена."))
+    if not can_edit_contacts(actor, entity, person_id, today):
+        raise AccessDenied(_("Контакты этой семьи исправляет классный руководитель её класса или секретарь."))
+    person = db.session.get(Student if entity == "student" else Guardian, person_id)
+    cleaned = {}
+    for field in CONTACT_FIELDS[entity]:
+        if field in values:
+            try:
+                cleaned[field] = clean_contact(field, values[field])
+            except InvalidInput as exc:
+                exc.field = field
+                raise
+    with db.session.no_autoflush:
+        for field, value in cleaned.items():
+            setattr(person, field, value)
+        old, new = column_changes(person)
+    db.session.flush()
+    if new:
+        AuditEvent.record(actor.user_id, f"{entity}.update", entity, person.id, old=old, new=new)
+    return sorted(new)

@@ -247,7 +247,17 @@ SETTINGS = [
     SettingDef("session_idle_minutes", 60, int, N_("Завершать сеанс после бездействия, минут")),
     SettingDef("session_absolute_hours", 12, int, N_("Максимальная длительность сеанса, часов")),
 ]
-BY_KEY = {s.key: s for s in SETTINGS}
+# The backups the system keeps (models/backups.py): edited on the backups page, not on the settings page.
+BACKUP_SCHEDULES = {
+    "nightly": N_("каждую ночь"),
+    "weekly": N_("раз в неделю (в ночь на воскресенье)"),
+    "off": N_("не делать (копии делаются вручную или по cron)"),
+}
+BACKUP_SETTINGS = [
+    SettingDef("backup_schedule", "nightly", str, N_("Резервные копии по расписанию"), choices=BACKUP_SCHEDULES),
+    SettingDef("backup_keep", 7, int, N_("Хранить последних копий")),
+]
+BY_KEY = {s.key: s for s in SETTINGS + BACKUP_SETTINGS}
 
 
 def _school_values(school_id: int) -> dict[str, str]:
@@ -288,7 +298,7 @@ def get_settings(school_id: int, *keys: str) -> tuple:
 def all_settings(school_id: int) -> dict[str, object]:
     rows = dict(db.session.execute(select(Setting.key, Setting.value).where(Setting.school_id == school_id)).all())
     rows |= _school_values(school_id)
-    return {s.key: s.kind(rows[s.key]) if s.key in rows else s.default for s in SETTINGS}
+    return {s.key: s.kind(rows[s.key]) if s.key in rows else s.default for s in BY_KEY.values()}
 
 
 # --- validation and writing (appended by the organisation area) ------------------------------------
@@ -305,6 +315,7 @@ LIMITS: dict[str, tuple[object, object]] = {
     "invite_code_days": (1, 90),
     "session_idle_minutes": (5, 720),
     "session_absolute_hours": (1, 72),
+    "backup_keep": (1, 90),
 }
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import CreatedMixin, PersonNameMixin, db, one_of
 from models.errors import InvalidInput
-from models.i18n import _
+from models.i18n import N_, _
 
 MEDICAL_GROUPS = ("main", "preparatory", "special", "exempt")
 SEXES = ("m", "f")
@@ -37,6 +38,31 @@ def check_birth_date(birth_date: dt.date, today: dt.date) -> None:
             low=low,
             high=high,
         )
+
+
+# Contact fields of a card: the longest value, the pattern it must match and the message when it does not. One
+# rule for the secretary's forms, the class teacher's contacts page and any other door (clean_contact).
+PHONE_RE = re.compile(r"\+?[0-9 ()\-]{5,25}")
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+CONTACT_RULES: dict[str, tuple[int, re.Pattern | None, str | None]] = {
+    "phone": (40, PHONE_RE, N_("Телефон: цифры, пробелы, скобки, дефис, можно с «+» в начале.")),
+    "email": (255, EMAIL_RE, N_("Неверный адрес электронной почты.")),
+    "workplace": (255, None, None),
+    "address": (255, None, None),
+}
+
+
+def clean_contact(field: str, value) -> str | None:
+    """A contact value as stored: trimmed, None when empty; InvalidInput when too long or malformed."""
+    text = value.strip() if isinstance(value, str) else value
+    if not text:
+        return None
+    longest, pattern, message = CONTACT_RULES[field]
+    if len(text) > longest:
+        raise InvalidInput(_("Не длиннее %(n)s символов."), n=longest)
+    if pattern is not None and not pattern.fullmatch(text):
+        raise InvalidInput(message)
+    return text
 
 
 class Staff(PersonNameMixin, CreatedMixin, db.Model):

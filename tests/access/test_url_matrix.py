@@ -19,6 +19,7 @@ from . import (
     expected_organisation,
     expected_results,
     expected_rosters,
+    expected_year,
 )
 from .roles import ROLES
 
@@ -39,6 +40,7 @@ AREAS = (
     expected_distance,
     expected_family,
     expected_mail,
+    expected_year,
 )
 EXPECTED: dict[str, tuple[int, ...]] = {rule: row for area in AREAS for rule, row in area.TABLE.items()}
 PARAMS = {name: value for area in AREAS for name, value in area.PARAMS.items()}

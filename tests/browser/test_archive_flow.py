@@ -1,47 +1,31 @@
 """Real browser, demo school: the operator moves a finished school year to the archive from the list of years
-(choose it, "С выбранным → Перенести в архив", confirm), sees the date in "В архиве с", and returns it."""
+(choose it, "С выбранным → Перенести в архив", confirm), sees the date in "В архиве с", and returns it on
+"Архив и печати" with a reason, which breaks the seal."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from past_years import add_past_year, remove_past_year
 from playwright.sync_api import expect
 
 
 def _past_year(app):
     """2020/2021 with one quarter, in the demo school (removed again by _remove)."""
-    from models import AcademicYear, Period, School, db
+    from models import db
 
     with app.app_context():
-        school = db.session.query(School).filter_by(code="demo").one()
-        year = AcademicYear(
-            school_id=school.id, name="2020/2021", starts_on=dt.date(2020, 9, 1), ends_on=dt.date(2021, 8, 31)
-        )
-        db.session.add(year)
-        db.session.flush()
-        db.session.add(
-            Period(
-                year_id=year.id,
-                scheme="quarter",
-                number=1,
-                name="1 четверть",
-                starts_on=dt.date(2020, 9, 1),
-                ends_on=dt.date(2020, 10, 25),
-            )
-        )
+        result = add_past_year(db.session, "demo", "2020/2021", dt.date(2020, 9, 1)).id
         db.session.commit()
-        result = year.id
         db.session.remove()
     return result
 
 
 def _remove(app, year_id):
-    from models import AcademicYear, Period, db
+    from models import db
 
     with app.app_context():
-        db.session.query(Period).filter_by(year_id=year_id).delete()
-        db.session.query(AcademicYear).filter_by(id=year_id).delete()
-        db.session.commit()
+        remove_past_year(db.session, year_id)
         db.session.remove()
 
 
@@ -62,7 +46,13 @@ def test_operator_archives_a_finished_year(page, live_server, screenshot, sign_i
         row = page.locator("tr", has=page.locator(f"input.action-checkbox[value='{year_id}']"))
         expect(row).to_contain_text(dt.date.today().strftime("%d.%m.%Y"))
         screenshot(page, "year-archived")
-        _choose(page, year_id, "Вернуть из архива")
-        expect(page.locator(".alert-success")).to_contain_text("Возвращено из архива учебных годов: 1.")
+        page.goto(live_server.url + "/admin/year-seals/")
+        row = page.locator(f"#year-{year_id}")
+        expect(row.locator(".seal-state")).to_contain_text("Печать цела")
+        row.locator("summary").click()
+        row.locator("textarea[name=reason]").fill("Архивирован по ошибке")
+        row.locator("button.restore-year").click()
+        expect(page.locator(".alert-success")).to_contain_text("возвращён из архива; печать снята")
+        expect(page.locator(f"#year-{year_id} .seal-broken")).to_contain_text("Архивирован по ошибке")
     finally:
         _remove(live_server.app, year_id)

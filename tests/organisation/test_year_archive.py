@@ -36,15 +36,15 @@ def test_archived_the_journal_is_read_not_written_then_restored(world, operator,
         set_period_mark(actor_of("teacher"), world.a_maths_5a.id, world.q1.id, world.anna.id, "5", now=NOW)
     with pytest.raises(InvalidInput):
         archive_year(operator, world.year.id, today=dt.date(2026, 10, 26), now=NOW)  # already
-    restore_year(operator, world.year.id)
+    restore_year(operator, world.year.id, "Исправление отметки по приказу № 12", now=NOW)
     db.session.commit()
     assert world.year.archived_at is None
     with pytest.raises(InvalidInput):
-        restore_year(operator, world.year.id)
+        restore_year(operator, world.year.id, "Исправление отметки по приказу № 12", now=NOW)
     actions = db.session.scalars(
         select(AuditEvent.action).where(AuditEvent.entity == "academic_year").order_by(AuditEvent.id)
     ).all()
-    assert actions[-2:] == ["year.archive", "year.restore"]
+    assert actions[-3:] == ["year.archive", "year.seal", "year.restore"]
 
 
 @pytest.mark.parametrize("who", ["director", "coordinator", "secretary", "teacher"])
@@ -62,14 +62,14 @@ def test_a_year_of_another_school_is_not_found(world, actor_of):
 def test_the_actions_of_the_years_list(client, login_as, world):
     login_as("operator")
     html = client.get("/admin/years/").get_data(as_text=True)
-    assert "Перенести в архив" in html and "Вернуть из архива" in html
+    assert "Перенести в архив" in html and "Вернуть из архива" not in html  # with a reason, on the seals page
     response = client.post(
         "/admin/years/action/", data={"action": "archive", "rowid": [str(world.year.id)]}, follow_redirects=True
     )
     html = response.get_data(as_text=True)
     archived = db.session.scalar(select(AcademicYear.archived_at).where(AcademicYear.id == world.year.id))
     assert "Перенесено в архив учебных годов: 1." in html and archived is not None  # today is after 25.10.2026
-    client.post("/admin/years/action/", data={"action": "restore", "rowid": [str(world.year.id)]})
+    client.post("/admin/year-seals/restore", data={"year_id": world.year.id, "reason": "Год перенесён по ошибке"})
     assert db.session.scalar(select(AcademicYear.archived_at).where(AcademicYear.id == world.year.id)) is None
     login_as("director")  # reads the list, no actions
     html = client.get("/admin/years/").get_data(as_text=True)

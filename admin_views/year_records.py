@@ -1,0 +1,130 @@
+"""Staff panel area of the records kept over the years: "Архив и печати" (the seal of each archived year,
+verified on demand, naming what differs; taking a year out of the archive with a reason) and "Резервные копии"
+(the schedule, "keep N", the log of backups and their checks). Every decision is in models/ (models.school.seal,
+models.school.organisation, models.backups); these views parse forms and show results."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext, lazy_gettext
+
+from models.access import ADMINISTRATION, can_manage_organisation
+from models.attachments import size_text
+from models.backups import backups_page, set_backup_settings
+from models.base import utcnow
+from models.school.organisation import current_year, restore_year, seal_archived_year
+from models.school.rollover import DECISIONS, preview, roll_over
+from models.school.seal import MAX_REASON, check_school_year, seal_overview
+from models.school.settings import BACKUP_SCHEDULES, LIMITS
+
+from .base import StaffPage, actor, operation, refusal_page
+from .forms import to_int, today
+
+CATEGORY = lazy_gettext("Организация")
+
+
+class SealsView(StaffPage):
+    roles = ADMINISTRATION
+
+    @expose("/")
+    def index(self):
+        a = actor()
+        with refusal_page():
+            years = seal_overview(a)
+            wanted = to_int(request.args.get("verify"))
+            check = check_school_year(a, wanted) if request.args.get("verify") is not None else None
+        return self.render(
+            "admin/year_records/seals.html",
+            years=years,
+            check=check,
+            editable=can_manage_organisation(a),
+            max_reason=MAX_REASON,
+        )
+
+    @expose("/restore", methods=["POST"])
+    def restore(self):
+        year_id = to_int(request.form.get("year_id")) or 0
+        with operation(forged_aborts=True) as done:
+            year = restore_year(actor(), year_id, request.form.get("reason"), now=utcnow())
+        if done:
+            flash(gettext("Учебный год %(name)s возвращён из архива; печать снята.", name=year.name), "success")
+        return redirect(url_for(".index"))
+
+    @expose("/seal", methods=["POST"])
+    def seal(self):
+        year_id = to_int(request.form.get("year_id")) or 0
+        with operation(forged_aborts=True) as done:
+            year = seal_archived_year(actor(), year_id, now=utcnow())
+        if done:
+            flash(gettext("Учебный год %(name)s запечатан.", name=year.name), "success")
+        return redirect(url_for(".index", verify=year_id))
+
+
+class BackupsView(StaffPage):
+    roles = frozenset({"operator"})
+
+    @expose("/")
+    def index(self):
+        with refusal_page():
+            backup, settings, runs = backups_page(actor(), utcnow())
+        return self.render(
+            "admin/year_records/backups.html",
+            backup=backup,
+            settings=settings,
+            runs=runs,
+            schedules=BACKUP_SCHEDULES,
+            keep_limits=LIMITS["backup_keep"],
+            size_text=size_text,
+        )
+
+    @expose("/settings", methods=["POST"])
+    def settings(self):
+        with operation(forged_aborts=True) as done:
+            changed = set_backup_settings(actor(), request.form.get("backup_schedule"), request.form.get("backup_keep"))
+        if done:
+            flash(gettext("Настройки сохранены (изменено: %(n)s).", n=len(changed)), "success")
+        return redirect(url_for(".index"))
+
+
+class RolloverView(StaffPage):
+    roles = frozenset({"operator"})
+
+    @expose("/")
+    def index(self):
+        a = actor()
+        with refusal_page():
+            year = current_year(a, today())
+            wanted = to_int(request.args.get("year"))
+            plan = preview(a, wanted or (year.id if year else 0))
+        return self.render("admin/year_records/rollover.html", plan=plan, decisions=DECISIONS)
+
+    @expose("/run", methods=["POST"])
+    def run(self):
+        year_id = to_int(request.form.get("year_id")) or 0
+        decisions = {}
+        for key, value in request.form.items():
+            student_id = to_int(key.removeprefix("decision-")) if key.startswith("decision-") else None
+            if student_id:
+                decisions[student_id] = value
+        with operation(forged_aborts=True) as done:
+            plan = roll_over(actor(), year_id, decisions, now=utcnow())
+        if done:
+            flash(gettext("Новый учебный год %(name)s создан.", name=plan.name), "success")
+        return redirect(url_for(".index", year=year_id))
+
+
+def register(admin) -> None:
+    admin.add_view(
+        SealsView(
+            name=lazy_gettext("Архив и печати"), category=CATEGORY, endpoint="year_seals", url="/admin/year-seals"
+        )
+    )
+    admin.add_view(
+        BackupsView(name=lazy_gettext("Резервные копии"), category=CATEGORY, endpoint="backups", url="/admin/backups")
+    )
+    admin.add_view(
+        RolloverView(
+            name=lazy_gettext("Новый учебный год"), category=CATEGORY, endpoint="rollover", url="/admin/rollover"
+        )
+    )

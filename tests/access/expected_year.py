@@ -1,0 +1,22 @@
+"""Expected statuses of the year-records routes (columns: tests/access/roles.py ROLES).
+
+"Архив и печати": the administration reads and verifies the seals; only the operator's forms write (POST only).
+The class teacher's contacts of their class's families: the class teacher's page (a class that is not theirs:
+403). "Резервные копии": the operator's page."""
+
+from __future__ import annotations
+
+from .roles import ALL, F, R
+
+TABLE: dict[str, tuple[int, ...]] = {
+    "/admin/year-seals/": (R, F, F, F, F, F, 200, 200, 200),
+    "/admin/year-seals/restore": ALL(405),
+    "/admin/year-seals/seal": ALL(405),
+    "/admin/my-class/contacts/": (R, F, F, F, 200, F, F, F, F),
+    "/admin/my-class/contacts/save": ALL(405),
+    "/admin/backups/": (R, F, F, F, F, F, F, F, 200),
+    "/admin/backups/settings": ALL(405),
+    "/admin/rollover/": (R, F, F, F, F, F, F, F, 200),
+    "/admin/rollover/run": ALL(405),
+}
+PARAMS: dict = {}
