@@ -13,9 +13,10 @@ import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from sqlalchemy import Date, DateTime, Integer, Select, and_, bindparam, cast, func, or_, select, union_all
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased
 
 from models.access import Actor, children, require_student
 from models.audit import STUDENT_ENTITIES, AuditEvent, snapshot_value
@@ -81,11 +82,12 @@ class Notice:
 class ChildNotices:
     student: Student
     since: dt.datetime
-    notices: list[Notice] = field(default_factory=list)  # newest first
+    notices: list[Notice] = field(default_factory=list)  # newest first, the newest SHOWN (or all, for a digest)
+    total: int = 0  # how many there are, at most LIMIT: the navigation's count
 
     @property
     def count(self) -> int:
-        return len(self.notices)
+        return self.total
 
     @property
     def shown(self) -> list[Notice]:
@@ -96,8 +98,8 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def _child_events(index: int) -> list[Select]:
-    """What a child's family is told about, logged after a moment, newest first, at most LIMIT rows each: two
+def _child_events(index: int, limit: int = LIMIT) -> list[Select]:
+    """What a child's family is told about, logged after a moment, newest first, at most ``limit`` rows each: two
     selects of (event id, moment, child id) with the child's parameters (``_params``). The child's marks,
     absences and period marks come by the audit row's student (an index on student and moment); homework by the
     lessons of the child's classes since HOMEWORK_WINDOW before the moment (an index probe of the log for each),
@@ -110,7 +112,7 @@ def _child_events(index: int) -> list[Select]:
         select(AuditEvent.id, AuditEvent.at, child)
         .where(AuditEvent.student_id == student, AuditEvent.entity.in_(STUDENT_ENTITIES), AuditEvent.at > since)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(LIMIT)
+        .limit(limit)
     )
     lessons = (
         select(Lesson.id)
@@ -137,7 +139,7 @@ def _child_events(index: int) -> list[Select]:
             on_roster(student, assignment.class_id, assignment.subgroup_id, lesson.date),  # checked on the hits
         )
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(LIMIT)
+        .limit(limit)
     )
     return [select(*q.subquery().c) for q in (own, set_work)]  # wrapped: a UNION member keeps its LIMIT
 
@@ -149,10 +151,20 @@ def _counts_for(n: int):
 
 
 @functools.cache
-def _events_for(n: int):
-    picked = union_all(*(q for i in range(n) for q in _child_events(i))).subquery()
+def _events_for(n: int, limit: int):
+    picked = union_all(*(q for i in range(n) for q in _child_events(i, limit))).subquery()
     return (
-        select(AuditEvent, Staff, User.login, picked.c.child)
+        select(
+            AuditEvent.at,
+            AuditEvent.action,
+            AuditEvent.entity,
+            AuditEvent.entity_id,
+            AuditEvent.old,
+            AuditEvent.new,
+            Staff,
+            User.login,
+            picked.c.child,
+        )
         .join(picked, picked.c.id == AuditEvent.id)
         .outerjoin(User, User.id == AuditEvent.actor_id)
         .outerjoin(Staff, Staff.id == User.staff_id)
@@ -188,13 +200,16 @@ def unread_count(actor: Actor, now: dt.datetime) -> int:
     if actor.user_id is None or not actor.has("parent", "student"):
         return 0
     starts = _starts(actor, now, None, None)
-    if not starts:
-        return 0
+    return sum(_totals(starts).values()) if starts else 0
+
+
+def _totals(starts) -> dict[int, int]:
+    """Each child's count of notices, at most LIMIT. One query."""
     counts = db.session.scalars(_counts_for(len(starts)), _params(starts))
     per_child = defaultdict(int)
     for sid, count in zip([student.id for student, _s in starts for _q in range(2)], counts, strict=True):
         per_child[sid] += count
-    return sum(min(n, LIMIT) for n in per_child.values())
+    return {sid: min(n, LIMIT) for sid, n in per_child.items()}
 
 
 def badge(count: int) -> str:
@@ -203,28 +218,36 @@ def badge(count: int) -> str:
 
 
 def family_notices(
-    actor: Actor, now: dt.datetime, *, since: dt.datetime | None = None, student_id: int | None = None
+    actor: Actor,
+    now: dt.datetime,
+    *,
+    since: dt.datetime | None = None,
+    student_id: int | None = None,
+    limit: int = SHOWN,
 ) -> list[ChildNotices]:
     """The notices of each child the actor reads in the portal (a parent's own children, a student themself)
-    since the account's "seen up to" moment (or ``since`` when given, for a digest), the newest LIMIT of each.
-    Five queries at most, whatever the number of children and changes."""
+    since the account's "seen up to" moment (or ``since`` when given, for a digest): the newest ``limit`` of each
+    and how many there are (at most LIMIT). Six queries at most, whatever the number of children and changes."""
     starts = _starts(actor, now, since, student_id)
     if not starts:
         return []
-    rows = db.session.execute(_events_for(len(starts)), _params(starts)).all()
+    totals = _totals(starts)
+    rows = db.session.execute(_events_for(len(starts), limit), _params(starts)).all()
     events = []
-    for event, staff, login, sid in rows:
-        old = json.loads(event.old) if event.old else {}
-        new = json.loads(event.new) if event.new else {}
+    for at, action, entity, entity_id, old, new, staff, login, sid in rows:
+        event = SimpleNamespace(at=at, action=action, entity=entity, entity_id=entity_id)
+        old = json.loads(old) if old else {}
+        new = json.loads(new) if new else {}
         events.append((event, staff.short_name if staff is not None else (login or "—"), old, new, sid))
     lesson_ids = {
         (v.get("lesson_id") if e.entity != "lesson" else e.entity_id) for e, _w, o, n, _s in events for v in (o, n)
     }
-    lessons = {
-        lesson.id: lesson
-        for lesson in db.session.scalars(
-            select(Lesson)
-            .options(joinedload(Lesson.assignment).joinedload(TeachingAssignment.subject))
+    lessons = {  # id → (date, subject): plain rows
+        lesson_id: (day, subject)
+        for lesson_id, day, subject in db.session.execute(
+            select(Lesson.id, Lesson.date, Subject.name)
+            .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+            .join(Subject, Subject.id == TeachingAssignment.subject_id)
             .where(Lesson.id.in_(lesson_ids - {None}))
         )
     }
@@ -235,13 +258,13 @@ def family_notices(
     if finals:  # a period's name is the school's or the system's (a Text shown in the reader's language)
         subjects = dict(db.session.execute(select(Subject.id, Subject.name).where(Subject.id.in_(subject_ids))).all())
         periods = {p.id: p.name for p in db.session.scalars(select(Period).where(Period.id.in_(period_ids)))}
-    result = {s.id: ChildNotices(s, start) for s, start in starts}
+    result = {s.id: ChildNotices(s, start, total=totals.get(s.id, 0)) for s, start in starts}
     for event, who, old, new, sid in events:
         if event.entity == "lesson":
-            lesson = lessons.get(event.entity_id)
+            day, subject = lessons.get(event.entity_id, (None, ""))
             notice = dict(
-                subject=lesson.assignment.subject.name if lesson else "",
-                day=lesson.date if lesson else None,
+                subject=subject,
+                day=day,
                 old=old.get("homework") or "",
                 new=new.get("homework") or "",
             )
@@ -253,18 +276,19 @@ def family_notices(
             )
             notice.update(old=old.get("value") or "", new=new.get("value") or "")
         else:
-            lesson = lessons.get((new or old).get("lesson_id"))
-            notice = dict(subject=lesson.assignment.subject.name if lesson else "", day=lesson.date if lesson else None)
+            day, subject = lessons.get((new or old).get("lesson_id"), (None, ""))
+            notice = dict(subject=subject, day=day)
             notice.update(old=_value(event.entity, old), new=_value(event.entity, new))
             notice["comment"] = (new or old).get("comment") or ""
         child = result[sid]
-        if len(child.notices) < LIMIT:
+        if len(child.notices) < limit:
             child.notices.append(
                 Notice(_aware(event.at), sid, event.action, LABELS.get(event.action, event.action), who=who, **notice)
             )
     news = announcement_notices(actor, {sid: child.since for sid, child in result.items()}, now)
     for sid, at, title, body, who in news:  # announcements for the child's class, grade, school (R23)
         result[sid].notices.append(Notice(at, sid, "announcement.publish", ANNOUNCEMENT, title, None, "", body, who))
+        result[sid].total += 1  # the home page counts them; the navigation's badge counts the journal's news only
     if news:
         for child in result.values():
             child.notices.sort(key=lambda n: n.at, reverse=True)
@@ -309,4 +333,4 @@ def mark_seen(actor: Actor, student_id: int | None, now: dt.datetime) -> None:
 def unsent_notices(user: User, since: dt.datetime, now: dt.datetime) -> list[ChildNotices]:
     """The hook for an e-mail digest job: the account's notices logged after ``since`` (the last digest),
     whatever the account has seen on the site."""
-    return family_notices(Actor.of(user), now, since=since)
+    return family_notices(Actor.of(user), now, since=since, limit=LIMIT)

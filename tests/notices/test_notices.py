@@ -174,5 +174,5 @@ def test_query_count_does_not_grow_with_marks(db_session, world, clock, count_qu
     with count_queries() as q:
         notices = family_notices(parent, clock.at(100))
     assert len(notices[0].notices) == 2 * marks
-    assert q.count == 5, q.statements  # the children and their moments, the events, their lessons; the school
-    # (its day) and the announcements
+    assert q.count == 6, q.statements  # the children and their moments, their counts, the events, their lessons;
+    # the school (its day) and the announcements
