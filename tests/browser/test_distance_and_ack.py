@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from playwright.sync_api import expect
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from models import (
     DiaryAcknowledgement,
@@ -24,6 +24,16 @@ from models import (
 )
 
 LINK = "https://meet.example.org/5a-maths"
+
+
+def _forget_switch(app, day: dt.date) -> None:
+    """The browser tests share one demo school: the day goes back to lessons in the building afterwards."""
+    from models.tables.school import CancelledDay
+
+    with app.app_context():
+        db.session.execute(delete(CancelledDay).where(CancelledDay.date == day))
+        db.session.commit()
+        db.session.remove()
 
 
 def _demo(app):
@@ -53,11 +63,12 @@ def _demo(app):
     return names, row
 
 
-def test_distance_day_link_diary_first_and_weekly_signature(page, live_server, sign_in, screenshot):
+def test_distance_day_link_diary_first_and_weekly_signature(page, live_server, sign_in, screenshot, request):
     base = live_server.url
     (child_id, child_name, guardian_id, guardian_name), (lesson_id, day, assignment_id, class_id) = _demo(
         live_server.app
     )
+    request.addfinalizer(lambda: _forget_switch(live_server.app, day))
 
     # The director: "Расписание" → "Дистанционное обучение", 5А on the lesson's day, quarantine.
     page.set_viewport_size({"width": 1366, "height": 900})
