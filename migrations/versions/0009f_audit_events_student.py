@@ -47,6 +47,10 @@ def upgrade():
         )
         op.execute("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only")
     op.create_index("ix_audit_events_student_at", "audit_events", ["student_id", "at"], unique=False)
+    if bind.dialect.name == "postgresql":
+        # Without fresh statistics of the filled column the planner reads the family's notices by the moment
+        # alone: the home page of the district took 780 ms after the upgrade and 60 ms after ANALYZE.
+        op.execute("ANALYZE audit_events")
 
 
 def downgrade():
