@@ -1024,8 +1024,8 @@ class SchoolGenerator:
                 k = counters[a_idx]
                 counters[a_idx] = k + 1
                 line, topic, kind = plan.lesson(k)
-                max_points = None
-                if self.kz and kind in control_kinds:  # a Kazakh school's control work is a СОР or the СОЧ
+                max_points, control = None, kind in control_kinds
+                if self.kz and control:  # a Kazakh school's control work is a СОР or the СОЧ
                     kind, max_points = "sor", r.choice(kazakh.SOR_MAX)
                     quarter = next((q for q in quarters if q.starts_on <= day <= q.ends_on), None)
                     if (
@@ -1051,7 +1051,7 @@ class SchoolGenerator:
                     grade > 1
                     and homework_patterns
                     and not (a.subject in data.RARE_HOMEWORK and r.random() < 0.8)
-                    and not (kind in control_kinds and r.random() < 0.5)
+                    and not (control and r.random() < 0.5)
                 ):
                     n = 10 + 4 * k + r.randint(0, 3)
                     homework = r.choice(homework_patterns).format(
@@ -1144,7 +1144,7 @@ class SchoolGenerator:
 
                 # Marks: none in the first grade (R5); everybody present for control works.
                 if grade > 1 and present:
-                    if kind in control_kinds:
+                    if control:
                         delay = r.choice((0, 0, 1, 1, 2, 3))
                         created_dt = max(recorded_dt, _at(day + dt.timedelta(days=delay), 16, 30))
                         created = ts(created_dt)
