@@ -705,7 +705,7 @@ class SchoolGenerator:
                             "id": self.subgroup_id[key],
                             "class_id": self.class_id[c.idx],
                             "subject_id": self.subject_id[subject],
-                            "name": f"{g} группа",
+                            "name": f"{g}-топ" if self.kz else f"{g} группа",
                         }
                     )
                 initial = sorted(
@@ -905,7 +905,7 @@ class SchoolGenerator:
                     "date": day,
                     "absent_teacher_id": self.teacher_staff[absent],
                     "substitute_id": substitute,
-                    "reason": "Больничный лист",
+                    "reason": "Еңбекке жарамсыздық парағы" if self.kz else "Больничный лист",
                     "created_by_id": self.users.get("operator"),
                     "created_at": _at(day - dt.timedelta(days=1), 17, 40),
                 }
@@ -1347,6 +1347,10 @@ class SchoolGenerator:
 
         u = self.users
         meeting = self.start + dt.timedelta(days=(3 - self.start.weekday()) % 7 + 14)  # third Thursday or so
+        teacher = self.staff_rows[self.teacher_staff[tpl.classteacher_account]]
+        mother = next(g for g in self.guardians if g["id"] == self.demo_guardian)
+        child = next(s for s in self.students if s["id"] == self.demo_student)
+        kz = kazakh.texts(meeting, mother, child, teacher) if self.kz else {}  # what the Kazakh school wrote
         first = w.ids("announcements", 2)
         w.insert(
             "announcements",
@@ -1356,8 +1360,9 @@ class SchoolGenerator:
                     "school_id": self.school_id,
                     "class_id": None,
                     "audience": "parents",
-                    "title": "Общешкольное родительское собрание",
-                    "body": f"Уважаемые родители! {meeting:%d.%m.%Y} в 18:00 в актовом зале состоится общешкольное "
+                    "title": kz.get("meeting_title", "Общешкольное родительское собрание"),
+                    "body": kz.get("meeting_body")
+                    or f"Уважаемые родители! {meeting:%d.%m.%Y} в 18:00 в актовом зале состоится общешкольное "
                     "родительское собрание. Повестка: организация учебного года, электронный дневник, "
                     "горячее питание, безопасность детей по дороге в школу.",
                     "author_id": u["director"],
@@ -1368,8 +1373,9 @@ class SchoolGenerator:
                     "school_id": self.school_id,
                     "class_id": self.class_id[tpl.class_5a],
                     "audience": "all",
-                    "title": "Экскурсия в краеведческий музей",
-                    "body": "В субботу класс едет на экскурсию в краеведческий музей. Сбор у школы в 9:30, "
+                    "title": kz.get("trip_title", "Экскурсия в краеведческий музей"),
+                    "body": kz.get("trip_body")
+                    or "В субботу класс едет на экскурсию в краеведческий музей. Сбор у школы в 9:30, "
                     "возвращение к 14:00. Просим до четверга сообщить классному руководителю, поедет ли ребёнок.",
                     "author_id": u["classteacher"],
                     "published_at": _at(days[min(3, len(days) - 1)], 16, 10),
@@ -1377,9 +1383,6 @@ class SchoolGenerator:
             ],
         )
 
-        teacher = self.staff_rows[self.teacher_staff[tpl.classteacher_account]]
-        mother = next(g for g in self.guardians if g["id"] == self.demo_guardian)
-        child = next(s for s in self.students if s["id"] == self.demo_student)
         sent = _at(days[-1], 17, 30)
         reply = sent + dt.timedelta(hours=25, minutes=40)
         conv = w.ids("conversations")
@@ -1389,7 +1392,7 @@ class SchoolGenerator:
                 {
                     "id": conv,
                     "school_id": self.school_id,
-                    "subject": "Успеваемость по математике",
+                    "subject": kz.get("subject", "Успеваемость по математике"),
                     "student_id": self.demo_student,
                     "created_by_id": u["classteacher"],
                     "created_at": sent,
@@ -1413,7 +1416,8 @@ class SchoolGenerator:
                     "conversation_id": conv,
                     "author_id": u["classteacher"],
                     "sent_at": sent,
-                    "body": f"Здравствуйте, {mother['first_name']} {mother['middle_name']}! {child['first_name']} в последнее "
+                    "body": kz.get("message")
+                    or f"Здравствуйте, {mother['first_name']} {mother['middle_name']}! {child['first_name']} в последнее "
                     "время получает невысокие отметки по математике и не всегда выполняет домашние задания. "
                     "Предлагаю обсудить, как мы можем помочь. Я в школе по вторникам и четвергам после 14:00.",
                 },
@@ -1422,7 +1426,8 @@ class SchoolGenerator:
                     "conversation_id": conv,
                     "author_id": u["parent"],
                     "sent_at": reply,
-                    "body": f"Здравствуйте, {teacher['first_name']} {teacher['middle_name']}! Спасибо, что сообщили. "
+                    "body": kz.get("reply")
+                    or f"Здравствуйте, {teacher['first_name']} {teacher['middle_name']}! Спасибо, что сообщили. "
                     "Мы проверим домашние задания, а в четверг я подойду к вам после уроков.",
                 },
             ],
@@ -1438,7 +1443,8 @@ class SchoolGenerator:
                     "teacher_id": self.teacher_staff[tpl.teacher_account],
                     "assignment_id": self.assignment_id[math_5a],
                     "author_id": u["coordinator"],
-                    "text": "Отметки за контрольную работу в 5А выставлены позже установленного срока (3 дня). "
+                    "text": kz.get("remark")
+                    or "Отметки за контрольную работу в 5А выставлены позже установленного срока (3 дня). "
                     "Прошу соблюдать сроки и записывать домашнее задание в день урока.",
                     "created_at": _at(days[-1], 16, 0),
                     "due_on": days[-1] + dt.timedelta(days=7),
