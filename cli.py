@@ -11,13 +11,22 @@ from flask import Flask
 
 def init_cli(app: Flask) -> None:
     @app.cli.command("demo")
-    @click.option("--reset", is_flag=True, help="Drop the existing demo school first.")
-    def demo_command(reset: bool) -> None:
+    @click.option("--reset", is_flag=True, help="Drop the existing demo schools first.")
+    @click.option(
+        "--kind",
+        type=click.Choice(["ru", "kz", "both"]),
+        default="ru",
+        envvar="DEMO_KIND",
+        show_default=True,
+        help="The Russian demo school, the Kazakhstan one (demo/kazakh.py) or both (env DEMO_KIND).",
+    )
+    def demo_command(reset: bool, kind: str) -> None:
         """Load the demo school (idempotent: a second run changes nothing)."""
         from demo.generator import load_demo
 
         started = time.perf_counter()
-        counts = load_demo(reset=reset)
+        for i, one in enumerate(("ru", "kz") if kind == "both" else (kind,)):
+            counts = load_demo(reset=reset and i == 0, kind=one)
         for name, count in counts.items():
             click.echo(f"{name:>22}: {count}")
         click.echo(f"done in {time.perf_counter() - started:.1f} s")

@@ -24,10 +24,13 @@ from sqlalchemy import select, text
 from werkzeug.security import generate_password_hash
 
 from models import School, db
+from models.accounts.invites import CONSENT_TEXTS
 from models.deadlines import school_zone
+from models.grading import FORMATIVE_SCALE
 from models.school_time import school_today
 
 from . import curriculum_data as data
+from . import kazakh
 from .calendar import SchoolCalendar, year_start
 from .cleanup import delete_demo_schools
 from .names import STREETS, TOWN, WORKPLACES, People, feminine_surname, surname_for, translit
@@ -113,6 +116,7 @@ LESSON_COLUMNS = (
     "work_kind_id",
     "homework",
     "plan_item_id",
+    "max_points",
     "taught_by_id",
     "substitution_id",
     "is_distance",
@@ -126,6 +130,8 @@ MARK_COLUMNS = (
     "student_id",
     "slot",
     "value",
+    "points",
+    "max_points",
     "work_kind_id",
     "comment",
     "author_id",
@@ -143,6 +149,7 @@ PERIOD_MARK_COLUMNS = (
     "value",
     "special",
     "proposed_average",
+    "percent",
     "proposed_value",
     "override_reason",
     "set_by_id",
@@ -176,15 +183,21 @@ def _template(classes_per_grade: int) -> Template:
     return build_template(classes_per_grade)
 
 
-def load_demo(reset: bool = False, scale: Scale | None = None, today: dt.date | None = None) -> dict[str, int]:
+def load_demo(
+    reset: bool = False, scale: Scale | None = None, today: dt.date | None = None, kind: str = "ru"
+) -> dict[str, int]:
     """Loads the demo school into db (inside a Flask app context) and commits. Idempotent: when the demo
-    school (School.code == 'demo') already exists and reset is False, writes nothing and returns the
-    current row counts. reset=True deletes the generated schools' data first (audit_events is never
-    touched). Returns row counts per table name (all rows in the database, not only the demo's)."""
+    school (School.code == 'demo', the Kazakh one's 'demo-kz') already exists and reset is False, writes
+    nothing and returns the current row counts. reset=True deletes every generated school's data first (both
+    demo schools and a district's; audit_events is never touched). ``kind``: "ru" the Russian demo school (and
+    the district's schools of ``scale``), "kz" the Kazakhstan one (demo/kazakh.py; one school whatever the
+    scale says). Returns row counts per table name (all rows in the database, not only the demo's)."""
     scale = scale or Scale()
-    today = today or school_today(school_zone("Europe/Moscow"))  # the demo schools' day, not the server's
+    kz = kind == "kz"
+    zone = kazakh.ZONE if kz else "Europe/Moscow"
+    today = today or school_today(school_zone(zone))  # the demo school's day, not the server's
     session = db.session
-    exists = session.execute(select(School.id).where(School.code == "demo")).first()
+    exists = session.execute(select(School.id).where(School.code == (kazakh.CODE if kz else "demo"))).first()
     if exists and not reset:
         return row_counts()
     previous = triggers_off(session)
@@ -195,8 +208,8 @@ def load_demo(reset: bool = False, scale: Scale | None = None, today: dt.date | 
     template = _template(scale.classes_per_grade)
     calendar = SchoolCalendar(year_start(today), scale.weeks, today)
     password_hash = generate_password_hash(DEMO_PASSWORD)  # one hash for all demo logins: hashing is slow
-    for number in range(scale.schools):
-        SchoolGenerator(writer, template, calendar, scale, number, password_hash).run()
+    for number in range(1 if kz else scale.schools):
+        SchoolGenerator(writer, template, calendar, scale, number, password_hash, kz=kz).run()
     writer.finish()
     triggers_on(session, previous)
     session.commit()
@@ -230,6 +243,7 @@ class SchoolGenerator:
         scale: Scale,
         number: int,
         password_hash: str,
+        kz: bool = False,
     ):
         self.w = writer
         self.tpl = template
@@ -237,8 +251,10 @@ class SchoolGenerator:
         self.scale = scale
         self.number = number
         self.demo = number == 0
-        self.people = People(random.Random(f"people-{number}"))
-        self.rng = random.Random(f"journal-{number}")
+        self.kz = kz  # the Kazakhstan demo school (demo/kazakh.py)
+        seed = f"kz-{number}" if kz else str(number)
+        self.people = (kazakh.KazakhPeople if kz else People)(random.Random(f"people-{seed}"))
+        self.rng = random.Random(f"journal-{seed}")
         self.password_hash = password_hash
         self.start = calendar.start
         self.school_no = 17 if number == 0 else [n for n in range(1, 100) if n != 17][number - 1]
@@ -267,6 +283,11 @@ class SchoolGenerator:
         self.admin_staff: dict[str, int] = {}
         persons = [(pos, role, sex) for pos, role, sex in data.ADMIN_STAFF]
         persons += [(t.position, None, t.sex) for t in self.tpl.teachers]
+        if self.kz:
+            persons = [
+                (kazakh.ADMIN_POSITIONS.get(pos, kazakh.TEACHER_POSITION), role, sex) for pos, role, sex in persons
+            ]
+        domain = f"school{self.school_no}.{'kz' if self.kz else 'ru'}"
         first_id = w.ids("staff", len(persons))
         for i, (position, role, sex) in enumerate(persons):
             last, first, middle = p.adult(sex)
@@ -280,7 +301,7 @@ class SchoolGenerator:
                     "middle_name": middle,
                     "position": position,
                     "phone": p.phone(),
-                    "email": f"{translit(last)}.{translit(first)[0]}{translit(middle)[0]}@school{self.school_no}.ru",
+                    "email": f"{translit(last)}.{translit(first)[0]}{translit(middle)[0]}@{domain}",
                     "hired_on": dt.date(r.randint(1992, self.start.year - 1), r.randint(1, 12), r.randint(1, 28)),
                 }
             )
@@ -291,22 +312,30 @@ class SchoolGenerator:
         self.staff_rows = {row["id"]: row for row in staff}
         director = staff[0]
         num = self.school_no
-        w.insert(
-            "schools",
-            [
-                {
-                    "id": self.school_id,
-                    "name": f"МБОУ «Средняя общеобразовательная школа № {num}»",
-                    "short_name": f"МБОУ СОШ № {num}",
-                    "code": "demo" if self.demo else f"demo-{self.number + 1}",
-                    "address": f"{TOWN}, {STREETS[num % len(STREETS)]}, д. {num + 3}",
-                    "director_name": f"{director['last_name']} {director['first_name']} {director['middle_name']}",
-                    "language": "ru",
-                    "grading_scheme": "five_point",
-                    "timezone": "Europe/Moscow",
-                }
-            ],
-        )
+        school = {
+            "id": self.school_id,
+            "name": f"МБОУ «Средняя общеобразовательная школа № {num}»",
+            "short_name": f"МБОУ СОШ № {num}",
+            "code": "demo" if self.demo else f"demo-{self.number + 1}",
+            "address": f"{TOWN}, {STREETS[num % len(STREETS)]}, д. {num + 3}",
+            "director_name": f"{director['last_name']} {director['first_name']} {director['middle_name']}",
+            "language": "ru",
+            "jurisdiction": "RU",
+            "grading_scheme": "five_point",
+            "timezone": "Europe/Moscow",
+        }
+        if self.kz:
+            school.update(
+                name=f"«№ {num} жалпы білім беретін мектеп» КММ",
+                short_name=f"№ {num} ЖББМ",
+                code=kazakh.CODE,
+                address=f"{kazakh.TOWN}, {kazakh.STREETS[0]}, {num + 3}",
+                language="kk",
+                jurisdiction="KZ",
+                grading_scheme="criteria",
+                timezone=kazakh.ZONE,
+            )
+        w.insert("schools", [school])
         w.rows("staff", tuple(staff[0]), [tuple(row.values()) for row in staff])
 
     def _year_bells_dictionaries(self) -> None:
@@ -360,8 +389,9 @@ class SchoolGenerator:
             ],
         )
 
-        first = w.ids("work_kinds", len(data.WORK_KINDS))
-        self.kind_id = {code: first + i for i, (code, *_rest) in enumerate(data.WORK_KINDS)}
+        kinds = [(*kind, None) for kind in data.WORK_KINDS] + (kazakh.WORK_KINDS if self.kz else [])
+        first = w.ids("work_kinds", len(kinds))
+        self.kind_id = {code: first + i for i, (code, *_rest) in enumerate(kinds)}
         w.insert(
             "work_kinds",
             [
@@ -372,8 +402,9 @@ class SchoolGenerator:
                     "name": name,
                     "weight": Decimal(weight),
                     "is_control": control,
+                    "criteria_kind": criteria,
                 }
-                for code, name, weight, control in data.WORK_KINDS
+                for code, name, weight, control, criteria in kinds
             ],
         )
 
@@ -401,8 +432,8 @@ class SchoolGenerator:
                 {
                     "id": self.subject_id[key],
                     "school_id": self.school_id,
-                    "name": name,
-                    "short_name": short,
+                    "name": kazakh.SUBJECTS[key][0] if self.kz else name,
+                    "short_name": kazakh.SUBJECTS[key][1] if self.kz else short,
                     "is_physical_education": pe,
                     "is_pass_fail": False,
                 }
@@ -424,13 +455,17 @@ class SchoolGenerator:
                     "grade": c.grade,
                     "letter": c.letter,
                     "class_teacher_id": self.teacher_staff[c.teacher] if c.teacher is not None else None,
-                    "period_scheme": c.scheme,
+                    "period_scheme": self._scheme(c),
                     "shift": 1,
                     "room": tpl.teachers[c.teacher].room if c.teacher is not None else None,
                 }
                 for c in tpl.classes
             ],
         )
+
+    def _scheme(self, c) -> str:
+        """A class's periods: quarters in every grade of a Kazakh school, the template's otherwise."""
+        return "quarter" if self.kz else c.scheme
 
     # students and families ----------------------------------------------------------------------------
     def _students(self) -> None:
@@ -555,6 +590,7 @@ class SchoolGenerator:
                 "personal_file_no": f"{last[0]}-{self._file_no:04d}",
                 "medical_group": group,
                 "address": fam["address"],
+                "iin": kazakh.iin(birth, sex, sid) if self.kz else None,
             }
         )
         for gid, relation in fam["guardians"]:
@@ -669,7 +705,7 @@ class SchoolGenerator:
                             "id": self.subgroup_id[key],
                             "class_id": self.class_id[c.idx],
                             "subject_id": self.subject_id[subject],
-                            "name": f"{g} группа",
+                            "name": f"{g}-топ" if self.kz else f"{g} группа",
                         }
                     )
                 initial = sorted(
@@ -763,12 +799,14 @@ class SchoolGenerator:
             "parent": ("guardian_id", self.demo_guardian),
             "student": ("student_id", self.demo_student),
         }
-        first = w.ids("users", len(DEMO_ACCOUNTS))
+        accounts = kazakh.ACCOUNTS if self.kz else DEMO_ACCOUNTS
+        first = w.ids("users", len(accounts))
         users, roles = [], []
-        for i, (login, role_names, _about) in enumerate(DEMO_ACCOUNTS):
-            column, pid = person[login]
+        for i, (login, role_names, _about) in enumerate(accounts):
+            who = login.removeprefix("kz-")
+            column, pid = person[who]
             uid = first + i
-            self.users[login] = uid
+            self.users[who] = uid
             if column == "staff_id":
                 self.user_of_staff[pid] = uid
             users.append(
@@ -781,7 +819,7 @@ class SchoolGenerator:
                     "student_id": None,
                     "guardian_id": None,
                     column: pid,
-                    "locale": "ru",
+                    "locale": "kk" if self.kz else "ru",
                     "session_token": secrets.token_hex(32),
                 }
             )
@@ -789,15 +827,16 @@ class SchoolGenerator:
         w.insert("users", users)
         w.insert("user_roles", roles)
         accepted = _at(self.start - dt.timedelta(days=3), 19, 20)
+        version = CONSENT_TEXTS["KZ"][0] if self.kz else "2026-08"
         consents = [
-            {"user_id": self.users["parent"], "student_id": child, "text_version": "2026-08", "accepted_at": accepted}
+            {"user_id": self.users["parent"], "student_id": child, "text_version": version, "accepted_at": accepted}
             for child in self.demo_children
         ]
         consents.append(
             {
                 "user_id": self.users["student"],
                 "student_id": self.demo_student,
-                "text_version": "2026-08",
+                "text_version": version,
                 "accepted_at": accepted + dt.timedelta(minutes=12),
             }
         )
@@ -866,7 +905,7 @@ class SchoolGenerator:
                     "date": day,
                     "absent_teacher_id": self.teacher_staff[absent],
                     "substitute_id": substitute,
-                    "reason": "Больничный лист",
+                    "reason": "Еңбекке жарамсыздық парағы" if self.kz else "Больничный лист",
                     "created_by_id": self.users.get("operator"),
                     "created_at": _at(day - dt.timedelta(days=1), 17, 40),
                 }
@@ -939,6 +978,11 @@ class SchoolGenerator:
         collect = bool(cal.ended_terms)
         collected: dict[tuple[int, int], list] = defaultdict(list)
         weight_of = {self.kind_id[code]: (Decimal(weight), control) for code, _n, weight, control in data.WORK_KINDS}
+        criteria_of = {self.kind_id[code]: crit for code, _n, _w, _c, crit in kazakh.WORK_KINDS} if self.kz else {}
+        for kid in criteria_of:
+            weight_of[kid] = (Decimal(1), True)
+        quarters = [p for p in cal.periods if p.scheme == "quarter"]
+        soch_given: set[tuple[int, int]] = set()  # (assignment idx, quarter): one СОЧ a quarter, in its last weeks
         lesson_id = w.ids("lessons", 0)
         mark_id = w.ids("marks", 0)
         att_id = w.ids("attendance", 0)
@@ -980,6 +1024,17 @@ class SchoolGenerator:
                 k = counters[a_idx]
                 counters[a_idx] = k + 1
                 line, topic, kind = plan.lesson(k)
+                max_points, control = None, kind in control_kinds
+                if self.kz and control:  # a Kazakh school's control work is a СОР or the СОЧ
+                    kind, max_points = "sor", r.choice(kazakh.SOR_MAX)
+                    quarter = next((q for q in quarters if q.starts_on <= day <= q.ends_on), None)
+                    if (
+                        quarter
+                        and (day + dt.timedelta(days=21) > quarter.ends_on)
+                        and (a_idx, quarter.number) not in soch_given
+                    ):
+                        soch_given.add((a_idx, quarter.number))
+                        kind, max_points = "soch", kazakh.SOCH_MAX
                 kind_id = self.kind_id[kind]
                 taught_by, substitution = teacher, None
                 sub = self.substitutions.get((entry_idx, day))
@@ -996,7 +1051,7 @@ class SchoolGenerator:
                     grade > 1
                     and homework_patterns
                     and not (a.subject in data.RARE_HOMEWORK and r.random() < 0.8)
-                    and not (kind in control_kinds and r.random() < 0.5)
+                    and not (control and r.random() < 0.5)
                 ):
                     n = 10 + 4 * k + r.randint(0, 3)
                     homework = r.choice(homework_patterns).format(
@@ -1012,6 +1067,7 @@ class SchoolGenerator:
                         kind_id,
                         homework,
                         plan_first + line,
+                        max_points,
                         taught_by,
                         substitution,
                         false,
@@ -1088,7 +1144,7 @@ class SchoolGenerator:
 
                 # Marks: none in the first grade (R5); everybody present for control works.
                 if grade > 1 and present:
-                    if kind in control_kinds:
+                    if control:
                         delay = r.choice((0, 0, 1, 1, 2, 3))
                         created_dt = max(recorded_dt, _at(day + dt.timedelta(days=delay), 16, 30))
                         created = ts(created_dt)
@@ -1108,9 +1164,18 @@ class SchoolGenerator:
                             z = r.random()
                             wk = kind_homework if z < 0.3 else kind_oral if z < 0.5 else None
                         comment = r.choice(data.MARK_COMMENTS) if r.random() < 0.03 else None
-                        marks.append((mark_id, lesson_id, sid, 1, value, wk, comment, author, created, created, 1))
+                        pts = out_of = None
+                        if self.kz:  # points: ФО out of 10, СОР and СОЧ out of the lesson's maximum
+                            out_of = max_points or int(FORMATIVE_SCALE)
+                            value, pts = None, kazakh.points(value, out_of, r)
+                        marks.append(
+                            (mark_id, lesson_id, sid, 1, value, pts, out_of, wk, comment, author, created, created, 1)
+                        )
                         if collect:
-                            collected[(a_idx, sid)].append((day, value, *weight_of[wk or kind_id]))
+                            kid = wk or kind_id
+                            collected[(a_idx, sid)].append(
+                                (day, value, *weight_of[kid], pts, out_of, criteria_of.get(kid))
+                            )
                         mark_id += 1
                 lesson_id += 1
             if len(marks) >= FLUSH_MARKS:
@@ -1132,11 +1197,12 @@ class SchoolGenerator:
 
         w, tpl = self.w, self.tpl
         rules = rules_for({d.key: d.default for d in SETTINGS})
+        grading = "criteria" if self.kz else "five_point"
         rows = []
         pm_id = first = w.ids("period_marks", 0)
         r = random.Random(f"period-marks-{self.number}")
         for a, grade, *_plan, assignment_id, teacher, aptitude, _hw, _late, _ct, roster_key in info:
-            scheme = tpl.classes[a.cls].scheme
+            scheme = self._scheme(tpl.classes[a.cls])
             if grade <= 1:
                 continue
             author = self.user_of_staff.get(teacher)
@@ -1146,11 +1212,18 @@ class SchoolGenerator:
                 on = term.ends_on
                 for sid in (m[0] for m in rosters_all[roster_key] if m[1] <= on and (m[2] is None or on <= m[2])):
                     inputs = [
-                        MarkInput(value=v, weight=weight, is_control=control)
-                        for day, v, weight, control in collected.get((a.idx, sid), ())
+                        MarkInput(
+                            value=v,
+                            points=None if pts is None else Decimal(pts),
+                            max_points=None if out_of is None else Decimal(out_of),
+                            weight=weight,
+                            is_control=control,
+                            criteria_kind=crit,
+                        )
+                        for day, v, weight, control, pts, out_of, crit in collected.get((a.idx, sid), ())
                         if term.starts_on <= day <= on
                     ]
-                    proposal = propose_period("five_point", inputs, rules, pass_fail=False)
+                    proposal = propose_period(grading, inputs, rules, pass_fail=False)
                     value, reason = proposal.value, None
                     if value is None:
                         _c2, c3, c4 = cdfs[sid][aptitude]
@@ -1167,6 +1240,7 @@ class SchoolGenerator:
                             value,
                             None,
                             proposal.average,
+                            proposal.percent,
                             proposal.value,
                             reason,
                             author,
@@ -1273,6 +1347,10 @@ class SchoolGenerator:
 
         u = self.users
         meeting = self.start + dt.timedelta(days=(3 - self.start.weekday()) % 7 + 14)  # third Thursday or so
+        teacher = self.staff_rows[self.teacher_staff[tpl.classteacher_account]]
+        mother = next(g for g in self.guardians if g["id"] == self.demo_guardian)
+        child = next(s for s in self.students if s["id"] == self.demo_student)
+        kz = kazakh.texts(meeting, mother, child, teacher) if self.kz else {}  # what the Kazakh school wrote
         first = w.ids("announcements", 2)
         w.insert(
             "announcements",
@@ -1282,8 +1360,9 @@ class SchoolGenerator:
                     "school_id": self.school_id,
                     "class_id": None,
                     "audience": "parents",
-                    "title": "Общешкольное родительское собрание",
-                    "body": f"Уважаемые родители! {meeting:%d.%m.%Y} в 18:00 в актовом зале состоится общешкольное "
+                    "title": kz.get("meeting_title", "Общешкольное родительское собрание"),
+                    "body": kz.get("meeting_body")
+                    or f"Уважаемые родители! {meeting:%d.%m.%Y} в 18:00 в актовом зале состоится общешкольное "
                     "родительское собрание. Повестка: организация учебного года, электронный дневник, "
                     "горячее питание, безопасность детей по дороге в школу.",
                     "author_id": u["director"],
@@ -1294,8 +1373,9 @@ class SchoolGenerator:
                     "school_id": self.school_id,
                     "class_id": self.class_id[tpl.class_5a],
                     "audience": "all",
-                    "title": "Экскурсия в краеведческий музей",
-                    "body": "В субботу класс едет на экскурсию в краеведческий музей. Сбор у школы в 9:30, "
+                    "title": kz.get("trip_title", "Экскурсия в краеведческий музей"),
+                    "body": kz.get("trip_body")
+                    or "В субботу класс едет на экскурсию в краеведческий музей. Сбор у школы в 9:30, "
                     "возвращение к 14:00. Просим до четверга сообщить классному руководителю, поедет ли ребёнок.",
                     "author_id": u["classteacher"],
                     "published_at": _at(days[min(3, len(days) - 1)], 16, 10),
@@ -1303,9 +1383,6 @@ class SchoolGenerator:
             ],
         )
 
-        teacher = self.staff_rows[self.teacher_staff[tpl.classteacher_account]]
-        mother = next(g for g in self.guardians if g["id"] == self.demo_guardian)
-        child = next(s for s in self.students if s["id"] == self.demo_student)
         sent = _at(days[-1], 17, 30)
         reply = sent + dt.timedelta(hours=25, minutes=40)
         conv = w.ids("conversations")
@@ -1315,7 +1392,7 @@ class SchoolGenerator:
                 {
                     "id": conv,
                     "school_id": self.school_id,
-                    "subject": "Успеваемость по математике",
+                    "subject": kz.get("subject", "Успеваемость по математике"),
                     "student_id": self.demo_student,
                     "created_by_id": u["classteacher"],
                     "created_at": sent,
@@ -1339,7 +1416,8 @@ class SchoolGenerator:
                     "conversation_id": conv,
                     "author_id": u["classteacher"],
                     "sent_at": sent,
-                    "body": f"Здравствуйте, {mother['first_name']} {mother['middle_name']}! {child['first_name']} в последнее "
+                    "body": kz.get("message")
+                    or f"Здравствуйте, {mother['first_name']} {mother['middle_name']}! {child['first_name']} в последнее "
                     "время получает невысокие отметки по математике и не всегда выполняет домашние задания. "
                     "Предлагаю обсудить, как мы можем помочь. Я в школе по вторникам и четвергам после 14:00.",
                 },
@@ -1348,7 +1426,8 @@ class SchoolGenerator:
                     "conversation_id": conv,
                     "author_id": u["parent"],
                     "sent_at": reply,
-                    "body": f"Здравствуйте, {teacher['first_name']} {teacher['middle_name']}! Спасибо, что сообщили. "
+                    "body": kz.get("reply")
+                    or f"Здравствуйте, {teacher['first_name']} {teacher['middle_name']}! Спасибо, что сообщили. "
                     "Мы проверим домашние задания, а в четверг я подойду к вам после уроков.",
                 },
             ],
@@ -1364,7 +1443,8 @@ class SchoolGenerator:
                     "teacher_id": self.teacher_staff[tpl.teacher_account],
                     "assignment_id": self.assignment_id[math_5a],
                     "author_id": u["coordinator"],
-                    "text": "Отметки за контрольную работу в 5А выставлены позже установленного срока (3 дня). "
+                    "text": kz.get("remark")
+                    or "Отметки за контрольную работу в 5А выставлены позже установленного срока (3 дня). "
                     "Прошу соблюдать сроки и записывать домашнее задание в день урока.",
                     "created_at": _at(days[-1], 16, 0),
                     "due_on": days[-1] + dt.timedelta(days=7),

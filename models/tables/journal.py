@@ -47,6 +47,9 @@ SYSTEM_WORK_KINDS = {
     "essay": (N_("Сочинение"), N_("Сочи")),
     "oral": (N_("Устный ответ"), N_("Устн")),
     "excursion": (N_("Экскурсия"), N_("Экск")),
+    # Kazakhstan's summative work (demo/kazakh.py): ФО is any other kind of a criteria-based school.
+    "sor": (N_("СОР"), N_("СОР")),
+    "soch": (N_("СОЧ"), N_("СОЧ")),
 }
 # Kazakhstan: formative assessment (ФО), summative for a section (СОР) and for the quarter (СОЧ).
 CRITERIA_KINDS = ("fo", "sor", "soch")
