@@ -51,13 +51,13 @@ def test_verifying_answers_at_once_and_the_page_follows_the_job(client, login_as
     assert (job.kind, job.status, job.params["action"]) == ("year_seal", "queued", "verify")
     assert response.headers["Location"].endswith(f"/admin/year-seals/?job={job.id}#seal-job")
     page = client.get(f"/admin/year-seals/?job={job.id}").get_data(as_text=True)
-    assert 'id="seal-job"' in page and 'data-status="queued"' in page and 'http-equiv="refresh"' in page
+    assert 'id="seal-job"' in page and 'data-status="queued"' in page and "js/jobs.js" in page
     assert 'id="seal-check"' not in page
     with app.app_context():
         assert tasks.execute(job.id) == "done"
     page = client.get(f"/admin/year-seals/?job={job.id}").get_data(as_text=True)
     assert 'data-state="changed"' in page and "Аннова Анна: 07.09.2026, 5А, Математика" in page
-    assert "Расхождений: 1." in page and 'http-equiv="refresh"' not in page
+    assert "Расхождений: 1." in page and "js/jobs.js" not in page
     jobs_page = client.get("/admin/jobs/").get_data(as_text=True)
     assert "Проверка печати: 2026/2027" in jobs_page and f"/admin/year-seals/?job={job.id}" in jobs_page
     login_as("foreign_operator")  # another school's operator: not its job
