@@ -187,13 +187,28 @@ def _import_preview(job: Job) -> dict:
     return {"file_path": name, "after_commit": lambda: path.unlink(missing_ok=True)}
 
 
+def _year_seal(job: Job) -> dict:
+    """Archiving a year with its seal, sealing, or verifying (models/school/organisation.py run_seal_job): the
+    archive and its seal are written in the same transaction as the job's "done", so a worker killed mid-way
+    leaves the year as it was and the job is retried. A verification keeps its result with the job."""
+    from models.school.organisation import run_seal_job
+
+    _step(job, 10, _("Вычисление контрольных сумм записей года"))
+    params = job.params
+    result = run_seal_job(_owner(job), params, now=utcnow())
+    _pause()  # (a test kills the worker here: the year archived and sealed in a transaction not committed)
+    if result is not None:
+        job.params = {**params, "result": result}
+    return {}
+
+
 def _write(name: str, writer) -> None:
     from models.jobs import write_file_atomically
 
     write_file_atomically(jobs_dir(), name, writer)
 
 
-HANDLERS = {"invite_register": _invite_register, "backup": _backup, "import": _import}
+HANDLERS = {"invite_register": _invite_register, "backup": _backup, "import": _import, "year_seal": _year_seal}
 
 
 # --- running -------------------------------------------------------------------------------------

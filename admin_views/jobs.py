@@ -36,7 +36,7 @@ def _is_preview(job: Job) -> bool:
     return job.kind == "import" and job.params.get("stage") == "preview"
 
 
-def _row(job: Job) -> dict:
+def job_row(job: Job) -> dict:
     preview = _is_preview(job)
     done = job.status == "done" and job.file_path and not preview  # a preview is opened, not downloaded
     return {
@@ -52,6 +52,22 @@ def _row(job: Job) -> dict:
         "download": url_for(".download", job_id=job.id) if done else None,
         "rows": len(job.row_ids or ()),
         **(_import_result(job) if job.kind == "import" and job.status == "done" else {}),
+        **(_seal_result(job) if job.kind == "year_seal" and job.status == "done" else {}),
+    }
+
+
+def _seal_result(job: Job) -> dict:
+    """A year's seal job names its year and opens the page "Архив и печати" with its progress or result."""
+    params = job.params
+    labels = {
+        "archive": gettext("Перенос в архив и печать: %(year)s", year=params.get("year", "")),
+        "seal": gettext("Печать: %(year)s", year=params.get("year", "")),
+        "verify": gettext("Проверка печати: %(year)s", year=params.get("year", "")),
+    }
+    return {
+        "summary": labels.get(params.get("action"), ""),
+        "open_url": url_for("year_seals.index", job=job.id) + "#seal-job",
+        "open_label": gettext("Открыть результат"),
     }
 
 
@@ -107,14 +123,14 @@ class JobsView(StaffPage):
         a = actor()
         return self.render(
             "admin/jobs/index.html",
-            jobs=[_row(j) for j in _jobs()],
+            jobs=[job_row(j) for j in _jobs()],
             startable=[(k, KIND_LABELS[k]) for k in STARTABLE if can_start_job(a, k)],
         )
 
     @expose("/status")
     def status(self):
         """The listed jobs' state for the page's poll (static/js/jobs.js)."""
-        return jsonify(jobs=[_row(j) for j in _jobs()])
+        return jsonify(jobs=[job_row(j) for j in _jobs()])
 
     @expose("/<int:job_id>/download")
     def download(self, job_id: int):

@@ -38,15 +38,14 @@ from models import (
     db,
 )
 from models.access import ADMINISTRATION, ORGANISATION_WRITERS, visible_ids
-from models.base import utcnow
 from models.errors import InvalidInput, JournalError
 from models.i18n import _ as N_
+from models.jobs import create_job
 from models.parsing import parse_decimal, parse_id
 from models.school.organisation import (
     GRADING_SCHEME_LABELS,
     HOURS_MESSAGE,
     SCHEME_LABELS,
-    archive_year,
     current_year,
     ensure_deletable,
     parse_hours,
@@ -57,6 +56,7 @@ from models.school.organisation import (
     save_work_kind,
     save_year,
     school_years,
+    seal_job,
     set_grading_scheme,
 )
 from models.school.settings import LIMITS, SETTINGS, all_settings, grade_list, parse_setting, set_settings, stored_text
@@ -174,7 +174,7 @@ class YearView(OrganisationView):
     def is_action_allowed(self, name):
         return self._can_write() and super().is_action_allowed(name)
 
-    def _years_action(self, ids, change, done) -> None:
+    def _years_action(self, ids, change, done) -> bool:
         """Apply a domain operation to each chosen year: all or nothing, the first refusal shown."""
         with operation() as changed:
             try:
@@ -184,6 +184,7 @@ class YearView(OrganisationView):
                 raise InvalidInput(N_("Неверные данные формы.")) from None
         if changed:
             flash(done(len(ids)), "success")
+        return bool(changed)
 
     @action(
         "archive",
@@ -194,11 +195,19 @@ class YearView(OrganisationView):
         ),
     )
     def action_archive(self, ids):
-        self._years_action(
+        """Archived and sealed by a background job per year (the checksum takes seconds: issue 12)."""
+        import tasks
+
+        jobs = []
+        started = self._years_action(
             ids,
-            lambda year_id: archive_year(actor(), year_id, today=today(), now=utcnow()),
-            lambda n: gettext("Перенесено в архив учебных годов: %(n)s.", n=n),
+            lambda year_id: jobs.append(
+                create_job(actor(), "year_seal", seal_job(actor(), "archive", year_id, today=today()))
+            ),
+            lambda n: gettext("Перенос в архив учебных годов (%(n)s) поставлен в очередь.", n=n),
         )
+        for job in jobs if started else ():
+            tasks.enqueue(job)
 
     # Taking a year out of the archive needs a reason and breaks its seal: on the page "Архив и печати"
     # (admin_views/year_records.py), not as a list action.

@@ -58,7 +58,8 @@ CREATING = {
     "/surveys/<int:survey_id>": ("portal/announcements/survey.html", 'id="survey-answer-form"'),
     "/admin/distance/switch": ("admin/distance/index.html", 'id="distance-switch-form"'),
     "/admin/year-seals/restore": ("admin/year_records/seals.html", 'class="restore-year-form'),
-    "/admin/year-seals/seal": ("admin/year_records/seals.html", "seal-year-form"),
+    "/admin/year-seals/seal": ("admin/year_records/seals.html", "seal-year-form"),  # starts a job
+    "/admin/year-seals/verify": ("admin/year_records/seals.html", "verify-seal-form"),  # starts a job
     "/admin/rollover/run": ("admin/year_records/rollover.html", 'id="rollover-form"'),
 }
 # The other POST routes: they change rows in place (a repeat finds them changed or gone), answer JSON with

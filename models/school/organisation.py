@@ -201,9 +201,8 @@ def save_year(actor: Actor, year: AcademicYear, *, is_new: bool) -> AcademicYear
     return year
 
 
-def archive_year(actor: Actor, year_id: int, *, today: dt.date, now: dt.datetime) -> AcademicYear:
-    """A finished year goes to the archive (R33): its journal, marks and reports stay readable and printable,
-    nothing in it can change. Only once its last period has ended."""
+def archivable_year(actor: Actor, year_id: int, *, today: dt.date) -> AcademicYear:
+    """The year the operator may send to the archive: finished (its last period ended), not archived yet."""
     require_operator(actor)
     year = school_year(actor, year_id)
     if year.is_archived:
@@ -218,6 +217,14 @@ def archive_year(actor: Actor, year_id: int, *, today: dt.date, now: dt.datetime
             name=year.name,
             date=_d(last),
         )
+    return year
+
+
+def archive_year(actor: Actor, year_id: int, *, today: dt.date, now: dt.datetime) -> AcademicYear:
+    """A finished year goes to the archive (R33): its journal, marks and reports stay readable and printable,
+    nothing in it can change. Archived and sealed in one transaction: a year is never archived without its seal.
+    The checksum of a big year takes seconds, so the pages ask for it as a background job (``seal_job``)."""
+    year = archivable_year(actor, year_id, today=today)
     year.archived_at = now
     db.session.flush()
     AuditEvent.record(actor.user_id, "year.archive", "academic_year", year.id, new={"archived_at": now})
@@ -233,6 +240,43 @@ def seal_archived_year(actor: Actor, year_id: int, *, now: dt.datetime) -> Acade
         raise InvalidInput(_("Учебный год %(name)s не в архиве или уже запечатан."), name=year.name)
     seal_year(actor, year, now=now)
     return year
+
+
+SEAL_ACTIONS = ("archive", "seal", "verify")
+
+
+def seal_job(actor: Actor, action: str, year_id: int, *, today: dt.date) -> dict:
+    """The parameters of a background job of kind "year_seal" (tasks.py runs ``run_seal_job``), checked now so
+    that a refusal is shown at once: archiving a finished year, sealing one archived before seals, verifying."""
+    from .seal import check_school_year
+
+    if action == "archive":
+        year = archivable_year(actor, year_id, today=today)
+    elif action == "seal":
+        require_operator(actor)
+        year = school_year(actor, year_id)
+        if recorded_state(year, current_seal(year.id)) != "missing":
+            raise InvalidInput(_("Учебный год %(name)s не в архиве или уже запечатан."), name=year.name)
+    elif action == "verify":
+        year = check_school_year(actor, year_id, verify=False).year
+    else:
+        raise InvalidInput(N_("Неверные данные формы."))
+    return {"action": action, "year_id": year.id, "year": year.name, "today": today.isoformat()}
+
+
+def run_seal_job(actor: Actor, params: dict, *, now: dt.datetime) -> dict | None:
+    """The work of a "year_seal" job, in the job's one transaction: the year archived and sealed together, or
+    sealed, or verified (read only; the result, as the page shows it, is returned)."""
+    from .seal import check_data, check_school_year
+
+    action, year_id = params["action"], params["year_id"]
+    if action == "archive":
+        archive_year(actor, year_id, today=dt.date.fromisoformat(params["today"]), now=now)
+    elif action == "seal":
+        seal_archived_year(actor, year_id, now=now)
+    else:
+        return check_data(check_school_year(actor, year_id))
+    return None
 
 
 def restore_year(actor: Actor, year_id: int, reason, *, now: dt.datetime) -> AcademicYear:

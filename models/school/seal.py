@@ -213,10 +213,15 @@ class SealCheck:
     differences: list[Difference] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     seal_matches_audit: bool = True
+    total: int | None = None  # every difference found (``differences`` may hold only the named ones)
 
     @property
     def state_label(self) -> str:
         return STATE_LABELS[self.state]
+
+    @property
+    def count(self) -> int:
+        return len(self.differences) if self.total is None else self.total
 
     @property
     def named(self) -> list[Difference]:
@@ -333,11 +338,42 @@ def seal_overview(actor: Actor) -> list[YearLine]:
     return lines
 
 
-def check_school_year(actor: Actor, year_id: int | None) -> SealCheck:
+def check_school_year(actor: Actor, year_id: int | None, *, verify: bool = True) -> SealCheck:
+    """The seal of one of the school's years verified (``verify`` False: only the year looked up and the right
+    to verify checked, for a job to start; recomputing takes 10–20 s on a district-size year)."""
     from .organisation import school_year  # organisation seals on archiving: it imports this module
 
     require(can_view_seals(actor))
-    return verify_year(school_year(actor, year_id))
+    year = school_year(actor, year_id)
+    return verify_year(year) if verify else SealCheck(year, None, "unsealed")
+
+
+def check_data(check: SealCheck) -> dict:
+    """A verification as plain values, kept with its job (the named differences and the full count)."""
+    return {
+        "year_id": check.year.id,
+        "state": check.state,
+        "seal_id": check.seal.id if check.seal else None,
+        "counts": check.counts,
+        "seal_matches_audit": check.seal_matches_audit,
+        "total": len(check.differences),
+        "named": [[d.part, d.row_id, d.change, d.description] for d in check.named],
+    }
+
+
+def shown_check(actor: Actor, data: dict) -> SealCheck:
+    """A verification kept by its job, back as the page shows it."""
+    year = check_school_year(actor, data.get("year_id"), verify=False).year
+    seal = db.session.get(YearSeal, data["seal_id"]) if data.get("seal_id") else None
+    return SealCheck(
+        year,
+        seal,
+        data["state"],
+        [Difference(*row) for row in data["named"]],
+        data["counts"],
+        seal_matches_audit=data["seal_matches_audit"],
+        total=data["total"],
+    )
 
 
 def summary(check: SealCheck) -> Text:

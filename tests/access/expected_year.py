@@ -1,6 +1,7 @@
 """Expected statuses of the year-records routes (columns: tests/access/roles.py ROLES).
 
-"Архив и печати": the administration reads and verifies the seals; only the operator's forms write (POST only).
+"Архив и печати": the administration reads the seals and starts their verification (a job); only the operator's forms
+archive, seal or restore (POST only).
 The class teacher's contacts of their class's families: the class teacher's page (a class that is not theirs:
 403). "Резервные копии": the operator's page."""
 
@@ -12,6 +13,7 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/year-seals/": (R, F, F, F, F, F, 200, 200, 200),
     "/admin/year-seals/restore": ALL(405),
     "/admin/year-seals/seal": ALL(405),
+    "/admin/year-seals/verify": ALL(405),
     "/admin/my-class/contacts/": (R, F, F, F, 200, F, F, F, F),
     "/admin/my-class/contacts/save": ALL(405),
     "/admin/backups/": (R, F, F, F, F, F, F, F, 200),

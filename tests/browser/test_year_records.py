@@ -80,8 +80,26 @@ def _remove(app, ids) -> None:
         db.session.remove()
 
 
-def test_a_mark_changed_in_an_archived_year_is_named_by_the_verification(page, live_server, sign_in, screenshot):
+def _worker_later(monkeypatch, app, delay: float = 2.5) -> None:
+    """The queue reaches a job only after ``delay`` seconds (a worker thread of its own): the page answers at once
+    and shows the job waiting, then its result."""
+    import threading
+
+    import tasks
+
+    def run(job_id: int) -> None:
+        with app.app_context():
+            tasks.execute(job_id)
+            db.session.remove()
+
+    monkeypatch.setattr(tasks, "enqueue", lambda job: threading.Timer(delay, run, (job.id,)).start())
+
+
+def test_a_mark_changed_in_an_archived_year_is_named_by_the_verification(
+    page, live_server, sign_in, screenshot, monkeypatch
+):
     base, ids = live_server.url, _past_year_with_a_mark(live_server.app)
+    _worker_later(monkeypatch, live_server.app)
     try:
         sign_in(page, "operator")
         page.goto(base + "/admin/years/")
@@ -89,7 +107,13 @@ def test_a_mark_changed_in_an_archived_year_is_named_by_the_verification(page, l
         page.once("dialog", lambda dialog: dialog.accept())
         page.click("a.dropdown-toggle:has-text('С выбранным')")
         page.click("a.dropdown-item:has-text('Перенести в архив')")
-        expect(page.locator(".alert-success")).to_contain_text("Перенесено в архив учебных годов: 1.")
+        expect(page.locator(".alert-success")).to_contain_text("Перенос в архив учебных годов (1) поставлен в очередь.")
+        page.locator("nav a:has-text('Мои задания')").first.click()
+        job = page.locator("#jobs tbody tr").first
+        expect(job).to_contain_text("Печать учебного года")
+        expect(job.locator(".job-status")).to_have_text("Готово", timeout=15000)  # the page polls the job
+        job.locator("a[id^=open-]").click()
+        expect(page.locator("#seal-job-done")).to_contain_text("перенесён в архив и запечатан")
         with live_server.app.app_context():  # behind the application's back: straight into the database
             db.session.execute(update(Mark).where(Mark.id == ids["mark"]).values(value=5))
             db.session.commit()
@@ -101,8 +125,9 @@ def test_a_mark_changed_in_an_archived_year_is_named_by_the_verification(page, l
         page.click("a.dropdown-item:has-text('Архив и печати')")
         row = page.locator(f"#year-{ids['year']}")
         expect(row.locator(".seal-state")).to_contain_text("Печать цела")
-        row.locator("a.verify-seal").click()
-        expect(page.locator("#seal-check-result")).to_contain_text("Печать нарушена")
+        row.locator("button.verify-seal").click()
+        expect(page.locator("#seal-job[data-status=queued]")).to_be_visible()  # answered at once, job waiting
+        expect(page.locator("#seal-check-result")).to_contain_text("Печать нарушена", timeout=15000)  # refreshed
         difference = page.locator("#seal-differences .seal-difference")
         expect(difference).to_have_count(1)
         expect(difference).to_contain_text(ids["student"])

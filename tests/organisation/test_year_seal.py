@@ -159,8 +159,11 @@ def test_the_page_verifies_and_takes_out_with_a_reason(client, login_as, archive
     html = client.get("/admin/year-seals/").get_data(as_text=True)
     assert "Печать цела" in html and "Вернуть из архива" not in html
     _change_a_mark_behind_the_apps_back(world)
-    html = client.get(f"/admin/year-seals/?verify={archived.id}").get_data(as_text=True)
+    html = client.post("/admin/year-seals/verify", data={"year_id": archived.id}, follow_redirects=True).get_data(
+        as_text=True
+    )  # a job (run at once in the tests), its result on the page
     assert 'data-state="changed"' in html and "Аннова Анна: 07.09.2026, 5А, Математика" in html
+    assert "Расхождений: 1." in html
     assert client.post("/admin/year-seals/restore", data={"year_id": archived.id, "reason": REASON}).status_code == 403
     login_as("operator")
     html = client.post(
@@ -171,11 +174,12 @@ def test_the_page_verifies_and_takes_out_with_a_reason(client, login_as, archive
         "/admin/year-seals/restore", data={"year_id": archived.id, "reason": REASON}, follow_redirects=True
     ).get_data(as_text=True)
     assert "возвращён из архива; печать снята" in html and "Печать снята" in html and REASON in html
-    assert client.get("/admin/year-seals/?verify=abc").status_code == 404
+    assert client.post("/admin/year-seals/verify", data={"year_id": "abc"}).status_code == 404
+    assert client.get("/admin/year-seals/?job=abc").status_code == 404
     foreign = AcademicYear(
         school_id=world.other_school.id, name="2026/2027", starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2027, 5, 31)
     )
     db.session.add(foreign)
     db.session.flush()
-    assert client.get(f"/admin/year-seals/?verify={foreign.id}").status_code == 404
+    assert client.post("/admin/year-seals/verify", data={"year_id": foreign.id}).status_code == 404
     assert client.post("/admin/year-seals/seal", data={"year_id": foreign.id}).status_code == 404
