@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from models import Enrollment, SchoolClass, Student, User, db
+from models import Enrollment, School, SchoolClass, Student, User, db
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -42,7 +42,7 @@ def _csp_errors(page) -> list[str]:
 
 
 def _a_5a_student(app) -> tuple[int, str, str]:
-    """A student currently in 5А who is not the demo family's child: (id, surname, full name)."""
+    """A student currently in the demo school's 5А who is not the demo family's child: (id, surname, full name)."""
     with app.app_context():
         own_child = db.session.scalar(select(User.student_id).where(User.login == "student"))
         row = (
@@ -50,7 +50,9 @@ def _a_5a_student(app) -> tuple[int, str, str]:
                 select(Student)
                 .join(Enrollment, Enrollment.student_id == Student.id)
                 .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
+                .join(School, School.id == SchoolClass.school_id)
                 .where(
+                    School.code == "demo",  # the Kazakh demo school may be loaded next to it (its own 5А)
                     SchoolClass.grade == 5,
                     SchoolClass.letter == "А",
                     Enrollment.ends_on.is_(None),
