@@ -213,6 +213,23 @@ def store(
     return att
 
 
+_OWNERS = ("achievement_id", "result_id", "lesson_id", "message_id", "announcement_id")
+
+
+def discard(actor: Actor, att: Attachment) -> None:
+    """Removes a stored file from its owner; the audit log keeps its name, checksum and owner. Flushes."""
+    owner = {key: getattr(att, key) for key in _OWNERS if getattr(att, key) is not None}
+    AuditEvent.record(
+        actor.user_id,
+        "attachment.delete",
+        "attachment",
+        att.id,
+        old={"filename": att.filename, "sha256": att.sha256, **owner},
+    )
+    db.session.delete(att)
+    db.session.flush()
+
+
 def attachment_for_download(
     actor: Actor, attachment_id: int, *, student_id: int | None = None, lesson_id: int | None = None
 ) -> Attachment:
@@ -418,16 +435,8 @@ def delete_record(
     if row is None:
         raise NotFound(_("Запись не найдена."))
     owner = Attachment.achievement_id if model is Achievement else Attachment.result_id
-    for att in db.session.scalars(select(Attachment).where(owner == row.id)):
-        AuditEvent.record(
-            actor.user_id,
-            "attachment.delete",
-            "attachment",
-            att.id,
-            old={"filename": att.filename, "sha256": att.sha256},
-        )
-        db.session.delete(att)
-    db.session.flush()  # no relationship tells the unit of work to delete the files first
+    for att in db.session.scalars(select(Attachment).where(owner == row.id)).all():
+        discard(actor, att)  # each flushed: no relationship tells the unit of work to delete the files first
     AuditEvent.record(
         actor.user_id, f"{entity}.delete", entity, row.id, old={"student_id": row.student_id, "title": row.title}
     )

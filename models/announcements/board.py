@@ -22,7 +22,7 @@ from models.announcements.window import (
     text_field,
     window,
 )
-from models.attachments import CheckedFile, FileLink, file_links, store
+from models.attachments import CheckedFile, FileLink, discard, file_links, store
 from models.audit import AuditEvent
 from models.base import db
 from models.errors import InvalidInput, NotFound
@@ -118,8 +118,8 @@ def save_announcement(
         AuditEvent.record(actor.user_id, "announcement.update", "announcement", row.id, old=old, new=_audited(values))
         for att in db.session.scalars(
             select(Attachment).where(Attachment.announcement_id == row.id, Attachment.id.in_(draft.remove_files or [0]))
-        ):
-            _delete_file(actor, att)
+        ).all():
+            discard(actor, att)
     for checked in draft.files:
         store(actor, checked, school_id=row.school_id, announcement_id=row.id, now=now)
     return row
@@ -129,22 +129,10 @@ def _audited(values: dict) -> dict:
     return {k: (aware(v).isoformat() if isinstance(v, dt.datetime) else v) for k, v in values.items()}
 
 
-def _delete_file(actor: Actor, att: Attachment) -> None:
-    AuditEvent.record(
-        actor.user_id,
-        "attachment.delete",
-        "attachment",
-        att.id,
-        old={"filename": att.filename, "sha256": att.sha256, "announcement_id": att.announcement_id},
-    )
-    db.session.delete(att)
-    db.session.flush()
-
-
 def delete_announcement(actor: Actor, announcement_id: int | None) -> None:
     row = _managed(actor, announcement_id)
-    for att in db.session.scalars(select(Attachment).where(Attachment.announcement_id == row.id)):
-        _delete_file(actor, att)
+    for att in db.session.scalars(select(Attachment).where(Attachment.announcement_id == row.id)).all():
+        discard(actor, att)
     AuditEvent.record(actor.user_id, "announcement.delete", "announcement", row.id, old={"title": row.title})
     db.session.delete(row)
     db.session.flush()

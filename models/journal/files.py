@@ -15,8 +15,7 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from models.access import Actor
-from models.attachments import CheckedFile, attachment_for_download, store
-from models.audit import AuditEvent
+from models.attachments import CheckedFile, attachment_for_download, discard, store
 from models.base import db
 from models.errors import InvalidInput, NotFound
 from models.i18n import _
@@ -52,15 +51,7 @@ def remove_lesson_file(actor: Actor, assignment_id: int, lesson_id: int, attachm
     att = db.session.scalar(select(Attachment).where(Attachment.id == attachment_id, Attachment.lesson_id == lesson.id))
     if att is None:
         raise NotFound(_("Файл не найден или недоступен."))
-    AuditEvent.record(
-        actor.user_id,
-        "attachment.delete",
-        "attachment",
-        att.id,
-        old={"filename": att.filename, "sha256": att.sha256, "lesson_id": lesson.id},
-    )
-    db.session.delete(att)
-    db.session.flush()
+    discard(actor, att)
 
 
 def lesson_file_for_download(actor: Actor, lesson_id: int, attachment_id: int) -> Attachment:
