@@ -39,6 +39,12 @@ def stays_cover(class_id: int, subgroup_id: int | None, day: dt.date, enrollment
     )
 
 
+def lesson_covers(lesson, enrollments, memberships) -> bool:
+    """``stays_cover`` for a loaded lesson (with its assignment): the student was on its roster that day."""
+    assignment = lesson.assignment
+    return stays_cover(assignment.class_id, assignment.subgroup_id, lesson.date, enrollments, memberships)
+
+
 def on_roster(student_id, class_id, subgroup_id, day) -> ColumnElement[bool]:
     """The roster rule as a condition: each argument a value or a column (correlated in a query over lessons
     or marks, e.g. ``on_roster(Enrollment.student_id, TeachingAssignment.class_id,

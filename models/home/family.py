@@ -13,8 +13,8 @@ from sqlalchemy.orm import joinedload
 from models.access import Actor
 from models.base import db
 from models.marks import mark_text
-from models.notices.feed import ChildNotices, _on_roster, family_notices
-from models.roster import covers, stays_cover
+from models.notices.feed import ChildNotices, family_notices
+from models.roster import covers, lesson_covers, stays_cover
 from models.school.distance import DistanceNote, distance_days
 from models.tables.classes import Enrollment, SubgroupMember
 from models.tables.curriculum import Subject, TeachingAssignment
@@ -122,7 +122,7 @@ def _distance_today(homes, stays, members, today: dt.date) -> None:
                     (shift or 0, starts_at or dt.time(0), number or 0),
                 )
                 for lesson, shift, starts_at, number in lessons
-                if _on_roster(lesson, stays[sid], members[sid])
+                if lesson_covers(lesson, stays[sid], members[sid])
             ),
             key=lambda item: item.order,
         )

@@ -25,9 +25,9 @@ from models.i18n import N_, Text
 from models.journal.rules import ATTENDANCE_CODES
 from models.notices.announced import LABEL as ANNOUNCEMENT
 from models.notices.announced import announcement_notices
-from models.roster import on_roster, stays_cover
+from models.roster import on_roster
 from models.tables.accounts import User
-from models.tables.classes import Enrollment, SubgroupMember
+from models.tables.classes import Enrollment
 from models.tables.curriculum import Subject, TeachingAssignment
 from models.tables.journal import Lesson
 from models.tables.notices import NoticeSeen
@@ -302,12 +302,6 @@ def _value(entity: str, values: dict) -> str:
         return str(values.get("mark") or "")
     code = ATTENDANCE_CODES.get(values.get("status"), "")
     return f"{code} {values['minutes_late']}′" if values.get("minutes_late") else code
-
-
-def _on_roster(lesson: Lesson, enrollments: list[Enrollment], memberships: list[SubgroupMember]) -> bool:
-    """The roster rule (models/roster.py) on the loaded stays: in the lesson's class, and its subgroup, that day."""
-    assignment = lesson.assignment
-    return stays_cover(assignment.class_id, assignment.subgroup_id, lesson.date, enrollments, memberships)
 
 
 def mark_seen(actor: Actor, student_id: int | None, now: dt.datetime) -> None:

@@ -13,7 +13,8 @@ from models.audit import AuditEvent
 from models.base import db
 from models.errors import NotFound
 from models.i18n import _
-from models.notices.feed import LABELS, Notice, _aware, _on_roster, _value
+from models.notices.feed import LABELS, Notice, _aware, _value
+from models.roster import lesson_covers
 from models.tables.accounts import User
 from models.tables.classes import Enrollment, SubgroupMember
 from models.tables.curriculum import TeachingAssignment
@@ -31,7 +32,7 @@ def mark_trail(actor: Actor, student_id: int, lesson_id: int) -> tuple[Lesson, l
     )
     stays = db.session.scalars(select(Enrollment).where(Enrollment.student_id == student_id)).all()
     members = db.session.scalars(select(SubgroupMember).where(SubgroupMember.student_id == student_id)).all()
-    if lesson is None or not _on_roster(lesson, stays, members):
+    if lesson is None or not lesson_covers(lesson, stays, members):
         raise NotFound(_("Урок не найден."))
     pattern = f'%"cell": "{lesson.id}/{student_id}"%'
     rows = db.session.execute(
