@@ -77,6 +77,27 @@ def sign_in(live_server):
     return sign_in
 
 
+@pytest.fixture()
+def worker_after(live_server, monkeypatch):
+    """`worker_after(2.5)`: the job queue's worker, a thread of its own that reaches each job ``delay`` seconds
+    after the page queued it — the page answers at once and shows the job waiting, then its result."""
+    import threading
+
+    import tasks
+
+    def run(job_id: int) -> None:
+        from models import db
+
+        with live_server.app.app_context():
+            tasks.execute(job_id)
+            db.session.remove()
+
+    def worker_after(delay: float) -> None:
+        monkeypatch.setattr(tasks, "enqueue", lambda job: threading.Timer(delay, run, (job.id,)).start())
+
+    return worker_after
+
+
 @pytest.fixture(scope="session")
 def live_server():
     import flask_migrate

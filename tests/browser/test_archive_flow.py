@@ -36,23 +36,8 @@ def _choose(page, year_id, action):
     page.click(f"a.dropdown-item:has-text('{action}')")
 
 
-def _worker_soon(monkeypatch, app, delay: float = 0.5) -> None:
-    """The queue's worker, as a thread of its own that reaches the job a moment after the page answered."""
-    import threading
-
-    import tasks
-    from models import db
-
-    def run(job_id: int) -> None:
-        with app.app_context():
-            tasks.execute(job_id)
-            db.session.remove()
-
-    monkeypatch.setattr(tasks, "enqueue", lambda job: threading.Timer(delay, run, (job.id,)).start())
-
-
-def test_operator_archives_a_finished_year(page, live_server, screenshot, sign_in, monkeypatch):
-    _worker_soon(monkeypatch, live_server.app)
+def test_operator_archives_a_finished_year(page, live_server, screenshot, sign_in, worker_after):
+    worker_after(0.5)
     year_id = _past_year(live_server.app)
     try:
         sign_in(page, "operator")

@@ -80,26 +80,11 @@ def _remove(app, ids) -> None:
         db.session.remove()
 
 
-def _worker_later(monkeypatch, app, delay: float = 2.5) -> None:
-    """The queue reaches a job only after ``delay`` seconds (a worker thread of its own): the page answers at once
-    and shows the job waiting, then its result."""
-    import threading
-
-    import tasks
-
-    def run(job_id: int) -> None:
-        with app.app_context():
-            tasks.execute(job_id)
-            db.session.remove()
-
-    monkeypatch.setattr(tasks, "enqueue", lambda job: threading.Timer(delay, run, (job.id,)).start())
-
-
 def test_a_mark_changed_in_an_archived_year_is_named_by_the_verification(
-    page, live_server, sign_in, screenshot, monkeypatch
+    page, live_server, sign_in, screenshot, worker_after
 ):
     base, ids = live_server.url, _past_year_with_a_mark(live_server.app)
-    _worker_later(monkeypatch, live_server.app)
+    worker_after(2.5)
     try:
         sign_in(page, "operator")
         page.goto(base + "/admin/years/")
