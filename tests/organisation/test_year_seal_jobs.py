@@ -9,7 +9,6 @@ World: 2026/2027, its 1st quarter 01.09–25.10.2026; one lesson with a mark in 
 from __future__ import annotations
 
 import datetime as dt
-import signal
 import time
 
 import pytest
@@ -115,52 +114,29 @@ def test_an_attempt_cut_short_leaves_the_year_as_it_was_and_the_retry_does_the_w
 
 def test_a_killed_consumer_leaves_the_year_unarchived(fresh_url, tmp_path):
     """A real consumer killed with SIGKILL while the year is archived and sealed in its open transaction."""
-    from app import create_app
-    from config import TestConfig
     from models import User
     from models.access import Actor
     from models.jobs import create_job
-    from tests.jobs.test_worker_process import _consumer, _wait
-    from world import build_world
+    from tests.jobs.consumer import enqueue, kill_when, run_to_the_end, shared_app
 
-    class Shared(TestConfig):
-        SQLALCHEMY_DATABASE_URI = fresh_url
-        SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-
-    app = create_app(Shared)
+    app = shared_app(fresh_url)
     queue, files = tmp_path / "queue.sqlite", tmp_path / "jobs"
     with app.app_context():
-        db.create_all()
-        build_world(db.session)
         operator = Actor.of(db.session.scalar(select(User).where(User.login == "operator")))
         year_id = db.session.scalar(select(AcademicYear.id).where(AcademicYear.school_id == operator.school_id))
         job_id = create_job(operator, "year_seal", seal_job(operator, "archive", year_id, today=DAY)).id
         db.session.commit()
-    producer = tasks.make_huey(filename=str(queue))
-    producer._registry.register(type(tasks.run_job.s(job_id)))
-    producer.enqueue(tasks.run_job.s(job_id))
+    enqueue(queue, job_id)
 
-    first = _consumer(fresh_url, queue, files, delay="3")
-    try:
-        _wait(app, job_id, lambda j: j.status == "running" and j.progress >= 10)
-        time.sleep(4)  # past the step's pause: archived and sealed, not committed
-        first.send_signal(signal.SIGKILL)
-        first.wait(timeout=30)
-    finally:
-        if first.poll() is None:
-            first.kill()
+    # killed past the step's pause: archived and sealed, not committed
+    kill_when(app, fresh_url, queue, files, job_id, lambda j: j.status == "running" and j.progress >= 10, then_sleep=4)
     with app.app_context():
         job = db.session.get(Job, job_id)
         assert (job.status, job.attempts) == ("running", 1)
         assert db.session.get(AcademicYear, year_id).archived_at is None and _seals(year_id) == 0
         db.session.remove()
 
-    second = _consumer(fresh_url, queue, files, delay="0")
-    try:
-        job = _wait(app, job_id, lambda j: j.status in ("done", "failed"))
-    finally:
-        second.terminate()
-        _out, err = second.communicate(timeout=30)
+    job, err = run_to_the_end(app, fresh_url, queue, files, job_id)
     assert (job.status, job.attempts) == ("done", 2), (job.error, err[-3000:])
     with app.app_context():
         assert db.session.get(AcademicYear, year_id).archived_at is not None and _seals(year_id) == 1
