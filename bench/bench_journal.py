@@ -44,6 +44,27 @@ def _stats(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))]
 
 
+def post_mark(client, cell: tuple[int, int, int], value: str, version: int | None) -> tuple[float, int | None]:
+    """One keystroke of the grid: ``value`` ("" clears) into slot 3 of ``cell`` (assignment, lesson, student)
+    through the grid's JSON endpoint; returns the wall time in ms and the mark's new version."""
+    assignment_id, lesson_id, student_id = cell
+    body = {
+        "assignment_id": assignment_id,
+        "lesson_id": lesson_id,
+        "student_id": student_id,
+        "op": "mark",
+        "slot": 3,
+        "value": value,
+        "version": version,
+    }
+    started = time.perf_counter()
+    response = client.post("/admin/journal/cell", json=body)
+    elapsed = _ms(time.perf_counter() - started)
+    data = response.get_json()
+    assert response.status_code == 200 and data["ok"], data
+    return elapsed, next((m[2] for m in data["cell"]["m"] if m[0] == 3), None)
+
+
 def _build(db) -> None:
     """A school of its own when there is no generated data: maths 5 times a week over a quarter in 5А (its
     30 students, with their marks, come from _top_up)."""
@@ -333,34 +354,11 @@ def main(argv: list[str] | None = None) -> int:
 
     save_ms = []
     version = None
+    cell = (assignment_id, lesson_id, student_id)
     for i in range(args.runs):
-        body = {
-            "assignment_id": assignment_id,
-            "lesson_id": lesson_id,
-            "student_id": student_id,
-            "op": "mark",
-            "slot": 3,
-            "value": "45"[i % 2],
-            "version": version,
-        }
-        started = time.perf_counter()
-        response = client.post("/admin/journal/cell", json=body)
-        save_ms.append(_ms(time.perf_counter() - started))
-        data = response.get_json()
-        assert response.status_code == 200 and data["ok"], data
-        version = next(m[2] for m in data["cell"]["m"] if m[0] == 3)
-    client.post(
-        "/admin/journal/cell",
-        json={
-            "assignment_id": assignment_id,
-            "lesson_id": lesson_id,
-            "student_id": student_id,
-            "op": "mark",
-            "slot": 3,
-            "value": "",
-            "version": version,
-        },
-    )
+        elapsed, version = post_mark(client, cell, "45"[i % 2], version)
+        save_ms.append(elapsed)
+    post_mark(client, cell, "", version)
 
     page_median, page_p90 = _stats(page_ms)
     domain_median, _ = _stats(domain)

@@ -156,6 +156,8 @@ def _stats(samples):
 
 
 def bench_saves(app, url: str, args, assignment_id: int, lesson_id: int, student_id: int, login: str) -> None:
+    from bench_journal import post_mark
+
     from models import db
 
     client = app.test_client()
@@ -163,25 +165,13 @@ def bench_saves(app, url: str, args, assignment_id: int, lesson_id: int, student
     version = None
     samples = {"off": [], "on": []}
     sent = {}
+    cell = (assignment_id, lesson_id, student_id)
 
     def saves(kind: str):
         nonlocal version
         for i in range(args.saves):
-            body = {
-                "assignment_id": assignment_id,
-                "lesson_id": lesson_id,
-                "student_id": student_id,
-                "op": "mark",
-                "slot": 3,
-                "value": "45"[i % 2],
-                "version": version,
-            }
-            started = time.perf_counter()
-            response = client.post("/admin/journal/cell", json=body)
-            samples[kind].append((time.perf_counter() - started) * 1000)
-            data = response.get_json()
-            assert response.status_code == 200 and data["ok"], data
-            version = next(m[2] for m in data["cell"]["m"] if m[0] == 3)
+            elapsed, version = post_mark(client, cell, "45"[i % 2], version)
+            samples[kind].append(elapsed)
 
     for _round in range(args.rounds):
         with app.app_context():
@@ -210,18 +200,7 @@ def bench_saves(app, url: str, args, assignment_id: int, lesson_id: int, student
         out = sender.communicate(timeout=60)[0].strip().splitlines()
         for key, n in json.loads(out[-1]).items():
             sent[key] = sent.get(key, 0) + n
-    client.post(
-        "/admin/journal/cell",
-        json={
-            "assignment_id": assignment_id,
-            "lesson_id": lesson_id,
-            "student_id": student_id,
-            "op": "mark",
-            "slot": 3,
-            "value": "",
-            "version": version,
-        },
-    )
+    post_mark(client, cell, "", version)
     off, on = _stats(samples["off"]), _stats(samples["on"])
     print(
         f"save, notices off: median {off[0]:.1f} ms, p90 {off[1]:.1f} ms; on (instant, sender every "
