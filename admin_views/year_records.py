@@ -15,7 +15,7 @@ from models.backups import backups_page, set_backup_settings
 from models.base import utcnow
 from models.errors import NotFound
 from models.i18n import N_
-from models.jobs import create_job, get_job
+from models.jobs import get_job
 from models.school.organisation import current_year, restore_year, seal_job
 from models.school.rollover import DECISIONS, preview, roll_over
 from models.school.seal import MAX_REASON, seal_overview, shown_check
@@ -23,7 +23,7 @@ from models.school.settings import BACKUP_SCHEDULES, LIMITS
 
 from .base import StaffPage, actor, operation, refusal_page
 from .forms import to_int, today
-from .jobs import job_row
+from .jobs import job_row, launch
 
 CATEGORY = lazy_gettext("Организация")
 
@@ -67,12 +67,9 @@ class SealsView(StaffPage):
     def _start(self, action: str):
         year_id = to_int(request.form.get("year_id")) or 0
         with operation(forged_aborts=True) as done:
-            job = create_job(actor(), "year_seal", seal_job(actor(), action, year_id, today=today()))
+            job = launch("year_seal", seal_job(actor(), action, year_id, today=today()))
         if not done:
             return redirect(url_for(".index"))
-        import tasks
-
-        tasks.enqueue(job)
         return redirect(url_for(".index", job=job.id) + "#seal-job", 303)
 
     @expose("/seal", methods=["POST"])
