@@ -26,6 +26,7 @@ from i18n import error_text
 from models import AcademicYear, Enrollment, Guardian, SchoolClass, Staff, Student, StudentGuardian, db
 from models.access import ROSTER_ROLES, ROSTER_WRITERS, can_read_identifiers, student_ids, visible_ids
 from models.errors import JournalError
+from models.i18n import N_
 from models.identifiers import mask_iin, parse_iin
 from models.parsing import parse_id
 from models.school.movement import (
@@ -503,8 +504,13 @@ class StudentView(AuditedRosterView):
 
     def _move(self, student, form) -> str:
         op, who = form.op.data, student.short_name
-        if op == "admit":
-            stay = admit(
+        if op in ("admit", "transfer"):
+            move, done = (
+                (admit, N_("%(name)s зачислен(а) в %(cls)s класс с %(date)s."))
+                if op == "admit"
+                else (transfer, N_("%(name)s переведён(а) в %(cls)s класс с %(date)s."))
+            )
+            stay = move(
                 actor(),
                 student.id,
                 form.class_id.data,
@@ -512,27 +518,7 @@ class StudentView(AuditedRosterView):
                 order_no=form.order_no.data,
                 note=form.note.data,
             )
-            return gettext(
-                "%(name)s зачислен(а) в %(cls)s класс с %(date)s.",
-                name=who,
-                cls=stay.school_class.name,
-                date=fmt_date(stay.starts_on),
-            )
-        if op == "transfer":
-            stay = transfer(
-                actor(),
-                student.id,
-                form.class_id.data,
-                on=form.on.data,
-                order_no=form.order_no.data,
-                note=form.note.data,
-            )
-            return gettext(
-                "%(name)s переведён(а) в %(cls)s класс с %(date)s.",
-                name=who,
-                cls=stay.school_class.name,
-                date=fmt_date(stay.starts_on),
-            )
+            return gettext(done, name=who, cls=stay.school_class.name, date=fmt_date(stay.starts_on))
         stay = withdraw(actor(), student.id, on=form.on.data, order_no=form.order_no.data, note=form.note.data)
         return gettext("%(name)s выбыл(а) %(date)s.", name=who, date=fmt_date(stay.ends_on))
 
