@@ -65,18 +65,23 @@ def class_usage(school_id: int, first: dt.date, last: dt.date) -> tuple[list[Cla
     if not classes:
         return [], None
     class_ids = [c.id for c in classes]
+    # Subqueries, not lists of ids: a school's thousand students would be a thousand bound parameters.
+    running = (
+        select(SchoolClass.id)
+        .join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
+        .where(SchoolClass.school_id == school_id, AcademicYear.starts_on <= last, AcademicYear.ends_on >= first)
+    )
+    stays = select(Enrollment.class_id, Enrollment.student_id).where(
+        Enrollment.class_id.in_(running), stay_on(Enrollment, last)
+    )
     students: dict[int, set[int]] = defaultdict(set)
-    for class_id, student_id in db.session.execute(
-        select(Enrollment.class_id, Enrollment.student_id).where(
-            Enrollment.class_id.in_(class_ids), stay_on(Enrollment, last)
-        )
-    ):
+    for class_id, student_id in db.session.execute(stays):
         students[class_id].add(student_id)
     everyone = {sid for ids in students.values() for sid in ids}
     parents_of: dict[int, set[int]] = defaultdict(set)
     for student_id, guardian_id in db.session.execute(
         select(StudentGuardian.student_id, StudentGuardian.guardian_id).where(
-            StudentGuardian.student_id.in_(everyone or {0})
+            StudentGuardian.student_id.in_(stays.with_only_columns(Enrollment.student_id))
         )
     ):
         parents_of[student_id].add(guardian_id)
@@ -94,9 +99,19 @@ def class_usage(school_id: int, first: dt.date, last: dt.date) -> tuple[list[Cla
     ).all()
     start = dt.datetime.combine(first, dt.time.min, dt.UTC)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, dt.UTC)
-    active_users = set(db.session.scalars(select(PageView.user_id).where(PageView.day.between(first, last)))) | set(
+    of_school = select(User.id).where(User.school_id == school_id)  # a district's other schools stay out
+    active_users = set(
         db.session.scalars(
-            select(LoginEvent.user_id).where(LoginEvent.success.is_(True), LoginEvent.at >= start, LoginEvent.at < end)
+            select(PageView.user_id).where(PageView.day.between(first, last), PageView.user_id.in_(of_school))
+        )
+    ) | set(
+        db.session.scalars(
+            select(LoginEvent.user_id).where(
+                LoginEvent.success.is_(True),
+                LoginEvent.at >= start,
+                LoginEvent.at < end,
+                LoginEvent.user_id.in_(of_school),
+            )
         )
     )
     account = {"student": {}, "guardian": {}, "staff": {}}

@@ -298,7 +298,9 @@ def default_work_kind(kinds: list[WorkKind]) -> WorkKind | None:
 
 def _assignment_row(actor: Actor, assignment_id: int):
     """(assignment, year, school) with class, subject, subgroup and teacher, and whether the actor sees it."""
-    visible = TeachingAssignment.id.in_(assignment_ids(actor))
+    # Asked of this one page (an index lookup), not "is it among all the pages the actor may open" (a scan of the
+    # school's whole teaching load in a district-size database).
+    visible = assignment_ids(actor).where(TeachingAssignment.id == assignment_id).correlate(None).exists()
     row = db.session.execute(
         select(TeachingAssignment, AcademicYear, School, visible)
         .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
@@ -389,6 +391,31 @@ def _roster(assignment: TeachingAssignment, start: dt.date, end: dt.date) -> lis
     ]
 
 
+_MARK_COLUMNS = (
+    Mark.id,
+    Mark.lesson_id,
+    Mark.student_id,
+    Mark.slot,
+    Mark.value,
+    Mark.special,
+    Mark.points,
+    Mark.max_points,
+    Mark.version,
+    Mark.comment,
+    Mark.work_kind_id,
+    Mark.weight,
+    Mark.created_at,
+)
+_ATTENDANCE_COLUMNS = (
+    Attendance.id,
+    Attendance.lesson_id,
+    Attendance.student_id,
+    Attendance.status,
+    Attendance.minutes_late,
+    Attendance.version,
+)
+
+
 def _cell_mark(
     mark: Mark, lesson: Lesson, kinds: dict[int, WorkKind], grade: int, rules: DeadlineRules, tz: ZoneInfo
 ) -> CellMark:
@@ -455,9 +482,10 @@ def journal_page(
     # By the ids of the lessons just loaded: an index lookup whatever the planner's statistics say (a join
     # to lessons made PostgreSQL scan all marks of a freshly loaded district without ANALYZE).
     lesson_ids = [lesson.id for lesson in lessons]
-    marks = db.session.scalars(select(Mark).where(Mark.lesson_id.in_(lesson_ids)).order_by(Mark.slot)).all()
+    # Plain rows, not ORM objects: a quarter's page holds hundreds of marks and absences, only read here.
+    marks = db.session.execute(select(*_MARK_COLUMNS).where(Mark.lesson_id.in_(lesson_ids)).order_by(Mark.slot)).all()
     attendance = db.session.execute(
-        select(Attendance, AttendanceReason.name)
+        select(*_ATTENDANCE_COLUMNS, AttendanceReason.name)
         .outerjoin(AttendanceReason, AttendanceReason.id == Attendance.reason_id)
         .where(Attendance.lesson_id.in_(lesson_ids))
     ).all()
@@ -548,9 +576,9 @@ def journal_page(
     for mark in marks:
         cell = cells.setdefault((mark.lesson_id, mark.student_id), Cell(mark.lesson_id, mark.student_id))
         cell.marks.append(_cell_mark(mark, lesson_by_id[mark.lesson_id], kind_by_id, cls.grade, rules, tz))
-    for att, reason in attendance:
+    for att in attendance:
         cell = cells.setdefault((att.lesson_id, att.student_id), Cell(att.lesson_id, att.student_id))
-        cell.attendance = _cell_attendance(att, reason)
+        cell.attendance = _cell_attendance(att, att.name)
 
     return JournalPage(
         assignment=assignment,
