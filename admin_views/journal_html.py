@@ -16,7 +16,7 @@ def _since(word: str, day) -> str:
     return f' <span class="jg-since">{escape(word)} {day:%d.%m}</span>'
 
 
-def _cell(g, student_id: int) -> str:
+def _cell(g, student_id: int, soon: str) -> str:
     if g.kind == "in":
         flags = (" jg-late" if g.late else "") + (" jg-a" if g.absent else "")
         state = f'<input type="hidden" name="o-{g.key}" value=\'{escape(g.state)}\'>' if g.state else ""
@@ -27,6 +27,8 @@ def _cell(g, student_id: int) -> str:
     if g.kind == "ro":
         flags = ("jg-late" if g.late else "") + (" jg-a" if g.absent else "")
         return f'<td class="jg-c jg-ro"><span class="{flags}">{escape(g.text)}</span></td>'
+    if g.kind == "soon":
+        return f'<td class="jg-c jg-ro jg-soon" title="{soon}"></td>'
     return _OUT if g.kind == "out" else _VOID
 
 
@@ -34,6 +36,7 @@ def grid_rows(page) -> Markup:
     """The <tr> of every student of the page (JournalPage.rows()), "" when the roster is empty."""
     starts, ends = page.period.starts_on, page.period.ends_on
     since, until = gettext("с"), gettext("по")
+    soon = str(escape(gettext("Урок ещё не прошёл: отметки и посещаемость ставятся в день урока и позже.")))
     out = []
     for row in page.rows():
         s = row.student
@@ -46,6 +49,6 @@ def grid_rows(page) -> Markup:
             f'\n    <tr data-student="{s.id}">\n      <td class="jg-n">{s.number}</td>\n      '
             f'<th class="jg-name" scope="row" id="s{s.id}">{name}</th>'
         )
-        out.extend(_cell(g, s.id) for g in row.cells)
+        out.extend(_cell(g, s.id, soon) for g in row.cells)
         out.append("\n    </tr>")
     return Markup("".join(out))

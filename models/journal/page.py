@@ -174,7 +174,8 @@ class JournalColumn:
 
 @dataclass(frozen=True)
 class GridCell:
-    kind: str  # "in": typed into; "ro": shown; "void": no lesson recorded; "out": the student is not on the roster
+    kind: str  # "in": typed into; "ro": shown; "soon": a lesson still to come (written from its day on);
+    # "void": no lesson recorded; "out": the student is not on the roster
     key: str = ""  # "<lesson id>-<student id>"
     column: str = ""
     text: str = ""
@@ -214,6 +215,7 @@ class JournalPage:
     write: JournalWriteRight  # who may write on which day: the view and the template read it, never re-derive it
     criteria: bool = False  # the school grades by criteria: cells hold points (models.points)
     files: dict[int, list[FileLink]] = field(default_factory=dict)  # homework files of each lesson
+    next_slot: tuple[dt.date, int] | None = None  # today's or the next timetabled lesson not yet recorded
 
     @property
     def read_only_reason(self) -> str | None:
@@ -249,6 +251,15 @@ class JournalPage:
     def lessons_missing(self) -> int:
         return sum(1 for c in self.columns if c.lesson is None)
 
+    @property
+    def now_key(self) -> str | None:
+        """The column the grid opens at: today's first lesson, else the last one before today, else the first."""
+        today = [c for c in self.columns if c.date == self.today]
+        if today:
+            return today[0].key
+        before = [c for c in self.columns if c.date < self.today]
+        return (before[-1] if before else self.columns[0]).key if self.columns else None
+
     def cell(self, lesson_id: int, student_id: int) -> Cell:
         return self.cells.get((lesson_id, student_id)) or Cell(lesson_id, student_id)
 
@@ -269,7 +280,7 @@ class JournalPage:
                 cell = self.cells.get((lesson.id, student.id))
                 cells.append(
                     GridCell(
-                        "in" if col.cells_writable else "ro",
+                        "in" if col.cells_writable else ("soon" if col.writable and col.date > self.today else "ro"),
                         f"{lesson.id}-{student.id}",
                         col.key,
                         cell.text if cell else "",
@@ -509,10 +520,9 @@ def journal_page(
     by_date: dict[dt.date, list[Lesson]] = defaultdict(list)
     for lesson in lessons:
         by_date[lesson.date].append(lesson)
-    placeholders: list[tuple[dt.date, int]] = []
-    day = start
-    last = min(end, today)
-    while day <= last:
+
+    def unrecorded(day: dt.date) -> list[tuple[dt.date, int]]:
+        """The timetable's lessons of the day that no recorded lesson fills."""
         expected_bells = sorted(
             (
                 e.bell_id
@@ -521,11 +531,23 @@ def journal_page(
             ),
             key=lambda b: bell_order(bell_by_id.get(b)),
         )
-        placeholders += [
+        return [
             (day, bell_id)
             for bell_id, lesson in fill_slots(expected_bells, by_date.get(day, ()), bell=lambda b: b)
             if lesson is None
         ]
+
+    placeholders: list[tuple[dt.date, int]] = []
+    day = start
+    last = min(end, today)
+    while day <= last:
+        placeholders += unrecorded(day)
+        day += dt.timedelta(days=1)
+    # "Добавить урок" offers today's timetabled lesson, else the next one of the period (not a Sunday's today).
+    next_slot = next((slot for slot in placeholders if slot[0] == today), None)
+    day = max(start, today + dt.timedelta(days=1))
+    while next_slot is None and day <= end and entries:
+        next_slot = next(iter(unrecorded(day)), None)
         day += dt.timedelta(days=1)
 
     columns = []
@@ -601,6 +623,7 @@ def journal_page(
         write=write,
         criteria=criteria,
         files=file_links(Attachment.lesson_id, list(lesson_by_id)),
+        next_slot=next_slot,
     )
 
 

@@ -241,6 +241,12 @@
   var ABSENT = { "н": 1, "Н": 1, "n": 1, "N": 1, "ж": 1, "Ж": 1, "a": 1, "A": 1 };
   var LATE = { "о": 1, "О": 1, "o": 1, "O": 1, "к": 1, "К": 1, "l": 1, "L": 1 };
 
+  // a lesson still to come: its cells take nothing yet, and say so when clicked
+  table.addEventListener("click", function (e) {
+    var td = e.target.closest ? e.target.closest("td.jg-soon") : null;
+    if (td) { say(td.getAttribute("title") || "", false); }
+  });
+
   table.addEventListener("keydown", function (e) {
     var input = e.target;
     if (!input.classList || !input.classList.contains("jg-i")) { return; }
@@ -366,4 +372,30 @@
       if (e.key === "Enter" && e.target.tagName !== "BUTTON" && e.target.tagName !== "A") { e.preventDefault(); savePanel(); }
     });
   }
+  // --- where the grid opens: where the teacher left it in this tab (same page and period), else today's column
+  // (or the last lesson before today) at the right edge of the frame, the earlier lessons to its left.
+  (function () {
+    var wrap = table.parentNode;
+    var period = form && form.elements.period ? form.elements.period.value : "";
+    var key = "jg-place-" + assignment + "-" + period;
+    var store = null;
+    try { store = window.sessionStorage; } catch (e) { store = null; }
+    var saved = store ? store.getItem(key) : null;
+    if (saved !== null && !isNaN(parseInt(saved, 10))) {
+      wrap.scrollLeft = parseInt(saved, 10);
+    } else {
+      var now = table.querySelector("th.jg-now");
+      if (now) {
+        wrap.scrollLeft = Math.max(0, now.offsetLeft + now.offsetWidth - wrap.clientWidth + 8);
+      }
+    }
+    var timer = null;
+    wrap.addEventListener("scroll", function () {
+      if (!store) { return; }
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        try { store.setItem(key, String(wrap.scrollLeft)); } catch (e) { /* storage full or off: nothing kept */ }
+      }, 100);
+    });
+  })();
 })();

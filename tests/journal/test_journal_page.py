@@ -53,6 +53,31 @@ def test_an_extra_lesson_is_a_column_of_its_own_and_a_lesson_without_bell_fills_
     ]
 
 
+@pytest.mark.parametrize(
+    "today, recorded, offered",
+    [
+        (D(2026, 9, 16), [], D(2026, 9, 16)),  # Wednesday, timetabled, not yet recorded: today
+        (D(2026, 9, 16), [D(2026, 9, 16)], D(2026, 9, 21)),  # today's is recorded: next Monday
+        (D(2026, 9, 13), [], D(2026, 9, 14)),  # a Sunday: Monday, not the Sunday
+        (D(2026, 9, 17), [], D(2026, 9, 21)),  # Thursday (Wednesday's was missed: that is a "+" column)
+    ],
+)
+def test_add_lesson_offers_todays_or_the_next_timetabled_lesson(jw, actor_of, lesson_of, today, recorded, offered):
+    for day in recorded:
+        lesson_of(jw.a_maths_5a, day, topic="Записан")
+    page = journal_page(actor_of("teacher"), jw.a_maths_5a.id, now=at(today))
+    assert page.next_slot == (offered, jw.bell.id)
+
+
+def test_cells_of_a_lesson_still_to_come_say_so(jw, actor_of, lesson_of):
+    ahead = lesson_of(jw.a_maths_5a, D(2026, 9, 21), topic="Урок впереди")
+    page = journal_page(actor_of("teacher"), jw.a_maths_5a.id, now=NOW)
+    kinds = {g.key.split("-")[0] for row in page.rows() for g in row.cells if g.kind == "soon"}
+    assert kinds == {str(ahead.id)}
+    assert {g.kind for row in page.rows() for g in row.cells if g.key.startswith(f"{jw.lesson_5a.id}-")} == {"in"}
+    assert page.now_key == page.columns[-2].key and page.columns[-2].date == D(2026, 9, 16)
+
+
 def test_another_period_shows_its_own_dates(jw, actor_of):
     page = journal_page(actor_of("teacher"), jw.a_maths_5a.id, jw.q2.id, now=at(D(2026, 11, 5)))
     assert page.period.id == jw.q2.id

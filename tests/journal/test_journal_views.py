@@ -328,3 +328,21 @@ def test_page_queries_do_not_grow_with_students_and_lessons(client, jw, login_as
         assert response.status_code == 200
         counts.append(q.count)
     assert counts[0] == counts[1], counts
+
+
+def test_a_lesson_still_to_come_says_why_it_takes_no_marks(client, jw, login_as, lesson_of, monkeypatch):
+    import models.base
+
+    from .conftest import NOW
+
+    monkeypatch.setattr(models.base, "clock", lambda: NOW)  # Wednesday 16.09
+    ahead = lesson_of(jw.a_maths_5a, D(2026, 9, 21), topic="Урок впереди")
+    login_as("teacher")
+    html = client.get(f"/admin/journal/{jw.a_maths_5a.id}?period={jw.q1.id}").get_data(as_text=True)
+    assert html.count('class="jg-c jg-ro jg-soon" title="Урок ещё не прошёл') == 3  # the three students on 21.09
+    assert f'name="c-{ahead.id}-' not in html
+    assert (
+        f'id="add-lesson" href="/admin/journal/{jw.a_maths_5a.id}/lesson?date=2026-09-16&amp;bell={jw.bell.id}"' in html
+    )
+    page = client.get(f"/admin/journal/{jw.a_maths_5a.id}/lesson?lesson={ahead.id}").get_data(as_text=True)
+    assert 'id="lesson-to-come"' in page and "21.09.2026" in page and 'id="cells-save"' not in page
