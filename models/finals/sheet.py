@@ -95,6 +95,16 @@ class FinalRow:
         return self.proposal.shown
 
     @property
+    def doubtful(self) -> bool:
+        """The proposal lacks grounds (too few marks, no control work...): the teacher decides, nothing is filled."""
+        return not self.free and bool(self.proposal.problems)
+
+    @property
+    def fillable(self) -> bool:
+        """"Подставить предлагаемые" fills this row: a proposal with its grounds, among the marks allowed."""
+        return not self.doubtful and not self.free and self.proposed in self.choices
+
+    @property
     def shown(self) -> str:
         return str(self.current) if self.current is not None else ""
 

@@ -98,6 +98,11 @@ def test_save_all_and_fill_with_proposals(client, login_as, world, marks):
     assert 'id="filled-note"' in html
     vera_select = re.search(rf'<select[^>]*id="mark-{world.vera.id}".*?</select>', html, re.S).group(0)
     assert '<option value="4" selected>' in vera_select
+    # anna's proposal rests on one mark of the three needed: shown with its doubt, not filled in
+    anna_select = re.search(rf'<select[^>]*id="mark-{world.anna.id}".*?</select>', html, re.S).group(0)
+    assert "selected" not in anna_select
+    assert "Не подставляется: решите сами." in _row(html, world.anna.id)
+    assert "у кого оснований недостаточно (⚠): 1" in html
     response = client.post(
         f"/admin/finals/{world.a_maths_5a.id}",
         data={
@@ -267,7 +272,7 @@ def test_year_tab_shows_period_marks_and_the_year_proposal(client, login_as, wor
     html = client.get(f"/admin/finals/{world.a_maths_5a.id}?period={fin.year_period.id}").get_data(as_text=True)
     vera = _row(html, world.vera.id)
     assert "Отметки за периоды" in html and "1 четверть" in vera and "Нет отметки за «3 четверть»" in vera
-    assert re.search(r'class="proposed"[^>]*>5<', vera)  # (4 + 5) / 2 = 4.5 → 5
+    assert re.search(r'class="proposed[^"]*"[^>]*>5<', vera)  # (4 + 5) / 2 = 4.5 → 5
 
 
 def test_exam_and_final_tabs_of_a_graduating_class(client, login_as, world, fin):
