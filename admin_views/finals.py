@@ -325,10 +325,16 @@ class AttendanceWeekView(StaffPage):
         chosen: dict[int, str] = {}
         if request.method == "POST":
             one = to_int(request.form.get("confirm_one"))
-            ids = [one] if one else [to_int(k[7:]) for k in request.form if k.startswith("reason-")]
-            entries = [
-                Confirmation(i, request.form.get(f"reason-{i}"), request.form.get(f"version-{i}")) for i in ids if i
-            ]
+            whole_day = request.form.get("confirm_day")  # "<student>-<date>": one reason for the day's lessons
+            if whole_day:
+                reason = request.form.get(f"day-reason-{whole_day}")
+                ids = [to_int(i) for i in request.form.get(f"day-lines-{whole_day}", "").split(",")]
+                entries = [Confirmation(i, reason, request.form.get(f"version-{i}")) for i in ids if i]
+            else:
+                ids = [one] if one else [to_int(k[7:]) for k in request.form if k.startswith("reason-")]
+                entries = [
+                    Confirmation(i, request.form.get(f"reason-{i}"), request.form.get(f"version-{i}")) for i in ids if i
+                ]
             with operation(forged_aborts=(JournalError,)):
                 result = confirm_week(a, class_id, entries, now=utcnow())
             if result.saved or not result.errors:

@@ -101,7 +101,7 @@ class FinalRow:
 
     @property
     def fillable(self) -> bool:
-        """"Подставить предлагаемые" fills this row: a proposal with its grounds, among the marks allowed."""
+        """ "Подставить предлагаемые" fills this row: a proposal with its grounds, among the marks allowed."""
         return not self.doubtful and not self.free and self.proposed in self.choices
 
     @property

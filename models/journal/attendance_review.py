@@ -71,6 +71,23 @@ class StudentTotals:
 
 
 @dataclass
+class WholeDay:
+    date: dt.date
+    student: Student
+    lines: list[AbsenceLine]
+
+    @property
+    def key(self) -> str:
+        return f"{self.student.id}-{self.date.isoformat()}"
+
+    @property
+    def reason_id(self) -> int | None:
+        """The reason the lines already share, if they all have the same one."""
+        ids = {line.attendance.reason_id for line in self.lines}
+        return ids.pop() if len(ids) == 1 else None
+
+
+@dataclass
 class WeekReview:
     school_class: SchoolClass
     monday: dt.date
@@ -94,6 +111,19 @@ class WeekReview:
     @property
     def unconfirmed(self) -> int:
         return sum(1 for line in self.lines if not line.confirmed)
+
+    def whole_days(self) -> list[WholeDay]:
+        """A student absent from two or more lessons of a day with something still to confirm: one reason for the
+        whole day in one step (a day at the doctor is not five selects and five clicks)."""
+        days: dict[tuple[dt.date, int], list[AbsenceLine]] = defaultdict(list)
+        for line in self.lines:
+            if line.attendance.status == "absent" and not line.locked:
+                days[(line.date, line.student.id)].append(line)
+        return [
+            WholeDay(day, lines[0].student, lines)
+            for (day, _student), lines in sorted(days.items(), key=lambda kv: (kv[0][0], kv[1][0].student.short_name))
+            if len(lines) > 1 and any(not line.confirmed for line in lines)
+        ]
 
     def by_day(self) -> list[tuple[dt.date, list[AbsenceLine]]]:
         days: dict[dt.date, list[AbsenceLine]] = defaultdict(list)

@@ -255,6 +255,42 @@ def test_class_teacher_confirms_a_reason_on_the_weekly_page(client, login_as, wo
     )
 
 
+def test_a_whole_day_of_absence_is_confirmed_in_one_step(client, login_as, world, fin):
+    day = world.lesson_5a.date
+    second = fin.lesson(day, assignment=world.a_russian_5a)
+    first = fin.add(Attendance(lesson_id=world.lesson_5a.id, student_id=world.anna.id, status="absent"))
+    other = fin.add(Attendance(lesson_id=second.id, student_id=world.anna.id, status="absent"))
+    alone = fin.add(Attendance(lesson_id=second.id, student_id=world.vera.id, status="absent"))  # one lesson only
+    db.session.commit()
+    login_as("classteacher")
+    url = f"/admin/attendance/week?class={world.c5a.id}&week={day.isoformat()}"
+    html = client.get(url).get_data(as_text=True)
+    key = f"{world.anna.id}-{day.isoformat()}"
+    lines = re.search(rf'name="day-lines-{key}" value="([^"]*)"', html).group(1)
+    assert sorted(lines.split(",")) == sorted([str(first.id), str(other.id)])
+    assert f'id="day-{world.vera.id}-' not in html  # a single lesson missed: its own row is enough
+    response = client.post(
+        "/admin/attendance/week",
+        data={
+            "class": world.c5a.id,
+            "week": day.isoformat(),
+            "confirm_day": key,
+            f"day-reason-{key}": fin.illness.id,
+            f"day-lines-{key}": f"{first.id},{other.id}",
+            f"version-{first.id}": first.version,
+            f"version-{other.id}": other.version,
+            f"reason-{alone.id}": fin.unexcused.id,  # the rest of the form is not part of this step
+            f"version-{alone.id}": alone.version,
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    confirmed = {a.id: (a.reason_id, a.confirmed_at is not None) for a in db.session.scalars(select(Attendance))}
+    assert confirmed[first.id] == confirmed[other.id] == (fin.illness.id, True)
+    assert confirmed[alone.id] == (None, False)
+    assert f'id="day-{key}"' not in client.get(url).get_data(as_text=True)  # nothing left to confirm that day
+
+
 def test_year_tab_shows_period_marks_and_the_year_proposal(client, login_as, world, fin):
     for period, value in ((fin.q1, 4), (fin.q2, 5)):
         db.session.add(
