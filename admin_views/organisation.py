@@ -59,7 +59,16 @@ from models.school.organisation import (
     seal_job,
     set_grading_scheme,
 )
-from models.school.settings import LIMITS, SETTINGS, all_settings, grade_list, parse_setting, set_settings, stored_text
+from models.school.settings import (
+    LIMITS,
+    SETTINGS,
+    all_settings,
+    grade_list,
+    marked_year,
+    parse_setting,
+    set_settings,
+    stored_text,
+)
 from models.school.teaching_load import (
     LOAD_STATUS_LABELS,
     curriculum_grid,
@@ -586,6 +595,7 @@ class SettingsView(MailSettingsPages, StaffPage):
             editable=editable,
             scheme=db.session.get(School, a.school_id).grading_scheme,
             schemes=GRADING_SCHEME_LABELS,
+            scheme_locked_by=marked_year(a.school_id),
         )
 
     @expose("/scheme", methods=["POST"])

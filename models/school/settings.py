@@ -438,18 +438,15 @@ def set_setting(actor, key: str, value) -> bool:
     return bool(set_settings(actor, {key: value}))
 
 
-def require_no_marks(school_id: int) -> None:
-    """How marks are graded changes only while no lesson of an open (not archived) year has a mark: the
-    marks of one year are all graded alike, so that period marks compare like with like. Conflict otherwise."""
+def marked_year(school_id: int) -> str | None:
+    """The name of an open (not archived) year of the school whose lessons have marks, None if there is none."""
     from sqlalchemy import exists
 
-    from models.errors import Conflict
-    from models.i18n import _
     from models.tables.curriculum import TeachingAssignment
     from models.tables.journal import Lesson, Mark
     from models.tables.school import AcademicYear
 
-    marked = db.session.scalar(
+    return db.session.scalar(
         select(AcademicYear.name)
         .join(TeachingAssignment, TeachingAssignment.year_id == AcademicYear.id)
         .join(Lesson, Lesson.assignment_id == TeachingAssignment.id)
@@ -460,6 +457,15 @@ def require_no_marks(school_id: int) -> None:
         )
         .limit(1)
     )
+
+
+def require_no_marks(school_id: int) -> None:
+    """How marks are graded changes only while no lesson of an open (not archived) year has a mark: the
+    marks of one year are all graded alike, so that period marks compare like with like. Conflict otherwise."""
+    from models.errors import Conflict
+    from models.i18n import _
+
+    marked = marked_year(school_id)
     if marked is not None:
         raise Conflict(
             _(

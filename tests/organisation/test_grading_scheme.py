@@ -56,10 +56,14 @@ def test_the_settings_page_switches_the_scheme(client, login_as, world):
     login_as("operator")
     html = client.get("/admin/settings/").get_data(as_text=True)
     assert 'id="scheme-five_point" value="five_point" checked' in html
+    # the world's year has marks: the page says so instead of the rule's wording, and offers no switch
+    assert 'id="scheme-locked"' in html and "scheme-save" not in html and world.year.name in html
     response = client.post("/admin/settings/scheme", data={"grading_scheme": "criteria"}, follow_redirects=True)
     assert "уже есть отметки" in response.get_data(as_text=True) and _scheme(world) == "five_point"
     db.session.execute(delete(Mark))
     db.session.commit()
+    html = client.get("/admin/settings/").get_data(as_text=True)
+    assert 'id="scheme-locked"' not in html and 'id="scheme-save"' in html
     response = client.post("/admin/settings/scheme", data={"grading_scheme": "criteria"}, follow_redirects=True)
     assert "Система оценивания изменена" in response.get_data(as_text=True) and _scheme(world) == "criteria"
 

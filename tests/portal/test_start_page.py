@@ -35,3 +35,10 @@ def test_the_start_page_promises_nothing_that_is_not_there(app, client, world):
 def test_the_start_page_before_any_school(client, db_session):
     page = client.get("/").get_data(as_text=True)
     assert "Школа ещё не настроена" in page and "Родителям и обучающимся" in page
+
+
+def test_the_bells_are_numbered_once(client, world):
+    page = client.get("/").get_data(as_text=True)
+    bells = page[page.index('id="bells"') :]
+    bells = bells[: bells.index("</ul>")]
+    assert "<li>1. 08:30–09:15</li>" in bells and "<ol" not in page.split('id="bells"')[0][-40:]
