@@ -29,6 +29,7 @@ from models.finals.saving import Entry, save_period_marks
 from models.finals.sheet import actor_assignments, finals_sheet, ordered_counts, page_year
 from models.grading import NOT_ATTESTED
 from models.journal.attendance_review import Confirmation, confirm_week, reviewable_classes, week_review
+from models.journal.page_filter import filter_pages
 from models.school.plan_import import apply_import, preview_import, template_csv
 from models.school.plans import (
     HOURS_STATUS_LABELS,
@@ -71,11 +72,16 @@ class FinalsView(StaffPage):
         a = actor()
         year, years = page_year(a, today(), to_int(request.args.get("year")))
         links = actor_assignments(a, year.id) if year else []
+        pf, shown = filter_pages(links, to_int(request.args.get("class")), to_int(request.args.get("teacher")))
         return self.render(
             "admin/finals/index.html",
             year=year,
             years=years,
             links=links,
+            shown=shown,
+            pf=pf,
+            keep={"year": request.args.get("year")},
+            shown_count=len(shown),
             can_close=can_close_periods(a) or a.has("director"),
         )
 

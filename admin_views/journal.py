@@ -25,6 +25,7 @@ from models.journal.files import MAX_LESSON_FILES, add_lesson_file, lesson_file_
 from models.journal.history import cell_history
 from models.journal.lessons import delete_lesson, save_lesson
 from models.journal.page import journal_page, journal_pages
+from models.journal.page_filter import filter_pages
 from models.journal.rules import ATTENDANCE_CODES, SLOTS
 from models.reports.journal_print import journal_print
 from models.school.plans import suggest_plan_item
@@ -52,7 +53,11 @@ class JournalView(StaffPage):
     @expose("/")
     def index(self):
         pages = journal_pages(actor(), today=today(), year_id=to_int(request.args.get("year")))
-        return self.render("admin/journal/index.html", pages=pages)
+        pf, lines = filter_pages(pages.lines, to_int(request.args.get("class")), to_int(request.args.get("teacher")))
+        keep = {"year": request.args.get("year")}
+        return self.render(
+            "admin/journal/index.html", pages=pages, lines=lines, pf=pf, keep=keep, shown_count=len(lines)
+        )
 
     # --- the grid ----------------------------------------------------------------------------------------
     @expose("/<int:assignment_id>")
