@@ -8,7 +8,6 @@ from pathlib import Path
 
 from flask import Flask
 from flask_admin import Admin
-from flask_admin.menu import MenuLink
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext
 
@@ -72,5 +71,4 @@ def init_admin(app: Flask) -> Admin:
     app.jinja_env.globals["form_token"] = new_token
     for area in AREAS:
         area.register(admin)
-    admin.add_link(MenuLink(name=lazy_gettext("Сменить пароль"), endpoint="portal.password"))
     return admin

@@ -24,6 +24,11 @@ from .forms import ACCEPT_FILES, today, uploaded_file
 
 
 class InboxView(StaffPage):
+    def is_visible(self) -> bool:
+        return (
+            False  # not in the main menu: the inbox: on the right of the bar, with the unread count (journal_base.html)
+        )
+
     @expose("/")
     def index(self):
         query = request.args.get("q", "")

@@ -118,6 +118,9 @@ def start(kind: str, params: dict | None = None):
 
 
 class JobsView(StaffPage):
+    def is_visible(self) -> bool:
+        return False  # not in the main menu: the jobs: in the user's menu on the right of the bar (journal_base.html)
+
     @expose("/")
     def index(self):
         a = actor()

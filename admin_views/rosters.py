@@ -1,4 +1,4 @@
-"""Staff panel area "Ученики и сотрудники": students, staff, guardians and their links, the book of
+"""Staff panel area "Люди" (students and staff): students, staff, guardians and their links, the book of
 movement, and the movement itself (admission, transfer, withdrawal) as forms with date and order
 number (R9). The secretary (and the operator) write; the administration reads the whole school;
 teachers read their own classes. Nothing here deletes a person or a stay: history is kept."""
@@ -52,7 +52,7 @@ from .base import ScopedAjaxLoader, ScopedModelView, actor, operation
 from .fields import AsciiIntegerField, CalendarDateField
 from .forms import DATE_FORMATS, today
 
-CATEGORY = lazy_gettext("Ученики и сотрудники")
+CATEGORY = lazy_gettext("Люди")  # students, guardians, staff (a short name: the bar fits one line)
 
 # Letters of any alphabet (Russian, Kazakh, Latin), single spaces, hyphens, apostrophes between them.
 NAME_RE = r"^[^\W\d_]+(?:(?:[ '’\-]|\. ?)[^\W\d_]+)*\.?$"

@@ -184,8 +184,8 @@ def test_kazakh_for_a_visitor_then_for_the_account(app, client, login_as, world)
     html = _page(client, "/admin/students/")
     # Flask-Admin's own tabs (admin.po), our menu (messages.po), our column labels.
     assert "Тізім" in html and "Құру" in html
-    assert "Оқушылар мен қызметкерлер" in html and "Ұйымдастыру" in html and "Тегі" in html
-    assert ">Список<" not in html and "Ученики и сотрудники" not in html
+    assert "Адамдар" in html and "Ұйымдастыру" in html and "Тегі" in html
+    assert ">Список<" not in html and ">Люди<" not in html
 
     # Another visitor at the same time still gets Russian (the locale is per request, not per process).
     other = app.test_client()
@@ -200,15 +200,15 @@ def test_english(client, login_as, world):
     login_as("operator")
     _choose(client, "en")
     html = _page(client, "/admin/students/")
-    assert "List" in html and "Create" in html and "Students and staff" in html and "Surname" in html
-    assert "Ученики и сотрудники" not in html
+    assert "List" in html and "Create" in html and "People" in html and "Surname" in html
+    assert "Люди" not in html
 
 
 def test_russian_staff_panel_keeps_flask_admins_own_russian(client, login_as):
     login_as("operator")
     html = _page(client, "/admin/students/")
     assert ">Список<" in html or "Список" in html
-    assert "Создать" in html and "Ученики и сотрудники" in html
+    assert "Создать" in html and "Люди" in html
 
 
 def test_domain_composed_text_is_translated(app):

@@ -73,7 +73,7 @@ def test_secretary_transfers_a_student_and_sees_the_history(page, live_server, s
     sign_in(page, "secretary")
     expect(page).to_have_url(re.compile(r"/admin/$"))
 
-    _menu(page, "Ученики и сотрудники", "Обучающиеся")
+    _menu(page, "Люди", "Обучающиеся")
     page.fill("input[name=search]", surname.lower())  # Cyrillic search ignores case
     page.keyboard.press("Enter")
     row = page.locator("table.model-list tbody tr", has_text=full_name.split()[1]).filter(has_text=surname)

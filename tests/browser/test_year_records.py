@@ -93,7 +93,8 @@ def test_a_mark_changed_in_an_archived_year_is_named_by_the_verification(
         page.click("a.dropdown-toggle:has-text('С выбранным')")
         page.click("a.dropdown-item:has-text('Перенести в архив')")
         expect(page.locator(".alert-success")).to_contain_text("Перенос в архив учебных годов (1) поставлен в очередь.")
-        page.locator("nav a:has-text('Мои задания')").first.click()
+        page.click("#current-user")  # the user's menu on the right of the bar
+        page.click("#nav-jobs")
         job = page.locator("#jobs tbody tr").first
         expect(job).to_contain_text("Печать учебного года")
         expect(job.locator(".job-status")).to_have_text("Готово", timeout=15000)  # the page polls the job
