@@ -18,6 +18,7 @@ from security import csp_nonce
 from . import (
     accounts,
     announcements,
+    consents,
     control,
     diary_acks,
     distance,
@@ -50,6 +51,7 @@ AREAS = [
     family_contacts,
     imports,
     accounts,
+    consents,
     jobs,
     year_records,
 ]
