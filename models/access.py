@@ -449,8 +449,17 @@ def can_manage_rosters(actor: Actor) -> bool:
 
 
 def can_read_identifiers(actor: Actor) -> bool:
-    """A person's state identifier (a student's ИИН) in full: those who keep the cards; others see it masked."""
+    """A person's state identifier (the ИИН of a student, a staff member, a guardian) in full: those who keep the
+    cards, the secretary and the operator; everybody else sees it masked."""
     return can_manage_rosters(actor)
+
+
+def iin_for(actor: Actor, iin: str | None) -> str:
+    """A person's ИИН as the actor reads it, the one masking rule of every list, card and export: in full for
+    can_read_identifiers, else "••••••••0017" (models.identifiers.mask_iin)."""
+    from models.identifiers import mask_iin
+
+    return (iin or "") if can_read_identifiers(actor) else mask_iin(iin)
 
 
 def enrollment_ids(actor: Actor) -> Select:
