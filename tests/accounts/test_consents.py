@@ -19,6 +19,7 @@ from models.accounts.invites import CONSENT_TEXTS
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.errors import AccessDenied, Conflict
+from models.notices.feed import unsent_notices
 
 GIVEN_AT = dt.datetime(2026, 9, 1, 16, 30, tzinfo=dt.UTC)
 
@@ -129,6 +130,12 @@ def test_withdrawal_closes_every_door_to_the_childs_diary_and_consent_again_open
     world, consents, client, login_as
 ):
     parent = _actor(world, "parent")
+    since = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+    def letters() -> list[int]:  # the children the e-mail digest writes about (models/mail/delivery.py)
+        return [c.student.id for c in unsent_notices(world.users["parent"], since, utcnow())]
+
+    assert letters() == [world.anna.id]
     login_as("parent")
     assert all(client.get(url).status_code == 200 for url in _doors(world))
     confirm = client.get(f"/account/consents/{world.anna.id}/withdraw").get_data(as_text=True)
@@ -141,7 +148,7 @@ def test_withdrawal_closes_every_door_to_the_childs_diary_and_consent_again_open
     assert "Аннова Анна" not in client.get("/home").get_data(as_text=True)
     assert "Аннова Анна" not in client.get("/mail").get_data(as_text=True)
     assert not can_view_student(parent, world.anna.id) and not can_acknowledge_diary(parent, world.anna.id)
-    assert db.session.scalars(children(parent)).all() == []
+    assert db.session.scalars(children(parent)).all() == [] and letters() == []
     page = client.get("/account/consents").get_data(as_text=True)
     assert "Согласие отозвано" in page and "Дать согласие снова" in page
     # The student's own consent and the other family are not touched.
@@ -150,6 +157,7 @@ def test_withdrawal_closes_every_door_to_the_childs_diary_and_consent_again_open
 
     assert client.post(f"/account/consents/{world.anna.id}/give").status_code == 302
     assert all(client.get(url).status_code == 200 for url in _doors(world))
+    assert letters() == [world.anna.id]
     again = db.session.scalars(
         select(Consent).where(Consent.user_id == parent.user_id, Consent.withdrawn_at.is_(None))
     ).one()
