@@ -17,6 +17,7 @@ from security import csp_nonce
 from . import (
     accounts,
     announcements,
+    consents,
     control,
     diary_acks,
     distance,
@@ -49,6 +50,7 @@ AREAS = [
     family_contacts,
     imports,
     accounts,
+    consents,
     jobs,
     year_records,
 ]

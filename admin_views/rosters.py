@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import tools
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
@@ -24,10 +24,10 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValid
 import school_clock
 from i18n import error_text
 from models import AcademicYear, Enrollment, Guardian, SchoolClass, Staff, Student, StudentGuardian, db
-from models.access import ROSTER_ROLES, ROSTER_WRITERS, can_read_identifiers, student_ids, visible_ids
+from models.access import ROSTER_ROLES, ROSTER_WRITERS, iin_for, student_ids, visible_ids
 from models.errors import JournalError
 from models.i18n import N_
-from models.identifiers import mask_iin, parse_iin
+from models.identifiers import parse_iin
 from models.parsing import parse_id
 from models.school.movement import (
     MEDICAL_GROUP_LABELS,
@@ -45,6 +45,7 @@ from models.school.movement import (
     withdraw,
 )
 from models.school.people_records import remove_guardian_link, save_guardian_link, save_person
+from models.school.settings import uses_iin
 from models.tables.accounts import STAFF_ROLES
 from models.tables.people import check_birth_date, clean_contact
 
@@ -202,6 +203,51 @@ class AuditedRosterView(IntIdView):
     def on_model_change(self, form, model, is_created):
         save_person(actor(), model, is_new=is_created)
 
+    # The ИИН: listed, shown and asked in a Kazakhstan school only (models.school.settings.uses_iin), in full or
+    # masked by models.access.iin_for. Flask-Admin keeps its columns per view, so the lists are filtered per request.
+    def _iin_here(self) -> bool:
+        return not has_request_context() or uses_iin(actor().school_id)  # the school's row: the identity map's
+
+    def _without_iin(self, key: str):
+        columns = self.__dict__.get(key) or []
+        return columns if self._iin_here() else [c for c in columns if c[0] != "iin"]
+
+    _list_columns = property(
+        lambda self: self._without_iin("_all_list_columns"),
+        lambda self, value: self.__dict__.__setitem__("_all_list_columns", value),
+    )
+    _details_columns = property(
+        lambda self: self._without_iin("_all_details_columns"),
+        lambda self, value: self.__dict__.__setitem__("_all_details_columns", value),
+    )
+    _export_columns = property(
+        lambda self: self._without_iin("_all_export_columns"),
+        lambda self, value: self.__dict__.__setitem__("_all_export_columns", value),
+    )
+
+    def create_form(self, obj=None):
+        return self._iin_form(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._iin_form(super().edit_form(obj))
+
+    def _iin_form(self, form):
+        if "iin" in form and not self._iin_here():
+            del form["iin"]
+        return form
+
+
+IIN_FORMATTER = {"iin": lambda v, c, m, n: iin_for(actor(), m.iin)}
+
+
+def iin_field(model, taken) -> dict:
+    """The form's ИИН field: the digits and the check digit, one person's of the kind within the school."""
+    return {
+        "validators": [valid_iin, unique_in_school(model, "iin", taken)],
+        "filters": [_strip],
+        "description": lazy_gettext("Казахстан: 12 цифр индивидуального идентификационного номера."),
+    }
+
 
 # --- filters -----------------------------------------------------------------------------------------
 class ClassNowFilter(BaseSQLAFilter):
@@ -280,7 +326,16 @@ class MovementForm(Form):
 
 class StudentView(AuditedRosterView):
     details_template = "admin/rosters/student_details.html"
-    column_list = ("last_name", "first_name", "middle_name", "school_class", "status", "birth_date", "personal_file_no")
+    column_list = (
+        "last_name",
+        "first_name",
+        "middle_name",
+        "school_class",
+        "status",
+        "birth_date",
+        "personal_file_no",
+        "iin",
+    )
     column_details_list = (
         "last_name",
         "first_name",
@@ -367,14 +422,7 @@ class StudentView(AuditedRosterView):
             ],
             "filters": [_strip],
         },
-        "iin": {
-            "validators": [
-                valid_iin,
-                unique_in_school(Student, "iin", lazy_gettext("Обучающийся с таким ИИН уже есть в школе.")),
-            ],
-            "filters": [_strip],
-            "description": lazy_gettext("Казахстан: 12 цифр индивидуального идентификационного номера."),
-        },
+        "iin": iin_field(Student, lazy_gettext("Обучающийся с таким ИИН уже есть в школе.")),
         "medical_group": {"validators": [DataRequired(lazy_gettext("Укажите медицинскую группу."))]},
         "address": {"validators": [Optional(), contact_rule("address")], "filters": [_strip]},
     }
@@ -383,7 +431,7 @@ class StudentView(AuditedRosterView):
         "created_at": lambda v, c, m, n: school_clock.moment(m.created_at),
         "sex": _labels(SEX_LABELS),
         "medical_group": _labels(MEDICAL_GROUP_LABELS),
-        "iin": lambda v, c, m, n: m.iin if can_read_identifiers(actor()) else mask_iin(m.iin),
+        **IIN_FORMATTER,
         "school_class": lambda v, c, m, n: v._status(m).class_name if v._status(m).state != "left" else "",
         "status": lambda v, c, m, n: status_text(v._status(m)),
     }
@@ -566,6 +614,7 @@ class StaffView(AuditedRosterView):
         "email",
         "hired_on",
         "left_on",
+        "iin",
     )
     column_details_list = column_list
     column_labels = {
@@ -578,12 +627,13 @@ class StaffView(AuditedRosterView):
         "email": lazy_gettext("Эл. почта"),
         "hired_on": lazy_gettext("Принят"),
         "left_on": lazy_gettext("Уволен"),
+        "iin": lazy_gettext("ИИН"),
     }
     column_sortable_list = ("last_name", "first_name", "position", "personnel_no", "hired_on", "left_on")
     column_default_sort = [("last_name", False), ("first_name", False), ("id", False)]
     column_searchable_list = ("last_name", "first_name", "middle_name", "position", "personnel_no")
     column_filters = (WorkingFilter(lazy_gettext("Состояние")),)
-    column_formatters = {"hired_on": _date_col, "left_on": _date_col}
+    column_formatters = {"hired_on": _date_col, "left_on": _date_col, **IIN_FORMATTER}
     form_columns = (
         "last_name",
         "first_name",
@@ -594,6 +644,7 @@ class StaffView(AuditedRosterView):
         "email",
         "hired_on",
         "left_on",
+        "iin",
     )
     form_args = {
         "last_name": {"validators": person_name(lazy_gettext("фамилию")), "filters": [_strip]},
@@ -618,13 +669,14 @@ class StaffView(AuditedRosterView):
         "email": {"validators": email_validators(), "filters": [_strip]},
         "hired_on": {"validators": [Optional(), not_in_future], "format": DATE_FORMATS},
         "left_on": {"validators": [Optional(), left_after_hired], "format": DATE_FORMATS},
+        "iin": iin_field(Staff, lazy_gettext("Сотрудник с таким ИИН уже есть в школе.")),
     }
 
 
 # --- guardians ---------------------------------------------------------------------------------------
 class GuardianView(AuditedRosterView):
-    column_list = ("last_name", "first_name", "middle_name", "children", "phone", "email", "workplace")
-    column_details_list = ("last_name", "first_name", "middle_name", "children", "phone", "email", "workplace")
+    column_list = ("last_name", "first_name", "middle_name", "children", "phone", "email", "workplace", "iin")
+    column_details_list = column_list
     column_labels = {
         "last_name": lazy_gettext("Фамилия"),
         "first_name": lazy_gettext("Имя"),
@@ -633,11 +685,12 @@ class GuardianView(AuditedRosterView):
         "phone": lazy_gettext("Телефон"),
         "email": lazy_gettext("Эл. почта"),
         "workplace": lazy_gettext("Место работы"),
+        "iin": lazy_gettext("ИИН"),
     }
     column_sortable_list = ("last_name", "first_name", "middle_name", "phone")
     column_default_sort = [("last_name", False), ("first_name", False), ("id", False)]
     column_searchable_list = ("last_name", "first_name", "middle_name", "phone", "email")
-    form_columns = ("last_name", "first_name", "middle_name", "phone", "email", "workplace")
+    form_columns = ("last_name", "first_name", "middle_name", "phone", "email", "workplace", "iin")
     form_args = {
         "last_name": {"validators": person_name(lazy_gettext("фамилию")), "filters": [_strip]},
         "first_name": {"validators": person_name(lazy_gettext("имя")), "filters": [_strip]},
@@ -645,8 +698,9 @@ class GuardianView(AuditedRosterView):
         "phone": {"validators": phone_validators(), "filters": [_strip]},
         "email": {"validators": email_validators(), "filters": [_strip]},
         "workplace": {"validators": [Optional(), contact_rule("workplace")], "filters": [_strip]},
+        "iin": iin_field(Guardian, lazy_gettext("Родитель с таким ИИН уже есть в школе.")),
     }
-    column_formatters = {"children": lambda v, c, m, n: v._children(m)}
+    column_formatters = {"children": lambda v, c, m, n: v._children(m), **IIN_FORMATTER}
 
     def get_query(self):
         return super().get_query().options(selectinload(Guardian.student_links).joinedload(StudentGuardian.student))

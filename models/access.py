@@ -15,7 +15,7 @@ from models.base import db
 from models.errors import AccessDenied
 from models.i18n import _
 from models.roster import stay_on
-from models.tables.accounts import STAFF_ROLES, InviteCode, LoginEvent, RefusedRequest, User
+from models.tables.accounts import STAFF_ROLES, Consent, InviteCode, LoginEvent, RefusedRequest, User
 from models.tables.classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
 from models.tables.curriculum import TeachingAssignment
 from models.tables.people import Guardian, Staff, Student, StudentGuardian
@@ -34,6 +34,7 @@ ACCOUNT_READERS = frozenset({"operator", "director"})  # accounts, the login and
 INVITE_READERS = ACCOUNT_READERS | CLASS_TEACHERS
 ACCOUNT_WRITERS = frozenset({"operator"})
 INVITE_ISSUERS = ACCOUNT_WRITERS | CLASS_TEACHERS
+CONSENT_READERS = ROSTER_ROLES | CLASS_TEACHERS  # the register of consents (a class teacher: their classes)
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,7 @@ def student_ids(actor: Actor) -> Select:
         return select(Student.id).where(Student.school_id == actor.school_id)
     parts = []
     if actor.has("parent") and actor.guardian_id:
-        parts.append(select(StudentGuardian.student_id).where(StudentGuardian.guardian_id == actor.guardian_id))
+        parts.append(consented_children(actor))
     if actor.has("student") and actor.student_id:
         parts.append(select(literal(actor.student_id)))
     if actor.is_staff and actor.staff_id:
@@ -224,6 +225,54 @@ def children(actor: Actor) -> Select:
         if actor.has(*FAMILY_ROLES)
         else select(Student).where(false())
     )
+
+
+# --- consent to personal-data processing (R16, issue 15) -----------------------------------------------
+# The consent text says it: once a parent withdraws their consent for a child, their access to that child's
+# diary ends (every door reads the child through student_ids); consenting again restores it. The school keeps
+# its legal records. A consent is in force while the account has a row for the child not withdrawn; withdrawn
+# means rows exist and all are withdrawn (no row at all: an account older than the register, not cut).
+def withdrawn_child_ids(user_id: int | None) -> Select:
+    """Students for whom the account withdrew its consent and has not given it again."""
+    withdrawn = select(Consent.student_id).where(
+        Consent.user_id == (user_id or 0), Consent.student_id.is_not(None), Consent.withdrawn_at.is_not(None)
+    )
+    in_force = select(Consent.student_id).where(
+        Consent.user_id == (user_id or 0), Consent.student_id.is_not(None), Consent.withdrawn_at.is_(None)
+    )
+    return withdrawn.except_(in_force)
+
+
+def guardian_child_ids(actor: Actor) -> Select:
+    """The parent's children as the school records them, consent or not (whose consent they may give or withdraw)."""
+    if not (actor.has("parent") and actor.guardian_id):
+        return select(StudentGuardian.student_id).where(false())
+    return select(StudentGuardian.student_id).where(StudentGuardian.guardian_id == actor.guardian_id)
+
+
+def consented_children(actor: Actor) -> Select:
+    """The parent's children whose diary they read: those whose consent they have not withdrawn."""
+    return guardian_child_ids(actor).where(StudentGuardian.student_id.not_in(withdrawn_child_ids(actor.user_id)))
+
+
+def can_manage_consent(actor: Actor, student_id: int) -> bool:
+    """A parent withdraws, or gives again, the consent for their own child (the school's link, not the consent)."""
+    return actor.user_id is not None and _in(student_id, guardian_child_ids(actor))
+
+
+def can_view_consents(actor: Actor) -> bool:
+    """The register of consents: the operator, the secretary and the administration (the whole school), a class
+    teacher (their classes); its page and its PDF ask the same."""
+    return actor.school_id is not None and actor.has(*CONSENT_READERS)
+
+
+def consent_class_ids(actor: Actor) -> Select:
+    """Classes whose families' consents the actor reads."""
+    if not can_view_consents(actor):
+        return select(SchoolClass.id).where(false())
+    if actor.has(*ROSTER_ROLES):
+        return select(SchoolClass.id).where(SchoolClass.school_id == actor.school_id)
+    return taught_class_ids(actor)
 
 
 # --- people and invitations ---------------------------------------------------------------------
@@ -400,8 +449,17 @@ def can_manage_rosters(actor: Actor) -> bool:
 
 
 def can_read_identifiers(actor: Actor) -> bool:
-    """A person's state identifier (a student's ИИН) in full: those who keep the cards; others see it masked."""
+    """A person's state identifier (the ИИН of a student, a staff member, a guardian) in full: those who keep the
+    cards, the secretary and the operator; everybody else sees it masked."""
     return can_manage_rosters(actor)
+
+
+def iin_for(actor: Actor, iin: str | None) -> str:
+    """A person's ИИН as the actor reads it, the one masking rule of every list, card and export: in full for
+    can_read_identifiers, else "••••••••0017" (models.identifiers.mask_iin)."""
+    from models.identifiers import mask_iin
+
+    return (iin or "") if can_read_identifiers(actor) else mask_iin(iin)
 
 
 def enrollment_ids(actor: Actor) -> Select:
@@ -640,14 +698,7 @@ def can_switch_distance(actor: Actor) -> bool:
 
 def can_acknowledge_diary(actor: Actor, student_id: int) -> bool:
     """A parent signs a week of their own child's diary (a student or staff never sign for a parent)."""
-    return (
-        actor.has("parent")
-        and actor.guardian_id is not None
-        and _in(
-            student_id,
-            select(StudentGuardian.student_id).where(StudentGuardian.guardian_id == actor.guardian_id),
-        )
-    )
+    return actor.has("parent") and actor.guardian_id is not None and _in(student_id, consented_children(actor))
 
 
 def acknowledgement_class_ids(actor: Actor) -> Select:

@@ -11,6 +11,7 @@ from . import (  # noqa: E402,F401  (routes register on import)
     acknowledgement,
     announcements,
     auth,
+    consents,
     inbox,
     mail,
     navigation,

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from i18n import error_text
 from models import db
 from models.accounts.auth import authenticate, change_password, end_all_sessions, normalize_login
-from models.accounts.invites import consent_text, find_open_invite, invitee_name, redeem_invite
+from models.accounts.invites import CONSENT_WITHDRAWAL, consent_text, find_open_invite, invitee_name, redeem_invite
 from models.base import utcnow
 from models.errors import JournalError, NotFound
 from models.tables.accounts import STAFF_ROLES
@@ -143,7 +143,12 @@ def _invite_page(form: RedeemForm, invite_for: str | None, status: int, consent:
     """The invitation page; with a valid code, the consent of the code's school: (version, text)."""
     version, text = consent
     return render_template(
-        "portal/invite.html", form=form, invite_for=invite_for, consent_version=version, consent_text=text
+        "portal/invite.html",
+        form=form,
+        invite_for=invite_for,
+        consent_version=version,
+        consent_text=text,
+        consent_withdrawal=CONSENT_WITHDRAWAL,
     ), status
 
 

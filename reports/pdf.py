@@ -220,3 +220,33 @@ def height_of(flowables: list, width: float, height: float) -> float:
     for f in flowables:
         total += f.wrap(width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
     return total
+
+
+def register_pdf(
+    heading: str,
+    subtitle: str,
+    columns: Sequence[tuple[str, float]],
+    body: list[list],
+    *,
+    empty: str,
+    size: float = 10,
+) -> bytes:
+    """A register (a row per entry under a translated header) as a landscape A4 PDF: the heading, the table one a
+    page, ``empty`` when there are no rows, and the line for the responsible person's signature. ``columns``:
+    (header text, already translated; share of the page's width); ``body``: the rows' cells (``para`` for text
+    that wraps)."""
+
+    def story(width: float, height: float) -> list:
+        widths = [share * width for _label, share in columns]
+        top = title(heading, subtitle)
+        header = [label for label, _share in columns]
+        tables = paged_table(
+            header, body, widths, size, first_height=height - height_of(top, width, height), height=height
+        )
+        if not body:
+            tables.append(para(empty, size))
+        signature = para(_("Ответственный ____________________ / ____________________ /"), size)
+        signature.style = signature.style.clone("signature", spaceBefore=16)
+        return [*top, *tables, signature]
+
+    return build_pdf(story)

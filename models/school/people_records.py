@@ -46,8 +46,7 @@ def save_person(actor: Actor, person: Student | Staff | Guardian, *, is_new: boo
             person.school_id = actor.school_id
         elif person.school_id != actor.school_id:
             raise NotFound(_("Запись не найдена."))
-        if isinstance(person, Student):
-            _check_iin(person)
+        _check_iin(person)
         old, new = column_changes(person)
     db.session.flush()
     if is_new or new:
@@ -61,16 +60,25 @@ def save_person(actor: Actor, person: Student | Staff | Guardian, *, is_new: boo
         )
 
 
-def _check_iin(student: Student) -> None:
-    """A student's ИИН: 12 digits with their check digit, one student's within the school (None: not given)."""
-    student.iin = parse_iin(student.iin)
-    if student.iin is None:
+IIN_TAKEN = {
+    Student: N_("Обучающийся с ИИН %(iin)s уже есть в школе."),
+    Staff: N_("Сотрудник с ИИН %(iin)s уже есть в школе."),
+    Guardian: N_("Родитель с ИИН %(iin)s уже есть в школе."),
+}
+
+
+def _check_iin(person: Student | Staff | Guardian) -> None:
+    """A person's ИИН: 12 digits with their check digit, one person's of the kind within the school (None: not
+    given). The database holds the same uniqueness (a unique constraint per table)."""
+    person.iin = parse_iin(person.iin)
+    if person.iin is None:
         return
-    other = select(Student.id).where(Student.school_id == student.school_id, Student.iin == student.iin)
-    if student.id is not None:
-        other = other.where(Student.id != student.id)
+    model = type(person)
+    other = select(model.id).where(model.school_id == person.school_id, model.iin == person.iin)
+    if person.id is not None:
+        other = other.where(model.id != person.id)
     if db.session.scalar(other) is not None:
-        raise Conflict(_("Обучающийся с ИИН %(iin)s уже есть в школе."), iin=student.iin)
+        raise Conflict(IIN_TAKEN[model], iin=person.iin)
 
 
 def save_guardian_link(actor: Actor, link: StudentGuardian, *, is_new: bool) -> None:

@@ -276,6 +276,12 @@ def get_setting(school_id: int, key: str):
     return definition.default if raw is None else definition.kind(raw)
 
 
+def uses_iin(school_id: int | None) -> bool:
+    """A Kazakhstan school records the ИИН of its students, staff and guardians: its forms, lists and imports show
+    and ask it; elsewhere it is neither shown nor asked."""
+    return school_id is not None and get_setting(school_id, "jurisdiction") == "KZ"
+
+
 def get_settings(school_id: int, *keys: str) -> tuple:
     """Several settings of a school in one query (a request's fixed cost: the session lifetime check)."""
     stored = [BY_KEY[key] for key in keys if not BY_KEY[key].on_school]

@@ -65,15 +65,25 @@ def clean_contact(field: str, value) -> str | None:
     return text
 
 
+# A person's ИИН (Kazakhstan) is 12 characters, one person's within the school among students, staff or
+# guardians; its digits and check digit are the domain's (models.identifiers.parse_iin, models/school/people_records).
+IIN_LENGTH_CHECK = "iin IS NULL OR length(iin) = 12"
+
+
 class Staff(PersonNameMixin, CreatedMixin, db.Model):
     __tablename__ = "staff"
-    __table_args__ = (UniqueConstraint("school_id", "personnel_no"),)
+    __table_args__ = (
+        UniqueConstraint("school_id", "personnel_no"),
+        UniqueConstraint("school_id", "iin"),
+        CheckConstraint(IIN_LENGTH_CHECK, name="iin"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     # Табельный номер: the key that makes staff imports idempotent.
     personnel_no: Mapped[str | None] = mapped_column(String(40))
     position: Mapped[str] = mapped_column(String(120))  # "учитель математики"
+    iin: Mapped[str | None] = mapped_column(String(12))  # Kazakhstan: ИИН (models.identifiers.parse_iin)
     email: Mapped[str | None] = mapped_column(String(255))
     phone: Mapped[str | None] = mapped_column(String(40))
     hired_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -87,7 +97,7 @@ class Student(PersonNameMixin, CreatedMixin, db.Model):
         CheckConstraint(one_of("medical_group", MEDICAL_GROUPS), name="medical_group"),
         UniqueConstraint("school_id", "personal_file_no"),
         UniqueConstraint("school_id", "iin"),
-        CheckConstraint("iin IS NULL OR length(iin) = 12", name="iin"),  # digits and check digit: models.identifiers
+        CheckConstraint(IIN_LENGTH_CHECK, name="iin"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,9 +116,11 @@ class Guardian(PersonNameMixin, CreatedMixin, db.Model):
     """A parent or other legal representative."""
 
     __tablename__ = "guardians"
+    __table_args__ = (UniqueConstraint("school_id", "iin"), CheckConstraint(IIN_LENGTH_CHECK, name="iin"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    iin: Mapped[str | None] = mapped_column(String(12))  # Kazakhstan: ИИН (models.identifiers.parse_iin)
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(255))
     workplace: Mapped[str | None] = mapped_column(String(255))

@@ -7,6 +7,7 @@ import pytest
 from . import (
     expected_accounts,
     expected_announcements,
+    expected_consents,
     expected_distance,
     expected_family,
     expected_finals,
@@ -41,6 +42,7 @@ AREAS = (
     expected_family,
     expected_mail,
     expected_year,
+    expected_consents,
 )
 EXPECTED: dict[str, tuple[int, ...]] = {rule: row for area in AREAS for rule, row in area.TABLE.items()}
 PARAMS = {name: value for area in AREAS for name, value in area.PARAMS.items()}

@@ -198,10 +198,10 @@ def test_the_settings_page_shows_the_legal_defaults_in_kazakh(client, login_as, 
 @pytest.mark.parametrize(
     "jurisdiction,lang,law,version",
     [
-        ("RU", "ru", "№ 152-ФЗ «О персональных данных»", "2026-09"),
-        ("KZ", "ru", "№ 94-V «О персональных данных и их защите»", "KZ-2026-12"),
-        ("KZ", "kk", "№ 94-V «Дербес деректер және оларды қорғау туралы» Заңына", "KZ-2026-12"),
-        ("KZ", "en", "No. 94-V of 21 May 2013", "KZ-2026-12"),
+        ("RU", "ru", "№ 152-ФЗ «О персональных данных»", "2026-12"),
+        ("KZ", "ru", "№ 94-V «О персональных данных и их защите»", "KZ-2026-12.2"),
+        ("KZ", "kk", "№ 94-V «Дербес деректер және оларды қорғау туралы» Заңына", "KZ-2026-12.2"),
+        ("KZ", "en", "No. 94-V of 21 May 2013", "KZ-2026-12.2"),
     ],
 )
 def test_consent_of_the_schools_jurisdiction(client, world, jurisdiction, lang, law, version):

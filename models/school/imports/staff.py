@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from models.base import db
 from models.i18n import N_, _
+from models.identifiers import parse_iin
 from models.school.imports.common import (
     ERROR,
     NEW,
@@ -29,10 +30,12 @@ from models.school.imports.common import (
     norm_text,
     parse_date,
     parse_email,
+    parse_identifier,
     parse_phone,
     parse_text,
     parsed_rows,
 )
+from models.school.people_records import IIN_TAKEN
 from models.tables.people import Staff
 
 KEY = "staff"
@@ -51,6 +54,7 @@ COLUMNS = [
     Column("email", "Email", aliases=("E mail", "Эл почта", "Электронная почта"), example="petrova@example.ru"),
     Column("phone", "Телефон", aliases=("Тел",), example="8 (900) 111-22-33"),
     Column("hired_on", "Дата приёма", aliases=("Дата приема на работу", "Принят"), example=dt.date(2020, 8, 25)),
+    Column("iin", "ИИН", aliases=("ЖСН", "IIN"), example="", in_template=False),  # Kazakhstan
 ]
 COL = {c.key: c for c in COLUMNS}
 LABELS = {
@@ -62,6 +66,7 @@ LABELS = {
     "phone": N_("Телефон"),
     "hired_on": N_("Дата приёма"),
     "personnel_no": N_("Табельный номер"),
+    "iin": N_("ИИН"),
 }
 
 
@@ -82,6 +87,7 @@ def _parsers(row: SourceRow) -> dict:
         "email": lambda: parse_email(row, COL["email"]),
         "phone": lambda: parse_phone(row, COL["phone"]),
         "hired_on": lambda: parse_date(row, COL["hired_on"]),
+        "iin": lambda: parse_identifier(row, COL["iin"], parse_iin),
     }
 
 
@@ -96,6 +102,8 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     plan = Plan()
     reports = []
     by_key: dict[str, list[RowReport]] = {}
+    by_iin: dict[str, list[RowReport]] = {}
+    iin_of = {s.iin: s.id for s in everyone if s.iin}  # ИИН → the staff member who has it
     claimed: set[int] = set()
     for _row, report, v in parsed_rows(table, reports, _parsers):
         full_name = " ".join(p for p in (v["last_name"], v["first_name"], v["middle_name"]) if p)
@@ -104,9 +112,18 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
             by_key.setdefault(norm_key(v["personnel_no"]), []).append(report)
         if v["hired_on"] and not (dt.date(1950, 1, 1) <= v["hired_on"] <= ctx.today + dt.timedelta(days=366)):
             report.error(Msg(_("«Дата приёма»: %(date)s — такой даты быть не может."), date=v["hired_on"]))
+        if v["iin"]:
+            by_iin.setdefault(v["iin"], []).append(report)
+            owner = iin_of.get(v["iin"])
+            numbered = by_no.get(norm_key(v["personnel_no"]))
+            same = {numbered.id} if numbered else {s.id for s in unnumbered.get(norm_text(full_name), [])}
+            if owner is not None and owner not in same:
+                report.error(Msg(IIN_TAKEN[Staff], iin=v["iin"]))
         if report.status == ERROR:
             continue
-        values = {k: v[k] for k in ("last_name", "first_name", "middle_name", "position", "email", "phone", "hired_on")}
+        values = {
+            k: v[k] for k in ("last_name", "first_name", "middle_name", "position", "email", "phone", "hired_on", "iin")
+        }
         person = by_no.get(norm_key(v["personnel_no"]))
         if person is None:
             namesakes = [s for s in unnumbered.get(norm_text(full_name), []) if s.id not in claimed]
@@ -134,6 +151,7 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
         if changed:
             plan.updates.append((person, changed))
     mark_duplicates(by_key, lambda k: f"«{COL['personnel_no'].title}» {k}")
+    mark_duplicates(by_iin, lambda k: f"«{COL['iin'].title}» {k}")
     for report in reports:
         report.settle()
     return reports, plan

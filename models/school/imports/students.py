@@ -50,6 +50,7 @@ from models.school.imports.common import (
     split_full_name,
 )
 from models.school.imports.tracking import FIELD_NORMS
+from models.school.people_records import IIN_TAKEN
 from models.tables.classes import Enrollment, SchoolClass
 from models.tables.people import Guardian, Student, StudentGuardian, check_birth_date
 
@@ -172,6 +173,7 @@ for _slot in SLOTS:
             in_template=_shown,
         )
     )
+    COLUMNS.append(Column(f"{_p}:iin", f"{_p} ИИН", aliases=(f"{_p} ЖСН", f"{_p} IIN"), example="", in_template=False))
 COL = {c.key: c for c in COLUMNS}
 STUDENT_LABELS = {
     "last_name": N_("Фамилия"),
@@ -184,7 +186,7 @@ STUDENT_LABELS = {
     "iin": N_("ИИН"),
 }
 ENROLLMENT_LABELS = {"starts_on": N_("Дата зачисления"), "order_in": N_("Номер приказа")}
-GUARDIAN_LABELS = {"phone": N_("Телефон родителя"), "email": N_("Email родителя")}
+GUARDIAN_LABELS = {"phone": N_("Телефон родителя"), "email": N_("Email родителя"), "iin": N_("ИИН родителя")}
 FIELD_NORMS[(GUARDIAN, "phone")] = lambda value: phone_digits(value) or None
 FIELD_NORMS[(GUARDIAN, "email")] = lambda value: value.lower() if value else None
 RELATION_LABELS = {
@@ -257,6 +259,8 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
         .where(Student.school_id == ctx.school_id)
     ):
         links.setdefault(link.student_id, []).append(link)
+    # ИИН → (guardian ref, full name): the number names its person, in the school and in the file.
+    guardian_iin = {g.iin: (g.id, norm_text(g.full_name)) for g in guardians.values() if g.iin}
     by_name_phone: dict[tuple[str, str], object] = {}
     for g in sorted(guardians.values(), key=lambda g: g.id, reverse=True):  # the oldest record wins
         if phone_digits(g.phone):
@@ -367,7 +371,9 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
                 class_names_all,
             )
         own_links = links.get(student.id, []) if student is not None else []
-        _plan_guardians(ctx, plan, report, student_ref, own_links, guardians, by_name_phone, guardian_seen, slots)
+        _plan_guardians(
+            ctx, plan, report, student_ref, own_links, guardians, (by_name_phone, guardian_iin), guardian_seen, slots
+        )
 
     mark_duplicates(by_file_no, lambda k: f"«{COL['file_no'].title}» {k}")
     mark_duplicates(by_iin, lambda k: f"«{COL['iin'].title}» {k}")
@@ -431,19 +437,21 @@ class _SlotValue:
     relation: str | None  # None: not given (a new link then says "other", an existing one is kept)
     phone: str | None
     email: str | None
+    iin: str | None = None
 
 
 def _parse_slots(row: SourceRow, report: RowReport) -> list[_SlotValue]:
     values = []
     for slot in SLOTS:
         p = slot.prefix
-        keys = [f"{p}:name", f"{p}:phone", f"{p}:email", f"{p}:relation"]
+        keys = [f"{p}:name", f"{p}:phone", f"{p}:email", f"{p}:relation", f"{p}:iin"]
         if not any(row.has(k) for k in keys if k in COL):
             continue
         try:
             name = split_full_name(row, COL[f"{p}:name"])
             phone = parse_phone(row, COL[f"{p}:phone"])
             email = parse_email(row, COL[f"{p}:email"])
+            iin = parse_identifier(row, COL[f"{p}:iin"], parse_iin)
             relation = slot.relation or parse_choice(
                 row, COL[f"{p}:relation"], RELATION, "мать, отец, опекун, бабушка, дедушка, другое"
             )
@@ -455,13 +463,14 @@ def _parse_slots(row: SourceRow, report: RowReport) -> list[_SlotValue]:
                 Msg(_("«%(column)s»: не заполнено, а телефон или email указаны."), column=COL[f"{p}:name"].title)
             )
             continue
-        values.append(_SlotValue(slot, name, relation, phone, email))
+        values.append(_SlotValue(slot, name, relation, phone, email, iin))
     return values
 
 
 def _plan_guardians(
-    ctx, plan, report, student_ref, own_links, guardians, by_name_phone, guardian_seen, slots: list[_SlotValue]
+    ctx, plan, report, student_ref, own_links, guardians, lookups, guardian_seen, slots: list[_SlotValue]
 ) -> None:
+    by_name_phone, guardian_iin = lookups
     linked = {link.guardian_id: link for link in own_links}
     own_by_name = {}
     for link in own_links:
@@ -474,7 +483,14 @@ def _plan_guardians(
         digits = phone_digits(value.phone)
         guardian = own_by_name.get(norm_text(full))
         ref: object
-        if guardian is not None:
+        named = guardian_iin.get(value.iin) if value.iin else None
+        if named is not None and named[1] != norm_text(full):
+            report.error(Msg(IIN_TAKEN[Guardian], iin=value.iin))
+            continue
+        if named is not None:  # the number names the person, whatever the phone
+            ref = named[0]
+            guardian = guardians.get(ref) if isinstance(ref, int) else None
+        elif guardian is not None:
             ref = guardian.id
         elif digits and (norm_text(full), digits) in by_name_phone:
             ref = by_name_phone[(norm_text(full), digits)]
@@ -491,9 +507,12 @@ def _plan_guardians(
                     "middle_name": value.name[2],
                     "phone": value.phone,
                     "email": value.email,
+                    "iin": value.iin,
                 }
                 if report.status != NEW:
                     report.change(Msg(_("Новый родитель: %(name)s"), name=full))
+        if value.iin and named is None:  # a new number: the next row naming it means this person
+            guardian_iin[value.iin] = (ref, norm_text(full))
         if ref in used_in_row:
             report.error(Msg(_("%(name)s указан(а) в строке дважды."), name=full))
             continue
@@ -522,7 +541,11 @@ def _plan_guardians(
 
         if guardian is not None:
             updates = ctx.tracker.diff(
-                report, GUARDIAN, guardian, {"phone": value.phone, "email": value.email}, GUARDIAN_LABELS
+                report,
+                GUARDIAN,
+                guardian,
+                {"phone": value.phone, "email": value.email, "iin": value.iin},
+                GUARDIAN_LABELS,
             )
             if updates:
                 plan.guardian_updates.setdefault(guardian.id, (guardian, {}))[1].update(updates)
