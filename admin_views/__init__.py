@@ -58,7 +58,30 @@ AREAS.insert(AREAS.index(inbox) + 1, announcements)  # announcements and surveys
 AREAS += [diary_acks, distance]  # their menu items join the categories "Мой класс" and "Расписание"
 
 
+def _our_admin_catalogue_last() -> None:
+    """Flask-Babel merges the catalogues of a domain in order, each overriding the one before; Flask-Admin puts our
+    ``translations_path`` first, so its own Russian wording ("Сохранить и добавить новый объект", "Запись была
+    создана.") would win over ours. Ours goes last: it fills what Flask-Admin lacks (Kazakh) and overrides its
+    generic Russian phrases with the school's words (translations/ru/LC_MESSAGES/admin.po)."""
+    from flask_admin import babel as admin_babel
+
+    domain_class = type(admin_babel.domain)
+    if getattr(domain_class, "ours_last", False):
+        return
+
+    class OursLast(domain_class):
+        ours_last = True
+
+        @property
+        def translation_directories(self) -> list[str]:
+            dirs = super().translation_directories
+            return dirs[1:] + dirs[:1] if len(dirs) > 1 else dirs
+
+    admin_babel.domain.__class__ = OursLast
+
+
 def init_admin(app: Flask) -> Admin:
+    _our_admin_catalogue_last()
     admin = Admin(
         app,
         name=lazy_gettext("Электронный журнал"),

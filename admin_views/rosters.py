@@ -490,7 +490,25 @@ class StudentView(AuditedRosterView):
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
         if is_created and getattr(form, "admit_class", None) is not None and form.admit_class.data:
-            admit(actor(), model.id, form.admit_class.data, on=form.admit_on.data, order_no=form.admit_order.data)
+            stay = admit(
+                actor(), model.id, form.admit_class.data, on=form.admit_on.data, order_no=form.admit_order.data
+            )
+            g.admitted = stay  # said after the save (after_model_change): the class, the date, the order
+
+    def after_model_change(self, form, model, is_created):
+        super().after_model_change(form, model, is_created)
+        stay = g.pop("admitted", None)
+        if stay is not None:
+            flash(
+                gettext(
+                    "%(name)s зачислен(а) в %(cls)s с %(date)s, приказ № %(order)s.",
+                    name=model.short_name,
+                    cls=db.session.get(SchoolClass, stay.class_id).name,
+                    date=stay.starts_on.strftime("%d.%m.%Y"),
+                    order=stay.order_in or "",
+                ),
+                "success",
+            )
 
     # --- details: the movement history
     def render(self, template, **kwargs):

@@ -197,6 +197,9 @@ def test_the_secretary_creates_and_admits_a_student(client, login_as, world):
         "101-у",
         "admission",
     )
+    said = client.get(response.location).get_data(as_text=True)
+    assert f"{student.short_name} зачислен(а) в 5А с 02.11.2026, приказ № 101-у." in said
+    assert "Сохранено." in said and "Запись была создана" not in said
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"student.create", "student.admit"} <= actions
 
