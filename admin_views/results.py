@@ -1,5 +1,6 @@
 """Staff panel area "Отчёты": the results of a period (R30) — students by standing per class, успеваемость,
-качество знаний, СОУ and the average per class, subject and teacher — on screen and as an XLSX file. The
+качество знаний, СОУ and the average per class, subject and teacher, lessons missed, the lists of students by
+standing (provisional while the period runs) — on screen, as an XLSX workbook and as a PDF. The
 administration reads the whole school, a class teacher their own classes. Every figure comes from
 models/reports/results.py."""
 
@@ -7,12 +8,12 @@ from __future__ import annotations
 
 from flask import Response, abort, request
 from flask_admin import expose
-from flask_babel import gettext, lazy_gettext
+from flask_babel import lazy_gettext
 
-from i18n import text
 from models.access import CLASS_OVERSIGHT, can_view_results
-from models.reports.results import STANDINGS, period_results
-from reports.export import XLSX_MIMETYPE, write_xlsx
+from models.reports.results import LISTS, STANDINGS, period_results
+from reports.export import XLSX_MIMETYPE
+from reports.results import results_pdf, results_xlsx
 
 from .base import StaffPage, actor, refusal_page
 from .forms import to_int, today
@@ -34,53 +35,31 @@ class ResultsView(StaffPage):
 
     @expose("/")
     def index(self):
-        return self.render("admin/results/index.html", r=_results(), standings=STANDINGS)
+        return self.render("admin/results/index.html", r=_results(), standings=STANDINGS, lists=LISTS)
 
     @expose("/results.xlsx")
     def xlsx(self):
-        r = _results()
-        if r is None:
-            abort(404)
-        headers = [
-            gettext("Класс"),
-            gettext("Обучающихся"),
-            *[gettext(label) for label in STANDINGS.values()],
-            gettext("Успеваемость, %"),
-            gettext("Качество знаний, %"),
-            gettext("СОУ, %"),
-            gettext("Средний балл"),
-            gettext("Не выставлено отметок"),
-        ]
-        rows = [
-            [
-                line.school_class.name,
-                line.standings.students,
-                *[line.standings.counts[key] for key in STANDINGS],
-                line.standings.success,
-                line.standings.quality,
-                line.marks.sou if line.marks.total else None,
-                line.marks.average,
-                line.missing,
-            ]
-            for line in r.classes
-        ]
-        rows.append(
-            [
-                gettext("Итого"),
-                r.school.students,
-                *[r.school.counts[key] for key in STANDINGS],
-                r.school.success,
-                r.school.quality,
-                r.school_marks.sou if r.school_marks.total else None,
-                r.school_marks.average,
-                r.missing,
-            ]
-        )
-        body = write_xlsx(headers, rows, sheet_title=text(r.period.name))
-        filename = f"results-{r.period.year_id}-{r.period.scheme}-{r.period.number}.xlsx"
-        return Response(
-            body, mimetype=XLSX_MIMETYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-        )
+        r = _present(_results())
+        return _file(results_xlsx(r, STANDINGS, LISTS), XLSX_MIMETYPE, f"{_name(r)}.xlsx", "attachment")
+
+    @expose("/results.pdf")
+    def pdf(self):
+        r = _present(_results())
+        return _file(results_pdf(r, STANDINGS, LISTS), "application/pdf", f"{_name(r)}.pdf", "inline")
+
+
+def _present(r):
+    if r is None:
+        abort(404)
+    return r
+
+
+def _name(r) -> str:
+    return f"results-{r.period.year_id}-{r.period.scheme}-{r.period.number}"
+
+
+def _file(body: bytes, mimetype: str, filename: str, disposition: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
 
 
 def register(admin) -> None:

@@ -12,6 +12,7 @@ ADMINISTRATION = (R, 403, 403, 403, 403, 403, 200, 200, 200)
 TABLE: dict[str, tuple[int, ...]] = {
     "/admin/results/": READERS,
     "/admin/results/results.xlsx": READERS,
+    "/admin/results/results.pdf": READERS,
     "/admin/control/": ADMINISTRATION,
     "/admin/control/report.pdf": ADMINISTRATION,
     "/admin/control/remarks": ALL(405),  # remarks to teachers: POST only
