@@ -11,8 +11,11 @@ from flask_admin import expose
 from flask_babel import lazy_gettext
 
 from models.access import CLASS_OVERSIGHT, can_view_results
+from models.reports.report_cards import KINDS as REPORT_KINDS
+from models.reports.report_cards import class_reports, student_report
 from models.reports.results import LISTS, STANDINGS, period_results
 from reports.export import XLSX_MIMETYPE
+from reports.report_card import report_cards_pdf
 from reports.results import results_pdf, results_xlsx
 
 from .base import StaffPage, actor, refusal_page
@@ -24,7 +27,7 @@ RESULTS_ROLES = CLASS_OVERSIGHT
 
 def _results():
     with refusal_page():
-        return period_results(actor(), to_int(request.args.get("period")), today=today())
+        return period_results(actor(), _period(), today=today())
 
 
 class ResultsView(StaffPage):
@@ -46,6 +49,30 @@ class ResultsView(StaffPage):
     def pdf(self):
         r = _present(_results())
         return _file(results_pdf(r, STANDINGS, LISTS), "application/pdf", f"{_name(r)}.pdf", "inline")
+
+    @expose("/report-cards/<int:class_id>.pdf")
+    def class_report_cards(self, class_id: int):
+        """Every student of the class on a page: the табель (?kind=card) or the period's letter (?kind=letter)."""
+        with refusal_page():
+            cls, reports = class_reports(actor(), class_id, today=today(), period_id=_period())
+        body = report_cards_pdf(reports, _kind(), today=today())
+        return _file(body, "application/pdf", f"{_kind()}-class-{cls.id}.pdf", "inline")
+
+    @expose("/report-card/<int:student_id>.pdf")
+    def student_report_card(self, student_id: int):
+        with refusal_page():
+            report = student_report(actor(), student_id, today=today(), period_id=_period())
+        body = report_cards_pdf([report], _kind(), today=today())
+        return _file(body, "application/pdf", f"{_kind()}-{student_id}.pdf", "inline")
+
+
+def _period() -> int | None:
+    return to_int(request.args.get("period"))
+
+
+def _kind() -> str:
+    kind = request.args.get("kind")
+    return kind if kind in REPORT_KINDS else "card"
 
 
 def _present(r):

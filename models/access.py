@@ -671,6 +671,16 @@ def can_view_results(actor: Actor) -> bool:
     )
 
 
+def can_print_report_card(actor: Actor, student_id: int) -> bool:
+    """A student's report card and the parents' letter: the family its own child; the class teacher of the
+    student's class and the administration, as the period results."""
+    if actor.has(*FAMILY_ROLES) and can_view_student(actor, student_id):
+        return True
+    return can_view_results(actor) and _in(
+        student_id, select(Enrollment.student_id).where(Enrollment.class_id.in_(results_class_ids(actor)))
+    )
+
+
 # --- control of the journal (R29) ------------------------------------------------------------------------------
 REMARK_AUTHORS = frozenset({"coordinator", "director"})
 

@@ -230,8 +230,9 @@ def _current_marks(
     return out
 
 
-def _absences(period: Period, on: dt.date, student_ids: list[int]) -> dict[int, Absences]:
-    """Lessons each student missed in the period up to ``on`` (late arrivals are not missed lessons). One query."""
+def absences_between(student_ids: list[int], starts: dt.date, ends: dt.date) -> dict[int, Absences]:
+    """Lessons each student missed between the dates (late arrivals are not missed lessons); also the report
+    cards' and the parents' letter's. One query."""
     rows = db.session.execute(
         select(Attendance.student_id, AttendanceReason.is_excused, func.count())
         .join(Lesson, Lesson.id == Attendance.lesson_id)
@@ -239,8 +240,8 @@ def _absences(period: Period, on: dt.date, student_ids: list[int]) -> dict[int, 
         .where(
             Attendance.student_id.in_(student_ids or [0]),
             Attendance.status == "absent",
-            Lesson.date >= period.starts_on,
-            Lesson.date <= on,
+            Lesson.date >= starts,
+            Lesson.date <= ends,
         )
         .group_by(Attendance.student_id, AttendanceReason.is_excused)
     ).all()
@@ -313,7 +314,7 @@ def period_results(actor: Actor, period_id: int | None, *, today: dt.date) -> Pe
             select(Student).where(Student.id.in_(list(class_of) or [0])).order_by(Student.last_name, Student.first_name)
         )
     }
-    absences = _absences(period, on, list(class_of))
+    absences = absences_between(list(class_of), period.starts_on, on)
     shown = {c.id for c in classes}
     # the marks still to set: none yet while the period runs
     period_assignments, lacking = missing_students(period) if not provisional else ([], {})
