@@ -6,13 +6,16 @@ models/reports/results.py."""
 
 from __future__ import annotations
 
-from flask import Response, abort, request
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import lazy_gettext
 
+from i18n import error_text
 from models.access import CLASS_OVERSIGHT, can_view_results
+from models.base import db
+from models.errors import JournalError
 from models.reports.report_cards import KINDS as REPORT_KINDS
-from models.reports.report_cards import class_reports, student_report
+from models.reports.report_cards import printable_class, student_report
 from models.reports.results import LISTS, STANDINGS, period_results
 from reports.export import XLSX_MIMETYPE
 from reports.report_card import report_cards_pdf
@@ -20,6 +23,7 @@ from reports.results import results_pdf, results_xlsx
 
 from .base import StaffPage, actor, refusal_page
 from .forms import to_int, today
+from .jobs import start
 
 CATEGORY = lazy_gettext("Отчёты")
 RESULTS_ROLES = CLASS_OVERSIGHT
@@ -50,13 +54,19 @@ class ResultsView(StaffPage):
         r = _present(_results())
         return _file(results_pdf(r, STANDINGS, LISTS), "application/pdf", f"{_name(r)}.pdf", "inline")
 
-    @expose("/report-cards/<int:class_id>.pdf")
+    @expose("/report-cards/<int:class_id>", methods=["POST"])
     def class_report_cards(self, class_id: int):
-        """Every student of the class on a page: the табель (?kind=card) or the period's letter (?kind=letter)."""
-        with refusal_page():
-            cls, reports = class_reports(actor(), class_id, today=today(), period_id=_period())
-        body = report_cards_pdf(reports, _kind(), today=today())
-        return _file(body, "application/pdf", f"{_kind()}-class-{cls.id}.pdf", "inline")
+        """Every student of the class on a page: the табель (kind=card) or the period's letter (kind=letter), built
+        in the background (~0.1–0.3 s a student) and downloaded from "Мои задания"."""
+        back = request.referrer or url_for(".index")
+        try:
+            printable_class(actor(), class_id)
+            params = {"class_id": class_id, "period_id": _period(), "kind": _kind(), "today": today().isoformat()}
+            return start("report_cards", params)
+        except JournalError as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+            return redirect(back, 303)
 
     @expose("/report-card/<int:student_id>.pdf")
     def student_report_card(self, student_id: int):
@@ -67,11 +77,11 @@ class ResultsView(StaffPage):
 
 
 def _period() -> int | None:
-    return to_int(request.args.get("period"))
+    return to_int(request.values.get("period"))
 
 
 def _kind() -> str:
-    kind = request.args.get("kind")
+    kind = request.values.get("kind")
     return kind if kind in REPORT_KINDS else "card"
 
 

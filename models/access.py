@@ -326,6 +326,8 @@ def can_start_job(actor: Actor, kind: str) -> bool:
         return actor.has("operator", "director", "class_teacher")
     if kind == "import":
         return actor.has("operator", "secretary")
+    if kind == "report_cards":  # a class's report cards or letters: as the results
+        return can_view_results(actor)
     if kind == "year_seal":  # verifying; archiving and sealing are the operator's (models/school/organisation.py)
         return can_view_seals(actor)
     return actor.is_staff

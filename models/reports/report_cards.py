@@ -84,17 +84,24 @@ def student_report(actor: Actor, student_id: int, *, today: dt.date, period_id: 
     return _reports([report_card(actor, student_id, today=today, period_id=period_id)], today)[0]
 
 
-def class_reports(
-    actor: Actor, class_id: int, *, today: dt.date, period_id: int | None = None
-) -> tuple[SchoolClass, list[StudentReport]]:
-    """Every student of the class on the period's last day (today while it runs), by name."""
+def printable_class(actor: Actor, class_id: int | None) -> SchoolClass:
+    """The class whose report cards the actor may print (checked before a job is started for it)."""
     cls = db.session.scalars(
         select(SchoolClass).where(SchoolClass.id == class_id, SchoolClass.id.in_(results_class_ids(actor)))
     ).first()
     if cls is None:
-        if db.session.get(SchoolClass, class_id) is None:
+        if class_id is None or db.session.get(SchoolClass, class_id) is None:
             raise NotFound(_("Класс не найден."))
         require(False, _refused())
+    return cls
+
+
+def class_reports(
+    actor: Actor, class_id: int, *, today: dt.date, period_id: int | None = None
+) -> tuple[SchoolClass, list[StudentReport]]:
+    """Every student of the class on the period's last day (today while it runs), by name. ~0.1 s a student:
+    a whole class is a background job (tasks.py)."""
+    cls = printable_class(actor, class_id)
     periods = sheet_periods(cls)
     period = next((p for p in periods if p.id == period_id), None) if period_id is not None else None
     if period_id is not None and period is None:

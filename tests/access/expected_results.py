@@ -15,7 +15,7 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/results/results.xlsx": READERS,
     "/admin/results/results.pdf": READERS,
     # report cards and letters: <int:class_id> is 5А, <int:student_id> Anna (of 5А)
-    "/admin/results/report-cards/<int:class_id>.pdf": READERS,
+    "/admin/results/report-cards/<int:class_id>": ALL(405),  # a class's: POST only, a background job
     "/admin/results/report-card/<int:student_id>.pdf": READERS,
     "/admin/control/": ADMINISTRATION,
     "/admin/control/report.pdf": ADMINISTRATION,
