@@ -191,8 +191,23 @@ def _current_marks(
     """(student, subject, assignment, proposed mark) from the lesson marks of the period up to ``on``: what the
     period mark would be today by the school's rules (its rounding, its scheme). A subject without a mark yet is
     left out (not н/а: the period runs); one with only «осв»/«зач» keeps it. Four queries."""
+    # plain columns, not Mark rows: a running period of a big school is ~10^5 marks (mark_pair reads the same names)
     rows = db.session.execute(
-        select(Mark, Lesson.date, Lesson.work_kind_id, TeachingAssignment.id, TeachingAssignment.subject_id)
+        select(
+            Mark.student_id,
+            Mark.value,
+            Mark.special,
+            Mark.points,
+            Mark.max_points,
+            Mark.weight,
+            Mark.work_kind_id,
+            Mark.comment,
+            Mark.lesson_id,
+            Lesson.date,
+            Lesson.work_kind_id.label("lesson_kind_id"),
+            TeachingAssignment.id.label("assignment_id"),
+            TeachingAssignment.subject_id,
+        )
         .join(Lesson, Lesson.id == Mark.lesson_id)
         .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
         .where(
@@ -208,10 +223,10 @@ def _current_marks(
     settings = all_settings(school.id)
     inputs: dict[tuple[int, int], list] = defaultdict(list)
     last_assignment: dict[tuple[int, int], int] = {}
-    for mark, date, lesson_kind_id, assignment_id, subject_id in rows:
-        key = (mark.student_id, subject_id)
-        inputs[key].append(mark_pair(mark, date, lesson_kind_id, kinds)[1])
-        last_assignment[key] = assignment_id
+    for mark in rows:
+        key = (mark.student_id, mark.subject_id)
+        inputs[key].append(mark_pair(mark, mark.date, mark.lesson_kind_id, kinds)[1])
+        last_assignment[key] = mark.assignment_id
     pass_fail = dict(
         db.session.execute(
             select(Subject.id, Subject.is_pass_fail).where(Subject.id.in_({s for _st, s in inputs} or {0}))

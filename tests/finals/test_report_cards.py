@@ -178,3 +178,13 @@ def test_the_parent_downloads_the_letter_in_the_portal(client, login_as, world, 
     (page,) = _text(response.data)
     assert "Информационное письмо родителям" in page and world.anna.full_name in page
     assert client.get(f"/diary/{world.boris.id}/letter.pdf").status_code == 403
+
+
+def test_my_class_links_each_students_card_and_letter(client, login_as, world, q1):
+    login_as("classteacher")
+    html = client.get("/admin/my-class/").get_data(as_text=True)
+    card = f"/admin/results/report-card/{world.anna.id}.pdf?kind=card"
+    letter = f"/admin/results/report-card/{world.anna.id}.pdf?kind=letter"
+    assert card in html and letter in html and 'id="class-report-cards"' in html
+    (page,) = _text(client.get(card).data)
+    assert "Табель успеваемости" in page and "Пропущено уроков за учебный год: 3" in page

@@ -281,3 +281,23 @@ def test_the_pdf_and_xlsx_of_a_running_period_say_provisional(client, login_as, 
     response = client.get(f"/admin/results/results.pdf?period={fin.q2.id}")
     flat = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages).split())
     assert "Предварительные итоги" in flat
+
+
+def test_provisional_results_take_a_fixed_number_of_queries(world, fin, count_queries):
+    lesson = fin.lesson(dt.date(2026, 11, 9))
+    fin.mark(lesson, world.anna, 5)
+    db.session.commit()
+    _results(world, today=IN_Q2, period=fin.q2)
+    db.session.expire_all()
+    with count_queries() as small:
+        _results(world, today=IN_Q2, period=fin.q2)
+    for i in range(4):
+        s = _student(fin, world, f"Новый{i}", "Ян")
+        fin.mark(fin.lesson(dt.date(2026, 11, 10 + i), assignment=world.a_russian_5a), s, 4)
+        fin.add(Attendance(lesson_id=lesson.id, student_id=s.id, status="absent"))
+    db.session.commit()
+    db.session.expire_all()
+    with count_queries() as big:
+        r = _results(world, today=IN_Q2, period=fin.q2)
+    assert r.classes[0].standings.counts["good"] == 4 and r.classes[0].absences.unexcused == 4
+    assert big.count == small.count
