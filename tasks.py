@@ -187,6 +187,24 @@ def _import_preview(job: Job) -> dict:
     return {"file_path": name, "after_commit": lambda: path.unlink(missing_ok=True)}
 
 
+def _report_cards(job: Job) -> dict:
+    """A class's report cards (табель) or the parents' letters of a period: one page a student, each in the
+    family's language."""
+    from models.reports.report_cards import class_reports
+    from reports.report_card import report_cards_pdf
+
+    params = job.params
+    today = dt.date.fromisoformat(params["today"])
+    _step(job, 10, _("Чтение отметок и пропусков"))
+    with expect_writes(False):
+        cls, reports = class_reports(_owner(job), params["class_id"], today=today, period_id=params.get("period_id"))
+        pdf = report_cards_pdf(reports, params["kind"], today=today)  # reads lazy names: inside the read
+        db.session.rollback()
+    name = f"job-{job.id}-report-cards.pdf"
+    _write(name, lambda out: out.write(pdf))
+    return {"file_path": name, "file_name": f"{params['kind']}-{cls.grade}{cls.letter}.pdf".replace(" ", "")}
+
+
 def _year_seal(job: Job) -> dict:
     """Archiving a year with its seal, sealing, or verifying (models/school/organisation.py run_seal_job): the
     archive and its seal are written in the same transaction as the job's "done", so a worker killed mid-way
@@ -208,7 +226,13 @@ def _write(name: str, writer) -> None:
     write_file_atomically(jobs_dir(), name, writer)
 
 
-HANDLERS = {"invite_register": _invite_register, "backup": _backup, "import": _import, "year_seal": _year_seal}
+HANDLERS = {
+    "invite_register": _invite_register,
+    "backup": _backup,
+    "import": _import,
+    "year_seal": _year_seal,
+    "report_cards": _report_cards,
+}
 
 
 # --- running -------------------------------------------------------------------------------------

@@ -375,6 +375,8 @@ def can_start_job(actor: Actor, kind: str) -> bool:
         return actor.has("operator", "director", "class_teacher")
     if kind == "import":
         return actor.has("operator", "secretary")
+    if kind == "report_cards":  # a class's report cards or letters: as the results
+        return can_view_results(actor)
     if kind == "year_seal":  # verifying; archiving and sealing are the operator's (models/school/organisation.py)
         return can_view_seals(actor)
     return actor.is_staff
@@ -719,6 +721,16 @@ def results_class_ids(actor: Actor) -> Select:
 def can_view_results(actor: Actor) -> bool:
     return actor.school_id is not None and (
         actor.whole_school or (actor.has("class_teacher") and actor.staff_id is not None)
+    )
+
+
+def can_print_report_card(actor: Actor, student_id: int) -> bool:
+    """A student's report card and the parents' letter: the family its own child; the class teacher of the
+    student's class and the administration, as the period results."""
+    if actor.has(*FAMILY_ROLES) and can_view_student(actor, student_id):
+        return True
+    return can_view_results(actor) and _in(
+        student_id, select(Enrollment.student_id).where(Enrollment.class_id.in_(results_class_ids(actor)))
     )
 
 

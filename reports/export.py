@@ -93,25 +93,41 @@ def write_xlsx(
     column_widths: Sequence[int] | None = None,
 ) -> bytes:
     """One sheet: a bold header row, then typed cells (numbers and dates as such, text as text)."""
+    return write_xlsx_sheets([(sheet_title, headers, rows)], tz=tz, column_widths=column_widths)
+
+
+def write_xlsx_sheets(
+    sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]],
+    *,
+    tz: ZoneInfo | None = None,
+    column_widths: Sequence[int] | None = None,
+) -> bytes:
+    """A workbook of (title, headers, rows) sheets, each as ``write_xlsx`` writes its one."""
     from openpyxl import Workbook  # imported by the export that needs it: a worker starts without it
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=_sheet_title(sheet_title))
-    widths = list(column_widths) if column_widths else [max(12, min(40, len(str(h)) + 4)) for h in headers]
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
     bold = Font(bold=True)
-    header_cells = []
-    for h in headers:
-        cell = WriteOnlyCell(ws, value=_xlsx_text(str(h)))
-        cell.font = bold
-        header_cells.append(cell)
-    ws.append(header_cells)
-    for row in rows:
-        ws.append([_xlsx_cell(ws, v, tz) for v in row])
+    titles: set[str] = set()
+    for sheet_title, headers, rows in sheets:
+        title = _sheet_title(sheet_title)
+        while title.lower() in titles:  # sheet names are unique regardless of case
+            title = title[:28] + f"~{len(titles)}"
+        titles.add(title.lower())
+        ws = wb.create_sheet(title=title)
+        widths = list(column_widths) if column_widths else [max(12, min(40, len(str(h)) + 4)) for h in headers]
+        for index, width in enumerate(widths, start=1):
+            ws.column_dimensions[_column_letter(index)].width = width
+        ws.freeze_panes = "A2"
+        header_cells = []
+        for h in headers:
+            cell = WriteOnlyCell(ws, value=_xlsx_text(str(h)))
+            cell.font = bold
+            header_cells.append(cell)
+        ws.append(header_cells)
+        for row in rows:
+            ws.append([_xlsx_cell(ws, v, tz) for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -10,6 +10,8 @@ from .roles import ALL, R
 
 TABLE: dict[str, tuple[int, ...]] = {
     "/diary/<int:student_id>/subjects/<int:subject_id>": (R, 200, 200, 200, 200, 200, 200, 200, 200),
+    # the parents' letter: the family, 5А's class teacher and the administration (a subject teacher: no)
+    "/diary/<int:student_id>/letter.pdf": (R, 200, 200, 403, 200, 403, 200, 200, 200),
     # bringing the administration into a thread: POST only (tests/inbox/test_bring_in.py: 404 for a stranger)
     "/inbox/<int:conversation_id>/participants": ALL(405),
     "/admin/inbox/<int:conversation_id>/participants": ALL(405),

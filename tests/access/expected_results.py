@@ -1,6 +1,7 @@
 """Expected statuses of the reports (columns: tests/access/roles.py ROLES): the period results — the
 administration reads the whole school, a class teacher their own classes; the monthly control of the
-journal — the administration only; nobody else reaches them."""
+journal — the administration only; nobody else reaches them. Report cards and the parents' letters: as the
+results."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ ADMINISTRATION = (R, 403, 403, 403, 403, 403, 200, 200, 200)
 TABLE: dict[str, tuple[int, ...]] = {
     "/admin/results/": READERS,
     "/admin/results/results.xlsx": READERS,
+    "/admin/results/results.pdf": READERS,
+    # report cards and letters: <int:class_id> is 5А, <int:student_id> Anna (of 5А)
+    "/admin/results/report-cards/<int:class_id>": ALL(405),  # a class's: POST only, a background job
+    "/admin/results/report-card/<int:student_id>.pdf": READERS,
     "/admin/control/": ADMINISTRATION,
     "/admin/control/report.pdf": ADMINISTRATION,
     "/admin/control/remarks": ALL(405),  # remarks to teachers: POST only
@@ -19,4 +24,4 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/remarks/<int:remark_id>/fix": ALL(405),  # the teacher, from the home page
 }
 
-PARAMS: dict = {"<int:remark_id>": lambda world: 1}
+PARAMS: dict = {"<int:remark_id>": lambda world: 1, "<int:class_id>": lambda world: world.c5a.id}

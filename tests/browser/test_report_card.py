@@ -1,13 +1,16 @@
 """Real browser, demo school, on a phone-sized screen: the parent opens a child's diary (this week's lessons,
 recorded or still only in the timetable), follows "Отметки и итоги", switches to the 1st quarter and reads
-every subject's marks with the average and the year's summary."""
+every subject's marks with the average and the year's summary, and downloads the parents' letter of the quarter."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+from urllib.parse import urljoin
 
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 
 def _this_week(app, student_id):
@@ -43,5 +46,12 @@ def test_parent_reads_marks_by_subject_on_a_phone(page, live_server, screenshot,
     expect(with_marks.locator(".average")).to_have_text(re.compile(r"^\d(,\d+)?$"))
     expect(page.locator("#year-summary th").last).to_have_text("Учебный год")
     screenshot(page, "report-card-phone")
+    # the parents' letter of the quarter: the child's name, the subjects, the absences, the signature line
+    letter = page.request.get(urljoin(page.url, page.locator("#letter-pdf").get_attribute("href")))
+    assert letter.ok and letter.headers["content-type"] == "application/pdf"
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(letter.body())).pages).split())
+    child = page.locator("#marks-student").inner_text()
+    assert "1 четверть" in text and "Математика" in text and "Пропущено уроков" in text
+    assert any(part in text for part in child.split() if len(part) > 3), (child, text[:200])
     page.click("#diary-link")
     expect(page.locator("#diary-student")).to_be_visible()

@@ -116,7 +116,8 @@ def test_nobody_else_reads_the_results(world, q1_marks, who):
 
 def test_the_running_period_before_any_ended(world, fin):
     assert _results(world, today=dt.date(2026, 10, 1)).period.id == fin.q1.id
-    assert _results(world, period=fin.year_period).classes[0].standings.counts["not_graded"] == 2
+    year = _results(world, period=fin.year_period)  # runs: provisional, from anna's 5 of 07.09
+    assert year.provisional and dict(year.classes[0].standings.counts) == {"excellent": 1, "not_graded": 1}
 
 
 def test_a_fixed_number_of_queries(world, q1_marks, count_queries):
