@@ -18,6 +18,7 @@ from security import csp_nonce
 from . import (
     accounts,
     announcements,
+    bound_journal,
     control,
     diary_acks,
     distance,
@@ -46,6 +47,7 @@ AREAS = [
     organisation,
     timetable,
     results,
+    bound_journal,
     control,
     family_contacts,
     imports,

@@ -328,6 +328,8 @@ def can_start_job(actor: Actor, kind: str) -> bool:
         return actor.has("operator", "secretary")
     if kind == "year_seal":  # verifying; archiving and sealing are the operator's (models/school/organisation.py)
         return can_view_seals(actor)
+    if kind == "journal_class_pdf":  # the bound class journal: whose classes, can_print_class_journal
+        return can_view_results(actor)
     return actor.is_staff
 
 
@@ -669,6 +671,15 @@ def can_view_results(actor: Actor) -> bool:
     return actor.school_id is not None and (
         actor.whole_school or (actor.has("class_teacher") and actor.staff_id is not None)
     )
+
+
+# The bound class journal (the paper copy of a class's whole journal for a period or a year): the same people
+# as a period's results — the administration any class of the school, a class teacher their own classes.
+bound_journal_class_ids = results_class_ids
+
+
+def can_print_class_journal(actor: Actor, class_id: int) -> bool:
+    return can_view_results(actor) and _in(class_id, bound_journal_class_ids(actor))
 
 
 # --- control of the journal (R29) ------------------------------------------------------------------------------

@@ -69,6 +69,22 @@ class StudentTotals:
     late: int = 0
     unconfirmed: int = 0
 
+    def count(self, att: Attendance) -> None:
+        """One absence or late arrival: a lesson missed with a good reason (the school's dictionary says which
+        reasons are), without one, or not explained yet."""
+        if att.status == "late":
+            self.late += 1
+        else:
+            self.missed += 1
+            if att.reason is None:
+                self.unexplained += 1
+            elif att.reason.is_excused:
+                self.excused += 1
+            else:
+                self.unexcused += 1
+        if att.confirmed_at is None:
+            self.unconfirmed += 1
+
 
 @dataclass
 class WeekReview:
@@ -189,19 +205,7 @@ def week_review(actor: Actor, class_id: int, day: dt.date) -> WeekReview:
                 any(s <= date <= e for s, e, _n in closed),
             )
         )
-        t = totals.setdefault(student.id, StudentTotals(student))
-        if att.status == "late":
-            t.late += 1
-        else:
-            t.missed += 1
-            if att.reason is None:
-                t.unexplained += 1
-            elif att.reason.is_excused:
-                t.excused += 1
-            else:
-                t.unexcused += 1
-        if att.confirmed_at is None:
-            t.unconfirmed += 1
+        totals.setdefault(student.id, StudentTotals(student)).count(att)
     reasons = list(
         db.session.scalars(
             select(AttendanceReason)
