@@ -90,8 +90,8 @@ def _attendance(b: BoundJournal, width: float) -> list:
 def _marks(b: BoundJournal, table: MarksTable, width: float) -> list:
     n = max(len(table.subjects), 1)
     mark_width = min(MAX_MARK_WIDTH, (width - NUMBER_WIDTH - NAME_WIDTH) / n)
-    header = _students_header(
-        *(para(s.short_name or s.name, SIZE - 1, bold=True, align="center") for s in table.subjects)
+    header = _students_header(  # short names, small: a dozen subjects across a landscape page
+        *(para(s.short_name or s.name, SIZE - 2, bold=True, align="center") for s in table.subjects)
     )
     rows = [header]
     for i, line in enumerate(b.roster, 1):
@@ -105,7 +105,11 @@ def _marks(b: BoundJournal, table: MarksTable, width: float) -> list:
             rows,
             [NUMBER_WIDTH, NAME_WIDTH, *[mark_width] * len(table.subjects)],
             SIZE,
-            extra=[("ALIGN", (2, 0), (-1, -1), "CENTER")],
+            extra=[
+                ("ALIGN", (2, 0), (-1, -1), "CENTER"),
+                ("LEFTPADDING", (2, 0), (-1, -1), 1),
+                ("RIGHTPADDING", (2, 0), (-1, -1), 1),
+            ],
         ),
     ]
 
