@@ -11,7 +11,9 @@ from flask_babel import gettext, lazy_gettext
 
 from i18n import text
 from models.access import CLASS_OVERSIGHT, can_view_results
+from models.reports.charts import results_charts
 from models.reports.results import STANDINGS, period_results
+from reports.charts import chart_svg, column_chart
 from reports.export import XLSX_MIMETYPE, write_xlsx
 
 from .base import StaffPage, actor, refusal_page
@@ -26,6 +28,16 @@ def _results():
         return period_results(actor(), to_int(request.args.get("period")), today=today())
 
 
+def _charts(r) -> list:
+    """The charts block (templates/admin/results/_charts.html): SVG drawn on the server."""
+    if r is None:
+        return []
+    return [
+        (c.key, chart_svg(column_chart(c, label=text), key=c.key, title=text(c.title)))
+        for c in results_charts(actor(), r, today=today())
+    ]
+
+
 class ResultsView(StaffPage):
     roles = RESULTS_ROLES
 
@@ -34,7 +46,8 @@ class ResultsView(StaffPage):
 
     @expose("/")
     def index(self):
-        return self.render("admin/results/index.html", r=_results(), standings=STANDINGS)
+        r = _results()
+        return self.render("admin/results/index.html", r=r, standings=STANDINGS, charts=_charts(r))
 
     @expose("/results.xlsx")
     def xlsx(self):

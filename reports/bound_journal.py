@@ -11,7 +11,9 @@ from flask_babel import gettext as _
 
 from i18n import text
 from models.reports.bound_journal import BoundJournal, MarksTable
+from models.reports.charts import class_charts
 
+from .charts import column_chart
 from .journal_print import journal_story
 from .pdf import FONT_BOLD, build_pdf, grid_table, para, title
 
@@ -171,6 +173,14 @@ def _movement(b: BoundJournal, width: float) -> list:
     ]
 
 
+def _charts(b: BoundJournal) -> list:
+    """The class's charts, the same drawings as the results page shows as SVG."""
+    return [
+        *title(_("Диаграммы"), f"{b.school_class.name} · {_volume_name(b)}"),
+        *(column_chart(chart, label=text) for chart in class_charts(b)),
+    ]
+
+
 def bound_journal_pdf(b: BoundJournal, *, progress: Callable[[float], None] | None = None) -> bytes:
     from reportlab.platypus import PageBreak
 
@@ -181,6 +191,7 @@ def bound_journal_pdf(b: BoundJournal, *, progress: Callable[[float], None] | No
         out += [*_attendance(b, width), PageBreak()]
         for table in b.marks:
             out += [*_marks(b, table, width), PageBreak()]
+        out += [*_charts(b), PageBreak()]
         out += [*_roster(b, width), PageBreak(), *_movement(b, width)]
         return out
 

@@ -70,20 +70,25 @@ class StudentTotals:
     unconfirmed: int = 0
 
     def count(self, att: Attendance) -> None:
-        """One absence or late arrival: a lesson missed with a good reason (the school's dictionary says which
-        reasons are), without one, or not explained yet."""
-        if att.status == "late":
+        """One absence or late arrival (``absence_kind``)."""
+        kind = absence_kind(att)
+        if kind is None:
             self.late += 1
         else:
             self.missed += 1
-            if att.reason is None:
-                self.unexplained += 1
-            elif att.reason.is_excused:
-                self.excused += 1
-            else:
-                self.unexcused += 1
+            setattr(self, kind, getattr(self, kind) + 1)
         if att.confirmed_at is None:
             self.unconfirmed += 1
+
+
+def absence_kind(att: Attendance) -> str | None:
+    """A lesson missed with a good reason ("excused": the school's dictionary says which reasons are), without
+    one ("unexcused"), or not explained yet ("unexplained"); None for a late arrival."""
+    if att.status == "late":
+        return None
+    if att.reason is None:
+        return "unexplained"
+    return "excused" if att.reason.is_excused else "unexcused"
 
 
 @dataclass

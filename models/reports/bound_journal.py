@@ -23,12 +23,12 @@ from models.finals.proposals import mark_kind
 from models.i18n import Text, _
 from models.journal.attendance_review import StudentTotals
 from models.parsing import parse_id
+from models.reports.charts import absences
 from models.reports.journal_print import JournalPrint, journal_print
 from models.school.movement import REASON_IN_LABELS, REASON_OUT_LABELS, RosterLine, class_roster
 from models.tables.classes import Enrollment, SchoolClass
 from models.tables.curriculum import Subject, TeachingAssignment
 from models.tables.finals import PeriodMark
-from models.tables.journal import Attendance, Lesson
 from models.tables.people import Staff, Student
 from models.tables.school import AcademicYear, Period, School
 
@@ -146,13 +146,7 @@ def _marks_table(title, period: Period, subjects: list[Subject], student_ids: li
 
 def _attendance(cls: SchoolClass, roster: list[RosterLine], start: dt.date, end: dt.date) -> list[StudentTotals]:
     totals = {line.student.id: StudentTotals(line.student) for line in roster}
-    for att in db.session.scalars(
-        select(Attendance)
-        .join(Lesson, Lesson.id == Attendance.lesson_id)
-        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-        .options(joinedload(Attendance.reason))
-        .where(TeachingAssignment.class_id == cls.id, Lesson.date.between(start, end))
-    ):
+    for att, _day in absences([cls.id], start, end):
         if att.student_id in totals:
             totals[att.student_id].count(att)
     return list(totals.values())

@@ -164,9 +164,9 @@ def test_the_year_volume_has_every_period_and_more_pages(volume, app_ctx):
     with app_ctx.test_request_context():
         year_pages = len(PdfReader(io.BytesIO(bound_journal_pdf(year))).pages)
         quarter_pages = len(PdfReader(io.BytesIO(bound_journal_pdf(quarter))).pages)
-    # title 1 + 5 subjects × 2 + attendance 1 + marks 1 + roster 1 + movement 1
-    assert quarter_pages == 15
-    assert year_pages == 1 + 10 * 2 + 1 + 2 + 1 + 1
+    # title 1 + 5 subjects × 2 + attendance 1 + marks 1 + charts 1 + roster 1 + movement 1
+    assert quarter_pages == 16
+    assert year_pages == 1 + 10 * 2 + 1 + 2 + 1 + 1 + 1
 
 
 def test_the_pdf_text(volume, app_ctx):
@@ -208,7 +208,7 @@ def test_the_class_teacher_orders_the_volume_and_downloads_it(client, login_as, 
     status = client.get("/admin/jobs/status").get_json()["jobs"][0]
     pdf = client.get(status["download"])
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-    assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 15
+    assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 16
 
 
 @pytest.mark.parametrize(
@@ -239,3 +239,64 @@ def test_the_journal_page_and_my_class_link_to_the_volume(client, login_as, jw):
     login_as("teacher")  # reads the page, may not print the class
     grid = client.get(f"/admin/journal/{jw.a_maths_5a.id}?period={jw.q1.id}").get_data(as_text=True)
     assert 'id="bound-journal-link"' not in grid
+
+
+# --- charts (models/reports/charts.py, reports/charts.py): the same numbers as the tables, well-formed SVG ---------
+def _svg_texts(svg: str) -> list[str]:
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg)  # well-formed, or this raises
+    assert root.tag.endswith("svg") and not [e for e in root.iter() if e.tag.endswith("script")]
+    return [e.text.strip() for e in root.iter() if e.tag.endswith("text") and e.text and e.text.strip()]
+
+
+def test_the_results_charts_count_what_the_tables_count(volume, app_ctx):
+    """On 20.10 5А has anna (5, 4: хорошист), vera (3: one «3»), gleb (no marks): quality 1 of 2 graded = 50 %;
+    6Б (boris) has no marks. Absences by week: 07.09 one excused (07.09) and one not explained (08.09), 14.09 one
+    without a good reason; anna's late arrival is not a lesson missed."""
+    from models.reports.charts import results_charts
+    from models.reports.results import period_results
+    from reports.charts import chart_svg, column_chart
+
+    w = volume
+    actor = Actor.of(w.users["director"])
+    r = period_results(actor, w.q1.id, today=NOW.date())
+    marks, quality, over_year, attendance = results_charts(actor, r, today=NOW.date())
+    assert marks.categories == ["5А", "6Б"]
+    assert {str(s.name): s.values for s in marks.series} == {"«5»": [1, 0], "«4»": [1, 0], "«3»": [1, 0], "«2»": [0, 0]}
+    assert [s.values for s in quality.series] == [[50.0, 0.0]]
+    assert over_year.categories == [w.q1.name] and over_year.series[0].values == [50.0]
+    weeks = dict(zip(attendance.categories, zip(*(s.values for s in attendance.series), strict=True), strict=True))
+    assert weeks["07.09"] == (1, 0, 1) and weeks["14.09"] == (0, 1, 0)  # excused, unexcused, not explained
+    assert sum(sum(v) for v in weeks.values()) == 3 and attendance.categories[0] == "31.08"
+    with app_ctx.test_request_context():
+        texts = _svg_texts(str(chart_svg(column_chart(quality))))
+    assert "5А" in texts and "50%" in texts and "Качество знаний по классам, %" in texts
+
+
+def test_chart_labels_are_escaped(app_ctx):
+    from models.reports.charts import Chart, Series
+    from reports.charts import chart_svg, column_chart
+
+    chart = Chart("x", "<script>alert(1)</script>", ["<b>&</b>"], [Series('<img src="file:///etc/passwd">', [3])])
+    texts = _svg_texts(str(chart_svg(column_chart(chart), key="x", title=chart.title)))
+    assert "<script>alert(1)</script>" in texts and "<b>&</b>" in texts and "3" in texts
+
+
+def test_the_results_page_and_the_volume_show_the_charts(client, login_as, volume, app_ctx):
+    from models.reports.charts import class_charts
+
+    w = volume
+    login_as("coordinator")
+    html = client.get(f"/admin/results/?period={w.q1.id}").get_data(as_text=True)
+    for key in ("marks", "quality", "quality-year", "attendance"):
+        assert f'id="chart-{key}"' in html, key
+    assert html.count("<svg") >= 4
+    b = bound_journal(Actor.of(w.users["classteacher"]), w.c5a.id, w.q1.id, now=NOW)
+    marks, attendance = class_charts(b)
+    assert {str(s.name): s.values for s in marks.series} == {"«5»": [1], "«4»": [1], "«3»": [1], "«2»": [0]}
+    assert sum(sum(s.values) for s in attendance.series) == 3
+    with app_ctx.test_request_context():
+        pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(bound_journal_pdf(b))).pages]
+    charts = next(p for p in pages if "Диаграммы" in p)
+    assert "Пропущено уроков по неделям" in charts and "Отметки за период" in charts
