@@ -30,7 +30,7 @@ from models.tables.classes import Enrollment, SchoolClass
 from models.tables.curriculum import Subject, TeachingAssignment
 from models.tables.finals import PeriodMark
 from models.tables.people import Staff, Student
-from models.tables.school import AcademicYear, Period, School
+from models.tables.school import AcademicYear, Period, School, period_title
 
 
 @dataclass
@@ -236,5 +236,21 @@ def volume_params(actor: Actor, class_id: int | None, period: str | None) -> dic
     period_id = None if period == YEAR else parse_id(period)
     if period != YEAR and period_id is None:
         raise InvalidInput(_("Выберите период или весь учебный год."))
-    volume_period(cls, period_id)
-    return {"class_id": cls.id, "period_id": period_id}
+    (period, *_rest) = volume_period(cls, period_id)
+    return {
+        "class_id": cls.id,
+        "period_id": period_id,
+        "class_name": cls.name,  # for the list of jobs (volume_title)
+        "period": None if period_id is None else [period.scheme, period.number, period.custom_name],
+    }
+
+
+def volume_title(params: dict):
+    """What the list of jobs names a volume by: "5А, 1 четверть" or "5А, весь учебный год" (a Text)."""
+    period = params.get("period")
+    if period is None:
+        return Text(_("%(name)s, весь учебный год"), name=params.get("class_name", ""))
+    scheme, number, custom = period
+    return Text(
+        _("%(name)s, %(period)s"), name=params.get("class_name", ""), period=custom or period_title(scheme, number)
+    )

@@ -17,11 +17,12 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from i18n import text
 from models import Attendance, AttendanceReason, Lesson, PeriodMark, db
 from models.access import Actor, can_print_class_journal, can_start_job
 from models.errors import AccessDenied, InvalidInput, NotFound
 from models.jobs import Job
-from models.reports.bound_journal import YEAR, bound_journal, volume_params
+from models.reports.bound_journal import YEAR, bound_journal, volume_params, volume_title
 from reports.bound_journal import bound_journal_pdf
 
 NOW = dt.datetime(2026, 10, 20, 9, 0, tzinfo=dt.UTC)
@@ -115,10 +116,13 @@ def test_bad_choices_are_refused(jw, class_of, period, error):
         volume_params(actor, getattr(jw, class_of).id if class_of else None, period)
 
 
-def test_good_choices_give_the_jobs_parameters(jw):
+def test_good_choices_give_the_jobs_parameters(jw, app_ctx):
     actor = Actor.of(jw.users["classteacher"])
-    assert volume_params(actor, jw.c5a.id, str(jw.q1.id)) == {"class_id": jw.c5a.id, "period_id": jw.q1.id}
-    assert volume_params(actor, jw.c5a.id, YEAR) == {"class_id": jw.c5a.id, "period_id": None}
+    quarter = volume_params(actor, jw.c5a.id, str(jw.q1.id))
+    assert quarter == {"class_id": jw.c5a.id, "period_id": jw.q1.id, "class_name": "5А", "period": ["quarter", 1, None]}
+    assert text(volume_title(quarter)) == "5А, 1 четверть"
+    year = volume_params(actor, jw.c5a.id, YEAR)
+    assert (year["period_id"], text(volume_title(year))) == (None, "5А, весь учебный год")
 
 
 # --- the volume's parts ---------------------------------------------------------------------------------------
@@ -203,9 +207,10 @@ def test_the_class_teacher_orders_the_volume_and_downloads_it(client, login_as, 
     assert response.status_code == 303 and response.location.endswith("/admin/jobs/")
     job = db.session.scalars(select(Job).order_by(Job.id.desc())).first()
     assert (job.kind, job.status, job.progress) == ("journal_class_pdf", "done", 100)
-    assert job.params == {"class_id": w.c5a.id, "period_id": w.q1.id}
+    assert (job.params["class_id"], job.params["period_id"]) == (w.c5a.id, w.q1.id)
     assert [p.name for p in jobs_dir.iterdir()] == [job.file_path]
     status = client.get("/admin/jobs/status").get_json()["jobs"][0]
+    assert status["kind_label"] == "Журнал класса (PDF): 5А, 1 четверть"
     pdf = client.get(status["download"])
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 16
