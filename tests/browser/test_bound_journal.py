@@ -1,5 +1,6 @@
 """The class teacher orders the bound journal of their class for a quarter from "Мой класс", watches the job on
-"Мои задания" and downloads the PDF (the worker reaches the job a moment later, as a real queue would)."""
+"Мои задания" and downloads the PDF (the worker reaches the job a moment later, as a real queue would); the
+results page shows the same charts as SVG."""
 
 from __future__ import annotations
 
@@ -46,6 +47,14 @@ def test_the_class_teacher_orders_the_bound_journal_and_downloads_it(
         title = " ".join(reader.pages[0].extract_text().split())
         assert "Классный журнал" in title and class_name in title
         assert len(reader.pages) > 3
+        assert any("Диаграммы" in p.extract_text() for p in reader.pages)
+
+        page.goto(live_server.url + "/admin/results/")  # the same charts as SVG in the results page
+        charts = page.locator("#results-charts svg")
+        expect(charts).to_have_count(4)
+        expect(page.locator("#chart-quality svg title")).to_have_text("Качество знаний по классам, %")
+        assert page.locator("#chart-marks svg").bounding_box()["height"] > 50  # drawn, not an empty box
+        screenshot(page, "results-charts")
         assert errors == []
     finally:
         with live_server.app.app_context():  # the demo database is shared: the job row goes

@@ -305,3 +305,51 @@ def test_the_results_page_and_the_volume_show_the_charts(client, login_as, volum
         pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(bound_journal_pdf(b))).pages]
     charts = next(p for p in pages if "Диаграммы" in p)
     assert "Пропущено уроков по неделям" in charts and "Отметки за период" in charts
+
+
+def test_a_half_year_class_is_bound_by_half_years(jw, db_session):
+    """Grades 10–11 where the class uses half-years: the volume's choices are the half-years, not the quarters."""
+    from decimal import Decimal
+
+    from models import Period, SchoolClass, TeachingAssignment
+
+    w = jw
+    halves = [
+        Period(
+            year_id=w.year.id,
+            scheme="half_year",
+            number=1,
+            starts_on=dt.date(2026, 9, 1),
+            ends_on=dt.date(2026, 12, 27),
+        ),
+        Period(
+            year_id=w.year.id,
+            scheme="half_year",
+            number=2,
+            starts_on=dt.date(2027, 1, 11),
+            ends_on=dt.date(2027, 5, 25),
+        ),
+    ]
+    c10 = SchoolClass(school_id=w.school.id, year_id=w.year.id, grade=10, letter="А", period_scheme="half_year")
+    db_session.add_all([*halves, c10])
+    db_session.flush()
+    db_session.add(
+        TeachingAssignment(
+            year_id=w.year.id,
+            class_id=c10.id,
+            subject_id=w.maths.id,
+            teacher_id=w.s_teacher.id,
+            hours_per_week=Decimal(4),
+        )
+    )
+    db_session.commit()
+    actor = Actor.of(w.users["director"])
+    with pytest.raises(NotFound):
+        volume_params(actor, c10.id, str(w.q1.id))  # a quarter is not this class's period
+    b = bound_journal(actor, c10.id, halves[0].id, now=NOW)
+    assert [p.id for p in b.periods] == [halves[0].id] and (b.starts_on, b.ends_on) == (
+        halves[0].starts_on,
+        halves[0].ends_on,
+    )
+    year = bound_journal(actor, c10.id, None, now=NOW)
+    assert [p.scheme for p in year.periods] == ["half_year", "half_year"] and len(year.pages) == 2
