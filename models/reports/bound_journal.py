@@ -26,6 +26,7 @@ from models.parsing import parse_id
 from models.reports.charts import absences
 from models.reports.journal_print import JournalPrint, journal_print
 from models.school.movement import REASON_IN_LABELS, REASON_OUT_LABELS, RosterLine, class_roster
+from models.school_time import school_today
 from models.tables.classes import Enrollment, SchoolClass
 from models.tables.curriculum import Subject, TeachingAssignment
 from models.tables.finals import PeriodMark
@@ -183,7 +184,7 @@ def bound_journal(actor: Actor, class_id: int, period_id: int | None, *, now: dt
     school = db.session.get(School, cls.school_id)
     start, end = periods[0].starts_on, periods[-1].ends_on
     pages = [journal_print(actor, a.id, p.id, now=now) for a in _assignments(cls) for p in periods]
-    today = pages[0].page.today if pages else now.date()
+    today = school_today(actor, now)
     roster = class_roster(actor, cls.id, start, end)
     student_ids = [line.student.id for line in roster]
     subjects = _subjects(pages)

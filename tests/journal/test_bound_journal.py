@@ -216,6 +216,22 @@ def test_the_class_teacher_orders_the_volume_and_downloads_it(client, login_as, 
     assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 16
 
 
+def test_the_job_reports_its_progress_as_the_pages_are_laid_out(volume, jobs_dir, monkeypatch, app_ctx):
+    import tasks
+    from models.jobs import create_job
+
+    seen = []
+    real_report = tasks.report
+    monkeypatch.setattr(
+        tasks, "report", lambda job, p, message, now: (seen.append(p), real_report(job, p, message, now=now))
+    )
+    actor = Actor.of(volume.users["director"])
+    job = create_job(actor, "journal_class_pdf", volume_params(actor, volume.c5a.id, str(volume.q1.id)))
+    db.session.commit()
+    assert tasks.execute(job.id) == "done"
+    assert seen[0] == 5 and len(seen) >= 3 and seen == sorted(seen) and 10 < seen[-1] <= 95
+
+
 @pytest.mark.parametrize(
     "role,class_of,period,message",
     [
