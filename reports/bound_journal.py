@@ -13,13 +13,14 @@ from i18n import text
 from models.reports.bound_journal import BoundJournal, MarksTable
 from models.reports.charts import class_charts
 
-from .charts import column_chart
+from .charts import column_chart, scaled
 from .journal_print import journal_story
 from .pdf import FONT_BOLD, build_pdf, grid_table, para, title
 
 SIZE = 9
 NUMBER_WIDTH, NAME_WIDTH = 18, 150
 MAX_MARK_WIDTH = 56
+CHART_SCALE = 0.68  # three charts and the heading on one landscape page
 
 
 def _day(value) -> str:
@@ -177,7 +178,7 @@ def _charts(b: BoundJournal) -> list:
     """The class's charts, the same drawings as the results page shows as SVG."""
     return [
         *title(_("Диаграммы"), f"{b.school_class.name} · {_volume_name(b)}"),
-        *(column_chart(chart, label=text) for chart in class_charts(b)),
+        *(scaled(column_chart(chart, label=text), CHART_SCALE) for chart in class_charts(b)),
     ]
 
 

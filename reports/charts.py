@@ -101,6 +101,13 @@ def column_chart(chart, label: Callable[[object], str] = str):
     return drawing
 
 
+def scaled(drawing, factor: float):
+    """The drawing made ``factor`` times its size (for a PDF page that holds several)."""
+    drawing.scale(factor, factor)
+    drawing.width, drawing.height = drawing.width * factor, drawing.height * factor
+    return drawing
+
+
 def chart_svg(drawing, *, key: str = "chart", title: str = "") -> Markup:
     """The drawing as inline SVG for a page: as wide as its column (the viewBox keeps the proportions), the
     chart's title for screen readers, its clip path named after ``key`` (several charts in one page); the XML

@@ -46,6 +46,13 @@ class MarksTable:
     def mark(self, student_id: int, subject_id: int) -> str:
         return self.marks.get((student_id, subject_id), "")
 
+    def values(self) -> dict[int, list[int | str]]:
+        """Student id → the marks as the grading rules read them (numbers, or the special marks' codes)."""
+        out: dict[int, list[int | str]] = {}
+        for (student_id, _subject), shown in self.marks.items():
+            out.setdefault(student_id, []).append(int(shown) if shown.isdigit() else shown)
+        return out
+
 
 @dataclass
 class Movement:

@@ -18,6 +18,7 @@ from models.access import Actor, results_class_ids
 from models.base import db
 from models.i18n import N_, Text, _
 from models.journal.attendance_review import absence_kind
+from models.reports.results import Standings, standing
 from models.tables.curriculum import TeachingAssignment
 from models.tables.journal import Attendance, Lesson
 
@@ -136,14 +137,32 @@ def results_charts(actor: Actor, r: PeriodResults, *, today: dt.date) -> list[Ch
     ]
 
 
+def _quality(values: Iterable[list[int | str]]) -> float:
+    """качество знаний by students (as the results page counts it): % of the graded with only 4s and 5s."""
+    return _percent(Standings(Counter(standing(v) for v in values)).quality)
+
+
 def class_charts(b: BoundJournal) -> list[Chart]:
-    """The bound journal's charts for its class: its period marks per period of the volume, attendance by week."""
+    """The bound journal's charts for its class: its period marks per period of the volume, its quality of
+    knowledge over those periods (and the year), attendance by week."""
     tables = [t for t in b.marks if t.kind == "period"]
+    students = [line.student.id for line in b.roster]
     return [
         mark_distribution(
             Text(_("Отметки за период")),
             [t.title for t in tables],
-            [Counter(int(v) for v in t.marks.values() if v.isdigit()) for t in tables],
+            [Counter(v for v in t.values().values() for v in v if isinstance(v, int)) for t in tables],
+        ),
+        Chart(
+            "quality-year",
+            Text(_("Качество знаний по периодам года, %")),
+            [t.title for t in b.marks],
+            [
+                Series(
+                    Text(_("Качество знаний")), [_quality(t.values().get(sid, []) for sid in students) for t in b.marks]
+                )
+            ],
+            percent=True,
         ),
         attendance_by_week([b.school_class.id], b.starts_on, min(b.ends_on, b.today)),
     ]

@@ -314,7 +314,8 @@ def test_the_results_page_and_the_volume_show_the_charts(client, login_as, volum
         assert f'id="chart-{key}"' in html, key
     assert html.count("<svg") >= 4
     b = bound_journal(Actor.of(w.users["classteacher"]), w.c5a.id, w.q1.id, now=NOW)
-    marks, attendance = class_charts(b)
+    marks, quality, attendance = class_charts(b)
+    assert quality.categories == [w.q1.name] and quality.series[0].values == [50.0]  # anna good, vera one «3»
     assert {str(s.name): s.values for s in marks.series} == {"«5»": [1], "«4»": [1], "«3»": [1], "«2»": [0]}
     assert sum(sum(s.values) for s in attendance.series) == 3
     with app_ctx.test_request_context():
