@@ -25,7 +25,7 @@ from huey import RedisHuey, SqliteHuey, crontab
 
 import config as config_module
 from models import User, db
-from models.base import expect_writes, utcnow
+from models.base import expect_writes, utcnow, write_unit
 from models.errors import JournalError
 from models.i18n import _
 from models.jobs import LEASE, Job, claim, fail, finish, old_files, remove_partial_files, report, stale_jobs
@@ -220,6 +220,38 @@ def _year_seal(job: Job) -> dict:
     return {}
 
 
+def _journal_class_pdf(job: Job) -> dict:
+    """The bound class journal of a class for a period or the year (models/reports/bound_journal.py): read in
+    one transaction as the owner (their access, as on the screen), laid out page by page with the progress shown,
+    written whole or not at all."""
+    from models.reports.bound_journal import bound_journal
+    from reports.bound_journal import bound_journal_pdf
+
+    params = job.params
+    _step(job, 5, _("Чтение журнала класса"))
+    now = utcnow()
+    with expect_writes(False):
+        volume = bound_journal(_owner(job), params["class_id"], params.get("period_id"), now=now)
+        name = f"{volume.school_class.name}-{volume.year.name}-" + (
+            "year" if volume.whole_year else f"{volume.periods[0].scheme}-{volume.periods[0].number}"
+        )
+        shown = [10]
+
+        def laid_out(share: float) -> None:  # the story holds no rows by now: committing the progress is safe
+            percent = 10 + int(share * 85)
+            if percent >= shown[0] + 5:
+                shown[0] = percent
+                with write_unit(db.session):
+                    report(job, percent, _("Печать страниц"), now=utcnow())
+
+        pdf = bound_journal_pdf(volume, progress=laid_out)
+    db.session.rollback()
+    _pause()
+    file_name = "journal-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in name.replace("/", "-")) + ".pdf"
+    _write(f"job-{job.id}-journal.pdf", lambda out: out.write(pdf))
+    return {"file_path": f"job-{job.id}-journal.pdf", "file_name": file_name}
+
+
 def _write(name: str, writer) -> None:
     from models.jobs import write_file_atomically
 
@@ -232,6 +264,7 @@ HANDLERS = {
     "import": _import,
     "year_seal": _year_seal,
     "report_cards": _report_cards,
+    "journal_class_pdf": _journal_class_pdf,
 }
 
 

@@ -17,6 +17,7 @@ from security import csp_nonce
 from . import (
     accounts,
     announcements,
+    bound_journal,
     consents,
     control,
     diary_acks,
@@ -46,6 +47,7 @@ AREAS = [
     organisation,
     timetable,
     results,
+    bound_journal,
     control,
     family_contacts,
     imports,

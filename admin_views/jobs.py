@@ -10,7 +10,7 @@ from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from i18n import error_text
+from i18n import error_text, text
 from models import db
 from models.access import can_start_job, job_ids
 from models.errors import JournalError
@@ -43,7 +43,7 @@ def job_row(job: Job) -> dict:
         "id": job.id,
         "status": job.status,
         "status_label": gettext(STATUS_LABELS[job.status]),
-        "kind_label": gettext("Проверка файла импорта") if preview else gettext(KIND_LABELS[job.kind]),
+        "kind_label": gettext("Проверка файла импорта") if preview else _kind_label(job),
         "progress": job.progress,
         "message": gettext(job.message) if job.message else "",
         "error": gettext(job.error, **(job.error_params or {})) if job.status == "failed" and job.error else "",
@@ -54,6 +54,15 @@ def job_row(job: Job) -> dict:
         **(_import_result(job) if job.kind == "import" and job.status == "done" else {}),
         **(_seal_result(job) if job.kind == "year_seal" and job.status == "done" else {}),
     }
+
+
+def _kind_label(job: Job) -> str:
+    label = gettext(KIND_LABELS[job.kind])
+    if job.kind == "journal_class_pdf" and job.params.get("class_name"):  # which class and period
+        from models.reports.bound_journal import volume_title
+
+        label = f"{label}: {text(volume_title(job.params))}"
+    return label
 
 
 def _seal_result(job: Job) -> dict:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from i18n import error_text
 from i18n import text as tr
 from models import Lesson, Student, db
-from models.access import JOURNAL_READERS
+from models.access import JOURNAL_READERS, can_print_class_journal
 from models.attachments import ALLOWED_TEXT, MAX_BYTES
 from models.base import utcnow
 from models.errors import JournalError
@@ -71,6 +71,9 @@ class JournalView(StaffPage):
             finals_url=_finals_url(assignment_id, page.period.id),
             grid_rows=grid_rows(page),
             distance=distance_dates(page.assignment.class_id, page.period.starts_on, page.period.ends_on),
+            bound_url=url_for("bound_journal.index", **{"class": page.school_class.id, "period": page.period.id})
+            if can_print_class_journal(actor(), page.school_class.id)
+            else None,
         )
 
     @expose("/<int:assignment_id>/print.pdf")

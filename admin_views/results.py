@@ -10,13 +10,15 @@ from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import lazy_gettext
 
-from i18n import error_text
+from i18n import error_text, text
 from models.access import CLASS_OVERSIGHT, can_view_results
 from models.base import db
 from models.errors import JournalError
+from models.reports.charts import results_charts
 from models.reports.report_cards import KINDS as REPORT_KINDS
 from models.reports.report_cards import printable_class, student_report
 from models.reports.results import LISTS, STANDINGS, period_results
+from reports.charts import chart_svg, column_chart
 from reports.export import XLSX_MIMETYPE
 from reports.report_card import report_cards_pdf
 from reports.results import results_pdf, results_xlsx
@@ -34,6 +36,16 @@ def _results():
         return period_results(actor(), _period(), today=today())
 
 
+def _charts(r) -> list:
+    """The charts block (templates/admin/results/_charts.html): SVG drawn on the server."""
+    if r is None:
+        return []
+    return [
+        (c.key, chart_svg(column_chart(c, label=text), key=c.key, title=text(c.title)))
+        for c in results_charts(actor(), r, today=today())
+    ]
+
+
 class ResultsView(StaffPage):
     roles = RESULTS_ROLES
 
@@ -42,7 +54,8 @@ class ResultsView(StaffPage):
 
     @expose("/")
     def index(self):
-        return self.render("admin/results/index.html", r=_results(), standings=STANDINGS, lists=LISTS)
+        r = _results()
+        return self.render("admin/results/index.html", r=r, standings=STANDINGS, lists=LISTS, charts=_charts(r))
 
     @expose("/results.xlsx")
     def xlsx(self):

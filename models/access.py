@@ -379,6 +379,8 @@ def can_start_job(actor: Actor, kind: str) -> bool:
         return can_view_results(actor)
     if kind == "year_seal":  # verifying; archiving and sealing are the operator's (models/school/organisation.py)
         return can_view_seals(actor)
+    if kind == "journal_class_pdf":  # the bound class journal: whose classes, can_print_class_journal
+        return can_view_results(actor)
     return actor.is_staff
 
 
@@ -732,6 +734,13 @@ def can_print_report_card(actor: Actor, student_id: int) -> bool:
     return can_view_results(actor) and _in(
         student_id, select(Enrollment.student_id).where(Enrollment.class_id.in_(results_class_ids(actor)))
     )
+# The bound class journal (the paper copy of a class's whole journal for a period or a year): the same people
+# as a period's results — the administration any class of the school, a class teacher their own classes.
+bound_journal_class_ids = results_class_ids
+
+
+def can_print_class_journal(actor: Actor, class_id: int) -> bool:
+    return can_view_results(actor) and _in(class_id, bound_journal_class_ids(actor))
 
 
 # --- control of the journal (R29) ------------------------------------------------------------------------------

@@ -69,7 +69,9 @@ def _topics(p: JournalPrint, width: float):
     return grid_table([header, *rows], widths, TOPICS_SIZE, extra=extra)
 
 
-def journal_print_pdf(p: JournalPrint) -> bytes:
+def journal_story(p: JournalPrint, width: float) -> list:
+    """The two pages of one journal page (marks, then topics) as flowables: the single printout and each
+    subject of the bound class journal (reports/bound_journal.py) are made of these."""
     from reportlab.platypus import PageBreak
 
     page = p.page
@@ -82,22 +84,22 @@ def journal_print_pdf(p: JournalPrint) -> bytes:
         f"{teacher}: {page.teacher.full_name} · {text(period.name)} {page.year.name} "
         f"({period.starts_on:%d.%m.%Y} – {period.ends_on:%d.%m.%Y})"
     )
+    return [
+        *title(heading, subtitle),
+        *(_block(p, block, width) for block in p.blocks),
+        para(
+            _("н — отсутствовал(а), оп — опоздал(а); * — контрольная, лабораторная или практическая работа."),
+            GRID_SIZE,
+        ),
+        PageBreak(),
+        *title(_("Что пройдено на уроке")),
+        _topics(p, width),
+        para(
+            _("Напечатано %(date)s. Записей: %(n)s.", date=page.today.strftime("%d.%m.%Y"), n=len(p.lessons)),
+            GRID_SIZE,
+        ),
+    ]
 
-    def story(width: float, _height: float) -> list:
-        return [
-            *title(heading, subtitle),
-            *(_block(p, block, width) for block in p.blocks),
-            para(
-                _("н — отсутствовал(а), оп — опоздал(а); * — контрольная, лабораторная или практическая работа."),
-                GRID_SIZE,
-            ),
-            PageBreak(),
-            *title(_("Что пройдено на уроке")),
-            _topics(p, width),
-            para(
-                _("Напечатано %(date)s. Записей: %(n)s.", date=page.today.strftime("%d.%m.%Y"), n=len(p.lessons)),
-                GRID_SIZE,
-            ),
-        ]
 
-    return build_pdf(story)
+def journal_print_pdf(p: JournalPrint) -> bytes:
+    return build_pdf(lambda width, _height: journal_story(p, width))

@@ -178,9 +178,15 @@ def paged_table(
     return out
 
 
-def build_pdf(story: list | Callable[[float, float], list], *, landscape: bool = True) -> bytes:
+def build_pdf(
+    story: list | Callable[[float, float], list],
+    *,
+    landscape: bool = True,
+    progress: Callable[[float], None] | None = None,
+) -> bytes:
     """A4 with 1.5 cm margins and "Стр. N" at the foot of every page. ``story`` may be a function of the
-    frame's width and height (to lay out tables per page)."""
+    frame's width and height (to lay out tables per page). ``progress(share)``, share 0–1 of the story laid
+    out, is called as the pages are made (a background job shows it); the story holds no database rows by then."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.pagesizes import landscape as turn
     from reportlab.platypus import SimpleDocTemplate
@@ -207,6 +213,18 @@ def build_pdf(story: list | Callable[[float, float], list], *, landscape: bool =
         author="",
     )
     frame_width, frame_height = doc.width - 12, doc.height - 12  # the frame's own 6 pt padding each side
+    if progress is not None:
+        state = {"flowables": 1, "done": 0}  # ReportLab reports the story's size, then each flowable placed
+
+        def on_progress(kind: str, value: int) -> None:
+            if kind == "SIZE_EST":
+                state["flowables"] = max(1, value)
+            elif kind == "PROGRESS":
+                state["done"] = value
+            elif kind == "PAGE":
+                progress(min(1.0, state["done"] / state["flowables"]))
+
+        doc.setProgressCallBack(on_progress)
     with _LOCK:
         doc.build(
             story(frame_width, frame_height) if callable(story) else story, onFirstPage=footer, onLaterPages=footer

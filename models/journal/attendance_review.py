@@ -69,6 +69,27 @@ class StudentTotals:
     late: int = 0
     unconfirmed: int = 0
 
+    def count(self, att: Attendance) -> None:
+        """One absence or late arrival (``absence_kind``)."""
+        kind = absence_kind(att)
+        if kind is None:
+            self.late += 1
+        else:
+            self.missed += 1
+            setattr(self, kind, getattr(self, kind) + 1)
+        if att.confirmed_at is None:
+            self.unconfirmed += 1
+
+
+def absence_kind(att: Attendance) -> str | None:
+    """A lesson missed with a good reason ("excused": the school's dictionary says which reasons are), without
+    one ("unexcused"), or not explained yet ("unexplained"); None for a late arrival."""
+    if att.status == "late":
+        return None
+    if att.reason is None:
+        return "unexplained"
+    return "excused" if att.reason.is_excused else "unexcused"
+
 
 @dataclass
 class WholeDay:
@@ -219,19 +240,7 @@ def week_review(actor: Actor, class_id: int, day: dt.date) -> WeekReview:
                 any(s <= date <= e for s, e, _n in closed),
             )
         )
-        t = totals.setdefault(student.id, StudentTotals(student))
-        if att.status == "late":
-            t.late += 1
-        else:
-            t.missed += 1
-            if att.reason is None:
-                t.unexplained += 1
-            elif att.reason.is_excused:
-                t.excused += 1
-            else:
-                t.unexcused += 1
-        if att.confirmed_at is None:
-            t.unconfirmed += 1
+        totals.setdefault(student.id, StudentTotals(student)).count(att)
     reasons = list(
         db.session.scalars(
             select(AttendanceReason)

@@ -22,7 +22,7 @@ from models.audit import AuditEvent
 from models.base import db
 from models.errors import Conflict, InvalidInput, NotFound
 from models.i18n import N_, _
-from models.roster import stay_on
+from models.roster import stay_during, stay_on
 from models.tables.classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
 from models.tables.people import Guardian, Student, StudentGuardian
 from models.tables.school import AcademicYear
@@ -197,16 +197,22 @@ class RosterLine:
     guardians: list[RosterGuardian] = field(default_factory=list)
 
 
-def class_roster(actor: Actor, class_id: int, on: dt.date) -> list[RosterLine]:
-    """The class list on a date with the parents' contacts (two queries whatever the class size)."""
+def class_roster(actor: Actor, class_id: int, on: dt.date, until: dt.date | None = None) -> list[RosterLine]:
+    """The class list on a date (or everyone in the class at any time from ``on`` to ``until``) with the
+    parents' contacts (two queries whatever the class size)."""
     require(can_view_class(actor, class_id), _("Нет доступа к этому классу."))
     rows = db.session.execute(
         select(Student, Enrollment.starts_on)
         .join(Enrollment, Enrollment.student_id == Student.id)
-        .where(Enrollment.class_id == class_id, stay_on(Enrollment, on))
-        .order_by(Student.last_name, Student.first_name, Student.middle_name, Student.id)
+        .where(
+            Enrollment.class_id == class_id, stay_during(Enrollment, on, until) if until else stay_on(Enrollment, on)
+        )
+        .order_by(Student.last_name, Student.first_name, Student.middle_name, Student.id, Enrollment.starts_on)
     ).all()
-    lines = [RosterLine(i, s, since) for i, (s, since) in enumerate(rows, start=1)]
+    first: dict[int, tuple[Student, dt.date]] = {}
+    for student, since in rows:  # a student who left and came back within the range: one line
+        first.setdefault(student.id, (student, since))
+    lines = [RosterLine(i, s, since) for i, (s, since) in enumerate(first.values(), start=1)]
     by_id = {line.student.id: line for line in lines}
     if by_id:
         links = db.session.scalars(

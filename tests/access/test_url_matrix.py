@@ -7,6 +7,7 @@ import pytest
 from . import (
     expected_accounts,
     expected_announcements,
+    expected_bound_journal,
     expected_consents,
     expected_distance,
     expected_family,
@@ -35,6 +36,7 @@ AREAS = (
     expected_journal,
     expected_finals,
     expected_results,
+    expected_bound_journal,
     expected_jobs,
     expected_notices,
     expected_announcements,
