@@ -734,6 +734,8 @@ def can_print_report_card(actor: Actor, student_id: int) -> bool:
     return can_view_results(actor) and _in(
         student_id, select(Enrollment.student_id).where(Enrollment.class_id.in_(results_class_ids(actor)))
     )
+
+
 # The bound class journal (the paper copy of a class's whole journal for a period or a year): the same people
 # as a period's results — the administration any class of the school, a class teacher their own classes.
 bound_journal_class_ids = results_class_ids
