@@ -76,7 +76,7 @@ class Proposal:
 
     @property
     def shown(self) -> str:
-        return str(self.value) if self.value is not None else (self.special or "")
+        return mark_text(self.value, self.special)  # "н/а" in the reader's language
 
     @property
     def is_thin(self) -> bool:
