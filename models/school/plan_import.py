@@ -14,7 +14,7 @@ from models.access import Actor
 from models.audit import AuditEvent
 from models.base import db
 from models.errors import InvalidInput
-from models.i18n import N_, Text, _, in_every_language
+from models.i18n import N_, Joined, Text, _, in_every_language
 from models.school.plans import (
     COLUMNS,
     HEADERS,
@@ -115,7 +115,11 @@ def parse_rows(rows: list[list], kinds: dict[int, WorkKind]) -> PlanImport:
                 where[key] = i
     if "topic" not in where:
         result.errors.append(
-            (start + 1, _("Нет столбца «Тема». Ожидаются столбцы: %(columns)s."), {"columns": ", ".join(COLUMNS)})
+            (
+                start + 1,
+                _("Нет столбца «Тема». Ожидаются столбцы: %(columns)s."),
+                {"columns": Joined(", ", [Text(title) for title in COLUMNS])},
+            )
         )
         return result
     by_name = {}

@@ -103,3 +103,13 @@ def test_the_criteria_weights_of_a_proposal_are_rounded():
     assert [c.weight for c in proposal.contributions] == [Decimal("8.33")] * 3 + [Decimal(25), Decimal(50)]
     # 24/30·25 + 14/20·25 + 18/25·50 = 20 + 17.5 + 36 = 73.5 → 4
     assert proposal.percent == Decimal("73.50") and proposal.value == 4
+
+
+def test_a_plan_file_without_its_topic_column_names_the_columns_in_the_readers_language(app):
+    parsed = parse_rows([["Бөлім", "Сағат"], ["Натурал сандар", "2"]], {})
+    (_row, template_, params), *_ = parsed.errors
+    with app.test_request_context(), force_locale("kk"):
+        from flask import render_template_string
+
+        shown = render_template_string("{{ _(t, **p) }}", t=template_, p=params)
+    assert "«Тақырып» бағаны жоқ" in shown and "№, Бөлім, Тақырып, Сағат, Жұмыс түрі" in shown
