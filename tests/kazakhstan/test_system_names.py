@@ -113,3 +113,11 @@ def test_a_plan_file_without_its_topic_column_names_the_columns_in_the_readers_l
 
         shown = render_template_string("{{ _(t, **p) }}", t=template_, p=params)
     assert "«Тақырып» бағаны жоқ" in shown and "№, Бөлім, Тақырып, Сағат, Жұмыс түрі" in shown
+
+
+@pytest.mark.parametrize("lang,shown", [("ru", ["5", "н/а", "зач"]), ("kk", ["5", "атт. емес", "сынақ"])])
+def test_the_finals_counts_name_the_special_marks_in_the_readers_language(app, lang, shown):
+    from models.finals.sheet import ordered_counts
+
+    counts = ordered_counts({"зач": 1, 5: 2, "н/а": 3})
+    assert [_shown(app, lang, mark) for mark, _n in counts] == shown and [n for _m, n in counts] == [2, 3, 1]
