@@ -121,3 +121,48 @@ def test_the_finals_counts_name_the_special_marks_in_the_readers_language(app, l
 
     counts = ordered_counts({"зач": 1, 5: 2, "н/а": 3})
     assert [_shown(app, lang, mark) for mark, _n in counts] == shown and [n for _m, n in counts] == [2, 3, 1]
+
+
+@pytest.mark.parametrize(
+    "module,key,typed,value",
+    [
+        ("students", "sex", "Ж", "f"),
+        ("students", "sex", "ер", "m"),
+        ("students", "sex", "M", "m"),
+        ("students", "medical_group", "негізгі", "main"),
+        ("students", "medical_group", "Дайындық", "preparatory"),
+        ("students", "medical_group", "босатылған", "exempt"),
+        ("students", "Родитель 1:relation", "әже", "grandparent"),
+        ("students", "Родитель 1:relation", "қамқоршы", "guardian"),
+        ("students", "Родитель 1:relation", "grandmother", "grandparent"),
+        ("timetable", "weekday", "Дс", "1"),
+        ("timetable", "weekday", "Сн", "6"),
+        ("timetable", "weekday", "Sat", "6"),
+        ("classes", "scheme", "тоқсандар", "quarter"),
+        ("classes", "scheme", "half-years", "half_year"),
+    ],
+)
+def test_a_choice_typed_in_any_language(module, key, typed, value):
+    from models.school.imports import KINDS
+    from models.school.imports.common import SourceRow, parse_choice
+
+    mod = KINDS[module]
+    choices = {
+        ("students", "sex"): "SEX",
+        ("students", "medical_group"): "MEDICAL",
+        ("students", "Родитель 1:relation"): "RELATION",
+        ("timetable", "weekday"): "WEEKDAYS",
+        ("classes", "scheme"): "SCHEMES",
+    }[(module, key)]
+    table = {k: str(v) for k, v in getattr(mod, choices).items()}
+    assert parse_choice(SourceRow(2, {key: typed}), mod.COL[key], table, "") == value
+
+
+@pytest.mark.parametrize("lang,hint", [("ru", "допустимо: М, Ж."), ("kk", "ер, әйел"), ("en", "M, F")])
+def test_a_refused_choice_lists_the_values_in_the_readers_language(app, lang, hint):
+    from models.school.imports.common import CellError, SourceRow, parse_choice
+    from models.school.imports.students import COL, SEX
+
+    with pytest.raises(CellError) as refused:
+        parse_choice(SourceRow(2, {"sex": "x"}), COL["sex"], SEX, "М, Ж")
+    assert hint in _shown(app, lang, refused.value.msg)

@@ -93,7 +93,7 @@ def _parsers(row: SourceRow) -> dict:
         "teacher": lambda: parse_text(row, COL["teacher"], 40),
         "shift": lambda: parse_choice(row, COL["shift"], {k: str(x) for k, x in SHIFTS.items()}, "1, 2"),
         "room": lambda: parse_text(row, COL["room"], 20),
-        "scheme": lambda: parse_choice(row, COL["scheme"], SCHEMES, "четверти, триместры, полугодия"),
+        "scheme": lambda: parse_choice(row, COL["scheme"], SCHEMES, _("четверти, триместры, полугодия")),
     }
 
 

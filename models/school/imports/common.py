@@ -408,21 +408,34 @@ def parse_decimal(
 
 
 def parse_choice(row: SourceRow, column: Column, choices: dict[str, str], hint: str) -> str | None:
+    """One of ``choices`` (normalised spelling → value), also as any language of the interface names it
+    ("негізгі", "main" for "основная"), or as the template's example was written in the reader's language.
+    ``hint`` (a marked message) lists the accepted values in the reader's language."""
     value = row.text(column.key)
     if not value:
         if column.required:
             raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.label))
         return None
-    found = choices.get(norm_header(value))
-    if found is None and isinstance(column.example, str) and column.example:
-        # the template's example as the reader's language wrote it ("Ж", "әйел", "F" for "М"'s column)
-        if norm_header(value) in {norm_header(t) for t in in_every_language(column.example)}:
-            found = choices.get(norm_header(column.example))
+    typed = norm_header(value)
+    found = choices.get(typed)
+    if found is None:
+        found = _in_any_language(choices, column).get(typed)
     if found is None:
         raise CellError(
-            Msg(_("«%(column)s»: «%(value)s» — допустимо: %(hint)s."), column=column.label, value=value, hint=hint)
+            Msg(_("«%(column)s»: «%(value)s» — допустимо: %(hint)s."), column=column.label, value=value, hint=Msg(hint))
         )
     return found
+
+
+def _in_any_language(choices: dict[str, str], column: Column) -> dict[str, str]:
+    known: dict[str, str] = {}
+    examples = [column.example] if isinstance(column.example, str) and column.example else []
+    for key in [*choices, *examples]:
+        value = choices.get(norm_header(key))
+        for message in (key, key.capitalize()):
+            for spelling in in_every_language(message):
+                known.setdefault(norm_header(spelling), value)
+    return {k: v for k, v in known.items() if v is not None}
 
 
 PHONE_CHARS = re.compile(r"^[+]?[0-9\s()\-.]+$")

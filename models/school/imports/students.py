@@ -80,6 +80,7 @@ MEDICAL = {
     "специальная": "special",
     "спец": "special",
     "освобожден": "exempt",
+    "освобождён": "exempt",  # as the catalogues name it: "босатылған", "exempt"
     "освобождена": "exempt",
     "освобождение": "exempt",
     "main": "main",
@@ -235,14 +236,14 @@ def _parsers(row: SourceRow) -> dict:
         "first_name": lambda: parse_text(row, COL["first_name"], 80),
         "middle_name": lambda: parse_text(row, COL["middle_name"], 80),
         "birth_date": lambda: parse_date(row, COL["birth_date"]),
-        "sex": lambda: parse_choice(row, COL["sex"], SEX, "М, Ж"),
+        "sex": lambda: parse_choice(row, COL["sex"], SEX, _("М, Ж")),
         "file_no": lambda: parse_text(row, COL["file_no"], 40),
         "iin": lambda: parse_identifier(row, COL["iin"], parse_iin),
         "class": lambda: parse_text(row, COL["class"], 10),
         "admitted_on": lambda: parse_date(row, COL["admitted_on"]),
         "order_in": lambda: parse_text(row, COL["order_in"], 40),
         "medical_group": lambda: parse_choice(
-            row, COL["medical_group"], MEDICAL, "основная, подготовительная, специальная, освобождён"
+            row, COL["medical_group"], MEDICAL, _("основная, подготовительная, специальная, освобождён")
         ),
         "address": lambda: parse_text(row, COL["address"], 255),
     }
@@ -465,7 +466,7 @@ def _parse_slots(row: SourceRow, report: RowReport) -> list[_SlotValue]:
             phone = parse_phone(row, COL[f"{p}:phone"])
             email = parse_email(row, COL[f"{p}:email"])
             relation = slot.relation or parse_choice(
-                row, COL[f"{p}:relation"], RELATION, "мать, отец, опекун, бабушка, дедушка, другое"
+                row, COL[f"{p}:relation"], RELATION, _("мать, отец, опекун, бабушка, дедушка, другое")
             )
         except CellError as exc:
             report.error(exc.msg)

@@ -151,7 +151,7 @@ def _parsers(row: SourceRow) -> dict:
         "subject": lambda: parse_text(row, COL["subject"], 120),
         "teacher": lambda: parse_text(row, COL["teacher"], 40),
         "weekday": lambda: parse_choice(
-            row, COL["weekday"], {k: str(x) for k, x in WEEKDAYS.items()}, "Пн, Вт, Ср, Чт, Пт, Сб"
+            row, COL["weekday"], {k: str(x) for k, x in WEEKDAYS.items()}, _("Пн, Вт, Ср, Чт, Пт, Сб")
         ),
         "bell": lambda: parse_int(row, COL["bell"], 0, 12),
         "room": lambda: parse_text(row, COL["room"], 20),
