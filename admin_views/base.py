@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from wtforms import HiddenField
 
 import school_clock
-from i18n import error_text
+from i18n import error_text, text
 from models import db
 from models.access import SCOPES, Actor, visible_ids
 from models.backups import home_status
@@ -32,6 +32,7 @@ from models.base import utcnow
 from models.errors import AccessDenied, JournalError, NotFound
 from models.home.school_day import school_day
 from models.home.today import teacher_day
+from models.i18n import Joined, Text
 from models.idempotency import FIELD, AlreadySubmitted, claim, first_location, new_token, record_location
 from models.journal.remarks import fix_remark, my_remarks
 from models.parsing import parse_id, parse_int
@@ -393,6 +394,8 @@ class ScopedModelView(RoleGate, ModelView):
             value = choices[value]
         if isinstance(value, Markup):
             return value.striptags()
+        if isinstance(value, Text | Joined):  # a name the system gives ("Устный ответ"): the reader's language
+            return text(value)
         if isinstance(value, bool):
             return gettext("да") if value else gettext("нет")
         if isinstance(value, enum.Enum):

@@ -221,7 +221,7 @@ class PlanView(StaffPage):
     @expose("/template.csv")
     def template(self):
         return Response(
-            "\ufeff" + template_csv(),
+            "\ufeff" + template_csv(gettext),
             mimetype="text/csv",
             headers={"Content-Disposition": "attachment; filename=ktp-template.csv"},
         )

@@ -203,7 +203,7 @@ class ImportsView(StaffPage):
                 "key": m.KEY,
                 "title": gettext(m.TITLE),
                 "description": DESCRIPTIONS.get(m.KEY, ""),
-                "columns": [(c.title, c.required) for c in m.COLUMNS if c.in_template],
+                "columns": [(tr(c.label), c.required) for c in m.COLUMNS if c.in_template],
                 "needs_year": m.KEY in NEEDS_YEAR,
                 "list_url": list_url(m.KEY),
             }
@@ -221,7 +221,9 @@ class ImportsView(StaffPage):
     @expose("/template/<import_kind>/<template_format>")
     def template_view(self, import_kind: str, template_format: str):
         self._require(import_kind)
-        headers, example = template(import_kind)
+        titles, examples = template(import_kind)
+        headers = [tr(title) for title in titles]
+        example = [tr(value) if isinstance(value, Msg) else value for value in examples]
         name = f"import-{import_kind}"
         if template_format == "csv":
             body, mimetype = write_csv(headers, [example]), CSV_MIMETYPE

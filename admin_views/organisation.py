@@ -335,7 +335,7 @@ class WorkKindView(OrganisationView):
         "is_control": lazy_gettext("Контрольная"),
         "criteria_kind": lazy_gettext("Критериальное"),
     }
-    column_formatters = {"weight": _number_col, "criteria_kind": _criteria_col}
+    column_formatters = {"name": lambda v, c, m, n: m.title, "weight": _number_col, "criteria_kind": _criteria_col}
     column_default_sort = "name"
     form_columns = ("name", "code", "weight", "is_control", "criteria_kind")
     form_overrides = {"weight": CommaDecimalField, "criteria_kind": SelectField}

@@ -768,7 +768,7 @@ class SchoolGenerator:
         self.plan_first: list[int] = []
         next_id = w.ids("plan_items", 0)
         for a in tpl.assignments:
-            plan = build_plan(a.subject, tpl.classes[a.cls].grade, a.hours)
+            plan = build_plan(a.subject, tpl.classes[a.cls].grade, a.hours, self.kz)
             self.plan_first.append(next_id)
             for line in plan.lines:
                 rows.append(
@@ -953,12 +953,12 @@ class SchoolGenerator:
                 (
                     a,
                     c.grade,
-                    build_plan(a.subject, c.grade, a.hours),
+                    build_plan(a.subject, c.grade, a.hours, self.kz),
                     self.plan_first[a.idx],
                     self.assignment_id[a.idx],
                     teacher_staff,
                     data.APTITUDE.get(a.subject, 0),
-                    data.HOMEWORK.get(a.subject),
+                    kazakh.HOMEWORK if self.kz and data.HOMEWORK.get(a.subject) else data.HOMEWORK.get(a.subject),
                     late_prob[a.teacher],
                     class_teacher_user,
                     (a.cls, a.subject, a.group) if a.group else (a.cls,),

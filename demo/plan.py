@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from . import curriculum_data as data
+from . import kazakh
 
 RESERVE_TOPIC = "Повторение и обобщение изученного"
 
@@ -24,23 +25,25 @@ class PlanLine:
 class Plan:
     lines: tuple[PlanLine, ...]
     lessons: tuple[tuple[int, str, str], ...]  # per lesson: (line index, topic, kind code)
+    reserve: str = RESERVE_TOPIC
 
     def lesson(self, k: int) -> tuple[int, str, str]:
         """The k-th lesson (from 0); past the plan's end: revision on the last line."""
         if k < len(self.lessons):
             return self.lessons[k]
-        return len(self.lines) - 1, RESERVE_TOPIC, "regular"
+        return len(self.lines) - 1, self.reserve, "regular"
 
 
 @cache
-def build_plan(subject: str, grade: int, hours_per_week: int) -> Plan:
+def build_plan(subject: str, grade: int, hours_per_week: int, kz: bool = False) -> Plan:
+    """The year's plan of a subject; ``kz``: as the Kazakh demo school's teachers write it (demo/kazakh.py)."""
     total = hours_per_week * data.weeks_in_year(grade)
-    topics = data.topics_for(subject, grade)
+    topics = kazakh.topics_for(subject) if kz else data.topics_for(subject, grade)
     kinds, every = data.CONTROL_CYCLE[subject]
     n_control = 0 if grade == 1 else max(1, total // every)
     regular = total - n_control
     m = min(len(topics), regular)
-    suffixes = data.LESSON_SUFFIXES.get(subject, data.DEFAULT_SUFFIXES)
+    suffixes = kazakh.SUFFIXES if kz else data.LESSON_SUFFIXES.get(subject, data.DEFAULT_SUFFIXES)
 
     # Regular lines: each topic's hours, cut into parts no longer than the distance between control works.
     regular_lines: list[tuple[str, str, int]] = []  # (section, topic, hours)
@@ -81,7 +84,8 @@ def build_plan(subject: str, grade: int, hours_per_week: int) -> Plan:
         while done_control < due and (section_ends or due - done_control >= 2):
             kind = kinds[done_control % len(kinds)]
             per_kind[kind] = per_kind.get(kind, 0) + 1
-            add(section, data.control_title(kind, per_kind[kind], section, subject), 1, kind)
+            title = kazakh.control_title(per_kind[kind], section) if kz else None
+            add(section, title or data.control_title(kind, per_kind[kind], section, subject), 1, kind)
             done_control += 1
     assert sum(line.hours for line in lines) == total, (subject, grade)
-    return Plan(tuple(lines), tuple(lessons))
+    return Plan(tuple(lines), tuple(lessons), kazakh.RESERVE_TOPIC if kz else RESERVE_TOPIC)

@@ -76,7 +76,7 @@ class Proposal:
 
     @property
     def shown(self) -> str:
-        return str(self.value) if self.value is not None else (self.special or "")
+        return mark_text(self.value, self.special)  # "н/а" in the reader's language
 
     @property
     def is_thin(self) -> bool:
@@ -162,7 +162,7 @@ class CriteriaScheme:
                 Contribution(
                     m.label,
                     mark_text(points=m.points, max_points=m.max_points or FORMATIVE_SCALE),
-                    share / len(works),
+                    (share / len(works)).quantize(TWO, rounding=ROUND_HALF_UP),  # shown: 16.67, not 16.666…
                     (share / len(works)).quantize(Decimal("0.1")),
                 )
                 for m in works

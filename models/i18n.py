@@ -13,7 +13,10 @@ template and params; templates show it with the ``tr`` filter (``i18n.text``) in
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 
+from babel import support
 from markupsafe import Markup, escape
 
 # How a page shows composed text in the reader's language: installed by the web layer (i18n.install_template_gettext),
@@ -84,3 +87,19 @@ class Joined(str):
 
 def _text(template: str, params: dict) -> Text:
     return Text(template, **params)
+
+
+# --- a message in every language of the interface (what a person may type back: a column's name) -------------
+_CATALOGUES = Path(__file__).resolve().parent.parent / "translations"
+
+
+@cache
+def _catalogue(lang: str) -> support.Translations:
+    return support.Translations.load(str(_CATALOGUES), [lang], domain="messages")
+
+
+@cache
+def in_every_language(message: str) -> frozenset[str]:
+    """``message`` (Russian, the source) and its translation in each catalogue: "Фамилия", "Тегі", "Last name"."""
+    languages = sorted(p.name for p in _CATALOGUES.iterdir() if (p / "LC_MESSAGES" / "messages.mo").exists())
+    return frozenset({message, *(_catalogue(lang).gettext(message) for lang in languages)})

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from models.errors import InvalidInput
-from models.i18n import _
+from models.i18n import Text, _
 
 # --- marks are given from the second grade on ---------------------------------------------------------------
 LAST_UNMARKED_GRADE = 1  # first grade (and a preparatory "0" class) gets no marks at all (R5)
@@ -35,8 +35,10 @@ def require_marks_given(grade: int) -> None:
 
 
 # --- special marks and their spellings -----------------------------------------------------------------------
-NOT_ATTESTED, PASS, FAIL, EXEMPT = "н/а", "зач", "незач", "осв"
-SPECIAL_MARKS = (NOT_ATTESTED, PASS, FAIL, EXEMPT)  # as stored (S2 6.1, R3)
+# As stored (S2 6.1, R3), whatever the school's language; marked so that a page shows them in the reader's language
+# ("сынақ", "pass"), see ``mark_text``, and the reader's spelling is read back (SPECIAL_SPELLINGS).
+NOT_ATTESTED, PASS, FAIL, EXEMPT = _("н/а"), _("зач"), _("незач"), _("осв")
+SPECIAL_MARKS = (NOT_ATTESTED, PASS, FAIL, EXEMPT)
 PASS_MARKS = frozenset({PASS, EXEMPT})  # count as success, stay out of averages
 FAILED_SPECIALS = frozenset({NOT_ATTESTED, FAIL})  # count as failures
 FIVE_POINT = ("5", "4", "3", "2", "1")
@@ -57,6 +59,15 @@ SPECIAL_SPELLINGS = {
     "незачет": FAIL,
     "осв": EXEMPT,
     "осв.": EXEMPT,
+    # as the Kazakh and the English interface show them (translations/*/messages.po)
+    "атт. емес": NOT_ATTESTED,
+    "атт емес": NOT_ATTESTED,
+    "сынақ": PASS,
+    "сынақ емес": FAIL,
+    "боса": EXEMPT,
+    "pass": PASS,
+    "fail": FAIL,
+    "exempt": EXEMPT,
 }
 
 
@@ -107,7 +118,7 @@ def mark_text(
     if value is not None:
         return str(value)
     if special is not None:
-        return special
+        return Text(special) if special in SPECIAL_MARKS else special  # "зач", shown "сынақ" to a Kazakh reader
     if points is None:
         return ""
     if compact or max_points is None:

@@ -31,7 +31,8 @@ def _block(p: JournalPrint, block: PrintBlock, width: float):
     rows = [header + ([para(text(period.name), GRID_SIZE, bold=True, align="center")] if block.last else [])]
     for number, student_id, name, cells in block.rows:
         rows.append(
-            [str(number), para(name, GRID_SIZE), *cells] + ([p.period_marks.get(student_id, "")] if block.last else [])
+            [str(number), para(name, GRID_SIZE), *(text(cell) for cell in cells)]
+            + ([text(p.period_marks.get(student_id, ""))] if block.last else [])
         )
     widths = [NUMBER_WIDTH, NAME_WIDTH, *([date_width] * len(block.columns)), *([MARK_WIDTH] if block.last else [])]
     extra = [

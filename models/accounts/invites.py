@@ -13,7 +13,7 @@ from models.accounts.auth import check_new_password, hash_password, new_session_
 from models.audit import AuditEvent
 from models.base import db
 from models.errors import Conflict, InvalidInput, NotFound
-from models.i18n import N_, _
+from models.i18n import N_, Text, _
 from models.roster import stay_on
 from models.school.settings import get_setting
 from models.school_time import school_today
@@ -64,7 +64,6 @@ RELATION_LABELS = {
     "grandparent": N_("бабушка/дедушка"),
     "other": N_("представитель"),
 }
-STUDENT_LABEL = N_("обучающийся")
 # One answer for every code that cannot be used (unknown, used, revoked, expired, malformed): the answer must
 # not tell a guesser which codes exist.
 INVALID_CODE = _(
@@ -286,15 +285,25 @@ def invite_candidates(actor: Actor, *, today: dt.date) -> list[tuple[str, str]]:
     by_student: dict[int, list[tuple[StudentGuardian, Guardian]]] = {}
     for link, guardian in guardians:
         by_student.setdefault(link.student_id, []).append((link, guardian))
-    relation = RELATION_LABELS
     for student, school_class in rows:
-        options.append((f"student:{student.id}", f"{school_class.name}: {student.full_name} ({STUDENT_LABEL})"))
+        options.append(
+            (
+                f"student:{student.id}",
+                Text(_("%(group)s: %(name)s (обучающийся)"), group=school_class.name, name=student.full_name),
+            )
+        )
         for link, guardian in by_student.get(student.id, []):
+            relation = RELATION_LABELS.get(link.relation)
             options.append(
                 (
                     f"parent:{guardian.id}",
-                    f"{school_class.name}: {guardian.full_name} — {relation.get(link.relation, '')} "
-                    f"({student.short_name})",
+                    Text(
+                        _("%(group)s: %(name)s — %(relation)s (%(child)s)"),
+                        group=school_class.name,
+                        name=guardian.full_name,
+                        relation=Text(relation) if relation else "",
+                        child=student.short_name,
+                    ),
                 )
             )
     return list(dict.fromkeys(options))

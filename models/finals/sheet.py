@@ -63,7 +63,7 @@ from models.finals.proposals import (
 )
 from models.grading import GradingRules, Proposal, ResultStats, result_stats
 from models.i18n import Text, _
-from models.marks import EXEMPT, FAIL, NOT_ATTESTED, PASS, marks_given
+from models.marks import EXEMPT, FAIL, NOT_ATTESTED, PASS, mark_text, marks_given
 from models.parsing import is_digits
 from models.roster import roster_ids
 from models.school.settings import all_settings
@@ -401,7 +401,7 @@ def _build_rows(ctx: _Context, only_student: int | None = None) -> list[FinalRow
 def ordered_counts(counts: dict) -> list[tuple[str, int]]:
     """A distribution of marks for display: 5, 4, 3, 2, 1, then н/а, зач, незач, осв."""
     order = [5, 4, 3, 2, 1, NOT_ATTESTED, PASS, FAIL, EXEMPT]
-    known = [(str(k), counts[k]) for k in order if k in counts]
+    known = [(mark_text(special=k) if isinstance(k, str) else str(k), counts[k]) for k in order if k in counts]
     return known + sorted((str(k), n) for k, n in counts.items() if k not in order)
 
 

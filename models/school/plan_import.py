@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -13,7 +14,7 @@ from models.access import Actor
 from models.audit import AuditEvent
 from models.base import db
 from models.errors import InvalidInput
-from models.i18n import _
+from models.i18n import N_, Joined, Text, _, in_every_language
 from models.school.plans import (
     COLUMNS,
     HEADERS,
@@ -107,18 +108,25 @@ def parse_rows(rows: list[list], kinds: dict[int, WorkKind]) -> PlanImport:
         return result
     header = [_norm_header(c) for c in rows[start]]
     where: dict[str, int] = {}
-    for key, names in HEADERS.items():
+    for (key, names), title in zip(HEADERS.items(), COLUMNS, strict=True):
+        names = names | {_norm_header(name) for name in in_every_language(title)}
         for i, h in enumerate(header):
             if h in names and key not in where:
                 where[key] = i
     if "topic" not in where:
         result.errors.append(
-            (start + 1, _("Нет столбца «Тема». Ожидаются столбцы: %(columns)s."), {"columns": ", ".join(COLUMNS)})
+            (
+                start + 1,
+                _("Нет столбца «Тема». Ожидаются столбцы: %(columns)s."),
+                {"columns": Joined(", ", [Text(title) for title in COLUMNS])},
+            )
         )
         return result
     by_name = {}
     for k in kinds.values():
-        by_name[k.name.lower()] = k
+        names = in_every_language(k.name) if isinstance(k.title, Text) else (k.name,)  # a system name: any language
+        for name in names:
+            by_name[name.lower()] = k
         by_name[k.code.lower()] = k
     seen: dict[int, int] = {}
     data_rows = [(start + 2 + i, r) for i, r in enumerate(rows[start + 1 :]) if any(str(c or "").strip() for c in r)]
@@ -165,7 +173,7 @@ def parse_rows(rows: list[list], kinds: dict[int, WorkKind]) -> PlanImport:
             ParsedLine(
                 row_no,
                 LineData(position, data.section, data.topic, data.hours, data.work_kind_id),
-                kind.name if kind else "",
+                kind.title if kind else "",
             )
         )
     result.lines.sort(key=lambda line: line.data.position)
@@ -308,8 +316,15 @@ def apply_import(actor: Actor, assignment_id: int, text: str) -> ImportPreview:
     return preview
 
 
-def template_csv() -> str:
-    """A sample file for the import (semicolon-separated, as Excel saves CSV in Russian locales)."""
-    return ";".join(COLUMNS) + (
-        "\n1;Натуральные числа;Ряд натуральных чисел;1;\n2;Натуральные числа;Сложение и вычитание;2;\n"
-    )
+SAMPLE = (
+    (1, N_("Натуральные числа"), N_("Ряд натуральных чисел"), 1),
+    (2, N_("Натуральные числа"), N_("Сложение и вычитание"), 2),
+)
+
+
+def template_csv(translate: Callable[[str], str] = str) -> str:
+    """A sample file for the import (semicolon-separated, as Excel saves CSV in Russian locales), its words in the
+    reader's language by ``translate`` (the web layer's gettext): every language's column names are read back."""
+    lines = [";".join(translate(title) for title in COLUMNS)]
+    lines += [f"{n};{translate(section)};{translate(topic)};{hours};" for n, section, topic, hours in SAMPLE]
+    return "\n".join(lines) + "\n"

@@ -39,7 +39,7 @@ MAX_SECTION = 255
 MAX_HOURS_PER_LINE = 50
 MAX_FILE_BYTES = 2 * 1024 * 1024
 DEFAULT_WEEKS = 34
-COLUMNS = ("№", "Раздел", "Тема", "Часы", "Вид работы")
+COLUMNS = ("№", N_("Раздел"), N_("Тема"), N_("Часы"), N_("Вид работы"))  # shown and accepted in every language
 # Header spellings accepted for each column (compared lower-case, without spaces and dots).
 HEADERS = {
     "position": {"№", "no", "n", "номер", "№п/п", "п/п", "#", "позиция"},
@@ -132,7 +132,7 @@ def plan_lines(assignment_id: int, kinds: dict[int, WorkKind]) -> list[PlanLine]
         select(PlanItem).where(PlanItem.assignment_id == assignment_id).order_by(PlanItem.position)
     ).all()
     return [
-        PlanLine(i, kinds[i.work_kind_id].name if i.work_kind_id in kinds else "", linked.get(i.id, 0)) for i in items
+        PlanLine(i, kinds[i.work_kind_id].title if i.work_kind_id in kinds else "", linked.get(i.id, 0)) for i in items
     ]
 
 

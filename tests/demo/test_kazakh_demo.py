@@ -155,3 +155,29 @@ def test_journal_finals_and_diary_read_in_kazakh_with_criteria_marks(both, clien
     marks = _page(client, f"/diary/{child}/marks")
     assert "1-тоқсан" in marks and "четверть" not in marks
     assert re.search(r"\b\d+/(15|20)\b", marks), "a СОР's points"
+
+
+def test_the_kazakh_school_writes_its_topics_and_homework_in_kazakh(both):
+    """Topics of the plans and the lessons, and homework, are what a Kazakh school's teachers write: in Kazakh
+    (each has a Kazakh letter), while the Russian demo school keeps its Russian topics."""
+    kazakh = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+    kz_lessons = (
+        select(Lesson.topic, Lesson.homework)
+        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+        .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+        .where(SchoolClass.school_id == both.id)
+    )
+    rows = db.session.execute(kz_lessons).all()
+    assert rows
+    russian = [topic for topic, _hw in rows if not kazakh & set(topic)]
+    assert russian == []
+    homework = [hw for _topic, hw in rows if hw and not kazakh & set(hw) and "№" not in hw]
+    assert homework == []
+    ru_topics = db.session.scalars(
+        select(Lesson.topic)
+        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+        .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+        .where(SchoolClass.school_id != both.id)
+        .limit(50)
+    ).all()
+    assert ru_topics and not any(kazakh & set(topic) for topic in ru_topics)

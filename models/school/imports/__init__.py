@@ -114,10 +114,12 @@ def kinds_for(actor: Actor) -> list[ModuleType]:
     return [m for key, m in KINDS.items() if can_import(actor, key)]
 
 
-def template(kind: str) -> tuple[list[str], list[object]]:
-    """The header row and one example row of a kind's template."""
+def template(kind: str) -> tuple[list[Msg], list[object]]:
+    """The header row and one example row of a kind's template, the words as messages for the reader's language
+    (names, choices: every language's spelling is read back, ``Column.names`` and ``parse_choice``)."""
     columns = [c for c in KINDS[kind].COLUMNS if c.in_template]
-    return [c.title for c in columns], [c.example for c in columns]
+    examples = [Msg(c.example) if isinstance(c.example, str) and c.example else c.example for c in columns]
+    return [c.label for c in columns], examples
 
 
 def file_digest(data: bytes) -> str:

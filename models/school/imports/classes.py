@@ -55,20 +55,20 @@ SCHEMES = {
 SCHEME_LABELS = {"quarter": N_("четверти"), "trimester": N_("триместры"), "half_year": N_("полугодия")}
 
 COLUMNS = [
-    Column("class", "Класс", required=True, example="5А"),
+    Column("class", N_("Класс"), required=True, example="5А"),
     Column(
         "teacher",
-        "Классный руководитель",
+        N_("Классный руководитель"),
         aliases=("Классный руководитель табельный номер", "Кл руководитель", "Табельный номер классного руководителя"),
         example="0042",
     ),
-    Column("shift", "Смена", example=1),
-    Column("room", "Кабинет", aliases=("Каб",), example="21"),
+    Column("shift", N_("Смена"), example=1),
+    Column("room", N_("Кабинет"), aliases=("Каб",), example="21"),
     Column(
         "scheme",
-        "Схема периодов",
+        N_("Схема периодов"),
         aliases=("Периоды", "Аттестация", "Схема аттестации", "Четверти полугодия"),
-        example="четверти",
+        example=N_("четверти"),
     ),
 ]
 COL = {c.key: c for c in COLUMNS}
@@ -93,7 +93,7 @@ def _parsers(row: SourceRow) -> dict:
         "teacher": lambda: parse_text(row, COL["teacher"], 40),
         "shift": lambda: parse_choice(row, COL["shift"], {k: str(x) for k, x in SHIFTS.items()}, "1, 2"),
         "room": lambda: parse_text(row, COL["room"], 20),
-        "scheme": lambda: parse_choice(row, COL["scheme"], SCHEMES, "четверти, триместры, полугодия"),
+        "scheme": lambda: parse_choice(row, COL["scheme"], SCHEMES, _("четверти, триместры, полугодия")),
     }
 
 

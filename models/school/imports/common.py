@@ -25,7 +25,7 @@ from sqlalchemy import select
 from models.access import Actor
 from models.base import db
 from models.errors import InvalidInput
-from models.i18n import _
+from models.i18n import _, in_every_language
 from models.parsing import parse_email as email_address
 from models.parsing import parse_int as parse_number
 from models.school.imports.tracking import FieldChange, Tracker
@@ -74,7 +74,7 @@ class CellError(Exception):
 @dataclass(frozen=True)
 class Column:
     key: str
-    title: str  # the header written in templates (Russian)
+    title: str  # the header written in templates: Russian, marked N_, shown and accepted in every language
     _: KW_ONLY
     required: bool = False
     aliases: tuple[str, ...] = ()
@@ -82,7 +82,13 @@ class Column:
     in_template: bool = True
 
     def names(self) -> set[str]:
-        return {norm_header(self.title), *(norm_header(a) for a in self.aliases)}
+        """The headers that name this column: its title in any language of the interface, its Russian aliases."""
+        return {*(norm_header(t) for t in in_every_language(self.title)), *(norm_header(a) for a in self.aliases)}
+
+    @property
+    def label(self) -> Msg:
+        """The title in the reader's language (a message's value, a template's header)."""
+        return Msg(self.title)
 
 
 # Columns people add to every spreadsheet ("№ п/п"): ignored.
@@ -267,14 +273,14 @@ def _fill(table: Table, raw_rows: Iterable[list[object]], columns: list[Column])
             )
             continue
         if column.key in seen:
-            table.errors.append(Msg(_("Столбец «%(name)s» встречается дважды."), name=column.title))
+            table.errors.append(Msg(_("Столбец «%(name)s» встречается дважды."), name=column.label))
             continue
         seen[column.key] = title_text
         positions.append((index, column.key))
     table.present = set(seen)
     for column in columns:
         if column.required and column.key not in seen:
-            table.errors.append(Msg(_("Нет обязательного столбца «%(name)s»."), name=column.title))
+            table.errors.append(Msg(_("Нет обязательного столбца «%(name)s»."), name=column.label))
 
     for values in iterator:
         line += 1
@@ -298,7 +304,7 @@ def parse_identifier(row: SourceRow, column: Column, parse) -> str | None:
         return parse(value)
     except InvalidInput as exc:
         raise CellError(
-            Msg(_("«%(column)s»: %(problem)s"), column=column.title, problem=Msg(exc.template, **exc.params))
+            Msg(_("«%(column)s»: %(problem)s"), column=column.label, problem=Msg(exc.template, **exc.params))
         ) from None
 
 
@@ -306,10 +312,10 @@ def parse_text(row: SourceRow, column: Column, max_len: int) -> str | None:
     value = row.text(column.key)
     if not value:
         if column.required:
-            raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.title))
+            raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.label))
         return None
     if len(value) > max_len:
-        raise CellError(Msg(_("«%(column)s»: не длиннее %(max)s символов."), column=column.title, max=max_len))
+        raise CellError(Msg(_("«%(column)s»: не длиннее %(max)s символов."), column=column.label, max=max_len))
     return value
 
 
@@ -324,7 +330,7 @@ def parse_date(row: SourceRow, column: Column) -> dt.date | None:
     value = row.raw(column.key)
     if value == "":
         if column.required:
-            raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.title))
+            raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.label))
         return None
     if isinstance(value, dt.datetime):
         return value.date()
@@ -345,7 +351,7 @@ def parse_date(row: SourceRow, column: Column) -> dt.date | None:
     raise CellError(
         Msg(
             _("«%(column)s»: «%(value)s» — не дата. Пишите ДД.ММ.ГГГГ, например 01.09.2026."),
-            column=column.title,
+            column=column.label,
             value=_cell_to_text(value),
         )
     )
@@ -355,14 +361,14 @@ def parse_int(row: SourceRow, column: Column, low: int, high: int) -> int | None
     value = row.raw(column.key)
     if value == "":
         if column.required:
-            raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.title))
+            raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.label))
         return None
     text = _cell_to_text(value).strip()
     if parse_number(text, low=low, high=high) is None:
         raise CellError(
             Msg(
                 _("«%(column)s»: нужно целое число от %(low)s до %(high)s, а не «%(value)s»."),
-                column=column.title,
+                column=column.label,
                 low=low,
                 high=high,
                 value=text,
@@ -377,7 +383,7 @@ def parse_decimal(
     value = row.raw(column.key)
     if value == "":
         if column.required:
-            raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.title))
+            raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.label))
         return None
     text = _cell_to_text(value).strip().replace(",", ".").replace(" ", "")
     try:
@@ -388,7 +394,7 @@ def parse_decimal(
         raise CellError(
             Msg(
                 _("«%(column)s»: нужно число больше %(low)s и не больше %(high)s, а не «%(value)s»."),
-                column=column.title,
+                column=column.label,
                 low=low_exclusive,
                 high=high,
                 value=_cell_to_text(value),
@@ -396,23 +402,40 @@ def parse_decimal(
         )
     if number != number.quantize(Decimal(1).scaleb(-places)):
         raise CellError(
-            Msg(_("«%(column)s»: не больше %(places)s знака после запятой."), column=column.title, places=places)
+            Msg(_("«%(column)s»: не больше %(places)s знака после запятой."), column=column.label, places=places)
         )
     return number.quantize(Decimal(1).scaleb(-places))
 
 
 def parse_choice(row: SourceRow, column: Column, choices: dict[str, str], hint: str) -> str | None:
+    """One of ``choices`` (normalised spelling → value), also as any language of the interface names it
+    ("негізгі", "main" for "основная"), or as the template's example was written in the reader's language.
+    ``hint`` (a marked message) lists the accepted values in the reader's language."""
     value = row.text(column.key)
     if not value:
         if column.required:
-            raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.title))
+            raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.label))
         return None
-    found = choices.get(norm_header(value))
+    typed = norm_header(value)
+    found = choices.get(typed)
+    if found is None:
+        found = _in_any_language(choices, column).get(typed)
     if found is None:
         raise CellError(
-            Msg(_("«%(column)s»: «%(value)s» — допустимо: %(hint)s."), column=column.title, value=value, hint=hint)
+            Msg(_("«%(column)s»: «%(value)s» — допустимо: %(hint)s."), column=column.label, value=value, hint=Msg(hint))
         )
     return found
+
+
+def _in_any_language(choices: dict[str, str], column: Column) -> dict[str, str]:
+    known: dict[str, str] = {}
+    examples = [column.example] if isinstance(column.example, str) and column.example else []
+    for key in [*choices, *examples]:
+        value = choices.get(norm_header(key))
+        for message in (key, key.capitalize()):
+            for spelling in in_every_language(message):
+                known.setdefault(norm_header(spelling), value)
+    return {k: v for k, v in known.items() if v is not None}
 
 
 PHONE_CHARS = re.compile(r"^[+]?[0-9\s()\-.]+$")
@@ -424,7 +447,7 @@ def parse_phone(row: SourceRow, column: Column) -> str | None:
         return None
     digits = phone_digits(value)
     if not PHONE_CHARS.match(value) or not 5 <= len(digits) <= 15 or len(value) > 40:
-        raise CellError(Msg(_("«%(column)s»: «%(value)s» — не номер телефона."), column=column.title, value=value))
+        raise CellError(Msg(_("«%(column)s»: «%(value)s» — не номер телефона."), column=column.label, value=value))
     return value
 
 
@@ -442,7 +465,7 @@ def parse_email(row: SourceRow, column: Column) -> str | None:
         return None
     if email_address(value) is None:
         raise CellError(
-            Msg(_("«%(column)s»: «%(value)s» — не адрес электронной почты."), column=column.title, value=value)
+            Msg(_("«%(column)s»: «%(value)s» — не адрес электронной почты."), column=column.label, value=value)
         )
     return value
 
@@ -457,13 +480,13 @@ def split_full_name(row: SourceRow, column: Column) -> tuple[str, str, str | Non
         raise CellError(
             Msg(
                 _("«%(column)s»: укажите фамилию и имя (и отчество, если есть), а не «%(value)s»."),
-                column=column.title,
+                column=column.label,
                 value=value,
             )
         )
     last, first, middle = parts[0], parts[1], " ".join(parts[2:]) or None
     if max(len(last), len(first), len(middle or "")) > 80:
-        raise CellError(Msg(_("«%(column)s»: слишком длинное имя."), column=column.title))
+        raise CellError(Msg(_("«%(column)s»: слишком длинное имя."), column=column.label))
     return last, first, middle
 
 
@@ -612,7 +635,7 @@ def parsed_rows(
         yield row, report, run_parsers(report, parsers(row))
 
 
-def mark_duplicates(reports_by_key: dict[object, list[RowReport]], describe: Callable[[object], str]) -> None:
+def mark_duplicates(reports_by_key: dict[object, list[RowReport]], describe: Callable[[object], object]) -> None:
     for key, reports in reports_by_key.items():
         if len(reports) > 1:
             lines = ", ".join(str(r.line) for r in reports)

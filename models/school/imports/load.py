@@ -43,19 +43,19 @@ TITLE = N_("Учебная нагрузка")
 ROLES = frozenset({"operator"})
 
 COLUMNS = [
-    Column("class", "Класс", required=True, example="5А"),
-    Column("subject", "Предмет", required=True, example="Математика"),
-    Column("subgroup", "Подгруппа", aliases=("Группа",), example=""),
+    Column("class", N_("Класс"), required=True, example="5А"),
+    Column("subject", N_("Предмет"), required=True, example=N_("Математика")),
+    Column("subgroup", N_("Подгруппа"), aliases=("Группа",), example=""),
     Column(
         "teacher",
-        "Учитель",
+        N_("Учитель"),
         required=True,
         aliases=("Учитель табельный номер", "Табельный номер учителя", "Табельный номер"),
         example="0042",
     ),
     Column(
         "hours",
-        "Часов в неделю",
+        N_("Часов в неделю"),
         required=True,
         aliases=("Часы", "Часов", "Кол во часов", "Часы в неделю"),
         example=Decimal("5"),

@@ -45,16 +45,20 @@ ROLES = frozenset({"operator"})
 
 COLUMNS = [
     Column(
-        "personnel_no", "Табельный номер", required=True, aliases=("Таб номер", "Таб №", "Табельный №"), example="0042"
+        "personnel_no",
+        N_("Табельный номер"),
+        required=True,
+        aliases=("Таб номер", "Таб №", "Табельный №"),
+        example="0042",
     ),
-    Column("last_name", "Фамилия", required=True, example="Петрова"),
-    Column("first_name", "Имя", required=True, example="Анна"),
-    Column("middle_name", "Отчество", example="Сергеевна"),
-    Column("position", "Должность", required=True, example="учитель математики"),
-    Column("email", "Email", aliases=("E mail", "Эл почта", "Электронная почта"), example="petrova@example.ru"),
-    Column("phone", "Телефон", aliases=("Тел",), example="8 (900) 111-22-33"),
-    Column("hired_on", "Дата приёма", aliases=("Дата приема на работу", "Принят"), example=dt.date(2020, 8, 25)),
-    Column("iin", "ИИН", aliases=("ЖСН", "IIN"), example="", in_template=False),  # Kazakhstan
+    Column("last_name", N_("Фамилия"), required=True, example=N_("Петрова")),
+    Column("first_name", N_("Имя"), required=True, example=N_("Анна")),
+    Column("middle_name", N_("Отчество"), example=N_("Сергеевна")),
+    Column("position", N_("Должность"), required=True, example=N_("учитель математики")),
+    Column("email", N_("Email"), aliases=("E mail", "Эл почта", "Электронная почта"), example="petrova@example.ru"),
+    Column("phone", N_("Телефон"), aliases=("Тел",), example="8 (900) 111-22-33"),
+    Column("hired_on", N_("Дата приёма"), aliases=("Дата приема на работу", "Принят"), example=dt.date(2020, 8, 25)),
+    Column("iin", N_("ИИН"), aliases=("ЖСН", "IIN"), example="", in_template=False),  # Kazakhstan
 ]
 COL = {c.key: c for c in COLUMNS}
 LABELS = {
@@ -150,8 +154,8 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
         changed = ctx.tracker.diff(report, ENTITY, person, values, LABELS)
         if changed:
             plan.updates.append((person, changed))
-    mark_duplicates(by_key, lambda k: f"«{COL['personnel_no'].title}» {k}")
-    mark_duplicates(by_iin, lambda k: f"«{COL['iin'].title}» {k}")
+    mark_duplicates(by_key, lambda k: Msg("«%(column)s» %(value)s", column=COL["personnel_no"].label, value=k))
+    mark_duplicates(by_iin, lambda k: Msg("«%(column)s» %(value)s", column=COL["iin"].label, value=k))
     for report in reports:
         report.settle()
     return reports, plan

@@ -81,6 +81,7 @@ MEDICAL = {
     "специальная": "special",
     "спец": "special",
     "освобожден": "exempt",
+    "освобождён": "exempt",  # as the catalogues name it: "босатылған", "exempt"
     "освобождена": "exempt",
     "освобождение": "exempt",
     "main": "main",
@@ -110,29 +111,31 @@ RELATION = {
 }
 
 COLUMNS = [
-    Column("last_name", "Фамилия", required=True, example="Иванов"),
-    Column("first_name", "Имя", required=True, example="Иван"),
-    Column("middle_name", "Отчество", example="Петрович"),
-    Column("birth_date", "Дата рождения", required=True, aliases=("Дата рожд", "Д р"), example=dt.date(2015, 3, 14)),
-    Column("sex", "Пол", required=True, example="М"),
+    Column("last_name", N_("Фамилия"), required=True, example=N_("Иванов")),
+    Column("first_name", N_("Имя"), required=True, example=N_("Иван")),
+    Column("middle_name", N_("Отчество"), example=N_("Петрович")),
+    Column(
+        "birth_date", N_("Дата рождения"), required=True, aliases=("Дата рожд", "Д р"), example=dt.date(2015, 3, 14)
+    ),
+    Column("sex", N_("Пол"), required=True, example=N_("М")),
     Column(
         "file_no",
-        "Номер личного дела",
+        N_("Номер личного дела"),
         required=True,
         aliases=("№ личного дела", "Личное дело", "Номер ЛД", "№ ЛД"),
-        example="ЛД-2026-001",
+        example=N_("ЛД-2026-001"),
     ),
-    Column("iin", "ИИН", aliases=("ЖСН", "IIN"), example="", in_template=False),  # Kazakhstan
-    Column("class", "Класс", required=True, example="5А"),
-    Column("admitted_on", "Дата зачисления", example=dt.date(2026, 9, 1)),
-    Column("order_in", "Номер приказа", aliases=("Приказ", "№ приказа", "Приказ о зачислении"), example="12-у"),
+    Column("iin", N_("ИИН"), aliases=("ЖСН", "IIN"), example="", in_template=False),  # Kazakhstan
+    Column("class", N_("Класс"), required=True, example="5А"),
+    Column("admitted_on", N_("Дата зачисления"), example=dt.date(2026, 9, 1)),
+    Column("order_in", N_("Номер приказа"), aliases=("Приказ", "№ приказа", "Приказ о зачислении"), example=N_("12-у")),
     Column(
         "medical_group",
-        "Медицинская группа",
+        N_("Медицинская группа"),
         aliases=("Мед группа", "Группа здоровья", "Физкультурная группа"),
-        example="основная",
+        example=N_("основная"),
     ),
-    Column("address", "Адрес", aliases=("Адрес проживания",), example=""),
+    Column("address", N_("Адрес"), aliases=("Адрес проживания",), example=""),
 ]
 
 
@@ -143,31 +146,49 @@ class Slot:
 
 
 SLOTS = [Slot("Мать", "mother"), Slot("Отец", "father"), Slot("Родитель 1", None), Slot("Родитель 2", None)]
+# Each slot's columns as the template names them (marked one by one so that every language names them too).
+_TITLES = {
+    "Мать": (N_("Мать ФИО"), None, N_("Мать телефон"), N_("Мать email")),
+    "Отец": (N_("Отец ФИО"), None, N_("Отец телефон"), N_("Отец email")),
+    "Родитель 1": (
+        N_("Родитель 1 ФИО"),
+        N_("Родитель 1 кем приходится"),
+        N_("Родитель 1 телефон"),
+        N_("Родитель 1 email"),
+    ),
+    "Родитель 2": (
+        N_("Родитель 2 ФИО"),
+        N_("Родитель 2 кем приходится"),
+        N_("Родитель 2 телефон"),
+        N_("Родитель 2 email"),
+    ),
+}
 _EXAMPLES = {
-    "Мать": ("Иванова Мария Сергеевна", "8 (900) 123-45-67", "ivanova@example.ru"),
-    "Отец": ("Иванов Пётр Николаевич", "8 (900) 765-43-21", ""),
-    "Родитель 1": ("Петрова Анна Ивановна", "8 (900) 222-33-44", ""),
+    "Мать": (N_("Иванова Мария Сергеевна"), "8 (900) 123-45-67", "ivanova@example.ru"),
+    "Отец": (N_("Иванов Пётр Николаевич"), "8 (900) 765-43-21", ""),
+    "Родитель 1": (N_("Петрова Анна Ивановна"), "8 (900) 222-33-44", ""),
 }
 for _slot in SLOTS:
     _p = _slot.prefix
+    _name, _relation, _phone, _email = _TITLES[_p]
     _ex = _EXAMPLES.get(_p, ("", "", ""))
     _shown = _p in _EXAMPLES
-    COLUMNS.append(Column(f"{_p}:name", f"{_p} ФИО", aliases=(f"{_p}",), example=_ex[0], in_template=_shown))
-    if _slot.relation is None:
+    COLUMNS.append(Column(f"{_p}:name", _name, aliases=(f"{_p}",), example=_ex[0], in_template=_shown))
+    if _relation is not None:
         COLUMNS.append(
             Column(
                 f"{_p}:relation",
-                f"{_p} кем приходится",
+                _relation,
                 aliases=(f"{_p} степень родства", f"{_p} родство"),
-                example="бабушка" if _shown else "",
+                example=N_("бабушка") if _shown else "",
                 in_template=_shown,
             )
         )
-    COLUMNS.append(Column(f"{_p}:phone", f"{_p} телефон", aliases=(f"{_p} тел",), example=_ex[1], in_template=_shown))
+    COLUMNS.append(Column(f"{_p}:phone", _phone, aliases=(f"{_p} тел",), example=_ex[1], in_template=_shown))
     COLUMNS.append(
         Column(
             f"{_p}:email",
-            f"{_p} email",
+            _email,
             aliases=(f"{_p} e mail", f"{_p} эл почта", f"{_p} электронная почта"),
             example=_ex[2],
             in_template=_shown,
@@ -217,14 +238,14 @@ def _parsers(row: SourceRow) -> dict:
         "first_name": lambda: parse_text(row, COL["first_name"], 80),
         "middle_name": lambda: parse_text(row, COL["middle_name"], 80),
         "birth_date": lambda: parse_date(row, COL["birth_date"]),
-        "sex": lambda: parse_choice(row, COL["sex"], SEX, "М, Ж"),
+        "sex": lambda: parse_choice(row, COL["sex"], SEX, _("М, Ж")),
         "file_no": lambda: parse_text(row, COL["file_no"], 40),
         "iin": lambda: parse_identifier(row, COL["iin"], parse_iin),
         "class": lambda: parse_text(row, COL["class"], 10),
         "admitted_on": lambda: parse_date(row, COL["admitted_on"]),
         "order_in": lambda: parse_text(row, COL["order_in"], 40),
         "medical_group": lambda: parse_choice(
-            row, COL["medical_group"], MEDICAL, "основная, подготовительная, специальная, освобождён"
+            row, COL["medical_group"], MEDICAL, _("основная, подготовительная, специальная, освобождён")
         ),
         "address": lambda: parse_text(row, COL["address"], 255),
     }
@@ -375,8 +396,8 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
             ctx, plan, report, student_ref, own_links, guardians, (by_name_phone, guardian_iin), guardian_seen, slots
         )
 
-    mark_duplicates(by_file_no, lambda k: f"«{COL['file_no'].title}» {k}")
-    mark_duplicates(by_iin, lambda k: f"«{COL['iin'].title}» {k}")
+    mark_duplicates(by_file_no, lambda k: Msg("«%(column)s» %(value)s", column=COL["file_no"].label, value=k))
+    mark_duplicates(by_iin, lambda k: Msg("«%(column)s» %(value)s", column=COL["iin"].label, value=k))
     for report in reports:
         report.settle()
     return reports, plan
@@ -453,14 +474,14 @@ def _parse_slots(row: SourceRow, report: RowReport) -> list[_SlotValue]:
             email = parse_email(row, COL[f"{p}:email"])
             iin = parse_identifier(row, COL[f"{p}:iin"], parse_iin)
             relation = slot.relation or parse_choice(
-                row, COL[f"{p}:relation"], RELATION, "мать, отец, опекун, бабушка, дедушка, другое"
+                row, COL[f"{p}:relation"], RELATION, _("мать, отец, опекун, бабушка, дедушка, другое")
             )
         except CellError as exc:
             report.error(exc.msg)
             continue
         if name is None:
             report.error(
-                Msg(_("«%(column)s»: не заполнено, а телефон или email указаны."), column=COL[f"{p}:name"].title)
+                Msg(_("«%(column)s»: не заполнено, а телефон или email указаны."), column=COL[f"{p}:name"].label)
             )
             continue
         values.append(_SlotValue(slot, name, relation, phone, email, iin))

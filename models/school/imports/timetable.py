@@ -93,20 +93,23 @@ WEEKDAYS = {
 DAY_SHORT = {1: "Пн", 2: "Вт", 3: "Ср", 4: "Чт", 5: "Пт", 6: "Сб", 7: "Вс"}
 
 COLUMNS = [
-    Column("class", "Класс", required=True, example="5А"),
-    Column("subgroup", "Подгруппа", aliases=("Группа",), example=""),
-    Column("subject", "Предмет", required=True, example="Математика"),
+    Column("class", N_("Класс"), required=True, example="5А"),
+    Column("subgroup", N_("Подгруппа"), aliases=("Группа",), example=""),
+    Column("subject", N_("Предмет"), required=True, example=N_("Математика")),
     Column(
         "teacher",
-        "Учитель",
+        N_("Учитель"),
         aliases=("Учитель табельный номер", "Табельный номер учителя", "Табельный номер"),
         example="0042",
     ),
-    Column("weekday", "День недели", required=True, aliases=("День",), example="Пн"),
-    Column("bell", "Урок №", required=True, aliases=("Урок", "№ урока", "Номер урока", "Урок номер"), example=2),
-    Column("room", "Кабинет", aliases=("Каб",), example="21"),
+    Column("weekday", N_("День недели"), required=True, aliases=("День",), example=N_("Пн")),
+    Column("bell", N_("Урок №"), required=True, aliases=("Урок", "№ урока", "Номер урока", "Урок номер"), example=2),
+    Column("room", N_("Кабинет"), aliases=("Каб",), example="21"),
     Column(
-        "valid_from", "Действует с", aliases=("Действует с даты", "С даты", "Дата начала"), example=dt.date(2026, 9, 1)
+        "valid_from",
+        N_("Действует с"),
+        aliases=("Действует с даты", "С даты", "Дата начала"),
+        example=dt.date(2026, 9, 1),
     ),
 ]
 COL = {c.key: c for c in COLUMNS}
@@ -148,7 +151,7 @@ def _parsers(row: SourceRow) -> dict:
         "subject": lambda: parse_text(row, COL["subject"], 120),
         "teacher": lambda: parse_text(row, COL["teacher"], 40),
         "weekday": lambda: parse_choice(
-            row, COL["weekday"], {k: str(x) for k, x in WEEKDAYS.items()}, "Пн, Вт, Ср, Чт, Пт, Сб"
+            row, COL["weekday"], {k: str(x) for k, x in WEEKDAYS.items()}, _("Пн, Вт, Ср, Чт, Пт, Сб")
         ),
         "bell": lambda: parse_int(row, COL["bell"], 0, 12),
         "room": lambda: parse_text(row, COL["room"], 20),
