@@ -26,7 +26,7 @@ from wtforms import HiddenField
 import school_clock
 from i18n import error_text
 from models import db
-from models.access import SCOPES, Actor, visible_ids
+from models.access import SCOPES, Actor, can_remove_records, visible_ids
 from models.backups import home_status
 from models.base import utcnow
 from models.errors import AccessDenied, JournalError, NotFound
@@ -35,6 +35,7 @@ from models.home.today import teacher_day
 from models.idempotency import FIELD, AlreadySubmitted, claim, first_location, new_token, record_location
 from models.journal.remarks import fix_remark, my_remarks
 from models.parsing import parse_id, parse_int
+from models.school.removal import remove_record
 from models.tables.accounts import STAFF_ROLES
 from reports.export import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
 from request_guards import filter_value_fits
@@ -399,3 +400,22 @@ class ScopedModelView(RoleGate, ModelView):
         if isinstance(value, dt.datetime) and value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)  # stored in UTC; SQLite hands it back without a zone
         return value
+
+
+class BinDeleteMixin:
+    """A list whose "delete" (button and bulk action) puts the row into the bin (models/school/removal.py) with
+    what hangs on it: the operator's, restorable from "Корзина"."""
+
+    removed_kind = ""
+    allow_delete = True
+
+    @property
+    def can_delete(self):  # type: ignore[override]
+        return can_remove_records(actor())
+
+    def delete_model(self, model):
+        with operation() as done:
+            remove_record(actor(), self.removed_kind, model.id)
+        if done:
+            flash(gettext("«%(label)s» перенесено в корзину.", label=str(model)), "success")
+        return bool(done)

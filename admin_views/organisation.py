@@ -68,7 +68,7 @@ from models.school.teaching_load import (
     save_curriculum,
 )
 
-from .base import ScopedModelView, StaffPage, actor, operation
+from .base import BinDeleteMixin, ScopedModelView, StaffPage, actor, operation
 from .forms import DATE_FORMATS, to_int, today
 from .mail import MailSettingsPages
 
@@ -365,7 +365,8 @@ class AttendanceReasonView(OrganisationView):
 
 
 # --- teaching load -----------------------------------------------------------------------------------
-class AssignmentView(OrganisationView):
+class AssignmentView(BinDeleteMixin, OrganisationView):
+    removed_kind = "assignment"
     saver = staticmethod(save_assignment)
     column_list = ("school_class", "subject", "subgroup", "teacher", "hours_per_week")
     column_labels = {
