@@ -29,10 +29,11 @@ from models.errors import Conflict, InvalidInput, NotFound
 from models.i18n import N_, _
 from models.marks import mark_text
 from models.school.organisation import references_text
+from models.tables.accounts import User
 from models.tables.classes import Enrollment, SchoolClass
 from models.tables.curriculum import TeachingAssignment
 from models.tables.journal import Lesson
-from models.tables.people import Student
+from models.tables.people import Staff, Student
 from models.tables.records import RemovedRecord
 from models.tables.school import AcademicYear
 
@@ -302,13 +303,12 @@ def require_bin(actor: Actor) -> None:
 
 def bin_lines(actor: Actor) -> list[BinLine]:
     """Removed rows of the school's open years, newest first (the operator's "Корзина")."""
-    from models.tables.accounts import User
-
     require_bin(actor)
     rows = db.session.execute(
-        select(RemovedRecord, AcademicYear.name, User.login)
+        select(RemovedRecord, AcademicYear.name, User.login, Staff)
         .outerjoin(AcademicYear, AcademicYear.id == RemovedRecord.year_id)
         .outerjoin(User, User.id == RemovedRecord.removed_by_id)
+        .outerjoin(Staff, Staff.id == User.staff_id)
         .where(
             RemovedRecord.school_id == actor.school_id,
             RemovedRecord.restored_at.is_(None),
@@ -325,10 +325,10 @@ def bin_lines(actor: Actor) -> list[BinLine]:
             year,
             references_text({t: n for t, n in json.loads(r.summary).items() if t != KIND_TABLES[r.kind].__tablename__}),
             r.reason,
-            login,
+            f"{staff.short_name} ({login})" if staff is not None else login,
             r.removed_at,
         )
-        for r, year, login in rows
+        for r, year, login, staff in rows
     ]
 
 

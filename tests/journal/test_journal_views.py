@@ -313,6 +313,9 @@ def test_the_operator_restores_a_lesson_from_the_bin(client, jw, login_as):
     login_as("operator")
     html = client.get("/admin/bin/").get_data(as_text=True)
     assert "07.09.2026 5А Математика: Натуральные числа" in html and "отметки: 1" in html
+    client.post("/language", data={"lang": "kk", "next": "/admin/bin/"})
+    assert "бағалар: 1" in client.get("/admin/bin/").get_data(as_text=True)  # in the reader's language
+    client.post("/language", data={"lang": "ru", "next": "/admin/bin/"})
     assert 'name="csrf_token"' in html and 'href="/admin/bin/"' in html  # the operator's menu leads here
     record_id = int(re.search(r'name="record_id" value="(\d+)"', html).group(1))
     response = client.post("/admin/bin/restore", data={"record_id": record_id}, follow_redirects=True)

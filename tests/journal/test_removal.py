@@ -124,7 +124,7 @@ def test_remove_then_restore_gives_back_every_row_with_its_id(full, actor_of, ki
     assert len(_audit("mark.delete")) == gone
     assert [e.entity_id for e in _audit(f"{kind}.remove")] == [root_id]
     line = next(line for line in bin_lines(operator) if line.id == record.id)
-    assert line.kind == kind and line.removed_by == full.users["operator"].login and line.reason == "по ошибке"
+    assert line.kind == kind and line.removed_by == "Операторова О.И. (operator)" and line.reason == "по ошибке"
 
     restore(operator, record.id)
     db.session.commit()
