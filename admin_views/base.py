@@ -12,6 +12,8 @@ from urllib.parse import quote, urlsplit
 
 from flask import Response, abort, flash, jsonify, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
+from flask_admin.actions import action
+from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.form import BaseForm
@@ -26,7 +28,7 @@ from wtforms import HiddenField
 import school_clock
 from i18n import error_text, text
 from models import db
-from models.access import SCOPES, Actor, visible_ids
+from models.access import SCOPES, Actor, can_remove_records, visible_ids
 from models.backups import home_status
 from models.base import utcnow
 from models.errors import AccessDenied, JournalError, NotFound
@@ -36,6 +38,7 @@ from models.i18n import Joined, Text
 from models.idempotency import FIELD, AlreadySubmitted, claim, first_location, new_token, record_location
 from models.journal.remarks import fix_remark, my_remarks
 from models.parsing import parse_id, parse_int
+from models.school.removal import remove_record
 from models.tables.accounts import STAFF_ROLES
 from reports.export import CSV_MIMETYPE, XLSX_MIMETYPE, write_csv, write_xlsx
 from request_guards import filter_value_fits
@@ -405,3 +408,32 @@ class ScopedModelView(RoleGate, ModelView):
         if isinstance(value, dt.datetime) and value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)  # stored in UTC; SQLite hands it back without a zone
         return value
+
+
+class BinDeleteMixin:
+    """A list whose "delete" (button and bulk action) puts the row into the bin (models/school/removal.py) with
+    what hangs on it: the operator's, restorable from "Корзина"."""
+
+    removed_kind = ""
+    allow_delete = True
+
+    @property
+    def can_delete(self):  # type: ignore[override]
+        return can_remove_records(actor())
+
+    @action(
+        "delete", admin_lazy_gettext("Delete"), admin_lazy_gettext("Are you sure you want to delete selected records?")
+    )
+    def action_delete(self, ids):
+        """The bulk delete, row by row through ``delete_model`` (each flashed); ids arrive as text, which PostgreSQL
+        refuses to compare with an integer column."""
+        wanted = [i for i in (parse_id(x) for x in ids) if i is not None]
+        for model in self.get_query().filter(self.model.id.in_(wanted)).all() if wanted else ():
+            self.delete_model(model)
+
+    def delete_model(self, model):
+        with operation() as done:
+            remove_record(actor(), self.removed_kind, model.id)
+        if done:
+            flash(gettext("«%(label)s» перенесено в корзину.", label=str(model)), "success")
+        return bool(done)

@@ -23,7 +23,7 @@ from models.journal.cells import parse_state, save_cell, save_cell_parts, set_at
 from models.journal.distance import distance_dates, save_distance
 from models.journal.files import MAX_LESSON_FILES, add_lesson_file, lesson_file_for_download, remove_lesson_file
 from models.journal.history import cell_history
-from models.journal.lessons import delete_lesson, save_lesson
+from models.journal.lessons import delete_lesson, lesson_removal, save_lesson
 from models.journal.page import journal_page, journal_pages
 from models.journal.page_filter import filter_pages
 from models.journal.rules import ATTENDANCE_CODES, SLOTS
@@ -247,6 +247,7 @@ class JournalView(StaffPage):
             max_mb=MAX_BYTES // 2**20,
             max_files=MAX_LESSON_FILES,
             distance=distance_dates(page.assignment.class_id, on, on).get(on),
+            removal=lesson_removal(actor(), lesson) if lesson is not None else None,
         )
 
     @expose("/<int:assignment_id>/lesson/<int:lesson_id>/distance", methods=["POST"])
@@ -315,11 +316,17 @@ class JournalView(StaffPage):
     def lesson_delete(self, assignment_id: int, lesson_id: int):
         with operation() as done:
             delete_lesson(
-                actor(), assignment_id, lesson_id, expected_version=to_int(request.form.get("version")), now=utcnow()
+                actor(),
+                assignment_id,
+                lesson_id,
+                expected_version=to_int(request.form.get("version")),
+                now=utcnow(),
+                confirmed=request.form.get("confirm") == "1",
+                reason=request.form.get("reason"),
             )
         if not done:
             return redirect(url_for(".lesson", assignment_id=assignment_id, lesson=lesson_id))
-        flash(gettext("Урок удалён."), "success")
+        flash(gettext("Урок удалён; его можно восстановить из корзины."), "success")
         return redirect(url_for(".grid", assignment_id=assignment_id, period=to_int(request.form.get("period"))))
 
     # --- homework files of a lesson ------------------------------------------------------------------------------

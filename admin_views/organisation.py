@@ -77,7 +77,7 @@ from models.school.teaching_load import (
     save_curriculum,
 )
 
-from .base import ScopedModelView, StaffPage, actor, operation
+from .base import BinDeleteMixin, ScopedModelView, StaffPage, actor, operation
 from .forms import DATE_FORMATS, to_int, today
 from .mail import MailSettingsPages
 
@@ -220,6 +220,35 @@ class YearView(OrganisationView):
 
     # Taking a year out of the archive needs a reason and breaks its seal: on the page "Архив и печати"
     # (admin_views/year_records.py), not as a list action.
+
+
+# --- classes --------------------------------------------------------------------------------------------------
+class ClassView(BinDeleteMixin, OrganisationView):
+    """The classes of each year (they come from the import and the new year's rollover); the operator's "delete"
+    puts a class created by mistake into the bin with its load, lessons and marks."""
+
+    removed_kind = "class"
+    allow_create = False
+    allow_edit = False
+    column_list = ("year", "name", "class_teacher", "shift", "room")
+    column_labels = {
+        "year": lazy_gettext("Учебный год"),
+        "name": lazy_gettext("Класс"),
+        "class_teacher": lazy_gettext("Классный руководитель"),
+        "shift": lazy_gettext("Смена"),
+        "room": lazy_gettext("Кабинет"),
+        "grade": lazy_gettext("Параллель"),
+    }
+    column_formatters = {
+        "year": lambda v, c, m, n: m.year.name,
+        "class_teacher": lambda v, c, m, n: m.class_teacher.short_name if m.class_teacher else "",
+    }
+    column_sortable_list = (("year", "year.starts_on"), ("name", ("grade", "letter")), "shift")
+    column_default_sort = [("year.starts_on", True), ("grade", False), ("letter", False)]
+    column_filters = ("grade",)
+
+    def get_query(self):
+        return super().get_query().options(joinedload(SchoolClass.year), joinedload(SchoolClass.class_teacher))
 
 
 def _scheme_col(view, context, model, name):
@@ -374,7 +403,8 @@ class AttendanceReasonView(OrganisationView):
 
 
 # --- teaching load -----------------------------------------------------------------------------------
-class AssignmentView(OrganisationView):
+class AssignmentView(BinDeleteMixin, OrganisationView):
+    removed_kind = "assignment"
     saver = staticmethod(save_assignment)
     column_list = ("school_class", "subject", "subgroup", "teacher", "hours_per_week")
     column_labels = {
@@ -614,6 +644,7 @@ class SettingsView(MailSettingsPages, StaffPage):
 def register(admin) -> None:
     admin.add_view(YearView(AcademicYear, name=lazy_gettext("Учебные годы"), category=CATEGORY, endpoint="years"))
     admin.add_view(PeriodView(Period, name=lazy_gettext("Периоды"), category=CATEGORY, endpoint="periods"))
+    admin.add_view(ClassView(SchoolClass, name=lazy_gettext("Классы"), category=CATEGORY, endpoint="classes"))
     admin.add_view(BellView(Bell, name=lazy_gettext("Звонки"), category=CATEGORY, endpoint="bells"))
     admin.add_view(SubjectView(Subject, name=lazy_gettext("Предметы"), category=CATEGORY, endpoint="subjects"))
     admin.add_view(

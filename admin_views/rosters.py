@@ -49,7 +49,7 @@ from models.school.settings import uses_iin
 from models.tables.accounts import STAFF_ROLES
 from models.tables.people import check_birth_date, clean_contact
 
-from .base import ScopedAjaxLoader, ScopedModelView, actor, operation
+from .base import BinDeleteMixin, ScopedAjaxLoader, ScopedModelView, actor, operation
 from .fields import AsciiIntegerField, CalendarDateField
 from .forms import DATE_FORMATS, today
 
@@ -324,7 +324,8 @@ class MovementForm(Form):
     note = StringField(lazy_gettext("Примечание"), filters=[_strip])
 
 
-class StudentView(AuditedRosterView):
+class StudentView(BinDeleteMixin, AuditedRosterView):
+    removed_kind = "student"
     details_template = "admin/rosters/student_details.html"
     column_list = (
         "last_name",

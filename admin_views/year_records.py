@@ -17,6 +17,7 @@ from models.errors import NotFound
 from models.i18n import N_
 from models.jobs import get_job
 from models.school.organisation import current_year, restore_year, seal_job
+from models.school.removal import bin_lines, restore
 from models.school.rollover import DECISIONS, preview, roll_over
 from models.school.seal import MAX_REASON, seal_overview, shown_check
 from models.school.settings import BACKUP_SCHEDULES, LIMITS
@@ -134,6 +135,27 @@ class RolloverView(StaffPage):
         return redirect(url_for(".index", year=year_id))
 
 
+class BinView(StaffPage):
+    """ "Корзина": removed students, classes, lessons and teaching assignments of the open years, restored with
+    their marks by the operator (models/school/removal.py)."""
+
+    roles = frozenset({"operator"})
+
+    @expose("/")
+    def index(self):
+        with refusal_page():
+            lines = bin_lines(actor())
+        return self.render("admin/year_records/bin.html", lines=lines)
+
+    @expose("/restore", methods=["POST"])
+    def restore(self):
+        with operation(forged_aborts=True) as done:
+            record = restore(actor(), to_int(request.form.get("record_id")) or 0)
+        if done:
+            flash(gettext("«%(label)s» восстановлено вместе с отметками.", label=record.label), "success")
+        return redirect(url_for(".index"))
+
+
 def register(admin) -> None:
     admin.add_view(
         SealsView(
@@ -148,3 +170,4 @@ def register(admin) -> None:
             name=lazy_gettext("Новый учебный год"), category=CATEGORY, endpoint="rollover", url="/admin/rollover"
         )
     )
+    admin.add_view(BinView(name=lazy_gettext("Корзина"), category=CATEGORY, endpoint="removed", url="/admin/bin"))

@@ -33,7 +33,7 @@ from models.tables.messaging import (
 )
 from models.tables.notices import NoticeSeen
 from models.tables.people import Guardian, Staff, Student, StudentGuardian
-from models.tables.records import BackupRun, YearSeal
+from models.tables.records import BackupRun, RemovedRecord, YearSeal
 from models.tables.school import AcademicYear, Bell, CancelledDay, Period, School, Setting
 from models.tables.timetable import Substitution, TimetableEntry
 

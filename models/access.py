@@ -957,3 +957,23 @@ def can_edit_contacts(actor: Actor, entity: str, person_id: int, on: dt.date) ->
 def can_manage_backups(actor: Actor) -> bool:
     """The backups page (schedule, "keep N", the log of backups) is the operator's, as the school's settings are."""
     return can_manage_organisation(actor)
+
+
+# --- the bin: removed students, classes, lessons, teaching assignments (models/school/removal.py) -------------
+# A lesson is removed by whoever may write on its journal page that day (today's rules) or by the operator; a
+# student, a class or a teaching assignment by the operator. Only the operator sees the bin and restores.
+REMOVERS = ORGANISATION_WRITERS
+
+
+def can_remove_lesson(actor: Actor, assignment: TeachingAssignment, on: dt.date) -> bool:
+    return can_edit_assignment(actor, assignment, on) or (
+        actor.has(*REMOVERS) and actor.school_id == assignment.school_class.school_id
+    )
+
+
+def can_remove_records(actor: Actor) -> bool:
+    return actor.school_id is not None and actor.has(*REMOVERS)
+
+
+def can_restore_removed(actor: Actor) -> bool:
+    return actor.school_id is not None and actor.has(*REMOVERS)

@@ -34,6 +34,9 @@ ACTION_LABELS = {
     "lesson.create": N_("записан урок"),
     "lesson.update": N_("изменён урок"),
     "lesson.delete": N_("удалён урок"),
+    "lesson.remove": N_("урок удалён в корзину"),
+    "lesson.restore": N_("урок восстановлен из корзины"),
+    "mark.restore": N_("восстановлена отметка"),
 }
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from models.access import Actor
+from models.access import Actor, can_remove_lesson, require
 from models.audit import AuditEvent
 from models.base import db
 from models.errors import Conflict, InvalidInput, NotFound
@@ -27,8 +27,11 @@ from models.journal.writing import (
 )
 from models.points import lesson_scale, parse_max_points, points_text
 from models.roster import is_on_roster
+from models.school.organisation import references_text
+from models.school.removal import removal_summary, remove
 from models.tables.curriculum import PlanItem
-from models.tables.journal import Attachment, Attendance, Lesson, Mark, WorkKind
+from models.tables.journal import Attendance, Lesson, Mark, WorkKind
+from models.tables.records import RemovedRecord
 from models.tables.school import Bell
 from models.tables.timetable import Substitution, TimetableEntry
 
@@ -198,31 +201,38 @@ def _lesson_max(ctx: _Context, kind: WorkKind, raw: str | None, lesson: Lesson |
 
 
 def delete_lesson(
-    actor: Actor, assignment_id: int, lesson_id: int, *, expected_version: int | None, now: dt.datetime
-) -> None:
-    """Remove a lesson recorded by mistake: only while it has no marks, attendance or files."""
+    actor: Actor,
+    assignment_id: int,
+    lesson_id: int,
+    *,
+    expected_version: int | None,
+    now: dt.datetime,
+    confirmed: bool = False,
+    reason: str | None = None,
+) -> RemovedRecord:
+    """Remove a lesson into the bin (models/school/removal.py) with its marks, attendance and files: by whoever
+    may write on the page that day, or the operator, in an open period. A lesson that holds anything is removed
+    only when ``confirmed`` (the refusal names what would go); the operator restores it from the bin."""
     lesson, ctx = _lesson_with_context(actor, lesson_id, assignment_id)
-    _require_writer(actor, ctx, lesson.date)
+    require(can_remove_lesson(actor, ctx.assignment, lesson.date), _("Удалить этот урок вы не можете."))
     _open_period(ctx, lesson.date)
     if expected_version is not None and lesson.version != expected_version:
         raise Conflict(_("Урок уже изменил другой пользователь: сейчас тема «%(topic)s»."), topic=lesson.topic)
-    used = db.session.scalar(
-        select(func.count()).select_from(
-            union_all(
-                select(Mark.id).where(Mark.lesson_id == lesson.id),
-                select(Attendance.id).where(Attendance.lesson_id == lesson.id),
-                select(Attachment.id).where(Attachment.lesson_id == lesson.id),
-            ).subquery()
-        )
-    )
-    if used:
+    held = removal_summary("lesson", lesson.id)
+    if held and not confirmed:
         raise InvalidInput(
-            _("У урока есть отметки, посещаемость или файлы: удалить его нельзя. Исправьте тему или дату.")
+            _("Вместе с уроком будут удалены: %(what)s. Подтвердите удаление; урок останется в корзине."),
+            what=references_text(held),
         )
-    old = _lesson_snapshot(lesson)
-    db.session.delete(lesson)
     try:
-        db.session.flush()
+        return remove(actor, "lesson", lesson.id, reason=reason)
     except StaleDataError:
         raise Conflict(_("Урок уже изменил другой пользователь. Обновите страницу.")) from None
-    AuditEvent.record(actor.user_id, "lesson.delete", "lesson", lesson_id, old=old)
+
+
+def lesson_removal(actor: Actor, lesson: Lesson) -> str | None:
+    """What the lesson page's "remove" form names: None when the actor may not remove the lesson, else what
+    would go with it ("" for nothing)."""
+    if not can_remove_lesson(actor, lesson.assignment, lesson.date):
+        return None
+    return references_text(removal_summary("lesson", lesson.id))

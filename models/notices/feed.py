@@ -50,6 +50,7 @@ LABELS = {
     "mark.create": N_("Новая отметка"),
     "mark.update": N_("Отметка изменена"),
     "mark.delete": N_("Отметка удалена"),
+    "mark.restore": N_("Отметка восстановлена"),
     "attendance.create": N_("Пропуск урока"),
     "attendance.update": N_("Посещаемость изменена"),
     "attendance.delete": N_("Пропуск снят"),

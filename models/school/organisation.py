@@ -19,7 +19,7 @@ from models.access import Actor, can_manage_organisation, require
 from models.audit import AuditEvent
 from models.base import db
 from models.errors import Conflict, InvalidInput, NotFound, PeriodClosed
-from models.i18n import N_, _
+from models.i18n import N_, Joined, Text, _
 from models.tables.classes import SchoolClass
 from models.tables.curriculum import Subject
 from models.tables.journal import AttendanceReason, WorkKind
@@ -620,6 +620,29 @@ REFERENCE_LABELS = {
     "remarks": N_("замечания"),
     "school_classes": N_("классы"),
     "student_results": N_("результаты обучающихся"),
+    "users": N_("учётные записи"),
+    "invite_codes": N_("коды приглашения"),
+    "consents": N_("согласия на обработку данных"),
+    "conversations": N_("переписка"),
+    "messages": N_("сообщения"),
+    "announcements": N_("объявления"),
+    "surveys": N_("опросы"),
+    "survey_responses": N_("ответы на опросы"),
+    "enrollments": N_("движение обучающихся"),
+    "subgroup_members": N_("составы подгрупп"),
+    "attachments": N_("файлы"),
+    "student_guardians": N_("связи с родителями"),
+    "diary_acknowledgements": N_("подписи родителей в дневнике"),
+    "cancelled_days": N_("отменённые дни"),
+    "students": N_("обучающиеся"),
+    "notice_seen": N_("просмотр уведомлений"),
+    "mail_subscriptions": N_("подписки на письма"),
+    "notifications": N_("уведомления"),
+    "staff": N_("сотрудники"),
+    "guardians": N_("родители"),
+    "subjects": N_("предметы"),
+    "bells": N_("звонки"),
+    "work_kinds": N_("виды работ"),
 }
 
 
@@ -636,6 +659,16 @@ def references(obj) -> list[str]:
     return found
 
 
+def references_text(tables) -> Joined:
+    """Tables named in the reader's language, "отметки, посещаемость"; with counts (a dict) "отметки: 3"."""
+    if isinstance(tables, dict):
+        return Joined(
+            ", ",
+            (Text(_("%(what)s: %(n)s"), what=Text(REFERENCE_LABELS.get(t, t)), n=n) for t, n in sorted(tables.items())),
+        )
+    return Joined(", ", (Text(REFERENCE_LABELS.get(t, t)) for t in tables))
+
+
 def ensure_deletable(actor: Actor, obj) -> None:
     """Dictionary rows in use are never deleted (history stays intact): a Russian message says where."""
     require_operator(actor)
@@ -647,7 +680,7 @@ def ensure_deletable(actor: Actor, obj) -> None:
     if used:
         raise Conflict(
             _("Удалить нельзя: запись используется (%(where)s)."),
-            where=", ".join(REFERENCE_LABELS.get(t, t) for t in used),
+            where=references_text(used),
         )
     AuditEvent.record(actor.user_id, f"{obj.__tablename__}.delete", obj.__tablename__, obj.id, old={"text": str(obj)})
 

@@ -39,6 +39,7 @@ class SchoolClass(CreatedMixin, db.Model):
     data_checked_on: Mapped[dt.date | None] = mapped_column(Date)
 
     class_teacher: Mapped[Staff | None] = relationship()
+    year: Mapped[AcademicYear] = relationship()  # noqa: F821
 
     @property
     def name(self) -> str:

@@ -68,3 +68,36 @@ class BackupRun(db.Model):
 
     def __str__(self) -> str:
         return self.file_name or f"backup {self.id}"
+
+
+REMOVED_KINDS = ("student", "class", "lesson", "assignment")
+
+
+class RemovedRecord(db.Model):
+    """A student, class, lesson or teaching assignment removed with everything that hangs on it (marks,
+    attendance, period marks, enrollments, files…), kept as a JSON snapshot for its school year so that the
+    operator can restore it with the original ids (models/school/removal.py)."""
+
+    __tablename__ = "removed_records"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", REMOVED_KINDS), name="kind"),
+        CheckConstraint("length(trim(label)) > 0", name="label_not_blank"),
+        CheckConstraint("(restored_at IS NULL) = (restored_by_id IS NULL)", name="restored_with_who"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    year_id: Mapped[int | None] = mapped_column(ForeignKey("academic_years.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(255))
+    summary: Mapped[str] = mapped_column(Text)  # JSON {table: rows}
+    snapshot: Mapped[str] = mapped_column(Text, deferred=True)  # JSON {table: [row, ...]}
+    reason: Mapped[str | None] = mapped_column(Text)
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    removed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    restored_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    restored_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    def __str__(self) -> str:
+        return self.label

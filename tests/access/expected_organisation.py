@@ -1,6 +1,6 @@
 """Expected statuses of the organisation and timetable routes (columns: tests/access/roles.py ROLES).
 
-Organisation (years, periods, bells, subjects, the curriculum, teaching load and its check, kinds of work,
+Organisation (years, periods, classes, bells, subjects, the curriculum, teaching load and its check, kinds of work,
 attendance reasons, settings): the administration (coordinator, director, operator) opens the pages, only
 the operator writes. The class timetable: every staff role reads the classes they may see (classteacher
 and teacher: 5А), the operator edits. Substitutions: the administration reads, the operator assigns."""
@@ -37,6 +37,7 @@ TABLE: dict[str, tuple[int, ...]] = {
     **_model_view("bells"),
     **_model_view("subjects"),
     **_model_view("assignments"),
+    **_model_view("classes", writable=False),
     **_model_view("work-kinds"),
     **_model_view("attendance-reasons"),
     "/admin/curriculum/": ADMIN_READ,

@@ -3,7 +3,8 @@
 "Архив и печати": the administration reads the seals and starts their verification (a job); only the operator's forms
 archive, seal or restore (POST only).
 The class teacher's contacts of their class's families: the class teacher's page (a class that is not theirs:
-403). "Резервные копии": the operator's page."""
+403). "Резервные копии": the operator's page. "Корзина" (removed students, classes, lessons, teaching assignments): the operator's page, the
+operator alone restores (the POSTs per role: tests/access/test_bin_doors.py)."""
 
 from __future__ import annotations
 
@@ -20,5 +21,7 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/backups/settings": ALL(405),
     "/admin/rollover/": (R, F, F, F, F, F, F, F, 200),
     "/admin/rollover/run": ALL(405),
+    "/admin/bin/": (R, F, F, F, F, F, F, F, 200),
+    "/admin/bin/restore": ALL(405),
 }
 PARAMS: dict = {}

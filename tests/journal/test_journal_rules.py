@@ -354,14 +354,14 @@ def test_moving_a_lesson_keeps_its_marks_only_where_the_students_are(jw, actor_o
         )
 
 
-def test_delete_lesson_only_without_marks(jw, actor_of, lesson_of):
+def test_delete_lesson_with_marks_only_when_confirmed(jw, actor_of, lesson_of):
     teacher = actor_of("teacher")
     with pytest.raises(InvalidInput):
         delete_lesson(teacher, jw.a_maths_5a.id, jw.lesson_5a.id, expected_version=None, now=NOW)
     empty = lesson_of(jw.a_maths_5a, WEDNESDAY, topic="По ошибке")
     delete_lesson(teacher, jw.a_maths_5a.id, empty.id, expected_version=empty.version, now=NOW)
     assert db.session.get(Lesson, empty.id) is None
-    assert json.loads(_audit("lesson.delete")[-1].old)["topic"] == "По ошибке"
+    assert json.loads(_audit("lesson.remove")[-1].old)["topic"] == "По ошибке"
 
 
 # --- who writes --------------------------------------------------------------------------------------------

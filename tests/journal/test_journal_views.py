@@ -293,7 +293,35 @@ def test_delete_a_lesson_recorded_by_mistake(client, jw, login_as, lesson_of):
         data={"version": jw.lesson_5a.version},
         follow_redirects=True,
     )
-    assert "удалить его нельзя" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Вместе с уроком будут удалены: отметки: 1" in html and 'id="lesson-delete-confirm"' in html
+    assert db.session.get(Lesson, jw.lesson_5a.id) is not None
+    response = client.post(
+        f"/admin/journal/{jw.a_maths_5a.id}/lesson/{jw.lesson_5a.id}/delete",
+        data={"version": jw.lesson_5a.version, "confirm": "1", "period": jw.q1.id},
+    )
+    assert response.status_code == 302 and db.session.get(Lesson, jw.lesson_5a.id) is None
+
+
+def test_the_operator_restores_a_lesson_from_the_bin(client, jw, login_as):
+    login_as("teacher")
+    client.post(
+        f"/admin/journal/{jw.a_maths_5a.id}/lesson/{jw.lesson_5a.id}/delete",
+        data={"version": jw.lesson_5a.version, "confirm": "1"},
+    )
+    assert client.get("/admin/bin/").status_code == 403
+    login_as("operator")
+    html = client.get("/admin/bin/").get_data(as_text=True)
+    assert "07.09.2026 5А Математика: Натуральные числа" in html and "отметки: 1" in html
+    client.post("/language", data={"lang": "kk", "next": "/admin/bin/"})
+    assert "бағалар: 1" in client.get("/admin/bin/").get_data(as_text=True)  # in the reader's language
+    client.post("/language", data={"lang": "ru", "next": "/admin/bin/"})
+    assert 'name="csrf_token"' in html and 'href="/admin/bin/"' in html  # the operator's menu leads here
+    record_id = int(re.search(r'name="record_id" value="(\d+)"', html).group(1))
+    response = client.post("/admin/bin/restore", data={"record_id": record_id}, follow_redirects=True)
+    assert "восстановлено вместе с отметками" in response.get_data(as_text=True)
+    assert _mark(jw, jw.anna).value == 5
+    assert client.post("/admin/bin/restore", data={"record_id": "abc"}).status_code == 404  # a forged form
 
 
 def test_the_history_of_a_cell_is_one_click_away(client, jw, login_as):
