@@ -40,7 +40,7 @@ COMPONENTS = (
     ("S", N_("Обучающиеся с отметками")),
     ("R", N_("Замечания исправлены в срок")),
 )
-HUNDRED = Decimal(100)
+HUNDRED = Decimal("100.0")
 
 
 def share(part: int, whole: int) -> Decimal:

@@ -9,7 +9,7 @@ recorded by the substitute. The figures behind the printable "справка" of
 the place to fix it, is models/reports/control_findings.py.
 
 Deadlines are the school's settings (models/deadlines.py); the timetable's expectations are
-``models.school.timetable.expected_lessons`` (as the journal grid's "+" columns). Who used the system in the month comes
+``models.school.timetable.expected_counts`` (what the journal grid's "+" columns count). Who used the system in the month comes
 from ``models.accounts.activity.class_usage``. A fixed number of queries for the whole school, whatever its size
 (23, the class teacher's view of one class 24): the database counts the lessons and marks (late ones included) per
 page and student, and the lessons per page by their number of marks."""
@@ -33,7 +33,7 @@ from models.i18n import N_, Text, _
 from models.marks import marks_given
 from models.roster import stay_on
 from models.school.settings import all_settings
-from models.school.timetable import effective_to, expected_lessons, slots_query
+from models.school.timetable import effective_to, expected_counts, slots_query
 from models.tables.classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
 from models.tables.curriculum import CurriculumItem, PlanItem, Subject, TeachingAssignment
 from models.tables.journal import Attendance, Lesson, Mark, WorkKind
@@ -292,7 +292,10 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
         .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
         .where(TimetableEntry.valid_from <= last, effective_to() >= year_start)
     ).all()
-    expected = expected_lessons(slots, periods, min(year_start, first), last)
+    expected, to_date_expected = (
+        expected_counts(slots, periods, first, last),
+        expected_counts(slots, periods, year_start, last),
+    )
 
     # Deadlines (models/deadlines.py) as days after the lesson: the topic's, an ordinary mark's, a control
     # work's in the junior grades and in the others.
@@ -413,12 +416,10 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
         members[group_id].add(student_id)
 
     figures: dict[int, Figures] = defaultdict(Figures)
-    for (assignment_id, day), n in expected.items():
-        f = figures[assignment_id]
-        if day >= year_start:
-            f.planned_to_date += n
-        if day >= first:
-            f.expected += n
+    for assignment_id, n in expected.items():
+        figures[assignment_id].expected += n
+    for assignment_id, n in to_date_expected.items():
+        figures[assignment_id].planned_to_date += n
     by_marks: dict[int, list[tuple[int, int]]] = defaultdict(list)  # page → (students marked, lessons)
     for assignment_id, marked_n, n, late_topics, no_homework, no_attendance, no_line in lessons:
         f = figures[assignment_id]
