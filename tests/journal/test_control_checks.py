@@ -310,3 +310,30 @@ def test_expected_counts_agree_with_the_days_the_timetable_expects(jw, world, fi
     by_day = Counter(slot[1] for slot, _day in expected_days(slots, periods, first, last))
     assert expected_counts(slots, periods, first, last) == by_day
     assert sum(by_day.values()) > 0
+
+
+def test_the_spravka_carries_the_findings(client, login_as, jw, world):
+    from pypdf import PdfReader
+
+    login_as("coordinator")
+    response = client.get("/admin/control/report.pdf?month=2026-09")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    flat = " ".join(text.split())
+    assert "Выявлено проверкой" in flat and "Нет тематического планирования" in flat
+    assert "Не записано уроков по расписанию:" in flat and "5А · Математика" in flat
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", ["Timetabled lessons not recorded:", "No thematic plan", "fix"]),
+        ("kk", ["Кесте бойынша жазылмаған сабақтар:", "Күнтізбелік-тақырыптық жоспарлау жоқ", "түзету"]),
+    ],
+)
+def test_findings_in_the_readers_language(client, login_as, jw, world, lang, words):
+    login_as("coordinator")
+    assert client.post("/language", data={"lang": lang, "next": "/login"}).status_code == 302
+    html = client.get(f"/admin/control/?month=2026-09&teacher={world.s_teacher.id}").get_data(as_text=True)
+    for word in words:
+        assert word in html
+    assert "Не записано уроков" not in html
