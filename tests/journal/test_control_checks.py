@@ -337,3 +337,12 @@ def test_findings_in_the_readers_language(client, login_as, jw, world, lang, wor
     for word in words:
         assert word in html
     assert "Не записано уроков" not in html
+
+
+@pytest.mark.parametrize(("who", "shown"), [("classteacher", True), ("teacher", False), ("coordinator", False)])
+def test_the_class_teachers_home_leads_to_the_findings(client, login_as, jw, world, who, shown):
+    login_as(who)
+    html = client.get("/admin/").get_data(as_text=True)
+    assert ('id="class-control-home"' in html) is shown
+    if shown:
+        assert 'href="/admin/my-class/control/"' in html
