@@ -12,7 +12,7 @@ from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
 import school_clock
-from models.access import ADMINISTRATION, can_control_journal, can_write_remarks
+from models.access import ADMINISTRATION, can_control_journal, can_manage_organisation, can_write_remarks
 from models.base import utcnow
 from models.errors import NotFound
 from models.journal.remarks import accept_remark, add_remark, remarks_between
@@ -125,7 +125,14 @@ class EffectivenessView(StaffPage):
     def index(self):
         e = self._effectiveness()
         headers, rows = effectiveness_table(e)
-        return self.render("admin/control/effectiveness.html", e=e, c=e.control, headers=headers, rows=rows)
+        return self.render(
+            "admin/control/effectiveness.html",
+            e=e,
+            c=e.control,
+            headers=headers,
+            rows=rows,
+            settings_url=url_for("school_settings.index") if can_manage_organisation(actor()) else None,
+        )
 
     @expose("/effectiveness.xlsx")
     def xlsx(self):

@@ -283,6 +283,9 @@ def test_the_effectiveness_page_and_its_xlsx(client, login_as, jw, world):
     assert world.s_teacher.short_name in names
     for row in rows[1:]:
         assert 0 <= float(row[-1]) <= 100
+    assert 'id="weights-settings"' not in html  # the coordinator does not change the school's settings
+    login_as("operator")
+    assert 'href="/admin/settings/"' in client.get("/admin/effectiveness/").get_data(as_text=True)
     login_as("teacher")
     assert client.get("/admin/effectiveness/").status_code == 403
 
