@@ -34,6 +34,7 @@ def columns() -> list[str]:
         gettext("Часов: КТП / учебный план"),
         gettext("Контрольные: проведено / по КТП"),
         gettext("Замены: не записаны / всего"),
+        gettext("Замена не оформлена"),
     ]
 
 
@@ -66,6 +67,7 @@ def cells(f) -> list[tuple[str, bool]]:
         ),
         (f"{f.control_held} / {f.control_due}", bool(f.control_missing)),
         (f"{f.bad_substitutions} / {f.substitutions}" if f.substitutions else "", bool(f.bad_substitutions)),
+        (str(f.unregistered or ""), bool(f.unregistered)),
     ]
 
 

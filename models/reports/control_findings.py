@@ -99,6 +99,12 @@ RULES = (
         N_("Замены не записаны заменявшим учителем: %(n)s из %(total)s"),
         lambda f: {"n": f.bad_substitutions, "total": f.substitutions},
     ),
+    Rule(
+        "unregistered",
+        lambda f: f.unregistered > 0,
+        N_("Уроков, проведённых другим учителем без оформленной замены: %(n)s"),
+        lambda f: {"n": f.unregistered},
+    ),
 )
 
 

@@ -5,8 +5,9 @@ students of the page with no mark in the month and with a single one; lessons wi
 with fewer marks than the school expects (a setting: 4 in a class of 25, in proportion elsewhere); the programme
 against the thematic plan (lessons given since the year began against the timetable's, the plan's hours against
 the curriculum's, lessons without a line of the plan) and the control works held against the plan; substitutions
-recorded by the substitute. The figures behind the printable "справка" of the month; what they say is wrong, with
-the place to fix it, is models/reports/control_findings.py.
+recorded by the substitute, and lessons given by another teacher without a substitution on record. The figures
+behind the printable "справка" of the month; what they say is wrong, with the place to fix it, is
+models/reports/control_findings.py.
 
 Deadlines are the school's settings (models/deadlines.py); the timetable's expectations are
 ``models.school.timetable.expected_counts`` (what the journal grid's "+" columns count). Who used the system in the month comes
@@ -81,6 +82,7 @@ class Figures:
     control_held: int = 0  # lessons of a control kind of work from the year's start up to today
     substitutions: int = 0  # substitutions of the month on the page
     bad_substitutions: int = 0  # of them: no lesson recorded by the substitute, linked to the substitution
+    unregistered: int = 0  # lessons recorded by another teacher than the page's with no substitution on record
 
     @property
     def unrecorded(self) -> int:
@@ -112,6 +114,7 @@ class Figures:
             + self.late_marks
             + self.few_marks
             + self.bad_substitutions
+            + self.unregistered
             + self.control_missing
         )
 
@@ -142,6 +145,7 @@ SUMMED = (
     "control_held",
     "substitutions",
     "bad_substitutions",
+    "unregistered",
 )
 
 
@@ -317,7 +321,12 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
             case((Lesson.recorded_at >= ends[topic_days], 1), else_=0).label("late"),
             case((or_(Lesson.homework.is_(None), Lesson.homework == ""), 1), else_=0).label("no_homework"),
             case((Lesson.plan_item_id.is_(None), 1), else_=0).label("no_line"),
+            case(
+                (and_(Lesson.substitution_id.is_(None), Lesson.taught_by_id != TeachingAssignment.teacher_id), 1),
+                else_=0,
+            ).label("unregistered"),
         )
+        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
         .where(*in_month)
         .subquery()
     )
@@ -330,6 +339,7 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
             func.sum(each.c.no_homework),
             func.sum(1 - each.c.attendance),
             func.sum(each.c.no_line),
+            func.sum(each.c.unregistered),
         ).group_by(each.c.assignment_id, each.c.marked)
     ).all()
     is_control = func.coalesce(WorkKind.is_control, False)
@@ -421,13 +431,14 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
     for assignment_id, n in to_date_expected.items():
         figures[assignment_id].planned_to_date += n
     by_marks: dict[int, list[tuple[int, int]]] = defaultdict(list)  # page → (students marked, lessons)
-    for assignment_id, marked_n, n, late_topics, no_homework, no_attendance, no_line in lessons:
+    for assignment_id, marked_n, n, late_topics, no_homework, no_attendance, no_line, unregistered in lessons:
         f = figures[assignment_id]
         f.recorded += n
         f.late_topics += late_topics or 0
         f.no_homework += (no_homework or 0) if marks_given(pages[assignment_id].grade) else 0
         f.no_attendance += no_attendance or 0
         f.no_plan_line += no_line or 0
+        f.unregistered += unregistered or 0
         by_marks[assignment_id].append((marked_n, n))
     marked: dict[int, set[int]] = defaultdict(set)  # per page: students with a mark, with exactly one
     once: dict[int, set[int]] = defaultdict(set)

@@ -121,6 +121,18 @@ def test_substitutions_recorded_by_the_substitute(jw, world, lesson_of, recorded
     assert (f.substitutions, f.bad_substitutions) == (1, bad)
 
 
+def test_a_lesson_given_by_another_teacher_needs_a_substitution_on_record(jw, world, lesson_of):
+    """Monday 14.09: maths 5А recorded by `other_teacher` with no substitution that day; the substituted
+    Wednesday 09.09 recorded by the substitute is in order."""
+    monday = lesson_of(world.a_maths_5a, dt.date(2026, 9, 14))
+    wednesday = lesson_of(world.a_maths_5a, dt.date(2026, 9, 9), bell=world.bell)
+    monday.taught_by_id = wednesday.taught_by_id = world.s_other_teacher.id
+    wednesday.substitution_id = world.substitution.id
+    db.session.commit()
+    f = _page(_control(world), world.a_maths_5a)
+    assert (f.unregistered, f.bad_substitutions) == (1, 0)
+
+
 FINE = dict(expected=4, recorded=4, marks=8, students=2, plan_hours=68, curriculum_hours=68, no_attendance=2)
 
 
@@ -142,6 +154,7 @@ FINE = dict(expected=4, recorded=4, marks=8, students=2, plan_hours=68, curricul
         ({"control_due": 2, "control_held": 1}, ["control_works"]),
         ({"control_due": 1, "control_held": 2}, []),
         ({"substitutions": 2, "bad_substitutions": 1}, ["substitutions"]),
+        ({"unregistered": 1}, ["unregistered"]),
     ],
 )
 def test_what_the_control_finds(changes, codes):
