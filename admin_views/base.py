@@ -28,7 +28,7 @@ from wtforms import HiddenField
 import school_clock
 from i18n import error_text, text
 from models import db
-from models.access import SCOPES, Actor, can_remove_records, visible_ids
+from models.access import CLASS_TEACHERS, SCOPES, Actor, can_remove_records, visible_ids
 from models.backups import home_status
 from models.base import utcnow
 from models.errors import AccessDenied, JournalError, NotFound
@@ -198,7 +198,8 @@ class RoleGate:
 
 class StaffIndexView(RoleGate, AdminIndexView):
     """The home page: a teacher's day (today's lessons, lessons still to record), the administration's school
-    day (substitutions, the period to close, open remarks), else a greeting."""
+    day (substitutions, the period to close, open remarks), else a greeting; a class teacher's way to the
+    control's findings on their class."""
 
     def is_visible(self) -> bool:
         return False  # the bar's brand ("Электронный журнал") leads home: one item less, the bar fits 1366 px
@@ -213,6 +214,7 @@ class StaffIndexView(RoleGate, AdminIndexView):
             today=today,
             school=school_day(a, today),
             backup=home_status(a, utcnow()),
+            class_teacher=a.has(*CLASS_TEACHERS) and a.staff_id is not None,
         )
 
     @expose("/remarks/<int:remark_id>/fix", methods=["POST"])

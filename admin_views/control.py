@@ -12,20 +12,23 @@ from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
 import school_clock
-from models.access import ADMINISTRATION, can_control_journal, can_write_remarks
+from models.access import ADMINISTRATION, can_control_journal, can_manage_organisation, can_write_remarks
 from models.base import utcnow
 from models.errors import NotFound
 from models.journal.remarks import accept_remark, add_remark, remarks_between
 from models.parsing import parse_month
+from models.reports.control_findings import PLAN, findings, findings_by_teacher
+from models.reports.effectiveness import effectiveness
 from models.reports.journal_control import journal_control
-from reports.journal_control import cells, columns, journal_control_pdf
+from reports.export import XLSX_MIMETYPE, write_xlsx
+from reports.journal_control import cells, columns, effectiveness_table, journal_control_pdf
 
 from .base import StaffPage, actor, operation, refusal_page
 from .forms import parse_date, to_int, today
 from .results import CATEGORY
 
 
-def _month() -> dt.date:
+def month_asked() -> dt.date:
     """?month=2026-11 (or a full date); this month when absent, unreadable or out of range."""
     month = parse_month(request.args.get("month"))
     if month is not None and 2000 <= month.year <= 2100:  # a school year, not the calendar's edges
@@ -35,7 +38,14 @@ def _month() -> dt.date:
 
 def _control():
     with refusal_page():
-        return journal_control(actor(), _month(), today=today())
+        return journal_control(actor(), month_asked(), today=today())
+
+
+def fix_url(finding) -> str:
+    """Where a finding is fixed: the page's thematic plan, or its journal grid."""
+    if finding.fix == PLAN:
+        return url_for("plan.plan", assignment_id=finding.assignment_id)
+    return url_for("journal.grid", assignment_id=finding.assignment_id)
 
 
 class ControlView(StaffPage):
@@ -57,13 +67,15 @@ class ControlView(StaffPage):
             can_write=can_write_remarks(actor()),
             control_columns=columns(),
             control_cells=cells,
+            found=findings_by_teacher(c),
+            fix_url=fix_url,
         )
 
     @expose("/report.pdf")
     def report_pdf(self):
         c = _control()
         remarks = remarks_between(actor(), c.first, c.last)
-        pdf = journal_control_pdf(c, remarks, lambda value: school_clock.moment(value, "%d.%m.%Y"))
+        pdf = journal_control_pdf(c, remarks, lambda value: school_clock.moment(value, "%d.%m.%Y"), findings(c))
         return Response(
             pdf,
             mimetype="application/pdf",
@@ -96,6 +108,44 @@ class ControlView(StaffPage):
         return redirect(url_for(".index", month=request.form.get("month", "")) + "#remarks")
 
 
+class EffectivenessView(StaffPage):
+    """Journal-keeping effectiveness per teacher and month (R31): the formula with the school's weights, the
+    shares and the score; XLSX."""
+
+    roles = ADMINISTRATION
+
+    def is_accessible(self) -> bool:
+        return super().is_accessible() and can_control_journal(actor())
+
+    def _effectiveness(self):
+        with refusal_page():
+            return effectiveness(actor(), month_asked(), today=today())
+
+    @expose("/")
+    def index(self):
+        e = self._effectiveness()
+        headers, rows = effectiveness_table(e)
+        return self.render(
+            "admin/control/effectiveness.html",
+            e=e,
+            c=e.control,
+            headers=headers,
+            rows=rows,
+            settings_url=url_for("school_settings.index") if can_manage_organisation(actor()) else None,
+        )
+
+    @expose("/effectiveness.xlsx")
+    def xlsx(self):
+        e = self._effectiveness()
+        headers, rows = effectiveness_table(e)
+        body = write_xlsx(headers, rows, sheet_title=f"{e.control.month:%Y-%m}")
+        return Response(
+            body,
+            mimetype=XLSX_MIMETYPE,
+            headers={"Content-Disposition": f'attachment; filename="effectiveness-{e.control.month:%Y-%m}.xlsx"'},
+        )
+
+
 def register(admin) -> None:
     admin.add_view(
         ControlView(
@@ -103,5 +153,13 @@ def register(admin) -> None:
             category=CATEGORY,
             endpoint="journal_control",
             url="/admin/control",
+        )
+    )
+    admin.add_view(
+        EffectivenessView(
+            name=lazy_gettext("Эффективность ведения журнала"),
+            category=CATEGORY,
+            endpoint="journal_effectiveness",
+            url="/admin/effectiveness",
         )
     )

@@ -31,6 +31,8 @@ from models.attachments import (
 from models.base import utcnow
 from models.errors import InvalidInput
 from models.i18n import _
+from models.reports.control_findings import findings
+from models.reports.journal_control import class_control
 from models.school.movement import MEDICAL_GROUP_LABELS, class_roster, enrolled_on
 from models.school.subgroups import (
     DATA_CHECK_DAYS,
@@ -44,8 +46,10 @@ from models.school.subgroups import (
     subgroup_grid,
 )
 from models.tables.people import Student
+from reports.journal_control import cells, columns
 
 from .base import StaffPage, actor, operation, refusal_page
+from .control import fix_url, month_asked
 from .forms import ACCEPT_FILES, parse_date, to_int, today, uploaded_file
 
 CATEGORY = lazy_gettext("Мой класс")
@@ -287,6 +291,28 @@ class AchievementsView(MyClassPage):
         return send_attachment(att)
 
 
+class ClassControlView(MyClassPage):
+    """The monthly control's findings on the class's pages (every teacher's): what the class teacher follows up."""
+
+    @expose("/")
+    def index(self):
+        classes, cls = self._classes_and_current()
+        ctl = None
+        if cls is not None:
+            with refusal_page():
+                ctl = class_control(actor(), cls.id, month_asked(), today=today())
+        return self.render(
+            "admin/my_class/control.html",
+            classes=classes,
+            cls=cls,
+            ctl=ctl,
+            found=findings(ctl) if ctl else [],
+            fix_url=fix_url,
+            control_columns=columns(),
+            control_cells=cells,
+        )
+
+
 def register(admin) -> None:
     admin.add_view(
         RosterView(name=lazy_gettext("Список класса"), category=CATEGORY, endpoint="my_class", url="/admin/my-class")
@@ -305,5 +331,13 @@ def register(admin) -> None:
             category=CATEGORY,
             endpoint="my_class_achievements",
             url="/admin/my-class/achievements",
+        )
+    )
+    admin.add_view(
+        ClassControlView(
+            name=lazy_gettext("Контроль журнала класса"),
+            category=CATEGORY,
+            endpoint="my_class_control",
+            url="/admin/my-class/control",
         )
     )

@@ -754,6 +754,13 @@ def can_control_journal(actor: Actor) -> bool:
     return actor.school_id is not None and actor.whole_school
 
 
+def can_see_class_control(actor: Actor, class_id: int | None) -> bool:
+    """The control's findings on one class's pages: the administration, and the class teacher of that class."""
+    if can_control_journal(actor):
+        return class_id is not None and _in(class_id, class_ids(actor))
+    return class_id is not None and _in(class_id, taught_class_ids(actor))
+
+
 def can_write_remarks(actor: Actor) -> bool:
     """Remarks to teachers are written and taken off by the coordinator or the director."""
     return actor.school_id is not None and actor.user_id is not None and actor.has(*REMARK_AUTHORS)

@@ -11,7 +11,7 @@ from flask_babel import gettext
 
 from i18n import number, text
 
-from .pdf import build_pdf, grid_table, para, title
+from .pdf import build_pdf, grid_table, header_para, para, title
 
 SIZE = 8
 
@@ -28,10 +28,17 @@ def columns() -> list[str]:
         gettext("Отметки после срока"),
         gettext("Без отметок за месяц"),
         gettext("С одной отметкой"),
+        gettext("Уроков без записей посещаемости"),
+        gettext("Уроков, где мало отметок"),
+        gettext("Отставание от программы, уроков"),
+        gettext("Часов: КТП / учебный план"),
+        gettext("Контрольные: проведено / по КТП"),
+        gettext("Замены: не записаны / всего"),
+        gettext("Замена не оформлена"),
     ]
 
 
-FIRST = 0.19  # the teacher's column's share of the width
+FIRST = 0.11  # the teacher's column's share of the width: the 16 figures' headers need the rest, words whole
 
 
 def _share(value) -> str:
@@ -51,11 +58,22 @@ def cells(f) -> list[tuple[str, bool]]:
         (str(f.late_marks or ""), bool(f.late_marks)),
         (_share(f.without_marks_pct), False),
         (_share(f.one_mark_pct), False),
+        (str(f.no_attendance or ""), bool(f.recorded) and f.no_attendance == f.recorded),
+        (str(f.few_marks or ""), bool(f.few_marks)),
+        (str(f.behind or ""), bool(f.behind)),
+        (
+            f"{f.plan_hours} / {f.curriculum_hours or '—'}",
+            not f.plan_hours or bool(f.curriculum_hours and f.plan_hours != f.curriculum_hours),
+        ),
+        (f"{f.control_held} / {f.control_due}", bool(f.control_missing)),
+        (f"{f.bad_substitutions} / {f.substitutions}" if f.substitutions else "", bool(f.bad_substitutions)),
+        (str(f.unregistered or ""), bool(f.unregistered)),
     ]
 
 
-def journal_control_pdf(c, remarks: list, moment: Callable[[object], str]) -> bytes:
-    """``c``: a JournalControl; ``remarks``: RemarkLine list; ``moment``: a stored moment as the school's day."""
+def journal_control_pdf(c, remarks: list, moment: Callable[[object], str], found: list) -> bytes:
+    """``c``: a JournalControl; ``remarks``: RemarkLine list; ``moment``: a stored moment as the school's day;
+    ``found``: the control's findings (models/reports/control_findings.py)."""
     t = c.total
     summary = gettext(
         "По расписанию ожидалось уроков: %(expected)s, записано: %(recorded)s, не записано: %(unrecorded)s; тем, "
@@ -91,11 +109,12 @@ def journal_control_pdf(c, remarks: list, moment: Callable[[object], str]) -> by
             out.append(para(used, 10, space_after=6))
         labels = columns()
         rest = (1 - FIRST) / len(labels)
-        header = [para(label, SIZE, bold=True) for label in (gettext("Учитель"), *labels)]
+        widths = [FIRST * width] + [rest * width] * len(labels)
+        header = [header_para(label, w, SIZE) for label, w in zip((gettext("Учитель"), *labels), widths, strict=True)]
         rows = [[para(line.name, SIZE), *(value for value, _problem in cells(line.figures))] for line in c.teachers]
         rows.append([para(gettext("Итого"), SIZE, bold=True), *(value for value, _problem in cells(t))])
         right = [("ALIGN", (1, 1), (-1, -1), "RIGHT")]
-        out.append(grid_table([header, *rows], [FIRST * width] + [rest * width] * len(labels), SIZE, extra=right))
+        out.append(grid_table([header, *rows], widths, SIZE, extra=right))
         flagged = [line.name for line in c.teachers if line.figures.problems]
         out.append(
             para(
@@ -106,6 +125,11 @@ def journal_control_pdf(c, remarks: list, moment: Callable[[object], str]) -> by
                 space_after=6,
             )
         )
+        if found:
+            out.append(para(gettext("Выявлено проверкой"), 10, bold=True, space_after=4))
+            head = [gettext("Учитель"), gettext("Страница журнала"), gettext("Что исправить")]
+            lines = [[para(x.teacher, SIZE), para(x.page, SIZE), para(text(x.text), SIZE)] for x in found]
+            out.append(grid_table([head, *lines], [s * width for s in (0.2, 0.3, 0.5)], SIZE))
         if remarks:
             out.append(para(gettext("Замечания учителям"), 10, bold=True, space_after=4))
             head = [gettext("Дата"), gettext("Учитель"), gettext("Замечание"), gettext("Срок"), gettext("Исправлено")]
@@ -134,3 +158,15 @@ def journal_control_pdf(c, remarks: list, moment: Callable[[object], str]) -> by
         return out
 
     return build_pdf(story)
+
+
+def effectiveness_table(e) -> tuple[list[str], list[list]]:
+    """The effectiveness of a month (models/reports/effectiveness.py) as the page and the XLSX show it:
+    headers and rows, the shares and the score as numbers."""
+    headers = [
+        gettext("Учитель"),
+        *[f"{code}: {gettext(label)}, %" for code, label in e.components],
+        gettext("Итог, баллов из 100"),
+    ]
+    rows = [[line.name, *line.shares, line.score] for line in e.teachers]
+    return headers, rows

@@ -102,6 +102,18 @@ def para(text: object, size: float = 10, **kwargs):
     return Paragraph(escape("" if text is None else str(text)), style(size, **kwargs))
 
 
+def header_para(text: object, width: float, size: float, *, smallest: float = 5.0):
+    """A bold header cell whose longest word fits the column (``width`` points, padding included): the size goes
+    down from ``size`` to ``smallest`` rather than breaking a word in the middle ("Бағдарл / амадан")."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    room = width - 6  # the grid's 3 pt padding each side
+    longest = max((str(text).split() or [""]), key=lambda w: stringWidth(w, FONT_BOLD, size))
+    while size > smallest and stringWidth(longest, FONT_BOLD, size) > room:
+        size -= 0.25
+    return para(text, size, bold=True)
+
+
 def title(text: str, subtitle: str = "") -> list:
     """The heading of a report, as the HTML reports have it (14 pt centred, a centred line under it)."""
     out = [para(text, 14, bold=True, align="center", space_after=4)]

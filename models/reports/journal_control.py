@@ -1,13 +1,19 @@
 """The coordinator's monthly control of how the journal is kept (R28, R29): per journal page (teaching
 assignment) and per teacher, for one month up to today — lessons the timetable expects and those recorded,
 topics recorded after the school's deadline, lessons without homework, marks entered after their deadline,
-students of the page with no mark in the month and with a single one. The figures behind the printable
-"справка" of the month.
+students of the page with no mark in the month and with a single one; lessons without any attendance entry and
+with fewer marks than the school expects (a setting: 4 in a class of 25, in proportion elsewhere); the programme
+against the thematic plan (lessons given since the year began against the timetable's, the plan's hours against
+the curriculum's, lessons without a line of the plan) and the control works held against the plan; substitutions
+recorded by the substitute, and lessons given by another teacher without a substitution on record. The figures
+behind the printable "справка" of the month; what they say is wrong, with the place to fix it, is
+models/reports/control_findings.py.
 
 Deadlines are the school's settings (models/deadlines.py); the timetable's expectations are
-``models.school.timetable.expected_lessons`` (as the journal grid's "+" columns). Who used the system in the month comes
-from ``models.accounts.activity.class_usage``. Sixteen queries for the whole school, whatever its size: the
-database counts the lessons and marks (late ones included) per page and student."""
+``models.school.timetable.expected_counts`` (what the journal grid's "+" columns count). Who used the system in the month comes
+from ``models.accounts.activity.class_usage``. A fixed number of queries for the whole school, whatever its size
+(23, the class teacher's view of one class 24): the database counts the lessons and marks (late ones included) per
+page and student, and the lessons per page by their number of marks."""
 
 from __future__ import annotations
 
@@ -16,9 +22,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import DateTime, case, func, literal, or_, select
+from sqlalchemy import DateTime, and_, case, exists, func, literal, or_, select
+from sqlalchemy.orm import aliased
 
-from models.access import Actor, can_control_journal, require
+from models.access import Actor, can_control_journal, can_see_class_control, require
 from models.accounts.activity import ClassUsage, class_usage
 from models.base import db
 from models.deadlines import LAST_JUNIOR_GRADE, DeadlineRules, marks_deadline_days, school_zone
@@ -27,13 +34,13 @@ from models.i18n import N_, Text, _
 from models.marks import marks_given
 from models.roster import stay_on
 from models.school.settings import all_settings
-from models.school.timetable import effective_to, expected_lessons, slots_query
+from models.school.timetable import effective_to, expected_counts, slots_query
 from models.tables.classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
-from models.tables.curriculum import Subject, TeachingAssignment
-from models.tables.journal import Lesson, Mark, WorkKind
+from models.tables.curriculum import CurriculumItem, PlanItem, Subject, TeachingAssignment
+from models.tables.journal import Attendance, Lesson, Mark, WorkKind
 from models.tables.people import Staff
 from models.tables.school import AcademicYear, Period, School
-from models.tables.timetable import TimetableEntry
+from models.tables.timetable import Substitution, TimetableEntry
 
 MONTHS = (
     N_("январь"),
@@ -63,6 +70,19 @@ class Figures:
     without_marks: int = 0
     one_mark: int = 0
     marked: bool = True  # False for the first grade: no mark figures
+    no_attendance: int = 0  # lessons of the month without a single absence or late arrival entered
+    marks_expected: int = 0  # marks a lesson of the page should have (the setting, in proportion to the roster)
+    few_marks: int = 0  # lessons of the month with fewer students marked than that
+    no_plan_line: int = 0  # lessons of the month not linked to a line of the thematic plan (pages with a plan)
+    planned_to_date: int = 0  # lessons the timetable expects from the year's start up to today
+    given_to_date: int = 0  # lessons recorded in that time
+    plan_hours: int = 0  # hours of the thematic plan
+    curriculum_hours: int = 0  # hours a year the curriculum gives the subject in the grade (0: not in it)
+    control_due: int = 0  # control works of the plan that the timetable's lessons up to today have reached
+    control_held: int = 0  # lessons of a control kind of work from the year's start up to today
+    substitutions: int = 0  # substitutions of the month on the page
+    bad_substitutions: int = 0  # of them: no lesson recorded by the substitute, linked to the substitution
+    unregistered: int = 0  # lessons recorded by another teacher than the page's with no substitution on record
 
     @property
     def unrecorded(self) -> int:
@@ -77,21 +97,56 @@ class Figures:
         return percent(self.one_mark, self.students) if self.marked else None
 
     @property
+    def behind(self) -> int:
+        """Lessons the programme is behind the timetable since the year began."""
+        return max(0, self.planned_to_date - self.given_to_date)
+
+    @property
+    def control_missing(self) -> int:
+        return max(0, self.control_due - self.control_held)
+
+    @property
     def problems(self) -> int:
         """Entries missing or late: what a remark to the teacher is about."""
-        return self.unrecorded + self.late_topics + self.late_marks
+        return (
+            self.unrecorded
+            + self.late_topics
+            + self.late_marks
+            + self.few_marks
+            + self.bad_substitutions
+            + self.unregistered
+            + self.control_missing
+        )
 
     def add(self, other: Figures) -> None:
-        self.expected += other.expected
-        self.recorded += other.recorded
-        self.late_topics += other.late_topics
-        self.no_homework += other.no_homework
-        self.marks += other.marks
-        self.late_marks += other.late_marks
+        for name in SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
         if other.marked:  # the first grade's students have no marks to count
             self.students += other.students
             self.without_marks += other.without_marks
             self.one_mark += other.one_mark
+
+
+SUMMED = (
+    "expected",
+    "recorded",
+    "late_topics",
+    "no_homework",
+    "marks",
+    "late_marks",
+    "no_attendance",
+    "few_marks",
+    "no_plan_line",
+    "planned_to_date",
+    "given_to_date",
+    "plan_hours",
+    "curriculum_hours",
+    "control_due",
+    "control_held",
+    "substitutions",
+    "bad_substitutions",
+    "unregistered",
+)
 
 
 @dataclass(frozen=True)
@@ -102,6 +157,7 @@ class Page:
     class_name: str
     subject: str
     subgroup: str | None
+    class_id: int = 0
 
     @property
     def title(self) -> str:
@@ -173,17 +229,37 @@ def _late(moment, ends):
 
 def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalControl:
     require(can_control_journal(actor), _("Контроль ведения журнала доступен администрации школы."))
-    school = db.session.get(School, actor.school_id)
+    return _control(db.session.get(School, actor.school_id), month, today)
+
+
+def class_control(actor: Actor, class_id: int, month: dt.date, *, today: dt.date) -> JournalControl:
+    """The control of one class's pages (every teacher's): its class teacher's view, the administration's too."""
+    require(
+        can_see_class_control(actor, class_id),
+        _("Итоги контроля журнала класса видят его классный руководитель и администрация."),
+    )
+    return _control(db.session.get(School, actor.school_id), month, today, class_id=class_id)
+
+
+def marks_expected(per_25: int, students: int) -> int:
+    """Marks a lesson should have: ``per_25`` in a class of 25 students, in proportion (rounded up) elsewhere."""
+    return -(-per_25 * students // 25) if per_25 > 0 and students > 0 else 0
+
+
+def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | None = None) -> JournalControl:
     tz = school_zone(school.timezone)
     first = month.replace(day=1)
     last = min((first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), today)
-    rules = DeadlineRules.from_settings(all_settings(school.id))
+    settings = all_settings(school.id)
+    rules = DeadlineRules.from_settings(settings)
     if last < first:  # a month still to come
         return JournalControl(school, first, first, [], Figures())
     years = select(AcademicYear.id).where(
         AcademicYear.school_id == school.id, AcademicYear.starts_on <= last, AcademicYear.ends_on >= first
     )
     ids = select(TeachingAssignment.id).where(TeachingAssignment.year_id.in_(years))  # a subquery, not a long list
+    if class_id is not None:
+        ids = ids.where(TeachingAssignment.class_id == class_id)
     rows = db.session.connection().execute  # plain rows (Core): hundreds of pages, no ORM per row
     pages = {
         p.id: p
@@ -197,24 +273,33 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
                 SchoolClass.letter,
                 Subject.name.label("subject"),
                 Subgroup.name.label("subgroup"),
+                (CurriculumItem.hours_per_week * CurriculumItem.weeks).label("curriculum_hours"),
             )
             .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
             .join(Subject, Subject.id == TeachingAssignment.subject_id)
             .outerjoin(Subgroup, Subgroup.id == TeachingAssignment.subgroup_id)
+            .outerjoin(
+                CurriculumItem,
+                and_(
+                    CurriculumItem.year_id == TeachingAssignment.year_id,
+                    CurriculumItem.grade == SchoolClass.grade,
+                    CurriculumItem.subject_id == TeachingAssignment.subject_id,
+                ),
+            )
             .where(TeachingAssignment.id.in_(ids))
         )
     }
+    periods = db.session.scalars(select(Period).where(Period.year_id.in_(years), Period.scheme != "year")).all()
+    year_start = min((p.starts_on for p in periods), default=first)
     slots = rows(
         slots_query(ids)
         .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
-        .where(TimetableEntry.valid_from <= last, effective_to() >= first)
+        .where(TimetableEntry.valid_from <= last, effective_to() >= year_start)
     ).all()
-    periods = db.session.scalars(
-        select(Period).where(
-            Period.year_id.in_(years), Period.scheme != "year", Period.starts_on <= last, Period.ends_on >= first
-        )
-    ).all()
-    expected = expected_lessons(slots, periods, first, last)
+    expected, to_date_expected = (
+        expected_counts(slots, periods, first, last),
+        expected_counts(slots, periods, year_start, last),
+    )
 
     # Deadlines (models/deadlines.py) as days after the lesson: the topic's, an ordinary mark's, a control
     # work's in the junior grades and in the others.
@@ -225,15 +310,37 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
     )
     ends = _day_ends(tz, first, last, (topic_days, plain, control_junior, control_senior))
     in_month = (Lesson.assignment_id.in_(ids), Lesson.date.between(first, last))
-    lessons = rows(
+    each = (  # each lesson of the month: how many students have a mark in it, whether it has attendance entries
         select(
             Lesson.assignment_id,
-            func.count(),
-            _late(Lesson.recorded_at, ends[topic_days]),
-            func.sum(case((or_(Lesson.homework.is_(None), Lesson.homework == ""), 1), else_=0)),
+            select(func.count(func.distinct(Mark.student_id)))
+            .where(Mark.lesson_id == Lesson.id)
+            .scalar_subquery()
+            .label("marked"),
+            case((exists().where(Attendance.lesson_id == Lesson.id), 1), else_=0).label("attendance"),
+            case((Lesson.recorded_at >= ends[topic_days], 1), else_=0).label("late"),
+            case((or_(Lesson.homework.is_(None), Lesson.homework == ""), 1), else_=0).label("no_homework"),
+            case((Lesson.plan_item_id.is_(None), 1), else_=0).label("no_line"),
+            case(
+                (and_(Lesson.substitution_id.is_(None), Lesson.taught_by_id != TeachingAssignment.teacher_id), 1),
+                else_=0,
+            ).label("unregistered"),
         )
+        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
         .where(*in_month)
-        .group_by(Lesson.assignment_id)
+        .subquery()
+    )
+    lessons = rows(  # per page and number of students marked: the lessons, late, without homework, ...
+        select(
+            each.c.assignment_id,
+            each.c.marked,
+            func.count(),
+            func.sum(each.c.late),
+            func.sum(each.c.no_homework),
+            func.sum(1 - each.c.attendance),
+            func.sum(each.c.no_line),
+            func.sum(each.c.unregistered),
+        ).group_by(each.c.assignment_id, each.c.marked)
     ).all()
     is_control = func.coalesce(WorkKind.is_control, False)
     due = case(
@@ -251,15 +358,62 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
         .where(*in_month)
         .group_by(Lesson.assignment_id, Mark.student_id)
     ).all()
+    to_date = rows(  # per page since the year began: lessons given, of them control works
+        select(Lesson.assignment_id, func.count(), func.sum(case((WorkKind.is_control, 1), else_=0)))
+        .join(WorkKind, WorkKind.id == Lesson.work_kind_id)
+        .where(Lesson.assignment_id.in_(ids), Lesson.date.between(year_start, last))
+        .group_by(Lesson.assignment_id)
+    ).all()
+    plan_hours = dict(
+        rows(
+            select(PlanItem.assignment_id, func.sum(PlanItem.hours))
+            .where(PlanItem.assignment_id.in_(ids))
+            .group_by(PlanItem.assignment_id)
+        ).all()
+    )
+    earlier = aliased(PlanItem)
+    control_lines = rows(  # the plan's control works and the hours of the plan before each
+        select(
+            PlanItem.assignment_id,
+            select(func.coalesce(func.sum(earlier.hours), 0))
+            .where(earlier.assignment_id == PlanItem.assignment_id, earlier.position < PlanItem.position)
+            .scalar_subquery(),
+        )
+        .join(WorkKind, WorkKind.id == PlanItem.work_kind_id)
+        .where(PlanItem.assignment_id.in_(ids), WorkKind.is_control)
+    ).all()
+    substitutions = rows(  # the month's substitutions and the lessons recorded at their place
+        select(
+            TimetableEntry.assignment_id,
+            Substitution.id,
+            case(
+                (
+                    and_(Lesson.substitution_id == Substitution.id, Lesson.taught_by_id == Substitution.substitute_id),
+                    1,
+                ),
+                else_=0,
+            ),
+        )
+        .join(TimetableEntry, TimetableEntry.id == Substitution.entry_id)
+        .outerjoin(
+            Lesson,
+            and_(
+                Lesson.assignment_id == TimetableEntry.assignment_id,
+                Lesson.date == Substitution.date,
+                or_(Lesson.bell_id == TimetableEntry.bell_id, Lesson.bell_id.is_(None)),
+            ),
+        )
+        .where(TimetableEntry.assignment_id.in_(ids), Substitution.date.between(first, last))
+    ).all()
     on = last
     enrolled: dict[int, set[int]] = defaultdict(set)
-    for class_id, student_id in rows(
+    for cls_id, student_id in rows(
         select(Enrollment.class_id, Enrollment.student_id).where(
             Enrollment.class_id.in_(select(TeachingAssignment.class_id).where(TeachingAssignment.id.in_(ids))),
             stay_on(Enrollment, on),
         )
     ):
-        enrolled[class_id].add(student_id)
+        enrolled[cls_id].add(student_id)
     members: dict[int, set[int]] = defaultdict(set)
     for group_id, student_id in rows(
         select(SubgroupMember.subgroup_id, SubgroupMember.student_id).where(
@@ -272,12 +426,20 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
         members[group_id].add(student_id)
 
     figures: dict[int, Figures] = defaultdict(Figures)
-    for (assignment_id, _day), n in expected.items():
+    for assignment_id, n in expected.items():
         figures[assignment_id].expected += n
-    for assignment_id, recorded, late_topics, no_homework in lessons:
+    for assignment_id, n in to_date_expected.items():
+        figures[assignment_id].planned_to_date += n
+    by_marks: dict[int, list[tuple[int, int]]] = defaultdict(list)  # page → (students marked, lessons)
+    for assignment_id, marked_n, n, late_topics, no_homework, no_attendance, no_line, unregistered in lessons:
         f = figures[assignment_id]
-        f.recorded, f.late_topics = recorded, late_topics or 0
-        f.no_homework = (no_homework or 0) if marks_given(pages[assignment_id].grade) else 0
+        f.recorded += n
+        f.late_topics += late_topics or 0
+        f.no_homework += (no_homework or 0) if marks_given(pages[assignment_id].grade) else 0
+        f.no_attendance += no_attendance or 0
+        f.no_plan_line += no_line or 0
+        f.unregistered += unregistered or 0
+        by_marks[assignment_id].append((marked_n, n))
     marked: dict[int, set[int]] = defaultdict(set)  # per page: students with a mark, with exactly one
     once: dict[int, set[int]] = defaultdict(set)
     for assignment_id, student_id, n, late_marks in marks:
@@ -287,12 +449,26 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
         marked[assignment_id].add(student_id)
         if n == 1:
             once[assignment_id].add(student_id)
+    for assignment_id, given, control in to_date:
+        figures[assignment_id].given_to_date, figures[assignment_id].control_held = given, control or 0
+    for assignment_id, before in control_lines:
+        f = figures[assignment_id]
+        f.control_due += before < f.planned_to_date  # the timetable's lessons have reached the line
+    recorded_right: dict[int, tuple[int, int]] = {}  # substitution → (page, recorded by the substitute: 1)
+    for assignment_id, substitution_id, right in substitutions:
+        _page, before = recorded_right.get(substitution_id, (assignment_id, 0))
+        recorded_right[substitution_id] = (assignment_id, max(before, right))
+    for assignment_id, right in recorded_right.values():
+        f = figures[assignment_id]
+        f.substitutions += 1
+        f.bad_substitutions += 1 - right
 
     shown = [p for p in pages.values() if figures[p.id].expected or figures[p.id].recorded]
     names = {
         s.id: s.short_name
         for s in db.session.scalars(select(Staff).where(Staff.id.in_({p.teacher_id for p in shown} or {0})))
     }
+    per_25 = settings["control_marks_per_lesson"]
     teachers: dict[int, TeacherLine] = {}
     total = Figures()
     for p in sorted(shown, key=lambda p: (p.grade, p.letter, p.subject, p.subgroup or "")):
@@ -302,11 +478,17 @@ def journal_control(actor: Actor, month: dt.date, *, today: dt.date) -> JournalC
             roster = roster & members.get(p.subgroup_id, set())
         f.students = len(roster)
         f.marked = marks_given(p.grade)
+        f.plan_hours = int(plan_hours.get(p.id) or 0)
+        f.curriculum_hours = int(p.curriculum_hours or 0)
         if f.marked:
             f.without_marks = len(roster - marked[p.id])
             f.one_mark = len(roster & once[p.id])
+            f.marks_expected = marks_expected(per_25, f.students)
+            f.few_marks = sum(n for marked_n, n in by_marks[p.id] if marked_n < f.marks_expected)
+        if not f.plan_hours:
+            f.no_plan_line = 0  # no plan to link to: the finding is the missing plan
         line = teachers.setdefault(p.teacher_id, TeacherLine(p.teacher_id, names.get(p.teacher_id, "")))
-        line.pages.append(PageLine(Page(p.id, f"{p.grade}{p.letter}", p.subject, p.subgroup), f))
+        line.pages.append(PageLine(Page(p.id, f"{p.grade}{p.letter}", p.subject, p.subgroup, p.class_id), f))
         line.figures.add(f)
         total.add(f)
     usage, usage_total = class_usage(school.id, first, last)

@@ -50,6 +50,12 @@ class PercentList:
         parts = _grade_parts(text.replace("/", ",").replace("%", " "))
         numbers = [parse_int(p, low=1, high=100) for p in parts]
         if len(parts) != self.count or None in numbers:
+            if self.total is not None and self.count >= 5:
+                raise InvalidInput(
+                    _("«%(label)s»: %(n)s целых чисел от 1 до 100 через запятую — веса в процентах."),
+                    label=label,
+                    n=self.count,
+                )
             if self.total is not None:
                 raise InvalidInput(
                     _("«%(label)s»: %(n)s целых числа от 1 до 100 через запятую — веса в процентах."),
@@ -78,6 +84,10 @@ class PercentList:
 
 WEIGHTS_3 = PercentList(3, total=100)
 WEIGHTS_2 = PercentList(2, total=100)
+WEIGHTS_5 = PercentList(5, total=100)
+# Journal-keeping effectiveness (models/reports/effectiveness.py): topics in time, marks in time, homework
+# given, students with marks, remarks fixed in time.
+EFFECTIVENESS_WEIGHTS = (Decimal(30), Decimal(20), Decimal(20), Decimal(20), Decimal(10))
 BOUNDS = PercentList(3)
 
 
@@ -243,6 +253,23 @@ SETTINGS = [
             "Три числа по возрастанию; по умолчанию 21, 51, 81: 0–20 — «2», 21–50 — «3», 51–80 — «4», 81–100 — «5»."
         ),
     ),
+    SettingDef(
+        "control_marks_per_lesson",
+        4,
+        int,
+        N_("Контроль журнала: ожидаемое число отметок за урок в классе из 25 обучающихся"),
+        help=N_("В классе или группе другой численности ожидается пропорционально (округляя вверх); 0 — не проверять."),
+    ),
+    SettingDef(
+        "effectiveness_weights",
+        EFFECTIVENESS_WEIGHTS,
+        WEIGHTS_5,
+        N_("Эффективность ведения журнала: веса показателей в процентах"),
+        help=N_(
+            "Пять чисел через запятую, в сумме 100: темы в срок, отметки в срок, домашние задания, обучающиеся "
+            "с отметками, замечания исправлены в срок (по умолчанию 30, 20, 20, 20, 10)."
+        ),
+    ),
     SettingDef("invite_code_days", 14, int, N_("Срок действия кода приглашения, дней")),
     SettingDef("session_idle_minutes", 60, int, N_("Завершать сеанс после бездействия, минут")),
     SettingDef("session_absolute_hours", 12, int, N_("Максимальная длительность сеанса, часов")),
@@ -318,6 +345,7 @@ LIMITS: dict[str, tuple[object, object]] = {
     "rounding_threshold": (Decimal("0.1"), Decimal("0.9")),
     "min_marks_for_period": (1, 30),
     "final_marks_deadline_days": (0, 92),
+    "control_marks_per_lesson": (0, 25),
     "invite_code_days": (1, 90),
     "session_idle_minutes": (5, 720),
     "session_absolute_hours": (1, 72),

@@ -516,6 +516,30 @@ def expected_lessons(slots, periods: list[Period], first: dt.date, last: dt.date
     return Counter((slot[1], day) for slot, day in expected_days(slots, periods, first, last))
 
 
+def _weekdays(first: dt.date, last: dt.date, weekday: int) -> int:
+    """How many dates in [first, last] fall on an ISO weekday."""
+    if first > last:
+        return 0
+    start = first + dt.timedelta(days=(weekday - first.isoweekday()) % 7)
+    return (last - start).days // 7 + 1 if start <= last else 0
+
+
+def expected_counts(slots, periods: list[Period], first: dt.date, last: dt.date) -> Counter:
+    """assignment id → lessons the timetable expects in [first, last]: the count of ``expected_days``,
+    by arithmetic on each slot's validity and its class's periods (a year-to-date count costs what a week's does)."""
+    terms: dict[tuple[int, str], list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for p in periods:
+        terms[(p.year_id, p.scheme)].append((p.starts_on, p.ends_on))
+    counts: Counter = Counter()
+    for slot in slots:
+        _entry, assignment_id, weekday, valid_from, valid_to, year_id, scheme = slot
+        low = max(first, valid_from)
+        high = last if valid_to is None else min(last, valid_to)
+        for start, end in terms.get((year_id, scheme), ()):
+            counts[assignment_id] += _weekdays(max(low, start), min(high, end), weekday)
+    return counts
+
+
 def bell_order(bell: Bell | None) -> tuple:
     """Where a bell falls in the day (shift, start, number); lessons without a bell last."""
     return (bell.shift, bell.starts_at, bell.number) if bell is not None else (9, dt.time(23, 59), 99)

@@ -68,3 +68,23 @@ def test_a_remark_goes_to_the_teacher_and_is_taken_off(page, live_server, screen
     line.locator("button.accept-remark").click()
     expect(page.locator(".alert-success")).to_contain_text("Замечание снято")
     expect(page.locator("#remarks-table tr.remark-line", has_text="Запишите темы")).to_contain_text("снято")
+
+
+def test_the_coordinator_follows_a_finding_to_the_page_to_fix(page, live_server, screenshot, sign_in):
+    """September of the demo year: a teacher with findings (the badge), opened; a finding fixed in the journal
+    (not in the plan) leads to that journal page."""
+    sign_in(page, "coordinator")
+    september = dt.date.today().replace(day=1)
+    while september.month != 9:
+        september = (september - dt.timedelta(days=1)).replace(day=1)
+    page.goto(live_server.url + f"/admin/control/?month={september:%Y-%m}")
+    teacher = page.locator("#control-table tr.teacher-line", has=page.locator(".findings-count")).first
+    expect(teacher).to_be_visible()
+    teacher.locator("a.teacher-pages").click()
+    in_journal = page.locator("li.finding:not(.finding-no_plan):not(.finding-plan_hours)").first
+    expect(in_journal).to_be_visible()
+    title = in_journal.locator("span.text-muted").inner_text().rstrip(":")
+    screenshot(page, "control-findings")
+    in_journal.locator("a.fix-link").click()
+    expect(page.locator("#journal-title")).to_contain_text(title)
+    screenshot(page, "control-finding-fixed-here")
