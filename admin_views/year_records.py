@@ -9,7 +9,7 @@ from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
-from models.access import ADMINISTRATION, can_manage_organisation
+from models.access import ADMINISTRATION, ROLLOVER_READERS, can_decide_rollover, can_manage_organisation
 from models.attachments import size_text
 from models.backups import backups_page, set_backup_settings
 from models.base import utcnow
@@ -17,7 +17,7 @@ from models.errors import NotFound
 from models.i18n import N_
 from models.jobs import get_job
 from models.school.organisation import current_year, restore_year, seal_job
-from models.school.rollover import DECISIONS, preview, roll_over
+from models.school.rollover import DECISIONS, decide, decisions_page, preview, roll_over
 from models.school.seal import MAX_REASON, seal_overview, shown_check
 from models.school.settings import BACKUP_SCHEDULES, LIMITS
 
@@ -107,30 +107,64 @@ class BackupsView(StaffPage):
         return redirect(url_for(".index"))
 
 
+def _year_id(a) -> int:
+    """The year asked for (``?year=``), else the current one."""
+    wanted = to_int(request.args.get("year"))
+    if wanted:
+        return wanted
+    year = current_year(a, today())
+    return year.id if year else 0
+
+
 class RolloverView(StaffPage):
+    """The operator's preview and run. The run is one request: on the demo school it takes well under a second
+    (measured, see models/school/rollover.py), so it needs no background job."""
+
     roles = frozenset({"operator"})
 
     @expose("/")
     def index(self):
         a = actor()
         with refusal_page():
-            year = current_year(a, today())
-            wanted = to_int(request.args.get("year"))
-            plan = preview(a, wanted or (year.id if year else 0))
-        return self.render("admin/year_records/rollover.html", plan=plan, decisions=DECISIONS)
+            plan = preview(a, _year_id(a))
+        return self.render("admin/year_records/rollover.html", plan=plan)
 
     @expose("/run", methods=["POST"])
     def run(self):
         year_id = to_int(request.form.get("year_id")) or 0
-        decisions = {}
-        for key, value in request.form.items():
-            student_id = to_int(key.removeprefix("decision-")) if key.startswith("decision-") else None
-            if student_id:
-                decisions[student_id] = value
         with operation(forged_aborts=True) as done:
-            plan = roll_over(actor(), year_id, decisions, now=utcnow())
+            plan = roll_over(actor(), year_id, now=utcnow())
         if done:
             flash(gettext("Новый учебный год %(name)s создан.", name=plan.name), "success")
+        return redirect(url_for(".index", year=year_id))
+
+
+class RolloverDecisionsView(StaffPage):
+    """The secretary's list before the rollover: students with a year «2», «н/а» or no year mark, each promoted,
+    repeating or leaving (the operator and the director read it)."""
+
+    roles = ROLLOVER_READERS
+
+    @expose("/")
+    def index(self):
+        a = actor()
+        with refusal_page():
+            plan = decisions_page(a, _year_id(a))
+        return self.render(
+            "admin/year_records/rollover_decisions.html",
+            plan=plan,
+            decisions=DECISIONS,
+            editable=can_decide_rollover(a) and plan.existing is None,
+        )
+
+    @expose("/save", methods=["POST"])
+    def save(self):
+        year_id = to_int(request.form.get("year_id")) or 0
+        choices = {k.removeprefix("decision-"): v for k, v in request.form.items() if k.startswith("decision-")}
+        with operation(forged_aborts=True) as done:
+            changed = decide(actor(), year_id, choices, now=utcnow())
+        if done:
+            flash(gettext("Решения сохранены (изменено: %(n)s).", n=changed), "success")
         return redirect(url_for(".index", year=year_id))
 
 
@@ -146,5 +180,13 @@ def register(admin) -> None:
     admin.add_view(
         RolloverView(
             name=lazy_gettext("Новый учебный год"), category=CATEGORY, endpoint="rollover", url="/admin/rollover"
+        )
+    )
+    admin.add_view(
+        RolloverDecisionsView(
+            name=lazy_gettext("Перевод: решения секретаря"),
+            category=lazy_gettext("Ученики и сотрудники"),  # the secretary's menu (admin_views/rosters.py)
+            endpoint="rollover_decisions",
+            url="/admin/rollover-decisions",
         )
     )

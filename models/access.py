@@ -399,6 +399,20 @@ def can_manage_rosters(actor: Actor) -> bool:
     return actor.school_id is not None and actor.has(*ROSTER_WRITERS)
 
 
+# The year rollover (issue 18): the secretary decides what happens to a student the year's marks leave in doubt
+# (promoted, repeating, leaving); the operator reads these decisions on the preview and runs the rollover.
+ROLLOVER_DECIDERS = frozenset({"secretary"})
+ROLLOVER_READERS = ROLLOVER_DECIDERS | {"operator", "director"}
+
+
+def can_decide_rollover(actor: Actor) -> bool:
+    return actor.school_id is not None and actor.has(*ROLLOVER_DECIDERS)
+
+
+def can_read_rollover_decisions(actor: Actor) -> bool:
+    return actor.school_id is not None and actor.has(*ROLLOVER_READERS)
+
+
 def can_read_identifiers(actor: Actor) -> bool:
     """A person's state identifier (a student's ИИН) in full: those who keep the cards; others see it masked."""
     return can_manage_rosters(actor)

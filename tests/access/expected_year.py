@@ -3,7 +3,8 @@
 "Архив и печати": the administration reads the seals and starts their verification (a job); only the operator's forms
 archive, seal or restore (POST only).
 The class teacher's contacts of their class's families: the class teacher's page (a class that is not theirs:
-403). "Резервные копии": the operator's page."""
+403). "Резервные копии": the operator's page.
+The year rollover: the operator's preview and run; the secretary's decisions, read by the director and the operator."""
 
 from __future__ import annotations
 
@@ -20,5 +21,7 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/backups/settings": ALL(405),
     "/admin/rollover/": (R, F, F, F, F, F, F, F, 200),
     "/admin/rollover/run": ALL(405),
+    "/admin/rollover-decisions/": (R, F, F, F, F, 200, F, 200, 200),
+    "/admin/rollover-decisions/save": ALL(405),
 }
 PARAMS: dict = {}
