@@ -202,13 +202,31 @@ def _year_seal(job: Job) -> dict:
     return {}
 
 
+def _year_rollover(job: Job) -> dict:
+    """The new school year (models/school/rollover.py roll_over): every row of it in the transaction that marks
+    the job done, so a worker killed mid-way leaves the database as it was and the job is retried."""
+    from models.school.rollover import roll_over
+
+    _step(job, 10, _("Перевод классов и обучающихся"))
+    params = job.params
+    plan = roll_over(_owner(job), params["year_id"], now=utcnow(), progress=lambda done, total: _pause())
+    job.params = {**params, "new_year_id": plan.existing.id, "counts": plan.counts}
+    return {}
+
+
 def _write(name: str, writer) -> None:
     from models.jobs import write_file_atomically
 
     write_file_atomically(jobs_dir(), name, writer)
 
 
-HANDLERS = {"invite_register": _invite_register, "backup": _backup, "import": _import, "year_seal": _year_seal}
+HANDLERS = {
+    "invite_register": _invite_register,
+    "backup": _backup,
+    "import": _import,
+    "year_seal": _year_seal,
+    "year_rollover": _year_rollover,
+}
 
 
 # --- running -------------------------------------------------------------------------------------

@@ -328,6 +328,8 @@ def can_start_job(actor: Actor, kind: str) -> bool:
         return actor.has("operator", "secretary")
     if kind == "year_seal":  # verifying; archiving and sealing are the operator's (models/school/organisation.py)
         return can_view_seals(actor)
+    if kind == "year_rollover":  # the operator's (models/school/rollover.py)
+        return actor.has("operator")
     return actor.is_staff
 
 

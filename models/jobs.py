@@ -26,7 +26,7 @@ from models.i18n import N_, _
 
 STATUSES = ("queued", "running", "done", "failed")
 STATUS_LABELS = {"queued": N_("В очереди"), "running": N_("Выполняется"), "done": N_("Готово"), "failed": N_("Ошибка")}
-KINDS = ("invite_register", "backup", "import", "journal_class_pdf", "email_digest", "year_seal")
+KINDS = ("invite_register", "backup", "import", "journal_class_pdf", "email_digest", "year_seal", "year_rollover")
 KIND_LABELS = {
     "invite_register": N_("Реестр кодов приглашения (PDF)"),
     "backup": N_("Резервная копия базы данных"),
@@ -34,9 +34,10 @@ KIND_LABELS = {
     "journal_class_pdf": N_("Журнал класса (PDF)"),
     "email_digest": N_("Рассылка писем"),
     "year_seal": N_("Печать учебного года"),
+    "year_rollover": N_("Новый учебный год"),
 }
 # Kinds that concern the whole school: the school's operators see them too, not only the owner.
-SCHOOL_WIDE = frozenset({"invite_register", "backup", "import", "year_seal"})
+SCHOOL_WIDE = frozenset({"invite_register", "backup", "import", "year_seal", "year_rollover"})
 MAX_ATTEMPTS = 3
 LEASE = dt.timedelta(minutes=10)  # a running job not heard from for this long is taken to have lost its worker
 KEEP_FILES = dt.timedelta(days=7)  # files of finished jobs are deleted after this

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 
 import pytest
+from rollover_demo import history
 from sqlalchemy import func, select
 
 from models import (
@@ -34,18 +35,6 @@ from models.school.rollover import decide, decisions_page, preview, roll_over
 
 NOW = dt.datetime(2027, 6, 20, 9, 0, tzinfo=dt.UTC)
 END, START = dt.date(2027, 5, 31), dt.date(2027, 9, 1)
-
-
-def _stays(student_id):
-    return [
-        (cls.name, cls.year_id, e.starts_on, e.ends_on, e.reason_in, e.reason_out)
-        for e, cls in db.session.execute(
-            select(Enrollment, SchoolClass)
-            .join(SchoolClass)
-            .where(Enrollment.student_id == student_id)
-            .order_by(Enrollment.starts_on)
-        )
-    ]
 
 
 def _year_mark(world, student, value=None, special=None):
@@ -119,8 +108,8 @@ def test_each_decision_is_one_step_of_the_movement_history(world, operator, acto
     assert (step.action, step.doubt, step.decision.decision) == (action, "two", decision)
     plan = roll_over(operator, world.year.id, now=NOW)
     out = "withdrawal" if decision == "leave" else "promotion"
-    assert _stays(world.anna.id)[0] == ("5А", world.year.id, dt.date(2026, 9, 1), END, "admission", out)
-    after = _stays(world.anna.id)[1:]
+    assert history(world.anna.id)[0] == ("5А", world.year.id, dt.date(2026, 9, 1), END, "admission", out)
+    after = history(world.anna.id)[1:]
     assert [(name, starts, why) for name, _y, starts, _e, why, _o in after] == ([stay] if stay else [])
 
 
@@ -134,12 +123,12 @@ def test_graduates_keep_their_marks_and_repeaters_get_a_class(world, operator, a
     new_classes = {c.name: c for c in db.session.scalars(select(SchoolClass).where(SchoolClass.year_id == new_year.id))}
     assert set(new_classes) == {"6А", "5А"}  # 6Б graduated; 5А anew for Vera
     assert new_classes["6А"].class_teacher_id == world.c5a.class_teacher_id
-    assert _stays(world.anna.id) == [
+    assert history(world.anna.id) == [
         ("5А", world.year.id, dt.date(2026, 9, 1), END, "admission", "promotion"),
         ("6А", new_year.id, START, None, "promotion", None),
     ]
-    assert _stays(world.vera.id)[-1][:3] == ("5А", new_year.id, START)
-    assert _stays(world.boris.id) == [("6Б", world.year.id, dt.date(2026, 9, 1), END, "admission", "graduation")]
+    assert history(world.vera.id)[-1][:3] == ("5А", new_year.id, START)
+    assert history(world.boris.id) == [("6Б", world.year.id, dt.date(2026, 9, 1), END, "admission", "graduation")]
     assert db.session.scalar(select(func.count(PeriodMark.id))) == marks  # final marks stay in the old year
     load = db.session.scalars(select(TeachingAssignment).where(TeachingAssignment.year_id == new_year.id)).all()
     assert sorted((a.school_class.name, a.subject_id, a.teacher_id) for a in load) == sorted(
@@ -195,7 +184,7 @@ def test_a_student_in_no_class_is_listed_and_left_as_is(world, operator):
     assert [s.id for s in preview(operator, world.year.id).outside] == [lone.id]
     assert lone.id not in {s.student.id for s in preview(operator, world.year.id).students}
     roll_over(operator, world.year.id, now=NOW)
-    assert _stays(lone.id) == []
+    assert history(lone.id) == []
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "year.rollover"))
     assert json.loads(event.new)["outside"] == [lone.id]
 
@@ -251,7 +240,11 @@ def test_the_decision_list_reads_for_the_director_not_the_teacher(world, actor_o
         decisions_page(actor_of("teacher"), world.year.id)
 
 
-def test_the_pages_preview_decide_then_run(client, login_as, world):
+def test_the_pages_preview_decide_then_run_as_a_job(client, login_as, world, app, monkeypatch):
+    import tasks
+    from models import Job
+
+    monkeypatch.setattr(tasks, "enqueue", lambda job: None)  # the test runs the worker's turn itself
     _all_passed(world, Вера=(None, "н/а"))
     db.session.commit()
     login_as("operator")
@@ -263,7 +256,7 @@ def test_the_pages_preview_decide_then_run(client, login_as, world):
         as_text=True
     )
     assert "Секретарь ещё не решил, что будет с 1 обучающимися" in html
-    assert db.session.scalar(select(AcademicYear).where(AcademicYear.name == "2027/2028")) is None
+    assert db.session.scalar(select(func.count(Job.id))) == 0  # refused at once: no job
 
     login_as("secretary")
     html = client.get(f"/admin/rollover-decisions/?year={world.year.id}").get_data(as_text=True)
@@ -278,9 +271,23 @@ def test_the_pages_preview_decide_then_run(client, login_as, world):
     login_as("operator")
     html = client.get(f"/admin/rollover/?year={world.year.id}").get_data(as_text=True)
     assert "остаётся на повторное обучение в 5А" in html and "решение секретаря от" in html
+    response = client.post("/admin/rollover/run", data={"year_id": world.year.id})
+    job = db.session.scalar(select(Job))
+    assert (response.status_code, job.kind, job.status) == (303, "year_rollover", "queued")
+    assert response.headers["Location"].endswith(f"/admin/rollover/?job={job.id}#rollover-job")
+    html = client.get(f"/admin/rollover/?job={job.id}").get_data(as_text=True)
+    assert 'data-status="queued"' in html and "js/jobs.js" in html and 'id="rollover-form"' not in html
+    assert db.session.scalar(select(AcademicYear).where(AcademicYear.name == "2027/2028")) is None
+    with app.app_context():
+        assert tasks.execute(job.id) == "done"
+    html = client.get(f"/admin/rollover/?job={job.id}").get_data(as_text=True)
+    assert "Новый учебный год 2027/2028 создан." in html and 'id="new-classes"' in html
+    assert '<li class="new-class">6А</li>' in html and '<li class="new-class">5А</li>' in html
+    assert f"/admin/rollover/?job={job.id}" in client.get("/admin/jobs/").get_data(as_text=True)
     html = client.post("/admin/rollover/run", data={"year_id": world.year.id}, follow_redirects=True).get_data(
         as_text=True
     )
-    assert "Новый учебный год 2027/2028 создан." in html and 'id="new-classes"' in html and "7Б" in html
+    assert "Учебный год 2027/2028 уже создан." in html  # a second run: refused, nothing queued
+    assert db.session.scalar(select(func.count(Job.id))) == 1
     login_as("director")
     assert client.post("/admin/rollover/run", data={"year_id": world.year.id}).status_code == 403
