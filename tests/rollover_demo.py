@@ -31,8 +31,8 @@ def _year(session, code: str):
     )
 
 
-def year_end_marks(session, code: str = "demo") -> Cast:
-    """The demo year's marks and the secretary's three decisions; flushed, not committed."""
+def year_end_marks(session, code: str = "demo", *, decided: bool = True) -> Cast:
+    """The demo year's marks and (``decided``) the secretary's three decisions; flushed, not committed."""
     from models import Enrollment, PeriodMark, SchoolClass, TeachingAssignment, User
     from models.access import Actor
     from models.school.organisation import ensure_year_period
@@ -78,6 +78,8 @@ def year_end_marks(session, code: str = "demo") -> Cast:
     session.flush()
     secretary = session.scalar(select(User).where(User.login == "secretary", User.school_id == year.school_id))
     cast = Cast(year.id, *in_5a[:3])
+    if not decided:
+        return cast
     choices = {cast.repeats: "repeat", cast.leaves: "leave", cast.unmarked: "promote"}
     decide(Actor.of(secretary), year.id, choices, now=NOW)
     return cast
