@@ -252,6 +252,18 @@ def _journal_class_pdf(job: Job) -> dict:
     return {"file_path": f"job-{job.id}-journal.pdf", "file_name": file_name}
 
 
+def _year_rollover(job: Job) -> dict:
+    """The new school year (models/school/rollover.py roll_over): every row of it in the transaction that marks
+    the job done, so a worker killed mid-way leaves the database as it was and the job is retried."""
+    from models.school.rollover import roll_over
+
+    _step(job, 10, _("Перевод классов и обучающихся"))
+    params = job.params
+    plan = roll_over(_owner(job), params["year_id"], now=utcnow(), progress=lambda done, total: _pause())
+    job.params = {**params, "new_year_id": plan.existing.id, "counts": plan.counts}
+    return {}
+
+
 def _write(name: str, writer) -> None:
     from models.jobs import write_file_atomically
 
@@ -265,6 +277,7 @@ HANDLERS = {
     "year_seal": _year_seal,
     "report_cards": _report_cards,
     "journal_class_pdf": _journal_class_pdf,
+    "year_rollover": _year_rollover,
 }
 
 

@@ -53,6 +53,16 @@ def job_row(job: Job) -> dict:
         "rows": len(job.row_ids or ()),
         **(_import_result(job) if job.kind == "import" and job.status == "done" else {}),
         **(_seal_result(job) if job.kind == "year_seal" and job.status == "done" else {}),
+        **(_rollover_result(job) if job.kind == "year_rollover" and job.status == "done" else {}),
+    }
+
+
+def _rollover_result(job: Job) -> dict:
+    """The new school year's job opens the page "Новый учебный год" with the new year's classes."""
+    return {
+        "summary": job.params.get("year", ""),
+        "open_url": url_for("rollover.index", job=job.id) + "#rollover-job",
+        "open_label": gettext("Открыть результат"),
     }
 
 

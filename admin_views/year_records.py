@@ -9,7 +9,7 @@ from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
-from models.access import ADMINISTRATION, can_manage_organisation
+from models.access import ADMINISTRATION, ROLLOVER_READERS, can_decide_rollover, can_manage_organisation
 from models.attachments import size_text
 from models.backups import backups_page, set_backup_settings
 from models.base import utcnow
@@ -18,7 +18,7 @@ from models.i18n import N_
 from models.jobs import get_job
 from models.school.organisation import current_year, restore_year, seal_job
 from models.school.removal import bin_lines, restore
-from models.school.rollover import DECISIONS, preview, roll_over
+from models.school.rollover import DECISIONS, decide, decisions_page, preview, rollover_job
 from models.school.seal import MAX_REASON, seal_overview, shown_check
 from models.school.settings import BACKUP_SCHEDULES, LIMITS
 
@@ -108,30 +108,73 @@ class BackupsView(StaffPage):
         return redirect(url_for(".index"))
 
 
+def _year_id(a) -> int:
+    """The year asked for (``?year=``), else the current one."""
+    wanted = to_int(request.args.get("year"))
+    if wanted:
+        return wanted
+    year = current_year(a, today())
+    return year.id if year else 0
+
+
 class RolloverView(StaffPage):
+    """The operator's preview and run. The run takes 3–5 s on the demo school (models/school/rollover.py), so the
+    form starts a background job of kind "year_rollover" and the page, opened with its ``job``, shows its progress
+    and then the new year's classes."""
+
     roles = frozenset({"operator"})
 
     @expose("/")
     def index(self):
         a = actor()
         with refusal_page():
-            year = current_year(a, today())
-            wanted = to_int(request.args.get("year"))
-            plan = preview(a, wanted or (year.id if year else 0))
-        return self.render("admin/year_records/rollover.html", plan=plan, decisions=DECISIONS)
+            job = get_job(a, to_int(request.args.get("job")) or 0) if request.args.get("job") else None
+            if job is not None and job.kind != "year_rollover":
+                raise NotFound(N_("Задание не найдено."))
+            plan = preview(a, job.params["year_id"] if job is not None else _year_id(a))
+        return self.render(
+            "admin/year_records/rollover.html",
+            plan=plan,
+            job=job_row(job) if job is not None else None,
+            job_params=job.params if job is not None else {},
+        )
 
     @expose("/run", methods=["POST"])
     def run(self):
         year_id = to_int(request.form.get("year_id")) or 0
-        decisions = {}
-        for key, value in request.form.items():
-            student_id = to_int(key.removeprefix("decision-")) if key.startswith("decision-") else None
-            if student_id:
-                decisions[student_id] = value
         with operation(forged_aborts=True) as done:
-            plan = roll_over(actor(), year_id, decisions, now=utcnow())
+            job = launch("year_rollover", rollover_job(actor(), year_id))
+        if not done:
+            return redirect(url_for(".index", year=year_id))
+        return redirect(url_for(".index", job=job.id) + "#rollover-job", 303)
+
+
+class RolloverDecisionsView(StaffPage):
+    """The secretary's list before the rollover: students with a year «2», «н/а» or no year mark, each promoted,
+    repeating or leaving (the operator and the director read it)."""
+
+    roles = ROLLOVER_READERS
+
+    @expose("/")
+    def index(self):
+        a = actor()
+        with refusal_page():
+            plan = decisions_page(a, _year_id(a))
+        return self.render(
+            "admin/year_records/rollover_decisions.html",
+            plan=plan,
+            decisions=DECISIONS,
+            editable=can_decide_rollover(a) and plan.existing is None,
+        )
+
+    @expose("/save", methods=["POST"])
+    def save(self):
+        year_id = to_int(request.form.get("year_id")) or 0
+        choices = {k.removeprefix("decision-"): v for k, v in request.form.items() if k.startswith("decision-")}
+        with operation(forged_aborts=True) as done:
+            changed = decide(actor(), year_id, choices, now=utcnow())
         if done:
-            flash(gettext("Новый учебный год %(name)s создан.", name=plan.name), "success")
+            flash(gettext("Решения сохранены (изменено: %(n)s).", n=changed), "success")
         return redirect(url_for(".index", year=year_id))
 
 
@@ -171,3 +214,11 @@ def register(admin) -> None:
         )
     )
     admin.add_view(BinView(name=lazy_gettext("Корзина"), category=CATEGORY, endpoint="removed", url="/admin/bin"))
+    admin.add_view(
+        RolloverDecisionsView(
+            name=lazy_gettext("Перевод: решения секретаря"),
+            category=lazy_gettext("Люди"),  # the secretary's menu (admin_views/rosters.py)
+            endpoint="rollover_decisions",
+            url="/admin/rollover-decisions",
+        )
+    )

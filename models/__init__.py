@@ -6,7 +6,7 @@ from models.idempotency import FormSubmission
 from models.jobs import Job
 from models.tables.accounts import Consent, InviteCode, LoginEvent, PageView, RefusedRequest, User, UserRole
 from models.tables.achievements import Achievement, StudentResult
-from models.tables.classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
+from models.tables.classes import Enrollment, RolloverDecision, SchoolClass, Subgroup, SubgroupMember
 from models.tables.control import Remark
 from models.tables.curriculum import CurriculumItem, PlanItem, Subject, TeachingAssignment
 from models.tables.finals import PeriodMark

@@ -381,6 +381,8 @@ def can_start_job(actor: Actor, kind: str) -> bool:
         return can_view_seals(actor)
     if kind == "journal_class_pdf":  # the bound class journal: whose classes, can_print_class_journal
         return can_view_results(actor)
+    if kind == "year_rollover":  # the operator's (models/school/rollover.py)
+        return actor.has("operator")
     return actor.is_staff
 
 
@@ -450,6 +452,20 @@ ROSTER_WRITERS = frozenset({"secretary", "operator"})
 
 def can_manage_rosters(actor: Actor) -> bool:
     return actor.school_id is not None and actor.has(*ROSTER_WRITERS)
+
+
+# The year rollover (issue 18): the secretary decides what happens to a student the year's marks leave in doubt
+# (promoted, repeating, leaving); the operator reads these decisions on the preview and runs the rollover.
+ROLLOVER_DECIDERS = frozenset({"secretary"})
+ROLLOVER_READERS = ROLLOVER_DECIDERS | {"operator", "director"}
+
+
+def can_decide_rollover(actor: Actor) -> bool:
+    return actor.school_id is not None and actor.has(*ROLLOVER_DECIDERS)
+
+
+def can_read_rollover_decisions(actor: Actor) -> bool:
+    return actor.school_id is not None and actor.has(*ROLLOVER_READERS)
 
 
 def can_read_identifiers(actor: Actor) -> bool:

@@ -26,7 +26,16 @@ from models.i18n import N_, _
 
 STATUSES = ("queued", "running", "done", "failed")
 STATUS_LABELS = {"queued": N_("В очереди"), "running": N_("Выполняется"), "done": N_("Готово"), "failed": N_("Ошибка")}
-KINDS = ("invite_register", "backup", "import", "journal_class_pdf", "email_digest", "year_seal", "report_cards")
+KINDS = (
+    "invite_register",
+    "backup",
+    "import",
+    "journal_class_pdf",
+    "email_digest",
+    "year_seal",
+    "report_cards",
+    "year_rollover",
+)
 KIND_LABELS = {
     "invite_register": N_("Реестр кодов приглашения (PDF)"),
     "backup": N_("Резервная копия базы данных"),
@@ -35,9 +44,10 @@ KIND_LABELS = {
     "email_digest": N_("Рассылка писем"),
     "year_seal": N_("Печать учебного года"),
     "report_cards": N_("Табели и письма класса (PDF)"),
+    "year_rollover": N_("Новый учебный год"),
 }
 # Kinds that concern the whole school: the school's operators see them too, not only the owner.
-SCHOOL_WIDE = frozenset({"invite_register", "backup", "import", "year_seal"})
+SCHOOL_WIDE = frozenset({"invite_register", "backup", "import", "year_seal", "year_rollover"})
 MAX_ATTEMPTS = 3
 LEASE = dt.timedelta(minutes=10)  # a running job not heard from for this long is taken to have lost its worker
 KEEP_FILES = dt.timedelta(days=7)  # files of finished jobs are deleted after this

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, SmallInteger, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, SmallInteger, String, UniqueConstraint
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -125,3 +125,27 @@ class SubgroupMember(db.Model):
 
     def __str__(self) -> str:
         return f"{self.student_id}@{self.subgroup_id}"
+
+
+ROLLOVER_DECISIONS = ("promote", "repeat", "leave")
+
+
+class RolloverDecision(db.Model):
+    """The secretary's decision for a student the year's marks leave in doubt (a year «2», «н/а», no year mark):
+    promoted, repeating the grade, or leaving at the year's end; read by the rollover (issue 18)."""
+
+    __tablename__ = "rollover_decisions"
+    __table_args__ = (
+        UniqueConstraint("year_id", "student_id"),
+        CheckConstraint(one_of("decision", ROLLOVER_DECISIONS), name="decision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year_id: Mapped[int] = mapped_column(ForeignKey("academic_years.id"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(8))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    def __str__(self) -> str:
+        return f"{self.student_id}: {self.decision}"

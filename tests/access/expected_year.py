@@ -3,8 +3,9 @@
 "Архив и печати": the administration reads the seals and starts their verification (a job); only the operator's forms
 archive, seal or restore (POST only).
 The class teacher's contacts of their class's families: the class teacher's page (a class that is not theirs:
-403). "Резервные копии": the operator's page. "Корзина" (removed students, classes, lessons, teaching assignments): the operator's page, the
-operator alone restores (the POSTs per role: tests/access/test_bin_doors.py)."""
+403). "Резервные копии": the operator's page. "Корзина" (removed students, classes, lessons, teaching assignments): the
+operator's page, the operator alone restores (the POSTs per role: tests/access/test_bin_doors.py).
+The year rollover: the operator's preview and run; the secretary's decisions, read by the director and the operator."""
 
 from __future__ import annotations
 
@@ -23,5 +24,7 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/rollover/run": ALL(405),
     "/admin/bin/": (R, F, F, F, F, F, F, F, 200),
     "/admin/bin/restore": ALL(405),
+    "/admin/rollover-decisions/": (R, F, F, F, F, 200, F, 200, 200),
+    "/admin/rollover-decisions/save": ALL(405),
 }
 PARAMS: dict = {}
