@@ -74,3 +74,20 @@ def test_page_links_each_lesson_to_its_journal_lesson(world, tt, place, client, 
     assert f"/admin/journal/{world.a_maths_5a.id}/lesson?date=2026-09-08&amp;bell={tt.bell2.id}" in page
     assert 'class="mw-today' not in page  # today (the real date) is not in that week
     assert client.get("/admin/my-week/?week=bad").status_code == 200
+
+
+def test_a_fixed_number_of_queries_however_full_the_week(world, tt, place, actor_of, count_queries, db_session):
+    teacher = actor_of("teacher")
+    db_session.flush()
+    db_session.expire_all()
+    with count_queries() as few:
+        teacher_week(teacher, MONDAY)
+    place(world.a_maths_5a, 2, tt.bell2)
+    place(world.a_maths_5a, 3, tt.bell3)
+    place(world.a_maths_5a, 5, tt.bell1)
+    db_session.flush()
+    db_session.expire_all()
+    with count_queries() as many:
+        week = teacher_week(teacher, MONDAY)
+    assert len(_cells(week)) == 3
+    assert many.count == few.count
