@@ -27,6 +27,28 @@ REQUIREMENTS = ROOT / "requirements.txt"
 STAMP = VENV / ".requirements.sha256"
 
 
+def requirement_lines() -> list[str]:
+    """The requirement lines of requirements.txt (comments and blank lines left out)."""
+    lines = (line.split("#", 1)[0].strip() for line in REQUIREMENTS.read_text().splitlines())
+    return [line for line in lines if line]
+
+
+def pip_command() -> list[str]:
+    """pip without -q: it prints each package as it is collected, downloaded and installed, so the first
+    start (about 2 minutes) shows progress instead of silence."""
+    return [
+        str(PYTHON),
+        "-m",
+        "pip",
+        "install",
+        "--disable-pip-version-check",
+        "--progress-bar",
+        "on",
+        "-r",
+        str(REQUIREMENTS),
+    ]
+
+
 def ensure_venv() -> None:
     if not PYTHON.exists():
         print("dev.py: creating .venv", flush=True)
@@ -40,9 +62,12 @@ def ensure_venv() -> None:
             )
     digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
     if not STAMP.exists() or STAMP.read_text().strip() != digest:
-        print("dev.py: installing requirements.txt into .venv", flush=True)
-        pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", str(REQUIREMENTS)]
-        if subprocess.run(pip, cwd=ROOT).returncode != 0:
+        print(
+            f"dev.py: installing {len(requirement_lines())} packages of requirements.txt into .venv"
+            " (the first time takes a few minutes; pip shows each package below)",
+            flush=True,
+        )
+        if subprocess.run(pip_command(), cwd=ROOT).returncode != 0:
             sys.exit("dev.py: pip install failed (see above)")
         STAMP.write_text(digest + "\n")
 

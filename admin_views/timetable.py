@@ -13,7 +13,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
-from models.access import ORGANISATION_WRITERS
+from models.access import ORGANISATION_WRITERS, TEACHING_ROLES
 from models.errors import NotFound
 from models.school.substitutions import (
     cancel_substitution,
@@ -30,7 +30,7 @@ from models.school.timetable import (
     monday_of,
     place_lesson,
 )
-from models.school.timetable_week import class_week, visible_classes
+from models.school.timetable_week import class_week, teacher_week, visible_classes
 from models.tables.accounts import STAFF_ROLES
 
 from .base import StaffPage, actor, operation, refusal_page
@@ -159,6 +159,24 @@ class ClassTimetableView(StaffPage):
         return self._back()
 
 
+class MyWeekView(StaffPage):
+    """A teacher's own week: their lessons in all classes and the substitutions they take."""
+
+    roles = TEACHING_ROLES
+
+    @expose("/")
+    def index(self):
+        day = None
+        with operation(commit=False):
+            day = parse_date(request.args.get("week"))
+        if day is None:
+            day = today() + dt.timedelta(days=1 if today().isoweekday() == 7 else 0)
+        week = None
+        with refusal_page():
+            week = teacher_week(actor(), day)
+        return self.render("admin/timetable/my_week.html", week=week, today=today(), weekday_names=WEEKDAY_NAMES)
+
+
 class SubstitutionsView(StaffPage):
     """Substitutions of a date: the administration reads, the operator assigns and cancels."""
 
@@ -246,6 +264,9 @@ def register(admin) -> None:
         ClassTimetableView(
             name=lazy_gettext("Расписание класса"), category=CATEGORY, endpoint="timetable", url="/admin/timetable"
         )
+    )
+    admin.add_view(
+        MyWeekView(name=lazy_gettext("Моё расписание"), category=CATEGORY, endpoint="my_week", url="/admin/my-week")
     )
     admin.add_view(
         SubstitutionsView(

@@ -71,6 +71,11 @@ class Actor:
 ANONYMOUS = Actor(None, None, frozenset())
 
 
+def can_view_own_week(actor: Actor) -> bool:
+    """A teacher's own week timetable (their lessons and the substitutions they take)."""
+    return actor.staff_id is not None and actor.has(*TEACHING_ROLES)
+
+
 # --- classes -------------------------------------------------------------------------------------
 def class_ids(actor: Actor) -> Select:
     """Classes the actor sees: the whole school for the administration and secretary, else own classes."""

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from models.access import Actor, can_manage_organisation, can_view_class_timetable, class_ids
+from models.access import Actor, can_manage_organisation, can_view_class_timetable, can_view_own_week, class_ids
 from models.base import db
 from models.errors import AccessDenied
 from models.i18n import _
@@ -21,7 +21,7 @@ from models.tables.classes import SchoolClass
 from models.tables.curriculum import TeachingAssignment
 from models.tables.people import Staff
 from models.tables.school import AcademicYear, Bell
-from models.tables.timetable import Substitution
+from models.tables.timetable import Substitution, TimetableEntry
 
 
 # --- the week grid of a class ---------------------------------------------------------------------------
@@ -75,16 +75,10 @@ class LoadPlaced:
         return self.placed > self.hours + Decimal("0.5")
 
 
-@dataclass
-class ClassWeek:
-    school_class: SchoolClass
-    year: AcademicYear
+class WeekNavigation:
+    """The previous and next week of a week that starts on ``monday``."""
+
     monday: dt.date
-    days: list[tuple[int, dt.date]]
-    rows: list[GridRow]
-    options: list[tuple[int, str]]  # the class's teaching load, for the select of each cell
-    load: list[LoadPlaced]
-    editable: bool
 
     @property
     def previous(self) -> dt.date:
@@ -93,6 +87,35 @@ class ClassWeek:
     @property
     def next(self) -> dt.date:
         return self.monday + dt.timedelta(days=7)
+
+
+def _week_days(monday: dt.date) -> list[tuple[int, dt.date]]:
+    return [(wd, monday + dt.timedelta(days=wd - 1)) for wd in SCHOOL_DAYS]
+
+
+def _substitutes(entry_ids: list[int], monday: dt.date) -> dict[tuple[int, dt.date], tuple[Substitution, Staff]]:
+    """The substitutions of these entries in the week of ``monday``, with the substitute, by (entry, date)."""
+    rows = db.session.execute(
+        select(Substitution, Staff)
+        .join(Staff, Staff.id == Substitution.substitute_id)
+        .where(
+            Substitution.entry_id.in_(entry_ids or [0]),
+            Substitution.date.between(monday, monday + dt.timedelta(days=5)),
+        )
+    ).all()
+    return {(s.entry_id, s.date): (s, staff) for s, staff in rows}
+
+
+@dataclass
+class ClassWeek(WeekNavigation):
+    school_class: SchoolClass
+    year: AcademicYear
+    monday: dt.date
+    days: list[tuple[int, dt.date]]
+    rows: list[GridRow]
+    options: list[tuple[int, str]]  # the class's teaching load, for the select of each cell
+    load: list[LoadPlaced]
+    editable: bool
 
 
 def visible_classes(actor: Actor) -> list[tuple[SchoolClass, AcademicYear]]:
@@ -114,20 +137,14 @@ def class_week(actor: Actor, class_id: int, day: dt.date) -> ClassWeek:
         raise AccessDenied(_("Нет доступа к расписанию этого класса."))
     year = db.session.get(AcademicYear, cls.year_id)
     monday = monday_of(day)
-    saturday = monday + dt.timedelta(days=5)
-    days = [(wd, monday + dt.timedelta(days=wd - 1)) for wd in SCHOOL_DAYS]
+    days = _week_days(monday)
     bells = db.session.scalars(
         select(Bell).where(Bell.school_id == actor.school_id, Bell.shift == cls.shift).order_by(Bell.number)
     ).all()
     entries = db.session.scalars(
         timetable_entries().where(TeachingAssignment.class_id == cls.id, effective_to() >= monday)
     ).all()
-    subs = db.session.execute(
-        select(Substitution, Staff)
-        .join(Staff, Staff.id == Substitution.substitute_id)
-        .where(Substitution.entry_id.in_([e.id for e in entries] or [0]), Substitution.date.between(monday, saturday))
-    ).all()
-    sub_of = {(s.entry_id, s.date): (s, staff) for s, staff in subs}
+    sub_of = _substitutes([e.id for e in entries], monday)
     cells: dict[tuple[int, int], GridCell] = {}
     rows = []
     for bell in bells:
@@ -191,3 +208,85 @@ def class_week(actor: Actor, class_id: int, day: dt.date) -> ClassWeek:
     load = [LoadPlaced(a.id, assignment_label(a), Decimal(a.hours_per_week), placed[a.id]) for a in assignments]
     editable = can_manage_organisation(actor) and not year.is_archived
     return ClassWeek(cls, year, monday, days, rows, options, load, editable)
+
+
+# --- the week of one teacher -----------------------------------------------------------------------------
+@dataclass
+class TeacherLesson:
+    entry_id: int
+    assignment_id: int
+    class_name: str
+    subject: str
+    group: str | None
+    room: str | None
+    taken_from: str | None = None  # the substitution this teacher takes: whose lesson it is
+    given_to: str | None = None  # this teacher's lesson taken by a substitute
+
+
+@dataclass
+class TeacherCell:
+    weekday: int
+    date: dt.date
+    bell: Bell
+    lessons: list[TeacherLesson] = field(default_factory=list)
+
+
+@dataclass
+class TeacherWeek(WeekNavigation):
+    teacher: Staff
+    monday: dt.date
+    days: list[tuple[int, dt.date]]
+    rows: list[tuple[Bell, list[TeacherCell]]]
+
+
+def teacher_week(actor: Actor, day: dt.date) -> TeacherWeek:
+    """The actor's own timetable for the week of ``day``: their lessons in every class plus the substitutions
+    they take, by weekday and bell (only the bells they teach at). A fixed number of queries."""
+    if not can_view_own_week(actor):
+        raise AccessDenied(_("Своё расписание есть только у учителя."))
+    teacher = db.session.get(Staff, actor.staff_id)
+    monday = monday_of(day)
+    saturday = monday + dt.timedelta(days=5)
+    days = _week_days(monday)
+    taken = db.session.execute(
+        select(Substitution.entry_id, Substitution.date).where(
+            Substitution.substitute_id == teacher.id, Substitution.date.between(monday, saturday)
+        )
+    ).all()
+    in_week = (
+        timetable_entries()
+        .where(SchoolClass.school_id == actor.school_id, effective_to() >= monday)
+        .where(TimetableEntry.valid_from <= saturday)
+    )
+    rows_found = db.session.execute(
+        in_week.add_columns(effective_to()).where(
+            (TeachingAssignment.teacher_id == teacher.id) | TimetableEntry.id.in_([e for e, _d in taken] or [0])
+        )
+    ).all()
+    entries = [entry for entry, _ends in rows_found]
+    ends_of = {entry.id: ends for entry, ends in rows_found}
+    sub_of = {key: staff for key, (_sub, staff) in _substitutes([e.id for e in entries], monday).items()}
+    cells: dict[tuple[int, int], TeacherCell] = {}
+    for entry in sorted(entries, key=lambda e: (e.assignment.school_class.name, e.id)):
+        if entry.weekday not in SCHOOL_DAYS:
+            continue
+        date = monday + dt.timedelta(days=entry.weekday - 1)
+        if not entry.valid_from <= date <= ends_of[entry.id]:
+            continue
+        a = entry.assignment
+        substitute = sub_of.get((entry.id, date))
+        mine = a.teacher_id == teacher.id
+        if not mine and (substitute is None or substitute.id != teacher.id):
+            continue  # a substitution of another date of the week
+        lesson = TeacherLesson(
+            entry.id, a.id, a.school_class.name, a.subject.name, a.subgroup.name if a.subgroup else None, entry.room
+        )
+        if not mine:
+            lesson.taken_from = a.teacher.short_name
+        elif substitute is not None:
+            lesson.given_to = substitute.short_name
+        cell = cells.setdefault((entry.weekday, entry.bell_id), TeacherCell(entry.weekday, date, entry.bell))
+        cell.lessons.append(lesson)
+    bells = sorted({c.bell.id: c.bell for c in cells.values()}.values(), key=lambda b: (b.shift, b.starts_at))
+    rows = [(bell, [cells.get((wd, bell.id)) or TeacherCell(wd, date, bell) for wd, date in days]) for bell in bells]
+    return TeacherWeek(teacher, monday, days, rows)
