@@ -61,6 +61,8 @@ CREATING = {
     "/admin/year-seals/seal": ("admin/year_records/seals.html", "seal-year-form"),  # starts a job
     "/admin/year-seals/verify": ("admin/year_records/seals.html", "verify-seal-form"),  # starts a job
     "/admin/rollover/run": ("admin/year_records/rollover.html", 'id="rollover-form"'),
+    "/admin/bound-journal/order": ("admin/bound_journal/index.html", 'id="order-form"'),  # starts a job
+    "/admin/results/report-cards/<int:class_id>": ("admin/results/index.html", "class-report-cards"),  # a job
 }
 # The other POST routes: they change rows in place (a repeat finds them changed or gone), answer JSON with
 # versions of their own (the grid's keystrokes), only show a preview, or belong to signing in.
@@ -106,6 +108,10 @@ NOT_CREATING = {
     "/admin/inbox/<int:conversation_id>/participants",
     "/admin/my-class/contacts/save",  # sets a family's contact fields: a repeat sets the same values
     "/admin/backups/settings",  # sets two settings: a repeat changes nothing
+    "/account/consents/<int:student_id>/give",  # a repeat is refused: the consent is already in force
+    "/account/consents/<int:student_id>/withdraw",  # a repeat is refused: already withdrawn
+    "/admin/bin/restore",  # a repeat is refused: the record is already restored
+    "/admin/rollover-decisions/save",  # one decision per student and year, set in place
 }
 MODEL_VIEW_ROUTES = re.compile(r"\.(create_view|edit_view|delete_view|action_view|ajax_update)$")
 
@@ -168,6 +174,7 @@ def _creating_urls(app, world) -> list[str]:
         "job_id": 1,
         "conversation_id": 1,
         "survey_id": 1,
+        "class_id": world.c5a.id,
     }
     urls = []
     for rule in app.url_map.iter_rules():
