@@ -168,6 +168,11 @@ class FinalsSheet:
         return sum(1 for r in self.rows if r.current is None and r.in_class)
 
     @property
+    def left_to_decide(self) -> int:
+        """Rows still without a mark whose proposal lacks grounds: "Подставить предлагаемые" leaves them empty."""
+        return sum(1 for r in self.rows if r.doubtful and r.current is None)
+
+    @property
     def deadline_passed(self) -> bool:
         return self.today > self.deadline
 

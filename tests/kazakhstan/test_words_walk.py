@@ -14,25 +14,21 @@ Cyrillic word not from the school's data counts."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
-from collections import deque
 from functools import cache
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import String, Text, select
-from werkzeug.exceptions import HTTPException
 
 import models.base
 from demo import DEMO_PASSWORD, Scale, load_demo
 from demo.kazakh import ACCOUNTS, CODE
 from models import School, WorkKind, db
+from tests.pages.crawl import walk
 
 TODAY = dt.date(2026, 11, 22)  # the second quarter of the demo year: the first one closed with its marks
 SCALE = Scale(schools=1, classes_per_grade=1, students_per_class=3, weeks=None)
@@ -44,10 +40,7 @@ LANGUAGE_NAMES = {"қазақша", "русский"}  # the language switcher n
 QUOTE = re.compile(r"«([^»]*)»")
 # The school's text cut short ("…, эле…") and a name's initials ("Моисеев З.М."): the start of a school's word.
 CUT = re.compile(r"([А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+)…|\b([А-ЯЁӘҒҚҢӨҰҮҺІ])\.")
-MAX_PAGES = 120  # per account: the staff panel's widest menu (the operator's) has fewer endpoints
-SKIP = ("/logout", "/language", "/static/", "/admin/static/")
 FAMILY_DOCUMENTS = re.compile(r"/letter\.pdf|/report-card/|/report-cards/")
-READ_ATTRIBUTES = {"title", "placeholder", "alt", "aria-label", "data-confirm"}
 
 
 def words(text: str) -> set[str]:
@@ -107,58 +100,6 @@ def test_the_detector(text, lang, school, found):
     assert russian_words(text, lang, school) == found
 
 
-class _Reader(HTMLParser):
-    """The text a reader meets on a page, and its links."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.links: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag in ("script", "style"):
-            self._skip += 1
-        if tag == "a" and attrs.get("href"):
-            self.links.append(attrs["href"])
-        for name in READ_ATTRIBUTES & attrs.keys():
-            self.parts.append(attrs[name] or "")
-        if tag == "input" and attrs.get("type") in ("submit", "button"):
-            self.parts.append(attrs.get("value") or "")
-        if tag == "option":
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
-def _file_text(response) -> str:
-    body = response.get_data()
-    if response.mimetype == "application/pdf":
-        from pypdf import PdfReader
-
-        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(body)).pages)
-    if response.mimetype.endswith("spreadsheetml.sheet"):
-        from openpyxl import load_workbook
-
-        book = load_workbook(io.BytesIO(body), read_only=True)
-        return "\n".join(
-            " ".join(str(v) for v in row if v is not None)
-            for sheet in book
-            for row in sheet.iter_rows(values_only=True)
-        )
-    if response.mimetype == "text/csv":
-        text = body.decode("utf-8-sig", errors="replace")
-        return "\n".join(" ".join(row) for row in csv.reader(io.StringIO(text), delimiter=";"))
-    return ""
-
-
 def _school_words() -> set[str]:
     """Every word of the database's text, except the names the system gives (its kinds of work)."""
     found: set[str] = set()
@@ -174,40 +115,6 @@ def _school_words() -> set[str]:
         if kind._system is None:
             found |= words(kind.name)
     return found
-
-
-def _walk(app, client, start: str) -> dict[str, str]:
-    """URL → the text a reader meets there, for the first URL of each endpoint reachable from ``start``."""
-    adapter = app.url_map.bind("localhost")
-    seen_endpoints: set[str] = set()
-    queue, pages = deque([start]), {}
-    while queue and len(pages) < MAX_PAGES:
-        url = queue.popleft()
-        split = urlsplit(url)
-        if split.netloc not in ("", "localhost") or split.path.startswith(SKIP) or url in pages:
-            continue
-        try:
-            endpoint, _args = adapter.match(split.path, method="GET")
-        except HTTPException:
-            continue
-        if endpoint in seen_endpoints:
-            continue
-        seen_endpoints.add(endpoint)
-        response = client.get(url)
-        assert response.status_code < 500, (url, response.status_code)
-        if response.status_code != 200:
-            continue
-        if response.mimetype != "text/html":
-            pages[url] = _file_text(response)
-            continue
-        reader = _Reader()
-        reader.feed(response.get_data(as_text=True))
-        pages[url] = " ".join(reader.parts)
-        for link in reader.links:
-            target = urljoin(url, link)
-            if urlsplit(target).scheme in ("", "http") and "#" not in link[:1]:
-                queue.append(target.split("#")[0])
-    return pages
 
 
 @pytest.fixture()
@@ -230,7 +137,7 @@ def test_no_russian_word_on_any_page(app, client, kazakh_school, lang):
         assert response.status_code == 302, login
         start = urlsplit(response.headers["Location"]).path
         assert client.post("/language", data={"lang": lang, "next": start}).status_code == 302
-        pages = _walk(app, client, start)
+        pages = walk(app, client, start)
         walked += len(pages)
         assert len(pages) >= 10, (login, sorted(pages))  # the walk went past the start page
         for url, text in pages.items():

@@ -1,87 +1,106 @@
-"""Walking the pages a signed-in user can reach: from a start page, every same-origin GET link under the given
-prefixes, breadth first, once per route shape (ids and query values do not make a page new), bounded. Files
-(PDF, XLSX, CSV), sign-out and anything that looks like a state change are not followed. Yields (url, html)."""
+"""The one walk over the pages a signed-in user reaches: from a start page, every same-origin GET link, the first URL
+of each endpoint once, bounded. Returns URL → the text a reader meets there: a page's text nodes (not <script> or
+<style>), the labels of buttons and the attributes read aloud or shown (title, placeholder, …); with ``files``,
+PDFs (pypdf), XLSX (openpyxl) and CSV as their text. Used by tests/pages (dates and wording) and
+tests/kazakhstan/test_words_walk.py (Russian words in kk and en)."""
 
 from __future__ import annotations
 
-import re
+import csv
+import io
 from collections import deque
-from collections.abc import Iterator
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
-SKIP = re.compile(r"(\.pdf|\.xlsx|\.csv|\.zip|/export|/download|logout|/delete|/file/|/files/|/static/)", re.I)
+from werkzeug.exceptions import HTTPException
 
-
-def shape(url: str) -> str:
-    """The route shape: numbers and query values replaced, so that one page per kind of page is visited."""
-    parts = urlsplit(url)
-    path = re.sub(r"/\d+", "/N", parts.path)
-    keys = sorted({k.split("=")[0] for k in parts.query.split("&") if k})
-    return path + ("?" + "&".join(keys) if keys else "")
+MAX_PAGES = 120  # per account: the staff panel's widest menu (the operator's) has fewer endpoints
+SKIP = ("/logout", "/language", "/static/", "/admin/static/")
+READ_ATTRIBUTES = {"title", "placeholder", "alt", "aria-label", "data-confirm"}
 
 
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
+class _Reader(HTMLParser):
+    """The text a reader meets on a page, and its links."""
 
-    def handle_starttag(self, tag, attrs):
-        if tag == "a":
-            href = dict(attrs).get("href")
-            if href:
-                self.links.append(href)
-
-
-def walk(client, start: str, prefixes: tuple[str, ...], limit: int = 200) -> Iterator[tuple[str, str]]:
-    seen: set[str] = set()
-    queue = deque([start])
-    while queue and len(seen) < limit:
-        url = queue.popleft()
-        if shape(url) in seen:
-            continue
-        seen.add(shape(url))
-        response = client.get(url)
-        if response.status_code != 200 or not response.mimetype.startswith("text/html"):
-            continue
-        html = response.get_data(as_text=True)
-        yield url, html
-        parser = _Links()
-        parser.feed(html)
-        for href in parser.links:
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc or not parts.path.startswith(prefixes) or SKIP.search(parts.path):
-                continue
-            link = parts.path + ("?" + parts.query if parts.query else "")
-            if shape(link) not in seen:
-                queue.append(link)
-
-
-class VisibleText(HTMLParser):
-    """The text a reader sees: text nodes outside <script> and <style>, plus the labels of buttons and options
-    (attribute values such as an <input type=date> value are the browser's business, not text)."""
-
-    def __init__(self) -> None:
+    def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self._hidden = 0
+        self.links: list[str] = []
+        self._skip = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
-            self._hidden += 1
-        if tag == "input" and dict(attrs).get("type") in ("submit", "button"):
-            self.parts.append(dict(attrs).get("value") or "")
+        attrs = dict(attrs)
+        if tag in ("script", "style"):
+            self._skip += 1
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        for name in READ_ATTRIBUTES & attrs.keys():
+            self.parts.append(attrs[name] or "")
+        if tag == "input" and attrs.get("type") in ("submit", "button"):
+            self.parts.append(attrs.get("value") or "")
+        if tag == "option":
+            self.parts.append(" ")
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "template") and self._hidden:
-            self._hidden -= 1
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
 
     def handle_data(self, data):
-        if not self._hidden:
+        if not self._skip:
             self.parts.append(data)
 
 
-def visible_text(html: str) -> str:
-    parser = VisibleText()
-    parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
+def file_text(response) -> str:
+    body = response.get_data()
+    if response.mimetype == "application/pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(body)).pages)
+    if response.mimetype.endswith("spreadsheetml.sheet"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(body), read_only=True)
+        return "\n".join(
+            " ".join(str(v) for v in row if v is not None)
+            for sheet in book
+            for row in sheet.iter_rows(values_only=True)
+        )
+    if response.mimetype == "text/csv":
+        text = body.decode("utf-8-sig", errors="replace")
+        return "\n".join(" ".join(row) for row in csv.reader(io.StringIO(text), delimiter=";"))
+    return ""
+
+
+def walk(app, client, start: str, *, files: bool = True) -> dict[str, str]:
+    """URL → the text a reader meets there, for the first URL of each endpoint reachable from ``start``."""
+    adapter = app.url_map.bind("localhost")
+    seen_endpoints: set[str] = set()
+    queue, pages = deque([start]), {}
+    while queue and len(pages) < MAX_PAGES:
+        url = queue.popleft()
+        split = urlsplit(url)
+        if split.netloc not in ("", "localhost") or split.path.startswith(SKIP) or url in pages:
+            continue
+        try:
+            endpoint, _args = adapter.match(split.path, method="GET")
+        except HTTPException:
+            continue
+        if endpoint in seen_endpoints:
+            continue
+        seen_endpoints.add(endpoint)
+        response = client.get(url)
+        assert response.status_code < 500, (url, response.status_code)
+        if response.status_code != 200:
+            continue
+        if response.mimetype != "text/html":
+            if files:
+                pages[url] = file_text(response)
+            continue
+        reader = _Reader()
+        reader.feed(response.get_data(as_text=True))
+        pages[url] = " ".join(reader.parts)
+        for link in reader.links:
+            target = urljoin(url, link)
+            if urlsplit(target).scheme in ("", "http") and "#" not in link[:1]:
+                queue.append(target.split("#")[0])
+    return pages
