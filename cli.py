@@ -181,9 +181,11 @@ def _register_seal_commands(app: Flask) -> None:
     @click.option("--school-code", default=None, help="Only this school (School.code); every school otherwise.")
     def verify_seals_command(school_code: str | None) -> None:
         """Verify the seal of every archived year: exit code 1 and each differing row named when a year's marks,
-        lessons, attendance or period marks changed after it was archived (models/school/seal.py)."""
+        lessons, attendance, period marks or the printouts made at archiving changed after it was archived
+        (models/school/seal.py)."""
         from sqlalchemy import select
 
+        from archive_files import file_digest
         from models import AcademicYear, School, db
         from models.i18n import Text
         from models.school.seal import summary, verify_year
@@ -193,7 +195,7 @@ def _register_seal_commands(app: Flask) -> None:
             query = query.where(School.code == school_code)
         failed = 0
         for year in db.session.scalars(query.order_by(School.code, AcademicYear.starts_on)):
-            check = verify_year(year)
+            check = verify_year(year, file_digest=file_digest)
             failed += check.state != "intact"
             click.echo(f"{year.school.code} {summary(check)}")
             for d in check.named:

@@ -206,14 +206,25 @@ def _report_cards(job: Job) -> dict:
 
 
 def _year_seal(job: Job) -> dict:
-    """Archiving a year with its seal, sealing, or verifying (models/school/organisation.py run_seal_job): the
-    archive and its seal are written in the same transaction as the job's "done", so a worker killed mid-way
+    """Archiving a year with its seal, sealing, or verifying (models/school/organisation.py run_seal_job). Archiving
+    and sealing first print the bound journal of each class for the year (archive_files.py; the files are sealed
+    with the rows, a retry prints a new set). The archive and its seal are written in the same transaction as the job's "done", so a worker killed mid-way
     leaves the year as it was and the job is retried. A verification keeps its result with the job."""
+    from archive_files import file_digest, year_printouts
     from models.school.organisation import run_seal_job
 
-    _step(job, 10, _("Вычисление контрольных сумм записей года"))
     params = job.params
-    result = run_seal_job(_owner(job), params, now=utcnow())
+    printouts = None
+    if params["action"] in ("archive", "seal"):  # the year's printouts first, sealed with its rows
+        _step(job, 5, _("Печать журналов классов за год"))
+
+        def printed(share: float) -> None:
+            with write_unit(db.session):
+                report(job, 5 + int(share * 75), _("Печать журналов классов за год"), now=utcnow())
+
+        printouts = year_printouts(_owner(job), params["year_id"], now=utcnow(), progress=printed)
+    _step(job, 85, _("Вычисление контрольных сумм записей года"))
+    result = run_seal_job(_owner(job), params, now=utcnow(), printouts=printouts, file_digest=file_digest)
     _pause()  # (a test kills the worker here: the year archived and sealed in a transaction not committed)
     if result is not None:
         job.params = {**params, "result": result}

@@ -5,10 +5,11 @@ models.school.organisation, models.backups); these views parse forms and show re
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
+from archive_files import printout_path
 from models.access import ADMINISTRATION, ROLLOVER_READERS, can_decide_rollover, can_manage_organisation
 from models.attachments import size_text
 from models.backups import backups_page, set_backup_settings
@@ -19,7 +20,7 @@ from models.jobs import get_job
 from models.school.organisation import current_year, restore_year, seal_job
 from models.school.removal import bin_lines, restore
 from models.school.rollover import DECISIONS, decide, decisions_page, preview, rollover_job
-from models.school.seal import MAX_REASON, seal_overview, shown_check
+from models.school.seal import MAX_REASON, seal_overview, sealed_printout, shown_check
 from models.school.settings import BACKUP_SCHEDULES, LIMITS
 
 from .base import StaffPage, actor, operation, refusal_page
@@ -54,6 +55,7 @@ class SealsView(StaffPage):
             check=check,
             editable=can_manage_organisation(a),
             max_reason=MAX_REASON,
+            size_text=size_text,
         )
 
     @expose("/restore", methods=["POST"])
@@ -72,6 +74,17 @@ class SealsView(StaffPage):
         if not done:
             return redirect(url_for(".index"))
         return redirect(url_for(".index", job=job.id) + "#seal-job", 303)
+
+    @expose("/printout/<int:seal_id>/<int:number>")
+    def printout(self, seal_id: int, number: int):
+        """A printout made at archiving, as sealed (verifying tells whether the file still matches its seal)."""
+        with refusal_page():
+            sealed = sealed_printout(actor(), seal_id, number)
+        path = printout_path(sealed["file"])
+        if path is None or not path.is_file():
+            flash(gettext("Файл печатной формы не найден в архиве: проверьте печать года."), "error")
+            return redirect(url_for(".index"))
+        return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=path.name)
 
     @expose("/seal", methods=["POST"])
     def seal(self):

@@ -17,6 +17,15 @@ from config import TestConfig
 from models import db
 
 
+@pytest.fixture(scope="session", autouse=True)
+def archive_dir(tmp_path_factory):
+    """The printouts made at archiving (archive_files.py) go to a folder of the run, not the checkout's instance/
+    (set in the environment: consumer processes and the browser tests' server inherit it)."""
+    folder = tmp_path_factory.mktemp("archive")
+    os.environ["ARCHIVE_DIR"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def app():
     """The app, with the schema created. No app context stays pushed: each test request gets its own,

@@ -218,6 +218,21 @@ def bound_journal(actor: Actor, class_id: int, period_id: int | None, *, now: dt
     )
 
 
+def year_volume_classes(actor: Actor, year_id: int) -> list[SchoolClass]:
+    """The classes of a year whose whole-year volume the actor may print (those with periods of their scheme):
+    what archiving the year prints (archive_files.py)."""
+    classes = db.session.scalars(
+        select(SchoolClass)
+        .where(
+            SchoolClass.year_id == year_id,
+            SchoolClass.school_id == actor.school_id,
+            SchoolClass.id.in_(bound_journal_class_ids(actor)),
+        )
+        .order_by(SchoolClass.grade, SchoolClass.letter)
+    )
+    return [cls for cls in classes if volume_choices(cls)]
+
+
 # --- ordering a volume (the staff page; the work runs as a background job, tasks.py) ----------------------------
 YEAR = "year"  # the choice "the whole year" next to the periods' ids
 

@@ -220,7 +220,9 @@ def archivable_year(actor: Actor, year_id: int, *, today: dt.date) -> AcademicYe
     return year
 
 
-def archive_year(actor: Actor, year_id: int, *, today: dt.date, now: dt.datetime) -> AcademicYear:
+def archive_year(
+    actor: Actor, year_id: int, *, today: dt.date, now: dt.datetime, printouts: list[dict] | None = None
+) -> AcademicYear:
     """A finished year goes to the archive (R33): its journal, marks and reports stay readable and printable,
     nothing in it can change. Archived and sealed in one transaction: a year is never archived without its seal.
     The checksum of a big year takes seconds, so the pages ask for it as a background job (``seal_job``)."""
@@ -228,17 +230,19 @@ def archive_year(actor: Actor, year_id: int, *, today: dt.date, now: dt.datetime
     year.archived_at = now
     db.session.flush()
     AuditEvent.record(actor.user_id, "year.archive", "academic_year", year.id, new={"archived_at": now})
-    seal_year(actor, year, now=now)
+    seal_year(actor, year, now=now, printouts=printouts)
     return year
 
 
-def seal_archived_year(actor: Actor, year_id: int, *, now: dt.datetime) -> AcademicYear:
+def seal_archived_year(
+    actor: Actor, year_id: int, *, now: dt.datetime, printouts: list[dict] | None = None
+) -> AcademicYear:
     """Seal a year archived before seals existed (what it holds now is what the seal will guard)."""
     require_operator(actor)
     year = school_year(actor, year_id)
     if recorded_state(year, current_seal(year.id)) != "missing":
         raise InvalidInput(_("Учебный год %(name)s не в архиве или уже запечатан."), name=year.name)
-    seal_year(actor, year, now=now)
+    seal_year(actor, year, now=now, printouts=printouts)
     return year
 
 
@@ -264,18 +268,21 @@ def seal_job(actor: Actor, action: str, year_id: int, *, today: dt.date) -> dict
     return {"action": action, "year_id": year.id, "year": year.name, "today": today.isoformat()}
 
 
-def run_seal_job(actor: Actor, params: dict, *, now: dt.datetime) -> dict | None:
+def run_seal_job(
+    actor: Actor, params: dict, *, now: dt.datetime, printouts: list[dict] | None = None, file_digest=None
+) -> dict | None:
     """The work of a "year_seal" job, in the job's one transaction: the year archived and sealed together, or
-    sealed, or verified (read only; the result, as the page shows it, is returned)."""
+    sealed, or verified (read only; the result, as the page shows it, is returned). ``printouts``: the files
+    made for the year before (sealed with it); ``file_digest``: how a verification reads them again."""
     from .seal import check_data, check_school_year
 
     action, year_id = params["action"], params["year_id"]
     if action == "archive":
-        archive_year(actor, year_id, today=dt.date.fromisoformat(params["today"]), now=now)
+        archive_year(actor, year_id, today=dt.date.fromisoformat(params["today"]), now=now, printouts=printouts)
     elif action == "seal":
-        seal_archived_year(actor, year_id, now=now)
+        seal_archived_year(actor, year_id, now=now, printouts=printouts)
     else:
-        return check_data(check_school_year(actor, year_id))
+        return check_data(check_school_year(actor, year_id, file_digest=file_digest))
     return None
 
 

@@ -4,6 +4,11 @@ audit log). Verifying recomputes the digests and names each row changed, added o
 the seal itself against its audit record. Taking the year out of the archive breaks the seal (who, when and
 why, audited); archiving it again seals what is there then.
 
+The printouts made at archiving (the bound journal of each class for the whole year, built by the job that
+archives) are sealed with the rows: each file's SHA-256 is a row of the part "printouts", so a printout replaced
+or deleted afterwards is named like a changed mark. Where the files are kept is the caller's: verifying is given
+``file_digest`` (the file's SHA-256 now, or None when it is gone; archive_files.py).
+
 Row digests are of values in a form both databases give alike (moments in UTC, decimals normalised), so a
 seal made on SQLite still verifies after the school moved to PostgreSQL with a backup."""
 
@@ -13,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -21,7 +27,7 @@ from sqlalchemy import Boolean, Date, DateTime, Numeric, Time, select
 from models.access import Actor, can_view_seals, require
 from models.audit import AuditEvent
 from models.base import db
-from models.errors import InvalidInput
+from models.errors import InvalidInput, NotFound
 from models.i18n import N_, Text, _
 from models.tables.classes import SchoolClass
 from models.tables.curriculum import Subject, TeachingAssignment
@@ -31,12 +37,13 @@ from models.tables.people import Student
 from models.tables.records import YearSeal
 from models.tables.school import AcademicYear, Period
 
-PARTS = ("lessons", "marks", "attendance", "period_marks")
+PARTS = ("lessons", "marks", "attendance", "period_marks", "printouts")
 PART_LABELS = {
     "lessons": N_("Урок"),
     "marks": N_("Отметка"),
     "attendance": N_("Пропуск или опоздание"),
     "period_marks": N_("Итоговая отметка"),
+    "printouts": N_("Печатная форма"),
 }
 CHANGE_LABELS = {
     "changed": N_("изменено после архивации"),
@@ -128,6 +135,15 @@ def year_digests(year_id: int) -> dict[str, dict[str, str]]:
     return found
 
 
+def printout_list(seal: YearSeal | None) -> list[dict]:
+    """The printouts sealed with the year (numbered from 1 in the order made)."""
+    return json.loads(seal.printouts) if seal is not None and seal.printouts else []
+
+
+def _printout_digests(printouts: list[dict]) -> dict[str, str]:
+    return {str(number): p["sha256"] for number, p in enumerate(printouts, 1)}
+
+
 def checksum_of(digests: dict[str, dict[str, str]]) -> str:
     total = hashlib.sha256()
     for part in PARTS:
@@ -140,9 +156,11 @@ def current_seal(year_id: int) -> YearSeal | None:
     return db.session.scalar(select(YearSeal).where(YearSeal.year_id == year_id).order_by(YearSeal.id.desc()).limit(1))
 
 
-def seal_year(actor: Actor, year: AcademicYear, *, now: dt.datetime) -> YearSeal:
-    """Seal what the year holds now (called by archive_year, in its transaction)."""
+def seal_year(actor: Actor, year: AcademicYear, *, now: dt.datetime, printouts: list[dict] | None = None) -> YearSeal:
+    """Seal what the year holds now (called by archive_year, in its transaction), with the printouts made for it
+    (``printouts``: {"class_id", "title", "file", "sha256", "bytes"} each, the files already written)."""
     digests = year_digests(year.id)
+    digests["printouts"] = _printout_digests(printouts or [])
     seal = YearSeal(
         year_id=year.id,
         sealed_at=now,
@@ -150,6 +168,7 @@ def seal_year(actor: Actor, year: AcademicYear, *, now: dt.datetime) -> YearSeal
         checksum=checksum_of(digests),
         counts_json=json.dumps({part: len(digests[part]) for part in PARTS}),
         digests=zlib.compress(json.dumps(digests, separators=(",", ":")).encode("ascii")),
+        printouts=json.dumps(printouts, ensure_ascii=False) if printouts else None,
     )
     db.session.add(seal)
     db.session.flush()
@@ -240,14 +259,22 @@ def _audited_checksum(seal: YearSeal) -> str | None:
     return None
 
 
-def verify_year(year: AcademicYear, *, describe: bool = True) -> SealCheck:
-    """Recompute the year's digests and compare them with its seal."""
+FileDigest = Callable[[str], "str | None"]  # a printout's file (relative name) → its SHA-256 now, None if gone
+
+
+def verify_year(year: AcademicYear, *, describe: bool = True, file_digest: FileDigest | None = None) -> SealCheck:
+    """Recompute the year's digests and compare them with its seal; the printouts sealed with it are read again
+    through ``file_digest`` (without it they are not checked: their sealed digests stand)."""
     seal = current_seal(year.id)
     state = recorded_state(year, seal)
     if state != "intact":
         return SealCheck(year, seal, state)
     sealed = json.loads(zlib.decompress(seal.digests))
     now = year_digests(year.id)
+    now["printouts"] = dict(sealed.get("printouts", {}))
+    if file_digest is not None:
+        printed = {str(n): file_digest(p["file"]) for n, p in enumerate(printout_list(seal), 1)}
+        now["printouts"] = {n: digest for n, digest in printed.items() if digest is not None}
     differences = []
     for part in PARTS:
         before, after = sealed.get(part, {}), now.get(part, {})
@@ -269,11 +296,11 @@ def verify_year(year: AcademicYear, *, describe: bool = True) -> SealCheck:
         seal_matches_audit=stored_ok,
     )
     if describe:
-        _describe(check.named)
+        _describe(check.named, printout_list(seal))
     return check
 
 
-def _describe(differences: list[Difference]) -> None:
+def _describe(differences: list[Difference], printouts: list[dict]) -> None:
     """What each row is, for a person: the student, the class and subject, the lesson's date or the period."""
     by_part: dict[str, list[int]] = {}
     for d in differences:
@@ -309,6 +336,8 @@ def _describe(differences: list[Difference]) -> None:
     )
     for row in db.session.execute(q):
         described[("period_marks", row[0])] = f"{row[1]} {row[2]}: {row[3]}, {row[4].name}"
+    for number, p in enumerate(printouts, 1):
+        described[("printouts", number)] = f"{p['title']} ({p['file']})"
     for d in differences:
         d.description = described.get((d.part, d.row_id), "")
 
@@ -324,6 +353,10 @@ class YearLine:
     def state_label(self) -> str:
         return STATE_LABELS[self.state]
 
+    @property
+    def printouts(self) -> list[dict]:
+        return printout_list(self.seal) if self.state != "broken" else []
+
 
 def seal_overview(actor: Actor) -> list[YearLine]:
     """The school's years with their seal as recorded (verifying is asked for per year)."""
@@ -338,14 +371,30 @@ def seal_overview(actor: Actor) -> list[YearLine]:
     return lines
 
 
-def check_school_year(actor: Actor, year_id: int | None, *, verify: bool = True) -> SealCheck:
+def check_school_year(
+    actor: Actor, year_id: int | None, *, verify: bool = True, file_digest: FileDigest | None = None
+) -> SealCheck:
     """The seal of one of the school's years verified (``verify`` False: only the year looked up and the right
     to verify checked, for a job to start; recomputing takes 10–20 s on a district-size year)."""
     from .organisation import school_year  # organisation seals on archiving: it imports this module
 
     require(can_view_seals(actor))
     year = school_year(actor, year_id)
-    return verify_year(year) if verify else SealCheck(year, None, "unsealed")
+    return verify_year(year, file_digest=file_digest) if verify else SealCheck(year, None, "unsealed")
+
+
+def sealed_printout(actor: Actor, seal_id: int, number: int) -> dict:
+    """A printout sealed with one of the school's years (numbered from 1), for whoever may see the seals."""
+    require(can_view_seals(actor))
+    seal = db.session.scalar(
+        select(YearSeal)
+        .join(AcademicYear, AcademicYear.id == YearSeal.year_id)
+        .where(YearSeal.id == seal_id, AcademicYear.school_id == actor.school_id)
+    )
+    printouts = printout_list(seal)
+    if not 1 <= number <= len(printouts):
+        raise NotFound(_("Печатная форма не найдена."))
+    return printouts[number - 1]
 
 
 def check_data(check: SealCheck) -> dict:

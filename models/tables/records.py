@@ -34,6 +34,9 @@ class YearSeal(db.Model):
     counts_json: Mapped[str] = mapped_column(Text)  # rows per part: {"marks": 812, ...}
     # zlib-compressed JSON {part: {row id: short digest}}: what lets a verification name the rows that differ
     digests: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # JSON [{"class_id", "title", "file", "sha256", "bytes"}]: the printouts made at archiving (the bound journal
+    # of each class for the year), files under the archive directory; NULL for seals made without printouts
+    printouts: Mapped[str | None] = mapped_column(Text)
     broken_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     broken_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     broken_reason: Mapped[str | None] = mapped_column(Text)

@@ -1,6 +1,7 @@
 """Expected statuses of the year-records routes (columns: tests/access/roles.py ROLES).
 
-"Архив и печати": the administration reads the seals and starts their verification (a job); only the operator's forms
+"Архив и печати": the administration reads the seals (and downloads the printouts made at archiving) and starts their
+verification (a job); only the operator's forms
 archive, seal or restore (POST only).
 The class teacher's contacts of their class's families: the class teacher's page (a class that is not theirs:
 403). "Резервные копии": the operator's page. "Корзина" (removed students, classes, lessons, teaching assignments): the
@@ -16,6 +17,8 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/year-seals/restore": ALL(405),
     "/admin/year-seals/seal": ALL(405),
     "/admin/year-seals/verify": ALL(405),
+    # a printout sealed at archiving: the administration's (none in the matrix world: 404), others refused first
+    "/admin/year-seals/printout/<int:seal_id>/<int:number>": (R, F, F, F, F, F, 404, 404, 404),
     "/admin/my-class/contacts/": (R, F, F, F, 200, F, F, F, F),
     "/admin/my-class/contacts/save": ALL(405),
     "/admin/backups/": (R, F, F, F, F, F, F, F, 200),
@@ -27,4 +30,4 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/rollover-decisions/": (R, F, F, F, F, 200, F, 200, 200),
     "/admin/rollover-decisions/save": ALL(405),
 }
-PARAMS: dict = {}
+PARAMS: dict = {"<int:seal_id>": lambda world: 999_999, "<int:number>": lambda world: 1}

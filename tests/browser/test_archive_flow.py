@@ -1,6 +1,6 @@
 """Real browser, demo school: the operator moves a finished school year to the archive from the list of years
 (choose it, "С выбранным → Перенести в архив", confirm; archiving and sealing run as a job), sees the date in
-"В архиве с", and returns it on "Архив и печати" with a reason, which breaks the seal."""
+"В архиве с", downloads a class journal printed and sealed at archiving, and returns it on "Архив и печати" with a reason, which breaks the seal."""
 
 from __future__ import annotations
 
@@ -56,7 +56,14 @@ def test_operator_archives_a_finished_year(page, live_server, screenshot, sign_i
         page.goto(live_server.url + "/admin/year-seals/")
         row = page.locator(f"#year-{year_id}")
         expect(row.locator(".seal-state")).to_contain_text("Печать цела")
-        row.locator("summary").click()
+        # the year's journal was printed for each class and sealed with it: listed, and downloads as a PDF
+        row.locator(".seal-printouts summary").click()
+        link = row.locator("a.seal-printout").first
+        expect(link).to_contain_text("Классный журнал")
+        with page.expect_download() as download:
+            link.click()
+        assert download.value.suggested_filename.endswith(".pdf")
+        row.locator(".restore-year-details summary").click()
         row.locator("textarea[name=reason]").fill("Архивирован по ошибке")
         row.locator("button.restore-year").click()
         expect(page.locator(".alert-success")).to_contain_text("возвращён из архива; печать снята")

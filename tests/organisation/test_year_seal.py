@@ -40,7 +40,13 @@ def _change_a_mark_behind_the_apps_back(world, value=2):
 def test_archiving_seals_with_who_and_when_and_an_audit_record(archived, world):
     seal = db.session.scalar(select(YearSeal).where(YearSeal.year_id == archived.id))
     assert seal.sealed_by_id == world.users["operator"].id and seal.sealed_at.replace(tzinfo=dt.UTC) == NOW
-    assert json.loads(seal.counts_json) == {"lessons": 2, "marks": 2, "attendance": 0, "period_marks": 0}
+    assert json.loads(seal.counts_json) == {
+        "lessons": 2,
+        "marks": 2,
+        "attendance": 0,
+        "period_marks": 0,
+        "printouts": 0,
+    }
     audited = db.session.scalar(select(AuditEvent.new).where(AuditEvent.action == "year.seal"))
     assert json.loads(audited)["checksum"] == seal.checksum and len(seal.checksum) == 64
     check = verify_year(archived)
