@@ -130,26 +130,32 @@ def lesson_marks(
     return result
 
 
+def mark_input(mark: Mark, lesson_kind_id: int | None, kinds: dict[int, WorkKind], label: object = "") -> MarkInput:
+    """One lesson mark as the grading scheme sees it (``label`` names it in a proposal's contributions; a report
+    that only needs the proposed mark leaves it empty: building the names costs more than the proposal)."""
+    kind = work_kind_of(kinds.get(mark.work_kind_id), kinds.get(lesson_kind_id))
+    return MarkInput(
+        value=mark.value,
+        special=mark.special,
+        points=_num(mark.points),
+        max_points=_num(mark.max_points),
+        weight=mark_weight(mark.weight, kind),
+        is_control=bool(kind and kind.is_control),
+        criteria_kind=kind.criteria_kind if kind is not None else None,
+        label=label,
+    )
+
+
 def mark_pair(
     mark: Mark, date: dt.date, lesson_kind_id: int | None, kinds: dict[int, WorkKind]
 ) -> tuple[MarkChip, MarkInput]:
     """One lesson mark as the page shows it and as the grading scheme sees it."""
     kind = work_kind_of(kinds.get(mark.work_kind_id), kinds.get(lesson_kind_id))
-    weight = mark_weight(mark.weight, kind)
     name = kind.title if kind is not None else ""
     label = Joined(" ", (f"{date:%d.%m}", name)) if name else f"{date:%d.%m}"
-    inp = MarkInput(
-        value=mark.value,
-        special=mark.special,
-        points=_num(mark.points),
-        max_points=_num(mark.max_points),
-        weight=weight,
-        is_control=bool(kind and kind.is_control),
-        criteria_kind=kind.criteria_kind if kind is not None else None,
-        label=label,
-    )
+    inp = mark_input(mark, lesson_kind_id, kinds, label)
     shown = mark_text(mark.value, mark.special, mark.points, mark.max_points)
-    return MarkChip(date, shown, name, weight, inp.is_control, mark.comment, mark.lesson_id), inp
+    return MarkChip(date, shown, name, inp.weight, inp.is_control, mark.comment, mark.lesson_id), inp
 
 
 def propose_pass_fail(marks: list[MarkInput], rules: GradingRules) -> Proposal:

@@ -84,11 +84,16 @@ class StudentTotals:
 def absence_kind(att: Attendance) -> str | None:
     """A lesson missed with a good reason ("excused": the school's dictionary says which reasons are), without
     one ("unexcused"), or not explained yet ("unexplained"); None for a late arrival."""
-    if att.status == "late":
+    return kind_of_absence(att.status, att.reason is not None, att.reason is not None and att.reason.is_excused)
+
+
+def kind_of_absence(status: str, has_reason: bool, is_excused: bool | None) -> str | None:
+    """``absence_kind`` from plain columns (a report that counts absences in SQL)."""
+    if status == "late":
         return None
-    if att.reason is None:
+    if not has_reason:
         return "unexplained"
-    return "excused" if att.reason.is_excused else "unexcused"
+    return "excused" if is_excused else "unexcused"
 
 
 @dataclass
