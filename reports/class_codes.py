@@ -11,11 +11,15 @@ from flask_babel import force_locale, gettext
 from .pdf import FONT_BOLD, build_pdf, grid_table, para, title
 
 SIZE = 11
+DEFAULT_LANGUAGE = "ru"  # the portal's language for a visitor who has not chosen one (extensions.select_locale)
 
 
-def _steps(portal: str) -> list[str]:
+def _steps(portal: str, language: str) -> list[str]:
+    steps = [gettext("Откройте в браузере телефона или компьютера адрес %(url)s.", url=portal)]
+    if language != DEFAULT_LANGUAGE:  # the portal opens in Russian until its visitor picks another language
+        steps.append(gettext("Вверху страницы выберите язык: кнопка «%(button)s».", button=language.upper()))
     return [
-        gettext("Откройте в браузере телефона или компьютера адрес %(url)s.", url=portal),
+        *steps,
         gettext("Нажмите «%(link)s» вверху страницы.", link=gettext("У меня есть код")),
         gettext(
             "Введите код из этого письма в поле «%(field)s» и нажмите «%(button)s»: появится ваше имя, проверьте его.",
@@ -37,6 +41,11 @@ def _steps(portal: str) -> list[str]:
             login=gettext("Войти"),
         ),
     ]
+
+
+def _in_language(url: str, language: str) -> str:
+    """The code page opened in the family's language (the portal reads ``?lang=``)."""
+    return url if language == DEFAULT_LANGUAGE else f"{url}?lang={language}"
 
 
 def _letter(letter, portal: str, invite_page: str, width: float) -> list:
@@ -68,7 +77,7 @@ def _letter(letter, portal: str, invite_page: str, width: float) -> list:
                 [gettext("Ваш код"), letter.code],
                 [gettext("Действует до"), letter.expires],
                 [gettext("Адрес дневника"), para(portal, SIZE)],
-                [gettext("Страница ввода кода"), para(invite_page, SIZE)],
+                [gettext("Страница ввода кода"), para(_in_language(invite_page, letter.language), SIZE)],
             ],
             [0.3 * width, 0.7 * width],
             SIZE,
@@ -78,7 +87,7 @@ def _letter(letter, portal: str, invite_page: str, width: float) -> list:
     heading = para(gettext("Как начать"), 13, bold=True, space_after=4)
     heading.style = heading.style.clone("steps-heading", spaceBefore=14)
     out.append(heading)
-    for number, step in enumerate(_steps(portal), 1):
+    for number, step in enumerate(_steps(portal, letter.language), 1):
         out.append(para(f"{number}. {step}", SIZE, space_after=4))
     note = para(
         gettext(

@@ -226,6 +226,9 @@ def test_a_kazakh_familys_letter_is_written_in_kazakh(client, login_as, world, f
     flat = _flat(pages[0])
     assert "Еленина Евгения" in flat and "Еленина Елена" in flat and "6Б" in flat
     assert "Как начать" not in flat and "Қалай бастау керек" in flat
+    # the portal opens in Russian: the letter asks for the KK button and links the code page in Kazakh, and quotes
+    # the portal's Kazakh words
+    assert "«KK»" in flat and "http://localhost:5000/invite?lang=kk" in flat and "«Менде код бар»" in flat
 
 
 def test_a_double_submit_of_one_form_issues_once(client, login_as, world, families):
