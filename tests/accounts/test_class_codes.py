@@ -19,7 +19,7 @@ from models.accounts.invites import find_open_invite
 from models.base import utcnow
 from models.errors import AccessDenied, NotFound
 from models.tables.accounts import UserRole
-from world import START
+from world import PASSWORD, START
 
 EVIL = '<img src="file:///etc/passwd">'
 CODE_RE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
@@ -267,4 +267,15 @@ def test_a_post_for_another_class_is_refused_with_the_reason(client, login_as, w
     response = client.post("/admin/my-class/codes/issue", data={"class_id": world.c6b.id})
     assert response.status_code == 403
     assert "классный руководитель — своего класса" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(InviteCode.id))) == 0
+
+
+def test_a_class_teacher_without_a_class_is_told_so_and_issues_nothing(client, world, families):
+    """A class teacher by role whose class was given to someone else: the page says so, a forged POST is refused."""
+    world.c5a.class_teacher_id = world.s_teacher.id
+    db.session.commit()
+    client.post("/login", data={"login": "classteacher", "password": PASSWORD})
+    page = client.get("/admin/my-class/codes/").get_data(as_text=True)
+    assert 'id="no-class"' in page and 'id="class-codes-form"' not in page
+    assert client.post("/admin/my-class/codes/issue", data={"class_id": world.c5a.id}).status_code == 403
     assert db.session.scalar(select(func.count(InviteCode.id))) == 0
