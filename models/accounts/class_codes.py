@@ -114,7 +114,7 @@ def _class(actor: Actor, class_id: int | None, *, lock: bool = False) -> SchoolC
 
 def class_families(actor: Actor, class_id: int | None, *, now: dt.datetime, lock: bool = False) -> ClassFamilies:
     """Every parent of the students enrolled in the class today, with whether they have an account or a usable
-    code. Five queries whatever the size of the class."""
+    code. Nine queries whatever the size of the class (pinned by the tests)."""
     from models.reports.report_cards import family_languages
 
     cls = _class(actor, class_id, lock=lock)

@@ -279,3 +279,54 @@ def test_a_class_teacher_without_a_class_is_told_so_and_issues_nothing(client, w
     assert 'id="no-class"' in page and 'id="class-codes-form"' not in page
     assert client.post("/admin/my-class/codes/issue", data={"class_id": world.c5a.id}).status_code == 403
     assert db.session.scalar(select(func.count(InviteCode.id))) == 0
+
+
+def test_two_tabs_issuing_for_one_class_at_once_issue_each_code_once(shared_app):
+    """Two submits with different tokens (two tabs, two staff) at the same moment, against a database several
+    connections share: the second waits for the first (SQLite's write lock, PostgreSQL's lock on the class row),
+    then finds every family with a code and issues nothing."""
+    import threading
+
+    from models.idempotency import new_token
+    from world import build_world
+
+    with shared_app.app_context():
+        w = build_world(db.session)
+        guardians = [_guardian(w, "Верова", "Валентина", w.vera), _guardian(w, "Аннов", "Артём", w.anna)]
+        db.session.commit()
+        class_id, guardian_ids = w.c5a.id, [g.id for g in guardians]
+    clients = [shared_app.test_client() for _ in range(2)]
+    for c, login in zip(clients, ("classteacher", "operator")):
+        assert c.post("/login", data={"login": login, "password": PASSWORD}).status_code == 302
+    urls = ["/admin/my-class/codes/issue", "/admin/class-codes/issue"]
+    barrier, answers = threading.Barrier(2), [None, None]
+
+    def submit(i):
+        barrier.wait()
+        answers[i] = clients[i].post(urls[i], data={"class_id": class_id, "form_token": new_token()})
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(a.status_code for a in answers) == [200, 303]
+    pdf = next(a for a in answers if a.status_code == 200)
+    assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 2
+    with shared_app.app_context():
+        counts = [len(_codes(g)) for g in guardian_ids]
+    assert counts == [1, 1]
+
+
+def test_the_page_of_a_class_costs_the_same_queries_whatever_its_size(world, families, count_queries):
+    teacher = _actor(world, "classteacher")
+    db.session.expire_all()
+    with count_queries() as small:
+        class_families(teacher, world.c5a.id, now=utcnow())
+    for n in range(5):
+        _guardian(world, "Новиков", f"Никита{n}", _student(world, "Новикова", f"Нина{n}", world.c5a))
+    db.session.commit()
+    db.session.expire_all()
+    with count_queries() as big:
+        assert len(class_families(teacher, world.c5a.id, now=utcnow()).families) == 4 + 5
+    assert big.count == small.count == 9
