@@ -18,6 +18,7 @@ from . import (
     accounts,
     announcements,
     bound_journal,
+    class_codes,
     consents,
     control,
     diary_acks,
@@ -57,7 +58,7 @@ AREAS = [
     year_records,
 ]
 AREAS.insert(AREAS.index(inbox) + 1, announcements)  # announcements and surveys, next to the inbox
-AREAS += [diary_acks, distance]  # their menu items join the categories "Мой класс" and "Расписание"
+AREAS += [diary_acks, distance, class_codes]  # their menu items join "Мой класс", "Расписание", "Доступ"
 
 
 def _our_admin_catalogue_last() -> None:

@@ -16,7 +16,14 @@ from wtforms.validators import DataRequired, Length
 
 import school_clock
 from models import InviteCode, LoginEvent, RefusedRequest, User, db
-from models.access import ACCOUNT_READERS, ACCOUNT_WRITERS, INVITE_ISSUERS, INVITE_READERS
+from models.access import (
+    ACCOUNT_READERS,
+    ACCOUNT_WRITERS,
+    CLASS_CODE_OFFICE,
+    CLASS_TEACHERS,
+    INVITE_ISSUERS,
+    INVITE_READERS,
+)
 from models.accounts.auth import MASKED_PREFIX, allowed_roles_for, block_user, set_roles, unblock_user
 from models.accounts.invites import invite_candidates, issue_invite, revoke_invite
 from models.base import utcnow
@@ -77,6 +84,14 @@ class InviteCodeView(ScopedModelView):
     def can_issue(self) -> bool:
         """Codes are issued on the issue page (not Flask-Admin's create form)."""
         return self._can_write()
+
+    @property
+    def class_codes_url(self) -> str | None:
+        """Codes for a whole class at once (admin_views/class_codes.py): the operator's door or the class teacher's."""
+        a = actor()
+        if a.has(*CLASS_CODE_OFFICE):
+            return url_for("class_codes.index")
+        return url_for("my_class_codes.index") if a.has(*CLASS_TEACHERS) else None
 
     def get_query(self):
         return (

@@ -34,6 +34,10 @@ ACCOUNT_READERS = frozenset({"operator", "director"})  # accounts, the login and
 INVITE_READERS = ACCOUNT_READERS | CLASS_TEACHERS
 ACCOUNT_WRITERS = frozenset({"operator"})
 INVITE_ISSUERS = ACCOUNT_WRITERS | CLASS_TEACHERS
+# Codes for every family of a class at once (issue 17): the class teacher their own class, the operator and the
+# secretary (who keeps the families' records) any class of the school.
+CLASS_CODE_OFFICE = frozenset({"operator", "secretary"})
+CLASS_CODE_ISSUERS = CLASS_CODE_OFFICE | CLASS_TEACHERS
 CONSENT_READERS = ROSTER_ROLES | CLASS_TEACHERS  # the register of consents (a class teacher: their classes)
 
 
@@ -330,6 +334,18 @@ def can_issue_invite(
         scope = guardian_ids(actor) if actor.has("operator") else _family_of_classes(taught_class_ids(actor), on)[1]
         return _in(guardian_id, scope)
     return False
+
+
+def class_code_class_ids(actor: Actor) -> Select:
+    """Classes whose families the actor may issue codes to at once: any class of the school for the operator
+    and the secretary, their own classes for a class teacher, none for anyone else."""
+    if actor.has(*CLASS_CODE_OFFICE):
+        return select(SchoolClass.id).where(SchoolClass.school_id == actor.school_id)
+    return taught_class_ids(actor)
+
+
+def can_issue_class_codes(actor: Actor, class_id: int) -> bool:
+    return _in(class_id, class_code_class_ids(actor))
 
 
 def _in(value: int, ids: Select) -> bool:

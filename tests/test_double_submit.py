@@ -41,6 +41,8 @@ CREATING = {
     "/admin/my-class/achievements/result": ("admin/my_class/achievements.html", 'id="result-form"'),
     "/admin/my-class/checked": ("admin/my_class/roster.html", "url_for('.checked')"),
     "/admin/invites/issue/": ("admin/invite_issue.html", '<form method="post" class="mb-3"'),
+    "/admin/my-class/codes/issue": ("admin/class_codes.html", 'id="class-codes-form"'),  # codes for a class
+    "/admin/class-codes/issue": ("admin/class_codes.html", 'id="class-codes-form"'),
     "/admin/students/movement/<int:student_id>": ("admin/rosters/movement.html", 'id="transfer-form"'),
     "/admin/plan/<int:assignment_id>/line": ("admin/plan/page.html", 'id="line-form"'),
     "/admin/plan/<int:assignment_id>/import/confirm": ("admin/plan/preview.html", 'id="import-confirm-form"'),

@@ -115,18 +115,24 @@ def issue_invite(
         ),
         _("Выдавать коды можно только своим: сотрудникам — оператору, семьям — классному руководителю."),
     )
-    code = generate_code()
     days = get_setting(actor.school_id, "invite_code_days")
+    return new_invite(
+        actor, role, now=now, days=days, staff_id=staff_id, student_id=student_id, guardian_id=guardian_id
+    )
+
+
+def new_invite(actor: Actor, role: str, *, now: dt.datetime, days: int, **person: int | None) -> tuple[InviteCode, str]:
+    """Stores a code valid for ``days`` (the caller has checked who may have it) and audits it; returns the row
+    and the plain code, which is never stored."""
+    code = generate_code()
     invite = InviteCode(
         school_id=actor.school_id,
         code_hash=hash_code(code),
         role=role,
-        staff_id=staff_id,
-        student_id=student_id,
-        guardian_id=guardian_id,
         issued_by_id=actor.user_id,
         issued_at=now,
         expires_at=now + dt.timedelta(days=days),
+        **person,
     )
     db.session.add(invite)
     db.session.flush()

@@ -47,6 +47,12 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/invites/action/": ALL(405),
     "/admin/invites/ajax/update/": ALL(405),
     "/admin/invites/delete/": ALL(405),
+    # codes for every family of a class at once (issue 17): the class teacher in "Мой класс" (own classes), the
+    # operator and the secretary in "Доступ" (any class); the POSTs answer 405 to a GET
+    "/admin/my-class/codes/": (R, F, F, F, 200, F, F, F, F),
+    "/admin/my-class/codes/issue": ALL(405),
+    "/admin/class-codes/": (R, F, F, F, F, 200, F, F, 200),
+    "/admin/class-codes/issue": ALL(405),
     # accounts: operator manages, director reads
     "/admin/users/": (R, F, F, F, F, F, F, 200, 200),
     "/admin/users/block/<int:user_id>": (R, F, F, F, F, F, F, F, 200),
