@@ -28,7 +28,7 @@ def columns() -> list[str]:
         gettext("Отметки после срока"),
         gettext("Без отметок за месяц"),
         gettext("С одной отметкой"),
-        gettext("Уроков без записей посещаемости"),
+        gettext("Посещаемость не отмечена, уроков"),
         gettext("Уроков, где мало отметок"),
         gettext("Отставание от программы, уроков"),
         gettext("Часов: КТП / учебный план"),
@@ -58,7 +58,7 @@ def cells(f) -> list[tuple[str, bool]]:
         (str(f.late_marks or ""), bool(f.late_marks)),
         (_share(f.without_marks_pct), False),
         (_share(f.one_mark_pct), False),
-        (str(f.no_attendance or ""), bool(f.recorded) and f.no_attendance == f.recorded),
+        (str(f.no_attendance or ""), bool(f.no_attendance)),
         (str(f.few_marks or ""), bool(f.few_marks)),
         (str(f.behind or ""), bool(f.behind)),
         (
@@ -69,6 +69,12 @@ def cells(f) -> list[tuple[str, bool]]:
         (f"{f.bad_substitutions} / {f.substitutions}" if f.substitutions else "", bool(f.bad_substitutions)),
         (str(f.unregistered or ""), bool(f.unregistered)),
     ]
+
+
+def _finding_text(finding) -> str:
+    """A finding as the справка prints it: the lessons to fix (attendance not taken) by their dates."""
+    days = ", ".join(day.strftime("%d.%m") for _lesson, day in finding.lessons)
+    return f"{text(finding.text)} ({days})" if days else text(finding.text)
 
 
 def journal_control_pdf(c, remarks: list, moment: Callable[[object], str], found: list) -> bytes:
@@ -128,7 +134,7 @@ def journal_control_pdf(c, remarks: list, moment: Callable[[object], str], found
         if found:
             out.append(para(gettext("Выявлено проверкой"), 10, bold=True, space_after=4))
             head = [gettext("Учитель"), gettext("Страница журнала"), gettext("Что исправить")]
-            lines = [[para(x.teacher, SIZE), para(x.page, SIZE), para(text(x.text), SIZE)] for x in found]
+            lines = [[para(x.teacher, SIZE), para(x.page, SIZE), para(_finding_text(x), SIZE)] for x in found]
             out.append(grid_table([head, *lines], [s * width for s in (0.2, 0.3, 0.5)], SIZE))
         if remarks:
             out.append(para(gettext("Замечания учителям"), 10, bold=True, space_after=4))
