@@ -79,3 +79,39 @@ def test_all_present_takes_the_lesson_off_the_control(page, browser, live_server
             db.session.commit()
             assert db.session.scalar(select(Lesson.id).where(Lesson.id == lesson_id)) is None
             db.session.remove()
+
+
+def test_an_absence_typed_in_the_grid_takes_attendance(page, live_server, sign_in):
+    """«н» typed in a cell of a new lesson: the column's "not taken" mark and its button go at once, and stay
+    gone after a reload (the server stamped the lesson)."""
+    from models import Lesson, db
+
+    base = live_server.url
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, "teacher")
+    _open_maths_5a(page, base)
+    page.locator("th.jg-miss a.jg-hl").last.click()
+    page.fill("#topic", "Десятичные дроби: отсутствующий")
+    page.click("#lesson-save")
+    expect(page.locator(".alert-success")).to_contain_text("Десятичные дроби: отсутствующий")
+    lesson_id = int(re.search(r"#l(\d+)$", page.url).group(1))
+    try:
+        expect(page.locator("#jg-form.jg-live")).to_have_count(1)  # the grid's script has taken over
+        expect(page.locator(f"#l{lesson_id} .jg-noatt")).to_have_count(1)
+        cell = page.locator(f"input.jg-i[name^='c-{lesson_id}-']").first
+        cell.click()
+        page.keyboard.press("n")
+        expect(cell).to_have_value("н")
+        expect(page.locator(f"#l{lesson_id} .jg-noatt")).to_have_count(0)
+        expect(page.locator(f"#all-present-{lesson_id}")).to_have_count(0)
+        page.reload()
+        expect(page.locator(f"#l{lesson_id} .jg-noatt")).to_have_count(0)
+        expect(page.locator(f"#all-present-{lesson_id}")).to_have_count(0)
+    finally:
+        from models import Attendance
+
+        with live_server.app.app_context():
+            db.session.execute(delete(Attendance).where(Attendance.lesson_id == lesson_id))
+            db.session.execute(delete(Lesson).where(Lesson.id == lesson_id))
+            db.session.commit()
+            db.session.remove()
