@@ -19,7 +19,7 @@ from models.access import JOURNAL_READERS, can_print_class_journal
 from models.attachments import ALLOWED_TEXT, MAX_BYTES
 from models.base import utcnow
 from models.errors import JournalError
-from models.journal.attendance_taken import take_attendance_all_present
+from models.journal.attendance_taken import take_attendance_all_present, taken_by
 from models.journal.cells import parse_state, save_cell, save_cell_parts, set_attendance, set_mark, state_text
 from models.journal.distance import distance_dates, save_distance
 from models.journal.files import MAX_LESSON_FILES, add_lesson_file, lesson_file_for_download, remove_lesson_file
@@ -249,6 +249,7 @@ class JournalView(StaffPage):
             max_files=MAX_LESSON_FILES,
             distance=distance_dates(page.assignment.class_id, on, on).get(on),
             removal=lesson_removal(actor(), lesson) if lesson is not None else None,
+            attendance_taken_by=taken_by(lesson) if lesson is not None else None,
         )
 
     @expose("/<int:assignment_id>/lesson/<int:lesson_id>/distance", methods=["POST"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from models.access import Actor
 from models.audit import AuditEvent
@@ -21,7 +21,9 @@ from models.errors import InvalidInput
 from models.i18n import _
 from models.journal.rules import _d
 from models.journal.writing import _lesson_with_context, _open_period, _require_writer, _today
+from models.tables.accounts import User
 from models.tables.journal import Lesson
+from models.tables.people import Staff
 
 
 def stamp_attendance(lesson: Lesson, user_id: int | None, now: dt.datetime) -> bool:
@@ -53,3 +55,19 @@ def take_attendance_all_present(actor: Actor, assignment_id: int, lesson_id: int
         return False
     AuditEvent.record(actor.user_id, "attendance.taken", "lesson", lesson.id, new={"all_present": True})
     return True
+
+
+def taken_by(lesson: Lesson) -> str | None:
+    """Who took attendance at the lesson, as the lesson page names them: the staff member's short name, or the
+    login of an account without one; None when nobody did (or the account is gone)."""
+    if lesson.attendance_taken_by_id is None:
+        return None
+    row = db.session.execute(
+        select(User.login, Staff)
+        .outerjoin(Staff, Staff.id == User.staff_id)
+        .where(User.id == lesson.attendance_taken_by_id)
+    ).first()
+    if row is None:
+        return None
+    login, staff = row
+    return staff.short_name if staff is not None else login

@@ -150,6 +150,7 @@ def test_the_pages_and_the_button(client, login_as, jw, world):
     assert db.session.get(Lesson, lesson.id).attendance_taken_at is not None
     page = client.get(f"/admin/journal/{aid}/lesson?lesson={lesson.id}").get_data(as_text=True)
     assert 'id="attendance-taken"' in page and 'id="all-present"' not in page
+    assert f'<span class="text-muted" id="attendance-taken-by">({world.s_teacher.short_name})</span>' in page
     login_as("coordinator")
     html = client.get("/admin/control/?month=2026-09").get_data(as_text=True)
     assert f"lesson={lesson.id}#lesson-attendance" not in html
