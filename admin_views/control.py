@@ -21,7 +21,14 @@ from models.reports.control_findings import PLAN, findings, findings_by_teacher
 from models.reports.effectiveness import effectiveness
 from models.reports.journal_control import journal_control
 from reports.export import XLSX_MIMETYPE, write_xlsx
-from reports.journal_control import cells, columns, effectiveness_table, journal_control_pdf
+from reports.journal_control import (
+    cells,
+    columns,
+    effectiveness_legend,
+    effectiveness_pdf,
+    effectiveness_table,
+    journal_control_pdf,
+)
 
 from .base import StaffPage, actor, operation, refusal_page
 from .forms import parse_date, to_int, today
@@ -125,12 +132,15 @@ class EffectivenessView(StaffPage):
     def index(self):
         e = self._effectiveness()
         headers, rows = effectiveness_table(e)
+        legend, note = effectiveness_legend(e)
         return self.render(
             "admin/control/effectiveness.html",
             e=e,
             c=e.control,
             headers=headers,
             rows=rows,
+            legend=legend,
+            note=note,
             settings_url=url_for("school_settings.index") if can_manage_organisation(actor()) else None,
         )
 
@@ -143,6 +153,15 @@ class EffectivenessView(StaffPage):
             body,
             mimetype=XLSX_MIMETYPE,
             headers={"Content-Disposition": f'attachment; filename="effectiveness-{e.control.month:%Y-%m}.xlsx"'},
+        )
+
+    @expose("/effectiveness.pdf")
+    def pdf(self):
+        e = self._effectiveness()
+        return Response(
+            effectiveness_pdf(e),
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f"inline; filename=effectiveness-{e.control.month:%Y-%m}.pdf"},
         )
 
 

@@ -19,6 +19,7 @@ from models.access import JOURNAL_READERS, can_print_class_journal
 from models.attachments import ALLOWED_TEXT, MAX_BYTES
 from models.base import utcnow
 from models.errors import JournalError
+from models.journal.attendance_taken import take_attendance_all_present, taken_by
 from models.journal.cells import parse_state, save_cell, save_cell_parts, set_attendance, set_mark, state_text
 from models.journal.distance import distance_dates, save_distance
 from models.journal.files import MAX_LESSON_FILES, add_lesson_file, lesson_file_for_download, remove_lesson_file
@@ -248,6 +249,7 @@ class JournalView(StaffPage):
             max_files=MAX_LESSON_FILES,
             distance=distance_dates(page.assignment.class_id, on, on).get(on),
             removal=lesson_removal(actor(), lesson) if lesson is not None else None,
+            attendance_taken_by=taken_by(lesson) if lesson is not None else None,
         )
 
     @expose("/<int:assignment_id>/lesson/<int:lesson_id>/distance", methods=["POST"])
@@ -311,6 +313,21 @@ class JournalView(StaffPage):
         if not saved and not refused:
             flash(gettext("Изменений нет."), "info")
         return redirect(url_for(".lesson", assignment_id=assignment_id, lesson=lesson_id))
+
+    @expose("/<int:assignment_id>/lesson/<int:lesson_id>/all-present", methods=["POST"])
+    def lesson_all_present(self, assignment_id: int, lesson_id: int):
+        """ "Все присутствуют": attendance taken at the lesson, nobody absent beyond what is entered."""
+        with operation(forged_aborts=True) as done:
+            stamped = take_attendance_all_present(actor(), assignment_id, lesson_id, now=utcnow())
+        if done:
+            if stamped:
+                flash(gettext("Посещаемость урока отмечена: все присутствуют."), "success")
+            else:
+                flash(gettext("Посещаемость этого урока уже отмечена."), "info")
+        back = request.form.get("back")
+        if back == "grid":
+            return redirect(url_for(".grid", assignment_id=assignment_id, period=to_int(request.form.get("period"))))
+        return redirect(url_for(".lesson", assignment_id=assignment_id, lesson=lesson_id) + "#lesson-attendance")
 
     @expose("/<int:assignment_id>/lesson/<int:lesson_id>/delete", methods=["POST"])
     def lesson_delete(self, assignment_id: int, lesson_id: int):

@@ -122,6 +122,8 @@ LESSON_COLUMNS = (
     "is_distance",
     "recorded_at",
     "homework_recorded_at",
+    "attendance_taken_at",
+    "attendance_taken_by_id",
     "version",
 )
 MARK_COLUMNS = (
@@ -172,6 +174,7 @@ ATTENDANCE_COLUMNS = (
     "version",
 )
 FLUSH_MARKS = 200_000
+CARELESS = 0.3  # a teacher's chance of recording a lesson late from which they count as careless
 
 
 def row_counts() -> dict[str, int]:
@@ -941,7 +944,7 @@ class SchoolGenerator:
         unconfirmed_from = days[-5] if len(days) > 5 else days[0]
 
         # Static facts per assignment.
-        late_prob = {t.idx: (0.3 if r.random() < 0.12 else 0.02) for t in tpl.teachers}
+        late_prob = {t.idx: (CARELESS if r.random() < 0.12 else 0.02) for t in tpl.teachers}
         info = []
         for a in tpl.assignments:
             c = tpl.classes[a.cls]
@@ -1057,26 +1060,7 @@ class SchoolGenerator:
                     homework = r.choice(homework_patterns).format(
                         p=1 + k // 2, n=n, n2=n + 2, n3=n + 4, a=6 + 3 * k, b=9 + 3 * k + r.randint(0, 3)
                     )
-                lessons.append(
-                    (
-                        lesson_id,
-                        assignment_id,
-                        w.date(day),
-                        self.bell_id[bell],
-                        topic,
-                        kind_id,
-                        homework,
-                        plan_first + line,
-                        max_points,
-                        taught_by,
-                        substitution,
-                        false,
-                        recorded,
-                        recorded if homework else None,
-                        1,
-                    )
-                )
-
+                first_att_of_lesson = att_id
                 # Who is there: enrolled (and in the subgroup) on this date, minus the absent.
                 roster = roster_cache.get(roster_key)
                 if roster is None:
@@ -1141,6 +1125,31 @@ class SchoolGenerator:
                         (att_id, lesson_id, sid, "late", r.randint(2, 15), None, author, recorded, None, None, 1)
                     )
                     att_id += 1
+
+                # Attendance taken: at every lesson with an absence; a careless teacher (often late with topics)
+                # forgot it at some lessons of the last week where everyone was there, which the control shows.
+                taken = att_id > first_att_of_lesson or not (late >= CARELESS and fresh and bell % 2 == 0)
+                lessons.append(
+                    (
+                        lesson_id,
+                        assignment_id,
+                        w.date(day),
+                        self.bell_id[bell],
+                        topic,
+                        kind_id,
+                        homework,
+                        plan_first + line,
+                        max_points,
+                        taught_by,
+                        substitution,
+                        false,
+                        recorded,
+                        recorded if homework else None,
+                        recorded if taken else None,
+                        author if taken else None,
+                        1,
+                    )
+                )
 
                 # Marks: none in the first grade (R5); everybody present for control works.
                 if grade > 1 and present:

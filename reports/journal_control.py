@@ -11,7 +11,7 @@ from flask_babel import gettext
 
 from i18n import number, text
 
-from .pdf import build_pdf, grid_table, header_para, para, title
+from .pdf import FONT_BOLD, build_pdf, grid_table, header_para, para, title
 
 SIZE = 8
 
@@ -28,7 +28,7 @@ def columns() -> list[str]:
         gettext("Отметки после срока"),
         gettext("Без отметок за месяц"),
         gettext("С одной отметкой"),
-        gettext("Уроков без записей посещаемости"),
+        gettext("Посещаемость не отмечена, уроков"),
         gettext("Уроков, где мало отметок"),
         gettext("Отставание от программы, уроков"),
         gettext("Часов: КТП / учебный план"),
@@ -58,7 +58,7 @@ def cells(f) -> list[tuple[str, bool]]:
         (str(f.late_marks or ""), bool(f.late_marks)),
         (_share(f.without_marks_pct), False),
         (_share(f.one_mark_pct), False),
-        (str(f.no_attendance or ""), bool(f.recorded) and f.no_attendance == f.recorded),
+        (str(f.no_attendance or ""), bool(f.no_attendance)),
         (str(f.few_marks or ""), bool(f.few_marks)),
         (str(f.behind or ""), bool(f.behind)),
         (
@@ -69,6 +69,12 @@ def cells(f) -> list[tuple[str, bool]]:
         (f"{f.bad_substitutions} / {f.substitutions}" if f.substitutions else "", bool(f.bad_substitutions)),
         (str(f.unregistered or ""), bool(f.unregistered)),
     ]
+
+
+def _finding_text(finding) -> str:
+    """A finding as the справка prints it: the lessons to fix (attendance not taken) by their dates."""
+    days = ", ".join(day.strftime("%d.%m") for _lesson, day in finding.lessons)
+    return f"{text(finding.text)} ({days})" if days else text(finding.text)
 
 
 def journal_control_pdf(c, remarks: list, moment: Callable[[object], str], found: list) -> bytes:
@@ -128,7 +134,7 @@ def journal_control_pdf(c, remarks: list, moment: Callable[[object], str], found
         if found:
             out.append(para(gettext("Выявлено проверкой"), 10, bold=True, space_after=4))
             head = [gettext("Учитель"), gettext("Страница журнала"), gettext("Что исправить")]
-            lines = [[para(x.teacher, SIZE), para(x.page, SIZE), para(text(x.text), SIZE)] for x in found]
+            lines = [[para(x.teacher, SIZE), para(x.page, SIZE), para(_finding_text(x), SIZE)] for x in found]
             out.append(grid_table([head, *lines], [s * width for s in (0.2, 0.3, 0.5)], SIZE))
         if remarks:
             out.append(para(gettext("Замечания учителям"), 10, bold=True, space_after=4))
@@ -155,6 +161,63 @@ def journal_control_pdf(c, remarks: list, moment: Callable[[object], str], found
         signature = para(gettext("Заместитель директора по УВР") + " ____________________", 10)
         signature.style = signature.style.clone("signature", spaceBefore=24)
         out.append(signature)
+        return out
+
+    return build_pdf(story)
+
+
+def effectiveness_legend(e) -> tuple[list[tuple[str, str]], str]:
+    """What each share of the formula measures, and how (the page and the PDF print the same words)."""
+    lines = [
+        ("T", gettext("темы уроков, записанные в срок, от уроков по расписанию (или записанных, если их больше)")),
+        ("M", gettext("отметки, выставленные в срок, от всех отметок месяца")),
+        ("H", gettext("уроки с домашним заданием от записанных уроков (в 1 классе задание не требуется)")),
+        (
+            "S",
+            gettext(
+                "обучающиеся, получившие хотя бы одну отметку за месяц, от всех обучающихся страниц учителя "
+                "(без 1 класса)"
+            ),
+        ),
+        ("R", gettext("замечания со сроком в этом месяце, исправленные к сроку, от всех таких замечаний")),
+    ]
+    note = gettext(
+        "Каждый показатель — в процентах с точностью до десятых; если измерять нечего (нет отметок, нет "
+        "замечаний), показатель равен 100. Веса — настройка школы «Эффективность ведения журнала: веса "
+        "показателей в процентах», в сумме 100. Период: с %(first)s по %(last)s.",
+        first=e.control.first.strftime("%d.%m.%Y"),
+        last=e.control.last.strftime("%d.%m.%Y"),
+    )
+    return lines, note
+
+
+def effectiveness_pdf(e) -> bytes:
+    """The effectiveness of a month (models/reports/effectiveness.py) on paper: the formula with the school's
+    weights, what each share measures, and per teacher the shares and the score, as the page shows them."""
+    c = e.control
+    headers, rows = effectiveness_table(e)
+    legend, note = effectiveness_legend(e)
+
+    def story(width: float, _height: float) -> list:
+        out = title(
+            gettext("Эффективность ведения журнала"),
+            f"{c.school.name} · {text(c.month_name)} ({c.first:%d.%m.%Y} – {c.last:%d.%m.%Y})",
+        )
+        out.append(para(f"{gettext('Итог')} = {e.formula}", 11, bold=True, space_after=4))
+        for code, words in legend:
+            out.append(para(f"{code} — {words}", 9, space_after=1))
+        out.append(para(note, 9, space_after=8))
+        if not rows:
+            out.append(para(gettext("В этом месяце по расписанию уроков не было."), 10))
+            return out
+        first = 0.25
+        rest = (1 - first) / (len(headers) - 1)
+        widths = [first * width] + [rest * width] * (len(headers) - 1)
+        head = [header_para(h, w, SIZE + 1) for h, w in zip(headers, widths, strict=True)]
+        body = [[para(row[0], SIZE + 1), *(number(value) for value in row[1:])] for row in rows]
+        bold_score = [("FONT", (-1, 1), (-1, -1), FONT_BOLD, SIZE + 1, (SIZE + 1) * 1.2)]
+        right = [("ALIGN", (1, 1), (-1, -1), "RIGHT"), *bold_score]
+        out.append(grid_table([head, *body], widths, SIZE + 1, extra=right))
         return out
 
     return build_pdf(story)

@@ -105,6 +105,8 @@ NOT_CREATING = {
     "/admin/announcements/<int:announcement_id>",  # changes or deletes one in place
     "/admin/distance/<int:day_id>/undo",  # deletes the switch: a repeat finds it gone
     "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/distance",  # sets the link in place
+    # "все присутствуют": stamps the lesson once (only while unstamped); a repeat changes nothing, says so
+    "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/all-present",
     "/diary/<int:student_id>/acknowledge",  # unique per parent, child and week: a repeat keeps the first
     "/inbox/<int:conversation_id>/participants",  # brings someone in once: repeating it changes nothing
     "/admin/inbox/<int:conversation_id>/participants",

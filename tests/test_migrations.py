@@ -229,3 +229,51 @@ def test_audit_student_backfill_fills_old_rows_and_keeps_them_protected(migrated
         with pytest.raises(DBAPIError, match="audit_events is append-only"):
             with conn.begin():
                 conn.execute(text("UPDATE audit_events SET student_id = 1"))
+
+
+def test_attendance_taken_backfill_stamps_lessons_with_absences(migrated):
+    """0011b stamps a lesson that has attendance rows with its first row's moment and author (09:00 by user 8,
+    not 10:00 by user 7), leaves a lesson without rows unstamped; its downgrade drops the two columns."""
+    flask_migrate.downgrade(revision="0010o")
+    statements = [
+        "INSERT INTO schools (id, name, short_name, code) VALUES (1, 'Ш', 'Ш', 'm')",
+        "INSERT INTO academic_years (id, school_id, name, starts_on, ends_on)"
+        " VALUES (1, 1, '2026/2027', '2026-09-01', '2027-05-31')",
+        "INSERT INTO staff (id, school_id, position, last_name, first_name) VALUES (1, 1, 'учитель', 'Иванова', 'А')",
+        "INSERT INTO school_classes (id, school_id, year_id, grade, letter) VALUES (1, 1, 1, 5, 'А')",
+        "INSERT INTO subjects (id, school_id, name, short_name) VALUES (1, 1, 'Математика', 'Мат')",
+        "INSERT INTO teaching_assignments (id, year_id, class_id, subject_id, teacher_id, hours_per_week)"
+        " VALUES (1, 1, 1, 1, 1, 2)",
+        "INSERT INTO work_kinds (id, school_id, code, name, weight) VALUES (1, 1, 'regular', 'Работа', 1)",
+        "INSERT INTO students (id, school_id, birth_date, sex, personal_file_no, last_name, first_name)"
+        " VALUES (1, 1, '2015-01-01', 'f', '1', 'Петрова', 'Вера')",
+        "INSERT INTO students (id, school_id, birth_date, sex, personal_file_no, last_name, first_name)"
+        " VALUES (2, 1, '2015-01-01', 'm', '2', 'Петров', 'Глеб')",
+        "INSERT INTO users (id, login, password_hash, session_token) VALUES (7, 'u7', 'x', 't7')",
+        "INSERT INTO users (id, login, password_hash, session_token) VALUES (8, 'u8', 'x', 't8')",
+        "INSERT INTO lessons (id, assignment_id, date, topic, work_kind_id, taught_by_id, recorded_at)"
+        " VALUES (1, 1, '2026-09-07', 'Дроби', 1, 1, '2026-09-07 08:00:00')",
+        "INSERT INTO lessons (id, assignment_id, date, topic, work_kind_id, taught_by_id, recorded_at)"
+        " VALUES (2, 1, '2026-09-09', 'Дроби', 1, 1, '2026-09-09 08:00:00')",
+        "INSERT INTO attendance (id, lesson_id, student_id, status, recorded_by_id, recorded_at)"
+        " VALUES (1, 1, 1, 'absent', 7, '2026-09-07 10:00:00')",
+        "INSERT INTO attendance (id, lesson_id, student_id, status, recorded_by_id, recorded_at)"
+        " VALUES (2, 1, 2, 'late', 8, '2026-09-07 09:00:00')",
+    ]
+    with db.engine.begin() as conn:
+        for sql in statements:
+            conn.execute(text(sql))
+    flask_migrate.upgrade(revision="0011b")
+    with db.engine.connect() as conn:
+        got = conn.execute(
+            text("SELECT id, attendance_taken_at, attendance_taken_by_id FROM lessons ORDER BY id")
+        ).all()
+    assert [(r[0], str(r[1])[:19] if r[1] else None, r[2]) for r in got] == [
+        (1, "2026-09-07 09:00:00", 8),
+        (2, None, None),
+    ]
+    flask_migrate.downgrade(revision="0010o")
+    with db.engine.connect() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("lessons")}
+    assert "attendance_taken_at" not in columns and "topic" in columns
+    flask_migrate.upgrade()

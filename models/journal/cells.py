@@ -14,6 +14,7 @@ from models.audit import AuditEvent
 from models.base import db
 from models.errors import InvalidInput
 from models.i18n import Joined, _
+from models.journal.attendance_taken import stamp_attendance
 from models.journal.page import Cell, _assignment_row
 from models.journal.rules import (
     _ONE_RESULT,
@@ -173,7 +174,8 @@ def set_attendance(
     assignment_id: int | None = None,
 ) -> Cell:
     """Mark a student absent ("н"), late ("оп", with minutes when known) or present (status '' deletes
-    the record). Versions work as in set_mark. First-grade classes keep attendance too."""
+    the record). Versions work as in set_mark. First-grade classes keep attendance too. Any change stamps the
+    lesson's attendance as taken (models/journal/attendance_taken.py)."""
     lesson, ctx = _writable_cell(actor, lesson_id, student_id, assignment_id, now)
     new_status = parse_status(status)
     minutes = _UNCHANGED
@@ -214,6 +216,7 @@ def set_attendance(
         old, att_id = _attendance_snapshot(att), att.id
         with _cell_change(lesson, student_id, ctx):
             db.session.delete(att)
+        stamp_attendance(lesson, actor.user_id, now)
         AuditEvent.record(actor.user_id, "attendance.delete", "attendance", att_id, old=old)
         return _cell(lesson, student_id, ctx)
     old = _attendance_snapshot(att) if att is not None else None
@@ -229,6 +232,7 @@ def set_attendance(
         new = _attendance_snapshot(att)
         if old == new:
             return _cell(lesson, student_id, ctx)
+    stamp_attendance(lesson, actor.user_id, now)  # saving an absence is taking attendance at the lesson
     AuditEvent.record(
         actor.user_id,
         "attendance.create" if old is None else "attendance.update",

@@ -155,6 +155,7 @@ class JournalColumn:
     overdue: bool = False  # expected, not recorded, and past the deadline for recording it
     marks_due: dt.date | None = None
     scale: Decimal | None = None  # criteria-based school: what this lesson's points are out of
+    attendance_missing: bool = False  # the lesson has been given and nobody took attendance at it
 
     @property
     def criteria_code(self) -> str:
@@ -573,6 +574,7 @@ def journal_page(
                 and entered_late(local_day(lesson.homework_recorded_at, tz), homework_deadline(lesson.date)),
                 marks_due=marks_deadline(lesson.date, cls.grade, bool(kind and kind.is_control), rules),
                 scale=lesson_scale(lesson.max_points) if criteria else None,
+                attendance_missing=lesson.attendance_taken_at is None and lesson.date <= today,
             )
         )
     for day, bell_id in placeholders:

@@ -5,6 +5,7 @@ models/reports/journal_control.py's."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ class Rule:
     message: str
     values: Callable[[Figures], dict]
     fix: str = JOURNAL
+    lessons: Callable[[Figures], list] | None = None  # the lessons to fix, each with its own link
 
 
 RULES = (
@@ -51,9 +53,10 @@ RULES = (
     ),
     Rule(
         "no_attendance",
-        lambda f: f.recorded > 0 and f.no_attendance == f.recorded,
-        N_("Посещаемость не отмечена ни на одном из %(n)s уроков месяца"),
-        lambda f: {"n": f.recorded},
+        lambda f: f.no_attendance > 0,
+        N_("Посещаемость не отмечена на уроках: %(n)s"),
+        lambda f: {"n": f.no_attendance},
+        lessons=lambda f: f.no_attendance_lessons,
     ),
     Rule(
         "few_marks",
@@ -116,12 +119,21 @@ class Finding:
     assignment_id: int
     page: str  # "5А · Математика"
     teacher: str
+    lessons: tuple[tuple[int, dt.date], ...] = ()  # (lesson id, date): each fixed on its lesson's page
 
 
 def page_findings(line: PageLine, teacher: str) -> list[Finding]:
     f, page = line.figures, line.assignment
     return [
-        Finding(rule.code, Text(rule.message, **rule.values(f)), rule.fix, page.id, page.title, teacher)
+        Finding(
+            rule.code,
+            Text(rule.message, **rule.values(f)),
+            rule.fix,
+            page.id,
+            page.title,
+            teacher,
+            tuple(rule.lessons(f)) if rule.lessons else (),
+        )
         for rule in RULES
         if rule.applies(f)
     ]

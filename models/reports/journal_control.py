@@ -1,7 +1,8 @@
 """The coordinator's monthly control of how the journal is kept (R28, R29): per journal page (teaching
 assignment) and per teacher, for one month up to today — lessons the timetable expects and those recorded,
 topics recorded after the school's deadline, lessons without homework, marks entered after their deadline,
-students of the page with no mark in the month and with a single one; lessons without any attendance entry and
+students of the page with no mark in the month and with a single one; lessons given (up to today) at which nobody
+took attendance (no stamp, models/journal/attendance_taken.py, and no absence entered), each listed, and lessons
 with fewer marks than the school expects (a setting: 4 in a class of 25, in proportion elsewhere); the programme
 against the thematic plan (lessons given since the year began against the timetable's, the plan's hours against
 the curriculum's, lessons without a line of the plan) and the control works held against the plan; substitutions
@@ -12,7 +13,7 @@ models/reports/control_findings.py.
 Deadlines are the school's settings (models/deadlines.py); the timetable's expectations are
 ``models.school.timetable.expected_counts`` (what the journal grid's "+" columns count). Who used the system in the month comes
 from ``models.accounts.activity.class_usage``. A fixed number of queries for the whole school, whatever its size
-(23, the class teacher's view of one class 24): the database counts the lessons and marks (late ones included) per
+(24, the class teacher's view of one class 25): the database counts the lessons and marks (late ones included) per
 page and student, and the lessons per page by their number of marks."""
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ class Figures:
     without_marks: int = 0
     one_mark: int = 0
     marked: bool = True  # False for the first grade: no mark figures
-    no_attendance: int = 0  # lessons of the month without a single absence or late arrival entered
+    no_attendance: int = 0  # lessons of the month (up to today) at which nobody took attendance
     marks_expected: int = 0  # marks a lesson of the page should have (the setting, in proportion to the roster)
     few_marks: int = 0  # lessons of the month with fewer students marked than that
     no_plan_line: int = 0  # lessons of the month not linked to a line of the thematic plan (pages with a plan)
@@ -83,6 +84,8 @@ class Figures:
     substitutions: int = 0  # substitutions of the month on the page
     bad_substitutions: int = 0  # of them: no lesson recorded by the substitute, linked to the substitution
     unregistered: int = 0  # lessons recorded by another teacher than the page's with no substitution on record
+    # A page's lessons counted in no_attendance, (lesson id, date) by date: where to take it; not summed.
+    no_attendance_lessons: list[tuple[int, dt.date]] = field(default_factory=list)
 
     @property
     def unrecorded(self) -> int:
@@ -112,6 +115,7 @@ class Figures:
             self.unrecorded
             + self.late_topics
             + self.late_marks
+            + self.no_attendance
             + self.few_marks
             + self.bad_substitutions
             + self.unregistered
@@ -310,14 +314,15 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
     )
     ends = _day_ends(tz, first, last, (topic_days, plain, control_junior, control_senior))
     in_month = (Lesson.assignment_id.in_(ids), Lesson.date.between(first, last))
-    each = (  # each lesson of the month: how many students have a mark in it, whether it has attendance entries
+    taken = or_(Lesson.attendance_taken_at.is_not(None), exists().where(Attendance.lesson_id == Lesson.id))
+    each = (  # each lesson of the month: how many students have a mark in it, whether attendance was taken
         select(
             Lesson.assignment_id,
             select(func.count(func.distinct(Mark.student_id)))
             .where(Mark.lesson_id == Lesson.id)
             .scalar_subquery()
             .label("marked"),
-            case((exists().where(Attendance.lesson_id == Lesson.id), 1), else_=0).label("attendance"),
+            case((taken, 1), else_=0).label("attendance"),
             case((Lesson.recorded_at >= ends[topic_days], 1), else_=0).label("late"),
             case((or_(Lesson.homework.is_(None), Lesson.homework == ""), 1), else_=0).label("no_homework"),
             case((Lesson.plan_item_id.is_(None), 1), else_=0).label("no_line"),
@@ -341,6 +346,9 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
             func.sum(each.c.no_line),
             func.sum(each.c.unregistered),
         ).group_by(each.c.assignment_id, each.c.marked)
+    ).all()
+    untaken = rows(  # the lessons of the month at which nobody took attendance, to be listed with their links
+        select(Lesson.assignment_id, Lesson.id, Lesson.date).where(*in_month, ~taken).order_by(Lesson.date, Lesson.id)
     ).all()
     is_control = func.coalesce(WorkKind.is_control, False)
     due = case(
@@ -440,6 +448,8 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
         f.no_plan_line += no_line or 0
         f.unregistered += unregistered or 0
         by_marks[assignment_id].append((marked_n, n))
+    for assignment_id, lesson_id, day in untaken:
+        figures[assignment_id].no_attendance_lessons.append((lesson_id, day))
     marked: dict[int, set[int]] = defaultdict(set)  # per page: students with a mark, with exactly one
     once: dict[int, set[int]] = defaultdict(set)
     for assignment_id, student_id, n, late_marks in marks:

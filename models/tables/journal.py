@@ -149,6 +149,11 @@ class Lesson(db.Model):
     # When the lesson and its homework were first entered: the base of the timeliness control (R28).
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     homework_recorded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # When and by whom attendance was first taken at this lesson: an absence or lateness saved, or "все
+    # присутствуют" (models/journal/attendance_taken.py). NULL: nobody took it, which the monthly control reports;
+    # a lesson where everyone was present is then told apart from one where attendance was never taken.
+    attendance_taken_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    attendance_taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     assignment: Mapped[TeachingAssignment] = relationship()

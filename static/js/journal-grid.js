@@ -98,6 +98,14 @@
     }
   }
 
+  // A saved absence or lateness takes attendance at the lesson: its column and its line lose the "not taken" marks.
+  function attendanceTaken(lessonId) {
+    var mark = document.querySelector("#l" + lessonId + " .jg-noatt");
+    if (mark) { mark.remove(); }
+    var button = document.getElementById("all-present-" + lessonId);
+    if (button) { button.remove(); }
+  }
+
   // --- saving: one request at a time per cell, so that each one carries the version the previous returned
   function send(input, body) {
     var where = ids(input);
@@ -122,6 +130,7 @@
       if (data.ok) {
         flash(input, true);
         say(MSG.saved + ": " + label(input) + " — " + (data.text || MSG.empty), true);
+        if (body.op === "attendance") { attendanceTaken(where.lesson); }
       } else {
         flash(input, false, data.error);
         say(label(input) + ": " + data.error, false);

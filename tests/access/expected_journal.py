@@ -19,6 +19,7 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/journal/<int:assignment_id>/save": ALL(405),
     "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/cells": ALL(405),
     "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/delete": ALL(405),
+    "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/all-present": ALL(405),  # "все присутствуют"
     "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/files": ALL(405),
     "/admin/journal/<int:assignment_id>/lesson/<int:lesson_id>/files/<int:attachment_id>/delete": ALL(405),
     # <int:attachment_id> is Anna's diploma (expected_rosters.py), not a file of this lesson: readers get 404;

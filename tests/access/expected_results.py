@@ -22,9 +22,10 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/control/remarks": ALL(405),  # remarks to teachers: POST only
     "/admin/control/remarks/<int:remark_id>/accept": ALL(405),
     "/admin/remarks/<int:remark_id>/fix": ALL(405),  # the teacher, from the home page
-    # journal-keeping effectiveness per teacher (R31): the administration only, page and XLSX
+    # journal-keeping effectiveness per teacher (R31): the administration only, page, XLSX and PDF
     "/admin/effectiveness/": ADMINISTRATION,
     "/admin/effectiveness/effectiveness.xlsx": ADMINISTRATION,
+    "/admin/effectiveness/effectiveness.pdf": ADMINISTRATION,
     # the control's findings on one's own class: the class teacher ("Мой класс")
     "/admin/my-class/control/": (R, 403, 403, 403, 200, 403, 403, 403, 403),
 }

@@ -368,3 +368,24 @@ def test_the_ended_terms_have_their_marks_as_the_journal_proposes(db_session):
         assert sheet.missing == 0 and not any(r.late for r in sheet.rows)
         for row in sheet.rows:
             assert row.shown == row.proposed or row.current.override_reason, (a.id, row.student.id)
+
+
+def test_attendance_is_taken_at_the_demo_lessons(tiny):
+    """Every lesson with an absence or a late arrival is stamped by its author at its recording moment; the
+    unstamped ones are a careless teacher's of the last five school days, nobody absent, a small share."""
+    session, counts, _elapsed = tiny
+    assert (
+        scalar(
+            session,
+            "SELECT count(*) FROM lessons l WHERE l.attendance_taken_at IS NULL"
+            " AND EXISTS (SELECT 1 FROM attendance a WHERE a.lesson_id = l.id)",
+        )
+        == 0
+    )
+    assert scalar(session, "SELECT count(*) FROM lessons WHERE attendance_taken_at <> recorded_at") == 0
+    untaken = session.execute(text("SELECT date FROM lessons WHERE attendance_taken_at IS NULL")).scalars().all()
+    days = sorted(session.execute(text("SELECT DISTINCT date FROM lessons")).scalars().all())
+    last_week = set(days[-5:])
+    assert untaken and set(untaken) <= last_week
+    in_last_week = scalar(session, f"SELECT count(*) FROM lessons WHERE date >= '{min(last_week)}'")
+    assert len(untaken) < in_last_week / 2  # half a careless teacher's lessons at most, and few are careless

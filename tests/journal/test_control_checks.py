@@ -133,16 +133,16 @@ def test_a_lesson_given_by_another_teacher_needs_a_substitution_on_record(jw, wo
     assert (f.unregistered, f.bad_substitutions) == (1, 0)
 
 
-FINE = dict(expected=4, recorded=4, marks=8, students=2, plan_hours=68, curriculum_hours=68, no_attendance=2)
+FINE = dict(expected=4, recorded=4, marks=8, students=2, plan_hours=68, curriculum_hours=68, no_attendance=0)
 
 
 @pytest.mark.parametrize(
     ("changes", "codes"),
     [
         ({}, []),
-        ({"recorded": 3, "no_attendance": 1}, ["unrecorded"]),
+        ({"recorded": 3}, ["unrecorded"]),
         ({"late_topics": 1, "late_marks": 2, "no_homework": 1}, ["late_topics", "late_marks", "no_homework"]),
-        ({"no_attendance": 4}, ["no_attendance"]),  # not one lesson of the month with an attendance entry
+        ({"no_attendance": 1}, ["no_attendance"]),  # one lesson given without attendance taken is a finding
         ({"few_marks": 2, "marks_expected": 4}, ["few_marks"]),
         ({"without_marks": 1}, ["without_marks"]),
         ({"without_marks": 1, "marked": False}, []),  # the first grade: no marks expected
