@@ -32,6 +32,7 @@ from . import (
     organisation,
     results,
     rosters,
+    search,
     timetable,
     year_records,
 )
@@ -58,6 +59,7 @@ AREAS = [
 ]
 AREAS.insert(AREAS.index(inbox) + 1, announcements)  # announcements and surveys, next to the inbox
 AREAS += [diary_acks, distance]  # their menu items join the categories "Мой класс" and "Расписание"
+AREAS.append(search)  # no menu item: the box in the bar (journal_base.html)
 
 
 def _our_admin_catalogue_last() -> None:
