@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from i18n import text
 from models.school import search as rule
-from models.school.search import SUGGEST_LIMIT, Found, Target, search
+from models.school.search import Found, Target, search
 
 from .base import StaffPage, actor
 from .forms import today
@@ -66,13 +66,13 @@ class SearchView(StaffPage):
 
     @expose("/")
     def index(self):
-        found = search(actor(), request.args.get("q"), today())
+        found = search(actor(), request.args.get("q"), today(), rule.PAGE_LIMIT)
         groups = [(gettext(g.title), g.kind, [_shown(f) for f in g.items], g.cut) for g in found.groups]
         return self.render("admin/search/index.html", found=found, groups=groups, message=message(found))
 
     @expose("/suggest")
     def suggest(self):
-        found = search(actor(), request.args.get("q"), today(), limit=SUGGEST_LIMIT)
+        found = search(actor(), request.args.get("q"), today(), rule.SUGGEST_LIMIT)
         items = [
             {"kind": gettext(g.title), **{k: v for k, v in _shown(f).items() if k != "more"}}
             for g in found.groups
