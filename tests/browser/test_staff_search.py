@@ -17,7 +17,6 @@ BAR = """() => {
   return {height: Math.round(bar.getBoundingClientRect().height), box: Math.round(box.width),
           inside: box.right <= bar.getBoundingClientRect().right && box.top >= bar.getBoundingClientRect().top};
 }"""
-WIDENED = "() => document.querySelector('#staff-search-q').getBoundingClientRect().width >= 250"
 
 
 def _taught_student(app, login: str) -> tuple[str, str, str]:
@@ -90,3 +89,23 @@ def test_a_short_query_says_so_in_the_dropdown(page, live_server, sign_in):
     expect(page.locator("#staff-search-list")).to_contain_text("Введите не меньше двух букв")
     page.keyboard.press("Escape")
     expect(page.locator("#staff-search-list")).to_be_hidden()
+
+
+def test_on_a_phone_the_box_is_a_line_of_the_menu(page, live_server, sign_in):
+    """At 390 px the bar folds into its menu button: the box spans the menu and its suggestions stay on the
+    screen (the page does not scroll sideways)."""
+    surname, full_name, _cls = _taught_student(live_server.app, "teacher")
+    page.set_viewport_size({"width": 390, "height": 800})
+    sign_in(page, "teacher")
+    page.goto(live_server.url + "/admin/")
+    page.click("button.navbar-toggler")
+    expect(page.locator("#staff-search-q")).to_be_visible()
+    page.fill("#staff-search-q", surname)
+    expect(page.locator("#staff-search-list a.staff-search-hit", has_text=full_name).first).to_be_visible()
+    sizes = page.evaluate(
+        """() => ({page: document.documentElement.scrollWidth,
+                  box: document.querySelector('#staff-search-q').getBoundingClientRect().width,
+                  menu: document.querySelector('#staff-search-item').parentElement.getBoundingClientRect().width,
+                  list: document.querySelector('#staff-search-list').getBoundingClientRect().right})"""
+    )
+    assert sizes["page"] <= 390 and sizes["list"] <= 390 and sizes["box"] == sizes["menu"], sizes

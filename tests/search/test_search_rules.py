@@ -304,3 +304,21 @@ def test_results_are_cut_at_the_limit(world, limit, shown, cut):
 def test_a_very_long_query_is_cut_not_refused(world):
     result = search(Actor.of(world.users["operator"]), "аннова " + "я" * 500, TODAY)
     assert len(result.query) == 100 and result.nothing_found
+
+
+@pytest.mark.parametrize(
+    "login,query,expected",
+    [
+        # students, their classes, staff, guardians, the guardians' children: one query each, whatever the number
+        ("operator", "ова", 5),
+        ("teacher", "ова", 5),
+        ("operator", "жжж", 3),  # nothing found: no classes or children to read
+        ("classteacher", "5а", 2),  # the classes, then which of them the class teacher keeps
+    ],
+)
+def test_a_search_costs_a_few_queries(world, db_session, count_queries, login, query, expected):
+    actor = Actor.of(world.users[login])
+    db_session.expire_all()
+    with count_queries() as q:
+        search(actor, query, TODAY)
+    assert q.count == expected
