@@ -116,14 +116,11 @@ def search(actor: Actor, text: str | None, today: dt.date, limit: int = PAGE_LIM
     if not query:
         return result  # the empty form: nothing asked, nothing to say
     class_name = parse_class_name(query)
-    if len(query) < MIN_LENGTH and class_name is None:
-        result.too_short = True
-        return result
     if class_name is not None:
         groups = [_classes(actor, class_name, limit)]
     else:
-        words = _like_word(norm_text(query)).split()
-        if len("".join(words)) < MIN_LENGTH:  # "%а": one letter left to search by
+        words = name_words(query)
+        if len("".join(words)) < MIN_LENGTH:  # "а", or "%а": one letter left to search by
             result.too_short = True
             return result
         groups = [
@@ -136,9 +133,10 @@ def search(actor: Actor, text: str | None, today: dt.date, limit: int = PAGE_LIM
 
 
 # --- matching names ---------------------------------------------------------------------------------------
-def _like_word(word: str) -> str:
-    """A word as a LIKE operand: its wildcard characters dropped (no name holds them)."""
-    return re.sub(r"[\\%_]", "", word)
+def name_words(query: str) -> list[str]:
+    """The words names are searched by: lower case, "ё" as "е", punctuation dropped ("Иванова А.А." → иванова,
+    а, а), and with it LIKE's wildcards (no name holds "%" or "_"); hyphens and apostrophes stay."""
+    return re.sub(r"[^\w'-]|_", " ", norm_text(query)).split()
 
 
 def _norm(column):

@@ -25,6 +25,7 @@ from models.school.search import (
     STUDENT_CARD,
     STUDENTS,
     TEACHER_PAGES,
+    name_words,
     search,
     student_classes,
 )
@@ -102,10 +103,26 @@ def test_families_find_nothing(world, login):
         ("нов", [ANNA]),  # inside the surname
         ("вера", [VERA]),  # the first name
         ("анн%", [ANNA]),  # a LIKE wildcard is not a wildcard
+        ("Аннова А.", [ANNA]),  # with an initial
+        ("аннова, анна!", [ANNA]),
     ],
 )
 def test_names_match_in_any_case_and_order(world, query, expected):
     assert hits(world, "operator", query, STUDENTS) == expected
+
+
+@pytest.mark.parametrize(
+    "query,words",
+    [
+        ("Иванова А.А.", ["иванова", "а", "а"]),
+        ("  ПЁТР   Семёнов ", ["петр", "семенов"]),
+        ("Салтыков-Щедрин", ["салтыков-щедрин"]),
+        ("О'Нил", ["о'нил"]),
+        ("100%_x\\", ["100", "x"]),
+    ],
+)
+def test_the_words_names_are_searched_by(query, words):
+    assert name_words(query) == words
 
 
 @pytest.mark.parametrize("query", ["секретарёва", "секретарева", "СЕКРЕТАРЁВА", "Секретарев"])
