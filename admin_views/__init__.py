@@ -33,6 +33,7 @@ from . import (
     organisation,
     results,
     rosters,
+    search,
     timetable,
     year_records,
 )
@@ -59,6 +60,7 @@ AREAS = [
 ]
 AREAS.insert(AREAS.index(inbox) + 1, announcements)  # announcements and surveys, next to the inbox
 AREAS += [diary_acks, distance, class_codes]  # their menu items join "Мой класс", "Расписание", "Доступ"
+AREAS.append(search)  # no menu item: the box in the bar (journal_base.html)
 
 
 def _our_admin_catalogue_last() -> None:

@@ -21,6 +21,7 @@ from . import (
     expected_organisation,
     expected_results,
     expected_rosters,
+    expected_search,
     expected_year,
 )
 from .roles import ROLES
@@ -45,6 +46,7 @@ AREAS = (
     expected_mail,
     expected_year,
     expected_consents,
+    expected_search,
 )
 EXPECTED: dict[str, tuple[int, ...]] = {rule: row for area in AREAS for rule, row in area.TABLE.items()}
 PARAMS = {name: value for area in AREAS for name, value in area.PARAMS.items()}

@@ -1,5 +1,5 @@
-"""Real browser at 1366×900: the staff panel's navigation bar fits one line for every staff role, and no menu
-item breaks over two lines ("Сменить / пароль"); the user's own pages (jobs, password) are in the menu under
+"""Real browser at 1366×900: the staff panel's navigation bar fits one line for every staff role, the search box
+folded or open, and no menu item breaks over two lines ("Сменить / пароль"); the user's own pages (jobs, password) are in the menu under
 their login."""
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ def test_the_menu_fits_one_line_at_1366(page, live_server, sign_in, login):
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, login)
     page.goto(live_server.url + "/admin/")
+    measured = page.evaluate(MEASURE)
+    assert measured["height"] <= 64 and not measured["tall"], measured
+    # the search box (tests/browser/test_staff_search.py) widens over the menu when focused: still one line
+    page.click("#staff-search-q")
+    page.wait_for_function("() => document.querySelector('#staff-search-q').getBoundingClientRect().width >= 250")
     measured = page.evaluate(MEASURE)
     assert measured["height"] <= 64 and not measured["tall"], measured
 
