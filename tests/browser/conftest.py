@@ -77,6 +77,18 @@ def sign_in(live_server):
     return sign_in
 
 
+@pytest.fixture(scope="session")
+def kazakh_school(live_server):
+    """The Kazakhstan demo school (`flask --app app demo --kind kz`, small: one class a grade, 5 students) loaded
+    next to the Russian one, with its lessons up to today; idempotent. Its accounts are kz-teacher, kz-parent…"""
+    from demo.generator import Scale, load_demo
+    from models import db
+
+    with live_server.app.app_context():
+        load_demo(scale=Scale(schools=1, classes_per_grade=1, students_per_class=5, weeks=None), kind="kz")
+        db.session.remove()
+
+
 @pytest.fixture()
 def worker_after(live_server, monkeypatch):
     """`worker_after(2.5)`: the job queue's worker, a thread of its own that reaches each job ``delay`` seconds

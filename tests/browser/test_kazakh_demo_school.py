@@ -20,12 +20,9 @@ RUSSIAN = re.compile(r"четверть|Дневник|Журнал страни
 
 
 @pytest.fixture(scope="module")
-def kz(live_server):
-    """Loads the Kazakh demo school (idempotent) with its lessons up to today; returns the ids the test opens."""
-    from demo.generator import Scale, load_demo
-
+def kz(live_server, kazakh_school):
+    """The Kazakh demo school (tests/browser/conftest.py): the ids the test opens."""
     with live_server.app.app_context():
-        load_demo(scale=Scale(schools=1, classes_per_grade=1, students_per_class=5, weeks=None), kind="kz")
         teacher = db.session.scalar(select(User.staff_id).where(User.login == "kz-teacher"))
         assignment, class_id = db.session.execute(
             select(TeachingAssignment.id, TeachingAssignment.class_id)
