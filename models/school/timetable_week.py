@@ -3,7 +3,9 @@ teaching load is placed."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -11,12 +13,29 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from models.access import Actor, can_manage_organisation, can_view_class_timetable, can_view_own_week, class_ids
+from models.access import (
+    ADMINISTRATION,
+    TIMETABLE_FULL,
+    TIMETABLE_LOAD,
+    Actor,
+    can_view_class_timetable,
+    can_view_own_week,
+    class_ids,
+)
+from models.audit import AuditEvent
 from models.base import db
 from models.errors import AccessDenied
-from models.i18n import _
+from models.i18n import N_, _
 from models.school.teaching_load import assignment_label
-from models.school.timetable import SCHOOL_DAYS, _school_class, effective_to, monday_of, timetable_entries
+from models.school.timetable import (
+    SCHOOL_DAYS,
+    _school_class,
+    effective_to,
+    monday_of,
+    timetable_entries,
+    timetable_right,
+)
+from models.tables.accounts import User
 from models.tables.classes import SchoolClass
 from models.tables.curriculum import TeachingAssignment
 from models.tables.people import Staff
@@ -116,6 +135,77 @@ class ClassWeek(WeekNavigation):
     options: list[tuple[int, str]]  # the class's teaching load, for the select of each cell
     load: list[LoadPlaced]
     editable: bool
+    right: str | None = None  # models.access.class_timetable_right: what the reader may change
+    corrections: list[Correction] = field(default_factory=list)
+
+    @property
+    def can_place(self) -> bool:
+        """Place, replace and remove lessons (the operator; a class teacher as the school allows)."""
+        return self.editable and self.right in (TIMETABLE_FULL, TIMETABLE_LOAD)
+
+    @property
+    def can_move(self) -> bool:
+        return self.editable and self.right is not None
+
+    @property
+    def free_slots(self) -> list[tuple[int, Bell]]:
+        """(weekday, bell) of the cells where nothing stands this week: where a lesson may be moved."""
+        return [(cell.weekday, row.bell) for row in self.rows for cell in row.cells if not cell.lessons]
+
+
+CORRECTION_LABELS = {
+    "move": N_("урок перенесён"),
+    "place": N_("урок поставлен"),
+    "replace": N_("урок заменён"),
+    "remove": N_("урок убран"),
+}
+
+
+@dataclass
+class Correction:
+    """A class teacher's correction of the class timetable (an audit record), for the page."""
+
+    at: dt.datetime
+    who: str
+    what: str  # a CORRECTION_LABELS message
+    subject: str
+    weekday: int | None
+    bell: int | None
+    starts: str  # dd.mm.yyyy
+
+
+def class_corrections(class_id: int, limit: int = 10) -> list[Correction]:
+    """The latest corrections made by class teachers to the class timetable, newest first."""
+    rows = db.session.execute(
+        select(AuditEvent, Staff)
+        .join(User, User.id == AuditEvent.actor_id, isouter=True)
+        .join(Staff, Staff.id == User.staff_id, isouter=True)
+        .where(
+            AuditEvent.entity == "school_class",
+            AuditEvent.entity_id == class_id,
+            AuditEvent.action == "timetable.correction",
+        )
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    ).all()
+    found = []
+    for event, staff in rows:
+        new = json.loads(event.new or "{}")
+        starts = new.get("from") or ""
+        with contextlib.suppress(ValueError):
+            starts = dt.date.fromisoformat(starts).strftime("%d.%m.%Y")
+        found.append(
+            Correction(
+                event.at,
+                staff.short_name if staff is not None else "—",
+                CORRECTION_LABELS.get(new.get("op"), new.get("op") or ""),
+                new.get("subject") or "",
+                new.get("weekday"),
+                new.get("bell"),
+                starts,
+            )
+        )
+    return found
 
 
 def visible_classes(actor: Actor) -> list[tuple[SchoolClass, AcademicYear]]:
@@ -206,8 +296,10 @@ def class_week(actor: Actor, class_id: int, day: dt.date) -> ClassWeek:
     )
     options = [(a.id, assignment_label(a)) for a in assignments]
     load = [LoadPlaced(a.id, assignment_label(a), Decimal(a.hours_per_week), placed[a.id]) for a in assignments]
-    editable = can_manage_organisation(actor) and not year.is_archived
-    return ClassWeek(cls, year, monday, days, rows, options, load, editable)
+    right = timetable_right(actor, cls)
+    editable = right is not None and not year.is_archived
+    corrections = class_corrections(cls.id) if right is not None or actor.has(*ADMINISTRATION) else []
+    return ClassWeek(cls, year, monday, days, rows, options, load, editable, right, corrections)
 
 
 # --- the week of one teacher -----------------------------------------------------------------------------
