@@ -56,6 +56,8 @@ class GridLesson:
     valid_to: dt.date | None
     substitute: str | None = None
     substitution_reason: str | None = None
+    teacher_id: int | None = None
+    move_to: list[tuple[int, Bell]] = field(default_factory=list)  # free times of the week it may be moved to
 
 
 @dataclass
@@ -272,6 +274,7 @@ def class_week(actor: Actor, class_id: int, day: dt.date) -> ClassWeek:
             entry.room,
             entry.valid_from,
             entry.valid_to,
+            teacher_id=a.teacher_id,
         )
         if pending:
             cell.upcoming.append(lesson)
@@ -299,7 +302,56 @@ def class_week(actor: Actor, class_id: int, day: dt.date) -> ClassWeek:
     right = timetable_right(actor, cls)
     editable = right is not None and not year.is_archived
     corrections = class_corrections(cls.id) if right is not None or actor.has(*ADMINISTRATION) else []
-    return ClassWeek(cls, year, monday, days, rows, options, load, editable, right, corrections)
+    week = ClassWeek(cls, year, monday, days, rows, options, load, editable, right, corrections)
+    if week.can_move:
+        _offer_moves(week)
+    return week
+
+
+def _offer_moves(week: ClassWeek) -> None:
+    """Each lesson's free times of the week where its teacher and its room are free too (one query for the
+    other classes' lessons that week). A hint: moving checks every week from its date (find_clashes)."""
+    cls, monday = week.school_class, week.monday
+    saturday = monday + dt.timedelta(days=5)
+    busy = db.session.execute(
+        select(
+            TeachingAssignment.teacher_id,
+            TimetableEntry.room,
+            TimetableEntry.weekday,
+            TimetableEntry.valid_from,
+            effective_to(),
+            Bell.starts_at,
+            Bell.ends_at,
+        )
+        .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
+        .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+        .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
+        .join(Bell, Bell.id == TimetableEntry.bell_id)
+        .where(
+            SchoolClass.school_id == cls.school_id,
+            TeachingAssignment.class_id != cls.id,
+            effective_to() >= monday,
+            TimetableEntry.valid_from <= saturday,
+        )
+    ).all()
+    free = week.free_slots
+
+    def taken(lesson: GridLesson, weekday: int, bell: Bell) -> bool:
+        date = monday + dt.timedelta(days=weekday - 1)
+        room = (lesson.room or "").strip().lower()
+        return any(
+            wd == weekday
+            and starts <= date <= ends
+            and b_start < bell.ends_at
+            and bell.starts_at < b_end
+            and (teacher == lesson.teacher_id or (room and (other_room or "").strip().lower() == room))
+            for teacher, other_room, wd, starts, ends, b_start, b_end in busy
+        )
+
+    for row in week.rows:
+        for cell in row.cells:
+            for lesson in cell.lessons:
+                lesson.move_to = [(wd, bell) for wd, bell in free if not taken(lesson, wd, bell)]
 
 
 # --- the week of one teacher -----------------------------------------------------------------------------

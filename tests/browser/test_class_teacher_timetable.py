@@ -62,8 +62,10 @@ def test_class_teacher_moves_a_lesson_of_her_class(page, live_server, screenshot
     expect(page.locator("#page-title")).to_contain_text("Расписание класса 5А")
     expect(page.locator("#class-teacher-right")).to_be_visible()
     expect(page.locator("form.tt-place")).to_have_count(0)
-    # a lesson that is not maths (the demo's substitution is on a maths lesson); to a free time, not Saturday
-    lesson = page.locator("#timetable-grid .tt-lesson", has_not_text="Математика").first
+    # a lesson without a substitution this week (one is cancelled first) and not maths (the demo's
+    # substitution is on a maths lesson); to a free time, not Saturday
+    movable = page.locator("button.tt-move")
+    lesson = page.locator("#timetable-grid .tt-lesson:not(.tt-sub)", has=movable, has_not_text="Математика").first
     subject = lesson.locator("strong").inner_text()
     entry = lesson.get_attribute("data-entry")
     lesson.locator("summary").click()
@@ -83,7 +85,7 @@ def test_class_teacher_moves_a_lesson_of_her_class(page, live_server, screenshot
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
 
     # another class's lesson put into her own form: refused with a message, nothing moves
-    lesson = page.locator(f"#cell-{weekday}-{bell_id} .tt-lesson").first
+    lesson = page.locator("#timetable-grid .tt-lesson", has=page.locator("button.tt-move")).first
     lesson.locator("summary").click()
     form = lesson.locator(MOVE_FORM)
     form.locator("input[name=entry_id]").evaluate("(el, v) => { el.value = v; }", foreign_entry)

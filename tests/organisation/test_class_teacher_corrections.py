@@ -220,6 +220,20 @@ def test_the_week_grid_offers_what_may_be_done(
     assert (week.can_move, week.can_place) == (can_move, can_place)
 
 
+def test_a_lesson_is_offered_only_times_free_for_its_teacher_and_room(db_session, world, tt, physics, place, allow):
+    """Physics (other_teacher, room 12): Monday's lesson 1 is her 6Б maths; on Wednesday's lesson 3 6Б sits in
+    room 12; Thursday's lesson 2 is free for everyone."""
+    place(world.a_maths_6b, 3, tt.bell3, room="12")
+    allow("moves")
+    week = class_week(_me(world), world.c5a.id, MONDAY)
+    lesson = next(x for row in week.rows for cell in row.cells for x in cell.lessons if x.entry_id == physics.id)
+    offered = {(wd, bell.id) for wd, bell in lesson.move_to}
+    assert (1, tt.bell1.id) not in offered
+    assert (3, tt.bell3.id) not in offered
+    assert (4, tt.bell2.id) in offered
+    assert (2, tt.bell2.id) not in offered  # where it stands
+
+
 # --- the page --------------------------------------------------------------------------------------------
 def _text(response) -> str:
     return response.get_data(as_text=True)
