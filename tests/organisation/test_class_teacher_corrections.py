@@ -87,19 +87,24 @@ def _count(db_session, model=TimetableEntry):
     return db_session.scalar(select(func.count()).select_from(model))
 
 
+def _place_russian(world, tt):
+    """The class teacher puts 5А's Russian on Thursday, lesson 1."""
+    return place_lesson(
+        _me(world),
+        class_id=world.c5a.id,
+        assignment_id=world.a_russian_5a.id,
+        weekday=4,
+        bell_id=tt.bell1.id,
+        valid_from=START,
+    )
+
+
 def test_off_refuses_every_correction_with_a_reason(db_session, world, tt, physics):
     before = _count(db_session)
     with pytest.raises(AccessDenied, match="Школа не разрешила классным руководителям исправлять расписание"):
         move_entry(_me(world), physics.id, START, weekday=3, bell_id=tt.bell2.id)
     with pytest.raises(AccessDenied, match="Школа не разрешила"):
-        place_lesson(
-            _me(world),
-            class_id=world.c5a.id,
-            assignment_id=world.a_russian_5a.id,
-            weekday=4,
-            bell_id=tt.bell1.id,
-            valid_from=START,
-        )
+        _place_russian(world, tt)
     assert _count(db_session) == before
 
 
@@ -113,14 +118,7 @@ def test_moves_lets_the_class_teacher_move_and_nothing_more(db_session, world, t
     with pytest.raises(AccessDenied, match="только переносить уроки своего класса"):
         change_entry(_me(world), new.id, dt.date(2026, 9, 21), remove=True)
     with pytest.raises(AccessDenied, match="только переносить"):
-        place_lesson(
-            _me(world),
-            class_id=world.c5a.id,
-            assignment_id=world.a_russian_5a.id,
-            weekday=4,
-            bell_id=tt.bell1.id,
-            valid_from=START,
-        )
+        _place_russian(world, tt)
 
 
 def test_never_another_class(db_session, world, tt, allow):
