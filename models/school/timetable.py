@@ -9,34 +9,33 @@ Clashes are refused: a teacher or a room in two places at once, a subgroup and i
 (two subgroups of one class may share a slot). Bells clash when their times overlap, so a second-shift
 lesson is checked against first-shift ones too.
 
+Who may change a class's timetable is models/school/timetable_rights.py: the operator everything; the class
+teacher of the class, as the school's setting allows, moves (``move_entry``) or also places, replaces and
+removes within the class's teaching load, each correction kept under the class for the operator to see.
+
 Operations validate, change, audit and flush; the caller commits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import NamedTuple
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from models.access import (
-    TIMETABLE_FULL,
-    TIMETABLE_LOAD,
-    TIMETABLE_MOVES,
-    Actor,
-    can_manage_organisation,
-    class_timetable_right,
-    require,
-)
+from models.access import TIMETABLE_LOAD, Actor
 from models.audit import AuditEvent
 from models.base import db
-from models.errors import AccessDenied, Conflict, InvalidInput, NotFound
+from models.errors import Conflict, InvalidInput, NotFound
 from models.i18n import N_, _
+from models.school.timetable_rights import (
+    note_correction,
+    require_right,
+    require_within_load,
+)
 from models.tables.classes import SchoolClass
 from models.tables.curriculum import TeachingAssignment
 from models.tables.school import AcademicYear, Bell, Period
@@ -68,103 +67,6 @@ def _d(day: dt.date | None) -> str:
 
 def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
-
-
-def require_planner(actor: Actor) -> None:
-    require(
-        can_manage_organisation(actor),
-        _("Составлять расписание и назначать замены может только администратор (оператор)."),
-    )
-
-
-def timetable_right(actor: Actor, cls: SchoolClass) -> str | None:
-    """What the actor may change in this class's timetable (models.access.class_timetable_right, with the
-    school's setting read only when it matters)."""
-    if can_manage_organisation(actor) or not actor.has("class_teacher"):
-        return class_timetable_right(actor, cls, "off")
-    from models.school.settings import get_setting
-
-    return class_timetable_right(actor, cls, get_setting(actor.school_id, "class_teacher_timetable"))
-
-
-def _require_right(actor: Actor, cls: SchoolClass, *, placing: bool) -> str:
-    """The actor's right on the class's timetable, or AccessDenied saying why. ``placing``: the change puts a
-    lesson of the load into a slot, replaces or removes one (a move only shifts a lesson in the week)."""
-    right = timetable_right(actor, cls)
-    if right is None:
-        if actor.has("class_teacher") and actor.staff_id is not None:
-            if cls.class_teacher_id != actor.staff_id:
-                raise AccessDenied(_("Классный руководитель исправляет расписание только своего класса."))
-            raise AccessDenied(
-                _(
-                    "Школа не разрешила классным руководителям исправлять расписание: это делает администратор "
-                    "(оператор)."
-                )
-            )
-        require_planner(actor)
-    if placing and right == TIMETABLE_MOVES:
-        raise AccessDenied(
-            _(
-                "Классному руководителю разрешено только переносить уроки своего класса внутри недели; ставить, "
-                "заменять и убирать уроки может администратор (оператор)."
-            )
-        )
-    return right
-
-
-def _require_within_load(
-    assignment: TeachingAssignment, valid_from: dt.date, valid_to: dt.date, exclude_entry_ids=()
-) -> None:
-    """A class teacher places a lesson only while the assignment's lessons in a week stay within its hours
-    (rounded up): the most entries in effect on one day between ``valid_from`` and ``valid_to``, plus this one."""
-    q = (
-        select(TimetableEntry.valid_from, effective_to())
-        .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
-        .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
-        .where(
-            TimetableEntry.assignment_id == assignment.id,
-            effective_to() >= valid_from,
-            TimetableEntry.valid_from <= valid_to,
-        )
-    )
-    if exclude_entry_ids:
-        q = q.where(TimetableEntry.id.not_in(list(exclude_entry_ids)))
-    spans = db.session.execute(q).all()
-    points = {valid_from} | {start for start, _end in spans if start > valid_from}
-    placed = max((sum(1 for start, end in spans if start <= p <= end) for p in points), default=0)
-    hours = math.ceil(Decimal(assignment.hours_per_week))
-    if placed + 1 > hours:
-        raise Conflict(
-            _(
-                "«%(subject)s» в %(cls)s: по нагрузке %(hours)s ч в неделю, в расписании уже %(placed)s. Сверх "
-                "нагрузки урок ставит только администратор (оператор)."
-            ),
-            subject=assignment.subject.name,
-            cls=assignment.school_class.name,
-            hours=hours,
-            placed=placed,
-        )
-
-
-def _note_correction(actor: Actor, cls: SchoolClass, right: str, op: str, entry: TimetableEntry, day: dt.date):
-    """A class teacher's correction, kept under the class for the operator to see (who, when, what)."""
-    if right == TIMETABLE_FULL:
-        return
-    a = entry.assignment
-    AuditEvent.record(
-        actor.user_id,
-        "timetable.correction",
-        "school_class",
-        cls.id,
-        new={
-            "op": op,
-            "entry_id": entry.id,
-            "subject": a.subject.name if a is not None else None,
-            "weekday": entry.weekday,
-            "bell": entry.bell.number if entry.bell is not None else None,
-            "from": day,
-        },
-    )
 
 
 def effective_to():
@@ -423,7 +325,7 @@ def place_lesson(
     """Put a lesson of the class's teaching load into the week grid from a date to the end of the year. A class
     teacher allowed to (``timetable_right``) does so within the load's hours."""
     cls = _school_class(actor, class_id)
-    right = _require_right(actor, cls, placing=True)
+    right = require_right(actor, cls, placing=True)
     year = db.session.get(AcademicYear, cls.year_id)
     year.require_open()
     assignment = _class_assignment(cls, assignment_id)
@@ -435,14 +337,14 @@ def place_lesson(
     if clashes:
         raise ClashError(clashes)
     if right == TIMETABLE_LOAD:
-        _require_within_load(assignment, valid_from, year.ends_on)
+        require_within_load(assignment, valid_from, year.ends_on)
     entry = TimetableEntry(
         assignment_id=assignment.id, weekday=weekday, bell_id=bell.id, room=room, valid_from=valid_from, valid_to=None
     )
     db.session.add(entry)
     db.session.flush()
     AuditEvent.record(actor.user_id, "timetable.place", "timetable_entry", entry.id, new=_entry_snapshot(entry))
-    _note_correction(actor, cls, right, "place", entry, valid_from)
+    note_correction(actor, cls, right, "place", entry, valid_from)
     return entry
 
 
@@ -477,7 +379,7 @@ def change_entry(
     yet), so earlier weeks keep their timetable. Substitutions already set on or after that date must
     be cancelled first. Returns the new entry (None when removed)."""
     entry, cls, year = _school_entry(actor, entry_id)
-    right = _require_right(actor, cls, placing=True)
+    right = require_right(actor, cls, placing=True)
     from_date = _changeable_from(entry, year, from_date)
     starts = max(from_date, entry.valid_from)
     new_assignment = None
@@ -499,9 +401,9 @@ def change_entry(
         if clashes:
             raise ClashError(clashes)
         if right == TIMETABLE_LOAD and new_assignment.id != entry.assignment_id:
-            _require_within_load(new_assignment, starts, entry.valid_to or year.ends_on)
+            require_within_load(new_assignment, starts, entry.valid_to or year.ends_on)
     if new_assignment is None:
-        _note_correction(actor, cls, right, "remove", entry, from_date)
+        note_correction(actor, cls, right, "remove", entry, from_date)
     weekday, bell_id, valid_to = entry.weekday, entry.bell_id, entry.valid_to
     _end_entry(actor, entry, from_date)
     if new_assignment is None:
@@ -517,7 +419,7 @@ def change_entry(
     db.session.add(new)
     db.session.flush()
     AuditEvent.record(actor.user_id, "timetable.place", "timetable_entry", new.id, new=_entry_snapshot(new))
-    _note_correction(actor, cls, right, "replace", new, starts)
+    note_correction(actor, cls, right, "replace", new, starts)
     return new
 
 
@@ -565,7 +467,7 @@ def move_entry(actor: Actor, entry_id: int, from_date: dt.date, *, weekday: int,
     which must be free for the class, the teacher and the room; earlier weeks keep it where it was. A class
     teacher allowed any correction may move the lessons of their class (``timetable_right``)."""
     entry, cls, year = _school_entry(actor, entry_id)
-    right = _require_right(actor, cls, placing=False)
+    right = require_right(actor, cls, placing=False)
     from_date = _changeable_from(entry, year, from_date)
     weekday = _weekday(weekday)
     bell = _bell(actor, bell_id)
@@ -594,7 +496,7 @@ def move_entry(actor: Actor, entry_id: int, from_date: dt.date, *, weekday: int,
     db.session.add(new)
     db.session.flush()
     AuditEvent.record(actor.user_id, "timetable.move", "timetable_entry", new.id, new=_entry_snapshot(new))
-    _note_correction(actor, cls, right, "move", new, starts)
+    note_correction(actor, cls, right, "move", new, starts)
     return new
 
 

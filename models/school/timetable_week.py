@@ -3,9 +3,7 @@ teaching load is placed."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,10 +20,9 @@ from models.access import (
     can_view_own_week,
     class_ids,
 )
-from models.audit import AuditEvent
 from models.base import db
 from models.errors import AccessDenied
-from models.i18n import N_, _
+from models.i18n import _
 from models.school.teaching_load import assignment_label
 from models.school.timetable import (
     SCHOOL_DAYS,
@@ -33,9 +30,8 @@ from models.school.timetable import (
     effective_to,
     monday_of,
     timetable_entries,
-    timetable_right,
 )
-from models.tables.accounts import User
+from models.school.timetable_rights import Correction, class_corrections, timetable_right
 from models.tables.classes import SchoolClass
 from models.tables.curriculum import TeachingAssignment
 from models.tables.people import Staff
@@ -153,61 +149,6 @@ class ClassWeek(WeekNavigation):
     def free_slots(self) -> list[tuple[int, Bell]]:
         """(weekday, bell) of the cells where nothing stands this week: where a lesson may be moved."""
         return [(cell.weekday, row.bell) for row in self.rows for cell in row.cells if not cell.lessons]
-
-
-CORRECTION_LABELS = {
-    "move": N_("урок перенесён"),
-    "place": N_("урок поставлен"),
-    "replace": N_("урок заменён"),
-    "remove": N_("урок убран"),
-}
-
-
-@dataclass
-class Correction:
-    """A class teacher's correction of the class timetable (an audit record), for the page."""
-
-    at: dt.datetime
-    who: str
-    what: str  # a CORRECTION_LABELS message
-    subject: str
-    weekday: int | None
-    bell: int | None
-    starts: str  # dd.mm.yyyy
-
-
-def class_corrections(class_id: int, limit: int = 10) -> list[Correction]:
-    """The latest corrections made by class teachers to the class timetable, newest first."""
-    rows = db.session.execute(
-        select(AuditEvent, Staff)
-        .join(User, User.id == AuditEvent.actor_id, isouter=True)
-        .join(Staff, Staff.id == User.staff_id, isouter=True)
-        .where(
-            AuditEvent.entity == "school_class",
-            AuditEvent.entity_id == class_id,
-            AuditEvent.action == "timetable.correction",
-        )
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-    ).all()
-    found = []
-    for event, staff in rows:
-        new = json.loads(event.new or "{}")
-        starts = new.get("from") or ""
-        with contextlib.suppress(ValueError):
-            starts = dt.date.fromisoformat(starts).strftime("%d.%m.%Y")
-        found.append(
-            Correction(
-                event.at,
-                staff.short_name if staff is not None else "—",
-                CORRECTION_LABELS.get(new.get("op"), new.get("op") or ""),
-                new.get("subject") or "",
-                new.get("weekday"),
-                new.get("bell"),
-                starts,
-            )
-        )
-    return found
 
 
 def visible_classes(actor: Actor) -> list[tuple[SchoolClass, AcademicYear]]:
