@@ -98,6 +98,10 @@ DESCRIPTIONS = {
         "Кто, что и в каком классе или подгруппе ведёт, часов в неделю. Учитель — табельным "
         "номером; предмет — из справочника предметов."
     ),
+    "bells": lazy_gettext(
+        "Расписание звонков: смена (1 или 2, по умолчанию 1), номер урока, начало и окончание (ЧЧ:ММ). Файл "
+        "заменяет звонки названных в нём смен; урок, на котором стоят уроки расписания, убрать нельзя."
+    ),
     "timetable": lazy_gettext(
         "Уроки недели: класс (и подгруппа), предмет, день (Пн…Сб), номер урока по звонкам, "
         "кабинет. Нагрузка должна быть загружена заранее."
@@ -108,6 +112,7 @@ LIST_ENDPOINTS = {
     "staff": ("staff.index_view",),
     "classes": ("classes.index_view", "school_classes.index_view"),
     "load": ("assignments.index_view", "teaching_assignments.index_view", "load.index_view"),
+    "bells": ("bells.index_view",),
     "timetable": ("timetable.index_view", "timetable_entries.index_view"),
 }
 

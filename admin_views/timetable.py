@@ -1,6 +1,7 @@
 """Staff panel area "Расписание" (R12): the week grid of a class (Monday–Saturday × bells) where the
-operator places lessons of the class's teaching load, changes or removes them from a date onward, and
-the substitutions of a date (absent teacher, substitute per lesson, reason).
+operator places lessons of the class's teaching load, changes, moves or removes them from a date onward (the
+class teacher of the class too, as far as the school's setting allows: models.access.class_timetable_right),
+and the substitutions of a date (absent teacher, substitute per lesson, reason).
 
 Every decision (clashes, dates, who is free) is made in models/school/timetable.py; these views parse
 forms, call it, flash its Russian messages and redirect back to the page (nothing written on refusal)."""
@@ -13,7 +14,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
-from models.access import ORGANISATION_WRITERS, TEACHING_ROLES
+from models.access import CLASS_TEACHERS, ORGANISATION_WRITERS, TEACHING_ROLES
 from models.errors import NotFound
 from models.school.substitutions import (
     cancel_substitution,
@@ -28,6 +29,7 @@ from models.school.timetable import (
     WEEKDAY_SHORT,
     change_entry,
     monday_of,
+    move_entry,
     place_lesson,
 )
 from models.school.timetable_week import class_week, teacher_week, visible_classes
@@ -98,7 +100,9 @@ class ClassTimetableView(StaffPage):
         return redirect(url_for(".index", **{k: v for k, v in args.items() if v is not None}))
 
     def _writer(self):
-        if not actor().has(*ORGANISATION_WRITERS):
+        """Only roles that may ever change a timetable get to the domain, which decides per class (the class
+        teacher's refusal, when the school does not allow it or for another class, is a message)."""
+        if not actor().has(*ORGANISATION_WRITERS, *CLASS_TEACHERS):
             abort(403)
 
     @expose("/place", methods=["POST"])
@@ -156,6 +160,31 @@ class ClassTimetableView(StaffPage):
                     ),
                     "success",
                 )
+        return self._back()
+
+    @expose("/move", methods=["POST"])
+    def move(self):
+        """The lesson to another weekday and bell of the week from a date (the slot sent as "weekday-bell")."""
+        self._writer()
+        form = request.form
+        weekday, _sep, bell_id = (form.get("slot") or "").partition("-")
+        with operation() as done:
+            from_date = parse_date(form.get("from"))
+            new = move_entry(
+                actor(), to_int(form.get("entry_id")), from_date, weekday=to_int(weekday), bell_id=to_int(bell_id)
+            )
+        if not done:
+            flash(gettext("Урок не перенесён."), "warning")
+        else:
+            flash(
+                gettext(
+                    "Урок перенесён: %(day)s, %(bell)s урок, с %(date)s; прежние недели не тронуты.",
+                    day=gettext(WEEKDAY_NAMES[new.weekday]),
+                    bell=new.bell.number,
+                    date=new.valid_from.strftime("%d.%m.%Y"),
+                ),
+                "success",
+            )
         return self._back()
 
 

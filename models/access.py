@@ -668,6 +668,32 @@ def can_view_class_timetable(actor: Actor, class_id: int) -> bool:
     return actor.is_staff and _in(class_id, class_ids(actor))
 
 
+# Correcting a class's timetable: the operator always (everything); the class teacher of that very class as the
+# school's setting "class_teacher_timetable" allows ("moves": move its lessons within the week; "load": also
+# place, replace and remove them within the class's teaching load). models/school/timetable.py applies it.
+TIMETABLE_FULL = "full"
+TIMETABLE_LOAD = "load"
+TIMETABLE_MOVES = "moves"
+CLASS_TEACHER_TIMETABLE_RIGHTS = (TIMETABLE_MOVES, TIMETABLE_LOAD)
+
+
+def class_timetable_right(actor: Actor, school_class: SchoolClass, class_teacher_setting: str) -> str | None:
+    """What ``actor`` may change in the timetable of ``school_class``: TIMETABLE_FULL, TIMETABLE_LOAD,
+    TIMETABLE_MOVES or None (read only). ``class_teacher_setting``: the school's "class_teacher_timetable"."""
+    if actor.school_id is None or school_class.school_id != actor.school_id:
+        return None
+    if can_manage_organisation(actor):
+        return TIMETABLE_FULL
+    if (
+        class_teacher_setting in CLASS_TEACHER_TIMETABLE_RIGHTS
+        and actor.has("class_teacher")
+        and actor.staff_id is not None
+        and school_class.class_teacher_id == actor.staff_id
+    ):
+        return class_teacher_setting
+    return None
+
+
 def _register_organisation_scopes() -> None:
     from models.tables.curriculum import CurriculumItem, Subject
     from models.tables.journal import AttendanceReason, WorkKind

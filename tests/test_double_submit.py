@@ -35,6 +35,7 @@ CREATING = {
     ),
     "/admin/timetable/place": ("admin/timetable/grid.html", "url_for('.place')"),
     "/admin/timetable/change": ("admin/timetable/grid.html", "url_for('.change')"),
+    "/admin/timetable/move": ("admin/timetable/grid.html", "url_for('.move')"),
     "/admin/substitutions/save": ("admin/timetable/substitutions.html", 'id="substitution-form"'),
     "/admin/control/remarks": ("admin/control/index.html", "url_for('.remark')"),
     "/admin/my-class/achievements/add": ("admin/my_class/achievements.html", 'id="achievement-form"'),

@@ -117,6 +117,14 @@ FINAL_MARK_RULES = {
 }
 
 
+# What a class teacher may correct in the timetable of their own class (models.access.class_timetable_right).
+CLASS_TEACHER_TIMETABLE = {
+    "off": N_("ничего: расписание исправляет только администратор (оператор)"),
+    "moves": N_("переносить уроки своего класса на свободное время внутри недели"),
+    "load": N_("переносить, ставить, заменять и убирать уроки своего класса в пределах учебной нагрузки"),
+}
+
+
 # The time zones of Russia and Kazakhstan (tz database), "UTC+05:00 — Asia/Almaty", in the order of their
 # offsets. Only names zoneinfo knows on this machine are offered; neither country shifts clocks in summer.
 ZONE_NAMES = (
@@ -268,6 +276,18 @@ SETTINGS = [
         help=N_(
             "Пять чисел через запятую, в сумме 100: темы в срок, отметки в срок, домашние задания, обучающиеся "
             "с отметками, замечания исправлены в срок (по умолчанию 30, 20, 20, 20, 10)."
+        ),
+    ),
+    SettingDef(
+        "class_teacher_timetable",
+        "off",
+        str,
+        N_("Классный руководитель может исправлять расписание своего класса"),
+        choices=CLASS_TEACHER_TIMETABLE,
+        help=N_(
+            "Только своего класса и по тем же правилам, что у администратора: учитель, класс и кабинет не "
+            "оказываются на двух уроках сразу. Каждое исправление записывается с именем того, кто его сделал, и "
+            "видно на странице расписания класса."
         ),
     ),
     SettingDef("invite_code_days", 14, int, N_("Срок действия кода приглашения, дней")),

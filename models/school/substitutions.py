@@ -18,10 +18,10 @@ from models.school.timetable import (
     _d,
     _school_entry,
     entries_on,
-    require_planner,
     timetable_entries,
     valid_on,
 )
+from models.school.timetable_rights import require_planner
 from models.tables.accounts import User, UserRole
 from models.tables.classes import SchoolClass
 from models.tables.curriculum import TeachingAssignment

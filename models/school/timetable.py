@@ -9,6 +9,10 @@ Clashes are refused: a teacher or a room in two places at once, a subgroup and i
 (two subgroups of one class may share a slot). Bells clash when their times overlap, so a second-shift
 lesson is checked against first-shift ones too.
 
+Who may change a class's timetable is models/school/timetable_rights.py: the operator everything; the class
+teacher of the class, as the school's setting allows, moves (``move_entry``) or also places, replaces and
+removes within the class's teaching load, each correction kept under the class for the operator to see.
+
 Operations validate, change, audit and flush; the caller commits.
 """
 
@@ -22,11 +26,16 @@ from typing import NamedTuple
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from models.access import Actor, can_manage_organisation, require
+from models.access import TIMETABLE_LOAD, Actor
 from models.audit import AuditEvent
 from models.base import db
 from models.errors import Conflict, InvalidInput, NotFound
 from models.i18n import N_, _
+from models.school.timetable_rights import (
+    note_correction,
+    require_right,
+    require_within_load,
+)
 from models.tables.classes import SchoolClass
 from models.tables.curriculum import TeachingAssignment
 from models.tables.school import AcademicYear, Bell, Period
@@ -58,13 +67,6 @@ def _d(day: dt.date | None) -> str:
 
 def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
-
-
-def require_planner(actor: Actor) -> None:
-    require(
-        can_manage_organisation(actor),
-        _("Составлять расписание и назначать замены может только администратор (оператор)."),
-    )
 
 
 def effective_to():
@@ -320,9 +322,10 @@ def place_lesson(
     valid_from: dt.date,
     room: str | None = None,
 ) -> TimetableEntry:
-    """Put a lesson of the class's teaching load into the week grid from a date to the end of the year."""
-    require_planner(actor)
+    """Put a lesson of the class's teaching load into the week grid from a date to the end of the year. A class
+    teacher allowed to (``timetable_right``) does so within the load's hours."""
     cls = _school_class(actor, class_id)
+    right = require_right(actor, cls, placing=True)
     year = db.session.get(AcademicYear, cls.year_id)
     year.require_open()
     assignment = _class_assignment(cls, assignment_id)
@@ -333,12 +336,15 @@ def place_lesson(
     clashes = find_clashes(actor.school_id, assignment, weekday, bell, room, valid_from, year.ends_on)
     if clashes:
         raise ClashError(clashes)
+    if right == TIMETABLE_LOAD:
+        require_within_load(assignment, valid_from, year.ends_on)
     entry = TimetableEntry(
         assignment_id=assignment.id, weekday=weekday, bell_id=bell.id, room=room, valid_from=valid_from, valid_to=None
     )
     db.session.add(entry)
     db.session.flush()
     AuditEvent.record(actor.user_id, "timetable.place", "timetable_entry", entry.id, new=_entry_snapshot(entry))
+    note_correction(actor, cls, right, "place", entry, valid_from)
     return entry
 
 
@@ -372,27 +378,9 @@ def change_entry(
     nothing (``remove``). The old entry ends the day before (it is deleted only if it had not started
     yet), so earlier weeks keep their timetable. Substitutions already set on or after that date must
     be cancelled first. Returns the new entry (None when removed)."""
-    require_planner(actor)
     entry, cls, year = _school_entry(actor, entry_id)
-    year.require_open()
-    from_date = _in_year(year, from_date)
-    ends = entry.valid_to or year.ends_on
-    if from_date > ends:
-        raise InvalidInput(
-            _("Этот урок стоит в расписании только по %(date)s: изменение с %(from)s его не касается."),
-            date=_d(ends),
-            **{"from": _d(from_date)},
-        )
-    pending = db.session.scalars(
-        select(Substitution.date)
-        .where(Substitution.entry_id == entry.id, Substitution.date >= from_date)
-        .order_by(Substitution.date)
-    ).all()
-    if pending:
-        raise Conflict(
-            _("На этот урок назначены замены (%(dates)s): сначала отмените их."),
-            dates=", ".join(_d(d) for d in pending),
-        )
+    right = require_right(actor, cls, placing=True)
+    from_date = _changeable_from(entry, year, from_date)
     starts = max(from_date, entry.valid_from)
     new_assignment = None
     if not remove:
@@ -412,17 +400,12 @@ def change_entry(
         )
         if clashes:
             raise ClashError(clashes)
-    old = _entry_snapshot(entry)
+        if right == TIMETABLE_LOAD and new_assignment.id != entry.assignment_id:
+            require_within_load(new_assignment, starts, entry.valid_to or year.ends_on)
+    if new_assignment is None:
+        note_correction(actor, cls, right, "remove", entry, from_date)
     weekday, bell_id, valid_to = entry.weekday, entry.bell_id, entry.valid_to
-    if from_date <= entry.valid_from:
-        AuditEvent.record(actor.user_id, "timetable.delete", "timetable_entry", entry.id, old=old)
-        db.session.delete(entry)
-    else:
-        entry.valid_to = from_date - dt.timedelta(days=1)
-        AuditEvent.record(
-            actor.user_id, "timetable.close", "timetable_entry", entry.id, old=old, new={"valid_to": entry.valid_to}
-        )
-    db.session.flush()
+    _end_entry(actor, entry, from_date)
     if new_assignment is None:
         return None
     new = TimetableEntry(
@@ -436,6 +419,84 @@ def change_entry(
     db.session.add(new)
     db.session.flush()
     AuditEvent.record(actor.user_id, "timetable.place", "timetable_entry", new.id, new=_entry_snapshot(new))
+    note_correction(actor, cls, right, "replace", new, starts)
+    return new
+
+
+def _changeable_from(entry: TimetableEntry, year: AcademicYear, from_date: dt.date | None) -> dt.date:
+    """The date a change of ``entry`` takes effect: inside the open year, while the entry stands, and with no
+    substitution set on or after it (those are cancelled first)."""
+    year.require_open()
+    from_date = _in_year(year, from_date)
+    ends = entry.valid_to or year.ends_on
+    if from_date > ends:
+        raise InvalidInput(
+            _("Этот урок стоит в расписании только по %(date)s: изменение с %(from)s его не касается."),
+            date=_d(ends),
+            **{"from": _d(from_date)},
+        )
+    pending = db.session.scalars(
+        select(Substitution.date)
+        .where(Substitution.entry_id == entry.id, Substitution.date >= from_date)
+        .order_by(Substitution.date)
+    ).all()
+    if pending:
+        raise Conflict(
+            _("На этот урок назначены замены (%(dates)s): сначала отмените их."),
+            dates=", ".join(_d(d) for d in pending),
+        )
+    return from_date
+
+
+def _end_entry(actor: Actor, entry: TimetableEntry, from_date: dt.date) -> None:
+    """The entry stops the day before ``from_date`` (deleted when it had not started by then); audited."""
+    old = _entry_snapshot(entry)
+    if from_date <= entry.valid_from:
+        AuditEvent.record(actor.user_id, "timetable.delete", "timetable_entry", entry.id, old=old)
+        db.session.delete(entry)
+    else:
+        entry.valid_to = from_date - dt.timedelta(days=1)
+        AuditEvent.record(
+            actor.user_id, "timetable.close", "timetable_entry", entry.id, old=old, new={"valid_to": entry.valid_to}
+        )
+    db.session.flush()
+
+
+def move_entry(actor: Actor, entry_id: int, from_date: dt.date, *, weekday: int, bell_id: int) -> TimetableEntry:
+    """From ``from_date`` onward the lesson (same subject, teacher and room) stands at another weekday and bell,
+    which must be free for the class, the teacher and the room; earlier weeks keep it where it was. A class
+    teacher allowed any correction may move the lessons of their class (``timetable_right``)."""
+    entry, cls, year = _school_entry(actor, entry_id)
+    right = require_right(actor, cls, placing=False)
+    from_date = _changeable_from(entry, year, from_date)
+    weekday = _weekday(weekday)
+    bell = _bell(actor, bell_id)
+    if weekday == entry.weekday and bell.id == entry.bell_id:
+        raise InvalidInput(_("Урок уже стоит в это время: выберите другой день или другой урок."))
+    assignment = _class_assignment(cls, entry.assignment_id)
+    starts = max(from_date, entry.valid_from)
+    valid_to = entry.valid_to
+    clashes = find_clashes(
+        actor.school_id,
+        assignment,
+        weekday,
+        bell,
+        entry.room,
+        starts,
+        valid_to or year.ends_on,
+        exclude_entry_ids=[entry.id],
+    )
+    if clashes:
+        raise ClashError(clashes)
+    room = entry.room
+    _end_entry(actor, entry, from_date)
+    new = TimetableEntry(
+        assignment_id=assignment.id, weekday=weekday, bell_id=bell.id, room=room, valid_from=starts, valid_to=valid_to
+    )
+    db.session.add(new)
+    db.session.flush()
+    AuditEvent.record(actor.user_id, "timetable.move", "timetable_entry", new.id, new=_entry_snapshot(new))
+    note_correction(actor, cls, right, "move", new, starts)
     return new
 
 

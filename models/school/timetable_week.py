@@ -11,12 +11,27 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from models.access import Actor, can_manage_organisation, can_view_class_timetable, can_view_own_week, class_ids
+from models.access import (
+    ADMINISTRATION,
+    TIMETABLE_FULL,
+    TIMETABLE_LOAD,
+    Actor,
+    can_view_class_timetable,
+    can_view_own_week,
+    class_ids,
+)
 from models.base import db
 from models.errors import AccessDenied
 from models.i18n import _
 from models.school.teaching_load import assignment_label
-from models.school.timetable import SCHOOL_DAYS, _school_class, effective_to, monday_of, timetable_entries
+from models.school.timetable import (
+    SCHOOL_DAYS,
+    _school_class,
+    effective_to,
+    monday_of,
+    timetable_entries,
+)
+from models.school.timetable_rights import Correction, class_corrections, timetable_right
 from models.tables.classes import SchoolClass
 from models.tables.curriculum import TeachingAssignment
 from models.tables.people import Staff
@@ -37,6 +52,8 @@ class GridLesson:
     valid_to: dt.date | None
     substitute: str | None = None
     substitution_reason: str | None = None
+    teacher_id: int | None = None
+    move_to: list[tuple[int, Bell]] = field(default_factory=list)  # free times of the week it may be moved to
 
 
 @dataclass
@@ -116,6 +133,22 @@ class ClassWeek(WeekNavigation):
     options: list[tuple[int, str]]  # the class's teaching load, for the select of each cell
     load: list[LoadPlaced]
     editable: bool
+    right: str | None = None  # models.access.class_timetable_right: what the reader may change
+    corrections: list[Correction] = field(default_factory=list)
+
+    @property
+    def can_place(self) -> bool:
+        """Place, replace and remove lessons (the operator; a class teacher as the school allows)."""
+        return self.editable and self.right in (TIMETABLE_FULL, TIMETABLE_LOAD)
+
+    @property
+    def can_move(self) -> bool:
+        return self.editable and self.right is not None
+
+    @property
+    def free_slots(self) -> list[tuple[int, Bell]]:
+        """(weekday, bell) of the cells where nothing stands this week: where a lesson may be moved."""
+        return [(cell.weekday, row.bell) for row in self.rows for cell in row.cells if not cell.lessons]
 
 
 def visible_classes(actor: Actor) -> list[tuple[SchoolClass, AcademicYear]]:
@@ -182,6 +215,7 @@ def class_week(actor: Actor, class_id: int, day: dt.date) -> ClassWeek:
             entry.room,
             entry.valid_from,
             entry.valid_to,
+            teacher_id=a.teacher_id,
         )
         if pending:
             cell.upcoming.append(lesson)
@@ -206,8 +240,59 @@ def class_week(actor: Actor, class_id: int, day: dt.date) -> ClassWeek:
     )
     options = [(a.id, assignment_label(a)) for a in assignments]
     load = [LoadPlaced(a.id, assignment_label(a), Decimal(a.hours_per_week), placed[a.id]) for a in assignments]
-    editable = can_manage_organisation(actor) and not year.is_archived
-    return ClassWeek(cls, year, monday, days, rows, options, load, editable)
+    right = timetable_right(actor, cls)
+    editable = right is not None and not year.is_archived
+    corrections = class_corrections(cls.id) if right is not None or actor.has(*ADMINISTRATION) else []
+    week = ClassWeek(cls, year, monday, days, rows, options, load, editable, right, corrections)
+    if week.can_move:
+        _offer_moves(week)
+    return week
+
+
+def _offer_moves(week: ClassWeek) -> None:
+    """Each lesson's free times of the week where its teacher and its room are free too (one query for the
+    other classes' lessons that week). A hint: moving checks every week from its date (find_clashes)."""
+    cls, monday = week.school_class, week.monday
+    saturday = monday + dt.timedelta(days=5)
+    busy = db.session.execute(
+        select(
+            TeachingAssignment.teacher_id,
+            TimetableEntry.room,
+            TimetableEntry.weekday,
+            TimetableEntry.valid_from,
+            effective_to(),
+            Bell.starts_at,
+            Bell.ends_at,
+        )
+        .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
+        .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+        .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
+        .join(Bell, Bell.id == TimetableEntry.bell_id)
+        .where(
+            SchoolClass.school_id == cls.school_id,
+            TeachingAssignment.class_id != cls.id,
+            effective_to() >= monday,
+            TimetableEntry.valid_from <= saturday,
+        )
+    ).all()
+    free = week.free_slots
+
+    def taken(lesson: GridLesson, weekday: int, bell: Bell) -> bool:
+        date = monday + dt.timedelta(days=weekday - 1)
+        room = (lesson.room or "").strip().lower()
+        return any(
+            wd == weekday
+            and starts <= date <= ends
+            and b_start < bell.ends_at
+            and bell.starts_at < b_end
+            and (teacher == lesson.teacher_id or (room and (other_room or "").strip().lower() == room))
+            for teacher, other_room, wd, starts, ends, b_start, b_end in busy
+        )
+
+    for row in week.rows:
+        for cell in row.cells:
+            for lesson in cell.lessons:
+                lesson.move_to = [(wd, bell) for wd, bell in free if not taken(lesson, wd, bell)]
 
 
 # --- the week of one teacher -----------------------------------------------------------------------------

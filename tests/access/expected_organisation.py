@@ -48,6 +48,7 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/timetable/": STAFF_READ,
     "/admin/timetable/place": ALL(405),
     "/admin/timetable/change": ALL(405),
+    "/admin/timetable/move": ALL(405),
     "/admin/my-week/": (R, F, F, 200, 200, F, F, F, F),  # a teacher's own week
     "/admin/substitutions/": ADMIN_READ,
     "/admin/substitutions/save": ALL(405),

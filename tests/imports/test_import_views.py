@@ -71,7 +71,7 @@ def test_index_lists_the_kinds_each_role_may_import(client, login_as, world):
     assert client.get("/admin/imports/").status_code == 403
 
 
-@pytest.mark.parametrize("kind", ["staff", "classes", "students", "load", "timetable"])
+@pytest.mark.parametrize("kind", ["staff", "classes", "students", "load", "bells", "timetable"])
 def test_templates_have_the_header_and_one_example_row(client, login_as, world, kind):
     login_as("operator")
     csv_response = client.get(f"/admin/imports/template/{kind}/csv")
@@ -91,6 +91,14 @@ def test_the_students_template_imports_as_it_is(client, login_as, world, upload_
     data = client.get("/admin/imports/template/students/xlsx").get_data()
     preview = client.get(_upload(client, world, data, filename="t.xlsx").location)
     assert 'id="import-confirm"' in preview.get_data(as_text=True)
+
+
+def test_the_bells_template_imports_as_it_is(client, login_as, world, upload_dir):
+    """Its example row is the world's first bell (1, 08:30–09:15): unchanged, the file may be confirmed."""
+    login_as("operator")
+    data = client.get("/admin/imports/template/bells/xlsx").get_data()
+    body = client.get(_upload(client, world, data, filename="t.xlsx", kind="bells").location).get_data(as_text=True)
+    assert 'id="import-confirm"' in body and "без изменений: 1" in body
 
 
 def test_upload_preview_confirm(client, login_as, world, files, upload_dir):

@@ -1,4 +1,5 @@
-"""Bulk imports from CSV and XLSX (R13): staff, classes, students with guardians, teaching load, timetable.
+"""Bulk imports from CSV and XLSX (R13): staff, classes, students with guardians, teaching load, bells,
+timetable.
 
 Two steps, the same code under both: ``preview`` reads the file and the database and reports every
 row (will be added / will be updated / unchanged / error) without writing anything; ``commit``
@@ -24,7 +25,7 @@ from models.audit import AuditEvent
 from models.base import db
 from models.errors import Conflict, InvalidInput
 from models.i18n import _
-from models.school.imports import classes, load, staff, students, timetable
+from models.school.imports import bells, classes, load, staff, students, timetable
 from models.school.imports.common import (
     ERROR,
     MAX_BYTES,
@@ -49,7 +50,7 @@ from models.school.imports.tracking import FieldChange, ImportBaseline, Tracker
 from models.tables.school import AcademicYear
 
 # In the order a school loads them at the start of a year.
-KINDS: dict[str, ModuleType] = {m.KEY: m for m in (staff, classes, students, load, timetable)}
+KINDS: dict[str, ModuleType] = {m.KEY: m for m in (staff, classes, students, load, bells, timetable)}
 NEEDS_YEAR = frozenset({"classes", "students", "load", "timetable"})
 
 __all__ = [

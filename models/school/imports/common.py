@@ -357,6 +357,35 @@ def parse_date(row: SourceRow, column: Column) -> dt.date | None:
     )
 
 
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?::00)?$", re.ASCII)
+
+
+def parse_time(row: SourceRow, column: Column) -> dt.time | None:
+    """A time of day as ЧЧ:ММ ("8:30", "08:30", "08.30"; a time cell of XLSX, also as a fraction of a day)."""
+    value = row.raw(column.key)
+    if value == "":
+        if column.required:
+            raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.label))
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.time()
+    if isinstance(value, dt.time):
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, float) and 0 <= value < 1:  # an Excel time in an unformatted cell
+        minutes = round(value * 24 * 60)
+        return dt.time(minutes // 60 % 24, minutes % 60)
+    match = _TIME.match(_cell_to_text(value).strip())
+    if match and int(match.group(1)) < 24 and int(match.group(2)) < 60:
+        return dt.time(int(match.group(1)), int(match.group(2)))
+    raise CellError(
+        Msg(
+            _("«%(column)s»: «%(value)s» — не время. Пишите ЧЧ:ММ, например 08:30."),
+            column=column.label,
+            value=_cell_to_text(value),
+        )
+    )
+
+
 def parse_int(row: SourceRow, column: Column, low: int, high: int) -> int | None:
     value = row.raw(column.key)
     if value == "":
