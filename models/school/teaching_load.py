@@ -29,6 +29,11 @@ from models.tables.people import Staff
 from models.tables.school import AcademicYear
 
 
+def hours_text(hours) -> str:
+    """Hours a week as the school writes them: "5", "1,5"."""
+    return f"{Decimal(hours).normalize():f}".replace(".", ",")
+
+
 # --- the curriculum (учебный план) -----------------------------------------------------------------------
 @dataclass
 class CurriculumGrid:
@@ -41,7 +46,7 @@ class CurriculumGrid:
 
     def value(self, grade: int, subject_id: int) -> str:
         hours = self.hours.get((grade, subject_id))
-        return "" if hours is None else f"{hours.normalize():f}".replace(".", ",")
+        return "" if hours is None else hours_text(hours)
 
 
 DEFAULT_GRADES = list(range(1, 12))
@@ -249,9 +254,11 @@ def assignment_label(a: TeachingAssignment, *, with_class: bool = False) -> Text
         parts[0] += f" ({a.subgroup.name})"
     if with_class:
         parts.insert(0, a.school_class.name)
-    hours = f"{Decimal(a.hours_per_week).normalize():f}".replace(".", ",")
     return Text(
-        _("%(what)s — %(teacher)s, %(hours)s ч"), what=", ".join(parts), teacher=a.teacher.short_name, hours=hours
+        _("%(what)s — %(teacher)s, %(hours)s ч"),
+        what=", ".join(parts),
+        teacher=a.teacher.short_name,
+        hours=hours_text(a.hours_per_week),
     )
 
 

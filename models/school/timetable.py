@@ -5,7 +5,8 @@ A TimetableEntry is valid from ``valid_from`` to ``valid_to`` (open: to the end 
 A change from a date never rewrites the past: the old entry ends the day before and a new one starts on
 that date, so past weeks (and the lessons given in them) still show what was timetabled then.
 
-Clashes are refused: a teacher or a room in two places at once, a subgroup and its whole class at once
+Lessons beyond the hours a week of the curriculum or of the teaching load are placed only when confirmed
+(``models.school.timetable_load``: the soft rules, with the figures); clashes are refused: a teacher or a room in two places at once, a subgroup and its whole class at once
 (two subgroups of one class may share a slot). Bells clash when their times overlap, so a second-shift
 lesson is checked against first-shift ones too.
 
@@ -25,8 +26,9 @@ from sqlalchemy.orm import joinedload
 from models.access import Actor, can_manage_organisation, require
 from models.audit import AuditEvent
 from models.base import db
-from models.errors import Conflict, InvalidInput, NotFound
+from models.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
 from models.i18n import N_, _
+from models.school.timetable_load import placement_warnings
 from models.tables.classes import SchoolClass
 from models.tables.curriculum import TeachingAssignment
 from models.tables.school import AcademicYear, Bell, Period
@@ -319,8 +321,11 @@ def place_lesson(
     bell_id: int,
     valid_from: dt.date,
     room: str | None = None,
+    confirmed: bool = False,
 ) -> TimetableEntry:
-    """Put a lesson of the class's teaching load into the week grid from a date to the end of the year."""
+    """Put a lesson of the class's teaching load into the week grid from a date to the end of the year. Past
+    the hours a week of the curriculum or of the load it raises ``NeedsConfirmation`` (nothing written) unless
+    ``confirmed``; the audit keeps what was confirmed."""
     require_planner(actor)
     cls = _school_class(actor, class_id)
     year = db.session.get(AcademicYear, cls.year_id)
@@ -333,13 +338,24 @@ def place_lesson(
     clashes = find_clashes(actor.school_id, assignment, weekday, bell, room, valid_from, year.ends_on)
     if clashes:
         raise ClashError(clashes)
+    over = _soft_rules(assignment, valid_from, year.ends_on, confirmed=confirmed)
     entry = TimetableEntry(
         assignment_id=assignment.id, weekday=weekday, bell_id=bell.id, room=room, valid_from=valid_from, valid_to=None
     )
     db.session.add(entry)
     db.session.flush()
-    AuditEvent.record(actor.user_id, "timetable.place", "timetable_entry", entry.id, new=_entry_snapshot(entry))
+    AuditEvent.record(actor.user_id, "timetable.place", "timetable_entry", entry.id, new=_entry_snapshot(entry) | over)
     return entry
+
+
+def _soft_rules(
+    assignment: TeachingAssignment, start: dt.date, end: dt.date, *, confirmed: bool, exclude_entry_ids=()
+) -> dict:
+    """Refuses with the warnings unless ``confirmed``; what the audit adds when there were some."""
+    warnings = placement_warnings(assignment, start, end, exclude_entry_ids=exclude_entry_ids)
+    if warnings and not confirmed:
+        raise NeedsConfirmation(warnings)
+    return {"confirmed_over": [str(w) for w in warnings]} if warnings else {}
 
 
 def _school_entry(actor: Actor, entry_id: int | None) -> tuple[TimetableEntry, SchoolClass, AcademicYear]:
@@ -367,11 +383,13 @@ def change_entry(
     assignment_id: int | None = None,
     room: str | None = None,
     remove: bool = False,
+    confirmed: bool = False,
 ) -> TimetableEntry | None:
     """From ``from_date`` onward the slot holds another lesson of the class's load (or another room), or
     nothing (``remove``). The old entry ends the day before (it is deleted only if it had not started
     yet), so earlier weeks keep their timetable. Substitutions already set on or after that date must
-    be cancelled first. Returns the new entry (None when removed)."""
+    be cancelled first. Another lesson past the hours a week needs ``confirmed``, as in ``place_lesson``.
+    Returns the new entry (None when removed)."""
     require_planner(actor)
     entry, cls, year = _school_entry(actor, entry_id)
     year.require_open()
@@ -395,6 +413,7 @@ def change_entry(
         )
     starts = max(from_date, entry.valid_from)
     new_assignment = None
+    over: dict = {}
     if not remove:
         new_assignment = _class_assignment(cls, assignment_id)
         room = _room(room)
@@ -412,6 +431,14 @@ def change_entry(
         )
         if clashes:
             raise ClashError(clashes)
+        if new_assignment.id != entry.assignment_id:
+            over = _soft_rules(
+                new_assignment,
+                starts,
+                entry.valid_to or year.ends_on,
+                confirmed=confirmed,
+                exclude_entry_ids=[entry.id],
+            )
     old = _entry_snapshot(entry)
     weekday, bell_id, valid_to = entry.weekday, entry.bell_id, entry.valid_to
     if from_date <= entry.valid_from:
@@ -435,7 +462,7 @@ def change_entry(
     )
     db.session.add(new)
     db.session.flush()
-    AuditEvent.record(actor.user_id, "timetable.place", "timetable_entry", new.id, new=_entry_snapshot(new))
+    AuditEvent.record(actor.user_id, "timetable.place", "timetable_entry", new.id, new=_entry_snapshot(new) | over)
     return new
 
 

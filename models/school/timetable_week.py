@@ -17,6 +17,7 @@ from models.errors import AccessDenied
 from models.i18n import _
 from models.school.teaching_load import assignment_label
 from models.school.timetable import SCHOOL_DAYS, _school_class, effective_to, monday_of, timetable_entries
+from models.school.timetable_load import exceeds
 from models.tables.classes import SchoolClass
 from models.tables.curriculum import TeachingAssignment
 from models.tables.people import Staff
@@ -72,7 +73,7 @@ class LoadPlaced:
 
     @property
     def over(self) -> bool:
-        return self.placed > self.hours + Decimal("0.5")
+        return exceeds(self.placed, self.hours)
 
 
 class WeekNavigation:
