@@ -106,6 +106,9 @@ class ClassTimetableView(StaffPage):
             "action": url_for(endpoint),
             "fields": fields,
             "button": button,
+            # where the lesson would go: the empty cell placed into, or the lesson changed
+            "cell": (to_int(form.get("weekday")), to_int(form.get("bell_id"))),
+            "entry_id": to_int(form.get("entry_id")),
         }
         week_arg = parse_date(form.get("week"), strict=False)
         from_arg = parse_date(form.get("from"), strict=False)
