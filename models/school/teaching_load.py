@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from models.access import Actor, can_manage_organisation
 from models.audit import AuditEvent
 from models.base import db
-from models.errors import Conflict, InvalidInput, NotFound
+from models.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
 from models.i18n import N_, Text, _
 from models.school.organisation import (
     HOURS_MESSAGE,
@@ -212,7 +212,60 @@ def validate_assignment(actor: Actor, assignment: TeachingAssignment, *, exclude
         )
 
 
-def save_assignment(actor: Actor, assignment: TeachingAssignment, *, is_new: bool) -> TeachingAssignment:
+def class_hours(pages: list[tuple[int | None, Decimal]]) -> Decimal:
+    """Hours a week a class has in a subject from its pages (subgroup id or None, hours): the whole-class
+    hours plus one subgroup's (subgroups work in parallel), as the load report counts them."""
+    whole = sum((h for group, h in pages if group is None), Decimal(0))
+    groups: dict[int, Decimal] = defaultdict(Decimal)
+    for group, h in pages:
+        if group is not None:
+            groups[group] += h
+    return whole + max(groups.values(), default=Decimal(0))
+
+
+def curriculum_warnings(assignment: TeachingAssignment, *, is_new: bool) -> list[Text]:
+    """The soft rule of the load (issue 17): a page that takes the class's hours of the subject past the
+    curriculum's (and further than they were) needs confirming. Reads the stored pages, so it runs before the
+    change is flushed."""
+    cls = db.session.get(SchoolClass, assignment.class_id)
+    plan = db.session.scalar(
+        select(CurriculumItem.hours_per_week).where(
+            CurriculumItem.year_id == cls.year_id,
+            CurriculumItem.grade == cls.grade,
+            CurriculumItem.subject_id == assignment.subject_id,
+        )
+    )
+    if plan is None:
+        return []
+    stored = db.session.execute(
+        select(TeachingAssignment.id, TeachingAssignment.subgroup_id, TeachingAssignment.hours_per_week).where(
+            TeachingAssignment.class_id == cls.id, TeachingAssignment.subject_id == assignment.subject_id
+        )
+    ).all()
+    before = [(group, Decimal(h)) for _id, group, h in stored]
+    others = [(group, Decimal(h)) for id_, group, h in stored if is_new or id_ != assignment.id]
+    after = class_hours([*others, (assignment.subgroup_id, Decimal(str(assignment.hours_per_week)))])
+    if after <= Decimal(plan) or after <= class_hours(before):
+        return []
+    subject = db.session.get(Subject, assignment.subject_id)
+    return [
+        Text(
+            _(
+                "%(subject)s в %(school_class)s: по учебному плану %(hours)s ч в неделю, с этой нагрузкой будет %(n)s ч."
+            ),
+            subject=subject.name,
+            school_class=cls.name,
+            hours=hours_text(plan),
+            n=hours_text(after),
+        )
+    ]
+
+
+def save_assignment(
+    actor: Actor, assignment: TeachingAssignment, *, is_new: bool, confirmed: bool = False
+) -> TeachingAssignment:
+    """Create or change a page of the load (validated); past the curriculum's hours only when ``confirmed``
+    (``NeedsConfirmation`` otherwise, nothing written)."""
     require_operator(actor)
     _sync_ids(assignment, school_class="class_id", subgroup="subgroup_id", subject="subject_id", teacher="teacher_id")
     with db.session.no_autoflush:
@@ -230,6 +283,9 @@ def save_assignment(actor: Actor, assignment: TeachingAssignment, *, is_new: boo
                 raise NotFound(_("Нагрузка не найдена."))
             db.session.get(AcademicYear, stored.year_id).require_open()
         validate_assignment(actor, assignment, exclude_id=None if is_new else assignment.id)
+        warnings = curriculum_warnings(assignment, is_new=is_new)
+        if warnings and not confirmed:
+            raise NeedsConfirmation(warnings)
     db.session.flush()
     AuditEvent.record(
         actor.user_id,
@@ -242,7 +298,8 @@ def save_assignment(actor: Actor, assignment: TeachingAssignment, *, is_new: boo
             "subject_id": assignment.subject_id,
             "teacher_id": assignment.teacher_id,
             "hours": assignment.hours_per_week,
-        },
+        }
+        | ({"confirmed_over": [str(w) for w in warnings]} if warnings else {}),
     )
     return assignment
 

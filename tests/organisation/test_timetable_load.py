@@ -15,9 +15,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from models import AuditEvent, CurriculumItem, TimetableEntry
+from models import AuditEvent, CurriculumItem, TeachingAssignment, TimetableEntry
 from models.errors import NeedsConfirmation
 from models.idempotency import new_token
+from models.school.teaching_load import class_hours, curriculum_warnings, save_assignment
 from models.school.timetable import ClashError, change_entry, place_lesson
 from models.school.timetable_load import Span, counts_with, exceeds, load_warnings
 from world import START
@@ -327,3 +328,80 @@ def test_grid_change_asks_then_replaces(client, login_as, db_session, world, tt,
     done = _post(client, "/admin/timetable/change", data | {"confirm": "1"}).get_data(as_text=True)
     assert "Урок изменён с 01.09.2026" in done
     assert _count(db_session, world.a_maths_5a) == 6
+
+
+# --- the teaching load against the curriculum (the same soft rule where the load is assigned) -----------------
+@pytest.mark.parametrize(
+    "pages,expected",
+    [
+        ([], "0"),
+        ([(None, "5")], "5"),
+        ([(None, "3"), (None, "2")], "5"),  # two teachers share the class
+        ([(G1, "3"), (G2, "3")], "3"),  # parallel subgroups
+        ([(None, "1"), (G1, "2"), (G1, "1"), (G2, "2.5")], "4"),  # 1 + max(3, 2,5)
+    ],
+)
+def test_class_hours(pages, expected):
+    assert class_hours([(g, Decimal(h)) for g, h in pages]) == Decimal(expected)
+
+
+LOAD_FORM = [
+    # curriculum grade 6 maths (6Б has other_teacher's 5 h), a second maths page of … h → outcome
+    pytest.param("5", "1", ["Математика в 6Б: по учебному плану 5 ч в неделю, с этой нагрузкой будет 6 ч."], id="over"),
+    pytest.param("6", "1", [], id="up-to-the-plan"),
+    pytest.param(None, "1", [], id="no-curriculum-row"),
+    pytest.param(
+        "5", "0,5", ["Математика в 6Б: по учебному плану 5 ч в неделю, с этой нагрузкой будет 5,5 ч."], id="half"
+    ),
+]
+
+
+def _new_page(client, world, hours, **extra):
+    return client.post(
+        "/admin/assignments/new/",
+        data={
+            "school_class": world.c6b.id,
+            "subject": world.maths.id,
+            "teacher": world.s_teacher.id,
+            "hours_per_week": hours,
+            **extra,
+        },
+        follow_redirects=True,
+    )
+
+
+@pytest.mark.parametrize("plan,hours,messages", LOAD_FORM)
+def test_load_past_the_curriculum_is_confirmed(client, login_as, db_session, world, plan, hours, messages):
+    if plan:
+        db_session.add(
+            CurriculumItem(year_id=world.year.id, grade=6, subject_id=world.maths.id, hours_per_week=Decimal(plan))
+        )
+        db_session.commit()
+    login_as("operator")
+    pages = select(TeachingAssignment).where(
+        TeachingAssignment.class_id == world.c6b.id, TeachingAssignment.subject_id == world.maths.id
+    )
+    body = _new_page(client, world, hours).get_data(as_text=True)
+    if not messages:
+        assert len(db_session.scalars(pages).all()) == 2
+        return
+    assert messages[0] in body and "Подтверждаю: часов больше, чем в учебном плане" in body
+    assert len(db_session.scalars(pages).all()) == 1  # nothing written
+    _new_page(client, world, hours, confirm_over="y")
+    assert len(db_session.scalars(pages).all()) == 2
+
+
+def test_editing_an_over_page_without_adding_hours_asks_nothing(db_session, world, operator):
+    """6Б maths already 5 h against a curriculum of 4: changing the teacher (hours unchanged) is not asked."""
+    db_session.add(CurriculumItem(year_id=world.year.id, grade=6, subject_id=world.maths.id, hours_per_week=4))
+    db_session.flush()
+    a = world.a_maths_6b
+    assert curriculum_warnings(a, is_new=False) == []
+    a.teacher_id = world.s_teacher.id
+    save_assignment(operator, a, is_new=False)
+    a.hours_per_week = Decimal("6")
+    with pytest.raises(NeedsConfirmation) as asked:
+        save_assignment(operator, a, is_new=False)
+    assert [str(w) for w in asked.value.warnings] == [
+        "Математика в 6Б: по учебному плану 4 ч в неделю, с этой нагрузкой будет 6 ч."
+    ]
