@@ -352,7 +352,7 @@ class LoadLine:
     @property
     def assigned_hours(self) -> Decimal:
         """Hours the class has a week: the whole-class lessons plus one subgroup's (groups run in parallel)."""
-        return self.whole_class_hours + max((g.hours for g in self.groups), default=Decimal(0))
+        return class_hours([(None, self.whole_class_hours), *((i, g.hours) for i, g in enumerate(self.groups))])
 
     @property
     def mismatch(self) -> bool:
@@ -381,7 +381,7 @@ class LoadReport:
 def _status(curriculum: Decimal | None, whole: Decimal, groups: list[LoadGroup]) -> str:
     if len({g.hours for g in groups}) > 1:
         return "uneven"
-    assigned = whole + max((g.hours for g in groups), default=Decimal(0))
+    assigned = class_hours([(None, whole), *((i, g.hours) for i, g in enumerate(groups))])
     if curriculum is None:
         return "extra"
     if assigned == 0:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import Counter
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -22,7 +21,7 @@ from sqlalchemy import or_, select
 
 from models.base import db
 from models.i18n import Text, _
-from models.school.teaching_load import hours_text
+from models.school.teaching_load import class_hours, hours_text
 from models.tables.curriculum import CurriculumItem, TeachingAssignment
 from models.tables.school import AcademicYear
 from models.tables.timetable import TimetableEntry
@@ -53,12 +52,9 @@ def counts_with(
     for day in days:
         live = [s for s in spans if s.valid_from <= day <= s.valid_to]
         page = 1 + sum(1 for s in live if s.assignment_id == assignment_id)
-        whole = sum(1 for s in live if s.subgroup_id is None) + (subgroup_id is None)
-        groups = Counter(s.subgroup_id for s in live if s.subgroup_id is not None)
-        if subgroup_id is not None:
-            groups[subgroup_id] += 1
+        lessons = class_hours([(s.subgroup_id, 1) for s in live] + [(subgroup_id, 1)])
         page_most = max(page_most, page)
-        class_most = max(class_most, whole + max(groups.values(), default=0))
+        class_most = max(class_most, int(lessons))
     return page_most, class_most
 
 
