@@ -31,7 +31,7 @@ from models import db
 from models.access import CLASS_TEACHERS, SCOPES, Actor, can_remove_records, visible_ids
 from models.backups import home_status
 from models.base import utcnow
-from models.errors import AccessDenied, JournalError, NotFound
+from models.errors import AccessDenied, JournalError, NeedsConfirmation, NotFound
 from models.home.school_day import school_day
 from models.home.today import teacher_day
 from models.i18n import Joined, Text
@@ -87,8 +87,9 @@ def answer_refusal(exc: JournalError, *, forged_aborts: bool | tuple[type[Journa
     aborting = (AccessDenied, NotFound) if forged_aborts is True else forged_aborts or ()
     if isinstance(exc, aborting):
         abort_refusal(exc)
+    category = "warning" if isinstance(exc, NeedsConfirmation) else "error"  # a soft rule: not an error
     for message in refusal_messages(exc):
-        flash(message, "error")
+        flash(message, category)
 
 
 def refusal_json(exc: JournalError, **extra):

@@ -38,7 +38,7 @@ from models import (
     db,
 )
 from models.access import ADMINISTRATION, ORGANISATION_WRITERS, visible_ids
-from models.errors import InvalidInput, JournalError
+from models.errors import InvalidInput, JournalError, NeedsConfirmation
 from models.i18n import _ as N_
 from models.jobs import create_job
 from models.parsing import parse_decimal, parse_id
@@ -464,6 +464,14 @@ class AssignmentView(BinDeleteMixin, OrganisationView):
             "description": lazy_gettext("Например, 5 или 1,5."),
         },
     }
+
+    def handle_view_exception(self, exc):
+        handled = super().handle_view_exception(exc)
+        if isinstance(exc, NeedsConfirmation):
+            flash(
+                gettext("Чтобы сохранить всё равно, отметьте «Подтверждаю» внизу формы и сохраните ещё раз."), "warning"
+            )
+        return handled
 
     def on_model_change(self, form, model, is_created):
         confirm = getattr(form, "confirm_over", None)

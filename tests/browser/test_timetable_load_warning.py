@@ -71,3 +71,59 @@ def test_a_lesson_past_the_hours_asks_first(page, live_server, screenshot, sign_
     assert next(p for lbl, _h, p in _load_rows(page) if lbl == label) == placed + 1
     expect(page.locator("#load-placed tr.table-danger")).to_contain_text(label)
     screenshot(page, "timetable-load-confirmed")
+
+
+def _choose(page, field: str, starts_with: str) -> None:
+    """Pick an option of a (select2-styled) select by the start of its text."""
+    value = page.locator(f"select#{field}").evaluate(
+        "(el, prefix) => Array.from(el.options).find(o => o.text.trim().startsWith(prefix)).value", starts_with
+    )
+    page.locator(f"select#{field}").evaluate(
+        "(el, v) => { el.value = v; el.dispatchEvent(new Event('change', {bubbles: true})); }", value
+    )
+
+
+def test_a_load_past_the_curriculum_asks_first(page, live_server, screenshot, sign_in):
+    """8А has Алгебра 3 h, all of the curriculum's 3 h: one more hour with another teacher is asked first."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, "operator")
+    page.goto(live_server.url + "/admin/assignments/new/")
+    _choose(page, "school_class", f"{CLASS} (2026/2027)")
+    class_id = int(page.locator("select#school_class").input_value())
+    _choose(page, "subject", "Алгебра")
+    _choose(page, "teacher", "Королёва")
+    page.fill("#hours_per_week", "1")
+    page.locator(
+        "form.admin-form input[type=submit][value='Сохранить'], form.admin-form button[type=submit]"
+    ).first.click()
+    expect(page.locator(".alert-warning").first).to_contain_text(
+        f"Алгебра в {CLASS}: по учебному плану 3 ч в неделю, с этой нагрузкой будет 4 ч."
+    )
+    expect(page.locator(".alert-warning").nth(1)).to_contain_text("отметьте «Подтверждаю» внизу формы")
+    expect(page.locator("#confirm_over")).to_be_visible()
+    assert _algebra_pages(live_server, class_id) == ["Ефимова"]  # nothing written
+    screenshot(page, "load-form-warning")
+    page.check("#confirm_over")
+    page.locator(
+        "form.admin-form input[type=submit][value='Сохранить'], form.admin-form button[type=submit]"
+    ).first.click()
+    expect(page.locator(".alert-success").first).to_be_visible()
+    assert _algebra_pages(live_server, class_id) == ["Ефимова", "Королёва"]
+
+
+def _algebra_pages(live_server, class_id: int) -> list[str]:
+    from sqlalchemy import select
+
+    from models import SchoolClass, Staff, Subject, TeachingAssignment, db
+
+    with live_server.app.app_context():
+        names = db.session.scalars(
+            select(Staff.last_name)
+            .join(TeachingAssignment, TeachingAssignment.teacher_id == Staff.id)
+            .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+            .join(Subject, Subject.id == TeachingAssignment.subject_id)
+            .where(SchoolClass.id == class_id, Subject.name == "Алгебра")
+            .order_by(Staff.last_name)
+        ).all()
+        db.session.remove()
+    return names
