@@ -62,3 +62,11 @@ class NeedsConfirmation(Conflict):
         first = warnings[0]
         super().__init__(first.template, **first.params)
         self.warnings = list(warnings)
+
+    @classmethod
+    def unless(cls, confirmed: bool, warnings: list) -> dict:
+        """Raises with ``warnings`` unless ``confirmed`` (or there are none); returns what the audit keeps of
+        the warnings the user confirmed (nothing when there were none)."""
+        if warnings and not confirmed:
+            raise cls(warnings)
+        return {"confirmed_over": [str(w) for w in warnings]} if warnings else {}

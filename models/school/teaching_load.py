@@ -283,9 +283,7 @@ def save_assignment(
                 raise NotFound(_("Нагрузка не найдена."))
             db.session.get(AcademicYear, stored.year_id).require_open()
         validate_assignment(actor, assignment, exclude_id=None if is_new else assignment.id)
-        warnings = curriculum_warnings(assignment, is_new=is_new)
-        if warnings and not confirmed:
-            raise NeedsConfirmation(warnings)
+        over = NeedsConfirmation.unless(confirmed, curriculum_warnings(assignment, is_new=is_new))
     db.session.flush()
     AuditEvent.record(
         actor.user_id,
@@ -299,7 +297,7 @@ def save_assignment(
             "teacher_id": assignment.teacher_id,
             "hours": assignment.hours_per_week,
         }
-        | ({"confirmed_over": [str(w) for w in warnings]} if warnings else {}),
+        | over,
     )
     return assignment
 

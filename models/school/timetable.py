@@ -6,8 +6,9 @@ A change from a date never rewrites the past: the old entry ends the day before 
 that date, so past weeks (and the lessons given in them) still show what was timetabled then.
 
 Lessons beyond the hours a week of the curriculum or of the teaching load are placed only when confirmed
-(``models.school.timetable_load``: the soft rules, with the figures); clashes are refused: a teacher or a room in two places at once, a subgroup and its whole class at once
-(two subgroups of one class may share a slot). Bells clash when their times overlap, so a second-shift
+(``models.school.timetable_load``: the soft rules, with the figures). Clashes are refused, confirmed or not:
+a teacher or a room in two places at once, a subgroup and its whole class at once (two subgroups of one
+class may share a slot). Bells clash when their times overlap, so a second-shift
 lesson is checked against first-shift ones too.
 
 Operations validate, change, audit and flush; the caller commits.
@@ -338,7 +339,7 @@ def place_lesson(
     clashes = find_clashes(actor.school_id, assignment, weekday, bell, room, valid_from, year.ends_on)
     if clashes:
         raise ClashError(clashes)
-    over = _soft_rules(assignment, valid_from, year.ends_on, confirmed=confirmed)
+    over = NeedsConfirmation.unless(confirmed, placement_warnings(assignment, valid_from, year.ends_on))
     entry = TimetableEntry(
         assignment_id=assignment.id, weekday=weekday, bell_id=bell.id, room=room, valid_from=valid_from, valid_to=None
     )
@@ -346,16 +347,6 @@ def place_lesson(
     db.session.flush()
     AuditEvent.record(actor.user_id, "timetable.place", "timetable_entry", entry.id, new=_entry_snapshot(entry) | over)
     return entry
-
-
-def _soft_rules(
-    assignment: TeachingAssignment, start: dt.date, end: dt.date, *, confirmed: bool, exclude_entry_ids=()
-) -> dict:
-    """Refuses with the warnings unless ``confirmed``; what the audit adds when there were some."""
-    warnings = placement_warnings(assignment, start, end, exclude_entry_ids=exclude_entry_ids)
-    if warnings and not confirmed:
-        raise NeedsConfirmation(warnings)
-    return {"confirmed_over": [str(w) for w in warnings]} if warnings else {}
 
 
 def _school_entry(actor: Actor, entry_id: int | None) -> tuple[TimetableEntry, SchoolClass, AcademicYear]:
@@ -432,13 +423,10 @@ def change_entry(
         if clashes:
             raise ClashError(clashes)
         if new_assignment.id != entry.assignment_id:
-            over = _soft_rules(
-                new_assignment,
-                starts,
-                entry.valid_to or year.ends_on,
-                confirmed=confirmed,
-                exclude_entry_ids=[entry.id],
+            warnings = placement_warnings(
+                new_assignment, starts, entry.valid_to or year.ends_on, exclude_entry_ids=[entry.id]
             )
+            over = NeedsConfirmation.unless(confirmed, warnings)
     old = _entry_snapshot(entry)
     weekday, bell_id, valid_to = entry.weekday, entry.bell_id, entry.valid_to
     if from_date <= entry.valid_from:
