@@ -103,13 +103,43 @@ def load_warnings(
     return out
 
 
+def warnings_over(
+    spans: list[Span],
+    assignment: TeachingAssignment,
+    start: dt.date,
+    end: dt.date,
+    curriculum_hours: Decimal | None,
+    *,
+    class_name: str,
+    subject_name: str,
+) -> list[Text]:
+    """The warnings for one more lesson of ``assignment`` (from ``start`` to ``end``) next to ``spans``, the
+    class's entries of the subject; its teacher and subgroup are read only when there is something to say."""
+    page_lessons, class_lessons = counts_with(spans, assignment.id, assignment.subgroup_id, start, end)
+    hours = Decimal(assignment.hours_per_week)
+    if not exceeds(page_lessons, hours) and not (
+        curriculum_hours is not None and exceeds(class_lessons, curriculum_hours)
+    ):
+        return []
+    return load_warnings(
+        subject=subject_name,
+        page=subject_name + (f" ({assignment.subgroup.name})" if assignment.subgroup else ""),
+        cls=class_name,
+        teacher=assignment.teacher.short_name,
+        page_hours=hours,
+        page_lessons=page_lessons,
+        curriculum_hours=curriculum_hours,
+        class_lessons=class_lessons,
+    )
+
+
 def placement_warnings(
     assignment: TeachingAssignment, start: dt.date, end: dt.date | None = None, *, exclude_entry_ids=()
 ) -> list[Text]:
     """What a lesson of ``assignment`` placed from ``start`` to ``end`` (None: the end of its year) would
     exceed: the curriculum's hours a week of the class's grade in the subject, the hours of the page. Empty
     when it exceeds nothing. ``exclude_entry_ids``: entries the change ends (their lessons no longer count).
-    ``assignment`` comes with its subject, teacher, subgroup and class loaded. Two queries."""
+    Two queries (three with a warning)."""
     year = db.session.get(AcademicYear, assignment.year_id)
     end = end or year.ends_on
     q = (
@@ -130,23 +160,23 @@ def placement_warnings(
     if exclude_entry_ids:
         q = q.where(TimetableEntry.id.not_in(list(exclude_entry_ids)))
     spans = [Span(a_id, group, since, until or year.ends_on) for a_id, group, since, until in db.session.execute(q)]
-    page_lessons, class_lessons = counts_with(spans, assignment.id, assignment.subgroup_id, start, end)
     cls = assignment.school_class
-    curriculum = db.session.scalar(
-        select(CurriculumItem.hours_per_week).where(
-            CurriculumItem.year_id == assignment.year_id,
-            CurriculumItem.grade == cls.grade,
-            CurriculumItem.subject_id == assignment.subject_id,
+    return warnings_over(
+        spans,
+        assignment,
+        start,
+        end,
+        curriculum_hours(assignment.year_id).get((cls.grade, assignment.subject_id)),
+        class_name=cls.name,
+        subject_name=assignment.subject.name,
+    )
+
+
+def curriculum_hours(year_id: int) -> dict[tuple[int, int], Decimal]:
+    """(grade, subject id) → the curriculum's hours a week in a year."""
+    rows = db.session.execute(
+        select(CurriculumItem.grade, CurriculumItem.subject_id, CurriculumItem.hours_per_week).where(
+            CurriculumItem.year_id == year_id
         )
     )
-    subject = assignment.subject.name
-    return load_warnings(
-        subject=subject,
-        page=subject + (f" ({assignment.subgroup.name})" if assignment.subgroup else ""),
-        cls=cls.name,
-        teacher=assignment.teacher.short_name,
-        page_hours=Decimal(assignment.hours_per_week),
-        page_lessons=page_lessons,
-        curriculum_hours=None if curriculum is None else Decimal(curriculum),
-        class_lessons=class_lessons,
-    )
+    return {(grade, subject_id): Decimal(hours) for grade, subject_id, hours in rows}
