@@ -127,3 +127,25 @@ def _algebra_pages(live_server, class_id: int) -> list[str]:
         ).all()
         db.session.remove()
     return names
+
+
+def test_a_timetable_file_past_the_hours_is_warned_in_the_preview(page, live_server, screenshot, sign_in, tmp_path):
+    """8А's Русский язык has all its 3 h placed: a file giving it a Saturday lesson shows the row with ⚠ and
+    the figures, the preview can still be written; cancelled here, so nothing is written."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, "operator")
+    page.goto(live_server.url + "/admin/imports/")
+    header = "Класс;Подгруппа;Предмет;День недели;Урок №;Кабинет;Действует с"
+    path = tmp_path / "расписание.csv"
+    path.write_bytes(("\ufeff" + header + "\r\n" + f"{CLASS};;Русский язык;Сб;5;;\r\n").encode("utf-8"))
+    page.set_input_files("#file-timetable", str(path))
+    page.click("#upload-submit-timetable")
+    row = page.locator("tr.import-row.table-warning")
+    expect(row).to_have_count(1)
+    expect(row.locator(".import-warnings")).to_contain_text(f"Русский язык в {CLASS}")
+    expect(row.locator(".import-warnings")).to_contain_text("с этим уроком будет 4.")
+    expect(page.locator("#import-warned")).to_contain_text("Строк с предупреждениями (⚠): 1.")
+    expect(page.locator("#import-confirm")).to_be_visible()
+    screenshot(page, "timetable-import-warning")
+    page.click("#import-cancel")
+    expect(page.locator(".alert-info")).to_contain_text("Загрузка отменена")
