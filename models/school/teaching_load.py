@@ -223,6 +223,16 @@ def class_hours(pages: list[tuple[int | None, Decimal]]) -> Decimal:
     return whole + max(groups.values(), default=Decimal(0))
 
 
+def curriculum_hours(year_id: int) -> dict[tuple[int, int], Decimal]:
+    """(grade, subject id) → the curriculum's hours a week in a year."""
+    rows = db.session.execute(
+        select(CurriculumItem.grade, CurriculumItem.subject_id, CurriculumItem.hours_per_week).where(
+            CurriculumItem.year_id == year_id
+        )
+    )
+    return {(grade, subject_id): Decimal(hours) for grade, subject_id, hours in rows}
+
+
 def curriculum_warnings(assignment: TeachingAssignment, *, is_new: bool) -> list[Text]:
     """The soft rule of the load (issue 17): a page that takes the class's hours of the subject past the
     curriculum's (and further than they were) needs confirming. Reads the stored pages, so it runs before the
@@ -248,17 +258,18 @@ def curriculum_warnings(assignment: TeachingAssignment, *, is_new: bool) -> list
     if after <= Decimal(plan) or after <= class_hours(before):
         return []
     subject = db.session.get(Subject, assignment.subject_id)
-    return [
-        Text(
-            _(
-                "%(subject)s в %(school_class)s: по учебному плану %(hours)s ч в неделю, с этой нагрузкой будет %(n)s ч."
-            ),
-            subject=subject.name,
-            school_class=cls.name,
-            hours=hours_text(plan),
-            n=hours_text(after),
-        )
-    ]
+    return [over_curriculum(subject.name, cls.name, plan, after)]
+
+
+def over_curriculum(subject: str, class_name: str, plan: Decimal, after: Decimal) -> Text:
+    """The warning of a load past the curriculum's hours (the load form and the load import)."""
+    return Text(
+        _("%(subject)s в %(school_class)s: по учебному плану %(hours)s ч в неделю, с этой нагрузкой будет %(n)s ч."),
+        subject=subject,
+        school_class=class_name,
+        hours=hours_text(plan),
+        n=hours_text(after),
+    )
 
 
 def save_assignment(

@@ -21,8 +21,8 @@ from sqlalchemy import or_, select
 
 from models.base import db
 from models.i18n import Text, _
-from models.school.teaching_load import class_hours, hours_text
-from models.tables.curriculum import CurriculumItem, TeachingAssignment
+from models.school.teaching_load import class_hours, curriculum_hours, hours_text
+from models.tables.curriculum import TeachingAssignment
 from models.tables.school import AcademicYear
 from models.tables.timetable import TimetableEntry
 
@@ -170,13 +170,3 @@ def placement_warnings(
         class_name=cls.name,
         subject_name=assignment.subject.name,
     )
-
-
-def curriculum_hours(year_id: int) -> dict[tuple[int, int], Decimal]:
-    """(grade, subject id) → the curriculum's hours a week in a year."""
-    rows = db.session.execute(
-        select(CurriculumItem.grade, CurriculumItem.subject_id, CurriculumItem.hours_per_week).where(
-            CurriculumItem.year_id == year_id
-        )
-    )
-    return {(grade, subject_id): Decimal(hours) for grade, subject_id, hours in rows}

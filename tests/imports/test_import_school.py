@@ -197,6 +197,36 @@ def test_load_hours_update(run, files, numbered):
 
 
 @pytest.mark.parametrize(
+    "plan,rows,warned",
+    [
+        # 5А maths has T1's 5 h; the curriculum's hours for grade 5 → what the file's rows are told
+        ("5", [["5А", "Математика", "", "T1", "6"]], {2: "5 ч в неделю, с этой нагрузкой будет 6 ч"}),
+        ("6", [["5А", "Математика", "", "T1", "6"]], {}),
+        ("5", [["5А", "Математика", "", "T2", "1"]], {2: "5 ч в неделю, с этой нагрузкой будет 6 ч"}),
+        ("5", [["5А", "Математика", "", "T1", "5"]], {}),  # unchanged: nothing added
+        ("4", [["5А", "Математика", "", "T1", "5"]], {}),  # over already, the file adds nothing
+        (
+            "5",
+            [["5А", "Математика", "", "T1", "4"], ["5А", "Математика", "", "T2", "1"]],
+            {},  # 4 + 1 = 5: within
+        ),
+    ],
+)
+def test_load_rows_past_the_curriculum_are_warned(run, files, numbered, db_session, plan, rows, warned):
+    db_session.add(
+        CurriculumItem(year_id=numbered.year.id, grade=5, subject_id=numbered.maths.id, hours_per_week=Decimal(plan))
+    )
+    db_session.commit()
+    result = run("load", files.csv([LOAD, *rows]))
+    assert not _errors(result)
+    got = {r.line: " ".join(m.template % m.params for m in r.warnings) for r in result.rows if r.warnings}
+    assert {line: text.split(": по учебному плану ")[1] for line, text in got.items()} == {
+        line: fragment + "." for line, fragment in warned.items()
+    }
+    assert all(text.startswith("Математика в 5А:") for text in got.values())
+
+
+@pytest.mark.parametrize(
     "row,fragment",
     [
         (["5А", "Алхимия", "", "T1", "2"], "Предмет «Алхимия» не найден"),

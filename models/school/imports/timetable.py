@@ -40,7 +40,8 @@ from models.school.imports.common import (
     show,
 )
 from models.school.imports.load import lookups, resolve
-from models.school.timetable_load import Span, curriculum_hours, warnings_over
+from models.school.teaching_load import curriculum_hours
+from models.school.timetable_load import Span, warnings_over
 from models.tables.curriculum import TeachingAssignment
 from models.tables.school import Bell
 from models.tables.timetable import TimetableEntry
