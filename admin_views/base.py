@@ -31,7 +31,7 @@ from models import db
 from models.access import CLASS_TEACHERS, SCOPES, Actor, can_remove_records, visible_ids
 from models.backups import home_status
 from models.base import utcnow
-from models.errors import AccessDenied, JournalError, NotFound
+from models.errors import AccessDenied, JournalError, NeedsConfirmation, NotFound
 from models.home.school_day import school_day
 from models.home.today import teacher_day
 from models.i18n import Joined, Text
@@ -63,12 +63,15 @@ class Outcome:
         return self.refusal is None
 
 
-def _messages(exc: JournalError) -> list[str]:
+def refusal_messages(exc: JournalError) -> list[str]:
     """A refusal's text in the user's language; a refusal listing several clashes (the timetable's
-    ``ClashError``) gives one message per clash."""
+    ``ClashError``) or warnings (``NeedsConfirmation``) gives one message per reason."""
     clashes = getattr(exc, "clashes", None)
     if clashes:
         return [gettext(clash.template, **dict(clash.params)) for clash in clashes]
+    warnings = getattr(exc, "warnings", None)
+    if warnings:
+        return [text(w) for w in warnings]
     return [error_text(exc)]
 
 
@@ -84,8 +87,9 @@ def answer_refusal(exc: JournalError, *, forged_aborts: bool | tuple[type[Journa
     aborting = (AccessDenied, NotFound) if forged_aborts is True else forged_aborts or ()
     if isinstance(exc, aborting):
         abort_refusal(exc)
-    for message in _messages(exc):
-        flash(message, "error")
+    category = "warning" if isinstance(exc, NeedsConfirmation) else "error"  # a soft rule: not an error
+    for message in refusal_messages(exc):
+        flash(message, category)
 
 
 def refusal_json(exc: JournalError, **extra):
@@ -95,11 +99,17 @@ def refusal_json(exc: JournalError, **extra):
 
 
 @contextmanager
-def operation(*, forged_aborts: bool | tuple[type[JournalError], ...] = False, commit: bool = True):
+def operation(
+    *,
+    forged_aborts: bool | tuple[type[JournalError], ...] = False,
+    commit: bool = True,
+    quiet: tuple[type[JournalError], ...] = (),
+):
     """``with operation() as done: change(...)`` then ``if done: flash(...)``: commits when the domain
     operation ran; on a JournalError rolls back and answers it with ``answer_refusal`` (``done`` is falsy).
     ``commit=False`` for what only reads or parses user input: the refusal is answered the same way, the
-    transaction is left alone."""
+    transaction is left alone. Refusals of the ``quiet`` kinds are only rolled back and kept in
+    ``done.refusal`` (a warning the view asks to confirm on its own page)."""
     done = Outcome()
     try:
         yield done
@@ -107,7 +117,8 @@ def operation(*, forged_aborts: bool | tuple[type[JournalError], ...] = False, c
         if commit:
             db.session.rollback()
         done.refusal = exc
-        answer_refusal(exc, forged_aborts=forged_aborts)
+        if not isinstance(exc, quiet):
+            answer_refusal(exc, forged_aborts=forged_aborts)
     else:
         if commit:
             db.session.commit()

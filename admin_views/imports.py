@@ -454,6 +454,7 @@ class ImportsView(StaffPage):
                 "label": r["label"],
                 "errors": [tr(unpack(m)) for m in r["errors"]],
                 "changes": [tr(unpack(m)) for m in r["changes"]],
+                "warnings": [tr(unpack(m)) for m in r["warnings"]],
                 "fields": [
                     {
                         "key": c["key"],
@@ -485,6 +486,7 @@ class ImportsView(StaffPage):
             fingerprint=shown["fingerprint"],
             kept=shown["kept"],
             manual=shown["manual"],
+            warned=shown["warned"],
             file_errors=[tr(unpack(m)) for m in shown["file_errors"]],
             rows=listed,
             total=len(rows),

@@ -15,7 +15,7 @@ from flask_admin.actions import action
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields import TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
@@ -38,7 +38,7 @@ from models import (
     db,
 )
 from models.access import ADMINISTRATION, ORGANISATION_WRITERS, visible_ids
-from models.errors import InvalidInput, JournalError
+from models.errors import InvalidInput, JournalError, NeedsConfirmation
 from models.i18n import _ as N_
 from models.jobs import create_job
 from models.parsing import parse_decimal, parse_id
@@ -100,6 +100,13 @@ def _date_col(view, context, model, name):
 
 def _number_col(view, context, model, name):
     return fmt_number(getattr(model, name))
+
+
+class ConfirmField(BooleanField):
+    """A box that confirms a soft rule's warning for this save: read by the view, never written to the row."""
+
+    def populate_obj(self, obj, name):
+        pass
 
 
 class HoursField(StringField):
@@ -436,8 +443,14 @@ class AssignmentView(BinDeleteMixin, OrganisationView):
         ("id", False),
     ]
     column_filters = ("school_class.grade", "subject.name", "teacher.last_name")
-    form_columns = ("school_class", "subject", "subgroup", "teacher", "hours_per_week")
+    form_columns = ("school_class", "subject", "subgroup", "teacher", "hours_per_week", "confirm_over")
     form_overrides = {"hours_per_week": HoursField}
+    form_extra_fields = {
+        "confirm_over": ConfirmField(
+            lazy_gettext("Подтверждаю: часов больше, чем в учебном плане"),
+            description=lazy_gettext("Отметьте, если при сохранении показано, что учебный план будет превышен."),
+        )
+    }
     form_args = {
         "school_class": {"label": lazy_gettext("Класс")},
         "subject": {"label": lazy_gettext("Предмет")},
@@ -451,6 +464,18 @@ class AssignmentView(BinDeleteMixin, OrganisationView):
             "description": lazy_gettext("Например, 5 или 1,5."),
         },
     }
+
+    def handle_view_exception(self, exc):
+        handled = super().handle_view_exception(exc)
+        if isinstance(exc, NeedsConfirmation):
+            flash(
+                gettext("Чтобы сохранить всё равно, отметьте «Подтверждаю» внизу формы и сохраните ещё раз."), "warning"
+            )
+        return handled
+
+    def on_model_change(self, form, model, is_created):
+        confirm = getattr(form, "confirm_over", None)
+        save_assignment(actor(), model, is_new=is_created, confirmed=bool(confirm and confirm.data))
 
     def get_query(self):
         return (

@@ -4,7 +4,9 @@ class teacher of the class too, as far as the school's setting allows: models.ac
 and the substitutions of a date (absent teacher, substitute per lesson, reason).
 
 Every decision (clashes, dates, who is free) is made in models/school/timetable.py; these views parse
-forms, call it, flash its Russian messages and redirect back to the page (nothing written on refusal)."""
+forms, call it, flash its Russian messages and redirect back to the page (nothing written on refusal). A lesson
+beyond the hours a week (a soft rule) shows the grid again with the figures and a button that sends the same
+form confirmed."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
 from models.access import CLASS_TEACHERS, ORGANISATION_WRITERS, TEACHING_ROLES
-from models.errors import NotFound
+from models.errors import NeedsConfirmation, NotFound
 from models.school.substitutions import (
     cancel_substitution,
     record_substitution,
@@ -35,7 +37,7 @@ from models.school.timetable import (
 from models.school.timetable_week import class_week, teacher_week, visible_classes
 from models.tables.accounts import STAFF_ROLES
 
-from .base import StaffPage, actor, operation, refusal_page
+from .base import StaffPage, actor, operation, refusal_messages, refusal_page
 from .forms import parse_date, to_int, today
 
 CATEGORY = lazy_gettext("Расписание")
@@ -63,8 +65,15 @@ class ClassTimetableView(StaffPage):
 
     @expose("/")
     def index(self):
+        week_arg = from_arg = None
+        with operation(commit=False):
+            week_arg, from_arg = parse_date(request.args.get("week")), parse_date(request.args.get("from"))
+        return self._page(to_int(request.args.get("class_id")), week_arg, from_arg)
+
+    def _page(
+        self, wanted: int | None, week_arg: dt.date | None, from_arg: dt.date | None, confirm: dict | None = None
+    ):
         classes = visible_classes(actor())
-        wanted = to_int(request.args.get("class_id"))
         current = None
         if wanted is not None:
             current = next(((c, y) for c, y in classes if c.id == wanted), None)
@@ -73,9 +82,6 @@ class ClassTimetableView(StaffPage):
         elif classes:
             on = today()
             current = next(((c, y) for c, y in classes if y.starts_on <= on <= y.ends_on), None) or classes[0]
-        week_arg = from_arg = None
-        with operation(commit=False):
-            week_arg, from_arg = parse_date(request.args.get("week")), parse_date(request.args.get("from"))
         week = None
         from_date = None
         if current is not None:
@@ -89,7 +95,26 @@ class ClassTimetableView(StaffPage):
             from_date=from_date,
             weekday_names=WEEKDAY_NAMES,
             weekday_short=WEEKDAY_SHORT,
+            confirm=confirm,
         )
+
+    def _ask(self, refusal: NeedsConfirmation, endpoint: str, button: str):
+        """The grid again with the warnings and one button that sends the same form confirmed (nothing is
+        written until then; "Отмена" goes back to the grid)."""
+        form = request.form
+        fields = [(k, v) for k, v in form.items(multi=True) if k not in ("csrf_token", "confirm")]
+        confirm = {
+            "warnings": refusal_messages(refusal),
+            "action": url_for(endpoint),
+            "fields": fields,
+            "button": button,
+            # where the lesson would go: the empty cell placed into, or the lesson changed
+            "cell": (to_int(form.get("weekday")), to_int(form.get("bell_id"))),
+            "entry_id": to_int(form.get("entry_id")),
+        }
+        week_arg = parse_date(form.get("week"), strict=False)
+        from_arg = parse_date(form.get("from"), strict=False)
+        return self._page(to_int(form.get("class_id")), week_arg, from_arg, confirm)
 
     def _back(self):
         args = {"class_id": to_int(request.form.get("class_id"))}
@@ -109,7 +134,7 @@ class ClassTimetableView(StaffPage):
     def place(self):
         self._writer()
         form = request.form
-        with operation() as done:
+        with operation(quiet=(NeedsConfirmation,)) as done:
             entry = place_lesson(
                 actor(),
                 class_id=to_int(form.get("class_id")),
@@ -118,7 +143,10 @@ class ClassTimetableView(StaffPage):
                 bell_id=to_int(form.get("bell_id")),
                 room=form.get("room"),
                 valid_from=parse_date(form.get("from")),
+                confirmed=form.get("confirm") == "1",
             )
+        if isinstance(done.refusal, NeedsConfirmation):
+            return self._ask(done.refusal, ".place", gettext("Всё равно поставить"))
         if not done:
             flash(gettext("Урок не поставлен в расписание."), "warning")
         else:
@@ -138,7 +166,7 @@ class ClassTimetableView(StaffPage):
         self._writer()
         form = request.form
         remove = form.get("op") == "remove"
-        with operation() as done:
+        with operation(quiet=(NeedsConfirmation,)) as done:
             from_date = parse_date(form.get("from"))
             new = change_entry(
                 actor(),
@@ -147,7 +175,10 @@ class ClassTimetableView(StaffPage):
                 remove=remove,
                 assignment_id=to_int(form.get("assignment_id")),
                 room=form.get("room"),
+                confirmed=form.get("confirm") == "1",
             )
+        if isinstance(done.refusal, NeedsConfirmation):
+            return self._ask(done.refusal, ".change", gettext("Всё равно заменить"))
         if not done:
             flash(gettext("Расписание не изменено."), "warning")
         else:

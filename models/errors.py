@@ -51,3 +51,22 @@ class YearArchived(PeriodClosed, InvalidInput):
 
 class TooManyAttempts(JournalError):
     status = 429
+
+
+class NeedsConfirmation(Conflict):
+    """A soft rule would be broken (a class given more lessons a week than its curriculum has): nothing was
+    written; the same request, confirmed, goes ahead. ``warnings`` holds every reason (models.i18n.Text), the
+    message is the first one."""
+
+    def __init__(self, warnings: list):
+        first = warnings[0]
+        super().__init__(first.template, **first.params)
+        self.warnings = list(warnings)
+
+    @classmethod
+    def unless(cls, confirmed: bool, warnings: list) -> dict:
+        """Raises with ``warnings`` unless ``confirmed`` (or there are none); returns what the audit keeps of
+        the warnings the user confirmed (nothing when there were none)."""
+        if warnings and not confirmed:
+            raise cls(warnings)
+        return {"confirmed_over": [str(w) for w in warnings]} if warnings else {}

@@ -103,3 +103,10 @@ def in_every_language(message: str) -> frozenset[str]:
     """``message`` (Russian, the source) and its translation in each catalogue: "Фамилия", "Тегі", "Last name"."""
     languages = sorted(p.name for p in _CATALOGUES.iterdir() if (p / "LC_MESSAGES" / "messages.mo").exists())
     return frozenset({message, *(_catalogue(lang).gettext(message) for lang in languages)})
+
+
+def end_sentence(sentence: str) -> str:
+    """A sentence closed by one full stop: a text ending in a name's initials ("… Иванова И.И.") keeps its own
+    and gets no second one ("И.И..")."""
+    sentence = sentence.rstrip()
+    return sentence if sentence.endswith((".", "!", "?", "…")) else sentence + "."

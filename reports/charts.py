@@ -17,7 +17,7 @@ LABEL_CHARS = 28
 
 
 def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip(" .") + "…"
 
 
 def bar_chart(bars: Sequence[tuple[str, int, float]], *, title: str = "") -> Markup:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from flask_babel import gettext
 
 from i18n import number, text
+from models.i18n import end_sentence
 
 from .pdf import FONT_BOLD, build_pdf, grid_table, header_para, para, title
 
@@ -124,7 +125,7 @@ def journal_control_pdf(c, remarks: list, moment: Callable[[object], str], found
         flagged = [line.name for line in c.teachers if line.figures.problems]
         out.append(
             para(
-                gettext("Замечания по срокам и полноте записей: %(names)s.", names=", ".join(flagged))
+                end_sentence(gettext("Замечания по срокам и полноте записей: %(names)s", names=", ".join(flagged)))
                 if flagged
                 else gettext("Замечаний по срокам и полноте записей нет."),
                 10,

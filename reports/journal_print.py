@@ -1,8 +1,9 @@
 """The journal page printed like the paper class journal (R32), drawn with ReportLab's own tables: the
 left-hand page — the grid of students and recorded lessons in blocks that fit a landscape A4 sheet, the
 period mark after the last block — and the right-hand page — each lesson's date, topic, kind of work and
-homework. The data is ``models.reports.journal_print.journal_print``; user text (names, topics, homework, kinds of
-work) is escaped for ReportLab's paragraph markup or drawn as a plain cell string."""
+homework (lessons recorded ahead of the day of printing apart, as planned). The legend and the closing line
+stay with the last rows of their table (``pdf.ends_with``): no page holds only them. The data is
+``models.reports.journal_print.journal_print``; user text (names, topics, homework, kinds of work) is escaped for ReportLab's paragraph markup or drawn as a plain cell string."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from flask_babel import gettext as _
 from i18n import text
 from models.reports.journal_print import JournalPrint, PrintBlock
 
-from .pdf import FONT_BOLD, build_pdf, grid_table, para, title
+from .pdf import FONT_BOLD, build_pdf, ends_with, grid_table, para, title
 
 GRID_SIZE = 8
 TOPICS_SIZE = 9
@@ -49,7 +50,7 @@ def _block(p: JournalPrint, block: PrintBlock, width: float):
     return table
 
 
-def _topics(p: JournalPrint, width: float):
+def _topics(columns: list, width: float):
     widths = [18, 48, 0, 90, 170]
     widths[2] = width - sum(widths)
     header = ["№", _("Дата"), _("Тема урока"), _("Вид работы"), _("Домашнее задание")]
@@ -61,7 +62,7 @@ def _topics(p: JournalPrint, width: float):
             para(text(c.work_kind.title) if c.work_kind else "", TOPICS_SIZE),
             para(c.lesson.homework, TOPICS_SIZE),
         ]
-        for i, c in enumerate(p.lessons, 1)
+        for i, c in enumerate(columns, 1)
     ]
     extra = []
     if not rows:
@@ -85,20 +86,29 @@ def journal_story(p: JournalPrint, width: float) -> list:
         f"{teacher}: {page.teacher.full_name} · {text(period.name)} {page.year.name} "
         f"({period.starts_on:%d.%m.%Y} – {period.ends_on:%d.%m.%Y})"
     )
-    return [
+    blocks = [_block(p, block, width) for block in p.blocks]
+    legend = para(
+        _("н — отсутствовал(а), оп — опоздал(а); * — контрольная, лабораторная или практическая работа."),
+        GRID_SIZE,
+    )
+    printed = para(
+        _("Напечатано %(date)s. Записей: %(n)s.", date=page.today.strftime("%d.%m.%Y"), n=len(p.lessons)), GRID_SIZE
+    )
+    out = [
         *title(heading, subtitle),
-        *(_block(p, block, width) for block in p.blocks),
-        para(
-            _("н — отсутствовал(а), оп — опоздал(а); * — контрольная, лабораторная или практическая работа."),
-            GRID_SIZE,
-        ),
+        *blocks[:-1],
+        ends_with(blocks[-1], legend),  # the legend under the grid's last rows, never alone on a page
         PageBreak(),
         *title(_("Что пройдено на уроке")),
-        _topics(p, width),
-        para(
-            _("Напечатано %(date)s. Записей: %(n)s.", date=page.today.strftime("%d.%m.%Y"), n=len(p.lessons)),
-            GRID_SIZE,
-        ),
+    ]
+    if not p.planned:
+        return [*out, ends_with(_topics(p.lessons, width), printed)]
+    planned = _("Запланировано (уроки после %(date)s, ещё не проведены)", date=page.today.strftime("%d.%m.%Y"))
+    return [
+        *out,
+        _topics(p.lessons, width),
+        para(planned, 11, bold=True, space_after=4),
+        ends_with(_topics(p.planned, width), printed),
     ]
 
 

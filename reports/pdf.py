@@ -150,6 +150,50 @@ def grid_table(rows: list[list], widths: Sequence[float], size: float, *, extra:
     return Table(rows, colWidths=list(widths), style=table_style(size, extra=extra), repeatRows=1)
 
 
+def ends_with(table, closing):
+    """``table`` followed by ``closing`` (a legend, a note, a signature line) that is never alone on a page: when
+    the two do not fit where they stand, the table is split leaving room for ``closing`` under its last rows
+    (ReportLab's ``KeepTogether`` would move a table taller than what is left to the next page, or let the closing
+    line spill over on its own)."""
+    from reportlab.platypus import Flowable
+
+    class EndsWith(Flowable):
+        def __init__(self, table, closing):
+            super().__init__()
+            self.table, self.closing = table, closing
+            self.gap = max(table.getSpaceAfter(), closing.getSpaceBefore())
+            self.spaceBefore = table.getSpaceBefore()
+            self.spaceAfter = closing.getSpaceAfter()
+            self.hAlign = "LEFT"
+
+        def _closing_height(self, width: float, height: float) -> float:
+            return self.closing.wrap(width, height)[1] + self.gap
+
+        def wrap(self, width: float, height: float):
+            self.width = width
+            self.table_height = self.table.wrap(width, height)[1]
+            self.closing_height = self._closing_height(width, height)
+            self.height = self.table_height + self.closing_height
+            return width, self.height
+
+        def split(self, width: float, height: float):
+            closing = self._closing_height(width, height)
+            parts = self.table.split(width, height - closing)
+            if not parts:
+                return []  # not even one row with the closing line: all of it on the next page
+            if len(parts) == 1:
+                return [parts[0], self.closing]
+            return [*parts[:-1], EndsWith(parts[-1], self.closing)]
+
+        def draw(self):
+            spare = self.width - getattr(self.table, "_width", self.width)
+            shift = {"CENTER": spare / 2, "CENTRE": spare / 2, "RIGHT": spare}.get(getattr(self.table, "hAlign", ""), 0)
+            self.table.drawOn(self.canv, shift, self.closing_height)
+            self.closing.drawOn(self.canv, 0, 0)
+
+    return EndsWith(table, closing)
+
+
 def paged_table(
     header: list,
     rows: list[list],
@@ -277,6 +321,9 @@ def register_pdf(
             tables.append(para(empty, size))
         signature = para(_("Ответственный ____________________ / ____________________ /"), size)
         signature.style = signature.style.clone("signature", spaceBefore=16)
+        if body:  # the signature under the last rows, never alone on a page
+            tables[-1].repeatRows = 1  # if they move, their header goes with them
+            return [*top, *tables[:-1], ends_with(tables[-1], signature)]
         return [*top, *tables, signature]
 
     return build_pdf(story)

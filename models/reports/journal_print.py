@@ -1,7 +1,8 @@
 """The journal page of one teaching assignment and period laid out like the paper class journal, for printing
 (R32): the left-hand page — students down, the recorded lessons' dates across (in blocks that fit a landscape
 A4 sheet) with each cell's marks and absences and the period mark after the last block — and the right-hand
-page — each lesson's date, topic, kind of work and homework. Built from ``models.journal.page.journal_page`` (the same
+page — each lesson's date, topic, kind of work and homework. Only lessons up to the day of printing count as
+given; lessons recorded ahead are listed apart as planned. Built from ``models.journal.page.journal_page`` (the same
 access and the same cells as the screen) plus one query for the period marks."""
 
 from __future__ import annotations
@@ -35,12 +36,18 @@ class JournalPrint:
 
     @property
     def lessons(self) -> list[JournalColumn]:
-        return [c for c in self.page.columns if c.lesson is not None]
+        """The lessons given up to the day of printing: the grid's columns and "Что пройдено на уроке"."""
+        return [c for c in self.page.columns if c.lesson is not None and c.date <= self.page.today]
+
+    @property
+    def planned(self) -> list[JournalColumn]:
+        """Lessons recorded ahead (after the day of printing): listed apart as planned, not as given."""
+        return [c for c in self.page.columns if c.lesson is not None and c.date > self.page.today]
 
 
 def journal_print(actor: Actor, assignment_id: int, period_id: int | None, *, now: dt.datetime) -> JournalPrint:
     page = journal_page(actor, assignment_id, period_id, now=now)
-    given = [i for i, c in enumerate(page.columns) if c.lesson is not None]
+    given = [i for i, c in enumerate(page.columns) if c.lesson is not None and c.date <= page.today]
     grid = page.rows()
     blocks = []
     for start in range(0, max(len(given), 1), COLUMNS_PER_BLOCK):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from models.access import Actor, can_manage_organisation
 from models.audit import AuditEvent
 from models.base import db
-from models.errors import Conflict, InvalidInput, NotFound
+from models.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
 from models.i18n import N_, Text, _
 from models.school.organisation import (
     HOURS_MESSAGE,
@@ -29,6 +29,11 @@ from models.tables.people import Staff
 from models.tables.school import AcademicYear
 
 
+def hours_text(hours) -> str:
+    """Hours a week as the school writes them: "5", "1,5"."""
+    return f"{Decimal(hours).normalize():f}".replace(".", ",")
+
+
 # --- the curriculum (учебный план) -----------------------------------------------------------------------
 @dataclass
 class CurriculumGrid:
@@ -41,7 +46,7 @@ class CurriculumGrid:
 
     def value(self, grade: int, subject_id: int) -> str:
         hours = self.hours.get((grade, subject_id))
-        return "" if hours is None else f"{hours.normalize():f}".replace(".", ",")
+        return "" if hours is None else hours_text(hours)
 
 
 DEFAULT_GRADES = list(range(1, 12))
@@ -207,7 +212,71 @@ def validate_assignment(actor: Actor, assignment: TeachingAssignment, *, exclude
         )
 
 
-def save_assignment(actor: Actor, assignment: TeachingAssignment, *, is_new: bool) -> TeachingAssignment:
+def class_hours(pages: list[tuple[int | None, Decimal]]) -> Decimal:
+    """Hours a week a class has in a subject from its pages (subgroup id or None, hours): the whole-class
+    hours plus one subgroup's (subgroups work in parallel), as the load report counts them."""
+    whole = sum((h for group, h in pages if group is None), Decimal(0))
+    groups: dict[int, Decimal] = defaultdict(Decimal)
+    for group, h in pages:
+        if group is not None:
+            groups[group] += h
+    return whole + max(groups.values(), default=Decimal(0))
+
+
+def curriculum_hours(year_id: int) -> dict[tuple[int, int], Decimal]:
+    """(grade, subject id) → the curriculum's hours a week in a year."""
+    rows = db.session.execute(
+        select(CurriculumItem.grade, CurriculumItem.subject_id, CurriculumItem.hours_per_week).where(
+            CurriculumItem.year_id == year_id
+        )
+    )
+    return {(grade, subject_id): Decimal(hours) for grade, subject_id, hours in rows}
+
+
+def curriculum_warnings(assignment: TeachingAssignment, *, is_new: bool) -> list[Text]:
+    """The soft rule of the load (issue 17): a page that takes the class's hours of the subject past the
+    curriculum's (and further than they were) needs confirming. Reads the stored pages, so it runs before the
+    change is flushed."""
+    cls = db.session.get(SchoolClass, assignment.class_id)
+    plan = db.session.scalar(
+        select(CurriculumItem.hours_per_week).where(
+            CurriculumItem.year_id == cls.year_id,
+            CurriculumItem.grade == cls.grade,
+            CurriculumItem.subject_id == assignment.subject_id,
+        )
+    )
+    if plan is None:
+        return []
+    stored = db.session.execute(
+        select(TeachingAssignment.id, TeachingAssignment.subgroup_id, TeachingAssignment.hours_per_week).where(
+            TeachingAssignment.class_id == cls.id, TeachingAssignment.subject_id == assignment.subject_id
+        )
+    ).all()
+    before = [(group, Decimal(h)) for _id, group, h in stored]
+    others = [(group, Decimal(h)) for id_, group, h in stored if is_new or id_ != assignment.id]
+    after = class_hours([*others, (assignment.subgroup_id, Decimal(str(assignment.hours_per_week)))])
+    if after <= Decimal(plan) or after <= class_hours(before):
+        return []
+    subject = db.session.get(Subject, assignment.subject_id)
+    return [over_curriculum(subject.name, cls.name, plan, after)]
+
+
+def over_curriculum(subject: str, class_name: str, plan: Decimal, after: Decimal) -> Text:
+    """The warning of a load past the curriculum's hours (the load form and the load import)."""
+    return Text(
+        _("%(subject)s в %(school_class)s: по учебному плану %(hours)s ч в неделю, с этой нагрузкой будет %(n)s ч."),
+        subject=subject,
+        school_class=class_name,
+        hours=hours_text(plan),
+        n=hours_text(after),
+    )
+
+
+def save_assignment(
+    actor: Actor, assignment: TeachingAssignment, *, is_new: bool, confirmed: bool = False
+) -> TeachingAssignment:
+    """Create or change a page of the load (validated); past the curriculum's hours only when ``confirmed``
+    (``NeedsConfirmation`` otherwise, nothing written)."""
     require_operator(actor)
     _sync_ids(assignment, school_class="class_id", subgroup="subgroup_id", subject="subject_id", teacher="teacher_id")
     with db.session.no_autoflush:
@@ -225,6 +294,7 @@ def save_assignment(actor: Actor, assignment: TeachingAssignment, *, is_new: boo
                 raise NotFound(_("Нагрузка не найдена."))
             db.session.get(AcademicYear, stored.year_id).require_open()
         validate_assignment(actor, assignment, exclude_id=None if is_new else assignment.id)
+        over = NeedsConfirmation.unless(confirmed, curriculum_warnings(assignment, is_new=is_new))
     db.session.flush()
     AuditEvent.record(
         actor.user_id,
@@ -237,7 +307,8 @@ def save_assignment(actor: Actor, assignment: TeachingAssignment, *, is_new: boo
             "subject_id": assignment.subject_id,
             "teacher_id": assignment.teacher_id,
             "hours": assignment.hours_per_week,
-        },
+        }
+        | over,
     )
     return assignment
 
@@ -249,9 +320,11 @@ def assignment_label(a: TeachingAssignment, *, with_class: bool = False) -> Text
         parts[0] += f" ({a.subgroup.name})"
     if with_class:
         parts.insert(0, a.school_class.name)
-    hours = f"{Decimal(a.hours_per_week).normalize():f}".replace(".", ",")
     return Text(
-        _("%(what)s — %(teacher)s, %(hours)s ч"), what=", ".join(parts), teacher=a.teacher.short_name, hours=hours
+        _("%(what)s — %(teacher)s, %(hours)s ч"),
+        what=", ".join(parts),
+        teacher=a.teacher.short_name,
+        hours=hours_text(a.hours_per_week),
     )
 
 
@@ -288,7 +361,7 @@ class LoadLine:
     @property
     def assigned_hours(self) -> Decimal:
         """Hours the class has a week: the whole-class lessons plus one subgroup's (groups run in parallel)."""
-        return self.whole_class_hours + max((g.hours for g in self.groups), default=Decimal(0))
+        return class_hours([(None, self.whole_class_hours), *((i, g.hours) for i, g in enumerate(self.groups))])
 
     @property
     def mismatch(self) -> bool:
@@ -317,7 +390,7 @@ class LoadReport:
 def _status(curriculum: Decimal | None, whole: Decimal, groups: list[LoadGroup]) -> str:
     if len({g.hours for g in groups}) > 1:
         return "uneven"
-    assigned = whole + max((g.hours for g in groups), default=Decimal(0))
+    assigned = class_hours([(None, whole), *((i, g.hours) for i, g in enumerate(groups))])
     if curriculum is None:
         return "extra"
     if assigned == 0:

@@ -5,8 +5,10 @@ A TimetableEntry is valid from ``valid_from`` to ``valid_to`` (open: to the end 
 A change from a date never rewrites the past: the old entry ends the day before and a new one starts on
 that date, so past weeks (and the lessons given in them) still show what was timetabled then.
 
-Clashes are refused: a teacher or a room in two places at once, a subgroup and its whole class at once
-(two subgroups of one class may share a slot). Bells clash when their times overlap, so a second-shift
+Lessons beyond the hours a week of the curriculum or of the teaching load are placed only when confirmed
+(``models.school.timetable_load``: the soft rules, with the figures). Clashes are refused, confirmed or not:
+a teacher or a room in two places at once, a subgroup and its whole class at once (two subgroups of one
+class may share a slot). Bells clash when their times overlap, so a second-shift
 lesson is checked against first-shift ones too.
 
 Who may change a class's timetable is models/school/timetable_rights.py: the operator everything; the class
@@ -29,8 +31,9 @@ from sqlalchemy.orm import joinedload
 from models.access import TIMETABLE_LOAD, Actor
 from models.audit import AuditEvent
 from models.base import db
-from models.errors import Conflict, InvalidInput, NotFound
+from models.errors import Conflict, InvalidInput, NeedsConfirmation, NotFound
 from models.i18n import N_, _
+from models.school.timetable_load import placement_warnings
 from models.school.timetable_rights import (
     note_correction,
     require_right,
@@ -321,9 +324,12 @@ def place_lesson(
     bell_id: int,
     valid_from: dt.date,
     room: str | None = None,
+    confirmed: bool = False,
 ) -> TimetableEntry:
     """Put a lesson of the class's teaching load into the week grid from a date to the end of the year. A class
-    teacher allowed to (``timetable_right``) does so within the load's hours."""
+    teacher allowed to (``timetable_right``) does so within the load's hours. Past the hours a week of the
+    curriculum or of the load it raises ``NeedsConfirmation`` (nothing written) unless ``confirmed``; the audit
+    keeps what was confirmed."""
     cls = _school_class(actor, class_id)
     right = require_right(actor, cls, placing=True)
     year = db.session.get(AcademicYear, cls.year_id)
@@ -338,12 +344,13 @@ def place_lesson(
         raise ClashError(clashes)
     if right == TIMETABLE_LOAD:
         require_within_load(assignment, valid_from, year.ends_on)
+    over = NeedsConfirmation.unless(confirmed, placement_warnings(assignment, valid_from, year.ends_on))
     entry = TimetableEntry(
         assignment_id=assignment.id, weekday=weekday, bell_id=bell.id, room=room, valid_from=valid_from, valid_to=None
     )
     db.session.add(entry)
     db.session.flush()
-    AuditEvent.record(actor.user_id, "timetable.place", "timetable_entry", entry.id, new=_entry_snapshot(entry))
+    AuditEvent.record(actor.user_id, "timetable.place", "timetable_entry", entry.id, new=_entry_snapshot(entry) | over)
     note_correction(actor, cls, right, "place", entry, valid_from)
     return entry
 
@@ -373,16 +380,19 @@ def change_entry(
     assignment_id: int | None = None,
     room: str | None = None,
     remove: bool = False,
+    confirmed: bool = False,
 ) -> TimetableEntry | None:
     """From ``from_date`` onward the slot holds another lesson of the class's load (or another room), or
     nothing (``remove``). The old entry ends the day before (it is deleted only if it had not started
     yet), so earlier weeks keep their timetable. Substitutions already set on or after that date must
-    be cancelled first. Returns the new entry (None when removed)."""
+    be cancelled first. Another lesson past the hours a week needs ``confirmed``, as in ``place_lesson``.
+    Returns the new entry (None when removed)."""
     entry, cls, year = _school_entry(actor, entry_id)
     right = require_right(actor, cls, placing=True)
     from_date = _changeable_from(entry, year, from_date)
     starts = max(from_date, entry.valid_from)
     new_assignment = None
+    over: dict = {}
     if not remove:
         new_assignment = _class_assignment(cls, assignment_id)
         room = _room(room)
@@ -402,6 +412,11 @@ def change_entry(
             raise ClashError(clashes)
         if right == TIMETABLE_LOAD and new_assignment.id != entry.assignment_id:
             require_within_load(new_assignment, starts, entry.valid_to or year.ends_on)
+        if new_assignment.id != entry.assignment_id:
+            warnings = placement_warnings(
+                new_assignment, starts, entry.valid_to or year.ends_on, exclude_entry_ids=[entry.id]
+            )
+            over = NeedsConfirmation.unless(confirmed, warnings)
     if new_assignment is None:
         note_correction(actor, cls, right, "remove", entry, from_date)
     weekday, bell_id, valid_to = entry.weekday, entry.bell_id, entry.valid_to
@@ -418,7 +433,7 @@ def change_entry(
     )
     db.session.add(new)
     db.session.flush()
-    AuditEvent.record(actor.user_id, "timetable.place", "timetable_entry", new.id, new=_entry_snapshot(new))
+    AuditEvent.record(actor.user_id, "timetable.place", "timetable_entry", new.id, new=_entry_snapshot(new) | over)
     note_correction(actor, cls, right, "replace", new, starts)
     return new
 

@@ -31,6 +31,7 @@ from models.school.timetable import (
     monday_of,
     timetable_entries,
 )
+from models.school.timetable_load import exceeds
 from models.school.timetable_rights import Correction, class_corrections, timetable_right
 from models.tables.classes import SchoolClass
 from models.tables.curriculum import TeachingAssignment
@@ -89,7 +90,7 @@ class LoadPlaced:
 
     @property
     def over(self) -> bool:
-        return self.placed > self.hours + Decimal("0.5")
+        return exceeds(self.placed, self.hours)
 
 
 class WeekNavigation:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from models import Bell, SchoolClass, Staff, Subgroup, Subject, TeachingAssignment, TimetableEntry, db
+from models import Bell, CurriculumItem, SchoolClass, Staff, Subgroup, Subject, TeachingAssignment, TimetableEntry, db
 from models.school.imports import ERROR, NEW, SAME, UPDATE, ImportRejected
 
 STAFF = ["Табельный номер", "Фамилия", "Имя", "Отчество", "Должность", "Email", "Телефон"]
@@ -197,6 +197,36 @@ def test_load_hours_update(run, files, numbered):
 
 
 @pytest.mark.parametrize(
+    "plan,rows,warned",
+    [
+        # 5А maths has T1's 5 h; the curriculum's hours for grade 5 → what the file's rows are told
+        ("5", [["5А", "Математика", "", "T1", "6"]], {2: "5 ч в неделю, с этой нагрузкой будет 6 ч"}),
+        ("6", [["5А", "Математика", "", "T1", "6"]], {}),
+        ("5", [["5А", "Математика", "", "T2", "1"]], {2: "5 ч в неделю, с этой нагрузкой будет 6 ч"}),
+        ("5", [["5А", "Математика", "", "T1", "5"]], {}),  # unchanged: nothing added
+        ("4", [["5А", "Математика", "", "T1", "5"]], {}),  # over already, the file adds nothing
+        (
+            "5",
+            [["5А", "Математика", "", "T1", "4"], ["5А", "Математика", "", "T2", "1"]],
+            {},  # 4 + 1 = 5: within
+        ),
+    ],
+)
+def test_load_rows_past_the_curriculum_are_warned(run, files, numbered, db_session, plan, rows, warned):
+    db_session.add(
+        CurriculumItem(year_id=numbered.year.id, grade=5, subject_id=numbered.maths.id, hours_per_week=Decimal(plan))
+    )
+    db_session.commit()
+    result = run("load", files.csv([LOAD, *rows]))
+    assert not _errors(result)
+    got = {r.line: " ".join(m.template % m.params for m in r.warnings) for r in result.rows if r.warnings}
+    assert {line: text.split(": по учебному плану ")[1] for line, text in got.items()} == {
+        line: fragment + "." for line, fragment in warned.items()
+    }
+    assert all(text.startswith("Математика в 5А:") for text in got.values())
+
+
+@pytest.mark.parametrize(
     "row,fragment",
     [
         (["5А", "Алхимия", "", "T1", "2"], "Предмет «Алхимия» не найден"),
@@ -271,6 +301,31 @@ def test_timetable_import(run, files, bells):
     # the room of an existing lesson changes: an update
     rows[2][5] = "14"
     assert run("timetable", files.csv(rows)).rows[1].status == UPDATE
+
+
+def test_timetable_rows_past_the_hours_are_warned_not_refused(run, files, bells, db_session):
+    """Curriculum: maths in grade 5 is 2 h a week. 5А's maths in the file on Monday, Tuesday and Wednesday:
+    the third row is warned (3 > 2) and still written with the preview; 6Б (no curriculum row, 5 h of load,
+    Monday's lesson already timetabled) gets 2 more: 3 ≤ 5, nothing said."""
+    world = bells
+    db_session.add(CurriculumItem(year_id=world.year.id, grade=5, subject_id=world.maths.id, hours_per_week=2))
+    db_session.commit()
+    rows = [
+        TIMETABLE,
+        ["5А", "", "Математика", "Пн", "1", "", ""],
+        ["5А", "", "Математика", "Вт", "1", "", ""],
+        ["5А", "", "Математика", "Ср", "1", "", ""],
+        ["6Б", "", "Математика", "Вт", "2", "", ""],
+        ["6Б", "", "Математика", "Ср", "2", "", ""],
+    ]
+    result = run("timetable", files.csv(rows))
+    assert [r.status for r in result.rows] == [NEW] * 5, _errors(result)
+    warned = {r.line: [m.template % m.params for m in r.warnings] for r in result.rows if r.warnings}
+    assert warned == {4: ["Математика в 5А: по учебному плану 2 ч в неделю, с этим уроком будет 3."]}
+    assert result.ok
+    before = _count(TimetableEntry)
+    run("timetable", files.csv(rows), write=True)
+    assert _count(TimetableEntry) == before + 5
 
 
 @pytest.mark.parametrize(

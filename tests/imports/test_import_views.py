@@ -451,3 +451,22 @@ def test_rough_rows_counts_csv_lines_and_xlsx_rows_without_reading_the_table(fil
     assert rough_rows(files.csv(rows)) == 1201
     assert rough_rows(files.xlsx(rows)) == 1201
     assert rough_rows(b"PK\x03\x04 damaged") == 0
+
+
+def test_the_preview_shows_a_rows_warning_and_still_confirms(client, login_as, world, files, upload_dir, db_session):
+    """Issue 17: a timetable row past the curriculum's hours (maths in grade 5: 1 h; 5А gets 2) is marked ⚠ on
+    the preview with the figures; the preview is confirmable and writes it."""
+    from models import CurriculumItem, TimetableEntry
+
+    db_session.add(CurriculumItem(year_id=world.year.id, grade=5, subject_id=world.maths.id, hours_per_week=1))
+    db_session.commit()
+    login_as("operator")
+    header = ["Класс", "Подгруппа", "Предмет", "День недели", "Урок №", "Кабинет", "Действует с"]
+    data = files.csv([header, ["5А", "", "Математика", "Вт", "1", "", ""], ["5А", "", "Математика", "Ср", "1", "", ""]])
+    response = _upload(client, world, data, kind="timetable", filename="timetable.csv")
+    body = client.get(response.location).get_data(as_text=True)
+    assert "⚠ Математика в 5А: по учебному плану 1 ч в неделю, с этим уроком будет 2." in body
+    assert "Строк с предупреждениями (⚠): 1." in body and 'id="import-confirm"' in body
+    before = db_session.scalar(select(func.count(TimetableEntry.id)))
+    _confirm(client, _token(response), body)
+    assert db_session.scalar(select(func.count(TimetableEntry.id))) == before + 2

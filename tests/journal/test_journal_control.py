@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from models import Mark, db
 from models.access import Actor
 from models.errors import AccessDenied
+from models.i18n import end_sentence
 from models.reports.journal_control import journal_control
 
 from .conftest import at
@@ -147,3 +148,29 @@ def test_the_page_and_the_pdf(client, login_as, jw, world):
     assert "Справка по итогам проверки" in text and world.s_teacher.short_name in text
     login_as("teacher")
     assert client.get("/admin/control/").status_code == 403
+
+
+def test_the_справка_closes_a_list_of_names_with_one_full_stop(client, login_as, jw, world):
+    """Issue 17: "Замечания …: Математикова М.И.." — the names end with initials, the sentence gets no second
+    full stop; every flagged name is printed whole."""
+    login_as("coordinator")
+    response = client.get("/admin/control/report.pdf?month=2026-09")
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.data)).pages)
+    sentence = text.split("Замечания по срокам и полноте записей: ")[1].split(" Выявлено")[0]
+    assert ".." not in text
+    assert world.s_teacher.short_name in sentence and sentence.endswith(".")
+    assert all(name.endswith(".") for name in sentence.split(", "))  # Фамилия И.О. — whole, the stop its own
+
+
+@pytest.mark.parametrize(
+    "given,expected",
+    [
+        ("Замечания: Иванова И.И.", "Замечания: Иванова И.И."),
+        ("Замечания: Иванова И.И. ", "Замечания: Иванова И.И."),
+        ("Замечания: Иванов", "Замечания: Иванов."),
+        ("Remarks: Ivanova I.I.", "Remarks: Ivanova I.I."),
+        ("Готово!", "Готово!"),
+    ],
+)
+def test_end_sentence(given, expected):
+    assert end_sentence(given) == expected

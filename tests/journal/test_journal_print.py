@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pytest
 from pypdf import PdfReader
 
 from models import PeriodMark, db
 from models.access import Actor
 from models.reports.journal_print import COLUMNS_PER_BLOCK, journal_print
+from reports.journal_print import journal_print_pdf
 
 NOW = dt.datetime(2026, 10, 20, 9, 0, tzinfo=dt.UTC)
 
@@ -63,3 +65,42 @@ def test_user_text_is_printed_as_text(client, login_as, world, lesson_of):
     response = client.get(f"/admin/journal/{world.a_maths_5a.id}/print.pdf?period={world.q1.id}")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     assert '<img src="http://example.invalid/x.png"> <b>Дроби</b>' in text
+
+
+# --- issue 17: the legend never alone on a page, lessons recorded ahead apart ---------------------------------
+LEGEND = "н — отсутствовал(а), оп — опоздал(а)"
+
+
+def _page_texts(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+@pytest.mark.parametrize("students", [30, 31, 32])
+def test_the_legend_stays_with_the_last_rows(app, grow, world, students):
+    """By hand: landscape A4 with 1.5 cm margins and the frame's 6 pt padding leaves 595.28 − 85.04 − 12 =
+    498.24 pt; the heading takes 16.8 + 4 and the subtitle 12 + 8, so 457.44 pt are left. The header row is
+    23.2 pt (the period's name wraps in its 34 pt column), a student's row 13.6, the table's space after 6, the
+    legend 9.6. 30 students: 431.2 + 6 + 9.6 = 446.8 fits. 31: 444.8 + 15.6 = 460.4 does not, though the table
+    alone does — before the fix the legend went alone to page 2. 32: the table itself (458.4) runs over."""
+    assignment = grow("Л", students, 3)
+    p = journal_print(Actor.of(world.users["teacher"]), assignment.id, world.q1.id, now=NOW)
+    marks_pages = [t for t in _page_texts(journal_print_pdf(p)) if "Что пройдено на уроке" not in t]
+    last_student = f"Ученик Л{students - 1:02d}"
+    holder = [t for t in marks_pages if LEGEND in t]
+    assert len(holder) == 1
+    assert last_student.replace(" ", "") in holder[0].replace(" ", "")
+
+
+def test_a_lesson_recorded_ahead_is_planned_not_given(app, jw, world, lesson_of):
+    """Printed on 20.10.2026: the lesson of 07.09 is given; one recorded for 22.10 is listed apart as planned
+    and has no column in the grid."""
+    lesson_of(world.a_maths_5a, dt.date(2026, 10, 22), topic="Будущая тема про дроби")
+    p = journal_print(Actor.of(world.users["teacher"]), world.a_maths_5a.id, world.q1.id, now=NOW)
+    assert [c.date for c in p.lessons] == [dt.date(2026, 9, 7)]
+    assert [c.date for c in p.planned] == [dt.date(2026, 10, 22)]
+    assert [c.date for b in p.blocks for c in b.columns] == [dt.date(2026, 9, 7)]
+    text = "\n".join(_page_texts(journal_print_pdf(p)))
+    given, planned = text.split("Запланировано (уроки после 20.10.2026, ещё не проведены)")
+    assert "Натуральные числа" in given.split("Что пройдено на уроке")[1]
+    assert "Будущая тема про дроби" not in given and "Будущая тема про дроби" in planned
+    assert "22.10.2026" in planned and "Записей: 1." in planned

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from models import AuditEvent, TimetableEntry
 from models.access import Actor, class_timetable_right
-from models.errors import AccessDenied, Conflict
+from models.errors import AccessDenied, Conflict, NeedsConfirmation
 from models.school.settings import set_setting
 from models.school.timetable import ClashError, change_entry, move_entry, place_lesson
 from models.school.timetable_week import class_corrections, class_week
@@ -172,9 +172,20 @@ def test_load_places_within_the_hours_only(db_session, world, tt, physics, allow
     assert again.valid_from == dt.date(2026, 9, 21)
 
 
-def test_the_operator_is_not_held_to_the_load(db_session, world, tt, physics, place):
+def test_the_operator_is_not_held_to_the_load(db_session, world, tt, physics, place, operator):
     place(tt.a_physics_5a, 4, tt.bell3)
-    place(tt.a_physics_5a, 5, tt.bell3)  # a third lesson of a 2-hour subject: the operator decides
+    # a third lesson of a 2-hour subject: the operator decides — asked to confirm (timetable_load), not refused
+    with pytest.raises(NeedsConfirmation):
+        place(tt.a_physics_5a, 5, tt.bell3)
+    place_lesson(
+        operator,
+        class_id=tt.a_physics_5a.class_id,
+        assignment_id=tt.a_physics_5a.id,
+        weekday=5,
+        bell_id=tt.bell3.id,
+        valid_from=START,
+        confirmed=True,
+    )
     assert (
         db_session.scalar(
             select(func.count()).select_from(TimetableEntry).where(TimetableEntry.assignment_id == tt.a_physics_5a.id)

@@ -45,3 +45,49 @@ def test_the_register_in_kazakh(app):
     with app.test_request_context("/?lang=kk"):
         (text,) = _pages(invite_register_pdf("Мектеп", [], generated="05.12.2026 10:00"))
     assert "Кодтар берілмеген." in text and "Бет 1" in text
+
+
+# --- issue 17: what closes a table (a legend, a signature line) is never alone on a page ----------------------
+LEGEND = "Условные обозначения: н — отсутствовал(а)."
+
+
+def _legend_story(rows: int, keep: bool):
+    from reports.pdf import ends_with, grid_table, para
+
+    table = grid_table([["№", "Имя"], *[[str(i), f"Строка {i}"] for i in range(1, rows + 1)]], [40, 300], 10)
+    legend = para(LEGEND, 10)
+    return [ends_with(table, legend)] if keep else [table, legend]
+
+
+def _alone(pages: list[str], marker: str) -> bool:
+    """A page that holds the marker and no numbered row of the table."""
+    return any(marker in text and not re.search(r"^\d+\s", text, flags=re.M) for text in pages)
+
+
+def test_the_legend_is_never_alone_on_a_page(app):
+    from reports.pdf import build_pdf
+
+    spilled = []
+    with app.test_request_context():
+        for rows in range(25, 45):
+            if _alone(_pages(build_pdf(_legend_story(rows, keep=False))), LEGEND):
+                spilled.append(rows)
+            pages = _pages(build_pdf(_legend_story(rows, keep=True)))
+            assert not _alone(pages, LEGEND), rows
+            (holder,) = [text for text in pages if LEGEND in text]
+            assert f"Строка {rows}" in holder  # with the table's last row
+            numbers = [int(n) for n in re.findall(r"^(\d+)\s", "\n".join(pages), flags=re.M)]
+            assert numbers == list(range(1, rows + 1))  # nothing lost or printed twice in the split
+    assert spilled  # the range holds a table that fills its page so that the legend used to spill over
+
+
+def test_the_register_signature_stays_with_the_last_rows(app):
+    with app.test_request_context():
+        for count in range(20, 40):
+            rows = [
+                RegisterRow(i, f"Ёлкина Анна {i}", "Родитель", "operator", "01.09.2026", "15.09.2026", "", "")
+                for i in range(1, count + 1)
+            ]
+            pages = _pages(invite_register_pdf("Школа № 1", rows, generated="05.12.2026 10:00"))
+            assert not _alone(pages, "Ответственный"), count
+            assert "Кому выдан" in pages[-1]  # the header goes with the rows that moved

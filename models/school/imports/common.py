@@ -545,10 +545,14 @@ class RowReport:
     errors: list[Msg] = field(default_factory=list)
     changes: list[Msg] = field(default_factory=list)
     fields: list[FieldChange] = field(default_factory=list)  # field by field, old → new, kept or applied
+    warnings: list[Msg] = field(default_factory=list)  # soft rules: written when the preview is confirmed
 
     def error(self, msg: Msg) -> None:
         self.errors.append(msg)
         self.status = ERROR
+
+    def warn(self, msg: Msg) -> None:
+        self.warnings.append(msg)
 
     def change(self, msg: Msg) -> None:
         self.changes.append(msg)

@@ -33,6 +33,7 @@ from models.school.imports.common import (
     parse_text,
     parsed_rows,
 )
+from models.school.teaching_load import class_hours, curriculum_hours, over_curriculum
 from models.tables.classes import SchoolClass, Subgroup
 from models.tables.curriculum import Subject, TeachingAssignment
 from models.tables.people import Staff
@@ -136,6 +137,13 @@ def _parsers(row: SourceRow) -> dict:
     }
 
 
+def _adds_hours(pages: dict, adding: dict, report: RowReport, school_class, subject, page: tuple, hours) -> None:
+    """A row that adds a page or changes its hours: counted for its class and subject, warned if they go over."""
+    cs = (school_class.id, subject.id)
+    pages.setdefault(cs, {})[page] = (page[0], hours)
+    adding.setdefault(cs, (school_class, subject, []))[2].append(report)
+
+
 def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     classes, subjects, staff, subgroups = lookups(ctx)
     existing = {
@@ -146,6 +154,12 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
     plan = Plan()
     reports = []
     by_key: dict[tuple, list[RowReport]] = {}
+    # the soft rule: a class's hours of a subject past the curriculum's are warned on the rows that add them
+    pages: dict[tuple[int, int], dict[tuple, tuple[object, Decimal]]] = {}
+    for (class_id, subject_id, subgroup_id, teacher_id), a in existing.items():
+        pages.setdefault((class_id, subject_id), {})[(subgroup_id, teacher_id)] = (subgroup_id, a.hours_per_week)
+    before = {cs: class_hours(list(p.values())) for cs, p in pages.items()}
+    adding: dict[tuple[int, int], tuple[SchoolClass, Subject, list[RowReport]]] = {}
     for _row, report, v in parsed_rows(table, reports, _parsers):
         school_class, subject, teacher = resolve(report, ctx, v, classes, subjects, staff)
         report.label = " · ".join(
@@ -184,7 +198,9 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
         key = (school_class.id, subject.id, subgroup_ref, teacher.id)
         by_key.setdefault(key, []).append(report)
         assignment = existing.get(key)
+        adds = (pages, adding, report, school_class, subject, (subgroup_ref, teacher.id), v["hours"])
         if assignment is None:
+            _adds_hours(*adds)
             report.status = NEW
             plan.new.append(
                 (
@@ -202,7 +218,16 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
         report.status = SAME
         if ctx.tracker.propose(report, ENTITY, assignment, "hours_per_week", v["hours"], N_("Часов в неделю")):
             plan.updates.append((assignment, {"hours_per_week": v["hours"]}))
+            _adds_hours(*adds)
     mark_duplicates(by_key, lambda k: _("Эта нагрузка (класс, предмет, подгруппа, учитель)"))
+    plan_hours = curriculum_hours(ctx.year.id)
+    for cs, (school_class, subject, rows) in adding.items():
+        hours = plan_hours.get((school_class.grade, subject.id))
+        after = class_hours(list(pages[cs].values()))
+        if hours is not None and after > hours and after > before.get(cs, Decimal(0)):
+            warning = over_curriculum(subject.name, school_class.name, hours, after)
+            for report in rows:
+                report.warn(Msg(warning.template, **warning.params))
     for report in reports:
         report.settle()
     return reports, plan

@@ -14,7 +14,7 @@ import zipfile
 
 from models.school.imports.common import MAX_UNZIPPED, Msg, Preview, show
 
-FORMAT = 1  # bump when the shape changes: an older stored preview is then analysed again
+FORMAT = 2  # bump when the shape changes: an older stored preview is then analysed again
 
 
 def rough_rows(data: bytes) -> int:
@@ -69,6 +69,7 @@ def preview_data(result: Preview) -> dict:
         "fingerprint": result.fingerprint,
         "kept": result.kept,
         "manual": sum(1 for r in result.rows for c in r.fields if c.manual),
+        "warned": sum(1 for r in result.rows if r.warnings and r.status != "error"),
         "file_errors": [pack(m) for m in result.file_errors],
         "rows": [
             {
@@ -77,6 +78,7 @@ def preview_data(result: Preview) -> dict:
                 "label": r.label,
                 "errors": [pack(m) for m in r.errors],
                 "changes": [pack(m) for m in r.changes],
+                "warnings": [pack(m) for m in r.warnings],
                 "fields": [
                     {
                         "key": c.key,

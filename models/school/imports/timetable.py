@@ -6,7 +6,9 @@ class and subject, the teacher's personnel number: that finds the teaching assig
 the load import must have created. The bell is the class's shift's bell with that number. Rows
 that would put a class (or one of its subgroups and the whole class), a teacher or a room in two
 places at the same time, against each other or against the lessons already in the timetable,
-are refused. Changing the timetable from a date onward is done in the timetable screen.
+are refused. A new lesson past the hours a week of the curriculum or of the load is a warning on its row
+(models/school/timetable_load.py): confirming the preview writes it, as the timetable screen's confirmation
+does. Changing the timetable from a date onward is done in the timetable screen.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from models.school.imports.common import (
     show,
 )
 from models.school.imports.load import lookups, resolve
+from models.school.teaching_load import curriculum_hours
+from models.school.timetable_load import Span, warnings_over
 from models.tables.curriculum import TeachingAssignment
 from models.tables.school import Bell
 from models.tables.timetable import TimetableEntry
@@ -179,6 +183,14 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
         else []
     )
     existing = {(e.assignment_id, e.weekday, e.bell_id, e.valid_from): e for e in entries}
+    # the soft rules (hours a week past the curriculum or the load): a warning on the row, written when confirmed
+    plan_hours = curriculum_hours(ctx.year.id)
+    spans: dict[tuple[int, int], list[Span]] = {}
+    for e in entries:
+        a = assignment_by_id[e.assignment_id]
+        spans.setdefault((a.class_id, a.subject_id), []).append(
+            Span(a.id, a.subgroup_id, e.valid_from, e.valid_to or ctx.year.ends_on)
+        )
 
     occupied: dict[tuple[int, int], list[_Lesson]] = {}
     for e in entries:
@@ -300,6 +312,18 @@ def analyse(ctx: Context, table: Table) -> tuple[list[RowReport], Plan]:
         occupied[(weekday, bell.id)].append(lesson)
         if entry is None:
             report.status = NEW
+            same_subject = spans.setdefault((school_class.id, subject.id), [])
+            for warning in warnings_over(
+                same_subject,
+                assignment,
+                valid_from,
+                ctx.year.ends_on,
+                plan_hours.get((school_class.grade, subject.id)),
+                class_name=school_class.name,
+                subject_name=subject.name,
+            ):
+                report.warn(Msg(warning.template, **warning.params))
+            same_subject.append(Span(assignment.id, subgroup_id, valid_from, ctx.year.ends_on))
             plan.new.append(
                 {
                     "assignment_id": assignment.id,
