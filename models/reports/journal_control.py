@@ -390,7 +390,9 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
             PlanItem.assignment_id,
             PlanItem.work_kind_id,
             (
-                func.sum(PlanItem.hours).over(partition_by=PlanItem.assignment_id, order_by=PlanItem.position)
+                func.sum(PlanItem.hours).over(  # positions are unique in a plan: a ROWS frame, the cheaper one
+                    partition_by=PlanItem.assignment_id, order_by=PlanItem.position, rows=(None, 0)
+                )
                 - PlanItem.hours
             ).label("before"),
         )
@@ -492,7 +494,7 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
         if n == 1:
             once[assignment_id].add(key)
     plan_hours: dict[int, int] = {}
-    for total, assignment_id, hours in plan_lines:
+    for total, assignment_id, hours in plan_lines:  # hours: the plan's (total), or those before a control work
         if total:
             plan_hours[assignment_id] = hours
         else:  # a control work: due when the timetable's lessons have reached its line
