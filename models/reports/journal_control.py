@@ -534,7 +534,8 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
             )
         line.pages.append(PageLine(Page(p.id, f"{p.grade}{p.letter}", p.subject, p.subgroup, p.class_id), f))
         line.figures.add(f)
-        total.add(f)
+    for line in teachers.values():  # the school's total from the teachers' (58 additions, not one per page)
+        total.add(line.figures)
     usage, usage_total = class_usage(school.id, first, last)
     return JournalControl(
         school, first, last, sorted(teachers.values(), key=lambda t: t.name), total, usage, usage_total
