@@ -162,17 +162,28 @@ def _within(key: str, seconds: int, allowed: int) -> bool:
 
 # Flask-Admin's templates carry a few inline handlers, which our CSP (no 'unsafe-inline') refuses.
 # Rewrite them into data attributes that static/js/admin-csp.js binds; nothing else in a page changes.
+# Each rule with the plain text it needs: most pages have none, and a plain search of a 200 KB grid costs ~0.02 ms
+# where each of these patterns (starting with \s) costs ~0.8 ms.
 _INLINE_REWRITES = [
-    (re.compile(r'\sonclick="return modelActions\.execute\(\'([\w-]+)\'\);?"'), r' data-model-action="\1"'),
-    (re.compile(r'\sonclick="return faHelpers\.safeConfirm\(\'((?:[^\'\\]|\\.)*)\'\);?"'), r' data-confirm="\1"'),
-    (re.compile(r'\sonclick="return false;?"'), " data-prevent-default"),
-    (re.compile(r'href="javascript:void\(0\)"'), 'href="#" data-prevent-default'),
+    (
+        'onclick="',
+        re.compile(r'\sonclick="return modelActions\.execute\(\'([\w-]+)\'\);?"'),
+        r' data-model-action="\1"',
+    ),
+    (
+        'onclick="',
+        re.compile(r'\sonclick="return faHelpers\.safeConfirm\(\'((?:[^\'\\]|\\.)*)\'\);?"'),
+        r' data-confirm="\1"',
+    ),
+    ('onclick="', re.compile(r'\sonclick="return false;?"'), " data-prevent-default"),
+    ("javascript:", re.compile(r'href="javascript:void\(0\)"'), 'href="#" data-prevent-default'),
 ]
 
 
 def rewrite_inline_handlers(html: str) -> str:
-    for pattern, replacement in _INLINE_REWRITES:
-        html = pattern.sub(replacement, html)
+    for needle, pattern, replacement in _INLINE_REWRITES:
+        if needle in html:
+            html = pattern.sub(replacement, html)
     return html
 
 

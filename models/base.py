@@ -44,6 +44,12 @@ class CreatedMixin:
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
 
 
+def short_name(last_name: str, first_name: str, middle_name: str | None) -> str:
+    """ "Иванова А. П.": the surname and initials (a person's ``short_name`` from plain columns)."""
+    initials = "".join(f"{p[0]}." for p in (first_name, middle_name) if p)
+    return f"{last_name} {initials}".strip()
+
+
 class PersonNameMixin:
     """Surname, given name and patronymic as the paper journal writes them."""
 
@@ -57,8 +63,7 @@ class PersonNameMixin:
 
     @property
     def short_name(self) -> str:
-        initials = "".join(f"{p[0]}." for p in (self.first_name, self.middle_name) if p)
-        return f"{self.last_name} {initials}".strip()
+        return short_name(self.last_name, self.first_name, self.middle_name)
 
     def __str__(self) -> str:
         return self.short_name

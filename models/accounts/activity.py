@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select, union, update
 from sqlalchemy.exc import IntegrityError
 
 from models.base import db
@@ -102,15 +102,14 @@ def class_usage(school_id: int, first: dt.date, last: dt.date) -> tuple[list[Cla
     of_school = select(User.id).where(User.school_id == school_id)  # a district's other schools stay out
     active_users = set(
         db.session.scalars(
-            select(PageView.user_id).where(PageView.day.between(first, last), PageView.user_id.in_(of_school))
-        )
-    ) | set(
-        db.session.scalars(
-            select(LoginEvent.user_id).where(
-                LoginEvent.success.is_(True),
-                LoginEvent.at >= start,
-                LoginEvent.at < end,
-                LoginEvent.user_id.in_(of_school),
+            union(
+                select(PageView.user_id).where(PageView.day.between(first, last), PageView.user_id.in_(of_school)),
+                select(LoginEvent.user_id).where(
+                    LoginEvent.success.is_(True),
+                    LoginEvent.at >= start,
+                    LoginEvent.at < end,
+                    LoginEvent.user_id.in_(of_school),
+                ),
             )
         )
     )

@@ -13,8 +13,10 @@ models/reports/control_findings.py.
 Deadlines are the school's settings (models/deadlines.py); the timetable's expectations are
 ``models.school.timetable.expected_counts`` (what the journal grid's "+" columns count). Who used the system in the month comes
 from ``models.accounts.activity.class_usage``. A fixed number of queries for the whole school, whatever its size
-(24, the class teacher's view of one class 25): the database counts the lessons and marks (late ones included) per
-page and student, and the lessons per page by their number of marks."""
+(19 with the reader's own lookups, pinned in tests/journal/test_journal_control.py): each check is one grouped
+statement over all the pages — the lessons of the month and since the year began per page, the marks per page and
+student and the lessons per page by their number of students marked, the plans' hours and control lines, the
+substitutions — and the pages, rosters and teachers' names are plain rows."""
 
 from __future__ import annotations
 
@@ -23,12 +25,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import DateTime, and_, case, exists, func, literal, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import DateTime, and_, case, exists, func, literal, or_, select, union_all
 
 from models.access import Actor, can_control_journal, can_see_class_control, require
 from models.accounts.activity import ClassUsage, class_usage
-from models.base import db
+from models.base import db, short_name
 from models.deadlines import LAST_JUNIOR_GRADE, DeadlineRules, marks_deadline_days, school_zone
 from models.grading import percent
 from models.i18n import N_, Text, _
@@ -123,8 +124,9 @@ class Figures:
         )
 
     def add(self, other: Figures) -> None:
+        mine, theirs = self.__dict__, other.__dict__  # ~1,200 additions a school: no getattr/setattr per field
         for name in SUMMED:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+            mine[name] += theirs[name]
         if other.marked:  # the first grade's students have no marks to count
             self.students += other.students
             self.without_marks += other.without_marks
@@ -278,8 +280,12 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
                 Subject.name.label("subject"),
                 Subgroup.name.label("subgroup"),
                 (CurriculumItem.hours_per_week * CurriculumItem.weeks).label("curriculum_hours"),
+                Staff.last_name,
+                Staff.first_name,
+                Staff.middle_name,
             )
             .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+            .join(Staff, Staff.id == TeachingAssignment.teacher_id)
             .join(Subject, Subject.id == TeachingAssignment.subject_id)
             .outerjoin(Subgroup, Subgroup.id == TeachingAssignment.subgroup_id)
             .outerjoin(
@@ -315,37 +321,36 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
     ends = _day_ends(tz, first, last, (topic_days, plain, control_junior, control_senior))
     in_month = (Lesson.assignment_id.in_(ids), Lesson.date.between(first, last))
     taken = or_(Lesson.attendance_taken_at.is_not(None), exists().where(Attendance.lesson_id == Lesson.id))
-    each = (  # each lesson of the month: how many students have a mark in it, whether attendance was taken
-        select(
-            Lesson.assignment_id,
-            select(func.count(func.distinct(Mark.student_id)))
-            .where(Mark.lesson_id == Lesson.id)
-            .scalar_subquery()
-            .label("marked"),
-            case((taken, 1), else_=0).label("attendance"),
-            case((Lesson.recorded_at >= ends[topic_days], 1), else_=0).label("late"),
-            case((or_(Lesson.homework.is_(None), Lesson.homework == ""), 1), else_=0).label("no_homework"),
-            case((Lesson.plan_item_id.is_(None), 1), else_=0).label("no_line"),
-            case(
-                (and_(Lesson.substitution_id.is_(None), Lesson.taught_by_id != TeachingAssignment.teacher_id), 1),
-                else_=0,
-            ).label("unregistered"),
+    control_kinds = select(WorkKind.id).where(WorkKind.school_id == school.id, WorkKind.is_control)
+
+    def count(condition):
+        return func.sum(case((condition, 1), else_=0))
+
+    lessons = rows(  # per page: the month's lessons and their checks (True); the lessons since the year began and
+        union_all(  # of them the control works (False). Two passes: the month's checks cost only the month's rows
+            select(
+                literal(True),
+                Lesson.assignment_id,
+                func.count(),
+                count(Lesson.recorded_at >= ends[topic_days]),
+                count(or_(Lesson.homework.is_(None), Lesson.homework == "")),
+                count(~taken),
+                count(Lesson.plan_item_id.is_(None)),
+                count(and_(Lesson.substitution_id.is_(None), Lesson.taught_by_id != TeachingAssignment.teacher_id)),
+            )
+            .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+            .where(*in_month)
+            .group_by(Lesson.assignment_id),
+            select(
+                literal(False),
+                Lesson.assignment_id,
+                func.count(),
+                count(Lesson.work_kind_id.in_(control_kinds)),
+                *(literal(0) for _n in range(4)),
+            )
+            .where(Lesson.assignment_id.in_(ids), Lesson.date.between(year_start, last))
+            .group_by(Lesson.assignment_id),
         )
-        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-        .where(*in_month)
-        .subquery()
-    )
-    lessons = rows(  # per page and number of students marked: the lessons, late, without homework, ...
-        select(
-            each.c.assignment_id,
-            each.c.marked,
-            func.count(),
-            func.sum(each.c.late),
-            func.sum(each.c.no_homework),
-            func.sum(1 - each.c.attendance),
-            func.sum(each.c.no_line),
-            func.sum(each.c.unregistered),
-        ).group_by(each.c.assignment_id, each.c.marked)
     ).all()
     untaken = rows(  # the lessons of the month at which nobody took attendance, to be listed with their links
         select(Lesson.assignment_id, Lesson.id, Lesson.date).where(*in_month, ~taken).order_by(Lesson.date, Lesson.id)
@@ -356,52 +361,78 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
         (is_control, ends[control_senior]),
         else_=ends[plain],
     )
-    marks = rows(  # per page and student: the marks of the month and how many came after their deadline
-        select(Lesson.assignment_id, Mark.student_id, func.count(), _late(Mark.created_at, due))
+    per = (  # the month's marks per lesson and student: how many, how many after their deadline
+        select(
+            Lesson.assignment_id,
+            Mark.lesson_id,
+            Mark.student_id,
+            func.count().label("n"),
+            _late(Mark.created_at, due).label("late"),
+        )
         .select_from(Mark)
         .join(Lesson, Lesson.id == Mark.lesson_id)
         .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
         .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
         .outerjoin(WorkKind, WorkKind.id == func.coalesce(Mark.work_kind_id, Lesson.work_kind_id))
         .where(*in_month)
-        .group_by(Lesson.assignment_id, Mark.student_id)
-    ).all()
-    to_date = rows(  # per page since the year began: lessons given, of them control works
-        select(Lesson.assignment_id, func.count(), func.sum(case((WorkKind.is_control, 1), else_=0)))
-        .join(WorkKind, WorkKind.id == Lesson.work_kind_id)
-        .where(Lesson.assignment_id.in_(ids), Lesson.date.between(year_start, last))
-        .group_by(Lesson.assignment_id)
-    ).all()
-    plan_hours = dict(
-        rows(
-            select(PlanItem.assignment_id, func.sum(PlanItem.hours))
-            .where(PlanItem.assignment_id.in_(ids))
-            .group_by(PlanItem.assignment_id)
-        ).all()
+        .group_by(Lesson.assignment_id, Mark.lesson_id, Mark.student_id)
+        .cte("per")
     )
-    earlier = aliased(PlanItem)
-    control_lines = rows(  # the plan's control works and the hours of the plan before each
-        select(
-            PlanItem.assignment_id,
-            select(func.coalesce(func.sum(earlier.hours), 0))
-            .where(earlier.assignment_id == PlanItem.assignment_id, earlier.position < PlanItem.position)
-            .scalar_subquery(),
-        )
-        .join(WorkKind, WorkKind.id == PlanItem.work_kind_id)
-        .where(PlanItem.assignment_id.in_(ids), WorkKind.is_control)
-    ).all()
-    substitutions = rows(  # the month's substitutions and the lessons recorded at their place
-        select(
-            TimetableEntry.assignment_id,
-            Substitution.id,
-            case(
-                (
-                    and_(Lesson.substitution_id == Substitution.id, Lesson.taught_by_id == Substitution.substitute_id),
-                    1,
-                ),
-                else_=0,
+    per_lesson = (  # students marked in each lesson
+        select(per.c.assignment_id, func.count().label("marked"))
+        .group_by(per.c.assignment_id, per.c.lesson_id)
+        .subquery()
+    )
+    marks = rows(  # per page and student (True): marks, late marks; per page and students marked (False): lessons
+        union_all(
+            select(
+                literal(True), per.c.assignment_id, per.c.student_id, func.sum(per.c.n), func.sum(per.c.late)
+            ).group_by(per.c.assignment_id, per.c.student_id),
+            select(literal(False), per_lesson.c.assignment_id, per_lesson.c.marked, func.count(), literal(0)).group_by(
+                per_lesson.c.assignment_id, per_lesson.c.marked
             ),
         )
+    ).all()
+    running = (  # each line of the plans with the hours of the lines before it (a running sum, one pass)
+        select(
+            PlanItem.assignment_id,
+            PlanItem.work_kind_id,
+            (
+                func.sum(PlanItem.hours).over(  # positions are unique in a plan: a ROWS frame, the cheaper one
+                    partition_by=PlanItem.assignment_id, order_by=PlanItem.position, rows=(None, 0)
+                )
+                - PlanItem.hours
+            ).label("before"),
+        )
+        .where(PlanItem.assignment_id.in_(ids))
+        .subquery()
+    )
+    plan_lines = rows(  # per page: the plan's hours (True); each control work of the plan, the hours before it
+        union_all(
+            select(literal(True), PlanItem.assignment_id, func.sum(PlanItem.hours))
+            .where(PlanItem.assignment_id.in_(ids))
+            .group_by(PlanItem.assignment_id),
+            select(literal(False), running.c.assignment_id, running.c.before).where(
+                running.c.work_kind_id.in_(control_kinds)
+            ),
+        )
+    ).all()
+    at_place = (  # per substitution of the month: 1 when a lesson at its place was recorded by the substitute
+        select(
+            TimetableEntry.assignment_id,
+            func.max(
+                case(
+                    (
+                        and_(
+                            Lesson.substitution_id == Substitution.id, Lesson.taught_by_id == Substitution.substitute_id
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ).label("right"),
+        )
+        .select_from(Substitution)
         .join(TimetableEntry, TimetableEntry.id == Substitution.entry_id)
         .outerjoin(
             Lesson,
@@ -412,72 +443,77 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
             ),
         )
         .where(TimetableEntry.assignment_id.in_(ids), Substitution.date.between(first, last))
+        .group_by(TimetableEntry.assignment_id, Substitution.id)
+        .subquery()
+    )
+    substitutions = rows(  # per page: the month's substitutions, and those not recorded by the substitute
+        select(at_place.c.assignment_id, func.count(), func.sum(1 - at_place.c.right)).group_by(
+            at_place.c.assignment_id
+        )
     ).all()
     on = last
-    enrolled: dict[int, set[int]] = defaultdict(set)
-    for cls_id, student_id in rows(
-        select(Enrollment.class_id, Enrollment.student_id).where(
-            Enrollment.class_id.in_(select(TeachingAssignment.class_id).where(TeachingAssignment.id.in_(ids))),
-            stay_on(Enrollment, on),
-        )
-    ):
-        enrolled[cls_id].add(student_id)
-    members: dict[int, set[int]] = defaultdict(set)
-    for group_id, student_id in rows(
-        select(SubgroupMember.subgroup_id, SubgroupMember.student_id).where(
-            SubgroupMember.subgroup_id.in_(
-                select(TeachingAssignment.subgroup_id).where(TeachingAssignment.id.in_(ids))
+    enrolled: dict[int, set[int]] = defaultdict(set)  # class → students on ``on``
+    members: dict[int, set[int]] = defaultdict(set)  # subgroup → its members on ``on``
+    rosters = {True: enrolled, False: members}
+    for is_class, group_id, student_id in rows(
+        union_all(
+            select(literal(True), Enrollment.class_id, Enrollment.student_id).where(
+                Enrollment.class_id.in_(select(TeachingAssignment.class_id).where(TeachingAssignment.id.in_(ids))),
+                stay_on(Enrollment, on),
             ),
-            stay_on(SubgroupMember, on),
+            select(literal(False), SubgroupMember.subgroup_id, SubgroupMember.student_id).where(
+                SubgroupMember.subgroup_id.in_(
+                    select(TeachingAssignment.subgroup_id).where(TeachingAssignment.id.in_(ids))
+                ),
+                stay_on(SubgroupMember, on),
+            ),
         )
     ):
-        members[group_id].add(student_id)
+        rosters[bool(is_class)][group_id].add(student_id)
 
     figures: dict[int, Figures] = defaultdict(Figures)
     for assignment_id, n in expected.items():
         figures[assignment_id].expected += n
     for assignment_id, n in to_date_expected.items():
         figures[assignment_id].planned_to_date += n
-    by_marks: dict[int, list[tuple[int, int]]] = defaultdict(list)  # page → (students marked, lessons)
-    for assignment_id, marked_n, n, late_topics, no_homework, no_attendance, no_line, unregistered in lessons:
+    for of_month, assignment_id, n, *sums in lessons:
         f = figures[assignment_id]
-        f.recorded += n
-        f.late_topics += late_topics or 0
-        f.no_homework += (no_homework or 0) if marks_given(pages[assignment_id].grade) else 0
-        f.no_attendance += no_attendance or 0
-        f.no_plan_line += no_line or 0
-        f.unregistered += unregistered or 0
-        by_marks[assignment_id].append((marked_n, n))
+        if not of_month:
+            f.given_to_date, f.control_held = n, sums[0] or 0
+            continue
+        late_topics, no_homework, no_attendance, no_line, unregistered = (x or 0 for x in sums)
+        f.recorded = n
+        f.late_topics = late_topics
+        f.no_homework = no_homework if marks_given(pages[assignment_id].grade) else 0
+        f.no_attendance = no_attendance
+        f.no_plan_line = no_line
+        f.unregistered = unregistered
     for assignment_id, lesson_id, day in untaken:
         figures[assignment_id].no_attendance_lessons.append((lesson_id, day))
+    by_marks: dict[int, list[tuple[int, int]]] = defaultdict(list)  # page → (students marked, lessons) with marks
     marked: dict[int, set[int]] = defaultdict(set)  # per page: students with a mark, with exactly one
     once: dict[int, set[int]] = defaultdict(set)
-    for assignment_id, student_id, n, late_marks in marks:
+    for of_student, assignment_id, key, n, late_marks in marks:
+        if not of_student:
+            by_marks[assignment_id].append((key, int(n)))
+            continue
         f = figures[assignment_id]
-        f.marks += n
-        f.late_marks += late_marks or 0
-        marked[assignment_id].add(student_id)
+        f.marks += int(n)
+        f.late_marks += int(late_marks or 0)
+        marked[assignment_id].add(key)
         if n == 1:
-            once[assignment_id].add(student_id)
-    for assignment_id, given, control in to_date:
-        figures[assignment_id].given_to_date, figures[assignment_id].control_held = given, control or 0
-    for assignment_id, before in control_lines:
+            once[assignment_id].add(key)
+    plan_hours: dict[int, int] = {}
+    for total, assignment_id, hours in plan_lines:  # hours: the plan's (total), or those before a control work
+        if total:
+            plan_hours[assignment_id] = hours
+        else:  # a control work: due when the timetable's lessons have reached its line
+            figures[assignment_id].control_due += hours < figures[assignment_id].planned_to_date
+    for assignment_id, n, bad in substitutions:
         f = figures[assignment_id]
-        f.control_due += before < f.planned_to_date  # the timetable's lessons have reached the line
-    recorded_right: dict[int, tuple[int, int]] = {}  # substitution → (page, recorded by the substitute: 1)
-    for assignment_id, substitution_id, right in substitutions:
-        _page, before = recorded_right.get(substitution_id, (assignment_id, 0))
-        recorded_right[substitution_id] = (assignment_id, max(before, right))
-    for assignment_id, right in recorded_right.values():
-        f = figures[assignment_id]
-        f.substitutions += 1
-        f.bad_substitutions += 1 - right
+        f.substitutions, f.bad_substitutions = n, bad or 0
 
     shown = [p for p in pages.values() if figures[p.id].expected or figures[p.id].recorded]
-    names = {
-        s.id: s.short_name
-        for s in db.session.scalars(select(Staff).where(Staff.id.in_({p.teacher_id for p in shown} or {0})))
-    }
     per_25 = settings["control_marks_per_lesson"]
     teachers: dict[int, TeacherLine] = {}
     total = Figures()
@@ -494,13 +530,22 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
             f.without_marks = len(roster - marked[p.id])
             f.one_mark = len(roster & once[p.id])
             f.marks_expected = marks_expected(per_25, f.students)
-            f.few_marks = sum(n for marked_n, n in by_marks[p.id] if marked_n < f.marks_expected)
+            with_marks = by_marks[p.id]
+            unmarked = f.recorded - sum(n for _marked_n, n in with_marks)  # lessons without a mark
+            f.few_marks = sum(n for marked_n, n in with_marks if marked_n < f.marks_expected) + (
+                unmarked if f.marks_expected > 0 else 0
+            )
         if not f.plan_hours:
             f.no_plan_line = 0  # no plan to link to: the finding is the missing plan
-        line = teachers.setdefault(p.teacher_id, TeacherLine(p.teacher_id, names.get(p.teacher_id, "")))
+        line = teachers.get(p.teacher_id)
+        if line is None:
+            line = teachers[p.teacher_id] = TeacherLine(
+                p.teacher_id, short_name(p.last_name, p.first_name, p.middle_name)
+            )
         line.pages.append(PageLine(Page(p.id, f"{p.grade}{p.letter}", p.subject, p.subgroup, p.class_id), f))
         line.figures.add(f)
-        total.add(f)
+    for line in teachers.values():  # the school's total from the teachers' (58 additions, not one per page)
+        total.add(line.figures)
     usage, usage_total = class_usage(school.id, first, last)
     return JournalControl(
         school, first, last, sorted(teachers.values(), key=lambda t: t.name), total, usage, usage_total

@@ -612,7 +612,8 @@ def expected_counts(slots, periods: list[Period], first: dt.date, last: dt.date)
         low = max(first, valid_from)
         high = last if valid_to is None else min(last, valid_to)
         for start, end in terms.get((year_id, scheme), ()):
-            counts[assignment_id] += _weekdays(max(low, start), min(high, end), weekday)
+            if start <= high and end >= low:  # most periods lie outside a month
+                counts[assignment_id] += _weekdays(max(low, start), min(high, end), weekday)
     return counts
 
 
