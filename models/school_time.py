@@ -54,3 +54,22 @@ def format_moment(moment: dt.datetime | dt.date | None, tz: ZoneInfo, fmt: str =
     if isinstance(moment, dt.datetime):
         moment = local_moment(moment, tz)
     return moment.strftime(fmt)
+
+
+class WeekNavigation:
+    """A page of one week that starts on ``self.monday``: its Sunday, the previous and the next week (the diary,
+    the class and teacher timetables, the week's attendance review)."""
+
+    monday: dt.date
+
+    @property
+    def sunday(self) -> dt.date:
+        return self.monday + dt.timedelta(days=6)
+
+    @property
+    def previous(self) -> dt.date:
+        return self.monday - dt.timedelta(days=7)
+
+    @property
+    def next(self) -> dt.date:
+        return self.monday + dt.timedelta(days=7)

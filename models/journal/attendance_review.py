@@ -22,6 +22,7 @@ from models.audit import AuditEvent
 from models.base import db
 from models.errors import Conflict, InvalidInput, JournalError, NotFound, PeriodClosed
 from models.i18n import N_, Text, _
+from models.school_time import WeekNavigation
 from models.tables.accounts import User
 from models.tables.classes import SchoolClass
 from models.tables.curriculum import TeachingAssignment
@@ -114,25 +115,13 @@ class WholeDay:
 
 
 @dataclass
-class WeekReview:
+class WeekReview(WeekNavigation):
     school_class: SchoolClass
     monday: dt.date
     lines: list[AbsenceLine]
     totals: list[StudentTotals]
     reasons: list[AttendanceReason]
     can_confirm: bool
-
-    @property
-    def sunday(self) -> dt.date:
-        return self.monday + dt.timedelta(days=6)
-
-    @property
-    def previous(self) -> dt.date:
-        return self.monday - dt.timedelta(days=7)
-
-    @property
-    def next(self) -> dt.date:
-        return self.monday + dt.timedelta(days=7)
 
     @property
     def unconfirmed(self) -> int:

@@ -17,10 +17,8 @@ from sqlalchemy import select, update
 from models.access import Actor
 from models.audit import AuditEvent
 from models.base import db
-from models.errors import InvalidInput
 from models.i18n import _
-from models.journal.rules import _d
-from models.journal.writing import _lesson_with_context, _open_period, _require_writer, _today
+from models.journal.writing import writable_lesson
 from models.tables.accounts import User
 from models.tables.journal import Lesson
 from models.tables.people import Staff
@@ -44,13 +42,13 @@ def take_attendance_all_present(actor: Actor, assignment_id: int, lesson_id: int
     """The teacher's "все присутствуют": attendance taken at the lesson with nobody absent or late beyond what
     is already entered. Whoever may write the lesson's cells may do it, from the lesson's day on. False when the
     lesson was already stamped (a second click, another tab): nothing changes."""
-    lesson, ctx = _lesson_with_context(actor, lesson_id, assignment_id)
-    _require_writer(actor, ctx, lesson.date)
-    _open_period(ctx, lesson.date)
-    if lesson.date > _today(ctx, now):
-        raise InvalidInput(
-            _("Урок %(date)s ещё не прошёл: посещаемость отмечается в день урока и позже."), date=_d(lesson.date)
-        )
+    lesson, _ctx = writable_lesson(
+        actor,
+        lesson_id,
+        assignment_id,
+        now,
+        _("Урок %(date)s ещё не прошёл: посещаемость отмечается в день урока и позже."),
+    )
     if not stamp_attendance(lesson, actor.user_id, now):
         return False
     AuditEvent.record(actor.user_id, "attendance.taken", "lesson", lesson.id, new={"all_present": True})

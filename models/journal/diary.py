@@ -19,6 +19,7 @@ from models.marks import mark_text
 from models.roster import covers, on_roster, stay_during
 from models.school.distance import DistanceNote, distance_days
 from models.school.timetable import Slot, bell_order, effective_to, expected_days, fill_slots
+from models.school_time import WeekNavigation
 from models.tables.classes import Enrollment, SchoolClass, SubgroupMember
 from models.tables.curriculum import Subject, TeachingAssignment
 from models.tables.journal import Attachment, Attendance, Lesson, Mark
@@ -65,7 +66,7 @@ class DiaryDay:
 
 
 @dataclass
-class DiaryWeek:
+class DiaryWeek(WeekNavigation):
     student: Student
     class_name: str | None
     monday: dt.date
@@ -75,14 +76,6 @@ class DiaryWeek:
     def distance_days(self) -> list[DiaryDay]:
         """The week's days of distance learning: the page shows their lessons first, with the links."""
         return [d for d in self.days if d.distance is not None]
-
-    @property
-    def previous(self) -> dt.date:
-        return self.monday - dt.timedelta(days=7)
-
-    @property
-    def next(self) -> dt.date:
-        return self.monday + dt.timedelta(days=7)
 
 
 def monday_of(day: dt.date) -> dt.date:

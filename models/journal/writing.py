@@ -172,16 +172,29 @@ def _cell_key(lesson_id: int, student_id: int) -> str:
     return f"{lesson_id}/{student_id}"
 
 
-def _writable_cell(
-    actor: Actor, lesson_id: int, student_id: int, assignment_id: int | None, now: dt.datetime
+def writable_lesson(
+    actor: Actor, lesson_id: int, assignment_id: int | None, now: dt.datetime, not_yet: str
 ) -> tuple[Lesson, _Context]:
+    """A lesson whose cells the actor may write now: theirs (or a substitute's on the day), in an open period,
+    held already (``not_yet``: the refusal for a lesson still to come, with its %(date)s)."""
     lesson, ctx = _lesson_with_context(actor, lesson_id, assignment_id)
     _require_writer(actor, ctx, lesson.date)
     _open_period(ctx, lesson.date)
     if lesson.date > _today(ctx, now):
-        raise InvalidInput(
-            _("Урок %(date)s ещё не прошёл: отметки и посещаемость ставятся после урока."), date=_d(lesson.date)
-        )
+        raise InvalidInput(not_yet, date=_d(lesson.date))
+    return lesson, ctx
+
+
+def _writable_cell(
+    actor: Actor, lesson_id: int, student_id: int, assignment_id: int | None, now: dt.datetime
+) -> tuple[Lesson, _Context]:
+    lesson, ctx = writable_lesson(
+        actor,
+        lesson_id,
+        assignment_id,
+        now,
+        _("Урок %(date)s ещё не прошёл: отметки и посещаемость ставятся после урока."),
+    )
     student = (
         db.session.scalar(select(Student.id).where(Student.id == student_id, Student.school_id == ctx.cls.school_id))
         if student_id

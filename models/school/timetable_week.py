@@ -33,6 +33,7 @@ from models.school.timetable import (
 )
 from models.school.timetable_load import exceeds
 from models.school.timetable_rights import Correction, class_corrections, timetable_right
+from models.school_time import WeekNavigation
 from models.tables.classes import SchoolClass
 from models.tables.curriculum import TeachingAssignment
 from models.tables.people import Staff
@@ -91,20 +92,6 @@ class LoadPlaced:
     @property
     def over(self) -> bool:
         return exceeds(self.placed, self.hours)
-
-
-class WeekNavigation:
-    """The previous and next week of a week that starts on ``monday``."""
-
-    monday: dt.date
-
-    @property
-    def previous(self) -> dt.date:
-        return self.monday - dt.timedelta(days=7)
-
-    @property
-    def next(self) -> dt.date:
-        return self.monday + dt.timedelta(days=7)
 
 
 def _week_days(monday: dt.date) -> list[tuple[int, dt.date]]:

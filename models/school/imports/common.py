@@ -297,6 +297,13 @@ def _fill(table: Table, raw_rows: Iterable[list[object]], columns: list[Column])
 
 
 # --- value parsers: raise CellError with a message naming the column ------------------------------------
+def _empty(column: Column) -> None:
+    """An empty cell: nothing for an optional column, refused for a required one."""
+    if column.required:
+        raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.label))
+    return None
+
+
 def parse_identifier(row: SourceRow, column: Column, parse) -> str | None:
     """A state identifier (an ИИН) read by ``parse`` (models.identifiers), its refusal naming the column."""
     value = row.text(column.key)
@@ -311,9 +318,7 @@ def parse_identifier(row: SourceRow, column: Column, parse) -> str | None:
 def parse_text(row: SourceRow, column: Column, max_len: int) -> str | None:
     value = row.text(column.key)
     if not value:
-        if column.required:
-            raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.label))
-        return None
+        return _empty(column)
     if len(value) > max_len:
         raise CellError(Msg(_("«%(column)s»: не длиннее %(max)s символов."), column=column.label, max=max_len))
     return value
@@ -329,9 +334,7 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 def parse_date(row: SourceRow, column: Column) -> dt.date | None:
     value = row.raw(column.key)
     if value == "":
-        if column.required:
-            raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.label))
-        return None
+        return _empty(column)
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -364,9 +367,7 @@ def parse_time(row: SourceRow, column: Column) -> dt.time | None:
     """A time of day as ЧЧ:ММ ("8:30", "08:30", "08.30"; a time cell of XLSX, also as a fraction of a day)."""
     value = row.raw(column.key)
     if value == "":
-        if column.required:
-            raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.label))
-        return None
+        return _empty(column)
     if isinstance(value, dt.datetime):
         value = value.time()
     if isinstance(value, dt.time):
@@ -389,9 +390,7 @@ def parse_time(row: SourceRow, column: Column) -> dt.time | None:
 def parse_int(row: SourceRow, column: Column, low: int, high: int) -> int | None:
     value = row.raw(column.key)
     if value == "":
-        if column.required:
-            raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.label))
-        return None
+        return _empty(column)
     text = _cell_to_text(value).strip()
     if parse_number(text, low=low, high=high) is None:
         raise CellError(
@@ -411,9 +410,7 @@ def parse_decimal(
 ) -> Decimal | None:
     value = row.raw(column.key)
     if value == "":
-        if column.required:
-            raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.label))
-        return None
+        return _empty(column)
     text = _cell_to_text(value).strip().replace(",", ".").replace(" ", "")
     try:
         number = Decimal(text) if not isinstance(value, float) else Decimal(repr(value))
@@ -442,9 +439,7 @@ def parse_choice(row: SourceRow, column: Column, choices: dict[str, str], hint: 
     ``hint`` (a marked message) lists the accepted values in the reader's language."""
     value = row.text(column.key)
     if not value:
-        if column.required:
-            raise CellError(Msg(_("«%(column)s»: не заполнено."), column=column.label))
-        return None
+        return _empty(column)
     typed = norm_header(value)
     found = choices.get(typed)
     if found is None:
