@@ -17,7 +17,7 @@ from models.base import utcnow
 from models.errors import NotFound
 from models.journal.remarks import accept_remark, add_remark, remarks_between
 from models.parsing import parse_month
-from models.reports.control_findings import PLAN, findings, findings_by_teacher
+from models.reports.control_findings import PLAN, finding_counts, findings
 from models.reports.effectiveness import effectiveness
 from models.reports.journal_control import journal_control
 from reports.export import XLSX_MIMETYPE, write_xlsx
@@ -64,17 +64,19 @@ class ControlView(StaffPage):
     @expose("/")
     def index(self):
         c = _control()
+        expanded = to_int(request.args.get("teacher"))
         return self.render(
             "admin/control/index.html",
             c=c,
             today=today(),
             default_due=today() + dt.timedelta(days=7),
-            expanded=to_int(request.args.get("teacher")),
+            expanded=expanded,
             remarks=remarks_between(actor(), c.first, c.last),
             can_write=can_write_remarks(actor()),
             control_columns=columns(),
             control_cells=cells,
-            found=findings_by_teacher(c),
+            found_counts=finding_counts(c),
+            found=findings(c, teacher_id=expanded) if expanded else [],
             fix_url=fix_url,
         )
 

@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import DateTime, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import DateTime, String, and_, case, cast, exists, func, literal, or_, select, union_all
 
 from models.access import Actor, can_control_journal, can_see_class_control, require
 from models.accounts.activity import ClassUsage, class_usage
@@ -36,7 +36,7 @@ from models.i18n import N_, Text, _
 from models.marks import marks_given
 from models.roster import stay_on
 from models.school.settings import all_settings
-from models.school.timetable import effective_to, expected_counts, slots_query
+from models.school.timetable import effective_to, expected_counts_from, slots_query
 from models.tables.classes import Enrollment, SchoolClass, Subgroup, SubgroupMember
 from models.tables.curriculum import CurriculumItem, PlanItem, Subject, TeachingAssignment
 from models.tables.journal import Attendance, Lesson, Mark, WorkKind
@@ -264,8 +264,10 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
         AcademicYear.school_id == school.id, AcademicYear.starts_on <= last, AcademicYear.ends_on >= first
     )
     ids = select(TeachingAssignment.id).where(TeachingAssignment.year_id.in_(years))  # a subquery, not a long list
+    classes = select(SchoolClass.id).where(SchoolClass.year_id.in_(years))
     if class_id is not None:
         ids = ids.where(TeachingAssignment.class_id == class_id)
+        classes = classes.where(SchoolClass.id == class_id)
     rows = db.session.connection().execute  # plain rows (Core): hundreds of pages, no ORM per row
     pages = {
         p.id: p
@@ -306,10 +308,7 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
         .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
         .where(TimetableEntry.valid_from <= last, effective_to() >= year_start)
     ).all()
-    expected, to_date_expected = (
-        expected_counts(slots, periods, first, last),
-        expected_counts(slots, periods, year_start, last),
-    )
+    expected, to_date_expected = expected_counts_from(slots, periods, (first, year_start), last)
 
     # Deadlines (models/deadlines.py) as days after the lesson: the topic's, an ordinary mark's, a control
     # work's in the junior grades and in the others.
@@ -396,7 +395,8 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
     running = (  # each line of the plans with the hours of the lines before it (a running sum, one pass)
         select(
             PlanItem.assignment_id,
-            PlanItem.work_kind_id,
+            PlanItem.hours,
+            PlanItem.work_kind_id.in_(control_kinds).label("control"),
             (
                 func.sum(PlanItem.hours).over(  # positions are unique in a plan: a ROWS frame, the cheaper one
                     partition_by=PlanItem.assignment_id, order_by=PlanItem.position, rows=(None, 0)
@@ -407,15 +407,12 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
         .where(PlanItem.assignment_id.in_(ids))
         .subquery()
     )
-    plan_lines = rows(  # per page: the plan's hours (True); each control work of the plan, the hours before it
-        union_all(
-            select(literal(True), PlanItem.assignment_id, func.sum(PlanItem.hours))
-            .where(PlanItem.assignment_id.in_(ids))
-            .group_by(PlanItem.assignment_id),
-            select(literal(False), running.c.assignment_id, running.c.before).where(
-                running.c.work_kind_id.in_(control_kinds)
-            ),
-        )
+    plan_lines = rows(  # per page: the plan's hours and, of each control work of the plan, the hours before it
+        select(
+            running.c.assignment_id,
+            func.sum(running.c.hours),
+            func.aggregate_strings(case((running.c.control, cast(running.c.before, String))), " "),
+        ).group_by(running.c.assignment_id)
     ).all()
     at_place = (  # per substitution of the month: 1 when a lesson at its place was recorded by the substitute
         select(
@@ -458,7 +455,7 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
     for is_class, group_id, student_id in rows(
         union_all(
             select(literal(True), Enrollment.class_id, Enrollment.student_id).where(
-                Enrollment.class_id.in_(select(TeachingAssignment.class_id).where(TeachingAssignment.id.in_(ids))),
+                Enrollment.class_id.in_(classes),  # the year's classes: an index scan, not the district's rows
                 stay_on(Enrollment, on),
             ),
             select(literal(False), SubgroupMember.subgroup_id, SubgroupMember.student_id).where(
@@ -504,11 +501,11 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
         if n == 1:
             once[assignment_id].add(key)
     plan_hours: dict[int, int] = {}
-    for total, assignment_id, hours in plan_lines:  # hours: the plan's (total), or those before a control work
-        if total:
-            plan_hours[assignment_id] = hours
-        else:  # a control work: due when the timetable's lessons have reached its line
-            figures[assignment_id].control_due += hours < figures[assignment_id].planned_to_date
+    for assignment_id, hours, controls in plan_lines:
+        plan_hours[assignment_id] = hours
+        if controls:  # a control work is due when the timetable's lessons have reached its line
+            planned = figures[assignment_id].planned_to_date
+            figures[assignment_id].control_due = sum(int(before) < planned for before in controls.split())
     for assignment_id, n, bad in substitutions:
         f = figures[assignment_id]
         f.substitutions, f.bad_substitutions = n, bad or 0

@@ -603,17 +603,26 @@ def _weekdays(first: dt.date, last: dt.date, weekday: int) -> int:
 def expected_counts(slots, periods: list[Period], first: dt.date, last: dt.date) -> Counter:
     """assignment id → lessons the timetable expects in [first, last]: the count of ``expected_days``,
     by arithmetic on each slot's validity and its class's periods (a year-to-date count costs what a week's does)."""
+    return expected_counts_from(slots, periods, (first,), last)[0]
+
+
+def expected_counts_from(slots, periods: list[Period], firsts: tuple[dt.date, ...], last: dt.date) -> list[Counter]:
+    """``expected_counts`` for several first days and one last day (a month's and the year's), in one pass."""
     terms: dict[tuple[int, str], list[tuple[dt.date, dt.date]]] = defaultdict(list)
     for p in periods:
         terms[(p.year_id, p.scheme)].append((p.starts_on, p.ends_on))
-    counts: Counter = Counter()
+    counts = [Counter() for _first in firsts]
+    earliest = min(firsts)
     for slot in slots:
         _entry, assignment_id, weekday, valid_from, valid_to, year_id, scheme = slot
-        low = max(first, valid_from)
         high = last if valid_to is None else min(last, valid_to)
         for start, end in terms.get((year_id, scheme), ()):
-            if start <= high and end >= low:  # most periods lie outside a month
-                counts[assignment_id] += _weekdays(max(low, start), min(high, end), weekday)
+            if start > high or end < max(earliest, valid_from):  # most periods lie outside a month
+                continue
+            for counter, first in zip(counts, firsts, strict=True):
+                low = max(first, valid_from, start)
+                if low <= end:
+                    counter[assignment_id] += _weekdays(low, min(high, end), weekday)
     return counts
 
 

@@ -122,6 +122,9 @@ class Lesson(db.Model):
         CheckConstraint("length(trim(topic)) > 0", name="topic_not_blank"),
         CheckConstraint("max_points IS NULL OR (max_points > 0 AND max_points <= 100)", name="max_points"),
         UniqueConstraint("assignment_id", "date", "bell_id"),
+        # A page's lessons between two dates with their kind of work, read from the index alone: the monthly
+        # control counts the control works given since the year began (models/reports/journal_control.py).
+        Index("ix_lessons_assignment_date_kind", "assignment_id", "date", "work_kind_id"),
         CheckConstraint(
             "distance_url IS NULL OR distance_url LIKE 'http://%' OR distance_url LIKE 'https://%'",
             name="distance_url",
@@ -129,7 +132,7 @@ class Lesson(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assignment_id: Mapped[int] = mapped_column(ForeignKey("teaching_assignments.id"), index=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("teaching_assignments.id"))
     date: Mapped[dt.date] = mapped_column(Date, index=True)
     bell_id: Mapped[int | None] = mapped_column(ForeignKey("bells.id"))
     topic: Mapped[str] = mapped_column(Text)

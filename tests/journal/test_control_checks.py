@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from models import Attendance, CurriculumItem, Mark, PlanItem, Remark, Setting, db
 from models.access import Actor
 from models.errors import AccessDenied, InvalidInput
-from models.reports.control_findings import PLAN, RULES, findings
+from models.reports.control_findings import PLAN, RULES, finding_counts, findings
 from models.reports.effectiveness import RemarksDue, remarks_due, score, share, shares_of
 from models.reports.journal_control import Figures, class_control, journal_control, marks_expected
 from models.school.settings import parse_setting
@@ -169,6 +169,14 @@ def test_each_finding_links_to_the_place_to_fix(jw, world):
     assert maths["no_plan"].fix == PLAN and maths["unrecorded"].fix == "journal"
     assert str(maths["unrecorded"].text) == "Не записано уроков по расписанию: 4"
     assert str(maths["substitutions"].text) == "Замены не записаны заменявшим учителем: 1 из 1"
+
+
+def test_the_badges_count_what_each_teachers_list_holds(jw, world):
+    """The control page counts every teacher's findings without building them; opening a teacher lists them."""
+    c = _control(world)
+    counts = finding_counts(c)
+    assert counts == {t.teacher_id: len(findings(c, teacher_id=t.teacher_id)) for t in c.teachers}
+    assert counts[world.s_teacher.id] > 0
 
 
 def test_the_class_teacher_sees_their_class_only(jw, world, lesson_of):
@@ -362,3 +370,18 @@ def test_the_class_teachers_home_leads_to_the_findings(client, login_as, jw, wor
     assert ('id="class-control-home"' in html) is shown
     if shown:
         assert 'href="/admin/my-class/control/"' in html
+
+
+def test_expected_counts_from_several_first_days_agree_with_one_count_each(jw, world):
+    """The control counts the month and the year to date in one pass: each range as its own count gives."""
+    from sqlalchemy import select
+
+    from models import Period, TeachingAssignment
+    from models.school.timetable import expected_counts, expected_counts_from, slots_query
+
+    slots = db.session.execute(slots_query(select(TeachingAssignment.id))).all()
+    periods = db.session.scalars(select(Period).where(Period.scheme != "year")).all()
+    firsts = (dt.date(2026, 9, 14), SEP, dt.date(2026, 9, 10), dt.date(2026, 10, 1))
+    counts = expected_counts_from(slots, periods, firsts, TODAY)
+    assert counts == [expected_counts(slots, periods, first, TODAY) for first in firsts]
+    assert counts[1].total() > counts[0].total() > 0 and counts[3].total() == 0  # a first day after the last
