@@ -32,6 +32,13 @@ def zone() -> ZoneInfo:
     return cached[1]
 
 
+def remember(school: School | None) -> None:
+    """The signed-in user's school as the session check has just read it: a reading request's ``zone()`` then
+    asks nothing more."""
+    if school is not None and has_request_context() and request.method in ("GET", "HEAD"):
+        g.school_zone = (school.id, zone_of(school), school)
+
+
 def today() -> dt.date:
     return school_today(zone())
 

@@ -25,7 +25,7 @@ from models.accounts.auth import record_refusal
 from models.base import utcnow, write_unit
 from models.errors import TooManyAttempts
 from models.i18n import _
-from models.school.settings import get_settings
+from models.school.settings import school_and_settings
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +58,11 @@ def init_security(app: Flask) -> None:
             return None  # a stylesheet or a script neither loads the user nor touches the session
         now = utcnow().timestamp()
         idle, absolute = 3600, 43200
-        if current_user.school_id:  # both in one query: every signed-in request pays it
-            minutes, hours = get_settings(current_user.school_id, "session_idle_minutes", "session_absolute_hours")
+        if current_user.school_id:  # one query with the school's row (its zone, below): every signed-in request pays it
+            school, (minutes, hours) = school_and_settings(
+                current_user.school_id, "session_idle_minutes", "session_absolute_hours"
+            )
+            school_clock.remember(school)
             idle, absolute = minutes * 60, hours * 3600
         started, seen = session.get("auth_at", now), session.get("seen_at", now)
         if now - seen > idle or now - started > absolute:

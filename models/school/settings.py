@@ -330,22 +330,26 @@ def uses_iin(school_id: int | None) -> bool:
 
 
 def get_settings(school_id: int, *keys: str) -> tuple:
-    """Several settings of a school in one query (a request's fixed cost: the session lifetime check)."""
-    stored = [BY_KEY[key] for key in keys if not BY_KEY[key].on_school]
-    rows = (
-        dict(
-            db.session.execute(
-                select(Setting.key, Setting.value).where(
-                    Setting.school_id == school_id, Setting.key.in_([d.key for d in stored])
-                )
-            ).all()
-        )
-        if stored
-        else {}
+    """Several settings of a school in one query."""
+    return school_and_settings(school_id, *keys)[1]
+
+
+def school_and_settings(school_id: int, *keys: str) -> tuple[School | None, tuple]:
+    """The school's row and several of its settings (their defaults where unset), in one query: a signed-in
+    request's fixed cost (the session check reads the session's limits, the pages the school's zone)."""
+    stored = [BY_KEY[key].key for key in keys if not BY_KEY[key].on_school]
+    values = [
+        select(Setting.value).where(Setting.school_id == School.id, Setting.key == key).scalar_subquery()
+        for key in stored
+    ]
+    row = db.session.execute(select(School, *values).where(School.id == school_id)).first()
+    school = row[0] if row is not None else None
+    raw = dict(zip(stored, row[1:], strict=True)) if row is not None else {}
+    if school is not None:
+        raw |= {key: getattr(school, key) for key in keys if BY_KEY[key].on_school}
+    return school, tuple(
+        BY_KEY[key].kind(raw[key]) if raw.get(key) is not None else BY_KEY[key].default for key in keys
     )
-    if len(stored) < len(keys):
-        rows |= _school_values(school_id)
-    return tuple(BY_KEY[key].kind(rows[key]) if rows.get(key) is not None else BY_KEY[key].default for key in keys)
 
 
 def all_settings(school_id: int) -> dict[str, object]:

@@ -18,6 +18,7 @@ from models.accounts.class_codes import HAS_ACCOUNT, HAS_CODE, NO_CODE, class_fa
 from models.accounts.invites import find_open_invite
 from models.base import utcnow
 from models.errors import AccessDenied, NotFound
+from models.school_time import format_moment, zone_of
 from models.tables.accounts import UserRole
 from world import PASSWORD, START
 
@@ -207,7 +208,8 @@ def test_the_class_teacher_downloads_one_letter_a_family(client, login_as, world
         assert "5А" in flat and "Школа № 1" in flat and "http://localhost:5000/invite" in flat
         assert "У меня есть код" in flat and "Проверить код" in flat and "Создать учётную запись" in flat
         assert find_open_invite(found[0], now=utcnow()).id == stored[guardian.id].id
-        assert stored[guardian.id].expires_at.strftime("%d.%m.%Y") in flat
+        # the expiry as the school shows it: in its zone (at 21:00 UTC Moscow's date is already the next one)
+        assert format_moment(stored[guardian.id].expires_at, zone_of(world.school), "%d.%m.%Y") in flat
     assert "root:" not in " ".join(pages)
 
     again = client.post("/admin/my-class/codes/issue", data={"class_id": world.c5a.id})

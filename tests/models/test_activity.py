@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from models import PageView, db
 from models.accounts.activity import class_usage, note_visit
+from models.school_time import school_today, zone_of
 
 SEP1, SEP30 = dt.date(2026, 9, 1), dt.date(2026, 9, 30)
 
@@ -33,7 +34,7 @@ def test_a_visit_per_user_and_day(db_session, world):
 
 def test_signing_in_and_the_first_page_of_the_day_count_once_per_session(client, login_as, world):
     login_as("parent")
-    today = dt.datetime.now(dt.UTC).date()
+    today = school_today(zone_of(world.school))  # the school's day: after 21:00 UTC Moscow's is the next one
     assert _views(world.users["parent"]) == [(today, 1)]
     client.get("/home")
     client.get(f"/diary/{world.anna.id}")

@@ -13,12 +13,14 @@ def _count(client, count_queries, url):
 
 def test_the_marks_page(client, login_as, world, count_queries):
     login_as("parent")
-    # 12 of the page, 2 the child switcher (the family's children, their classes), 3 the navigation's counts:
-    # unseen notices (2, models/notices), unread conversations (1)
-    assert _count(client, count_queries, f"/diary/{world.anna.id}/marks?period={world.q1.id}") == 17
+    # 11 of the page (the request's: the user, the school with the session's limits), 2 the child switcher (the
+    # family's children, their classes), 3 the navigation's counts: unseen notices (2, models/notices), unread
+    # conversations (1)
+    assert _count(client, count_queries, f"/diary/{world.anna.id}/marks?period={world.q1.id}") == 16
 
 
 def test_the_journal_grid(client, login_as, world, count_queries):
     login_as("teacher")
-    # 16 of the page, 1 the class's distance days in the period, 1 the staff menu's count of unread conversations
-    assert _count(client, count_queries, f"/admin/journal/{world.a_maths_5a.id}?period={world.q1.id}") == 18
+    # 15 of the page (the request's: the user, the school with the session's limits), 1 the class's distance days
+    # in the period, 1 the staff menu's count of unread conversations
+    assert _count(client, count_queries, f"/admin/journal/{world.a_maths_5a.id}?period={world.q1.id}") == 17
