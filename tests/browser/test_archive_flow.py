@@ -8,6 +8,7 @@ import datetime as dt
 
 from past_years import add_past_year, remove_past_year
 from playwright.sync_api import expect
+from school_day import school_today
 
 
 def _past_year(app):
@@ -45,7 +46,7 @@ def test_operator_archives_a_finished_year(page, live_server, screenshot, sign_i
         _choose(page, year_id, "Перенести в архив")
         expect(page.locator(".alert-success")).to_contain_text("поставлен в очередь")
         row = page.locator("tr", has=page.locator(f"input.action-checkbox[value='{year_id}']"))
-        today = dt.date.today().strftime("%d.%m.%Y")
+        today = school_today(live_server.app).strftime("%d.%m.%Y")
         for _attempt in range(40):  # the job archives and seals; the list shows it once done
             page.goto(live_server.url + "/admin/years/")
             if today in row.inner_text():

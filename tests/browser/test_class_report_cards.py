@@ -15,6 +15,9 @@ pytestmark = pytest.mark.browser
 
 
 def _order_and_download(page, button: str) -> list[str]:
+    # Huey's immediate mode runs the job inside the POST: the next page loads when the PDFs are drawn, seconds
+    # (over 15 on a loaded machine), so the page may take as long as the job is given below
+    page.set_default_timeout(90_000)
     page.click(button)
     expect(page.locator("h2")).to_have_text("Мои задания")
     row = page.locator("#jobs tbody tr").first

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from playwright.sync_api import expect
+from school_day import school_today
 
 
 def test_coordinator_checks_the_journal_of_a_month(page, live_server, screenshot, sign_in):
@@ -16,7 +17,7 @@ def test_coordinator_checks_the_journal_of_a_month(page, live_server, screenshot
     page.click("nav >> text=Отчёты")
     page.click("a.dropdown-item:has-text('Контроль ведения журнала')")
     expect(page.locator("#control-title")).to_be_visible()
-    september = dt.date.today().replace(day=1)
+    september = school_today(live_server.app).replace(day=1)
     while september.month != 9:
         september = (september - dt.timedelta(days=1)).replace(day=1)
     page.fill("#month", september.strftime("%Y-%m"))
@@ -74,7 +75,7 @@ def test_the_coordinator_follows_a_finding_to_the_page_to_fix(page, live_server,
     """September of the demo year: a teacher with findings (the badge), opened; a finding fixed in the journal
     (not in the plan) leads to that journal page."""
     sign_in(page, "coordinator")
-    september = dt.date.today().replace(day=1)
+    september = school_today(live_server.app).replace(day=1)
     while september.month != 9:
         september = (september - dt.timedelta(days=1)).replace(day=1)
     page.goto(live_server.url + f"/admin/control/?month={september:%Y-%m}")

@@ -4,13 +4,13 @@ every subject's marks with the average and the year's summary, and downloads the
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from urllib.parse import urljoin
 
 from playwright.sync_api import expect
 from pypdf import PdfReader
+from school_day import school_today
 
 
 def _this_week(app, student_id):
@@ -20,7 +20,7 @@ def _this_week(app, student_id):
 
     with app.app_context():
         parent = db.session.query(User).filter_by(login="parent").one()
-        week = diary_week(Actor.of(parent), student_id, dt.date.today())
+        week = diary_week(Actor.of(parent), student_id, school_today(app))
         result = (
             sum(1 for d in week.days for item in d.lessons if not item.planned),
             sum(1 for d in week.days for item in d.lessons if item.planned),

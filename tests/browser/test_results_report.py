@@ -4,13 +4,13 @@ of students by standing, downloads every table as XLSX and the page as PDF, swit
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from urllib.parse import urljoin
 
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
+from school_day import school_today
 
 
 def _expected(app):
@@ -20,7 +20,7 @@ def _expected(app):
 
     with app.app_context():
         coordinator = db.session.query(User).filter_by(login="coordinator").one()
-        r = period_results(Actor.of(coordinator), None, today=dt.date.today())
+        r = period_results(Actor.of(coordinator), None, today=school_today(app))
         result = (
             r.period.name,
             [(c.school_class.name, c.standings.students) for c in r.classes],

@@ -4,10 +4,10 @@ bar stays one line with the box open (for every staff role: tests/browser/test_s
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from playwright.sync_api import expect
+from school_day import school_today
 
 CARD = re.compile(r"/admin/students/details/\?id=\d+$")
 
@@ -28,7 +28,7 @@ def _taught_student(app, login: str) -> tuple[str, str, str]:
 
     with app.app_context():
         staff_id = db.session.scalar(select(User.staff_id).where(User.login == login))
-        today = dt.date.today()
+        today = school_today(app)
         student, cls = db.session.execute(
             select(Student, SchoolClass)
             .join(Enrollment, Enrollment.student_id == Student.id)

@@ -5,10 +5,10 @@ home page opens the lesson form for today."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from playwright.sync_api import expect
+from school_day import school_today
 
 
 def _expected(app):
@@ -17,7 +17,7 @@ def _expected(app):
     from models.home.today import teacher_day
 
     with app.app_context():
-        day = teacher_day(Actor.of(db.session.query(User).filter_by(login="teacher").one()), dt.date.today())
+        day = teacher_day(Actor.of(db.session.query(User).filter_by(login="teacher").one()), school_today(app))
         result = len(day.lessons), day.unrecorded_total, [u.assignment.school_class.name for u in day.unrecorded]
         db.session.remove()
     return result
@@ -26,7 +26,7 @@ def _expected(app):
 def test_teacher_sees_the_day_and_what_is_not_recorded(page, live_server, screenshot, sign_in):
     lessons, missing, classes = _expected(live_server.app)
     sign_in(page, "teacher")
-    expect(page.locator("#today-title")).to_contain_text(dt.date.today().strftime("%d.%m.%Y"))
+    expect(page.locator("#today-title")).to_contain_text(school_today(live_server.app).strftime("%d.%m.%Y"))
     expect(page.locator("tr.today-lesson")).to_have_count(lessons)
     screenshot(page, "teacher-day")
     if missing:
@@ -40,4 +40,4 @@ def test_teacher_sees_the_day_and_what_is_not_recorded(page, live_server, screen
     record = page.locator("a.today-record")
     if record.count():
         record.first.click()
-        expect(page.locator("input[name=topic]")).to_be_visible()
+        expect(page.locator("[name=topic]")).to_be_visible()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from playwright.sync_api import expect
+from school_day import school_today
 
 
 def _menu(page, category, item):
@@ -83,7 +84,7 @@ def test_operator_places_a_lesson_and_a_clash_is_refused(page, live_server, scre
 def test_operator_records_a_substitution_for_a_date(page, live_server, screenshot, sign_in):
     errors = _console_errors(page)
     base = live_server.url
-    today = dt.date.today()
+    today = school_today(live_server.app)
     day = today + dt.timedelta(days=7 - today.weekday())  # the next Monday
     sign_in(page, "operator")
 
