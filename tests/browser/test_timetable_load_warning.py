@@ -30,6 +30,9 @@ def test_a_lesson_past_the_hours_asks_first(page, live_server, screenshot, sign_
     value = page.locator("#class_id option", has_text=f"{CLASS} (").first.get_attribute("value")
     page.select_option("#class_id", value)
     page.click("#grid-show")
+    # the class's own page, loaded: a page shown before it may carry the same title while the click navigates
+    expect(page).to_have_url(re.compile(rf"[?&]class_id={value}(&|$)"))
+    page.wait_for_load_state("load")
     expect(page.locator("#page-title")).to_contain_text(f"Расписание класса {CLASS}")
 
     # a subject with every hour placed, no half hours (so the next lesson is over)
