@@ -18,25 +18,34 @@ def _school_id() -> int | None:
     return current_user.school_id if getattr(current_user, "is_authenticated", False) else None
 
 
+def _reading() -> bool:
+    """A reading request (GET, HEAD): the school's row may be held for the rest of it."""
+    return has_request_context() and request.method in ("GET", "HEAD")
+
+
+def _hold(school_id: int | None, school: School | None) -> tuple:
+    # The row is held for the request: the session's identity map (weak) then spares the page's own lookups.
+    g.school_zone = (school_id, zone_of(school), school)
+    return g.school_zone
+
+
 def zone() -> ZoneInfo:
     """The signed-in user's school's zone (the default zone for a visitor). A page asks several times (the
     session check, the view, the templates): a reading request looks the school up once."""
     school_id = _school_id()
-    if not has_request_context() or request.method not in ("GET", "HEAD"):
+    if not _reading():
         return zone_of(school_id)
     cached = g.get("school_zone")
     if cached is None or cached[0] != school_id:
-        # The row is held for the request: the session's identity map (weak) then spares the page's own lookups.
-        school = db.session.get(School, school_id) if school_id is not None else None
-        cached = g.school_zone = (school_id, zone_of(school), school)
+        cached = _hold(school_id, db.session.get(School, school_id) if school_id is not None else None)
     return cached[1]
 
 
 def remember(school: School | None) -> None:
     """The signed-in user's school as the session check has just read it: a reading request's ``zone()`` then
     asks nothing more."""
-    if school is not None and has_request_context() and request.method in ("GET", "HEAD"):
-        g.school_zone = (school.id, zone_of(school), school)
+    if school is not None and _reading():
+        _hold(school.id, school)
 
 
 def today() -> dt.date:
