@@ -1,10 +1,12 @@
 """Generate benchmark data: the demo school or a whole district, into any database.
 
     python bench/generate.py --scale school|district|tiny --database-url URL [--reset] [--weeks N] [--check]
+                             [--no-audit-log]
 
 Creates the schema with the Alembic migrations when the database is empty, loads the data (nothing when
 the demo school is already there and --reset is not given), prints the row counts and the elapsed
-seconds. --check then verifies every foreign key with one query each: on PostgreSQL the loader runs
+seconds, then writes the audit log the teachers' input would have left by now (bench/audit_log.py: one event
+per mark, absence and lesson recorded up to this moment), unless --no-audit-log. --check then verifies every foreign key with one query each: on PostgreSQL the loader runs
 with triggers off (foreign-key triggers included) when it may, so this is the proof that nothing dangles.
 """
 
@@ -31,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reset", action="store_true", help="delete the generated schools first")
     parser.add_argument("--weeks", type=int, default=None, help="override the weeks of lessons")
     parser.add_argument("--check", action="store_true", help="verify every foreign key afterwards")
+    parser.add_argument("--no-audit-log", action="store_true", help="leave the audit log as the loader left it")
     args = parser.parse_args(argv)
 
     import dataclasses
@@ -59,6 +62,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:>{width}}: {count:,}".replace(",", " "))
         print(f"{'total rows':>{width}}: {sum(counts.values()):,}".replace(",", " "))
         print(f"scale {args.scale} ({scale}) loaded in {elapsed:.1f} s on {db.engine.dialect.name}")
+        if not args.no_audit_log:
+            import datetime as dt
+
+            import audit_log
+
+            started = time.perf_counter()
+            written = audit_log.fill(db.session, dt.datetime.now(dt.UTC))
+            print(f"audit log: {written:,} events written in {time.perf_counter() - started:.1f} s".replace(",", " "))
         if db.engine.dialect.name == "postgresql":
             # Planner statistics now, as autovacuum would make them soon after a real load (a server with
             # autovacuum off, like this machine's, would otherwise measure plans made without any).
