@@ -4,7 +4,7 @@ The generator (demo/generator.py) loads marks, absences and lessons directly, so
 real school's holds an event for every mark, absence and lesson the teachers recorded. The statements that read
 the log (a family's notices on every portal page, a cell's history) must be measured against a log of that size:
 this writes one "create" event per mark, absence and lesson recorded up to ``now``, with the snapshot keys the
-journal writes (models/journal/cells.py, models/journal/lessons.py) and the student's id, in three INSERT …
+journal writes (models/journal/cells.py, models/journal/lessons.py), the student's id and the lesson's class, in three INSERT …
 SELECT statements. Used by bench/generate.py; ``python bench/generate.py --help`` says how to skip it.
 """
 
@@ -27,7 +27,7 @@ def _number(expression: str) -> str:
 
 def selects(dialect: str) -> list[str]:
     """The events as the journal would have written them, by SELECTs of (at, actor_id, action, entity, entity_id,
-    old, new, student_id) over marks, absences and lessons recorded up to ``:now``."""
+    old, new, student_id, class_id) over marks, absences and lessons recorded up to ``:now``."""
     cell = "'\"cell\": \"' || CAST(x.lesson_id AS TEXT) || '/' || CAST(x.student_id AS TEXT) || '\", '"
     ids = "'\"lesson_id\": ' || CAST(x.lesson_id AS TEXT) || ', '"
     student = "'\"student_id\": ' || CAST(x.student_id AS TEXT)"
@@ -49,12 +49,13 @@ def selects(dialect: str) -> list[str]:
         f" || ', \"work_kind_id\": ' || {_number('x.work_kind_id')} || '}}'"
     )
     return [
-        f"SELECT x.created_at, x.author_id, 'mark.create', 'mark', x.id, NULL, {mark}, x.student_id "
+        f"SELECT x.created_at, x.author_id, 'mark.create', 'mark', x.id, NULL, {mark}, x.student_id, NULL "
         "FROM marks x WHERE x.created_at <= :now ORDER BY x.created_at, x.id",
         f"SELECT x.recorded_at, x.recorded_by_id, 'attendance.create', 'attendance', x.id, NULL, {absence}, "
-        "x.student_id FROM attendance x WHERE x.recorded_at <= :now ORDER BY x.recorded_at, x.id",
-        f"SELECT x.recorded_at, NULL, 'lesson.create', 'lesson', x.id, NULL, {lesson}, NULL "
-        "FROM lessons x WHERE x.recorded_at IS NOT NULL AND x.recorded_at <= :now ORDER BY x.recorded_at, x.id",
+        "x.student_id, NULL FROM attendance x WHERE x.recorded_at <= :now ORDER BY x.recorded_at, x.id",
+        f"SELECT x.recorded_at, NULL, 'lesson.create', 'lesson', x.id, NULL, {lesson}, NULL, t.class_id "
+        "FROM lessons x JOIN teaching_assignments t ON t.id = x.assignment_id WHERE x.recorded_at <= :now "
+        "ORDER BY x.recorded_at, x.id",
     ]
 
 
@@ -62,7 +63,7 @@ def fill(session, now: dt.datetime) -> int:
     """Write the log once (nothing when it already holds marks' events); the number of events written."""
     if session.execute(text("SELECT 1 FROM audit_events WHERE entity = 'mark' LIMIT 1")).first():
         return 0
-    insert = "INSERT INTO audit_events (at, actor_id, action, entity, entity_id, old, new, student_id) "
+    insert = "INSERT INTO audit_events (at, actor_id, action, entity, entity_id, old, new, student_id, class_id) "
     written = 0
     for statement in selects(session.get_bind().dialect.name):
         written += session.execute(text(insert + statement), {"now": now}).rowcount

@@ -24,6 +24,7 @@ class AuditEvent(db.Model):
     __table_args__ = (
         Index("ix_audit_events_entity", "entity", "entity_id"),
         Index("ix_audit_events_student_at", "student_id", "at"),
+        Index("ix_audit_events_class_at", "class_id", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +38,8 @@ class AuditEvent(db.Model):
     ip_address: Mapped[str | None] = mapped_column(String(45))
     # The student whose journal row changed (STUDENT_ENTITIES), copied from the row's snapshot.
     student_id: Mapped[int | None] = mapped_column(Integer)
+    # The class whose journal a lesson belongs to (lesson events): a family's homework notices by class and moment.
+    class_id: Mapped[int | None] = mapped_column(Integer)
 
     @classmethod
     def record(
@@ -48,10 +51,12 @@ class AuditEvent(db.Model):
         old: dict[str, Any] | None = None,
         new: dict[str, Any] | None = None,
         ip_address: str | None = None,
+        class_id: int | None = None,
     ) -> AuditEvent:
         snapshot = new or old or {}
         event_ = cls(
             student_id=snapshot.get("student_id") if entity in STUDENT_ENTITIES else None,
+            class_id=class_id,
             actor_id=actor_id,
             action=action,
             entity=entity,

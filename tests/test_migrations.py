@@ -231,35 +231,38 @@ def test_audit_student_backfill_fills_old_rows_and_keeps_them_protected(migrated
                 conn.execute(text("UPDATE audit_events SET student_id = 1"))
 
 
+LESSON_ROWS = [
+    "INSERT INTO schools (id, name, short_name, code) VALUES (1, 'Ш', 'Ш', 'm')",
+    "INSERT INTO academic_years (id, school_id, name, starts_on, ends_on)"
+    " VALUES (1, 1, '2026/2027', '2026-09-01', '2027-05-31')",
+    "INSERT INTO staff (id, school_id, position, last_name, first_name) VALUES (1, 1, 'учитель', 'Иванова', 'А')",
+    "INSERT INTO school_classes (id, school_id, year_id, grade, letter) VALUES (1, 1, 1, 5, 'А')",
+    "INSERT INTO subjects (id, school_id, name, short_name) VALUES (1, 1, 'Математика', 'Мат')",
+    "INSERT INTO teaching_assignments (id, year_id, class_id, subject_id, teacher_id, hours_per_week)"
+    " VALUES (1, 1, 1, 1, 1, 2)",
+    "INSERT INTO work_kinds (id, school_id, code, name, weight) VALUES (1, 1, 'regular', 'Работа', 1)",
+    "INSERT INTO students (id, school_id, birth_date, sex, personal_file_no, last_name, first_name)"
+    " VALUES (1, 1, '2015-01-01', 'f', '1', 'Петрова', 'Вера')",
+    "INSERT INTO students (id, school_id, birth_date, sex, personal_file_no, last_name, first_name)"
+    " VALUES (2, 1, '2015-01-01', 'm', '2', 'Петров', 'Глеб')",
+    "INSERT INTO users (id, login, password_hash, session_token) VALUES (7, 'u7', 'x', 't7')",
+    "INSERT INTO users (id, login, password_hash, session_token) VALUES (8, 'u8', 'x', 't8')",
+    "INSERT INTO lessons (id, assignment_id, date, topic, work_kind_id, taught_by_id, recorded_at)"
+    " VALUES (1, 1, '2026-09-07', 'Дроби', 1, 1, '2026-09-07 08:00:00')",
+    "INSERT INTO lessons (id, assignment_id, date, topic, work_kind_id, taught_by_id, recorded_at)"
+    " VALUES (2, 1, '2026-09-09', 'Дроби', 1, 1, '2026-09-09 08:00:00')",
+    "INSERT INTO attendance (id, lesson_id, student_id, status, recorded_by_id, recorded_at)"
+    " VALUES (1, 1, 1, 'absent', 7, '2026-09-07 10:00:00')",
+    "INSERT INTO attendance (id, lesson_id, student_id, status, recorded_by_id, recorded_at)"
+    " VALUES (2, 1, 2, 'late', 8, '2026-09-07 09:00:00')",
+]
+
+
 def test_attendance_taken_backfill_stamps_lessons_with_absences(migrated):
     """0011b stamps a lesson that has attendance rows with its first row's moment and author (09:00 by user 8,
     not 10:00 by user 7), leaves a lesson without rows unstamped; its downgrade drops the two columns."""
     flask_migrate.downgrade(revision="0010o")
-    statements = [
-        "INSERT INTO schools (id, name, short_name, code) VALUES (1, 'Ш', 'Ш', 'm')",
-        "INSERT INTO academic_years (id, school_id, name, starts_on, ends_on)"
-        " VALUES (1, 1, '2026/2027', '2026-09-01', '2027-05-31')",
-        "INSERT INTO staff (id, school_id, position, last_name, first_name) VALUES (1, 1, 'учитель', 'Иванова', 'А')",
-        "INSERT INTO school_classes (id, school_id, year_id, grade, letter) VALUES (1, 1, 1, 5, 'А')",
-        "INSERT INTO subjects (id, school_id, name, short_name) VALUES (1, 1, 'Математика', 'Мат')",
-        "INSERT INTO teaching_assignments (id, year_id, class_id, subject_id, teacher_id, hours_per_week)"
-        " VALUES (1, 1, 1, 1, 1, 2)",
-        "INSERT INTO work_kinds (id, school_id, code, name, weight) VALUES (1, 1, 'regular', 'Работа', 1)",
-        "INSERT INTO students (id, school_id, birth_date, sex, personal_file_no, last_name, first_name)"
-        " VALUES (1, 1, '2015-01-01', 'f', '1', 'Петрова', 'Вера')",
-        "INSERT INTO students (id, school_id, birth_date, sex, personal_file_no, last_name, first_name)"
-        " VALUES (2, 1, '2015-01-01', 'm', '2', 'Петров', 'Глеб')",
-        "INSERT INTO users (id, login, password_hash, session_token) VALUES (7, 'u7', 'x', 't7')",
-        "INSERT INTO users (id, login, password_hash, session_token) VALUES (8, 'u8', 'x', 't8')",
-        "INSERT INTO lessons (id, assignment_id, date, topic, work_kind_id, taught_by_id, recorded_at)"
-        " VALUES (1, 1, '2026-09-07', 'Дроби', 1, 1, '2026-09-07 08:00:00')",
-        "INSERT INTO lessons (id, assignment_id, date, topic, work_kind_id, taught_by_id, recorded_at)"
-        " VALUES (2, 1, '2026-09-09', 'Дроби', 1, 1, '2026-09-09 08:00:00')",
-        "INSERT INTO attendance (id, lesson_id, student_id, status, recorded_by_id, recorded_at)"
-        " VALUES (1, 1, 1, 'absent', 7, '2026-09-07 10:00:00')",
-        "INSERT INTO attendance (id, lesson_id, student_id, status, recorded_by_id, recorded_at)"
-        " VALUES (2, 1, 2, 'late', 8, '2026-09-07 09:00:00')",
-    ]
+    statements = LESSON_ROWS
     with db.engine.begin() as conn:
         for sql in statements:
             conn.execute(text(sql))
@@ -277,3 +280,33 @@ def test_attendance_taken_backfill_stamps_lessons_with_absences(migrated):
         columns = {c["name"] for c in inspect(conn).get_columns("lessons")}
     assert "attendance_taken_at" not in columns and "topic" in columns
     flask_migrate.upgrade()
+
+
+def test_audit_class_backfill_gives_lesson_events_their_class(migrated):
+    """0011d gives the events of an existing lesson its class (from the teaching assignment); the events of a lesson
+    removed since and of other entities keep none, and the log stays append-only."""
+    flask_migrate.downgrade(revision="0011c")
+    events = [
+        ("lesson.create", "lesson", 1),
+        ("lesson.update", "lesson", 99),  # removed since
+        ("mark.create", "mark", 1),
+    ]
+    with db.engine.begin() as conn:
+        for sql in LESSON_ROWS:
+            conn.execute(text(sql))
+        for action, entity, entity_id in events:
+            conn.execute(
+                text(
+                    "INSERT INTO audit_events (at, action, entity, entity_id, new) "
+                    "VALUES (CURRENT_TIMESTAMP, :action, :entity, :entity_id, '{}')"
+                ),
+                {"action": action, "entity": entity, "entity_id": entity_id},
+            )
+    flask_migrate.upgrade()
+    with db.engine.connect() as conn:
+        got = conn.execute(text("SELECT action, class_id FROM audit_events ORDER BY id")).all()
+        assert [tuple(r) for r in got] == [("lesson.create", 1), ("lesson.update", None), ("mark.create", None)]
+        conn.rollback()
+        with pytest.raises(DBAPIError, match="audit_events is append-only"):
+            with conn.begin():
+                conn.execute(text("UPDATE audit_events SET class_id = 2"))

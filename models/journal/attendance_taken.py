@@ -42,7 +42,7 @@ def take_attendance_all_present(actor: Actor, assignment_id: int, lesson_id: int
     """The teacher's "все присутствуют": attendance taken at the lesson with nobody absent or late beyond what
     is already entered. Whoever may write the lesson's cells may do it, from the lesson's day on. False when the
     lesson was already stamped (a second click, another tab): nothing changes."""
-    lesson, _ctx = writable_lesson(
+    lesson, ctx = writable_lesson(
         actor,
         lesson_id,
         assignment_id,
@@ -51,7 +51,9 @@ def take_attendance_all_present(actor: Actor, assignment_id: int, lesson_id: int
     )
     if not stamp_attendance(lesson, actor.user_id, now):
         return False
-    AuditEvent.record(actor.user_id, "attendance.taken", "lesson", lesson.id, new={"all_present": True})
+    AuditEvent.record(
+        actor.user_id, "attendance.taken", "lesson", lesson.id, new={"all_present": True}, class_id=ctx.cls.id
+    )
     return True
 
 

@@ -89,7 +89,7 @@ def save_distance(
             db.session.flush()
     except StaleDataError:
         raise Conflict(_("Урок уже изменил другой пользователь. Обновите страницу и сохраните снова.")) from None
-    AuditEvent.record(actor.user_id, "lesson.distance", "lesson", lesson.id, old=old, new=new)
+    AuditEvent.record(actor.user_id, "lesson.distance", "lesson", lesson.id, old=old, new=new, class_id=ctx.cls.id)
     return lesson
 
 

@@ -175,7 +175,13 @@ def save_lesson(
     except IntegrityError:
         raise Conflict(_("На %(date)s этот урок уже записан. Обновите страницу."), date=_d(date)) from None
     AuditEvent.record(
-        actor.user_id, "lesson.create" if old is None else "lesson.update", "lesson", lesson.id, old=old, new=new
+        actor.user_id,
+        "lesson.create" if old is None else "lesson.update",
+        "lesson",
+        lesson.id,
+        old=old,
+        new=new,
+        class_id=assignment.class_id,
     )
     return lesson
 

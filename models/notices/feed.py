@@ -103,8 +103,9 @@ def _child_events(index: int, limit: int = LIMIT) -> list[Select]:
     """What a child's family is told about, logged after a moment, newest first, at most ``limit`` rows each: two
     selects of (event id, moment, child id) with the child's parameters (``_params``). The child's marks,
     absences and period marks come by the audit row's student (an index on student and moment); homework by the
-    lessons of the child's classes since HOMEWORK_WINDOW before the moment (an index probe of the log for each),
-    on the child's roster (the roster rule, models/roster.py), when the homework is new or different. The
+    class a lesson's event keeps (an index on class and moment: the events of the child's classes after the
+    moment, nothing older), of lessons dated from HOMEWORK_WINDOW before the moment, on the child's roster (the
+    roster rule, models/roster.py), when the homework is new or different. The
     navigation's count and the home page's list both read these, so they agree."""
     student = bindparam(f"student_{index}", type_=Integer)
     since = bindparam(f"since_{index}", type_=DateTime(timezone=True))
@@ -115,14 +116,6 @@ def _child_events(index: int, limit: int = LIMIT) -> list[Select]:
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(limit)
     )
-    lessons = (
-        select(Lesson.id)
-        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-        .where(
-            TeachingAssignment.class_id.in_(select(Enrollment.class_id).where(Enrollment.student_id == student)),
-            Lesson.date >= bindparam(f"day_{index}", type_=Date),
-        )
-    )
     lesson, assignment = aliased(Lesson), aliased(TeachingAssignment)
     homework, before = snapshot_value(AuditEvent.new, "homework"), snapshot_value(AuditEvent.old, "homework")
     set_work = (
@@ -130,13 +123,14 @@ def _child_events(index: int, limit: int = LIMIT) -> list[Select]:
         .join(lesson, lesson.id == AuditEvent.entity_id)
         .join(assignment, assignment.id == lesson.assignment_id)
         .where(
-            AuditEvent.entity == "lesson",
-            AuditEvent.entity_id.in_(lessons),
-            AuditEvent.action.in_(("lesson.create", "lesson.update")),
+            AuditEvent.class_id.in_(select(Enrollment.class_id).where(Enrollment.student_id == student)),
             AuditEvent.at > since,
+            AuditEvent.entity == "lesson",
+            AuditEvent.action.in_(("lesson.create", "lesson.update")),
             homework.is_not(None),
             homework != "",
             or_(before.is_(None), before != homework),
+            lesson.date >= bindparam(f"day_{index}", type_=Date),
             on_roster(student, assignment.class_id, assignment.subgroup_id, lesson.date),  # checked on the hits
         )
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

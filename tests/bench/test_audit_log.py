@@ -29,8 +29,8 @@ def _events(db_session, until):
     for statement in audit_log.selects(db_session.get_bind().dialect.name):
         rows += db_session.execute(text(statement), {"now": until}).all()
     return {
-        (entity, entity_id): (action, student_id, json.loads(new))
-        for _a, _u, action, entity, entity_id, _o, new, student_id in rows
+        (entity, entity_id): (action, student_id, class_id, json.loads(new))
+        for _a, _u, action, entity, entity_id, _o, new, student_id, class_id in rows
     }
 
 
@@ -50,7 +50,7 @@ def test_the_snapshots_are_the_journals_own(db_session, world):
     set_attendance(teacher, lesson.id, world.vera.id, "late", None, 10, now=NOW)
     db_session.flush()
     journal = {
-        (e.entity, e.entity_id): (e.action, e.student_id, json.loads(e.new))
+        (e.entity, e.entity_id): (e.action, e.student_id, e.class_id, json.loads(e.new))
         for e in db_session.scalars(select(AuditEvent).where(AuditEvent.entity.in_(("mark", "attendance", "lesson"))))
     }
     written = _events(db_session, NOW + dt.timedelta(days=1))

@@ -11,6 +11,7 @@ import models.base
 from models.access import Actor
 from models.audit import AuditEvent
 from models.journal.cells import set_mark
+from models.journal.lessons import save_lesson
 from models.notices.feed import COUNT_CAP, LIMIT, badge, family_notices, mark_seen, unread_count
 from models.tables.journal import Lesson
 
@@ -61,10 +62,30 @@ def test_homework_counts_as_the_home_page_lists_it(db_session, world, at, old, n
     parent = Actor.of(world.users["parent"])
     mark_seen(parent, world.anna.id, at(0))
     at(1)
-    AuditEvent.record(None, "lesson.update" if old else "lesson.create", "lesson", world.lesson_5a.id, old, new)
+    action = "lesson.update" if old else "lesson.create"
+    AuditEvent.record(None, action, "lesson", world.lesson_5a.id, old, new, class_id=world.c5a.id)
     db_session.flush()
     listed = family_notices(parent, at(2))[0].notices
     assert unread_count(parent, at(2)) == len(listed) == int(counted)
+
+
+def test_homework_the_teacher_sets_and_changes_reaches_the_family(db_session, world, at):
+    """Through the journal's own writer (which records the lesson's class on its events): new homework and a change
+    of it are news for the class's families, a change of the topic alone is not, another class's families see
+    nothing."""
+    teacher = Actor.of(world.users["teacher"])
+    parent, parent_b = Actor.of(world.users["parent"]), Actor.of(world.users["parent_b"])
+    mark_seen(parent, None, at(0))
+    mark_seen(parent_b, None, at(0))
+    fields = dict(date=dt.date(2026, 9, 8), work_kind_id=world.regular.id)
+    lesson = save_lesson(teacher, world.a_maths_5a.id, topic="Дроби", homework="№ 1", now=at(1), **fields)
+    save_lesson(teacher, world.a_maths_5a.id, lesson_id=lesson.id, topic="Дроби", homework="№ 2", now=at(2), **fields)
+    save_lesson(teacher, world.a_maths_5a.id, lesson_id=lesson.id, topic="Доли", homework="№ 2", now=at(3), **fields)
+    db_session.flush()
+    listed = [(n.old, n.new) for n in family_notices(parent, at(4))[0].notices]
+    assert listed == [("№ 1", "№ 2"), ("", "№ 1")]
+    assert unread_count(parent, at(4)) == 2
+    assert unread_count(parent_b, at(4)) == 0
 
 
 def test_count_agrees_with_the_list_and_is_capped(db_session, world, at):
@@ -75,7 +96,9 @@ def test_count_agrees_with_the_list_and_is_capped(db_session, world, at):
         set_mark(teacher, lesson.id, world.anna.id, 1, "4", None, now=at(i + 1))
     # 3 marks + 60 homework (each recorded after the moment seen)
     for lesson in lessons:
-        AuditEvent.record(None, "lesson.create", "lesson", lesson.id, new={"homework": lesson.homework})
+        AuditEvent.record(
+            None, "lesson.create", "lesson", lesson.id, new={"homework": lesson.homework}, class_id=world.c5a.id
+        )
     db_session.flush()
     assert unread_count(parent, at(10)) == sum(c.count for c in family_notices(parent, at(10))) == 63
     assert badge(63) == "63" and badge(0) == ""

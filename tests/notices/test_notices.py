@@ -106,6 +106,7 @@ def test_absence_homework_and_period_mark_notices(db_session, world, clock):
         world.lesson_5a.id,
         old={"homework": "№ 12, 13"},
         new={"homework": "№ 14"},
+        class_id=world.c5a.id,
     )
     AuditEvent.record(
         world.users["teacher"].id,
@@ -154,7 +155,8 @@ def test_transferred_students_notices_follow_the_roster(db_session, world, clock
     db_session.flush()
     clock.at(1)
     for name, lesson in lessons.items():
-        AuditEvent.record(None, "lesson.create", "lesson", lesson.id, new={"homework": f"hw {name}"})
+        new = {"homework": f"hw {name}"}
+        AuditEvent.record(None, "lesson.create", "lesson", lesson.id, new=new, class_id=lesson.assignment.class_id)
     db_session.flush()
     anna = {n.new for n in _notices(world, "parent", clock.at(2))[world.anna.id]}
     assert anna == {"hw 5a_before", "hw 6b_after"}
