@@ -27,7 +27,7 @@ from models.journal.history import cell_history
 from models.journal.lessons import delete_lesson, lesson_removal, save_lesson
 from models.journal.page import journal_page, journal_pages
 from models.journal.page_filter import filter_pages
-from models.journal.rules import ATTENDANCE_CODES, SLOTS
+from models.journal.rules import ATTENDANCE_CODES, SLOTS, WEEKDAY_SHORT
 from models.reports.journal_print import journal_print
 from models.school.plans import suggest_plan_item
 from reports.journal_print import journal_print_pdf
@@ -71,6 +71,7 @@ class JournalView(StaffPage):
             slots=SLOTS,
             finals_url=_finals_url(assignment_id, page.period.id),
             grid_rows=grid_rows(page),
+            weekday_names={day: gettext(day) for day in WEEKDAY_SHORT},  # translated once, not per column
             distance=distance_dates(page.assignment.class_id, page.period.starts_on, page.period.ends_on),
             bound_url=url_for("bound_journal.index", **{"class": page.school_class.id, "period": page.period.id})
             if can_print_class_journal(actor(), page.school_class.id)
