@@ -69,7 +69,12 @@ def main(argv: list[str] | None = None) -> int:
 
             started = time.perf_counter()
             written = audit_log.fill(db.session, dt.datetime.now(dt.UTC))
-            print(f"audit log: {written:,} events written in {time.perf_counter() - started:.1f} s".replace(",", " "))
+            if written:
+                print(
+                    f"audit log: {written:,} events written in {time.perf_counter() - started:.1f} s".replace(",", " ")
+                )
+            else:  # append-only: a log written once stays, --reset included (use a new database for a new one)
+                print("audit log: left as it was (it already holds marks' events)")
         if db.engine.dialect.name == "postgresql":
             # Planner statistics now, as autovacuum would make them soon after a real load (a server with
             # autovacuum off, like this machine's, would otherwise measure plans made without any).
