@@ -140,6 +140,24 @@ def _sqlite_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _sqlite_writes.get() else "BEGIN")
 
 
+@contextlib.contextmanager
+def generic_plans(session):
+    """PostgreSQL runs the statements inside with a generic plan once psycopg has prepared them (their sixth run
+    on a connection) instead of planning them afresh every time, as ``plan_cache_mode = auto`` does for statements
+    whose ranges of moments make each custom plan look cheaper. For a statement run on every page whose plan does
+    not depend on its values (the navigation's count of notices: 2.7 ms planned each time, 1.1 ms generic). The
+    setting is the transaction's and back to the server's default on the way out; SQLite has no plan cache."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql("SET LOCAL plan_cache_mode = DEFAULT")
+
+
 def add_unique(row) -> bool:
     """Insert ``row``, which a unique constraint guards: False (and nothing added) when an equal row is there
     already — written by a double click or another tab a moment earlier. A savepoint keeps the transaction."""

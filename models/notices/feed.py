@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 
 from models.access import Actor, children, require_student
 from models.audit import STUDENT_ENTITIES, AuditEvent, snapshot_value
-from models.base import db
+from models.base import db, generic_plans
 from models.i18n import N_, Text
 from models.journal.rules import ATTENDANCE_CODES
 from models.notices.announced import LABEL as ANNOUNCEMENT
@@ -201,7 +201,8 @@ def unread_count(actor: Actor, now: dt.datetime) -> int:
 
 def _totals(starts) -> dict[int, int]:
     """Each child's count of notices, at most LIMIT. One query."""
-    counts = db.session.scalars(_counts_for(len(starts)), _params(starts))
+    with generic_plans(db.session):  # run on every portal page: planned once per connection, not every time
+        counts = db.session.scalars(_counts_for(len(starts)), _params(starts)).all()
     per_child = defaultdict(int)
     for sid, count in zip([student.id for student, _s in starts for _q in range(2)], counts, strict=True):
         per_child[sid] += count
