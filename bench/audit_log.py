@@ -4,8 +4,9 @@ The generator (demo/generator.py) loads marks, absences and lessons directly, so
 real school's holds an event for every mark, absence and lesson the teachers recorded. The statements that read
 the log (a family's notices on every portal page, a cell's history) must be measured against a log of that size:
 this writes one "create" event per mark, absence and lesson recorded up to ``now``, with the snapshot keys the
-journal writes (models/journal/cells.py, models/journal/lessons.py), the student's id and the lesson's class, in three INSERT …
-SELECT statements. Used by bench/generate.py; ``python bench/generate.py --help`` says how to skip it.
+journal writes (models/journal/cells.py, models/journal/lessons.py), the student's id and the lesson's class, in
+three INSERT … SELECT statements. Used by bench/generate.py; ``python bench/generate.py --help`` says how to skip
+it.
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@
 Creates the schema with the Alembic migrations when the database is empty, loads the data (nothing when
 the demo school is already there and --reset is not given), prints the row counts and the elapsed
 seconds, then writes the audit log the teachers' input would have left by now (bench/audit_log.py: one event
-per mark, absence and lesson recorded up to this moment), unless --no-audit-log. --check then verifies every foreign key with one query each: on PostgreSQL the loader runs
-with triggers off (foreign-key triggers included) when it may, so this is the proof that nothing dangles.
+per mark, absence and lesson recorded up to this moment), unless --no-audit-log. --check then verifies every
+foreign key with one query each: on PostgreSQL the loader runs with triggers off (foreign-key triggers
+included) when it may, so this is the proof that nothing dangles.
 """
 
 from __future__ import annotations

@@ -38,7 +38,8 @@ class AuditEvent(db.Model):
     ip_address: Mapped[str | None] = mapped_column(String(45))
     # The student whose journal row changed (STUDENT_ENTITIES), copied from the row's snapshot.
     student_id: Mapped[int | None] = mapped_column(Integer)
-    # The class whose journal a lesson belongs to (lesson events): a family's homework notices by class and moment.
+    # The class whose journal a lesson belongs to, on the events the journal's lesson writers record (save, distance
+    # link, "all present"; not the bin's remove/restore): a family's homework notices by class and moment.
     class_id: Mapped[int | None] = mapped_column(Integer)
 
     @classmethod

@@ -105,8 +105,8 @@ def _child_events(index: int, limit: int = LIMIT) -> list[Select]:
     absences and period marks come by the audit row's student (an index on student and moment); homework by the
     class a lesson's event keeps (an index on class and moment: the events of the child's classes after the
     moment, nothing older), of lessons dated from HOMEWORK_WINDOW before the moment, on the child's roster (the
-    roster rule, models/roster.py), when the homework is new or different. The
-    navigation's count and the home page's list both read these, so they agree."""
+    roster rule, models/roster.py), when the homework is new or different. The navigation's count and the home
+    page's list both read these, so they agree."""
     student = bindparam(f"student_{index}", type_=Integer)
     since = bindparam(f"since_{index}", type_=DateTime(timezone=True))
     child = cast(student, Integer).label("child")

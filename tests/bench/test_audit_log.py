@@ -5,21 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
-from pathlib import Path
 
 from sqlalchemy import select, text
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-
-import audit_log  # noqa: E402
-
-from models.access import Actor  # noqa: E402
-from models.audit import AuditEvent  # noqa: E402
-from models.journal.cells import set_attendance, set_mark  # noqa: E402
-from models.journal.lessons import save_lesson  # noqa: E402
-from models.notices.feed import family_notices  # noqa: E402
-from models.tables.journal import Mark  # noqa: E402
+from bench import audit_log
+from models.access import Actor
+from models.audit import AuditEvent
+from models.journal.cells import set_attendance, set_mark
+from models.journal.lessons import save_lesson
+from models.notices.feed import family_notices
+from models.tables.journal import Mark
 
 NOW = dt.datetime(2026, 9, 8, 15, 0, tzinfo=dt.UTC)
 
