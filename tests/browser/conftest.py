@@ -183,6 +183,15 @@ def page(browser, request):
         return plain_click(selector, **kwargs)
 
     page.click = click_when_loaded
+    # A download started before the page's load event stops the page's loading: Chromium then never fires
+    # `load` for it, and the next page.click would wait for it in vain. Downloads wait for the load first.
+    plain_expect_download = page.expect_download
+
+    def expect_download_when_loaded(**kwargs):
+        page.wait_for_load_state("load")
+        return plain_expect_download(**kwargs)
+
+    page.expect_download = expect_download_when_loaded
     try:
         yield page
     finally:
