@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -84,6 +85,12 @@ def post_fork(server, worker):
 
 
 def when_ready(server):
+    """In the master, after the app is loaded (preload_app) and before the workers fork (app.warm_up)."""
+    from app import warm_up
+
+    started = time.perf_counter()
+    templates = warm_up(server.app.wsgi())
+    server.log.info("%s templates compiled in %.1f s", templates, time.perf_counter() - started)
     server.log.info(
         "serving %s with %s worker(s) x %s thread(s), throttle storage %s",
         ", ".join(server.cfg.bind),

@@ -191,6 +191,7 @@ def test_gunicorn_workers_serve_teachers_saving_at_once(school, server):
 
     log = read_log()
     assert f"with {WORKERS} worker(s) x {THREADS} thread(s)" in log
+    assert re.search(r"\d{3} templates compiled in [\d.]+ s", log)  # by the master, before the workers fork
     assert len(set(re.findall(r"Booting worker with pid: (\d+)", log))) >= WORKERS
     refusals = [
         line for line in log.splitlines() if " WARNING journal.request refused 403 GET /admin/invites/ " in line
