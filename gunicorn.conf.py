@@ -10,8 +10,10 @@ Read from the same environment as config.py; every number can be changed without
 - GUNICORN_TIMEOUT (default 60 s): a worker silent that long is killed and replaced. Long work belongs to
   background jobs; this is the safety net. GUNICORN_GRACEFUL_TIMEOUT (30 s): on stop or restart, requests
   under way get that long to finish.
-- GUNICORN_MAX_REQUESTS (1000, with up to 10 % jitter so that workers do not restart together): a worker
-  is replaced after that many requests, which bounds any slow growth of its memory. 0 switches it off.
+- GUNICORN_MAX_REQUESTS (10000, with up to 10 % jitter so that workers do not restart together): a worker
+  is replaced after that many requests, which bounds any slow growth of its memory (none measured: a worker's
+  RSS stayed 125 MiB over 6,000 family pages and 140 MiB over 900 staff pages). Not fewer: a new worker
+  builds its SQL again (the control report's first run costs twice the CPU of the next). 0 switches it off.
   The replacement drops nothing: the old worker stops accepting, finishes the requests under way (within
   GUNICORN_GRACEFUL_TIMEOUT) while the others and its successor accept new connections from the shared socket.
 - GUNICORN_KEEPALIVE (default 0 s): how long a connection may wait idle for the client's next request. Off by
@@ -58,7 +60,7 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 timeout = journal_config._env_int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = journal_config._env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = journal_config._env_int("GUNICORN_KEEPALIVE", 0)  # 0: "Connection: close", see above
-max_requests = journal_config._env_int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests = journal_config._env_int("GUNICORN_MAX_REQUESTS", 10000)
 max_requests_jitter = max_requests // 10
 preload_app = True
 control_socket_disable = True  # gunicorn 27's admin socket: unused, and one path per user would clash between instances
