@@ -81,7 +81,7 @@ def warm_up(app: Flask) -> int:
     from flask_babel import force_locale, get_translations
 
     env = app.jinja_env
-    names = env.list_templates(extensions=("html", "txt", "xml", "svg"))
+    names = env.list_templates()
     for name in names:
         env.get_template(name)
     with app.test_request_context():
