@@ -161,12 +161,17 @@ def init_request_guards(app: Flask) -> None:
     @app.before_request
     def _check_input():
         """NUL characters anywhere in the address, the query, a form or a JSON body; a JSON body that is
-        too large, too deep or not JSON. Refused before anything reads them."""
-        nul = gettext("Недопустимые символы в запросе.")
+        too large, too deep or not JSON. Refused before anything reads them. The message is translated only for a
+        refusal: translating picks the user's language, which loads the signed-in user (a query), and a
+        stylesheet or a script must not pay for that."""
+
+        def nul() -> str:
+            return gettext("Недопустимые символы в запросе.")
+
         if "\x00" in request.path or any(
             "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
         ):
-            abort(400, nul)
+            abort(400, nul())
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return None
         if request.is_json:
@@ -175,7 +180,7 @@ def init_request_guards(app: Flask) -> None:
                 request.get_json()
             except BadRequest as exc:
                 nul_inside = "NUL" in str(_unsafe_json_cause(exc))
-                return _bad_request(nul if nul_inside else gettext("Неверный запрос: данные не в том виде."))
+                return _bad_request(nul() if nul_inside else gettext("Неверный запрос: данные не в том виде."))
             return None
         try:
             fields = request.form
@@ -186,7 +191,7 @@ def init_request_guards(app: Flask) -> None:
         if any("\x00" in key or "\x00" in value for key, value in fields.items(multi=True)) or any(
             "\x00" in (upload.filename or "") for upload in request.files.values()
         ):
-            abort(400, nul)
+            abort(400, nul())
         return None
 
     @app.errorhandler(OverflowError)

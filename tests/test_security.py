@@ -128,6 +128,17 @@ def test_static_assets_stay_cacheable(client, login_as, world):
     assert client.get("/static/js/admin-csp.js").headers.get("Cache-Control") != "no-store"
 
 
+@pytest.mark.parametrize("role", ["teacher", "parent"])
+def test_a_signed_in_user_s_static_assets_run_no_sql(client, login_as, world, count_queries, role):
+    """A browser asks again for a page's ~15 scripts and stylesheets on every page: none of them loads the user
+    (request_guards translated its refusal message eagerly, and choosing the language loaded the user)."""
+    login_as(role)
+    with count_queries() as q:
+        for url in ("/static/js/admin-csp.js", "/admin/static/bootstrap/bootstrap4/js/bootstrap.min.js"):
+            assert client.get(url).status_code == 200
+    assert q.count == 0, q.statements
+
+
 def test_login_page_and_errors_are_not_cached(client, world):
     assert client.get("/login").headers["Cache-Control"] == "no-store"
     assert client.get("/no-such-page").headers["Cache-Control"] == "no-store"
