@@ -81,9 +81,14 @@ def init_security(app: Flask) -> None:
     @app.after_request
     def _headers(response):
         nonce = csp_nonce()
-        if response.status_code == 304:
+        if _is_versioned_asset():
+            # Flask-Admin's scripts, stylesheets and fonts carry their library's version in the address (?v=4.6.2):
+            # a new version is a new address, so a browser keeps them instead of asking again on every page.
+            response.headers["Cache-Control"] = VERSIONED_ASSET
+        elif response.status_code == 304:
             # No body: the browser keeps the stored page with its own policy (a new nonce would not match it).
             response.headers["Cache-Control"] = PRIVATE_REVALIDATE
+        if response.status_code == 304:
             return response
         response.headers.setdefault(
             "Content-Security-Policy",
@@ -112,6 +117,7 @@ def init_security(app: Flask) -> None:
 # The one exception to no-store (a family's week page, portal/views.py): the browser alone may keep it, and must
 # ask every time (its ETag answered 304 when nothing changed); shared caches never store it ("private").
 PRIVATE_REVALIDATE = "private, no-cache"
+VERSIONED_ASSET = "public, max-age=31536000, immutable"  # a year: the address changes with the version
 # Signing out empties this browser's cache of the site, so a kept page does not outlive the session.
 CLEAR_CACHE = '"cache"'
 
@@ -128,6 +134,10 @@ def revalidate_privately(response, etag: str):
 def _is_static_asset() -> bool:
     """Stylesheets, scripts and fonts of the app and of Flask-Admin: the same for everyone, cacheable."""
     return (request.endpoint or "").split(".")[-1] == "static"
+
+
+def _is_versioned_asset() -> bool:
+    return _is_static_asset() and bool(request.args.get("v"))
 
 
 def note_refusal() -> None:
