@@ -81,7 +81,7 @@ def init_security(app: Flask) -> None:
     @app.after_request
     def _headers(response):
         nonce = csp_nonce()
-        if _is_versioned_asset():
+        if response.status_code in (200, 304) and _is_versioned_asset():  # not an error page
             # Flask-Admin's scripts, stylesheets and fonts carry their library's version in the address (?v=4.6.2):
             # a new version is a new address, so a browser keeps them instead of asking again on every page.
             response.headers["Cache-Control"] = VERSIONED_ASSET
@@ -100,7 +100,8 @@ def init_security(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not _is_static_asset() and not g.get("private_revalidate"):
+        asset = _is_static_asset() and response.status_code in (200, 304)  # not an error page for a missing one
+        if not asset and not g.get("private_revalidate"):
             # Pages, PDFs, spreadsheets and attachments may carry personal data: no browser or proxy keeps them.
             response.headers["Cache-Control"] = "no-store"
         if response.mimetype == "text/html" and request.path.startswith("/admin") and not response.direct_passthrough:

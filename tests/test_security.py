@@ -142,6 +142,8 @@ def test_versioned_assets_are_kept_and_the_app_s_own_revalidated(client, login_a
         )
         again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
         assert again.status_code == 304 and again.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    missing = client.get("/admin/static/vendor/no-such-file.js?v=1")  # an error page is never kept
+    assert missing.status_code == 404 and missing.headers["Cache-Control"] == "no-store"
     own = client.get("/static/js/admin-csp.js")
     assert "max-age=31536000" not in own.headers.get("Cache-Control", "") and own.headers.get("ETag")
     page = client.get("/admin/")
