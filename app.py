@@ -64,13 +64,17 @@ def create_app(config: type | dict | None = None) -> Flask:
     init_admin(app)
     init_cli(app)
     init_jobs(app)
+    _freeze_start_up_objects(app)
+    return app
+
+
+def _freeze_start_up_objects(app: Flask) -> None:
+    """The ~340,000 objects of the started app (Flask-Admin, SQLAlchemy, the catalogues) live as long as the
+    process: out of the collector's reach, a full collection no longer walks them and the slow tail of a page
+    drops (bench/README.md: journal page p90 145–170 ms → 39–72 ms). Not in tests."""
     if app.config.get("GC_FREEZE") and not app.testing:
-        # The ~340,000 objects of the started app (Flask-Admin, SQLAlchemy, the catalogues) live as long as
-        # the process: out of the collector's reach, a full collection no longer walks them and the slow
-        # tail of a page drops (bench/README.md: journal page p90 145–170 ms → 39–72 ms).
         gc.collect()
         gc.freeze()
-    return app
 
 
 def warm_up(app: Flask) -> int:
@@ -88,7 +92,5 @@ def warm_up(app: Flask) -> int:
         for language in app.config["LANGUAGES"]:
             with force_locale(language):
                 get_translations()
-    if app.config.get("GC_FREEZE") and not app.testing:
-        gc.collect()
-        gc.freeze()  # what was compiled joins the objects the collector no longer walks
+    _freeze_start_up_objects(app)  # what was compiled joins them
     return len(names)
