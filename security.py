@@ -81,7 +81,8 @@ def init_security(app: Flask) -> None:
     @app.after_request
     def _headers(response):
         nonce = csp_nonce()
-        if response.status_code in (200, 304) and _is_versioned_asset():  # not an error page
+        asset = _is_static_asset() and response.status_code in (200, 304)  # not an error page for a missing one
+        if asset and request.args.get("v"):
             # Flask-Admin's scripts, stylesheets and fonts carry their library's version in the address (?v=4.6.2):
             # a new version is a new address, so a browser keeps them instead of asking again on every page.
             response.headers["Cache-Control"] = VERSIONED_ASSET
@@ -100,7 +101,6 @@ def init_security(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        asset = _is_static_asset() and response.status_code in (200, 304)  # not an error page for a missing one
         if not asset and not g.get("private_revalidate"):
             # Pages, PDFs, spreadsheets and attachments may carry personal data: no browser or proxy keeps them.
             response.headers["Cache-Control"] = "no-store"
@@ -135,10 +135,6 @@ def revalidate_privately(response, etag: str):
 def _is_static_asset() -> bool:
     """Stylesheets, scripts and fonts of the app and of Flask-Admin: the same for everyone, cacheable."""
     return (request.endpoint or "").split(".")[-1] == "static"
-
-
-def _is_versioned_asset() -> bool:
-    return _is_static_asset() and bool(request.args.get("v"))
 
 
 def note_refusal() -> None:

@@ -187,9 +187,9 @@ def page(browser, request):
     # `load` for it, and the next page.click would wait for it in vain. Downloads wait for the load first.
     plain_expect_download = page.expect_download
 
-    def expect_download_when_loaded(**kwargs):
+    def expect_download_when_loaded(*args, **kwargs):
         page.wait_for_load_state("load")
-        return plain_expect_download(**kwargs)
+        return plain_expect_download(*args, **kwargs)
 
     page.expect_download = expect_download_when_loaded
     try:
