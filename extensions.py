@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import Babel, gettext
 from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
@@ -36,14 +36,14 @@ def select_locale() -> str:
 def _load_user(session_id: str):
     """Session ids are "user id:session token"; a rotated token (logout elsewhere, password change,
     blocking) no longer matches, so every old cookie is refused."""
-    from sqlalchemy.orm import joinedload
-
-    from models import User, db
+    from models.school.settings import SESSION_LIMITS, account_school_and_settings
 
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id), options=[joinedload(User.roles)])  # one round trip, not two
+    # One round trip: the account, its roles, its school and the session's limits (security.py reads them).
+    user, school, limits = account_school_and_settings(int(user_id), *SESSION_LIMITS)
     if user is None or user.blocked_at is not None or user.session_token != token:
         return None
+    g.session_school = (user.id, school, limits)
     return user

@@ -25,7 +25,7 @@ from models.accounts.auth import record_refusal
 from models.base import utcnow, write_unit
 from models.errors import TooManyAttempts
 from models.i18n import _
-from models.school.settings import school_and_settings
+from models.school.settings import SESSION_LIMITS, school_and_settings
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +58,12 @@ def init_security(app: Flask) -> None:
             return None  # a stylesheet or a script neither loads the user nor touches the session
         now = utcnow().timestamp()
         idle, absolute = 3600, 43200
-        if current_user.school_id:  # one query with the school's row (its zone, below): every signed-in request pays it
-            school, (minutes, hours) = school_and_settings(
-                current_user.school_id, "session_idle_minutes", "session_absolute_hours"
+        if current_user.school_id:  # the school's row (its zone, below) and the session's limits
+            held = g.get("session_school")  # read with the account (extensions._load_user), else now
+            school, (minutes, hours) = (
+                held[1:]
+                if held and held[0] == current_user.id
+                else school_and_settings(current_user.school_id, *SESSION_LIMITS)
             )
             school_clock.remember(school)
             idle, absolute = minutes * 60, hours * 3600

@@ -8,12 +8,14 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from models.base import db
 from models.deadlines import DEFAULT_ZONE
 from models.grading import CRITERIA_BOUNDS, CRITERIA_BOUNDS_GRADE1, CRITERIA_WEIGHTS, CRITERIA_WEIGHTS_NO_SOCH
 from models.i18n import N_
 from models.parsing import INT_MAX, parse_int
+from models.tables.accounts import User
 from models.tables.school import School, Setting
 
 
@@ -334,22 +336,53 @@ def get_settings(school_id: int, *keys: str) -> tuple:
     return school_and_settings(school_id, *keys)[1]
 
 
-def school_and_settings(school_id: int, *keys: str) -> tuple[School | None, tuple]:
-    """The school's row and several of its settings (their defaults where unset), in one query: a signed-in
-    request's fixed cost (the session check reads the session's limits, the pages the school's zone)."""
+# What every signed-in request reads of its school: how long its sessions may stay idle and last (security.py).
+SESSION_LIMITS = ("session_idle_minutes", "session_absolute_hours")
+
+
+def _stored_values(keys: tuple[str, ...]) -> tuple[list[str], list]:
+    """The keys kept in ``settings`` and a scalar subquery of each, beside a select of the school's row."""
     stored = [BY_KEY[key].key for key in keys if not BY_KEY[key].on_school]
     values = [
         select(Setting.value).where(Setting.school_id == School.id, Setting.key == key).scalar_subquery()
         for key in stored
     ]
-    row = db.session.execute(select(School, *values).where(School.id == school_id)).first()
-    school = row[0] if row is not None else None
-    raw = dict(zip(stored, row[1:], strict=True)) if row is not None else {}
+    return stored, values
+
+
+def _typed(school: School | None, stored: list[str], values, keys: tuple[str, ...]) -> tuple:
+    raw = dict(zip(stored, values, strict=True)) if school is not None else {}
     if school is not None:
         raw |= {key: getattr(school, key) for key in keys if BY_KEY[key].on_school}
-    return school, tuple(
-        BY_KEY[key].kind(raw[key]) if raw.get(key) is not None else BY_KEY[key].default for key in keys
+    return tuple(BY_KEY[key].kind(raw[key]) if raw.get(key) is not None else BY_KEY[key].default for key in keys)
+
+
+def school_and_settings(school_id: int, *keys: str) -> tuple[School | None, tuple]:
+    """The school's row and several of its settings (their defaults where unset), in one query."""
+    stored, values = _stored_values(keys)
+    row = db.session.execute(select(School, *values).where(School.id == school_id)).first()
+    school = row[0] if row is not None else None
+    return school, _typed(school, stored, row[1:] if row is not None else (), keys)
+
+
+def account_school_and_settings(user_id: int, *keys: str) -> tuple[User | None, School | None, tuple]:
+    """A signed-in request's fixed cost in one query: the account with its roles, its school's row and several
+    of the school's settings (the session check reads the session's limits, the pages the school's zone)."""
+    stored, values = _stored_values(keys)
+    row = (
+        db.session.execute(
+            select(User, School, *values)
+            .outerjoin(School, School.id == User.school_id)
+            .where(User.id == user_id)
+            .options(joinedload(User.roles))
+        )
+        .unique()
+        .first()
     )
+    if row is None:
+        return None, None, _typed(None, stored, (), keys)
+    user, school, *found = row
+    return user, school, _typed(school, stored, found if school is not None else (), keys)
 
 
 def all_settings(school_id: int) -> dict[str, object]:

@@ -35,9 +35,9 @@ def test_an_unchanged_week_answers_304_without_a_body(client, login_as, world, c
     assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
     assert again.headers["Cache-Control"] == "private, no-cache"
     assert "Content-Security-Policy" not in again.headers  # the kept page keeps its own nonce
-    # the user with roles, the school with the session's limits, access, the week's stamp, the navigation's counts:
-    # unseen notices (the children with their moments, the counts) and unread conversations
-    assert q.count == 7, q.statements
+    # the user with roles, their school and the session's limits (one statement), access, the week's stamp, the
+    # navigation's counts: unseen notices (the children with their moments, the counts) and unread conversations
+    assert q.count == 6, q.statements
 
 
 def _add_mark(world):
@@ -135,7 +135,7 @@ def test_the_full_week_page_runs_fixed_queries(client, login_as, world, count_qu
         )
     )
     db.session.commit()
-    # 4 of the request and the stamp, 11 the week's (1 of them its distance days), 2 the child switcher (the
+    # 3 of the request and the stamp (the user comes with the school), 11 the week's (1 of them its distance days), 2 the child switcher (the
     # family's children and their classes), 1 the parent's signature of the week, 3 the navigation's counts
     # (unseen notices: 2, unread conversations: 1)
-    assert _page_queries(client, world, count_queries) == before == 21
+    assert _page_queries(client, world, count_queries) == before == 20

@@ -13,14 +13,15 @@ def _count(client, count_queries, url):
 
 def test_the_marks_page(client, login_as, world, count_queries):
     login_as("parent")
-    # 11 of the page (the request's: the user, the school with the session's limits), 2 the child switcher (the
+    # 10 of the page (the request's first: the user with their school and the session's limits), 2 the child switcher (the
     # family's children, their classes), 3 the navigation's counts: unseen notices (2, models/notices), unread
     # conversations (1)
-    assert _count(client, count_queries, f"/diary/{world.anna.id}/marks?period={world.q1.id}") == 16
+    assert _count(client, count_queries, f"/diary/{world.anna.id}/marks?period={world.q1.id}") == 15
 
 
 def test_the_journal_grid(client, login_as, world, count_queries):
     login_as("teacher")
-    # 15 of the page (the request's: the user, the school with the session's limits), 1 the class's distance days
+    # 14 of the page (the request's first: the user with their school and the session's limits), 1 the class's
+    # distance days
     # in the period, 1 the staff menu's count of unread conversations
-    assert _count(client, count_queries, f"/admin/journal/{world.a_maths_5a.id}?period={world.q1.id}") == 17
+    assert _count(client, count_queries, f"/admin/journal/{world.a_maths_5a.id}?period={world.q1.id}") == 16
