@@ -170,23 +170,25 @@ def _events_for(n: int, limit: int):
 
 def _params(starts) -> dict:
     params = {}
-    for i, (student, since) in enumerate(starts):
-        params |= {f"student_{i}": student.id, f"since_{i}": since, f"day_{i}": since.date() - HOMEWORK_WINDOW}
+    for i, (student_id, since) in enumerate(starts):
+        params |= {f"student_{i}": student_id, f"since_{i}": since, f"day_{i}": since.date() - HOMEWORK_WINDOW}
     return params
 
 
-def _starts(actor: Actor, now: dt.datetime, since: dt.datetime | None, student_id: int | None):
-    """The children the actor reads in the portal and, for each, the moment their notices start. One query."""
-    query = (
-        children(actor)
-        .add_columns(NoticeSeen.seen_at)
-        .outerjoin(NoticeSeen, and_(NoticeSeen.student_id == Student.id, NoticeSeen.user_id == (actor.user_id or 0)))
+def _starts(actor: Actor, now: dt.datetime, since: dt.datetime | None, student_id: int | None, *, rows: bool = True):
+    """The children the actor reads in the portal and, for each, the moment their notices start: (student, moment)
+    with ``rows``, else (student id, moment) without loading the students (the navigation's count). One query."""
+    query = children(actor)
+    if not rows:
+        query = query.with_only_columns(Student.id)
+    query = query.add_columns(NoticeSeen.seen_at).outerjoin(
+        NoticeSeen, and_(NoticeSeen.student_id == Student.id, NoticeSeen.user_id == (actor.user_id or 0))
     )
     if student_id is not None:
         require_student(actor, student_id)
         query = query.where(Student.id == student_id)
-    rows = db.session.execute(query).all()
-    return [(student, _aware(since or seen or now - FIRST_VISIT_WINDOW)) for student, seen in rows]
+    found = db.session.execute(query).all()
+    return [(student, _aware(since or seen or now - FIRST_VISIT_WINDOW)) for student, seen in found]
 
 
 def unread_count(actor: Actor, now: dt.datetime) -> int:
@@ -195,16 +197,16 @@ def unread_count(actor: Actor, now: dt.datetime) -> int:
     of children, marks and changes."""
     if actor.user_id is None or not actor.has("parent", "student"):
         return 0
-    starts = _starts(actor, now, None, None)
+    starts = _starts(actor, now, None, None, rows=False)
     return sum(_totals(starts).values()) if starts else 0
 
 
 def _totals(starts) -> dict[int, int]:
-    """Each child's count of notices, at most LIMIT. One query."""
+    """Each child's count of notices, at most LIMIT, by student id (``starts``: (student id, moment)). One query."""
     with generic_plans(db.session):  # run on every portal page: planned once per connection, not every time
         counts = db.session.scalars(_counts_for(len(starts)), _params(starts)).all()
     per_child = defaultdict(int)
-    for sid, count in zip([student.id for student, _s in starts for _q in range(2)], counts, strict=True):
+    for sid, count in zip([sid for sid, _s in starts for _q in range(2)], counts, strict=True):
         per_child[sid] += count
     return {sid: min(n, LIMIT) for sid, n in per_child.items()}
 
@@ -228,8 +230,9 @@ def family_notices(
     starts = _starts(actor, now, since, student_id)
     if not starts:
         return []
-    totals = _totals(starts)
-    rows = db.session.execute(_events_for(len(starts), limit), _params(starts)).all()
+    by_id = [(student.id, start) for student, start in starts]
+    totals = _totals(by_id)
+    rows = db.session.execute(_events_for(len(starts), limit), _params(by_id)).all()
     events = []
     for at, action, entity, entity_id, old, new, staff, login, sid in rows:
         event = SimpleNamespace(at=at, action=action, entity=entity, entity_id=entity_id)

@@ -144,7 +144,7 @@ def test_sqlite_reads_homework_by_the_class_index(db_session, world):
     if db_session.get_bind().dialect.name != "sqlite":
         pytest.skip("PostgreSQL chooses by its statistics")
     since = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
-    statement = _counts_for(1).params(_params([(world.anna, since)]))
+    statement = _counts_for(1).params(_params([(world.anna.id, since)]))
     sql = statement.compile(dialect=db_session.get_bind().dialect, compile_kwargs={"literal_binds": True})
     plan = db_session.execute(text(f"EXPLAIN QUERY PLAN {sql}")).all()
     details = [row[3] for row in plan]
