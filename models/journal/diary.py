@@ -8,12 +8,12 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Date, bindparam, literal, literal_column, null, or_, select, text, union_all
+from sqlalchemy import Date, and_, bindparam, literal, literal_column, null, or_, select, text, union_all
 from sqlalchemy.orm import joinedload
 
 from models.access import Actor, require_student
 from models.attachments import FileLink, file_links
-from models.base import db
+from models.base import db, short_name
 from models.i18n import N_
 from models.marks import mark_text
 from models.roster import covers, on_roster, stay_during
@@ -353,18 +353,35 @@ def _mark_distance(days: list[DiaryDay], enrollments: list[Enrollment]) -> None:
             lesson.distance = d.distance is not None
 
 
-def family_overview(actor: Actor) -> list[tuple[Student, str | None]]:
-    """The children (or the student themself) with their current class, for the portal home page."""
+@dataclass(frozen=True, slots=True)
+class FamilyChild:
+    """A child in the portal's child switcher: enough to name and link them."""
+
+    id: int
+    short_name: str
+
+
+def family_overview(actor: Actor) -> list[tuple[FamilyChild, str | None]]:
+    """The children (or the student themself) with their current class, for the portal's child switcher. One
+    query of plain rows."""
     from models.access import children
 
-    students = db.session.scalars(children(actor)).all()
-    if not students:
-        return []
-    current = dict(
-        db.session.execute(
-            select(Enrollment.student_id, SchoolClass)
-            .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
-            .where(Enrollment.student_id.in_([s.id for s in students]), Enrollment.ends_on.is_(None))
-        ).all()
-    )
-    return [(s, current[s.id].name if s.id in current else None) for s in students]
+    rows = db.session.execute(
+        children(actor)
+        .with_only_columns(
+            Student.id,
+            Student.last_name,
+            Student.first_name,
+            Student.middle_name,
+            SchoolClass.grade,
+            SchoolClass.letter,
+        )
+        .outerjoin(Enrollment, and_(Enrollment.student_id == Student.id, Enrollment.ends_on.is_(None)))
+        .outerjoin(SchoolClass, SchoolClass.id == Enrollment.class_id)
+    ).all()
+    found: dict[int, tuple[FamilyChild, str | None]] = {}
+    for student_id, last, first, middle, grade, letter in rows:
+        if student_id not in found or grade is not None:  # each child once, with their open enrolment's class
+            class_name = f"{grade}{letter}" if grade is not None else None
+            found[student_id] = (FamilyChild(student_id, short_name(last, first, middle)), class_name)
+    return list(found.values())

@@ -111,3 +111,30 @@ def test_queries_do_not_grow_with_the_timetable(db_session, world, count_queries
         week = diary_week(actor, world.boris.id, MON_14)
     assert sum(len(d.lessons) for d in week.days) == 6
     assert six.count == one.count
+
+
+def test_the_child_switcher_names_each_child_once_with_their_current_class(db_session, world, count_queries):
+    """family_overview: a parent's children in name order, each once with the class of their open enrolment (a
+    past enrolment, closed, names no class), in one query; another family's child is not there."""
+    from models import StudentGuardian
+    from models.journal.diary import family_overview
+
+    db.session.add(StudentGuardian(student_id=world.vera.id, guardian_id=world.g_parent.id, relation="mother"))
+    db.session.add(  # vera's earlier class, closed: not her class now
+        Enrollment(
+            student_id=world.vera.id,
+            class_id=world.c6b.id,
+            starts_on=dt.date(2025, 9, 1),
+            ends_on=dt.date(2025, 12, 31),
+            reason_in="admission",
+            reason_out="transfer",
+        )
+    )
+    db.session.flush()
+    with count_queries() as q:
+        family = family_overview(Actor.of(world.users["parent"]))
+    assert [(child.id, child.short_name, class_name) for child, class_name in family] == [
+        (world.anna.id, "Аннова А.", "5А"),
+        (world.vera.id, "Верова В.", "5А"),
+    ]
+    assert q.count == 1
