@@ -10,7 +10,7 @@ import random
 import re
 
 import gevent
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, between, events, task
 
 T = json.loads(os.environ["RUSH_TARGETS"])
 PASSWORD = "demo-pass-2026"
@@ -26,7 +26,7 @@ def _keep_environment(environment, **_kwargs):
     _signed_in["env"] = environment
 
 
-def _sign_in(user: HttpUser, login: str) -> None:
+def _sign_in(user: FastHttpUser, login: str) -> None:
     page = user.client.get("/login", name="sign-in form").text
     token = next(g for g in CSRF.search(page).groups() if g)
     user.client.post(
@@ -42,7 +42,7 @@ def _sign_in(user: HttpUser, login: str) -> None:
         gevent.spawn_later(5, _signed_in["env"].stats.reset_all)
 
 
-class Parent(HttpUser):
+class Parent(FastHttpUser):
     weight = T["parents"]
     wait_time = between(T["pause"] * 0.4, T["pause"] * 1.6)  # reading: ~pause seconds on average
 
@@ -69,7 +69,7 @@ class Parent(HttpUser):
         self._revalidated(f"/diary/{T['child']}?week={T['previous_week']}", "diary previous week")
 
 
-class Teacher(HttpUser):
+class Teacher(FastHttpUser):
     weight = T["teachers"]
     wait_time = between(1, 3)  # typing marks down a column
 
@@ -107,7 +107,7 @@ class Teacher(HttpUser):
         self.client.get(T["grid"], name="journal grid")
 
 
-class Coordinator(HttpUser):
+class Coordinator(FastHttpUser):
     weight = 1
     fixed_count = 1
     wait_time = between(10, 20)
