@@ -7,9 +7,10 @@ limited to what the actor may see. Everything is also limited to the actor's sch
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
-from sqlalchemy import Select, false, literal, or_, select, union
+from sqlalchemy import Select, bindparam, false, literal, or_, select, union
 
 from models.base import db
 from models.errors import AccessDenied
@@ -200,6 +201,13 @@ def can_edit_assignment(actor: Actor, assignment: TeachingAssignment, on: dt.dat
 
 
 # --- students ---------------------------------------------------------------------------------------
+# The students' statements depend on the actor alone (its roles and ids; the rows are read when they run): each is
+# built once per actor and kept, since every family page asks them several times and building them cost more than
+# running them. Actor is frozen, so it is the key; a statement is immutable, so sharing it is safe.
+_PER_ACTOR = 4096
+
+
+@functools.lru_cache(maxsize=_PER_ACTOR)
 def student_ids(actor: Actor) -> Select:
     """Students the actor may see (R17, R19): a parent their children, a student themself,
     a teacher the students of their classes and subgroups, a class teacher their class, the
@@ -218,8 +226,13 @@ def student_ids(actor: Actor) -> Select:
     return select(Student.id).where(Student.school_id == actor.school_id, Student.id.in_(union(*parts)))
 
 
+@functools.lru_cache(maxsize=_PER_ACTOR)
+def _student_check(actor: Actor) -> Select:
+    return _membership(student_ids(actor))
+
+
 def can_view_student(actor: Actor, student_id: int) -> bool:
-    return _in(student_id, student_ids(actor))
+    return db.session.scalar(_student_check(actor), {"member": student_id}) is not None
 
 
 def require_student(actor: Actor, student_id: int) -> None:
@@ -227,6 +240,7 @@ def require_student(actor: Actor, student_id: int) -> None:
         raise AccessDenied(_("Нет доступа к данным этого обучающегося."))
 
 
+@functools.lru_cache(maxsize=_PER_ACTOR)
 def children(actor: Actor) -> Select:
     """The students whose diary the actor reads in the portal: own children, or themself."""
     return (
@@ -348,9 +362,14 @@ def can_issue_class_codes(actor: Actor, class_id: int) -> bool:
     return _in(class_id, class_code_class_ids(actor))
 
 
-def _in(value: int, ids: Select) -> bool:
+def _membership(ids: Select) -> Select:
+    """Is the bound ``member`` one of ``ids``? One row or none."""
     sub = ids.subquery()
-    return db.session.scalar(select(literal(1)).select_from(sub).where(list(sub.c)[0] == value).limit(1)) is not None
+    return select(literal(1)).select_from(sub).where(list(sub.c)[0] == bindparam("member")).limit(1)
+
+
+def _in(value: int, ids: Select) -> bool:
+    return db.session.scalar(_membership(ids), {"member": value}) is not None
 
 
 def invite_ids(actor: Actor) -> Select:

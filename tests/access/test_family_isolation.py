@@ -150,3 +150,26 @@ def note_file_id(announcement_id: int) -> int:
     from models.tables.journal import Attachment
 
     return db.session.scalar(select(Attachment.id).where(Attachment.announcement_id == announcement_id))
+
+
+def test_a_kept_statement_still_reads_today_s_rows(db_session, world):
+    """models/access keeps each actor's students' statements (built once per actor): the answer still follows the
+    rows — a consent withdrawn, then given again, a child linked later — for the very same Actor."""
+    import datetime as dt
+
+    from models import StudentGuardian
+    from models.access import children
+    from models.accounts.consents import give_consent, withdraw_consent
+
+    actor = Actor.of(world.users["parent"])
+    assert student_ids(actor) is student_ids(actor) and children(actor) is children(actor)
+    assert can_view_student(actor, world.anna.id) and not can_view_student(actor, world.vera.id)
+    now = dt.datetime(2026, 9, 10, 12, 0, tzinfo=dt.UTC)
+    withdraw_consent(actor, world.anna.id, now=now)
+    db.session.flush()
+    assert not can_view_student(actor, world.anna.id)
+    give_consent(actor, world.anna.id, now=now)
+    db.session.add(StudentGuardian(student_id=world.vera.id, guardian_id=world.g_parent.id, relation="mother"))
+    db.session.flush()
+    assert can_view_student(actor, world.anna.id) and can_view_student(actor, world.vera.id)
+    assert {s.id for s in db.session.scalars(children(actor))} == {world.anna.id, world.vera.id}
