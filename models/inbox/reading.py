@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from models.access import FAMILY_ROLES, Actor, children, message_contact_ids, thread_administration_ids
 from models.attachments import FileLink, attachment_for_download, file_links
@@ -54,15 +54,19 @@ def _unread():
     )
 
 
+# The navigation's count on every page, built once (building it cost more than running it).
+_UNREAD_COUNT = (
+    select(func.count())
+    .select_from(ConversationParticipant)
+    .join(Conversation, Conversation.id == ConversationParticipant.conversation_id)
+    .where(ConversationParticipant.user_id == bindparam("user"), _unread())
+)
+
+
 def unread_count(actor: Actor) -> int:
     if actor.user_id is None:
         return 0
-    return db.session.scalar(
-        select(func.count())
-        .select_from(ConversationParticipant)
-        .join(Conversation, Conversation.id == ConversationParticipant.conversation_id)
-        .where(ConversationParticipant.user_id == actor.user_id, _unread())
-    )
+    return db.session.scalar(_UNREAD_COUNT, {"user": actor.user_id})
 
 
 @dataclass

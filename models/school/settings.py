@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from models.base import db
@@ -368,21 +369,25 @@ def school_and_settings(school_id: int, *keys: str) -> tuple[School | None, tupl
 def account_school_and_settings(user_id: int, *keys: str) -> tuple[User | None, School | None, tuple]:
     """A signed-in request's fixed cost in one query: the account with its roles, its school's row and several
     of the school's settings (the session check reads the session's limits, the pages the school's zone)."""
-    stored, values = _stored_values(keys)
-    row = (
-        db.session.execute(
-            select(User, School, *values)
-            .outerjoin(School, School.id == User.school_id)
-            .where(User.id == user_id)
-            .options(joinedload(User.roles))
-        )
-        .unique()
-        .first()
-    )
+    stored, statement = _account_statement(keys)
+    row = db.session.execute(statement, {"user": user_id}).unique().first()
     if row is None:
         return None, None, _typed(None, stored, (), keys)
     user, school, *found = row
     return user, school, _typed(school, stored, found if school is not None else (), keys)
+
+
+@functools.cache
+def _account_statement(keys: tuple[str, ...]) -> tuple[list[str], Select]:
+    """Built once per set of keys: every signed-in request runs it."""
+    stored, values = _stored_values(keys)
+    statement = (
+        select(User, School, *values)
+        .outerjoin(School, School.id == User.school_id)
+        .where(User.id == bindparam("user"))
+        .options(joinedload(User.roles))
+    )
+    return stored, statement
 
 
 def all_settings(school_id: int) -> dict[str, object]:
