@@ -374,7 +374,7 @@ def account_school_and_settings(user_id: int, *keys: str) -> tuple[User | None, 
     if row is None:
         return None, None, _typed(None, stored, (), keys)
     user, school, *found = row
-    return user, school, _typed(school, stored, found if school is not None else (), keys)
+    return user, school, _typed(school, stored, found, keys)
 
 
 @functools.cache

@@ -114,6 +114,21 @@ def test_absolute_session_lifetime(app, world):
     assert client.get("/admin/").status_code == 302
 
 
+@pytest.mark.parametrize(("idle_minutes", "kept"), [(29, True), (31, False)])
+def test_the_school_s_own_idle_limit_applies(app, world, idle_minutes, kept):
+    """The limits come with the signed-in account (one statement, extensions._load_user): a school's own 30
+    minutes, not the default 60."""
+    from models import Setting
+
+    db.session.add(Setting(school_id=world.school.id, key="session_idle_minutes", value="30"))
+    db.session.commit()
+    client = app.test_client()
+    _login(client, "teacher")
+    with client.session_transaction() as session:
+        session["seen_at"] -= idle_minutes * 60
+    assert client.get("/admin/").status_code == (200 if kept else 302)
+
+
 @pytest.fixture()
 def throttled(app):
     """Small budgets: 3 failures per (account, address) and per known device, 4 per address, 5 per account
