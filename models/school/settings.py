@@ -341,27 +341,20 @@ def get_settings(school_id: int, *keys: str) -> tuple:
 SESSION_LIMITS = ("session_idle_minutes", "session_absolute_hours")
 
 
-def _stored_values(keys: tuple[str, ...]) -> tuple[list[str], list]:
-    """The keys kept in ``settings`` and a scalar subquery of each, beside a select of the school's row."""
-    stored = [BY_KEY[key].key for key in keys if not BY_KEY[key].on_school]
-    values = [
-        select(Setting.value).where(Setting.school_id == School.id, Setting.key == key).scalar_subquery()
-        for key in stored
-    ]
-    return stored, values
-
-
 def _typed(school: School | None, stored: list[str], values, keys: tuple[str, ...]) -> tuple:
-    raw = dict(zip(stored, values, strict=True)) if school is not None else {}
+    """Each key's value as its kind: the stored one, the school row's, else the default (no school: defaults)."""
+    raw = {}
     if school is not None:
-        raw |= {key: getattr(school, key) for key in keys if BY_KEY[key].on_school}
+        raw = dict(zip(stored, values, strict=True)) | {
+            key: getattr(school, key) for key in keys if BY_KEY[key].on_school
+        }
     return tuple(BY_KEY[key].kind(raw[key]) if raw.get(key) is not None else BY_KEY[key].default for key in keys)
 
 
 def school_and_settings(school_id: int, *keys: str) -> tuple[School | None, tuple]:
     """The school's row and several of its settings (their defaults where unset), in one query."""
-    stored, values = _stored_values(keys)
-    row = db.session.execute(select(School, *values).where(School.id == school_id)).first()
+    stored, statement = _statement(keys, account=False)
+    row = db.session.execute(statement, {"id": school_id}).first()
     school = row[0] if row is not None else None
     return school, _typed(school, stored, row[1:] if row is not None else (), keys)
 
@@ -369,8 +362,8 @@ def school_and_settings(school_id: int, *keys: str) -> tuple[School | None, tupl
 def account_school_and_settings(user_id: int, *keys: str) -> tuple[User | None, School | None, tuple]:
     """A signed-in request's fixed cost in one query: the account with its roles, its school's row and several
     of the school's settings (the session check reads the session's limits, the pages the school's zone)."""
-    stored, statement = _account_statement(keys)
-    row = db.session.execute(statement, {"user": user_id}).unique().first()
+    stored, statement = _statement(keys, account=True)
+    row = db.session.execute(statement, {"id": user_id}).unique().first()
     if row is None:
         return None, None, _typed(None, stored, (), keys)
     user, school, *found = row
@@ -378,13 +371,20 @@ def account_school_and_settings(user_id: int, *keys: str) -> tuple[User | None, 
 
 
 @functools.cache
-def _account_statement(keys: tuple[str, ...]) -> tuple[list[str], Select]:
-    """Built once per set of keys: every signed-in request runs it."""
-    stored, values = _stored_values(keys)
+def _statement(keys: tuple[str, ...], *, account: bool) -> tuple[list[str], Select]:
+    """The school's row (with the account of the bound ``id`` when ``account``, else of the school ``id``) and a
+    scalar subquery of each key kept in ``settings``. Built once per set of keys: every signed-in request runs one."""
+    stored = [BY_KEY[key].key for key in keys if not BY_KEY[key].on_school]
+    values = [
+        select(Setting.value).where(Setting.school_id == School.id, Setting.key == key).scalar_subquery()
+        for key in stored
+    ]
+    if not account:
+        return stored, select(School, *values).where(School.id == bindparam("id"))
     statement = (
         select(User, School, *values)
         .outerjoin(School, School.id == User.school_id)
-        .where(User.id == bindparam("user"))
+        .where(User.id == bindparam("id"))
         .options(joinedload(User.roles))
     )
     return stored, statement
