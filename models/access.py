@@ -232,7 +232,7 @@ def _student_check(actor: Actor) -> Select:
 
 
 def can_view_student(actor: Actor, student_id: int) -> bool:
-    return db.session.scalar(_student_check(actor), {"member": student_id}) is not None
+    return _is_member(student_id, _student_check(actor))
 
 
 def require_student(actor: Actor, student_id: int) -> None:
@@ -368,8 +368,12 @@ def _membership(ids: Select) -> Select:
     return select(literal(1)).select_from(sub).where(list(sub.c)[0] == bindparam("member")).limit(1)
 
 
+def _is_member(value: int, membership: Select) -> bool:
+    return db.session.scalar(membership, {"member": value}) is not None
+
+
 def _in(value: int, ids: Select) -> bool:
-    return db.session.scalar(_membership(ids), {"member": value}) is not None
+    return _is_member(value, _membership(ids))
 
 
 def invite_ids(actor: Actor) -> Select:
