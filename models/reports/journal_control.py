@@ -13,7 +13,7 @@ models/reports/control_findings.py.
 Deadlines are the school's settings (models/deadlines.py); the timetable's expectations are
 ``models.school.timetable.expected_counts`` (what the journal grid's "+" columns count). Who used the system in the month comes
 from ``models.accounts.activity.class_usage``. A fixed number of queries for the whole school, whatever its size
-(19 with the reader's own lookups, pinned in tests/journal/test_journal_control.py): each check is one grouped
+(15 with the reader's own lookups, pinned in tests/journal/test_journal_control.py): each check is one grouped
 statement over all the pages — the lessons of the month and since the year began per page, the marks per page and
 student and the lessons per page by their number of students marked, the plans' hours and control lines, the
 substitutions — and the pages, rosters and teachers' names are plain rows."""

@@ -11,7 +11,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from models import PageView, db
+from models import PageView, StudentGuardian, db
 from models.accounts.activity import class_usage, note_visit
 from models.school_time import school_today, zone_of
 
@@ -72,3 +72,18 @@ def test_usage_per_class_and_for_the_school(db_session, world):
         total.teachers.active,
     ) == (3, 2, 1, 3, 1)
     assert class_usage(world.other_school.id, SEP1, SEP30) == ([], None)
+
+
+def test_a_parent_of_two_classes_counts_in_each_and_once_for_the_school(db_session, world):
+    """The database counts distinct people: the mother of anna (5А) and of boris (6Б) is a parent of both classes
+    and one parent of the school; a blocked account is no account."""
+    db.session.add(StudentGuardian(student_id=world.boris.id, guardian_id=world.g_parent.id, relation="mother"))
+    world.users["parent_b"].blocked_at = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
+    note_visit(world.users["parent"].id, dt.date(2026, 9, 10))
+    db.session.flush()
+    lines, total = class_usage(world.school.id, SEP1, SEP30)
+    by_class = {line.school_class.name: line for line in lines}
+    parents = {name: (u.parents.people, u.parents.with_account, u.parents.active) for name, u in by_class.items()}
+    assert parents["5А"] == (1, 1, 1)
+    assert parents["6Б"] == (2, 1, 1)  # boris's father's account is blocked
+    assert (total.parents.people, total.parents.with_account, total.parents.active) == (2, 1, 1)
