@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, func, or_, select, update
 
 from models.access import FAMILY_ROLES, Actor, children, message_contact_ids, thread_administration_ids
 from models.attachments import FileLink, attachment_for_download, file_links
-from models.base import db
+from models.base import db, read
 from models.errors import NotFound
 from models.i18n import _
 from models.inbox.writing import is_blocked, participant_conversation
@@ -66,7 +66,7 @@ _UNREAD_COUNT = (
 def unread_count(actor: Actor) -> int:
     if actor.user_id is None:
         return 0
-    return db.session.scalar(_UNREAD_COUNT, {"user": actor.user_id})
+    return read(_UNREAD_COUNT, {"user": actor.user_id}).scalar()  # the navigation's, on every page
 
 
 @dataclass

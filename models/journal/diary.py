@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from models.access import Actor, require_student
 from models.attachments import FileLink, file_links
-from models.base import db, short_name
+from models.base import db, read, short_name
 from models.i18n import N_
 from models.marks import mark_text
 from models.roster import covers, on_roster, stay_during
@@ -234,9 +234,7 @@ def diary_week_stamp(actor: Actor, student_id: int, day: dt.date) -> str:
     access first, as diary_week does. Two queries."""
     require_student(actor, student_id)
     monday = monday_of(day)
-    row = db.session.execute(
-        WEEK_STAMP, {"student": student_id, "monday": monday, "sunday": monday + dt.timedelta(days=6)}
-    ).one()
+    row = read(WEEK_STAMP, {"student": student_id, "monday": monday, "sunday": monday + dt.timedelta(days=6)}).one()
     return hashlib.sha256(repr((student_id, monday.isoformat(), tuple(map(str, row)))).encode()).hexdigest()[:24]
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 
 from models.access import Actor, children, require_student
 from models.audit import STUDENT_ENTITIES, AuditEvent, snapshot_value
-from models.base import db, generic_plans
+from models.base import db, generic_plans, read
 from models.i18n import N_, Text
 from models.journal.rules import ATTENDANCE_CODES
 from models.notices.announced import LABEL as ANNOUNCEMENT
@@ -187,7 +187,7 @@ def _starts(actor: Actor, now: dt.datetime, since: dt.datetime | None, student_i
     if student_id is not None:
         require_student(actor, student_id)
         query = query.where(Student.id == student_id)
-    found = db.session.execute(query).all()
+    found = (db.session.execute(query) if rows else read(query)).all()  # ids alone: plain rows
     return [(student, _aware(since or seen or now - FIRST_VISIT_WINDOW)) for student, seen in found]
 
 
@@ -204,7 +204,7 @@ def unread_count(actor: Actor, now: dt.datetime) -> int:
 def _totals(starts) -> dict[int, int]:
     """Each child's count of notices, at most LIMIT, by student id (``starts``: (student id, moment)). One query."""
     with generic_plans(db.session):  # run on every portal page: planned once per connection, not every time
-        counts = db.session.scalars(_counts_for(len(starts)), _params(starts)).all()
+        counts = read(_counts_for(len(starts)), _params(starts)).scalars().all()
     per_child = defaultdict(int)
     for sid, count in zip([sid for sid, _s in starts for _q in range(2)], counts, strict=True):
         per_child[sid] += count
