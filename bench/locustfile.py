@@ -48,7 +48,7 @@ class Parent(FastHttpUser):
 
     def on_start(self):
         _sign_in(self, "parent")
-        self.kept = {}  # url → ETag: a browser keeps the week pages ("private, no-cache") and revalidates them
+        self.kept = {}  # url → ETag: a browser keeps the week and marks pages ("private, no-cache"), revalidates them
 
     def _revalidated(self, url: str, name: str) -> None:
         headers = {"If-None-Match": self.kept[url]} if T.get("revalidate") and url in self.kept else {}
@@ -62,7 +62,7 @@ class Parent(FastHttpUser):
 
     @task(2)
     def marks(self):
-        self.client.get(f"/diary/{T['child']}/marks", name="marks page")
+        self._revalidated(f"/diary/{T['child']}/marks", "marks page")
 
     @task(1)
     def previous_week(self):

@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-revalidate",
         action="store_true",
-        help="parents never send If-None-Match (a browser keeping nothing): every week page in full",
+        help="parents never send If-None-Match (a browser keeping nothing): every week and marks page in full",
     )
     args = parser.parse_args(argv)
     _ensure_tools(args.locust_python)
@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
             dialect = args.database_url.split(":", 1)[0]
             print(
                 f"rush on {dialect}: {args.parents} parents (pause ~{args.pause:g} s"
-                f"{', week pages revalidated' if not args.no_revalidate else ''}), {args.teachers} teachers, "
+                f"{', week and marks pages revalidated' if not args.no_revalidate else ''}), {args.teachers} teachers, "
                 f"1 coordinator; gunicorn {args.workers} workers × {args.threads} threads; "
                 f"{args.duration + args.warmup} s, statistics from 5 s after the last sign-in"
             )

@@ -97,6 +97,17 @@ _PERIOD_MARKS = (
 )
 
 
+def card_year(years: list, today: dt.date, year_id: int | None):
+    """The year the card shows, of the student's years (latest first; objects or rows with ``id``, ``starts_on``
+    and ``ends_on``): the one asked for (None when the student was not enrolled in it), else the one running
+    today, else the latest begun, else the earliest."""
+    if year_id is not None:
+        return next((y for y in years if y.id == year_id), None)
+    return next((y for y in years if y.starts_on <= today <= y.ends_on), None) or next(
+        (y for y in years if y.starts_on <= today), years[-1]
+    )
+
+
 def report_card(
     actor: Actor,
     student_id: int,
@@ -114,14 +125,9 @@ def report_card(
     if not enrolments:
         raise NotFound(_("Обучающийся не зачислен ни в один класс."))
     years = list({y.id: y for _e, _c, y in enrolments}.values())
-    if year_id is not None:
-        year = next((y for y in years if y.id == year_id), None)
-        if year is None:
-            raise NotFound(_("Обучающийся не учился в этом учебном году."))
-    else:
-        year = next((y for y in years if y.starts_on <= today <= y.ends_on), None) or next(
-            (y for y in years if y.starts_on <= today), years[-1]
-        )
+    year = card_year(years, today, year_id)
+    if year is None:
+        raise NotFound(_("Обучающийся не учился в этом учебном году."))
     in_year = [(e, c) for e, c, y in enrolments if y.id == year.id]
     cls = in_year[0][1]  # the latest class of the year
     periods = sheet_periods(cls)

@@ -1,0 +1,25 @@
+"""What the tests of the pages a family's browser keeps share (security.revalidate_privately): the first visit,
+the revalidation with the kept ETag, and a change that must give the full page again."""
+
+from __future__ import annotations
+
+from models import db
+
+
+def first(client, url: str):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-cache" and response.headers["Vary"] == "Cookie"
+    return response
+
+
+def again(client, url: str, etag: str):
+    return client.get(url, headers={"If-None-Match": etag})
+
+
+def assert_change_gives_the_full_page(client, world, url: str, change, marker: bytes) -> None:
+    etag = first(client, url).headers["ETag"]
+    change(world)
+    db.session.commit()
+    response = again(client, url, etag)
+    assert response.status_code == 200 and response.headers["ETag"] != etag and marker in response.data
