@@ -3,7 +3,9 @@
 summary — period, year, exam and final marks per subject. Any year the student was enrolled in.
 
 Read by the family in the portal; access is ``models.access.require_student`` as for the diary. A fixed
-number of queries whatever the number of subjects and marks."""
+number of queries whatever the number of subjects and marks. The family's browser keeps the marks page and
+revalidates it by ``models.reports.marks_stamp``: a table the card comes to read must be read by the stamp too
+(tests/portal/test_marks_cache.py lists the changes that must give the full page)."""
 
 from __future__ import annotations
 
