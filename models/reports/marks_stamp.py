@@ -19,7 +19,7 @@ from sqlalchemy import Integer, String, bindparam, cast, func, select, true
 
 from models.access import Actor, require_student
 from models.base import read
-from models.reports.report_card import ReportCard, card_year
+from models.reports.report_card import STUDENT_YEARS, ReportCard, card_year
 from models.tables.classes import Enrollment, SchoolClass, SubgroupMember
 from models.tables.curriculum import Subject, TeachingAssignment
 from models.tables.finals import PeriodMark
@@ -108,14 +108,6 @@ def _stamp_statement():
 
 
 MARKS_STAMP = _stamp_statement()
-# The years of the student's stays, latest first, as report_card orders them (card_year picks the card's).
-_YEARS = (
-    select(AcademicYear.id, AcademicYear.starts_on, AcademicYear.ends_on, SchoolClass.school_id)
-    .join(SchoolClass, SchoolClass.year_id == AcademicYear.id)
-    .join(Enrollment, Enrollment.class_id == SchoolClass.id)
-    .where(Enrollment.student_id == _STUDENT)
-    .order_by(AcademicYear.starts_on.desc(), Enrollment.starts_on.desc())
-)
 
 
 def marks_page_stamp(actor: Actor, student_id: int, *, today: dt.date, year_id: int | None = None) -> str | None:
@@ -123,7 +115,7 @@ def marks_page_stamp(actor: Actor, student_id: int, *, today: dt.date, year_id: 
     year (a change in another period of the year gives a new one too), None when the card would not be found.
     Checks access first, as the card does. Three statements with the access check."""
     require_student(actor, student_id)
-    years = list({row.id: row for row in read(_YEARS, {"student": student_id})}.values())
+    years = read(STUDENT_YEARS, {"student": student_id}).all()  # a year once a stay: card_year picks the same
     year = card_year(years, today, year_id) if years else None
     if year is None:
         return None

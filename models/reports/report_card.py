@@ -65,6 +65,10 @@ _ENROLMENTS = (
     .where(Enrollment.student_id == _STUDENT)
     .order_by(AcademicYear.starts_on.desc(), Enrollment.starts_on.desc())
 )
+# The years of the student's stays in the same order, plain rows (the marks page's stamp picks its year by them).
+STUDENT_YEARS = _ENROLMENTS.with_only_columns(
+    AcademicYear.id, AcademicYear.starts_on, AcademicYear.ends_on, SchoolClass.school_id
+)
 _SUBJECTS = (
     select(Subject)
     .join(TeachingAssignment, TeachingAssignment.subject_id == Subject.id)
