@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, func, literal, select, union, union_all, update
 from sqlalchemy.exc import IntegrityError
 
-from models.base import db
+from models.base import db, read
 from models.grading import percent
 from models.roster import stay_on
 from models.tables.accounts import LoginEvent, PageView, User
@@ -55,15 +55,20 @@ class ClassUsage:
 PEOPLE = ("student", "guardian", "staff")  # the kinds of people counted, by their index in the statement
 
 
+def _running_classes(school_id: int, first: dt.date, last: dt.date):
+    """The school's classes of the year(s) running between the dates."""
+    return (
+        select(SchoolClass)
+        .join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
+        .where(SchoolClass.school_id == school_id, AcademicYear.starts_on <= last, AcademicYear.ends_on >= first)
+    )
+
+
 def _usage_statement(school_id: int, first: dt.date, last: dt.date):
     """Per kind of people and class, and per kind for the whole school (class 0): how many people, how many with an
     account (not blocked), how many of those used the system between the dates. Counted by the database: a
     school's ~1,000 students, ~1,600 parents and their ~3,000 accounts stay there (they were read row by row)."""
-    running = (
-        select(SchoolClass.id)
-        .join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
-        .where(SchoolClass.school_id == school_id, AcademicYear.starts_on <= last, AcademicYear.ends_on >= first)
-    )
+    running = _running_classes(school_id, first, last).with_only_columns(SchoolClass.id)
     stays = (
         select(Enrollment.class_id, Enrollment.student_id)
         .where(Enrollment.class_id.in_(running), stay_on(Enrollment, last))
@@ -124,18 +129,14 @@ def class_usage(school_id: int, first: dt.date, last: dt.date) -> tuple[list[Cla
     class, each with how many have an account and how many used the system between the dates; and the school's,
     everyone once. Two queries."""
     classes = db.session.scalars(
-        select(SchoolClass)
-        .join(AcademicYear, AcademicYear.id == SchoolClass.year_id)
-        .where(SchoolClass.school_id == school_id, AcademicYear.starts_on <= last, AcademicYear.ends_on >= first)
-        .order_by(SchoolClass.grade, SchoolClass.letter)
+        _running_classes(school_id, first, last).order_by(SchoolClass.grade, SchoolClass.letter)
     ).all()
     if not classes:
         return [], None
-    counted: dict[tuple[int, int], Usage] = {}
-    for kind, class_id, people, with_account, active in db.session.connection().execute(
-        _usage_statement(school_id, first, last)
-    ):
-        counted[(class_id, kind)] = Usage(people, with_account, active)
+    counted = {
+        (class_id, kind): Usage(people, with_account, active)
+        for kind, class_id, people, with_account, active in read(_usage_statement(school_id, first, last))
+    }
 
     def line(school_class: SchoolClass | None, class_id: int) -> ClassUsage:
         return ClassUsage(school_class, *(counted.get((class_id, kind)) or Usage() for kind in range(len(PEOPLE))))
