@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import sqlite3
 from contextvars import ContextVar
 
@@ -163,6 +164,12 @@ def read(statement, params=None):
     session 13). For the statements of every page (the navigation's counts, the diary week's validator); a
     statement that must see the request's own pending changes goes through the session."""
     return db.session.connection().execute(statement, params)
+
+
+def stamp(row, *key) -> str:
+    """A page's validator (24 hex digits): what it covers (``key``: the student, the week or the year) and the row
+    of counts, sums and texts its stamp statement read (models/journal/diary.py, models/reports/marks_stamp.py)."""
+    return hashlib.sha256(repr((*key, tuple(map(str, row)))).encode()).hexdigest()[:24]
 
 
 def add_unique(row) -> bool:

@@ -4,7 +4,6 @@ timetable still expects (today, later this week, or not recorded yet) appear by 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -13,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from models.access import Actor, require_student
 from models.attachments import FileLink, file_links
-from models.base import db, read, short_name
+from models.base import db, read, short_name, stamp
 from models.i18n import N_
 from models.marks import mark_text
 from models.roster import covers, on_roster, stay_during
@@ -235,7 +234,7 @@ def diary_week_stamp(actor: Actor, student_id: int, day: dt.date) -> str:
     require_student(actor, student_id)
     monday = monday_of(day)
     row = read(WEEK_STAMP, {"student": student_id, "monday": monday, "sunday": monday + dt.timedelta(days=6)}).one()
-    return hashlib.sha256(repr((student_id, monday.isoformat(), tuple(map(str, row)))).encode()).hexdigest()[:24]
+    return stamp(row, student_id, monday.isoformat())
 
 
 _SATURDAY = bindparam("saturday", type_=Date)

@@ -13,12 +13,11 @@ database: who reads, in which language, the school's day, the deployed templates
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from sqlalchemy import Integer, String, bindparam, cast, func, select, true
 
 from models.access import Actor, require_student
-from models.base import read
+from models.base import read, stamp
 from models.reports.report_card import STUDENT_YEARS, ReportCard, card_year
 from models.tables.classes import Enrollment, SchoolClass, SubgroupMember
 from models.tables.curriculum import Subject, TeachingAssignment
@@ -129,4 +128,4 @@ def card_stamp(card: ReportCard) -> str:
 
 def _stamp(student_id: int, year_id: int, school_id: int) -> str:
     row = read(MARKS_STAMP, {"student": student_id, "year": year_id, "school": school_id}).one()
-    return hashlib.sha256(repr((student_id, year_id, tuple(map(str, row)))).encode()).hexdigest()[:24]
+    return stamp(row, student_id, year_id)
