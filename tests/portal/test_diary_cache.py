@@ -8,31 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 
+import kept
 import pytest
-from kept import assert_change_gives_the_full_page
 
 from models import Attendance, Lesson, Mark, TimetableEntry, db
 
 WEEK = "/diary/{id}?week=2026-09-07"
 
 
-def _first(client, world):
-    response = client.get(WEEK.format(id=world.boris.id))
-    assert response.status_code == 200
-    return response
-
-
-def _again(client, world, etag):
-    return client.get(WEEK.format(id=world.boris.id), headers={"If-None-Match": etag})
+def _week(world):
+    return WEEK.format(id=world.boris.id)
 
 
 def test_an_unchanged_week_answers_304_without_a_body(client, login_as, world, count_queries):
     login_as("parent_b")
-    first = _first(client, world)
+    first = kept.first(client, _week(world))
     assert first.headers["Cache-Control"] == "private, no-cache" and first.headers["Vary"] == "Cookie"
     etag = first.headers["ETag"]
     with count_queries() as q:
-        again = _again(client, world, etag)
+        again = kept.again(client, _week(world), etag)
     assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
     assert again.headers["Cache-Control"] == "private, no-cache"
     assert "Content-Security-Policy" not in again.headers  # the kept page keeps its own nonce
@@ -80,12 +74,12 @@ def _notice(world):
 @pytest.mark.parametrize("change", [_add_mark, _change_mark, _delete_mark, _absence, _homework, _timetable, _notice])
 def test_a_change_of_the_week_gives_the_full_page(client, login_as, world, change):
     login_as("parent_b")
-    assert_change_gives_the_full_page(client, world, WEEK.format(id=world.boris.id), change, b"diary-student")
+    kept.assert_change_gives_the_full_page(client, world, _week(world), change, b"diary-student")
 
 
 def test_another_week_is_another_etag(client, login_as, world):
     login_as("parent_b")
-    etag = _first(client, world).headers["ETag"]
+    etag = kept.first(client, _week(world)).headers["ETag"]
     assert client.get(f"/diary/{world.boris.id}?week=2026-09-14").headers["ETag"] != etag
 
 
@@ -96,13 +90,13 @@ def test_signing_out_empties_the_browser_cache(client, login_as, world):
 
 def _page_queries(client, world, count_queries):
     with count_queries() as q:
-        assert client.get(WEEK.format(id=world.boris.id)).status_code == 200
+        assert client.get(_week(world)).status_code == 200
     return q.count
 
 
 def test_the_full_week_page_runs_fixed_queries(client, login_as, world, count_queries):
     login_as("parent_b")
-    _first(client, world)
+    kept.first(client, _week(world))
     before = _page_queries(client, world, count_queries)
     for change in (_add_mark, _absence, _homework, _timetable):
         change(world)
