@@ -141,23 +141,6 @@ def _sqlite_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _sqlite_writes.get() else "BEGIN")
 
 
-@contextlib.contextmanager
-def generic_plans(session):
-    """PostgreSQL runs the statements inside with a generic plan once psycopg has prepared them (their sixth run
-    on a connection) instead of planning them afresh every time, as ``plan_cache_mode = auto`` does for statements
-    whose ranges of moments make each custom plan look cheaper. For a statement run on every page whose plan does
-    not depend on its values (the navigation's count of notices: 2.7 ms planned each time, 1.1 ms generic). The
-    setting is the transaction's and back to the server's default on the way out; SQLite has no plan cache."""
-    connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        yield
-        return
-    driver = connection.connection.driver_connection  # two SETs on every portal page: no SQLAlchemy machinery
-    driver.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-    yield  # an error inside leaves the setting to the rollback that follows it (and is not hidden by a failed SET)
-    driver.execute("SET LOCAL plan_cache_mode = DEFAULT")
-
-
 def read(statement, params=None):
     """Run a read-only statement on the session's connection and return its plain rows (a ``CursorResult``): no
     ORM result processing and no autoflush, ~40 µs less a statement than ``db.session.execute`` (bench/README.md,

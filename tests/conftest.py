@@ -140,7 +140,7 @@ def login_as(client, world):
 @pytest.fixture()
 def count_queries(app):
     """with count_queries() as q: ...; q.count is the number of SQL statements run inside (pin N+1s). Transaction
-    control and a transaction's settings (SET LOCAL: models.base.generic_plans, PostgreSQL only) are not counted,
+    control and a transaction's settings (SET LOCAL, PostgreSQL only) are not counted,
     so that a pin is the same on both databases."""
     import contextlib
 
