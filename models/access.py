@@ -205,9 +205,10 @@ def can_edit_assignment(actor: Actor, assignment: TeachingAssignment, on: dt.dat
 # built once per actor and kept, since every family page asks them several times and building them cost more than
 # running them. Actor is frozen, so it is the key; a statement is immutable, so sharing it is safe.
 _PER_ACTOR = 4096
+per_actor = functools.lru_cache(maxsize=_PER_ACTOR)  # a statement built from an Actor alone, kept per actor
 
 
-@functools.lru_cache(maxsize=_PER_ACTOR)
+@per_actor
 def student_ids(actor: Actor) -> Select:
     """Students the actor may see (R17, R19): a parent their children, a student themself,
     a teacher the students of their classes and subgroups, a class teacher their class, the

@@ -12,6 +12,7 @@ Operations validate, change, audit and flush; the caller commits.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import re
@@ -19,7 +20,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
-from sqlalchemy import literal, select
+from sqlalchemy import Select, bindparam, literal, select
 
 from models.access import Actor, attachment_ids, require_student, student_lesson_ids
 from models.audit import AuditEvent
@@ -480,14 +481,24 @@ class ResultLine:
     files: list[FileLink] = field(default_factory=list)
 
 
+@functools.cache
+def _files_of(owner_column) -> Select:
+    """The files of the bound ``owners``: built once per kind of owner (the diary week asks it on every visit)."""
+    return (
+        select(owner_column, Attachment.id, Attachment.filename, Attachment.size_bytes)
+        .where(owner_column.in_(bindparam("owners", expanding=True)))
+        .order_by(Attachment.id)
+    )
+
+
 def file_links(owner_column, ids: list[int], *, where=None) -> dict[int, list[FileLink]]:
     """The files of each owner (Attachment.lesson_id, .achievement_id or .result_id) in ``ids``, optionally
     narrowed by an access condition; one query."""
     found: dict[int, list[FileLink]] = {}
     if not ids:
         return found
-    q = select(owner_column, Attachment.id, Attachment.filename, Attachment.size_bytes).where(owner_column.in_(ids))
-    rows = db.session.execute((q if where is None else q.where(where)).order_by(Attachment.id)).all()
+    q = _files_of(owner_column)
+    rows = db.session.execute(q if where is None else q.where(where), {"owners": ids}).all()
     for owner, att_id, filename, size in rows:
         found.setdefault(owner, []).append(FileLink(att_id, filename, size_text(size)))
     return found

@@ -34,7 +34,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from models.access import Actor, assignment_ids, can_set_period_marks
@@ -198,14 +198,16 @@ def visible_assignment(actor: Actor, assignment_id: int) -> TeachingAssignment:
     return assignment
 
 
+_SHEET_PERIODS = (  # built once: every marks page and finals sheet asks it
+    select(Period)
+    .where(Period.year_id == bindparam("year"), or_(Period.scheme == bindparam("scheme"), Period.scheme == "year"))
+    .order_by(Period.scheme == "year", Period.starts_on)
+)
+
+
 def sheet_periods(cls: SchoolClass) -> list[Period]:
     """The periods the class is graded for (its scheme: quarters, trimesters or half-years), then the year."""
-    rows = db.session.scalars(
-        select(Period)
-        .where(Period.year_id == cls.year_id, or_(Period.scheme == cls.period_scheme, Period.scheme == "year"))
-        .order_by(Period.scheme == "year", Period.starts_on)
-    ).all()
-    return list(rows)
+    return list(db.session.scalars(_SHEET_PERIODS, {"year": cls.year_id, "scheme": cls.period_scheme}).all())
 
 
 def default_period(periods: list[Period], today: dt.date) -> Period | None:

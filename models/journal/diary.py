@@ -7,10 +7,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Date, and_, bindparam, literal, literal_column, null, or_, select, text, union_all
+from sqlalchemy import Date, Select, and_, bindparam, literal, literal_column, null, or_, select, text, union_all
 from sqlalchemy.orm import joinedload
 
-from models.access import Actor, require_student
+from models.access import Actor, children, per_actor, require_student
 from models.attachments import FileLink, file_links
 from models.base import db, read, short_name, stamp
 from models.i18n import N_
@@ -358,12 +358,10 @@ class FamilyChild:
     short_name: str
 
 
-def family_overview(actor: Actor) -> list[tuple[FamilyChild, str | None]]:
-    """The children (or the student themself) with their current class, for the portal's child switcher. One
-    query of plain rows."""
-    from models.access import children
-
-    rows = db.session.execute(
+@per_actor
+def _family_statement(actor: Actor) -> Select:
+    """The children (or the student themself) with the class of each open enrolment: built once per actor."""
+    return (
         children(actor)
         .with_only_columns(
             Student.id,
@@ -375,7 +373,13 @@ def family_overview(actor: Actor) -> list[tuple[FamilyChild, str | None]]:
         )
         .outerjoin(Enrollment, and_(Enrollment.student_id == Student.id, Enrollment.ends_on.is_(None)))
         .outerjoin(SchoolClass, SchoolClass.id == Enrollment.class_id)
-    ).all()
+    )
+
+
+def family_overview(actor: Actor) -> list[tuple[FamilyChild, str | None]]:
+    """The children (or the student themself) with their current class, for the portal's child switcher. One
+    query of plain rows."""
+    rows = db.session.execute(_family_statement(actor)).all()
     found: dict[int, tuple[FamilyChild, str | None]] = {}
     for student_id, last, first, middle, grade, letter in rows:
         if student_id not in found or grade is not None:  # each child once, with their open enrolment's class

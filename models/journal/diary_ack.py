@@ -9,7 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Date, bindparam, select
 
 from models.access import Actor, acknowledgement_class_ids, can_acknowledge_diary, require
 from models.base import add_unique, db
@@ -26,17 +26,19 @@ from models.tables.school import AcademicYear
 _WEEK = dt.timedelta(days=6)
 
 
+_SIGNATURE = select(DiaryAcknowledgement).where(  # built once: every diary week of a parent asks it
+    DiaryAcknowledgement.guardian_id == bindparam("guardian"),
+    DiaryAcknowledgement.student_id == bindparam("student"),
+    DiaryAcknowledgement.week_start == bindparam("monday", type_=Date),
+)
+
+
 def acknowledgement(actor: Actor, student_id: int, day: dt.date) -> DiaryAcknowledgement | None:
     """The actor's own signature under the week of ``day`` (None when not signed, or not a parent of the child)."""
     if not actor.has("parent") or actor.guardian_id is None:
         return None
-    return db.session.scalar(
-        select(DiaryAcknowledgement).where(
-            DiaryAcknowledgement.guardian_id == actor.guardian_id,
-            DiaryAcknowledgement.student_id == student_id,
-            DiaryAcknowledgement.week_start == monday_of(day),
-        )
-    )
+    week = {"guardian": actor.guardian_id, "student": student_id, "monday": monday_of(day)}
+    return db.session.scalar(_SIGNATURE, week)
 
 
 def acknowledge_week(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Date, and_, bindparam, or_, select
 
 from models.access import Actor, can_switch_distance, require
 from models.audit import AuditEvent
@@ -55,18 +55,24 @@ def covers_class(day=CancelledDay, cls=SchoolClass):
     )
 
 
+_DISTANCE_DAYS = (  # built once: every diary week asks it
+    select(SchoolClass.id, CancelledDay.date, CancelledDay.id, CancelledDay.kind, CancelledDay.reason)
+    .join(CancelledDay, covers_class())
+    .where(
+        SchoolClass.id.in_(bindparam("classes", expanding=True)),
+        CancelledDay.date.between(bindparam("first", type_=Date), bindparam("last", type_=Date)),
+    )
+    .order_by(CancelledDay.class_id.is_(None), CancelledDay.grade.is_(None), CancelledDay.id)
+)
+
+
 def distance_days(class_ids, first: dt.date, last: dt.date) -> dict[tuple[int, dt.date], DistanceNote]:
     """(class id, date) → the switch that makes the day distance for the class, between ``first`` and ``last``.
     One query; the narrowest switch wins when several cover a class (its reason is the most specific)."""
     ids = list(class_ids)
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(SchoolClass.id, CancelledDay.date, CancelledDay.id, CancelledDay.kind, CancelledDay.reason)
-        .join(CancelledDay, covers_class())
-        .where(SchoolClass.id.in_(ids), CancelledDay.date.between(first, last))
-        .order_by(CancelledDay.class_id.is_(None), CancelledDay.grade.is_(None), CancelledDay.id)
-    ).all()
+    rows = db.session.execute(_DISTANCE_DAYS, {"classes": ids, "first": first, "last": last}).all()
     found: dict[tuple[int, dt.date], DistanceNote] = {}
     for class_id, day, day_id, kind, reason in rows:
         found.setdefault((class_id, day), DistanceNote(day_id, kind, reason))

@@ -390,8 +390,11 @@ def _statement(keys: tuple[str, ...], *, account: bool) -> tuple[list[str], Sele
     return stored, statement
 
 
+_SETTINGS = select(Setting.key, Setting.value).where(Setting.school_id == bindparam("school"))  # built once
+
+
 def all_settings(school_id: int) -> dict[str, object]:
-    rows = dict(db.session.execute(select(Setting.key, Setting.value).where(Setting.school_id == school_id)).all())
+    rows = dict(db.session.execute(_SETTINGS, {"school": school_id}).all())
     rows |= _school_values(school_id)
     return {s.key: s.kind(rows[s.key]) if s.key in rows else s.default for s in BY_KEY.values()}
 
