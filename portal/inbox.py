@@ -21,6 +21,7 @@ from web.errors import refuse_in_portal
 from web.files import send_attachment
 
 from . import bp
+from .navigation import family_signed_in, unread_notices_count
 
 ACCEPT_FILES = ",".join("." + ext for ext in ALLOWED)
 
@@ -33,10 +34,13 @@ def _inbox_counter():
 
 
 def inbox_unread() -> int:
-    """Once per request (the diary's ETag counts it too)."""
+    """Once per request (the diary's ETag counts it too); a family's with the notices' count (portal/navigation.py)."""
     if "inbox_unread" not in g:
-        signed_in = getattr(current_user, "is_authenticated", False)
-        g.inbox_unread = unread_count(Actor.of(current_user)) if signed_in else 0
+        if family_signed_in() and "unread" not in g:
+            unread_notices_count()
+        else:
+            signed_in = getattr(current_user, "is_authenticated", False)
+            g.inbox_unread = unread_count(Actor.of(current_user)) if signed_in else 0
     return g.inbox_unread
 
 

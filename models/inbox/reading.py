@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import Select, bindparam, func, or_, select, update
 
 from models.access import FAMILY_ROLES, Actor, children, message_contact_ids, thread_administration_ids
 from models.attachments import FileLink, attachment_for_download, file_links
@@ -66,7 +66,13 @@ _UNREAD_COUNT = (
 def unread_count(actor: Actor) -> int:
     if actor.user_id is None:
         return 0
-    return read(_UNREAD_COUNT, {"user": actor.user_id}).scalar()  # the navigation's, on every page
+    return read(*unread_statement(actor)).scalar()  # the navigation's, on every page
+
+
+def unread_statement(actor: Actor) -> tuple[Select, dict]:
+    """The count of the actor's unread conversations as a statement and its parameters: a family page runs it in
+    the round trip of the notices' count (models.notices.feed.unread_count_and)."""
+    return _UNREAD_COUNT, {"user": actor.user_id or 0}
 
 
 @dataclass

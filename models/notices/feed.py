@@ -155,10 +155,12 @@ def _child_events(index: int, limit: int = LIMIT) -> list[Select]:
     return [select(*q.subquery().c) for q in (own, set_work)]  # wrapped: a UNION member keeps its LIMIT
 
 
-# The statements for a family of n children, built once per n (building them cost more than running them).
+# The statements for a family of n children, built once per n (building them cost more than running them); the
+# count's statement may carry another one-row count after the children's (``also``: the navigation's other badge).
 @functools.cache
-def _counts_for(n: int):
-    return union_all(*(select(func.count()).select_from(q.subquery()) for i in range(n) for q in _child_events(i)))
+def _counts_for(n: int, also: Select | None = None):
+    counts = [select(func.count()).select_from(q.subquery()) for i in range(n) for q in _child_events(i)]
+    return union_all(*counts, *([] if also is None else [also]))
 
 
 @functools.cache
@@ -220,13 +222,26 @@ def unread_count(actor: Actor, now: dt.datetime) -> int:
     return sum(_totals(starts).values()) if starts else 0
 
 
-def _totals(starts) -> dict[int, int]:
-    """Each child's count of notices, at most LIMIT, by student id (``starts``: (student id, moment)). One query."""
-    counts = read(_counts_for(len(starts)), _params(starts)).scalars().all()  # a generic plan on PostgreSQL
-    per_child = defaultdict(int)
-    for sid, count in zip([sid for sid, _s in starts for _q in range(2)], counts, strict=True):
+def unread_count_and(actor: Actor, now: dt.datetime, also: Select, params: dict) -> tuple[int, int]:
+    """``unread_count`` and, in the same round trip, another statement's count (one row, one integer, its own
+    parameters): the navigation shows both badges on every family page (portal/navigation.py)."""
+    if actor.user_id is None or not actor.has("parent", "student"):
+        return 0, read(also, params).scalar()
+    starts = _starts(actor, now, None, None, rows=False)
+    totals = _totals(starts, also, params)
+    return sum(n for sid, n in totals.items() if sid is not None), totals[None]
+
+
+def _totals(starts, also: Select | None = None, params: dict | None = None) -> dict[int | None, int]:
+    """Each child's count of notices, at most LIMIT, by student id (``starts``: (student id, moment)), and
+    ``also``'s count under the key None. One query."""
+    statement = _counts_for(len(starts), also)  # a generic plan on PostgreSQL
+    counts = read(statement, _params(starts) | (params or {})).scalars().all()
+    per_child: dict[int | None, int] = defaultdict(int)
+    keys = [sid for sid, _s in starts for _q in range(2)] + ([None] if also is not None else [])
+    for sid, count in zip(keys, counts, strict=True):
         per_child[sid] += count
-    return {sid: min(n, LIMIT) for sid, n in per_child.items()}
+    return {sid: n if sid is None else min(n, LIMIT) for sid, n in per_child.items()}
 
 
 def badge(count: int) -> str:

@@ -11,9 +11,12 @@ from sqlalchemy import text
 import models.base
 from models.access import Actor
 from models.audit import AuditEvent
+from models.inbox.reading import unread_count as inbox_unread_count
+from models.inbox.reading import unread_statement
+from models.inbox.writing import start_conversation
 from models.journal.cells import set_mark
 from models.journal.lessons import save_lesson
-from models.notices.feed import COUNT_CAP, LIMIT, badge, family_notices, mark_seen, unread_count
+from models.notices.feed import COUNT_CAP, LIMIT, badge, family_notices, mark_seen, unread_count, unread_count_and
 from models.tables.journal import Lesson
 
 T0 = dt.datetime(2026, 9, 8, 8, 0, tzinfo=dt.UTC)
@@ -172,3 +175,29 @@ def test_postgresql_keeps_one_plan_for_the_count(db_session, world, at):
     assert len(plans) == 1
     generic, custom = plans[0]
     assert generic >= 4 and custom <= 5
+
+
+@pytest.mark.parametrize("who", ["parent", "classteacher"])
+def test_the_navigation_counts_both_badges_in_one_round_trip(db_session, world, at, count_queries, who):
+    """A family page's two badges, unseen notices and unread conversations, in one statement after the children's
+    (portal/navigation.py): the same figures as each count alone; an account with no children gets the second."""
+    teacher, parent = Actor.of(world.users["classteacher"]), Actor.of(world.users["parent"])
+    writer, reader = (teacher, parent) if who == "parent" else (parent, teacher)
+    start_conversation(
+        writer,
+        recipient_id=reader.user_id,
+        student_id=world.anna.id,
+        subject="Вопрос",
+        body="Здравствуйте",
+        today=at(0).date(),
+        now=at(0),
+    )
+    mark_seen(parent, None, at(1))
+    for slot in (2, 3):  # two notices against one unread conversation: the badges cannot be swapped unseen
+        set_mark(Actor.of(world.users["teacher"]), world.lesson_5a.id, world.anna.id, slot, "5", None, now=at(2))
+    db_session.flush()
+    expected = (unread_count(reader, at(3)), inbox_unread_count(reader))
+    assert expected == ((2, 1) if who == "parent" else (0, 1))
+    with count_queries() as q:
+        assert unread_count_and(reader, at(3), *unread_statement(reader)) == expected
+    assert q.count == (2 if who == "parent" else 1)

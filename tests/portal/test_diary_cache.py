@@ -31,8 +31,8 @@ def test_an_unchanged_week_answers_304_without_a_body(client, login_as, world, c
     assert again.headers["Cache-Control"] == "private, no-cache"
     assert "Content-Security-Policy" not in again.headers  # the kept page keeps its own nonce
     # the user with roles, their school and the session's limits (one statement), access, the week's stamp, the
-    # navigation's counts: unseen notices (the children with their moments, the counts) and unread conversations
-    assert q.count == 6, q.statements
+    # navigation's counts: the children with their moments, then the unseen notices with the unread conversations
+    assert q.count == 5, q.statements
 
 
 def _add_mark(world):
@@ -112,5 +112,5 @@ def test_the_full_week_page_runs_fixed_queries(client, login_as, world, count_qu
     db.session.commit()
     # 3 of the request and the stamp (the user comes with the school), 11 the week's (1 of them its distance
     # days), 1 the child switcher (the family's children with their classes), 1 the parent's signature of the
-    # week, 3 the navigation's counts (unseen notices: 2, unread conversations: 1)
-    assert _page_queries(client, world, count_queries) == before == 19
+    # week, 2 the navigation's counts (the children with their moments; unseen notices with unread conversations)
+    assert _page_queries(client, world, count_queries) == before == 18

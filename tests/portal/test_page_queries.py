@@ -14,10 +14,10 @@ def _count(client, count_queries, url):
 def test_the_marks_page(client, login_as, world, count_queries):
     login_as("parent")
     # 10 of the page (the request's first: the user with their school and the session's limits), 1 the child
-    # switcher (the family's children with their classes), 3 the navigation's counts: unseen notices (2,
-    # models/notices), unread conversations (1), 1 the card's stamp for its ETag (models/reports/marks_stamp.py;
-    # a kept page is revalidated with 7, tests/portal/test_marks_cache.py)
-    assert _count(client, count_queries, f"/diary/{world.anna.id}/marks?period={world.q1.id}") == 15
+    # switcher (the family's children with their classes), 2 the navigation's counts (the children with their
+    # moments; unseen notices with unread conversations, models/notices), 1 the card's stamp for its ETag
+    # (models/reports/marks_stamp.py; a kept page is revalidated with 6, tests/portal/test_marks_cache.py)
+    assert _count(client, count_queries, f"/diary/{world.anna.id}/marks?period={world.q1.id}") == 14
 
 
 def test_the_journal_grid(client, login_as, world, count_queries):
