@@ -216,32 +216,33 @@ def unread_count(actor: Actor, now: dt.datetime) -> int:
     """How many notices the actor has not seen yet, over all their children, at most LIMIT per child (the
     portal navigation's badge on every page, shown as "99+" beyond COUNT_CAP). Two queries whatever the number
     of children, marks and changes."""
-    if actor.user_id is None or not actor.has("parent", "student"):
-        return 0
-    starts = _starts(actor, now, None, None, rows=False)
-    return sum(_totals(starts).values()) if starts else 0
+    return unread_count_and(actor, now)[0]
 
 
-def unread_count_and(actor: Actor, now: dt.datetime, also: Select, params: dict) -> tuple[int, int]:
-    """``unread_count`` and, in the same round trip, another statement's count (one row, one integer, its own
-    parameters): the navigation shows both badges on every family page (portal/navigation.py)."""
-    if actor.user_id is None or not actor.has("parent", "student"):
-        return 0, read(also, params).scalar()
-    starts = _starts(actor, now, None, None, rows=False)
-    totals = _totals(starts, also, params)
-    return sum(n for sid, n in totals.items() if sid is not None), totals[None]
+def unread_count_and(
+    actor: Actor, now: dt.datetime, also: Select | None = None, params: dict | None = None
+) -> tuple[int, int | None]:
+    """``unread_count`` and, in the same round trip, another statement's count (``also``: one row, one integer, its
+    own ``params``; None without it): the navigation shows both badges on every family page (portal/navigation.py).
+    An account with no children to read runs ``also`` alone."""
+    family = actor.user_id is not None and actor.has("parent", "student")
+    starts = _starts(actor, now, None, None, rows=False) if family else []
+    if not starts and also is None:
+        return 0, None
+    totals, counted = _totals(starts, also, params)
+    return sum(totals.values()), counted
 
 
-def _totals(starts, also: Select | None = None, params: dict | None = None) -> dict[int | None, int]:
+def _totals(starts, also: Select | None = None, params: dict | None = None) -> tuple[dict[int, int], int | None]:
     """Each child's count of notices, at most LIMIT, by student id (``starts``: (student id, moment)), and
-    ``also``'s count under the key None. One query."""
+    ``also``'s count after them (None without it). One query."""
     statement = _counts_for(len(starts), also)  # a generic plan on PostgreSQL
     counts = read(statement, _params(starts) | (params or {})).scalars().all()
-    per_child: dict[int | None, int] = defaultdict(int)
-    keys = [sid for sid, _s in starts for _q in range(2)] + ([None] if also is not None else [])
-    for sid, count in zip(keys, counts, strict=True):
+    counted = counts.pop() if also is not None else None
+    per_child: dict[int, int] = defaultdict(int)
+    for sid, count in zip([sid for sid, _s in starts for _q in range(2)], counts, strict=True):
         per_child[sid] += count
-    return {sid: n if sid is None else min(n, LIMIT) for sid, n in per_child.items()}
+    return {sid: min(n, LIMIT) for sid, n in per_child.items()}, counted
 
 
 def badge(count: int) -> str:
@@ -264,7 +265,7 @@ def family_notices(
     if not starts:
         return []
     by_id = [(student.id, start) for student, start in starts]
-    totals = _totals(by_id)
+    totals, _none = _totals(by_id)
     rows = db.session.execute(_events_for(len(starts), limit), _params(by_id)).all()
     events = []
     for at, action, entity, entity_id, old, new, staff, login, sid in rows:
