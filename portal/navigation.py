@@ -10,7 +10,7 @@ from flask_login import current_user
 from models.access import FAMILY_ROLES, Actor
 from models.base import utcnow
 from models.inbox.reading import unread_statement
-from models.notices.feed import badge, unread_count, unread_count_and
+from models.notices.feed import badge, unread_count_and
 
 from . import bp
 
@@ -22,10 +22,7 @@ def unread_notices_count() -> int:
         g.unread = 0
         if family_signed_in():
             actor = Actor.of(current_user)
-            if "inbox_unread" in g:
-                g.unread = unread_count(actor, utcnow())
-            else:
-                g.unread, g.inbox_unread = unread_count_and(actor, utcnow(), *unread_statement(actor))
+            g.unread, g.inbox_unread = unread_count_and(actor, utcnow(), *unread_statement(actor))
     return g.unread
 
 
