@@ -1,8 +1,7 @@
-"""A student's marks as chips (the marks page, a subject's page) built in Python: a Jinja macro per chip cost ~60 µs
-(its call, a url_for, the escapes), most of the marks page's template time. The markup is the one
-templates/portal/_forecast.html's macro printed: a lesson mark links to its history, a period mark is a plain
-badge; dark for a control work, a star for a comment. The date, the kind of work, the comment and the mark are
-escaped."""
+"""A student's marks as chips (the marks page, a subject's page), template globals built in Python: a Jinja macro
+per chip cost ~60 µs (its call, a url_for, the escapes), most of the marks page's template time. A lesson mark
+links to its history, a period mark is a plain badge; dark for a control work, a star for a comment. The kind of
+work, the comment and the mark are escaped (tests/portal/test_chips.py)."""
 
 from __future__ import annotations
 
