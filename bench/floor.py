@@ -276,9 +276,8 @@ def floor_app(database_url: str):
             ]
             if not periods:
                 abort(403)
-            period = (
-                next((x for x in periods if x[2] <= today <= x[3]), None) or [x for x in periods if x[2] <= today][-1]
-            )
+            begun = [x for x in periods if x[2] <= today] or periods[:1]  # as the project: today's, else the last begun
+            period = next((x for x in begun if today <= x[3]), begun[-1])
             p.update({"class": period[4], "starts": period[2], "ends": period[3], "year": period[7]})
             subjects: dict[int, SimpleNamespace] = {}
 
@@ -306,7 +305,7 @@ def floor_app(database_url: str):
             r.forecast = int(r.average + 0.5) if r.average is not None else None
         return render_template(
             "marks.html",
-            name=nav["children"] and next((f"{x[1]} {x[2]}" for x in nav["children"] if x[0] == student_id), ""),
+            name=next((f"{x[1]} {x[2]}" for x in nav["children"] if x[0] == student_id), ""),
             class_name=f"{period[5]}{period[6]}",
             year=period[8],
             periods=periods,
