@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, bindparam, false, literal, or_, select, union
 
-from models.base import db
+from models.base import db, known, remember, transaction_memo
 from models.errors import AccessDenied
 from models.i18n import _
 from models.roster import stay_on
@@ -233,12 +233,34 @@ def _student_check(actor: Actor) -> Select:
 
 
 def can_view_student(actor: Actor, student_id: int) -> bool:
-    return _is_member(student_id, _student_check(actor))
+    """Asked once a transaction (models.base.transaction_memo): a family page's validator and the page ask it both."""
+    if known(("student", actor, student_id)) is not None:
+        return True
+    return transaction_memo(
+        ("may see student", actor, student_id), lambda: _is_member(student_id, _student_check(actor))
+    )
 
 
 def require_student(actor: Actor, student_id: int) -> None:
     if not can_view_student(actor, student_id):
         raise AccessDenied(_("Нет доступа к данным этого обучающегося."))
+
+
+@per_actor
+def _visible_student(actor: Actor) -> Select:
+    return select(Student).where(Student.id == bindparam("member"), _student_check(actor).exists())
+
+
+def visible_student(actor: Actor, student_id: int) -> Student:
+    """The student whose data the actor asks for, loaded with the check in one statement (require_student and
+    then the row), once a transaction."""
+    student = known(("student", actor, student_id))
+    if student is None:
+        student = db.session.scalar(_visible_student(actor), {"member": student_id})
+        if student is None:
+            raise AccessDenied(_("Нет доступа к данным этого обучающегося."))
+        remember(("student", actor, student_id), student)
+    return student
 
 
 @functools.lru_cache(maxsize=_PER_ACTOR)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Select, bindparam, literal, select
 
-from models.access import Actor, attachment_ids, require_student, student_lesson_ids
+from models.access import Actor, attachment_ids, student_lesson_ids, visible_student
 from models.audit import AuditEvent
 from models.base import db
 from models.errors import InvalidInput, NotFound
@@ -580,8 +580,7 @@ class Portfolio:
 
 def student_portfolio(actor: Actor, student_id: int) -> Portfolio:
     """For the diary: all of the student's achievements and year-end results, every year (R20)."""
-    require_student(actor, student_id)
-    student = db.session.get(Student, student_id)
+    student = visible_student(actor, student_id)
     return Portfolio(
         student,
         _achievement_lines(Achievement.student_id == student_id),

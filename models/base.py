@@ -11,7 +11,7 @@ from contextvars import ContextVar
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, String, event, func
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -147,6 +147,47 @@ def read(statement, params=None):
     session 13). For the statements of every page (the navigation's counts, the diary week's validator); a
     statement that must see the request's own pending changes goes through the session."""
     return db.session.connection().execute(statement, params)
+
+
+_MEMO = "transaction_memo"
+
+
+def transaction_memo(key, compute):
+    """``compute()``'s answer, kept for the rest of the session's transaction: the same question asked twice in
+    one request (access to a child by the page's validator, then by the page; the children by the navigation's
+    count, then by its switcher) runs one statement. Forgotten as soon as the session writes anything (a flush,
+    an INSERT, UPDATE or DELETE through it) and when its transaction ends, so that an answer never outlives the
+    rows it was read from in this session. An exception is not kept: the next call asks again."""
+    memo = db.session.info.setdefault(_MEMO, {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def known(key):
+    """What ``transaction_memo`` keeps under ``key`` in this transaction, None when nothing."""
+    return db.session.info.get(_MEMO, {}).get(key)
+
+
+def remember(key, value) -> None:
+    db.session.info.setdefault(_MEMO, {})[key] = value
+
+
+def forget_transaction_memo(session=None) -> None:
+    """Drop what ``transaction_memo`` keeps (the session writes, its transaction ends; a test's fresh start)."""
+    (session or db.session).info.pop(_MEMO, None)
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session, *_context) -> None:
+    forget_transaction_memo(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_on_write(state) -> None:
+    if not state.is_select:  # an INSERT, UPDATE or DELETE statement run through the session
+        forget_transaction_memo(state.session)
 
 
 def stamp(row, *key) -> str:

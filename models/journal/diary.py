@@ -7,12 +7,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Date, Select, and_, bindparam, literal, literal_column, null, or_, select, text, union_all
+from sqlalchemy import Date, bindparam, literal, literal_column, null, or_, select, text, union_all
 from sqlalchemy.orm import joinedload
 
-from models.access import Actor, children, per_actor, require_student
+from models.access import Actor, visible_student
 from models.attachments import FileLink, file_links
 from models.base import db, read, short_name, stamp
+from models.family import family_rows
 from models.i18n import N_
 from models.marks import mark_text
 from models.roster import covers, on_roster, stay_during
@@ -141,8 +142,7 @@ _CELLS = union_all(
 
 def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
     """Checks access first: a parent gets their own children only, a student themself (R17)."""
-    require_student(actor, student_id)
-    student = db.session.get(Student, student_id)
+    student = visible_student(actor, student_id)
     monday = monday_of(day)
     week = {"student": student_id, "monday": monday, "sunday": monday + dt.timedelta(days=6)}
     enrollments = db.session.scalars(_ENROLLMENTS, week).all()
@@ -230,8 +230,9 @@ SELECT * FROM
 def diary_week_stamp(actor: Actor, student_id: int, day: dt.date) -> str:
     """A validator of diary_week(actor, student_id, day): it changes whenever the rows the week is built from
     change (WEEK_STAMP); names of subjects, bells and periods are not in it (the caller adds the day). Checks
-    access first, as diary_week does. Two queries."""
-    require_student(actor, student_id)
+    access first, as diary_week does (models.access.visible_student: the page's check is then answered). Two
+    queries."""
+    visible_student(actor, student_id)
     monday = monday_of(day)
     row = read(WEEK_STAMP, {"student": student_id, "monday": monday, "sunday": monday + dt.timedelta(days=6)}).one()
     return stamp(row, student_id, monday.isoformat())
@@ -358,30 +359,11 @@ class FamilyChild:
     short_name: str
 
 
-@per_actor
-def _family_statement(actor: Actor) -> Select:
-    """The children (or the student themself) with the class of each open enrolment: built once per actor."""
-    return (
-        children(actor)
-        .with_only_columns(
-            Student.id,
-            Student.last_name,
-            Student.first_name,
-            Student.middle_name,
-            SchoolClass.grade,
-            SchoolClass.letter,
-        )
-        .outerjoin(Enrollment, and_(Enrollment.student_id == Student.id, Enrollment.ends_on.is_(None)))
-        .outerjoin(SchoolClass, SchoolClass.id == Enrollment.class_id)
-    )
-
-
 def family_overview(actor: Actor) -> list[tuple[FamilyChild, str | None]]:
-    """The children (or the student themself) with their current class, for the portal's child switcher. One
-    query of plain rows."""
-    rows = db.session.execute(_family_statement(actor)).all()
+    """The children (or the student themself) with their current class, for the portal's child switcher: the rows
+    of models.family.family_rows, read once a transaction with the navigation's count."""
     found: dict[int, tuple[FamilyChild, str | None]] = {}
-    for student_id, last, first, middle, grade, letter in rows:
+    for student_id, last, first, middle, grade, letter, _seen in family_rows(actor):
         if student_id not in found or grade is not None:  # each child once, with their open enrolment's class
             class_name = f"{grade}{letter}" if grade is not None else None
             found[student_id] = (FamilyChild(student_id, short_name(last, first, middle)), class_name)

@@ -22,6 +22,7 @@ from sqlalchemy.sql.elements import BindParameter
 from models.access import Actor, children, per_actor, require_student
 from models.audit import STUDENT_ENTITIES, AuditEvent, snapshot_value
 from models.base import db, read
+from models.family import family_rows
 from models.i18n import N_, Text
 from models.journal.rules import ATTENDANCE_CODES
 from models.notices.announced import LABEL as ANNOUNCEMENT
@@ -194,21 +195,25 @@ def _params(starts) -> dict:
 
 def _starts(actor: Actor, now: dt.datetime, since: dt.datetime | None, student_id: int | None, *, rows: bool = True):
     """The children the actor reads in the portal and, for each, the moment their notices start: (student, moment)
-    with ``rows``, else (student id, moment) without loading the students (the navigation's count). One query."""
-    query = _children_seen(actor, rows)
+    with ``rows``, else (student id, moment) without loading the students (the navigation's count, from the rows
+    its switcher shows: models/family.py). One query."""
+    if not rows:
+        seen = {child.id: child.seen_at for child in family_rows(actor)}
+        return [(child_id, _aware(since or moment or now - FIRST_VISIT_WINDOW)) for child_id, moment in seen.items()]
+    query = _children_seen(actor)
     if student_id is not None:
         require_student(actor, student_id)
         query = query.where(Student.id == student_id)
-    found = (db.session.execute(query) if rows else read(query)).all()  # ids alone: plain rows
-    return [(student, _aware(since or seen or now - FIRST_VISIT_WINDOW)) for student, seen in found]
+    return [(student, _aware(since or seen or now - FIRST_VISIT_WINDOW)) for student, seen in db.session.execute(query)]
 
 
 @per_actor
-def _children_seen(actor: Actor, rows: bool) -> Select:
-    """The actor's children (the students, or their ids alone) with the account's "seen up to" moment of each."""
-    query = children(actor) if rows else children(actor).with_only_columns(Student.id)
-    return query.add_columns(NoticeSeen.seen_at).outerjoin(
-        NoticeSeen, and_(NoticeSeen.student_id == Student.id, NoticeSeen.user_id == (actor.user_id or 0))
+def _children_seen(actor: Actor) -> Select:
+    """The actor's children with the account's "seen up to" moment of each."""
+    return (
+        children(actor)
+        .add_columns(NoticeSeen.seen_at)
+        .outerjoin(NoticeSeen, and_(NoticeSeen.student_id == Student.id, NoticeSeen.user_id == (actor.user_id or 0)))
     )
 
 

@@ -16,7 +16,7 @@ import datetime as dt
 
 from sqlalchemy import Integer, String, bindparam, cast, func, select, true
 
-from models.access import Actor, require_student
+from models.access import Actor, visible_student
 from models.base import read, stamp
 from models.reports.report_card import STUDENT_YEARS, ReportCard, card_year
 from models.tables.classes import Enrollment, SchoolClass, SubgroupMember
@@ -112,8 +112,9 @@ MARKS_STAMP = _stamp_statement()
 def marks_page_stamp(actor: Actor, student_id: int, *, today: dt.date, year_id: int | None = None) -> str | None:
     """The validator of ``report_card(actor, student_id, today=today, year_id=year_id)`` with any period of that
     year (a change in another period of the year gives a new one too), None when the card would not be found.
-    Checks access first, as the card does. Three statements with the access check."""
-    require_student(actor, student_id)
+    Checks access first, as the card does (models.access.visible_student: the card's check is then answered).
+    Three statements with the access check."""
+    visible_student(actor, student_id)
     years = read(STUDENT_YEARS, {"student": student_id}).all()  # a year once a stay: card_year picks the same
     year = card_year(years, today, year_id) if years else None
     if year is None:

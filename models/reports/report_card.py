@@ -2,7 +2,7 @@
 (or percent, in the criteria scheme) and the period mark once the teacher has set it; and the year's
 summary — period, year, exam and final marks per subject. Any year the student was enrolled in.
 
-Read by the family in the portal; access is ``models.access.require_student`` as for the diary. A fixed
+Read by the family in the portal; access is ``models.access.visible_student`` as for the diary. A fixed
 number of queries whatever the number of subjects and marks. The family's browser keeps the marks page and
 revalidates it by ``models.reports.marks_stamp``: a table the card comes to read must be read by the stamp too
 (tests/portal/test_marks_cache.py lists the changes that must give the full page)."""
@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy import Date, bindparam, or_, select
 
-from models.access import Actor, require_student
+from models.access import Actor, visible_student
 from models.base import db
 from models.errors import NotFound
 from models.finals.forecast import Forecast, forecast
@@ -125,8 +125,7 @@ def report_card(
 ) -> ReportCard:
     """``steps_for``: the subject whose forecast also says what the next mark up needs (its page); the others
     say where they are heading."""
-    require_student(actor, student_id)
-    student = db.session.get(Student, student_id)
+    student = visible_student(actor, student_id)
     enrolments = db.session.execute(_ENROLMENTS, {"student": student_id}).all()
     if not enrolments:
         raise NotFound(_("Обучающийся не зачислен ни в один класс."))

@@ -11,6 +11,7 @@ import pytest
 
 from models import PeriodMark, db
 from models.access import Actor
+from models.base import forget_transaction_memo
 from models.errors import AccessDenied, NotFound
 from models.reports.report_card import report_card
 
@@ -104,6 +105,7 @@ def test_a_period_or_year_not_of_the_student_is_not_found(fin, world):
 def test_a_fixed_number_of_queries(fin, world, count_queries):
     _card(world)  # warm up
     db.session.expire_all()
+    forget_transaction_memo()  # as after the marks added below: the access check runs in both
     with count_queries() as small:
         _card(world)
     for i in range(5):

@@ -13,11 +13,12 @@ def _count(client, count_queries, url):
 
 def test_the_marks_page(client, login_as, world, count_queries):
     login_as("parent")
-    # 10 of the page (the request's first: the user with their school and the session's limits), 1 the child
-    # switcher (the family's children with their classes), 2 the navigation's counts (the children with their
-    # moments; unseen notices with unread conversations, models/notices), 1 the card's stamp for its ETag
-    # (models/reports/marks_stamp.py; a kept page is revalidated with 6, tests/portal/test_marks_cache.py)
-    assert _count(client, count_queries, f"/diary/{world.anna.id}/marks?period={world.q1.id}") == 14
+    # 9 of the page (the request's first: the user with their school and the session's limits; the child with its
+    # access check, models.access.visible_student), 2 the navigation's counts (the children with their classes
+    # and moments, which the child switcher shows too, models/family.py; unseen notices with unread
+    # conversations, models/notices), 1 the card's stamp for its ETag (models/reports/marks_stamp.py; a kept page
+    # is revalidated with 6, tests/portal/test_marks_cache.py)
+    assert _count(client, count_queries, f"/diary/{world.anna.id}/marks?period={world.q1.id}") == 12
 
 
 def test_the_journal_grid(client, login_as, world, count_queries):

@@ -66,6 +66,6 @@ def test_fixed_queries_whatever_the_number_of_marks(client, login_as, world, cou
     client.get(_url(world))
     with count_queries() as q:
         assert client.get(_url(world)).status_code == 200
-    # as the marks page (tests/portal/test_page_queries.py): the card's 10 with the request's, the child
-    # switcher's 1, the navigation's counts 2
-    assert q.count == 13, q.statements
+    # as the marks page (tests/portal/test_page_queries.py): the card's 9 with the request's, the navigation's
+    # counts 2 (whose children the child switcher shows too)
+    assert q.count == 11, q.statements
