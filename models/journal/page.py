@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import Date, Select, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
-from models.access import Actor, JournalWriteRight, assignment_ids, journal_write_right
+from models.access import Actor, JournalWriteRight, assignment_ids, journal_write_right, per_actor
 from models.attachments import FileLink, file_links
 from models.base import db
 from models.deadlines import (
@@ -308,12 +308,20 @@ def default_work_kind(kinds: list[WorkKind]) -> WorkKind | None:
     )
 
 
-def _assignment_row(actor: Actor, assignment_id: int):
+# The page's statements, built once (bound parameters; ``expanding`` ones take lists): building them per request
+# cost more than running several of them on SQLite.
+_ASSIGNMENT, _SCHOOL = bindparam("assignment"), bindparam("school")
+_START, _END = bindparam("start", type_=Date), bindparam("end", type_=Date)
+_LESSON_IDS = bindparam("lessons", expanding=True)
+
+
+@per_actor
+def _assignment_statement(actor: Actor) -> Select:
     """(assignment, year, school) with class, subject, subgroup and teacher, and whether the actor sees it."""
     # Asked of this one page (an index lookup), not "is it among all the pages the actor may open" (a scan of the
     # school's whole teaching load in a district-size database).
-    visible = assignment_ids(actor).where(TeachingAssignment.id == assignment_id).correlate(None).exists()
-    row = db.session.execute(
+    visible = assignment_ids(actor).where(TeachingAssignment.id == _ASSIGNMENT).correlate(None).exists()
+    return (
         select(TeachingAssignment, AcademicYear, School, visible)
         .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
         .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
@@ -324,8 +332,13 @@ def _assignment_row(actor: Actor, assignment_id: int):
             joinedload(TeachingAssignment.subgroup),
             joinedload(TeachingAssignment.teacher),
         )
-        .where(TeachingAssignment.id == assignment_id, SchoolClass.school_id == actor.school_id)
-    ).first()
+        .where(TeachingAssignment.id == _ASSIGNMENT, SchoolClass.school_id == actor.school_id)
+    )
+
+
+def _assignment_row(actor: Actor, assignment_id: int):
+    """(assignment, year, school) with class, subject, subgroup and teacher, if the actor may open the page."""
+    row = db.session.execute(_assignment_statement(actor), {"assignment": assignment_id}).first()
     if row is None:
         raise NotFound(_("Страница журнала не найдена."))
     assignment, year, school, allowed = row
@@ -334,12 +347,15 @@ def _assignment_row(actor: Actor, assignment_id: int):
     return assignment, year, school
 
 
+_CLASS_PERIODS = (
+    select(Period)
+    .where(Period.year_id == bindparam("year"), Period.scheme == bindparam("scheme"))
+    .order_by(Period.starts_on)
+)
+
+
 def _class_periods(cls: SchoolClass) -> list[Period]:
-    return db.session.scalars(
-        select(Period)
-        .where(Period.year_id == cls.year_id, Period.scheme == cls.period_scheme)
-        .order_by(Period.starts_on)
-    ).all()
+    return db.session.scalars(_CLASS_PERIODS, {"year": cls.year_id, "scheme": cls.period_scheme}).all()
 
 
 def current_period(periods: list[Period], today: dt.date) -> Period | None:
@@ -371,35 +387,41 @@ def _intersect(a: list[tuple[dt.date, dt.date]], b: list[tuple[dt.date, dt.date]
     return sorted(out)
 
 
+_ENROLLED = (
+    select(
+        Enrollment.starts_on, Enrollment.ends_on, Student.id, Student.last_name, Student.first_name, Student.middle_name
+    )
+    .join(Student, Student.id == Enrollment.student_id)
+    .where(Enrollment.class_id == bindparam("class"), stay_during(Enrollment, _START, _END))
+)
+_MEMBERS = select(SubgroupMember.student_id, SubgroupMember.starts_on, SubgroupMember.ends_on).where(
+    SubgroupMember.subgroup_id == bindparam("subgroup"), stay_during(SubgroupMember, _START, _END)
+)
+
+
 def _roster(assignment: TeachingAssignment, start: dt.date, end: dt.date) -> list[RosterStudent]:
     """Students in the class (and the subgroup) at any time between start and end, with their stays.
     One query, two for a subgroup."""
-    overlapping = lambda model: stay_during(model, start, end)  # noqa: E731
+    period = {"start": start, "end": end}
     stays: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    students: dict[int, Student] = {}
-    for enrollment_start, enrollment_end, student in db.session.execute(
-        select(Enrollment.starts_on, Enrollment.ends_on, Student)
-        .join(Student, Student.id == Enrollment.student_id)
-        .where(Enrollment.class_id == assignment.class_id, overlapping(Enrollment))
+    names: dict[int, tuple[str, str, str]] = {}
+    for enrollment_start, enrollment_end, student_id, last, first, middle in db.session.execute(
+        _ENROLLED, period | {"class": assignment.class_id}
     ):
-        stays[student.id].append((max(enrollment_start, start), min(enrollment_end or end, end)))
-        students[student.id] = student
+        stays[student_id].append((max(enrollment_start, start), min(enrollment_end or end, end)))
+        names[student_id] = (last, first, middle or "")
     if assignment.subgroup_id is not None:
         members: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
         for student_id, member_start, member_end in db.session.execute(
-            select(SubgroupMember.student_id, SubgroupMember.starts_on, SubgroupMember.ends_on).where(
-                SubgroupMember.subgroup_id == assignment.subgroup_id, overlapping(SubgroupMember)
-            )
+            _MEMBERS, period | {"subgroup": assignment.subgroup_id}
         ):
             members[student_id].append((max(member_start, start), min(member_end or end, end)))
         stays = {sid: _intersect(sorted(stays[sid]), sorted(members[sid])) for sid in stays if sid in members}
         stays = {sid: s for sid, s in stays.items() if s}
-    ordered = sorted(
-        (students[sid] for sid in stays), key=lambda s: (s.last_name, s.first_name, s.middle_name or "", s.id)
-    )
+    ordered = sorted(stays, key=lambda sid: (*names[sid], sid))
     return [
-        RosterStudent(s.id, i, f"{s.last_name} {s.first_name}", sorted(stays[s.id]))
-        for i, s in enumerate(ordered, start=1)
+        RosterStudent(sid, i, f"{names[sid][0]} {names[sid][1]}", sorted(stays[sid]))
+        for i, sid in enumerate(ordered, start=1)
     ]
 
 
@@ -426,6 +448,31 @@ _ATTENDANCE_COLUMNS = (
     Attendance.minutes_late,
     Attendance.version,
 )
+
+
+_LESSONS = select(Lesson).where(Lesson.assignment_id == _ASSIGNMENT, Lesson.date.between(_START, _END))
+_ENTRIES = select(TimetableEntry).where(
+    TimetableEntry.assignment_id == _ASSIGNMENT,
+    TimetableEntry.valid_from <= _END,
+    or_(TimetableEntry.valid_to.is_(None), TimetableEntry.valid_to >= _START),
+)
+_SUBSTITUTIONS = (
+    select(Substitution.date, Substitution.substitute_id, TimetableEntry.bell_id)
+    .join(TimetableEntry, TimetableEntry.id == Substitution.entry_id)
+    .where(TimetableEntry.assignment_id == _ASSIGNMENT, Substitution.date.between(_START, _END))
+)
+# By the ids of the lessons just loaded: an index lookup whatever the planner's statistics say (a join to lessons
+# made PostgreSQL scan all marks of a freshly loaded district without ANALYZE). Plain rows, not ORM objects: a
+# quarter's page holds hundreds of marks and absences, only read here.
+_MARKS = select(*_MARK_COLUMNS).where(Mark.lesson_id.in_(_LESSON_IDS)).order_by(Mark.slot)
+_ATTENDANCE = (
+    select(*_ATTENDANCE_COLUMNS, AttendanceReason.name)
+    .outerjoin(AttendanceReason, AttendanceReason.id == Attendance.reason_id)
+    .where(Attendance.lesson_id.in_(_LESSON_IDS))
+)
+_KINDS = select(WorkKind).where(WorkKind.school_id == _SCHOOL).order_by(WorkKind.id)
+_PLAN = select(PlanItem).where(PlanItem.assignment_id == _ASSIGNMENT).order_by(PlanItem.position)
+_BELLS = select(Bell).where(Bell.school_id == _SCHOOL).order_by(Bell.shift, Bell.number)
 
 
 def _cell_mark(
@@ -476,38 +523,16 @@ def journal_page(
     criteria = school.grading_scheme == CRITERIA
 
     students = _roster(assignment, start, end)
-    lessons = db.session.scalars(
-        select(Lesson).where(Lesson.assignment_id == assignment.id, Lesson.date.between(start, end))
-    ).all()
-    entries = db.session.scalars(
-        select(TimetableEntry).where(
-            TimetableEntry.assignment_id == assignment.id,
-            TimetableEntry.valid_from <= end,
-            or_(TimetableEntry.valid_to.is_(None), TimetableEntry.valid_to >= start),
-        )
-    ).all()
-    substitutions = db.session.execute(
-        select(Substitution.date, Substitution.substitute_id, TimetableEntry.bell_id)
-        .join(TimetableEntry, TimetableEntry.id == Substitution.entry_id)
-        .where(TimetableEntry.assignment_id == assignment.id, Substitution.date.between(start, end))
-    ).all()
-    # By the ids of the lessons just loaded: an index lookup whatever the planner's statistics say (a join
-    # to lessons made PostgreSQL scan all marks of a freshly loaded district without ANALYZE).
+    page = {"assignment": assignment.id, "school": cls.school_id, "start": start, "end": end}
+    lessons = db.session.scalars(_LESSONS, page).all()
+    entries = db.session.scalars(_ENTRIES, page).all()
+    substitutions = db.session.execute(_SUBSTITUTIONS, page).all()
     lesson_ids = [lesson.id for lesson in lessons]
-    # Plain rows, not ORM objects: a quarter's page holds hundreds of marks and absences, only read here.
-    marks = db.session.execute(select(*_MARK_COLUMNS).where(Mark.lesson_id.in_(lesson_ids)).order_by(Mark.slot)).all()
-    attendance = db.session.execute(
-        select(*_ATTENDANCE_COLUMNS, AttendanceReason.name)
-        .outerjoin(AttendanceReason, AttendanceReason.id == Attendance.reason_id)
-        .where(Attendance.lesson_id.in_(lesson_ids))
-    ).all()
-    kinds = db.session.scalars(select(WorkKind).where(WorkKind.school_id == cls.school_id).order_by(WorkKind.id)).all()
-    plan_items = db.session.scalars(
-        select(PlanItem).where(PlanItem.assignment_id == assignment.id).order_by(PlanItem.position)
-    ).all()
-    bells = db.session.scalars(
-        select(Bell).where(Bell.school_id == cls.school_id).order_by(Bell.shift, Bell.number)
-    ).all()
+    marks = db.session.execute(_MARKS, {"lessons": lesson_ids}).all()
+    attendance = db.session.execute(_ATTENDANCE, {"lessons": lesson_ids}).all()
+    kinds = db.session.scalars(_KINDS, page).all()
+    plan_items = db.session.scalars(_PLAN, page).all()
+    bells = db.session.scalars(_BELLS, page).all()
 
     kind_by_id = {k.id: k for k in kinds}
     bell_by_id = {b.id: b for b in bells}
