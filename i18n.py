@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import g
+from flask import g, has_app_context
 from flask_babel import get_translations, gettext
 
 from models.errors import JournalError
@@ -16,16 +16,14 @@ LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English
 
 def error_text(exc: JournalError) -> str:
     """A domain error in the user's language (its composed values too: a period's name, a kind of work)."""
-    return gettext(exc.template, **{k: text(v) for k, v in exc.params.items()}) if exc.params else gettext(exc.template)
+    return _gettext(exc.template, **{k: text(v) for k, v in exc.params.items()})
 
 
 def text(value):
     """Domain-composed text (models.i18n.Text / Joined) in the user's language; anything else (names,
     codes, numbers: data) unchanged. Templates: ``{{ value|tr }}``."""
     if isinstance(value, Text):
-        if not value.params:
-            return gettext(value.template)
-        return gettext(value.template, **{key: text(v) for key, v in value.params.items()})
+        return _gettext(value.template, **{key: text(v) for key, v in value.params.items()})
     if isinstance(value, Joined):
         return value.separator.join(text(part) for part in value.parts)
     return value
@@ -52,6 +50,14 @@ def _translations():
     translations = get_translations()  # resolves the locale when nothing did yet
     request_globals._translations = (request_globals._flask_babel.babel_locale, translations)
     return translations
+
+
+def _gettext(template: str, **params) -> str:
+    """flask_babel.gettext through the request's catalogue (``_translations``): a marks page composes ~40 texts."""
+    if not has_app_context():
+        return gettext(template, **params)
+    translated = _translations().ugettext(template)
+    return translated % params if params else translated
 
 
 def install_template_gettext(app) -> None:
