@@ -231,10 +231,12 @@ class JournalView(StaffPage):
         writable = column.writable if column is not None else page.write.on(on)
         if lesson is None and not writable and request.method == "GET":
             abort(403)
-        suggested = suggest_plan_item(assignment_id) if lesson is None and page.plan_items else None
+        plan_items = page.plan_items()
+        suggested = suggest_plan_item(assignment_id) if lesson is None and plan_items else None
         return self.render(
             "admin/journal/lesson.html",
             page=page,
+            plan_items=plan_items,
             lesson=lesson,
             column=column,
             writable=writable,

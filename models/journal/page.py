@@ -209,7 +209,6 @@ class JournalPage:
     columns: list[JournalColumn]
     cells: dict[tuple[int, int], Cell]
     work_kinds: list[WorkKind]
-    plan_items: list[PlanItem]
     bells: list[Bell]
     mark_choices: tuple[str, ...]
     read_only: tuple[str, dict] | None  # why the page is read-only: (message marked for translation, params)
@@ -298,6 +297,11 @@ class JournalPage:
 
     def default_work_kind(self) -> WorkKind | None:
         return default_work_kind(self.work_kinds)
+
+    def plan_items(self) -> list[PlanItem]:
+        """The lines of the page's thematic plan, in order: the lesson form links a lesson to one (the grid does
+        not show them, so the page does not read them). One query."""
+        return db.session.scalars(_PLAN, {"assignment": self.assignment.id}).all()
 
 
 def default_work_kind(kinds: list[WorkKind]) -> WorkKind | None:
@@ -531,7 +535,6 @@ def journal_page(
     marks = db.session.execute(_MARKS, {"lessons": lesson_ids}).all()
     attendance = db.session.execute(_ATTENDANCE, {"lessons": lesson_ids}).all()
     kinds = db.session.scalars(_KINDS, page).all()
-    plan_items = db.session.scalars(_PLAN, page).all()
     bells = db.session.scalars(_BELLS, page).all()
 
     kind_by_id = {k.id: k for k in kinds}
@@ -643,7 +646,6 @@ def journal_page(
         columns=columns,
         cells=cells,
         work_kinds=kinds,
-        plan_items=plan_items,
         bells=bells,
         mark_choices=allowed_marks(assignment.subject, cls.grade),
         read_only=read_only,
