@@ -246,9 +246,22 @@ def require_student(actor: Actor, student_id: int) -> None:
         raise AccessDenied(_("Нет доступа к данным этого обучающегося."))
 
 
+def may_see_student(actor: Actor):
+    """EXISTS: the student bound as ``member`` is one the actor may see. For a statement that checks access in the
+    round trip that reads (a page's validator); it reports the answer with ``student_checked``."""
+    return _student_check(actor).exists()
+
+
+def student_checked(actor: Actor, student_id: int, allowed: bool) -> None:
+    """The answer a statement with ``may_see_student`` gave, kept as can_view_student's; a refusal is raised."""
+    remember(("may see student", actor, student_id), allowed)
+    if not allowed:
+        raise AccessDenied(_("Нет доступа к данным этого обучающегося."))
+
+
 @per_actor
 def _visible_student(actor: Actor) -> Select:
-    return select(Student).where(Student.id == bindparam("member"), _student_check(actor).exists())
+    return select(Student).where(Student.id == bindparam("member"), may_see_student(actor))
 
 
 def visible_student(actor: Actor, student_id: int) -> Student:

@@ -7,10 +7,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Date, bindparam, literal, literal_column, null, or_, select, text, union_all
+from sqlalchemy import Date, Select, bindparam, column, literal, literal_column, null, or_, select, text, union_all
 from sqlalchemy.orm import joinedload
 
-from models.access import Actor, visible_student
+from models.access import Actor, may_see_student, per_actor, student_checked, visible_student
 from models.attachments import FileLink, file_links
 from models.base import db, read, short_name, stamp
 from models.family import family_rows
@@ -200,7 +200,8 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
 # the student's stays in classes and subgroups, the classes' timetable and its substitutions, the week's days
 # switched to distance learning (any class: a cheap superset) and the parents' signatures under the week. One round trip of
 # aggregates (count, sum of ids, sum of versions): an insert, a delete or an edit of any of them changes it.
-WEEK_STAMP = text("""WITH
+WEEK_STAMP = (
+    text("""WITH
   classes AS (SELECT class_id FROM enrollments WHERE student_id = :student AND starts_on <= :sunday
               AND (ends_on IS NULL OR ends_on >= :monday)),
   week AS (SELECT l.id, l.version FROM lessons l JOIN teaching_assignments ta ON ta.id = l.assignment_id
@@ -209,32 +210,51 @@ WEEK_STAMP = text("""WITH
               JOIN teaching_assignments ta ON ta.id = te.assignment_id
               WHERE ta.class_id IN (SELECT class_id FROM classes) AND te.valid_from <= :sunday)
 SELECT * FROM
-  (SELECT count(*), sum(id + version * 7) FROM week) AS l,
-  (SELECT count(*), sum(id + version * 7 + slot) FROM marks
+  (SELECT count(*) AS l_n, sum(id + version * 7) AS l_s FROM week) AS l,
+  (SELECT count(*) AS m_n, sum(id + version * 7 + slot) AS m_s FROM marks
    WHERE student_id = :student AND lesson_id IN (SELECT id FROM week)) AS m,
-  (SELECT count(*), sum(id + version * 7) FROM attendance
+  (SELECT count(*) AS a_n, sum(id + version * 7) AS a_s FROM attendance
    WHERE student_id = :student AND lesson_id IN (SELECT id FROM week)) AS a,
-  (SELECT count(*), sum(id) FROM attachments WHERE lesson_id IN (SELECT id FROM week)) AS f,
-  (SELECT count(*), sum(id + class_id), max(starts_on), max(ends_on), count(ends_on) FROM enrollments
-   WHERE student_id = :student) AS e,
-  (SELECT count(*), sum(id + subgroup_id), max(ends_on), count(ends_on) FROM subgroup_members
-   WHERE student_id = :student) AS g,
-  (SELECT count(*), sum(id + weekday + bell_id * 8), max(valid_to), count(valid_to) FROM entries) AS t,
-  (SELECT count(*), sum(id) FROM substitutions
+  (SELECT count(*) AS f_n, sum(id) AS f_s FROM attachments WHERE lesson_id IN (SELECT id FROM week)) AS f,
+  (SELECT count(*) AS e_n, sum(id + class_id) AS e_s, max(starts_on) AS e_from, max(ends_on) AS e_to,
+          count(ends_on) AS e_ended FROM enrollments WHERE student_id = :student) AS e,
+  (SELECT count(*) AS g_n, sum(id + subgroup_id) AS g_s, max(ends_on) AS g_to, count(ends_on) AS g_ended
+   FROM subgroup_members WHERE student_id = :student) AS g,
+  (SELECT count(*) AS t_n, sum(id + weekday + bell_id * 8) AS t_s, max(valid_to) AS t_to,
+          count(valid_to) AS t_ended FROM entries) AS t,
+  (SELECT count(*) AS x_n, sum(id) AS x_s FROM substitutions
    WHERE entry_id IN (SELECT id FROM entries) AND date BETWEEN :monday AND :sunday) AS x,
-  (SELECT count(*), sum(id) FROM cancelled_days WHERE date BETWEEN :monday AND :sunday) AS d,
-  (SELECT count(*), sum(id) FROM diary_acknowledgements WHERE student_id = :student AND week_start = :monday) AS k
-""").bindparams(bindparam("monday", type_=Date), bindparam("sunday", type_=Date))
+  (SELECT count(*) AS d_n, sum(id) AS d_s FROM cancelled_days WHERE date BETWEEN :monday AND :sunday) AS d,
+  (SELECT count(*) AS k_n, sum(id) AS k_s FROM diary_acknowledgements
+   WHERE student_id = :student AND week_start = :monday) AS k
+""")
+    .bindparams(bindparam("monday", type_=Date), bindparam("sunday", type_=Date))
+    .columns(
+        *map(
+            column,
+            "l_n l_s m_n m_s a_n a_s f_n f_s e_n e_s e_from e_to e_ended g_n g_s g_to g_ended t_n t_s t_to t_ended "
+            "x_n x_s d_n d_s k_n k_s".split(),
+        )
+    )
+)
+
+
+@per_actor
+def _checked_week_stamp(actor: Actor) -> Select:
+    """WEEK_STAMP's row only when the actor may see the student (``member``): the access check in the same round
+    trip (PostgreSQL tests it once, before the aggregates)."""
+    week = WEEK_STAMP.subquery("week_stamp")
+    return select(*week.c).where(may_see_student(actor))
 
 
 def diary_week_stamp(actor: Actor, student_id: int, day: dt.date) -> str:
     """A validator of diary_week(actor, student_id, day): it changes whenever the rows the week is built from
     change (WEEK_STAMP); names of subjects, bells and periods are not in it (the caller adds the day). Checks
-    access first, as diary_week does (models.access.visible_student: the page's check is then answered). Two
-    queries."""
-    visible_student(actor, student_id)
+    access first, as diary_week does, in its one statement."""
     monday = monday_of(day)
-    row = read(WEEK_STAMP, {"student": student_id, "monday": monday, "sunday": monday + dt.timedelta(days=6)}).one()
+    week = {"student": student_id, "member": student_id, "monday": monday, "sunday": monday + dt.timedelta(days=6)}
+    row = read(_checked_week_stamp(actor), week).first()
+    student_checked(actor, student_id, row is not None)
     return stamp(row, student_id, monday.isoformat())
 
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Integer, String, bindparam, cast, func, select, true
+from sqlalchemy import Integer, Select, String, bindparam, cast, func, select, true
 
-from models.access import Actor, visible_student
+from models.access import Actor, may_see_student, per_actor, require_student, student_checked
 from models.base import read, stamp
 from models.reports.report_card import STUDENT_YEARS, ReportCard, card_year
 from models.tables.classes import Enrollment, SchoolClass, SubgroupMember
@@ -109,13 +109,21 @@ def _stamp_statement():
 MARKS_STAMP = _stamp_statement()
 
 
+@per_actor
+def _student_years(actor: Actor) -> Select:
+    return STUDENT_YEARS.where(may_see_student(actor))
+
+
 def marks_page_stamp(actor: Actor, student_id: int, *, today: dt.date, year_id: int | None = None) -> str | None:
     """The validator of ``report_card(actor, student_id, today=today, year_id=year_id)`` with any period of that
     year (a change in another period of the year gives a new one too), None when the card would not be found.
-    Checks access first, as the card does (models.access.visible_student: the card's check is then answered).
-    Three statements with the access check."""
-    visible_student(actor, student_id)
-    years = read(STUDENT_YEARS, {"student": student_id}).all()  # a year once a stay: card_year picks the same
+    Checks access first, as the card does, in the statement that reads the student's years. Two statements."""
+    # A year once a stay (card_year picks the same), read only when the actor may see the student.
+    years = read(_student_years(actor), {"student": student_id, "member": student_id}).all()
+    if years:
+        student_checked(actor, student_id, True)
+    else:
+        require_student(actor, student_id)  # no stay, or no access: asked apart (a rare page)
     year = card_year(years, today, year_id) if years else None
     if year is None:
         return None

@@ -30,9 +30,10 @@ def test_an_unchanged_week_answers_304_without_a_body(client, login_as, world, c
     assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
     assert again.headers["Cache-Control"] == "private, no-cache"
     assert "Content-Security-Policy" not in again.headers  # the kept page keeps its own nonce
-    # the user with roles, their school and the session's limits (one statement), access, the week's stamp, the
-    # navigation's counts: the children with their moments, then the unseen notices with the unread conversations
-    assert q.count == 5, q.statements
+    # the user with roles, their school and the session's limits (one statement), the week's stamp with its access
+    # check, the navigation's counts: the children with their moments, then the unseen notices with the unread
+    # conversations
+    assert q.count == 4, q.statements
 
 
 def _add_mark(world):

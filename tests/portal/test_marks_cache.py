@@ -29,9 +29,9 @@ def test_an_unchanged_card_answers_304_without_a_body(client, login_as, world, c
     with count_queries() as q:
         kept = again(client, _url(world), etag)
     assert kept.status_code == 304 and kept.data == b"" and kept.headers["ETag"] == etag
-    # the user with roles, school and limits; access; the student's years; the card's stamp; the navigation's
-    # counts: the children with their moments, then the unseen notices with the unread conversations
-    assert q.count == 6, q.statements
+    # the user with roles, school and limits; the student's years with the access check; the card's stamp; the
+    # navigation's counts: the children with their moments, then the unseen notices with the unread conversations
+    assert q.count == 5, q.statements
 
 
 def _boris_mark(world):
