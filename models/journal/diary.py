@@ -7,8 +7,22 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Date, Select, bindparam, column, literal, literal_column, null, or_, select, text, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy import (
+    Date,
+    Select,
+    String,
+    bindparam,
+    cast,
+    column,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    text,
+    union_all,
+)
 
 from models.access import Actor, may_see_student, per_actor, student_checked, visible_student
 from models.attachments import FileLink, file_links
@@ -86,15 +100,63 @@ def monday_of(day: dt.date) -> dt.date:
 # statement per request cost more than running it on SQLite.
 _MONDAY, _SUNDAY = bindparam("monday", type_=Date), bindparam("sunday", type_=Date)
 _STUDENT = bindparam("student")
-_ENROLLMENTS = (
-    select(Enrollment)
-    .options(joinedload(Enrollment.school_class))
-    .where(Enrollment.student_id == _STUDENT, stay_during(Enrollment, _MONDAY, _SUNDAY))
-    .order_by(Enrollment.starts_on)
-)
-_MEMBERSHIPS = select(SubgroupMember).where(
-    SubgroupMember.student_id == _STUDENT, stay_during(SubgroupMember, _MONDAY, _SUNDAY)
-)
+# The student's stays that touch the week, in classes (with the class's year and name) and in subgroups: one
+# round trip of plain rows, in the order they began.
+_STAYS = union_all(
+    select(
+        literal(True).label("in_class"),
+        Enrollment.class_id.label("group_id"),
+        Enrollment.starts_on,
+        Enrollment.ends_on,
+        SchoolClass.year_id,
+        SchoolClass.grade,
+        SchoolClass.letter,
+    )
+    .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
+    .where(Enrollment.student_id == _STUDENT, stay_during(Enrollment, _MONDAY, _SUNDAY)),
+    select(
+        literal(False),
+        SubgroupMember.subgroup_id,
+        SubgroupMember.starts_on,
+        SubgroupMember.ends_on,
+        null(),
+        null(),
+        null(),
+    ).where(SubgroupMember.student_id == _STUDENT, stay_during(SubgroupMember, _MONDAY, _SUNDAY)),
+).order_by(literal_column("starts_on"))
+
+
+@dataclass(frozen=True, slots=True)
+class ClassStay:
+    """The student in a class for a time (an enrolment), as the week reads it: ``covers`` and ``stays_cover`` take
+    it as they take an Enrollment."""
+
+    class_id: int
+    starts_on: dt.date
+    ends_on: dt.date | None
+    year_id: int
+    class_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class GroupStay:
+    """The student in a subgroup for a time (a SubgroupMember, as the week reads it)."""
+
+    subgroup_id: int
+    starts_on: dt.date
+    ends_on: dt.date | None
+
+
+def _stays(week: dict) -> tuple[list[ClassStay], list[GroupStay]]:
+    classes, groups = [], []
+    for in_class, group_id, starts_on, ends_on, year_id, grade, letter in db.session.execute(_STAYS, week):
+        if in_class:
+            classes.append(ClassStay(group_id, starts_on, ends_on, year_id, f"{grade}{letter}"))
+        else:
+            groups.append(GroupStay(group_id, starts_on, ends_on))
+    return classes, groups
+
+
 # Each lesson on a date the student was in its class (and subgroup) that day: the roster rule; with its subject
 # and bell. Plain rows (a Row has the attributes fill_slots and bell_order read): no ORM objects to build.
 _BELL = (Bell.shift, Bell.starts_at, Bell.number)
@@ -145,9 +207,8 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
     student = visible_student(actor, student_id)
     monday = monday_of(day)
     week = {"student": student_id, "monday": monday, "sunday": monday + dt.timedelta(days=6)}
-    enrollments = db.session.scalars(_ENROLLMENTS, week).all()
+    enrollments, memberships = _stays(week)
     class_ids = [e.class_id for e in enrollments]
-    memberships = db.session.scalars(_MEMBERSHIPS, week).all()
     lessons = db.session.execute(_LESSONS, week | {"classes": class_ids}).all() if class_ids else []
     marks: dict[int, list[str]] = defaultdict(list)
     comments: dict[int, list[str]] = defaultdict(list)
@@ -190,9 +251,7 @@ def diary_week(actor: Actor, student_id: int, day: dt.date) -> DiaryWeek:
     for d in days:
         d.lessons.sort(key=lambda item: item.order)
     current = next((e for e in reversed(enrollments)), None)
-    return DiaryWeek(
-        student=student, class_name=current.school_class.name if current else None, monday=monday, days=days
-    )
+    return DiaryWeek(student=student, class_name=current.class_name if current else None, monday=monday, days=days)
 
 
 # What the week page shows can change through these rows only: the week's lessons of the student's classes
@@ -274,6 +333,11 @@ _ENTRIES = (
         Subject.name.label("subject"),
         TimetableEntry.bell_id,
         *_BELL,
+        # the days of the week a substitution replaces the entry's lesson ("2026-12-01 2026-12-03"; NULL: none)
+        select(func.aggregate_strings(cast(Substitution.date, String), " "))
+        .where(Substitution.entry_id == TimetableEntry.id, Substitution.date.between(_MONDAY, _SATURDAY))
+        .scalar_subquery()
+        .label("substituted"),
     )
     .join(TeachingAssignment, TeachingAssignment.id == TimetableEntry.assignment_id)
     .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
@@ -297,16 +361,12 @@ _PERIODS = select(Period).where(
     Period.starts_on <= _SATURDAY,
     Period.ends_on >= _MONDAY,
 )
-_SUBSTITUTED = select(Substitution.entry_id, Substitution.date).where(
-    Substitution.entry_id.in_(bindparam("entries", expanding=True)), Substitution.date.between(_MONDAY, _SATURDAY)
-)
 
 
-def _add_planned(
-    days: list[DiaryDay], enrollments: list[Enrollment], memberships: list[SubgroupMember], lessons
-) -> None:
+def _add_planned(days: list[DiaryDay], enrollments: list[ClassStay], memberships: list[GroupStay], lessons) -> None:
     """The timetable's lessons of the week that are not recorded, on the days the student is in the class (and
-    the subgroup) and inside one of its periods (not in the holidays). Three queries."""
+    the subgroup) and inside one of its periods (not in the holidays). Two queries (the timetable with its
+    substitutions, the periods)."""
     if not enrollments:
         return
     monday, saturday = days[0].date, days[-1].date
@@ -319,10 +379,10 @@ def _add_planned(
     entries = db.session.execute(_ENTRIES, week).all()
     if not entries:
         return
-    periods = db.session.scalars(
-        _PERIODS, week | {"years": sorted({e.school_class.year_id for e in enrollments})}
-    ).all()
-    substituted = set(db.session.execute(_SUBSTITUTED, week | {"entries": [e.id for e in entries]}).all())
+    periods = db.session.scalars(_PERIODS, week | {"years": sorted({e.year_id for e in enrollments})}).all()
+    substituted = {
+        (e.id, dt.date.fromisoformat(day)) for e in entries if e.substituted for day in e.substituted.split()
+    }
     recorded = defaultdict(list)
     for lesson in lessons:
         recorded[(lesson.assignment_id, lesson.date)].append(lesson)
@@ -354,7 +414,7 @@ def _add_planned(
                 )
 
 
-def _mark_distance(days: list[DiaryDay], enrollments: list[Enrollment]) -> None:
+def _mark_distance(days: list[DiaryDay], enrollments: list[ClassStay]) -> None:
     """The days switched to distance learning for the class the student is in that day, and their lessons.
     One query."""
     if not enrollments:

@@ -111,8 +111,9 @@ def test_the_full_week_page_runs_fixed_queries(client, login_as, world, count_qu
         )
     )
     db.session.commit()
-    # 3 of the request and the stamp (the user comes with the school; the child with its access check,
-    # models.access.visible_student, answered for the week too), 9 the week's (1 of them its distance days), 1 the
-    # parent's signature of the week, 2 the navigation's counts (the children with their classes and moments,
-    # which the child switcher shows too, models/family.py; unseen notices with unread conversations)
-    assert _page_queries(client, world, count_queries) == before == 15
+    # 3 of the request and the stamp (the user comes with the school; the stamp with its access check; the
+    # child), 7 the week's (the stays in classes and subgroups, lessons, files, marks with absences, the timetable
+    # with its substitutions, periods, distance days), 1 the parent's signature of the week, 2 the navigation's
+    # counts (the children with their classes and moments, which the child switcher shows too, models/family.py;
+    # unseen notices with unread conversations)
+    assert _page_queries(client, world, count_queries) == before == 13
