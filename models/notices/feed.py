@@ -193,18 +193,21 @@ def _params(starts) -> dict:
     return params
 
 
-def _starts(actor: Actor, now: dt.datetime, since: dt.datetime | None, student_id: int | None, *, rows: bool = True):
-    """The children the actor reads in the portal and, for each, the moment their notices start: (student, moment)
-    with ``rows``, else (student id, moment) without loading the students (the navigation's count, from the rows
-    its switcher shows: models/family.py). One query."""
-    if not rows:
-        seen = {child.id: child.seen_at for child in family_rows(actor)}
-        return [(child_id, _aware(since or moment or now - FIRST_VISIT_WINDOW)) for child_id, moment in seen.items()]
+def _starts(actor: Actor, now: dt.datetime, since: dt.datetime | None, student_id: int | None):
+    """The children the actor reads in the portal and, for each, the moment their notices start: (student, moment).
+    One query."""
     query = _children_seen(actor)
     if student_id is not None:
         require_student(actor, student_id)
         query = query.where(Student.id == student_id)
     return [(student, _aware(since or seen or now - FIRST_VISIT_WINDOW)) for student, seen in db.session.execute(query)]
+
+
+def _count_starts(actor: Actor, now: dt.datetime) -> list[tuple[int, dt.datetime]]:
+    """(student id, moment) of each child for the navigation's count, from the rows its switcher shows
+    (models/family.py: one query a transaction for both)."""
+    seen = {child.id: child.seen_at for child in family_rows(actor)}  # a child with two open classes comes twice
+    return [(child_id, _aware(moment or now - FIRST_VISIT_WINDOW)) for child_id, moment in seen.items()]
 
 
 @per_actor
@@ -231,7 +234,7 @@ def unread_count_and(
     own ``params``; None without it): the navigation shows both badges on every family page (portal/navigation.py).
     An account with no children to read runs ``also`` alone."""
     family = actor.user_id is not None and actor.has("parent", "student")
-    starts = _starts(actor, now, None, None, rows=False) if family else []
+    starts = _count_starts(actor, now) if family else []
     if not starts and also is None:
         return 0, None
     totals, counted = _totals(starts, also, params)
