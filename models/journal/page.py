@@ -527,15 +527,15 @@ def journal_page(
     criteria = school.grading_scheme == CRITERIA
 
     students = _roster(assignment, start, end)
-    page = {"assignment": assignment.id, "school": cls.school_id, "start": start, "end": end}
-    lessons = db.session.scalars(_LESSONS, page).all()
-    entries = db.session.scalars(_ENTRIES, page).all()
-    substitutions = db.session.execute(_SUBSTITUTIONS, page).all()
+    bound = {"assignment": assignment.id, "school": cls.school_id, "start": start, "end": end}
+    lessons = db.session.scalars(_LESSONS, bound).all()
+    entries = db.session.scalars(_ENTRIES, bound).all()
+    substitutions = db.session.execute(_SUBSTITUTIONS, bound).all()
     lesson_ids = [lesson.id for lesson in lessons]
     marks = db.session.execute(_MARKS, {"lessons": lesson_ids}).all()
     attendance = db.session.execute(_ATTENDANCE, {"lessons": lesson_ids}).all()
-    kinds = db.session.scalars(_KINDS, page).all()
-    bells = db.session.scalars(_BELLS, page).all()
+    kinds = db.session.scalars(_KINDS, bound).all()
+    bells = db.session.scalars(_BELLS, bound).all()
 
     kind_by_id = {k.id: k for k in kinds}
     bell_by_id = {b.id: b for b in bells}
