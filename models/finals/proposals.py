@@ -149,7 +149,8 @@ def mark_input(mark: Mark, lesson_kind_id: int | None, kinds: dict[int, WorkKind
 def mark_pair(
     mark: Mark, date: dt.date, lesson_kind_id: int | None, kinds: dict[int, WorkKind]
 ) -> tuple[MarkChip, MarkInput]:
-    """One lesson mark as the page shows it and as the grading scheme sees it."""
+    """One lesson mark as the page shows it and as the grading scheme sees it (``mark``: a Mark, or a row with its
+    lesson_id, value, special, points, max_points, weight, work_kind_id and comment, as the report card reads it)."""
     kind = work_kind_of(kinds.get(mark.work_kind_id), kinds.get(lesson_kind_id))
     name = kind.title if kind is not None else ""
     label = Joined(" ", (f"{date:%d.%m}", name)) if name else f"{date:%d.%m}"
