@@ -130,6 +130,11 @@ def lesson_marks(
     return result
 
 
+# What mark_input reads of a mark (with the lesson's kind of work), for the statements that read marks as plain
+# rows (models/reports/results.py, models/reports/report_card.py): the value, the points and what weighs them.
+MARK_INPUT_COLUMNS = (Mark.value, Mark.special, Mark.points, Mark.max_points, Mark.weight, Mark.work_kind_id)
+
+
 def mark_input(mark: Mark, lesson_kind_id: int | None, kinds: dict[int, WorkKind], label: object = "") -> MarkInput:
     """One lesson mark as the grading scheme sees it (``label`` names it in a proposal's contributions; a report
     that only needs the proposed mark leaves it empty: building the names costs more than the proposal)."""

@@ -20,7 +20,7 @@ from models.access import Actor, visible_student
 from models.base import db
 from models.errors import NotFound
 from models.finals.forecast import Forecast, forecast
-from models.finals.proposals import FINAL_KINDS, MarkChip, mark_kind, mark_pair, rules_for
+from models.finals.proposals import FINAL_KINDS, MARK_INPUT_COLUMNS, MarkChip, mark_kind, mark_pair, rules_for
 from models.finals.sheet import SheetTab, default_period, sheet_periods
 from models.grading import scheme_for
 from models.i18n import Text, _
@@ -87,12 +87,7 @@ _KINDS = select(WorkKind).where(WorkKind.school_id == bindparam("school"))
 _MARKS = (
     select(
         Mark.lesson_id,
-        Mark.value,
-        Mark.special,
-        Mark.points,
-        Mark.max_points,
-        Mark.weight,
-        Mark.work_kind_id,
+        *MARK_INPUT_COLUMNS,
         Mark.comment,
         Lesson.date,
         Lesson.work_kind_id.label("lesson_kind_id"),

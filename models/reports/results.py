@@ -24,7 +24,14 @@ from sqlalchemy.orm import joinedload
 from models.access import Actor, can_view_results, require, results_class_ids
 from models.base import db
 from models.finals.closing import missing_students, school_period, year_periods
-from models.finals.proposals import mark_input, mark_kind, propose_period, reference_day, rules_for
+from models.finals.proposals import (
+    MARK_INPUT_COLUMNS,
+    mark_input,
+    mark_kind,
+    propose_period,
+    reference_day,
+    rules_for,
+)
 from models.grading import ResultStats, percent, result_stats, student_standing
 from models.i18n import N_, _
 from models.marks import FAILED_SPECIALS, NOT_ATTESTED, PASS_MARKS
@@ -198,12 +205,7 @@ def _current_marks(
     rows = db.session.execute(
         select(
             Mark.student_id,
-            Mark.value,
-            Mark.special,
-            Mark.points,
-            Mark.max_points,
-            Mark.weight,
-            Mark.work_kind_id,
+            *MARK_INPUT_COLUMNS,
             Lesson.date,
             Lesson.work_kind_id.label("lesson_kind_id"),
             TeachingAssignment.id.label("assignment_id"),
