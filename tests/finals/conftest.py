@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from models import AttendanceReason, Lesson, Mark, Period, Setting, WorkKind
+from models import AttendanceReason, Lesson, Mark, Period, Setting, Subject, TeachingAssignment, WorkKind
 from models.access import Actor
 
 
@@ -122,6 +122,20 @@ def fin(db_session, world):
     def setting(key, value):
         add(Setting(school_id=w.school.id, key=key, value=str(value)))
 
-    f.add, f.lesson, f.mark, f.setting = add, lesson, mark, setting
+    def subject_page(name, short_name, *, cls=None, teacher=None, hours=1, **flags):
+        """A subject of the school and its journal page in a class (5А by default): (subject, assignment)."""
+        subject = add(Subject(school_id=w.school.id, name=name, short_name=short_name, **flags))
+        page = add(
+            TeachingAssignment(
+                year_id=w.year.id,
+                class_id=(cls or w.c5a).id,
+                subject_id=subject.id,
+                teacher_id=(teacher or w.s_teacher).id,
+                hours_per_week=Decimal(hours),
+            )
+        )
+        return subject, page
+
+    f.add, f.lesson, f.mark, f.setting, f.subject_page = add, lesson, mark, setting, subject_page
     db_session.commit()
     return f

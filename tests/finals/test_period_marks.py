@@ -12,7 +12,7 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
-from models import AuditEvent, PeriodMark, Subject, TeachingAssignment, db
+from models import AuditEvent, PeriodMark, db
 from models.errors import AccessDenied, Conflict, InvalidInput, NotFound, PeriodClosed
 from models.finals.closing import close_period, missing_marks, reopen_period
 from models.finals.proposals import THEORY_NOTE
@@ -147,18 +147,7 @@ def test_values_outside_the_scale_are_refused(fin, world, actor_of, raw):
 
 
 def test_pass_fail_subject_gets_pass_or_fail(fin, world, actor_of):
-    elective = fin.add(
-        Subject(school_id=world.school.id, name="Проектная деятельность", short_name="Проект", is_pass_fail=True)
-    )
-    a = fin.add(
-        TeachingAssignment(
-            year_id=world.year.id,
-            class_id=world.c5a.id,
-            subject_id=elective.id,
-            teacher_id=world.s_teacher.id,
-            hours_per_week=D(1),
-        )
-    )
+    elective, a = fin.subject_page("Проектная деятельность", "Проект", is_pass_fail=True)
     for i, special in enumerate(["зач", "зач", "незач"]):
         fin.mark(fin.lesson(_day(10 + i), assignment=a), world.vera, special=special)
     row = _sheet(actor_of, world, assignment=a).row_for(world.vera.id)
@@ -300,18 +289,7 @@ def test_not_overdue_before_the_deadline(fin, world, actor_of):
 
 # --- PE and the special medical group ------------------------------------------------------------------
 def test_pe_special_group_is_graded_on_theory(fin, world, actor_of):
-    pe = fin.add(
-        Subject(school_id=world.school.id, name="Физическая культура", short_name="Физ-ра", is_physical_education=True)
-    )
-    a = fin.add(
-        TeachingAssignment(
-            year_id=world.year.id,
-            class_id=world.c5a.id,
-            subject_id=pe.id,
-            teacher_id=world.s_teacher.id,
-            hours_per_week=D(2),
-        )
-    )
+    pe, a = fin.subject_page("Физическая культура", "Физ-ра", hours=2, is_physical_education=True)
     world.vera.medical_group = "special"
     world.anna.medical_group = "exempt"
     db.session.flush()

@@ -105,18 +105,7 @@ def test_a_period_or_year_not_of_the_student_is_not_found(fin, world):
 def test_a_mark_on_a_page_of_another_class_keeps_its_subject(fin, world):
     """A mark on a journal page of a class the student is not enrolled in (a record moved by hand, an old import):
     its subject, which none of the student's classes has, is listed with it (read apart, one statement more)."""
-    from models import Subject, TeachingAssignment
-
-    music = fin.add(Subject(school_id=world.school.id, name="Музыка", short_name="Муз"))
-    page = fin.add(
-        TeachingAssignment(
-            year_id=world.year.id,
-            class_id=world.c6b.id,
-            subject_id=music.id,
-            teacher_id=world.s_other_teacher.id,
-            hours_per_week=1,
-        )
-    )
+    music, page = fin.subject_page("Музыка", "Муз", cls=world.c6b, teacher=world.s_other_teacher)
     fin.mark(fin.lesson(SEP + dt.timedelta(days=15), assignment=page), world.anna, 4)
     line = _line(_card(world), music)
     assert [m.shown for m in line.marks] == ["4"] and line.subject.name == "Музыка"
