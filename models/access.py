@@ -242,8 +242,7 @@ def can_view_student(actor: Actor, student_id: int) -> bool:
 
 
 def require_student(actor: Actor, student_id: int) -> None:
-    if not can_view_student(actor, student_id):
-        raise AccessDenied(_("Нет доступа к данным этого обучающегося."))
+    student_checked(actor, student_id, can_view_student(actor, student_id))
 
 
 def may_see_student(actor: Actor):
@@ -253,7 +252,8 @@ def may_see_student(actor: Actor):
 
 
 def student_checked(actor: Actor, student_id: int, allowed: bool) -> None:
-    """The answer a statement with ``may_see_student`` gave, kept as can_view_student's; a refusal is raised."""
+    """The answer to "may the actor see this student" (can_view_student's, or a statement's that carried
+    ``may_see_student``), kept for the transaction; a refusal is raised, with the one message every door gives."""
     remember(("may see student", actor, student_id), allowed)
     if not allowed:
         raise AccessDenied(_("Нет доступа к данным этого обучающегося."))
@@ -270,8 +270,7 @@ def visible_student(actor: Actor, student_id: int) -> Student:
     student = known(("student", actor, student_id))
     if student is None:
         student = db.session.scalar(_visible_student(actor), {"member": student_id})
-        if student is None:
-            raise AccessDenied(_("Нет доступа к данным этого обучающегося."))
+        student_checked(actor, student_id, student is not None)
         remember(("student", actor, student_id), student)
     return student
 
