@@ -613,16 +613,29 @@ def expected_counts_from(slots, periods: list[Period], firsts: tuple[dt.date, ..
         terms[(p.year_id, p.scheme)].append((p.starts_on, p.ends_on))
     counts = [Counter() for _first in firsts]
     earliest = min(firsts)
-    for slot in slots:
-        _entry, assignment_id, weekday, valid_from, valid_to, year_id, scheme = slot
+    shapes: dict[tuple, tuple[int, ...]] = {}  # a school's thousands of slots share a few dozen shapes
+
+    def of_shape(weekday: int, valid_from: dt.date, valid_to: dt.date | None, year_id: int, scheme: str):
         high = last if valid_to is None else min(last, valid_to)
+        numbers = [0] * len(firsts)
         for start, end in terms.get((year_id, scheme), ()):
             if start > high or end < max(earliest, valid_from):  # most periods lie outside a month
                 continue
-            for counter, first in zip(counts, firsts, strict=True):
+            for i, first in enumerate(firsts):
                 low = max(first, valid_from, start)
                 if low <= end:
-                    counter[assignment_id] += _weekdays(low, min(high, end), weekday)
+                    numbers[i] += _weekdays(low, min(high, end), weekday)
+        return tuple(numbers)
+
+    for slot in slots:
+        _entry, assignment_id, *shape = slot
+        key = tuple(shape)
+        numbers = shapes.get(key)
+        if numbers is None:
+            numbers = shapes[key] = of_shape(*shape)
+        for counter, n in zip(counts, numbers, strict=True):
+            if n:
+                counter[assignment_id] += n
     return counts
 
 
