@@ -23,6 +23,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, Select, bindparam, or_, select
@@ -173,8 +174,7 @@ class JournalColumn:
         return WEEKDAY_SHORT[self.date.weekday()]
 
 
-@dataclass(frozen=True)
-class GridCell:
+class GridCell(NamedTuple):  # a tuple: a grid makes ~1,200 of them a request
     kind: str  # "in": typed into; "ro": shown; "soon": a lesson still to come (written from its day on);
     # "void": no lesson recorded; "out": the student is not on the roster
     key: str = ""  # "<lesson id>-<student id>"
@@ -185,6 +185,7 @@ class GridCell:
     absent: bool = False
 
 
+_STATE_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder, not one a cell
 _VOID, _OUT = GridCell("void"), GridCell("out")
 
 
@@ -265,31 +266,39 @@ class JournalPage:
 
     def rows(self) -> list[GridRow]:
         """The grid ready to print: per student, per column, what the cell shows (computed here once,
-        so that the template of a 30 × 45 grid only prints)."""
+        so that the template of a 30 × 45 grid only prints). What a column contributes to its cells is taken once
+        per column, not once per cell."""
+        columns = [
+            (None, None, None, None)
+            if c.lesson is None
+            else (
+                c.lesson.id,
+                c.date,
+                c.key,
+                "in" if c.cells_writable else ("soon" if c.writable and c.date > self.today else "ro"),
+            )
+            for c in self.columns
+        ]
+        cells = self.cells
         out = []
         for student in self.students:
-            cells = []
-            for col in self.columns:
-                lesson = col.lesson
-                if lesson is None:
-                    cells.append(_VOID)
-                    continue
-                if not student.on(col.date):
-                    cells.append(_OUT)
-                    continue
-                cell = self.cells.get((lesson.id, student.id))
-                cells.append(
-                    GridCell(
-                        "in" if col.cells_writable else ("soon" if col.writable and col.date > self.today else "ro"),
-                        f"{lesson.id}-{student.id}",
-                        col.key,
-                        cell.text if cell else "",
-                        json.dumps(cell.state(), ensure_ascii=False, separators=(",", ":")) if cell else None,
-                        bool(cell and cell.late),
-                        bool(cell and cell.attendance),
+            student_id, stays = student.id, student.stays
+            row = []
+            for lesson_id, day, key, kind in columns:
+                if lesson_id is None:
+                    row.append(_VOID)
+                elif not any(start <= day <= end for start, end in stays):
+                    row.append(_OUT)
+                elif (cell := cells.get((lesson_id, student_id))) is None:
+                    row.append(GridCell(kind, f"{lesson_id}-{student_id}", key))
+                else:
+                    state = _STATE_JSON(cell.state())
+                    row.append(
+                        GridCell(
+                            kind, f"{lesson_id}-{student_id}", key, cell.text, state, cell.late, bool(cell.attendance)
+                        )
                     )
-                )
-            out.append(GridRow(student, cells))
+            out.append(GridRow(student, row))
         return out
 
     def column_for(self, lesson_id: int) -> JournalColumn | None:
@@ -480,11 +489,26 @@ _BELLS = select(Bell).where(Bell.school_id == _SCHOOL).order_by(Bell.shift, Bell
 
 
 def _cell_mark(
-    mark: Mark, lesson: Lesson, kinds: dict[int, WorkKind], grade: int, rules: DeadlineRules, tz: ZoneInfo
+    mark: Mark,
+    lesson: Lesson,
+    kinds: dict[int, WorkKind],
+    grade: int,
+    rules: DeadlineRules,
+    tz: ZoneInfo,
+    known: dict | None = None,
 ) -> CellMark:
-    own = kinds.get(mark.work_kind_id) if mark.work_kind_id else None
-    kind = work_kind_of(own, kinds.get(lesson.work_kind_id))
-    due = marks_deadline(lesson.date, grade, bool(kind and kind.is_control), rules)
+    """A mark as its cell shows it. ``known``: the kinds of work and deadline already found for a lesson and a
+    mark's own kind (the marks of a lesson mostly share them)."""
+    key = (lesson.id, mark.work_kind_id)
+    found = known.get(key) if known is not None else None
+    if found is None:
+        own = kinds.get(mark.work_kind_id) if mark.work_kind_id else None
+        kind = work_kind_of(own, kinds.get(lesson.work_kind_id))
+        due = marks_deadline(lesson.date, grade, bool(kind and kind.is_control), rules)
+        found = own.title if own else None, kind, mark_weight(None, kind), due
+        if known is not None:
+            known[key] = found
+    own_title, kind, kind_weight, due = found
     shown = mark_text(mark.value, mark.special, mark.points, mark.max_points, compact=True)
     return CellMark(
         mark.id,
@@ -493,8 +517,8 @@ def _cell_mark(
         mark.version,
         mark.comment,
         mark.work_kind_id,
-        own.title if own else None,
-        mark_weight(mark.weight, kind),
+        own_title,
+        kind_weight if mark.weight is None else mark_weight(mark.weight, kind),
         entered_late(local_day(mark.created_at, tz), due),
     )
 
@@ -625,9 +649,10 @@ def journal_page(
 
     lesson_by_id = {lesson.id: lesson for lesson in lessons}
     cells: dict[tuple[int, int], Cell] = {}
+    known: dict = {}
     for mark in marks:
         cell = cells.setdefault((mark.lesson_id, mark.student_id), Cell(mark.lesson_id, mark.student_id))
-        cell.marks.append(_cell_mark(mark, lesson_by_id[mark.lesson_id], kind_by_id, cls.grade, rules, tz))
+        cell.marks.append(_cell_mark(mark, lesson_by_id[mark.lesson_id], kind_by_id, cls.grade, rules, tz, known))
     for att in attendance:
         cell = cells.setdefault((att.lesson_id, att.student_id), Cell(att.lesson_id, att.student_id))
         cell.attendance = _cell_attendance(att, att.name)
