@@ -91,3 +91,34 @@ def test_the_register_signature_stays_with_the_last_rows(app):
             pages = _pages(invite_register_pdf("Школа № 1", rows, generated="05.12.2026 10:00"))
             assert not _alone(pages, "Ответственный"), count
             assert "Кому выдан" in pages[-1]  # the header goes with the rows that moved
+
+
+def test_a_paragraph_breaks_its_lines_once_a_width(app, monkeypatch):
+    """A table measures, splits and draws each cell at its column's width: the lines are broken once a width."""
+    from reportlab.platypus import Paragraph
+
+    from reports.pdf import para
+
+    broken = []
+    original = Paragraph.breakLines
+    monkeypatch.setattr(Paragraph, "breakLines", lambda self, widths: broken.append(widths) or original(self, widths))
+    cell = para("Посещаемость не отмечена на уроках 02.11, 05.11, 09.11, 12.11, 16.11 и 19.11", 8)
+    narrow = cell.wrap(60, 1000)
+    assert cell.wrap(60, 500) == narrow and len(broken) == 1
+    wide = cell.wrap(300, 1000)
+    assert wide[1] < narrow[1] and len(broken) == 2
+    assert cell.wrap(60, 1000) == narrow and len(broken) == 3  # back to the narrow width: measured again
+
+
+def test_a_table_of_paragraphs_over_many_pages_keeps_every_row(app):
+    """The справка's findings: one long table of wrapping cells, split by ReportLab page after page."""
+    from reports.pdf import build_pdf, grid_table, para
+
+    lines = [
+        [para(f"Учитель {i}", 8), para(f"{NAMES[i % 3]}: урок {i} без отметки посещаемости", 8)] for i in range(400)
+    ]
+    with app.test_request_context():
+        pages = _pages(build_pdf(lambda width, _h: [grid_table([["Кто", "Что"], *lines], [width / 3, width / 3], 8)]))
+    assert len(pages) > 5 and all("Кто" in text for text in pages)
+    numbers = [int(n) for n in re.findall(r"^Учитель (\d+)$", "\n".join(pages), flags=re.M)]
+    assert numbers == list(range(400))
