@@ -263,6 +263,30 @@ def _journal_class_pdf(job: Job) -> dict:
     return {"file_path": f"job-{job.id}-journal.pdf", "file_name": file_name}
 
 
+def _control_report(job: Job) -> dict:
+    """The справка of a month's journal control (models/reports/journal_control.py): the figures, the findings and
+    the remarks read in one transaction as the owner (their access, as on the screen), then printed."""
+    from models.journal.remarks import remarks_between
+    from models.reports.control_findings import findings
+    from models.reports.journal_control import journal_control
+    from models.school_time import format_moment, zone_of
+    from reports.journal_control import journal_control_pdf
+
+    params = job.params
+    month = dt.date.fromisoformat(params["month"])
+    _step(job, 10, _("Подсчёт итогов проверки"))
+    with expect_writes(False):
+        owner = _owner(job)
+        c = journal_control(owner, month, today=dt.date.fromisoformat(params["today"]))
+        remarks = remarks_between(owner, c.first, c.last)
+        zone = zone_of(job.school_id)
+        pdf = journal_control_pdf(c, remarks, lambda value: format_moment(value, zone, "%d.%m.%Y"), findings(c))
+        db.session.rollback()  # the report reads lazy names while it is printed: inside the read
+    name = f"job-{job.id}-control.pdf"
+    _write(name, lambda out: out.write(pdf))
+    return {"file_path": name, "file_name": f"journal-control-{month:%Y-%m}.pdf"}
+
+
 def _year_rollover(job: Job) -> dict:
     """The new school year (models/school/rollover.py roll_over): every row of it in the transaction that marks
     the job done, so a worker killed mid-way leaves the database as it was and the job is retried."""
@@ -289,6 +313,7 @@ HANDLERS = {
     "report_cards": _report_cards,
     "journal_class_pdf": _journal_class_pdf,
     "year_rollover": _year_rollover,
+    "control_report": _control_report,
 }
 
 

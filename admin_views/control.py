@@ -11,10 +11,11 @@ from flask import Response, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext, lazy_gettext
 
-import school_clock
+from i18n import error_text
+from models import db
 from models.access import ADMINISTRATION, can_control_journal, can_manage_organisation, can_write_remarks
 from models.base import utcnow
-from models.errors import NotFound
+from models.errors import JournalError, NotFound
 from models.journal.remarks import accept_remark, add_remark, remarks_between
 from models.parsing import parse_month
 from models.reports.control_findings import PLAN, finding_counts, findings
@@ -27,17 +28,17 @@ from reports.journal_control import (
     effectiveness_legend,
     effectiveness_pdf,
     effectiveness_table,
-    journal_control_pdf,
 )
 
 from .base import StaffPage, actor, operation, refusal_page
 from .forms import parse_date, to_int, today
+from .jobs import start
 from .results import CATEGORY
 
 
 def month_asked() -> dt.date:
     """?month=2026-11 (or a full date); this month when absent, unreadable or out of range."""
-    month = parse_month(request.args.get("month"))
+    month = parse_month(request.values.get("month"))
     if month is not None and 2000 <= month.year <= 2100:  # a school year, not the calendar's edges
         return month
     return today().replace(day=1)
@@ -80,16 +81,17 @@ class ControlView(StaffPage):
             fix_url=fix_url,
         )
 
-    @expose("/report.pdf")
-    def report_pdf(self):
-        c = _control()
-        remarks = remarks_between(actor(), c.first, c.last)
-        pdf = journal_control_pdf(c, remarks, lambda value: school_clock.moment(value, "%d.%m.%Y"), findings(c))
-        return Response(
-            pdf,
-            mimetype="application/pdf",
-            headers={"Content-Disposition": f"inline; filename=journal-control-{c.month:%Y-%m}.pdf"},
-        )
+    @expose("/report", methods=["POST"])
+    def report(self):
+        """The справка of the month, printed in the background (a school's month runs to dozens of pages: seconds)
+        and downloaded from "Мои задания" (tasks.py)."""
+        month = month_asked()
+        try:
+            return start("control_report", {"month": month.isoformat(), "today": today().isoformat()})
+        except JournalError as exc:
+            db.session.rollback()
+            flash(error_text(exc), "error")
+            return redirect(url_for(".index", month=f"{month:%Y-%m}"), 303)
 
     @expose("/remarks", methods=["POST"])
     def remark(self):

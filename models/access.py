@@ -462,6 +462,8 @@ def can_start_job(actor: Actor, kind: str) -> bool:
         return can_view_results(actor)
     if kind == "year_rollover":  # the operator's (models/school/rollover.py)
         return actor.has("operator")
+    if kind == "control_report":  # the справка of the journal control: as the control itself
+        return can_control_journal(actor)
     return actor.is_staff
 
 

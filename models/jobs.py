@@ -35,6 +35,7 @@ KINDS = (
     "year_seal",
     "report_cards",
     "year_rollover",
+    "control_report",
 )
 KIND_LABELS = {
     "invite_register": N_("Реестр кодов приглашения (PDF)"),
@@ -45,6 +46,7 @@ KIND_LABELS = {
     "year_seal": N_("Печать учебного года"),
     "report_cards": N_("Табели и письма класса (PDF)"),
     "year_rollover": N_("Новый учебный год"),
+    "control_report": N_("Справка по итогам проверки журнала (PDF)"),
 }
 # Kinds that concern the whole school: the school's operators see them too, not only the owner.
 SCHOOL_WIDE = frozenset({"invite_register", "backup", "import", "year_seal", "year_rollover"})

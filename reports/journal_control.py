@@ -1,7 +1,7 @@
 """The printable справка of the journal control (models/reports/journal_control.py gives the figures): ReportLab
-tables in the embedded font. Drawn by xhtml2pdf it took 1.8–2.4 s for one school's month (58 teachers), past
-what a request may hold a web worker (issue 12); here ~0.2 s. No database: the caller passes the report, the
-remarks and how to show a moment."""
+tables in the embedded font. A school's month with its findings runs to dozens of pages (the district's demo school:
+56 pages, 1.7–1.9 s), so it is printed by a background job (tasks.py, "control_report"), never in a request. No
+database: the caller passes the report, the remarks and how to show a moment."""
 
 from __future__ import annotations
 

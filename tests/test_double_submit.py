@@ -38,6 +38,7 @@ CREATING = {
     "/admin/timetable/move": ("admin/timetable/grid.html", "url_for('.move')"),
     "/admin/substitutions/save": ("admin/timetable/substitutions.html", 'id="substitution-form"'),
     "/admin/control/remarks": ("admin/control/index.html", "url_for('.remark')"),
+    "/admin/control/report": ("admin/control/index.html", 'id="control-pdf-form"'),  # starts a job
     "/admin/my-class/achievements/add": ("admin/my_class/achievements.html", 'id="achievement-form"'),
     "/admin/my-class/achievements/result": ("admin/my_class/achievements.html", 'id="result-form"'),
     "/admin/my-class/checked": ("admin/my_class/roster.html", "url_for('.checked')"),

@@ -18,7 +18,7 @@ TABLE: dict[str, tuple[int, ...]] = {
     "/admin/results/report-cards/<int:class_id>": ALL(405),  # a class's: POST only, a background job
     "/admin/results/report-card/<int:student_id>.pdf": READERS,
     "/admin/control/": ADMINISTRATION,
-    "/admin/control/report.pdf": ADMINISTRATION,
+    "/admin/control/report": ALL(405),  # the справка: POST only, a background job
     "/admin/control/remarks": ALL(405),  # remarks to teachers: POST only
     "/admin/control/remarks/<int:remark_id>/accept": ALL(405),
     "/admin/remarks/<int:remark_id>/fix": ALL(405),  # the teacher, from the home page

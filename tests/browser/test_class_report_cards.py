@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from jobs_page import downloaded_job_file
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -16,17 +17,10 @@ pytestmark = pytest.mark.browser
 
 def _order_and_download(page, button: str) -> list[str]:
     # Huey's immediate mode runs the job inside the POST: the next page loads when the PDFs are drawn, seconds
-    # (over 15 on a loaded machine), so the page may take as long as the job is given below
+    # (over 15 on a loaded machine), so the page may take as long as the job is given
     page.set_default_timeout(90_000)
     page.click(button)
-    expect(page.locator("h2")).to_have_text("Мои задания")
-    row = page.locator("#jobs tbody tr").first
-    expect(row).to_contain_text("Табели и письма класса (PDF)")
-    # a class's PDFs take seconds, more on a loaded machine: the page refreshes itself until the job is done
-    expect(row.locator(".job-status")).to_have_text("Готово", timeout=90_000)
-    with page.expect_download() as download:
-        row.locator("a[id^=download-]").click()
-    data = open(download.value.path(), "rb").read()
+    _name, data = downloaded_job_file(page, "Табели и письма класса (PDF)")
     return [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages]
 
 

@@ -50,6 +50,30 @@ def at(day: dt.date, hour: int = 12) -> dt.datetime:
 
 
 @pytest.fixture()
+def control_pdf(app, client, tmp_path, monkeypatch):
+    """``control_pdf("2026-09")``: the справка of a month as the signed-in user orders it ("Справка (PDF)": a
+    background job, run inside the POST by Huey's immediate mode) and downloads it from "Мои задания"."""
+    from sqlalchemy import select
+
+    from models import db
+    from models.jobs import Job
+
+    monkeypatch.setitem(app.config, "JOBS_DIR", str(tmp_path / "jobs"))
+
+    def ordered(month: str) -> bytes:
+        response = client.post("/admin/control/report", data={"month": month})
+        assert response.status_code == 303 and response.location.endswith("/admin/jobs/")
+        job = db.session.scalars(select(Job).order_by(Job.id.desc())).first()
+        assert (job.kind, job.status, job.params["month"][:7]) == ("control_report", "done", month)
+        pdf = client.get(f"/admin/jobs/{job.id}/download")
+        assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+        assert pdf.headers["Content-Disposition"].endswith(f"journal-control-{month}.pdf")
+        return pdf.data
+
+    return ordered
+
+
+@pytest.fixture()
 def actor_of(world):
     return lambda name: Actor.of(world.users[name])
 

@@ -164,13 +164,12 @@ def test_another_teacher_cannot_press_it(client, login_as, jw, world):
     assert db.session.get(Lesson, world.lesson_5a.id).attendance_taken_at is None
 
 
-def test_the_spravka_names_the_lessons_by_date(client, login_as, jw, world):
+def test_the_spravka_names_the_lessons_by_date(client, login_as, jw, world, control_pdf):
     """The world's lesson of 07.09 is the only one of maths 5А in September up to today: 1 lesson, 07.09."""
     import io
 
     from pypdf import PdfReader
 
     login_as("coordinator")
-    response = client.get("/admin/control/report.pdf?month=2026-09")
-    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages).split())
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(control_pdf("2026-09"))).pages).split())
     assert "Посещаемость не отмечена на уроках: 1 (07.09)" in text

@@ -336,12 +336,11 @@ def test_expected_counts_agree_with_the_days_the_timetable_expects(jw, world, fi
     assert sum(by_day.values()) > 0
 
 
-def test_the_spravka_carries_the_findings(client, login_as, jw, world):
+def test_the_spravka_carries_the_findings(client, login_as, jw, world, control_pdf):
     from pypdf import PdfReader
 
     login_as("coordinator")
-    response = client.get("/admin/control/report.pdf?month=2026-09")
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(control_pdf("2026-09"))).pages)
     flat = " ".join(text.split())
     assert "Выявлено проверкой" in flat and "Нет тематического планирования" in flat
     assert "Не записано уроков по расписанию:" in flat and "5А · Математика" in flat

@@ -136,7 +136,7 @@ def test_late_means_after_the_deadline_day_ends_in_the_school_zone(jw, world, le
     assert (g.marks, g.late_marks) == (3, 2)  # with the world's 3, entered when the test runs: late
 
 
-def test_the_page_and_the_pdf(client, login_as, jw, world):
+def test_the_page_and_the_pdf(client, login_as, jw, world, control_pdf):
     login_as("coordinator")
     html = client.get("/admin/control/?month=2026-09").get_data(as_text=True)
     assert "сентябрь 2026" in html and 'id="control-table"' in html and 'id="usage-table"' in html
@@ -144,20 +144,35 @@ def test_the_page_and_the_pdf(client, login_as, jw, world):
     assert "5А · Математика" in html  # the teacher's pages, opened
     for month in ("garbage", "0001-01", "9999-12"):  # this month
         assert client.get(f"/admin/control/?month={month}").status_code == 200
-    response = client.get("/admin/control/report.pdf?month=2026-09")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(control_pdf("2026-09"))).pages)
     assert "Справка по итогам проверки" in text and world.s_teacher.short_name in text
     login_as("teacher")
     assert client.get("/admin/control/").status_code == 403
 
 
-def test_the_справка_closes_a_list_of_names_with_one_full_stop(client, login_as, jw, world):
+def test_the_справка_is_a_job_of_the_administration_in_its_owners_language(client, login_as, jw, world, control_pdf):
+    """Dozens of pages for a school's month: printed in the background, in the language of whoever ordered it; a
+    teacher cannot order it, a GET orders nothing."""
+    from sqlalchemy import func, select
+
+    from models.jobs import Job
+
+    login_as("teacher")
+    assert client.post("/admin/control/report", data={"month": "2026-09"}).status_code == 403
+    login_as("coordinator")
+    assert client.get("/admin/control/report?month=2026-09").status_code == 405
+    assert db.session.scalar(select(func.count()).select_from(Job)) == 0
+    assert client.post("/language", data={"lang": "kk", "next": "/admin/control/"}).status_code == 302
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(control_pdf("2026-09"))).pages)
+    assert "Электрондық журналдың жүргізілуін тексеру қорытындысы бойынша анықтама" in text
+    assert "Справка по итогам" not in text and world.s_teacher.short_name in text
+
+
+def test_the_справка_closes_a_list_of_names_with_one_full_stop(client, login_as, jw, world, control_pdf):
     """Issue 17: "Замечания …: Математикова М.И.." — the names end with initials, the sentence gets no second
     full stop; every flagged name is printed whole."""
     login_as("coordinator")
-    response = client.get("/admin/control/report.pdf?month=2026-09")
-    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.data)).pages)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(control_pdf("2026-09"))).pages)
     sentence = text.split("Замечания по срокам и полноте записей: ")[1].split(" Выявлено")[0]
     assert ".." not in text
     assert world.s_teacher.short_name in sentence and sentence.endswith(".")

@@ -106,7 +106,7 @@ def test_open_remarks_of_earlier_months_stay_in_the_list(jw, world):
     assert remarks_between(coordinator, dt.date(2026, 8, 1), dt.date(2026, 8, 31)) == []
 
 
-def test_the_pages(client, login_as, jw, world):
+def test_the_pages(client, login_as, jw, world, control_pdf):
     login_as("coordinator")
     html = client.get("/admin/control/?month=2026-09").get_data(as_text=True)
     assert f'id="remark-{world.s_teacher.id}"' in html
@@ -132,7 +132,7 @@ def test_the_pages(client, login_as, jw, world):
     assert client.post(f"/admin/control/remarks/{remark.id}/accept", data={"month": ""}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Remark, remark.id).accepted_at is not None
-    pdf = client.get("/admin/control/report.pdf?month=" + school_today(world.school.id).strftime("%Y-%m")).data
+    pdf = control_pdf(school_today(world.school.id).strftime("%Y-%m"))
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Заполните домашние задания" in text
     login_as("teacher")
