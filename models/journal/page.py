@@ -282,12 +282,12 @@ class JournalPage:
         cells = self.cells
         out = []
         for student in self.students:
-            student_id, stays = student.id, student.stays
+            student_id, on = student.id, student.on
             row = []
             for lesson_id, day, key, kind in columns:
                 if lesson_id is None:
                     row.append(_VOID)
-                elif not any(start <= day <= end for start, end in stays):
+                elif not on(day):
                     row.append(_OUT)
                 elif (cell := cells.get((lesson_id, student_id))) is None:
                     row.append(GridCell(kind, f"{lesson_id}-{student_id}", key))
