@@ -281,7 +281,7 @@ def _control_report(job: Job) -> dict:
         remarks = remarks_between(owner, c.first, c.last)
         zone = zone_of(job.school_id)
         pdf = journal_control_pdf(c, remarks, lambda value: format_moment(value, zone, "%d.%m.%Y"), findings(c))
-        db.session.rollback()  # the report reads lazy names while it is printed: inside the read
+        db.session.rollback()  # the read ends after the printing: the report reads lazy names as it is printed
     name = f"job-{job.id}-control.pdf"
     _write(name, lambda out: out.write(pdf))
     return {"file_path": name, "file_name": f"journal-control-{month:%Y-%m}.pdf"}

@@ -4,6 +4,8 @@ one may ask for here (the school's register of codes, a backup for the operator)
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import flash, jsonify, redirect, send_file, url_for
 from flask_admin import expose
 from flask_babel import format_datetime, gettext
@@ -72,6 +74,10 @@ def _kind_label(job: Job) -> str:
         from models.reports.bound_journal import volume_title
 
         label = f"{label}: {text(volume_title(job.params))}"
+    if job.kind == "control_report" and job.params.get("month"):  # which month
+        from models.reports.journal_control import month_title
+
+        label = f"{label}: {text(month_title(dt.date.fromisoformat(job.params['month'])))}"
     return label
 
 

@@ -60,6 +60,11 @@ MONTHS = (
 )
 
 
+def month_title(month: dt.date) -> Text:
+    """ "ноябрь 2026": the control's month as its page, its справка and the справка's job name it."""
+    return Text(_("%(month)s %(year)s"), month=Text(MONTHS[month.month - 1]), year=month.year)
+
+
 @dataclass
 class Figures:
     expected: int = 0  # lessons the timetable expects up to today
@@ -200,7 +205,7 @@ class JournalControl:
 
     @property
     def month_name(self) -> Text:
-        return Text(_("%(month)s %(year)s"), month=Text(MONTHS[self.month.month - 1]), year=self.month.year)
+        return month_title(self.month)
 
     @property
     def previous(self) -> dt.date:

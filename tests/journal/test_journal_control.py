@@ -166,6 +166,8 @@ def test_the_справка_is_a_job_of_the_administration_in_its_owners_languag
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(control_pdf("2026-09"))).pages)
     assert "Электрондық журналдың жүргізілуін тексеру қорытындысы бойынша анықтама" in text
     assert "Справка по итогам" not in text and world.s_teacher.short_name in text
+    (job,) = client.get("/admin/jobs/status").get_json()["jobs"]  # named with its month, in Kazakh
+    assert job["kind_label"] == "Журналды тексеру қорытындысы бойынша анықтама (PDF): 2026 ж. қыркүйек"
 
 
 def test_the_справка_closes_a_list_of_names_with_one_full_stop(client, login_as, jw, world, control_pdf):
