@@ -2,11 +2,16 @@
 timetable without editing controls; the operator lets class teachers move lessons (settings page); the class
 teacher opens the timetable from «Мой класс», moves a lesson to a free time of the week and sees it there; a move
 of another class's lesson (its id put into her form) is refused with a message; the operator sees the correction
-with her name on 5А's page. The lesson is moved back and the setting restored at the end."""
+with her name on 5А's page. The lesson is moved back and the setting restored at the end. Everything happens in
+next week's timetable: a move applies from the later of today and the week's Monday, so in the current week a
+lesson of a day already past keeps its place and the test would depend on the weekday it runs."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from playwright.sync_api import expect
+from school_day import school_today
 
 MOVE_FORM = "form.tt-move-form"
 
@@ -19,13 +24,24 @@ def _set_setting(page, base, value: str, label: str):
     expect(page.locator("#class_teacher_timetable option:checked")).to_contain_text(label)
 
 
-def _grid_of(page, base, name: str):
+def _next_week(app) -> dt.date:
+    today = school_today(app)
+    return today + dt.timedelta(days=7 - today.weekday())  # the Monday after today
+
+
+def _show_week(page, monday: dt.date):
+    page.fill("#week", monday.isoformat())
+    page.click("#grid-show")
+    expect(page.locator("#week")).to_have_value(monday.isoformat())
+
+
+def _grid_of(page, base, name: str, monday: dt.date):
     page.goto(base + "/admin/timetable/")
     value = page.locator("#class_id").evaluate(
         "(el, name) => Array.from(el.options).find(o => o.text.trim().startsWith(name + ' ')).value", name
     )
     page.select_option("#class_id", value)
-    page.click("#grid-show")
+    _show_week(page, monday)
     expect(page.locator("#page-title")).to_contain_text(f"Расписание класса {name}")
 
 
@@ -37,6 +53,7 @@ def _sign_out(page, base):
 def test_class_teacher_moves_a_lesson_of_her_class(page, live_server, screenshot, sign_in):
     page.set_viewport_size({"width": 1366, "height": 900})
     base = live_server.url
+    monday = _next_week(live_server.app)
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
 
@@ -52,7 +69,7 @@ def test_class_teacher_moves_a_lesson_of_her_class(page, live_server, screenshot
     # the operator allows moves; notes a lesson of another class (6А)
     sign_in(page, "operator")
     _set_setting(page, base, "moves", "переносить уроки своего класса")
-    _grid_of(page, base, "6А")
+    _grid_of(page, base, "6А", monday)
     foreign_entry = page.locator("#timetable-grid .tt-lesson").first.get_attribute("data-entry")
     _sign_out(page, base)
 
@@ -60,10 +77,11 @@ def test_class_teacher_moves_a_lesson_of_her_class(page, live_server, screenshot
     page.goto(base + "/admin/my-class/")
     page.click("#nav-timetable")
     expect(page.locator("#page-title")).to_contain_text("Расписание класса 5А")
+    _show_week(page, monday)
     expect(page.locator("#class-teacher-right")).to_be_visible()
     expect(page.locator("form.tt-place")).to_have_count(0)
-    # a lesson without a substitution this week (one is cancelled first) and not maths (the demo's
-    # substitution is on a maths lesson); to a free time, not Saturday
+    # a lesson without a substitution that week and not maths (the demo's substitution is on a maths lesson); to a
+    # free time, not Saturday
     movable = page.locator("button.tt-move")
     lesson = page.locator("#timetable-grid .tt-lesson:not(.tt-sub)", has=movable, has_not_text="Математика").first
     subject = lesson.locator("strong").inner_text()
@@ -98,7 +116,7 @@ def test_class_teacher_moves_a_lesson_of_her_class(page, live_server, screenshot
 
     # the operator sees the correction and who made it; moves the lesson back and switches the setting off
     sign_in(page, "operator")
-    _grid_of(page, base, "5А")
+    _grid_of(page, base, "5А", monday)
     expect(page.locator("#corrections")).to_contain_text("урок перенесён")
     expect(page.locator("#corrections")).to_contain_text(subject)
     screenshot(page, "operator-sees-correction")
