@@ -505,10 +505,10 @@ def _cell_mark(
         own = kinds.get(mark.work_kind_id) if mark.work_kind_id else None
         kind = work_kind_of(own, kinds.get(lesson.work_kind_id))
         due = marks_deadline(lesson.date, grade, bool(kind and kind.is_control), rules)
-        found = own.title if own else None, kind, mark_weight(None, kind), due
+        found = own.title if own else None, kind, due
         if known is not None:
             known[key] = found
-    own_title, kind, kind_weight, due = found
+    own_title, kind, due = found
     shown = mark_text(mark.value, mark.special, mark.points, mark.max_points, compact=True)
     return CellMark(
         mark.id,
@@ -518,7 +518,7 @@ def _cell_mark(
         mark.comment,
         mark.work_kind_id,
         own_title,
-        kind_weight if mark.weight is None else mark_weight(mark.weight, kind),
+        mark_weight(mark.weight, kind),
         entered_late(local_day(mark.created_at, tz), due),
     )
 
