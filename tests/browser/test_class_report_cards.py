@@ -16,11 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def _order_and_download(page, button: str) -> list[str]:
-    # Huey's immediate mode runs the job inside the POST: the next page loads when the PDFs are drawn, seconds
-    # (over 15 on a loaded machine), so the page may take as long as the job is given
-    page.set_default_timeout(90_000)
-    page.click(button)
-    _name, data = downloaded_job_file(page, "Табели и письма класса (PDF)")
+    _name, data = downloaded_job_file(page, button, "Табели и письма класса (PDF)")
     return [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages]
 
 
