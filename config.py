@@ -77,6 +77,8 @@ class Config:
     IMPORT_INLINE_ROWS = _env_int("IMPORT_INLINE_ROWS", 500)  # bigger files: checked and imported by jobs
     # The portal's address as families reach it: links in letters to families (mailer.py).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:5000")
+    # Family pages a worker keeps in memory by their ETag (portal/built_pages.py), ~15 KiB each; 0: none.
+    BUILT_PAGES = _env_int("BUILT_PAGES", 1000)
 
 
 class TestConfig(Config):

@@ -31,6 +31,7 @@ from models.tables.accounts import STAFF_ROLES
 from security import revalidate_privately
 
 from . import bp
+from .built_pages import built_page, keep_page, page_key
 from .inbox import inbox_unread
 from .navigation import unread_notices_count
 from .subject import period_card
@@ -91,22 +92,32 @@ def diary(student_id: int):
     family = actor.has(*FAMILY_ROLES)
     try:
         etag = _page_etag(diary_week_stamp(actor, student_id, day), WEEK_TEMPLATES) if family else None
-        if etag and etag in request.if_none_match and not session.get("_flashes"):
-            return revalidate_privately(make_response("", 304), etag)  # unchanged: a few small queries
+        if etag and (kept := _kept(etag)) is not None:
+            return kept  # unchanged: a few small queries
+        key = page_key(etag) if etag else None
         week = diary_week(actor, student_id, day)
     except JournalError as exc:
         abort(exc.status, error_text(exc))
-    response = make_response(
-        render_template(
-            "portal/diary.html",
-            week=week,
-            family=family_overview(actor),
-            signer=actor.has("parent"),
-            signed=acknowledgement(actor, student_id, day),
-            today=school_clock.today(),
-        )
+    page = render_template(
+        "portal/diary.html",
+        week=week,
+        family=family_overview(actor),
+        signer=actor.has("parent"),
+        signed=acknowledgement(actor, student_id, day),
+        today=school_clock.today(),
     )
+    response = make_response(keep_page(key, page))
     return revalidate_privately(response, etag) if etag else response
+
+
+def _kept(etag: str):
+    """The answer to a family page that has not changed since it was built (its ETag): "304 Not Modified" when the
+    browser keeps it, the page this worker kept for the session when it does not (portal/built_pages.py); None
+    when the page must be built."""
+    if etag in request.if_none_match and not session.get("_flashes"):
+        return revalidate_privately(make_response("", 304), etag)
+    page = built_page(page_key(etag))
+    return revalidate_privately(make_response(page), etag) if page is not None else None
 
 
 WEEK_TEMPLATES = ("portal/diary.html", "portal/base.html")
@@ -182,7 +193,7 @@ def marks(student_id: int):
     def marks_etag(stamp: str) -> str:
         return _page_etag(f"{stamp}:{request.args.get('period', '')}", MARKS_TEMPLATES)
 
-    if family and request.if_none_match:  # a kept page: validated by the stamp alone (three small statements)
+    if family:  # a kept page: validated by the stamp alone (three small statements)
         try:
             stamp = marks_page_stamp(
                 actor, student_id, today=school_clock.today(), year_id=parse_id(request.args.get("year"))
@@ -190,10 +201,12 @@ def marks(student_id: int):
         except JournalError as exc:
             abort(exc.status, error_text(exc))
         etag = marks_etag(stamp) if stamp is not None else None
-        if etag and etag in request.if_none_match and not session.get("_flashes"):
-            return revalidate_privately(make_response("", 304), etag)
+        if etag and (kept := _kept(etag)) is not None:
+            return kept
+    key = page_key(etag) if etag else None
     card = period_card(actor, student_id)
-    if family and etag is None:  # the first visit: the card is built, its stamp is one statement more
+    if family and etag is None:  # no stamp before the card (a year not found): the card's own, one statement more
         etag = marks_etag(card_stamp(card))
-    response = make_response(render_template("portal/marks.html", card=card, family=family_overview(actor)))
+    page = keep_page(key, render_template("portal/marks.html", card=card, family=family_overview(actor)))
+    response = make_response(page)
     return revalidate_privately(response, etag) if etag else response

@@ -4,6 +4,13 @@ the revalidation with the kept ETag, and a change that must give the full page a
 from __future__ import annotations
 
 from models import db
+from portal.built_pages import built_pages
+
+
+def forget_built_pages(client) -> None:
+    """The next family page is built, not taken from the worker's memory (portal/built_pages.py)."""
+    with client.application.app_context():
+        built_pages().clear()
 
 
 def first(client, url: str):
