@@ -18,6 +18,10 @@ The floor checks access in its first query (the guardian link, the teacher's own
 shows in a few more, and prints it with a template of the same shape (rows, cells, links, inputs for the grid). It
 is what a page of this content costs at the least here; the ratio is the room left.
 
+Each family page is measured twice (session 17): as a repeated visit gets it — the worker keeps the page it built
+under its ETag (portal/built_pages.py), so the visit costs the ETag's statements — and built, the kept pages
+forgotten before each request (what the first visit after a change costs). The floor keeps nothing.
+
 Until session 14 the floor rendered with ``render_template_string``, which compiles the template on every request:
 its figures (bench/README.md, sessions 9–13) included that compilation and the ratios looked ~2–3× better than
 they were.
