@@ -135,7 +135,7 @@ def class_usage(school_id: int, first: dt.date, last: dt.date) -> tuple[list[Cla
         return [], None
     counted = {
         (class_id, kind): Usage(people, with_account, active)
-        for kind, class_id, people, with_account, active in read(_usage_statement(school_id, first, last))
+        for kind, class_id, people, with_account, active in read(_usage_statement(school_id, first, last)).all()
     }
 
     def line(school_class: SchoolClass | None, class_id: int) -> ClassUsage:
