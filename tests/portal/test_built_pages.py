@@ -116,3 +116,34 @@ def test_no_pages_are_kept_when_turned_off():
     pages = BuiltPages(0)
     pages.put("a", "A")
     assert pages.get("a") is None and len(pages) == 0
+
+
+def test_a_workers_threads_keep_and_take_pages_at_once():
+    """gunicorn's threads (gthread) share a worker's pages: puts and gets from several threads keep the bound and
+    every page under its own key."""
+    import sys
+    import threading
+
+    pages, errors = BuiltPages(50), []
+
+    def visit(thread: int):
+        try:
+            for i in range(2000):
+                key = f"{thread}-{i % 80}"
+                page = pages.get(key)
+                assert page in (None, f"page {key}")
+                pages.put(key, f"page {key}")
+        except Exception as exc:  # noqa: BLE001 - reported below, with the thread's name
+            errors.append(exc)
+
+    threads = [threading.Thread(target=visit, args=(n,)) for n in range(8)]
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can: a race shows
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switch)
+    assert errors == [] and len(pages) == 50
