@@ -41,6 +41,7 @@ def test_a_second_visit_gets_the_kept_page_for_its_etag_statements(client, login
         kept = client.get(url)  # no If-None-Match: another tab, a browser that keeps nothing
     assert kept.status_code == 200 and kept.data == built.data and kept.headers["ETag"] == built.headers["ETag"]
     assert kept.headers["Cache-Control"] == "private, no-cache" and "Content-Security-Policy" in kept.headers
+    assert kept.headers["Content-Type"] == built.headers["Content-Type"] == "text/html; charset=utf-8"
     assert q.count == KEPT_STATEMENTS[page], q.statements
     forget_built_pages(client)
     with count_queries() as q:
@@ -105,16 +106,16 @@ def test_a_flashed_message_is_shown_once_and_not_kept(client, login_as, world, m
 
 def test_the_least_recently_used_page_leaves_first():
     pages = BuiltPages(2)
-    pages.put("a", "A")
-    pages.put("b", "B")
-    assert pages.get("a") == "A"  # "b" is now the oldest
-    pages.put("c", "C")
-    assert (pages.get("a"), pages.get("b"), pages.get("c"), len(pages)) == ("A", None, "C", 2)
+    pages.put("a", b"A")
+    pages.put("b", b"B")
+    assert pages.get("a") == b"A"  # "b" is now the oldest
+    pages.put("c", b"C")
+    assert (pages.get("a"), pages.get("b"), pages.get("c"), len(pages)) == (b"A", None, b"C", 2)
 
 
 def test_no_pages_are_kept_when_turned_off():
     pages = BuiltPages(0)
-    pages.put("a", "A")
+    pages.put("a", b"A")
     assert pages.get("a") is None and len(pages) == 0
 
 
@@ -131,8 +132,8 @@ def test_a_workers_threads_keep_and_take_pages_at_once():
             for i in range(2000):
                 key = f"{thread}-{i % 80}"
                 page = pages.get(key)
-                assert page in (None, f"page {key}")
-                pages.put(key, f"page {key}")
+                assert page in (None, f"page {key}".encode())
+                pages.put(key, f"page {key}".encode())
         except Exception as exc:  # noqa: BLE001 - reported below, with the thread's name
             errors.append(exc)
 
