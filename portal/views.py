@@ -92,9 +92,9 @@ def diary(student_id: int):
     family = actor.has(*FAMILY_ROLES)
     try:
         etag = _page_etag(diary_week_stamp(actor, student_id, day), WEEK_TEMPLATES) if family else None
-        if etag and (kept := _kept(etag)) is not None:
+        kept, key = _kept(etag) if etag else (None, None)
+        if kept is not None:
             return kept  # unchanged: a few small queries
-        key = page_key(etag) if etag else None
         week = diary_week(actor, student_id, day)
     except JournalError as exc:
         abort(exc.status, error_text(exc))
@@ -113,11 +113,12 @@ def diary(student_id: int):
 def _kept(etag: str):
     """The answer to a family page that has not changed since it was built (its ETag): "304 Not Modified" when the
     browser keeps it, the page this worker kept for the session when it does not (portal/built_pages.py); None
-    when the page must be built."""
+    when the page must be built, with the key to keep it under."""
     if etag in request.if_none_match and not session.get("_flashes"):
-        return revalidate_privately(make_response("", 304), etag)
-    page = built_page(page_key(etag))
-    return revalidate_privately(make_response(page), etag) if page is not None else None
+        return revalidate_privately(make_response("", 304), etag), None
+    key = page_key(etag)
+    page = built_page(key)
+    return (revalidate_privately(make_response(page), etag) if page is not None else None), key
 
 
 WEEK_TEMPLATES = ("portal/diary.html", "portal/base.html")
@@ -193,7 +194,8 @@ def marks(student_id: int):
     def marks_etag(stamp: str) -> str:
         return _page_etag(f"{stamp}:{request.args.get('period', '')}", MARKS_TEMPLATES)
 
-    if family:  # a kept page: validated by the stamp alone (three small statements)
+    key = None
+    if family:  # a kept page: validated by the stamp alone (two small statements), before any card is built
         try:
             stamp = marks_page_stamp(
                 actor, student_id, today=school_clock.today(), year_id=parse_id(request.args.get("year"))
@@ -201,9 +203,9 @@ def marks(student_id: int):
         except JournalError as exc:
             abort(exc.status, error_text(exc))
         etag = marks_etag(stamp) if stamp is not None else None
-        if etag and (kept := _kept(etag)) is not None:
+        kept, key = _kept(etag) if etag else (None, None)
+        if kept is not None:
             return kept
-    key = page_key(etag) if etag else None
     card = period_card(actor, student_id)
     if family and etag is None:  # no stamp before the card (a year not found): the card's own, one statement more
         etag = marks_etag(card_stamp(card))
