@@ -118,8 +118,9 @@ def init_security(app: Flask) -> None:
         return response
 
 
-# The one exception to no-store (a family's week and marks pages, portal/views.py): the browser alone may keep them, and must
-# ask every time (its ETag answered 304 when nothing changed); shared caches never store it ("private").
+# The one exception to no-store (a family's week, marks and subject pages, portal/kept_pages.py): the browser alone may
+# keep them, and must ask every time (its ETag answered 304 when nothing changed); shared caches never store them
+# ("private").
 PRIVATE_REVALIDATE = "private, no-cache"
 VERSIONED_ASSET = "public, max-age=31536000, immutable"  # a year: the address changes with the version
 # Signing out empties this browser's cache of the site, so a kept page does not outlive the session.

@@ -2,7 +2,7 @@
 whose ETag matches a kept page gets that page without building it again, for the price of the ETag's few
 statements (issue 12: a parent's reload, the previous week and back, the marks page after the diary).
 
-The ETag (portal/views.py, ``_page_etag``) changes with every row the page shows and with who reads it, in which
+The ETag (portal/kept_pages.py, ``page_etag``) changes with every row the page shows and with who reads it, in which
 language, on which school day, with which deployed code; it is the same check that answers a browser's
 revalidation with "304 Not Modified", so a kept page is exactly as fresh as a 304. The key adds what the page
 holds of the request and the session: its address (the language forms' "next") and the session's CSRF secret

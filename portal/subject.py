@@ -13,39 +13,30 @@ from models.access import Actor
 from models.errors import JournalError
 from models.journal.diary import family_overview
 from models.parsing import parse_id
-from models.reports.report_card import ReportCard, report_card, subject_marks
+from models.reports.report_card import ReportCard, subject_marks
 from models.reports.report_cards import student_report
 from reports.report_card import report_cards_pdf
 
 from . import bp
-
-
-def period_card(actor: Actor, student_id: int, subject_id: int | None = None) -> ReportCard:
-    """The child's marks for the period and year of the query string (the marks page and a subject's page, whose
-    forecast also says what the next mark up needs)."""
-    try:
-        return report_card(
-            actor,
-            student_id,
-            today=school_clock.today(),
-            year_id=parse_id(request.args.get("year")),
-            period_id=parse_id(request.args.get("period")),
-            steps_for=subject_id,
-        )
-    except JournalError as exc:
-        abort(exc.status, error_text(exc))
+from .kept_pages import card_page
 
 
 @bp.get("/diary/<int:student_id>/subjects/<int:subject_id>")
 @login_required
 def subject(student_id: int, subject_id: int):
-    actor = Actor.of(current_user)
-    card = period_card(actor, student_id, subject_id)
-    line = subject_marks(card, subject_id)
-    if line is None:  # the child switcher keeps the subject; a child without it gets their marks page
-        flash(_("У обучающегося нет этого предмета в выбранном году."), "info")
-        return redirect(url_for("portal.marks", student_id=student_id))
-    return render_template("portal/subject.html", card=card, line=line, family=family_overview(actor))
+    """Kept as the marks page is, by the card's stamp (portal/kept_pages.py)."""
+
+    def build(actor: Actor, card: ReportCard):
+        line = subject_marks(card, subject_id)
+        if line is None:  # the child switcher keeps the subject; a child without it gets their marks page
+            flash(_("У обучающегося нет этого предмета в выбранном году."), "info")
+            return redirect(url_for("portal.marks", student_id=student_id))
+        return render_template("portal/subject.html", card=card, line=line, family=family_overview(actor))
+
+    return card_page(student_id, SUBJECT_TEMPLATES, build, subject_id)
+
+
+SUBJECT_TEMPLATES = ("portal/subject.html", "portal/_children.html", "portal/_forecast.html", "portal/base.html")
 
 
 @bp.get("/diary/<int:student_id>/letter.pdf")

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
-import time
-from pathlib import Path
 
-from flask import abort, current_app, g, make_response, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask import abort, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -26,15 +21,12 @@ from models.journal.diary_ack import acknowledgement
 from models.notices.feed import mark_seen
 from models.notices.trail import mark_trail
 from models.parsing import parse_date, parse_id
-from models.reports.marks_stamp import card_stamp, marks_page_stamp
 from models.tables.accounts import STAFF_ROLES
 from security import revalidate_privately
 
 from . import bp
-from .built_pages import built_page, keep_page, page_key
-from .inbox import inbox_unread
-from .navigation import unread_notices_count
-from .subject import period_card
+from .built_pages import keep_page
+from .kept_pages import card_page, kept_answer, page_etag
 
 
 @bp.get("/")
@@ -91,8 +83,8 @@ def diary(student_id: int):
     # often opened on shared school computers, stay no-store.
     family = actor.has(*FAMILY_ROLES)
     try:
-        etag = _page_etag(diary_week_stamp(actor, student_id, day), WEEK_TEMPLATES) if family else None
-        kept, key = _kept(etag) if etag else (None, None)
+        etag = page_etag(diary_week_stamp(actor, student_id, day), WEEK_TEMPLATES) if family else None
+        kept, key = kept_answer(etag) if etag else (None, None)
         if kept is not None:
             return kept  # unchanged: a few small queries
         week = diary_week(actor, student_id, day)
@@ -110,65 +102,8 @@ def diary(student_id: int):
     return revalidate_privately(response, etag) if etag else response
 
 
-def _kept(etag: str):
-    """The answer to a family page that has not changed since it was built (its ETag): "304 Not Modified" when the
-    browser keeps it, the page this worker kept for the session when it does not (portal/built_pages.py); None
-    when the page must be built, with the key to keep it under."""
-    if etag in request.if_none_match and not session.get("_flashes"):
-        return revalidate_privately(make_response("", 304), etag), None
-    key = page_key(etag)
-    page = built_page(key)
-    return (revalidate_privately(make_response(page), etag) if page is not None else None), key
-
-
 WEEK_TEMPLATES = ("portal/diary.html", "portal/base.html")
 MARKS_TEMPLATES = ("portal/marks.html", "portal/_children.html", "portal/_forecast.html", "portal/base.html")
-
-
-def _page_etag(stamp: str, templates: tuple[str, ...]) -> str:
-    """A kept family page's ETag: its rows (the page's stamp, e.g. models.diary.diary_week_stamp) and everything
-    else the page shows: who reads it, in which language, the school's day, the templates, the navigation's
-    counts, and the logout form's CSRF token (renewed every half of its lifetime, so that a kept page never
-    carries an expired one)."""
-    limit = current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
-    token_age = int(time.time() // max(limit // 2, 1)) if limit else 0
-    parts = (
-        stamp,
-        current_user.id,
-        current_user.login,
-        sorted(current_user.role_names),
-        str(get_locale()),
-        school_clock.today().isoformat(),
-        token_age,
-        _templates_version(templates),
-        unread_notices_count(),
-        inbox_unread(),
-    )
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-
-
-def _templates_version(templates: tuple[str, ...]) -> str:
-    """A page's templates and the code and catalogues that fill them, as deployed: an upgrade changes every ETag
-    (a kept page must not outlive a fix of an average or of a translation). The same on every instance of one
-    version: sources, not moments of files."""
-    known = current_app.extensions.setdefault("page_templates", {})
-    if templates not in known:
-        env = current_app.jinja_env
-        digest = hashlib.sha256(_code_version().encode())
-        for name in templates:
-            digest.update(env.loader.get_source(env, name)[0].encode())
-        known[templates] = digest.hexdigest()[:16]
-    return known[templates]
-
-
-@functools.cache
-def _code_version() -> str:
-    """The domain's and the portal's Python sources and the translation catalogues, hashed once a process."""
-    root = Path(current_app.root_path)
-    digest = hashlib.sha256()
-    for path in sorted([*root.glob("models/**/*.py"), *root.glob("portal/*.py"), *root.glob("translations/*/*/*.mo")]):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 @bp.get("/diary/<int:student_id>/lessons/<int:lesson_id>/marks")
@@ -187,28 +122,8 @@ def mark_history(student_id: int, lesson_id: int):
 def marks(student_id: int):
     """Marks by subject for a period with averages, the period marks and the forecast; the year's summary (R20).
     A family's browser keeps it and revalidates it as it does the week (models/reports/marks_stamp.py)."""
-    actor = Actor.of(current_user)
-    family = actor.has(*FAMILY_ROLES)
-    etag = None
 
-    def marks_etag(stamp: str) -> str:
-        return _page_etag(f"{stamp}:{request.args.get('period', '')}", MARKS_TEMPLATES)
+    def build(actor: Actor, card) -> str:
+        return render_template("portal/marks.html", card=card, family=family_overview(actor))
 
-    key = None
-    if family:  # a kept page: validated by the stamp alone (two small statements), before any card is built
-        try:
-            stamp = marks_page_stamp(
-                actor, student_id, today=school_clock.today(), year_id=parse_id(request.args.get("year"))
-            )
-        except JournalError as exc:
-            abort(exc.status, error_text(exc))
-        etag = marks_etag(stamp) if stamp is not None else None
-        kept, key = _kept(etag) if etag else (None, None)
-        if kept is not None:
-            return kept
-    card = period_card(actor, student_id)
-    if family and etag is None:  # no stamp before the card (a year not found): the card's own, one statement more
-        etag = marks_etag(card_stamp(card))
-    page = keep_page(key, render_template("portal/marks.html", card=card, family=family_overview(actor)))
-    response = make_response(page)
-    return revalidate_privately(response, etag) if etag else response
+    return card_page(student_id, MARKS_TEMPLATES, build)

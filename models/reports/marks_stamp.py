@@ -1,6 +1,6 @@
-"""A validator of the family's marks page (models/reports/report_card.py): a string that changes whenever a row the
-page is built from changes, so that a browser keeping the page (portal/views.py) gets "304 Not Modified" for
-the price of two small statements instead of the card's dozen.
+"""A validator of the family's marks page and a subject's page (models/reports/report_card.py): a string that changes
+whenever a row the card is built from changes, so that a browser keeping the page (portal/kept_pages.py) gets
+"304 Not Modified", and a worker its kept page, for the price of two small statements instead of the card's dozen.
 
 What the card reads, for the year it shows: the student's marks of the year and their lessons (their versions
 change on every edit), the period marks, the stays in classes and groups, those classes, their years, their
@@ -18,7 +18,7 @@ from sqlalchemy import Integer, Select, String, bindparam, cast, func, select, t
 
 from models.access import Actor, may_see_student, per_actor, require_student, student_checked
 from models.base import read, stamp
-from models.reports.report_card import STUDENT_YEARS, ReportCard, card_year
+from models.reports.report_card import STUDENT_YEARS, card_year
 from models.tables.classes import Enrollment, SchoolClass, SubgroupMember
 from models.tables.curriculum import Subject, TeachingAssignment
 from models.tables.finals import PeriodMark
@@ -128,11 +128,6 @@ def marks_page_stamp(actor: Actor, student_id: int, *, today: dt.date, year_id: 
     if year is None:
         return None
     return _stamp(student_id, year.id, year.school_id)  # the student's school, as the card's
-
-
-def card_stamp(card: ReportCard) -> str:
-    """The same validator for a card already built (its access checked, its year known): one statement."""
-    return _stamp(card.student.id, card.year.id, card.student.school_id)
 
 
 def _stamp(student_id: int, year_id: int, school_id: int) -> str:

@@ -19,8 +19,9 @@ from world import PASSWORD
 
 WEEK = "/diary/{id}?week=2026-09-07"
 MARKS = "/diary/{id}/marks"
+SUBJECT = "/diary/{id}/subjects/{subject}"
 # the page's own statements when it is kept: as for a 304 (tests/portal/test_diary_cache.py, test_marks_cache.py)
-KEPT_STATEMENTS = {WEEK: 4, MARKS: 5}
+KEPT_STATEMENTS = {WEEK: 4, MARKS: 5, SUBJECT: 5}
 PAGES = list(KEPT_STATEMENTS)
 
 
@@ -34,7 +35,7 @@ def _csrf_tokens(page: bytes) -> set[str]:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_a_second_visit_gets_the_kept_page_for_its_etag_statements(client, login_as, world, count_queries, page):
-    url = page.format(id=world.boris.id)
+    url = page.format(id=world.boris.id, subject=world.maths.id)
     login_as("parent_b")
     built = first(client, url)
     with count_queries() as q:
@@ -51,7 +52,7 @@ def test_a_second_visit_gets_the_kept_page_for_its_etag_statements(client, login
 
 @pytest.mark.parametrize("page", PAGES)
 def test_a_changed_mark_gives_a_page_built_again(client, login_as, world, page):
-    url = page.format(id=world.boris.id)
+    url = page.format(id=world.boris.id, subject=world.maths.id)
     login_as("parent_b")
     before = first(client, url)
     assert b">3<" in before.data and b">4<" not in before.data
@@ -64,7 +65,7 @@ def test_a_changed_mark_gives_a_page_built_again(client, login_as, world, page):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_another_session_of_the_account_gets_its_own_page(app, login_as, client, world, count_queries, page):
-    url = page.format(id=world.boris.id)
+    url = page.format(id=world.boris.id, subject=world.maths.id)
     login_as("parent_b")
     mine = first(client, url)
     other = app.test_client()
@@ -78,7 +79,7 @@ def test_another_session_of_the_account_gets_its_own_page(app, login_as, client,
 
 @pytest.mark.parametrize("page", PAGES)
 def test_another_family_is_refused_whatever_is_kept(client, login_as, world, page):
-    url = page.format(id=world.boris.id)
+    url = page.format(id=world.boris.id, subject=world.maths.id)
     login_as("parent_b")
     first(client, url)
     login_as("parent")
