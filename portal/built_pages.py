@@ -1,6 +1,6 @@
-"""The family pages a worker built lately (the week, the marks page), kept in its memory by their ETag: a visit
-whose ETag matches a kept page gets that page without building it again, for the price of the ETag's few
-statements (issue 12: a parent's reload, the previous week and back, the marks page after the diary).
+"""The family pages a worker built lately (the week, the marks page, a subject's page), kept in its memory by their
+ETag: a visit whose ETag matches a kept page gets that page without building it again, for the price of the ETag's
+few statements (issue 12: a parent's reload, the previous week and back, the marks page after the diary).
 
 The ETag (portal/kept_pages.py, ``page_etag``) changes with every row the page shows and with who reads it, in which
 language, on which school day, with which deployed code; it is the same check that answers a browser's

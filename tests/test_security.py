@@ -111,9 +111,9 @@ def test_nothing_an_authenticated_user_receives_is_cached(client, login_as, worl
         response = client.get(url)
         if response.mimetype != "text/html":
             files.add(response.mimetype)
-        if role == "parent" and re.fullmatch(r"/diary/\d+(/marks)?", url):
-            # The deliberate exception (security.revalidate_privately): a family's week and marks pages, kept by
-            # their own browser only ("private") and revalidated by their ETag on every visit ("no-cache").
+        if role == "parent" and re.fullmatch(r"/diary/\d+(/marks|/subjects/\d+)?", url):
+            # The deliberate exception (security.revalidate_privately): a family's week, marks and subject pages,
+            # kept by their own browser only ("private") and revalidated by their ETag on every visit ("no-cache").
             assert response.headers.get("Cache-Control") == "private, no-cache" and response.headers.get("ETag")
             continue
         if response.headers.get("Cache-Control") != "no-store":
