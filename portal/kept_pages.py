@@ -76,15 +76,22 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
-def kept_answer(etag: str):
-    """The answer to a family page that has not changed since it was built (its ETag): "304 Not Modified" when the
-    browser keeps it, the page this worker kept for the session when it does not; None when the page must be
-    built, with the key to keep it under."""
-    if etag in request.if_none_match and not session.get("_flashes"):
-        return revalidate_privately(make_response("", 304), etag), None
-    key = page_key(etag)
-    page = built_page(key)
-    return (revalidate_privately(make_response(page), etag) if page is not None else None), key
+def kept_or_built(etag: str | None, build: Callable[[], object]):
+    """A family page with its ETag (None: not kept, e.g. staff reading a child): while it has not changed, "304 Not
+    Modified" when the browser keeps it, else the page this worker kept for the session; otherwise ``build()``,
+    kept for the next visit. ``build`` gives the page's HTML, or a response that is not kept (a redirect)."""
+    key = None
+    if etag:
+        if etag in request.if_none_match and not session.get("_flashes"):
+            return revalidate_privately(make_response("", 304), etag)
+        key = page_key(etag)
+        if (kept := built_page(key)) is not None:
+            return revalidate_privately(make_response(kept), etag)
+    page = build()
+    if not isinstance(page, str):
+        return page
+    response = make_response(keep_page(key, page))
+    return revalidate_privately(response, etag) if etag else response
 
 
 def period_card(actor: Actor, student_id: int, subject_id: int | None = None) -> ReportCard:
@@ -114,7 +121,7 @@ def card_page(
     is built, and kept. ``build(actor, card)`` gives the page's HTML, or a response that is not kept (a
     redirect)."""
     actor = Actor.of(current_user)
-    etag = key = None
+    etag = None
     if actor.has(*FAMILY_ROLES):
         try:
             stamp = marks_page_stamp(
@@ -124,11 +131,4 @@ def card_page(
             abort(exc.status, error_text(exc))
         if stamp is not None:  # None: no such year of the child, and the card says so
             etag = page_etag(f"{stamp}:{request.args.get('period', '')}", templates)
-            kept, key = kept_answer(etag)
-            if kept is not None:
-                return kept
-    page = build(actor, period_card(actor, student_id, subject_id))
-    if not isinstance(page, str):
-        return page
-    response = make_response(keep_page(key, page))
-    return revalidate_privately(response, etag) if etag else response
+    return kept_or_built(etag, lambda: build(actor, period_card(actor, student_id, subject_id)))

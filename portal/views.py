@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, current_app, g, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -22,11 +22,9 @@ from models.notices.feed import mark_seen
 from models.notices.trail import mark_trail
 from models.parsing import parse_date, parse_id
 from models.tables.accounts import STAFF_ROLES
-from security import revalidate_privately
 
 from . import bp
-from .built_pages import keep_page
-from .kept_pages import card_page, kept_answer, page_etag
+from .kept_pages import card_page, kept_or_built, page_etag
 
 
 @bp.get("/")
@@ -84,22 +82,24 @@ def diary(student_id: int):
     family = actor.has(*FAMILY_ROLES)
     try:
         etag = page_etag(diary_week_stamp(actor, student_id, day), WEEK_TEMPLATES) if family else None
-        kept, key = kept_answer(etag) if etag else (None, None)
-        if kept is not None:
-            return kept  # unchanged: a few small queries
-        week = diary_week(actor, student_id, day)
     except JournalError as exc:
         abort(exc.status, error_text(exc))
-    page = render_template(
-        "portal/diary.html",
-        week=week,
-        family=family_overview(actor),
-        signer=actor.has("parent"),
-        signed=acknowledgement(actor, student_id, day),
-        today=school_clock.today(),
-    )
-    response = make_response(keep_page(key, page))
-    return revalidate_privately(response, etag) if etag else response
+
+    def build() -> str:
+        try:
+            week = diary_week(actor, student_id, day)
+        except JournalError as exc:
+            abort(exc.status, error_text(exc))
+        return render_template(
+            "portal/diary.html",
+            week=week,
+            family=family_overview(actor),
+            signer=actor.has("parent"),
+            signed=acknowledgement(actor, student_id, day),
+            today=school_clock.today(),
+        )
+
+    return kept_or_built(etag, build)  # unchanged: a few small queries, a 304 or the kept page
 
 
 WEEK_TEMPLATES = ("portal/diary.html", "portal/base.html")
