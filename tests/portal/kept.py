@@ -3,7 +3,7 @@ the revalidation with the kept ETag, and a change that must give the full page a
 
 from __future__ import annotations
 
-from models import db
+from models import Mark, db
 from portal.built_pages import built_pages
 
 
@@ -11,6 +11,11 @@ def forget_built_pages(client) -> None:
     """The next family page is built, not taken from the worker's memory (portal/built_pages.py)."""
     with client.application.app_context():
         built_pages().clear()
+
+
+def boris_mark(world) -> Mark:
+    """boris's mark: a 3 on the maths lesson of Monday 07.09.2026 (the world of tests/portal)."""
+    return db.session.scalars(db.select(Mark).where(Mark.student_id == world.boris.id)).first()
 
 
 def first(client, url: str):

@@ -10,10 +10,10 @@ import datetime as dt
 import re
 
 import pytest
-from kept import first, forget_built_pages
+from kept import boris_mark, first, forget_built_pages
 
 import models.base
-from models import Mark, db
+from models import db
 from portal.built_pages import BuiltPages
 from world import PASSWORD
 
@@ -23,10 +23,6 @@ SUBJECT = "/diary/{id}/subjects/{subject}"
 # the page's own statements when it is kept: as for a 304 (tests/portal/test_diary_cache.py, test_marks_cache.py)
 KEPT_STATEMENTS = {WEEK: 4, MARKS: 5, SUBJECT: 5}
 PAGES = list(KEPT_STATEMENTS)
-
-
-def _boris_mark(world):
-    return db.session.scalars(db.select(Mark).where(Mark.student_id == world.boris.id)).first()
 
 
 def _csrf_tokens(page: bytes) -> set[str]:
@@ -56,7 +52,7 @@ def test_a_changed_mark_gives_a_page_built_again(client, login_as, world, page):
     login_as("parent_b")
     before = first(client, url)
     assert b">3<" in before.data and b">4<" not in before.data
-    _boris_mark(world).value = 4
+    boris_mark(world).value = 4
     db.session.commit()
     after = client.get(url)
     assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]

@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from kept import again, assert_change_gives_the_full_page, first
+from kept import again, assert_change_gives_the_full_page, boris_mark, first
 
 from models import Enrollment, Lesson, Mark, PeriodMark, Setting, Student, Subject, WorkKind, db
 from models.tables.school import Period, School
@@ -34,24 +34,20 @@ def test_an_unchanged_card_answers_304_without_a_body(client, login_as, world, c
     assert q.count == 5, q.statements
 
 
-def _boris_mark(world):
-    return db.session.scalars(db.select(Mark).where(Mark.student_id == world.boris.id)).first()
-
-
 def _add_mark(world):
     db.session.add(Mark(lesson_id=world.lesson_6b.id, student_id=world.boris.id, slot=2, value=5))
 
 
 def _change_mark(world):
-    _boris_mark(world).value = 4
+    boris_mark(world).value = 4
 
 
 def _comment_mark(world):
-    _boris_mark(world).comment = "Молодец"
+    boris_mark(world).comment = "Молодец"
 
 
 def _delete_mark(world):
-    db.session.delete(_boris_mark(world))
+    db.session.delete(boris_mark(world))
 
 
 def _period_mark(world):
