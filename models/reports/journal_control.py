@@ -29,7 +29,7 @@ from sqlalchemy import DateTime, String, and_, case, cast, exists, func, literal
 
 from models.access import Actor, can_control_journal, can_see_class_control, require
 from models.accounts.activity import ClassUsage, class_usage
-from models.base import db, short_name
+from models.base import db, read, short_name
 from models.deadlines import LAST_JUNIOR_GRADE, DeadlineRules, marks_deadline_days, school_zone
 from models.grading import percent
 from models.i18n import N_, Text, _
@@ -273,10 +273,10 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
     if class_id is not None:
         ids = ids.where(TeachingAssignment.class_id == class_id)
         classes = classes.where(SchoolClass.id == class_id)
-    rows = db.session.connection().execute  # plain rows (Core): hundreds of pages, no ORM per row
+    # plain rows (Core, models.base.read): hundreds of pages, no ORM per row
     pages = {
         p.id: p
-        for p in rows(
+        for p in read(
             select(
                 TeachingAssignment.id,
                 TeachingAssignment.teacher_id,
@@ -308,7 +308,7 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
     }
     periods = db.session.scalars(select(Period).where(Period.year_id.in_(years), Period.scheme != "year")).all()
     year_start = min((p.starts_on for p in periods), default=first)
-    slots = rows(
+    slots = read(
         slots_query(ids)
         .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
         .where(TimetableEntry.valid_from <= last, effective_to() >= year_start)
@@ -330,7 +330,7 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
     def count(condition):
         return func.sum(case((condition, 1), else_=0))
 
-    lessons = rows(  # per page: the month's lessons and their checks (True); the lessons since the year began and
+    lessons = read(  # per page: the month's lessons and their checks (True); the lessons since the year began and
         union_all(  # of them the control works (False). Two passes: the month's checks cost only the month's rows
             select(
                 literal(True),
@@ -356,7 +356,7 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
             .group_by(Lesson.assignment_id),
         )
     ).all()
-    untaken = rows(  # the lessons of the month at which nobody took attendance, to be listed with their links
+    untaken = read(  # the lessons of the month at which nobody took attendance, to be listed with their links
         select(Lesson.assignment_id, Lesson.id, Lesson.date).where(*in_month, ~taken).order_by(Lesson.date, Lesson.id)
     ).all()
     is_control = func.coalesce(WorkKind.is_control, False)
@@ -387,7 +387,7 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
         .group_by(per.c.assignment_id, per.c.lesson_id)
         .subquery()
     )
-    marks = rows(  # per page and student (True): marks, late marks; per page and students marked (False): lessons
+    marks = read(  # per page and student (True): marks, late marks; per page and students marked (False): lessons
         union_all(
             select(
                 literal(True), per.c.assignment_id, per.c.student_id, func.sum(per.c.n), func.sum(per.c.late)
@@ -412,7 +412,7 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
         .where(PlanItem.assignment_id.in_(ids))
         .subquery()
     )
-    plan_lines = rows(  # per page: the plan's hours and, of each control work of the plan, the hours before it
+    plan_lines = read(  # per page: the plan's hours and, of each control work of the plan, the hours before it
         select(
             running.c.assignment_id,
             func.sum(running.c.hours),
@@ -448,7 +448,7 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
         .group_by(TimetableEntry.assignment_id, Substitution.id)
         .subquery()
     )
-    substitutions = rows(  # per page: the month's substitutions, and those not recorded by the substitute
+    substitutions = read(  # per page: the month's substitutions, and those not recorded by the substitute
         select(at_place.c.assignment_id, func.count(), func.sum(1 - at_place.c.right)).group_by(
             at_place.c.assignment_id
         )
@@ -457,7 +457,7 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
     enrolled: dict[int, set[int]] = defaultdict(set)  # class → students on ``on``
     members: dict[int, set[int]] = defaultdict(set)  # subgroup → its members on ``on``
     rosters = {True: enrolled, False: members}
-    for is_class, group_id, student_id in rows(
+    for is_class, group_id, student_id in read(
         union_all(
             select(literal(True), Enrollment.class_id, Enrollment.student_id).where(
                 Enrollment.class_id.in_(classes),  # the year's classes: an index scan, not the district's rows
