@@ -5,6 +5,7 @@ with an account who used the diary in a period, and of the class's teachers."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, literal, select, union, union_all, update
@@ -64,10 +65,13 @@ def _running_classes(school_id: int, first: dt.date, last: dt.date):
     )
 
 
+@functools.lru_cache(maxsize=64)
 def _usage_statement(school_id: int, first: dt.date, last: dt.date):
     """Per kind of people and class, and per kind for the whole school (class 0): how many people, how many with an
     account (not blocked), how many of those used the system between the dates. Counted by the database: a
-    school's ~1,000 students, ~1,600 parents and their ~3,000 accounts stay there (they were read row by row)."""
+    school's ~1,000 students, ~1,600 parents and their ~3,000 accounts stay there (they were read row by row).
+    Built once per school and dates and kept: the control page asks for the same month all day, and building the
+    statement is ~5 ms of Python."""
     running = _running_classes(school_id, first, last).with_only_columns(SchoolClass.id)
     stays = (
         select(Enrollment.class_id, Enrollment.student_id)

@@ -21,11 +21,29 @@ substitutions — and the pages, rosters and teachers' names are plain rows."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import DateTime, String, and_, case, cast, exists, func, literal, or_, select, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    Date,
+    DateTime,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from models.access import Actor, can_control_journal, can_see_class_control, require
 from models.accounts.activity import ClassUsage, class_usage
@@ -257,16 +275,34 @@ def marks_expected(per_25: int, students: int) -> int:
     return -(-per_25 * students // 25) if per_25 > 0 and students > 0 else 0
 
 
-def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | None = None) -> JournalControl:
-    tz = school_zone(school.timezone)
-    first = month.replace(day=1)
-    last = min((first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), today)
-    settings = all_settings(school.id)
-    rules = DeadlineRules.from_settings(settings)
-    if last < first:  # a month still to come
-        return JournalControl(school, first, first, [], Figures())
+class _Reads(NamedTuple):
+    """The report's statements for one school, month, day and set of deadlines (see ``_reads``)."""
+
+    pages: Select
+    periods: Select
+    slots: Select
+    lessons: CompoundSelect
+    untaken: Select
+    marks: CompoundSelect
+    plan_lines: Select
+    substitutions: Select
+    rosters: CompoundSelect
+
+
+_YEAR_START = bindparam("year_start", type_=Date)  # the first period's start: known once the periods are read
+
+
+@functools.lru_cache(maxsize=64)
+def _reads(
+    school_id: int, zone: str, first: dt.date, last: dt.date, deadlines: tuple[int, int, int, int], class_id: int | None
+) -> _Reads:
+    """The report's statements, built once per school, month, day, deadlines and class and kept (a page asks for
+    the same month all day): building them is ~10 ms of Python a report (SQLAlchemy's coercions and column
+    collections), running them takes the same statements each time. ``deadlines``: days after the lesson for the
+    topic, an ordinary mark, a control work in the junior grades and in the others (models/deadlines.py)."""
+    topic_days, plain, control_junior, control_senior = deadlines
     years = select(AcademicYear.id).where(
-        AcademicYear.school_id == school.id, AcademicYear.starts_on <= last, AcademicYear.ends_on >= first
+        AcademicYear.school_id == school_id, AcademicYear.starts_on <= last, AcademicYear.ends_on >= first
     )
     ids = select(TeachingAssignment.id).where(TeachingAssignment.year_id.in_(years))  # a subquery, not a long list
     classes = select(SchoolClass.id).where(SchoolClass.year_id.in_(years))
@@ -274,91 +310,78 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
         ids = ids.where(TeachingAssignment.class_id == class_id)
         classes = classes.where(SchoolClass.id == class_id)
     # plain rows (Core, models.base.read): hundreds of pages, no ORM per row
-    pages = {
-        p.id: p
-        for p in read(
-            select(
-                TeachingAssignment.id,
-                TeachingAssignment.teacher_id,
-                TeachingAssignment.class_id,
-                TeachingAssignment.subgroup_id,
-                SchoolClass.grade,
-                SchoolClass.letter,
-                Subject.name.label("subject"),
-                Subgroup.name.label("subgroup"),
-                (CurriculumItem.hours_per_week * CurriculumItem.weeks).label("curriculum_hours"),
-                Staff.last_name,
-                Staff.first_name,
-                Staff.middle_name,
-            )
-            .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
-            .join(Staff, Staff.id == TeachingAssignment.teacher_id)
-            .join(Subject, Subject.id == TeachingAssignment.subject_id)
-            .outerjoin(Subgroup, Subgroup.id == TeachingAssignment.subgroup_id)
-            .outerjoin(
-                CurriculumItem,
-                and_(
-                    CurriculumItem.year_id == TeachingAssignment.year_id,
-                    CurriculumItem.grade == SchoolClass.grade,
-                    CurriculumItem.subject_id == TeachingAssignment.subject_id,
-                ),
-            )
-            .where(TeachingAssignment.id.in_(ids))
-        ).all()  # fetched at once: iterating a result fetches its rows one by one (~0.4 µs a row more)
-    }
-    periods = db.session.scalars(select(Period).where(Period.year_id.in_(years), Period.scheme != "year")).all()
-    year_start = min((p.starts_on for p in periods), default=first)
-    slots = read(
+    pages = (
+        select(
+            TeachingAssignment.id,
+            TeachingAssignment.teacher_id,
+            TeachingAssignment.class_id,
+            TeachingAssignment.subgroup_id,
+            SchoolClass.grade,
+            SchoolClass.letter,
+            Subject.name.label("subject"),
+            Subgroup.name.label("subgroup"),
+            (CurriculumItem.hours_per_week * CurriculumItem.weeks).label("curriculum_hours"),
+            Staff.last_name,
+            Staff.first_name,
+            Staff.middle_name,
+        )
+        .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
+        .join(Staff, Staff.id == TeachingAssignment.teacher_id)
+        .join(Subject, Subject.id == TeachingAssignment.subject_id)
+        .outerjoin(Subgroup, Subgroup.id == TeachingAssignment.subgroup_id)
+        .outerjoin(
+            CurriculumItem,
+            and_(
+                CurriculumItem.year_id == TeachingAssignment.year_id,
+                CurriculumItem.grade == SchoolClass.grade,
+                CurriculumItem.subject_id == TeachingAssignment.subject_id,
+            ),
+        )
+        .where(TeachingAssignment.id.in_(ids))
+    )
+    periods = select(Period).where(Period.year_id.in_(years), Period.scheme != "year")
+    slots = (
         slots_query(ids)
         .join(AcademicYear, AcademicYear.id == TeachingAssignment.year_id)
-        .where(TimetableEntry.valid_from <= last, effective_to() >= year_start)
-    ).all()
-    expected, to_date_expected = expected_counts_from(slots, periods, (first, year_start), last)
-
-    # Deadlines (models/deadlines.py) as days after the lesson: the topic's, an ordinary mark's, a control
-    # work's in the junior grades and in the others.
-    topic_days = rules.lesson_days
-    plain, control_junior, control_senior = (
-        marks_deadline_days(grade, is_control, rules)
-        for grade, is_control in ((LAST_JUNIOR_GRADE, False), (LAST_JUNIOR_GRADE, True), (LAST_JUNIOR_GRADE + 1, True))
+        .where(TimetableEntry.valid_from <= last, effective_to() >= _YEAR_START)
     )
-    ends = _day_ends(tz, first, last, (topic_days, plain, control_junior, control_senior))
+
+    ends = _day_ends(school_zone(zone), first, last, deadlines)
     in_month = (Lesson.assignment_id.in_(ids), Lesson.date.between(first, last))
     taken = or_(Lesson.attendance_taken_at.is_not(None), exists().where(Attendance.lesson_id == Lesson.id))
-    control_kinds = select(WorkKind.id).where(WorkKind.school_id == school.id, WorkKind.is_control)
+    control_kinds = select(WorkKind.id).where(WorkKind.school_id == school_id, WorkKind.is_control)
 
     def count(condition):
         return func.sum(case((condition, 1), else_=0))
 
-    lessons = read(  # per page: the month's lessons and their checks (True); the lessons since the year began and
-        union_all(  # of them the control works (False). Two passes: the month's checks cost only the month's rows
-            select(
-                literal(True),
-                Lesson.assignment_id,
-                func.count(),
-                count(Lesson.recorded_at >= ends[topic_days]),
-                count(or_(Lesson.homework.is_(None), Lesson.homework == "")),
-                count(~taken),
-                count(Lesson.plan_item_id.is_(None)),
-                count(and_(Lesson.substitution_id.is_(None), Lesson.taught_by_id != TeachingAssignment.teacher_id)),
-            )
-            .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
-            .where(*in_month)
-            .group_by(Lesson.assignment_id),
-            select(
-                literal(False),
-                Lesson.assignment_id,
-                func.count(),
-                count(Lesson.work_kind_id.in_(control_kinds)),
-                *(literal(0) for _n in range(4)),
-            )
-            .where(Lesson.assignment_id.in_(ids), Lesson.date.between(year_start, last))
-            .group_by(Lesson.assignment_id),
+    lessons = union_all(  # per page: the month's lessons and their checks (True); the lessons since the year began
+        select(  # and of them the control works (False). Two passes: the month's checks cost only the month's rows
+            literal(True),
+            Lesson.assignment_id,
+            func.count(),
+            count(Lesson.recorded_at >= ends[topic_days]),
+            count(or_(Lesson.homework.is_(None), Lesson.homework == "")),
+            count(~taken),
+            count(Lesson.plan_item_id.is_(None)),
+            count(and_(Lesson.substitution_id.is_(None), Lesson.taught_by_id != TeachingAssignment.teacher_id)),
         )
-    ).all()
-    untaken = read(  # the lessons of the month at which nobody took attendance, to be listed with their links
+        .join(TeachingAssignment, TeachingAssignment.id == Lesson.assignment_id)
+        .where(*in_month)
+        .group_by(Lesson.assignment_id),
+        select(
+            literal(False),
+            Lesson.assignment_id,
+            func.count(),
+            count(Lesson.work_kind_id.in_(control_kinds)),
+            *(literal(0) for _n in range(4)),
+        )
+        .where(Lesson.assignment_id.in_(ids), Lesson.date.between(_YEAR_START, last))
+        .group_by(Lesson.assignment_id),
+    )
+    # the lessons of the month at which nobody took attendance, to be listed with their links
+    untaken = (
         select(Lesson.assignment_id, Lesson.id, Lesson.date).where(*in_month, ~taken).order_by(Lesson.date, Lesson.id)
-    ).all()
+    )
     is_control = func.coalesce(WorkKind.is_control, False)
     due = case(
         (is_control & (SchoolClass.grade <= LAST_JUNIOR_GRADE), ends[control_junior]),
@@ -387,16 +410,14 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
         .group_by(per.c.assignment_id, per.c.lesson_id)
         .subquery()
     )
-    marks = read(  # per page and student (True): marks, late marks; per page and students marked (False): lessons
-        union_all(
-            select(
-                literal(True), per.c.assignment_id, per.c.student_id, func.sum(per.c.n), func.sum(per.c.late)
-            ).group_by(per.c.assignment_id, per.c.student_id),
-            select(literal(False), per_lesson.c.assignment_id, per_lesson.c.marked, func.count(), literal(0)).group_by(
-                per_lesson.c.assignment_id, per_lesson.c.marked
-            ),
-        )
-    ).all()
+    marks = union_all(  # per page and student (True): marks, late marks; per page and students marked (False): lessons
+        select(literal(True), per.c.assignment_id, per.c.student_id, func.sum(per.c.n), func.sum(per.c.late)).group_by(
+            per.c.assignment_id, per.c.student_id
+        ),
+        select(literal(False), per_lesson.c.assignment_id, per_lesson.c.marked, func.count(), literal(0)).group_by(
+            per_lesson.c.assignment_id, per_lesson.c.marked
+        ),
+    )
     running = (  # each line of the plans with the hours of the lines before it (a running sum, one pass)
         select(
             PlanItem.assignment_id,
@@ -412,13 +433,11 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
         .where(PlanItem.assignment_id.in_(ids))
         .subquery()
     )
-    plan_lines = read(  # per page: the plan's hours and, of each control work of the plan, the hours before it
-        select(
-            running.c.assignment_id,
-            func.sum(running.c.hours),
-            func.aggregate_strings(case((running.c.control, cast(running.c.before, String))), " "),
-        ).group_by(running.c.assignment_id)
-    ).all()
+    plan_lines = select(  # per page: the plan's hours and, of each control work of the plan, the hours before it
+        running.c.assignment_id,
+        func.sum(running.c.hours),
+        func.aggregate_strings(case((running.c.control, cast(running.c.before, String))), " "),
+    ).group_by(running.c.assignment_id)
     at_place = (  # per substitution of the month: 1 when a lesson at its place was recorded by the substitute
         select(
             TimetableEntry.assignment_id,
@@ -448,29 +467,53 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
         .group_by(TimetableEntry.assignment_id, Substitution.id)
         .subquery()
     )
-    substitutions = read(  # per page: the month's substitutions, and those not recorded by the substitute
-        select(at_place.c.assignment_id, func.count(), func.sum(1 - at_place.c.right)).group_by(
-            at_place.c.assignment_id
-        )
-    ).all()
-    on = last
-    enrolled: dict[int, set[int]] = defaultdict(set)  # class → students on ``on``
-    members: dict[int, set[int]] = defaultdict(set)  # subgroup → its members on ``on``
+    substitutions = select(  # per page: the month's substitutions, and those not recorded by the substitute
+        at_place.c.assignment_id, func.count(), func.sum(1 - at_place.c.right)
+    ).group_by(at_place.c.assignment_id)
+    rosters = union_all(  # the classes' students (True) and the pages' subgroups' members (False) on the last day
+        select(literal(True), Enrollment.class_id, Enrollment.student_id).where(
+            Enrollment.class_id.in_(classes),  # the year's classes: an index scan, not the district's rows
+            stay_on(Enrollment, last),
+        ),
+        select(literal(False), SubgroupMember.subgroup_id, SubgroupMember.student_id).where(
+            SubgroupMember.subgroup_id.in_(
+                select(TeachingAssignment.subgroup_id).where(TeachingAssignment.id.in_(ids))
+            ),
+            stay_on(SubgroupMember, last),
+        ),
+    )
+    return _Reads(pages, periods, slots, lessons, untaken, marks, plan_lines, substitutions, rosters)
+
+
+def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | None = None) -> JournalControl:
+    first = month.replace(day=1)
+    last = min((first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), today)
+    settings = all_settings(school.id)
+    rules = DeadlineRules.from_settings(settings)
+    if last < first:  # a month still to come
+        return JournalControl(school, first, first, [], Figures())
+    # Deadlines (models/deadlines.py) as days after the lesson: the topic's, an ordinary mark's, a control
+    # work's in the junior grades and in the others.
+    deadlines = (rules.lesson_days,) + tuple(
+        marks_deadline_days(grade, is_control, rules)
+        for grade, is_control in ((LAST_JUNIOR_GRADE, False), (LAST_JUNIOR_GRADE, True), (LAST_JUNIOR_GRADE + 1, True))
+    )
+    statements = _reads(school.id, school.timezone, first, last, deadlines, class_id)
+    pages = {p.id: p for p in read(statements.pages).all()}  # fetched at once: iterating a result fetches its rows
+    periods = db.session.scalars(statements.periods).all()  # one by one (~0.4 µs a row more)
+    year_start = min((p.starts_on for p in periods), default=first)
+    since = {"year_start": year_start}
+    slots = read(statements.slots, since).all()
+    expected, to_date_expected = expected_counts_from(slots, periods, (first, year_start), last)
+    lessons = read(statements.lessons, since).all()
+    untaken = read(statements.untaken).all()
+    marks = read(statements.marks).all()
+    plan_lines = read(statements.plan_lines).all()
+    substitutions = read(statements.substitutions).all()
+    enrolled: dict[int, set[int]] = defaultdict(set)  # class → students on the last day
+    members: dict[int, set[int]] = defaultdict(set)  # subgroup → its members on the last day
     rosters = {True: enrolled, False: members}
-    for is_class, group_id, student_id in read(
-        union_all(
-            select(literal(True), Enrollment.class_id, Enrollment.student_id).where(
-                Enrollment.class_id.in_(classes),  # the year's classes: an index scan, not the district's rows
-                stay_on(Enrollment, on),
-            ),
-            select(literal(False), SubgroupMember.subgroup_id, SubgroupMember.student_id).where(
-                SubgroupMember.subgroup_id.in_(
-                    select(TeachingAssignment.subgroup_id).where(TeachingAssignment.id.in_(ids))
-                ),
-                stay_on(SubgroupMember, on),
-            ),
-        )
-    ).all():
+    for is_class, group_id, student_id in read(statements.rosters).all():
         rosters[bool(is_class)][group_id].add(student_id)
 
     figures: dict[int, Figures] = defaultdict(Figures)
