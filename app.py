@@ -92,5 +92,28 @@ def warm_up(app: Flask) -> int:
         for language in app.config["LANGUAGES"]:
             with force_locale(language):
                 get_translations()
+    _compile_statements(app)
     _freeze_start_up_objects(app)  # what was compiled joins them
     return len(names)
+
+
+def _compile_statements(app: Flask) -> None:
+    """Run the largest statements once (for no school: they answer nothing), so that SQLAlchemy's compiled forms
+    are in the master's memory when the workers fork: the coordinator's control report compiled its statements on
+    a worker's first report, ~65 ms (bench/README.md, session 18). The connection is closed before the fork; a
+    database that cannot answer yet (not migrated, not up) leaves the compiling to the workers."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from models.accounts.activity import compile_usage
+    from models.reports.journal_control import compile_statements
+
+    with app.app_context():
+        try:
+            compile_statements()
+            compile_usage()
+        except SQLAlchemyError as exc:
+            app.logger.warning("statements not compiled before the fork: %s", exc.__class__.__name__)
+        finally:
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()

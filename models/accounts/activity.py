@@ -8,7 +8,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, literal, select, union, union_all, update
+from sqlalchemy import Date, and_, bindparam, case, func, literal, select, union, union_all, update
 from sqlalchemy.exc import IntegrityError
 
 from models.base import db, read
@@ -65,13 +65,14 @@ def _running_classes(school_id: int, first: dt.date, last: dt.date):
     )
 
 
-@functools.lru_cache(maxsize=64)
-def _usage_statement(school_id: int, first: dt.date, last: dt.date):
+@functools.cache
+def _usage_statement():
     """Per kind of people and class, and per kind for the whole school (class 0): how many people, how many with an
     account (not blocked), how many of those used the system between the dates. Counted by the database: a
     school's ~1,000 students, ~1,600 parents and their ~3,000 accounts stay there (they were read row by row).
-    Built once per school and dates and kept: the control page asks for the same month all day, and building the
-    statement is ~5 ms of Python."""
+    Built once, the school and the dates bound (``school``, ``first``, ``last`` and the moments ``start`` and ``end``
+    that bound the sign-ins, ``_usage_params``): building it is ~5 ms of Python, compiling it more."""
+    school_id, first, last = bindparam("school"), bindparam("first", type_=Date), bindparam("last", type_=Date)
     running = _running_classes(school_id, first, last).with_only_columns(SchoolClass.id)
     stays = (
         select(Enrollment.class_id, Enrollment.student_id)
@@ -87,8 +88,7 @@ def _usage_statement(school_id: int, first: dt.date, last: dt.date):
             TeachingAssignment.class_id.in_(running)
         ),
     ).cte("people")
-    start = dt.datetime.combine(first, dt.time.min, dt.UTC)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, dt.UTC)
+    start, end = bindparam("start", type_=LoginEvent.at.type), bindparam("end", type_=LoginEvent.at.type)
     of_school = select(User.id).where(User.school_id == school_id)  # a district's other schools stay out
     active = union(
         select(PageView.user_id).where(PageView.day.between(first, last), PageView.user_id.in_(of_school)),
@@ -128,6 +128,12 @@ def _usage_statement(school_id: int, first: dt.date, last: dt.date):
     )
 
 
+def _usage_params(school_id: int, first: dt.date, last: dt.date) -> dict[str, object]:
+    start = dt.datetime.combine(first, dt.time.min, dt.UTC)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, dt.UTC)
+    return {"school": school_id, "first": first, "last": last, "start": start, "end": end}
+
+
 def class_usage(school_id: int, first: dt.date, last: dt.date) -> tuple[list[ClassUsage], ClassUsage | None]:
     """Per class of the school's year(s) running in the period: students, their parents and the teachers of the
     class, each with how many have an account and how many used the system between the dates; and the school's,
@@ -139,10 +145,19 @@ def class_usage(school_id: int, first: dt.date, last: dt.date) -> tuple[list[Cla
         return [], None
     counted = {
         (class_id, kind): Usage(people, with_account, active)
-        for kind, class_id, people, with_account, active in read(_usage_statement(school_id, first, last)).all()
+        for kind, class_id, people, with_account, active in read(
+            _usage_statement(), _usage_params(school_id, first, last)
+        ).all()
     }
 
     def line(school_class: SchoolClass | None, class_id: int) -> ClassUsage:
         return ClassUsage(school_class, *(counted.get((class_id, kind)) or Usage() for kind in range(len(PEOPLE))))
 
     return [line(cls, cls.id) for cls in classes], line(None, 0)
+
+
+def compile_usage() -> None:
+    """Run the usage statement once for no school (it answers nothing): a server's master process does so before it
+    forks its workers, which then start with the statement compiled (app.warm_up)."""
+    today = dt.date.today()
+    read(_usage_statement(), _usage_params(0, today, today)).all()

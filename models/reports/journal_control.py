@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from sqlalchemy import (
+    ColumnElement,
     CompoundSelect,
     Date,
     DateTime,
@@ -234,22 +235,41 @@ class JournalControl:
         return (self.month + dt.timedelta(days=32)).replace(day=1)
 
 
-def _day_ends(tz, first: dt.date, last: dt.date, offsets) -> dict[int, object]:
-    """For each deadline offset (days after the lesson), a SQL expression giving, for a lesson's date in
-    [first, last], the first moment after its deadline day in the school's zone (as UTC): an entry made at or
-    after it is late. A CASE over the month's dates (at most 31), so that the database counts late entries
-    itself, whatever the time zone's rules on those days."""
-    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-    moment = DateTime(timezone=True)
+MONTH_DAYS = 31
+DEADLINES = ("topic", "plain", "junior", "senior")  # the topic's, an ordinary mark's, a control work's in the junior
+# grades and in the others: days after the lesson (models/deadlines.py)
+_DAYS = [bindparam(f"day{n}", type_=Date) for n in range(MONTH_DAYS)]
+_MOMENT = DateTime(timezone=True)
 
-    def end(day: dt.date, offset: int) -> dt.datetime:
-        local = dt.datetime.combine(day + dt.timedelta(days=offset + 1), dt.time.min, tz)
-        return local.astimezone(dt.UTC)
 
+def _day_ends() -> dict[str, ColumnElement]:
+    """For each deadline, a SQL expression giving, for a lesson's date in the month, the first moment after its
+    deadline day in the school's zone (as UTC): an entry made at or after it is late. A CASE over the month's
+    dates (bound parameters ``day0``…``day30``, their moments ``topic0``…), so that the database counts late
+    entries itself, whatever the time zone's rules on those days, with the same statement every day and month;
+    ``_day_end_values`` gives the parameters."""
     return {
-        offset: case({day: literal(end(day, offset), moment) for day in days}, value=Lesson.date)
-        for offset in set(offsets)
+        deadline: case(
+            {day: bindparam(f"{deadline}{n}", type_=_MOMENT) for n, day in enumerate(_DAYS)}, value=Lesson.date
+        )
+        for deadline in DEADLINES
     }
+
+
+def _day_end_values(tz, first: dt.date, last: dt.date, deadlines: tuple[int, ...]) -> dict[str, object]:
+    """The parameters of ``_day_ends``: the dates from ``first`` to ``last`` and, for each deadline (days after the
+    lesson, in the order of DEADLINES), the moment its day ends; the slots after ``last`` hold the day before
+    ``first``, never the date of a lesson of the month."""
+    values: dict[str, object] = {}
+    for n in range(MONTH_DAYS):
+        day = first + dt.timedelta(days=n)
+        if day > last:
+            day = first - dt.timedelta(days=1)
+        values[f"day{n}"] = day
+        for deadline, offset in zip(DEADLINES, deadlines, strict=True):
+            local = dt.datetime.combine(day + dt.timedelta(days=offset + 1), dt.time.min, tz)
+            values[f"{deadline}{n}"] = local.astimezone(dt.UTC)
+    return values
 
 
 def _late(moment, ends):
@@ -276,7 +296,7 @@ def marks_expected(per_25: int, students: int) -> int:
 
 
 class _Reads(NamedTuple):
-    """The report's statements for one school, month, day and set of deadlines (see ``_reads``)."""
+    """The report's statements (see ``_reads``)."""
 
     pages: Select
     periods: Select
@@ -289,26 +309,30 @@ class _Reads(NamedTuple):
     rosters: CompoundSelect
 
 
+_SCHOOL, _FIRST, _LAST, _CLASS = (
+    bindparam("school"),
+    bindparam("first", type_=Date),
+    bindparam("last", type_=Date),
+    bindparam("class"),
+)
 _YEAR_START = bindparam("year_start", type_=Date)  # the first period's start: known once the periods are read
 
 
-@functools.lru_cache(maxsize=64)
-def _reads(
-    school_id: int, zone: str, first: dt.date, last: dt.date, deadlines: tuple[int, int, int, int], class_id: int | None
-) -> _Reads:
-    """The report's statements, built once per school, month, day, deadlines and class and kept (a page asks for
-    the same month all day): building them is ~10 ms of Python a report (SQLAlchemy's coercions and column
-    collections), running them takes the same statements each time. ``deadlines``: days after the lesson for the
-    topic, an ordinary mark, a control work in the junior grades and in the others (models/deadlines.py)."""
-    topic_days, plain, control_junior, control_senior = deadlines
+@functools.cache
+def _reads(of_class: bool) -> _Reads:
+    """The report's statements, the school's or one class's (bound ``class``), built once: the school, the month,
+    the day and the deadlines are bound parameters (``_control`` gives them), so that neither building them (~10 ms
+    of Python) nor compiling them (~65 ms) is repeated on another day or for another school, and a server compiles
+    them before it forks its workers (``warm_up``)."""
+    school_id, first, last = _SCHOOL, _FIRST, _LAST
     years = select(AcademicYear.id).where(
         AcademicYear.school_id == school_id, AcademicYear.starts_on <= last, AcademicYear.ends_on >= first
     )
     ids = select(TeachingAssignment.id).where(TeachingAssignment.year_id.in_(years))  # a subquery, not a long list
     classes = select(SchoolClass.id).where(SchoolClass.year_id.in_(years))
-    if class_id is not None:
-        ids = ids.where(TeachingAssignment.class_id == class_id)
-        classes = classes.where(SchoolClass.id == class_id)
+    if of_class:
+        ids = ids.where(TeachingAssignment.class_id == _CLASS)
+        classes = classes.where(SchoolClass.id == _CLASS)
     # plain rows (Core, models.base.read): hundreds of pages, no ORM per row
     pages = (
         select(
@@ -346,7 +370,7 @@ def _reads(
         .where(TimetableEntry.valid_from <= last, effective_to() >= _YEAR_START)
     )
 
-    ends = _day_ends(school_zone(zone), first, last, deadlines)
+    ends = _day_ends()
     in_month = (Lesson.assignment_id.in_(ids), Lesson.date.between(first, last))
     taken = or_(Lesson.attendance_taken_at.is_not(None), exists().where(Attendance.lesson_id == Lesson.id))
     control_kinds = select(WorkKind.id).where(WorkKind.school_id == school_id, WorkKind.is_control)
@@ -359,7 +383,7 @@ def _reads(
             literal(True),
             Lesson.assignment_id,
             func.count(),
-            count(Lesson.recorded_at >= ends[topic_days]),
+            count(Lesson.recorded_at >= ends["topic"]),
             count(or_(Lesson.homework.is_(None), Lesson.homework == "")),
             count(~taken),
             count(Lesson.plan_item_id.is_(None)),
@@ -384,9 +408,9 @@ def _reads(
     )
     is_control = func.coalesce(WorkKind.is_control, False)
     due = case(
-        (is_control & (SchoolClass.grade <= LAST_JUNIOR_GRADE), ends[control_junior]),
-        (is_control, ends[control_senior]),
-        else_=ends[plain],
+        (is_control & (SchoolClass.grade <= LAST_JUNIOR_GRADE), ends["junior"]),
+        (is_control, ends["senior"]),
+        else_=ends["plain"],
     )
     per = (  # the month's marks per lesson and student: how many, how many after their deadline
         select(
@@ -485,6 +509,27 @@ def _reads(
     return _Reads(pages, periods, slots, lessons, untaken, marks, plan_lines, substitutions, rosters)
 
 
+def _params(school_id: int, tz, first: dt.date, last: dt.date, deadlines, class_id: int | None) -> dict[str, object]:
+    """The bound parameters of every statement of ``_reads``, the same names each time (SQLAlchemy keys its compiled
+    statements by them too); ``year_start`` is set once the periods are read."""
+    params = {"school": school_id, "first": first, "last": last, "class": class_id, "year_start": first}
+    return params | _day_end_values(tz, first, last, deadlines)
+
+
+def compile_statements() -> None:
+    """Run every statement of the report once for no school (they answer nothing): a server's master process does
+    so before it forks its workers (app.warm_up), which then start with them compiled (~65 ms of Python each
+    worker's first report took, after every restart of a worker)."""
+    today = dt.date.today()
+    params = _params(0, dt.UTC, today, today, (0,) * len(DEADLINES), 0)
+    for of_class in (False, True):
+        statements = _reads(of_class)
+        db.session.scalars(statements.periods, params).all()
+        for statement in statements:
+            if statement is not statements.periods:
+                read(statement, params).all()
+
+
 def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | None = None) -> JournalControl:
     first = month.replace(day=1)
     last = min((first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), today)
@@ -498,22 +543,22 @@ def _control(school: School, month: dt.date, today: dt.date, *, class_id: int | 
         marks_deadline_days(grade, is_control, rules)
         for grade, is_control in ((LAST_JUNIOR_GRADE, False), (LAST_JUNIOR_GRADE, True), (LAST_JUNIOR_GRADE + 1, True))
     )
-    statements = _reads(school.id, school.timezone, first, last, deadlines, class_id)
-    pages = {p.id: p for p in read(statements.pages).all()}  # fetched at once: iterating a result fetches its rows
-    periods = db.session.scalars(statements.periods).all()  # one by one (~0.4 µs a row more)
-    year_start = min((p.starts_on for p in periods), default=first)
-    since = {"year_start": year_start}
-    slots = read(statements.slots, since).all()
+    statements = _reads(class_id is not None)
+    params = _params(school.id, school_zone(school.timezone), first, last, deadlines, class_id)
+    pages = {p.id: p for p in read(statements.pages, params).all()}  # fetched at once: iterating a result fetches
+    periods = db.session.scalars(statements.periods, params).all()  # its rows one by one (~0.4 µs a row more)
+    params["year_start"] = year_start = min((p.starts_on for p in periods), default=first)
+    slots = read(statements.slots, params).all()
     expected, to_date_expected = expected_counts_from(slots, periods, (first, year_start), last)
-    lessons = read(statements.lessons, since).all()
-    untaken = read(statements.untaken).all()
-    marks = read(statements.marks).all()
-    plan_lines = read(statements.plan_lines).all()
-    substitutions = read(statements.substitutions).all()
+    lessons = read(statements.lessons, params).all()
+    untaken = read(statements.untaken, params).all()
+    marks = read(statements.marks, params).all()
+    plan_lines = read(statements.plan_lines, params).all()
+    substitutions = read(statements.substitutions, params).all()
     enrolled: dict[int, set[int]] = defaultdict(set)  # class → students on the last day
     members: dict[int, set[int]] = defaultdict(set)  # subgroup → its members on the last day
     rosters = {True: enrolled, False: members}
-    for is_class, group_id, student_id in read(statements.rosters).all():
+    for is_class, group_id, student_id in read(statements.rosters, params).all():
         rosters[bool(is_class)][group_id].add(student_id)
 
     figures: dict[int, Figures] = defaultdict(Figures)
