@@ -100,7 +100,7 @@ def warm_up(app: Flask) -> int:
 def _compile_statements(app: Flask) -> None:
     """Run the largest statements once (for no school: they answer nothing), so that SQLAlchemy's compiled forms
     are in the master's memory when the workers fork: the coordinator's control report compiled its statements on
-    a worker's first report, ~65 ms (bench/README.md, session 18). The connection is closed before the fork; a
+    a worker's first report, ~45 ms (bench/README.md, session 18). The connection is closed before the fork; a
     database that cannot answer yet (not migrated, not up) leaves the compiling to the workers."""
     from sqlalchemy.exc import SQLAlchemyError
 

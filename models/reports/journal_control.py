@@ -322,7 +322,7 @@ _YEAR_START = bindparam("year_start", type_=Date)  # the first period's start: k
 def _reads(of_class: bool) -> _Reads:
     """The report's statements, the school's or one class's (bound ``class``), built once: the school, the month,
     the day and the deadlines are bound parameters (``_control`` gives them), so that neither building them (~10 ms
-    of Python) nor compiling them (~65 ms) is repeated on another day or for another school, and a server compiles
+    of Python) nor compiling them (~45 ms) is repeated on another day or for another school, and a server compiles
     them before it forks its workers (``warm_up``)."""
     school_id, first, last = _SCHOOL, _FIRST, _LAST
     years = select(AcademicYear.id).where(
@@ -518,7 +518,7 @@ def _params(school_id: int, tz, first: dt.date, last: dt.date, deadlines, class_
 
 def compile_statements() -> None:
     """Run every statement of the report once for no school (they answer nothing): a server's master process does
-    so before it forks its workers (app.warm_up), which then start with them compiled (~65 ms of Python each
+    so before it forks its workers (app.warm_up), which then start with them compiled (~45 ms of Python each
     worker's first report took, after every restart of a worker)."""
     today = dt.date.today()
     params = _params(0, dt.UTC, today, today, (0,) * len(DEADLINES), 0)

@@ -108,7 +108,7 @@ def test_a_fixed_number_of_queries(jw, world, lesson_of, count_queries):
 
 def test_the_server_compiles_the_report_before_its_workers_fork(jw, world, app):
     """app.warm_up runs the report's statements for no school in the server's master: a worker's first report then
-    compiles none of them (~65 ms it took), whatever the school, the month or the day."""
+    compiles none of them (~45 ms it took), whatever the school, the month or the day."""
     from sqlalchemy import event
     from sqlalchemy.engine.default import CACHE_HIT
 
