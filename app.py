@@ -104,13 +104,11 @@ def _compile_statements(app: Flask) -> None:
     database that cannot answer yet (not migrated, not up) leaves the compiling to the workers."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from models.accounts.activity import compile_usage
     from models.reports.journal_control import compile_statements
 
     with app.app_context():
         try:
             compile_statements()
-            compile_usage()
         except SQLAlchemyError as exc:
             app.logger.warning("statements not compiled before the fork: %s", exc.__class__.__name__)
         finally:

@@ -31,7 +31,8 @@ Read from the same environment as config.py; every number can be changed without
 preload_app: the app is built once in the master and the workers fork from it — a start-up error stops the
 server at once instead of a crash loop, and the ~340,000 objects of the built app (gc.freeze in app.py) are
 shared by the workers' memory pages. The master's one connection (app.warm_up compiles the largest statements
-through it) is closed before the fork; post_fork drops any pool the master might have filled anyway. New code needs a restart (systemctl restart), not a HUP.
+through it) is closed before the fork; post_fork drops any pool the master might have filled anyway. New code
+needs a restart (systemctl restart), not a HUP.
 """
 
 from __future__ import annotations

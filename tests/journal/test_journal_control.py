@@ -112,7 +112,6 @@ def test_the_server_compiles_the_report_before_its_workers_fork(jw, world, app):
     from sqlalchemy import event
     from sqlalchemy.engine.default import CACHE_HIT
 
-    from models.accounts.activity import compile_usage
     from models.reports.journal_control import compile_statements
 
     engine = app.extensions["test_engine"]
@@ -125,7 +124,6 @@ def test_the_server_compiles_the_report_before_its_workers_fork(jw, world, app):
     event.listen(engine, "before_cursor_execute", _on_execute)
     try:
         compile_statements()
-        compile_usage()
         compiled = {statement for statement, _hit in seen}
         seen.clear()
         _control(world)
