@@ -607,7 +607,8 @@ def expected_counts(slots, periods: list[Period], first: dt.date, last: dt.date)
 
 
 def expected_counts_from(slots, periods: list[Period], firsts: tuple[dt.date, ...], last: dt.date) -> list[Counter]:
-    """``expected_counts`` for several first days and one last day (a month's and the year's), in one pass."""
+    """``expected_counts`` for several first days and one last day (a month's and the year's), in one pass.
+    ``periods``: ``Period``s or rows with their year_id, scheme, starts_on and ends_on."""
     terms: dict[tuple[int, str], list[tuple[dt.date, dt.date]]] = defaultdict(list)
     for p in periods:
         terms[(p.year_id, p.scheme)].append((p.starts_on, p.ends_on))
